@@ -1,0 +1,27 @@
+package io.streamfold.parser;
+
+/**
+ * What went wrong, for every error streamfold reports. One vocabulary for framing and aggregation so
+ * that a gateway can log, count and alert on errors the same way whatever stage raised them.
+ */
+public enum ErrorKind
+{
+    /** A line (SSE, NDJSON) was longer than {@link FramingLimits#maxLineBytes()}; its event was skipped. */
+    LINE_TOO_LONG,
+    /** An event, element or message exceeded {@link FramingLimits#maxFrameBytes()}; it was skipped. */
+    FRAME_TOO_LARGE,
+    /** Bytes that break the framing itself: a streamed JSON array that is not an array, a bad eventstream prelude. */
+    MALFORMED_FRAMING,
+    /** Structures nested deeper than the configured limit. */
+    NESTING_TOO_DEEP,
+    /** A checksum (AWS eventstream CRC32) did not match; the message was dropped. */
+    CHECKSUM_MISMATCH,
+    /** The stream ended before it was complete: a partial frame, or no terminal event. */
+    TRUNCATED,
+    /** One event's payload was not valid JSON, or not the shape its dialect expects. */
+    MALFORMED_JSON,
+    /** A configured aggregation limit (argument bytes, choices, tool calls, index value) was exceeded. */
+    LIMIT_EXCEEDED,
+    /** The provider reported an error in the stream itself. */
+    PROVIDER_ERROR
+}
