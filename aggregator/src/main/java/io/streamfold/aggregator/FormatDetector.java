@@ -1,0 +1,134 @@
+package io.streamfold.aggregator;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decides a stream's format from its first bytes and first event, for {@link Format#AUTO}. The first
+ * event of every supported provider carries a marker no other provider's first event has; only that
+ * prefix is ever looked at, so detection costs nothing once decided.
+ */
+final class FormatDetector
+{
+    /** Past this many bytes without a complete first event, decide from what there is. */
+    static final int MAX_SNIFF_BYTES = 64 * 1024;
+
+    private FormatDetector()
+    {
+    }
+
+    /**
+     * @param bytes  the stream's first bytes.
+     * @param length how many.
+     * @param ended  true when no more bytes will come.
+     * @return the format, or null when more bytes are needed.
+     */
+    static Format detect(final byte[] bytes, final int length, final boolean ended)
+    {
+        int i = 0;
+        if (length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF)
+        {
+            i = 3;
+        }
+        while (i < length && isWhitespace(bytes[i]))
+        {
+            i++;
+        }
+        if (i >= length)
+        {
+            return ended ? Format.OPENAI_CHAT : null;
+        }
+        final byte first = bytes[i];
+        if (first == 0 && i == 0)
+        {
+            // An eventstream prelude: big-endian total length, far below 16 MiB, so the first byte is 0.
+            return Format.BEDROCK;
+        }
+        if (first == '[')
+        {
+            return Format.GEMINI;
+        }
+        if (first == '{')
+        {
+            return Format.OLLAMA;
+        }
+        if (!ended && length < MAX_SNIFF_BYTES && !hasFirstEvent(bytes, i, length))
+        {
+            return null;
+        }
+        final String head = new String(bytes, i, Math.min(length - i, MAX_SNIFF_BYTES), StandardCharsets.UTF_8);
+        final int anthropic = firstOf(head, "message_start", "content_block_start");
+        final int responses = firstOf(head, "\"response.created\"", "event: response.", "event:response.", "\"type\":\"response.", "\"type\": \"response.");
+        final int gemini = firstOf(head, "\"candidates\"", "\"usageMetadata\"", "\"promptFeedback\"");
+        final int chat = firstOf(head, "chat.completion.chunk", "\"choices\"");
+        int best = Integer.MAX_VALUE;
+        Format format = Format.OPENAI_CHAT;
+        if (responses < best)
+        {
+            best = responses;
+            format = Format.OPENAI_RESPONSES;
+        }
+        if (anthropic < best)
+        {
+            best = anthropic;
+            format = Format.ANTHROPIC;
+        }
+        if (gemini < best)
+        {
+            best = gemini;
+            format = Format.GEMINI;
+        }
+        if (chat < best)
+        {
+            format = Format.OPENAI_CHAT;
+        }
+        return format;
+    }
+
+    /** True once a data line has been followed by a blank line. */
+    private static boolean hasFirstEvent(final byte[] bytes, final int from, final int length)
+    {
+        boolean sawData = false;
+        int lineStart = from;
+        for (int i = from; i < length; i++)
+        {
+            final byte b = bytes[i];
+            if (b == '\n' || b == '\r')
+            {
+                if (i == lineStart && sawData)
+                {
+                    return true;
+                }
+                if (i - lineStart >= 4 && bytes[lineStart] == 'd' && bytes[lineStart + 1] == 'a' &&
+                    bytes[lineStart + 2] == 't' && bytes[lineStart + 3] == 'a')
+                {
+                    sawData = true;
+                }
+                if (b == '\r' && i + 1 < length && bytes[i + 1] == '\n')
+                {
+                    i++;
+                }
+                lineStart = i + 1;
+            }
+        }
+        return false;
+    }
+
+    private static int firstOf(final String head, final String... markers)
+    {
+        int best = Integer.MAX_VALUE;
+        for (final String m : markers)
+        {
+            final int at = head.indexOf(m);
+            if (at >= 0 && at < best)
+            {
+                best = at;
+            }
+        }
+        return best;
+    }
+
+    private static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+}

@@ -1,0 +1,384 @@
+package io.streamfold.aggregator;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import com.fasterxml.jackson.core.base.ParserBase;
+import org.agrona.DirectBuffer;
+
+/**
+ * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
+ * payload as a sequence of root values. Reusing the parser is what keeps the steady state free of
+ * garbage (a blocking parser would be a new object per event). A payload that is not exactly one
+ * well-formed JSON value raises {@link BadPayload}; the parser is then replaced so the damage cannot
+ * reach the next event.
+ */
+final class JsonReader
+{
+    private final JsonFactory factory;
+    private final AggregationLimits limits;
+    private final CharView view = new CharView();
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
+    private byte[] scratch = new byte[0];
+
+    private byte[] input;
+    private int inputOffset;
+    private int inputLength;
+    /** Bytes fed to the current parser before the current payload: Jackson's offsets count from its start. */
+    private long fedBefore;
+
+    JsonReader(final AggregationLimits limits)
+    {
+        this.limits = limits;
+        this.factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxStringLength(Math.max(limits.maxTextChars(), limits.maxRawBytes()))
+                .maxNumberLength(4096)
+                .build())
+            .build();
+        newParser();
+    }
+
+    /**
+     * Starts reading one payload.
+     *
+     * @return the payload's first token.
+     */
+    JsonToken begin(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
+    {
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            input = array;
+            inputOffset = (int)buffer.wrapAdjustment() + offset;
+        }
+        else
+        {
+            if (scratch.length < length)
+            {
+                scratch = new byte[Math.max(length, scratch.length * 2)];
+            }
+            buffer.getBytes(offset, scratch, 0, length);
+            input = scratch;
+            inputOffset = 0;
+        }
+        inputLength = length;
+        if (!feeder.needMoreInput())
+        {
+            // The previous payload was left unread: never let its remains run into this one.
+            newParser();
+        }
+        try
+        {
+            feeder.feedInput(input, inputOffset, inputOffset + length);
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
+        }
+        return next();
+    }
+
+    /** @return the next token; never NOT_AVAILABLE (an unfinished payload is malformed). */
+    JsonToken next() throws BadPayload
+    {
+        final JsonToken token;
+        try
+        {
+            token = parser.nextToken();
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload(BadPayload.describe(e));
+        }
+        if (token == JsonToken.NOT_AVAILABLE || token == null)
+        {
+            newParser();
+            throw new BadPayload("payload ends inside a JSON value");
+        }
+        return token;
+    }
+
+    /** Checks that nothing but whitespace follows the root value, and readies the parser for the next payload. */
+    void finish() throws BadPayload
+    {
+        final JsonToken token;
+        try
+        {
+            token = parser.nextToken();
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload("text after the JSON value: " + BadPayload.describe(e));
+        }
+        if (token != JsonToken.NOT_AVAILABLE)
+        {
+            newParser();
+            throw new BadPayload("more than one JSON value in one event");
+        }
+        fedBefore += inputLength;
+    }
+
+    /** Abandons the current payload after a dialect-level problem; the next payload starts clean. */
+    void abandon()
+    {
+        newParser();
+    }
+
+    /** @return the current field name (Jackson's canonical instance). */
+    String name() throws BadPayload
+    {
+        try
+        {
+            return parser.currentName();
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    JsonToken token()
+    {
+        return parser.currentToken();
+    }
+
+    /** @return the characters of the current string, number or name token, as a reused view. */
+    CharView text() throws BadPayload
+    {
+        try
+        {
+            return view.wrap(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    /** @return the current integer value; BadPayload when it is not an integer that fits a long. */
+    long longValue() throws BadPayload
+    {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT)
+        {
+            throw new BadPayload("expected an integer, found " + parser.currentToken());
+        }
+        try
+        {
+            return parser.getLongValue();
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    /** @return the current number as a double; BadPayload when it is not a number. */
+    double doubleValue() throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT)
+        {
+            throw new BadPayload("expected a number, found " + t);
+        }
+        try
+        {
+            return parser.getDoubleValue();
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    /** Skips the current value (and its children). */
+    void skip() throws BadPayload
+    {
+        try
+        {
+            parser.skipChildren();
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload(BadPayload.describe(e));
+        }
+        if (parser.currentToken() == JsonToken.NOT_AVAILABLE)
+        {
+            newParser();
+            throw new BadPayload("payload ends inside a JSON value");
+        }
+    }
+
+    /**
+     * Keeps the current value, whatever its type, and moves past it.
+     *
+     * @return false when it was larger than the raw-value limit (it is then kept as null).
+     */
+    boolean capture(final RawJson into) throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        switch (t)
+        {
+            case VALUE_STRING:
+            {
+                final CharView v = text();
+                return into.setScalar(RawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+            }
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+            {
+                final CharView v = text();
+                return into.setScalar(RawJson.Type.NUMBER, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+            }
+            case VALUE_TRUE:
+                into.setLiteral(RawJson.Type.TRUE);
+                return true;
+            case VALUE_FALSE:
+                into.setLiteral(RawJson.Type.FALSE);
+                return true;
+            case VALUE_NULL:
+                into.setLiteral(RawJson.Type.NULL);
+                return true;
+            case START_OBJECT:
+            case START_ARRAY:
+            {
+                final int start = structureStart();
+                final int end = structureEnd(start);
+                skip();
+                return into.setStructured(input, start, end - start, limits.maxRawBytes());
+            }
+            default:
+                throw new BadPayload("expected a value, found " + t);
+        }
+    }
+
+    /** Keeps the current object or array as one element of {@code list}, moving past it. */
+    boolean captureInto(final RawList list) throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+        {
+            final int start = structureStart();
+            final int end = structureEnd(start);
+            skip();
+            return list.add(input, start, end - start, limits.maxRawBytes());
+        }
+        final RawJson scalar = new RawJson();
+        capture(scalar);
+        return list.add(scalar, limits.maxRawBytes());
+    }
+
+    /** @return where the current object or array starts, for {@link #appendStructure} once it has been walked. */
+    int structureStartOffset() throws BadPayload
+    {
+        return structureStart();
+    }
+
+    /**
+     * Keeps, as one element of {@code list}, the structure that started at {@code start} and that the
+     * caller has just walked to its closing token.
+     */
+    boolean appendStructure(final int start, final RawList list) throws BadPayload
+    {
+        final int end = structureEnd(start);
+        return list.add(input, start, end - start, limits.maxRawBytes());
+    }
+
+    /** Array offset of the opening bracket of the current START_OBJECT / START_ARRAY token. */
+    private int structureStart() throws BadPayload
+    {
+        // The non-blocking parser records a structure's token offset just past its opening bracket.
+        final long fromStart = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        final byte open = parser.currentToken() == JsonToken.START_OBJECT ? (byte)'{' : (byte)'[';
+        for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
+        {
+            if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == open)
+            {
+                return inputOffset + (int)candidate;
+            }
+        }
+        throw new BadPayload("cannot locate a JSON structure in its event");
+    }
+
+    /** Array offset just past the bracket that closes the structure opening at {@code start}. */
+    private int structureEnd(final int start) throws BadPayload
+    {
+        final int limit = inputOffset + inputLength;
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < limit; i++)
+        {
+            final byte b = input[i];
+            if (inString)
+            {
+                if (b == '\\')
+                {
+                    i++;
+                }
+                else if (b == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == '"')
+            {
+                inString = true;
+            }
+            else if (b == '{' || b == '[')
+            {
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                if (--depth == 0)
+                {
+                    return i + 1;
+                }
+            }
+        }
+        newParser();
+        throw new BadPayload("payload ends inside a JSON value");
+    }
+
+    private void newParser()
+    {
+        try
+        {
+            parser = factory.createNonBlockingByteArrayParser();
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("Jackson cannot create a non-blocking parser", e);
+        }
+        feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
+        fedBefore = 0;
+    }
+
+    /** A payload that is not the JSON its dialect expects. Carries no stack trace: it is a value, not a bug. */
+    static final class BadPayload extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        BadPayload(final String message)
+        {
+            super(message, null, false, false);
+        }
+
+        static String describe(final IOException e)
+        {
+            final String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException ?
+                ((com.fasterxml.jackson.core.JsonProcessingException)e).getOriginalMessage() : e.getMessage();
+            return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        }
+    }
+}
