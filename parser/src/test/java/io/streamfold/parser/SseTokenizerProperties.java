@@ -3,6 +3,7 @@ package io.streamfold.parser;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -85,12 +86,17 @@ class SseTokenizerProperties
         final SseTokenizer tokenizer = new SseTokenizer(listener, limits);
         final long bound = 3L * limits.maxLineBytes() + limits.maxFrameBytes() +
             Math.min(limits.maxLineBytes(), limits.maxFrameBytes());
+        final byte[] scratch = new byte[stream.length];
         int pos = 0;
         int i = 0;
         while (pos < stream.length)
         {
             final int n = Math.min(slices.get(i++ % slices.size()), stream.length - pos);
-            tokenizer.feed(stream, pos, n);
+            // One reused receive buffer, scribbled over after each feed, as a network layer would: any view
+            // the tokenizer keeps past the feed call then reads garbage.
+            System.arraycopy(stream, pos, scratch, 0, n);
+            tokenizer.feed(scratch, 0, n);
+            Arrays.fill(scratch, (byte)'#');
             pos += n;
             if (tokenizer.retainedBytes() > bound)
             {
