@@ -55,6 +55,12 @@ final class SpillBuffer
         return length;
     }
 
+    /** @return bytes currently allocated, never more than the capacity given at construction. */
+    int capacity()
+    {
+        return bytes.length;
+    }
+
     boolean isEmpty()
     {
         return length == 0;
