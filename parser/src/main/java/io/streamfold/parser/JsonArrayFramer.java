@@ -30,7 +30,8 @@ import org.agrona.DirectBuffer;
  *       Framing cannot be trusted after that, so the framer stops: it ignores the rest of the stream until
  *       {@link #reset()}. Elements delivered before stay delivered.</li>
  *   <li>{@link ErrorKind#NESTING_TOO_DEEP}, at the element's start: an element nests deeper than
- *       {@link FramingLimits#maxNestingDepth()}; it is skipped and framing goes on after it.</li>
+ *       {@link FramingLimits#maxNestingDepth()} (the element's own outer bracket is depth 1; the enclosing
+ *       array is not counted); it is skipped and framing goes on after it.</li>
  *   <li>{@link ErrorKind#FRAME_TOO_LARGE}, at the element's start: an element grows past
  *       {@link FramingLimits#maxFrameBytes()}; it is skipped and framing goes on after it.</li>
  *   <li>{@link ErrorKind#TRUNCATED}, at the open element's start or else at the end of the stream:
