@@ -77,9 +77,9 @@ public class SseTokenizerBenchmark
     {
         stream = "corpus".equals(source) ? corpus() : generated(1_000, 42);
         tokenizer = new SseTokenizer(counter);
-        final long events = tokenize();
+        tokenize();
         System.out.println();
-        System.out.println("stream: " + source + ", " + stream.length + " bytes, " + events + " events");
+        System.out.println("stream: " + source + ", " + stream.length + " bytes, " + counter.events + " events");
     }
 
     /** The tokenizer: events out, views only. */
