@@ -11,15 +11,12 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.JsonArrayFramer;
-import io.streamfold.parser.SniffingFramer;
-import io.streamfold.parser.SseTokenizer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
  * event, as SSE ({@code alt=sse}) or as the elements of one streamed JSON array; the first significant
- * byte ({@code [} or not) picks the framing.
+ * byte ({@code [} or not) picks the framing ({@link GeminiFramer}).
  *
  * <p>Rules:
  * <ul>
@@ -93,8 +90,7 @@ final class GeminiDialect extends Dialect
     @Override
     Framer newFramer(final FrameListener listener)
     {
-        return new SniffingFramer((byte)'[',
-            new JsonArrayFramer(listener, limits.framing()), new SseTokenizer(listener, limits.framing()));
+        return new GeminiFramer(listener, limits.framing());
     }
 
     @Override
