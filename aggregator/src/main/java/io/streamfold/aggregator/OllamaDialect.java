@@ -26,6 +26,12 @@ import io.streamfold.parser.NdjsonFramer;
 final class OllamaDialect extends Dialect
 {
     private final TextBuffer doneReason = new TextBuffer();
+    private final TextBuffer pendingText = new TextBuffer();
+    private final TextBuffer pendingThinking = new TextBuffer();
+    private final TextBuffer pendingRole = new TextBuffer();
+    private final RawJson pendingToolCalls = new RawJson();
+    private final JsonReader replayReader;
+    private final org.agrona.concurrent.UnsafeBuffer replayBuffer = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
     private final RawJson scratch = new RawJson();
     private final TextBuffer arguments = new TextBuffer();
     private final TextBuffer callId = new TextBuffer();
@@ -37,6 +43,7 @@ final class OllamaDialect extends Dialect
     OllamaDialect(final Aggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
+        replayReader = new JsonReader(limits);
     }
 
     @Override
@@ -55,6 +62,7 @@ final class OllamaDialect extends Dialect
     void reset()
     {
         super.reset();
+        replayReader.abandon();
         generate = false;
         chat = false;
     }
@@ -71,6 +79,10 @@ final class OllamaDialect extends Dialect
         boolean failed = false;
         boolean usage = false;
         doneReason.clear();
+        pendingText.clear();
+        pendingThinking.clear();
+        pendingRole.clear();
+        pendingToolCalls.clear();
         while (json.next() == JsonToken.FIELD_NAME)
         {
             final String name = json.name();
@@ -90,10 +102,10 @@ final class OllamaDialect extends Dialect
                     break;
                 case "response":
                     generate = true;
-                    appendText(Part.Kind.TEXT);
+                    pend(pendingText);
                     break;
                 case "thinking":
-                    appendText(Part.Kind.REASONING);
+                    pend(pendingThinking);
                     break;
                 case "done":
                     done = value == JsonToken.VALUE_TRUE;
@@ -131,6 +143,7 @@ final class OllamaDialect extends Dialect
         }
         json.finish();
         aggregate.start();
+        apply();
         if (usage)
         {
             aggregate.usageUpdated();
@@ -162,30 +175,63 @@ final class OllamaDialect extends Dialect
         aggregate.end(Outcome.TRUNCATED);
     }
 
-    private void appendText(final Part.Kind kind) throws JsonReader.BadPayload
+    /**
+     * Keeps a string until the line has parsed completely, so a malformed line changes nothing (lenient
+     * mode skips it whole).
+     */
+    private void pend(final TextBuffer into) throws JsonReader.BadPayload
     {
         if (json.token() != JsonToken.VALUE_STRING)
         {
             json.skip();
             return;
         }
+        final CharView v = json.text();
+        if (!into.append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "line text longer than " + limits.maxTextChars() + " characters");
+        }
+    }
+
+    /** Folds what the line carried, now that it is known to be well formed. */
+    private void apply() throws JsonReader.BadPayload
+    {
+        if (pendingText.length() == 0 && pendingThinking.length() == 0 && pendingRole.length() == 0 &&
+            pendingToolCalls.type() != RawJson.Type.STRUCTURED)
+        {
+            return;
+        }
         final Choice choice = aggregate.choiceForIndex(0);
         if (choice == null)
         {
             return;
         }
-        final CharView v = json.text();
-        aggregate.appendText(choice, kind, v.array(), v.offset(), v.length());
+        if (pendingRole.length() > 0)
+        {
+            choice.role().set(pendingRole, limits.maxTextChars());
+        }
+        if (pendingThinking.length() > 0)
+        {
+            aggregate.appendText(choice, Part.Kind.REASONING, pendingThinking.array(), 0, pendingThinking.length());
+        }
+        if (pendingText.length() > 0)
+        {
+            aggregate.appendText(choice, Part.Kind.TEXT, pendingText.array(), 0, pendingText.length());
+        }
+        if (pendingToolCalls.type() == RawJson.Type.STRUCTURED)
+        {
+            replayBuffer.wrap(pendingToolCalls.structuredBytes(), 0, pendingToolCalls.structuredLength());
+            replayReader.begin(replayBuffer, 0, pendingToolCalls.structuredLength());
+            while (replayReader.next() == JsonToken.START_OBJECT)
+            {
+                readToolCall(replayReader, choice);
+            }
+            replayReader.finish();
+        }
     }
 
     private void readMessage() throws JsonReader.BadPayload
     {
-        final Choice choice = aggregate.choiceForIndex(0);
-        if (choice == null)
-        {
-            json.skip();
-            return;
-        }
         while (json.next() == JsonToken.FIELD_NAME)
         {
             final String name = json.name();
@@ -193,10 +239,10 @@ final class OllamaDialect extends Dialect
             switch (name)
             {
                 case "role":
-                    if (value == JsonToken.VALUE_STRING && json.text().length() > 0)
+                    if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = json.text();
-                        choice.role().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                        pendingRole.set(v.array(), v.offset(), v.length(), limits.maxTextChars());
                     }
                     else
                     {
@@ -204,21 +250,17 @@ final class OllamaDialect extends Dialect
                     }
                     break;
                 case "content":
-                    appendText(Part.Kind.TEXT);
+                    pend(pendingText);
                     break;
                 case "thinking":
-                    appendText(Part.Kind.REASONING);
+                    pend(pendingThinking);
                     break;
                 case "tool_calls":
                     if (value == JsonToken.START_ARRAY)
                     {
-                        while (json.next() == JsonToken.START_OBJECT)
+                        if (!json.capture(pendingToolCalls))
                         {
-                            readToolCall(choice);
-                        }
-                        if (json.token() != JsonToken.END_ARRAY)
-                        {
-                            throw new JsonReader.BadPayload("tool_calls must hold objects");
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool_calls larger than " + limits.maxRawBytes() + " bytes");
                         }
                     }
                     else
@@ -227,7 +269,12 @@ final class OllamaDialect extends Dialect
                     }
                     break;
                 default:
-                    if (!choice.messageExtra().fold(name, json, limits))
+                    final Choice choice = aggregate.choiceForIndex(0);
+                    if (choice == null)
+                    {
+                        json.skip();
+                    }
+                    else if (!choice.messageExtra().fold(name, json, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "message field '" + name + "' dropped: limit");
                     }
@@ -236,42 +283,42 @@ final class OllamaDialect extends Dialect
     }
 
     /** One whole tool call: {@code {id?, type?, function: {index?, name, arguments}}}. */
-    private void readToolCall(final Choice choice) throws JsonReader.BadPayload
+    private void readToolCall(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
     {
         long index = -1;
         callId.clear();
         callName.clear();
         arguments.clear();
         callExtra.clear();
-        while (json.next() == JsonToken.FIELD_NAME)
+        while (r.next() == JsonToken.FIELD_NAME)
         {
-            final String name = json.name();
-            final JsonToken value = json.next();
+            final String name = r.name();
+            final JsonToken value = r.next();
             if ("id".equals(name) && value == JsonToken.VALUE_STRING)
             {
-                copy(callId);
+                copy(r, callId);
             }
             else if ("function".equals(name) && value == JsonToken.START_OBJECT)
             {
-                while (json.next() == JsonToken.FIELD_NAME)
+                while (r.next() == JsonToken.FIELD_NAME)
                 {
-                    final String field = json.name();
-                    final JsonToken v = json.next();
+                    final String field = r.name();
+                    final JsonToken v = r.next();
                     if ("name".equals(field) && v == JsonToken.VALUE_STRING)
                     {
-                        copy(callName);
+                        copy(r, callName);
                     }
                     else if ("index".equals(field) && v == JsonToken.VALUE_NUMBER_INT)
                     {
-                        index = json.longValue();
+                        index = r.longValue();
                     }
                     else if ("arguments".equals(field) && v == JsonToken.VALUE_STRING)
                     {
-                        copy(arguments);
+                        copy(r, arguments);
                     }
                     else if ("arguments".equals(field) && v != JsonToken.VALUE_NULL)
                     {
-                        if (json.capture(scratch))
+                        if (r.capture(scratch))
                         {
                             arguments.set(scratch.json(), limits.maxArgumentChars());
                         }
@@ -282,13 +329,13 @@ final class OllamaDialect extends Dialect
                     }
                     else
                     {
-                        json.skip();
+                        r.skip();
                     }
                 }
             }
             else
             {
-                captureKeepingNonEmpty(callExtra, name, json);
+                captureKeepingNonEmpty(callExtra, name, r);
             }
         }
         final Part call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, index);
@@ -305,9 +352,9 @@ final class OllamaDialect extends Dialect
         aggregate.endPart(choice, call);
     }
 
-    private void copy(final TextBuffer into) throws JsonReader.BadPayload
+    private void copy(final JsonReader r, final TextBuffer into) throws JsonReader.BadPayload
     {
-        final CharView v = json.text();
+        final CharView v = r.text();
         if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limits.maxArgumentChars() + " characters");
