@@ -13,6 +13,10 @@ final class Dialects
         {
             case OPENAI_CHAT:
                 return new OpenAiChatDialect(aggregate, limits);
+            case GEMINI:
+                return new GeminiDialect(aggregate, limits);
+            case OLLAMA:
+                return new OllamaDialect(aggregate, limits);
             default:
                 throw new IllegalArgumentException("format " + format.cliName() + " is not supported yet");
         }

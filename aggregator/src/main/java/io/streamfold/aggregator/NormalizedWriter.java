@@ -134,10 +134,16 @@ final class NormalizedWriter
             case "prohibited_content":
             case "spii":
             case "image_safety":
+            case "image_prohibited_content":
+            case "image_recitation":
             case "guardrail_intervened":
                 return "content_filter";
             case "error":
             case "malformed_function_call":
+            case "unexpected_tool_call":
+            case "too_many_tool_calls":
+            case "missing_thought_signature":
+            case "malformed_response":
             case "failed":
                 return "error";
             default:
