@@ -139,6 +139,8 @@ final class NormalizedWriter
             case "error":
             case "malformed_function_call":
             case "failed":
+            case "malformed_model_output":
+            case "malformed_tool_use":
                 return "error";
             default:
                 return "other";
