@@ -542,12 +542,24 @@ final class BedrockDialect extends Dialect
         {
             return;
         }
+        boolean found = false;
         for (int i = 0; i < choice.partCount(); i++)
         {
             final Part p = choice.part(i);
             if (p.wireIndex() == index)
             {
+                found = true;
                 aggregate.endPart(choice, p);
+            }
+        }
+        if (!found)
+        {
+            // A block that stops before any delta: text is the one kind opened without a start event.
+            final Part empty = block(index, Part.Kind.TEXT);
+            if (empty != null)
+            {
+                empty.text().markPresent();
+                aggregate.endPart(choice, empty);
             }
         }
     }

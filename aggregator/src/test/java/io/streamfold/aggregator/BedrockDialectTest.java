@@ -233,6 +233,16 @@ class BedrockDialectTest
     }
 
     @Test
+    void aBlockThatStopsWithoutDeltasIsAnEmptyText()
+    {
+        final Run r = run(concat(MESSAGE_START, stop(0), text(1, "x"), stop(1), messageStop("end_turn")));
+        assertEquals(List.of(), r.result().errors());
+        assertEquals(2, r.choice().parts().size());
+        assertEquals("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"\"},{\"text\":\"x\"}]}}," +
+            "\"stopReason\":\"end_turn\"}", r.result().toJson());
+    }
+
+    @Test
     void citationsAndOtherBlockKindsAreKept()
     {
         final byte[] bytes = concat(MESSAGE_START, text(0, "Paris."),
