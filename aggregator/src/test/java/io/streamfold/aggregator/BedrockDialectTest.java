@@ -441,6 +441,53 @@ class BedrockDialectTest
     }
 
     @Test
+    void steadyStateDeltasAllocateAlmostNothing()
+    {
+        final ByteArrayOutputStreamHolder stream = new ByteArrayOutputStreamHolder();
+        stream.add(MESSAGE_START);
+        for (int i = 0; i < 2000; i++)
+        {
+            stream.add(text(0, "token " + (i % 10)));
+            stream.add(event("contentBlockDelta", "{\"delta\":{\"toolUse\":{\"input\":\"{}\"}},\"contentBlockIndex\":1}"));
+        }
+        stream.add(messageStop("end_turn"));
+        stream.add(METADATA);
+        final byte[] bytes = stream.bytes();
+        final StreamAggregator a = StreamAggregator.create(Format.BEDROCK);
+        for (int warm = 0; warm < 3; warm++)
+        {
+            a.reset();
+            a.feed(bytes, 0, bytes.length);
+            a.end();
+        }
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        a.reset();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        a.feed(bytes, 0, bytes.length);
+        a.end();
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(Outcome.COMPLETE, a.result().outcome());
+        // 4000 events: a per-event object of even 16 bytes would pass 64 KiB.
+        assertTrue(allocated < 32 * 1024, "allocated " + allocated + " bytes for 4000 events");
+    }
+
+    /** Collects stream bytes. */
+    static final class ByteArrayOutputStreamHolder
+    {
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        void add(final byte[] b)
+        {
+            out.writeBytes(b);
+        }
+
+        byte[] bytes()
+        {
+            return out.toByteArray();
+        }
+    }
+
+    @Test
     void indexPastTheConfiguredLimitAndTooManyBlocksAreLimitErrors()
     {
         final StreamAggregator a = StreamAggregator.builder().format(Format.BEDROCK)
