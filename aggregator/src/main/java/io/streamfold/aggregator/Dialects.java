@@ -17,6 +17,8 @@ final class Dialects
                 return new GeminiDialect(aggregate, limits);
             case OLLAMA:
                 return new OllamaDialect(aggregate, limits);
+            case BEDROCK:
+                return new BedrockDialect(aggregate, limits);
             default:
                 throw new IllegalArgumentException("format " + format.cliName() + " is not supported yet");
         }

@@ -110,6 +110,14 @@ final class JsonReader
     /** Checks that nothing but whitespace follows the root value, and readies the parser for the next payload. */
     void finish() throws BadPayload
     {
+        // The non-blocking parser holds back a trailing partial token ("tr", "12", an open string) waiting
+        // for more input, and would only fail on the next payload: check the tail here instead.
+        final int rootEnd = rootEnd();
+        if (rootEnd >= 0 && !onlyWhitespace(rootEnd, inputOffset + inputLength))
+        {
+            newParser();
+            throw new BadPayload("text after the JSON value");
+        }
         final JsonToken token;
         try
         {
@@ -126,6 +134,36 @@ final class JsonReader
             throw new BadPayload("more than one JSON value in one event");
         }
         fedBefore += inputLength;
+    }
+
+    /** @return array offset just past the root object or array the reader has just closed, or -1 when not known. */
+    private int rootEnd()
+    {
+        final JsonToken t = parser.currentToken();
+        if ((t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) || parser.getParsingContext().getParent() != null)
+        {
+            return -1;
+        }
+        final byte close = t == JsonToken.END_OBJECT ? (byte)'}' : (byte)']';
+        final long at = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        if (at >= 0 && at < inputLength && input[inputOffset + (int)at] == close)
+        {
+            return inputOffset + (int)at + 1;
+        }
+        return -1;
+    }
+
+    private boolean onlyWhitespace(final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            final byte b = input[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Abandons the current payload after a dialect-level problem; the next payload starts clean. */

@@ -145,6 +145,8 @@ final class NormalizedWriter
             case "missing_thought_signature":
             case "malformed_response":
             case "failed":
+            case "malformed_model_output":
+            case "malformed_tool_use":
                 return "error";
             default:
                 return "other";
