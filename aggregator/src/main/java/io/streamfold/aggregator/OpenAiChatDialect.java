@@ -82,6 +82,7 @@ final class OpenAiChatDialect extends Dialect
             json.abandon();
             throw new JsonReader.BadPayload("event data is not a JSON object");
         }
+        boolean errorSeen = false;
         while (json.next() == JsonToken.FIELD_NAME)
         {
             final String name = json.name();
@@ -116,10 +117,20 @@ final class OpenAiChatDialect extends Dialect
                     if (value != JsonToken.VALUE_NULL)
                     {
                         providerError(json);
+                        errorSeen = true;
                     }
                     break;
                 case "object":
                     json.skip();
+                    break;
+                case "created":
+                    // Azure's filter-only chunks say "created": 0 beside an empty id and model: a placeholder.
+                    if (value == JsonToken.VALUE_NUMBER_INT && json.text().contentEquals("0") &&
+                        aggregate.meta().has("created"))
+                    {
+                        break;
+                    }
+                    captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 default:
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
@@ -127,6 +138,12 @@ final class OpenAiChatDialect extends Dialect
         }
         json.finish();
         aggregate.start();
+        if (errorSeen)
+        {
+            // An in-band error object is the provider's last word (OpenRouter, Groq's event: error); the
+            // rest of its chunk (usage) was folded above.
+            aggregate.end(Outcome.ERROR);
+        }
     }
 
     @Override
@@ -436,6 +453,13 @@ final class OpenAiChatDialect extends Dialect
                     else
                     {
                         r.skip();
+                    }
+                    break;
+                case "channel":
+                    // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join.
+                    if (!choice.messageExtra().replace(name, r, limits))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
                     }
                     break;
                 default:
