@@ -581,7 +581,7 @@ final class OpenAiChatDialect extends Dialect
                     copyString(r, callName);
                     break;
                 case "arguments":
-                    copyString(r, callArguments);
+                    copyArguments(r);
                     break;
                 default:
                     r.skip();
@@ -654,12 +654,37 @@ final class OpenAiChatDialect extends Dialect
             }
             else if ("arguments".equals(name))
             {
-                copyString(r, callArguments);
+                copyArguments(r);
             }
             else
             {
                 r.skip();
             }
+        }
+    }
+
+    /**
+     * Arguments are copied up to one character past the limit, never refused whole: the aggregate then
+     * keeps the prefix that fits and reports the overflow once.
+     */
+    private void copyArguments(final JsonReader r) throws JsonReader.BadPayload
+    {
+        final int limit = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+        if (r.token() == JsonToken.VALUE_STRING)
+        {
+            final CharView v = r.text();
+            callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
+        }
+        else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
+        {
+            // Some servers send arguments as a JSON object instead of its text: keep its text.
+            r.capture(deferredText);
+            final String text = deferredText.json();
+            callArguments.set(text.length() <= limit ? text : text.substring(0, limit), limit);
+        }
+        else
+        {
+            r.skip();
         }
     }
 
