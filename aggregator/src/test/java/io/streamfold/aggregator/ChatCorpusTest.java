@@ -80,6 +80,20 @@ class ChatCorpusTest
     }
 
     @TestFactory
+    Stream<DynamicTest> autoDetectionReadsThemAsOpenAiChat()
+    {
+        return SharedFiles.corpus("openai-chat", ".sse").stream().map(path -> DynamicTest.dynamicTest(name(path), () ->
+        {
+            final byte[] bytes = SharedFiles.read(path);
+            final StreamAggregator auto = ChatFeeding.aggregator(Format.AUTO, StreamListener.NONE, false);
+            ChatFeeding.feedRandomSlices(auto, bytes, 7);
+            auto.end();
+            assertEquals(Format.OPENAI_CHAT, auto.format());
+            assertEquals(run(bytes, 0), ChatFeeding.fingerprint(auto));
+        }));
+    }
+
+    @TestFactory
     Stream<DynamicTest> matchesTheStatedResults()
     {
         return SharedFiles.corpus("openai-chat", ".expected.txt").stream().map(path -> DynamicTest.dynamicTest(name(path), () ->
