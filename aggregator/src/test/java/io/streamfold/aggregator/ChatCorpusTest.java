@@ -79,6 +79,44 @@ class ChatCorpusTest
         }));
     }
 
+    @org.junit.jupiter.api.Test
+    void oneResetInstanceFoldsEveryStreamAsAFreshOneWould()
+    {
+        final StreamAggregator pooled = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+        for (int round = 0; round < 2; round++)
+        {
+            for (final Path path : SharedFiles.corpus("openai-chat", ".sse"))
+            {
+                final byte[] bytes = SharedFiles.read(path);
+                pooled.reset();
+                ChatFeeding.feedWhole(pooled, bytes);
+                pooled.end();
+                assertEquals(run(bytes, 0), ChatFeeding.fingerprint(pooled), name(path) + " after reset");
+            }
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> directByteBuffersGiveTheSameResult()
+    {
+        return SharedFiles.corpus("openai-chat", ".sse").stream().map(path -> DynamicTest.dynamicTest(name(path), () ->
+        {
+            final byte[] bytes = SharedFiles.read(path);
+            final StreamAggregator a = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+            final java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < bytes.length; )
+            {
+                final int n = Math.min(bytes.length - i, 1 + random.nextInt(300));
+                final java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(n);
+                direct.put(bytes, i, n).flip();
+                a.feed(direct);
+                i += n;
+            }
+            a.end();
+            assertEquals(run(bytes, 0), ChatFeeding.fingerprint(a));
+        }));
+    }
+
     @TestFactory
     Stream<DynamicTest> autoDetectionReadsThemAsOpenAiChat()
     {
