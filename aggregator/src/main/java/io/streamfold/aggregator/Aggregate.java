@@ -330,18 +330,23 @@ public final class Aggregate
     /** Appends to a given TEXT, REASONING or REFUSAL part (block-structured dialects). */
     void appendText(final Choice choice, final Part part, final char[] chars, final int offset, final int length)
     {
-        if (!part.text().append(chars, offset, length, limits.maxTextChars()))
+        if (part.isTruncated())
+        {
+            return;
+        }
+        final int kept = keep(part, length, limits.maxTextChars());
+        part.text().append(chars, offset, kept, limits.maxTextChars());
+        if (kept < length)
         {
             error(ErrorKind.LIMIT_EXCEEDED, part.kind() + " of choice " + choice.index() + " longer than " +
                 limits.maxTextChars() + " characters; the rest is dropped");
-            return;
         }
-        if (length == 0)
+        if (kept == 0)
         {
             return;
         }
         final int ci = (int)choice.index();
-        view.wrap(chars, offset, length);
+        view.wrap(chars, offset, kept);
         switch (part.kind())
         {
             case REASONING:
@@ -364,16 +369,37 @@ public final class Aggregate
     /** Appends a fragment of a tool call's arguments. */
     void appendArguments(final Choice choice, final Part call, final char[] chars, final int offset, final int length)
     {
-        if (!call.text().append(chars, offset, length, limits.maxArgumentChars()))
+        if (call.isTruncated())
+        {
+            return;
+        }
+        final int kept = keep(call, length, limits.maxArgumentChars());
+        call.text().append(chars, offset, kept, limits.maxArgumentChars());
+        if (kept < length)
         {
             error(ErrorKind.LIMIT_EXCEEDED, "arguments of tool call " + call.ordinal() + " longer than " +
                 limits.maxArgumentChars() + " characters; the rest is dropped");
-            return;
         }
-        if (length > 0)
+        if (kept > 0)
         {
-            listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, length));
+            listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
         }
+    }
+
+    /**
+     * @return how many of {@code length} new characters fit the part's limit. When they do not all fit,
+     * the part keeps the prefix up to the limit and is marked truncated, so that a later, smaller fragment
+     * can never land after a hole.
+     */
+    private static int keep(final Part part, final int length, final int limit)
+    {
+        final int room = limit - part.text().length();
+        if (length <= room)
+        {
+            return length;
+        }
+        part.truncated();
+        return Math.max(0, room);
     }
 
     /** Closes a part; a tool call announces its end. */

@@ -106,6 +106,37 @@ public final class DeltaFields
         return reader.capture(replacement);
     }
 
+    /**
+     * Keeps the reader's current value as field {@code name}, replacing any earlier one: for delta
+     * fields known to be states repeated on every chunk rather than increments. Null is ignored.
+     *
+     * @return false when the value was dropped for a limit.
+     */
+    boolean replace(final String name, final JsonReader reader, final AggregationLimits limits) throws JsonReader.BadPayload
+    {
+        if (reader.token() == JsonToken.VALUE_NULL)
+        {
+            return true;
+        }
+        int i = names.indexOf(name);
+        if (i < 0)
+        {
+            if (names.size() >= limits.maxRawFields())
+            {
+                reader.skip();
+                return false;
+            }
+            names.add(name);
+            values.add(new RawJson());
+            i = names.size() - 1;
+        }
+        else if (!(values.get(i) instanceof RawJson))
+        {
+            values.set(i, new RawJson());
+        }
+        return reader.capture((RawJson)values.get(i));
+    }
+
     void write(final JsonGenerator g) throws IOException
     {
         for (int i = 0; i < names.size(); i++)

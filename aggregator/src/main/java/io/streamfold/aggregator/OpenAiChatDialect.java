@@ -77,11 +77,16 @@ final class OpenAiChatDialect extends Dialect
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
             return;
         }
+        if (!isWholeObject(frame.buffer(), frame.offset(), length))
+        {
+            throw new JsonReader.BadPayload("event data is not one complete JSON object (cut short or unbalanced)");
+        }
         if (json.begin(frame.buffer(), frame.offset(), length) != JsonToken.START_OBJECT)
         {
             json.abandon();
             throw new JsonReader.BadPayload("event data is not a JSON object");
         }
+        boolean errorSeen = false;
         while (json.next() == JsonToken.FIELD_NAME)
         {
             final String name = json.name();
@@ -116,10 +121,20 @@ final class OpenAiChatDialect extends Dialect
                     if (value != JsonToken.VALUE_NULL)
                     {
                         providerError(json);
+                        errorSeen = true;
                     }
                     break;
                 case "object":
                     json.skip();
+                    break;
+                case "created":
+                    // Azure's filter-only chunks say "created": 0 beside an empty id and model: a placeholder.
+                    if (value == JsonToken.VALUE_NUMBER_INT && json.text().contentEquals("0") &&
+                        aggregate.meta().has("created"))
+                    {
+                        break;
+                    }
+                    captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 default:
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
@@ -127,6 +142,94 @@ final class OpenAiChatDialect extends Dialect
         }
         json.finish();
         aggregate.start();
+        if (errorSeen)
+        {
+            // An in-band error object is the provider's last word (OpenRouter, Groq's event: error); the
+            // rest of its chunk (usage) was folded above.
+            aggregate.end(Outcome.ERROR);
+        }
+    }
+
+    /**
+     * A plain scan, before anything of the event is folded, that its brackets balance and match outside
+     * strings and that the root object closes at its last byte. Events are folded as they are read, so
+     * without it an event cut short (a dropped connection, a proxy's limit) would have its first deltas
+     * folded before the parser found the cut. Syntax errors inside a balanced event are still found by
+     * the parser only.
+     */
+    private static boolean isWholeObject(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] array = buffer.byteArray();
+        final int base = array != null ? (int)buffer.wrapAdjustment() + offset : 0;
+        int start = 0;
+        int end = length;
+        while (start < end && isSpace(byteAt(buffer, array, base, offset, start)))
+        {
+            start++;
+        }
+        while (end > start && isSpace(byteAt(buffer, array, base, offset, end - 1)))
+        {
+            end--;
+        }
+        if (start >= end || byteAt(buffer, array, base, offset, start) != '{')
+        {
+            return false;
+        }
+        // Bit i of objects says whether the structure at depth i is an object; deeper ones go unchecked.
+        long objects = 0;
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < end; i++)
+        {
+            final byte b = byteAt(buffer, array, base, offset, i);
+            if (inString)
+            {
+                if (b == '\\')
+                {
+                    i++;
+                }
+                else if (b == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == '"')
+            {
+                inString = true;
+            }
+            else if (b == '{' || b == '[')
+            {
+                if (depth < 64)
+                {
+                    objects = b == '{' ? objects | (1L << depth) : objects & ~(1L << depth);
+                }
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                depth--;
+                if (depth < 0 || (depth < 64 && ((objects >>> depth) & 1L) != (b == '}' ? 1L : 0L)))
+                {
+                    return false;
+                }
+                if (depth == 0 && i != end - 1)
+                {
+                    return false;
+                }
+            }
+        }
+        return depth == 0 && !inString;
+    }
+
+    private static byte byteAt(
+        final org.agrona.DirectBuffer buffer, final byte[] array, final int base, final int offset, final int i)
+    {
+        return array != null ? array[base + i] : buffer.getByte(offset + i);
+    }
+
+    private static boolean isSpace(final byte b)
+    {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     @Override
@@ -438,6 +541,13 @@ final class OpenAiChatDialect extends Dialect
                         r.skip();
                     }
                     break;
+                case "channel":
+                    // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join.
+                    if (!choice.messageExtra().replace(name, r, limits))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
+                    }
+                    break;
                 default:
                     if (!choice.messageExtra().fold(name, r, limits))
                     {
@@ -557,7 +667,7 @@ final class OpenAiChatDialect extends Dialect
                     copyString(r, callName);
                     break;
                 case "arguments":
-                    copyString(r, callArguments);
+                    copyArguments(r);
                     break;
                 default:
                     r.skip();
@@ -630,12 +740,37 @@ final class OpenAiChatDialect extends Dialect
             }
             else if ("arguments".equals(name))
             {
-                copyString(r, callArguments);
+                copyArguments(r);
             }
             else
             {
                 r.skip();
             }
+        }
+    }
+
+    /**
+     * Arguments are copied up to one character past the limit, never refused whole: the aggregate then
+     * keeps the prefix that fits and reports the overflow once.
+     */
+    private void copyArguments(final JsonReader r) throws JsonReader.BadPayload
+    {
+        final int limit = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+        if (r.token() == JsonToken.VALUE_STRING)
+        {
+            final CharView v = r.text();
+            callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
+        }
+        else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
+        {
+            // Some servers send arguments as a JSON object instead of its text: keep its text.
+            r.capture(deferredText);
+            final String text = deferredText.json();
+            callArguments.set(text.length() <= limit ? text : text.substring(0, limit), limit);
+        }
+        else
+        {
+            r.skip();
         }
     }
 

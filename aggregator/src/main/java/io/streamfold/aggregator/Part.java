@@ -26,6 +26,7 @@ public final class Part
     private long wireIndex = -1;
     private int ordinal;
     private boolean ended;
+    private boolean truncated;
     private final TextBuffer type = new TextBuffer();
     private final TextBuffer id = new TextBuffer();
     private final TextBuffer name = new TextBuffer();
@@ -44,6 +45,7 @@ public final class Part
         this.wireIndex = wireIndex;
         this.ordinal = ordinal;
         ended = false;
+        truncated = false;
         type.clear();
         id.clear();
         name.clear();
@@ -61,6 +63,17 @@ public final class Part
     void end()
     {
         ended = true;
+    }
+
+    /** @return true once {@link #text()} hit its limit: it holds a prefix and later fragments are dropped. */
+    boolean isTruncated()
+    {
+        return truncated;
+    }
+
+    void truncated()
+    {
+        truncated = true;
     }
 
     /** @return what this part holds. */
@@ -133,6 +146,7 @@ public final class Part
     {
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
+        truncated = other.truncated;
         copy(type, other.type);
         copy(id, other.id);
         copy(name, other.name);

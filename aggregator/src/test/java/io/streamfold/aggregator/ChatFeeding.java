@@ -1,0 +1,76 @@
+package io.streamfold.aggregator;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Feeds a stream to an aggregator in different slicings. Every slice is copied into its own array and
+ * that array is scribbled over after the call, so a view kept past a feed call shows up as wrong text.
+ */
+final class ChatFeeding
+{
+    private ChatFeeding()
+    {
+    }
+
+    static StreamAggregator aggregator(final Format format, final StreamListener listener, final boolean strict)
+    {
+        return StreamAggregator.builder().format(format).listener(listener).strict(strict).build();
+    }
+
+    static byte[] utf8(final String s)
+    {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** SSE bytes for the given data payloads, one event each, without a terminator. */
+    static String sse(final String... payloads)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String p : payloads)
+        {
+            sb.append("data: ").append(p).append("\n\n");
+        }
+        return sb.toString();
+    }
+
+    static void feedWhole(final StreamAggregator a, final byte[] bytes)
+    {
+        feedSlice(a, bytes, 0, bytes.length);
+    }
+
+    static void feedByteByByte(final StreamAggregator a, final byte[] bytes)
+    {
+        for (int i = 0; i < bytes.length; i++)
+        {
+            feedSlice(a, bytes, i, 1);
+        }
+    }
+
+    static void feedRandomSlices(final StreamAggregator a, final byte[] bytes, final long seed)
+    {
+        final Random random = new Random(seed);
+        int i = 0;
+        while (i < bytes.length)
+        {
+            final int n = Math.min(bytes.length - i, 1 + random.nextInt(random.nextBoolean() ? 8 : 400));
+            feedSlice(a, bytes, i, n);
+            i += n;
+        }
+    }
+
+    static void feedSlice(final StreamAggregator a, final byte[] bytes, final int offset, final int length)
+    {
+        final byte[] copy = Arrays.copyOfRange(bytes, offset, offset + length);
+        a.feed(copy, 0, copy.length);
+        Arrays.fill(copy, (byte)'#');
+    }
+
+    /** Everything a run decides, as one comparable string: outcome, errors, output JSON. */
+    static String fingerprint(final StreamAggregator a)
+    {
+        final Aggregate r = a.result();
+        return r.outcome() + "\n" + r.errors() + "\n" + r.toJson();
+    }
+}
