@@ -38,10 +38,11 @@ final class AggregateCommand implements Callable<Integer>
     @Option(
         names = {"-f", "--format"},
         paramLabel = "FORMAT",
+        defaultValue = "auto",
         converter = FormatOption.class,
         completionCandidates = FormatOption.Names.class,
         description = "Wire format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, detected from the first event).")
-    private Format format = Format.AUTO;
+    private Format format;
 
     @Option(names = {"-n", "--normalized"}, description = "Print the provider-independent normalized view instead.")
     private boolean normalized;
@@ -174,8 +175,8 @@ final class AggregateCommand implements Callable<Integer>
 
     private static String firstError(final Aggregate result, final long frames)
     {
-        // With no event at all, the only error is the truncation verdict, which says nothing new.
-        return result.errors().isEmpty() || frames == 0 ? "" : "; first: " + FormatOption.describe(result.errors().get(0));
+        // With no event at all, a lone error is the end-of-input verdict, which says nothing new.
+        return result.errors().isEmpty() || (frames == 0 && result.errors().size() == 1) ? "" : "; first: " + FormatOption.describe(result.errors().get(0));
     }
 
     /** Feeds each slice as it is read; stops reading once the provider's terminal event has arrived. */

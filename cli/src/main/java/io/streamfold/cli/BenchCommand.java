@@ -44,11 +44,12 @@ final class BenchCommand implements Callable<Integer>
     @Option(
         names = {"-f", "--format"},
         paramLabel = "FORMAT",
+        defaultValue = "auto",
         converter = FormatOption.class,
         completionCandidates = FormatOption.Names.class,
         description = "Wire format of every file: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: each "
             + "file's format is detected once, before measuring).")
-    private Format format = Format.AUTO;
+    private Format format;
 
     @Option(names = {"-c", "--chunk"}, paramLabel = "N", description = "Bytes per feed call (default: ${DEFAULT-VALUE}).")
     private int chunk = Input.READ_BYTES;

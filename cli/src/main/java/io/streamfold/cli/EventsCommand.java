@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.SseTokenizer;
@@ -35,7 +36,11 @@ import picocli.CommandLine.Parameters;
     })
 final class EventsCommand implements Callable<Integer>
 {
-    private static final JsonFactory JSON = new JsonFactory().setRootValueSeparator(null);
+    // Emoji and other astral characters print as themselves, not as a pair of escapes.
+    private static final JsonFactory JSON = JsonFactory.builder()
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        .build()
+        .setRootValueSeparator(null);
 
     private final Terminal terminal;
 
