@@ -153,7 +153,8 @@ final class Input
     /**
      * Reads a whole input into memory, a cassette converted to its SSE bytes.
      *
-     * @param path the file.
+     * @param path     a path, or {@code -} for stdin.
+     * @param terminal supplies stdin.
      * @return the stream's bytes.
      */
     static byte[] readStream(final String path, final Terminal terminal) throws IOException, UnusableInputException
