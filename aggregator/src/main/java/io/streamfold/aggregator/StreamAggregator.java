@@ -187,6 +187,15 @@ public final class StreamAggregator
         return bytesFed + sniffedLength;
     }
 
+    /**
+     * @return frames (SSE events, NDJSON lines, array elements, eventstream messages) the framer has delivered
+     * since construction or {@link #reset()}; 0 while {@link Format#AUTO} has not decided.
+     */
+    public long framesDelivered()
+    {
+        return framer == null ? 0 : framer.framesDelivered();
+    }
+
     /** Readies the aggregator for a new stream with the same format, listener, limits and mode. */
     public void reset()
     {
