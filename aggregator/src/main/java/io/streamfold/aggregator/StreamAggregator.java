@@ -187,6 +187,12 @@ public final class StreamAggregator
         return bytesFed + sniffedLength;
     }
 
+    /** @return bytes held for format detection, for tests of the memory bound. */
+    long retainedSniffBytes()
+    {
+        return sniffed.length;
+    }
+
     /** Readies the aggregator for a new stream with the same format, listener, limits and mode. */
     public void reset()
     {
