@@ -11,11 +11,12 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class AutoFormatFuzzTest
 {
+    // No entry holds CR or LF: jazzer-junit 0.24 writes them unescaped and libFuzzer then rejects the dictionary.
     @FuzzTest(maxDuration = "60s")
     @DictionaryEntries({
-        "data: ", "\n\n", "[DONE]", "{\"choices\":[{\"index\":0,\"delta\":{", "\"content\":\"", "\"tool_calls\":[{",
+        "data: ", "[DONE]", "{\"choices\":[{\"index\":0,\"delta\":{", "\"content\":\"", "\"tool_calls\":[{",
         "chat.completion.chunk", "event: response.", "\"type\":\"response.", "message_start", "content_block_start",
-        "\"candidates\"", "\"usageMetadata\"", "\"promptFeedback\"", "\"choices\"", "\"done\":", "\r\n", "\u00ef\u00bb\u00bf"
+        "\"candidates\"", "\"usageMetadata\"", "\"promptFeedback\"", "\"choices\"", "\"done\":", "\u00ef\u00bb\u00bf"
     })
     void anyBytes(final FuzzedDataProvider data)
     {

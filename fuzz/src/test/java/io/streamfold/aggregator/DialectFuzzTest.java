@@ -11,9 +11,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class DialectFuzzTest
 {
+    // No entry holds CR or LF: jazzer-junit 0.24 writes them unescaped and libFuzzer then rejects the dictionary.
     @FuzzTest(maxDuration = "60s")
     @DictionaryEntries({
-        "data: ", "data:", "event: ", "\n\n", "\r\n\r\n", "[DONE]", "{\"choices\":[{\"index\":0,\"delta\":{",
+        "data: ", "data:", "event: ", "[DONE]", "{\"choices\":[{\"index\":0,\"delta\":{",
         "\"content\":\"", "\"reasoning_content\":", "\"tool_calls\":[{\"index\":", "\"function\":{\"name\":",
         "\"arguments\":\"", "\"finish_reason\":\"stop\"", "\"usage\":{\"prompt_tokens\":", "\"token_ids\":[",
         "\"logprobs\":{\"content\":[{\"token\":", "\"x_groq\":", "\"error\":", "\"function_call\":", "\"role\":",
