@@ -90,6 +90,7 @@ final class FramerFuzzing
         c.feed(stream, 0, Math.min(stream.length, 7));
         c.reset();
         again.events.clear();
+        again.frames = 0;
         c.feed(stream, 0, stream.length);
         c.end();
         if (!whole.events.equals(again.events))
