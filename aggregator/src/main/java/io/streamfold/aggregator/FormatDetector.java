@@ -35,7 +35,8 @@ final class FormatDetector
         }
         if (i >= length)
         {
-            return ended ? Format.OPENAI_CHAT : null;
+            // Only whitespace so far: waiting for more would hold an endless blank stream in memory.
+            return ended || length >= MAX_SNIFF_BYTES ? Format.OPENAI_CHAT : null;
         }
         final byte first = bytes[i];
         if (first == 0 && i == 0)

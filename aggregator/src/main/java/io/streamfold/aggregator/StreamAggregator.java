@@ -85,9 +85,10 @@ public final class StreamAggregator
             sniff(bytes, offset, length);
             return;
         }
+        // Counted even once the outcome is decided and the bytes are ignored: the caller did feed them.
+        bytesFed += length;
         if (!aggregate.isOver())
         {
-            bytesFed += length;
             framer.feed(bytes, offset, length);
         }
     }
@@ -106,12 +107,12 @@ public final class StreamAggregator
             sniff(copy, 0, copy.length);
             return;
         }
+        bytesFed += buffer.remaining();
         if (aggregate.isOver())
         {
             buffer.position(buffer.limit());
             return;
         }
-        bytesFed += buffer.remaining();
         framer.feed(buffer);
     }
 
@@ -131,9 +132,9 @@ public final class StreamAggregator
             sniff(copy, 0, length);
             return;
         }
+        bytesFed += length;
         if (!aggregate.isOver())
         {
-            bytesFed += length;
             framer.feed(buffer, offset, length);
         }
     }
@@ -194,6 +195,12 @@ public final class StreamAggregator
     public long framesDelivered()
     {
         return framer == null ? 0 : framer.framesDelivered();
+    }
+
+    /** @return bytes held for format detection, for tests of the memory bound. */
+    long retainedSniffBytes()
+    {
+        return sniffed.length;
     }
 
     /** Readies the aggregator for a new stream with the same format, listener, limits and mode. */

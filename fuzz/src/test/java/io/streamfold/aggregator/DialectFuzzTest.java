@@ -1,0 +1,41 @@
+package io.streamfold.aggregator;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * Raw bytes into every dialect that exists in this build (the format is picked by the input), lenient
+ * or strict: see {@link AggregatorFuzzing} for what is checked. A dialect that lands later is fuzzed
+ * from then on without touching this class.
+ */
+class DialectFuzzTest
+{
+    // No entry holds CR or LF: jazzer-junit 0.24 writes them unescaped and libFuzzer then rejects the dictionary.
+    @FuzzTest(maxDuration = "60s")
+    @DictionaryEntries({
+        "data: ", "data:", "event: ", "[DONE]", "{\"choices\":[{\"index\":0,\"delta\":{",
+        "\"content\":\"", "\"reasoning_content\":", "\"tool_calls\":[{\"index\":", "\"function\":{\"name\":",
+        "\"arguments\":\"", "\"finish_reason\":\"stop\"", "\"usage\":{\"prompt_tokens\":", "\"token_ids\":[",
+        "\"logprobs\":{\"content\":[{\"token\":", "\"x_groq\":", "\"error\":", "\"function_call\":", "\"role\":",
+        "\"refusal\":", "\"text\":", "\"type\":\"thinking\"", "\\ud83d\\ude00", "\"id\":\"", "message_start",
+        "content_block_delta", "\"candidates\":[", "\"message\":{", "\"done\":true", ":event-type"
+    })
+    void anyBytes(final FuzzedDataProvider data)
+    {
+        final Format format = data.pickValue(AggregatorFuzzing.AVAILABLE);
+        final boolean strict = data.consumeBoolean();
+        final int[] cuts = cuts(data);
+        AggregatorFuzzing.check(format, strict, data.consumeRemainingAsBytes(), cuts);
+    }
+
+    static int[] cuts(final FuzzedDataProvider data)
+    {
+        final int[] cuts = new int[data.consumeInt(0, 12)];
+        for (int i = 0; i < cuts.length; i++)
+        {
+            cuts[i] = data.consumeInt(0, 1 << 16);
+        }
+        return cuts;
+    }
+}

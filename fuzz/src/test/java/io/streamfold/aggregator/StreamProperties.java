@@ -1,0 +1,251 @@
+package io.streamfold.aggregator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.StreamError;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Structure-aware properties: valid generated streams of every format with a dialect, fed in random
+ * slices, fold to exactly the generator's message; then damaged streams (truncated anywhere, garbage
+ * events inserted, events duplicated, a byte dropped) either fold to the message or carry precise
+ * errors, and keep everything before the damage. For OpenAI chat a tree-model oracle must agree.
+ */
+class StreamProperties
+{
+    /** One generator per format; add a format's class here. Formats without a dialect yet are left out. */
+    static final List<StreamGenerator> GENERATORS = available(List.of(new OpenAiChatStreams()));
+
+    private static List<StreamGenerator> available(final List<StreamGenerator> all)
+    {
+        final List<StreamGenerator> kept = new ArrayList<>();
+        for (final StreamGenerator g : all)
+        {
+            if (AggregatorFuzzing.AVAILABLE.contains(g.format()))
+            {
+                kept.add(g);
+            }
+        }
+        return kept;
+    }
+
+    /** Roomy limits: generated streams must never hit one. */
+    private static final AggregationLimits ROOMY = AggregationLimits.DEFAULT;
+
+    @Provide
+    Arbitrary<StreamGenerator.Generated> streams()
+    {
+        final List<Arbitrary<StreamGenerator.Generated>> all = new ArrayList<>();
+        GENERATORS.forEach(g -> all.add(g.streams()));
+        return Arbitraries.oneOf(all);
+    }
+
+    @Provide
+    Arbitrary<StreamGenerator.Generated> openAiChat()
+    {
+        return new OpenAiChatStreams().streams();
+    }
+
+    @Property(tries = 200)
+    void foldsToTheGeneratorsMessage(@ForAll("streams") final StreamGenerator.Generated g,
+        @ForAll @Size(max = 12) final List<@IntRange(min = 0, max = 1 << 16) Integer> cuts)
+    {
+        final byte[] bytes = g.bytes();
+        final StreamAggregator whole = fold(g.format(), bytes, new int[] { bytes.length });
+        final StreamAggregator sliced = fold(g.format(), bytes, AggregatorFuzzing.slices(toArray(cuts), bytes.length));
+        assertEquals(List.of(), whole.result().errors());
+        assertEquals(Outcome.COMPLETE, whole.result().outcome());
+        assertEquals(g.expected(), Message.of(whole.result()));
+        assertEquals(whole.result().toJson(), sliced.result().toJson());
+        assertEquals(g.expected(), Message.of(sliced.result()));
+    }
+
+    @Property(tries = 200)
+    void fastPathAgreesWithTheOracle(@ForAll("openAiChat") final StreamGenerator.Generated g)
+    {
+        final byte[] bytes = g.bytes();
+        final OpenAiChatOracle oracle = OpenAiChatOracle.fold(bytes);
+        assertEquals(0, oracle.malformed);
+        assertEquals(oracle.message.build(), Message.of(fold(Format.OPENAI_CHAT, bytes, new int[] { bytes.length }).result()));
+    }
+
+    @Property(tries = 25)
+    void truncatedAnywhereKeepsEveryCompleteEvent(@ForAll("openAiChat") final StreamGenerator.Generated g)
+    {
+        final byte[] bytes = g.bytes();
+        for (int cut = 0; cut <= bytes.length; cut++)
+        {
+            final byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
+            final Aggregate a = fold(Format.OPENAI_CHAT, prefix, new int[] { cut }).result();
+            final OpenAiChatOracle oracle = OpenAiChatOracle.fold(prefix);
+            assertEquals(oracle.message.build(), Message.of(a), "cut at " + cut);
+            for (final StreamError e : a.errors())
+            {
+                assertEquals(ErrorKind.TRUNCATED, e.kind(), "cut at " + cut);
+            }
+            if (a.outcome() == Outcome.TRUNCATED)
+            {
+                assertFalse(a.errors().isEmpty(), "truncated without an error, cut at " + cut);
+            }
+            else
+            {
+                assertEquals(Outcome.COMPLETE, a.outcome());
+                assertTrue(oracle.done || a.allChoicesFinished(), "complete without [DONE] or every finish, cut at " + cut);
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void garbageEventsAreReportedAndSkipped(@ForAll("streams") final StreamGenerator.Generated g,
+        @ForAll @Size(min = 1, max = 4) final List<@IntRange(min = 0, max = 1000) Integer> positions,
+        @ForAll @Size(min = 4, max = 4) final List<@IntRange(min = 0, max = 1000) Integer> picks)
+    {
+        final StreamGenerator generator = generatorOf(g.format());
+        final List<byte[]> events = new ArrayList<>(g.events());
+        final List<byte[]> garbage = generator.garbageEvent().list().ofSize(4).sample();
+        for (int i = 0; i < positions.size(); i++)
+        {
+            // Never after the terminal event: what follows it is ignored by design.
+            events.add(positions.get(i) % events.size(), garbage.get(picks.get(i) % garbage.size()));
+        }
+        final Aggregate a = fold(g.format(), concat(events), null).result();
+        assertEquals(g.expected(), Message.of(a));
+        assertEquals(Outcome.COMPLETE, a.outcome());
+        assertEquals(positions.size(), a.errors().size(), () -> a.errors().toString());
+        for (final StreamError e : a.errors())
+        {
+            assertEquals(ErrorKind.MALFORMED_JSON, e.kind());
+        }
+    }
+
+    @Property(tries = 200)
+    void duplicatedEventsFoldAsTheOracleSays(@ForAll("openAiChat") final StreamGenerator.Generated g,
+        @ForAll @Size(min = 1, max = 4) final List<@IntRange(min = 0, max = 1000) Integer> duplicated)
+    {
+        final List<byte[]> events = new ArrayList<>(g.events());
+        for (final int d : duplicated)
+        {
+            final int at = d % events.size();
+            events.add(at, events.get(at));
+        }
+        final byte[] bytes = concat(events);
+        final OpenAiChatOracle oracle = OpenAiChatOracle.fold(bytes);
+        final Aggregate a = fold(Format.OPENAI_CHAT, bytes, null).result();
+        assertEquals(List.of(), a.errors());
+        assertEquals(oracle.message.build(), Message.of(a));
+    }
+
+    @Property(tries = 300)
+    void droppedByteKeepsEverythingBefore(@ForAll("openAiChat") final StreamGenerator.Generated g,
+        @ForAll @IntRange(min = 0, max = 1 << 20) final int where)
+    {
+        final byte[] bytes = g.bytes();
+        final int drop = where % bytes.length;
+        final byte[] damaged = new byte[bytes.length - 1];
+        System.arraycopy(bytes, 0, damaged, 0, drop);
+        System.arraycopy(bytes, drop + 1, damaged, drop, bytes.length - drop - 1);
+        int intact = 0;
+        int end = 0;
+        final List<byte[]> before = new ArrayList<>();
+        for (final byte[] e : g.events())
+        {
+            if (end + e.length > drop)
+            {
+                break;
+            }
+            end += e.length;
+            before.add(e);
+            intact++;
+        }
+        Assume.that(intact < g.events().size());
+        final Aggregate a = fold(Format.OPENAI_CHAT, damaged, null).result();
+        final Message kept = OpenAiChatOracle.fold(concat(before)).message.build();
+        final Message got = Message.of(a);
+        for (final var e : kept.choices().entrySet())
+        {
+            final Message.ChoiceModel k = e.getValue();
+            final Message.ChoiceModel c = got.choices().get(e.getKey());
+            assertTrue(c != null && c.text().startsWith(k.text()) && c.reasoning().startsWith(k.reasoning()) &&
+                c.tokenIds().subList(0, Math.min(c.tokenIds().size(), k.tokenIds().size())).equals(k.tokenIds()) &&
+                c.tokenIds().size() >= k.tokenIds().size(), "lost what came before the damage: " + k + " vs " + c);
+        }
+        final Set<ErrorKind> allowed = Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED);
+        for (final StreamError e : a.errors())
+        {
+            assertTrue(allowed.contains(e.kind()), e.toString());
+        }
+        final OpenAiChatOracle oracle = OpenAiChatOracle.fold(damaged);
+        if (a.errors().isEmpty())
+        {
+            assertEquals(0, oracle.malformed, "the oracle rejects an event the fast path took");
+            assertEquals(oracle.message.build(), got);
+        }
+        else if (oracle.malformed == 0)
+        {
+            // The fast path complained: only the end of the stream may differ (a lost [DONE] or finish).
+            assertTrue(a.errors().stream().allMatch(e -> e.kind() == ErrorKind.TRUNCATED), a.errors().toString());
+            assertEquals(oracle.message.build(), got);
+        }
+    }
+
+    private static StreamAggregator fold(final Format format, final byte[] bytes, final int[] ends)
+    {
+        final StreamAggregator aggregator = StreamAggregator.builder().format(format).limits(ROOMY).build();
+        aggregator.feed(bytes, 0, bytes.length);
+        if (ends != null && ends.length > 1)
+        {
+            aggregator.reset();
+            int from = 0;
+            for (final int to : ends)
+            {
+                aggregator.feed(java.util.Arrays.copyOfRange(bytes, from, to), 0, to - from);
+                from = to;
+            }
+        }
+        aggregator.end();
+        for (final StreamError e : aggregator.result().errors())
+        {
+            assertFalse(e.message().startsWith(StreamAggregator.INTERNAL_ERROR_PREFIX), e.toString());
+        }
+        return aggregator;
+    }
+
+    private static StreamGenerator generatorOf(final Format format)
+    {
+        for (final StreamGenerator g : GENERATORS)
+        {
+            if (g.format() == format)
+            {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException(format.toString());
+    }
+
+    private static int[] toArray(final List<Integer> list)
+    {
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static byte[] concat(final List<byte[]> parts)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        parts.forEach(out::writeBytes);
+        return out.toByteArray();
+    }
+}
