@@ -31,6 +31,8 @@ final class JsonReader
     private int inputLength;
     /** Bytes fed to the current parser before the current payload: Jackson's offsets count from its start. */
     private long fedBefore;
+    /** Bytes fed to the current parser in all, the current payload included. */
+    private long fedTotal;
 
     JsonReader(final AggregationLimits limits)
     {
@@ -69,11 +71,13 @@ final class JsonReader
             inputOffset = 0;
         }
         inputLength = length;
-        if (!feeder.needMoreInput())
+        if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
         {
             // The previous payload was left unread: never let its remains run into this one.
             newParser();
         }
+        fedBefore = fedTotal;
+        fedTotal += length;
         try
         {
             feeder.feedInput(input, inputOffset, inputOffset + length);
@@ -133,7 +137,6 @@ final class JsonReader
             newParser();
             throw new BadPayload("more than one JSON value in one event");
         }
-        fedBefore += inputLength;
     }
 
     /** @return array offset just past the root object or array the reader has just closed, or -1 when not known. */
@@ -169,6 +172,12 @@ final class JsonReader
     /** Abandons the current payload after a dialect-level problem; the next payload starts clean. */
     void abandon()
     {
+        if (parser != null && feeder.needMoreInput() && parser.getParsingContext().inRoot())
+        {
+            // Between root values with nothing left unread: the parser is clean and keeps the field
+            // names it has learned, so a pooled aggregator's next stream does not learn them again.
+            return;
+        }
         newParser();
     }
 
@@ -390,6 +399,19 @@ final class JsonReader
 
     private void newParser()
     {
+        if (parser != null)
+        {
+            try
+            {
+                // Closing hands the names this parser learned back to the factory's shared symbol table,
+                // so the replacement starts with them instead of canonicalising every field name again.
+                parser.close();
+            }
+            catch (final IOException e)
+            {
+                // Nothing to release: the parser reads from arrays it does not own.
+            }
+        }
         try
         {
             parser = factory.createNonBlockingByteArrayParser();
@@ -400,6 +422,7 @@ final class JsonReader
         }
         feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
         fedBefore = 0;
+        fedTotal = 0;
     }
 
     /** A payload that is not the JSON its dialect expects. Carries no stack trace: it is a value, not a bug. */

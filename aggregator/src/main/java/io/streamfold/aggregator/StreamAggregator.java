@@ -281,6 +281,7 @@ public final class StreamAggregator
             }
             catch (final JsonReader.BadPayload e)
             {
+                dialect.json.abandon();
                 malformed(e.getMessage());
             }
             catch (final RuntimeException e)

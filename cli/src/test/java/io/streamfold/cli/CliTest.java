@@ -188,14 +188,12 @@ class CliTest
     {
         final Path garbage = write("garbage.txt", "this is not a stream\nat all\n".getBytes(StandardCharsets.US_ASCII));
         final Path empty = write("empty.txt", new byte[0]);
-        final Path ndjson = write("ollama.ndjson", "{\"model\":\"llama3\",\"message\":{\"content\":\"hi\"}}\n".getBytes(StandardCharsets.US_ASCII));
         final Path binary = write("binary.bin", new byte[]{0, 0, 0, 42, 1, 2, 3});
         final List<String[]> cases = new ArrayList<>();
         cases.add(new String[]{"aggregate", temp.resolve("missing.txt").toString()});
         cases.add(new String[]{"aggregate", temp.toString()});
         cases.add(new String[]{"aggregate", garbage.toString()});
         cases.add(new String[]{"aggregate", empty.toString()});
-        cases.add(new String[]{"aggregate", ndjson.toString()});
         cases.add(new String[]{"aggregate", binary.toString()});
         cases.add(new String[]{"aggregate", "--format", "anthropic", garbage.toString()});
         cases.add(new String[]{"aggregate", "--format", "nope", garbage.toString()});
@@ -219,10 +217,8 @@ class CliTest
     @Test
     void reasonsNameTheProblem() throws IOException
     {
-        final Path ndjson = write("ollama.ndjson", "{\"model\":\"llama3\"}\n".getBytes(StandardCharsets.US_ASCII));
         assertTrue(CliRun.run("aggregate", temp.resolve("missing.txt").toString()).err.contains("no such file"));
         assertTrue(CliRun.run("aggregate", "-").err.contains("stdin: empty input"));
-        assertTrue(CliRun.run("aggregate", ndjson.toString()).err.contains("format ollama is not supported yet"));
         assertTrue(CliRun.run("aggregate", "--format", "nope", "-").err.contains("unknown format 'nope'"));
     }
 
