@@ -13,6 +13,8 @@ final class Dialects
         {
             case OPENAI_CHAT:
                 return new OpenAiChatDialect(aggregate, limits);
+            case ANTHROPIC:
+                return new AnthropicDialect(aggregate, limits);
             default:
                 throw new IllegalArgumentException("format " + format.cliName() + " is not supported yet");
         }
