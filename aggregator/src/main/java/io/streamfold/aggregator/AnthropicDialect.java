@@ -82,15 +82,30 @@ final class AnthropicDialect extends Dialect
     @Override
     void reset()
     {
+        // The side readers are left clean after every event (see onFrame): no new parsers per stream.
         super.reset();
-        replayReader.abandon();
-        blockReader.abandon();
         deferred.clear();
         stopReason.clear();
     }
 
     @Override
     void onFrame(final Frame frame) throws JsonReader.BadPayload
+    {
+        try
+        {
+            fold(frame);
+        }
+        catch (final JsonReader.BadPayload | RuntimeException e)
+        {
+            // A payload rejected half-read must not leave any reader inside it.
+            json.abandon();
+            replayReader.abandon();
+            blockReader.abandon();
+            throw e;
+        }
+    }
+
+    private void fold(final Frame frame) throws JsonReader.BadPayload
     {
         if (frame.length() == 0)
         {
