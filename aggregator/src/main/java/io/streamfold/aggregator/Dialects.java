@@ -19,6 +19,8 @@ final class Dialects
                 return new OllamaDialect(aggregate, limits);
             case BEDROCK:
                 return new BedrockDialect(aggregate, limits);
+            case ANTHROPIC:
+                return new AnthropicDialect(aggregate, limits);
             default:
                 throw new IllegalArgumentException("format " + format.cliName() + " is not supported yet");
         }

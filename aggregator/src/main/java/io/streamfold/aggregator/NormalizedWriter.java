@@ -109,9 +109,11 @@ final class NormalizedWriter
         final String r = reason.toLowerCase(Locale.ROOT);
         switch (r)
         {
-            case "stop":
             case "end_turn":
             case "stop_sequence":
+                // Anthropic says tool_use when the client must act; server tool calls end with end_turn.
+                return "stop";
+            case "stop":
             case "eos":
             case "completed":
             case "finish_reason_unspecified":
