@@ -24,6 +24,11 @@ final class OpenAiChatOracle
     final Message.Builder message = new Message.Builder();
     int malformed;
     boolean done;
+    /**
+     * A tool-call fragment without an {@code index}: outside these plain rules (the fast path keys such
+     * fragments by id or order, as Gemini's and Ollama's OpenAI-compatible endpoints need), so no verdict.
+     */
+    boolean unmodelled;
 
     static OpenAiChatOracle fold(final byte[] stream)
     {
@@ -142,6 +147,7 @@ final class OpenAiChatOracle
             }
             for (final JsonNode call : delta.path("tool_calls"))
             {
+                unmodelled |= !call.path("index").isIntegralNumber();
                 final Message.Builder.CallBuilder b = message.choice(choice.path("index").asLong(0)).call(call.path("index").asLong());
                 if (b.id.isEmpty() && call.path("id").isTextual())
                 {
