@@ -13,6 +13,8 @@ final class Dialects
         {
             case OPENAI_CHAT:
                 return new OpenAiChatDialect(aggregate, limits);
+            case OPENAI_RESPONSES:
+                return new OpenAiResponsesDialect(aggregate, limits);
             default:
                 throw new IllegalArgumentException("format " + format.cliName() + " is not supported yet");
         }
