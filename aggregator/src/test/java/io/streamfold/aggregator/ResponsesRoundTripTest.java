@@ -21,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Round trip: a random final response (messages with unicode and escapes, reasoning summaries, function
  * calls) is encoded as the Responses event stream that would produce it, with random delta fragments and
- * random byte slicing; folding it back must give the same response.
+ * random byte slicing; folding it back must give the same response. (Named *Test so Surefire's default
+ * includes run it.)
  */
-class ResponsesRoundTripProperties
+class ResponsesRoundTripTest
 {
     /** Text pieces never split a code point, as a server's deltas never split a JSON string's characters. */
     private static final String[] PIECES = {
