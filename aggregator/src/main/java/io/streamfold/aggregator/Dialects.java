@@ -21,8 +21,11 @@ final class Dialects
                 return new BedrockDialect(aggregate, limits);
             case ANTHROPIC:
                 return new AnthropicDialect(aggregate, limits);
+            case OPENAI_RESPONSES:
+                return new OpenAiResponsesDialect(aggregate, limits);
             default:
-                throw new IllegalArgumentException("format " + format.cliName() + " is not supported yet");
+                throw new IllegalArgumentException("format " + format.cliName() + " has no dialect: " +
+                    "AUTO is resolved before a dialect is created");
         }
     }
 }
