@@ -13,7 +13,6 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.SseTokenizer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Anthropic Messages streams ({@code event: message_start} ... {@code message_stop}), folded into the
@@ -46,7 +45,6 @@ final class AnthropicDialect extends Dialect
     private static final int ERROR = 8;
     private static final int UNKNOWN = 9;
 
-    private static final JsonFactory VALIDATION_FACTORY = new JsonFactory();
 
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
@@ -56,8 +54,6 @@ final class AnthropicDialect extends Dialect
     private final RawJson blockRaw = new RawJson();
     private final TextBuffer blockType = new TextBuffer();
     private final TextBuffer stopReason = new TextBuffer();
-    private final UnsafeBuffer replayBuffer = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer blockBuffer = new UnsafeBuffer(new byte[0]);
     private boolean errorEventReported;
 
     AnthropicDialect(final Aggregate aggregate, final AggregationLimits limits)
@@ -176,16 +172,15 @@ final class AnthropicDialect extends Dialect
     }
 
     @Override
-    void onInputEnd()
+    void beforeInputEnd()
     {
         checkOpenToolInputs();
-        if (!aggregate.providerError().isNullish())
-        {
-            aggregate.end(Outcome.ERROR);
-            return;
-        }
-        aggregate.error(ErrorKind.TRUNCATED, "stream ended without message_stop");
-        aggregate.end(Outcome.TRUNCATED);
+    }
+
+    @Override
+    String unfinished()
+    {
+        return "without message_stop";
     }
 
     private static boolean needsIndex(final int kind)
@@ -347,8 +342,7 @@ final class AnthropicDialect extends Dialect
     {
         if (value.type() == RawJson.Type.STRUCTURED)
         {
-            replayBuffer.wrap(value.structuredBytes(), 0, value.structuredLength());
-            replayReader.begin(replayBuffer, 0, value.structuredLength());
+            replayReader.begin(value);
             onField(kind, name, replayReader, index);
             replayReader.finish();
             return;
@@ -494,9 +488,8 @@ final class AnthropicDialect extends Dialect
             return;
         }
         final int length = blockRaw.structuredLength();
-        blockBuffer.wrap(blockRaw.structuredBytes(), 0, length);
         blockType.clear();
-        blockReader.begin(blockBuffer, 0, length);
+        blockReader.begin(blockRaw);
         boolean typeFirst = false;
         if (blockReader.next() == JsonToken.FIELD_NAME && "type".equals(blockReader.name()) &&
             blockReader.next() == JsonToken.VALUE_STRING)
@@ -508,7 +501,7 @@ final class AnthropicDialect extends Dialect
         else
         {
             findBlockType(length);
-            blockReader.begin(blockBuffer, 0, length);
+            blockReader.begin(blockRaw);
         }
 
         final Part.Kind kind = blockKind(blockType);
@@ -542,7 +535,7 @@ final class AnthropicDialect extends Dialect
     private void findBlockType(final int length) throws JsonReader.BadPayload
     {
         blockReader.abandon();
-        blockReader.begin(blockBuffer, 0, length);
+        blockReader.begin(blockRaw);
         while (blockReader.next() == JsonToken.FIELD_NAME)
         {
             final String name = blockReader.name();
@@ -865,19 +858,7 @@ final class AnthropicDialect extends Dialect
         {
             return INPUT_NONE;
         }
-        try (JsonParser p = VALIDATION_FACTORY.createParser(chars, 0, length))
-        {
-            if (p.nextToken() == null)
-            {
-                return INPUT_INVALID;
-            }
-            p.skipChildren();
-            return p.nextToken() == null ? INPUT_VALID : INPUT_INVALID;
-        }
-        catch (final IOException e)
-        {
-            return INPUT_INVALID;
-        }
+        return JsonText.isOneValue(chars, 0, length) ? INPUT_VALID : INPUT_INVALID;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import io.streamfold.parser.EventStreamFramer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * AWS Bedrock {@code ConverseStream}: binary eventstream messages whose {@code :event-type} header names
@@ -31,8 +30,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class BedrockDialect extends Dialect
 {
-    private static final JsonFactory CHECK_FACTORY = new JsonFactory();
 
+    /** Writes the provider error kept for an exception message; error path only. */
+    private static final JsonFactory ERROR_FACTORY = new JsonFactory();
     private static final int MESSAGE_START = 0;
     private static final int BLOCK_START = 1;
     private static final int BLOCK_DELTA = 2;
@@ -46,7 +46,6 @@ final class BedrockDialect extends Dialect
 
     private final JsonReader deferredReader;
     private final RawJson deferred = new RawJson();
-    private final UnsafeBuffer replayBuffer = new UnsafeBuffer(new byte[0]);
     private final RawJson scratch = new RawJson();
     private EventStreamFramer framer;
     private boolean messageStopped;
@@ -159,26 +158,15 @@ final class BedrockDialect extends Dialect
     }
 
     @Override
-    void onInputEnd()
+    String unfinished()
     {
-        if (!aggregate.providerError().isNullish())
+        if (!messageStopped)
         {
-            aggregate.end(Outcome.ERROR);
+            return "before messageStop";
         }
-        else if (!messageStopped)
-        {
-            aggregate.error(ErrorKind.TRUNCATED, "stream ended before messageStop");
-            aggregate.end(Outcome.TRUNCATED);
-        }
-        else if (framingTruncated())
-        {
-            // messageStop came, but a later message (the metadata with usage) was cut: not the whole response.
-            aggregate.end(Outcome.TRUNCATED);
-        }
-        else
-        {
-            aggregate.end(Outcome.COMPLETE);
-        }
+        // messageStop came, but a later message (the metadata with usage) was cut: not the whole response,
+        // and the framer has already said where.
+        return framingTruncated() ? "" : null;
     }
 
     private boolean framingTruncated()
@@ -261,8 +249,7 @@ final class BedrockDialect extends Dialect
             }
             if (deferred.type() == RawJson.Type.STRUCTURED)
             {
-                replayBuffer.wrap(deferred.structuredBytes(), 0, deferred.structuredLength());
-                deferredReader.begin(replayBuffer, 0, deferred.structuredLength());
+                deferredReader.begin(deferred);
                 blockBody(deferredReader, event, index);
                 deferredReader.finish();
             }
@@ -624,7 +611,7 @@ final class BedrockDialect extends Dialect
         }
         String message = framer.stringHeader(":error-message");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = CHECK_FACTORY.createGenerator(out))
+        try (JsonGenerator g = ERROR_FACTORY.createGenerator(out))
         {
             g.writeStartObject();
             g.writeStringField("type", type);
@@ -881,30 +868,10 @@ final class BedrockDialect extends Dialect
             g.writeStartObject();
             g.writeEndObject();
         }
-        else if (isOneJsonValue(input))
-        {
-            g.writeRawValue(input.array(), 0, input.length());
-        }
         else
         {
-            g.writeString(input.array(), 0, input.length());
+            JsonText.write(g, input);
         }
     }
 
-    private static boolean isOneJsonValue(final TextBuffer text)
-    {
-        try (JsonParser p = CHECK_FACTORY.createParser(text.array(), 0, text.length()))
-        {
-            if (p.nextToken() == null)
-            {
-                return false;
-            }
-            p.skipChildren();
-            return p.nextToken() == null;
-        }
-        catch (final IOException e)
-        {
-            return false;
-        }
-    }
 }

@@ -34,8 +34,44 @@ abstract class Dialect
     /** Folds one frame. Throws BadPayload for a malformed event; the aggregator reports it. */
     abstract void onFrame(Frame frame) throws JsonReader.BadPayload;
 
-    /** The input ended without the terminal event: decide the outcome. */
-    abstract void onInputEnd();
+    /**
+     * The input ended before the terminal event: a provider error seen earlier makes it ERROR; otherwise
+     * it is COMPLETE when {@link #unfinished()} finds nothing missing, else TRUNCATED with that reason.
+     */
+    final void onInputEnd()
+    {
+        beforeInputEnd();
+        if (!aggregate.providerError().isNullish())
+        {
+            aggregate.end(Outcome.ERROR);
+            return;
+        }
+        final String missing = unfinished();
+        if (missing == null)
+        {
+            aggregate.end(Outcome.COMPLETE);
+        }
+        else
+        {
+            if (!missing.isEmpty())
+            {
+                aggregate.error(ErrorKind.TRUNCATED, "stream ended " + missing);
+            }
+            aggregate.end(Outcome.TRUNCATED);
+        }
+    }
+
+    /** Last look at open parts before the outcome is decided at the end of input. */
+    void beforeInputEnd()
+    {
+    }
+
+    /**
+     * @return what is missing when the input ends without the provider's terminal event (read as
+     * "stream ended …"), "" when truncated for a reason the framer has already reported, or null when the
+     * response is nonetheless whole.
+     */
+    abstract String unfinished();
 
     /** Writes the provider's own non-streaming response shape. */
     abstract void write(Aggregate result, JsonGenerator generator) throws IOException;

@@ -11,7 +11,6 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -44,13 +43,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class GeminiDialect extends Dialect
 {
-    private static final JsonFactory CHECK_FACTORY = new JsonFactory();
     private static final String CITATION_SOURCES = "citationSources";
 
     private final JsonReader replayReader;
     private final JsonReader argsReader;
-    private final UnsafeBuffer replayBuffer = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer argsBuffer = new UnsafeBuffer(new byte[0]);
 
     private final RawJson pendingContent = new RawJson();
     private final RawJson pendingCitations = new RawJson();
@@ -185,21 +181,10 @@ final class GeminiDialect extends Dialect
     }
 
     @Override
-    void onInputEnd()
+    String unfinished()
     {
-        if (!aggregate.providerError().isNullish())
-        {
-            aggregate.end(Outcome.ERROR);
-        }
-        else if (aggregate.allChoicesFinished())
-        {
-            aggregate.end(Outcome.COMPLETE);
-        }
-        else
-        {
-            aggregate.error(ErrorKind.TRUNCATED, "stream ended before every candidate had a finishReason");
-            aggregate.end(Outcome.TRUNCATED);
-        }
+        // Gemini has no terminal event: a response is whole when every candidate has its finishReason.
+        return aggregate.allChoicesFinished() ? null : "before every candidate had a finishReason";
     }
 
     /** A response without candidates: a blocked prompt finishes choice 0 with the block reason. */
@@ -211,8 +196,7 @@ final class GeminiDialect extends Dialect
             return;
         }
         blockReason.clear();
-        replayBuffer.wrap(feedback.structuredBytes(), 0, feedback.structuredLength());
-        replayReader.begin(replayBuffer, 0, feedback.structuredLength());
+        replayReader.begin(feedback);
         while (replayReader.next() == JsonToken.FIELD_NAME)
         {
             final String name = replayReader.name();
@@ -298,13 +282,13 @@ final class GeminiDialect extends Dialect
         }
         if (hasContent)
         {
-            replayReader.begin(wrap(pendingContent), 0, pendingContent.structuredLength());
+            replayReader.begin(pendingContent);
             readContent(replayReader, choice);
             replayReader.finish();
         }
         if (hasCitations)
         {
-            replayReader.begin(wrap(pendingCitations), 0, pendingCitations.structuredLength());
+            replayReader.begin(pendingCitations);
             readCitations(replayReader, choice);
             replayReader.finish();
         }
@@ -327,12 +311,6 @@ final class GeminiDialect extends Dialect
             return false;
         }
         return true;
-    }
-
-    private UnsafeBuffer wrap(final RawJson raw)
-    {
-        replayBuffer.wrap(raw.structuredBytes(), 0, raw.structuredLength());
-        return replayBuffer;
     }
 
     private void readCitations(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
@@ -600,8 +578,7 @@ final class GeminiDialect extends Dialect
     /** Folds Vertex {@code partialArgs} entries into the open call's arguments JSON text. */
     private void partialArgs(final Choice choice, final Part call) throws JsonReader.BadPayload
     {
-        argsBuffer.wrap(callPartialArgs.structuredBytes(), 0, callPartialArgs.structuredLength());
-        argsReader.begin(argsBuffer, 0, callPartialArgs.structuredLength());
+        argsReader.begin(callPartialArgs);
         while (argsReader.next() == JsonToken.START_OBJECT)
         {
             argPath.clear();
@@ -964,7 +941,7 @@ final class GeminiDialect extends Dialect
                     g.writeStringField("id", p.id().toString());
                 }
                 g.writeStringField("name", p.name().toString());
-                writeJsonText(g, "args", p.text());
+                JsonText.writeField(g, "args", p.text());
                 g.writeEndObject();
                 break;
             case OTHER:
@@ -983,44 +960,5 @@ final class GeminiDialect extends Dialect
             g.writeStringField("thoughtSignature", p.signature().toString());
         }
         g.writeEndObject();
-    }
-
-    /**
-     * Writes arguments JSON text as a JSON value; text that is not one JSON value (a call cut off by the
-     * end of the stream) is written as a string so the output stays valid JSON. Nothing when empty.
-     */
-    static void writeJsonText(final JsonGenerator g, final String field, final TextBuffer text) throws IOException
-    {
-        if (text.length() == 0)
-        {
-            return;
-        }
-        final String s = text.toString();
-        g.writeFieldName(field);
-        if (isOneJsonValue(s))
-        {
-            g.writeRawValue(s);
-        }
-        else
-        {
-            g.writeString(s);
-        }
-    }
-
-    private static boolean isOneJsonValue(final String s)
-    {
-        try (JsonParser p = CHECK_FACTORY.createParser(s))
-        {
-            if (p.nextToken() == null)
-            {
-                return false;
-            }
-            p.skipChildren();
-            return p.nextToken() == null;
-        }
-        catch (final IOException e)
-        {
-            return false;
-        }
     }
 }

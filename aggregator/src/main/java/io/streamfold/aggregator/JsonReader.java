@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.base.ParserBase;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
@@ -22,6 +23,7 @@ final class JsonReader
     private final JsonFactory factory;
     private final AggregationLimits limits;
     private final CharView view = new CharView();
+    private final UnsafeBuffer replay = new UnsafeBuffer(new byte[0]);
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private byte[] scratch = new byte[0];
@@ -88,6 +90,18 @@ final class JsonReader
             throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
         }
         return next();
+    }
+
+    /**
+     * Starts reading a value kept earlier with {@link #capture}: a field that arrived before the key it
+     * depends on (an index after its delta), read again once the key is known.
+     *
+     * @return the value's first token.
+     */
+    JsonToken begin(final RawJson captured) throws BadPayload
+    {
+        replay.wrap(captured.structuredBytes(), 0, captured.structuredLength());
+        return begin(replay, 0, captured.structuredLength());
     }
 
     /** @return the next token; never NOT_AVAILABLE (an unfinished payload is malformed). */

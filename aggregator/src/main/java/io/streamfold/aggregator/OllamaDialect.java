@@ -31,7 +31,6 @@ final class OllamaDialect extends Dialect
     private final TextBuffer pendingRole = new TextBuffer();
     private final RawJson pendingToolCalls = new RawJson();
     private final JsonReader replayReader;
-    private final org.agrona.concurrent.UnsafeBuffer replayBuffer = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
     private final RawJson scratch = new RawJson();
     private final TextBuffer arguments = new TextBuffer();
     private final TextBuffer callId = new TextBuffer();
@@ -164,15 +163,9 @@ final class OllamaDialect extends Dialect
     }
 
     @Override
-    void onInputEnd()
+    String unfinished()
     {
-        if (!aggregate.providerError().isNullish())
-        {
-            aggregate.end(Outcome.ERROR);
-            return;
-        }
-        aggregate.error(ErrorKind.TRUNCATED, "stream ended before the done:true line");
-        aggregate.end(Outcome.TRUNCATED);
+        return "before the done:true line";
     }
 
     /**
@@ -220,8 +213,7 @@ final class OllamaDialect extends Dialect
         }
         if (pendingToolCalls.type() == RawJson.Type.STRUCTURED)
         {
-            replayBuffer.wrap(pendingToolCalls.structuredBytes(), 0, pendingToolCalls.structuredLength());
-            replayReader.begin(replayBuffer, 0, pendingToolCalls.structuredLength());
+            replayReader.begin(pendingToolCalls);
             while (replayReader.next() == JsonToken.START_OBJECT)
             {
                 readToolCall(replayReader, choice);
@@ -406,7 +398,7 @@ final class OllamaDialect extends Dialect
                         g.writeNumberField("index", p.wireIndex());
                     }
                     g.writeStringField("name", p.name().toString());
-                    GeminiDialect.writeJsonText(g, "arguments", p.text());
+                    JsonText.writeField(g, "arguments", p.text());
                     g.writeEndObject();
                     g.writeEndObject();
                 }

@@ -35,7 +35,6 @@ final class OpenAiChatDialect extends Dialect
     private final TextBuffer logprobToken = new TextBuffer();
     private final RawFields xGroq = new RawFields();
     private final TextBuffer scratchText = new TextBuffer();
-    private final org.agrona.concurrent.UnsafeBuffer replayBuffer = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
 
     OpenAiChatDialect(final Aggregate aggregate, final AggregationLimits limits)
     {
@@ -233,22 +232,10 @@ final class OpenAiChatDialect extends Dialect
     }
 
     @Override
-    void onInputEnd()
+    String unfinished()
     {
-        if (!aggregate.providerError().isNullish())
-        {
-            aggregate.end(Outcome.ERROR);
-        }
-        else if (aggregate.allChoicesFinished())
-        {
-            // No [DONE] (recordings often drop it), but every choice said why it stopped.
-            aggregate.end(Outcome.COMPLETE);
-        }
-        else
-        {
-            aggregate.error(ErrorKind.TRUNCATED, "stream ended without [DONE] and before every choice finished");
-            aggregate.end(Outcome.TRUNCATED);
-        }
+        // No [DONE] (recordings often drop it) is still whole when every choice said why it stopped.
+        return aggregate.allChoicesFinished() ? null : "without [DONE] and before every choice finished";
     }
 
     private void readXGroq() throws JsonReader.BadPayload
@@ -430,8 +417,7 @@ final class OpenAiChatDialect extends Dialect
         {
             return;
         }
-        replayBuffer.wrap(captured.structuredBytes(), 0, captured.structuredLength());
-        deferredReader.begin(replayBuffer, 0, captured.structuredLength());
+        deferredReader.begin(captured);
         switch (what)
         {
             case 0:

@@ -10,7 +10,6 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.SseTokenizer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * OpenAI Responses API streams ({@code response.*} events) and the servers that copy them (Azure,
@@ -106,8 +105,6 @@ final class OpenAiResponsesDialect extends Dialect
     private final JsonReader nested;
     /** Replays fields of an item (content, summary) captured while the item was read. */
     private final JsonReader inner;
-    private final UnsafeBuffer nestedBuffer = new UnsafeBuffer(new byte[0]);
-    private final UnsafeBuffer innerBuffer = new UnsafeBuffer(new byte[0]);
 
     // One event, gathered before it is applied because its fields may come in any order.
     private int eventType;
@@ -169,17 +166,9 @@ final class OpenAiResponsesDialect extends Dialect
     }
 
     @Override
-    void onInputEnd()
+    String unfinished()
     {
-        if (!aggregate.providerError().isNullish())
-        {
-            aggregate.end(Outcome.ERROR);
-        }
-        else
-        {
-            aggregate.error(ErrorKind.TRUNCATED, "stream ended without response.completed, response.incomplete or response.failed");
-            aggregate.end(Outcome.TRUNCATED);
-        }
+        return "without response.completed, response.incomplete or response.failed";
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -317,7 +306,7 @@ final class OpenAiResponsesDialect extends Dialect
                 final Item item = itemForEvent(ITEM_UNKNOWN);
                 if (item != null && eventItem.type() == RawJson.Type.STRUCTURED)
                 {
-                    replay(nested, nestedBuffer, eventItem);
+                    nested.begin(eventItem);
                     readItem(nested, item, eventType == ITEM_DONE);
                     nested.finish();
                 }
@@ -336,7 +325,7 @@ final class OpenAiResponsesDialect extends Dialect
                 final Item item = itemForEvent(summary ? ITEM_REASONING : ITEM_UNKNOWN);
                 if (item != null && eventPart.type() == RawJson.Type.STRUCTURED)
                 {
-                    replay(nested, nestedBuffer, eventPart);
+                    nested.begin(eventPart);
                     readContentPart(nested, item, summary, summary ? summaryIndex : contentIndex,
                         eventType == CONTENT_PART_DONE || eventType == SUMMARY_PART_DONE);
                     nested.finish();
@@ -482,7 +471,7 @@ final class OpenAiResponsesDialect extends Dialect
         final RawJson details = aggregate.meta().get("incomplete_details");
         if (details != null && details.type() == RawJson.Type.STRUCTURED)
         {
-            replay(inner, innerBuffer, details);
+            inner.begin(details);
             CharSequence reason = null;
             while (inner.next() == JsonToken.FIELD_NAME)
             {
@@ -529,7 +518,7 @@ final class OpenAiResponsesDialect extends Dialect
     /** Reads the response object of a lifecycle or terminal event into meta, usage and (when final) the items. */
     private void readResponse(final boolean terminal) throws JsonReader.BadPayload
     {
-        replay(nested, nestedBuffer, eventResponse);
+        nested.begin(eventResponse);
         while (nested.next() == JsonToken.FIELD_NAME)
         {
             final String field = nested.name();
@@ -830,7 +819,7 @@ final class OpenAiResponsesDialect extends Dialect
                 keep(item.fields, field, null);
                 if (value.type() == RawJson.Type.STRUCTURED)
                 {
-                    replay(inner, innerBuffer, value);
+                    inner.begin(value);
                     if (inner.token() == JsonToken.START_ARRAY)
                     {
                         long index = 0;
@@ -1009,7 +998,7 @@ final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
-        replay(nested, nestedBuffer, eventLogprobs);
+        nested.begin(eventLogprobs);
         if (nested.token() == JsonToken.START_ARRAY)
         {
             readLogprobs(nested, slot, false);
@@ -1199,12 +1188,6 @@ final class OpenAiResponsesDialect extends Dialect
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "'" + field + "' larger than " + limits.maxRawBytes() + " bytes");
         }
-    }
-
-    private void replay(final JsonReader reader, final UnsafeBuffer buffer, final RawJson value) throws JsonReader.BadPayload
-    {
-        buffer.wrap(value.structuredBytes(), 0, value.structuredLength());
-        reader.begin(buffer, 0, value.structuredLength());
     }
 
     /** Keeps {@code value} as field {@code name} (null: a placeholder); an empty or null value never replaces one. */
