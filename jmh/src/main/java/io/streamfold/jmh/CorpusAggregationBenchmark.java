@@ -91,6 +91,7 @@ public class CorpusAggregationBenchmark
         /** Frames (SSE events, NDJSON lines, array elements, eventstream messages) aggregated. */
         public long events;
 
+        /** JMH reads the counters per iteration. */
         @Setup(Level.Iteration)
         public void clear()
         {
@@ -99,6 +100,12 @@ public class CorpusAggregationBenchmark
         }
     }
 
+    /**
+     * Loads the folder, builds one aggregator per stream for its detected format, folds each once to
+     * check it (no internal error, an outcome) and prints per stream: size, frames, outcome.
+     *
+     * @throws IOException when the corpus cannot be read.
+     */
     @Setup(Level.Trial)
     public void setUp() throws IOException
     {
