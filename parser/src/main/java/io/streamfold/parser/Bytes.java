@@ -2,8 +2,8 @@ package io.streamfold.parser;
 
 import org.agrona.DirectBuffer;
 
-/** Small byte helpers shared by the framers and dialects. */
-public final class Bytes
+/** Small byte helpers shared by the framers. */
+final class Bytes
 {
     private Bytes()
     {
@@ -16,7 +16,7 @@ public final class Bytes
      * @param ascii  text to compare with, ASCII only.
      * @return true when the bytes equal the text.
      */
-    public static boolean equalsAscii(final DirectBuffer buffer, final int offset, final int length, final String ascii)
+    static boolean equalsAscii(final DirectBuffer buffer, final int offset, final int length, final String ascii)
     {
         if (length != ascii.length())
         {
