@@ -3,7 +3,9 @@ package io.streamfold.aggregator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
+import io.streamfold.parser.ErrorKind;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -27,6 +29,13 @@ final class AnthropicMessagesStreams implements StreamGenerator
     public Format format()
     {
         return Format.ANTHROPIC;
+    }
+
+    /** A stream cut inside a tool_use block also reports its input as incomplete JSON (written as {}). */
+    @Override
+    public Set<ErrorKind> truncationErrors()
+    {
+        return Set.of(ErrorKind.TRUNCATED, ErrorKind.MALFORMED_JSON);
     }
 
     @Override

@@ -47,6 +47,20 @@ final class EventLog
         terminal = events.size();
     }
 
+    /** Marks the stream complete from the first event after which every choice seen so far has finished. */
+    void terminalWhenAllFinished()
+    {
+        for (int k = 0; k < prefixes.size(); k++)
+        {
+            final Message m = prefixes.get(k);
+            if (!m.choices().isEmpty() && m.choices().values().stream().allMatch(c -> !c.finishReason().isEmpty()))
+            {
+                terminal = k;
+                return;
+            }
+        }
+    }
+
     StreamGenerator.Generated build(final StreamGenerator generator)
     {
         return new StreamGenerator.Generated(generator, List.copyOf(events), List.copyOf(prefixes),

@@ -59,6 +59,15 @@ interface StreamGenerator
         return true;
     }
 
+    /**
+     * @return whether a cut, malformed last event may still have changed the message with what was read
+     * before the cut (the truncation property then only checks that the complete events are kept).
+     */
+    default boolean appliesCutEventsInPart()
+    {
+        return false;
+    }
+
     /** @return the error kinds a stream cut anywhere may carry. */
     default Set<ErrorKind> truncationErrors()
     {

@@ -29,7 +29,8 @@ import net.jqwik.api.constraints.Size;
 class StreamProperties
 {
     /** One generator per format; add a format's class here. Formats without a dialect yet are left out. */
-    static final List<StreamGenerator> GENERATORS = available(List.of(new OpenAiChatStreams(), new AnthropicMessagesStreams()));
+    static final List<StreamGenerator> GENERATORS = available(List.of(new OpenAiChatStreams(), new AnthropicMessagesStreams(),
+        new OpenAiResponsesStreams(), new GeminiStreams(false), new GeminiStreams(true), new OllamaStreams(), new BedrockConverseStreams()));
 
     private static List<StreamGenerator> available(final List<StreamGenerator> all)
     {
@@ -226,11 +227,16 @@ class StreamProperties
             final byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
             final Aggregate a = fold(g.format(), prefix, null).result();
             final String where = generator.name() + " cut at " + cut + " after " + kept + " events";
-            assertEquals(g.prefixes().get(kept), Message.of(a), where);
             for (final StreamError e : a.errors())
             {
                 assertTrue(generator.truncationErrors().contains(e.kind()), where + ": " + e);
             }
+            if (generator.appliesCutEventsInPart() && !clean)
+            {
+                assertKept(g.prefixes().get(kept), Message.of(a));
+                continue;
+            }
+            assertEquals(g.prefixes().get(kept), Message.of(a), where);
             if (kept >= g.terminal() && clean)
             {
                 assertEquals(Outcome.COMPLETE, a.outcome(), where + ": " + a.errors());
@@ -254,7 +260,10 @@ class StreamProperties
             events.add(at, events.get(at));
         }
         final Aggregate a = fold(g.format(), concat(events), null).result();
-        assertKept(g.prefixes().get(at + 1), Message.of(a));
+        // A last event without its terminator runs into its copy: one malformed event, the original lost too.
+        final boolean merges = at == g.events().size() - 1 && g.generator().deliversUnterminatedEvent() &&
+            !endsLine(g.events().get(at));
+        assertKept(g.prefixes().get(merges ? at : at + 1), Message.of(a));
         for (final StreamError e : a.errors())
         {
             assertTrue(g.generator().damageErrors().contains(e.kind()), e.toString());
@@ -277,6 +286,11 @@ class StreamProperties
         {
             assertTrue(g.generator().damageErrors().contains(e.kind()), e.toString());
         }
+    }
+
+    private static boolean endsLine(final byte[] event)
+    {
+        return event.length > 0 && event[event.length - 1] == '\n';
     }
 
     /** Everything in {@code before} is still in {@code got}: choices, calls, text and token ids as prefixes. */
