@@ -184,10 +184,15 @@ final class GeminiStreams implements StreamGenerator
             responseEffects.get(i).forEach(Runnable::run);
             log.add(array ? (i == 0 ? "[" : "\r\n,") + response : "data: " + response + "\r\n\r\n");
         }
-        log.terminalWhenAllFinished();
         if (array)
         {
+            // Complete once every candidate finished, as over SSE: a missing ']' is then a TRUNCATED error only.
+            log.terminalWhenAllFinished();
             log.addNeutral("]");
+        }
+        else
+        {
+            log.terminalWhenAllFinished();
         }
         return log.build(this);
     }

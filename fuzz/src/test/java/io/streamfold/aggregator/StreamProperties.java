@@ -85,7 +85,8 @@ class StreamProperties
         assertEquals(oracle.message.build(), Message.of(fold(Format.OPENAI_CHAT, bytes, new int[] { bytes.length }).result()));
     }
 
-    @Property(tries = 25)
+    /** The oracle's own verdict at every cut; few tries, the generic property below covers chat cuts too. */
+    @Property(tries = 6)
     void truncatedAnywhereKeepsEveryCompleteEvent(@ForAll("openAiChat") final StreamGenerator.Generated g)
     {
         final byte[] bytes = g.bytes();
@@ -111,7 +112,7 @@ class StreamProperties
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 120)
     void garbageEventsAreReportedAndSkipped(@ForAll("streams") final StreamGenerator.Generated g,
         @ForAll @Size(min = 1, max = 4) final List<@IntRange(min = 0, max = 1000) Integer> positions,
         @ForAll @Size(min = 4, max = 4) final List<@IntRange(min = 0, max = 1000) Integer> picks)
@@ -249,6 +250,49 @@ class StreamProperties
         }
     }
 
+    /**
+     * A streamed JSON array can only be resynchronised by the framer on its own terms: bytes between two
+     * elements that are neither ',' nor ']' are a MALFORMED_FRAMING error and the framer stops there. Every
+     * element before stays folded; the outcome is then what they make it: complete if every candidate had
+     * finished (the junk only replaced the closing ']'), else truncated.
+     */
+    @Property(tries = 60)
+    void garbageBetweenArrayElementsStopsTheFramingAndKeepsWhatCameBefore(@ForAll("geminiArray") final StreamGenerator.Generated g,
+        @ForAll @IntRange(min = 0, max = 1000) final int position,
+        @ForAll("framingGarbage") final String garbage)
+    {
+        final List<byte[]> events = new ArrayList<>(g.events());
+        final int at = 1 + position % (events.size() - 1);
+        events.add(at, garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        final Aggregate a = fold(g.format(), concat(events), null).result();
+        assertEquals(g.prefixes().get(at), Message.of(a));
+        assertEquals(ErrorKind.MALFORMED_FRAMING, a.errors().get(0).kind(), a.errors().toString());
+        // The framer stopped without seeing the end: the outcome is what the folded elements make it.
+        final Message kept = g.prefixes().get(at);
+        if (!kept.choices().isEmpty() && kept.choices().values().stream().allMatch(c -> !c.finishReason().isEmpty()))
+        {
+            assertEquals(Outcome.COMPLETE, a.outcome());
+            assertEquals(1, a.errors().size(), a.errors().toString());
+        }
+        else
+        {
+            assertEquals(Outcome.TRUNCATED, a.outcome());
+            assertEquals(List.of(ErrorKind.MALFORMED_FRAMING, ErrorKind.TRUNCATED), a.errors().stream().map(StreamError::kind).toList());
+        }
+    }
+
+    @Provide
+    Arbitrary<StreamGenerator.Generated> geminiArray()
+    {
+        return new GeminiStreams(true).streams();
+    }
+
+    @Provide
+    Arbitrary<String> framingGarbage()
+    {
+        return Arbitraries.of("x", " {}", "data: {}\n\n", "}", "\"a\"", "{}", "nul", "\u0000");
+    }
+
     @Property(tries = 150)
     void duplicatedEventsKeepEverythingBefore(@ForAll("streams") final StreamGenerator.Generated g,
         @ForAll @IntRange(min = 0, max = 1000) final int duplicated, @ForAll @IntRange(min = 1, max = 3) final int copies)
@@ -293,7 +337,10 @@ class StreamProperties
         return event.length > 0 && event[event.length - 1] == '\n';
     }
 
-    /** Everything in {@code before} is still in {@code got}: choices, calls, text and token ids as prefixes. */
+    /**
+     * Everything in {@code before} is still in {@code got}: choices, calls, text and token ids as prefixes. Not
+     * the finish reason: a damaged later event can still be valid JSON that finishes the choice again.
+     */
     static void assertKept(final Message before, final Message got)
     {
         for (final var e : before.choices().entrySet())
@@ -310,10 +357,6 @@ class StreamProperties
                 final Message.Call was = k.calls().get(i);
                 final Message.Call is = c.calls().get(i);
                 assertTrue(was.id().equals(is.id()) && was.name().equals(is.name()) && is.arguments().startsWith(was.arguments()), lost);
-            }
-            if (!k.finishReason().isEmpty())
-            {
-                assertEquals(k.finishReason(), c.finishReason(), lost);
             }
         }
     }
