@@ -30,6 +30,8 @@ final class OllamaDialect extends Dialect
     private final TextBuffer pendingThinking = new TextBuffer();
     private final TextBuffer pendingRole = new TextBuffer();
     private final RawJson pendingToolCalls = new RawJson();
+    /** The line's counts, merged into the usage only once the whole line has parsed. */
+    private final RawFields pendingUsage = new RawFields();
     private final JsonReader replayReader;
     private final RawJson scratch = new RawJson();
     private final TextBuffer arguments = new TextBuffer();
@@ -62,6 +64,7 @@ final class OllamaDialect extends Dialect
     {
         super.reset();
         replayReader.abandon();
+        pendingUsage.clear();
         generate = false;
         chat = false;
     }
@@ -74,6 +77,7 @@ final class OllamaDialect extends Dialect
             json.abandon();
             throw new JsonReader.BadPayload("line is not a JSON object");
         }
+        pendingUsage.clear();
         boolean done = false;
         boolean failed = false;
         boolean usage = false;
@@ -126,7 +130,7 @@ final class OllamaDialect extends Dialect
                 case "load_duration":
                 case "prompt_eval_duration":
                 case "eval_duration":
-                    captureKeepingNonEmpty(aggregate.usage().mutableFields(), name, json);
+                    captureKeepingNonEmpty(pendingUsage, name, json);
                     usage = true;
                     break;
                 case "error":
@@ -145,6 +149,7 @@ final class OllamaDialect extends Dialect
         apply();
         if (usage)
         {
+            mergePendingUsage();
             aggregate.usageUpdated();
         }
         if (failed)
@@ -166,6 +171,30 @@ final class OllamaDialect extends Dialect
     String unfinished()
     {
         return "before the done:true line";
+    }
+
+    /** Copies the parsed line's counts into the usage; a null or empty count never replaces one already there. */
+    private void mergePendingUsage()
+    {
+        final RawFields fields = aggregate.usage().mutableFields();
+        for (int i = 0; i < pendingUsage.size(); i++)
+        {
+            final String name = pendingUsage.name(i);
+            final RawJson value = pendingUsage.value(i);
+            final RawJson existing = fields.get(name);
+            if (existing != null && !existing.isNullish() && value.isNullish())
+            {
+                continue;
+            }
+            final RawJson slot = fields.slot(name, limits.maxRawFields());
+            if (slot == null)
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+                continue;
+            }
+            slot.copyFrom(value);
+        }
+        pendingUsage.clear();
     }
 
     /**

@@ -65,6 +65,40 @@ class OllamaDialectTest
     }
 
     @Test
+    void countsOfALineCutBeforeItsEndAreNotKept()
+    {
+        // Found by StreamProperties (fuzz): the counts were merged while the line was read, so a malformed line left them behind.
+        final Aggregate a = run(
+            "{\"model\":\"m\",\"response\":\"Hi\",\"eval_count\":2,\"done\":false}\n" +
+            "{\"model\":\"m\",\"response\":\"\",\"done\":true,\"total_duration\":9,\"eval_count\":5,\"prompt_eval_count\":", false);
+        assertEquals(Outcome.TRUNCATED, a.outcome());
+        assertEquals(ErrorKind.MALFORMED_JSON, a.errors().get(0).kind());
+        assertEquals("{\"eval_count\":2}", usageJson(a));
+        assertEquals("Hi", a.choice(0).joined(Part.Kind.TEXT));
+    }
+
+    @Test
+    void aNullCountKeepsTheOneBefore()
+    {
+        final Aggregate a = run(
+            "{\"model\":\"m\",\"response\":\"Hi\",\"eval_count\":2,\"done\":false}\n" +
+            "{\"model\":\"m\",\"response\":\"\",\"done\":true,\"eval_count\":null,\"prompt_eval_count\":1}\n", false);
+        assertEquals(Outcome.COMPLETE, a.outcome());
+        assertEquals("{\"eval_count\":2,\"prompt_eval_count\":1}", usageJson(a));
+    }
+
+    private static String usageJson(final Aggregate a)
+    {
+        final StringBuilder sb = new StringBuilder("{");
+        final RawFields f = a.usage().fields();
+        for (int i = 0; i < f.size(); i++)
+        {
+            sb.append(i > 0 ? "," : "").append('"').append(f.name(i)).append("\":").append(f.value(i).json());
+        }
+        return sb.append('}').toString();
+    }
+
+    @Test
     void errorLineEndsWithError()
     {
         final Aggregate a = run("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"done\":false}\n" +

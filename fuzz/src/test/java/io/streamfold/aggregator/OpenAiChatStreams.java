@@ -33,6 +33,13 @@ final class OpenAiChatStreams implements StreamGenerator
         return Format.OPENAI_CHAT;
     }
 
+    /** Every choice finished is complete: a usage chunk cut after that is not waited for. */
+    @Override
+    public boolean cutAfterTerminalTruncates()
+    {
+        return false;
+    }
+
     /** Any Unicode text: ASCII with JSON's specials, other BMP characters, and characters outside the BMP. */
     static Arbitrary<String> text(final int maxCodePoints)
     {
@@ -145,7 +152,25 @@ final class OpenAiChatStreams implements StreamGenerator
                 "\"model\":\"gpt-x\",\"choices\":[],\"usage\":" + usage + "}"));
         }
         events.add(event("[DONE]"));
-        return new Generated(Format.OPENAI_CHAT, events, expected.build());
+        // The message after each prefix, by the tree-model oracle; complete once [DONE] came or every choice seen finished.
+        final List<Message> prefixes = new ArrayList<>();
+        int terminal = -1;
+        for (int k = 0; k <= events.size(); k++)
+        {
+            final OpenAiChatOracle oracle = OpenAiChatOracle.fold(StreamProperties.concat(events.subList(0, k)));
+            final Message m = oracle.message.build();
+            prefixes.add(m);
+            if (terminal < 0 && (oracle.done ||
+                (!m.choices().isEmpty() && m.choices().values().stream().allMatch(c -> !c.finishReason().isEmpty()))))
+            {
+                terminal = k;
+            }
+        }
+        if (!prefixes.get(prefixes.size() - 1).equals(expected.build()))
+        {
+            throw new IllegalStateException("the oracle disagrees with the generator");
+        }
+        return new Generated(this, events, prefixes, terminal);
     }
 
     private static byte[] event(final String data)

@@ -1,17 +1,26 @@
 package io.streamfold.aggregator;
 
 import java.util.List;
+import java.util.Set;
 
+import io.streamfold.parser.ErrorKind;
 import net.jqwik.api.Arbitrary;
 
 /**
- * Valid streams of one format with the message each must fold to. One implementation per format:
- * adding a format to the properties is adding one class to {@link StreamProperties#GENERATORS}.
+ * Valid streams of one format with the message each must fold to, and what each format's damage is
+ * documented to yield. One implementation per format (two for Gemini, one per transport): adding a format
+ * to the properties is adding one instance to {@link StreamProperties#GENERATORS}.
  */
 interface StreamGenerator
 {
     /** @return the format generated. */
     Format format();
+
+    /** @return a short name for reports (the format, and the transport where one format has two). */
+    default String name()
+    {
+        return format().cliName();
+    }
 
     /** @return complete, valid streams. */
     Arbitrary<Generated> streams();
@@ -19,12 +28,120 @@ interface StreamGenerator
     /** @return one whole event (framing and terminator included) whose payload this format's dialect must reject. */
     Arbitrary<byte[]> garbageEvent();
 
-    /**
-     * A generated stream: its events in order (each with its framing and terminator, the terminal event
-     * last when the format has one) and the message they fold to.
-     */
-    record Generated(Format format, List<byte[]> events, Message expected)
+    /** @return the error kinds one {@link #garbageEvent()} may be reported as (exactly one error per event). */
+    default Set<ErrorKind> garbageErrors()
     {
+        return Set.of(ErrorKind.MALFORMED_JSON);
+    }
+
+    /** @return the first event position where a garbage event may go (a JSON array's garbage must follow its '['). */
+    default int firstGarbagePosition()
+    {
+        return 0;
+    }
+
+    /**
+     * @return whether the framer hands on a last event whose terminator never came (NDJSON's last line,
+     * Gemini's lenient SSE end): a cut that leaves only the terminator missing then still delivers the event,
+     * and a cut inside its payload delivers a malformed one.
+     */
+    default boolean deliversUnterminatedEvent()
+    {
+        return false;
+    }
+
+    /**
+     * @return whether a stream cut inside an event that follows the terminal one is truncated (Bedrock: the
+     * metadata after messageStop was cut) rather than complete (OpenAI chat: every choice had finished).
+     */
+    default boolean cutAfterTerminalTruncates()
+    {
+        return true;
+    }
+
+    /**
+     * @return whether a cut, malformed last event may still have changed the message with what was read
+     * before the cut (the truncation property then only checks that the complete events are kept).
+     */
+    default boolean appliesCutEventsInPart()
+    {
+        return false;
+    }
+
+    /** @return the error kinds a stream cut anywhere may carry. */
+    default Set<ErrorKind> truncationErrors()
+    {
+        return deliversUnterminatedEvent() ? Set.of(ErrorKind.TRUNCATED, ErrorKind.MALFORMED_JSON) : Set.of(ErrorKind.TRUNCATED);
+    }
+
+    /** @return the error kinds a damaged stream (a byte dropped, events duplicated) may carry. */
+    default Set<ErrorKind> damageErrors()
+    {
+        return Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED);
+    }
+
+    /**
+     * How many events a stream cut after {@code cut} bytes delivers whole: the events ending at or before the
+     * cut, plus the one cut inside its terminator when the framer {@link #deliversUnterminatedEvent() delivers it}.
+     */
+    default int completeEvents(final List<byte[]> events, final int cut)
+    {
+        int end = 0;
+        int k = 0;
+        for (final byte[] e : events)
+        {
+            if (end + e.length <= cut)
+            {
+                end += e.length;
+                k++;
+                continue;
+            }
+            if (deliversUnterminatedEvent() && cut > end && onlyLineEndsFrom(e, cut - end))
+            {
+                k++;
+            }
+            break;
+        }
+        return k;
+    }
+
+    private static boolean onlyLineEndsFrom(final byte[] event, final int from)
+    {
+        for (int i = from; i < event.length; i++)
+        {
+            if (event[i] != '\n' && event[i] != '\r')
+            {
+                return false;
+            }
+        }
+        // Something before the cut must be the payload itself, not just its line end.
+        for (int i = 0; i < from; i++)
+        {
+            if (event[i] != '\n' && event[i] != '\r')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A generated stream: its events in order (each with its framing and terminator), the message after each
+     * prefix of events ({@code prefixes.get(k)} after the first k events; the last one is the whole message),
+     * and {@code terminal}, the number of events after which the stream is complete.
+     */
+    record Generated(StreamGenerator generator, List<byte[]> events, List<Message> prefixes, int terminal)
+    {
+        Format format()
+        {
+            return generator.format();
+        }
+
+        Message expected()
+        {
+            return prefixes.get(prefixes.size() - 1);
+        }
+
         byte[] bytes()
         {
             return StreamProperties.concat(events);
@@ -33,7 +150,9 @@ interface StreamGenerator
         @Override
         public String toString()
         {
-            return format + " " + new String(bytes(), java.nio.charset.StandardCharsets.UTF_8);
+            final String text = format() == Format.BEDROCK ? java.util.Base64.getEncoder().encodeToString(bytes()) :
+                new String(bytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return generator.name() + " " + text;
         }
     }
 }
