@@ -37,10 +37,38 @@ final class OpenAiChatDialect extends Dialect
     private final TextBuffer scratchText = new TextBuffer();
     private final org.agrona.concurrent.UnsafeBuffer replayBuffer = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
 
+    private final ChunkTemplate template;
+    private boolean fastPath = ChunkTemplate.ENABLED;
+    private byte[] directCopy = new byte[0];
+    // What the payload being parsed did, to decide whether it may become the template: learnable until it
+    // does anything but replay idempotent captures and append exactly one string to one part.
+    private boolean learnable;
+    private int learnAppends;
+    private int learnErrorsBefore;
+    private Choice learnChoice;
+    private Part.Kind learnKind;
+    private int learnTextQuote;
+    private String learnValueName;
+    private int learnValueQuote;
+
     OpenAiChatDialect(final Aggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
+        template = new ChunkTemplate(aggregate, limits);
+    }
+
+    /** Turns the repeated-prefix fast path on or off (tests compare both). */
+    void fastPath(final boolean on)
+    {
+        fastPath = on;
+        template.forget();
+    }
+
+    /** @return payloads folded by the repeated-prefix fast path so far. */
+    long fastFolds()
+    {
+        return template.folds();
     }
 
     @Override
@@ -61,6 +89,7 @@ final class OpenAiChatDialect extends Dialect
         super.reset();
         deferredReader.abandon();
         xGroq.clear();
+        template.forget();
     }
 
     @Override
@@ -76,6 +105,24 @@ final class OpenAiChatDialect extends Dialect
             aggregate.start();
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
             return;
+        }
+        if (fastPath)
+        {
+            if (foldRepeated(frame))
+            {
+                return;
+            }
+            // Whatever this payload does, the template no longer describes the chunk before the next one.
+            template.forget();
+            learnable = true;
+            learnAppends = 0;
+            learnValueName = null;
+            learnValueQuote = -1;
+            learnErrorsBefore = aggregate.errorCount();
+        }
+        else
+        {
+            learnable = false;
         }
         if (!isWholeObject(frame.buffer(), frame.offset(), length))
         {
@@ -112,14 +159,17 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "usage":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     mergeUsage(json);
                     break;
                 case "x_groq":
+                    learnable = false;
                     readXGroq();
                     break;
                 case "error":
                     if (value != JsonToken.VALUE_NULL)
                     {
+                        learnable = false;
                         providerError(json);
                         errorSeen = true;
                     }
@@ -137,16 +187,81 @@ final class OpenAiChatDialect extends Dialect
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 default:
+                    if (learnable && learnAppends > 0)
+                    {
+                        noteValue(name, value);
+                    }
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
             }
         }
         json.finish();
         aggregate.start();
+        if (learnable && !errorSeen && learnAppends == 1 && aggregate.errorCount() == learnErrorsBefore)
+        {
+            template.learn(json.inputArray(), json.inputOffset(), json.inputLength(), learnChoice, learnKind,
+                learnTextQuote, learnValueName, learnValueQuote);
+        }
         if (errorSeen)
         {
             // An in-band error object is the provider's last word (OpenRouter, Groq's event: error); the
             // rest of its chunk (usage) was folded above.
             aggregate.end(Outcome.ERROR);
+        }
+    }
+
+    private boolean foldRepeated(final Frame frame)
+    {
+        final org.agrona.DirectBuffer buffer = frame.buffer();
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length());
+        }
+        final int length = frame.length();
+        if (directCopy.length < length)
+        {
+            directCopy = new byte[Math.max(length, directCopy.length * 2)];
+        }
+        buffer.getBytes(frame.offset(), directCopy, 0, length);
+        return template.tryFold(directCopy, 0, length);
+    }
+
+    /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
+    private void noteText(final JsonReader r, final Choice choice, final Part.Kind kind) throws JsonReader.BadPayload
+    {
+        if (!learnable)
+        {
+            return;
+        }
+        if (r != json || ++learnAppends > 1)
+        {
+            learnable = false;
+            return;
+        }
+        final int quote = r.stringStartOffset();
+        if (!template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), r.text()))
+        {
+            learnable = false;
+            return;
+        }
+        learnChoice = choice;
+        learnKind = kind;
+        learnTextQuote = quote;
+    }
+
+    /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
+    private void noteValue(final String name, final JsonToken value) throws JsonReader.BadPayload
+    {
+        learnValueName = null;
+        learnValueQuote = -1;
+        if (value == JsonToken.VALUE_STRING)
+        {
+            final int quote = json.stringStartOffset();
+            if (template.decodesTo(json.inputArray(), quote, json.inputOffset() + json.inputLength(), json.text()))
+            {
+                learnValueName = name;
+                learnValueQuote = quote;
+            }
         }
     }
 
@@ -309,6 +424,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     else if (value != JsonToken.VALUE_NULL)
                     {
+                        learnable = false;
                         r.capture(deferredDelta);
                         hasDeferredDelta = true;
                     }
@@ -318,6 +434,7 @@ final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
+                    learnable = false;
                     if (choice != null)
                     {
                         readLogprobs(r, choice);
@@ -333,6 +450,7 @@ final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
+                    learnable = false;
                     if (choice != null)
                     {
                         readTokenIds(r, choice);
@@ -344,6 +462,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "finish_reason":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = r.text();
@@ -355,6 +474,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "text":
+                    learnable = false;
                     // Together repeats each token as choices[].text beside delta.content; only a choice
                     // without a delta (legacy completions shape) takes it as its content.
                     if (value == JsonToken.VALUE_STRING)
@@ -474,10 +594,12 @@ final class OpenAiChatDialect extends Dialect
                 case "content":
                     if (value == JsonToken.VALUE_STRING)
                     {
+                        noteText(r, choice, Part.Kind.TEXT);
                         appendText(r, choice, Part.Kind.TEXT, null);
                     }
                     else if (value == JsonToken.START_ARRAY)
                     {
+                        learnable = false;
                         readContentParts(r, choice);
                     }
                     else
@@ -488,6 +610,7 @@ final class OpenAiChatDialect extends Dialect
                 case "refusal":
                     if (value == JsonToken.VALUE_STRING)
                     {
+                        noteText(r, choice, Part.Kind.REFUSAL);
                         appendText(r, choice, Part.Kind.REFUSAL, null);
                     }
                     else
@@ -501,6 +624,7 @@ final class OpenAiChatDialect extends Dialect
                     if (value == JsonToken.VALUE_STRING && !reasoningSeen)
                     {
                         reasoningSeen = true;
+                        noteText(r, choice, Part.Kind.REASONING);
                         appendText(r, choice, Part.Kind.REASONING, name);
                     }
                     else
@@ -509,6 +633,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "tool_calls":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.START_ARRAY)
                     {
                         while (r.next() == JsonToken.START_OBJECT)
@@ -522,6 +647,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "function_call":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.START_OBJECT)
                     {
                         readToolCall(r, choice, true);
@@ -532,6 +658,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "token_id":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.VALUE_NUMBER_INT)
                     {
                         aggregate.tokenId(choice, r.longValue());
@@ -542,6 +669,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "channel":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join.
                     if (!choice.messageExtra().replace(name, r, limits))
                     {
@@ -549,6 +677,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 default:
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (!choice.messageExtra().fold(name, r, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
