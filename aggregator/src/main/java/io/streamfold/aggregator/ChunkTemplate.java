@@ -11,6 +11,9 @@ import java.util.Arrays;
  * exactly the same effect as the template with that string, so the string is decoded here and appended
  * without running the parser.
  *
+ * <p>The string may also be a tool call's arguments fragment, when the chunk names the call only by its index
+ * and the call already exists: the same bytes around other arguments find the same call.
+ *
  * <p>One more varying string is allowed after the text: the value of a top-level field the full path would
  * only keep raw (OpenAI's per-chunk {@code obfuscation} padding). Anything else that differs, any byte this
  * class is not certain to decode exactly as Jackson would (invalid or unusual UTF-8, bad escapes, control
@@ -41,6 +44,8 @@ final class ChunkTemplate
     private String valueName;
     private Choice choice;
     private Part.Kind kind;
+    /** The tool call whose arguments the string extends, or null for text. */
+    private Part call;
     private boolean learnt;
 
     private char[] text = new char[256];
@@ -64,6 +69,7 @@ final class ChunkTemplate
     {
         learnt = false;
         choice = null;
+        call = null;
     }
 
     /** @return payloads folded by the fast path since this dialect was created (for tests). */
@@ -104,6 +110,7 @@ final class ChunkTemplate
         final int count,
         final Choice choice,
         final Part.Kind kind,
+        final Part call,
         final int textQuote,
         final String valueName,
         final int valueQuote)
@@ -141,6 +148,7 @@ final class ChunkTemplate
         this.valueName = valueName;
         this.choice = choice;
         this.kind = kind;
+        this.call = call;
         learnt = true;
     }
 
@@ -190,11 +198,14 @@ final class ChunkTemplate
             }
             valueLength = decodedLength;
         }
-        final Part last = choice.lastPart();
-        if (last == null || last.kind() != kind || last.isEnded())
+        if (call == null)
         {
-            // The full path would open a new part (and name its type): leave that to it.
-            return false;
+            final Part last = choice.lastPart();
+            if (last == null || last.kind() != kind || last.isEnded())
+            {
+                // The full path would open a new part (and name its type): leave that to it.
+                return false;
+            }
         }
         final RawJson slot = valueStart >= 0 ? aggregate.meta().get(valueName) : null;
         if (valueStart >= 0 && slot == null)
@@ -202,7 +213,16 @@ final class ChunkTemplate
             return false;
         }
         aggregate.start();
-        aggregate.appendText(choice, kind, text, 0, textLength);
+        if (call != null)
+        {
+            // As the full path copies arguments: at most one character past the limit, the aggregate reports it.
+            final int most = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+            aggregate.appendArguments(choice, call, text, 0, Math.min(textLength, most));
+        }
+        else
+        {
+            aggregate.appendText(choice, kind, text, 0, textLength);
+        }
         // As the full path keeps it: an empty string never replaces a value already there.
         if (slot != null && (valueLength > 0 || slot.isNullish()))
         {

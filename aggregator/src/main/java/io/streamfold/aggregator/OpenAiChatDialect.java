@@ -48,6 +48,9 @@ final class OpenAiChatDialect extends Dialect
     private Choice learnChoice;
     private Part.Kind learnKind;
     private int learnTextQuote;
+    private Part learnCall;
+    /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
+    private int argumentsQuote;
     private String learnValueName;
     private int learnValueQuote;
 
@@ -116,6 +119,7 @@ final class OpenAiChatDialect extends Dialect
             template.forget();
             learnable = true;
             learnAppends = 0;
+            learnCall = null;
             learnValueName = null;
             learnValueQuote = -1;
             learnErrorsBefore = aggregate.errorCount();
@@ -198,7 +202,7 @@ final class OpenAiChatDialect extends Dialect
         aggregate.start();
         if (learnable && !errorSeen && learnAppends == 1 && aggregate.errorCount() == learnErrorsBefore)
         {
-            template.learn(json.inputArray(), json.inputOffset(), json.inputLength(), learnChoice, learnKind,
+            template.learn(json.inputArray(), json.inputOffset(), json.inputLength(), learnChoice, learnKind, learnCall,
                 learnTextQuote, learnValueName, learnValueQuote);
         }
         if (errorSeen)
@@ -246,6 +250,7 @@ final class OpenAiChatDialect extends Dialect
         }
         learnChoice = choice;
         learnKind = kind;
+        learnCall = null;
         learnTextQuote = quote;
     }
 
@@ -633,7 +638,6 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "tool_calls":
-                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.START_ARRAY)
                     {
                         while (r.next() == JsonToken.START_OBJECT)
@@ -759,6 +763,7 @@ final class OpenAiChatDialect extends Dialect
         callType.clear();
         callName.clear();
         callArguments.clear();
+        argumentsQuote = -1;
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -808,6 +813,7 @@ final class OpenAiChatDialect extends Dialect
             return;
         }
         Part call = null;
+        boolean created = false;
         if (legacy)
         {
             call = findByType(choice, LEGACY_FUNCTION_CALL);
@@ -831,6 +837,7 @@ final class OpenAiChatDialect extends Dialect
 
         if (call == null)
         {
+            created = true;
             endOpenCalls(choice);
             call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, hasIndex ? index : -1);
             if (call == null)
@@ -852,6 +859,23 @@ final class OpenAiChatDialect extends Dialect
             if (call.name().length() == 0 && callName.length() > 0)
             {
                 call.name().set(callName, limits.maxTextChars());
+            }
+        }
+        if (learnable)
+        {
+            // Only a bare arguments fragment for a call found by its index can be replayed: the same bytes
+            // around other arguments find the same call and append to it, nothing else.
+            if (r == json && !legacy && hasIndex && !created && argumentsQuote >= 0 &&
+                callId.length() == 0 && callName.length() == 0 && callType.length() == 0 && ++learnAppends == 1)
+            {
+                learnChoice = choice;
+                learnKind = Part.Kind.TOOL_CALL;
+                learnCall = call;
+                learnTextQuote = argumentsQuote;
+            }
+            else
+            {
+                learnable = false;
             }
         }
         aggregate.appendArguments(choice, call, callArguments.array(), 0, callArguments.length());
@@ -888,10 +912,17 @@ final class OpenAiChatDialect extends Dialect
         if (r.token() == JsonToken.VALUE_STRING)
         {
             final CharView v = r.text();
+            if (learnable && r == json)
+            {
+                final int quote = r.stringStartOffset();
+                argumentsQuote = template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), v) ? quote : -1;
+                learnable = argumentsQuote >= 0;
+            }
             callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
         }
         else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
         {
+            learnable = false;
             // Some servers send arguments as a JSON object instead of its text: keep its text.
             r.capture(deferredText);
             final String text = deferredText.json();

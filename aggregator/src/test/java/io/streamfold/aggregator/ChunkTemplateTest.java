@@ -46,6 +46,30 @@ class ChunkTemplateTest
     }
 
     @Test
+    void takenOnToolCallArgumentFragmentsNamedByIndex()
+    {
+        final String head = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":";
+        final String tail = "}}]},\"finish_reason\":null}]}";
+        final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse(
+            head + "0,\"id\":\"c0\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"" + tail,
+            head + "0,\"function\":{\"arguments\":\"{\\\"a\"" + tail,
+            head + "0,\"function\":{\"arguments\":\"\\\":1\"" + tail,
+            head + "0,\"function\":{\"arguments\":\"}\"" + tail,
+            head + "1,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"g\",\"arguments\":\"\"" + tail,
+            head + "1,\"function\":{\"arguments\":\"[\"" + tail,
+            head + "1,\"function\":{\"arguments\":\"]\"" + tail,
+            "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}",
+            "[DONE]"));
+        final Run fast = run(bytes, true);
+        final Run full = run(bytes, false);
+        // The first fragment of each call (a bare one after the call's opening chunk) teaches the template.
+        assertEquals(3, fast.folds);
+        assertEquals(full.json, fast.json);
+        assertTrue(fast.json.contains("\"arguments\":\"{\\\"a\\\":1}\""), fast.json);
+        assertTrue(fast.json.contains("\"arguments\":\"[]\""), fast.json);
+    }
+
+    @Test
     void notTakenWhenTheChunkAfterTheTemplateDiffersOutsideTheText()
     {
         final String head = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
