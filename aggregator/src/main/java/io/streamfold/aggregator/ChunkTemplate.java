@@ -72,6 +72,12 @@ final class ChunkTemplate
         call = null;
     }
 
+    /** @return true while a template is learnt. */
+    boolean isLearnt()
+    {
+        return learnt;
+    }
+
     /** @return payloads folded by the fast path since this dialect was created (for tests). */
     long folds()
     {

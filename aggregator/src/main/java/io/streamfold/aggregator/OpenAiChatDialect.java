@@ -222,6 +222,10 @@ final class OpenAiChatDialect extends Dialect
             return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length());
         }
         final int length = frame.length();
+        if (!template.isLearnt())
+        {
+            return false;
+        }
         if (directCopy.length < length)
         {
             directCopy = new byte[Math.max(length, directCopy.length * 2)];
