@@ -493,6 +493,12 @@ public final class Aggregate
         listener.onError(error);
     }
 
+    /** @return errors reported so far, kept or dropped (no allocation, unlike {@link #errors()}). */
+    int errorCount()
+    {
+        return errors.size() + droppedErrors;
+    }
+
     boolean isOver()
     {
         return outcome != Outcome.IN_PROGRESS;

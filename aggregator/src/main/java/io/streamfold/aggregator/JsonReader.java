@@ -355,6 +355,40 @@ final class JsonReader
         return list.add(input, start, end - start, limits.maxRawBytes());
     }
 
+    /** @return the array holding the current payload (the caller's, or a copy of a direct buffer's bytes). */
+    byte[] inputArray()
+    {
+        return input;
+    }
+
+    /** @return where the current payload starts in {@link #inputArray()}. */
+    int inputOffset()
+    {
+        return inputOffset;
+    }
+
+    /** @return the current payload's length in bytes. */
+    int inputLength()
+    {
+        return inputLength;
+    }
+
+    /** @return array offset of the opening quote of the current string token, or -1 when it cannot be located. */
+    int stringStartOffset()
+    {
+        // As for structures, the non-blocking parser's token offset may be one past the token's first byte;
+        // the byte before a string's opening quote is never a quote, so the earlier candidate is tried first.
+        final long fromStart = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
+        {
+            if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == '"')
+            {
+                return inputOffset + (int)candidate;
+            }
+        }
+        return -1;
+    }
+
     /** Array offset of the opening bracket of the current START_OBJECT / START_ARRAY token. */
     private int structureStart() throws BadPayload
     {

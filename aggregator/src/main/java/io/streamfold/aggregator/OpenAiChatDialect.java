@@ -36,10 +36,41 @@ final class OpenAiChatDialect extends Dialect
     private final RawFields xGroq = new RawFields();
     private final TextBuffer scratchText = new TextBuffer();
 
+    private final ChunkTemplate template;
+    private boolean fastPath = ChunkTemplate.ENABLED;
+    private byte[] directCopy = new byte[0];
+    // What the payload being parsed did, to decide whether it may become the template: learnable until it
+    // does anything but replay idempotent captures and append exactly one string to one part.
+    private boolean learnable;
+    private int learnAppends;
+    private int learnErrorsBefore;
+    private Choice learnChoice;
+    private Part.Kind learnKind;
+    private int learnTextQuote;
+    private Part learnCall;
+    /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
+    private int argumentsQuote;
+    private String learnValueName;
+    private int learnValueQuote;
+
     OpenAiChatDialect(final Aggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
+        template = new ChunkTemplate(aggregate, limits);
+    }
+
+    /** Turns the repeated-prefix fast path on or off (tests compare both). */
+    void fastPath(final boolean on)
+    {
+        fastPath = on;
+        template.forget();
+    }
+
+    /** @return payloads folded by the repeated-prefix fast path so far. */
+    long fastFolds()
+    {
+        return template.folds();
     }
 
     @Override
@@ -60,6 +91,7 @@ final class OpenAiChatDialect extends Dialect
         super.reset();
         deferredReader.abandon();
         xGroq.clear();
+        template.forget();
     }
 
     @Override
@@ -75,6 +107,25 @@ final class OpenAiChatDialect extends Dialect
             aggregate.start();
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
             return;
+        }
+        if (fastPath)
+        {
+            if (foldRepeated(frame))
+            {
+                return;
+            }
+            // Whatever this payload does, the template no longer describes the chunk before the next one.
+            template.forget();
+            learnable = true;
+            learnAppends = 0;
+            learnCall = null;
+            learnValueName = null;
+            learnValueQuote = -1;
+            learnErrorsBefore = aggregate.errorCount();
+        }
+        else
+        {
+            learnable = false;
         }
         if (!isWholeObject(frame.buffer(), frame.offset(), length))
         {
@@ -111,14 +162,17 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "usage":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     mergeUsage(json);
                     break;
                 case "x_groq":
+                    learnable = false;
                     readXGroq();
                     break;
                 case "error":
                     if (value != JsonToken.VALUE_NULL)
                     {
+                        learnable = false;
                         providerError(json);
                         errorSeen = true;
                     }
@@ -136,16 +190,86 @@ final class OpenAiChatDialect extends Dialect
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 default:
+                    if (learnable && learnAppends > 0)
+                    {
+                        noteValue(name, value);
+                    }
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
             }
         }
         json.finish();
         aggregate.start();
+        if (learnable && !errorSeen && learnAppends == 1 && aggregate.errorCount() == learnErrorsBefore)
+        {
+            template.learn(json.inputArray(), json.inputOffset(), json.inputLength(), learnChoice, learnKind, learnCall,
+                learnTextQuote, learnValueName, learnValueQuote);
+        }
         if (errorSeen)
         {
             // An in-band error object is the provider's last word (OpenRouter, Groq's event: error); the
             // rest of its chunk (usage) was folded above.
             aggregate.end(Outcome.ERROR);
+        }
+    }
+
+    private boolean foldRepeated(final Frame frame)
+    {
+        final org.agrona.DirectBuffer buffer = frame.buffer();
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length());
+        }
+        final int length = frame.length();
+        if (!template.isLearnt())
+        {
+            return false;
+        }
+        if (directCopy.length < length)
+        {
+            directCopy = new byte[Math.max(length, directCopy.length * 2)];
+        }
+        buffer.getBytes(frame.offset(), directCopy, 0, length);
+        return template.tryFold(directCopy, 0, length);
+    }
+
+    /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
+    private void noteText(final JsonReader r, final Choice choice, final Part.Kind kind) throws JsonReader.BadPayload
+    {
+        if (!learnable)
+        {
+            return;
+        }
+        if (r != json || ++learnAppends > 1)
+        {
+            learnable = false;
+            return;
+        }
+        final int quote = r.stringStartOffset();
+        if (!template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), r.text()))
+        {
+            learnable = false;
+            return;
+        }
+        learnChoice = choice;
+        learnKind = kind;
+        learnCall = null;
+        learnTextQuote = quote;
+    }
+
+    /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
+    private void noteValue(final String name, final JsonToken value) throws JsonReader.BadPayload
+    {
+        learnValueName = null;
+        learnValueQuote = -1;
+        if (value == JsonToken.VALUE_STRING)
+        {
+            final int quote = json.stringStartOffset();
+            if (template.decodesTo(json.inputArray(), quote, json.inputOffset() + json.inputLength(), json.text()))
+            {
+                learnValueName = name;
+                learnValueQuote = quote;
+            }
         }
     }
 
@@ -296,6 +420,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     else if (value != JsonToken.VALUE_NULL)
                     {
+                        learnable = false;
                         r.capture(deferredDelta);
                         hasDeferredDelta = true;
                     }
@@ -305,6 +430,7 @@ final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
+                    learnable = false;
                     if (choice != null)
                     {
                         readLogprobs(r, choice);
@@ -320,6 +446,7 @@ final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
+                    learnable = false;
                     if (choice != null)
                     {
                         readTokenIds(r, choice);
@@ -331,6 +458,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "finish_reason":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = r.text();
@@ -342,6 +470,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "text":
+                    learnable = false;
                     // Together repeats each token as choices[].text beside delta.content; only a choice
                     // without a delta (legacy completions shape) takes it as its content.
                     if (value == JsonToken.VALUE_STRING)
@@ -460,10 +589,12 @@ final class OpenAiChatDialect extends Dialect
                 case "content":
                     if (value == JsonToken.VALUE_STRING)
                     {
+                        noteText(r, choice, Part.Kind.TEXT);
                         appendText(r, choice, Part.Kind.TEXT, null);
                     }
                     else if (value == JsonToken.START_ARRAY)
                     {
+                        learnable = false;
                         readContentParts(r, choice);
                     }
                     else
@@ -474,6 +605,7 @@ final class OpenAiChatDialect extends Dialect
                 case "refusal":
                     if (value == JsonToken.VALUE_STRING)
                     {
+                        noteText(r, choice, Part.Kind.REFUSAL);
                         appendText(r, choice, Part.Kind.REFUSAL, null);
                     }
                     else
@@ -487,6 +619,7 @@ final class OpenAiChatDialect extends Dialect
                     if (value == JsonToken.VALUE_STRING && !reasoningSeen)
                     {
                         reasoningSeen = true;
+                        noteText(r, choice, Part.Kind.REASONING);
                         appendText(r, choice, Part.Kind.REASONING, name);
                     }
                     else
@@ -508,6 +641,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "function_call":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.START_OBJECT)
                     {
                         readToolCall(r, choice, true);
@@ -518,6 +652,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "token_id":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (value == JsonToken.VALUE_NUMBER_INT)
                     {
                         aggregate.tokenId(choice, r.longValue());
@@ -528,6 +663,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "channel":
+                    learnable &= value == JsonToken.VALUE_NULL;
                     // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join.
                     if (!choice.messageExtra().replace(name, r, limits))
                     {
@@ -535,6 +671,7 @@ final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 default:
+                    learnable &= value == JsonToken.VALUE_NULL;
                     if (!choice.messageExtra().fold(name, r, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
@@ -616,6 +753,7 @@ final class OpenAiChatDialect extends Dialect
         callType.clear();
         callName.clear();
         callArguments.clear();
+        argumentsQuote = -1;
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -665,6 +803,7 @@ final class OpenAiChatDialect extends Dialect
             return;
         }
         Part call = null;
+        boolean created = false;
         if (legacy)
         {
             call = findByType(choice, LEGACY_FUNCTION_CALL);
@@ -688,6 +827,7 @@ final class OpenAiChatDialect extends Dialect
 
         if (call == null)
         {
+            created = true;
             endOpenCalls(choice);
             call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, hasIndex ? index : -1);
             if (call == null)
@@ -709,6 +849,23 @@ final class OpenAiChatDialect extends Dialect
             if (call.name().length() == 0 && callName.length() > 0)
             {
                 call.name().set(callName, limits.maxTextChars());
+            }
+        }
+        if (learnable)
+        {
+            // Only a bare arguments fragment for a call found by its index can be replayed: the same bytes
+            // around other arguments find the same call and append to it, nothing else.
+            if (r == json && !legacy && hasIndex && !created && argumentsQuote >= 0 &&
+                callId.length() == 0 && callName.length() == 0 && callType.length() == 0 && ++learnAppends == 1)
+            {
+                learnChoice = choice;
+                learnKind = Part.Kind.TOOL_CALL;
+                learnCall = call;
+                learnTextQuote = argumentsQuote;
+            }
+            else
+            {
+                learnable = false;
             }
         }
         aggregate.appendArguments(choice, call, callArguments.array(), 0, callArguments.length());
@@ -745,10 +902,17 @@ final class OpenAiChatDialect extends Dialect
         if (r.token() == JsonToken.VALUE_STRING)
         {
             final CharView v = r.text();
+            if (learnable && r == json)
+            {
+                final int quote = r.stringStartOffset();
+                argumentsQuote = template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), v) ? quote : -1;
+                learnable = argumentsQuote >= 0;
+            }
             callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
         }
         else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
         {
+            learnable = false;
             // Some servers send arguments as a JSON object instead of its text: keep its text.
             r.capture(deferredText);
             final String text = deferredText.json();

@@ -197,6 +197,12 @@ public final class StreamAggregator
         return framer == null ? 0 : framer.framesDelivered();
     }
 
+    /** @return the dialect reading the stream, or null while AUTO has not decided (for tests). */
+    Dialect dialect()
+    {
+        return dialect;
+    }
+
     /** @return bytes held for format detection, for tests of the memory bound. */
     long retainedSniffBytes()
     {

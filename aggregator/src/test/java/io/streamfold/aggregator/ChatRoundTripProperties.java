@@ -207,7 +207,7 @@ class ChatRoundTripProperties
     // ---------------------------------------------------------------------------------------------
     // The encoder: chat.completion.chunk SSE, written by hand so it shares nothing with the code under test.
 
-    private static byte[] encode(final Completion completion, final Random random)
+    static byte[] encode(final Completion completion, final Random random)
     {
         final List<List<String>> perChoice = new ArrayList<>();
         for (final GenChoice c : completion.choices)
