@@ -107,11 +107,7 @@ final class AnthropicDialect extends Dialect
         {
             return;
         }
-        if (json.begin(frame.buffer(), frame.offset(), frame.length()) != JsonToken.START_OBJECT)
-        {
-            json.abandon();
-            throw new JsonReader.BadPayload("event data is not a JSON object");
-        }
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         deferred.clear();
         stopReason.clear();
         errorEventReported = false;

@@ -94,11 +94,7 @@ final class BedrockDialect extends Dialect
         }
         aggregate.start();
         final int event = eventOf(frame);
-        if (json.begin(frame.buffer(), frame.offset(), frame.length()) != JsonToken.START_OBJECT)
-        {
-            json.abandon();
-            throw new JsonReader.BadPayload("event payload is not a JSON object");
-        }
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         switch (event)
         {
             case MESSAGE_START:

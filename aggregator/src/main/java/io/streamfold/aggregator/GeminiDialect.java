@@ -118,11 +118,7 @@ final class GeminiDialect extends Dialect
         {
             return;
         }
-        if (json.begin(frame.buffer(), frame.offset(), length) != JsonToken.START_OBJECT)
-        {
-            json.abandon();
-            throw new JsonReader.BadPayload("event is not a JSON object");
-        }
+        json.beginObject(frame.buffer(), frame.offset(), length);
         boolean candidatesSeen = false;
         boolean failed = false;
         boolean feedbackSeen = false;

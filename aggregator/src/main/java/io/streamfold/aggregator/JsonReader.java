@@ -93,6 +93,25 @@ final class JsonReader
     }
 
     /**
+     * Starts reading a payload that must be one JSON object. The object is first checked whole (strings
+     * and escapes respected, bracket kinds matched), so one that was cut short or is unbalanced is
+     * rejected before a dialect folds any of it: a cut event is skipped, not half applied. Bytes after a
+     * whole object are reported by {@link #finish()} once the object is folded.
+     */
+    void beginObject(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
+    {
+        if (!isWholeObject(buffer, offset, length))
+        {
+            throw new BadPayload("event data is not one complete JSON object (cut short or unbalanced)");
+        }
+        if (begin(buffer, offset, length) != JsonToken.START_OBJECT)
+        {
+            abandon();
+            throw new BadPayload("event data is not a JSON object");
+        }
+    }
+
+    /**
      * Starts reading a value kept earlier with {@link #capture}: a field that arrived before the key it
      * depends on (an index after its delta), read again once the key is known.
      *
@@ -443,6 +462,90 @@ final class JsonReader
         }
         newParser();
         throw new BadPayload("payload ends inside a JSON value");
+    }
+
+    /**
+     * A plain scan, before anything of the event is folded, that its brackets balance and match outside
+     * strings, and that the root object closes. Events are folded as they are read, so
+     * without it an event cut short (a dropped connection, a proxy's limit) would have its first deltas
+     * folded before the parser found the cut. Syntax errors inside a balanced event are still found by
+     * the parser only.
+     */
+    private static boolean isWholeObject(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] array = buffer.byteArray();
+        final int base = array != null ? (int)buffer.wrapAdjustment() + offset : 0;
+        int start = 0;
+        int end = length;
+        while (start < end && isSpace(byteAt(buffer, array, base, offset, start)))
+        {
+            start++;
+        }
+        while (end > start && isSpace(byteAt(buffer, array, base, offset, end - 1)))
+        {
+            end--;
+        }
+        if (start >= end || byteAt(buffer, array, base, offset, start) != '{')
+        {
+            return false;
+        }
+        // Bit i of objects says whether the structure at depth i is an object; deeper ones go unchecked.
+        long objects = 0;
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < end; i++)
+        {
+            final byte b = byteAt(buffer, array, base, offset, i);
+            if (inString)
+            {
+                if (b == '\\')
+                {
+                    i++;
+                }
+                else if (b == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == '"')
+            {
+                inString = true;
+            }
+            else if (b == '{' || b == '[')
+            {
+                if (depth < 64)
+                {
+                    objects = b == '{' ? objects | (1L << depth) : objects & ~(1L << depth);
+                }
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                depth--;
+                if (depth < 0 || (depth < 64 && ((objects >>> depth) & 1L) != (b == '}' ? 1L : 0L)))
+                {
+                    return false;
+                }
+                if (depth == 0)
+                {
+                    // The root object is whole. Whatever trails it is reported by finish() after the object
+                    // is folded: NDJSON lines run together by a lost newline keep their first value.
+                    return true;
+                }
+            }
+        }
+        return depth == 0 && !inString;
+    }
+
+    private static byte byteAt(
+        final DirectBuffer buffer, final byte[] array, final int base, final int offset, final int i)
+    {
+        return array != null ? array[base + i] : buffer.getByte(offset + i);
+    }
+
+    private static boolean isSpace(final byte b)
+    {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private void newParser()

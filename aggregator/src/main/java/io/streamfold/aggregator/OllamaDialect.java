@@ -72,11 +72,7 @@ final class OllamaDialect extends Dialect
     @Override
     void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
-        if (json.begin(frame.buffer(), frame.offset(), frame.length()) != JsonToken.START_OBJECT)
-        {
-            json.abandon();
-            throw new JsonReader.BadPayload("line is not a JSON object");
-        }
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         pendingUsage.clear();
         boolean done = false;
         boolean failed = false;

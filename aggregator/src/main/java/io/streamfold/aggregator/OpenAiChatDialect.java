@@ -127,15 +127,7 @@ final class OpenAiChatDialect extends Dialect
         {
             learnable = false;
         }
-        if (!isWholeObject(frame.buffer(), frame.offset(), length))
-        {
-            throw new JsonReader.BadPayload("event data is not one complete JSON object (cut short or unbalanced)");
-        }
-        if (json.begin(frame.buffer(), frame.offset(), length) != JsonToken.START_OBJECT)
-        {
-            json.abandon();
-            throw new JsonReader.BadPayload("event data is not a JSON object");
-        }
+        json.beginObject(frame.buffer(), frame.offset(), length);
         boolean errorSeen = false;
         while (json.next() == JsonToken.FIELD_NAME)
         {
@@ -271,88 +263,6 @@ final class OpenAiChatDialect extends Dialect
                 learnValueQuote = quote;
             }
         }
-    }
-
-    /**
-     * A plain scan, before anything of the event is folded, that its brackets balance and match outside
-     * strings and that the root object closes at its last byte. Events are folded as they are read, so
-     * without it an event cut short (a dropped connection, a proxy's limit) would have its first deltas
-     * folded before the parser found the cut. Syntax errors inside a balanced event are still found by
-     * the parser only.
-     */
-    private static boolean isWholeObject(final org.agrona.DirectBuffer buffer, final int offset, final int length)
-    {
-        final byte[] array = buffer.byteArray();
-        final int base = array != null ? (int)buffer.wrapAdjustment() + offset : 0;
-        int start = 0;
-        int end = length;
-        while (start < end && isSpace(byteAt(buffer, array, base, offset, start)))
-        {
-            start++;
-        }
-        while (end > start && isSpace(byteAt(buffer, array, base, offset, end - 1)))
-        {
-            end--;
-        }
-        if (start >= end || byteAt(buffer, array, base, offset, start) != '{')
-        {
-            return false;
-        }
-        // Bit i of objects says whether the structure at depth i is an object; deeper ones go unchecked.
-        long objects = 0;
-        int depth = 0;
-        boolean inString = false;
-        for (int i = start; i < end; i++)
-        {
-            final byte b = byteAt(buffer, array, base, offset, i);
-            if (inString)
-            {
-                if (b == '\\')
-                {
-                    i++;
-                }
-                else if (b == '"')
-                {
-                    inString = false;
-                }
-            }
-            else if (b == '"')
-            {
-                inString = true;
-            }
-            else if (b == '{' || b == '[')
-            {
-                if (depth < 64)
-                {
-                    objects = b == '{' ? objects | (1L << depth) : objects & ~(1L << depth);
-                }
-                depth++;
-            }
-            else if (b == '}' || b == ']')
-            {
-                depth--;
-                if (depth < 0 || (depth < 64 && ((objects >>> depth) & 1L) != (b == '}' ? 1L : 0L)))
-                {
-                    return false;
-                }
-                if (depth == 0 && i != end - 1)
-                {
-                    return false;
-                }
-            }
-        }
-        return depth == 0 && !inString;
-    }
-
-    private static byte byteAt(
-        final org.agrona.DirectBuffer buffer, final byte[] array, final int base, final int offset, final int i)
-    {
-        return array != null ? array[base + i] : buffer.getByte(offset + i);
-    }
-
-    private static boolean isSpace(final byte b)
-    {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     @Override

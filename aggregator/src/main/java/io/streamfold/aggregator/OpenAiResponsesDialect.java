@@ -182,11 +182,7 @@ final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
-        if (json.begin(frame.buffer(), frame.offset(), length) != JsonToken.START_OBJECT)
-        {
-            json.abandon();
-            throw new JsonReader.BadPayload("event data is not a JSON object");
-        }
+        json.beginObject(frame.buffer(), frame.offset(), length);
         gather(json);
         json.finish();
         apply();
