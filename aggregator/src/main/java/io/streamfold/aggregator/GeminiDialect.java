@@ -2,6 +2,7 @@ package io.streamfold.aggregator;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -11,6 +12,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.StreamError;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -37,8 +39,11 @@ import io.streamfold.parser.Framer;
  *   <li>There is no terminal event: at end of input the stream is COMPLETE when every candidate has a
  *       finish reason, or when the prompt was blocked ({@code promptFeedback.blockReason}: choice 0 is
  *       then finished with the block reason, which normalizes to {@code content_filter}; the provider
- *       output has no candidate, as the API sends none); else TRUNCATED. An {@code error} object (an SSE
- *       event or an array element) ends the stream at once with ERROR, the error kept.</li>
+ *       output has no candidate, as the API sends none); else TRUNCATED. It is TRUNCATED too when the
+ *       framer reports the body cut inside a later array element or bare JSON value. An {@code error}
+ *       object (an SSE event, an array element, or a bare object written into an SSE body, as Vertex does
+ *       when a stream fails mid-way: see {@link GeminiFramer}) ends the stream at once with ERROR, the
+ *       error kept.</li>
  * </ul>
  */
 final class GeminiDialect extends Dialect
@@ -180,7 +185,26 @@ final class GeminiDialect extends Dialect
     String unfinished()
     {
         // Gemini has no terminal event: a response is whole when every candidate has its finishReason.
-        return aggregate.allChoicesFinished() ? null : "before every candidate had a finishReason";
+        if (!aggregate.allChoicesFinished())
+        {
+            return "before every candidate had a finishReason";
+        }
+        // Unless the body was cut inside something after that (an array element, the array's ']', a bare
+        // JSON value): the framer has said where, and what was cut may have been an error.
+        return framingTruncated() ? "" : null;
+    }
+
+    private boolean framingTruncated()
+    {
+        final List<StreamError> errors = aggregate.errors();
+        for (int i = errors.size() - 1; i >= 0; i--)
+        {
+            if (errors.get(i).kind() == ErrorKind.TRUNCATED)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A response without candidates: a blocked prompt finishes choice 0 with the block reason. */

@@ -91,6 +91,26 @@ public final class JsonArrayFramer extends AbstractFramer
         spill = new SpillBuffer(maxFrameBytes);
     }
 
+    /**
+     * Continues a stream that another framer began reading, so that offsets and indexes stay those of the
+     * whole stream: the next byte fed is taken to be at stream offset {@code streamOffset} and the next
+     * element delivered gets index {@code frameIndex}. Call it right after construction or {@link #reset()},
+     * before the first byte is fed; a later {@link #reset()} starts again from offset 0 and index 0.
+     *
+     * @param streamOffset stream offset of the next byte fed; the byte order mark is then not looked for.
+     * @param frameIndex   index of the next element delivered (frames the other framer delivered).
+     * @throws IllegalStateException if the array has already begun (its {@code [} or a byte order mark was fed).
+     */
+    public void continueAt(final long streamOffset, final long frameIndex)
+    {
+        if (state != BEFORE_ARRAY || bomMatched != 0 || ended)
+        {
+            throw new IllegalStateException("continueAt must come before the first byte");
+        }
+        bytesFed = streamOffset;
+        framesDelivered = frameIndex;
+    }
+
     @Override
     void onBytes(final DirectBuffer buffer, final int offset, final int length)
     {
