@@ -140,7 +140,9 @@ final class OllamaDialect extends Dialect
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
             }
         }
-        json.finish();
+        // The object itself parsed whole (beginObject checked it balanced, the parser read it to its end),
+        // so it is applied before finish() looks at what trails it: two lines run together by a lost
+        // newline keep the first one.
         aggregate.start();
         apply();
         if (usage)
@@ -148,6 +150,7 @@ final class OllamaDialect extends Dialect
             mergePendingUsage();
             aggregate.usageUpdated();
         }
+        json.finish();
         if (failed)
         {
             aggregate.end(Outcome.ERROR);

@@ -78,6 +78,20 @@ class OllamaDialectTest
     }
 
     @Test
+    void twoLinesRunTogetherKeepTheFirst()
+    {
+        // Found by StreamProperties (fuzz): a lost newline joins two whole objects on one line; the first is
+        // intact and is kept, the text trailing it is the one reported error.
+        final Aggregate a = run(
+            "{\"model\":\"m\",\"response\":\"Hi\",\"done\":false}\n" +
+            "{\"model\":\"m\",\"response\":\" there\",\"done\":false}" +
+            "{\"model\":\"m\",\"response\":\"\",\"done\":true,\"eval_count\":3}\n", false);
+        assertEquals("Hi there", a.choice(0).joined(Part.Kind.TEXT));
+        assertEquals(ErrorKind.MALFORMED_JSON, a.errors().get(0).kind());
+        assertEquals(Outcome.TRUNCATED, a.outcome());
+    }
+
+    @Test
     void aNullCountKeepsTheOneBefore()
     {
         final Aggregate a = run(

@@ -186,9 +186,10 @@ final class GeminiStreams implements StreamGenerator
         }
         if (array)
         {
-            // Complete once every candidate finished, as over SSE: a missing ']' is then a TRUNCATED error only.
-            log.terminalWhenAllFinished();
+            // The array's closing ']' is its end: a body cut before it is TRUNCATED even when every
+            // candidate had finished (the framer saw the cut).
             log.addNeutral("]");
+            log.terminal();
         }
         else
         {
