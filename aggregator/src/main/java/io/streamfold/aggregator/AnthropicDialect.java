@@ -899,10 +899,10 @@ final class AnthropicDialect extends Dialect
         final RawFields meta = result.meta();
         final Choice choice = result.choice(0);
         g.writeStartObject();
-        writeMetaOr(g, meta, "id", "");
+        meta.writeFieldOr(g, "id", "", true);
         g.writeStringField("type", "message");
         g.writeStringField("role", choice != null && choice.role().length() > 0 ? choice.role().toString() : "assistant");
-        writeMetaOr(g, meta, "model", "");
+        meta.writeFieldOr(g, "model", "", true);
         g.writeArrayFieldStart("content");
         if (choice != null)
         {
@@ -918,9 +918,9 @@ final class AnthropicDialect extends Dialect
         }
         else
         {
-            writeMetaOr(g, meta, "stop_reason", null);
+            meta.writeFieldOr(g, "stop_reason", null, true);
         }
-        writeMetaOr(g, meta, "stop_sequence", null);
+        meta.writeFieldOr(g, "stop_sequence", null, true);
         meta.writeFields(g, "id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage");
         if (result.usage().isPresent())
         {
@@ -1002,24 +1002,5 @@ final class AnthropicDialect extends Dialect
         }
         g.writeStartObject();
         g.writeEndObject();
-    }
-
-    private static void writeMetaOr(final JsonGenerator g, final RawFields meta, final String name, final String fallback)
-        throws IOException
-    {
-        final RawJson v = meta.get(name);
-        if (v != null)
-        {
-            g.writeFieldName(name);
-            v.write(g);
-        }
-        else if (fallback != null)
-        {
-            g.writeStringField(name, fallback);
-        }
-        else
-        {
-            g.writeNullField(name);
-        }
     }
 }

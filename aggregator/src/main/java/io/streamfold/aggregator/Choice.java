@@ -1,8 +1,10 @@
 package io.streamfold.aggregator;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.agrona.collections.LongArrayList;
 
 /**
@@ -174,6 +176,21 @@ public final class Choice
             return ai != bi ? Long.compare(ai, bi) : Integer.compare(a.ordinal(), b.ordinal());
         });
         return calls;
+    }
+
+    /** Writes {@code "token_ids": [...]} (vLLM's non-streaming field name) when there are any. */
+    void writeTokenIds(final JsonGenerator g) throws IOException
+    {
+        if (tokenIds.isEmpty())
+        {
+            return;
+        }
+        g.writeArrayFieldStart("token_ids");
+        for (int i = 0; i < tokenIds.size(); i++)
+        {
+            g.writeNumber(tokenIds.getLong(i));
+        }
+        g.writeEndArray();
     }
 
     int partCount()

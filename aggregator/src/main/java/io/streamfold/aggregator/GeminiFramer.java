@@ -2,8 +2,8 @@ package io.streamfold.aggregator;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Objects;
 
+import io.streamfold.parser.DirectBufferFramer;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -14,7 +14,6 @@ import io.streamfold.parser.SniffingFramer;
 import io.streamfold.parser.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Gemini's two transports behind one framer: a streamed JSON array when the body starts with {@code [},
@@ -110,7 +109,7 @@ final class GeminiFramer implements Framer
      * placed one byte before, gets everything after. Finding line starts costs a word-at-a-time scan for
      * CR and LF; the bytes themselves still go to the tokenizer as the caller's views.
      */
-    private static final class SseThenBare implements Framer, FrameListener
+    private static final class SseThenBare extends DirectBufferFramer implements FrameListener
     {
         private static final byte[] OPEN_ARRAY = { '[' };
         private static final long LF_WORD = 0x0A0A0A0A0A0A0A0AL;
@@ -121,7 +120,6 @@ final class GeminiFramer implements Framer
         private final FrameListener listener;
         private final SseTokenizer sse;
         private final JsonArrayFramer values;
-        private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
 
         /** The next byte fed is the first of a line. */
         private boolean lineStart = true;
@@ -139,32 +137,6 @@ final class GeminiFramer implements Framer
         }
 
         @Override
-        public void feed(final byte[] bytes, final int offset, final int length)
-        {
-            Objects.checkFromIndexSize(offset, length, bytes.length);
-            if (length == 0)
-            {
-                return;
-            }
-            wrapper.wrap(bytes);
-            feed(wrapper, offset, length);
-        }
-
-        @Override
-        public void feed(final ByteBuffer buffer)
-        {
-            final int position = buffer.position();
-            final int length = buffer.remaining();
-            if (length == 0)
-            {
-                return;
-            }
-            wrapper.wrap(buffer);
-            feed(wrapper, position, length);
-            buffer.position(buffer.limit());
-        }
-
-        @Override
         public void feed(final DirectBuffer buffer, final int offset, final int length)
         {
             if (bare)
@@ -172,11 +144,7 @@ final class GeminiFramer implements Framer
                 values.feed(buffer, offset, length);
                 return;
             }
-            if (length < 0 || offset < 0 || offset > buffer.capacity() - length)
-            {
-                throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length +
-                    " capacity=" + buffer.capacity());
-            }
+            checkRange(buffer, offset, length);
             if (ended || length == 0)
             {
                 return;

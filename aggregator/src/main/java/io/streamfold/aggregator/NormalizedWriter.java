@@ -58,15 +58,7 @@ final class NormalizedWriter
             {
                 g.writeNullField("finish_reason");
             }
-            if (c.tokenIdCount() > 0)
-            {
-                g.writeArrayFieldStart("token_ids");
-                for (int i = 0; i < c.tokenIdCount(); i++)
-                {
-                    g.writeNumber(c.tokenId(i));
-                }
-                g.writeEndArray();
-            }
+            c.writeTokenIds(g);
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -1010,10 +1010,10 @@ final class OpenAiChatDialect extends Dialect
     {
         final RawFields meta = result.meta();
         g.writeStartObject();
-        writeMetaOrDefault(g, meta, "id", "");
+        meta.writeFieldOr(g, "id", "", false);
         g.writeStringField("object", "chat.completion");
-        writeMetaOrDefault(g, meta, "created", null);
-        writeMetaOrDefault(g, meta, "model", "");
+        meta.writeFieldOr(g, "created", null, false);
+        meta.writeFieldOr(g, "model", "", false);
         meta.writeFields(g, "id", "created", "model");
         g.writeArrayFieldStart("choices");
         for (final Choice c : result.choices())
@@ -1039,21 +1039,6 @@ final class OpenAiChatDialect extends Dialect
             result.providerError().write(g);
         }
         g.writeEndObject();
-    }
-
-    private static void writeMetaOrDefault(final JsonGenerator g, final RawFields meta, final String name, final String fallback)
-        throws IOException
-    {
-        final RawJson v = meta.get(name);
-        if (v != null)
-        {
-            g.writeFieldName(name);
-            v.write(g);
-        }
-        else if (fallback != null)
-        {
-            g.writeStringField(name, fallback);
-        }
     }
 
     private static void writeChoice(final JsonGenerator g, final Choice c) throws IOException
@@ -1145,15 +1130,7 @@ final class OpenAiChatDialect extends Dialect
         {
             g.writeNullField("finish_reason");
         }
-        if (c.tokenIdCount() > 0)
-        {
-            g.writeArrayFieldStart("token_ids");
-            for (int i = 0; i < c.tokenIdCount(); i++)
-            {
-                g.writeNumber(c.tokenId(i));
-            }
-            g.writeEndArray();
-        }
+        c.writeTokenIds(g);
         c.extra().writeFields(g);
         g.writeEndObject();
     }

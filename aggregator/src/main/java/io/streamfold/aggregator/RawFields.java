@@ -148,6 +148,29 @@ public final class RawFields
         }
     }
 
+    /**
+     * Writes field {@code name} if present; otherwise {@code fallback} as a string, or a JSON null when
+     * {@code fallback} is null and {@code nullWhenAbsent}.
+     */
+    void writeFieldOr(final JsonGenerator generator, final String name, final String fallback, final boolean nullWhenAbsent)
+        throws IOException
+    {
+        final RawJson v = get(name);
+        if (v != null)
+        {
+            generator.writeFieldName(name);
+            v.write(generator);
+        }
+        else if (fallback != null)
+        {
+            generator.writeStringField(name, fallback);
+        }
+        else if (nullWhenAbsent)
+        {
+            generator.writeNullField(name);
+        }
+    }
+
     private int indexOf(final String name)
     {
         for (int i = 0; i < size; i++)

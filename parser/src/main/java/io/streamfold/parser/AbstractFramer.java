@@ -1,22 +1,19 @@
 package io.streamfold.parser;
 
-import java.nio.ByteBuffer;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What every framer shares: the three feed overloads funnelled into one {@link DirectBuffer} entry
  * point over a reused wrapper (wrapping allocates nothing), the listener, the limits, the frame
  * flyweight and the counters.
  */
-abstract class AbstractFramer implements Framer
+abstract class AbstractFramer extends DirectBufferFramer
 {
     final FrameListener listener;
     final FramingLimits limits;
     final Frame frame = new Frame();
-    private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
     long bytesFed;
     long framesDelivered;
     boolean ended;
@@ -28,39 +25,9 @@ abstract class AbstractFramer implements Framer
     }
 
     @Override
-    public final void feed(final byte[] bytes, final int offset, final int length)
-    {
-        Objects.checkFromIndexSize(offset, length, bytes.length);
-        if (length == 0)
-        {
-            return;
-        }
-        wrapper.wrap(bytes);
-        feed(wrapper, offset, length);
-    }
-
-    @Override
-    public final void feed(final ByteBuffer buffer)
-    {
-        final int position = buffer.position();
-        final int length = buffer.remaining();
-        if (length == 0)
-        {
-            return;
-        }
-        wrapper.wrap(buffer);
-        feed(wrapper, position, length);
-        buffer.position(buffer.limit());
-    }
-
-    @Override
     public final void feed(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < 0 || offset < 0 || offset > buffer.capacity() - length)
-        {
-            throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length +
-                " capacity=" + buffer.capacity());
-        }
+        checkRange(buffer, offset, length);
         if (ended || length == 0)
         {
             return;

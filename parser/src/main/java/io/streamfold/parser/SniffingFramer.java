@@ -1,6 +1,5 @@
 package io.streamfold.parser;
 
-import java.nio.ByteBuffer;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
@@ -18,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * whitespace is given to {@code otherwise}, as is a stream that ends before any significant byte. The
  * framer not chosen never sees a byte. Both framers should deliver to the same listener.
  */
-public final class SniffingFramer implements Framer
+public final class SniffingFramer extends DirectBufferFramer
 {
     /** Leading bytes held back at most before deciding for the {@code otherwise} framer. */
     public static final int MAX_HELD_BYTES = 4096;
@@ -26,7 +25,6 @@ public final class SniffingFramer implements Framer
     private final byte marker;
     private final Framer onMarker;
     private final Framer otherwise;
-    private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
     private final byte[] held = new byte[MAX_HELD_BYTES];
     private final UnsafeBuffer heldBuffer = new UnsafeBuffer(held);
     private int heldLength;
@@ -52,39 +50,9 @@ public final class SniffingFramer implements Framer
     }
 
     @Override
-    public void feed(final byte[] bytes, final int offset, final int length)
-    {
-        Objects.checkFromIndexSize(offset, length, bytes.length);
-        if (length == 0)
-        {
-            return;
-        }
-        wrapper.wrap(bytes);
-        feed(wrapper, offset, length);
-    }
-
-    @Override
-    public void feed(final ByteBuffer buffer)
-    {
-        final int position = buffer.position();
-        final int length = buffer.remaining();
-        if (length == 0)
-        {
-            return;
-        }
-        wrapper.wrap(buffer);
-        feed(wrapper, position, length);
-        buffer.position(buffer.limit());
-    }
-
-    @Override
     public void feed(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < 0 || offset < 0 || offset > buffer.capacity() - length)
-        {
-            throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length +
-                " capacity=" + buffer.capacity());
-        }
+        checkRange(buffer, offset, length);
         if (ended || length == 0)
         {
             return;
