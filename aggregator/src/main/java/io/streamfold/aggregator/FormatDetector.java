@@ -52,11 +52,19 @@ final class FormatDetector
         {
             return Format.OLLAMA;
         }
-        if (!ended && length < MAX_SNIFF_BYTES && !hasFirstEvent(bytes, i, length))
+        // Only the first event is looked at, and only within the first MAX_SNIFF_BYTES, so the decision is
+        // the same however the stream was sliced (the fuzzers check it).
+        final int scanLimit = Math.min(length, MAX_SNIFF_BYTES);
+        int end = firstEventEnd(bytes, i, scanLimit);
+        if (end < 0)
         {
-            return null;
+            if (!ended && length < MAX_SNIFF_BYTES)
+            {
+                return null;
+            }
+            end = scanLimit;
         }
-        final String head = new String(bytes, i, Math.min(length - i, MAX_SNIFF_BYTES), StandardCharsets.UTF_8);
+        final String head = new String(bytes, i, end - i, StandardCharsets.UTF_8);
         final int anthropic = firstOf(head, "message_start", "content_block_start");
         final int responses = firstOf(head, "\"response.created\"", "event: response.", "event:response.", "\"type\":\"response.", "\"type\": \"response.");
         final int gemini = firstOf(head, "\"candidates\"", "\"usageMetadata\"", "\"promptFeedback\"");
@@ -85,33 +93,45 @@ final class FormatDetector
         return format;
     }
 
-    /** True once a data line has been followed by a blank line. */
-    private static boolean hasFirstEvent(final byte[] bytes, final int from, final int length)
+    /**
+     * @return the index just past the blank line that ends the first event holding a data line, or -1 when
+     * it is not within {@code [from, limit)}. A CR as the last byte waits for a possible LF.
+     */
+    private static int firstEventEnd(final byte[] bytes, final int from, final int limit)
     {
         boolean sawData = false;
         int lineStart = from;
-        for (int i = from; i < length; i++)
+        for (int i = from; i < limit; i++)
         {
             final byte b = bytes[i];
             if (b == '\n' || b == '\r')
             {
+                int next = i + 1;
+                if (b == '\r')
+                {
+                    if (next >= limit)
+                    {
+                        return -1;
+                    }
+                    if (bytes[next] == '\n')
+                    {
+                        next++;
+                    }
+                }
                 if (i == lineStart && sawData)
                 {
-                    return true;
+                    return next;
                 }
                 if (i - lineStart >= 4 && bytes[lineStart] == 'd' && bytes[lineStart + 1] == 'a' &&
                     bytes[lineStart + 2] == 't' && bytes[lineStart + 3] == 'a')
                 {
                     sawData = true;
                 }
-                if (b == '\r' && i + 1 < length && bytes[i + 1] == '\n')
-                {
-                    i++;
-                }
-                lineStart = i + 1;
+                lineStart = next;
+                i = next - 1;
             }
         }
-        return false;
+        return -1;
     }
 
     private static int firstOf(final String head, final String... markers)
