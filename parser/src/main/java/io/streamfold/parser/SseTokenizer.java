@@ -3,6 +3,7 @@ package io.streamfold.parser;
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -43,6 +44,8 @@ public final class SseTokenizer extends AbstractFramer
     private static final long LF_WORD = 0x0A0A0A0A0A0A0A0AL;
     private static final long CR_WORD = 0x0D0D0D0D0D0D0D0DL;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long BELOW_CR_WORD = 0x0E0E0E0E0E0E0E0EL;
+    private static final long HIGH_BITS = 0x8080808080808080L;
     /** "data" read as a little-endian int. */
     private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
 
@@ -638,15 +641,28 @@ public final class SseTokenizer extends AbstractFramer
      */
     static int findLineEnd(final DirectBuffer buffer, final int from, final int to)
     {
+        if (from < 0 || to > buffer.capacity())
+        {
+            throw new IndexOutOfBoundsException("from=" + from + " to=" + to + " capacity=" + buffer.capacity());
+        }
+        // The range is checked once above, so the word loop reads without Agrona's per-read bounds check.
+        final byte[] array = buffer.byteArray();
+        final long address = buffer.addressOffset();
         int i = from;
         final int lastWord = to - Long.BYTES;
         while (i <= lastWord)
         {
-            final long word = buffer.getLong(i, ByteOrder.LITTLE_ENDIAN);
-            final long found = zeroBytes(word ^ LF_WORD) | zeroBytes(word ^ CR_WORD);
-            if (found != 0)
+            final long word = UnsafeApi.getLongUnaligned(array, address + i, false);
+            // Payload bytes below 0x0E are rare (JSON escapes its control characters), so one cheap exact
+            // test for "some byte is below 0x0E" skips most words; only a word that has one pays for
+            // locating CR or LF.
+            if (((word - BELOW_CR_WORD) & ~word & HIGH_BITS) != 0)
             {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                final long found = zeroBytes(word ^ LF_WORD) | zeroBytes(word ^ CR_WORD);
+                if (found != 0)
+                {
+                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                }
             }
             i += Long.BYTES;
         }
