@@ -42,6 +42,8 @@ final class ChunkTemplate
     /** Index of the varying field value's closing quote. */
     private int valueEnd;
     private String valueName;
+    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
+    private int valueIndex = -1;
     private Choice choice;
     private Part.Kind kind;
     /** The tool call whose arguments the string extends, or null for text. */
@@ -213,10 +215,25 @@ final class ChunkTemplate
                 return false;
             }
         }
-        final RawJson slot = valueStart >= 0 ? aggregate.meta().get(valueName) : null;
-        if (valueStart >= 0 && slot == null)
+        RawJson slot = null;
+        if (valueStart >= 0)
         {
-            return false;
+            // The same field in every chunk: remember where it sits rather than search the names each time.
+            final RawFields meta = aggregate.meta();
+            slot = meta.valueAtIfNamed(valueIndex, valueName);
+            if (slot == null)
+            {
+                valueIndex = meta.indexOf(valueName);
+                slot = meta.valueAtIfNamed(valueIndex, valueName);
+                if (slot == null)
+                {
+                    slot = meta.get(valueName);
+                    if (slot == null)
+                    {
+                        return false;
+                    }
+                }
+            }
         }
         aggregate.start();
         if (call != null)
@@ -263,7 +280,33 @@ final class ChunkTemplate
                 text = out;
             }
         }
+        // Plain ASCII up to the closing quote is the common case: kept small so that it inlines into tryFold,
+        // while escapes and multi-byte UTF-8 continue in decodeRest.
         int n = 0;
+        int i = from;
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b >= 0x20 && b != '"' && b != '\\')
+            {
+                out[n++] = (char)b;
+                i++;
+                continue;
+            }
+            if (b == '"')
+            {
+                decodedLength = n;
+                return i;
+            }
+            return decodeRest(src, i, limit, out, n);
+        }
+        return -1;
+    }
+
+    /** The rest of {@link #decode} from the first byte that is not plain ASCII, {@code n} chars already out. */
+    private int decodeRest(final byte[] src, final int from, final int limit, final char[] out, final int decoded)
+    {
+        int n = decoded;
         int i = from;
         while (i < limit)
         {

@@ -171,7 +171,17 @@ public final class RawFields
         }
     }
 
-    private int indexOf(final String name)
+    /**
+     * @return the value at {@code index} when that index holds this very name String (a position remembered
+     * from {@link #indexOf}), else null: a cheap check before a search.
+     */
+    RawJson valueAtIfNamed(final int index, final String name)
+    {
+        return index >= 0 && index < size && names[index] == name ? values[index] : null;
+    }
+
+    /** @return the index of {@code name}, or -1. */
+    int indexOf(final String name)
     {
         for (int i = 0; i < size; i++)
         {
