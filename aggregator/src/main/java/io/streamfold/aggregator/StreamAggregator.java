@@ -9,6 +9,13 @@ import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.StreamError;
 import org.agrona.DirectBuffer;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Folds one streamed LLM response back into the complete response, as the bytes arrive. Feed it the
@@ -287,14 +294,14 @@ public final class StreamAggregator
             }
             catch (final JsonReader.BadPayload e)
             {
-                dialect.json.abandon();
+                dialect.abandonEvent();
                 malformed(e.getMessage());
             }
             catch (final RuntimeException e)
             {
                 // A bug, not bad input; still never thrown at the caller. Fuzzers look for this prefix.
-                dialect.json.abandon();
-                malformed(INTERNAL_ERROR_PREFIX + e);
+                dialect.abandonEvent();
+                malformed(InternalErrors.PREFIX + e);
             }
         }
 
@@ -321,9 +328,6 @@ public final class StreamAggregator
             }
         }
     }
-
-    /** Messages of errors caused by a defect in streamfold itself start with this. */
-    public static final String INTERNAL_ERROR_PREFIX = "internal error: ";
 
     /** Builder for {@link StreamAggregator}. */
     public static final class Builder

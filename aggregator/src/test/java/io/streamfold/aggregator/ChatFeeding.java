@@ -3,29 +3,31 @@ package io.streamfold.aggregator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Aggregate;
 
 /**
  * Feeds a stream to an aggregator in different slicings. Every slice is copied into its own array and
  * that array is scribbled over after the call, so a view kept past a feed call shows up as wrong text.
  */
-final class ChatFeeding
+public final class ChatFeeding
 {
     private ChatFeeding()
     {
     }
 
-    static StreamAggregator aggregator(final Format format, final StreamListener listener, final boolean strict)
+    public static StreamAggregator aggregator(final Format format, final StreamListener listener, final boolean strict)
     {
         return StreamAggregator.builder().format(format).listener(listener).strict(strict).build();
     }
 
-    static byte[] utf8(final String s)
+    public static byte[] utf8(final String s)
     {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** SSE bytes for the given data payloads, one event each, without a terminator. */
-    static String sse(final String... payloads)
+    public static String sse(final String... payloads)
     {
         final StringBuilder sb = new StringBuilder();
         for (final String p : payloads)
@@ -35,12 +37,12 @@ final class ChatFeeding
         return sb.toString();
     }
 
-    static void feedWhole(final StreamAggregator a, final byte[] bytes)
+    public static void feedWhole(final StreamAggregator a, final byte[] bytes)
     {
         feedSlice(a, bytes, 0, bytes.length);
     }
 
-    static void feedByteByByte(final StreamAggregator a, final byte[] bytes)
+    public static void feedByteByByte(final StreamAggregator a, final byte[] bytes)
     {
         for (int i = 0; i < bytes.length; i++)
         {
@@ -48,7 +50,7 @@ final class ChatFeeding
         }
     }
 
-    static void feedRandomSlices(final StreamAggregator a, final byte[] bytes, final long seed)
+    public static void feedRandomSlices(final StreamAggregator a, final byte[] bytes, final long seed)
     {
         final Random random = new Random(seed);
         int i = 0;
@@ -60,7 +62,7 @@ final class ChatFeeding
         }
     }
 
-    static void feedSlice(final StreamAggregator a, final byte[] bytes, final int offset, final int length)
+    public static void feedSlice(final StreamAggregator a, final byte[] bytes, final int offset, final int length)
     {
         final byte[] copy = Arrays.copyOfRange(bytes, offset, offset + length);
         a.feed(copy, 0, copy.length);
@@ -68,7 +70,7 @@ final class ChatFeeding
     }
 
     /** Everything a run decides, as one comparable string: outcome, errors, output JSON. */
-    static String fingerprint(final StreamAggregator a)
+    public static String fingerprint(final StreamAggregator a)
     {
         final Aggregate r = a.result();
         return r.outcome() + "\n" + r.errors() + "\n" + r.toJson();

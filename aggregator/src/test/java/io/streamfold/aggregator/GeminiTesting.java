@@ -9,15 +9,20 @@ import io.streamfold.parser.StreamError;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.internal.InternalErrors;
 
 /** Shared by the Gemini and Ollama tests: feeding a stream in different slicings and rendering the result. */
-final class GeminiTesting
+public final class GeminiTesting
 {
     private GeminiTesting()
     {
     }
 
-    static StreamAggregator whole(final Format format, final byte[] bytes)
+    public static StreamAggregator whole(final Format format, final byte[] bytes)
     {
         final StreamAggregator a = StreamAggregator.create(format);
         a.feed(bytes, 0, bytes.length);
@@ -25,7 +30,7 @@ final class GeminiTesting
         return a;
     }
 
-    static StreamAggregator byteByByte(final Format format, final byte[] bytes)
+    public static StreamAggregator byteByByte(final Format format, final byte[] bytes)
     {
         final StreamAggregator a = StreamAggregator.create(format);
         for (int i = 0; i < bytes.length; i++)
@@ -37,7 +42,7 @@ final class GeminiTesting
     }
 
     /** Random slices, fed alternately through the byte[], ByteBuffer (direct) and DirectBuffer overloads. */
-    static StreamAggregator randomSlices(final Format format, final byte[] bytes, final long seed)
+    public static StreamAggregator randomSlices(final Format format, final byte[] bytes, final long seed)
     {
         final Random random = new Random(seed);
         final StreamAggregator a = StreamAggregator.create(format);
@@ -72,27 +77,27 @@ final class GeminiTesting
     }
 
     /** Everything observable about a result, for comparing slicings. */
-    static String render(final StreamAggregator a)
+    public static String render(final StreamAggregator a)
     {
         final Aggregate r = a.result();
         return r.outcome() + "\n" + r.toJson() + "\n" + r.toNormalizedJson();
     }
 
-    static void assertNoInternalError(final Aggregate r)
+    public static void assertNoInternalError(final Aggregate r)
     {
         for (final StreamError e : r.errors())
         {
-            assertFalse(e.message().startsWith(StreamAggregator.INTERNAL_ERROR_PREFIX), e.toString());
+            assertFalse(e.message().startsWith(InternalErrors.PREFIX), e.toString());
         }
     }
 
     /** Records listener events as text, in order. */
-    static final class Recorder implements StreamListener
+    public static final class Recorder implements StreamListener
     {
-        final List<String> events = new ArrayList<>();
-        final StringBuilder text = new StringBuilder();
-        final StringBuilder reasoning = new StringBuilder();
-        final StringBuilder arguments = new StringBuilder();
+        public final List<String> events = new ArrayList<>();
+        public final StringBuilder text = new StringBuilder();
+        public final StringBuilder reasoning = new StringBuilder();
+        public final StringBuilder arguments = new StringBuilder();
 
         @Override
         public void onTextDelta(final int choice, final CharSequence delta)
@@ -141,5 +146,25 @@ final class GeminiTesting
         {
             events.add("end " + outcome);
         }
+    }
+
+    private static final String ALPHABET = "ab \n\"\\/é秋😀{}[],:";
+
+    /** @return up to 11 code points drawn from an alphabet of JSON-escaping and multi-byte characters. */
+    public static String randomText(final Random r)
+    {
+        final StringBuilder sb = new StringBuilder();
+        final int n = r.nextInt(12);
+        for (int i = 0; i < n; i++)
+        {
+            sb.appendCodePoint(ALPHABET.codePointAt(ALPHABET.offsetByCodePoints(0, r.nextInt(ALPHABET.codePointCount(0, ALPHABET.length())))));
+        }
+        return sb.toString();
+    }
+
+    /** @return {@code s} as a JSON string literal. */
+    public static String quote(final String s)
+    {
+        return RawJson.quote(s);
     }
 }

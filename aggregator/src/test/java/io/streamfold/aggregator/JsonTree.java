@@ -13,7 +13,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 /** Test-only JSON to plain Java values: Map (ordered), List, String, BigDecimal (exact), Boolean, null. */
-final class JsonTree
+public final class JsonTree
 {
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -21,7 +21,7 @@ final class JsonTree
     {
     }
 
-    static Object parse(final String json)
+    public static Object parse(final String json)
     {
         try (JsonParser p = FACTORY.createParser(json))
         {
@@ -40,14 +40,14 @@ final class JsonTree
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(final String json)
+    public static Map<String, Object> object(final String json)
     {
         return (Map<String, Object>)parse(json);
     }
 
     /** @return the value at a path of field names and list indexes, or null when absent. */
     @SuppressWarnings("unchecked")
-    static Object at(final Object root, final Object... path)
+    public static Object at(final Object root, final Object... path)
     {
         Object v = root;
         for (final Object step : path)

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.streamfold.parser.StreamError;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.Usage;
 
 /** Writes every listener event down as one line of text, copying the views it is handed. */
-final class RecordingListener implements StreamListener
+public final class RecordingListener implements StreamListener
 {
-    final List<String> events = new ArrayList<>();
+    public final List<String> events = new ArrayList<>();
 
     @Override
     public void onMessageStart(final CharSequence id, final CharSequence model)
@@ -88,7 +91,7 @@ final class RecordingListener implements StreamListener
         events.add("end " + outcome);
     }
 
-    List<String> starting(final String prefix)
+    public List<String> starting(final String prefix)
     {
         final List<String> found = new ArrayList<>();
         for (final String e : events)

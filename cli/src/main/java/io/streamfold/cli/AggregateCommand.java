@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 
-import io.streamfold.aggregator.Aggregate;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
@@ -12,6 +11,8 @@ import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.model.Aggregate;
 
 /** {@code streamfold aggregate}: fold one stream and print the complete response JSON. */
 @Command(

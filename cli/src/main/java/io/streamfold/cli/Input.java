@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import io.streamfold.aggregator.internal.Cassette;
 
-import io.streamfold.aggregator.Cassette;
 
 /**
  * Reads a command's input (a file, or stdin for {@code -}) in the slices it arrives in and hands each slice on

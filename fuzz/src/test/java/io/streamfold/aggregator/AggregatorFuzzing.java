@@ -8,6 +8,14 @@ import java.util.Map;
 
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.StreamError;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * What every aggregator fuzz target checks on one stream: fed whole and fed in the fuzzer's slices,
@@ -149,7 +157,7 @@ final class AggregatorFuzzing
         }
         for (final StreamError e : aggregator.result().errors())
         {
-            if (e.message().startsWith(StreamAggregator.INTERNAL_ERROR_PREFIX))
+            if (e.message().startsWith(InternalErrors.PREFIX))
             {
                 throw new AssertionError("internal error: " + e);
             }

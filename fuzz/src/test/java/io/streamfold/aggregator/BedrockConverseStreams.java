@@ -8,6 +8,7 @@ import io.streamfold.parser.ErrorKind;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import io.streamfold.aggregator.internal.dialect.bedrock.BedrockEventStream;
 
 /**
  * Bedrock ConverseStream as AWS eventstream messages with correct CRCs: messageStart, text, reasoning and

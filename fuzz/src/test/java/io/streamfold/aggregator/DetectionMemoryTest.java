@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
+import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.model.Part;
 
 /**
  * Inputs longer than a fuzzer's reach (its inputs stay a few KiB): format detection must decide within

@@ -5,6 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
 
 /**
  * A complete message in a provider-independent, comparable shape: what a generator meant to send, what

@@ -19,6 +19,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Structure-aware properties: valid generated streams of every format with a dialect, fed in random
@@ -378,7 +380,7 @@ class StreamProperties
         aggregator.end();
         for (final StreamError e : aggregator.result().errors())
         {
-            assertFalse(e.message().startsWith(StreamAggregator.INTERNAL_ERROR_PREFIX), e.toString());
+            assertFalse(e.message().startsWith(InternalErrors.PREFIX), e.toString());
         }
         return aggregator;
     }

@@ -13,7 +13,6 @@ import com.openai.core.ObjectMappers;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
-import io.streamfold.aggregator.Aggregate;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
@@ -27,6 +26,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import io.streamfold.aggregator.model.Aggregate;
 
 /**
  * Bytes of one OpenAI chat stream to its final aggregate: streamfold beside the official openai-java
@@ -77,7 +77,7 @@ public class ChatAggregationBenchmark
         final TreeResult tree = jacksonTree();
         if ("text".equals(stream))
         {
-            final String text = aggregator.result().choice(0).joined(io.streamfold.aggregator.Part.Kind.TEXT);
+            final String text = aggregator.result().choice(0).joined(io.streamfold.aggregator.model.Part.Kind.TEXT);
             check(text.equals(sdk.choices().get(0).message().content().orElse("")), "openai-java text differs");
             check(text.equals(tree.content.get(0).toString()), "tree text differs");
         }

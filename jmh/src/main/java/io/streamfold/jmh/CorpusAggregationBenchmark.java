@@ -28,10 +28,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.streamfold.aggregator.Aggregate;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.Part;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.parser.EventStreamFramer;
 import io.streamfold.parser.Frame;
@@ -41,6 +39,9 @@ import io.streamfold.parser.JsonArrayFramer;
 import io.streamfold.parser.NdjsonFramer;
 import io.streamfold.parser.SseTokenizer;
 import io.streamfold.parser.StreamError;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Bytes to final result, per dialect, over the recorded corpus: one operation aggregates every stream of
@@ -202,7 +203,7 @@ public class CorpusAggregationBenchmark
     {
         for (final StreamError error : result.errors())
         {
-            if (error.message().startsWith(StreamAggregator.INTERNAL_ERROR_PREFIX))
+            if (error.message().startsWith(InternalErrors.PREFIX))
             {
                 throw new IllegalStateException(name + ": " + error.message());
             }

@@ -1,0 +1,183 @@
+package io.streamfold.aggregator.internal.dialect;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.Framer;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.RawFields;
+import io.streamfold.aggregator.model.RawJson;
+
+/**
+ * One provider's rules: which framing it uses, what each event means, when the stream is complete, and
+ * how its non-streaming response looks. Everything shared (JSON reading, raw capture, usage merge,
+ * limits, errors, listener events) lives in {@link JsonReader} and {@link Aggregate}; a dialect only
+ * walks its provider's fields and calls them.
+ */
+public abstract class Dialect
+{
+    protected final Aggregate aggregate;
+    protected final AggregationLimits limits;
+    protected final JsonReader json;
+
+    public Dialect(final Aggregate aggregate, final AggregationLimits limits)
+    {
+        this.aggregate = aggregate;
+        this.limits = limits;
+        this.json = new JsonReader(limits);
+    }
+
+    /** @return a framer for this provider's transport, delivering to {@code listener}. */
+    public abstract Framer newFramer(FrameListener listener);
+
+    /** Folds one frame. Throws BadPayload for a malformed event; the aggregator reports it. */
+    public abstract void onFrame(Frame frame) throws JsonReader.BadPayload;
+
+    /**
+     * The input ended before the terminal event: a provider error seen earlier makes it ERROR; otherwise
+     * it is COMPLETE when {@link #unfinished()} finds nothing missing, else TRUNCATED with that reason.
+     */
+    public final void onInputEnd()
+    {
+        beforeInputEnd();
+        if (!aggregate.providerError().isNullish())
+        {
+            aggregate.end(Outcome.ERROR);
+            return;
+        }
+        final String missing = unfinished();
+        if (missing == null)
+        {
+            aggregate.end(Outcome.COMPLETE);
+        }
+        else
+        {
+            if (!missing.isEmpty())
+            {
+                aggregate.error(ErrorKind.TRUNCATED, "stream ended " + missing);
+            }
+            aggregate.end(Outcome.TRUNCATED);
+        }
+    }
+
+    /** Last look at open parts before the outcome is decided at the end of input. */
+    public void beforeInputEnd()
+    {
+    }
+
+    /**
+     * @return what is missing when the input ends without the provider's terminal event (read as
+     * "stream ended …"), "" when truncated for a reason the framer has already reported, or null when the
+     * response is nonetheless whole.
+     */
+    public abstract String unfinished();
+
+    /** Writes the provider's own non-streaming response shape. */
+    public abstract void write(Aggregate result, JsonGenerator generator) throws IOException;
+
+    /** @return where this provider keeps the normalized usage numbers. */
+    public abstract UsageKeys usageKeys();
+
+    /** Drops what the reader held of an event that failed half-way, so the next event starts clean. */
+    public final void abandonEvent()
+    {
+        json.abandon();
+    }
+
+    /** Forgets per-stream dialect state. */
+    public void reset()
+    {
+        json.abandon();
+    }
+
+    /**
+     * Keeps the current value as field {@code name} of {@code target}, except that a null or empty
+     * string never replaces a value already there (Azure's first chunk has an empty id and model).
+     */
+    public final void captureKeepingNonEmpty(final RawFields target, final String name, final JsonReader reader)
+        throws JsonReader.BadPayload
+    {
+        final JsonToken t = reader.token();
+        final RawJson existing = target.get(name);
+        if (existing != null && !existing.isNullish() &&
+            (t == JsonToken.VALUE_NULL || (t == JsonToken.VALUE_STRING && reader.text().length() == 0)))
+        {
+            return;
+        }
+        final RawJson slot = target.slot(name, limits.maxRawFields());
+        if (slot == null)
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+            reader.skip();
+            return;
+        }
+        if (!reader.capture(slot))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+        }
+    }
+
+    /** Merges the usage object the reader is on (null is ignored) field by field, then announces it. */
+    public final void mergeUsage(final JsonReader reader) throws JsonReader.BadPayload
+    {
+        final JsonToken t = reader.token();
+        if (t == JsonToken.VALUE_NULL)
+        {
+            return;
+        }
+        if (t != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("usage is not an object");
+        }
+        final RawFields fields = aggregate.usage().mutableFields();
+        while (reader.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = reader.name();
+            reader.next();
+            captureKeepingNonEmpty(fields, name, reader);
+        }
+        aggregate.usageUpdated();
+    }
+
+    /** Keeps the provider's error object (or string) and reports it. */
+    public final void providerError(final JsonReader reader) throws JsonReader.BadPayload
+    {
+        final RawJson slot = aggregate.providerErrorSlot();
+        reader.capture(slot);
+        aggregate.providerErrorReported("provider error: " + abbreviate(slot.json()));
+    }
+
+    /** Walks the current object's fields, handing each (positioned on its value) to {@code field}. */
+    public final void forEachField(final JsonReader reader, final FieldHandler field) throws JsonReader.BadPayload
+    {
+        if (reader.token() != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("expected an object, found " + reader.token());
+        }
+        while (reader.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = reader.name();
+            reader.next();
+            field.onField(name);
+        }
+    }
+
+    public static String abbreviate(final String s)
+    {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+    }
+
+    /** Handles one field of an object; the reader is on the field's value and must be left at its last token. */
+    public interface FieldHandler
+    {
+        public void onField(String name) throws JsonReader.BadPayload;
+    }
+}

@@ -1,0 +1,1019 @@
+package io.streamfold.aggregator.internal.dialect.anthropic;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.SseTokenizer;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.model.TextBuffer;
+
+/**
+ * Anthropic Messages streams ({@code event: message_start} ... {@code message_stop}), folded into the
+ * non-streaming {@code message} object. One choice (index 0); each content block is a {@link Part} keyed
+ * by the block {@code index}.
+ *
+ * <p>Events are told apart by the payload's {@code type} (gateways drop the {@code event:} lines; the SSE
+ * event name is only the fallback for a payload without one). Fields may come in any order: a field that
+ * arrives before the {@code type} or {@code index} it depends on is kept raw and read once the event's
+ * object is complete. Block deltas are recognised by their field ({@code text}, {@code thinking},
+ * {@code signature}, {@code partial_json}, {@code citation}), which names them as surely as their type.
+ *
+ * <p>Tool input: the {@code input_json_delta} fragments are joined in the part's text, exactly as streamed,
+ * and written back as the JSON value {@code input} when they form one complete JSON value. No fragment, or
+ * only whitespace, gives the {@code input} of {@code content_block_start} (normally {@code {}}). Fragments
+ * that do not form complete JSON (a stream cut by {@code max_tokens}) give {@code "input": {}} in the
+ * output, keep the partial text in {@link Part#text()}, and report a {@link ErrorKind#MALFORMED_JSON} error
+ * when the block stops or the message ends.
+ */
+public final class AnthropicDialect extends Dialect
+{
+    private static final int KIND_NONE = 0;
+    private static final int MESSAGE_START = 1;
+    private static final int CONTENT_BLOCK_START = 2;
+    private static final int CONTENT_BLOCK_DELTA = 3;
+    private static final int CONTENT_BLOCK_STOP = 4;
+    private static final int MESSAGE_DELTA = 5;
+    private static final int MESSAGE_STOP = 6;
+    private static final int PING = 7;
+    private static final int ERROR = 8;
+    private static final int UNKNOWN = 9;
+
+
+    /** Reads values kept raw because they came before the type or index they depend on. */
+    private final JsonReader replayReader;
+    /** Reads a content block; its fields are read once its type is known. */
+    private final JsonReader blockReader;
+    private final RawFields deferred = new RawFields();
+    private final RawJson blockRaw = new RawJson();
+    private final TextBuffer blockType = new TextBuffer();
+    private final TextBuffer stopReason = new TextBuffer();
+    private boolean errorEventReported;
+
+    public AnthropicDialect(final Aggregate aggregate, final AggregationLimits limits)
+    {
+        super(aggregate, limits);
+        replayReader = new JsonReader(limits);
+        blockReader = new JsonReader(limits);
+    }
+
+    @Override
+    public Framer newFramer(final FrameListener listener)
+    {
+        return new SseTokenizer(listener, limits.framing());
+    }
+
+    @Override
+    public UsageKeys usageKeys()
+    {
+        return UsageKeys.ANTHROPIC;
+    }
+
+    @Override
+    public void reset()
+    {
+        // The side readers are left clean after every event (see onFrame): no new parsers per stream.
+        super.reset();
+        deferred.clear();
+        stopReason.clear();
+    }
+
+    @Override
+    public void onFrame(final Frame frame) throws JsonReader.BadPayload
+    {
+        try
+        {
+            fold(frame);
+        }
+        catch (final JsonReader.BadPayload | RuntimeException e)
+        {
+            // A payload rejected half-read must not leave any reader inside it.
+            json.abandon();
+            replayReader.abandon();
+            blockReader.abandon();
+            throw e;
+        }
+    }
+
+    private void fold(final Frame frame) throws JsonReader.BadPayload
+    {
+        if (frame.length() == 0)
+        {
+            return;
+        }
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
+        deferred.clear();
+        stopReason.clear();
+        errorEventReported = false;
+        int kind = KIND_NONE;
+        long index = -1;
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            if ("type".equals(name))
+            {
+                if (value != JsonToken.VALUE_STRING)
+                {
+                    throw new JsonReader.BadPayload("event type is not a string");
+                }
+                kind = kindOf(json.text());
+            }
+            else if ("index".equals(name))
+            {
+                index = json.longValue();
+                if (index < 0)
+                {
+                    throw new JsonReader.BadPayload("negative block index " + index);
+                }
+            }
+            else if (kind != KIND_NONE && (index >= 0 || !needsIndex(kind)))
+            {
+                onField(kind, name, json, index);
+            }
+            else
+            {
+                // Its meaning depends on a type or index still to come: keep it and read it at the end.
+                final RawJson slot = deferred.slot(name, limits.maxRawFields());
+                if (slot == null)
+                {
+                    throw new JsonReader.BadPayload("more than " + limits.maxRawFields() + " fields in one event");
+                }
+                if (!json.capture(slot))
+                {
+                    throw new JsonReader.BadPayload("field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+                }
+            }
+        }
+        json.finish();
+        if (kind == KIND_NONE)
+        {
+            kind = kindOfEventName(frame);
+        }
+        if (needsIndex(kind) && index < 0)
+        {
+            throw new JsonReader.BadPayload("block event without an index");
+        }
+        for (int i = 0; i < deferred.size(); i++)
+        {
+            replay(kind, deferred.name(i), deferred.value(i), index);
+        }
+        onEventEnd(kind, index);
+    }
+
+    @Override
+    public void beforeInputEnd()
+    {
+        checkOpenToolInputs();
+    }
+
+    @Override
+    public String unfinished()
+    {
+        return "without message_stop";
+    }
+
+    private static boolean needsIndex(final int kind)
+    {
+        return kind == CONTENT_BLOCK_START || kind == CONTENT_BLOCK_DELTA || kind == CONTENT_BLOCK_STOP;
+    }
+
+    private static int kindOf(final CharView type)
+    {
+        if (type.contentEquals("content_block_delta"))
+        {
+            return CONTENT_BLOCK_DELTA;
+        }
+        if (type.contentEquals("content_block_start"))
+        {
+            return CONTENT_BLOCK_START;
+        }
+        if (type.contentEquals("content_block_stop"))
+        {
+            return CONTENT_BLOCK_STOP;
+        }
+        if (type.contentEquals("message_start"))
+        {
+            return MESSAGE_START;
+        }
+        if (type.contentEquals("message_delta"))
+        {
+            return MESSAGE_DELTA;
+        }
+        if (type.contentEquals("message_stop"))
+        {
+            return MESSAGE_STOP;
+        }
+        if (type.contentEquals("ping"))
+        {
+            return PING;
+        }
+        if (type.contentEquals("error"))
+        {
+            return ERROR;
+        }
+        return UNKNOWN;
+    }
+
+    private static int kindOfEventName(final Frame frame)
+    {
+        if (frame.typeLength() == 0)
+        {
+            return UNKNOWN;
+        }
+        if (frame.typeEquals("content_block_delta"))
+        {
+            return CONTENT_BLOCK_DELTA;
+        }
+        if (frame.typeEquals("content_block_start"))
+        {
+            return CONTENT_BLOCK_START;
+        }
+        if (frame.typeEquals("content_block_stop"))
+        {
+            return CONTENT_BLOCK_STOP;
+        }
+        if (frame.typeEquals("message_start"))
+        {
+            return MESSAGE_START;
+        }
+        if (frame.typeEquals("message_delta"))
+        {
+            return MESSAGE_DELTA;
+        }
+        if (frame.typeEquals("message_stop"))
+        {
+            return MESSAGE_STOP;
+        }
+        if (frame.typeEquals("ping"))
+        {
+            return PING;
+        }
+        if (frame.typeEquals("error"))
+        {
+            return ERROR;
+        }
+        return UNKNOWN;
+    }
+
+    /** One top-level field of an event whose type (and index) is known; the reader is on its value. */
+    private void onField(final int kind, final String name, final JsonReader r, final long index)
+        throws JsonReader.BadPayload
+    {
+        switch (kind)
+        {
+            case MESSAGE_START:
+                if ("message".equals(name))
+                {
+                    readMessage(r);
+                }
+                else
+                {
+                    r.skip();
+                }
+                break;
+            case CONTENT_BLOCK_START:
+                if ("content_block".equals(name))
+                {
+                    readBlockStart(r, index);
+                }
+                else
+                {
+                    r.skip();
+                }
+                break;
+            case CONTENT_BLOCK_DELTA:
+                if ("delta".equals(name))
+                {
+                    readBlockDelta(r, index);
+                }
+                else
+                {
+                    r.skip();
+                }
+                break;
+            case MESSAGE_DELTA:
+                if ("delta".equals(name))
+                {
+                    readMessageDelta(r);
+                }
+                else if ("usage".equals(name))
+                {
+                    mergeUsage(r);
+                }
+                else
+                {
+                    captureKeepingNonEmpty(aggregate.meta(), name, r);
+                }
+                break;
+            case MESSAGE_STOP:
+                // Extra fields here (Bedrock's invocation metrics) belong to the message as a whole.
+                captureKeepingNonEmpty(aggregate.meta(), name, r);
+                break;
+            case ERROR:
+                if ("error".equals(name) && r.token() != JsonToken.VALUE_NULL)
+                {
+                    providerError(r);
+                    errorEventReported = true;
+                }
+                else
+                {
+                    r.skip();
+                }
+                break;
+            default:
+                r.skip();
+        }
+    }
+
+    /** Reads a field kept raw before its event's type or index was known. */
+    private void replay(final int kind, final String name, final RawJson value, final long index)
+        throws JsonReader.BadPayload
+    {
+        if (value.type() == RawJson.Type.STRUCTURED)
+        {
+            replayReader.begin(value);
+            onField(kind, name, replayReader, index);
+            replayReader.finish();
+            return;
+        }
+        if (kind == MESSAGE_DELTA || kind == MESSAGE_STOP)
+        {
+            if (("delta".equals(name) || "usage".equals(name)) && !value.isNullish())
+            {
+                throw new JsonReader.BadPayload("'" + name + "' is not an object");
+            }
+            final RawJson existing = aggregate.meta().get(name);
+            if (value.isNullish() || (value.type() == RawJson.Type.STRING && value.text().length() == 0))
+            {
+                if (existing != null && !existing.isNullish())
+                {
+                    return;
+                }
+            }
+            final RawJson slot = aggregate.meta().slot(name, limits.maxRawFields());
+            if (slot != null)
+            {
+                slot.copyFrom(value);
+            }
+        }
+        else if (!value.isNullish() && ("message".equals(name) || "content_block".equals(name) || "delta".equals(name)))
+        {
+            throw new JsonReader.BadPayload("'" + name + "' is not an object");
+        }
+    }
+
+    private void onEventEnd(final int kind, final long index)
+    {
+        switch (kind)
+        {
+            case MESSAGE_START:
+                aggregate.choiceForIndex(0);
+                aggregate.start();
+                break;
+            case CONTENT_BLOCK_STOP:
+                stopBlock(index);
+                break;
+            case MESSAGE_DELTA:
+                if (stopReason.length() > 0)
+                {
+                    final Choice choice = aggregate.choiceForIndex(0);
+                    if (choice != null)
+                    {
+                        checkOpenToolInputs();
+                        aggregate.finish(choice, stopReason.array(), 0, stopReason.length());
+                    }
+                }
+                break;
+            case MESSAGE_STOP:
+                checkOpenToolInputs();
+                aggregate.start();
+                aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
+                break;
+            case ERROR:
+                if (!errorEventReported)
+                {
+                    aggregate.providerErrorReported("provider error event without an error object");
+                }
+                aggregate.end(Outcome.ERROR);
+                break;
+            default:
+                break;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // message_start
+
+    private void readMessage(final JsonReader r) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("message is not an object");
+        }
+        final Choice choice = aggregate.choiceForIndex(0);
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "role":
+                    if (value == JsonToken.VALUE_STRING && choice != null)
+                    {
+                        final CharView v = r.text();
+                        choice.role().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "content":
+                    // Normally empty; a gateway that sends blocks here gets them read as started blocks.
+                    if (value == JsonToken.START_ARRAY)
+                    {
+                        long blockIndex = 0;
+                        while (r.next() != JsonToken.END_ARRAY)
+                        {
+                            readBlockStart(r, blockIndex++);
+                        }
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "usage":
+                    mergeUsage(r);
+                    break;
+                default:
+                    captureKeepingNonEmpty(aggregate.meta(), name, r);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // content_block_start
+
+    /**
+     * A block's meaning depends on its type, which may be any of its fields: keep the block raw, find the
+     * type (normally the first field, so this costs a few tokens), then read the fields knowing it.
+     */
+    private void readBlockStart(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("content_block is not an object");
+        }
+        if (!r.capture(blockRaw))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content block " + index + " larger than " + limits.maxRawBytes() + " bytes");
+            return;
+        }
+        aggregate.start();
+        final Choice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        final int length = blockRaw.structuredLength();
+        blockType.clear();
+        blockReader.begin(blockRaw);
+        boolean typeFirst = false;
+        if (blockReader.next() == JsonToken.FIELD_NAME && "type".equals(blockReader.name()) &&
+            blockReader.next() == JsonToken.VALUE_STRING)
+        {
+            final CharView v = blockReader.text();
+            blockType.set(v.array(), v.offset(), v.length(), 256);
+            typeFirst = true;
+        }
+        else
+        {
+            findBlockType(length);
+            blockReader.begin(blockRaw);
+        }
+
+        final Part.Kind kind = blockKind(blockType);
+        final Part part = aggregate.newPart(choice, kind, index);
+        if (part == null)
+        {
+            blockReader.abandon();
+            return;
+        }
+        part.type().set(blockType, 256);
+        if (kind == Part.Kind.OTHER && typeFirst)
+        {
+            // Kept whole, field order included.
+            part.extra().slot("type", limits.maxRawFields()).setScalar(
+                RawJson.Type.STRING, blockType.array(), 0, blockType.length(), limits.maxRawBytes());
+        }
+        while (blockReader.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = blockReader.name();
+            blockReader.next();
+            readBlockField(choice, part, name, blockReader);
+        }
+        blockReader.finish();
+        if (kind == Part.Kind.TOOL_CALL)
+        {
+            aggregate.toolCallStarted(choice, part);
+        }
+    }
+
+    /** The block's type is not its first field (rare): walk the kept block again for it. */
+    private void findBlockType(final int length) throws JsonReader.BadPayload
+    {
+        blockReader.abandon();
+        blockReader.begin(blockRaw);
+        while (blockReader.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = blockReader.name();
+            final JsonToken value = blockReader.next();
+            if ("type".equals(name) && value == JsonToken.VALUE_STRING)
+            {
+                final CharView v = blockReader.text();
+                blockType.set(v.array(), v.offset(), v.length(), 256);
+                break;
+            }
+            blockReader.skip();
+        }
+        blockReader.abandon();
+    }
+
+    private static Part.Kind blockKind(final TextBuffer type)
+    {
+        if (type.contentEquals("text"))
+        {
+            return Part.Kind.TEXT;
+        }
+        if (type.contentEquals("thinking"))
+        {
+            return Part.Kind.REASONING;
+        }
+        // tool_use, server_tool_use, mcp_tool_use: calls whose input streams as JSON fragments.
+        final String suffix = "tool_use";
+        final int n = type.length();
+        if (n < suffix.length())
+        {
+            return Part.Kind.OTHER;
+        }
+        for (int i = 0; i < suffix.length(); i++)
+        {
+            if (type.charAt(n - suffix.length() + i) != suffix.charAt(i))
+            {
+                return Part.Kind.OTHER;
+            }
+        }
+        return Part.Kind.TOOL_CALL;
+    }
+
+    private void readBlockField(final Choice choice, final Part part, final String name, final JsonReader r)
+        throws JsonReader.BadPayload
+    {
+        final JsonToken value = r.token();
+        switch (part.kind())
+        {
+            case TEXT:
+                if ("type".equals(name))
+                {
+                    return;
+                }
+                if ("text".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    final CharView v = r.text();
+                    aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+                    return;
+                }
+                if ("citations".equals(name) && value == JsonToken.START_ARRAY)
+                {
+                    part.annotations().markPresent();
+                    while (r.next() != JsonToken.END_ARRAY)
+                    {
+                        addCitation(part, r);
+                    }
+                    return;
+                }
+                break;
+            case REASONING:
+                if ("type".equals(name))
+                {
+                    return;
+                }
+                if ("thinking".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    final CharView v = r.text();
+                    aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+                    return;
+                }
+                if ("signature".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    final CharView v = r.text();
+                    part.signature().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                    return;
+                }
+                break;
+            case TOOL_CALL:
+                if ("type".equals(name))
+                {
+                    return;
+                }
+                if ("id".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    final CharView v = r.text();
+                    part.id().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                    return;
+                }
+                if ("name".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    final CharView v = r.text();
+                    part.name().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                    return;
+                }
+                break;
+            default:
+                break;
+        }
+        // Everything else (a tool's initial input, caller, a whole server tool result) is kept as sent.
+        captureKeepingNonEmpty(part.extra(), name, r);
+    }
+
+    private void addCitation(final Part part, final JsonReader r) throws JsonReader.BadPayload
+    {
+        if (!r.captureInto(part.annotations()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations of block " + part.wireIndex() + " larger than " +
+                limits.maxRawBytes() + " bytes");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // content_block_delta / content_block_stop
+
+    private void readBlockDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("delta is not an object");
+        }
+        aggregate.start();
+        final Choice choice = aggregate.choiceForIndex(0);
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if (choice == null)
+            {
+                r.skip();
+                continue;
+            }
+            switch (name)
+            {
+                case "text":
+                    appendDeltaText(choice, index, Part.Kind.TEXT, name, r, value);
+                    break;
+                case "thinking":
+                    appendDeltaText(choice, index, Part.Kind.REASONING, name, r, value);
+                    break;
+                case "partial_json":
+                    appendDeltaText(choice, index, Part.Kind.TOOL_CALL, name, r, value);
+                    break;
+                case "signature":
+                {
+                    final Part part = value == JsonToken.VALUE_STRING ?
+                        blockOfKind(choice, index, Part.Kind.REASONING, name) : null;
+                    if (part != null)
+                    {
+                        final CharView v = r.text();
+                        if (!part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+                        {
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "signature of block " + index + " longer than " +
+                                limits.maxTextChars() + " characters");
+                        }
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                }
+                case "citation":
+                {
+                    final Part part = value == JsonToken.START_OBJECT ?
+                        blockOfKind(choice, index, Part.Kind.TEXT, name) : null;
+                    if (part != null)
+                    {
+                        addCitation(part, r);
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                }
+                default:
+                    // "type" and delta kinds this version does not know.
+                    r.skip();
+            }
+        }
+    }
+
+    private void appendDeltaText(
+        final Choice choice, final long index, final Part.Kind kind, final String name, final JsonReader r,
+        final JsonToken value) throws JsonReader.BadPayload
+    {
+        final Part part = value == JsonToken.VALUE_STRING ? blockOfKind(choice, index, kind, name) : null;
+        if (part == null)
+        {
+            r.skip();
+            return;
+        }
+        final CharView v = r.text();
+        if (kind == Part.Kind.TOOL_CALL)
+        {
+            aggregate.appendArguments(choice, part, v.array(), v.offset(), v.length());
+        }
+        else
+        {
+            aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+        }
+    }
+
+    /**
+     * @return the block at {@code index}, created when no content_block_start announced it (some gateways
+     * omit it); null, with an error reported, when the block there is of another kind or past a limit.
+     */
+    private Part blockOfKind(final Choice choice, final long index, final Part.Kind kind, final String field)
+    {
+        Part part = findBlock(choice, index);
+        if (part == null)
+        {
+            part = aggregate.newPart(choice, kind, index);
+            if (part == null)
+            {
+                return null;
+            }
+            if (kind == Part.Kind.TOOL_CALL)
+            {
+                part.type().set("tool_use", 256);
+                aggregate.toolCallStarted(choice, part);
+            }
+            return part;
+        }
+        if (part.kind() != kind)
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, "'" + field + "' delta for block " + index + " of type " +
+                part.type() + "; ignored");
+            return null;
+        }
+        return part;
+    }
+
+    private static Part findBlock(final Choice choice, final long index)
+    {
+        for (int i = choice.partCount() - 1; i >= 0; i--)
+        {
+            final Part p = choice.part(i);
+            if (p.wireIndex() == index)
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void stopBlock(final long index)
+    {
+        final Choice choice = aggregate.choice(0);
+        final Part part = choice == null ? null : findBlock(choice, index);
+        if (part == null || part.isEnded())
+        {
+            return;
+        }
+        if (part.kind() == Part.Kind.TOOL_CALL)
+        {
+            checkToolInput(part);
+        }
+        aggregate.endPart(choice, part);
+    }
+
+    /** Tool blocks still open when the message finishes or ends: their input may be cut short. */
+    private void checkOpenToolInputs()
+    {
+        final Choice choice = aggregate.choice(0);
+        if (choice == null)
+        {
+            return;
+        }
+        for (int i = 0; i < choice.partCount(); i++)
+        {
+            final Part p = choice.part(i);
+            if (p.kind() == Part.Kind.TOOL_CALL && !p.isEnded())
+            {
+                checkToolInput(p);
+            }
+        }
+    }
+
+    private void checkToolInput(final Part call)
+    {
+        if (inputState(call) == INPUT_INVALID)
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, call.type() + " input of block " + call.wireIndex() +
+                " is not complete JSON (" + call.text().length() + " characters); written as {}");
+        }
+    }
+
+    private static final int INPUT_NONE = 0;
+    private static final int INPUT_VALID = 1;
+    private static final int INPUT_INVALID = 2;
+
+    /** Classifies the joined input fragments. Runs once per tool block (it allocates a parser), never per delta. */
+    static int inputState(final Part call)
+    {
+        final TextBuffer text = call.text();
+        final char[] chars = text.array();
+        final int length = text.length();
+        boolean blank = true;
+        for (int i = 0; i < length; i++)
+        {
+            final char c = chars[i];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            {
+                blank = false;
+                break;
+            }
+        }
+        if (blank)
+        {
+            return INPUT_NONE;
+        }
+        return JsonText.isOneValue(chars, 0, length) ? INPUT_VALID : INPUT_INVALID;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // message_delta
+
+    private void readMessageDelta(final JsonReader r) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("delta is not an object");
+        }
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if ("stop_reason".equals(name))
+            {
+                if (value == JsonToken.VALUE_STRING)
+                {
+                    final CharView v = r.text();
+                    stopReason.set(v.array(), v.offset(), v.length(), 1024);
+                }
+                else
+                {
+                    r.skip();
+                }
+            }
+            else
+            {
+                // stop_sequence, container, stop_details: fields of the message itself.
+                captureKeepingNonEmpty(aggregate.meta(), name, r);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Output: the non-streaming message object.
+
+    @Override
+    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    {
+        final RawFields meta = result.meta();
+        final Choice choice = result.choice(0);
+        g.writeStartObject();
+        meta.writeFieldOr(g, "id", "", true);
+        g.writeStringField("type", "message");
+        g.writeStringField("role", choice != null && choice.role().length() > 0 ? choice.role().toString() : "assistant");
+        meta.writeFieldOr(g, "model", "", true);
+        g.writeArrayFieldStart("content");
+        if (choice != null)
+        {
+            for (final Part p : blocksInIndexOrder(choice))
+            {
+                writeBlock(g, p);
+            }
+        }
+        g.writeEndArray();
+        if (choice != null && choice.finishReason().length() > 0)
+        {
+            g.writeStringField("stop_reason", choice.finishReason().toString());
+        }
+        else
+        {
+            meta.writeFieldOr(g, "stop_reason", null, true);
+        }
+        meta.writeFieldOr(g, "stop_sequence", null, true);
+        meta.writeFields(g, "id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage");
+        if (result.usage().isPresent())
+        {
+            g.writeObjectFieldStart("usage");
+            result.usage().fields().writeFields(g);
+            g.writeEndObject();
+        }
+        if (!result.providerError().isNullish())
+        {
+            g.writeFieldName("error");
+            result.providerError().write(g);
+        }
+        g.writeEndObject();
+    }
+
+    private static List<Part> blocksInIndexOrder(final Choice choice)
+    {
+        final List<Part> blocks = new ArrayList<>(choice.parts());
+        // Stable: blocks sharing an index (a gateway reusing one) keep their arrival order.
+        blocks.sort((a, b) -> Long.compare(a.wireIndex(), b.wireIndex()));
+        return blocks;
+    }
+
+    private static void writeBlock(final JsonGenerator g, final Part p) throws IOException
+    {
+        g.writeStartObject();
+        switch (p.kind())
+        {
+            case TEXT:
+                g.writeStringField("type", p.type().length() > 0 ? p.type().toString() : "text");
+                g.writeFieldName("text");
+                g.writeString(p.text().array(), 0, p.text().length());
+                if (p.annotations().isPresent())
+                {
+                    g.writeFieldName("citations");
+                    p.annotations().write(g);
+                }
+                p.extra().writeFields(g, "type", "text", "citations");
+                break;
+            case REASONING:
+                g.writeStringField("type", p.type().length() > 0 ? p.type().toString() : "thinking");
+                g.writeFieldName("thinking");
+                g.writeString(p.text().array(), 0, p.text().length());
+                g.writeFieldName("signature");
+                g.writeString(p.signature().array(), 0, p.signature().length());
+                p.extra().writeFields(g, "type", "thinking", "signature");
+                break;
+            case TOOL_CALL:
+                g.writeStringField("type", p.type().length() > 0 ? p.type().toString() : "tool_use");
+                g.writeStringField("id", p.id().toString());
+                g.writeStringField("name", p.name().toString());
+                g.writeFieldName("input");
+                writeInput(g, p);
+                p.extra().writeFields(g, "type", "id", "name", "input");
+                break;
+            default:
+                if (p.extra().get("type") == null && p.type().length() > 0)
+                {
+                    g.writeStringField("type", p.type().toString());
+                }
+                p.extra().writeFields(g);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeInput(final JsonGenerator g, final Part call) throws IOException
+    {
+        final int state = inputState(call);
+        if (state == INPUT_VALID)
+        {
+            g.writeRawValue(call.text().array(), 0, call.text().length());
+            return;
+        }
+        final RawJson initial = call.extra().get("input");
+        if (state == INPUT_NONE && initial != null && !initial.isNullish())
+        {
+            initial.write(g);
+            return;
+        }
+        g.writeStartObject();
+        g.writeEndObject();
+    }
+}

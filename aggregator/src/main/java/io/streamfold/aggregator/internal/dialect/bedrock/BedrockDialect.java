@@ -1,0 +1,885 @@
+package io.streamfold.aggregator.internal.dialect.bedrock;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.EventStreamFramer;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.Framer;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.model.TextBuffer;
+
+/**
+ * AWS Bedrock {@code ConverseStream}: binary eventstream messages whose {@code :event-type} header names
+ * the event ({@code messageStart}, {@code contentBlockStart}, {@code contentBlockDelta},
+ * {@code contentBlockStop}, {@code messageStop}, {@code metadata}) and whose payload is that event's JSON.
+ * One message, so one choice 0; its content blocks are keyed by {@code contentBlockIndex}. Text blocks
+ * have no start event, so a block is created by whichever of its events comes first. Exceptions
+ * ({@code :message-type exception} or {@code error}) are terminal: the stream ends there with
+ * {@link Outcome#ERROR}, the exception type and message kept as the provider error.
+ *
+ * <p>{@code metadata} (usage, metrics) follows {@code messageStop}, so the stream is only decided when the
+ * input ends: complete once {@code messageStop} arrived, truncated otherwise. The {@code p} padding field
+ * Bedrock adds to every payload over HTTP is ignored.
+ */
+public final class BedrockDialect extends Dialect
+{
+
+    /** Writes the provider error kept for an exception message; error path only. */
+    private static final JsonFactory ERROR_FACTORY = new JsonFactory();
+    private static final int MESSAGE_START = 0;
+    private static final int BLOCK_START = 1;
+    private static final int BLOCK_DELTA = 2;
+    private static final int BLOCK_STOP = 3;
+    private static final int MESSAGE_STOP = 4;
+    private static final int METADATA = 5;
+    private static final int UNKNOWN = 6;
+
+    private static final String TOOL_USE = "toolUse";
+    private static final String REDACTED = "redactedContent";
+
+    private final JsonReader deferredReader;
+    private final RawJson deferred = new RawJson();
+    private final RawJson scratch = new RawJson();
+    private EventStreamFramer framer;
+    private boolean messageStopped;
+    private long rejectedIndex = -1;
+    /** True when the last {@link #block} call created the part. */
+    private boolean created;
+
+    public BedrockDialect(final Aggregate aggregate, final AggregationLimits limits)
+    {
+        super(aggregate, limits);
+        deferredReader = new JsonReader(limits);
+    }
+
+    @Override
+    public Framer newFramer(final FrameListener listener)
+    {
+        // Kept: exceptions are told from events by the message-type header, read during the callback.
+        framer = new EventStreamFramer(listener, limits.framing());
+        return framer;
+    }
+
+    @Override
+    public UsageKeys usageKeys()
+    {
+        return UsageKeys.BEDROCK;
+    }
+
+    @Override
+    public void reset()
+    {
+        super.reset();
+        deferredReader.abandon();
+        deferred.clear();
+        messageStopped = false;
+        rejectedIndex = -1;
+    }
+
+    @Override
+    public void onFrame(final Frame frame) throws JsonReader.BadPayload
+    {
+        final EventStreamFramer.MessageType messageType = framer.messageType();
+        if (messageType == EventStreamFramer.MessageType.EXCEPTION || messageType == EventStreamFramer.MessageType.ERROR)
+        {
+            exception(frame, messageType);
+            return;
+        }
+        aggregate.start();
+        final int event = eventOf(frame);
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
+        switch (event)
+        {
+            case MESSAGE_START:
+                messageStart();
+                break;
+            case BLOCK_START:
+            case BLOCK_DELTA:
+                blockEvent(event);
+                break;
+            case BLOCK_STOP:
+                blockStop();
+                break;
+            case MESSAGE_STOP:
+                messageStop();
+                break;
+            case METADATA:
+                metadata();
+                break;
+            default:
+                // An event type newer than this code: its JSON is checked, its content not interpreted.
+                while (json.next() == JsonToken.FIELD_NAME)
+                {
+                    json.next();
+                    json.skip();
+                }
+        }
+        json.finish();
+    }
+
+    private static int eventOf(final Frame frame)
+    {
+        if (frame.typeEquals("contentBlockDelta"))
+        {
+            return BLOCK_DELTA;
+        }
+        if (frame.typeEquals("contentBlockStart"))
+        {
+            return BLOCK_START;
+        }
+        if (frame.typeEquals("contentBlockStop"))
+        {
+            return BLOCK_STOP;
+        }
+        if (frame.typeEquals("messageStart"))
+        {
+            return MESSAGE_START;
+        }
+        if (frame.typeEquals("messageStop"))
+        {
+            return MESSAGE_STOP;
+        }
+        if (frame.typeEquals("metadata"))
+        {
+            return METADATA;
+        }
+        return UNKNOWN;
+    }
+
+    @Override
+    public String unfinished()
+    {
+        if (!messageStopped)
+        {
+            return "before messageStop";
+        }
+        // messageStop came, but a later message (the metadata with usage) was cut: not the whole response,
+        // and the framer has already said where.
+        return framingTruncated() ? "" : null;
+    }
+
+    private boolean framingTruncated()
+    {
+        final List<io.streamfold.parser.StreamError> errors = aggregate.errors();
+        for (int i = errors.size() - 1; i >= 0; i--)
+        {
+            if (errors.get(i).kind() == ErrorKind.TRUNCATED)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Events
+
+    private void messageStart() throws JsonReader.BadPayload
+    {
+        final Choice choice = aggregate.choiceForIndex(0);
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            if ("role".equals(name) && value == JsonToken.VALUE_STRING && choice != null)
+            {
+                final CharView v = json.text();
+                choice.role().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+            }
+            else if ("p".equals(name))
+            {
+                json.skip();
+            }
+            else
+            {
+                captureKeepingNonEmpty(aggregate.meta(), name, json);
+            }
+        }
+    }
+
+    /** contentBlockStart and contentBlockDelta: the index may come after the body, which then waits for it. */
+    private void blockEvent(final int event) throws JsonReader.BadPayload
+    {
+        long index = -1;
+        boolean indexSeen = false;
+        boolean hasDeferred = false;
+        final String body = event == BLOCK_START ? "start" : "delta";
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            json.next();
+            if ("contentBlockIndex".equals(name))
+            {
+                index = blockIndex(json);
+                indexSeen = true;
+            }
+            else if (body.equals(name))
+            {
+                if (indexSeen)
+                {
+                    blockBody(json, event, index);
+                }
+                else
+                {
+                    json.capture(deferred);
+                    hasDeferred = true;
+                }
+            }
+            else
+            {
+                json.skip();
+            }
+        }
+        if (hasDeferred)
+        {
+            if (!indexSeen)
+            {
+                index = 0;
+            }
+            if (deferred.type() == RawJson.Type.STRUCTURED)
+            {
+                deferredReader.begin(deferred);
+                blockBody(deferredReader, event, index);
+                deferredReader.finish();
+            }
+        }
+    }
+
+    private static long blockIndex(final JsonReader r) throws JsonReader.BadPayload
+    {
+        final long index = r.longValue();
+        if (index < 0)
+        {
+            throw new JsonReader.BadPayload("negative contentBlockIndex " + index);
+        }
+        return index;
+    }
+
+    private void blockBody(final JsonReader r, final int event, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            r.skip();
+            return;
+        }
+        if (event == BLOCK_START)
+        {
+            readStart(r, index);
+        }
+        else
+        {
+            readDelta(r, index);
+        }
+    }
+
+    private void readStart(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if (TOOL_USE.equals(name) && value == JsonToken.START_OBJECT)
+            {
+                toolUseStart(r, index);
+                continue;
+            }
+            // Any other block kind (image, tool result...) is kept whole.
+            final Part part = block(index, Part.Kind.OTHER);
+            if (part == null)
+            {
+                r.skip();
+                continue;
+            }
+            captureKeepingNonEmpty(part.extra(), name, r);
+        }
+    }
+
+    private void toolUseStart(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        final Part call = block(index, Part.Kind.TOOL_CALL);
+        if (call == null)
+        {
+            r.skip();
+            return;
+        }
+        final boolean announce = created;
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "toolUseId":
+                    setIfString(r, value, call.id());
+                    break;
+                case "name":
+                    setIfString(r, value, call.name());
+                    break;
+                case "type":
+                    setIfString(r, value, call.type());
+                    break;
+                default:
+                    captureKeepingNonEmpty(call.extra(), name, r);
+            }
+        }
+        if (announce)
+        {
+            aggregate.toolCallStarted(aggregate.choiceForIndex(0), call);
+        }
+    }
+
+    private void setIfString(final JsonReader r, final JsonToken value, final TextBuffer into) throws JsonReader.BadPayload
+    {
+        if (value == JsonToken.VALUE_STRING)
+        {
+            final CharView v = r.text();
+            if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool use field longer than " + limits.maxTextChars());
+            }
+        }
+        else
+        {
+            r.skip();
+        }
+    }
+
+    private void readDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        final Choice choice = aggregate.choiceForIndex(0);
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "text":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        final Part part = block(index, Part.Kind.TEXT);
+                        if (part != null)
+                        {
+                            final CharView v = r.text();
+                            aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+                        }
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case TOOL_USE:
+                    toolUseDelta(r, choice, index);
+                    break;
+                case "reasoningContent":
+                    reasoningDelta(r, choice, index);
+                    break;
+                case "citation":
+                {
+                    final Part part = block(index, Part.Kind.TEXT);
+                    if (part == null)
+                    {
+                        r.skip();
+                    }
+                    else if (!r.captureInto(part.annotations()))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations larger than " + limits.maxRawBytes() + " bytes");
+                    }
+                    break;
+                }
+                default:
+                {
+                    final Part part = block(index, Part.Kind.OTHER);
+                    if (part == null)
+                    {
+                        r.skip();
+                    }
+                    else
+                    {
+                        captureKeepingNonEmpty(part.extra(), name, r);
+                    }
+                }
+            }
+        }
+    }
+
+    private void toolUseDelta(final JsonReader r, final Choice choice, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            r.skip();
+            return;
+        }
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if ("input".equals(name) && value == JsonToken.VALUE_STRING)
+            {
+                final Part call = block(index, Part.Kind.TOOL_CALL);
+                if (call != null)
+                {
+                    if (created)
+                    {
+                        // Input before any contentBlockStart: announce the call, without id or name.
+                        aggregate.toolCallStarted(choice, call);
+                    }
+                    final CharView v = r.text();
+                    aggregate.appendArguments(choice, call, v.array(), v.offset(), v.length());
+                }
+            }
+            else
+            {
+                r.skip();
+            }
+        }
+    }
+
+    private void reasoningDelta(final JsonReader r, final Choice choice, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            r.skip();
+            return;
+        }
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if (value != JsonToken.VALUE_STRING)
+            {
+                r.skip();
+                continue;
+            }
+            final CharView v = r.text();
+            switch (name)
+            {
+                case "text":
+                {
+                    final Part part = block(index, Part.Kind.REASONING);
+                    if (part != null)
+                    {
+                        aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+                    }
+                    break;
+                }
+                case "signature":
+                {
+                    final Part part = block(index, Part.Kind.REASONING);
+                    if (part != null && !part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "reasoning signature longer than " + limits.maxTextChars());
+                    }
+                    break;
+                }
+                case REDACTED:
+                {
+                    // Encrypted reasoning: not text anyone reads, so kept aside and never announced as a delta.
+                    final Part part = block(index, Part.Kind.OTHER);
+                    if (part != null)
+                    {
+                        part.type().set(REDACTED, REDACTED.length());
+                        if (!part.text().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+                        {
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "redacted reasoning longer than " + limits.maxTextChars());
+                        }
+                    }
+                    break;
+                }
+                default:
+                    // The string is already consumed; nothing else to keep for an unknown reasoning field.
+                    break;
+            }
+        }
+    }
+
+    private void blockStop() throws JsonReader.BadPayload
+    {
+        long index = -1;
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            json.next();
+            if ("contentBlockIndex".equals(name))
+            {
+                index = blockIndex(json);
+            }
+            else
+            {
+                json.skip();
+            }
+        }
+        if (index < 0)
+        {
+            index = 0;
+        }
+        final Choice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        boolean found = false;
+        for (int i = 0; i < choice.partCount(); i++)
+        {
+            final Part p = choice.part(i);
+            if (p.wireIndex() == index)
+            {
+                found = true;
+                aggregate.endPart(choice, p);
+            }
+        }
+        if (!found)
+        {
+            // A block that stops before any delta: text is the one kind opened without a start event.
+            final Part empty = block(index, Part.Kind.TEXT);
+            if (empty != null)
+            {
+                empty.text().markPresent();
+                aggregate.endPart(choice, empty);
+            }
+        }
+    }
+
+    private void messageStop() throws JsonReader.BadPayload
+    {
+        final Choice choice = aggregate.choiceForIndex(0);
+        messageStopped = true;
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            if ("stopReason".equals(name) && value == JsonToken.VALUE_STRING && choice != null)
+            {
+                final CharView v = json.text();
+                aggregate.finish(choice, v.array(), v.offset(), v.length());
+            }
+            else if ("p".equals(name))
+            {
+                json.skip();
+            }
+            else
+            {
+                captureKeepingNonEmpty(aggregate.meta(), name, json);
+            }
+        }
+    }
+
+    private void metadata() throws JsonReader.BadPayload
+    {
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            json.next();
+            if ("usage".equals(name))
+            {
+                mergeUsage(json);
+            }
+            else if ("p".equals(name))
+            {
+                json.skip();
+            }
+            else
+            {
+                // metrics, trace, performanceConfig, serviceTier...: top-level fields of the Converse response.
+                captureKeepingNonEmpty(aggregate.meta(), name, json);
+            }
+        }
+    }
+
+    /**
+     * Keeps an exception as {@code {"type": <exception type or error code>, "message": ..., <payload fields>}}
+     * and ends the stream: an eventstream exception is the stream's last message. Rare, so it may allocate.
+     */
+    private void exception(final Frame frame, final EventStreamFramer.MessageType messageType)
+    {
+        aggregate.start();
+        String type = frame.type();
+        if (type.isEmpty())
+        {
+            type = messageType == EventStreamFramer.MessageType.ERROR ? "error" : "exception";
+        }
+        String message = framer.stringHeader(":error-message");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = ERROR_FACTORY.createGenerator(out))
+        {
+            g.writeStartObject();
+            g.writeStringField("type", type);
+            boolean messageWritten = false;
+            if (frame.length() > 0)
+            {
+                try
+                {
+                    if (json.begin(frame.buffer(), frame.offset(), frame.length()) == JsonToken.START_OBJECT)
+                    {
+                        while (json.next() == JsonToken.FIELD_NAME)
+                        {
+                            final String name = json.name();
+                            json.next();
+                            if ("type".equals(name) || "p".equals(name))
+                            {
+                                json.skip();
+                                continue;
+                            }
+                            if (!json.capture(scratch))
+                            {
+                                continue;
+                            }
+                            if ("message".equals(name) || "Message".equals(name))
+                            {
+                                if (messageWritten)
+                                {
+                                    continue;
+                                }
+                                messageWritten = true;
+                                message = scratch.type() == RawJson.Type.STRING ? scratch.text().toString() : scratch.json();
+                                g.writeFieldName("message");
+                            }
+                            else
+                            {
+                                g.writeFieldName(name);
+                            }
+                            scratch.write(g);
+                        }
+                        json.finish();
+                    }
+                    else
+                    {
+                        json.abandon();
+                        throw new JsonReader.BadPayload("not an object");
+                    }
+                }
+                catch (final JsonReader.BadPayload e)
+                {
+                    if (!messageWritten)
+                    {
+                        message = frame.payloadAsString();
+                    }
+                }
+            }
+            if (!messageWritten && message != null)
+            {
+                g.writeStringField("message", message);
+            }
+            g.writeEndObject();
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        final byte[] bytes = out.toByteArray();
+        final RawJson slot = aggregate.providerErrorSlot();
+        if (!slot.setStructured(bytes, 0, bytes.length, limits.maxRawBytes()))
+        {
+            slot.setStructured(new byte[]{'{', '}'}, 0, 2, Integer.MAX_VALUE);
+        }
+        aggregate.providerErrorReported("provider error: " + type + (message == null ? "" : ": " + abbreviate(message)));
+        aggregate.end(Outcome.ERROR);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Blocks
+
+    /**
+     * @return the part of choice 0 for block {@code index} holding {@code kind}, created on first use; null
+     * (error reported once per index) past a limit.
+     */
+    private Part block(final long index, final Part.Kind kind)
+    {
+        created = false;
+        final Choice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return null;
+        }
+        for (int i = choice.partCount() - 1; i >= 0; i--)
+        {
+            final Part p = choice.part(i);
+            if (p.wireIndex() == index && p.kind() == kind)
+            {
+                return p;
+            }
+        }
+        if (index == rejectedIndex)
+        {
+            return null;
+        }
+        final Part part = aggregate.newPart(choice, kind, index);
+        if (part == null)
+        {
+            rejectedIndex = index;
+            return null;
+        }
+        if (kind == Part.Kind.TOOL_CALL)
+        {
+            part.type().set(TOOL_USE, TOOL_USE.length());
+        }
+        created = true;
+        return part;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Output: the non-streaming Converse response.
+
+    @Override
+    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    {
+        final Choice choice = result.choice(0);
+        g.writeStartObject();
+        g.writeObjectFieldStart("output");
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", choice != null && choice.role().length() > 0 ? choice.role().toString() : "assistant");
+        g.writeArrayFieldStart("content");
+        if (choice != null)
+        {
+            for (final Part p : blocksInOrder(choice))
+            {
+                writeBlock(g, p);
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndObject();
+        if (choice != null && choice.finishReason().length() > 0)
+        {
+            g.writeStringField("stopReason", choice.finishReason().toString());
+        }
+        else
+        {
+            g.writeNullField("stopReason");
+        }
+        if (result.usage().isPresent())
+        {
+            g.writeObjectFieldStart("usage");
+            result.usage().fields().writeFields(g);
+            g.writeEndObject();
+        }
+        result.meta().writeFields(g);
+        if (!result.providerError().isNullish())
+        {
+            g.writeFieldName("error");
+            result.providerError().write(g);
+        }
+        g.writeEndObject();
+    }
+
+    /** The Converse content array is indexed by contentBlockIndex; blocks sharing an index keep arrival order. */
+    private static List<Part> blocksInOrder(final Choice choice)
+    {
+        final List<Part> parts = new ArrayList<>(choice.parts());
+        parts.sort((a, b) -> Long.compare(a.wireIndex(), b.wireIndex()));
+        return parts;
+    }
+
+    private static void writeBlock(final JsonGenerator g, final Part p) throws IOException
+    {
+        switch (p.kind())
+        {
+            case TEXT:
+                g.writeStartObject();
+                if (p.annotations().count() > 0)
+                {
+                    g.writeObjectFieldStart("citationsContent");
+                    g.writeArrayFieldStart("content");
+                    g.writeStartObject();
+                    g.writeFieldName("text");
+                    g.writeString(p.text().array(), 0, p.text().length());
+                    g.writeEndObject();
+                    g.writeEndArray();
+                    g.writeFieldName("citations");
+                    p.annotations().write(g);
+                    g.writeEndObject();
+                }
+                else
+                {
+                    g.writeFieldName("text");
+                    g.writeString(p.text().array(), 0, p.text().length());
+                }
+                g.writeEndObject();
+                break;
+            case REASONING:
+                g.writeStartObject();
+                g.writeObjectFieldStart("reasoningContent");
+                g.writeObjectFieldStart("reasoningText");
+                g.writeFieldName("text");
+                g.writeString(p.text().array(), 0, p.text().length());
+                if (p.signature().isPresent())
+                {
+                    g.writeFieldName("signature");
+                    g.writeString(p.signature().array(), 0, p.signature().length());
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+                break;
+            case TOOL_CALL:
+                g.writeStartObject();
+                g.writeObjectFieldStart(TOOL_USE);
+                g.writeStringField("toolUseId", p.id().toString());
+                g.writeStringField("name", p.name().toString());
+                if (p.type().length() > 0 && !p.type().contentEquals(TOOL_USE))
+                {
+                    g.writeStringField("type", p.type().toString());
+                }
+                p.extra().writeFields(g);
+                g.writeFieldName("input");
+                writeInput(g, p.text());
+                g.writeEndObject();
+                g.writeEndObject();
+                break;
+            default:
+                if (p.type().contentEquals(REDACTED))
+                {
+                    g.writeStartObject();
+                    g.writeObjectFieldStart("reasoningContent");
+                    g.writeFieldName(REDACTED);
+                    g.writeString(p.text().array(), 0, p.text().length());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                for (int i = 0; i < p.extra().size(); i++)
+                {
+                    g.writeStartObject();
+                    g.writeFieldName(p.extra().name(i));
+                    p.extra().value(i).write(g);
+                    g.writeEndObject();
+                }
+        }
+    }
+
+    /**
+     * The input arrives as JSON text in fragments; the response carries it parsed. No fragments means an
+     * empty object; text that is not one JSON value (a cut stream) is written as a string, never as broken JSON.
+     */
+    private static void writeInput(final JsonGenerator g, final TextBuffer input) throws IOException
+    {
+        if (input.length() == 0)
+        {
+            g.writeStartObject();
+            g.writeEndObject();
+        }
+        else
+        {
+            JsonText.write(g, input);
+        }
+    }
+
+}

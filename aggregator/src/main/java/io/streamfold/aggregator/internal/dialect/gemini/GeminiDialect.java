@@ -1,0 +1,997 @@
+package io.streamfold.aggregator.internal.dialect.gemini;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.StreamError;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.model.TextBuffer;
+
+/**
+ * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
+ * event, as SSE ({@code alt=sse}) or as the elements of one streamed JSON array; the first significant
+ * byte ({@code [} or not) picks the framing ({@link GeminiFramer}).
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>Candidates are keyed by {@code index} (0 when absent), whatever the field order; consecutive text
+ *       parts of a candidate join into one text part and consecutive {@code thought: true} parts into one
+ *       reasoning part, as the non-streaming API returns them. A {@code thoughtSignature} stays on the part
+ *       it came with; a second signature starts a new part.</li>
+ *   <li>Each {@code functionCall} is one tool call (name, {@code id} when given, {@code args} as the
+ *       arguments JSON text). Vertex's streamed arguments ({@code willContinue} with {@code partialArgs}
+ *       of {@code jsonPath} and string / number / bool / null values, closed by an empty
+ *       {@code functionCall}) are folded into the same arguments JSON text, streamed as it grows.</li>
+ *   <li>{@code executableCode}, {@code codeExecutionResult}, {@code inlineData}, {@code fileData} and any
+ *       other part are kept whole (kind OTHER, raw).</li>
+ *   <li>Per candidate: {@code finishReason} finishes it (Vertex repeats it on every chunk; text after it is
+ *       still joined), {@code citationMetadata.citationSources} accumulate over chunks, every other field
+ *       (safetyRatings, groundingMetadata, avgLogprobs, logprobsResult...) is kept raw, last non-empty
+ *       value winning. {@code usageMetadata} merges field by field, last winning; {@code modelVersion},
+ *       {@code responseId}, {@code createTime}, {@code promptFeedback} and unknown fields go to meta.</li>
+ *   <li>There is no terminal event: at end of input the stream is COMPLETE when every candidate has a
+ *       finish reason, or when the prompt was blocked ({@code promptFeedback.blockReason}: choice 0 is
+ *       then finished with the block reason, which normalizes to {@code content_filter}; the provider
+ *       output has no candidate, as the API sends none); else TRUNCATED. It is TRUNCATED too when the
+ *       framer reports the body cut inside a later array element or bare JSON value. An {@code error}
+ *       object (an SSE event, an array element, or a bare object written into an SSE body, as Vertex does
+ *       when a stream fails mid-way: see {@link GeminiFramer}) ends the stream at once with ERROR, the
+ *       error kept.</li>
+ * </ul>
+ */
+public final class GeminiDialect extends Dialect
+{
+    private static final String CITATION_SOURCES = "citationSources";
+
+    private final JsonReader replayReader;
+    private final JsonReader argsReader;
+
+    private final RawJson pendingContent = new RawJson();
+    private final RawJson pendingCitations = new RawJson();
+    private final RawFields pendingExtra = new RawFields();
+    private final TextBuffer finishReason = new TextBuffer();
+    private final TextBuffer blockReason = new TextBuffer();
+
+    private final TextBuffer partText = new TextBuffer();
+    private final TextBuffer partSignature = new TextBuffer();
+    private final RawFields partExtra = new RawFields();
+    private final TextBuffer callName = new TextBuffer();
+    private final TextBuffer callId = new TextBuffer();
+    private final RawJson callArgs = new RawJson();
+    private final RawJson callPartialArgs = new RawJson();
+
+    private final TextBuffer argPath = new TextBuffer();
+    private final TextBuffer argValue = new TextBuffer();
+    private final TextBuffer out = new TextBuffer();
+
+    /** Vertex streamed call being assembled, with the containers its arguments JSON has open. */
+    private Part openCall;
+    private Choice openCallChoice;
+    private final ArrayList<String> openKeys = new ArrayList<>();
+    private final ArrayList<Boolean> openHasMember = new ArrayList<>();
+    private final ArrayList<Boolean> openIsArray = new ArrayList<>();
+    private ArrayList<String> openStringPath;
+
+    private boolean blockedChoice;
+
+    public GeminiDialect(final Aggregate aggregate, final AggregationLimits limits)
+    {
+        super(aggregate, limits);
+        replayReader = new JsonReader(limits);
+        argsReader = new JsonReader(limits);
+    }
+
+    @Override
+    public Framer newFramer(final FrameListener listener)
+    {
+        return new GeminiFramer(listener, limits.framing());
+    }
+
+    @Override
+    public UsageKeys usageKeys()
+    {
+        return UsageKeys.GEMINI;
+    }
+
+    @Override
+    public void reset()
+    {
+        super.reset();
+        replayReader.abandon();
+        argsReader.abandon();
+        openCall = null;
+        openCallChoice = null;
+        openKeys.clear();
+        openHasMember.clear();
+        openIsArray.clear();
+        openStringPath = null;
+        blockedChoice = false;
+    }
+
+    @Override
+    public void onFrame(final Frame frame) throws JsonReader.BadPayload
+    {
+        final int length = frame.length();
+        if (length == 0)
+        {
+            return;
+        }
+        json.beginObject(frame.buffer(), frame.offset(), length);
+        boolean candidatesSeen = false;
+        boolean failed = false;
+        boolean feedbackSeen = false;
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            switch (name)
+            {
+                case "candidates":
+                    if (value == JsonToken.START_ARRAY)
+                    {
+                        while (json.next() == JsonToken.START_OBJECT)
+                        {
+                            candidatesSeen = true;
+                            readCandidate();
+                        }
+                        if (json.token() != JsonToken.END_ARRAY)
+                        {
+                            throw new JsonReader.BadPayload("candidates must hold objects");
+                        }
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                case "usageMetadata":
+                    mergeUsage(json);
+                    break;
+                case "error":
+                    if (value != JsonToken.VALUE_NULL)
+                    {
+                        providerError(json);
+                        failed = true;
+                    }
+                    break;
+                case "promptFeedback":
+                    captureKeepingNonEmpty(aggregate.meta(), name, json);
+                    feedbackSeen = value == JsonToken.START_OBJECT;
+                    break;
+                default:
+                    captureKeepingNonEmpty(aggregate.meta(), name, json);
+            }
+        }
+        json.finish();
+        aggregate.start();
+        if (feedbackSeen && !candidatesSeen && aggregate.choiceCount() == 0)
+        {
+            promptFeedback();
+        }
+        if (failed)
+        {
+            aggregate.end(Outcome.ERROR);
+        }
+    }
+
+    @Override
+    public String unfinished()
+    {
+        // Gemini has no terminal event: a response is whole when every candidate has its finishReason.
+        if (!aggregate.allChoicesFinished())
+        {
+            return "before every candidate had a finishReason";
+        }
+        // Unless the body was cut inside something after that (an array element, the array's ']', a bare
+        // JSON value): the framer has said where, and what was cut may have been an error.
+        return framingTruncated() ? "" : null;
+    }
+
+    private boolean framingTruncated()
+    {
+        final List<StreamError> errors = aggregate.errors();
+        for (int i = errors.size() - 1; i >= 0; i--)
+        {
+            if (errors.get(i).kind() == ErrorKind.TRUNCATED)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A response without candidates: a blocked prompt finishes choice 0 with the block reason. */
+    private void promptFeedback() throws JsonReader.BadPayload
+    {
+        final RawJson feedback = aggregate.meta().get("promptFeedback");
+        if (feedback == null || feedback.type() != RawJson.Type.STRUCTURED)
+        {
+            return;
+        }
+        blockReason.clear();
+        replayReader.begin(feedback);
+        while (replayReader.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = replayReader.name();
+            if (replayReader.next() == JsonToken.VALUE_STRING && "blockReason".equals(name))
+            {
+                copy(replayReader, blockReason);
+            }
+            else
+            {
+                replayReader.skip();
+            }
+        }
+        replayReader.finish();
+        if (blockReason.length() > 0)
+        {
+            final Choice choice = aggregate.choiceForIndex(0);
+            if (choice != null)
+            {
+                blockedChoice = true;
+                aggregate.finish(choice, blockReason.array(), 0, blockReason.length());
+            }
+        }
+    }
+
+    /**
+     * One candidate. Its index may follow its content (Gemini sends it last), so content and citations
+     * are kept raw until the object ends and then read for the right choice.
+     */
+    private void readCandidate() throws JsonReader.BadPayload
+    {
+        long index = 0;
+        boolean hasContent = false;
+        boolean hasCitations = false;
+        pendingExtra.clear();
+        finishReason.clear();
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            switch (name)
+            {
+                case "index":
+                    index = value == JsonToken.VALUE_NUMBER_INT ? json.longValue() : -1;
+                    break;
+                case "content":
+                    if (value == JsonToken.START_OBJECT)
+                    {
+                        hasContent = keep(json, pendingContent, name);
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                case "citationMetadata":
+                    if (value == JsonToken.START_OBJECT)
+                    {
+                        hasCitations = keep(json, pendingCitations, name);
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                case "finishReason":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        copy(json, finishReason);
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                default:
+                    captureKeepingNonEmpty(pendingExtra, name, json);
+            }
+        }
+        final Choice choice = aggregate.choiceForIndex(index);
+        if (choice == null)
+        {
+            return;
+        }
+        if (hasContent)
+        {
+            replayReader.begin(pendingContent);
+            readContent(replayReader, choice);
+            replayReader.finish();
+        }
+        if (hasCitations)
+        {
+            replayReader.begin(pendingCitations);
+            readCitations(replayReader, choice);
+            replayReader.finish();
+        }
+        merge(pendingExtra, choice.extra());
+        if (finishReason.length() > 0 && (!choice.isFinished() || !choice.finishReason().contentEquals(finishReason)))
+        {
+            if (openCall != null && openCallChoice == choice)
+            {
+                closeOpenCall();
+            }
+            aggregate.finish(choice, finishReason.array(), 0, finishReason.length());
+        }
+    }
+
+    private boolean keep(final JsonReader r, final RawJson into, final String name) throws JsonReader.BadPayload
+    {
+        if (!r.capture(into))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "candidate " + name + " larger than " + limits.maxRawBytes() + " bytes");
+            return false;
+        }
+        return true;
+    }
+
+    private void readCitations(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    {
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if (CITATION_SOURCES.equals(name) && value == JsonToken.START_ARRAY)
+            {
+                if (!choice.messageExtra().fold(CITATION_SOURCES, r, limits))
+                {
+                    aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citation sources dropped: limit");
+                }
+            }
+            else
+            {
+                r.skip();
+            }
+        }
+    }
+
+    private void readContent(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    {
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if ("role".equals(name) && value == JsonToken.VALUE_STRING)
+            {
+                final CharView v = r.text();
+                if (v.length() > 0)
+                {
+                    choice.role().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                }
+            }
+            else if ("parts".equals(name) && value == JsonToken.START_ARRAY)
+            {
+                while (r.next() == JsonToken.START_OBJECT)
+                {
+                    readPart(r, choice);
+                }
+                if (r.token() != JsonToken.END_ARRAY)
+                {
+                    throw new JsonReader.BadPayload("parts must hold objects");
+                }
+            }
+            else
+            {
+                r.skip();
+            }
+        }
+    }
+
+    /** One part; its fields come in any order ({@code thought} follows {@code text}), so they are gathered first. */
+    private void readPart(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    {
+        boolean hasText = false;
+        boolean thought = false;
+        boolean hasCall = false;
+        boolean callContinues = false;
+        boolean hasArgs = false;
+        boolean hasPartialArgs = false;
+        partText.clear();
+        partSignature.clear();
+        partExtra.clear();
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "text":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        final CharView v = r.text();
+                        if (!partText.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+                        {
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
+                        }
+                        hasText = true;
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "thought":
+                    thought = value == JsonToken.VALUE_TRUE;
+                    break;
+                case "thoughtSignature":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        copy(r, partSignature);
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "functionCall":
+                    if (value != JsonToken.START_OBJECT)
+                    {
+                        r.skip();
+                        break;
+                    }
+                    hasCall = true;
+                    callName.clear();
+                    callId.clear();
+                    while (r.next() == JsonToken.FIELD_NAME)
+                    {
+                        final String field = r.name();
+                        final JsonToken v = r.next();
+                        if ("name".equals(field) && v == JsonToken.VALUE_STRING)
+                        {
+                            copy(r, callName);
+                        }
+                        else if ("id".equals(field) && v == JsonToken.VALUE_STRING)
+                        {
+                            copy(r, callId);
+                        }
+                        else if ("args".equals(field) && v != JsonToken.VALUE_NULL)
+                        {
+                            hasArgs = keep(r, callArgs, "functionCall.args");
+                        }
+                        else if ("partialArgs".equals(field) && v == JsonToken.START_ARRAY)
+                        {
+                            hasPartialArgs = keep(r, callPartialArgs, "functionCall.partialArgs");
+                        }
+                        else if ("willContinue".equals(field))
+                        {
+                            callContinues = v == JsonToken.VALUE_TRUE;
+                        }
+                        else
+                        {
+                            r.skip();
+                        }
+                    }
+                    break;
+                default:
+                    captureKeepingNonEmpty(partExtra, name, r);
+            }
+        }
+        if (hasCall)
+        {
+            functionCall(choice, hasArgs, hasPartialArgs, callContinues);
+        }
+        else if (hasText)
+        {
+            text(choice, thought ? Part.Kind.REASONING : Part.Kind.TEXT);
+        }
+        else if (partExtra.size() > 0 || partSignature.length() > 0)
+        {
+            final Part part = aggregate.newPart(choice, Part.Kind.OTHER, -1);
+            if (part != null)
+            {
+                if (partExtra.size() > 0)
+                {
+                    part.type().set(partExtra.name(0), limits.maxTextChars());
+                }
+                merge(partExtra, part.extra());
+                part.signature().set(partSignature, limits.maxTextChars());
+                aggregate.endPart(choice, part);
+            }
+        }
+    }
+
+    private void text(final Choice choice, final Part.Kind kind)
+    {
+        final Part last = choice.lastPart();
+        Part part;
+        if (last != null && last.kind() == kind && last.extra().size() == 0 && partExtra.size() == 0 &&
+            (partSignature.length() == 0 || last.signature().length() == 0))
+        {
+            part = last;
+        }
+        else
+        {
+            if (partText.length() == 0 && partSignature.length() == 0 && partExtra.size() == 0)
+            {
+                // An empty text part (Gemini ends with one) carries nothing to keep.
+                return;
+            }
+            part = aggregate.newPart(choice, kind, -1);
+            if (part == null)
+            {
+                return;
+            }
+        }
+        if (partSignature.length() > 0)
+        {
+            part.signature().set(partSignature, limits.maxTextChars());
+        }
+        merge(partExtra, part.extra());
+        aggregate.appendText(choice, part, partText.array(), 0, partText.length());
+    }
+
+    private void functionCall(final Choice choice, final boolean hasArgs, final boolean hasPartialArgs, final boolean continues)
+        throws JsonReader.BadPayload
+    {
+        if (openCall != null && (openCallChoice != choice || callName.length() > 0 || hasArgs))
+        {
+            closeOpenCall();
+        }
+        if (openCall != null)
+        {
+            // A continuation of the streamed call: more partial arguments, or the empty terminator.
+            if (partSignature.length() > 0 && openCall.signature().length() == 0)
+            {
+                openCall.signature().set(partSignature, limits.maxTextChars());
+            }
+            if (hasPartialArgs)
+            {
+                partialArgs(choice, openCall);
+            }
+            if (!continues)
+            {
+                closeOpenCall();
+            }
+            return;
+        }
+        if (callName.length() == 0 && callId.length() == 0 && !hasArgs && !hasPartialArgs)
+        {
+            return;
+        }
+        final Part call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, -1);
+        if (call == null)
+        {
+            return;
+        }
+        call.type().set("functionCall", 64);
+        call.id().set(callId, limits.maxTextChars());
+        call.name().set(callName, limits.maxTextChars());
+        call.signature().set(partSignature, limits.maxTextChars());
+        merge(partExtra, call.extra());
+        aggregate.toolCallStarted(choice, call);
+        if (hasArgs)
+        {
+            out.set(callArgs.json(), Integer.MAX_VALUE);
+            aggregate.appendArguments(choice, call, out.array(), 0, out.length());
+        }
+        if (continues || hasPartialArgs)
+        {
+            openCall = call;
+            openCallChoice = choice;
+            openKeys.clear();
+            openHasMember.clear();
+            openIsArray.clear();
+            openStringPath = null;
+            if (hasPartialArgs)
+            {
+                partialArgs(choice, call);
+            }
+            if (!continues)
+            {
+                closeOpenCall();
+            }
+        }
+        else
+        {
+            aggregate.endPart(choice, call);
+        }
+    }
+
+    /** Folds Vertex {@code partialArgs} entries into the open call's arguments JSON text. */
+    private void partialArgs(final Choice choice, final Part call) throws JsonReader.BadPayload
+    {
+        argsReader.begin(callPartialArgs);
+        while (argsReader.next() == JsonToken.START_OBJECT)
+        {
+            argPath.clear();
+            argValue.clear();
+            JsonToken type = null;
+            boolean continues = false;
+            while (argsReader.next() == JsonToken.FIELD_NAME)
+            {
+                final String name = argsReader.name();
+                final JsonToken v = argsReader.next();
+                switch (name)
+                {
+                    case "jsonPath":
+                        copy(argsReader, argPath);
+                        break;
+                    case "stringValue":
+                    case "numberValue":
+                        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT)
+                        {
+                            copy(argsReader, argValue);
+                            type = v;
+                        }
+                        else
+                        {
+                            argsReader.skip();
+                        }
+                        break;
+                    case "boolValue":
+                        type = v == JsonToken.VALUE_TRUE ? JsonToken.VALUE_TRUE : JsonToken.VALUE_FALSE;
+                        argsReader.skip();
+                        break;
+                    case "nullValue":
+                        type = JsonToken.VALUE_NULL;
+                        argsReader.skip();
+                        break;
+                    case "willContinue":
+                        continues = v == JsonToken.VALUE_TRUE;
+                        break;
+                    default:
+                        argsReader.skip();
+                }
+            }
+            if (type != null)
+            {
+                partialArg(choice, call, parsePath(argPath), type, continues);
+            }
+        }
+        argsReader.finish();
+    }
+
+    private void partialArg(
+        final Choice choice, final Part call, final ArrayList<String> path, final JsonToken type, final boolean continues)
+    {
+        out.clear();
+        if (openStringPath != null && type == JsonToken.VALUE_STRING && openStringPath.equals(path))
+        {
+            escape(argValue, out);
+            if (!continues)
+            {
+                out.append("\"", Integer.MAX_VALUE);
+                openStringPath = null;
+            }
+            emit(choice, call);
+            return;
+        }
+        if (openStringPath != null)
+        {
+            out.append("\"", Integer.MAX_VALUE);
+            openStringPath = null;
+        }
+        if (path.isEmpty())
+        {
+            emit(choice, call);
+            return;
+        }
+        if (openKeys.isEmpty())
+        {
+            out.append("{", Integer.MAX_VALUE);
+            openKeys.add(null);
+            openHasMember.add(Boolean.FALSE);
+            openIsArray.add(Boolean.FALSE);
+        }
+        final int n = path.size();
+        int keep = 1;
+        while (keep < openKeys.size() && keep - 1 < n - 1 && openKeys.get(keep).equals(path.get(keep - 1)))
+        {
+            keep++;
+        }
+        while (openKeys.size() > keep)
+        {
+            closeContainer();
+        }
+        for (int j = keep - 1; j < n; j++)
+        {
+            if (openHasMember.get(j))
+            {
+                out.append(",", Integer.MAX_VALUE);
+            }
+            openHasMember.set(j, Boolean.TRUE);
+            final String component = path.get(j);
+            if (component.charAt(0) == 'k')
+            {
+                escapeQuoted(component, out);
+                out.append(":", Integer.MAX_VALUE);
+            }
+            if (j < n - 1)
+            {
+                final boolean array = path.get(j + 1).charAt(0) == 'i';
+                out.append(array ? "[" : "{", Integer.MAX_VALUE);
+                openKeys.add(component);
+                openHasMember.add(Boolean.FALSE);
+                openIsArray.add(array);
+            }
+        }
+        switch (type)
+        {
+            case VALUE_STRING:
+                out.append("\"", Integer.MAX_VALUE);
+                escape(argValue, out);
+                if (continues)
+                {
+                    openStringPath = path;
+                }
+                else
+                {
+                    out.append("\"", Integer.MAX_VALUE);
+                }
+                break;
+            case VALUE_TRUE:
+                out.append("true", Integer.MAX_VALUE);
+                break;
+            case VALUE_FALSE:
+                out.append("false", Integer.MAX_VALUE);
+                break;
+            case VALUE_NULL:
+                out.append("null", Integer.MAX_VALUE);
+                break;
+            default:
+                out.append(argValue, Integer.MAX_VALUE);
+        }
+        emit(choice, call);
+    }
+
+    private void closeContainer()
+    {
+        final int last = openKeys.size() - 1;
+        out.append(openIsArray.get(last) ? "]" : "}", Integer.MAX_VALUE);
+        openKeys.remove(last);
+        openHasMember.remove(last);
+        openIsArray.remove(last);
+    }
+
+    /** Ends the streamed call: closes an open string and every open container. */
+    private void closeOpenCall()
+    {
+        final Part call = openCall;
+        final Choice choice = openCallChoice;
+        openCall = null;
+        openCallChoice = null;
+        out.clear();
+        if (openStringPath != null)
+        {
+            out.append("\"", Integer.MAX_VALUE);
+            openStringPath = null;
+        }
+        if (openKeys.isEmpty() && call.text().length() == 0)
+        {
+            out.append("{}", Integer.MAX_VALUE);
+        }
+        while (!openKeys.isEmpty())
+        {
+            closeContainer();
+        }
+        emit(choice, call);
+        aggregate.endPart(choice, call);
+    }
+
+    private void emit(final Choice choice, final Part call)
+    {
+        aggregate.appendArguments(choice, call, out.array(), 0, out.length());
+    }
+
+    /**
+     * Splits a JSON path ({@code $.a.b[0]}, {@code $['a']}) into components: {@code k<name>} for a member,
+     * {@code i<index>} for an array element. Allocates: streamed arguments are rare and short.
+     */
+    private ArrayList<String> parsePath(final CharSequence path)
+    {
+        final ArrayList<String> components = new ArrayList<>();
+        int i = path.length() > 0 && path.charAt(0) == '$' ? 1 : 0;
+        while (i < path.length())
+        {
+            final char c = path.charAt(i);
+            if (c == '.')
+            {
+                int j = i + 1;
+                while (j < path.length() && path.charAt(j) != '.' && path.charAt(j) != '[')
+                {
+                    j++;
+                }
+                components.add("k" + path.subSequence(i + 1, j));
+                i = j;
+            }
+            else if (c == '[')
+            {
+                int j = path.toString().indexOf(']', i);
+                if (j < 0)
+                {
+                    j = path.length();
+                }
+                final String inner = path.subSequence(i + 1, j).toString();
+                if (inner.length() >= 2 && (inner.charAt(0) == '\'' || inner.charAt(0) == '"'))
+                {
+                    components.add("k" + inner.substring(1, inner.length() - 1));
+                }
+                else
+                {
+                    components.add("i" + inner);
+                }
+                i = j + 1;
+            }
+            else
+            {
+                int j = i;
+                while (j < path.length() && path.charAt(j) != '.' && path.charAt(j) != '[')
+                {
+                    j++;
+                }
+                components.add("k" + path.subSequence(i, j));
+                i = j;
+            }
+        }
+        return components;
+    }
+
+    private static void escapeQuoted(final String component, final TextBuffer into)
+    {
+        into.append("\"", Integer.MAX_VALUE);
+        escape(component.substring(1), into);
+        into.append("\"", Integer.MAX_VALUE);
+    }
+
+    private static void escape(final CharSequence s, final TextBuffer into)
+    {
+        final String quoted = RawJson.quote(s);
+        into.append(quoted.subSequence(1, quoted.length() - 1), Integer.MAX_VALUE);
+    }
+
+    private void copy(final JsonReader r, final TextBuffer into) throws JsonReader.BadPayload
+    {
+        final CharView v = r.text();
+        if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limits.maxTextChars() + " characters");
+        }
+    }
+
+    /** Copies every field of {@code from} into {@code to}, a null never replacing a value already there. */
+    private void merge(final RawFields from, final RawFields to)
+    {
+        for (int i = 0; i < from.size(); i++)
+        {
+            final RawJson value = from.value(i);
+            final RawJson existing = to.get(from.name(i));
+            if (value.isNullish() && existing != null && !existing.isNullish())
+            {
+                continue;
+            }
+            final RawJson slot = to.slot(from.name(i), limits.maxRawFields());
+            if (slot == null)
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + from.name(i) + "' dropped");
+                continue;
+            }
+            slot.copyFrom(value);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Output: one non-streaming GenerateContentResponse.
+
+    @Override
+    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    {
+        g.writeStartObject();
+        boolean any = false;
+        for (final Choice c : result.choices())
+        {
+            if (blockedChoice && c.index() == 0 && c.partCount() == 0)
+            {
+                continue;
+            }
+            if (!any)
+            {
+                g.writeArrayFieldStart("candidates");
+                any = true;
+            }
+            writeCandidate(g, c);
+        }
+        if (any)
+        {
+            g.writeEndArray();
+        }
+        result.meta().writeFields(g);
+        if (result.usage().isPresent())
+        {
+            g.writeObjectFieldStart("usageMetadata");
+            result.usage().fields().writeFields(g);
+            g.writeEndObject();
+        }
+        if (!result.providerError().isNullish())
+        {
+            g.writeFieldName("error");
+            result.providerError().write(g);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeCandidate(final JsonGenerator g, final Choice c) throws IOException
+    {
+        g.writeStartObject();
+        if (c.partCount() > 0 || c.role().length() > 0)
+        {
+            g.writeObjectFieldStart("content");
+            g.writeStringField("role", c.role().length() > 0 ? c.role().toString() : "model");
+            g.writeArrayFieldStart("parts");
+            for (final Part p : c.parts())
+            {
+                writePart(g, p);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        if (c.finishReason().length() > 0)
+        {
+            g.writeStringField("finishReason", c.finishReason().toString());
+        }
+        final String citations = c.messageExtra().json(CITATION_SOURCES);
+        if (citations != null)
+        {
+            g.writeObjectFieldStart("citationMetadata");
+            g.writeFieldName(CITATION_SOURCES);
+            g.writeRawValue(citations);
+            g.writeEndObject();
+        }
+        c.extra().writeFields(g, "index");
+        g.writeNumberField("index", c.index());
+        g.writeEndObject();
+    }
+
+    private static void writePart(final JsonGenerator g, final Part p) throws IOException
+    {
+        g.writeStartObject();
+        switch (p.kind())
+        {
+            case TOOL_CALL:
+                g.writeObjectFieldStart("functionCall");
+                if (p.id().length() > 0)
+                {
+                    g.writeStringField("id", p.id().toString());
+                }
+                g.writeStringField("name", p.name().toString());
+                JsonText.writeField(g, "args", p.text());
+                g.writeEndObject();
+                break;
+            case OTHER:
+                break;
+            default:
+                g.writeFieldName("text");
+                g.writeString(p.text().array(), 0, p.text().length());
+                if (p.kind() == Part.Kind.REASONING)
+                {
+                    g.writeBooleanField("thought", true);
+                }
+        }
+        p.extra().writeFields(g);
+        if (p.signature().length() > 0)
+        {
+            g.writeStringField("thoughtSignature", p.signature().toString());
+        }
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,469 @@
+package io.streamfold.aggregator.internal.dialect.ollama;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.NdjsonFramer;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.model.TextBuffer;
+import io.streamfold.aggregator.model.Usage;
+
+/**
+ * Ollama's native NDJSON streams, one JSON object per line, from {@code /api/chat} ({@code message} with
+ * {@code role}, {@code content}, {@code thinking}, {@code tool_calls}) and {@code /api/generate}
+ * ({@code response}, {@code thinking}, and {@code context} on the last line). One choice, 0.
+ *
+ * <p>Rules: content and thinking deltas join; each tool call arrives whole (its {@code arguments} object
+ * becomes the arguments JSON text; {@code function.index} is its wire index). The counters
+ * ({@code prompt_eval_count}, {@code eval_count}) and durations of the final line are merged into usage,
+ * so {@link Usage} normalizes them, and are written back at top level as Ollama does; {@code model},
+ * {@code created_at}, {@code context} and unknown fields go to meta. {@code done: true} finishes the
+ * choice with {@code done_reason} and ends the stream COMPLETE; end of input without it is TRUNCATED; an
+ * {@code error} line ends it at once with ERROR.
+ */
+public final class OllamaDialect extends Dialect
+{
+    private final TextBuffer doneReason = new TextBuffer();
+    private final TextBuffer pendingText = new TextBuffer();
+    private final TextBuffer pendingThinking = new TextBuffer();
+    private final TextBuffer pendingRole = new TextBuffer();
+    private final RawJson pendingToolCalls = new RawJson();
+    /** The line's counts, merged into the usage only once the whole line has parsed. */
+    private final RawFields pendingUsage = new RawFields();
+    private final JsonReader replayReader;
+    private final RawJson scratch = new RawJson();
+    private final TextBuffer arguments = new TextBuffer();
+    private final TextBuffer callId = new TextBuffer();
+    private final TextBuffer callName = new TextBuffer();
+    private final RawFields callExtra = new RawFields();
+    private boolean generate;
+    private boolean chat;
+
+    public OllamaDialect(final Aggregate aggregate, final AggregationLimits limits)
+    {
+        super(aggregate, limits);
+        replayReader = new JsonReader(limits);
+    }
+
+    @Override
+    public Framer newFramer(final FrameListener listener)
+    {
+        return new NdjsonFramer(listener, limits.framing());
+    }
+
+    @Override
+    public UsageKeys usageKeys()
+    {
+        return UsageKeys.OLLAMA;
+    }
+
+    @Override
+    public void reset()
+    {
+        super.reset();
+        replayReader.abandon();
+        pendingUsage.clear();
+        generate = false;
+        chat = false;
+    }
+
+    @Override
+    public void onFrame(final Frame frame) throws JsonReader.BadPayload
+    {
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
+        pendingUsage.clear();
+        boolean done = false;
+        boolean failed = false;
+        boolean usage = false;
+        doneReason.clear();
+        pendingText.clear();
+        pendingThinking.clear();
+        pendingRole.clear();
+        pendingToolCalls.clear();
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            switch (name)
+            {
+                case "message":
+                    chat = true;
+                    if (value == JsonToken.START_OBJECT)
+                    {
+                        readMessage();
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                case "response":
+                    generate = true;
+                    pend(pendingText);
+                    break;
+                case "thinking":
+                    pend(pendingThinking);
+                    break;
+                case "done":
+                    done = value == JsonToken.VALUE_TRUE;
+                    break;
+                case "done_reason":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        final CharView v = json.text();
+                        doneReason.set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                case "prompt_eval_count":
+                case "eval_count":
+                case "total_duration":
+                case "load_duration":
+                case "prompt_eval_duration":
+                case "eval_duration":
+                    captureKeepingNonEmpty(pendingUsage, name, json);
+                    usage = true;
+                    break;
+                case "error":
+                    if (value != JsonToken.VALUE_NULL)
+                    {
+                        providerError(json);
+                        failed = true;
+                    }
+                    break;
+                default:
+                    captureKeepingNonEmpty(aggregate.meta(), name, json);
+            }
+        }
+        // The object itself parsed whole (beginObject checked it balanced, the parser read it to its end),
+        // so it is applied before finish() looks at what trails it: two lines run together by a lost
+        // newline keep the first one.
+        aggregate.start();
+        apply();
+        if (usage)
+        {
+            mergePendingUsage();
+            aggregate.usageUpdated();
+        }
+        json.finish();
+        if (failed)
+        {
+            aggregate.end(Outcome.ERROR);
+        }
+        else if (done)
+        {
+            final Choice choice = aggregate.choiceForIndex(0);
+            if (choice != null)
+            {
+                aggregate.finish(choice, doneReason.array(), 0, doneReason.length());
+            }
+            aggregate.end(Outcome.COMPLETE);
+        }
+    }
+
+    @Override
+    public String unfinished()
+    {
+        return "before the done:true line";
+    }
+
+    /** Copies the parsed line's counts into the usage; a null or empty count never replaces one already there. */
+    private void mergePendingUsage()
+    {
+        final RawFields fields = aggregate.usage().mutableFields();
+        for (int i = 0; i < pendingUsage.size(); i++)
+        {
+            final String name = pendingUsage.name(i);
+            final RawJson value = pendingUsage.value(i);
+            final RawJson existing = fields.get(name);
+            if (existing != null && !existing.isNullish() && value.isNullish())
+            {
+                continue;
+            }
+            final RawJson slot = fields.slot(name, limits.maxRawFields());
+            if (slot == null)
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+                continue;
+            }
+            slot.copyFrom(value);
+        }
+        pendingUsage.clear();
+    }
+
+    /**
+     * Keeps a string until the line has parsed completely, so a malformed line changes nothing (lenient
+     * mode skips it whole).
+     */
+    private void pend(final TextBuffer into) throws JsonReader.BadPayload
+    {
+        if (json.token() != JsonToken.VALUE_STRING)
+        {
+            json.skip();
+            return;
+        }
+        final CharView v = json.text();
+        if (!into.append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "line text longer than " + limits.maxTextChars() + " characters");
+        }
+    }
+
+    /** Folds what the line carried, now that it is known to be well formed. */
+    private void apply() throws JsonReader.BadPayload
+    {
+        if (pendingText.length() == 0 && pendingThinking.length() == 0 && pendingRole.length() == 0 &&
+            pendingToolCalls.type() != RawJson.Type.STRUCTURED)
+        {
+            return;
+        }
+        final Choice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        if (pendingRole.length() > 0)
+        {
+            choice.role().set(pendingRole, limits.maxTextChars());
+        }
+        if (pendingThinking.length() > 0)
+        {
+            aggregate.appendText(choice, Part.Kind.REASONING, pendingThinking.array(), 0, pendingThinking.length());
+        }
+        if (pendingText.length() > 0)
+        {
+            aggregate.appendText(choice, Part.Kind.TEXT, pendingText.array(), 0, pendingText.length());
+        }
+        if (pendingToolCalls.type() == RawJson.Type.STRUCTURED)
+        {
+            replayReader.begin(pendingToolCalls);
+            while (replayReader.next() == JsonToken.START_OBJECT)
+            {
+                readToolCall(replayReader, choice);
+            }
+            replayReader.finish();
+        }
+    }
+
+    private void readMessage() throws JsonReader.BadPayload
+    {
+        while (json.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = json.name();
+            final JsonToken value = json.next();
+            switch (name)
+            {
+                case "role":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        final CharView v = json.text();
+                        pendingRole.set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                case "content":
+                    pend(pendingText);
+                    break;
+                case "thinking":
+                    pend(pendingThinking);
+                    break;
+                case "tool_calls":
+                    if (value == JsonToken.START_ARRAY)
+                    {
+                        if (!json.capture(pendingToolCalls))
+                        {
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool_calls larger than " + limits.maxRawBytes() + " bytes");
+                        }
+                    }
+                    else
+                    {
+                        json.skip();
+                    }
+                    break;
+                default:
+                    final Choice choice = aggregate.choiceForIndex(0);
+                    if (choice == null)
+                    {
+                        json.skip();
+                    }
+                    else if (!choice.messageExtra().fold(name, json, limits))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "message field '" + name + "' dropped: limit");
+                    }
+            }
+        }
+    }
+
+    /** One whole tool call: {@code {id?, type?, function: {index?, name, arguments}}}. */
+    private void readToolCall(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    {
+        long index = -1;
+        callId.clear();
+        callName.clear();
+        arguments.clear();
+        callExtra.clear();
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if ("id".equals(name) && value == JsonToken.VALUE_STRING)
+            {
+                copy(r, callId);
+            }
+            else if ("function".equals(name) && value == JsonToken.START_OBJECT)
+            {
+                while (r.next() == JsonToken.FIELD_NAME)
+                {
+                    final String field = r.name();
+                    final JsonToken v = r.next();
+                    if ("name".equals(field) && v == JsonToken.VALUE_STRING)
+                    {
+                        copy(r, callName);
+                    }
+                    else if ("index".equals(field) && v == JsonToken.VALUE_NUMBER_INT)
+                    {
+                        index = r.longValue();
+                    }
+                    else if ("arguments".equals(field) && v == JsonToken.VALUE_STRING)
+                    {
+                        copy(r, arguments);
+                    }
+                    else if ("arguments".equals(field) && v != JsonToken.VALUE_NULL)
+                    {
+                        if (r.capture(scratch))
+                        {
+                            arguments.set(scratch.json(), limits.maxArgumentChars());
+                        }
+                        else
+                        {
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool-call arguments larger than " + limits.maxRawBytes());
+                        }
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                }
+            }
+            else
+            {
+                captureKeepingNonEmpty(callExtra, name, r);
+            }
+        }
+        final Part call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, index);
+        if (call == null)
+        {
+            return;
+        }
+        call.type().set("function", 64);
+        call.id().set(callId, limits.maxTextChars());
+        call.name().set(callName, limits.maxTextChars());
+        call.extra().copyFrom(callExtra);
+        aggregate.toolCallStarted(choice, call);
+        aggregate.appendArguments(choice, call, arguments.array(), 0, arguments.length());
+        aggregate.endPart(choice, call);
+    }
+
+    private void copy(final JsonReader r, final TextBuffer into) throws JsonReader.BadPayload
+    {
+        final CharView v = r.text();
+        if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limits.maxArgumentChars() + " characters");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Output: the non-streaming response object of /api/chat or /api/generate.
+
+    @Override
+    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    {
+        final RawFields meta = result.meta();
+        final Choice c = result.choice(0);
+        g.writeStartObject();
+        meta.writeField(g, "model");
+        meta.writeField(g, "created_at");
+        if (generate && !chat)
+        {
+            g.writeStringField("response", c == null ? "" : c.joined(Part.Kind.TEXT));
+            if (c != null && c.has(Part.Kind.REASONING))
+            {
+                g.writeStringField("thinking", c.joined(Part.Kind.REASONING));
+            }
+        }
+        else
+        {
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", c != null && c.role().length() > 0 ? c.role().toString() : "assistant");
+            g.writeStringField("content", c == null ? "" : c.joined(Part.Kind.TEXT));
+            if (c != null && c.has(Part.Kind.REASONING))
+            {
+                g.writeStringField("thinking", c.joined(Part.Kind.REASONING));
+            }
+            if (c != null && c.has(Part.Kind.TOOL_CALL))
+            {
+                g.writeArrayFieldStart("tool_calls");
+                for (final Part p : c.toolCalls())
+                {
+                    g.writeStartObject();
+                    if (p.id().length() > 0)
+                    {
+                        g.writeStringField("id", p.id().toString());
+                    }
+                    p.extra().writeFields(g);
+                    g.writeObjectFieldStart("function");
+                    if (p.wireIndex() >= 0)
+                    {
+                        g.writeNumberField("index", p.wireIndex());
+                    }
+                    g.writeStringField("name", p.name().toString());
+                    JsonText.writeField(g, "arguments", p.text());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            if (c != null)
+            {
+                c.messageExtra().write(g);
+            }
+            g.writeEndObject();
+        }
+        g.writeBooleanField("done", result.outcome() == Outcome.COMPLETE);
+        if (c != null && c.finishReason().length() > 0)
+        {
+            g.writeStringField("done_reason", c.finishReason().toString());
+        }
+        meta.writeFields(g, "model", "created_at");
+        result.usage().fields().writeFields(g);
+        if (!result.providerError().isNullish())
+        {
+            g.writeFieldName("error");
+            result.providerError().write(g);
+        }
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,470 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import java.util.Arrays;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
+import io.streamfold.aggregator.model.RawJson;
+
+/**
+ * The repeated-prefix fast path for OpenAI-compatible chunks. Such streams repeat the same bytes in every
+ * chunk up to the first changing value ({@code {"id":"…",…,"delta":{"content":"}) and usually after it
+ * ({@code "},"logprobs":null,"finish_reason":null}],…}). Once the full parser has read a chunk whose only
+ * effect beyond replaying what it already did is appending one string to one open part, that chunk is
+ * learnt as a template: a payload that repeats its bytes around a different, valid JSON string body has
+ * exactly the same effect as the template with that string, so the string is decoded here and appended
+ * without running the parser.
+ *
+ * <p>The string may also be a tool call's arguments fragment, when the chunk names the call only by its index
+ * and the call already exists: the same bytes around other arguments find the same call.
+ *
+ * <p>One more varying string is allowed after the text: the value of a top-level field the full path would
+ * only keep raw (OpenAI's per-chunk {@code obfuscation} padding). Anything else that differs, any byte this
+ * class is not certain to decode exactly as Jackson would (invalid or unusual UTF-8, bad escapes, control
+ * bytes, strings near Jackson's length limit), and any part state the full path would treat differently
+ * sends the payload back to the full parser, which then learns again from it or forgets the template.
+ * Nothing is changed before the whole payload has been checked, so a fallback never follows half an effect.
+ */
+final class ChunkTemplate
+{
+    /** Read once: {@code -Dstreamfold.chunkTemplate=false} turns the fast path off (for comparisons). */
+    static final boolean ENABLED = !"false".equals(System.getProperty("streamfold.chunkTemplate"));
+
+    private final Aggregate aggregate;
+    private final AggregationLimits limits;
+    /** Jackson's string length constraint (see JsonReader): a longer string must go to the parser to fail there. */
+    private final int maxStringChars;
+
+    private byte[] bytes = new byte[0];
+    private int length;
+    /** Index just past the text's opening quote. */
+    private int textStart;
+    /** Index of the text's closing quote. */
+    private int textEnd;
+    /** Index just past the varying field value's opening quote, or -1 when there is none. */
+    private int valueStart = -1;
+    /** Index of the varying field value's closing quote. */
+    private int valueEnd;
+    private String valueName;
+    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
+    private int valueIndex = -1;
+    private Choice choice;
+    private Part.Kind kind;
+    /** The tool call whose arguments the string extends, or null for text. */
+    private Part call;
+    private boolean learnt;
+
+    private char[] text = new char[256];
+    private int textLength;
+    private char[] value = new char[64];
+    private int valueLength;
+    /** Set by {@link #decode}: the decoded length. */
+    private int decodedLength;
+
+    private long folds;
+
+    ChunkTemplate(final Aggregate aggregate, final AggregationLimits limits)
+    {
+        this.aggregate = aggregate;
+        this.limits = limits;
+        this.maxStringChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
+    }
+
+    /** Forgets the template: the next payload goes to the full parser. */
+    void forget()
+    {
+        learnt = false;
+        choice = null;
+        call = null;
+    }
+
+    /** @return true while a template is learnt. */
+    boolean isLearnt()
+    {
+        return learnt;
+    }
+
+    /** @return payloads folded by the fast path since this dialect was created (for tests). */
+    long folds()
+    {
+        return folds;
+    }
+
+    /**
+     * Checks, while the parser is on the string, that this class decodes the string at {@code quote} to
+     * exactly the characters Jackson produced: the template is only learnt from offsets proven right.
+     */
+    boolean decodesTo(final byte[] src, final int quote, final int limit, final CharView jackson)
+    {
+        if (quote < 0 || src[quote] != '"')
+        {
+            return false;
+        }
+        final int close = decode(src, quote + 1, limit, false);
+        if (close < 0 || decodedLength != jackson.length())
+        {
+            return false;
+        }
+        final char[] chars = jackson.array();
+        final int offset = jackson.offset();
+        return Arrays.equals(text, 0, decodedLength, chars, offset, offset + decodedLength);
+    }
+
+    /**
+     * Learns the payload {@code src[offset, offset + count)} as a template.
+     *
+     * @param textQuote  array index of the opening quote of the one string whose append was the chunk's effect.
+     * @param valueQuote array index of the opening quote of a later top-level string value kept raw, or -1.
+     */
+    void learn(
+        final byte[] src,
+        final int offset,
+        final int count,
+        final Choice choice,
+        final Part.Kind kind,
+        final Part call,
+        final int textQuote,
+        final String valueName,
+        final int valueQuote)
+    {
+        learnt = false;
+        final int limit = offset + count;
+        final int textClose = decode(src, textQuote + 1, limit, false);
+        if (textClose < 0)
+        {
+            return;
+        }
+        int valueClose = -1;
+        if (valueQuote >= 0)
+        {
+            if (valueQuote <= textClose || src[valueQuote] != '"')
+            {
+                return;
+            }
+            valueClose = decode(src, valueQuote + 1, limit, true);
+            if (valueClose < 0)
+            {
+                return;
+            }
+        }
+        if (bytes.length < count)
+        {
+            bytes = new byte[Math.max(count, bytes.length * 2)];
+        }
+        System.arraycopy(src, offset, bytes, 0, count);
+        length = count;
+        textStart = textQuote + 1 - offset;
+        textEnd = textClose - offset;
+        valueStart = valueQuote >= 0 ? valueQuote + 1 - offset : -1;
+        valueEnd = valueQuote >= 0 ? valueClose - offset : 0;
+        this.valueName = valueName;
+        this.choice = choice;
+        this.kind = kind;
+        this.call = call;
+        learnt = true;
+    }
+
+    /**
+     * Folds the payload when it repeats the template around new string bodies.
+     *
+     * @return false (nothing changed) when it does not: the full parser must read it.
+     */
+    boolean tryFold(final byte[] src, final int offset, final int count)
+    {
+        if (!learnt || count < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0))
+        {
+            return false;
+        }
+        final int limit = offset + count;
+        if (!Arrays.equals(bytes, 0, textStart, src, offset, offset + textStart))
+        {
+            return false;
+        }
+        final int textClose = decode(src, offset + textStart, limit, false);
+        if (textClose < 0 || textClose - (offset + textStart) > maxStringChars)
+        {
+            return false;
+        }
+        textLength = decodedLength;
+        if (valueStart < 0)
+        {
+            if (limit - textClose != length - textEnd || !Arrays.equals(bytes, textEnd, length, src, textClose, limit))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            final int between = valueStart - textEnd;
+            final int valueFrom = textClose + between;
+            if (valueFrom > limit || !Arrays.equals(bytes, textEnd, valueStart, src, textClose, valueFrom))
+            {
+                return false;
+            }
+            final int valueClose = decode(src, valueFrom, limit, true);
+            if (valueClose < 0 || valueClose - valueFrom > maxStringChars ||
+                decodedLength > limits.maxRawBytes() ||
+                limit - valueClose != length - valueEnd || !Arrays.equals(bytes, valueEnd, length, src, valueClose, limit))
+            {
+                return false;
+            }
+            valueLength = decodedLength;
+        }
+        if (call == null)
+        {
+            final Part last = choice.lastPart();
+            if (last == null || last.kind() != kind || last.isEnded())
+            {
+                // The full path would open a new part (and name its type): leave that to it.
+                return false;
+            }
+        }
+        RawJson slot = null;
+        if (valueStart >= 0)
+        {
+            // The same field in every chunk: remember where it sits rather than search the names each time.
+            final RawFields meta = aggregate.meta();
+            slot = meta.valueAtIfNamed(valueIndex, valueName);
+            if (slot == null)
+            {
+                valueIndex = meta.indexOf(valueName);
+                slot = meta.valueAtIfNamed(valueIndex, valueName);
+                if (slot == null)
+                {
+                    slot = meta.get(valueName);
+                    if (slot == null)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+        aggregate.start();
+        if (call != null)
+        {
+            // As the full path copies arguments: at most one character past the limit, the aggregate reports it.
+            final int most = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+            aggregate.appendArguments(choice, call, text, 0, Math.min(textLength, most));
+        }
+        else
+        {
+            aggregate.appendText(choice, kind, text, 0, textLength);
+        }
+        // As the full path keeps it: an empty string never replaces a value already there.
+        if (slot != null && (valueLength > 0 || slot.isNullish()))
+        {
+            slot.setScalar(RawJson.Type.STRING, value, 0, valueLength, limits.maxRawBytes());
+        }
+        folds++;
+        return true;
+    }
+
+    /**
+     * Validates and decodes one JSON string body starting at {@code from} into {@link #text} (or {@link #value}
+     * when {@code intoValue}). Accepts only what Jackson accepts and decodes the same way: the standard escapes,
+     * {@code \}{@code uXXXX} as one UTF-16 unit each (lone surrogates included, as Jackson does), and
+     * well-formed UTF-8 (no overlong forms, no encoded surrogates, nothing past U+10FFFF). Everything
+     * else, valid for Jackson or not, returns -1 so the parser decides.
+     *
+     * @return index of the closing quote, or -1.
+     */
+    private int decode(final byte[] src, final int from, final int limit, final boolean intoValue)
+    {
+        final int most = limit - from;
+        char[] out = intoValue ? value : text;
+        if (out.length < most)
+        {
+            out = new char[Math.max(most, out.length * 2)];
+            if (intoValue)
+            {
+                value = out;
+            }
+            else
+            {
+                text = out;
+            }
+        }
+        // Plain ASCII up to the closing quote is the common case: kept small so that it inlines into tryFold,
+        // while escapes and multi-byte UTF-8 continue in decodeRest.
+        int n = 0;
+        int i = from;
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b >= 0x20 && b != '"' && b != '\\')
+            {
+                out[n++] = (char)b;
+                i++;
+                continue;
+            }
+            if (b == '"')
+            {
+                decodedLength = n;
+                return i;
+            }
+            return decodeRest(src, i, limit, out, n);
+        }
+        return -1;
+    }
+
+    /** The rest of {@link #decode} from the first byte that is not plain ASCII, {@code n} chars already out. */
+    private int decodeRest(final byte[] src, final int from, final int limit, final char[] out, final int decoded)
+    {
+        int n = decoded;
+        int i = from;
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b >= 0x20 && b != '"' && b != '\\')
+            {
+                out[n++] = (char)b;
+                i++;
+                continue;
+            }
+            if (b == '"')
+            {
+                decodedLength = n;
+                return i;
+            }
+            if (b == '\\')
+            {
+                if (i + 1 >= limit)
+                {
+                    return -1;
+                }
+                final int e = src[i + 1];
+                i += 2;
+                switch (e)
+                {
+                    case '"':
+                        out[n++] = '"';
+                        break;
+                    case '\\':
+                        out[n++] = '\\';
+                        break;
+                    case '/':
+                        out[n++] = '/';
+                        break;
+                    case 'b':
+                        out[n++] = '\b';
+                        break;
+                    case 'f':
+                        out[n++] = '\f';
+                        break;
+                    case 'n':
+                        out[n++] = '\n';
+                        break;
+                    case 'r':
+                        out[n++] = '\r';
+                        break;
+                    case 't':
+                        out[n++] = '\t';
+                        break;
+                    case 'u':
+                    {
+                        if (i + 4 > limit)
+                        {
+                            return -1;
+                        }
+                        int c = 0;
+                        for (int k = 0; k < 4; k++)
+                        {
+                            final int h = hex(src[i + k]);
+                            if (h < 0)
+                            {
+                                return -1;
+                            }
+                            c = (c << 4) | h;
+                        }
+                        i += 4;
+                        out[n++] = (char)c;
+                        break;
+                    }
+                    default:
+                        return -1;
+                }
+                continue;
+            }
+            if (b >= 0)
+            {
+                // A control byte: Jackson refuses it unescaped.
+                return -1;
+            }
+            final int lead = b & 0xFF;
+            if (lead >= 0xC2 && lead <= 0xDF)
+            {
+                if (i + 1 >= limit || !isContinuation(src[i + 1]))
+                {
+                    return -1;
+                }
+                out[n++] = (char)(((lead & 0x1F) << 6) | (src[i + 1] & 0x3F));
+                i += 2;
+            }
+            else if (lead >= 0xE0 && lead <= 0xEF)
+            {
+                if (i + 2 >= limit)
+                {
+                    return -1;
+                }
+                final int b1 = src[i + 1] & 0xFF;
+                final int min = lead == 0xE0 ? 0xA0 : 0x80;
+                final int max = lead == 0xED ? 0x9F : 0xBF;
+                if (b1 < min || b1 > max || !isContinuation(src[i + 2]))
+                {
+                    return -1;
+                }
+                out[n++] = (char)(((lead & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (src[i + 2] & 0x3F));
+                i += 3;
+            }
+            else if (lead >= 0xF0 && lead <= 0xF4)
+            {
+                if (i + 3 >= limit)
+                {
+                    return -1;
+                }
+                final int b1 = src[i + 1] & 0xFF;
+                final int min = lead == 0xF0 ? 0x90 : 0x80;
+                final int max = lead == 0xF4 ? 0x8F : 0xBF;
+                if (b1 < min || b1 > max || !isContinuation(src[i + 2]) || !isContinuation(src[i + 3]))
+                {
+                    return -1;
+                }
+                final int cp = ((lead & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((src[i + 2] & 0x3F) << 6) | (src[i + 3] & 0x3F);
+                out[n++] = Character.highSurrogate(cp);
+                out[n++] = Character.lowSurrogate(cp);
+                i += 4;
+            }
+            else
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isContinuation(final byte b)
+    {
+        return (b & 0xC0) == 0x80;
+    }
+
+    private static int hex(final byte b)
+    {
+        if (b >= '0' && b <= '9')
+        {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f')
+        {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F')
+        {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The fold: mutable result state and the mechanisms every dialect shares, each once; listener events fire here.
+ *
+ * <p>Internal: public classes here are public only so that the other streamfold packages can reach
+ * them; they are not API and change without notice.
+ */
+package io.streamfold.aggregator.internal.fold;

@@ -1,0 +1,599 @@
+package io.streamfold.aggregator.internal.json;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import com.fasterxml.jackson.core.base.ParserBase;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.model.RawJson;
+import io.streamfold.aggregator.model.RawList;
+
+/**
+ * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
+ * payload as a sequence of root values. Reusing the parser is what keeps the steady state free of
+ * garbage (a blocking parser would be a new object per event). A payload that is not exactly one
+ * well-formed JSON value raises {@link BadPayload}; the parser is then replaced so the damage cannot
+ * reach the next event.
+ */
+public final class JsonReader
+{
+    private final JsonFactory factory;
+    private final AggregationLimits limits;
+    private final CharView view = new CharView();
+    private final UnsafeBuffer replay = new UnsafeBuffer(new byte[0]);
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
+    private byte[] scratch = new byte[0];
+
+    private byte[] input;
+    private int inputOffset;
+    private int inputLength;
+    /** Bytes fed to the current parser before the current payload: Jackson's offsets count from its start. */
+    private long fedBefore;
+    /** Bytes fed to the current parser in all, the current payload included. */
+    private long fedTotal;
+
+    public JsonReader(final AggregationLimits limits)
+    {
+        this.limits = limits;
+        this.factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxNestingDepth())
+                .maxStringLength(Math.max(limits.maxTextChars(), limits.maxRawBytes()))
+                .maxNumberLength(4096)
+                .build())
+            .build();
+        newParser();
+    }
+
+    /**
+     * Starts reading one payload.
+     *
+     * @return the payload's first token.
+     */
+    public JsonToken begin(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
+    {
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            input = array;
+            inputOffset = (int)buffer.wrapAdjustment() + offset;
+        }
+        else
+        {
+            if (scratch.length < length)
+            {
+                scratch = new byte[Math.max(length, scratch.length * 2)];
+            }
+            buffer.getBytes(offset, scratch, 0, length);
+            input = scratch;
+            inputOffset = 0;
+        }
+        inputLength = length;
+        if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
+        {
+            // The previous payload was left unread: never let its remains run into this one.
+            newParser();
+        }
+        fedBefore = fedTotal;
+        fedTotal += length;
+        try
+        {
+            feeder.feedInput(input, inputOffset, inputOffset + length);
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
+        }
+        return next();
+    }
+
+    /**
+     * Starts reading a payload that must be one JSON object. The object is first checked whole (strings
+     * and escapes respected, bracket kinds matched), so one that was cut short or is unbalanced is
+     * rejected before a dialect folds any of it: a cut event is skipped, not half applied. Bytes after a
+     * whole object are reported by {@link #finish()} once the object is folded.
+     */
+    public void beginObject(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
+    {
+        if (!isWholeObject(buffer, offset, length))
+        {
+            throw new BadPayload("event data is not one complete JSON object (cut short or unbalanced)");
+        }
+        if (begin(buffer, offset, length) != JsonToken.START_OBJECT)
+        {
+            abandon();
+            throw new BadPayload("event data is not a JSON object");
+        }
+    }
+
+    /**
+     * Starts reading a value kept earlier with {@link #capture}: a field that arrived before the key it
+     * depends on (an index after its delta), read again once the key is known.
+     *
+     * @return the value's first token.
+     */
+    public JsonToken begin(final RawJson captured) throws BadPayload
+    {
+        replay.wrap(captured.structuredBytes(), 0, captured.structuredLength());
+        return begin(replay, 0, captured.structuredLength());
+    }
+
+    /** @return the next token; never NOT_AVAILABLE (an unfinished payload is malformed). */
+    public JsonToken next() throws BadPayload
+    {
+        final JsonToken token;
+        try
+        {
+            token = parser.nextToken();
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload(BadPayload.describe(e));
+        }
+        if (token == JsonToken.NOT_AVAILABLE || token == null)
+        {
+            newParser();
+            throw new BadPayload("payload ends inside a JSON value");
+        }
+        return token;
+    }
+
+    /** Checks that nothing but whitespace follows the root value, and readies the parser for the next payload. */
+    public void finish() throws BadPayload
+    {
+        // The non-blocking parser holds back a trailing partial token ("tr", "12", an open string) waiting
+        // for more input, and would only fail on the next payload: check the tail here instead.
+        final int rootEnd = rootEnd();
+        if (rootEnd >= 0 && !onlyWhitespace(rootEnd, inputOffset + inputLength))
+        {
+            newParser();
+            throw new BadPayload("text after the JSON value");
+        }
+        final JsonToken token;
+        try
+        {
+            token = parser.nextToken();
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload("text after the JSON value: " + BadPayload.describe(e));
+        }
+        if (token != JsonToken.NOT_AVAILABLE)
+        {
+            newParser();
+            throw new BadPayload("more than one JSON value in one event");
+        }
+    }
+
+    /** @return array offset just past the root object or array the reader has just closed, or -1 when not known. */
+    private int rootEnd()
+    {
+        final JsonToken t = parser.currentToken();
+        if ((t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) || parser.getParsingContext().getParent() != null)
+        {
+            return -1;
+        }
+        final byte close = t == JsonToken.END_OBJECT ? (byte)'}' : (byte)']';
+        final long at = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        if (at >= 0 && at < inputLength && input[inputOffset + (int)at] == close)
+        {
+            return inputOffset + (int)at + 1;
+        }
+        return -1;
+    }
+
+    private boolean onlyWhitespace(final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            final byte b = input[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Abandons the current payload after a dialect-level problem; the next payload starts clean. */
+    public void abandon()
+    {
+        if (parser != null && feeder.needMoreInput() && parser.getParsingContext().inRoot())
+        {
+            // Between root values with nothing left unread: the parser is clean and keeps the field
+            // names it has learned, so a pooled aggregator's next stream does not learn them again.
+            return;
+        }
+        newParser();
+    }
+
+    /** @return the current field name (Jackson's canonical instance). */
+    public String name() throws BadPayload
+    {
+        try
+        {
+            return parser.currentName();
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    public JsonToken token()
+    {
+        return parser.currentToken();
+    }
+
+    /** @return the characters of the current string, number or name token, as a reused view. */
+    public CharView text() throws BadPayload
+    {
+        try
+        {
+            return view.wrap(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    /** @return the current integer value; BadPayload when it is not an integer that fits a long. */
+    public long longValue() throws BadPayload
+    {
+        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT)
+        {
+            throw new BadPayload("expected an integer, found " + parser.currentToken());
+        }
+        try
+        {
+            return parser.getLongValue();
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    /** @return the current number as a double; BadPayload when it is not a number. */
+    public double doubleValue() throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT)
+        {
+            throw new BadPayload("expected a number, found " + t);
+        }
+        try
+        {
+            return parser.getDoubleValue();
+        }
+        catch (final IOException e)
+        {
+            throw new BadPayload(BadPayload.describe(e));
+        }
+    }
+
+    /** Skips the current value (and its children). */
+    public void skip() throws BadPayload
+    {
+        try
+        {
+            parser.skipChildren();
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload(BadPayload.describe(e));
+        }
+        if (parser.currentToken() == JsonToken.NOT_AVAILABLE)
+        {
+            newParser();
+            throw new BadPayload("payload ends inside a JSON value");
+        }
+    }
+
+    /**
+     * Keeps the current value, whatever its type, and moves past it.
+     *
+     * @return false when it was larger than the raw-value limit (it is then kept as null).
+     */
+    public boolean capture(final RawJson into) throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        switch (t)
+        {
+            case VALUE_STRING:
+            {
+                final CharView v = text();
+                return into.setScalar(RawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+            }
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+            {
+                final CharView v = text();
+                return into.setScalar(RawJson.Type.NUMBER, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+            }
+            case VALUE_TRUE:
+                into.setLiteral(RawJson.Type.TRUE);
+                return true;
+            case VALUE_FALSE:
+                into.setLiteral(RawJson.Type.FALSE);
+                return true;
+            case VALUE_NULL:
+                into.setLiteral(RawJson.Type.NULL);
+                return true;
+            case START_OBJECT:
+            case START_ARRAY:
+            {
+                final int start = structureStart();
+                final int end = structureEnd(start);
+                skip();
+                return into.setStructured(input, start, end - start, limits.maxRawBytes());
+            }
+            default:
+                throw new BadPayload("expected a value, found " + t);
+        }
+    }
+
+    /** Keeps the current object or array as one element of {@code list}, moving past it. */
+    public boolean captureInto(final RawList list) throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+        {
+            final int start = structureStart();
+            final int end = structureEnd(start);
+            skip();
+            return list.add(input, start, end - start, limits.maxRawBytes());
+        }
+        final RawJson scalar = new RawJson();
+        capture(scalar);
+        return list.add(scalar, limits.maxRawBytes());
+    }
+
+    /** @return where the current object or array starts, for {@link #appendStructure} once it has been walked. */
+    public int structureStartOffset() throws BadPayload
+    {
+        return structureStart();
+    }
+
+    /**
+     * Keeps, as one element of {@code list}, the structure that started at {@code start} and that the
+     * caller has just walked to its closing token.
+     */
+    public boolean appendStructure(final int start, final RawList list) throws BadPayload
+    {
+        final int end = structureEnd(start);
+        return list.add(input, start, end - start, limits.maxRawBytes());
+    }
+
+    /** @return the array holding the current payload (the caller's, or a copy of a direct buffer's bytes). */
+    public byte[] inputArray()
+    {
+        return input;
+    }
+
+    /** @return where the current payload starts in {@link #inputArray()}. */
+    public int inputOffset()
+    {
+        return inputOffset;
+    }
+
+    /** @return the current payload's length in bytes. */
+    public int inputLength()
+    {
+        return inputLength;
+    }
+
+    /** @return array offset of the opening quote of the current string token, or -1 when it cannot be located. */
+    public int stringStartOffset()
+    {
+        // As for structures, the non-blocking parser's token offset may be one past the token's first byte;
+        // the byte before a string's opening quote is never a quote, so the earlier candidate is tried first.
+        final long fromStart = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
+        {
+            if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == '"')
+            {
+                return inputOffset + (int)candidate;
+            }
+        }
+        return -1;
+    }
+
+    /** Array offset of the opening bracket of the current START_OBJECT / START_ARRAY token. */
+    private int structureStart() throws BadPayload
+    {
+        // The non-blocking parser records a structure's token offset just past its opening bracket.
+        final long fromStart = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        final byte open = parser.currentToken() == JsonToken.START_OBJECT ? (byte)'{' : (byte)'[';
+        for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
+        {
+            if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == open)
+            {
+                return inputOffset + (int)candidate;
+            }
+        }
+        throw new BadPayload("cannot locate a JSON structure in its event");
+    }
+
+    /** Array offset just past the bracket that closes the structure opening at {@code start}. */
+    private int structureEnd(final int start) throws BadPayload
+    {
+        final int limit = inputOffset + inputLength;
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < limit; i++)
+        {
+            final byte b = input[i];
+            if (inString)
+            {
+                if (b == '\\')
+                {
+                    i++;
+                }
+                else if (b == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == '"')
+            {
+                inString = true;
+            }
+            else if (b == '{' || b == '[')
+            {
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                if (--depth == 0)
+                {
+                    return i + 1;
+                }
+            }
+        }
+        newParser();
+        throw new BadPayload("payload ends inside a JSON value");
+    }
+
+    /**
+     * A plain scan, before anything of the event is folded, that its brackets balance and match outside
+     * strings, and that the root object closes. Events are folded as they are read, so
+     * without it an event cut short (a dropped connection, a proxy's limit) would have its first deltas
+     * folded before the parser found the cut. Syntax errors inside a balanced event are still found by
+     * the parser only.
+     */
+    private static boolean isWholeObject(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] array = buffer.byteArray();
+        final int base = array != null ? (int)buffer.wrapAdjustment() + offset : 0;
+        int start = 0;
+        int end = length;
+        while (start < end && isSpace(byteAt(buffer, array, base, offset, start)))
+        {
+            start++;
+        }
+        while (end > start && isSpace(byteAt(buffer, array, base, offset, end - 1)))
+        {
+            end--;
+        }
+        if (start >= end || byteAt(buffer, array, base, offset, start) != '{')
+        {
+            return false;
+        }
+        // Bit i of objects says whether the structure at depth i is an object; deeper ones go unchecked.
+        long objects = 0;
+        int depth = 0;
+        boolean inString = false;
+        for (int i = start; i < end; i++)
+        {
+            final byte b = byteAt(buffer, array, base, offset, i);
+            if (inString)
+            {
+                if (b == '\\')
+                {
+                    i++;
+                }
+                else if (b == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == '"')
+            {
+                inString = true;
+            }
+            else if (b == '{' || b == '[')
+            {
+                if (depth < 64)
+                {
+                    objects = b == '{' ? objects | (1L << depth) : objects & ~(1L << depth);
+                }
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                depth--;
+                if (depth < 0 || (depth < 64 && ((objects >>> depth) & 1L) != (b == '}' ? 1L : 0L)))
+                {
+                    return false;
+                }
+                if (depth == 0)
+                {
+                    // The root object is whole. Whatever trails it is reported by finish() after the object
+                    // is folded: NDJSON lines run together by a lost newline keep their first value.
+                    return true;
+                }
+            }
+        }
+        return depth == 0 && !inString;
+    }
+
+    private static byte byteAt(
+        final DirectBuffer buffer, final byte[] array, final int base, final int offset, final int i)
+    {
+        return array != null ? array[base + i] : buffer.getByte(offset + i);
+    }
+
+    private static boolean isSpace(final byte b)
+    {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    private void newParser()
+    {
+        if (parser != null)
+        {
+            try
+            {
+                // Closing hands the names this parser learned back to the factory's shared symbol table,
+                // so the replacement starts with them instead of canonicalising every field name again.
+                parser.close();
+            }
+            catch (final IOException e)
+            {
+                // Nothing to release: the parser reads from arrays it does not own.
+            }
+        }
+        try
+        {
+            parser = factory.createNonBlockingByteArrayParser();
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("Jackson cannot create a non-blocking parser", e);
+        }
+        feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
+        fedBefore = 0;
+        fedTotal = 0;
+    }
+
+    /** A payload that is not the JSON its dialect expects. Carries no stack trace: it is a value, not a bug. */
+    public static final class BadPayload extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        public BadPayload(final String message)
+        {
+            super(message, null, false, false);
+        }
+
+        public static String describe(final IOException e)
+        {
+            final String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException ?
+                ((com.fasterxml.jackson.core.JsonProcessingException)e).getOriginalMessage() : e.getMessage();
+            return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Output: the provider-independent normalized writer and the writer helpers the providers share.
+ *
+ * <p>Internal: public classes here are public only so that the other streamfold packages can reach
+ * them; they are not API and change without notice.
+ */
+package io.streamfold.aggregator.internal.output;

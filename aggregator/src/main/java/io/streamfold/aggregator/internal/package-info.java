@@ -1,0 +1,7 @@
+/**
+ * Implementation of the aggregator; see the subpackages in pipeline order: json, dialect, fold, output.
+ *
+ * <p>Internal: public classes here are public only so that the other streamfold packages can reach
+ * them; they are not API and change without notice.
+ */
+package io.streamfold.aggregator.internal;

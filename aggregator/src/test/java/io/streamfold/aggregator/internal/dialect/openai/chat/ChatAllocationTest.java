@@ -1,0 +1,119 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+
+/**
+ * The steady state allocates (almost) nothing: measured in bytes with the JVM's per-thread allocation
+ * counter, never with time. A realistic OpenAI text stream of 10,000 chunks, fed in one slice to a
+ * warmed-up, reset aggregator with a listener that reads every delta.
+ */
+class ChatAllocationTest
+{
+    private static final int CHUNKS = 10_000;
+
+    @Test
+    void plainOpenAiText()
+    {
+        assertSteadyState("\"index\":0,\"delta\":{\"content\":\"%s\"},\"logprobs\":null,\"finish_reason\":null", true);
+    }
+
+    @Test
+    void togetherShapeWithTokenIdsTextAndNulls()
+    {
+        assertSteadyState("\"delta\":{\"content\":\"%s\",\"function_call\":null,\"refusal\":null,\"role\":\"assistant\"," +
+            "\"tool_calls\":null,\"token_id\":58},\"finish_reason\":null,\"index\":0,\"logprobs\":null,\"text\":\"%s\",\"seed\":null", true);
+    }
+
+    @Test
+    void deltaBeforeIndexAsAzureAndQwenSendIt()
+    {
+        assertSteadyState("\"delta\":{\"content\":\"%s\"},\"finish_reason\":null,\"index\":0,\"logprobs\":null", true);
+    }
+
+    @Test
+    void toolCallArgumentFragments()
+    {
+        assertSteadyState("\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"%s\"}}]}," +
+            "\"logprobs\":null,\"finish_reason\":null", false);
+    }
+
+    private static void assertSteadyState(final String choiceBody, final boolean text)
+    {
+        final java.lang.management.ThreadMXBean generic = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(generic instanceof com.sun.management.ThreadMXBean, "no allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)generic;
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        final byte[] stream = stream(choiceBody);
+        final long[] seen = new long[1];
+        final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(new StreamListener()
+        {
+            @Override
+            public void onTextDelta(final int choice, final CharSequence text)
+            {
+                seen[0] += text.length();
+            }
+        }).build();
+        for (int i = 0; i < 20; i++)
+        {
+            a.reset();
+            a.feed(stream, 0, stream.length);
+            a.end();
+        }
+        a.reset();
+        seen[0] = 0;
+        final long tid = Thread.currentThread().getId();
+        final long before = threads.getThreadAllocatedBytes(tid);
+        a.feed(stream, 0, stream.length);
+        final long after = threads.getThreadAllocatedBytes(tid);
+        a.end();
+
+        assertEquals(Outcome.COMPLETE, a.result().outcome());
+        assertEquals(List.of(), a.result().errors());
+        if (text)
+        {
+            assertEquals(CHUNKS * 4L, seen[0]);
+            assertEquals(CHUNKS * 4, a.result().choice(0).joined(Part.Kind.TEXT).length());
+        }
+        else
+        {
+            assertEquals(CHUNKS * 4, a.result().choice(0).toolCalls().get(0).text().length());
+        }
+        final double perChunk = (after - before) / (double)CHUNKS;
+        assertTrue(perChunk < 64, "allocated " + (after - before) + " bytes for " + CHUNKS + " chunks: " + perChunk + " per chunk");
+    }
+
+    private static byte[] stream(final String choiceBody)
+    {
+        final StringBuilder sb = new StringBuilder();
+        final String head = "data: {\"id\":\"chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL\",\"object\":\"chat.completion.chunk\"," +
+            "\"created\":1727346168,\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_5050236cbd\",\"choices\":[{";
+        sb.append(head).append("\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"refusal\":null," +
+            "\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}," +
+            "\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        for (int i = 0; i < CHUNKS; i++)
+        {
+            final String word = "w" + (char)('a' + i % 26) + "r ";
+            sb.append(head).append(choiceBody.replace("%s", word)).append("}]}\n\n");
+        }
+        sb.append(head).append("\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n");
+        sb.append("data: {\"id\":\"chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL\",\"object\":\"chat.completion.chunk\",\"created\":1727346168," +
+            "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":30,\"total_tokens\":44}}\n\n");
+        sb.append("data: [DONE]\n\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,122 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import java.nio.file.Path;
+
+import io.streamfold.testkit.SharedFiles;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.AggregatorInternals;
+import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+
+/** The repeated-prefix fast path is actually taken on the streams it is for, and gives their text. */
+class ChunkTemplateTest
+{
+    @Test
+    void takenOnARecordedOpenAiStreamWithVaryingObfuscation()
+    {
+        final Path file = SharedFiles.require().resolve("corpus/openai-chat/openai-gpt41nano-text-long.sse");
+        final byte[] bytes = SharedFiles.read(file);
+        final Run fast = run(bytes, true);
+        final Run full = run(bytes, false);
+        // Events: role chunk, content chunks, finish, usage, [DONE]. The first content chunk teaches the template;
+        // every later one differs only in its text and its obfuscation padding (some of it empty).
+        assertEquals(bytesEvents(bytes) - 5, fast.folds, "fast folds");
+        assertEquals(0, full.folds);
+        assertEquals(full.json, fast.json);
+        assertEquals(Outcome.COMPLETE, fast.outcome);
+    }
+
+    @Test
+    void takenOnTextWithEscapesAndMultiByteCharacters()
+    {
+        final String head = "{\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0," +
+            "\"delta\":{\"content\":";
+        final String tail = "},\"logprobs\":null,\"finish_reason\":null}]}";
+        final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse(
+            head + "\"a\"" + tail,
+            head + "\"\\n\\\"é\\u00e9\"" + tail,
+            head + "\"東京😀\\ud83d\\ude00\"" + tail,
+            head + "\"\\/\\b\\f\\r\\t\\\\\"" + tail,
+            "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+            "[DONE]"));
+        final Run fast = run(bytes, true);
+        assertEquals(3, fast.folds);
+        assertEquals("a\n\"éé東京😀😀/\b\f\r\t\\", fast.text);
+        assertEquals(run(bytes, false).json, fast.json);
+    }
+
+    @Test
+    void takenOnToolCallArgumentFragmentsNamedByIndex()
+    {
+        final String head = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":";
+        final String tail = "}}]},\"finish_reason\":null}]}";
+        final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse(
+            head + "0,\"id\":\"c0\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"" + tail,
+            head + "0,\"function\":{\"arguments\":\"{\\\"a\"" + tail,
+            head + "0,\"function\":{\"arguments\":\"\\\":1\"" + tail,
+            head + "0,\"function\":{\"arguments\":\"}\"" + tail,
+            head + "1,\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"g\",\"arguments\":\"\"" + tail,
+            head + "1,\"function\":{\"arguments\":\"[\"" + tail,
+            head + "1,\"function\":{\"arguments\":\"]\"" + tail,
+            "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}",
+            "[DONE]"));
+        final Run fast = run(bytes, true);
+        final Run full = run(bytes, false);
+        // The first fragment of each call (a bare one after the call's opening chunk) teaches the template.
+        assertEquals(3, fast.folds);
+        assertEquals(full.json, fast.json);
+        assertTrue(fast.json.contains("\"arguments\":\"{\\\"a\\\":1}\""), fast.json);
+        assertTrue(fast.json.contains("\"arguments\":\"[]\""), fast.json);
+    }
+
+    @Test
+    void notTakenWhenTheChunkAfterTheTemplateDiffersOutsideTheText()
+    {
+        final String head = "{\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
+        final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse(
+            head + "\"a\"},\"finish_reason\":null}]}",
+            head + "\"b\"},\"finish_reason\":\"stop\"}]}",
+            "[DONE]"));
+        final Run fast = run(bytes, true);
+        assertEquals(0, fast.folds);
+        assertEquals("ab", fast.text);
+        assertEquals("stop", fast.finish);
+    }
+
+    private static long bytesEvents(final byte[] bytes)
+    {
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("data:")).count();
+    }
+
+    private static final class Run
+    {
+        long folds;
+        String json;
+        String text;
+        String finish;
+        Outcome outcome;
+    }
+
+    private static Run run(final byte[] bytes, final boolean fastPath)
+    {
+        final StreamAggregator aggregator = StreamAggregator.create(Format.OPENAI_CHAT);
+        final OpenAiChatDialect dialect = (OpenAiChatDialect)AggregatorInternals.dialect(aggregator);
+        dialect.fastPath(fastPath);
+        ChatFeeding.feedRandomSlices(aggregator, bytes, 5);
+        aggregator.end();
+        final Run run = new Run();
+        run.folds = dialect.fastFolds();
+        run.json = aggregator.result().toJson();
+        run.text = aggregator.result().choice(0).joined(Part.Kind.TEXT);
+        run.finish = aggregator.result().choice(0).finishReason().toString();
+        run.outcome = aggregator.result().outcome();
+        return run;
+    }
+}
