@@ -1,9 +1,10 @@
 package io.streamfold.cli;
 
+import io.streamfold.testkit.JsonTree;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,12 @@ class CliTest
     {
         assertEquals(0, run.exitCode, run::toString);
         assertEquals("", run.err, run::toString);
-        final Object json = Json.parse(run.out);
-        assertEquals("[1]", Json.at(json, "choices", 0, "message", "content"));
-        assertEquals(List.of(58L, 16L, 60L, 128009L), Json.at(json, "choices", 0, "token_ids"));
-        assertEquals("stop", Json.at(json, "choices", 0, "finish_reason"));
-        assertEquals(new BigInteger("9314001608812126000"), Json.at(json, "choices", 0, "seed"));
-        assertEquals(96L, Json.at(json, "usage", "total_tokens"));
+        final Object json = JsonTree.parse(run.out);
+        assertEquals("[1]", JsonTree.at(json, "choices", 0, "message", "content"));
+        assertEquals(List.of(new BigDecimal(58), new BigDecimal(16), new BigDecimal(60), new BigDecimal(128009)), JsonTree.at(json, "choices", 0, "token_ids"));
+        assertEquals("stop", JsonTree.at(json, "choices", 0, "finish_reason"));
+        assertEquals(new BigDecimal("9314001608812126000"), JsonTree.at(json, "choices", 0, "seed"));
+        assertEquals(new BigDecimal(96), JsonTree.at(json, "usage", "total_tokens"));
     }
 
     @Test
@@ -72,7 +73,7 @@ class CliTest
         final CliRun pretty = CliRun.run("aggregate", "--pretty", seed().toString());
         assertSeedResponse(pretty);
         assertTrue(pretty.outLines().size() > 10, pretty::toString);
-        assertEquals(Json.parse(compact.out), Json.parse(pretty.out));
+        assertEquals(JsonTree.parse(compact.out), JsonTree.parse(pretty.out));
     }
 
     @Test
@@ -80,11 +81,11 @@ class CliTest
     {
         final CliRun run = CliRun.run("aggregate", "--normalized", seed().toString());
         assertEquals(0, run.exitCode, run::toString);
-        final Object json = Json.parse(run.out);
-        assertEquals("openai-chat", Json.at(json, "format"));
-        assertEquals("complete", Json.at(json, "outcome"));
-        assertEquals("[1]", Json.at(json, "choices", 0, "text"));
-        assertEquals(92L, Json.at(json, "usage", "input_tokens"));
+        final Object json = JsonTree.parse(run.out);
+        assertEquals("openai-chat", JsonTree.at(json, "format"));
+        assertEquals("complete", JsonTree.at(json, "outcome"));
+        assertEquals("[1]", JsonTree.at(json, "choices", 0, "text"));
+        assertEquals(new BigDecimal(92), JsonTree.at(json, "usage", "input_tokens"));
     }
 
     @Test
@@ -143,7 +144,7 @@ class CliTest
             final byte[] head = java.util.Arrays.copyOf(sse, cut);
             final CliRun run = CliRun.withStdin(new ByteArrayInputStream(head), "aggregate", "-");
             assertEquals(3, run.exitCode, run::toString);
-            final String content = (String)Json.at(Json.parse(run.out), "choices", 0, "message", "content");
+            final String content = (String)JsonTree.at(JsonTree.parse(run.out), "choices", 0, "message", "content");
             assertTrue(full.startsWith(content), run::toString);
             assertFalse(run.errLines().isEmpty(), run::toString);
             for (final String line : run.errLines())
@@ -178,7 +179,7 @@ class CliTest
             java.util.Arrays.copyOfRange(sse, secondEvent, sse.length));
         final CliRun run = CliRun.withStdin(new ByteArrayInputStream(broken), "aggregate", "-");
         assertEquals(3, run.exitCode, run::toString);
-        assertEquals("[1]", Json.at(Json.parse(run.out), "choices", 0, "message", "content"));
+        assertEquals("[1]", JsonTree.at(JsonTree.parse(run.out), "choices", 0, "message", "content"));
         assertEquals(1, run.errLines().size(), run::toString);
         assertTrue(run.errLines().get(0).startsWith("streamfold: error MALFORMED_JSON event 1 offset " + secondEvent + ": "), run::toString);
     }
@@ -232,11 +233,11 @@ class CliTest
         assertEquals(chunks.length, lines.size());
         for (int i = 0; i < lines.size(); i++)
         {
-            final Object event = Json.parse(lines.get(i));
-            assertEquals("message", Json.at(event, "event"));
-            assertEquals(chunks[i].substring("data: ".length()), Json.at(event, "data"));
+            final Object event = JsonTree.parse(lines.get(i));
+            assertEquals("message", JsonTree.at(event, "event"));
+            assertEquals(chunks[i].substring("data: ".length()), JsonTree.at(event, "data"));
             assertTrue(((java.util.Map<?, ?>)event).containsKey("id"));
-            assertEquals(null, Json.at(event, "id"));
+            assertEquals(null, JsonTree.at(event, "id"));
         }
     }
 

@@ -8,7 +8,7 @@ import io.streamfold.parser.ErrorKind;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import io.streamfold.aggregator.internal.dialect.bedrock.BedrockEventStream;
+import io.streamfold.testkit.EventStreamEncoder;
 
 /**
  * Bedrock ConverseStream as AWS eventstream messages with correct CRCs: messageStart, text, reasoning and
@@ -59,10 +59,10 @@ final class BedrockConverseStreams implements StreamGenerator
     public Arbitrary<byte[]> garbageEvent()
     {
         final Arbitrary<byte[]> badJson = Arbitraries.of("{]", "{\"contentBlockIndex\":0,,}", "not json", "[1,2,3]", "{}{}", "\"text\"")
-            .map(p -> BedrockEventStream.event("contentBlockDelta", p));
+            .map(p -> EventStreamEncoder.event("contentBlockDelta", p));
         final Arbitrary<byte[]> badCrc = Arbitraries.integers().between(0, 3).map(i ->
         {
-            final byte[] frame = BedrockEventStream.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"lost\"}}");
+            final byte[] frame = EventStreamEncoder.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"lost\"}}");
             frame[frame.length - 1 - i] ^= 0x5A;
             return frame;
         });
@@ -74,7 +74,7 @@ final class BedrockConverseStreams implements StreamGenerator
         final Random random = new Random(seed);
         final EventLog log = new EventLog();
         final Message.Builder.ChoiceBuilder choice = log.message.choice(0);
-        log.add(BedrockEventStream.event("messageStart", "{\"role\":\"assistant\"}"));
+        log.add(EventStreamEncoder.event("messageStart", "{\"role\":\"assistant\"}"));
         int calls = 0;
         for (int i = 0; i < blocks.size(); i++)
         {
@@ -85,13 +85,13 @@ final class BedrockConverseStreams implements StreamGenerator
                 final Message.Builder.CallBuilder call = choice.call(calls++);
                 call.id = "tooluse_" + i;
                 call.name = b.name();
-                log.add(BedrockEventStream.event("contentBlockStart", "{\"start\":{\"toolUse\":{\"toolUseId\":\"" + call.id +
+                log.add(EventStreamEncoder.event("contentBlockStart", "{\"start\":{\"toolUse\":{\"toolUseId\":\"" + call.id +
                     "\",\"name\":\"" + call.name + "\"}}," + index + "}"));
                 final String args = "{\"q\":" + OpenAiChatStreams.quote(b.text(), random) + "}";
                 for (final String piece : EventLog.pieces(args, random, true))
                 {
                     call.arguments.append(piece);
-                    log.add(BedrockEventStream.event("contentBlockDelta", "{" + index + ",\"delta\":{\"toolUse\":{\"input\":" +
+                    log.add(EventStreamEncoder.event("contentBlockDelta", "{" + index + ",\"delta\":{\"toolUse\":{\"input\":" +
                         OpenAiChatStreams.quote(piece, random) + "}}}"));
                 }
             }
@@ -102,21 +102,21 @@ final class BedrockConverseStreams implements StreamGenerator
                 {
                     (reasoning ? choice.reasoning : choice.text).append(piece);
                     final String q = OpenAiChatStreams.quote(piece, random);
-                    log.add(BedrockEventStream.event("contentBlockDelta", "{" + index + ",\"delta\":" +
+                    log.add(EventStreamEncoder.event("contentBlockDelta", "{" + index + ",\"delta\":" +
                         (reasoning ? "{\"reasoningContent\":{\"text\":" + q + "}}" : "{\"text\":" + q + "}") + "}"));
                 }
             }
-            log.add(BedrockEventStream.event("contentBlockStop", "{" + index + "}"));
+            log.add(EventStreamEncoder.event("contentBlockStop", "{" + index + "}"));
         }
         choice.finishReason = stop;
-        log.add(BedrockEventStream.event("messageStop", "{\"stopReason\":\"" + stop + "\"}"));
+        log.add(EventStreamEncoder.event("messageStop", "{\"stopReason\":\"" + stop + "\"}"));
         log.terminal();
         final long input = random.nextInt(5000);
         final long output = random.nextInt(5000);
         log.message.usage.put("inputTokens", Long.toString(input));
         log.message.usage.put("outputTokens", Long.toString(output));
         log.message.usage.put("totalTokens", Long.toString(input + output));
-        log.add(BedrockEventStream.event("metadata", "{\"usage\":{\"inputTokens\":" + input + ",\"outputTokens\":" + output +
+        log.add(EventStreamEncoder.event("metadata", "{\"usage\":{\"inputTokens\":" + input + ",\"outputTokens\":" + output +
             ",\"totalTokens\":" + (input + output) + "},\"metrics\":{\"latencyMs\":17}}"));
         return log.build(this);
     }

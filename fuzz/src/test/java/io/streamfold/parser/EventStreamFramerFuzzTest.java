@@ -1,5 +1,6 @@
 package io.streamfold.parser;
 
+import io.streamfold.testkit.EventStreamEncoder;
 import java.io.ByteArrayOutputStream;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

@@ -1,5 +1,6 @@
 package io.streamfold.parser;
 
+import io.streamfold.testkit.EventStreamEncoder;
 import static io.streamfold.parser.FrameLog.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

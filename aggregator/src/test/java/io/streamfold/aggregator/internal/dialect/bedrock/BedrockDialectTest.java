@@ -1,7 +1,9 @@
 package io.streamfold.aggregator.internal.dialect.bedrock;
 
-import static io.streamfold.aggregator.internal.dialect.bedrock.BedrockEventStream.concat;
-import static io.streamfold.aggregator.internal.dialect.bedrock.BedrockEventStream.event;
+import io.streamfold.testkit.EventStreamEncoder;
+import io.streamfold.testkit.JsonTree;
+import static io.streamfold.testkit.EventStreamEncoder.concat;
+import static io.streamfold.testkit.EventStreamEncoder.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,7 +36,7 @@ import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Bedrock ConverseStream folding. No real Bedrock recording exists in the shared corpus, so every stream
- * here is built byte-exact by {@link BedrockEventStream}, with payloads shaped as the ConverseStream API
+ * here is built byte-exact by {@link EventStreamEncoder}, with payloads shaped as the ConverseStream API
  * reference documents them (including the {@code p} padding field Bedrock adds over HTTP).
  */
 class BedrockDialectTest
@@ -44,7 +46,7 @@ class BedrockDialectTest
     static byte[] text(final int index, final String text)
     {
         return event("contentBlockDelta", "{\"contentBlockIndex\":" + index + ",\"delta\":{\"text\":" +
-            BedrockEventStream.quote(text) + "},\"p\":\"abcd\"}");
+            JsonTree.quote(text) + "},\"p\":\"abcd\"}");
     }
 
     static byte[] stop(final int index)
@@ -289,7 +291,7 @@ class BedrockDialectTest
     void exceptionEndsTheStreamWithItsTypeAndMessageKept()
     {
         final byte[] bytes = concat(MESSAGE_START, text(0, "partial"),
-            BedrockEventStream.exception("throttlingException", "{\"message\":\"Too many requests, please wait.\"}"),
+            EventStreamEncoder.exception("throttlingException", "{\"message\":\"Too many requests, please wait.\"}"),
             text(0, " ignored"));
         final Run r = run(bytes);
         assertEquals(Outcome.ERROR, r.result().outcome());
@@ -307,7 +309,7 @@ class BedrockDialectTest
     {
         final Run r = new Run(Format.BEDROCK, false);
         final byte[] bytes = concat(MESSAGE_START,
-            BedrockEventStream.exception("modelStreamErrorException", "{\"message\":\"boom\",\"originalStatusCode\":500}"));
+            EventStreamEncoder.exception("modelStreamErrorException", "{\"message\":\"boom\",\"originalStatusCode\":500}"));
         r.aggregator.feed(bytes, 0, bytes.length);
         assertTrue(r.aggregator.isDone());
         assertEquals("{\"type\":\"modelStreamErrorException\",\"message\":\"boom\",\"originalStatusCode\":500}",
@@ -317,7 +319,7 @@ class BedrockDialectTest
     @Test
     void errorMessagesTakeCodeAndMessageFromHeaders()
     {
-        final Run r = run(concat(MESSAGE_START, BedrockEventStream.error("InternalFailure", "Something \"bad\" happened")));
+        final Run r = run(concat(MESSAGE_START, EventStreamEncoder.error("InternalFailure", "Something \"bad\" happened")));
         assertEquals(Outcome.ERROR, r.result().outcome());
         assertEquals("{\"type\":\"InternalFailure\",\"message\":\"Something \\\"bad\\\" happened\"}", r.result().providerError().json());
         assertEquals("provider error: InternalFailure: Something \"bad\" happened", r.result().errors().get(0).message());
@@ -326,7 +328,7 @@ class BedrockDialectTest
     @Test
     void exceptionWithAPayloadThatIsNotJsonKeepsItAsTheMessage()
     {
-        final Run r = run(concat(MESSAGE_START, BedrockEventStream.exception("validationException", "not json {")));
+        final Run r = run(concat(MESSAGE_START, EventStreamEncoder.exception("validationException", "not json {")));
         assertEquals(Outcome.ERROR, r.result().outcome());
         assertEquals("{\"type\":\"validationException\",\"message\":\"not json {\"}", r.result().providerError().json());
     }
@@ -524,7 +526,7 @@ class BedrockDialectTest
         bad[bad.length - 1] ^= 0x7F;
         return List.of(HELLO, TOOL_USE, REASONING,
             concat(MESSAGE_START, text(0, "k"), bad, text(0, "\u00e9\u4e2d\ud83d\ude00 \"q\" \\"), messageStop("end_turn"), METADATA),
-            concat(MESSAGE_START, text(0, "p"), BedrockEventStream.exception("throttlingException", "{\"message\":\"slow\"}")),
+            concat(MESSAGE_START, text(0, "p"), EventStreamEncoder.exception("throttlingException", "{\"message\":\"slow\"}")),
             Arrays.copyOf(TOOL_USE, TOOL_USE.length - 40));
     }
 

@@ -1,7 +1,7 @@
 package io.streamfold.aggregator.internal.dialect.bedrock;
 
-import static io.streamfold.aggregator.internal.dialect.bedrock.BedrockEventStream.event;
-import static io.streamfold.aggregator.internal.dialect.bedrock.BedrockEventStream.quote;
+import static io.streamfold.testkit.EventStreamEncoder.event;
+import static io.streamfold.testkit.JsonTree.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
@@ -32,7 +32,7 @@ import io.streamfold.aggregator.Outcome;
  * Round trip: a random Converse message is encoded as the ConverseStream event stream Bedrock would send
  * (every text, reasoning and tool input cut into random fragments, random field order, optional padding),
  * the bytes are fed in random slices, and the folded result must be that same message. There is no real
- * Bedrock recording in the shared corpus; the frames are built byte-exact by {@link BedrockEventStream}.
+ * Bedrock recording in the shared corpus; the frames are built byte-exact by {@link EventStreamEncoder}.
  */
 class BedrockRoundTripProperties
 {

@@ -27,7 +27,7 @@ import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.ChatFeeding;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.JsonTree;
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 

@@ -17,7 +17,7 @@ import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.ChatFeeding;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.JsonTree;
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.StreamAggregator;

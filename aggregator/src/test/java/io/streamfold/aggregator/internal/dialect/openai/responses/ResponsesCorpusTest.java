@@ -1,5 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class ResponsesCorpusTest
             assertEquals(1, result.errors().size(), result.errors().toString());
             assertEquals(ErrorKind.PROVIDER_ERROR, result.errors().get(0).kind());
             assertTrue(result.providerError().json().contains("insufficient_quota"), result.providerError().json());
-            final Map<String, Object> json = ResponsesJson.object(result.toJson());
+            final Map<String, Object> json = JsonTree.objectByValue(result.toJson());
             assertEquals("failed", json.get("status"));
             assertEquals("failed", result.choice(0).finishReason().toString());
             return;
@@ -58,7 +59,7 @@ class ResponsesCorpusTest
         assertEquals(List.of(), result.errors());
         assertEquals("completed", result.choice(0).finishReason().toString());
         assertTrue(result.usage().outputTokens() > 0);
-        final Map<String, Object> normalized = ResponsesJson.object(result.toNormalizedJson());
+        final Map<String, Object> normalized = JsonTree.objectByValue(result.toNormalizedJson());
         assertEquals("openai-responses", normalized.get("format"));
     }
 
@@ -106,7 +107,7 @@ class ResponsesCorpusTest
         final Map<String, Object> completed = terminalResponse(sse);
         assertNotNull(completed);
         final Aggregate result = ResponsesTestSupport.whole(sse, new Recorder());
-        assertEquals(comparable(completed), comparable(ResponsesJson.object(result.toJson())));
+        assertEquals(comparable(completed), comparable(JsonTree.objectByValue(result.toJson())));
     }
 
     /**
@@ -121,7 +122,7 @@ class ResponsesCorpusTest
         final Map<String, Object> completed = terminalResponse(sse);
         final String stripped = stripTerminalOutput(sse);
         final Aggregate result = ResponsesTestSupport.whole(stripped, new Recorder());
-        final Map<String, Object> rebuilt = ResponsesJson.object(result.toJson());
+        final Map<String, Object> rebuilt = JsonTree.objectByValue(result.toJson());
         assertEquals(comparable(completed.get("output")), comparable(rebuilt.get("output")));
         assertEquals(completed.get("usage"), rebuilt.get("usage"));
         if (!isErrorRecording(file))
@@ -141,7 +142,7 @@ class ResponsesCorpusTest
             {
                 continue;
             }
-            final Map<String, Object> event = ResponsesJson.object(payload);
+            final Map<String, Object> event = JsonTree.objectByValue(payload);
             final Object type = event.get("type");
             if ("response.completed".equals(type) || "response.incomplete".equals(type) || "response.failed".equals(type))
             {
@@ -160,12 +161,12 @@ class ResponsesCorpusTest
             String data = payload;
             if (payload.startsWith("{"))
             {
-                final Map<String, Object> event = ResponsesJson.object(payload);
+                final Map<String, Object> event = JsonTree.objectByValue(payload);
                 final Object type = event.get("type");
                 if ("response.completed".equals(type) || "response.incomplete".equals(type) || "response.failed".equals(type))
                 {
                     ((Map<String, Object>)event.get("response")).put("output", new ArrayList<>());
-                    data = ResponsesJson.write(event);
+                    data = JsonTree.write(event);
                 }
             }
             out.append("data: ").append(data).append("\n\n");

@@ -1,5 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -61,7 +62,7 @@ class ResponsesDialectTest
 
     private static Map<String, Object> json(final Aggregate a)
     {
-        return ResponsesJson.object(a.toJson());
+        return JsonTree.objectByValue(a.toJson());
     }
 
     @SuppressWarnings("unchecked")
@@ -95,9 +96,9 @@ class ResponsesDialectTest
         assertEquals("response", response.get("object"));
         assertEquals("completed", response.get("status"));
         assertEquals(new java.math.BigDecimal("1"), response.get("temperature"));
-        assertEquals(ResponsesJson.parse("{\"id\":\"msg_1\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\"," +
+        assertEquals(JsonTree.parseByValue("{\"id\":\"msg_1\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\"," +
             "\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"text\":\"Hello, w\u00f6rld\"}]}"), outputItem(a, 0));
-        final Map<String, Object> normalized = ResponsesJson.object(a.toNormalizedJson());
+        final Map<String, Object> normalized = JsonTree.objectByValue(a.toNormalizedJson());
         assertEquals("stop", ((Map<?, ?>)((List<?>)normalized.get("choices")).get(0)).get("finish_reason"));
     }
 
@@ -126,7 +127,7 @@ class ResponsesDialectTest
         final Aggregate b = ResponsesTestSupport.whole(ordered, e2);
         assertEquals(List.of(), a.errors());
         assertEquals(e2.log.toString(), e1.log.toString());
-        assertEquals(ResponsesJson.parse(b.toJson()), ResponsesJson.parse(a.toJson()));
+        assertEquals(JsonTree.parseByValue(b.toJson()), JsonTree.parseByValue(a.toJson()));
         assertEquals("Hi there", a.choice(0).joined(Part.Kind.TEXT));
         assertEquals("f", a.choice(0).toolCalls().get(0).name().toString());
     }
@@ -147,9 +148,9 @@ class ResponsesDialectTest
             events.log.toString());
         final Part call = a.choice(0).toolCalls().get(0);
         assertEquals("call_9", call.id().toString());
-        assertEquals(ResponsesJson.parse("{\"id\":\"fc_1\",\"type\":\"function_call\",\"status\":\"completed\"," +
+        assertEquals(JsonTree.parseByValue("{\"id\":\"fc_1\",\"type\":\"function_call\",\"status\":\"completed\"," +
             "\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\",\"call_id\":\"call_9\",\"name\":\"weather\"}"), outputItem(a, 0));
-        final Map<String, Object> normalized = ResponsesJson.object(a.toNormalizedJson());
+        final Map<String, Object> normalized = JsonTree.objectByValue(a.toNormalizedJson());
         assertEquals("tool_calls", ((Map<?, ?>)((List<?>)normalized.get("choices")).get(0)).get("finish_reason"));
     }
 
@@ -167,7 +168,7 @@ class ResponsesDialectTest
         assertEquals("I can't help.", a.choice(0).joined(Part.Kind.REFUSAL));
         assertEquals("", a.choice(0).joined(Part.Kind.TEXT));
         assertTrue(events.log.toString().contains("refusal 0 I can't\nrefusal 0  help.\n"));
-        assertEquals(ResponsesJson.parse("[{\"type\":\"refusal\",\"refusal\":\"I can't help.\"}]"), outputItem(a, 0).get("content"));
+        assertEquals(JsonTree.parseByValue("[{\"type\":\"refusal\",\"refusal\":\"I can't help.\"}]"), outputItem(a, 0).get("content"));
     }
 
     @Test
@@ -192,7 +193,7 @@ class ResponsesDialectTest
         assertEquals("summary_text", parts.get(1).type().toString());
         assertEquals("**Plan**second", a.choice(0).joined(Part.Kind.REASONING));
         assertTrue(events.log.toString().contains("reasoning 0 **Plan**\nreasoning 0 second\n"));
-        assertEquals(ResponsesJson.parse("{\"id\":\"rs_1\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"**Plan**\"}," +
+        assertEquals(JsonTree.parseByValue("{\"id\":\"rs_1\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"**Plan**\"}," +
             "{\"type\":\"summary_text\",\"text\":\"second\"}],\"encrypted_content\":\"xyz\"}"), outputItem(a, 0));
     }
 
@@ -213,7 +214,7 @@ class ResponsesDialectTest
         assertEquals(1, events.log.toString().split("logprob ", -1).length - 1, "the .done repeat is not announced again");
         assertEquals(1, a.choice(0).contentLogprobs().count());
         assertEquals(1, a.choice(0).parts().get(0).annotations().count());
-        assertEquals(ResponsesJson.parse("[{\"type\":\"output_text\",\"annotations\":[{\"type\":\"url_citation\",\"url\":\"https://example.com\"," +
+        assertEquals(JsonTree.parseByValue("[{\"type\":\"output_text\",\"annotations\":[{\"type\":\"url_citation\",\"url\":\"https://example.com\"," +
             "\"start_index\":0,\"end_index\":2}],\"logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.5,\"bytes\":[72,105],\"top_logprobs\":[]}],\"text\":\"Hi\"}]"),
             outputItem(a, 0).get("content"));
     }
@@ -232,7 +233,7 @@ class ResponsesDialectTest
         assertEquals(Part.Kind.OTHER, part.kind());
         assertEquals("web_search_call", part.type().toString());
         assertEquals("{\"type\":\"search\",\"query\":\"q\"}", part.extra().get("action").json());
-        assertEquals(ResponsesJson.parse(item), outputItem(a, 0));
+        assertEquals(JsonTree.parseByValue(item), outputItem(a, 0));
     }
 
     @Test
@@ -258,7 +259,7 @@ class ResponsesDialectTest
         assertEquals(Outcome.COMPLETE, a.outcome());
         assertEquals("max_output_tokens", a.choice(0).finishReason().toString());
         assertEquals("incomplete", json(a).get("status"));
-        final Map<String, Object> normalized = ResponsesJson.object(a.toNormalizedJson());
+        final Map<String, Object> normalized = JsonTree.objectByValue(a.toNormalizedJson());
         assertEquals("length", ((Map<?, ?>)((List<?>)normalized.get("choices")).get(0)).get("finish_reason"));
     }
 
@@ -270,7 +271,7 @@ class ResponsesDialectTest
                 "\"error\":{\"code\":\"server_error\",\"message\":\"boom\"}}}"), new Recorder());
         assertEquals(Outcome.ERROR, a.outcome());
         assertEquals(ErrorKind.PROVIDER_ERROR, a.errors().get(0).kind());
-        assertEquals(ResponsesJson.parse("{\"code\":\"server_error\",\"message\":\"boom\"}"), ResponsesJson.parse(a.providerError().json()));
+        assertEquals(JsonTree.parseByValue("{\"code\":\"server_error\",\"message\":\"boom\"}"), JsonTree.parseByValue(a.providerError().json()));
         assertEquals("failed", a.choice(0).finishReason().toString());
     }
 
@@ -283,9 +284,9 @@ class ResponsesDialectTest
         assertEquals(Outcome.ERROR, a.outcome());
         assertEquals(1, a.errors().size(), a.errors().toString());
         assertEquals(ErrorKind.PROVIDER_ERROR, a.errors().get(0).kind());
-        assertEquals(ResponsesJson.parse("{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\",\"param\":null}"),
-            ResponsesJson.parse(a.providerError().json()));
-        assertEquals(ResponsesJson.parse(a.providerError().json()), json(a).get("error"));
+        assertEquals(JsonTree.parseByValue("{\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\",\"param\":null}"),
+            JsonTree.parseByValue(a.providerError().json()));
+        assertEquals(JsonTree.parseByValue(a.providerError().json()), json(a).get("error"));
     }
 
     @Test

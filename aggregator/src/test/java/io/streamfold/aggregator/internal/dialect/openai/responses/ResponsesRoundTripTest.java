@@ -1,5 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ class ResponsesRoundTripTest
             m.put("status", "completed");
             final List<String> args = new ArrayList<>();
             args.add("{\"q\":");
-            args.add(ResponsesJson.write(String.join("", value)));
+            args.add(JsonTree.write(String.join("", value)));
             args.add("}");
             m.put("arguments", args);
             m.put("call_id", "call_" + name);
@@ -110,7 +111,7 @@ class ResponsesRoundTripTest
             {
                 sse.append("event: ").append(event.get("type")).append('\n');
             }
-            sse.append("data: ").append(ResponsesJson.write(event)).append("\n\n");
+            sse.append("data: ").append(JsonTree.write(event)).append("\n\n");
         }
         final byte[] bytes = sse.toString().getBytes(StandardCharsets.UTF_8);
         final Recorder recorder = new Recorder();
@@ -118,7 +119,7 @@ class ResponsesRoundTripTest
             ResponsesTestSupport.aggregator(recorder), bytes, random, 1 + random.nextInt(64));
         assertEquals(List.of(), result.errors());
         assertEquals(Outcome.COMPLETE, result.outcome());
-        assertEquals(ResponsesJson.parse(ResponsesJson.write(expected)), ResponsesJson.object(result.toJson()));
+        assertEquals(JsonTree.parseByValue(JsonTree.write(expected)), JsonTree.objectByValue(result.toJson()));
     }
 
     @Provide
