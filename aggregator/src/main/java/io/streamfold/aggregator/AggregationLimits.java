@@ -21,6 +21,8 @@ import io.streamfold.parser.FramingLimits;
  *   <tr><td>maxRawBytes</td><td>16 MiB</td><td>bytes of one kept raw JSON value (unknown fields, logprobs)</td></tr>
  *   <tr><td>maxRawFields</td><td>256</td><td>distinct unknown fields kept per object</td></tr>
  *   <tr><td>maxNestingDepth</td><td>200</td><td>JSON nesting inside one event</td></tr>
+ *   <tr><td>maxNumberLength</td><td>4096</td><td>characters in one JSON number</td></tr>
+ *   <tr><td>maxErrors</td><td>1000</td><td>errors kept in the result (later ones still reach the listener, and are counted)</td></tr>
  * </table>
  */
 public final class AggregationLimits
@@ -38,6 +40,8 @@ public final class AggregationLimits
     private final int maxRawBytes;
     private final int maxRawFields;
     private final int maxNestingDepth;
+    private final int maxNumberLength;
+    private final int maxErrors;
 
     private AggregationLimits(final Builder b)
     {
@@ -51,6 +55,8 @@ public final class AggregationLimits
         maxRawBytes = b.maxRawBytes;
         maxRawFields = b.maxRawFields;
         maxNestingDepth = b.maxNestingDepth;
+        maxNumberLength = b.maxNumberLength;
+        maxErrors = b.maxErrors;
     }
 
     /** @return a builder starting from the defaults. */
@@ -119,6 +125,18 @@ public final class AggregationLimits
         return maxNestingDepth;
     }
 
+    /** @return most characters in one JSON number. */
+    public int maxNumberLength()
+    {
+        return maxNumberLength;
+    }
+
+    /** @return most errors kept in the result; later ones still reach the listener and are counted. */
+    public int maxErrors()
+    {
+        return maxErrors;
+    }
+
     /** Builder for {@link AggregationLimits}; every value must be at least 1. */
     public static final class Builder
     {
@@ -132,6 +150,8 @@ public final class AggregationLimits
         private int maxRawBytes = 16 << 20;
         private int maxRawFields = 256;
         private int maxNestingDepth = 200;
+        private int maxNumberLength = 4096;
+        private int maxErrors = 1000;
 
         private Builder()
         {
@@ -208,6 +228,20 @@ public final class AggregationLimits
         public Builder maxNestingDepth(final int n)
         {
             maxNestingDepth = positive("maxNestingDepth", n);
+            return this;
+        }
+
+        /** @param n most characters in one JSON number. @return this. */
+        public Builder maxNumberLength(final int n)
+        {
+            maxNumberLength = positive("maxNumberLength", n);
+            return this;
+        }
+
+        /** @param n most errors kept in the result. @return this. */
+        public Builder maxErrors(final int n)
+        {
+            maxErrors = positive("maxErrors", n);
             return this;
         }
 

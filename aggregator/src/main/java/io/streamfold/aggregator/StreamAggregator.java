@@ -3,19 +3,20 @@ package io.streamfold.aggregator;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.StreamError;
 import org.agrona.DirectBuffer;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.dialect.Dialects;
-import io.streamfold.aggregator.internal.dialect.FormatDetector;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Folds one streamed LLM response back into the complete response, as the bytes arrive. Feed it the
@@ -42,7 +43,7 @@ public final class StreamAggregator
     private final Format requested;
     private final AggregationLimits limits;
     private final boolean strict;
-    private final Aggregate aggregate;
+    private final MutableAggregate aggregate;
     private final FrameSink sink = new FrameSink();
     private Dialect dialect;
     private Framer framer;
@@ -55,7 +56,7 @@ public final class StreamAggregator
         requested = b.format;
         limits = b.limits;
         strict = b.strict;
-        aggregate = new Aggregate(limits, b.listener);
+        aggregate = new MutableAggregate(limits, b.listener);
         if (requested != Format.AUTO)
         {
             choose(requested);
@@ -165,13 +166,20 @@ public final class StreamAggregator
         }
     }
 
-    /** @return the result so far: a live view, final once {@link #isDone()}. */
+    /**
+     * @return an independent copy of the result so far: later bytes and {@link #reset()} leave it as it
+     * is. Allocates a copy of every text and raw value and renders the provider JSON once; use
+     * {@link #result()} to read without copying.
+     */
     public Aggregate snapshot()
     {
-        return aggregate;
+        return aggregate.snapshot();
     }
 
-    /** @return the result; the same live object as {@link #snapshot()}, named for reading after {@link #end()}. */
+    /**
+     * @return the result: a live view, without copying, that changes as bytes are fed (final once
+     * {@link #isDone()}) and is valid until {@link #reset()}, which clears and reuses it.
+     */
     public Aggregate result()
     {
         return aggregate;

@@ -3,6 +3,7 @@ package io.streamfold.aggregator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Aggregate;
 

@@ -5,15 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.StreamError;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /** Shared by the Gemini and Ollama tests: feeding a stream in different slicings and rendering the result. */
 public final class GeminiTesting
@@ -165,6 +165,6 @@ public final class GeminiTesting
     /** @return {@code s} as a JSON string literal. */
     public static String quote(final String s)
     {
-        return RawJson.quote(s);
+        return MutableRawJson.quote(s);
     }
 }

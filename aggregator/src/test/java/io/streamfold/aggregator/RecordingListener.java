@@ -3,10 +3,10 @@ package io.streamfold.aggregator;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.streamfold.parser.StreamError;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.Usage;
+import io.streamfold.parser.StreamError;
 
 /** Writes every listener event down as one line of text, copying the views it is handed. */
 public final class RecordingListener implements StreamListener

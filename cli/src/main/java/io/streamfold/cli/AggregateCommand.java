@@ -7,12 +7,12 @@ import java.util.concurrent.Callable;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import io.streamfold.aggregator.internal.dialect.Dialects;
-import io.streamfold.aggregator.model.Aggregate;
 
 /** {@code streamfold aggregate}: fold one stream and print the complete response JSON. */
 @Command(

@@ -1,6 +1,5 @@
 package io.streamfold.cli;
 
-import io.streamfold.testkit.JsonTree;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.streamfold.aggregator.internal.Cassette;
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.internal.Cassette;
 
 class CliTest
 {

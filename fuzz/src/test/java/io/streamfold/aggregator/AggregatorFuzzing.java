@@ -6,16 +6,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.streamfold.parser.FramingLimits;
-import io.streamfold.parser.StreamError;
 import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
 import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
 
 /**
  * What every aggregator fuzz target checks on one stream: fed whole and fed in the fuzzer's slices,
@@ -196,7 +200,8 @@ final class AggregatorFuzzing
     /** Everything the aggregate keeps stays within {@link #LIMITS}. */
     static void checkBounds(final StreamAggregator aggregator)
     {
-        final Aggregate a = aggregator.result();
+        // Bounds are checked on the internal fold state, which exposes every kept list without copying.
+        final MutableAggregate a = (MutableAggregate)aggregator.result();
         final AggregationLimits l = LIMITS;
         final long sniff = aggregator.retainedSniffBytes();
         if (sniff > 2L * FormatDetector.MAX_SNIFF_BYTES)
@@ -209,7 +214,7 @@ final class AggregatorFuzzing
         checkFields(a.usage().fields(), "usage");
         for (int i = 0; i < a.choiceCount(); i++)
         {
-            final Choice c = a.choiceAt(i);
+            final MutableChoice c = a.choiceAt(i);
             at(c.partCount() <= l.maxPartsPerChoice(), "parts", c.partCount());
             at(c.tokenIdCount() <= l.maxTokenIds(), "token ids", c.tokenIdCount());
             at(c.role().length() <= l.maxTextChars(), "role", c.role().length());
@@ -226,7 +231,7 @@ final class AggregatorFuzzing
             checkFields(c.extra(), "choice extra");
             for (int p = 0; p < c.partCount(); p++)
             {
-                final Part part = c.part(p);
+                final MutablePart part = c.part(p);
                 final int max = part.kind() == Part.Kind.TOOL_CALL ? l.maxArgumentChars() : l.maxTextChars();
                 at(part.text().length() <= max, part.kind() + " text", part.text().length());
                 at(part.id().length() <= l.maxTextChars(), "part id", part.id().length());
@@ -239,12 +244,12 @@ final class AggregatorFuzzing
         }
     }
 
-    private static void checkFields(final RawFields fields, final String what)
+    private static void checkFields(final MutableRawFields fields, final String what)
     {
         at(fields.size() <= LIMITS.maxRawFields(), what + " fields", fields.size());
         for (int i = 0; i < fields.size(); i++)
         {
-            final RawJson v = fields.value(i);
+            final MutableRawJson v = fields.value(i);
             final int size = v.type() == RawJson.Type.STRUCTURED ? v.structuredLength() : v.text().length();
             at(size <= LIMITS.maxRawBytes(), what + " field '" + fields.name(i) + "'", size);
         }

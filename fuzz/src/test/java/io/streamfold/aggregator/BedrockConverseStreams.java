@@ -5,10 +5,10 @@ import java.util.Random;
 import java.util.Set;
 
 import io.streamfold.parser.ErrorKind;
+import io.streamfold.testkit.EventStreamEncoder;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import io.streamfold.testkit.EventStreamEncoder;
 
 /**
  * Bedrock ConverseStream as AWS eventstream messages with correct CRCs: messageStart, text, reasoning and

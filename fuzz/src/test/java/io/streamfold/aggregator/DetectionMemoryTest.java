@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import org.junit.jupiter.api.Test;
 import io.streamfold.aggregator.internal.dialect.FormatDetector;
 import io.streamfold.aggregator.model.Part;
+import org.junit.jupiter.api.Test;
 
 /**
  * Inputs longer than a fuzzer's reach (its inputs stay a few KiB): format detection must decide within

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;

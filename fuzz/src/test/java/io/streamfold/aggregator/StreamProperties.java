@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import net.jqwik.api.Arbitraries;
@@ -19,8 +22,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Structure-aware properties: valid generated streams of every format with a dialect, fed in random
@@ -95,7 +96,8 @@ class StreamProperties
         for (int cut = 0; cut <= bytes.length; cut++)
         {
             final byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
-            final Aggregate a = fold(Format.OPENAI_CHAT, prefix, new int[] { cut }).result();
+            // The internal fold state: the property also checks that every choice finished.
+            final MutableAggregate a = (MutableAggregate)fold(Format.OPENAI_CHAT, prefix, new int[] { cut }).result();
             final OpenAiChatOracle oracle = OpenAiChatOracle.fold(prefix);
             assertEquals(oracle.message.build(), Message.of(a), "cut at " + cut);
             for (final StreamError e : a.errors())

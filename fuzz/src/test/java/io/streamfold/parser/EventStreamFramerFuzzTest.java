@@ -1,10 +1,10 @@
 package io.streamfold.parser;
 
-import io.streamfold.testkit.EventStreamEncoder;
 import java.io.ByteArrayOutputStream;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.streamfold.testkit.EventStreamEncoder;
 
 /**
  * The AWS eventstream framer, fed either raw bytes or well-formed messages (correct lengths and CRCs,

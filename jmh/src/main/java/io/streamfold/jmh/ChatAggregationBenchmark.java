@@ -16,6 +16,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.Aggregate;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,7 +27,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import io.streamfold.aggregator.model.Aggregate;
 
 /**
  * Bytes of one OpenAI chat stream to its final aggregate: streamfold beside the official openai-java

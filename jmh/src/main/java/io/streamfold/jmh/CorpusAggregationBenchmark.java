@@ -14,6 +14,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.parser.EventStreamFramer;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.JsonArrayFramer;
+import io.streamfold.parser.NdjsonFramer;
+import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.StreamError;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,21 +41,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.parser.EventStreamFramer;
-import io.streamfold.parser.Frame;
-import io.streamfold.parser.FrameListener;
-import io.streamfold.parser.Framer;
-import io.streamfold.parser.JsonArrayFramer;
-import io.streamfold.parser.NdjsonFramer;
-import io.streamfold.parser.SseTokenizer;
-import io.streamfold.parser.StreamError;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Bytes to final result, per dialect, over the recorded corpus: one operation aggregates every stream of

@@ -1,18 +1,17 @@
 package io.streamfold.parser;
 
-import static io.streamfold.testkit.EventStreamEncoder.concat;
-import static io.streamfold.testkit.EventStreamEncoder.event;
 import static io.streamfold.parser.FrameLog.assertSplitInvariant;
 import static io.streamfold.parser.FrameLog.utf8;
+import static io.streamfold.testkit.EventStreamEncoder.concat;
+import static io.streamfold.testkit.EventStreamEncoder.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-
-import io.streamfold.testkit.EventStreamEncoder;
 import java.util.List;
 import java.util.function.Function;
 
+import io.streamfold.testkit.EventStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 class EventStreamFramerTest

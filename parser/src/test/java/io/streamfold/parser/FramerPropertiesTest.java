@@ -1,10 +1,5 @@
 package io.streamfold.parser;
 
-import io.streamfold.testkit.EventStreamEncoder;
-import static io.streamfold.parser.FrameLog.utf8;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,6 +8,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
+import io.streamfold.testkit.EventStreamEncoder;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,6 +17,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
+
+import static io.streamfold.parser.FrameLog.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Split invariance, round trips and robustness of the three framers over generated input. */
 class FramerPropertiesTest

@@ -1,9 +1,9 @@
 package io.streamfold.aggregator.event;
 
-import io.streamfold.parser.StreamError;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.Usage;
+import io.streamfold.parser.StreamError;
 
 /**
  * What happens in a stream, as it happens: one vocabulary for every provider dialect, so that a gateway

@@ -1,219 +1,25 @@
 package io.streamfold.aggregator.model;
 
-import java.io.IOException;
-
-import com.fasterxml.jackson.core.JsonGenerator;
-
 /**
  * Fields of one JSON object kept raw, in first-seen order, the last value of a name winning. This is
  * how unknown fields survive aggregation and are written back at the level they came from, and how
  * plain metadata (id, model, created, seed) is kept exact without a class per provider. Names are
  * Jackson's canonical strings, so keeping them allocates nothing; value slots are reused.
  */
-public final class RawFields
+public interface RawFields
 {
-    private String[] names = new String[4];
-    private RawJson[] values = new RawJson[4];
-    private int size;
-
-    public RawFields()
-    {
-    }
-
     /** @return number of fields. */
-    public int size()
-    {
-        return size;
-    }
+    int size();
 
     /** @return the name of field {@code i}, in first-seen order. */
-    public String name(final int i)
-    {
-        checkIndex(i);
-        return names[i];
-    }
+    String name(int i);
 
     /** @return the value of field {@code i}. */
-    public RawJson value(final int i)
-    {
-        checkIndex(i);
-        return values[i];
-    }
+    RawJson value(int i);
 
     /** @return the value named {@code name}, or null when absent. */
-    public RawJson get(final String name)
-    {
-        final int i = indexOf(name);
-        return i < 0 ? null : values[i];
-    }
+    RawJson get(String name);
 
     /** @return true when {@code name} is present with a non-null value. */
-    public boolean has(final String name)
-    {
-        final RawJson v = get(name);
-        return v != null && !v.isNullish();
-    }
-
-    /**
-     * @return the slot for {@code name}, created on first use (and then reused), or null when a new
-     * name would pass {@code maxFields}.
-     */
-    public RawJson slot(final String name, final int maxFields)
-    {
-        final int i = indexOf(name);
-        if (i >= 0)
-        {
-            return values[i];
-        }
-        if (size >= maxFields)
-        {
-            return null;
-        }
-        if (size == names.length)
-        {
-            names = java.util.Arrays.copyOf(names, size * 2);
-            values = java.util.Arrays.copyOf(values, size * 2);
-        }
-        names[size] = name;
-        if (values[size] == null)
-        {
-            values[size] = new RawJson();
-        }
-        else
-        {
-            values[size].clear();
-        }
-        return values[size++];
-    }
-
-    public void remove(final String name)
-    {
-        final int i = indexOf(name);
-        if (i < 0)
-        {
-            return;
-        }
-        final RawJson removed = values[i];
-        System.arraycopy(names, i + 1, names, i, size - i - 1);
-        System.arraycopy(values, i + 1, values, i, size - i - 1);
-        size--;
-        names[size] = null;
-        values[size] = removed;
-    }
-
-    public void clear()
-    {
-        for (int i = 0; i < size; i++)
-        {
-            names[i] = null;
-        }
-        size = 0;
-    }
-
-    public void copyFrom(final RawFields other)
-    {
-        clear();
-        for (int i = 0; i < other.size; i++)
-        {
-            slot(other.names[i], Integer.MAX_VALUE).copyFrom(other.values[i]);
-        }
-    }
-
-    /** Writes every field except those named in {@code skip}. */
-    public void writeFields(final JsonGenerator generator, final String... skip) throws IOException
-    {
-        outer:
-        for (int i = 0; i < size; i++)
-        {
-            for (final String s : skip)
-            {
-                if (s.equals(names[i]))
-                {
-                    continue outer;
-                }
-            }
-            generator.writeFieldName(names[i]);
-            values[i].write(generator);
-        }
-    }
-
-    /** Writes field {@code name} if present. */
-    public void writeField(final JsonGenerator generator, final String name) throws IOException
-    {
-        final RawJson v = get(name);
-        if (v != null)
-        {
-            generator.writeFieldName(name);
-            v.write(generator);
-        }
-    }
-
-    /**
-     * Writes field {@code name} if present; otherwise {@code fallback} as a string, or a JSON null when
-     * {@code fallback} is null and {@code nullWhenAbsent}.
-     */
-    public void writeFieldOr(final JsonGenerator generator, final String name, final String fallback, final boolean nullWhenAbsent)
-        throws IOException
-    {
-        final RawJson v = get(name);
-        if (v != null)
-        {
-            generator.writeFieldName(name);
-            v.write(generator);
-        }
-        else if (fallback != null)
-        {
-            generator.writeStringField(name, fallback);
-        }
-        else if (nullWhenAbsent)
-        {
-            generator.writeNullField(name);
-        }
-    }
-
-    /**
-     * @return the value at {@code index} when that index holds this very name String (a position remembered
-     * from {@link #indexOf}), else null: a cheap check before a search.
-     */
-    public RawJson valueAtIfNamed(final int index, final String name)
-    {
-        return index >= 0 && index < size && names[index] == name ? values[index] : null;
-    }
-
-    /** @return the index of {@code name}, or -1. */
-    public int indexOf(final String name)
-    {
-        for (int i = 0; i < size; i++)
-        {
-            final String n = names[i];
-            if (n == name || n.equals(name))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private void checkIndex(final int i)
-    {
-        if (i < 0 || i >= size)
-        {
-            throw new IndexOutOfBoundsException(i);
-        }
-    }
-
-    @Override
-    public String toString()
-    {
-        final StringBuilder sb = new StringBuilder("{");
-        for (int i = 0; i < size; i++)
-        {
-            if (i > 0)
-            {
-                sb.append(',');
-            }
-            sb.append(RawJson.quote(names[i])).append(':').append(values[i].json());
-        }
-        return sb.append('}').toString();
-    }
+    boolean has(String name);
 }

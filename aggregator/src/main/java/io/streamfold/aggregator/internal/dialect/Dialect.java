@@ -4,31 +4,31 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
 
 /**
  * One provider's rules: which framing it uses, what each event means, when the stream is complete, and
  * how its non-streaming response looks. Everything shared (JSON reading, raw capture, usage merge,
- * limits, errors, listener events) lives in {@link JsonReader} and {@link Aggregate}; a dialect only
+ * limits, errors, listener events) lives in {@link JsonReader} and {@link MutableAggregate}; a dialect only
  * walks its provider's fields and calls them.
  */
 public abstract class Dialect
 {
-    protected final Aggregate aggregate;
+    protected final MutableAggregate aggregate;
     protected final AggregationLimits limits;
     protected final JsonReader json;
 
-    public Dialect(final Aggregate aggregate, final AggregationLimits limits)
+    public Dialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.aggregate = aggregate;
         this.limits = limits;
@@ -81,7 +81,7 @@ public abstract class Dialect
     public abstract String unfinished();
 
     /** Writes the provider's own non-streaming response shape. */
-    public abstract void write(Aggregate result, JsonGenerator generator) throws IOException;
+    public abstract void write(MutableAggregate result, JsonGenerator generator) throws IOException;
 
     /** @return where this provider keeps the normalized usage numbers. */
     public abstract UsageKeys usageKeys();
@@ -102,17 +102,17 @@ public abstract class Dialect
      * Keeps the current value as field {@code name} of {@code target}, except that a null or empty
      * string never replaces a value already there (Azure's first chunk has an empty id and model).
      */
-    public final void captureKeepingNonEmpty(final RawFields target, final String name, final JsonReader reader)
+    public final void captureKeepingNonEmpty(final MutableRawFields target, final String name, final JsonReader reader)
         throws JsonReader.BadPayload
     {
         final JsonToken t = reader.token();
-        final RawJson existing = target.get(name);
+        final MutableRawJson existing = target.get(name);
         if (existing != null && !existing.isNullish() &&
             (t == JsonToken.VALUE_NULL || (t == JsonToken.VALUE_STRING && reader.text().length() == 0)))
         {
             return;
         }
-        final RawJson slot = target.slot(name, limits.maxRawFields());
+        final MutableRawJson slot = target.slot(name, limits.maxRawFields());
         if (slot == null)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
@@ -137,7 +137,7 @@ public abstract class Dialect
         {
             throw new JsonReader.BadPayload("usage is not an object");
         }
-        final RawFields fields = aggregate.usage().mutableFields();
+        final MutableRawFields fields = aggregate.usage().mutableFields();
         while (reader.next() == JsonToken.FIELD_NAME)
         {
             final String name = reader.name();
@@ -150,7 +150,7 @@ public abstract class Dialect
     /** Keeps the provider's error object (or string) and reports it. */
     public final void providerError(final JsonReader reader) throws JsonReader.BadPayload
     {
-        final RawJson slot = aggregate.providerErrorSlot();
+        final MutableRawJson slot = aggregate.providerErrorSlot();
         reader.capture(slot);
         aggregate.providerErrorReported("provider error: " + abbreviate(slot.json()));
     }

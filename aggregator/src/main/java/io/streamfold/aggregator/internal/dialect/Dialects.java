@@ -8,7 +8,7 @@ import io.streamfold.aggregator.internal.dialect.gemini.GeminiDialect;
 import io.streamfold.aggregator.internal.dialect.ollama.OllamaDialect;
 import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
 import io.streamfold.aggregator.internal.dialect.openai.responses.OpenAiResponsesDialect;
-import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
 
 /** The one place that maps a {@link Format} to its dialect. */
 public final class Dialects
@@ -17,7 +17,7 @@ public final class Dialects
     {
     }
 
-    public static Dialect create(final Format format, final Aggregate aggregate, final AggregationLimits limits)
+    public static Dialect create(final Format format, final MutableAggregate aggregate, final AggregationLimits limits)
     {
         switch (format)
         {

@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.dialect;
 
 import java.nio.charset.StandardCharsets;
+
 import io.streamfold.aggregator.Format;
 
 /**

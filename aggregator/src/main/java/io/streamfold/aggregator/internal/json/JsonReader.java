@@ -8,11 +8,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.base.ParserBase;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableRawList;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.RawList;
 
 /**
  * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
@@ -46,7 +46,7 @@ public final class JsonReader
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
                 .maxStringLength(Math.max(limits.maxTextChars(), limits.maxRawBytes()))
-                .maxNumberLength(4096)
+                .maxNumberLength(limits.maxNumberLength())
                 .build())
             .build();
         newParser();
@@ -120,7 +120,7 @@ public final class JsonReader
      *
      * @return the value's first token.
      */
-    public JsonToken begin(final RawJson captured) throws BadPayload
+    public JsonToken begin(final MutableRawJson captured) throws BadPayload
     {
         replay.wrap(captured.structuredBytes(), 0, captured.structuredLength());
         return begin(replay, 0, captured.structuredLength());
@@ -307,7 +307,7 @@ public final class JsonReader
      *
      * @return false when it was larger than the raw-value limit (it is then kept as null).
      */
-    public boolean capture(final RawJson into) throws BadPayload
+    public boolean capture(final MutableRawJson into) throws BadPayload
     {
         final JsonToken t = parser.currentToken();
         switch (t)
@@ -315,22 +315,22 @@ public final class JsonReader
             case VALUE_STRING:
             {
                 final CharView v = text();
-                return into.setScalar(RawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+                return into.setScalar(MutableRawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
             }
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
             {
                 final CharView v = text();
-                return into.setScalar(RawJson.Type.NUMBER, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+                return into.setScalar(MutableRawJson.Type.NUMBER, v.array(), v.offset(), v.length(), limits.maxRawBytes());
             }
             case VALUE_TRUE:
-                into.setLiteral(RawJson.Type.TRUE);
+                into.setLiteral(MutableRawJson.Type.TRUE);
                 return true;
             case VALUE_FALSE:
-                into.setLiteral(RawJson.Type.FALSE);
+                into.setLiteral(MutableRawJson.Type.FALSE);
                 return true;
             case VALUE_NULL:
-                into.setLiteral(RawJson.Type.NULL);
+                into.setLiteral(MutableRawJson.Type.NULL);
                 return true;
             case START_OBJECT:
             case START_ARRAY:
@@ -346,7 +346,7 @@ public final class JsonReader
     }
 
     /** Keeps the current object or array as one element of {@code list}, moving past it. */
-    public boolean captureInto(final RawList list) throws BadPayload
+    public boolean captureInto(final MutableRawList list) throws BadPayload
     {
         final JsonToken t = parser.currentToken();
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
@@ -356,7 +356,7 @@ public final class JsonReader
             skip();
             return list.add(input, start, end - start, limits.maxRawBytes());
         }
-        final RawJson scalar = new RawJson();
+        final MutableRawJson scalar = new MutableRawJson();
         capture(scalar);
         return list.add(scalar, limits.maxRawBytes());
     }
@@ -371,7 +371,7 @@ public final class JsonReader
      * Keeps, as one element of {@code list}, the structure that started at {@code start} and that the
      * caller has just walked to its closing token.
      */
-    public boolean appendStructure(final int start, final RawList list) throws BadPayload
+    public boolean appendStructure(final int start, final MutableRawList list) throws BadPayload
     {
         final int end = structureEnd(start);
         return list.add(input, start, end - start, limits.maxRawBytes());

@@ -5,7 +5,7 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import io.streamfold.aggregator.model.TextBuffer;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 
 /**
  * Checks on JSON held as text, for writing a tool call's streamed arguments back as the JSON value the
@@ -39,7 +39,7 @@ public final class JsonText
     }
 
     /** @return true when the text is exactly one JSON value. */
-    public static boolean isOneValue(final TextBuffer text)
+    public static boolean isOneValue(final MutableTextBuffer text)
     {
         return isOneValue(text.array(), 0, text.length());
     }
@@ -54,7 +54,7 @@ public final class JsonText
      * Writes arguments text as the JSON value it holds; text that is not one JSON value (a call cut off by
      * the end of the stream) is written as a string, so the output is never broken JSON.
      */
-    public static void write(final JsonGenerator g, final TextBuffer text) throws IOException
+    public static void write(final JsonGenerator g, final MutableTextBuffer text) throws IOException
     {
         if (isOneValue(text))
         {
@@ -67,7 +67,7 @@ public final class JsonText
     }
 
     /** As {@link #write}, as field {@code field}; nothing at all when the text is empty. */
-    public static void writeField(final JsonGenerator g, final String field, final TextBuffer text) throws IOException
+    public static void writeField(final JsonGenerator g, final String field, final MutableTextBuffer text) throws IOException
     {
         if (text.length() > 0)
         {

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableUsage;
 import io.streamfold.parser.StreamError;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.Usage;
 
 /**
  * The provider-independent view, for gateways that bill and log every provider the same way: text,
@@ -24,7 +24,7 @@ public final class NormalizedWriter
     {
     }
 
-    public static void write(final Aggregate a, final JsonGenerator g) throws IOException
+    public static void write(final MutableAggregate a, final JsonGenerator g) throws IOException
     {
         g.writeStartObject();
         g.writeStringField("format", a.format() == null ? "unknown" : a.format().cliName());
@@ -32,21 +32,21 @@ public final class NormalizedWriter
         writeFirst(g, "id", a.meta(), "id", "responseId");
         writeFirst(g, "model", a.meta(), "model", "modelVersion");
         g.writeArrayFieldStart("choices");
-        for (final Choice c : a.choices())
+        for (final MutableChoice c : a.sortedChoices())
         {
             g.writeStartObject();
             g.writeNumberField("index", c.index());
-            g.writeStringField("text", c.joined(Part.Kind.TEXT));
-            if (c.has(Part.Kind.REASONING))
+            g.writeStringField("text", c.joined(MutablePart.Kind.TEXT));
+            if (c.has(MutablePart.Kind.REASONING))
             {
-                g.writeStringField("reasoning", c.joined(Part.Kind.REASONING));
+                g.writeStringField("reasoning", c.joined(MutablePart.Kind.REASONING));
             }
-            if (c.has(Part.Kind.REFUSAL))
+            if (c.has(MutablePart.Kind.REFUSAL))
             {
-                g.writeStringField("refusal", c.joined(Part.Kind.REFUSAL));
+                g.writeStringField("refusal", c.joined(MutablePart.Kind.REFUSAL));
             }
             g.writeArrayFieldStart("tool_calls");
-            for (final Part p : c.toolCalls())
+            for (final MutablePart p : c.toolCallList())
             {
                 g.writeStartObject();
                 g.writeStringField("id", p.id().toString());
@@ -57,7 +57,7 @@ public final class NormalizedWriter
             g.writeEndArray();
             if (c.finishReason().length() > 0)
             {
-                g.writeStringField("finish_reason", finishReason(c.finishReason().toString(), !c.toolCalls().isEmpty()));
+                g.writeStringField("finish_reason", finishReason(c.finishReason().toString(), !c.toolCallList().isEmpty()));
                 g.writeStringField("provider_finish_reason", c.finishReason().toString());
             }
             else
@@ -68,7 +68,7 @@ public final class NormalizedWriter
             g.writeEndObject();
         }
         g.writeEndArray();
-        final Usage u = a.usage();
+        final MutableUsage u = a.usage();
         g.writeObjectFieldStart("usage");
         writeCount(g, "input_tokens", u.inputTokens());
         writeCount(g, "output_tokens", u.outputTokens());
@@ -153,13 +153,13 @@ public final class NormalizedWriter
         }
     }
 
-    private static void writeFirst(final JsonGenerator g, final String field, final RawFields meta, final String... names)
+    private static void writeFirst(final JsonGenerator g, final String field, final MutableRawFields meta, final String... names)
         throws IOException
     {
         for (final String n : names)
         {
-            final RawJson v = meta.get(n);
-            if (v != null && v.type() == RawJson.Type.STRING && v.text().length() > 0)
+            final MutableRawJson v = meta.get(n);
+            if (v != null && v.type() == MutableRawJson.Type.STRING && v.text().length() > 0)
             {
                 g.writeStringField(field, v.text().toString());
                 return;

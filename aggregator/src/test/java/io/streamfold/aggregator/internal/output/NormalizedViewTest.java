@@ -12,6 +12,14 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.Usage;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,14 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.internal.dialect.Dialects;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * The normalized view of every recorded stream of every format this build has a dialect for: it is JSON,

@@ -8,28 +8,28 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.SseTokenizer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.TextBuffer;
 
 /**
  * Anthropic Messages streams ({@code event: message_start} ... {@code message_stop}), folded into the
- * non-streaming {@code message} object. One choice (index 0); each content block is a {@link Part} keyed
+ * non-streaming {@code message} object. One choice (index 0); each content block is a {@link MutablePart} keyed
  * by the block {@code index}.
  *
  * <p>Events are told apart by the payload's {@code type} (gateways drop the {@code event:} lines; the SSE
@@ -42,7 +42,7 @@ import io.streamfold.aggregator.model.TextBuffer;
  * and written back as the JSON value {@code input} when they form one complete JSON value. No fragment, or
  * only whitespace, gives the {@code input} of {@code content_block_start} (normally {@code {}}). Fragments
  * that do not form complete JSON (a stream cut by {@code max_tokens}) give {@code "input": {}} in the
- * output, keep the partial text in {@link Part#text()}, and report a {@link ErrorKind#MALFORMED_JSON} error
+ * output, keep the partial text in {@link MutablePart#text()}, and report a {@link ErrorKind#MALFORMED_JSON} error
  * when the block stops or the message ends.
  */
 public final class AnthropicDialect extends Dialect
@@ -63,13 +63,13 @@ public final class AnthropicDialect extends Dialect
     private final JsonReader replayReader;
     /** Reads a content block; its fields are read once its type is known. */
     private final JsonReader blockReader;
-    private final RawFields deferred = new RawFields();
-    private final RawJson blockRaw = new RawJson();
-    private final TextBuffer blockType = new TextBuffer();
-    private final TextBuffer stopReason = new TextBuffer();
+    private final MutableRawFields deferred = new MutableRawFields();
+    private final MutableRawJson blockRaw = new MutableRawJson();
+    private final MutableTextBuffer blockType = new MutableTextBuffer();
+    private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
 
-    public AnthropicDialect(final Aggregate aggregate, final AggregationLimits limits)
+    public AnthropicDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
@@ -153,7 +153,7 @@ public final class AnthropicDialect extends Dialect
             else
             {
                 // Its meaning depends on a type or index still to come: keep it and read it at the end.
-                final RawJson slot = deferred.slot(name, limits.maxRawFields());
+                final MutableRawJson slot = deferred.slot(name, limits.maxRawFields());
                 if (slot == null)
                 {
                     throw new JsonReader.BadPayload("more than " + limits.maxRawFields() + " fields in one event");
@@ -346,10 +346,10 @@ public final class AnthropicDialect extends Dialect
     }
 
     /** Reads a field kept raw before its event's type or index was known. */
-    private void replay(final int kind, final String name, final RawJson value, final long index)
+    private void replay(final int kind, final String name, final MutableRawJson value, final long index)
         throws JsonReader.BadPayload
     {
-        if (value.type() == RawJson.Type.STRUCTURED)
+        if (value.type() == MutableRawJson.Type.STRUCTURED)
         {
             replayReader.begin(value);
             onField(kind, name, replayReader, index);
@@ -362,15 +362,15 @@ public final class AnthropicDialect extends Dialect
             {
                 throw new JsonReader.BadPayload("'" + name + "' is not an object");
             }
-            final RawJson existing = aggregate.meta().get(name);
-            if (value.isNullish() || (value.type() == RawJson.Type.STRING && value.text().length() == 0))
+            final MutableRawJson existing = aggregate.meta().get(name);
+            if (value.isNullish() || (value.type() == MutableRawJson.Type.STRING && value.text().length() == 0))
             {
                 if (existing != null && !existing.isNullish())
                 {
                     return;
                 }
             }
-            final RawJson slot = aggregate.meta().slot(name, limits.maxRawFields());
+            final MutableRawJson slot = aggregate.meta().slot(name, limits.maxRawFields());
             if (slot != null)
             {
                 slot.copyFrom(value);
@@ -396,7 +396,7 @@ public final class AnthropicDialect extends Dialect
             case MESSAGE_DELTA:
                 if (stopReason.length() > 0)
                 {
-                    final Choice choice = aggregate.choiceForIndex(0);
+                    final MutableChoice choice = aggregate.choiceForIndex(0);
                     if (choice != null)
                     {
                         checkOpenToolInputs();
@@ -430,7 +430,7 @@ public final class AnthropicDialect extends Dialect
         {
             throw new JsonReader.BadPayload("message is not an object");
         }
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -491,7 +491,7 @@ public final class AnthropicDialect extends Dialect
             return;
         }
         aggregate.start();
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         if (choice == null)
         {
             return;
@@ -513,19 +513,19 @@ public final class AnthropicDialect extends Dialect
             blockReader.begin(blockRaw);
         }
 
-        final Part.Kind kind = blockKind(blockType);
-        final Part part = aggregate.newPart(choice, kind, index);
+        final MutablePart.Kind kind = blockKind(blockType);
+        final MutablePart part = aggregate.newPart(choice, kind, index);
         if (part == null)
         {
             blockReader.abandon();
             return;
         }
         part.type().set(blockType, 256);
-        if (kind == Part.Kind.OTHER && typeFirst)
+        if (kind == MutablePart.Kind.OTHER && typeFirst)
         {
             // Kept whole, field order included.
             part.extra().slot("type", limits.maxRawFields()).setScalar(
-                RawJson.Type.STRING, blockType.array(), 0, blockType.length(), limits.maxRawBytes());
+                MutableRawJson.Type.STRING, blockType.array(), 0, blockType.length(), limits.maxRawBytes());
         }
         while (blockReader.next() == JsonToken.FIELD_NAME)
         {
@@ -534,7 +534,7 @@ public final class AnthropicDialect extends Dialect
             readBlockField(choice, part, name, blockReader);
         }
         blockReader.finish();
-        if (kind == Part.Kind.TOOL_CALL)
+        if (kind == MutablePart.Kind.TOOL_CALL)
         {
             aggregate.toolCallStarted(choice, part);
         }
@@ -560,34 +560,34 @@ public final class AnthropicDialect extends Dialect
         blockReader.abandon();
     }
 
-    private static Part.Kind blockKind(final TextBuffer type)
+    private static MutablePart.Kind blockKind(final MutableTextBuffer type)
     {
         if (type.contentEquals("text"))
         {
-            return Part.Kind.TEXT;
+            return MutablePart.Kind.TEXT;
         }
         if (type.contentEquals("thinking"))
         {
-            return Part.Kind.REASONING;
+            return MutablePart.Kind.REASONING;
         }
         // tool_use, server_tool_use, mcp_tool_use: calls whose input streams as JSON fragments.
         final String suffix = "tool_use";
         final int n = type.length();
         if (n < suffix.length())
         {
-            return Part.Kind.OTHER;
+            return MutablePart.Kind.OTHER;
         }
         for (int i = 0; i < suffix.length(); i++)
         {
             if (type.charAt(n - suffix.length() + i) != suffix.charAt(i))
             {
-                return Part.Kind.OTHER;
+                return MutablePart.Kind.OTHER;
             }
         }
-        return Part.Kind.TOOL_CALL;
+        return MutablePart.Kind.TOOL_CALL;
     }
 
-    private void readBlockField(final Choice choice, final Part part, final String name, final JsonReader r)
+    private void readBlockField(final MutableChoice choice, final MutablePart part, final String name, final JsonReader r)
         throws JsonReader.BadPayload
     {
         final JsonToken value = r.token();
@@ -657,7 +657,7 @@ public final class AnthropicDialect extends Dialect
         captureKeepingNonEmpty(part.extra(), name, r);
     }
 
-    private void addCitation(final Part part, final JsonReader r) throws JsonReader.BadPayload
+    private void addCitation(final MutablePart part, final JsonReader r) throws JsonReader.BadPayload
     {
         if (!r.captureInto(part.annotations()))
         {
@@ -676,7 +676,7 @@ public final class AnthropicDialect extends Dialect
             throw new JsonReader.BadPayload("delta is not an object");
         }
         aggregate.start();
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -689,18 +689,18 @@ public final class AnthropicDialect extends Dialect
             switch (name)
             {
                 case "text":
-                    appendDeltaText(choice, index, Part.Kind.TEXT, name, r, value);
+                    appendDeltaText(choice, index, MutablePart.Kind.TEXT, name, r, value);
                     break;
                 case "thinking":
-                    appendDeltaText(choice, index, Part.Kind.REASONING, name, r, value);
+                    appendDeltaText(choice, index, MutablePart.Kind.REASONING, name, r, value);
                     break;
                 case "partial_json":
-                    appendDeltaText(choice, index, Part.Kind.TOOL_CALL, name, r, value);
+                    appendDeltaText(choice, index, MutablePart.Kind.TOOL_CALL, name, r, value);
                     break;
                 case "signature":
                 {
-                    final Part part = value == JsonToken.VALUE_STRING ?
-                        blockOfKind(choice, index, Part.Kind.REASONING, name) : null;
+                    final MutablePart part = value == JsonToken.VALUE_STRING ?
+                        blockOfKind(choice, index, MutablePart.Kind.REASONING, name) : null;
                     if (part != null)
                     {
                         final CharView v = r.text();
@@ -718,8 +718,8 @@ public final class AnthropicDialect extends Dialect
                 }
                 case "citation":
                 {
-                    final Part part = value == JsonToken.START_OBJECT ?
-                        blockOfKind(choice, index, Part.Kind.TEXT, name) : null;
+                    final MutablePart part = value == JsonToken.START_OBJECT ?
+                        blockOfKind(choice, index, MutablePart.Kind.TEXT, name) : null;
                     if (part != null)
                     {
                         addCitation(part, r);
@@ -738,17 +738,17 @@ public final class AnthropicDialect extends Dialect
     }
 
     private void appendDeltaText(
-        final Choice choice, final long index, final Part.Kind kind, final String name, final JsonReader r,
+        final MutableChoice choice, final long index, final MutablePart.Kind kind, final String name, final JsonReader r,
         final JsonToken value) throws JsonReader.BadPayload
     {
-        final Part part = value == JsonToken.VALUE_STRING ? blockOfKind(choice, index, kind, name) : null;
+        final MutablePart part = value == JsonToken.VALUE_STRING ? blockOfKind(choice, index, kind, name) : null;
         if (part == null)
         {
             r.skip();
             return;
         }
         final CharView v = r.text();
-        if (kind == Part.Kind.TOOL_CALL)
+        if (kind == MutablePart.Kind.TOOL_CALL)
         {
             aggregate.appendArguments(choice, part, v.array(), v.offset(), v.length());
         }
@@ -762,9 +762,9 @@ public final class AnthropicDialect extends Dialect
      * @return the block at {@code index}, created when no content_block_start announced it (some gateways
      * omit it); null, with an error reported, when the block there is of another kind or past a limit.
      */
-    private Part blockOfKind(final Choice choice, final long index, final Part.Kind kind, final String field)
+    private MutablePart blockOfKind(final MutableChoice choice, final long index, final MutablePart.Kind kind, final String field)
     {
-        Part part = findBlock(choice, index);
+        MutablePart part = findBlock(choice, index);
         if (part == null)
         {
             part = aggregate.newPart(choice, kind, index);
@@ -772,7 +772,7 @@ public final class AnthropicDialect extends Dialect
             {
                 return null;
             }
-            if (kind == Part.Kind.TOOL_CALL)
+            if (kind == MutablePart.Kind.TOOL_CALL)
             {
                 part.type().set("tool_use", 256);
                 aggregate.toolCallStarted(choice, part);
@@ -788,11 +788,11 @@ public final class AnthropicDialect extends Dialect
         return part;
     }
 
-    private static Part findBlock(final Choice choice, final long index)
+    private static MutablePart findBlock(final MutableChoice choice, final long index)
     {
         for (int i = choice.partCount() - 1; i >= 0; i--)
         {
-            final Part p = choice.part(i);
+            final MutablePart p = choice.part(i);
             if (p.wireIndex() == index)
             {
                 return p;
@@ -803,13 +803,13 @@ public final class AnthropicDialect extends Dialect
 
     private void stopBlock(final long index)
     {
-        final Choice choice = aggregate.choice(0);
-        final Part part = choice == null ? null : findBlock(choice, index);
+        final MutableChoice choice = aggregate.choice(0);
+        final MutablePart part = choice == null ? null : findBlock(choice, index);
         if (part == null || part.isEnded())
         {
             return;
         }
-        if (part.kind() == Part.Kind.TOOL_CALL)
+        if (part.kind() == MutablePart.Kind.TOOL_CALL)
         {
             checkToolInput(part);
         }
@@ -819,22 +819,22 @@ public final class AnthropicDialect extends Dialect
     /** Tool blocks still open when the message finishes or ends: their input may be cut short. */
     private void checkOpenToolInputs()
     {
-        final Choice choice = aggregate.choice(0);
+        final MutableChoice choice = aggregate.choice(0);
         if (choice == null)
         {
             return;
         }
         for (int i = 0; i < choice.partCount(); i++)
         {
-            final Part p = choice.part(i);
-            if (p.kind() == Part.Kind.TOOL_CALL && !p.isEnded())
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && !p.isEnded())
             {
                 checkToolInput(p);
             }
         }
     }
 
-    private void checkToolInput(final Part call)
+    private void checkToolInput(final MutablePart call)
     {
         if (inputState(call) == INPUT_INVALID)
         {
@@ -848,9 +848,9 @@ public final class AnthropicDialect extends Dialect
     private static final int INPUT_INVALID = 2;
 
     /** Classifies the joined input fragments. Runs once per tool block (it allocates a parser), never per delta. */
-    static int inputState(final Part call)
+    static int inputState(final MutablePart call)
     {
-        final TextBuffer text = call.text();
+        final MutableTextBuffer text = call.text();
         final char[] chars = text.array();
         final int length = text.length();
         boolean blank = true;
@@ -907,10 +907,10 @@ public final class AnthropicDialect extends Dialect
     // Output: the non-streaming message object.
 
     @Override
-    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        final RawFields meta = result.meta();
-        final Choice choice = result.choice(0);
+        final MutableRawFields meta = result.meta();
+        final MutableChoice choice = result.choice(0);
         g.writeStartObject();
         meta.writeFieldOr(g, "id", "", true);
         g.writeStringField("type", "message");
@@ -919,7 +919,7 @@ public final class AnthropicDialect extends Dialect
         g.writeArrayFieldStart("content");
         if (choice != null)
         {
-            for (final Part p : blocksInIndexOrder(choice))
+            for (final MutablePart p : blocksInIndexOrder(choice))
             {
                 writeBlock(g, p);
             }
@@ -949,15 +949,15 @@ public final class AnthropicDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static List<Part> blocksInIndexOrder(final Choice choice)
+    private static List<MutablePart> blocksInIndexOrder(final MutableChoice choice)
     {
-        final List<Part> blocks = new ArrayList<>(choice.parts());
+        final List<MutablePart> blocks = new ArrayList<>(choice.partList());
         // Stable: blocks sharing an index (a gateway reusing one) keep their arrival order.
         blocks.sort((a, b) -> Long.compare(a.wireIndex(), b.wireIndex()));
         return blocks;
     }
 
-    private static void writeBlock(final JsonGenerator g, final Part p) throws IOException
+    private static void writeBlock(final JsonGenerator g, final MutablePart p) throws IOException
     {
         g.writeStartObject();
         switch (p.kind())
@@ -999,7 +999,7 @@ public final class AnthropicDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static void writeInput(final JsonGenerator g, final Part call) throws IOException
+    private static void writeInput(final JsonGenerator g, final MutablePart call) throws IOException
     {
         final int state = inputState(call);
         if (state == INPUT_VALID)
@@ -1007,7 +1007,7 @@ public final class AnthropicDialect extends Dialect
             g.writeRawValue(call.text().array(), 0, call.text().length());
             return;
         }
-        final RawJson initial = call.extra().get("input");
+        final MutableRawJson initial = call.extra().get("input");
         if (state == INPUT_NONE && initial != null && !initial.isNullish())
         {
             initial.write(g);

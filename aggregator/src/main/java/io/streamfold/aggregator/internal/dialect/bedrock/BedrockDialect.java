@@ -9,23 +9,23 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.EventStreamFramer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.TextBuffer;
 
 /**
  * AWS Bedrock {@code ConverseStream}: binary eventstream messages whose {@code :event-type} header names
@@ -57,15 +57,15 @@ public final class BedrockDialect extends Dialect
     private static final String REDACTED = "redactedContent";
 
     private final JsonReader deferredReader;
-    private final RawJson deferred = new RawJson();
-    private final RawJson scratch = new RawJson();
+    private final MutableRawJson deferred = new MutableRawJson();
+    private final MutableRawJson scratch = new MutableRawJson();
     private EventStreamFramer framer;
     private boolean messageStopped;
     private long rejectedIndex = -1;
     /** True when the last {@link #block} call created the part. */
     private boolean created;
 
-    public BedrockDialect(final Aggregate aggregate, final AggregationLimits limits)
+    public BedrockDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
@@ -195,7 +195,7 @@ public final class BedrockDialect extends Dialect
 
     private void messageStart() throws JsonReader.BadPayload
     {
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         while (json.next() == JsonToken.FIELD_NAME)
         {
             final String name = json.name();
@@ -255,7 +255,7 @@ public final class BedrockDialect extends Dialect
             {
                 index = 0;
             }
-            if (deferred.type() == RawJson.Type.STRUCTURED)
+            if (deferred.type() == MutableRawJson.Type.STRUCTURED)
             {
                 deferredReader.begin(deferred);
                 blockBody(deferredReader, event, index);
@@ -303,7 +303,7 @@ public final class BedrockDialect extends Dialect
                 continue;
             }
             // Any other block kind (image, tool result...) is kept whole.
-            final Part part = block(index, Part.Kind.OTHER);
+            final MutablePart part = block(index, MutablePart.Kind.OTHER);
             if (part == null)
             {
                 r.skip();
@@ -315,7 +315,7 @@ public final class BedrockDialect extends Dialect
 
     private void toolUseStart(final JsonReader r, final long index) throws JsonReader.BadPayload
     {
-        final Part call = block(index, Part.Kind.TOOL_CALL);
+        final MutablePart call = block(index, MutablePart.Kind.TOOL_CALL);
         if (call == null)
         {
             r.skip();
@@ -347,7 +347,7 @@ public final class BedrockDialect extends Dialect
         }
     }
 
-    private void setIfString(final JsonReader r, final JsonToken value, final TextBuffer into) throws JsonReader.BadPayload
+    private void setIfString(final JsonReader r, final JsonToken value, final MutableTextBuffer into) throws JsonReader.BadPayload
     {
         if (value == JsonToken.VALUE_STRING)
         {
@@ -365,7 +365,7 @@ public final class BedrockDialect extends Dialect
 
     private void readDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
     {
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -375,7 +375,7 @@ public final class BedrockDialect extends Dialect
                 case "text":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        final Part part = block(index, Part.Kind.TEXT);
+                        final MutablePart part = block(index, MutablePart.Kind.TEXT);
                         if (part != null)
                         {
                             final CharView v = r.text();
@@ -395,7 +395,7 @@ public final class BedrockDialect extends Dialect
                     break;
                 case "citation":
                 {
-                    final Part part = block(index, Part.Kind.TEXT);
+                    final MutablePart part = block(index, MutablePart.Kind.TEXT);
                     if (part == null)
                     {
                         r.skip();
@@ -408,7 +408,7 @@ public final class BedrockDialect extends Dialect
                 }
                 default:
                 {
-                    final Part part = block(index, Part.Kind.OTHER);
+                    final MutablePart part = block(index, MutablePart.Kind.OTHER);
                     if (part == null)
                     {
                         r.skip();
@@ -422,7 +422,7 @@ public final class BedrockDialect extends Dialect
         }
     }
 
-    private void toolUseDelta(final JsonReader r, final Choice choice, final long index) throws JsonReader.BadPayload
+    private void toolUseDelta(final JsonReader r, final MutableChoice choice, final long index) throws JsonReader.BadPayload
     {
         if (r.token() != JsonToken.START_OBJECT)
         {
@@ -435,7 +435,7 @@ public final class BedrockDialect extends Dialect
             final JsonToken value = r.next();
             if ("input".equals(name) && value == JsonToken.VALUE_STRING)
             {
-                final Part call = block(index, Part.Kind.TOOL_CALL);
+                final MutablePart call = block(index, MutablePart.Kind.TOOL_CALL);
                 if (call != null)
                 {
                     if (created)
@@ -454,7 +454,7 @@ public final class BedrockDialect extends Dialect
         }
     }
 
-    private void reasoningDelta(final JsonReader r, final Choice choice, final long index) throws JsonReader.BadPayload
+    private void reasoningDelta(final JsonReader r, final MutableChoice choice, final long index) throws JsonReader.BadPayload
     {
         if (r.token() != JsonToken.START_OBJECT)
         {
@@ -475,7 +475,7 @@ public final class BedrockDialect extends Dialect
             {
                 case "text":
                 {
-                    final Part part = block(index, Part.Kind.REASONING);
+                    final MutablePart part = block(index, MutablePart.Kind.REASONING);
                     if (part != null)
                     {
                         aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
@@ -484,7 +484,7 @@ public final class BedrockDialect extends Dialect
                 }
                 case "signature":
                 {
-                    final Part part = block(index, Part.Kind.REASONING);
+                    final MutablePart part = block(index, MutablePart.Kind.REASONING);
                     if (part != null && !part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "reasoning signature longer than " + limits.maxTextChars());
@@ -494,7 +494,7 @@ public final class BedrockDialect extends Dialect
                 case REDACTED:
                 {
                     // Encrypted reasoning: not text anyone reads, so kept aside and never announced as a delta.
-                    final Part part = block(index, Part.Kind.OTHER);
+                    final MutablePart part = block(index, MutablePart.Kind.OTHER);
                     if (part != null)
                     {
                         part.type().set(REDACTED, REDACTED.length());
@@ -532,7 +532,7 @@ public final class BedrockDialect extends Dialect
         {
             index = 0;
         }
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         if (choice == null)
         {
             return;
@@ -540,7 +540,7 @@ public final class BedrockDialect extends Dialect
         boolean found = false;
         for (int i = 0; i < choice.partCount(); i++)
         {
-            final Part p = choice.part(i);
+            final MutablePart p = choice.part(i);
             if (p.wireIndex() == index)
             {
                 found = true;
@@ -550,7 +550,7 @@ public final class BedrockDialect extends Dialect
         if (!found)
         {
             // A block that stops before any delta: text is the one kind opened without a start event.
-            final Part empty = block(index, Part.Kind.TEXT);
+            final MutablePart empty = block(index, MutablePart.Kind.TEXT);
             if (empty != null)
             {
                 empty.text().markPresent();
@@ -561,7 +561,7 @@ public final class BedrockDialect extends Dialect
 
     private void messageStop() throws JsonReader.BadPayload
     {
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         messageStopped = true;
         while (json.next() == JsonToken.FIELD_NAME)
         {
@@ -650,7 +650,7 @@ public final class BedrockDialect extends Dialect
                                     continue;
                                 }
                                 messageWritten = true;
-                                message = scratch.type() == RawJson.Type.STRING ? scratch.text().toString() : scratch.json();
+                                message = scratch.type() == MutableRawJson.Type.STRING ? scratch.text().toString() : scratch.json();
                                 g.writeFieldName("message");
                             }
                             else
@@ -686,7 +686,7 @@ public final class BedrockDialect extends Dialect
             throw new IllegalStateException("writing to memory failed", e);
         }
         final byte[] bytes = out.toByteArray();
-        final RawJson slot = aggregate.providerErrorSlot();
+        final MutableRawJson slot = aggregate.providerErrorSlot();
         if (!slot.setStructured(bytes, 0, bytes.length, limits.maxRawBytes()))
         {
             slot.setStructured(new byte[]{'{', '}'}, 0, 2, Integer.MAX_VALUE);
@@ -702,17 +702,17 @@ public final class BedrockDialect extends Dialect
      * @return the part of choice 0 for block {@code index} holding {@code kind}, created on first use; null
      * (error reported once per index) past a limit.
      */
-    private Part block(final long index, final Part.Kind kind)
+    private MutablePart block(final long index, final MutablePart.Kind kind)
     {
         created = false;
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         if (choice == null)
         {
             return null;
         }
         for (int i = choice.partCount() - 1; i >= 0; i--)
         {
-            final Part p = choice.part(i);
+            final MutablePart p = choice.part(i);
             if (p.wireIndex() == index && p.kind() == kind)
             {
                 return p;
@@ -722,13 +722,13 @@ public final class BedrockDialect extends Dialect
         {
             return null;
         }
-        final Part part = aggregate.newPart(choice, kind, index);
+        final MutablePart part = aggregate.newPart(choice, kind, index);
         if (part == null)
         {
             rejectedIndex = index;
             return null;
         }
-        if (kind == Part.Kind.TOOL_CALL)
+        if (kind == MutablePart.Kind.TOOL_CALL)
         {
             part.type().set(TOOL_USE, TOOL_USE.length());
         }
@@ -740,9 +740,9 @@ public final class BedrockDialect extends Dialect
     // Output: the non-streaming Converse response.
 
     @Override
-    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        final Choice choice = result.choice(0);
+        final MutableChoice choice = result.choice(0);
         g.writeStartObject();
         g.writeObjectFieldStart("output");
         g.writeObjectFieldStart("message");
@@ -750,7 +750,7 @@ public final class BedrockDialect extends Dialect
         g.writeArrayFieldStart("content");
         if (choice != null)
         {
-            for (final Part p : blocksInOrder(choice))
+            for (final MutablePart p : blocksInOrder(choice))
             {
                 writeBlock(g, p);
             }
@@ -782,14 +782,14 @@ public final class BedrockDialect extends Dialect
     }
 
     /** The Converse content array is indexed by contentBlockIndex; blocks sharing an index keep arrival order. */
-    private static List<Part> blocksInOrder(final Choice choice)
+    private static List<MutablePart> blocksInOrder(final MutableChoice choice)
     {
-        final List<Part> parts = new ArrayList<>(choice.parts());
+        final List<MutablePart> parts = new ArrayList<>(choice.partList());
         parts.sort((a, b) -> Long.compare(a.wireIndex(), b.wireIndex()));
         return parts;
     }
 
-    private static void writeBlock(final JsonGenerator g, final Part p) throws IOException
+    private static void writeBlock(final JsonGenerator g, final MutablePart p) throws IOException
     {
         switch (p.kind())
         {
@@ -869,7 +869,7 @@ public final class BedrockDialect extends Dialect
      * The input arrives as JSON text in fragments; the response carries it parsed. No fragments means an
      * empty object; text that is not one JSON value (a cut stream) is written as a string, never as broken JSON.
      */
-    private static void writeInput(final JsonGenerator g, final TextBuffer input) throws IOException
+    private static void writeInput(final JsonGenerator g, final MutableTextBuffer input) throws IOException
     {
         if (input.length() == 0)
         {

@@ -8,24 +8,24 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.StreamError;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.TextBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -66,27 +66,27 @@ public final class GeminiDialect extends Dialect
     private final JsonReader replayReader;
     private final JsonReader argsReader;
 
-    private final RawJson pendingContent = new RawJson();
-    private final RawJson pendingCitations = new RawJson();
-    private final RawFields pendingExtra = new RawFields();
-    private final TextBuffer finishReason = new TextBuffer();
-    private final TextBuffer blockReason = new TextBuffer();
+    private final MutableRawJson pendingContent = new MutableRawJson();
+    private final MutableRawJson pendingCitations = new MutableRawJson();
+    private final MutableRawFields pendingExtra = new MutableRawFields();
+    private final MutableTextBuffer finishReason = new MutableTextBuffer();
+    private final MutableTextBuffer blockReason = new MutableTextBuffer();
 
-    private final TextBuffer partText = new TextBuffer();
-    private final TextBuffer partSignature = new TextBuffer();
-    private final RawFields partExtra = new RawFields();
-    private final TextBuffer callName = new TextBuffer();
-    private final TextBuffer callId = new TextBuffer();
-    private final RawJson callArgs = new RawJson();
-    private final RawJson callPartialArgs = new RawJson();
+    private final MutableTextBuffer partText = new MutableTextBuffer();
+    private final MutableTextBuffer partSignature = new MutableTextBuffer();
+    private final MutableRawFields partExtra = new MutableRawFields();
+    private final MutableTextBuffer callName = new MutableTextBuffer();
+    private final MutableTextBuffer callId = new MutableTextBuffer();
+    private final MutableRawJson callArgs = new MutableRawJson();
+    private final MutableRawJson callPartialArgs = new MutableRawJson();
 
-    private final TextBuffer argPath = new TextBuffer();
-    private final TextBuffer argValue = new TextBuffer();
-    private final TextBuffer out = new TextBuffer();
+    private final MutableTextBuffer argPath = new MutableTextBuffer();
+    private final MutableTextBuffer argValue = new MutableTextBuffer();
+    private final MutableTextBuffer out = new MutableTextBuffer();
 
     /** Vertex streamed call being assembled, with the containers its arguments JSON has open. */
-    private Part openCall;
-    private Choice openCallChoice;
+    private MutablePart openCall;
+    private MutableChoice openCallChoice;
     private final ArrayList<String> openKeys = new ArrayList<>();
     private final ArrayList<Boolean> openHasMember = new ArrayList<>();
     private final ArrayList<Boolean> openIsArray = new ArrayList<>();
@@ -94,7 +94,7 @@ public final class GeminiDialect extends Dialect
 
     private boolean blockedChoice;
 
-    public GeminiDialect(final Aggregate aggregate, final AggregationLimits limits)
+    public GeminiDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
@@ -223,8 +223,8 @@ public final class GeminiDialect extends Dialect
     /** A response without candidates: a blocked prompt finishes choice 0 with the block reason. */
     private void promptFeedback() throws JsonReader.BadPayload
     {
-        final RawJson feedback = aggregate.meta().get("promptFeedback");
-        if (feedback == null || feedback.type() != RawJson.Type.STRUCTURED)
+        final MutableRawJson feedback = aggregate.meta().get("promptFeedback");
+        if (feedback == null || feedback.type() != MutableRawJson.Type.STRUCTURED)
         {
             return;
         }
@@ -245,7 +245,7 @@ public final class GeminiDialect extends Dialect
         replayReader.finish();
         if (blockReason.length() > 0)
         {
-            final Choice choice = aggregate.choiceForIndex(0);
+            final MutableChoice choice = aggregate.choiceForIndex(0);
             if (choice != null)
             {
                 blockedChoice = true;
@@ -308,7 +308,7 @@ public final class GeminiDialect extends Dialect
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
-        final Choice choice = aggregate.choiceForIndex(index);
+        final MutableChoice choice = aggregate.choiceForIndex(index);
         if (choice == null)
         {
             return;
@@ -336,7 +336,7 @@ public final class GeminiDialect extends Dialect
         }
     }
 
-    private boolean keep(final JsonReader r, final RawJson into, final String name) throws JsonReader.BadPayload
+    private boolean keep(final JsonReader r, final MutableRawJson into, final String name) throws JsonReader.BadPayload
     {
         if (!r.capture(into))
         {
@@ -346,7 +346,7 @@ public final class GeminiDialect extends Dialect
         return true;
     }
 
-    private void readCitations(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readCitations(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         while (r.next() == JsonToken.FIELD_NAME)
         {
@@ -366,7 +366,7 @@ public final class GeminiDialect extends Dialect
         }
     }
 
-    private void readContent(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readContent(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         while (r.next() == JsonToken.FIELD_NAME)
         {
@@ -399,7 +399,7 @@ public final class GeminiDialect extends Dialect
     }
 
     /** One part; its fields come in any order ({@code thought} follows {@code text}), so they are gathered first. */
-    private void readPart(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readPart(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         boolean hasText = false;
         boolean thought = false;
@@ -493,11 +493,11 @@ public final class GeminiDialect extends Dialect
         }
         else if (hasText)
         {
-            text(choice, thought ? Part.Kind.REASONING : Part.Kind.TEXT);
+            text(choice, thought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
         }
         else if (partExtra.size() > 0 || partSignature.length() > 0)
         {
-            final Part part = aggregate.newPart(choice, Part.Kind.OTHER, -1);
+            final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.OTHER, -1);
             if (part != null)
             {
                 if (partExtra.size() > 0)
@@ -511,10 +511,10 @@ public final class GeminiDialect extends Dialect
         }
     }
 
-    private void text(final Choice choice, final Part.Kind kind)
+    private void text(final MutableChoice choice, final MutablePart.Kind kind)
     {
-        final Part last = choice.lastPart();
-        Part part;
+        final MutablePart last = choice.lastPart();
+        MutablePart part;
         if (last != null && last.kind() == kind && last.extra().size() == 0 && partExtra.size() == 0 &&
             (partSignature.length() == 0 || last.signature().length() == 0))
         {
@@ -541,7 +541,7 @@ public final class GeminiDialect extends Dialect
         aggregate.appendText(choice, part, partText.array(), 0, partText.length());
     }
 
-    private void functionCall(final Choice choice, final boolean hasArgs, final boolean hasPartialArgs, final boolean continues)
+    private void functionCall(final MutableChoice choice, final boolean hasArgs, final boolean hasPartialArgs, final boolean continues)
         throws JsonReader.BadPayload
     {
         if (openCall != null && (openCallChoice != choice || callName.length() > 0 || hasArgs))
@@ -569,7 +569,7 @@ public final class GeminiDialect extends Dialect
         {
             return;
         }
-        final Part call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, -1);
+        final MutablePart call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, -1);
         if (call == null)
         {
             return;
@@ -609,7 +609,7 @@ public final class GeminiDialect extends Dialect
     }
 
     /** Folds Vertex {@code partialArgs} entries into the open call's arguments JSON text. */
-    private void partialArgs(final Choice choice, final Part call) throws JsonReader.BadPayload
+    private void partialArgs(final MutableChoice choice, final MutablePart call) throws JsonReader.BadPayload
     {
         argsReader.begin(callPartialArgs);
         while (argsReader.next() == JsonToken.START_OBJECT)
@@ -663,7 +663,7 @@ public final class GeminiDialect extends Dialect
     }
 
     private void partialArg(
-        final Choice choice, final Part call, final ArrayList<String> path, final JsonToken type, final boolean continues)
+        final MutableChoice choice, final MutablePart call, final ArrayList<String> path, final JsonToken type, final boolean continues)
     {
         out.clear();
         if (openStringPath != null && type == JsonToken.VALUE_STRING && openStringPath.equals(path))
@@ -767,8 +767,8 @@ public final class GeminiDialect extends Dialect
     /** Ends the streamed call: closes an open string and every open container. */
     private void closeOpenCall()
     {
-        final Part call = openCall;
-        final Choice choice = openCallChoice;
+        final MutablePart call = openCall;
+        final MutableChoice choice = openCallChoice;
         openCall = null;
         openCallChoice = null;
         out.clear();
@@ -789,7 +789,7 @@ public final class GeminiDialect extends Dialect
         aggregate.endPart(choice, call);
     }
 
-    private void emit(final Choice choice, final Part call)
+    private void emit(final MutableChoice choice, final MutablePart call)
     {
         aggregate.appendArguments(choice, call, out.array(), 0, out.length());
     }
@@ -847,20 +847,20 @@ public final class GeminiDialect extends Dialect
         return components;
     }
 
-    private static void escapeQuoted(final String component, final TextBuffer into)
+    private static void escapeQuoted(final String component, final MutableTextBuffer into)
     {
         into.append("\"", Integer.MAX_VALUE);
         escape(component.substring(1), into);
         into.append("\"", Integer.MAX_VALUE);
     }
 
-    private static void escape(final CharSequence s, final TextBuffer into)
+    private static void escape(final CharSequence s, final MutableTextBuffer into)
     {
-        final String quoted = RawJson.quote(s);
+        final String quoted = MutableRawJson.quote(s);
         into.append(quoted.subSequence(1, quoted.length() - 1), Integer.MAX_VALUE);
     }
 
-    private void copy(final JsonReader r, final TextBuffer into) throws JsonReader.BadPayload
+    private void copy(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
     {
         final CharView v = r.text();
         if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
@@ -870,17 +870,17 @@ public final class GeminiDialect extends Dialect
     }
 
     /** Copies every field of {@code from} into {@code to}, a null never replacing a value already there. */
-    private void merge(final RawFields from, final RawFields to)
+    private void merge(final MutableRawFields from, final MutableRawFields to)
     {
         for (int i = 0; i < from.size(); i++)
         {
-            final RawJson value = from.value(i);
-            final RawJson existing = to.get(from.name(i));
+            final MutableRawJson value = from.value(i);
+            final MutableRawJson existing = to.get(from.name(i));
             if (value.isNullish() && existing != null && !existing.isNullish())
             {
                 continue;
             }
-            final RawJson slot = to.slot(from.name(i), limits.maxRawFields());
+            final MutableRawJson slot = to.slot(from.name(i), limits.maxRawFields());
             if (slot == null)
             {
                 aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + from.name(i) + "' dropped");
@@ -894,11 +894,11 @@ public final class GeminiDialect extends Dialect
     // Output: one non-streaming GenerateContentResponse.
 
     @Override
-    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
         g.writeStartObject();
         boolean any = false;
-        for (final Choice c : result.choices())
+        for (final MutableChoice c : result.sortedChoices())
         {
             if (blockedChoice && c.index() == 0 && c.partCount() == 0)
             {
@@ -930,7 +930,7 @@ public final class GeminiDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static void writeCandidate(final JsonGenerator g, final Choice c) throws IOException
+    private static void writeCandidate(final JsonGenerator g, final MutableChoice c) throws IOException
     {
         g.writeStartObject();
         if (c.partCount() > 0 || c.role().length() > 0)
@@ -938,7 +938,7 @@ public final class GeminiDialect extends Dialect
             g.writeObjectFieldStart("content");
             g.writeStringField("role", c.role().length() > 0 ? c.role().toString() : "model");
             g.writeArrayFieldStart("parts");
-            for (final Part p : c.parts())
+            for (final MutablePart p : c.partList())
             {
                 writePart(g, p);
             }
@@ -962,7 +962,7 @@ public final class GeminiDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static void writePart(final JsonGenerator g, final Part p) throws IOException
+    private static void writePart(final JsonGenerator g, final MutablePart p) throws IOException
     {
         g.writeStartObject();
         switch (p.kind())
@@ -982,7 +982,7 @@ public final class GeminiDialect extends Dialect
             default:
                 g.writeFieldName("text");
                 g.writeString(p.text().array(), 0, p.text().length());
-                if (p.kind() == Part.Kind.REASONING)
+                if (p.kind() == MutablePart.Kind.REASONING)
                 {
                     g.writeBooleanField("thought", true);
                 }

@@ -4,25 +4,25 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.MutableUsage;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonText;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.NdjsonFramer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.TextBuffer;
-import io.streamfold.aggregator.model.Usage;
 
 /**
  * Ollama's native NDJSON streams, one JSON object per line, from {@code /api/chat} ({@code message} with
@@ -32,30 +32,30 @@ import io.streamfold.aggregator.model.Usage;
  * <p>Rules: content and thinking deltas join; each tool call arrives whole (its {@code arguments} object
  * becomes the arguments JSON text; {@code function.index} is its wire index). The counters
  * ({@code prompt_eval_count}, {@code eval_count}) and durations of the final line are merged into usage,
- * so {@link Usage} normalizes them, and are written back at top level as Ollama does; {@code model},
+ * so {@link MutableUsage} normalizes them, and are written back at top level as Ollama does; {@code model},
  * {@code created_at}, {@code context} and unknown fields go to meta. {@code done: true} finishes the
  * choice with {@code done_reason} and ends the stream COMPLETE; end of input without it is TRUNCATED; an
  * {@code error} line ends it at once with ERROR.
  */
 public final class OllamaDialect extends Dialect
 {
-    private final TextBuffer doneReason = new TextBuffer();
-    private final TextBuffer pendingText = new TextBuffer();
-    private final TextBuffer pendingThinking = new TextBuffer();
-    private final TextBuffer pendingRole = new TextBuffer();
-    private final RawJson pendingToolCalls = new RawJson();
+    private final MutableTextBuffer doneReason = new MutableTextBuffer();
+    private final MutableTextBuffer pendingText = new MutableTextBuffer();
+    private final MutableTextBuffer pendingThinking = new MutableTextBuffer();
+    private final MutableTextBuffer pendingRole = new MutableTextBuffer();
+    private final MutableRawJson pendingToolCalls = new MutableRawJson();
     /** The line's counts, merged into the usage only once the whole line has parsed. */
-    private final RawFields pendingUsage = new RawFields();
+    private final MutableRawFields pendingUsage = new MutableRawFields();
     private final JsonReader replayReader;
-    private final RawJson scratch = new RawJson();
-    private final TextBuffer arguments = new TextBuffer();
-    private final TextBuffer callId = new TextBuffer();
-    private final TextBuffer callName = new TextBuffer();
-    private final RawFields callExtra = new RawFields();
+    private final MutableRawJson scratch = new MutableRawJson();
+    private final MutableTextBuffer arguments = new MutableTextBuffer();
+    private final MutableTextBuffer callId = new MutableTextBuffer();
+    private final MutableTextBuffer callName = new MutableTextBuffer();
+    private final MutableRawFields callExtra = new MutableRawFields();
     private boolean generate;
     private boolean chat;
 
-    public OllamaDialect(final Aggregate aggregate, final AggregationLimits limits)
+    public OllamaDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
@@ -171,7 +171,7 @@ public final class OllamaDialect extends Dialect
         }
         else if (done)
         {
-            final Choice choice = aggregate.choiceForIndex(0);
+            final MutableChoice choice = aggregate.choiceForIndex(0);
             if (choice != null)
             {
                 aggregate.finish(choice, doneReason.array(), 0, doneReason.length());
@@ -189,17 +189,17 @@ public final class OllamaDialect extends Dialect
     /** Copies the parsed line's counts into the usage; a null or empty count never replaces one already there. */
     private void mergePendingUsage()
     {
-        final RawFields fields = aggregate.usage().mutableFields();
+        final MutableRawFields fields = aggregate.usage().mutableFields();
         for (int i = 0; i < pendingUsage.size(); i++)
         {
             final String name = pendingUsage.name(i);
-            final RawJson value = pendingUsage.value(i);
-            final RawJson existing = fields.get(name);
+            final MutableRawJson value = pendingUsage.value(i);
+            final MutableRawJson existing = fields.get(name);
             if (existing != null && !existing.isNullish() && value.isNullish())
             {
                 continue;
             }
-            final RawJson slot = fields.slot(name, limits.maxRawFields());
+            final MutableRawJson slot = fields.slot(name, limits.maxRawFields());
             if (slot == null)
             {
                 aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
@@ -214,7 +214,7 @@ public final class OllamaDialect extends Dialect
      * Keeps a string until the line has parsed completely, so a malformed line changes nothing (lenient
      * mode skips it whole).
      */
-    private void pend(final TextBuffer into) throws JsonReader.BadPayload
+    private void pend(final MutableTextBuffer into) throws JsonReader.BadPayload
     {
         if (json.token() != JsonToken.VALUE_STRING)
         {
@@ -232,11 +232,11 @@ public final class OllamaDialect extends Dialect
     private void apply() throws JsonReader.BadPayload
     {
         if (pendingText.length() == 0 && pendingThinking.length() == 0 && pendingRole.length() == 0 &&
-            pendingToolCalls.type() != RawJson.Type.STRUCTURED)
+            pendingToolCalls.type() != MutableRawJson.Type.STRUCTURED)
         {
             return;
         }
-        final Choice choice = aggregate.choiceForIndex(0);
+        final MutableChoice choice = aggregate.choiceForIndex(0);
         if (choice == null)
         {
             return;
@@ -247,13 +247,13 @@ public final class OllamaDialect extends Dialect
         }
         if (pendingThinking.length() > 0)
         {
-            aggregate.appendText(choice, Part.Kind.REASONING, pendingThinking.array(), 0, pendingThinking.length());
+            aggregate.appendText(choice, MutablePart.Kind.REASONING, pendingThinking.array(), 0, pendingThinking.length());
         }
         if (pendingText.length() > 0)
         {
-            aggregate.appendText(choice, Part.Kind.TEXT, pendingText.array(), 0, pendingText.length());
+            aggregate.appendText(choice, MutablePart.Kind.TEXT, pendingText.array(), 0, pendingText.length());
         }
-        if (pendingToolCalls.type() == RawJson.Type.STRUCTURED)
+        if (pendingToolCalls.type() == MutableRawJson.Type.STRUCTURED)
         {
             replayReader.begin(pendingToolCalls);
             while (replayReader.next() == JsonToken.START_OBJECT)
@@ -303,7 +303,7 @@ public final class OllamaDialect extends Dialect
                     }
                     break;
                 default:
-                    final Choice choice = aggregate.choiceForIndex(0);
+                    final MutableChoice choice = aggregate.choiceForIndex(0);
                     if (choice == null)
                     {
                         json.skip();
@@ -317,7 +317,7 @@ public final class OllamaDialect extends Dialect
     }
 
     /** One whole tool call: {@code {id?, type?, function: {index?, name, arguments}}}. */
-    private void readToolCall(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readToolCall(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         long index = -1;
         callId.clear();
@@ -372,7 +372,7 @@ public final class OllamaDialect extends Dialect
                 captureKeepingNonEmpty(callExtra, name, r);
             }
         }
-        final Part call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, index);
+        final MutablePart call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, index);
         if (call == null)
         {
             return;
@@ -386,7 +386,7 @@ public final class OllamaDialect extends Dialect
         aggregate.endPart(choice, call);
     }
 
-    private void copy(final JsonReader r, final TextBuffer into) throws JsonReader.BadPayload
+    private void copy(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
     {
         final CharView v = r.text();
         if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
@@ -399,34 +399,34 @@ public final class OllamaDialect extends Dialect
     // Output: the non-streaming response object of /api/chat or /api/generate.
 
     @Override
-    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        final RawFields meta = result.meta();
-        final Choice c = result.choice(0);
+        final MutableRawFields meta = result.meta();
+        final MutableChoice c = result.choice(0);
         g.writeStartObject();
         meta.writeField(g, "model");
         meta.writeField(g, "created_at");
         if (generate && !chat)
         {
-            g.writeStringField("response", c == null ? "" : c.joined(Part.Kind.TEXT));
-            if (c != null && c.has(Part.Kind.REASONING))
+            g.writeStringField("response", c == null ? "" : c.joined(MutablePart.Kind.TEXT));
+            if (c != null && c.has(MutablePart.Kind.REASONING))
             {
-                g.writeStringField("thinking", c.joined(Part.Kind.REASONING));
+                g.writeStringField("thinking", c.joined(MutablePart.Kind.REASONING));
             }
         }
         else
         {
             g.writeObjectFieldStart("message");
             g.writeStringField("role", c != null && c.role().length() > 0 ? c.role().toString() : "assistant");
-            g.writeStringField("content", c == null ? "" : c.joined(Part.Kind.TEXT));
-            if (c != null && c.has(Part.Kind.REASONING))
+            g.writeStringField("content", c == null ? "" : c.joined(MutablePart.Kind.TEXT));
+            if (c != null && c.has(MutablePart.Kind.REASONING))
             {
-                g.writeStringField("thinking", c.joined(Part.Kind.REASONING));
+                g.writeStringField("thinking", c.joined(MutablePart.Kind.REASONING));
             }
-            if (c != null && c.has(Part.Kind.TOOL_CALL))
+            if (c != null && c.has(MutablePart.Kind.TOOL_CALL))
             {
                 g.writeArrayFieldStart("tool_calls");
-                for (final Part p : c.toolCalls())
+                for (final MutablePart p : c.toolCallList())
                 {
                     g.writeStartObject();
                     if (p.id().length() > 0)

@@ -7,6 +7,10 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import io.streamfold.testkit.SharedFiles;
@@ -17,11 +21,6 @@ import org.junit.jupiter.api.TestFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /** Every recorded Anthropic stream of the shared corpus, whole and in every kind of slicing. */
 class AnthropicCorpusTest

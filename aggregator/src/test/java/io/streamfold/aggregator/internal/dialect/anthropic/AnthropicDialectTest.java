@@ -5,6 +5,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
@@ -14,11 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 class AnthropicDialectTest
 {

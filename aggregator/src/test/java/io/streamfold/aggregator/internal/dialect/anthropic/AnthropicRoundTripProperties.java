@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,8 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
 
 /**
  * Round trip: a random message (text, thinking and tool_use blocks; unicode, escapes, control

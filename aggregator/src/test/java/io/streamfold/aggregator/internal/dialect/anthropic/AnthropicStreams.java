@@ -5,16 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.streamfold.parser.StreamError;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.Usage;
+import io.streamfold.parser.StreamError;
 
 /** Test support: feeds Anthropic streams in chosen slices and records every listener event as text. */
 public final class AnthropicStreams

@@ -1,14 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.bedrock;
 
-import io.streamfold.testkit.EventStreamEncoder;
-import io.streamfold.testkit.JsonTree;
-import static io.streamfold.testkit.EventStreamEncoder.concat;
-import static io.streamfold.testkit.EventStreamEncoder.event;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,21 +9,30 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 
-import io.streamfold.parser.ErrorKind;
-import io.streamfold.parser.StreamError;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import io.streamfold.aggregator.internal.dialect.FormatDetector;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.EventStreamEncoder;
+import io.streamfold.testkit.JsonTree;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static io.streamfold.testkit.EventStreamEncoder.concat;
+import static io.streamfold.testkit.EventStreamEncoder.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bedrock ConverseStream folding. No real Bedrock recording exists in the shared corpus, so every stream

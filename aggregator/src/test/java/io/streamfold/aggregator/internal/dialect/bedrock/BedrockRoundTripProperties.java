@@ -17,16 +17,16 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.Outcome;
 
 /**
  * Round trip: a random Converse message is encoded as the ConverseStream event stream Bedrock would send

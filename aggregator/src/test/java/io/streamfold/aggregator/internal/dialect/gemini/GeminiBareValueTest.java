@@ -5,6 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.GeminiTesting;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.dialect.gemini.GeminiFramer;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -16,13 +23,6 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.internal.dialect.gemini.GeminiFramer;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.GeminiTesting;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 /** Bare JSON values written into a Gemini SSE body (Vertex's mid-stream error), at framer and aggregate level. */
 class GeminiBareValueTest

@@ -3,6 +3,12 @@ package io.streamfold.aggregator.internal.dialect.gemini;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.GeminiTesting;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
@@ -10,12 +16,6 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.GeminiTesting;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 class GeminiDialectTest
 {

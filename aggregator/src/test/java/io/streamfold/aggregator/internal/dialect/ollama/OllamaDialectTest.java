@@ -2,19 +2,19 @@ package io.streamfold.aggregator.internal.dialect.ollama;
 
 import java.nio.charset.StandardCharsets;
 
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.GeminiTesting;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.RawFields;
 import io.streamfold.parser.ErrorKind;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.GeminiTesting;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 class OllamaDialectTest
 {

@@ -1,14 +1,15 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import java.util.Arrays;
+
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
 
 /**
  * The repeated-prefix fast path for OpenAI-compatible chunks. Such streams repeat the same bytes in every
@@ -34,7 +35,7 @@ final class ChunkTemplate
     /** Read once: {@code -Dstreamfold.chunkTemplate=false} turns the fast path off (for comparisons). */
     static final boolean ENABLED = !"false".equals(System.getProperty("streamfold.chunkTemplate"));
 
-    private final Aggregate aggregate;
+    private final MutableAggregate aggregate;
     private final AggregationLimits limits;
     /** Jackson's string length constraint (see JsonReader): a longer string must go to the parser to fail there. */
     private final int maxStringChars;
@@ -52,10 +53,10 @@ final class ChunkTemplate
     private String valueName;
     /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
     private int valueIndex = -1;
-    private Choice choice;
-    private Part.Kind kind;
+    private MutableChoice choice;
+    private MutablePart.Kind kind;
     /** The tool call whose arguments the string extends, or null for text. */
-    private Part call;
+    private MutablePart call;
     private boolean learnt;
 
     private char[] text = new char[256];
@@ -67,7 +68,7 @@ final class ChunkTemplate
 
     private long folds;
 
-    ChunkTemplate(final Aggregate aggregate, final AggregationLimits limits)
+    ChunkTemplate(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.aggregate = aggregate;
         this.limits = limits;
@@ -124,9 +125,9 @@ final class ChunkTemplate
         final byte[] src,
         final int offset,
         final int count,
-        final Choice choice,
-        final Part.Kind kind,
-        final Part call,
+        final MutableChoice choice,
+        final MutablePart.Kind kind,
+        final MutablePart call,
         final int textQuote,
         final String valueName,
         final int valueQuote)
@@ -216,18 +217,18 @@ final class ChunkTemplate
         }
         if (call == null)
         {
-            final Part last = choice.lastPart();
+            final MutablePart last = choice.lastPart();
             if (last == null || last.kind() != kind || last.isEnded())
             {
                 // The full path would open a new part (and name its type): leave that to it.
                 return false;
             }
         }
-        RawJson slot = null;
+        MutableRawJson slot = null;
         if (valueStart >= 0)
         {
             // The same field in every chunk: remember where it sits rather than search the names each time.
-            final RawFields meta = aggregate.meta();
+            final MutableRawFields meta = aggregate.meta();
             slot = meta.valueAtIfNamed(valueIndex, valueName);
             if (slot == null)
             {
@@ -257,7 +258,7 @@ final class ChunkTemplate
         // As the full path keeps it: an empty string never replaces a value already there.
         if (slot != null && (valueLength > 0 || slot.isNullish()))
         {
-            slot.setScalar(RawJson.Type.STRING, value, 0, valueLength, limits.maxRawBytes());
+            slot.setScalar(MutableRawJson.Type.STRING, value, 0, valueLength, limits.maxRawBytes());
         }
         folds++;
         return true;

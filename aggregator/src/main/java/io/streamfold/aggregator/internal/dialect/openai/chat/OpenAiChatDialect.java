@@ -5,24 +5,24 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableRawList;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.SseTokenizer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.RawList;
-import io.streamfold.aggregator.model.TextBuffer;
 
 /**
  * OpenAI {@code chat.completion.chunk} streams and the many servers that copy them. The rules here are
@@ -36,18 +36,18 @@ public final class OpenAiChatDialect extends Dialect
     private static final String LEGACY_FUNCTION_CALL = "function_call";
 
     private final JsonReader deferredReader;
-    private final RawJson deferredDelta = new RawJson();
-    private final RawJson deferredLogprobs = new RawJson();
-    private final RawJson deferredTokenIds = new RawJson();
-    private final RawJson deferredText = new RawJson();
-    private final TextBuffer finishReason = new TextBuffer();
-    private final TextBuffer callId = new TextBuffer();
-    private final TextBuffer callType = new TextBuffer();
-    private final TextBuffer callName = new TextBuffer();
-    private final TextBuffer callArguments = new TextBuffer();
-    private final TextBuffer logprobToken = new TextBuffer();
-    private final RawFields xGroq = new RawFields();
-    private final TextBuffer scratchText = new TextBuffer();
+    private final MutableRawJson deferredDelta = new MutableRawJson();
+    private final MutableRawJson deferredLogprobs = new MutableRawJson();
+    private final MutableRawJson deferredTokenIds = new MutableRawJson();
+    private final MutableRawJson deferredText = new MutableRawJson();
+    private final MutableTextBuffer finishReason = new MutableTextBuffer();
+    private final MutableTextBuffer callId = new MutableTextBuffer();
+    private final MutableTextBuffer callType = new MutableTextBuffer();
+    private final MutableTextBuffer callName = new MutableTextBuffer();
+    private final MutableTextBuffer callArguments = new MutableTextBuffer();
+    private final MutableTextBuffer logprobToken = new MutableTextBuffer();
+    private final MutableRawFields xGroq = new MutableRawFields();
+    private final MutableTextBuffer scratchText = new MutableTextBuffer();
 
     private final ChunkTemplate template;
     private boolean fastPath = ChunkTemplate.ENABLED;
@@ -57,16 +57,16 @@ public final class OpenAiChatDialect extends Dialect
     private boolean learnable;
     private int learnAppends;
     private int learnErrorsBefore;
-    private Choice learnChoice;
-    private Part.Kind learnKind;
+    private MutableChoice learnChoice;
+    private MutablePart.Kind learnKind;
     private int learnTextQuote;
-    private Part learnCall;
+    private MutablePart learnCall;
     /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
     private int argumentsQuote;
     private String learnValueName;
     private int learnValueQuote;
 
-    public OpenAiChatDialect(final Aggregate aggregate, final AggregationLimits limits)
+    public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
@@ -239,7 +239,7 @@ public final class OpenAiChatDialect extends Dialect
     }
 
     /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
-    private void noteText(final JsonReader r, final Choice choice, final Part.Kind kind) throws JsonReader.BadPayload
+    private void noteText(final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind) throws JsonReader.BadPayload
     {
         if (!learnable)
         {
@@ -309,7 +309,7 @@ public final class OpenAiChatDialect extends Dialect
 
     private void readChoice(final JsonReader r) throws JsonReader.BadPayload
     {
-        Choice choice = null;
+        MutableChoice choice = null;
         boolean indexSeen = false;
         boolean skipChoice = false;
         boolean deltaSeen = false;
@@ -448,7 +448,7 @@ public final class OpenAiChatDialect extends Dialect
         if (hasText && !deltaSeen)
         {
             final CharSequence text = deferredText.text();
-            aggregate.appendText(choice, Part.Kind.TEXT, toChars(text), 0, text.length());
+            aggregate.appendText(choice, MutablePart.Kind.TEXT, toChars(text), 0, text.length());
         }
         if (finishReason.length() > 0)
         {
@@ -463,9 +463,9 @@ public final class OpenAiChatDialect extends Dialect
     }
 
     /** Reads a value captured before the choice's index was known, now that it is. */
-    private void replay(final RawJson captured, final Choice choice, final int what) throws JsonReader.BadPayload
+    private void replay(final MutableRawJson captured, final MutableChoice choice, final int what) throws JsonReader.BadPayload
     {
-        if (captured.type() != RawJson.Type.STRUCTURED)
+        if (captured.type() != MutableRawJson.Type.STRUCTURED)
         {
             return;
         }
@@ -484,7 +484,7 @@ public final class OpenAiChatDialect extends Dialect
         deferredReader.finish();
     }
 
-    private void readDelta(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readDelta(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         if (r.token() != JsonToken.START_OBJECT)
         {
@@ -512,8 +512,8 @@ public final class OpenAiChatDialect extends Dialect
                 case "content":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        noteText(r, choice, Part.Kind.TEXT);
-                        appendText(r, choice, Part.Kind.TEXT, null);
+                        noteText(r, choice, MutablePart.Kind.TEXT);
+                        appendText(r, choice, MutablePart.Kind.TEXT, null);
                     }
                     else if (value == JsonToken.START_ARRAY)
                     {
@@ -528,8 +528,8 @@ public final class OpenAiChatDialect extends Dialect
                 case "refusal":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        noteText(r, choice, Part.Kind.REFUSAL);
-                        appendText(r, choice, Part.Kind.REFUSAL, null);
+                        noteText(r, choice, MutablePart.Kind.REFUSAL);
+                        appendText(r, choice, MutablePart.Kind.REFUSAL, null);
                     }
                     else
                     {
@@ -542,8 +542,8 @@ public final class OpenAiChatDialect extends Dialect
                     if (value == JsonToken.VALUE_STRING && !reasoningSeen)
                     {
                         reasoningSeen = true;
-                        noteText(r, choice, Part.Kind.REASONING);
-                        appendText(r, choice, Part.Kind.REASONING, name);
+                        noteText(r, choice, MutablePart.Kind.REASONING);
+                        appendText(r, choice, MutablePart.Kind.REASONING, name);
                     }
                     else
                     {
@@ -603,11 +603,11 @@ public final class OpenAiChatDialect extends Dialect
         }
     }
 
-    private void appendText(final JsonReader r, final Choice choice, final Part.Kind kind, final String fieldName)
+    private void appendText(final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind, final String fieldName)
         throws JsonReader.BadPayload
     {
         final CharView v = r.text();
-        final Part last = choice.lastPart();
+        final MutablePart last = choice.lastPart();
         aggregate.appendText(choice, kind, v.array(), v.offset(), v.length());
         if (fieldName != null && choice.lastPart() != last && choice.lastPart() != null)
         {
@@ -616,18 +616,18 @@ public final class OpenAiChatDialect extends Dialect
     }
 
     /** Mistral sends content as typed parts: text, and thinking holding text parts of its own. */
-    private void readContentParts(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readContentParts(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         while (r.next() == JsonToken.START_OBJECT)
         {
-            Part.Kind kind = Part.Kind.TEXT;
+            MutablePart.Kind kind = MutablePart.Kind.TEXT;
             while (r.next() == JsonToken.FIELD_NAME)
             {
                 final String name = r.name();
                 final JsonToken value = r.next();
                 if ("type".equals(name) && value == JsonToken.VALUE_STRING)
                 {
-                    kind = r.text().contentEquals("thinking") ? Part.Kind.REASONING : Part.Kind.TEXT;
+                    kind = r.text().contentEquals("thinking") ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
                 }
                 else if ("text".equals(name) && value == JsonToken.VALUE_STRING)
                 {
@@ -642,7 +642,7 @@ public final class OpenAiChatDialect extends Dialect
                             final String inner = r.name();
                             if (r.next() == JsonToken.VALUE_STRING && "text".equals(inner))
                             {
-                                appendText(r, choice, Part.Kind.REASONING, null);
+                                appendText(r, choice, MutablePart.Kind.REASONING, null);
                             }
                             else
                             {
@@ -653,7 +653,7 @@ public final class OpenAiChatDialect extends Dialect
                 }
                 else if ("thinking".equals(name) && value == JsonToken.VALUE_STRING)
                 {
-                    appendText(r, choice, Part.Kind.REASONING, null);
+                    appendText(r, choice, MutablePart.Kind.REASONING, null);
                 }
                 else
                 {
@@ -668,7 +668,7 @@ public final class OpenAiChatDialect extends Dialect
      * fragment is matched to a call: by index (unless it brings a different id, which is a new call that
      * reused the index), else by id, else it continues the latest call.
      */
-    private void readToolCall(final JsonReader r, final Choice choice, final boolean legacy) throws JsonReader.BadPayload
+    private void readToolCall(final JsonReader r, final MutableChoice choice, final boolean legacy) throws JsonReader.BadPayload
     {
         long index = -1;
         boolean hasIndex = false;
@@ -725,7 +725,7 @@ public final class OpenAiChatDialect extends Dialect
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool call index " + index + " outside 0.." + limits.maxIndex());
             return;
         }
-        Part call = null;
+        MutablePart call = null;
         boolean created = false;
         if (legacy)
         {
@@ -752,7 +752,7 @@ public final class OpenAiChatDialect extends Dialect
         {
             created = true;
             endOpenCalls(choice);
-            call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, hasIndex ? index : -1);
+            call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, hasIndex ? index : -1);
             if (call == null)
             {
                 return;
@@ -782,7 +782,7 @@ public final class OpenAiChatDialect extends Dialect
                 callId.length() == 0 && callName.length() == 0 && callType.length() == 0 && ++learnAppends == 1)
             {
                 learnChoice = choice;
-                learnKind = Part.Kind.TOOL_CALL;
+                learnKind = MutablePart.Kind.TOOL_CALL;
                 learnCall = call;
                 learnTextQuote = argumentsQuote;
             }
@@ -847,7 +847,7 @@ public final class OpenAiChatDialect extends Dialect
         }
     }
 
-    private void copyString(final JsonReader r, final TextBuffer into) throws JsonReader.BadPayload
+    private void copyString(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
     {
         if (r.token() == JsonToken.VALUE_STRING)
         {
@@ -860,7 +860,7 @@ public final class OpenAiChatDialect extends Dialect
         else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
         {
             // Some servers send arguments as a JSON object instead of its text: keep its text.
-            final RawJson raw = deferredText;
+            final MutableRawJson raw = deferredText;
             r.capture(raw);
             into.set(raw.json(), limits.maxArgumentChars());
         }
@@ -870,12 +870,12 @@ public final class OpenAiChatDialect extends Dialect
         }
     }
 
-    private static Part findByIndex(final Choice choice, final long index)
+    private static MutablePart findByIndex(final MutableChoice choice, final long index)
     {
         for (int i = choice.partCount() - 1; i >= 0; i--)
         {
-            final Part p = choice.part(i);
-            if (p.kind() == Part.Kind.TOOL_CALL && p.wireIndex() == index && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.wireIndex() == index && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
             {
                 return p;
             }
@@ -883,12 +883,12 @@ public final class OpenAiChatDialect extends Dialect
         return null;
     }
 
-    private static Part findById(final Choice choice, final CharSequence id)
+    private static MutablePart findById(final MutableChoice choice, final CharSequence id)
     {
         for (int i = choice.partCount() - 1; i >= 0; i--)
         {
-            final Part p = choice.part(i);
-            if (p.kind() == Part.Kind.TOOL_CALL && p.id().contentEquals(id))
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.id().contentEquals(id))
             {
                 return p;
             }
@@ -896,12 +896,12 @@ public final class OpenAiChatDialect extends Dialect
         return null;
     }
 
-    private static Part findByType(final Choice choice, final String type)
+    private static MutablePart findByType(final MutableChoice choice, final String type)
     {
         for (int i = choice.partCount() - 1; i >= 0; i--)
         {
-            final Part p = choice.part(i);
-            if (p.kind() == Part.Kind.TOOL_CALL && p.type().contentEquals(type))
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.type().contentEquals(type))
             {
                 return p;
             }
@@ -909,12 +909,12 @@ public final class OpenAiChatDialect extends Dialect
         return null;
     }
 
-    private static Part latestCall(final Choice choice)
+    private static MutablePart latestCall(final MutableChoice choice)
     {
         for (int i = choice.partCount() - 1; i >= 0; i--)
         {
-            final Part p = choice.part(i);
-            if (p.kind() == Part.Kind.TOOL_CALL && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
             {
                 return p;
             }
@@ -923,19 +923,19 @@ public final class OpenAiChatDialect extends Dialect
     }
 
     /** OpenAI streams calls one after another: a new call means the earlier ones are complete. */
-    private void endOpenCalls(final Choice choice)
+    private void endOpenCalls(final MutableChoice choice)
     {
         for (int i = 0; i < choice.partCount(); i++)
         {
-            final Part p = choice.part(i);
-            if (p.kind() == Part.Kind.TOOL_CALL)
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL)
             {
                 aggregate.endPart(choice, p);
             }
         }
     }
 
-    private void readTokenIds(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readTokenIds(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         if (r.token() != JsonToken.START_ARRAY)
         {
@@ -955,7 +955,7 @@ public final class OpenAiChatDialect extends Dialect
         }
     }
 
-    private void readLogprobs(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
+    private void readLogprobs(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         if (r.token() != JsonToken.START_OBJECT)
         {
@@ -969,7 +969,7 @@ public final class OpenAiChatDialect extends Dialect
             final boolean refusal = "refusal".equals(name);
             if ((refusal || "content".equals(name)) && value == JsonToken.START_ARRAY)
             {
-                final RawList list = refusal ? choice.refusalLogprobs() : choice.contentLogprobs();
+                final MutableRawList list = refusal ? choice.refusalLogprobs() : choice.contentLogprobs();
                 list.markPresent();
                 while (r.next() == JsonToken.START_OBJECT)
                 {
@@ -984,7 +984,7 @@ public final class OpenAiChatDialect extends Dialect
         choice.logprobsSeen();
     }
 
-    private void readLogprobEntry(final JsonReader r, final Choice choice, final boolean refusal, final RawList list)
+    private void readLogprobEntry(final JsonReader r, final MutableChoice choice, final boolean refusal, final MutableRawList list)
         throws JsonReader.BadPayload
     {
         final int start = r.structureStartOffset();
@@ -1019,9 +1019,9 @@ public final class OpenAiChatDialect extends Dialect
     // Output: the non-streaming chat.completion object.
 
     @Override
-    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        final RawFields meta = result.meta();
+        final MutableRawFields meta = result.meta();
         g.writeStartObject();
         meta.writeFieldOr(g, "id", "", false);
         g.writeStringField("object", "chat.completion");
@@ -1029,7 +1029,7 @@ public final class OpenAiChatDialect extends Dialect
         meta.writeFieldOr(g, "model", "", false);
         meta.writeFields(g, "id", "created", "model");
         g.writeArrayFieldStart("choices");
-        for (final Choice c : result.choices())
+        for (final MutableChoice c : result.sortedChoices())
         {
             writeChoice(g, c);
         }
@@ -1054,31 +1054,31 @@ public final class OpenAiChatDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static void writeChoice(final JsonGenerator g, final Choice c) throws IOException
+    private static void writeChoice(final JsonGenerator g, final MutableChoice c) throws IOException
     {
         g.writeStartObject();
         g.writeNumberField("index", c.index());
         g.writeObjectFieldStart("message");
         g.writeStringField("role", c.role().length() > 0 ? c.role().toString() : "assistant");
-        writeJoinedOrNull(g, "content", c, Part.Kind.TEXT);
-        writeJoinedOrNull(g, "refusal", c, Part.Kind.REFUSAL);
-        if (c.has(Part.Kind.REASONING))
+        writeJoinedOrNull(g, "content", c, MutablePart.Kind.TEXT);
+        writeJoinedOrNull(g, "refusal", c, MutablePart.Kind.REFUSAL);
+        if (c.has(MutablePart.Kind.REASONING))
         {
             String field = "reasoning_content";
-            for (final Part p : c.parts())
+            for (final MutablePart p : c.partList())
             {
-                if (p.kind() == Part.Kind.REASONING && p.type().length() > 0)
+                if (p.kind() == MutablePart.Kind.REASONING && p.type().length() > 0)
                 {
                     field = p.type().toString();
                     break;
                 }
             }
-            g.writeStringField(field, c.joined(Part.Kind.REASONING));
+            g.writeStringField(field, c.joined(MutablePart.Kind.REASONING));
         }
-        final List<Part> calls = c.toolCalls();
-        Part legacy = null;
+        final List<MutablePart> calls = c.toolCallList();
+        MutablePart legacy = null;
         boolean anyTool = false;
-        for (final Part p : calls)
+        for (final MutablePart p : calls)
         {
             if (LEGACY_FUNCTION_CALL.contentEquals(p.type()))
             {
@@ -1092,7 +1092,7 @@ public final class OpenAiChatDialect extends Dialect
         if (anyTool)
         {
             g.writeArrayFieldStart("tool_calls");
-            for (final Part p : calls)
+            for (final MutablePart p : calls)
             {
                 if (p == legacy)
                 {
@@ -1148,7 +1148,7 @@ public final class OpenAiChatDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static void writeListOrNull(final JsonGenerator g, final RawList list) throws IOException
+    private static void writeListOrNull(final JsonGenerator g, final MutableRawList list) throws IOException
     {
         if (list.isPresent())
         {
@@ -1160,7 +1160,7 @@ public final class OpenAiChatDialect extends Dialect
         }
     }
 
-    private static void writeJoinedOrNull(final JsonGenerator g, final String field, final Choice c, final Part.Kind kind)
+    private static void writeJoinedOrNull(final JsonGenerator g, final String field, final MutableChoice c, final MutablePart.Kind kind)
         throws IOException
     {
         if (c.has(kind))

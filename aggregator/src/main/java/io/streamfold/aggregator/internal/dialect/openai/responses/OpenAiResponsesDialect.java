@@ -5,33 +5,33 @@ import java.util.ArrayList;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableRawList;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.SseTokenizer;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawFields;
-import io.streamfold.aggregator.model.RawJson;
-import io.streamfold.aggregator.model.RawList;
-import io.streamfold.aggregator.model.TextBuffer;
 
 /**
  * OpenAI Responses API streams ({@code response.*} events) and the servers that copy them (Azure,
  * OpenRouter, DeepSeek, LM Studio), folded into the final {@code response} object.
  *
  * <p>Everything lands in choice 0. Each output item is keyed by its {@code output_index}, which is the
- * {@link Part#wireIndex()} of its parts: a message's {@code output_text} and {@code refusal} content
+ * {@link MutablePart#wireIndex()} of its parts: a message's {@code output_text} and {@code refusal} content
  * parts become TEXT and REFUSAL parts, a reasoning item's {@code summary_text} and {@code reasoning_text}
- * parts become REASONING parts (their {@link Part#type()} tells which), a {@code function_call} is a
+ * parts become REASONING parts (their {@link MutablePart#type()} tells which), a {@code function_call} is a
  * TOOL_CALL ({@code call_id} as id), and every other item (web search, file search, image generation,
  * MCP, custom tool calls...) is one OTHER part holding the item's fields as sent.
  *
@@ -124,31 +124,31 @@ public final class OpenAiResponsesDialect extends Dialect
     private long outputIndex;
     private long contentIndex;
     private long summaryIndex;
-    private final TextBuffer itemId = new TextBuffer();
-    private final TextBuffer delta = new TextBuffer();
-    private final TextBuffer text = new TextBuffer();
-    private final TextBuffer refusal = new TextBuffer();
-    private final TextBuffer arguments = new TextBuffer();
-    private final TextBuffer name = new TextBuffer();
-    private final RawJson eventItem = new RawJson();
-    private final RawJson eventPart = new RawJson();
-    private final RawJson eventResponse = new RawJson();
-    private final RawJson eventLogprobs = new RawJson();
-    private final RawJson eventError = new RawJson();
-    private final RawJson eventAnnotation = new RawJson();
-    private final RawFields errorFields = new RawFields();
+    private final MutableTextBuffer itemId = new MutableTextBuffer();
+    private final MutableTextBuffer delta = new MutableTextBuffer();
+    private final MutableTextBuffer text = new MutableTextBuffer();
+    private final MutableTextBuffer refusal = new MutableTextBuffer();
+    private final MutableTextBuffer arguments = new MutableTextBuffer();
+    private final MutableTextBuffer name = new MutableTextBuffer();
+    private final MutableRawJson eventItem = new MutableRawJson();
+    private final MutableRawJson eventPart = new MutableRawJson();
+    private final MutableRawJson eventResponse = new MutableRawJson();
+    private final MutableRawJson eventLogprobs = new MutableRawJson();
+    private final MutableRawJson eventError = new MutableRawJson();
+    private final MutableRawJson eventAnnotation = new MutableRawJson();
+    private final MutableRawFields errorFields = new MutableRawFields();
 
     // Scratch for one item or content part being read.
-    private final RawFields incoming = new RawFields();
-    private final TextBuffer partText = new TextBuffer();
-    private final TextBuffer finalText = new TextBuffer();
-    private final TextBuffer logprobToken = new TextBuffer();
+    private final MutableRawFields incoming = new MutableRawFields();
+    private final MutableTextBuffer partText = new MutableTextBuffer();
+    private final MutableTextBuffer finalText = new MutableTextBuffer();
+    private final MutableTextBuffer logprobToken = new MutableTextBuffer();
 
     private final ArrayList<Item> items = new ArrayList<>();
     private final ArrayList<Item> spareItems = new ArrayList<>();
-    private Choice choice;
+    private MutableChoice choice;
 
-    public OpenAiResponsesDialect(final Aggregate aggregate, final AggregationLimits limits)
+    public OpenAiResponsesDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         nested = new JsonReader(limits);
@@ -296,7 +296,7 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             case UNKNOWN:
             case LIFECYCLE:
-                if (eventResponse.type() == RawJson.Type.STRUCTURED)
+                if (eventResponse.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     readResponse(false);
                 }
@@ -313,7 +313,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case ITEM_DONE:
             {
                 final Item item = itemForEvent(ITEM_UNKNOWN);
-                if (item != null && eventItem.type() == RawJson.Type.STRUCTURED)
+                if (item != null && eventItem.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     nested.begin(eventItem);
                     readItem(nested, item, eventType == ITEM_DONE);
@@ -332,7 +332,7 @@ public final class OpenAiResponsesDialect extends Dialect
             {
                 final boolean summary = eventType == SUMMARY_PART_ADDED || eventType == SUMMARY_PART_DONE;
                 final Item item = itemForEvent(summary ? ITEM_REASONING : ITEM_UNKNOWN);
-                if (item != null && eventPart.type() == RawJson.Type.STRUCTURED)
+                if (item != null && eventPart.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     nested.begin(eventPart);
                     readContentPart(nested, item, summary, summary ? summaryIndex : contentIndex,
@@ -344,7 +344,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case OUTPUT_TEXT_DELTA:
             case OUTPUT_TEXT_DONE:
             {
-                final Part part = partForEvent(ITEM_MESSAGE, false, contentIndex, Part.Kind.TEXT, "output_text");
+                final MutablePart part = partForEvent(ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
                 if (part != null)
                 {
                     if (eventType == OUTPUT_TEXT_DELTA)
@@ -361,7 +361,7 @@ public final class OpenAiResponsesDialect extends Dialect
             }
             case ANNOTATION_ADDED:
             {
-                final Part part = partForEvent(ITEM_MESSAGE, false, contentIndex, Part.Kind.TEXT, "output_text");
+                final MutablePart part = partForEvent(ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
                 if (part != null && !eventAnnotation.isNullish() && !part.annotations().add(eventAnnotation, limits.maxRawBytes()))
                 {
                     aggregate.error(ErrorKind.LIMIT_EXCEEDED, "annotations larger than " + limits.maxRawBytes() + " bytes");
@@ -371,7 +371,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case REFUSAL_DELTA:
             case REFUSAL_DONE:
             {
-                final Part part = partForEvent(ITEM_MESSAGE, false, contentIndex, Part.Kind.REFUSAL, "refusal");
+                final MutablePart part = partForEvent(ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.REFUSAL, "refusal");
                 if (part != null)
                 {
                     if (eventType == REFUSAL_DELTA)
@@ -391,7 +391,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 final Item item = itemForEvent(ITEM_FUNCTION_CALL);
                 if (item != null && item.kind == ITEM_FUNCTION_CALL)
                 {
-                    final Part call = callPart(item, null, name);
+                    final MutablePart call = callPart(item, null, name);
                     if (call != null)
                     {
                         if (eventType == ARGUMENTS_DELTA)
@@ -412,8 +412,8 @@ public final class OpenAiResponsesDialect extends Dialect
             case REASONING_TEXT_DONE:
             {
                 final boolean summary = eventType == SUMMARY_TEXT_DELTA || eventType == SUMMARY_TEXT_DONE;
-                final Part part = partForEvent(ITEM_REASONING, summary, summary ? summaryIndex : contentIndex,
-                    Part.Kind.REASONING, summary ? "summary_text" : "reasoning_text");
+                final MutablePart part = partForEvent(ITEM_REASONING, summary, summary ? summaryIndex : contentIndex,
+                    MutablePart.Kind.REASONING, summary ? "summary_text" : "reasoning_text");
                 if (part != null)
                 {
                     if (eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA)
@@ -434,8 +434,8 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private void onTerminal() throws JsonReader.BadPayload
     {
-        final Choice c = choice();
-        if (eventResponse.type() == RawJson.Type.STRUCTURED)
+        final MutableChoice c = choice();
+        if (eventResponse.type() == MutableRawJson.Type.STRUCTURED)
         {
             readResponse(true);
         }
@@ -447,7 +447,7 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         if (eventType == FAILED)
         {
-            final RawJson error = aggregate.meta().get("error");
+            final MutableRawJson error = aggregate.meta().get("error");
             if (aggregate.providerError().isNullish())
             {
                 if (error != null && !error.isNullish())
@@ -477,8 +477,8 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private CharSequence incompleteReason() throws JsonReader.BadPayload
     {
-        final RawJson details = aggregate.meta().get("incomplete_details");
-        if (details != null && details.type() == RawJson.Type.STRUCTURED)
+        final MutableRawJson details = aggregate.meta().get("incomplete_details");
+        if (details != null && details.type() == MutableRawJson.Type.STRUCTURED)
         {
             inner.begin(details);
             CharSequence reason = null;
@@ -506,7 +506,7 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private void onErrorEvent()
     {
-        if (eventError.type() == RawJson.Type.STRUCTURED || eventError.type() == RawJson.Type.STRING)
+        if (eventError.type() == MutableRawJson.Type.STRUCTURED || eventError.type() == MutableRawJson.Type.STRING)
         {
             aggregate.providerErrorSlot().copyFrom(eventError);
         }
@@ -516,7 +516,7 @@ public final class OpenAiResponsesDialect extends Dialect
             final StringBuilder sb = new StringBuilder("{");
             for (int i = 0; i < errorFields.size(); i++)
             {
-                sb.append(i > 0 ? "," : "").append(RawJson.quote(errorFields.name(i))).append(':').append(errorFields.value(i).json());
+                sb.append(i > 0 ? "," : "").append(MutableRawJson.quote(errorFields.name(i))).append(':').append(errorFields.value(i).json());
             }
             final byte[] bytes = sb.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             aggregate.providerErrorSlot().setStructured(bytes, 0, bytes.length, Integer.MAX_VALUE);
@@ -571,8 +571,8 @@ public final class OpenAiResponsesDialect extends Dialect
     {
         gatherFields(nested);
         Item item = null;
-        final RawJson id = incoming.get("id");
-        if (id != null && id.type() == RawJson.Type.STRING && id.text().length() > 0)
+        final MutableRawJson id = incoming.get("id");
+        if (id != null && id.type() == MutableRawJson.Type.STRING && id.text().length() > 0)
         {
             item = findItemById(id.text());
         }
@@ -593,7 +593,7 @@ public final class OpenAiResponsesDialect extends Dialect
     // ---------------------------------------------------------------------------------------------
     // Items and their parts
 
-    private Choice choice()
+    private MutableChoice choice()
     {
         if (choice == null)
         {
@@ -661,8 +661,8 @@ public final class OpenAiResponsesDialect extends Dialect
     {
         for (int i = items.size() - 1; i >= 0; i--)
         {
-            final RawJson v = items.get(i).fields.get("id");
-            if (v != null && v.type() == RawJson.Type.STRING && contentEquals(v.text(), id))
+            final MutableRawJson v = items.get(i).fields.get("id");
+            if (v != null && v.type() == MutableRawJson.Type.STRING && contentEquals(v.text(), id))
             {
                 return items.get(i);
             }
@@ -670,8 +670,8 @@ public final class OpenAiResponsesDialect extends Dialect
         return null;
     }
 
-    private Part partForEvent(
-        final int itemKind, final boolean summary, final long index, final Part.Kind kind, final String type)
+    private MutablePart partForEvent(
+        final int itemKind, final boolean summary, final long index, final MutablePart.Kind kind, final String type)
     {
         final Item item = itemForEvent(itemKind);
         if (item == null)
@@ -691,7 +691,7 @@ public final class OpenAiResponsesDialect extends Dialect
     }
 
     /** @return the content (or summary) slot {@code index} of an item, created with {@code kind}; null past a limit. */
-    private Slot slot(final Item item, final boolean summary, final long index, final Part.Kind kind)
+    private Slot slot(final Item item, final boolean summary, final long index, final MutablePart.Kind kind)
     {
         for (int i = 0; i < item.slotCount; i++)
         {
@@ -707,13 +707,13 @@ public final class OpenAiResponsesDialect extends Dialect
                 " above " + limits.maxIndex());
             return null;
         }
-        final Part part = aggregate.newPart(choice, kind, item.outputIndex);
+        final MutablePart part = aggregate.newPart(choice, kind, item.outputIndex);
         if (part == null)
         {
             return null;
         }
-        final RawJson id = item.fields.get("id");
-        if (id != null && id.type() == RawJson.Type.STRING)
+        final MutableRawJson id = item.fields.get("id");
+        if (id != null && id.type() == MutableRawJson.Type.STRING)
         {
             part.id().set(id.text(), limits.maxTextChars());
         }
@@ -721,11 +721,11 @@ public final class OpenAiResponsesDialect extends Dialect
     }
 
     /** The item's function-call part, created and announced on first use. */
-    private Part callPart(final Item item, final CharSequence callId, final CharSequence callName)
+    private MutablePart callPart(final Item item, final CharSequence callId, final CharSequence callName)
     {
         if (item.call == null)
         {
-            item.call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, item.outputIndex);
+            item.call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, item.outputIndex);
             if (item.call == null)
             {
                 return null;
@@ -786,7 +786,7 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             final String field = r.name();
             r.next();
-            final RawJson slot = incoming.slot(field, limits.maxRawFields());
+            final MutableRawJson slot = incoming.slot(field, limits.maxRawFields());
             if (slot == null)
             {
                 aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + field + "' dropped");
@@ -802,12 +802,12 @@ public final class OpenAiResponsesDialect extends Dialect
     /** Applies the gathered fields of an item: metadata kept, content and arguments folded into parts. */
     private void applyItem(final Item item, final boolean isFinal) throws JsonReader.BadPayload
     {
-        final RawJson type = incoming.get("type");
-        if (type != null && type.type() == RawJson.Type.STRING && item.kind == ITEM_UNKNOWN)
+        final MutableRawJson type = incoming.get("type");
+        if (type != null && type.type() == MutableRawJson.Type.STRING && item.kind == ITEM_UNKNOWN)
         {
             item.kind = itemKind(type.text());
         }
-        else if (type != null && type.type() == RawJson.Type.STRING && item.kind != ITEM_OTHER &&
+        else if (type != null && type.type() == MutableRawJson.Type.STRING && item.kind != ITEM_OTHER &&
             itemKind(type.text()) == ITEM_OTHER)
         {
             item.kind = ITEM_OTHER;
@@ -815,7 +815,7 @@ public final class OpenAiResponsesDialect extends Dialect
         for (int i = 0; i < incoming.size(); i++)
         {
             final String field = incoming.name(i);
-            final RawJson value = incoming.value(i);
+            final MutableRawJson value = incoming.value(i);
             if (item.kind == ITEM_FUNCTION_CALL && ("arguments".equals(field) || "call_id".equals(field) || "name".equals(field)))
             {
                 continue;
@@ -826,7 +826,7 @@ public final class OpenAiResponsesDialect extends Dialect
             {
                 // The list is rebuilt from the parts; remember only that (and where) it was there.
                 keep(item.fields, field, null);
-                if (value.type() == RawJson.Type.STRUCTURED)
+                if (value.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     inner.begin(value);
                     if (inner.token() == JsonToken.START_ARRAY)
@@ -853,7 +853,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 }
                 continue;
             }
-            if (item.kind == ITEM_MESSAGE && "role".equals(field) && value.type() == RawJson.Type.STRING &&
+            if (item.kind == ITEM_MESSAGE && "role".equals(field) && value.type() == MutableRawJson.Type.STRING &&
                 value.text().length() > 0)
             {
                 choice.role().set(value.text(), limits.maxTextChars());
@@ -862,9 +862,9 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         if (item.kind == ITEM_FUNCTION_CALL)
         {
-            final Part call = callPart(item, stringOrNull(incoming.get("call_id")), stringOrNull(incoming.get("name")));
-            final RawJson args = incoming.get("arguments");
-            if (call != null && args != null && args.type() == RawJson.Type.STRING)
+            final MutablePart call = callPart(item, stringOrNull(incoming.get("call_id")), stringOrNull(incoming.get("name")));
+            final MutableRawJson args = incoming.get("arguments");
+            if (call != null && args != null && args.type() == MutableRawJson.Type.STRING)
             {
                 finalText.set(args.text(), limits.maxArgumentChars());
                 reconcile(call, finalText, isFinal ? "function_call item" : "output_item.added");
@@ -874,17 +874,17 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             if (item.call == null)
             {
-                item.call = aggregate.newPart(choice, Part.Kind.OTHER, item.outputIndex);
+                item.call = aggregate.newPart(choice, MutablePart.Kind.OTHER, item.outputIndex);
             }
             if (item.call != null)
             {
-                final RawJson t = item.fields.get("type");
-                if (t != null && t.type() == RawJson.Type.STRING)
+                final MutableRawJson t = item.fields.get("type");
+                if (t != null && t.type() == MutableRawJson.Type.STRING)
                 {
                     item.call.type().set(t.text(), limits.maxTextChars());
                 }
-                final RawJson id = item.fields.get("id");
-                if (id != null && id.type() == RawJson.Type.STRING)
+                final MutableRawJson id = item.fields.get("id");
+                if (id != null && id.type() == MutableRawJson.Type.STRING)
                 {
                     item.call.id().set(id.text(), limits.maxTextChars());
                 }
@@ -907,13 +907,13 @@ public final class OpenAiResponsesDialect extends Dialect
             return;
         }
         final Slot slot = slot(item, summary, index < 0 ? 0 : index,
-            summary || item.kind == ITEM_REASONING ? Part.Kind.REASONING : Part.Kind.TEXT);
+            summary || item.kind == ITEM_REASONING ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
         if (slot == null)
         {
             r.skip();
             return;
         }
-        final Part part = slot.part;
+        final MutablePart part = slot.part;
         partText.clear();
         final boolean annotationsStreamed = part.annotations().count() > 0;
         final boolean logprobsStreamed = slot.logprobs.count() > 0;
@@ -930,15 +930,15 @@ public final class OpenAiResponsesDialect extends Dialect
                         part.type().set(t.array(), t.offset(), t.length(), limits.maxTextChars());
                         if (t.contentEquals("refusal"))
                         {
-                            part.kind(Part.Kind.REFUSAL);
+                            part.kind(MutablePart.Kind.REFUSAL);
                         }
                         else if (t.contentEquals("reasoning_text") || t.contentEquals("summary_text"))
                         {
-                            part.kind(Part.Kind.REASONING);
+                            part.kind(MutablePart.Kind.REASONING);
                         }
                         else if (t.contentEquals("output_text"))
                         {
-                            part.kind(Part.Kind.TEXT);
+                            part.kind(MutablePart.Kind.TEXT);
                         }
                     }
                     else
@@ -996,9 +996,9 @@ public final class OpenAiResponsesDialect extends Dialect
     }
 
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
-    private void eventLogprobs(final Part part) throws JsonReader.BadPayload
+    private void eventLogprobs(final MutablePart part) throws JsonReader.BadPayload
     {
-        if (eventLogprobs.type() != RawJson.Type.STRUCTURED)
+        if (eventLogprobs.type() != MutableRawJson.Type.STRUCTURED)
         {
             return;
         }
@@ -1019,7 +1019,7 @@ public final class OpenAiResponsesDialect extends Dialect
         nested.finish();
     }
 
-    private Slot slotOf(final Part part)
+    private Slot slotOf(final MutablePart part)
     {
         for (int i = items.size() - 1; i >= 0; i--)
         {
@@ -1086,14 +1086,14 @@ public final class OpenAiResponsesDialect extends Dialect
      * Checks a final text against what the deltas gave: fills it when they gave nothing, adds a missing
      * tail, and otherwise keeps the final value and reports the contradiction.
      */
-    private void reconcile(final Part part, final TextBuffer fin, final String what)
+    private void reconcile(final MutablePart part, final MutableTextBuffer fin, final String what)
     {
         if (fin.length() == 0)
         {
             return;
         }
-        final TextBuffer current = part.text();
-        final boolean args = part.kind() == Part.Kind.TOOL_CALL;
+        final MutableTextBuffer current = part.text();
+        final boolean args = part.kind() == MutablePart.Kind.TOOL_CALL;
         final int have = current.length();
         if (have == 0)
         {
@@ -1118,7 +1118,7 @@ public final class OpenAiResponsesDialect extends Dialect
         aggregate.error(ErrorKind.MALFORMED_JSON, what + " disagrees with its deltas; the final value is kept");
     }
 
-    private void append(final Part part, final boolean args, final TextBuffer from, final int offset, final int length)
+    private void append(final MutablePart part, final boolean args, final MutableTextBuffer from, final int offset, final int length)
     {
         if (args)
         {
@@ -1174,7 +1174,7 @@ public final class OpenAiResponsesDialect extends Dialect
         return -1;
     }
 
-    private void copyString(final JsonReader r, final TextBuffer into, final int limit) throws JsonReader.BadPayload
+    private void copyString(final JsonReader r, final MutableTextBuffer into, final int limit) throws JsonReader.BadPayload
     {
         if (r.token() == JsonToken.VALUE_STRING)
         {
@@ -1191,7 +1191,7 @@ public final class OpenAiResponsesDialect extends Dialect
         }
     }
 
-    private void captureEventValue(final JsonReader r, final RawJson into, final String field) throws JsonReader.BadPayload
+    private void captureEventValue(final JsonReader r, final MutableRawJson into, final String field) throws JsonReader.BadPayload
     {
         if (!r.capture(into))
         {
@@ -1200,27 +1200,27 @@ public final class OpenAiResponsesDialect extends Dialect
     }
 
     /** Keeps {@code value} as field {@code name} (null: a placeholder); an empty or null value never replaces one. */
-    private void keep(final RawFields target, final String field, final RawJson value)
+    private void keep(final MutableRawFields target, final String field, final MutableRawJson value)
     {
-        final RawJson existing = target.get(field);
+        final MutableRawJson existing = target.get(field);
         if (value == null)
         {
             if (existing == null)
             {
-                final RawJson slot = target.slot(field, limits.maxRawFields());
+                final MutableRawJson slot = target.slot(field, limits.maxRawFields());
                 if (slot != null)
                 {
-                    slot.setLiteral(RawJson.Type.NULL);
+                    slot.setLiteral(MutableRawJson.Type.NULL);
                 }
             }
             return;
         }
         if (existing != null && !existing.isNullish() &&
-            (value.isNullish() || (value.type() == RawJson.Type.STRING && value.text().length() == 0)))
+            (value.isNullish() || (value.type() == MutableRawJson.Type.STRING && value.text().length() == 0)))
         {
             return;
         }
-        final RawJson slot = target.slot(field, limits.maxRawFields());
+        final MutableRawJson slot = target.slot(field, limits.maxRawFields());
         if (slot == null)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + field + "' dropped");
@@ -1229,9 +1229,9 @@ public final class OpenAiResponsesDialect extends Dialect
         slot.copyFrom(value);
     }
 
-    private static CharSequence stringOrNull(final RawJson v)
+    private static CharSequence stringOrNull(final MutableRawJson v)
     {
-        return v != null && v.type() == RawJson.Type.STRING && v.text().length() > 0 ? v.text() : null;
+        return v != null && v.type() == MutableRawJson.Type.STRING && v.text().length() > 0 ? v.text() : null;
     }
 
     private static boolean startsWith(final CharSequence s, final CharSequence prefix)
@@ -1259,9 +1259,9 @@ public final class OpenAiResponsesDialect extends Dialect
     // Output: the non-streaming response object.
 
     @Override
-    public void write(final Aggregate result, final JsonGenerator g) throws IOException
+    public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        final RawFields meta = result.meta();
+        final MutableRawFields meta = result.meta();
         g.writeStartObject();
         writeOrDefault(g, meta, "id", "");
         writeOrDefault(g, meta, "object", "response");
@@ -1305,10 +1305,10 @@ public final class OpenAiResponsesDialect extends Dialect
         g.writeEndObject();
     }
 
-    private static void writeOrDefault(final JsonGenerator g, final RawFields meta, final String field, final String fallback)
+    private static void writeOrDefault(final JsonGenerator g, final MutableRawFields meta, final String field, final String fallback)
         throws IOException
     {
-        final RawJson v = meta.get(field);
+        final MutableRawJson v = meta.get(field);
         if (v != null)
         {
             g.writeFieldName(field);
@@ -1357,7 +1357,7 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         if (call)
         {
-            final Part p = item.call;
+            final MutablePart p = item.call;
             g.writeFieldName("arguments");
             if (p != null)
             {
@@ -1417,13 +1417,13 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private static void writeSlot(final JsonGenerator g, final Slot slot) throws IOException
     {
-        final Part p = slot.part;
+        final MutablePart p = slot.part;
         g.writeStartObject();
         final String type = p.type().length() > 0 ? p.type().toString() :
-            p.kind() == Part.Kind.REFUSAL ? "refusal" : p.kind() == Part.Kind.REASONING ?
+            p.kind() == MutablePart.Kind.REFUSAL ? "refusal" : p.kind() == MutablePart.Kind.REASONING ?
             (slot.summary ? "summary_text" : "reasoning_text") : "output_text";
         g.writeStringField("type", type);
-        if (p.kind() == Part.Kind.TEXT)
+        if (p.kind() == MutablePart.Kind.TEXT)
         {
             g.writeFieldName("annotations");
             if (p.annotations().isPresent())
@@ -1441,7 +1441,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 slot.logprobs.write(g);
             }
         }
-        g.writeFieldName(p.kind() == Part.Kind.REFUSAL ? "refusal" : "text");
+        g.writeFieldName(p.kind() == MutablePart.Kind.REFUSAL ? "refusal" : "text");
         g.writeString(p.text().array(), 0, p.text().length());
         p.extra().writeFields(g, "type", "text", "refusal", "annotations", "logprobs");
         g.writeEndObject();
@@ -1453,9 +1453,9 @@ public final class OpenAiResponsesDialect extends Dialect
         long outputIndex;
         int kind;
         boolean done;
-        final RawFields fields = new RawFields();
+        final MutableRawFields fields = new MutableRawFields();
         /** The function call or the whole-kept OTHER part. */
-        Part call;
+        MutablePart call;
         Slot[] slots = new Slot[2];
         int slotCount;
 
@@ -1469,7 +1469,7 @@ public final class OpenAiResponsesDialect extends Dialect
             slotCount = 0;
         }
 
-        Slot addSlot(final boolean summary, final long index, final Part part)
+        Slot addSlot(final boolean summary, final long index, final MutablePart part)
         {
             if (slotCount == slots.length)
             {
@@ -1507,7 +1507,7 @@ public final class OpenAiResponsesDialect extends Dialect
     {
         boolean summary;
         long index;
-        Part part;
-        final RawList logprobs = new RawList();
+        MutablePart part;
+        final MutableRawList logprobs = new MutableRawList();
     }
 }

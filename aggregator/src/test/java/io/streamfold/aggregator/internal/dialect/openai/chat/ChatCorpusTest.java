@@ -10,8 +10,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -23,13 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.ChatFeeding;
-import io.streamfold.aggregator.Format;
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 /**
  * Every recorded openai-chat stream of the shared corpus: it folds without errors beyond the provider

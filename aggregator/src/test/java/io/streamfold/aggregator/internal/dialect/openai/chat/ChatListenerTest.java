@@ -2,8 +2,19 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import java.util.List;
 
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.RecordingListener;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.JsonTree;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.ChatFeeding.sse;
@@ -11,17 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.ChatFeeding;
-import io.streamfold.aggregator.Format;
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.RecordingListener;
-import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /** Listener events as they happen, snapshots mid-stream, error values in lenient and strict mode, limits. */
 class ChatListenerTest
@@ -109,6 +109,13 @@ class ChatListenerTest
         ChatFeeding.feedSlice(a, bytes, cut + 10, bytes.length - cut - 10);
         assertTrue(a.isDone());
         assertEquals(2, a.result().choice(0).toolCalls().size());
+        // The snapshot is a copy: the rest of the stream and a reset leave it as it was.
+        assertEquals(Outcome.IN_PROGRESS, mid.outcome());
+        assertEquals("Hello", mid.choice(0).joined(Part.Kind.TEXT));
+        assertEquals(0, mid.choice(0).toolCalls().size());
+        a.reset();
+        assertEquals("Hello", mid.choice(0).joined(Part.Kind.TEXT));
+        assertEquals("Hello", JsonTree.at(JsonTree.parse(mid.toJson()), "choices", 0, "message", "content"));
     }
 
     // ---------------------------------------------------------------------------------------------

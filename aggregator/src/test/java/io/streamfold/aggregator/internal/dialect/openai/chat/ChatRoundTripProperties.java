@@ -10,17 +10,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 /**
  * Round trip: a random completion (several interleaved choices, unicode text with surrogate pairs and

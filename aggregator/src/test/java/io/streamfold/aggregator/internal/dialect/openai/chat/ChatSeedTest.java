@@ -4,23 +4,23 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.RecordingListener;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.Cassette;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.internal.Cassette;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.ChatFeeding;
-import io.streamfold.aggregator.Format;
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.RecordingListener;
-import io.streamfold.aggregator.StreamAggregator;
 
 /** The recording the project started from (shared/seed, a Together AI cassette): see its README. */
 class ChatSeedTest

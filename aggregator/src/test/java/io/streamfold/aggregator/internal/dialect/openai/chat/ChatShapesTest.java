@@ -3,8 +3,19 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 import java.util.List;
 import java.util.Map;
 
+import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.RecordingListener;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.Usage;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.JsonTree;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.ChatFeeding.sse;
@@ -13,17 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
-import io.streamfold.aggregator.ChatFeeding;
-import io.streamfold.aggregator.Format;
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.RecordingListener;
-import io.streamfold.aggregator.StreamAggregator;
 
 /**
  * Real-world shapes of OpenAI-compatible streams that break aggregators, each as a small hand-written

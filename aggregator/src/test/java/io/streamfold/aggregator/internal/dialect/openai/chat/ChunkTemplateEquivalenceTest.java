@@ -7,15 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.streamfold.parser.StreamError;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.statistics.Statistics;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
-import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.AggregatorInternals;
 import io.streamfold.aggregator.Format;
@@ -23,6 +14,15 @@ import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.parser.StreamError;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The repeated-prefix fast path must be invisible: every stream gives the same written JSON, normalized

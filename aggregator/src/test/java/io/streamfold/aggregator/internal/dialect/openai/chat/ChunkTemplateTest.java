@@ -2,18 +2,18 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import java.nio.file.Path;
 
-import io.streamfold.testkit.SharedFiles;
-import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
-import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.AggregatorInternals;
 import io.streamfold.aggregator.ChatFeeding;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.testkit.SharedFiles;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The repeated-prefix fast path is actually taken on the streams it is for, and gives their text. */
 class ChunkTemplateTest

@@ -16,6 +16,13 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.completions.CompletionUsage;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.Usage;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,13 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
  * Differential test against the official openai-java SDK: every OpenAI-chat corpus stream is folded both by

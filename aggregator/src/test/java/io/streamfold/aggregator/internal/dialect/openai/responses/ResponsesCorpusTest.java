@@ -1,7 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +8,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
+import io.streamfold.testkit.JsonTree;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,10 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
 
 /** Every recorded Responses stream of the shared corpus. */
 class ResponsesCorpusTest

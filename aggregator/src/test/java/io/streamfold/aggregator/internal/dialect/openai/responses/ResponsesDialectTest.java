@@ -1,27 +1,27 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import io.streamfold.parser.ErrorKind;
-import io.streamfold.parser.StreamError;
-import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawJson;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.JsonTree;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One behaviour per test, on hand-written Responses streams. */
 class ResponsesDialectTest
@@ -57,7 +57,7 @@ class ResponsesDialectTest
     static String textDelta(final int output, final int content, final String delta)
     {
         return "{\"type\":\"response.output_text.delta\",\"output_index\":" + output + ",\"content_index\":" + content +
-            ",\"delta\":" + RawJson.quote(delta) + "}";
+            ",\"delta\":" + MutableRawJson.quote(delta) + "}";
     }
 
     private static Map<String, Object> json(final Aggregate a)

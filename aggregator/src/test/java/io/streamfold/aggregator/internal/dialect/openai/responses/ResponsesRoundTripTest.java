@@ -1,7 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import io.streamfold.testkit.JsonTree;
-import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.testkit.JsonTree;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -18,8 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.Outcome;
 
 /**
  * Round trip: a random final response (messages with unicode and escapes, reasoning summaries, function

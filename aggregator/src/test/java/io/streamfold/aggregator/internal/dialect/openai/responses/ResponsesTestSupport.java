@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.streamfold.parser.StreamError;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.Usage;
-import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.parser.StreamError;
 
 /** Feeding helpers and an event recorder shared by the Responses dialect tests. */
 public final class ResponsesTestSupport

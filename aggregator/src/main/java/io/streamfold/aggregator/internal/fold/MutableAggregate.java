@@ -1,0 +1,598 @@
+package io.streamfold.aggregator.internal.fold;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.output.NormalizedWriter;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.StreamError;
+
+/**
+ * Everything folded from one stream so far: metadata, choices and their parts, usage, errors and the
+ * outcome. The one shared state of every dialect: dialects change it only through the mutators here,
+ * which is also where listener events fire, so each event means the same thing whatever the provider.
+ * Callers see it only as the read-only {@link Aggregate}.
+ *
+ * <p>The live aggregate changes as the stream is fed; {@link #snapshot()} makes an independent copy.
+ */
+public final class MutableAggregate implements Aggregate
+{
+    private static final JsonFactory OUTPUT_FACTORY = new JsonFactory();
+
+    private final AggregationLimits limits;
+    private final MutableRawFields meta = new MutableRawFields();
+    private final ArrayList<MutableChoice> choices = new ArrayList<>();
+    private final ArrayList<MutableChoice> spareChoices = new ArrayList<>();
+    private final MutableUsage usage = new MutableUsage();
+    private final MutableRawJson providerError = new MutableRawJson();
+    private final ArrayList<StreamError> errors = new ArrayList<>();
+    private final CharView view = new CharView();
+    private StreamListener listener;
+    private Format format;
+    private Dialect dialect;
+    private Outcome outcome = Outcome.IN_PROGRESS;
+    private boolean started;
+    private long eventNumber = -1;
+    private long eventOffset;
+    private int droppedErrors;
+    /** A snapshot's provider JSON (compact), rendered when it was taken; null for the live aggregate. */
+    private byte[] frozenProviderJson;
+
+    public MutableAggregate(final AggregationLimits limits, final StreamListener listener)
+    {
+        this.limits = limits;
+        this.listener = listener;
+    }
+
+    public void dialect(final Format format, final Dialect dialect)
+    {
+        this.format = format;
+        this.dialect = dialect;
+        usage.keys(dialect.usageKeys());
+    }
+
+    public void clear()
+    {
+        meta.clear();
+        spareChoices.addAll(choices);
+        choices.clear();
+        usage.clear();
+        providerError.clear();
+        errors.clear();
+        outcome = Outcome.IN_PROGRESS;
+        started = false;
+        eventNumber = -1;
+        eventOffset = 0;
+        droppedErrors = 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Read API
+
+    /** @return the dialect the stream was read as, or null while {@link Format#AUTO} has not decided. */
+    public Format format()
+    {
+        return format;
+    }
+
+    /** @return how the stream ended, or {@link Outcome#IN_PROGRESS}. */
+    public Outcome outcome()
+    {
+        return outcome;
+    }
+
+    /** @return top-level response fields (id, model, created, seed, unknown fields), raw, last non-empty value winning. */
+    public MutableRawFields meta()
+    {
+        return meta;
+    }
+
+    /** @return the choices ordered by their index (allocates the list). */
+    public List<Choice> choices()
+    {
+        return Collections.unmodifiableList(sortedChoices());
+    }
+
+    /** @return the choices ordered by their index, for the writers (allocates the list). */
+    public List<MutableChoice> sortedChoices()
+    {
+        final List<MutableChoice> sorted = new ArrayList<>(choices);
+        sorted.sort((a, b) -> Long.compare(a.index(), b.index()));
+        return sorted;
+    }
+
+    /** @return the choice with provider index {@code index}, or null. */
+    public MutableChoice choice(final long index)
+    {
+        for (int i = 0; i < choices.size(); i++)
+        {
+            if (choices.get(i).index() == index)
+            {
+                return choices.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** @return merged usage. */
+    public MutableUsage usage()
+    {
+        return usage;
+    }
+
+    /** @return the provider's error object when the stream carried one, else {@link MutableRawJson.Type#ABSENT}. */
+    public MutableRawJson providerError()
+    {
+        return providerError;
+    }
+
+    /** @return every error reported so far, in order (at most {@link AggregationLimits#maxErrors()} are kept; see {@link #droppedErrors()}). */
+    public List<StreamError> errors()
+    {
+        return Collections.unmodifiableList(errors);
+    }
+
+    /** @return errors reported to the listener but not kept because {@link AggregationLimits#maxErrors()} already were. */
+    public int droppedErrors()
+    {
+        return droppedErrors;
+    }
+
+    /** @return the provider's own non-streaming response JSON, compact (allocates). */
+    public String toJson()
+    {
+        return render(false, false);
+    }
+
+    /** @return the provider-independent normalized view as JSON (allocates). */
+    public String toNormalizedJson()
+    {
+        return render(true, false);
+    }
+
+    /**
+     * Writes the provider's own non-streaming response shape.
+     *
+     * @param out    destination, not closed.
+     * @param pretty indent for humans.
+     */
+    public void writeJson(final OutputStream out, final boolean pretty) throws IOException
+    {
+        write(out, false, pretty);
+    }
+
+    /**
+     * Writes the normalized view: text, reasoning and tool calls per choice, one finish-reason
+     * vocabulary, usage as input / output / total / cached / reasoning tokens.
+     *
+     * @param out    destination, not closed.
+     * @param pretty indent for humans.
+     */
+    public void writeNormalizedJson(final OutputStream out, final boolean pretty) throws IOException
+    {
+        write(out, true, pretty);
+    }
+
+    private String render(final boolean normalized, final boolean pretty)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try
+        {
+            write(out, normalized, pretty);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void write(final OutputStream out, final boolean normalized, final boolean pretty) throws IOException
+    {
+        try (JsonGenerator g = OUTPUT_FACTORY.createGenerator(out, JsonEncoding.UTF8))
+        {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            if (pretty)
+            {
+                g.useDefaultPrettyPrinter();
+            }
+            if (!normalized && frozenProviderJson != null)
+            {
+                try (JsonParser p = OUTPUT_FACTORY.createParser(frozenProviderJson))
+                {
+                    p.nextToken();
+                    g.copyCurrentStructure(p);
+                }
+            }
+            else if (normalized || dialect == null)
+            {
+                NormalizedWriter.write(this, g);
+            }
+            else
+            {
+                dialect.write(this, g);
+            }
+        }
+    }
+
+    /**
+     * @return an independent copy of everything folded so far, unaffected by later bytes and by
+     * {@code reset()}. Costs a copy of every text and raw value, and renders the provider JSON once
+     * (the provider writer may read dialect state that a copy could not keep).
+     */
+    public MutableAggregate snapshot()
+    {
+        final MutableAggregate copy = new MutableAggregate(limits, StreamListener.NONE);
+        copy.format = format;
+        copy.meta.copyFrom(meta);
+        for (int i = 0; i < choices.size(); i++)
+        {
+            final MutableChoice c = new MutableChoice();
+            c.copyFrom(choices.get(i));
+            copy.choices.add(c);
+        }
+        copy.usage.copyFrom(usage);
+        copy.providerError.copyFrom(providerError);
+        copy.errors.addAll(errors);
+        copy.outcome = outcome;
+        copy.started = started;
+        copy.eventNumber = eventNumber;
+        copy.eventOffset = eventOffset;
+        copy.droppedErrors = droppedErrors;
+        if (frozenProviderJson != null)
+        {
+            copy.frozenProviderJson = frozenProviderJson;
+        }
+        else if (dialect != null)
+        {
+            copy.frozenProviderJson = toJson().getBytes(StandardCharsets.UTF_8);
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString()
+    {
+        return toJson();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Mutation, for dialects. Listener events fire here and only here.
+
+    public AggregationLimits limits()
+    {
+        return limits;
+    }
+
+    public StreamListener listener()
+    {
+        return listener;
+    }
+
+    public void listener(final StreamListener listener)
+    {
+        this.listener = listener;
+    }
+
+    public void position(final long eventNumber, final long eventOffset)
+    {
+        this.eventNumber = eventNumber;
+        this.eventOffset = eventOffset;
+    }
+
+    public int choiceCount()
+    {
+        return choices.size();
+    }
+
+    public MutableChoice choiceAt(final int i)
+    {
+        return choices.get(i);
+    }
+
+    /** Fires {@link StreamListener#onMessageStart} the first time it is called. */
+    public void start()
+    {
+        if (!started)
+        {
+            started = true;
+            listener.onMessageStart(metaText("id"), metaText("model"));
+        }
+    }
+
+    public boolean isStarted()
+    {
+        return started;
+    }
+
+    private CharSequence metaText(final String name)
+    {
+        final MutableRawJson v = meta.get(name);
+        return v == null ? "" : v.text();
+    }
+
+    /** @return the choice with provider index {@code index}, created on first use; null (error reported) past a limit. */
+    public MutableChoice choiceForIndex(final long index)
+    {
+        final MutableChoice existing = choice(index);
+        if (existing != null)
+        {
+            return existing;
+        }
+        if (index < 0 || index > limits.maxIndex())
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "choice index " + index + " outside 0.." + limits.maxIndex());
+            return null;
+        }
+        if (choices.size() >= limits.maxChoices())
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxChoices() + " choices");
+            return null;
+        }
+        final MutableChoice c = spareChoices.isEmpty() ? new MutableChoice() : spareChoices.remove(spareChoices.size() - 1);
+        c.init(index);
+        choices.add(c);
+        return c;
+    }
+
+    /** @return a new part, or null (error reported) past the per-choice limit. */
+    public MutablePart newPart(final MutableChoice choice, final MutablePart.Kind kind, final long wireIndex)
+    {
+        if (wireIndex > limits.maxIndex())
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "index " + wireIndex + " above " + limits.maxIndex());
+            return null;
+        }
+        if (choice.partCount() >= limits.maxPartsPerChoice())
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxPartsPerChoice() + " parts in choice " + choice.index());
+            return null;
+        }
+        return choice.addPart(kind, wireIndex);
+    }
+
+    /**
+     * Appends text of {@code kind} (TEXT, REASONING or REFUSAL) to the choice's open part of that kind,
+     * or to a new one when the last part is of another kind.
+     */
+    public void appendText(final MutableChoice choice, final MutablePart.Kind kind, final char[] chars, final int offset, final int length)
+    {
+        MutablePart part = choice.lastPart();
+        if (part == null || part.kind() != kind || part.isEnded())
+        {
+            part = newPart(choice, kind, -1);
+            if (part == null)
+            {
+                return;
+            }
+        }
+        appendText(choice, part, chars, offset, length);
+    }
+
+    /** Appends to a given TEXT, REASONING or REFUSAL part (block-structured dialects). */
+    public void appendText(final MutableChoice choice, final MutablePart part, final char[] chars, final int offset, final int length)
+    {
+        if (part.isTruncated())
+        {
+            return;
+        }
+        final int kept = keep(part, length, limits.maxTextChars());
+        part.text().append(chars, offset, kept, limits.maxTextChars());
+        if (kept < length)
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, part.kind() + " of choice " + choice.index() + " longer than " +
+                limits.maxTextChars() + " characters; the rest is dropped");
+        }
+        if (kept == 0)
+        {
+            return;
+        }
+        final int ci = (int)choice.index();
+        view.wrap(chars, offset, kept);
+        switch (part.kind())
+        {
+            case REASONING:
+                listener.onReasoningDelta(ci, view);
+                break;
+            case REFUSAL:
+                listener.onRefusalDelta(ci, view);
+                break;
+            default:
+                listener.onTextDelta(ci, view);
+        }
+    }
+
+    /** Announces a tool call whose id and name are set. */
+    public void toolCallStarted(final MutableChoice choice, final MutablePart call)
+    {
+        listener.onToolCallStart((int)choice.index(), call.ordinal(), call.id(), call.name());
+    }
+
+    /** Appends a fragment of a tool call's arguments. */
+    public void appendArguments(final MutableChoice choice, final MutablePart call, final char[] chars, final int offset, final int length)
+    {
+        if (call.isTruncated())
+        {
+            return;
+        }
+        final int kept = keep(call, length, limits.maxArgumentChars());
+        call.text().append(chars, offset, kept, limits.maxArgumentChars());
+        if (kept < length)
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "arguments of tool call " + call.ordinal() + " longer than " +
+                limits.maxArgumentChars() + " characters; the rest is dropped");
+        }
+        if (kept > 0)
+        {
+            listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
+        }
+    }
+
+    /**
+     * @return how many of {@code length} new characters fit the part's limit. When they do not all fit,
+     * the part keeps the prefix up to the limit and is marked truncated, so that a later, smaller fragment
+     * can never land after a hole.
+     */
+    private static int keep(final MutablePart part, final int length, final int limit)
+    {
+        final int room = limit - part.text().length();
+        if (length <= room)
+        {
+            return length;
+        }
+        part.truncated();
+        return Math.max(0, room);
+    }
+
+    /** Closes a part; a tool call announces its end. */
+    public void endPart(final MutableChoice choice, final MutablePart part)
+    {
+        if (!part.isEnded())
+        {
+            part.end();
+            if (part.kind() == MutablePart.Kind.TOOL_CALL)
+            {
+                listener.onToolCallEnd((int)choice.index(), part.ordinal(), part);
+            }
+        }
+    }
+
+    public void endAllParts(final MutableChoice choice)
+    {
+        for (int i = 0; i < choice.partCount(); i++)
+        {
+            endPart(choice, choice.part(i));
+        }
+    }
+
+    public void tokenId(final MutableChoice choice, final long tokenId)
+    {
+        if (choice.tokenIdCount() >= limits.maxTokenIds())
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxTokenIds() + " token ids in choice " + choice.index());
+            return;
+        }
+        choice.tokenIdList().addLong(tokenId);
+        listener.onTokenId((int)choice.index(), tokenId);
+    }
+
+    public void logprob(final MutableChoice choice, final boolean refusal, final CharSequence token, final double logprob)
+    {
+        listener.onLogprob((int)choice.index(), refusal, token, logprob);
+    }
+
+    /** MutableUsage fields were merged: announce it. */
+    public void usageUpdated()
+    {
+        usage.markPresent();
+        listener.onUsage(usage);
+    }
+
+    /** Sets a choice's finish reason, closes its parts, and announces it. */
+    public void finish(final MutableChoice choice, final char[] chars, final int offset, final int length)
+    {
+        choice.finishReason().set(chars, offset, length, limits.maxTextChars());
+        choice.finished(true);
+        endAllParts(choice);
+        listener.onFinish((int)choice.index(), choice.finishReason());
+    }
+
+    public void finish(final MutableChoice choice, final CharSequence reason)
+    {
+        choice.finishReason().set(reason, limits.maxTextChars());
+        choice.finished(true);
+        endAllParts(choice);
+        listener.onFinish((int)choice.index(), choice.finishReason());
+    }
+
+    /** @return the slot for the provider's error object; call {@link #providerErrorReported()} once filled. */
+    public MutableRawJson providerErrorSlot()
+    {
+        return providerError;
+    }
+
+    public void providerErrorReported(final String summary)
+    {
+        error(ErrorKind.PROVIDER_ERROR, summary);
+    }
+
+    /** Reports an error at the current event. */
+    public void error(final ErrorKind kind, final String message)
+    {
+        error(new StreamError(kind, eventNumber, eventOffset, message));
+    }
+
+    public void error(final StreamError error)
+    {
+        if (errors.size() < limits.maxErrors())
+        {
+            errors.add(error);
+        }
+        else
+        {
+            droppedErrors++;
+        }
+        listener.onError(error);
+    }
+
+    /** @return errors reported so far, kept or dropped (no allocation, unlike {@link #errors()}). */
+    public int errorCount()
+    {
+        return errors.size() + droppedErrors;
+    }
+
+    public boolean isOver()
+    {
+        return outcome != Outcome.IN_PROGRESS;
+    }
+
+    /** Ends the stream once: closes every part and announces the outcome. */
+    public void end(final Outcome result)
+    {
+        if (outcome != Outcome.IN_PROGRESS)
+        {
+            return;
+        }
+        outcome = result;
+        for (int i = 0; i < choices.size(); i++)
+        {
+            endAllParts(choices.get(i));
+        }
+        listener.onEnd(result);
+    }
+
+    /** @return true when every choice seen has finished and at least one exists. */
+    public boolean allChoicesFinished()
+    {
+        if (choices.isEmpty())
+        {
+            return false;
+        }
+        for (int i = 0; i < choices.size(); i++)
+        {
+            if (!choices.get(i).isFinished())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,270 @@
+package io.streamfold.aggregator.internal.fold;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * One choice (OpenAI {@code n}, Gemini candidate; a single choice 0 for providers without them), folded
+ * from every chunk that named its index. Parts keep the order the stream produced them in.
+ */
+public final class MutableChoice implements Choice
+{
+    private long index;
+    private final MutableTextBuffer role = new MutableTextBuffer();
+    private final MutableTextBuffer finishReason = new MutableTextBuffer();
+    private final ArrayList<MutablePart> parts = new ArrayList<>();
+    private final ArrayList<MutablePart> spare = new ArrayList<>();
+    private final LongArrayList tokenIds = new LongArrayList();
+    private final MutableRawList contentLogprobs = new MutableRawList();
+    private final MutableRawList refusalLogprobs = new MutableRawList();
+    private final MutableRawFields extra = new MutableRawFields();
+    private final MutableDeltaFields messageExtra = new MutableDeltaFields();
+    private boolean finished;
+    private boolean logprobs;
+    private int toolCalls;
+
+    public MutableChoice()
+    {
+    }
+
+    public void init(final long index)
+    {
+        this.index = index;
+        role.clear();
+        finishReason.clear();
+        spare.addAll(parts);
+        parts.clear();
+        tokenIds.clear();
+        contentLogprobs.clear();
+        refusalLogprobs.clear();
+        extra.clear();
+        messageExtra.clear();
+        finished = false;
+        logprobs = false;
+        toolCalls = 0;
+    }
+
+    /** @return the provider's index of this choice. */
+    public long index()
+    {
+        return index;
+    }
+
+    /** @return the role ({@code assistant}, {@code model}), possibly empty. */
+    public MutableTextBuffer role()
+    {
+        return role;
+    }
+
+    /** @return the provider's own finish / stop reason, empty while unfinished. */
+    public MutableTextBuffer finishReason()
+    {
+        return finishReason;
+    }
+
+    /** @return true once the provider finished this choice. */
+    public boolean isFinished()
+    {
+        return finished;
+    }
+
+    /** @return every part in arrival order (live view). */
+    public List<Part> parts()
+    {
+        return java.util.Collections.unmodifiableList(parts);
+    }
+
+    /** @return the parts in arrival order, for the writers (read-only). */
+    public List<MutablePart> partList()
+    {
+        return java.util.Collections.unmodifiableList(parts);
+    }
+
+    /** @return number of token ids. */
+    public int tokenIdCount()
+    {
+        return tokenIds.size();
+    }
+
+    /** @return token id {@code i}, in generation order. */
+    public long tokenId(final int i)
+    {
+        return tokenIds.getLong(i);
+    }
+
+    /** @return all token ids, copied (allocates). */
+    public long[] tokenIds()
+    {
+        return tokenIds.toLongArray();
+    }
+
+    /** @return true once a non-null logprobs object arrived for this choice. */
+    public boolean hasLogprobs()
+    {
+        return logprobs;
+    }
+
+    public void logprobsSeen()
+    {
+        logprobs = true;
+    }
+
+    /** @return logprob entries of the content, as the provider sent them. */
+    public MutableRawList contentLogprobs()
+    {
+        return contentLogprobs;
+    }
+
+    /** @return logprob entries of the refusal, as the provider sent them. */
+    public MutableRawList refusalLogprobs()
+    {
+        return refusalLogprobs;
+    }
+
+    /** @return choice-level fields kept raw (content filter results, stop_reason, safety ratings...). */
+    public MutableRawFields extra()
+    {
+        return extra;
+    }
+
+    /** @return message-level fields the dialect does not interpret, folded from deltas (reasoning details...). */
+    public MutableDeltaFields messageExtra()
+    {
+        return messageExtra;
+    }
+
+    /** @return all text of parts of {@code kind}, joined in arrival order (allocates). */
+    public String joined(final MutablePart.Kind kind)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final MutablePart p : parts)
+        {
+            if (p.kind() == kind)
+            {
+                sb.append(p.text());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** @return true when some part of {@code kind} exists. */
+    public boolean has(final MutablePart.Kind kind)
+    {
+        for (final MutablePart p : parts)
+        {
+            if (p.kind() == kind)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the tool-call parts, ordered by the provider's index then arrival (allocates). */
+    public List<Part> toolCalls()
+    {
+        return new ArrayList<>(toolCallList());
+    }
+
+    /** @return the tool calls ordered by wire index, for the writers (allocates the list). */
+    public List<MutablePart> toolCallList()
+    {
+        final List<MutablePart> calls = new ArrayList<>();
+        for (final MutablePart p : parts)
+        {
+            if (p.kind() == MutablePart.Kind.TOOL_CALL)
+            {
+                calls.add(p);
+            }
+        }
+        calls.sort((a, b) ->
+        {
+            final long ai = a.wireIndex() < 0 ? Long.MAX_VALUE : a.wireIndex();
+            final long bi = b.wireIndex() < 0 ? Long.MAX_VALUE : b.wireIndex();
+            return ai != bi ? Long.compare(ai, bi) : Integer.compare(a.ordinal(), b.ordinal());
+        });
+        return calls;
+    }
+
+    /** Writes {@code "token_ids": [...]} (vLLM's non-streaming field name) when there are any. */
+    public void writeTokenIds(final JsonGenerator g) throws IOException
+    {
+        if (tokenIds.isEmpty())
+        {
+            return;
+        }
+        g.writeArrayFieldStart("token_ids");
+        for (int i = 0; i < tokenIds.size(); i++)
+        {
+            g.writeNumber(tokenIds.getLong(i));
+        }
+        g.writeEndArray();
+    }
+
+    public int partCount()
+    {
+        return parts.size();
+    }
+
+    public MutablePart part(final int i)
+    {
+        return parts.get(i);
+    }
+
+    public MutablePart lastPart()
+    {
+        return parts.isEmpty() ? null : parts.get(parts.size() - 1);
+    }
+
+    public MutablePart addPart(final MutablePart.Kind kind, final long wireIndex)
+    {
+        final MutablePart p = spare.isEmpty() ? new MutablePart() : spare.remove(spare.size() - 1);
+        p.init(kind, wireIndex, kind == MutablePart.Kind.TOOL_CALL ? toolCalls++ : parts.size());
+        parts.add(p);
+        return p;
+    }
+
+    public LongArrayList tokenIdList()
+    {
+        return tokenIds;
+    }
+
+    public void finished(final boolean value)
+    {
+        finished = value;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "MutableChoice{index=" + index + ", finish=" + finishReason + ", parts=" + parts + '}';
+    }
+
+    /** Becomes an independent copy of {@code other}, parts included. */
+    public void copyFrom(final MutableChoice other)
+    {
+        init(other.index);
+        role.copyFrom(other.role);
+        finishReason.copyFrom(other.finishReason);
+        for (int i = 0; i < other.parts.size(); i++)
+        {
+            final MutablePart p = new MutablePart();
+            p.copyFrom(other.parts.get(i));
+            parts.add(p);
+        }
+        tokenIds.addAll(other.tokenIds);
+        contentLogprobs.copyFrom(other.contentLogprobs);
+        refusalLogprobs.copyFrom(other.refusalLogprobs);
+        extra.copyFrom(other.extra);
+        messageExtra.copyFrom(other.messageExtra);
+        finished = other.finished;
+        logprobs = other.logprobs;
+        toolCalls = other.toolCalls;
+    }
+}

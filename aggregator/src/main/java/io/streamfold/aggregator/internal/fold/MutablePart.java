@@ -1,0 +1,153 @@
+package io.streamfold.aggregator.internal.fold;
+
+import io.streamfold.aggregator.model.Part;
+
+/**
+ * One part of a choice's message, in the order the stream produced it: a run of text, of reasoning,
+ * a refusal, a tool call, or a block kept whole. Every dialect folds into these same parts; each
+ * provider's output writer maps them back to its own shape.
+ */
+public final class MutablePart implements Part
+{
+
+    private Kind kind = Kind.TEXT;
+    private long wireIndex = -1;
+    private int ordinal;
+    private boolean ended;
+    private boolean truncated;
+    private final MutableTextBuffer type = new MutableTextBuffer();
+    private final MutableTextBuffer id = new MutableTextBuffer();
+    private final MutableTextBuffer name = new MutableTextBuffer();
+    private final MutableTextBuffer text = new MutableTextBuffer();
+    private final MutableTextBuffer signature = new MutableTextBuffer();
+    private final MutableRawFields extra = new MutableRawFields();
+    private final MutableRawList annotations = new MutableRawList();
+
+    public MutablePart()
+    {
+    }
+
+    public void init(final Kind kind, final long wireIndex, final int ordinal)
+    {
+        this.kind = kind;
+        this.wireIndex = wireIndex;
+        this.ordinal = ordinal;
+        ended = false;
+        truncated = false;
+        type.clear();
+        id.clear();
+        name.clear();
+        text.clear();
+        signature.clear();
+        extra.clear();
+        annotations.clear();
+    }
+
+    public void kind(final Kind kind)
+    {
+        this.kind = kind;
+    }
+
+    public void end()
+    {
+        ended = true;
+    }
+
+    /** @return true once {@link #text()} hit its limit: it holds a prefix and later fragments are dropped. */
+    public boolean isTruncated()
+    {
+        return truncated;
+    }
+
+    public void truncated()
+    {
+        truncated = true;
+    }
+
+    /** @return what this part holds. */
+    public Kind kind()
+    {
+        return kind;
+    }
+
+    /** @return the provider's index for this part (tool-call index, block index), or -1 when it gave none. */
+    public long wireIndex()
+    {
+        return wireIndex;
+    }
+
+    /** @return position among the choice's parts of the same kind family, in arrival order from 0. */
+    public int ordinal()
+    {
+        return ordinal;
+    }
+
+    /** @return true once the provider closed this part (or the stream ended). */
+    public boolean isEnded()
+    {
+        return ended;
+    }
+
+    /** @return the provider's own type name for the part ({@code function}, {@code tool_use}, {@code thinking}...). */
+    public MutableTextBuffer type()
+    {
+        return type;
+    }
+
+    /** @return the tool-call id (or block id), possibly empty. */
+    public MutableTextBuffer id()
+    {
+        return id;
+    }
+
+    /** @return the tool / function name, possibly empty. */
+    public MutableTextBuffer name()
+    {
+        return name;
+    }
+
+    /** @return the text, reasoning, refusal or tool-call arguments (JSON text, exactly as streamed). */
+    public MutableTextBuffer text()
+    {
+        return text;
+    }
+
+    /** @return the reasoning signature (Anthropic {@code signature}, Gemini {@code thoughtSignature}), possibly empty. */
+    public MutableTextBuffer signature()
+    {
+        return signature;
+    }
+
+    /** @return other fields of the part, kept raw (citations, caller, a whole server tool result block). */
+    public MutableRawFields extra()
+    {
+        return extra;
+    }
+
+    /** @return annotations / citations streamed for this part, in order. */
+    public MutableRawList annotations()
+    {
+        return annotations;
+    }
+
+    /** Becomes an independent copy of {@code other}. */
+    public void copyFrom(final MutablePart other)
+    {
+        init(other.kind, other.wireIndex, other.ordinal);
+        ended = other.ended;
+        truncated = other.truncated;
+        type.copyFrom(other.type);
+        id.copyFrom(other.id);
+        name.copyFrom(other.name);
+        text.copyFrom(other.text);
+        signature.copyFrom(other.signature);
+        extra.copyFrom(other.extra);
+        annotations.copyFrom(other.annotations);
+    }
+
+    @Override
+    public String toString()
+    {
+        return kind + "{index=" + wireIndex + ", id=" + id + ", name=" + name + ", text=" + text + '}';
+    }
+}

@@ -1,0 +1,162 @@
+package io.streamfold.aggregator.internal.fold;
+
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.TextBuffer;
+
+/**
+ * A growable, bounded run of characters: the text, reasoning or arguments of one part of a message.
+ * Appends copy characters without creating a {@code String}; the buffer is reused across
+ * {@link StreamAggregator#reset()}. Read it as a {@link CharSequence}; {@link #toString()} allocates.
+ */
+public final class MutableTextBuffer implements TextBuffer
+{
+    private static final char[] EMPTY = new char[0];
+
+    private char[] chars = EMPTY;
+    private int length;
+    private boolean present;
+
+    public MutableTextBuffer()
+    {
+    }
+
+    /**
+     * Appends, unless the result would exceed {@code limit} characters.
+     *
+     * @return false, appending nothing, when the limit would be exceeded.
+     */
+    public boolean append(final char[] src, final int offset, final int count, final int limit)
+    {
+        present = true;
+        if (count > limit - length)
+        {
+            return false;
+        }
+        ensure(length + count);
+        System.arraycopy(src, offset, chars, length, count);
+        length += count;
+        return true;
+    }
+
+    public boolean append(final CharSequence src, final int limit)
+    {
+        present = true;
+        final int count = src.length();
+        if (count > limit - length)
+        {
+            return false;
+        }
+        ensure(length + count);
+        for (int i = 0; i < count; i++)
+        {
+            chars[length + i] = src.charAt(i);
+        }
+        length += count;
+        return true;
+    }
+
+    /** Replaces the content. */
+    public boolean set(final char[] src, final int offset, final int count, final int limit)
+    {
+        length = 0;
+        return append(src, offset, count, limit);
+    }
+
+    public boolean set(final CharSequence src, final int limit)
+    {
+        length = 0;
+        return append(src, limit);
+    }
+
+    public void clear()
+    {
+        length = 0;
+        present = false;
+    }
+
+    /**
+     * @return true once anything (even an empty string) was set or appended; distinguishes an explicit
+     * {@code ""} from a field that never appeared.
+     */
+    public boolean isPresent()
+    {
+        return present;
+    }
+
+    public void markPresent()
+    {
+        present = true;
+    }
+
+    /** @return the backing array; characters {@code [0, length())} are valid. Do not modify. */
+    public char[] array()
+    {
+        return chars;
+    }
+
+    @Override
+    public int length()
+    {
+        return length;
+    }
+
+    @Override
+    public char charAt(final int index)
+    {
+        if (index < 0 || index >= length)
+        {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return chars[index];
+    }
+
+    @Override
+    public CharSequence subSequence(final int start, final int end)
+    {
+        return new String(chars, start, end - start);
+    }
+
+    /** @return true when the content equals {@code text}. */
+    public boolean contentEquals(final CharSequence text)
+    {
+        if (text.length() != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (chars[i] != text.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString()
+    {
+        return new String(chars, 0, length);
+    }
+
+    private void ensure(final int needed)
+    {
+        if (needed > chars.length)
+        {
+            final int grown = (int)Math.min(Integer.MAX_VALUE - 8, Math.max(needed, Math.max(16L, chars.length * 2L)));
+            final char[] next = new char[grown];
+            System.arraycopy(chars, 0, next, 0, length);
+            chars = next;
+        }
+    }
+
+    /** Becomes an independent copy of {@code other}, presence included. */
+    public void copyFrom(final MutableTextBuffer other)
+    {
+        clear();
+        if (other.isPresent())
+        {
+            set(other, Integer.MAX_VALUE);
+        }
+    }
+}
