@@ -435,15 +435,15 @@ public final class OpenAiChatDialect extends Dialect
         }
         if (hasDeferredDelta)
         {
-            replay(deferredDelta, choice, 0);
+            replay(deferredDelta, choice, Deferred.DELTA);
         }
         if (hasDeferredTokenIds)
         {
-            replay(deferredTokenIds, choice, 2);
+            replay(deferredTokenIds, choice, Deferred.TOKEN_IDS);
         }
         if (hasDeferredLogprobs)
         {
-            replay(deferredLogprobs, choice, 1);
+            replay(deferredLogprobs, choice, Deferred.LOGPROBS);
         }
         if (hasText && !deltaSeen)
         {
@@ -462,8 +462,16 @@ public final class OpenAiChatDialect extends Dialect
         return scratchText.array();
     }
 
+    /** The values of a choice that can arrive before its index and are captured until it does. */
+    private enum Deferred
+    {
+        DELTA,
+        LOGPROBS,
+        TOKEN_IDS
+    }
+
     /** Reads a value captured before the choice's index was known, now that it is. */
-    private void replay(final MutableRawJson captured, final MutableChoice choice, final int what) throws JsonReader.BadPayload
+    private void replay(final MutableRawJson captured, final MutableChoice choice, final Deferred what) throws JsonReader.BadPayload
     {
         if (captured.type() != MutableRawJson.Type.STRUCTURED)
         {
@@ -472,10 +480,10 @@ public final class OpenAiChatDialect extends Dialect
         deferredReader.begin(captured);
         switch (what)
         {
-            case 0:
+            case DELTA:
                 readDelta(deferredReader, choice);
                 break;
-            case 1:
+            case LOGPROBS:
                 readLogprobs(deferredReader, choice);
                 break;
             default:
