@@ -1,0 +1,162 @@
+package io.streamfold.aggregator.internal.dialect.bedrock;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.json.JsonText;
+
+/** Writes the non-streaming Converse response from the folded model. */
+final class BedrockWriter
+{
+    private BedrockWriter()
+    {
+    }
+
+    static void write(final MutableAggregate result, final JsonGenerator g) throws IOException
+    {
+        final MutableChoice choice = result.choice(0);
+        g.writeStartObject();
+        g.writeObjectFieldStart("output");
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", choice != null && choice.role().length() > 0 ? choice.role().toString() : "assistant");
+        g.writeArrayFieldStart("content");
+        if (choice != null)
+        {
+            for (final MutablePart p : blocksInOrder(choice))
+            {
+                writeBlock(g, p);
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeEndObject();
+        if (choice != null && choice.finishReason().length() > 0)
+        {
+            g.writeStringField("stopReason", choice.finishReason().toString());
+        }
+        else
+        {
+            g.writeNullField("stopReason");
+        }
+        if (result.usage().isPresent())
+        {
+            g.writeObjectFieldStart("usage");
+            result.usage().fields().writeFields(g);
+            g.writeEndObject();
+        }
+        result.meta().writeFields(g);
+        if (!result.providerError().isNullish())
+        {
+            g.writeFieldName("error");
+            result.providerError().write(g);
+        }
+        g.writeEndObject();
+    }
+
+    /** The Converse content array is indexed by contentBlockIndex; blocks sharing an index keep arrival order. */
+    private static List<MutablePart> blocksInOrder(final MutableChoice choice)
+    {
+        final List<MutablePart> parts = new ArrayList<>(choice.partList());
+        parts.sort((a, b) -> Long.compare(a.wireIndex(), b.wireIndex()));
+        return parts;
+    }
+
+    private static void writeBlock(final JsonGenerator g, final MutablePart p) throws IOException
+    {
+        switch (p.kind())
+        {
+            case TEXT:
+                g.writeStartObject();
+                if (p.annotations().count() > 0)
+                {
+                    g.writeObjectFieldStart("citationsContent");
+                    g.writeArrayFieldStart("content");
+                    g.writeStartObject();
+                    g.writeFieldName("text");
+                    g.writeString(p.text().array(), 0, p.text().length());
+                    g.writeEndObject();
+                    g.writeEndArray();
+                    g.writeFieldName("citations");
+                    p.annotations().write(g);
+                    g.writeEndObject();
+                }
+                else
+                {
+                    g.writeFieldName("text");
+                    g.writeString(p.text().array(), 0, p.text().length());
+                }
+                g.writeEndObject();
+                break;
+            case REASONING:
+                g.writeStartObject();
+                g.writeObjectFieldStart("reasoningContent");
+                g.writeObjectFieldStart("reasoningText");
+                g.writeFieldName("text");
+                g.writeString(p.text().array(), 0, p.text().length());
+                if (p.signature().isPresent())
+                {
+                    g.writeFieldName("signature");
+                    g.writeString(p.signature().array(), 0, p.signature().length());
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+                g.writeEndObject();
+                break;
+            case TOOL_CALL:
+                g.writeStartObject();
+                g.writeObjectFieldStart(BedrockDialect.TOOL_USE);
+                g.writeStringField("toolUseId", p.id().toString());
+                g.writeStringField("name", p.name().toString());
+                if (p.type().length() > 0 && !p.type().contentEquals(BedrockDialect.TOOL_USE))
+                {
+                    g.writeStringField("type", p.type().toString());
+                }
+                p.extra().writeFields(g);
+                g.writeFieldName("input");
+                writeInput(g, p.text());
+                g.writeEndObject();
+                g.writeEndObject();
+                break;
+            default:
+                if (p.type().contentEquals(BedrockDialect.REDACTED))
+                {
+                    g.writeStartObject();
+                    g.writeObjectFieldStart("reasoningContent");
+                    g.writeFieldName(BedrockDialect.REDACTED);
+                    g.writeString(p.text().array(), 0, p.text().length());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                for (int i = 0; i < p.extra().size(); i++)
+                {
+                    g.writeStartObject();
+                    g.writeFieldName(p.extra().name(i));
+                    p.extra().value(i).write(g);
+                    g.writeEndObject();
+                }
+        }
+    }
+
+    /**
+     * The input arrives as JSON text in fragments; the response carries it parsed. No fragments means an
+     * empty object; text that is not one JSON value (a cut stream) is written as a string, never as broken JSON.
+     */
+    private static void writeInput(final JsonGenerator g, final MutableTextBuffer input) throws IOException
+    {
+        if (input.length() == 0)
+        {
+            g.writeStartObject();
+            g.writeEndObject();
+        }
+        else
+        {
+            JsonText.write(g, input);
+        }
+    }
+}
