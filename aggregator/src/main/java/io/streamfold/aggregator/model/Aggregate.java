@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.model;
 
-import io.streamfold.parser.StreamError;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
+import io.streamfold.parser.StreamError;
 
 /**
  * Everything folded from one stream so far: metadata, choices and their parts, usage, errors and the

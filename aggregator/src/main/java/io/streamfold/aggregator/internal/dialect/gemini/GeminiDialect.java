@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
@@ -20,7 +18,6 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.JsonText;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -61,7 +58,7 @@ import io.streamfold.parser.StreamError;
  */
 public final class GeminiDialect extends Dialect
 {
-    private static final String CITATION_SOURCES = "citationSources";
+    static final String CITATION_SOURCES = "citationSources";
 
     private final JsonReader replayReader;
     private final JsonReader argsReader;
@@ -890,108 +887,9 @@ public final class GeminiDialect extends Dialect
         }
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Output: one non-streaming GenerateContentResponse.
-
     @Override
     public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        g.writeStartObject();
-        boolean any = false;
-        for (final MutableChoice c : result.sortedChoices())
-        {
-            if (blockedChoice && c.index() == 0 && c.partCount() == 0)
-            {
-                continue;
-            }
-            if (!any)
-            {
-                g.writeArrayFieldStart("candidates");
-                any = true;
-            }
-            writeCandidate(g, c);
-        }
-        if (any)
-        {
-            g.writeEndArray();
-        }
-        result.meta().writeFields(g);
-        if (result.usage().isPresent())
-        {
-            g.writeObjectFieldStart("usageMetadata");
-            result.usage().fields().writeFields(g);
-            g.writeEndObject();
-        }
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
-        g.writeEndObject();
-    }
-
-    private static void writeCandidate(final JsonGenerator g, final MutableChoice c) throws IOException
-    {
-        g.writeStartObject();
-        if (c.partCount() > 0 || c.role().length() > 0)
-        {
-            g.writeObjectFieldStart("content");
-            g.writeStringField("role", c.role().length() > 0 ? c.role().toString() : "model");
-            g.writeArrayFieldStart("parts");
-            for (final MutablePart p : c.partList())
-            {
-                writePart(g, p);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        if (c.finishReason().length() > 0)
-        {
-            g.writeStringField("finishReason", c.finishReason().toString());
-        }
-        final String citations = c.messageExtra().json(CITATION_SOURCES);
-        if (citations != null)
-        {
-            g.writeObjectFieldStart("citationMetadata");
-            g.writeFieldName(CITATION_SOURCES);
-            g.writeRawValue(citations);
-            g.writeEndObject();
-        }
-        c.extra().writeFields(g, "index");
-        g.writeNumberField("index", c.index());
-        g.writeEndObject();
-    }
-
-    private static void writePart(final JsonGenerator g, final MutablePart p) throws IOException
-    {
-        g.writeStartObject();
-        switch (p.kind())
-        {
-            case TOOL_CALL:
-                g.writeObjectFieldStart("functionCall");
-                if (p.id().length() > 0)
-                {
-                    g.writeStringField("id", p.id().toString());
-                }
-                g.writeStringField("name", p.name().toString());
-                JsonText.writeField(g, "args", p.text());
-                g.writeEndObject();
-                break;
-            case OTHER:
-                break;
-            default:
-                g.writeFieldName("text");
-                g.writeString(p.text().array(), 0, p.text().length());
-                if (p.kind() == MutablePart.Kind.REASONING)
-                {
-                    g.writeBooleanField("thought", true);
-                }
-        }
-        p.extra().writeFields(g);
-        if (p.signature().length() > 0)
-        {
-            g.writeStringField("thoughtSignature", p.signature().toString());
-        }
-        g.writeEndObject();
+        GeminiWriter.write(result, blockedChoice, g);
     }
 }
