@@ -1,0 +1,174 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import java.io.IOException;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawList;
+
+/** Writes the non-streaming chat.completion object from the folded model. */
+final class OpenAiChatWriter
+{
+    private OpenAiChatWriter()
+    {
+    }
+
+    /** @param xGroq Groq's {@code x_groq} object, merged over the stream, written back at the top level when present. */
+    static void write(final MutableAggregate result, final MutableRawFields xGroq, final JsonGenerator g) throws IOException
+    {
+        final MutableRawFields meta = result.meta();
+        g.writeStartObject();
+        meta.writeFieldOr(g, "id", "", false);
+        g.writeStringField("object", "chat.completion");
+        meta.writeFieldOr(g, "created", null, false);
+        meta.writeFieldOr(g, "model", "", false);
+        meta.writeFields(g, "id", "created", "model");
+        g.writeArrayFieldStart("choices");
+        for (final MutableChoice c : result.sortedChoices())
+        {
+            writeChoice(g, c);
+        }
+        g.writeEndArray();
+        if (result.usage().isPresent())
+        {
+            g.writeObjectFieldStart("usage");
+            result.usage().fields().writeFields(g);
+            g.writeEndObject();
+        }
+        if (xGroq.size() > 0)
+        {
+            g.writeObjectFieldStart("x_groq");
+            xGroq.writeFields(g);
+            g.writeEndObject();
+        }
+        if (!result.providerError().isNullish())
+        {
+            g.writeFieldName("error");
+            result.providerError().write(g);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeChoice(final JsonGenerator g, final MutableChoice c) throws IOException
+    {
+        g.writeStartObject();
+        g.writeNumberField("index", c.index());
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", c.role().length() > 0 ? c.role().toString() : "assistant");
+        writeJoinedOrNull(g, "content", c, MutablePart.Kind.TEXT);
+        writeJoinedOrNull(g, "refusal", c, MutablePart.Kind.REFUSAL);
+        if (c.has(MutablePart.Kind.REASONING))
+        {
+            String field = "reasoning_content";
+            for (final MutablePart p : c.partList())
+            {
+                if (p.kind() == MutablePart.Kind.REASONING && p.type().length() > 0)
+                {
+                    field = p.type().toString();
+                    break;
+                }
+            }
+            g.writeStringField(field, c.joined(MutablePart.Kind.REASONING));
+        }
+        final List<MutablePart> calls = c.toolCallList();
+        MutablePart legacy = null;
+        boolean anyTool = false;
+        for (final MutablePart p : calls)
+        {
+            if (OpenAiChatDialect.LEGACY_FUNCTION_CALL.contentEquals(p.type()))
+            {
+                legacy = p;
+            }
+            else
+            {
+                anyTool = true;
+            }
+        }
+        if (anyTool)
+        {
+            g.writeArrayFieldStart("tool_calls");
+            for (final MutablePart p : calls)
+            {
+                if (p == legacy)
+                {
+                    continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("id", p.id().toString());
+                g.writeStringField("type", p.type().toString());
+                g.writeObjectFieldStart("function");
+                g.writeStringField("name", p.name().toString());
+                g.writeFieldName("arguments");
+                g.writeString(p.text().array(), 0, p.text().length());
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (legacy != null)
+        {
+            g.writeObjectFieldStart("function_call");
+            g.writeStringField("name", legacy.name().toString());
+            g.writeFieldName("arguments");
+            g.writeString(legacy.text().array(), 0, legacy.text().length());
+            g.writeEndObject();
+        }
+        c.messageExtra().write(g);
+        g.writeEndObject();
+
+        g.writeFieldName("logprobs");
+        if (c.hasLogprobs())
+        {
+            g.writeStartObject();
+            g.writeFieldName("content");
+            writeListOrNull(g, c.contentLogprobs());
+            g.writeFieldName("refusal");
+            writeListOrNull(g, c.refusalLogprobs());
+            g.writeEndObject();
+        }
+        else
+        {
+            g.writeNull();
+        }
+        if (c.finishReason().length() > 0)
+        {
+            g.writeStringField("finish_reason", c.finishReason().toString());
+        }
+        else
+        {
+            g.writeNullField("finish_reason");
+        }
+        c.writeTokenIds(g);
+        c.extra().writeFields(g);
+        g.writeEndObject();
+    }
+
+    private static void writeListOrNull(final JsonGenerator g, final MutableRawList list) throws IOException
+    {
+        if (list.isPresent())
+        {
+            list.write(g);
+        }
+        else
+        {
+            g.writeNull();
+        }
+    }
+
+    private static void writeJoinedOrNull(final JsonGenerator g, final String field, final MutableChoice c, final MutablePart.Kind kind)
+        throws IOException
+    {
+        if (c.has(kind))
+        {
+            g.writeStringField(field, c.joined(kind));
+        }
+        else
+        {
+            g.writeNullField(field);
+        }
+    }
+}
