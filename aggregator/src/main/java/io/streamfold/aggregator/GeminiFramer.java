@@ -3,15 +3,15 @@ package io.streamfold.aggregator;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import io.streamfold.parser.DirectBufferFramer;
+import io.streamfold.parser.internal.DirectBufferFramer;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.FramingLimits;
-import io.streamfold.parser.JsonArrayFramer;
-import io.streamfold.parser.SniffingFramer;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.composite.SniffingFramer;
+import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import org.agrona.DirectBuffer;
 

@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.function.Function;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import io.streamfold.parser.eventstream.EventStreamFramer;
+import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * The checks every framer fuzz target makes on one input: the bytes are fed whole to one framer and in

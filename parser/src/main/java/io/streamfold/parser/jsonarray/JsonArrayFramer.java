@@ -1,6 +1,14 @@
-package io.streamfold.parser;
+package io.streamfold.parser.jsonarray;
 
 import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.SpillBuffer;
 
 /**
  * Frames one top-level JSON array that arrives over time, as Google Gemini's
@@ -112,7 +120,7 @@ public final class JsonArrayFramer extends AbstractFramer
     }
 
     @Override
-    void onBytes(final DirectBuffer buffer, final int offset, final int length)
+    protected void onBytes(final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         final long base = bytesFed - offset;
@@ -372,10 +380,10 @@ public final class JsonArrayFramer extends AbstractFramer
 
     private void deliver(final DirectBuffer buffer, final int offset, final int length)
     {
-        frame.payload(buffer, offset, length);
-        frame.type(buffer, offset, 0);
-        frame.id(buffer, offset, 0, false);
-        frame.position(framesDelivered, elementStartOffset);
+        FRAMES.payload(frame, buffer, offset, length);
+        FRAMES.type(frame, buffer, offset, 0);
+        FRAMES.id(frame, buffer, offset, 0, false);
+        FRAMES.position(frame, framesDelivered, elementStartOffset);
         listener.onFrame(frame);
         framesDelivered++;
     }
@@ -388,7 +396,7 @@ public final class JsonArrayFramer extends AbstractFramer
     }
 
     @Override
-    void onEnd()
+    protected void onEnd()
     {
         switch (state)
         {
@@ -426,8 +434,8 @@ public final class JsonArrayFramer extends AbstractFramer
         carrying = false;
     }
 
-    /** @return bytes held by this framer's reusable buffer, for tests of the memory bound. */
-    int retainedBytes()
+    /** @return bytes held by this framer's reusable buffer now: bounded by the {@link FramingLimits}, for monitoring. */
+    public int retainedBytes()
     {
         return spill.buffer().capacity();
     }

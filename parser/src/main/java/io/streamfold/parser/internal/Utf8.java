@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.internal;
 
 import org.agrona.DirectBuffer;
 

@@ -1,6 +1,8 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.FrameListener;
 
 /**
  * A {@link FrameListener} that also wants what an SSE stream carries besides events: comments (which

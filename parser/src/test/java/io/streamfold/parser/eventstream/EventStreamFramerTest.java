@@ -1,7 +1,7 @@
-package io.streamfold.parser;
+package io.streamfold.parser.eventstream;
 
-import static io.streamfold.parser.EventStreamEncoder.concat;
-import static io.streamfold.parser.EventStreamEncoder.event;
+import static io.streamfold.parser.eventstream.EventStreamEncoder.concat;
+import static io.streamfold.parser.eventstream.EventStreamEncoder.event;
 import static io.streamfold.parser.FrameLog.assertSplitInvariant;
 import static io.streamfold.parser.FrameLog.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,13 @@ import java.util.List;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FrameLog;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
 
 class EventStreamFramerTest
 {
@@ -22,8 +29,7 @@ class EventStreamFramerTest
     {
         return listener ->
         {
-            final EventStreamFramer[] framer = new EventStreamFramer[1];
-            framer[0] = new EventStreamFramer(new FrameListener()
+            return new EventStreamFramer(new FrameListener()
             {
                 @Override
                 public void onFrame(final Frame frame)
@@ -31,9 +37,9 @@ class EventStreamFramerTest
                     listener.onFrame(frame);
                     if (listener instanceof FrameLog)
                     {
-                        ((FrameLog)listener).events.add("messageType=" + framer[0].messageType() +
-                            " error-message=" + framer[0].stringHeader(":error-message") +
-                            " headersLength=" + framer[0].headersLength());
+                        ((FrameLog)listener).events.add("messageType=" + messageType(frame) +
+                            " error-message=" + frame.stringHeader(":error-message") +
+                            " headersLength=" + frame.headersLength());
                     }
                 }
 
@@ -43,8 +49,14 @@ class EventStreamFramerTest
                     listener.onError(error);
                 }
             }, limits);
-            return framer[0];
         };
+    }
+
+    private static String messageType(final Frame frame)
+    {
+        return frame.headerEquals(":message-type", "event") ? "EVENT" :
+            frame.headerEquals(":message-type", "exception") ? "EXCEPTION" :
+            frame.headerEquals(":message-type", "error") ? "ERROR" : "OTHER";
     }
 
     private static List<String> messageTypes(final FrameLog log)

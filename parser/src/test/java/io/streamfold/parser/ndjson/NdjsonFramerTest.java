@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.ndjson;
 
 import static io.streamfold.parser.FrameLog.assertSplitInvariant;
 import static io.streamfold.parser.FrameLog.utf8;
@@ -18,6 +18,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FrameLog;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.FramingLimits;
 
 class NdjsonFramerTest
 {

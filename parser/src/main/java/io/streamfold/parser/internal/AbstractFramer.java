@@ -1,24 +1,43 @@
-package io.streamfold.parser;
+package io.streamfold.parser.internal;
 
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
 
 /**
  * What every framer shares: the three feed overloads funnelled into one {@link DirectBuffer} entry
  * point over a reused wrapper (wrapping allocates nothing), the listener, the limits, the frame
  * flyweight and the counters.
  */
-abstract class AbstractFramer extends DirectBufferFramer
+public abstract class AbstractFramer extends DirectBufferFramer
 {
-    final FrameListener listener;
-    final FramingLimits limits;
-    final Frame frame = new Frame();
-    long bytesFed;
-    long framesDelivered;
-    boolean ended;
+    /** Fills {@link #frame}. */
+    protected static final FrameAccess FRAMES = FrameAccess.get();
 
-    AbstractFramer(final FrameListener listener, final FramingLimits limits)
+    /** Receives frames and errors. */
+    protected final FrameListener listener;
+    /** Bounds on memory. */
+    protected final FramingLimits limits;
+    /** The flyweight handed to the listener. */
+    protected final Frame frame = FRAMES.newFrame();
+    /** Stream offset of the next byte fed. */
+    protected long bytesFed;
+    /** Frames delivered so far: the index of the next frame. */
+    protected long framesDelivered;
+    /** {@link #end()} was called. */
+    protected boolean ended;
+
+    /**
+     * @param listener receives frames and errors.
+     * @param limits   bounds on memory.
+     */
+    protected AbstractFramer(final FrameListener listener, final FramingLimits limits)
     {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -69,12 +88,13 @@ abstract class AbstractFramer extends DirectBufferFramer
     /**
      * Scans one fed slice. {@link #bytesFed} still holds the stream offset of {@code buffer[offset]}.
      */
-    abstract void onBytes(DirectBuffer buffer, int offset, int length);
+    protected abstract void onBytes(DirectBuffer buffer, int offset, int length);
 
     /** Applies the end-of-stream rule. */
-    abstract void onEnd();
+    protected abstract void onEnd();
 
-    final void error(final ErrorKind kind, final long byteOffset, final String message)
+    /** Reports an error at a stream offset, numbered with the frames delivered so far. */
+    protected final void error(final ErrorKind kind, final long byteOffset, final String message)
     {
         listener.onError(new StreamError(kind, framesDelivered, byteOffset, message));
     }

@@ -1,10 +1,19 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.SpillBuffer;
+import io.streamfold.parser.internal.Utf8;
 
 /**
  * Server-Sent Events framing as WHATWG HTML §9.2.5–9.2.6 "interpreting an event stream" defines it,
@@ -162,15 +171,15 @@ public final class SseTokenizer extends AbstractFramer
         reconnectionTime = -1;
     }
 
-    /** @return bytes held by the reusable buffers, for tests of the memory bound. */
-    long retainedBytes()
+    /** @return bytes held by the reusable buffers now: bounded by the {@link FramingLimits}, for monitoring. */
+    public long retainedBytes()
     {
         return (long)lineSpill.capacity() + dataSpill.capacity() + typeSpill.capacity() +
             idBuffer.capacity() + lastEventId.capacity();
     }
 
     @Override
-    void onBytes(final DirectBuffer buffer, final int offset, final int length)
+    protected void onBytes(final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         final long base = bytesFed - offset;
@@ -241,7 +250,7 @@ public final class SseTokenizer extends AbstractFramer
     }
 
     @Override
-    void onEnd()
+    protected void onEnd()
     {
         // An incomplete last line is dropped and an event without its blank line is not dispatched. A
         // skipped event has had its error already.
@@ -579,26 +588,26 @@ public final class SseTokenizer extends AbstractFramer
             final Frame frame = this.frame;
             if (dataOwned)
             {
-                frame.payload(dataSpill.buffer(), 0, dataLength);
+                FRAMES.payload(frame, dataSpill.buffer(), 0, dataLength);
             }
             else
             {
-                frame.payload(dataBuffer, dataOffset, dataLength);
+                FRAMES.payload(frame, dataBuffer, dataOffset, dataLength);
             }
             if (typeLength == 0)
             {
-                frame.type(EMPTY, 0, 0);
+                FRAMES.type(frame, EMPTY, 0, 0);
             }
             else if (typeOwned)
             {
-                frame.type(typeSpill.buffer(), 0, typeLength);
+                FRAMES.type(frame, typeSpill.buffer(), 0, typeLength);
             }
             else
             {
-                frame.type(typeBuffer, typeOffset, typeLength);
+                FRAMES.type(frame, typeBuffer, typeOffset, typeLength);
             }
-            frame.id(lastEventId.buffer(), 0, lastEventId.length(), hasLastEventId);
-            frame.position(framesDelivered, eventStart);
+            FRAMES.id(frame, lastEventId.buffer(), 0, lastEventId.length(), hasLastEventId);
+            FRAMES.position(frame, framesDelivered, eventStart);
             listener.onFrame(frame);
             framesDelivered++;
         }

@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -15,6 +15,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
 
 /**
  * Split invariance and robustness: however a stream is sliced, the tokenizer reports exactly what it

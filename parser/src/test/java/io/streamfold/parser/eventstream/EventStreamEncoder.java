@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.eventstream;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /** Test-side writer of AWS eventstream messages, so tests can build any message, valid or broken. */
-final class EventStreamEncoder
+public final class EventStreamEncoder
 {
     private final ByteArrayOutputStream headers = new ByteArrayOutputStream();
 
-    static byte[] event(final String eventType, final String payload)
+    public static byte[] event(final String eventType, final String payload)
     {
         return new EventStreamEncoder()
             .string(":event-type", eventType)
@@ -19,7 +19,7 @@ final class EventStreamEncoder
             .encode(payload.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] concat(final byte[]... parts)
+    public static byte[] concat(final byte[]... parts)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (final byte[] part : parts)
@@ -29,59 +29,59 @@ final class EventStreamEncoder
         return out.toByteArray();
     }
 
-    EventStreamEncoder string(final String name, final String value)
+    public EventStreamEncoder string(final String name, final String value)
     {
         return variable(name, 7, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    EventStreamEncoder bytes(final String name, final byte[] value)
+    public EventStreamEncoder bytes(final String name, final byte[] value)
     {
         return variable(name, 6, value);
     }
 
-    EventStreamEncoder bool(final String name, final boolean value)
+    public EventStreamEncoder bool(final String name, final boolean value)
     {
         return fixed(name, value ? 0 : 1, new byte[0]);
     }
 
-    EventStreamEncoder int8(final String name, final byte value)
+    public EventStreamEncoder int8(final String name, final byte value)
     {
         return fixed(name, 2, new byte[]{value});
     }
 
-    EventStreamEncoder int16(final String name, final short value)
+    public EventStreamEncoder int16(final String name, final short value)
     {
         return fixed(name, 3, ByteBuffer.allocate(2).putShort(value).array());
     }
 
-    EventStreamEncoder int32(final String name, final int value)
+    public EventStreamEncoder int32(final String name, final int value)
     {
         return fixed(name, 4, ByteBuffer.allocate(4).putInt(value).array());
     }
 
-    EventStreamEncoder int64(final String name, final long value)
+    public EventStreamEncoder int64(final String name, final long value)
     {
         return fixed(name, 5, ByteBuffer.allocate(8).putLong(value).array());
     }
 
-    EventStreamEncoder timestamp(final String name, final long millis)
+    public EventStreamEncoder timestamp(final String name, final long millis)
     {
         return fixed(name, 8, ByteBuffer.allocate(8).putLong(millis).array());
     }
 
-    EventStreamEncoder uuid(final String name, final long high, final long low)
+    public EventStreamEncoder uuid(final String name, final long high, final long low)
     {
         return fixed(name, 9, ByteBuffer.allocate(16).putLong(high).putLong(low).array());
     }
 
     /** Writes a header with any type byte and raw value bytes, for malformed-header tests. */
-    EventStreamEncoder raw(final String name, final int type, final byte[] value)
+    public EventStreamEncoder raw(final String name, final int type, final byte[] value)
     {
         return fixed(name, type, value);
     }
 
     /** Appends raw bytes to the header section. */
-    EventStreamEncoder headerBytes(final byte... raw)
+    public EventStreamEncoder headerBytes(final byte... raw)
     {
         headers.writeBytes(raw);
         return this;
@@ -103,7 +103,7 @@ final class EventStreamEncoder
         return this;
     }
 
-    byte[] encode(final byte[] payload)
+    public byte[] encode(final byte[] payload)
     {
         final byte[] headerBytes = headers.toByteArray();
         final int total = 12 + headerBytes.length + payload.length + 4;

@@ -1,9 +1,18 @@
-package io.streamfold.parser;
+package io.streamfold.parser.eventstream;
 
 import java.nio.ByteOrder;
 import java.util.zip.CRC32;
 
 import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.SpillBuffer;
+import io.streamfold.parser.internal.EventStreamHeaders;
 
 /**
  * Decodes AWS {@code application/vnd.amazon.eventstream} messages, as Amazon Bedrock's
@@ -14,9 +23,9 @@ import org.agrona.DirectBuffer;
  * type is the {@code :event-type} header, or, when {@code :message-type} is {@code exception}, the
  * {@code :exception-type} header, or, when it is {@code error}, the {@code :error-code} header (empty when
  * the header is absent). {@link Frame#streamOffset()} is the offset of the message's first byte. During
- * the callback, {@link #messageType()} tells events from exceptions and errors, and
- * {@link #headersBuffer()}, {@link #headersOffset()}, {@link #headersLength()} and
- * {@link #stringHeader(String)} give access to all headers (for example {@code :error-message}).
+ * the callback the frame's header views give access to all headers: {@link Frame#headerEquals(String, String)}
+ * tells events ({@code :message-type} {@code event}) from exceptions and errors, and
+ * {@link Frame#stringHeader(String)} reads, for example, {@code :error-message}.
  *
  * <p>Errors, reported to {@link FrameListener#onError(StreamError)} at the message's start offset:
  * <ul>
@@ -39,27 +48,12 @@ import org.agrona.DirectBuffer;
  */
 public final class EventStreamFramer extends AbstractFramer
 {
-    /** The kind of message, from its {@code :message-type} header. */
-    public enum MessageType
-    {
-        /** {@code :message-type} is {@code event}: a normal stream event. */
-        EVENT,
-        /** {@code :message-type} is {@code exception}: a modelled service exception (e.g. throttling). */
-        EXCEPTION,
-        /** {@code :message-type} is {@code error}: an unmodelled error with {@code :error-code}. */
-        ERROR,
-        /** {@code :message-type} is absent or has another value. */
-        OTHER
-    }
-
     static final int PRELUDE_LENGTH = 12;
     static final int MIN_MESSAGE_LENGTH = 16;
     private static final long UINT_MASK = 0xFFFF_FFFFL;
     private static final int READING = 0;
     private static final int SKIPPING = 1;
     private static final int FAILED = 2;
-    private static final int VARIABLE = -1;
-    private static final int UNKNOWN = -2;
 
     private final SpillBuffer spill;
     private final int maxFrameBytes;
@@ -71,10 +65,6 @@ public final class EventStreamFramer extends AbstractFramer
     private int messageLength;
     private long skipRemaining;
 
-    private MessageType messageType = MessageType.OTHER;
-    private DirectBuffer headersBuffer;
-    private int headersOffset;
-    private int headersLength;
     private int eventTypeOffset;
     private int eventTypeLength;
     private int messageTypeOffset;
@@ -105,69 +95,8 @@ public final class EventStreamFramer extends AbstractFramer
         spill = new SpillBuffer(Math.max(maxFrameBytes, PRELUDE_LENGTH));
     }
 
-    /** @return the kind of the message being delivered; valid during {@link FrameListener#onFrame(Frame)}. */
-    public MessageType messageType()
-    {
-        return messageType;
-    }
-
-    /** @return buffer holding the raw headers of the message being delivered; valid during the callback. */
-    public DirectBuffer headersBuffer()
-    {
-        return headersBuffer;
-    }
-
-    /** @return offset of the raw headers in {@link #headersBuffer()}. */
-    public int headersOffset()
-    {
-        return headersOffset;
-    }
-
-    /** @return length of the raw headers in bytes. */
-    public int headersLength()
-    {
-        return headersLength;
-    }
-
-    /**
-     * Looks up a string-valued header of the message being delivered, such as {@code :error-message}.
-     * Allocates; meant for rare paths. Valid during {@link FrameListener#onFrame(Frame)}.
-     *
-     * @param name header name, ASCII.
-     * @return the value decoded as UTF-8, or null when there is no string header of that name.
-     */
-    public String stringHeader(final String name)
-    {
-        final DirectBuffer buffer = headersBuffer;
-        if (buffer == null)
-        {
-            return null;
-        }
-        final int end = headersOffset + headersLength;
-        int p = headersOffset;
-        while (p < end)
-        {
-            final int nameLength = buffer.getByte(p) & 0xFF;
-            final int nameOffset = p + 1;
-            p = nameOffset + nameLength;
-            final byte type = buffer.getByte(p++);
-            int valueLength = valueLength(type);
-            if (valueLength == VARIABLE)
-            {
-                valueLength = buffer.getShort(p, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                p += 2;
-            }
-            if (type == 7 && Bytes.equalsAscii(buffer, nameOffset, nameLength, name))
-            {
-                return Utf8.decode(buffer, p, valueLength);
-            }
-            p += valueLength;
-        }
-        return null;
-    }
-
     @Override
-    void onBytes(final DirectBuffer buffer, final int offset, final int length)
+    protected void onBytes(final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         final long base = bytesFed - offset;
@@ -301,45 +230,35 @@ public final class EventStreamFramer extends AbstractFramer
 
         int typeOffset = eventTypeOffset;
         int typeLength = eventTypeLength;
-        messageType = MessageType.OTHER;
         if (messageTypeLength >= 0)
         {
-            if (Bytes.equalsAscii(buffer, messageTypeOffset, messageTypeLength, "event"))
+            if (Bytes.equalsAscii(buffer, messageTypeOffset, messageTypeLength, "exception"))
             {
-                messageType = MessageType.EVENT;
-            }
-            else if (Bytes.equalsAscii(buffer, messageTypeOffset, messageTypeLength, "exception"))
-            {
-                messageType = MessageType.EXCEPTION;
                 typeOffset = exceptionTypeOffset;
                 typeLength = exceptionTypeLength;
             }
             else if (Bytes.equalsAscii(buffer, messageTypeOffset, messageTypeLength, "error"))
             {
-                messageType = MessageType.ERROR;
                 typeOffset = errorCodeOffset;
                 typeLength = errorCodeLength;
             }
         }
 
-        headersBuffer = buffer;
-        headersOffset = headersStart;
-        headersLength = headersEnd - headersStart;
-        frame.payload(buffer, headersEnd, crcIndex - headersEnd);
+        FRAMES.headers(frame, buffer, headersStart, headersEnd - headersStart);
+        FRAMES.payload(frame, buffer, headersEnd, crcIndex - headersEnd);
         if (typeLength < 0)
         {
-            frame.type(buffer, index, 0);
+            FRAMES.type(frame, buffer, index, 0);
         }
         else
         {
-            frame.type(buffer, typeOffset, typeLength);
+            FRAMES.type(frame, buffer, typeOffset, typeLength);
         }
-        frame.id(buffer, index, 0, false);
-        frame.position(framesDelivered, messageStartOffset);
+        FRAMES.id(frame, buffer, index, 0, false);
+        FRAMES.position(frame, framesDelivered, messageStartOffset);
         listener.onFrame(frame);
         framesDelivered++;
-        headersBuffer = null;
-        messageType = MessageType.OTHER;
+        FRAMES.headers(frame, null, 0, 0);
     }
 
     /**
@@ -365,12 +284,12 @@ public final class EventStreamFramer extends AbstractFramer
                 return false;
             }
             final byte type = buffer.getByte(p++);
-            int valueLength = valueLength(type);
-            if (valueLength == UNKNOWN)
+            int valueLength = EventStreamHeaders.valueLength(type);
+            if (valueLength == EventStreamHeaders.UNKNOWN)
             {
                 return false;
             }
-            if (valueLength == VARIABLE)
+            if (valueLength == EventStreamHeaders.VARIABLE)
             {
                 if (p + 2 > end)
                 {
@@ -383,7 +302,7 @@ public final class EventStreamFramer extends AbstractFramer
             {
                 return false;
             }
-            if (type == 7 && nameLength > 0 && buffer.getByte(nameOffset) == ':')
+            if (type == EventStreamHeaders.STRING && nameLength > 0 && buffer.getByte(nameOffset) == ':')
             {
                 noteStringHeader(buffer, nameOffset, nameLength, p, valueLength);
             }
@@ -417,33 +336,6 @@ public final class EventStreamFramer extends AbstractFramer
         }
     }
 
-    /** @return the fixed value length of a header value type, {@link #VARIABLE} or {@link #UNKNOWN}. */
-    private static int valueLength(final byte type)
-    {
-        switch (type)
-        {
-            case 0: // boolean true
-            case 1: // boolean false
-                return 0;
-            case 2: // byte
-                return 1;
-            case 3: // short
-                return 2;
-            case 4: // integer
-                return 4;
-            case 5: // long
-            case 8: // timestamp, milliseconds since the epoch
-                return 8;
-            case 6: // byte array, 2-byte length
-            case 7: // string, 2-byte length
-                return VARIABLE;
-            case 9: // uuid
-                return 16;
-            default:
-                return UNKNOWN;
-        }
-    }
-
     private void crcUpdate(final DirectBuffer buffer, final int index, final int length)
     {
         final byte[] array = buffer.byteArray();
@@ -463,7 +355,7 @@ public final class EventStreamFramer extends AbstractFramer
     }
 
     @Override
-    void onEnd()
+    protected void onEnd()
     {
         if (state == READING && !spill.isEmpty() || state == SKIPPING)
         {
@@ -482,12 +374,10 @@ public final class EventStreamFramer extends AbstractFramer
         messageStartOffset = 0;
         messageLength = 0;
         skipRemaining = 0;
-        messageType = MessageType.OTHER;
-        headersBuffer = null;
     }
 
-    /** @return bytes held by this framer's buffers, for tests of the memory bound. */
-    int retainedBytes()
+    /** @return bytes held by this framer's reusable buffers now: bounded by the {@link FramingLimits}, for monitoring. */
+    public int retainedBytes()
     {
         return spill.buffer().capacity() + scratch.length;
     }

@@ -1,10 +1,12 @@
-package io.streamfold.parser;
+package io.streamfold.parser.internal;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import io.streamfold.parser.Framer;
 
 /**
  * Base for a {@link Framer} written against one entry point, {@link #feed(DirectBuffer, int, int)}: the

@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

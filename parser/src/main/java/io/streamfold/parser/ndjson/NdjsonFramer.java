@@ -1,6 +1,13 @@
-package io.streamfold.parser;
+package io.streamfold.parser.ndjson;
 
 import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.SpillBuffer;
 
 /**
  * Frames newline-delimited JSON (NDJSON, JSON Lines), as Ollama streams it: one JSON value per line.
@@ -61,7 +68,7 @@ public final class NdjsonFramer extends AbstractFramer
     }
 
     @Override
-    void onBytes(final DirectBuffer buffer, final int offset, final int length)
+    protected void onBytes(final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         final long base = bytesFed - offset;
@@ -170,7 +177,7 @@ public final class NdjsonFramer extends AbstractFramer
     }
 
     @Override
-    void onEnd()
+    protected void onEnd()
     {
         if (carrying && !skipping)
         {
@@ -193,8 +200,8 @@ public final class NdjsonFramer extends AbstractFramer
         lineStartOffset = 0;
     }
 
-    /** @return bytes held by this framer's reusable buffer, for tests of the memory bound. */
-    int retainedBytes()
+    /** @return bytes held by this framer's reusable buffer now: bounded by the {@link FramingLimits}, for monitoring. */
+    public int retainedBytes()
     {
         return spill.buffer().capacity();
     }
@@ -222,10 +229,10 @@ public final class NdjsonFramer extends AbstractFramer
         {
             return;
         }
-        frame.payload(buffer, start, end - start);
-        frame.type(buffer, start, 0);
-        frame.id(buffer, start, 0, false);
-        frame.position(framesDelivered, streamOffset);
+        FRAMES.payload(frame, buffer, start, end - start);
+        FRAMES.type(frame, buffer, start, 0);
+        FRAMES.id(frame, buffer, start, 0, false);
+        FRAMES.position(frame, framesDelivered, streamOffset);
         listener.onFrame(frame);
         framesDelivered++;
     }

@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.internal;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -7,7 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The one reusable, growable byte buffer a framer copies into when a line or frame spans fed slices.
  * It grows by doubling up to a hard capacity and never past it, so memory stays bounded by the limits.
  */
-final class SpillBuffer
+public final class SpillBuffer
 {
     private static final int INITIAL_CAPACITY = 256;
 
@@ -16,7 +16,10 @@ final class SpillBuffer
     private byte[] bytes = new byte[0];
     private int length;
 
-    SpillBuffer(final int maxCapacity)
+    /**
+     * @param maxCapacity bytes the buffer may never exceed.
+     */
+    public SpillBuffer(final int maxCapacity)
     {
         this.maxCapacity = maxCapacity;
     }
@@ -26,7 +29,7 @@ final class SpillBuffer
      *
      * @return false, appending nothing, when the result would exceed the capacity.
      */
-    boolean append(final DirectBuffer src, final int offset, final int count)
+    public boolean append(final DirectBuffer src, final int offset, final int count)
     {
         if (count > maxCapacity - length)
         {
@@ -39,7 +42,7 @@ final class SpillBuffer
     }
 
     /** @return false, appending nothing, when the buffer is full. */
-    boolean append(final byte b)
+    public boolean append(final byte b)
     {
         if (length >= maxCapacity)
         {
@@ -50,46 +53,46 @@ final class SpillBuffer
         return true;
     }
 
-    int length()
+    public int length()
     {
         return length;
     }
 
     /** @return bytes currently allocated, never more than the capacity given at construction. */
-    int capacity()
+    public int capacity()
     {
         return bytes.length;
     }
 
-    boolean isEmpty()
+    public boolean isEmpty()
     {
         return length == 0;
     }
 
-    void clear()
+    public void clear()
     {
         length = 0;
     }
 
     /** Truncates to {@code newLength}, which must not exceed the current length. */
-    void truncate(final int newLength)
+    public void truncate(final int newLength)
     {
         length = newLength;
     }
 
-    byte byteAt(final int index)
+    public byte byteAt(final int index)
     {
         return bytes[index];
     }
 
     /** @return a view over the whole backing array; valid until the next append. */
-    DirectBuffer buffer()
+    public DirectBuffer buffer()
     {
         return view;
     }
 
     /** Releases a large backing array so a pooled, reset framer does not keep its high-water mark. */
-    void trim()
+    public void trim()
     {
         length = 0;
         if (bytes.length > INITIAL_CAPACITY * 16)

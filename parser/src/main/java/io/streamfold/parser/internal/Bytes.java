@@ -1,9 +1,9 @@
-package io.streamfold.parser;
+package io.streamfold.parser.internal;
 
 import org.agrona.DirectBuffer;
 
 /** Small byte helpers shared by the framers. */
-final class Bytes
+public final class Bytes
 {
     private Bytes()
     {
@@ -16,7 +16,7 @@ final class Bytes
      * @param ascii  text to compare with, ASCII only.
      * @return true when the bytes equal the text.
      */
-    static boolean equalsAscii(final DirectBuffer buffer, final int offset, final int length, final String ascii)
+    public static boolean equalsAscii(final DirectBuffer buffer, final int offset, final int length, final String ascii)
     {
         if (length != ascii.length())
         {

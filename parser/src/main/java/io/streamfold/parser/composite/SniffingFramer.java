@@ -1,9 +1,12 @@
-package io.streamfold.parser;
+package io.streamfold.parser.composite;
 
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.internal.DirectBufferFramer;
 
 /**
  * Chooses between two framers from the stream's first significant byte, for endpoints that answer in one

@@ -1,10 +1,13 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.StreamError;
+import io.streamfold.parser.internal.Utf8;
 
 /** Test listener: records everything an {@link SseTokenizer} reports, decoded to comparable values. */
 final class SseRecorder implements SseListener

@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +23,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import io.streamfold.testkit.SharedFiles;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.StreamError;
 
 /**
  * Every vector of {@code shared/conformance/sse/vectors.json}, fed whole, in the source's own reads, split

@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.sse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,11 @@ import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
 
 class SseTokenizerTest
 {

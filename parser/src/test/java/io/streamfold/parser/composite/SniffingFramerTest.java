@@ -1,4 +1,4 @@
-package io.streamfold.parser;
+package io.streamfold.parser.composite;
 
 import java.util.List;
 import java.util.function.Function;
@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FrameLog;
+import io.streamfold.parser.Framer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 class SniffingFramerTest
 {
