@@ -8,8 +8,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.base.ParserBase;
+import io.streamfold.parser.internal.Buffers;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
@@ -23,7 +23,7 @@ final class JsonReader
     private final JsonFactory factory;
     private final AggregationLimits limits;
     private final CharView view = new CharView();
-    private final UnsafeBuffer replay = new UnsafeBuffer(new byte[0]);
+    private final DirectBuffer replay = Buffers.wrap(new byte[0]);
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private byte[] scratch = new byte[0];

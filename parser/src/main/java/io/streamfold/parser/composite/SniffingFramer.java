@@ -3,9 +3,9 @@ package io.streamfold.parser.composite;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.internal.DirectBufferFramer;
 
 /**
@@ -29,7 +29,7 @@ public final class SniffingFramer extends DirectBufferFramer
     private final Framer onMarker;
     private final Framer otherwise;
     private final byte[] held = new byte[MAX_HELD_BYTES];
-    private final UnsafeBuffer heldBuffer = new UnsafeBuffer(held);
+    private final DirectBuffer heldBuffer = Buffers.wrap(held);
     private int heldLength;
     private Framer chosen;
     private boolean ended;

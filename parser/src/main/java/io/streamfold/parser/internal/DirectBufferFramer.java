@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.streamfold.parser.Framer;
 
@@ -15,7 +14,7 @@ import io.streamfold.parser.Framer;
  */
 public abstract class DirectBufferFramer implements Framer
 {
-    private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
+    private final DirectBuffer wrapper = Buffers.newView();
 
     /** For subclasses. */
     protected DirectBufferFramer()

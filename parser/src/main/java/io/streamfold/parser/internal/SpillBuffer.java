@@ -1,7 +1,6 @@
 package io.streamfold.parser.internal;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The one reusable, growable byte buffer a framer copies into when a line or frame spans fed slices.
@@ -12,7 +11,7 @@ public final class SpillBuffer
     private static final int INITIAL_CAPACITY = 256;
 
     private final int maxCapacity;
-    private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private final DirectBuffer view = Buffers.wrap(new byte[0]);
     private byte[] bytes = new byte[0];
     private int length;
 

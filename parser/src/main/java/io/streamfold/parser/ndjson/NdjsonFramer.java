@@ -7,6 +7,7 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.SpillBuffer;
 
 /**
@@ -145,17 +146,8 @@ public final class NdjsonFramer extends AbstractFramer
     /** @return index of the first LF or CR in [from, end), or end. */
     private static int skipToTerminator(final DirectBuffer buffer, final int from, final int end)
     {
-        int i = from;
-        while (i < end)
-        {
-            final byte b = buffer.getByte(i);
-            if (b == LF || b == CR)
-            {
-                break;
-            }
-            i++;
-        }
-        return i;
+        final int found = LineScanner.findLineEnd(buffer, from, end);
+        return found < 0 ? end : found;
     }
 
     /** Consumes the terminator at {@code i}: LF, CR or CRLF, remembering a CR that ends the slice. */

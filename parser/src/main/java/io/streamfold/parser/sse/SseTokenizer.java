@@ -3,14 +3,14 @@ package io.streamfold.parser.sse;
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
-import org.agrona.UnsafeApi;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.Bytes;
 import io.streamfold.parser.internal.SpillBuffer;
 import io.streamfold.parser.internal.Utf8;
@@ -50,11 +50,6 @@ public final class SseTokenizer extends AbstractFramer
     private static final byte SPACE = ' ';
     private static final byte[] BOM = { (byte)0xEF, (byte)0xBB, (byte)0xBF };
 
-    private static final long LF_WORD = 0x0A0A0A0A0A0A0A0AL;
-    private static final long CR_WORD = 0x0D0D0D0D0D0D0D0DL;
-    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-    private static final long BELOW_CR_WORD = 0x0E0E0E0E0E0E0E0EL;
-    private static final long HIGH_BITS = 0x8080808080808080L;
     /** "data" read as a little-endian int. */
     private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
 
@@ -67,7 +62,7 @@ public final class SseTokenizer extends AbstractFramer
     /** The partial line is ignored until its end: too long, or its event is being skipped. */
     private static final int CARRY_DISCARD = 3;
 
-    private static final DirectBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+    private static final DirectBuffer EMPTY = Buffers.wrap(new byte[0]);
 
     private final SseListener sseListener;
     private final int maxLineBytes;
@@ -208,7 +203,7 @@ public final class SseTokenizer extends AbstractFramer
 
         if (carryMode != CARRY_NONE)
         {
-            final int lineEnd = findLineEnd(buffer, pos, end);
+            final int lineEnd = LineScanner.findLineEnd(buffer, pos, end);
             if (lineEnd < 0)
             {
                 carry(buffer, pos, end - pos);
@@ -224,7 +219,7 @@ public final class SseTokenizer extends AbstractFramer
 
         while (pos < end)
         {
-            final int lineEnd = findLineEnd(buffer, pos, end);
+            final int lineEnd = LineScanner.findLineEnd(buffer, pos, end);
             if (lineEnd < 0)
             {
                 startCarry(buffer, pos, end - pos, base + pos);
@@ -648,55 +643,5 @@ public final class SseTokenizer extends AbstractFramer
         clearEvent();
         eventStart = start;
         skipping = true;
-    }
-
-    /**
-     * Finds the first CR or LF eight bytes at a time: a byte equal to the target becomes zero after XOR,
-     * and the zero-byte test below sets only that byte's high bit, with no borrow into its neighbours.
-     *
-     * @return index of the first CR or LF in {@code [from, to)}, or -1.
-     */
-    static int findLineEnd(final DirectBuffer buffer, final int from, final int to)
-    {
-        if (from < 0 || to > buffer.capacity())
-        {
-            throw new IndexOutOfBoundsException("from=" + from + " to=" + to + " capacity=" + buffer.capacity());
-        }
-        // The range is checked once above, so the word loop reads without Agrona's per-read bounds check.
-        final byte[] array = buffer.byteArray();
-        final long address = buffer.addressOffset();
-        int i = from;
-        final int lastWord = to - Long.BYTES;
-        while (i <= lastWord)
-        {
-            final long word = UnsafeApi.getLongUnaligned(array, address + i, false);
-            // Payload bytes below 0x0E are rare (JSON escapes its control characters), so one cheap exact
-            // test for "some byte is below 0x0E" skips most words; only a word that has one pays for
-            // locating CR or LF.
-            if (((word - BELOW_CR_WORD) & ~word & HIGH_BITS) != 0)
-            {
-                final long found = zeroBytes(word ^ LF_WORD) | zeroBytes(word ^ CR_WORD);
-                if (found != 0)
-                {
-                    return i + (Long.numberOfTrailingZeros(found) >>> 3);
-                }
-            }
-            i += Long.BYTES;
-        }
-        for (; i < to; i++)
-        {
-            final byte b = buffer.getByte(i);
-            if (b == LF || b == CR)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static long zeroBytes(final long word)
-    {
-        final long low = (word & LOW7) + LOW7;
-        return ~(low | word | LOW7);
     }
 }

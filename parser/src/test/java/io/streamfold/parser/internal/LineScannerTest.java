@@ -1,4 +1,4 @@
-package io.streamfold.parser.sse;
+package io.streamfold.parser.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The word-at-a-time line end search finds exactly the first CR or LF a byte-by-byte scan finds, on heap
- * arrays (whole or wrapped at an offset) and direct memory, whatever other low bytes surround it.
+ * arrays (whole or wrapped at an offset) and direct memory, over Agrona's and the flag-free views, whatever other low bytes surround it.
  */
-class SseLineScanTest
+class LineScannerTest
 {
     /** Bytes chosen to hit the cheap pre-test's edges: just below, at and above CR, and the high bit. */
     private static final byte[] ALPHABET = {
@@ -37,17 +37,26 @@ class SseLineScanTest
             final int to = from + random.nextInt(bytes.length - from + 1);
             final int expected = plainScan(bytes, from, to);
 
-            assertEquals(expected, SseTokenizer.findLineEnd(new UnsafeBuffer(bytes), from, to), "heap");
+            assertEquals(expected, LineScanner.findLineEnd(new UnsafeBuffer(bytes), from, to), "heap");
 
             final int shift = random.nextInt(5);
             final byte[] padded = new byte[bytes.length + shift + 3];
             System.arraycopy(bytes, 0, padded, shift, bytes.length);
             final DirectBuffer wrapped = new UnsafeBuffer(padded, shift, bytes.length);
-            assertEquals(expected, SseTokenizer.findLineEnd(wrapped, from, to), "wrapped at " + shift);
+            assertEquals(expected, LineScanner.findLineEnd(wrapped, from, to), "wrapped at " + shift);
 
             final ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
             direct.put(bytes).flip();
-            assertEquals(expected, SseTokenizer.findLineEnd(new UnsafeBuffer(direct), from, to), "direct");
+            assertEquals(expected, LineScanner.findLineEnd(new UnsafeBuffer(direct), from, to), "direct");
+
+            // The flag-free views take the VarHandle and plain-read paths.
+            assertEquals(expected, LineScanner.findLineEnd(new SafeBuffer(bytes), from, to), "safe heap");
+            final SafeBuffer safeWrapped = new SafeBuffer();
+            safeWrapped.wrap(padded, shift, bytes.length);
+            assertEquals(expected, LineScanner.findLineEnd(safeWrapped, from, to), "safe wrapped at " + shift);
+            final SafeBuffer safeDirect = new SafeBuffer();
+            safeDirect.wrap(direct);
+            assertEquals(expected, LineScanner.findLineEnd(safeDirect, from, to), "safe direct");
         }
     }
 
@@ -55,8 +64,10 @@ class SseLineScanTest
     void refusesARangePastTheBuffer()
     {
         final DirectBuffer buffer = new UnsafeBuffer(new byte[16]);
-        assertThrows(IndexOutOfBoundsException.class, () -> SseTokenizer.findLineEnd(buffer, 0, 17));
-        assertThrows(IndexOutOfBoundsException.class, () -> SseTokenizer.findLineEnd(buffer, -1, 8));
+        assertThrows(IndexOutOfBoundsException.class, () -> LineScanner.findLineEnd(buffer, 0, 17));
+        assertThrows(IndexOutOfBoundsException.class, () -> LineScanner.findLineEnd(buffer, -1, 8));
+        final DirectBuffer safe = new SafeBuffer(new byte[16]);
+        assertThrows(IndexOutOfBoundsException.class, () -> LineScanner.findLineEnd(safe, 0, 17));
     }
 
     private static int plainScan(final byte[] bytes, final int from, final int to)
