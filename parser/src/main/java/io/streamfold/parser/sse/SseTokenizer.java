@@ -65,6 +65,7 @@ public final class SseTokenizer extends AbstractFramer
     private static final DirectBuffer EMPTY = Buffers.wrap(new byte[0]);
 
     private final SseListener sseListener;
+    private final SseThenJsonFramer jsonAfterSse;
     private final int maxLineBytes;
     private final int maxFrameBytes;
 
@@ -115,7 +116,16 @@ public final class SseTokenizer extends AbstractFramer
      */
     public SseTokenizer(final FrameListener listener, final FramingLimits limits)
     {
+        this(listener, limits, null);
+    }
+
+    /**
+     * @param jsonAfterSse when not null, a line starting with <code>{</code> hands the rest of the stream to it.
+     */
+    SseTokenizer(final FrameListener listener, final FramingLimits limits, final SseThenJsonFramer jsonAfterSse)
+    {
         super(listener, limits);
+        this.jsonAfterSse = jsonAfterSse;
         this.sseListener = listener instanceof SseListener ? (SseListener)listener : null;
         this.maxLineBytes = limits.maxLineBytes();
         this.maxFrameBytes = limits.maxFrameBytes();
@@ -219,6 +229,14 @@ public final class SseTokenizer extends AbstractFramer
 
         while (pos < end)
         {
+            if (jsonAfterSse != null && buffer.getByte(pos) == '{')
+            {
+                // Not an SSE field line: bare JSON from here on. An event still waiting for its blank line is
+                // dispatched first, as a line reader would have.
+                dispatch();
+                jsonAfterSse.startJson(buffer, pos, end - pos, base + pos, framesDelivered);
+                return;
+            }
             final int lineEnd = LineScanner.findLineEnd(buffer, pos, end);
             if (lineEnd < 0)
             {
@@ -264,6 +282,26 @@ public final class SseTokenizer extends AbstractFramer
         lineSpill.clear();
         skipping = false;
         clearEvent();
+    }
+
+    /**
+     * Takes the stream as ending with a line end and a blank line: an incomplete last line is read as
+     * complete and an event still waiting for its blank line is dispatched. Call before {@link #end()}.
+     */
+    void dispatchUnterminated()
+    {
+        if (ended)
+        {
+            return;
+        }
+        // A partial byte order mark alone would make a line of an unknown field, which changes nothing.
+        bomDone = true;
+        pendingCr = false;
+        if (carryMode != CARRY_NONE)
+        {
+            endCarriedLine();
+        }
+        dispatch();
     }
 
     private int skipBom(final DirectBuffer buffer, final int offset, final int end)

@@ -256,32 +256,6 @@ class JsonArrayFramerTest
         }
     }
 
-    @Test
-    void continuesAnotherFramersOffsetsAndIndexes()
-    {
-        final FrameLog log = new FrameLog();
-        final JsonArrayFramer framer = new JsonArrayFramer(log);
-        framer.continueAt(99, 5);
-        final byte[] data = utf8("[{\"a\":1},\n{\"b\":2}");
-        framer.feed(data, 0, 10);
-        framer.feed(data, 10, data.length - 10);
-        assertEquals(List.of("{\"a\":1}", "{\"b\":2}"), log.payloadStrings());
-        assertEquals(List.of(100L, 109L), log.offsets);
-        assertTrue(log.events.get(1).startsWith("frame #6 @109"), log.events.toString());
-        assertEquals(99 + data.length, framer.bytesFed());
-        assertEquals(7, framer.framesDelivered());
-        framer.end();
-        assertEquals(ErrorKind.TRUNCATED, log.errors.get(0).kind());
-        assertEquals(99 + data.length, log.errors.get(0).byteOffset());
-        assertEquals(7, log.errors.get(0).eventNumber());
-
-        framer.reset();
-        assertEquals(0, framer.bytesFed());
-        assertEquals(0, framer.framesDelivered());
-        framer.feed(utf8("["), 0, 1);
-        assertThrows(IllegalStateException.class, () -> framer.continueAt(1, 1));
-    }
-
     private static int countElements(final JsonFactory json, final byte[] data) throws IOException
     {
         int count = 0;
