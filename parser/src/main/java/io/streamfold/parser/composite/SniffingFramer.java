@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.agrona.DirectBuffer;
 
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.internal.Bom;
 import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.internal.DirectBufferFramer;
 
@@ -137,16 +138,6 @@ public final class SniffingFramer extends DirectBufferFramer
         {
             return true;
         }
-        switch (streamOffset)
-        {
-            case 0:
-                return b == (byte)0xEF;
-            case 1:
-                return b == (byte)0xBB;
-            case 2:
-                return b == (byte)0xBF;
-            default:
-                return false;
-        }
+        return Bom.isByteAt(b, streamOffset);
     }
 }

@@ -35,10 +35,8 @@ public final class JsonValuesFramer extends AbstractFramer
     private boolean bare;
 
     private long elementStartOffset;
-    /** Bracket depth of the open element; a long so that no input can wrap it. */
-    private long depth;
-    private boolean inString;
-    private boolean escaped;
+    /** Brackets, strings and escapes of the open element. */
+    private final JsonScanner scanner = new JsonScanner();
     /** The open element broke a limit: scan to its end without copying or delivering it. */
     private boolean skipping;
     /** Part of the open element was fed in an earlier slice and sits in the spill. */
@@ -125,7 +123,7 @@ public final class JsonValuesFramer extends AbstractFramer
         final long streamOffset = base + i;
         if (b == ' ' || b == '\n' || b == '\r' || b == '\t')
         {
-            if (state == BEFORE_ARRAY && bomMatched > 0 && bomMatched < 3)
+            if (state == BEFORE_ARRAY && bomMatched > 0 && bomMatched < Bom.LENGTH)
             {
                 malformed(streamOffset, "incomplete byte order mark");
             }
@@ -135,11 +133,11 @@ public final class JsonValuesFramer extends AbstractFramer
         switch (state)
         {
             case BEFORE_ARRAY:
-                if (bomMatched < 3 && streamOffset == bomMatched && b == bomByte(bomMatched))
+                if (bomMatched < Bom.LENGTH && streamOffset == bomMatched && Bom.isByteAt(b, streamOffset))
                 {
                     bomMatched++;
                 }
-                else if (b == '[' && (bomMatched == 0 || bomMatched == 3))
+                else if (b == '[' && (bomMatched == 0 || bomMatched == Bom.LENGTH))
                 {
                     state = BEFORE_FIRST;
                 }
@@ -187,9 +185,7 @@ public final class JsonValuesFramer extends AbstractFramer
         elementStartOffset = streamOffset;
         skipping = false;
         carrying = false;
-        inString = false;
-        escaped = false;
-        depth = 0;
+        scanner.reset();
         if (b == '{' || b == '[' || b == '"')
         {
             state = IN_STRUCTURE;
@@ -205,8 +201,7 @@ public final class JsonValuesFramer extends AbstractFramer
     }
 
     /**
-     * Scans an object, array or string element from {@code i}. Byte at a time with three flags: the
-     * element ends when a byte brings depth back to zero outside a string.
+     * Scans an object, array or string element from {@code i} with the shared {@link JsonScanner}.
      *
      * @return index after the last byte consumed.
      */
@@ -215,57 +210,21 @@ public final class JsonValuesFramer extends AbstractFramer
         // Bytes of the element may not reach limitIndex: at that index it is already too large.
         final long limitIndex = skipping ? Long.MAX_VALUE : elementStartOffset + maxFrameBytes - base;
         final int scanEnd = limitIndex < end ? (int)limitIndex : end;
-        long depth = this.depth;
-        boolean inString = this.inString;
-        boolean escaped = this.escaped;
-        boolean complete = false;
         int i = from;
+        boolean complete = false;
         while (i < scanEnd)
         {
-            final byte b = buffer.getByte(i++);
-            if (inString)
+            i = scanner.scan(buffer, i, scanEnd, skipping ? Long.MAX_VALUE : maxNestingDepth);
+            if (scanner.status() == JsonScanner.CLOSED)
             {
-                if (escaped)
-                {
-                    escaped = false;
-                }
-                else if (b == '\\')
-                {
-                    escaped = true;
-                }
-                else if (b == '"')
-                {
-                    inString = false;
-                    if (depth == 0)
-                    {
-                        complete = true;
-                        break;
-                    }
-                }
+                complete = true;
+                break;
             }
-            else if (b == '"')
+            if (scanner.status() == JsonScanner.TOO_DEEP)
             {
-                inString = true;
-            }
-            else if (b == '{' || b == '[')
-            {
-                if (++depth > maxNestingDepth && !skipping)
-                {
-                    startSkipping(ErrorKind.NESTING_TOO_DEEP, "array element nested deeper than " + maxNestingDepth);
-                }
-            }
-            else if (b == '}' || b == ']')
-            {
-                if (--depth <= 0)
-                {
-                    complete = true;
-                    break;
-                }
+                startSkipping(ErrorKind.NESTING_TOO_DEEP, "array element nested deeper than " + maxNestingDepth);
             }
         }
-        this.depth = depth;
-        this.inString = inString;
-        this.escaped = escaped;
 
         final int elementStart = carrying || elementStartOffset < base + sliceStart ?
             sliceStart : (int)(elementStartOffset - base);
@@ -402,9 +361,7 @@ public final class JsonValuesFramer extends AbstractFramer
         bomMatched = 0;
         bare = false;
         elementStartOffset = 0;
-        depth = 0;
-        inString = false;
-        escaped = false;
+        scanner.reset();
         skipping = false;
         carrying = false;
     }
@@ -419,10 +376,5 @@ public final class JsonValuesFramer extends AbstractFramer
     {
         return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
             b == '-' || b == '+' || b == '.';
-    }
-
-    private static byte bomByte(final int index)
-    {
-        return index == 0 ? (byte)0xEF : index == 1 ? (byte)0xBB : (byte)0xBF;
     }
 }

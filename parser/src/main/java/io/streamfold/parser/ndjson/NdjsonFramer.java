@@ -7,6 +7,7 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Bom;
 import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.SpillBuffer;
 
@@ -202,12 +203,9 @@ public final class NdjsonFramer extends AbstractFramer
     {
         int start = offset;
         int end = offset + length;
-        if (streamOffset == 0 && length >= 3 &&
-            buffer.getByte(start) == (byte)0xEF &&
-            buffer.getByte(start + 1) == (byte)0xBB &&
-            buffer.getByte(start + 2) == (byte)0xBF)
+        if (streamOffset == 0 && Bom.startsWith(buffer, start, length))
         {
-            start += 3;
+            start += Bom.LENGTH;
         }
         while (start < end && isBlank(buffer.getByte(start)))
         {

@@ -9,6 +9,7 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Bom;
 import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.Bytes;
@@ -48,7 +49,6 @@ public final class SseTokenizer extends AbstractFramer
     private static final byte CR = '\r';
     private static final byte COLON = ':';
     private static final byte SPACE = ' ';
-    private static final byte[] BOM = { (byte)0xEF, (byte)0xBB, (byte)0xBF };
 
     /** "data" read as a little-endian int. */
     private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
@@ -309,7 +309,7 @@ public final class SseTokenizer extends AbstractFramer
         int pos = offset;
         while (pos < end)
         {
-            if (buffer.getByte(pos) != BOM[bomMatched])
+            if (buffer.getByte(pos) != Bom.byteAt(bomMatched))
             {
                 bomDone = true;
                 if (bomMatched > 0)
@@ -318,7 +318,7 @@ public final class SseTokenizer extends AbstractFramer
                     lineSpill.clear();
                     for (int i = 0; i < bomMatched; i++)
                     {
-                        lineSpill.append(BOM[i]);
+                        lineSpill.append(Bom.byteAt(i));
                     }
                     carryMode = CARRY_BUFFER;
                     carryStart = 0;
@@ -327,7 +327,7 @@ public final class SseTokenizer extends AbstractFramer
                 return pos;
             }
             pos++;
-            if (++bomMatched == BOM.length)
+            if (++bomMatched == Bom.LENGTH)
             {
                 bomDone = true;
                 return pos;
