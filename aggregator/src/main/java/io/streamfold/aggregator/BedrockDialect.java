@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.parser.ErrorKind;
-import io.streamfold.parser.EventStreamFramer;
+import io.streamfold.parser.eventstream.EventStreamFramer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
@@ -47,7 +47,6 @@ final class BedrockDialect extends Dialect
     private final JsonReader deferredReader;
     private final RawJson deferred = new RawJson();
     private final RawJson scratch = new RawJson();
-    private EventStreamFramer framer;
     private boolean messageStopped;
     private long rejectedIndex = -1;
     /** True when the last {@link #block} call created the part. */
@@ -62,9 +61,7 @@ final class BedrockDialect extends Dialect
     @Override
     Framer newFramer(final FrameListener listener)
     {
-        // Kept: exceptions are told from events by the message-type header, read during the callback.
-        framer = new EventStreamFramer(listener, limits.framing());
-        return framer;
+        return new EventStreamFramer(listener, limits.framing());
     }
 
     @Override
@@ -86,10 +83,10 @@ final class BedrockDialect extends Dialect
     @Override
     void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
-        final EventStreamFramer.MessageType messageType = framer.messageType();
-        if (messageType == EventStreamFramer.MessageType.EXCEPTION || messageType == EventStreamFramer.MessageType.ERROR)
+        final boolean error = frame.headerEquals(":message-type", "error");
+        if (error || frame.headerEquals(":message-type", "exception"))
         {
-            exception(frame, messageType);
+            exception(frame, error);
             return;
         }
         aggregate.start();
@@ -597,15 +594,15 @@ final class BedrockDialect extends Dialect
      * Keeps an exception as {@code {"type": <exception type or error code>, "message": ..., <payload fields>}}
      * and ends the stream: an eventstream exception is the stream's last message. Rare, so it may allocate.
      */
-    private void exception(final Frame frame, final EventStreamFramer.MessageType messageType)
+    private void exception(final Frame frame, final boolean error)
     {
         aggregate.start();
         String type = frame.type();
         if (type.isEmpty())
         {
-            type = messageType == EventStreamFramer.MessageType.ERROR ? "error" : "exception";
+            type = error ? "error" : "exception";
         }
-        String message = framer.stringHeader(":error-message");
+        String message = frame.stringHeader(":error-message");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = ERROR_FACTORY.createGenerator(out))
         {

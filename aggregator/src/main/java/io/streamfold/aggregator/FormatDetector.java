@@ -2,6 +2,8 @@ package io.streamfold.aggregator;
 
 import java.nio.charset.StandardCharsets;
 
+import io.streamfold.parser.internal.Bom;
+
 /**
  * Decides a stream's format from its first bytes and first event, for {@link Format#AUTO}. The first
  * event of every supported provider carries a marker no other provider's first event has; only that
@@ -25,9 +27,9 @@ final class FormatDetector
     static Format detect(final byte[] bytes, final int length, final boolean ended)
     {
         int i = 0;
-        if (length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF)
+        if (Bom.startsWith(bytes, 0, length))
         {
-            i = 3;
+            i = Bom.LENGTH;
         }
         while (i < length && isWhitespace(bytes[i]))
         {

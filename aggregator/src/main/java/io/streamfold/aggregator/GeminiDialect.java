@@ -12,12 +12,16 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.composite.SniffingFramer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.sse.SseThenJsonFramer;
 import io.streamfold.parser.StreamError;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
  * event, as SSE ({@code alt=sse}) or as the elements of one streamed JSON array; the first significant
- * byte ({@code [} or not) picks the framing ({@link GeminiFramer}).
+ * byte ({@code [} or not) picks the framing ({@link SseThenJsonFramer}).
  *
  * <p>Rules:
  * <ul>
@@ -42,7 +46,7 @@ import io.streamfold.parser.StreamError;
  *       output has no candidate, as the API sends none); else TRUNCATED. It is TRUNCATED too when the
  *       framer reports the body cut inside a later array element or bare JSON value. An {@code error}
  *       object (an SSE event, an array element, or a bare object written into an SSE body, as Vertex does
- *       when a stream fails mid-way: see {@link GeminiFramer}) ends the stream at once with ERROR, the
+ *       when a stream fails mid-way: see {@link SseThenJsonFramer}) ends the stream at once with ERROR, the
  *       error kept.</li>
  * </ul>
  */
@@ -91,7 +95,13 @@ final class GeminiDialect extends Dialect
     @Override
     Framer newFramer(final FrameListener listener)
     {
-        return new GeminiFramer(listener, limits.framing());
+        return framer(listener, limits.framing());
+    }
+
+    /** @return Gemini's two transports behind one framer: a streamed JSON array when the body starts with {@code [}, else SSE. */
+    static SniffingFramer framer(final FrameListener listener, final FramingLimits limits)
+    {
+        return new SniffingFramer((byte)'[', new JsonArrayFramer(listener, limits), new SseThenJsonFramer(listener, limits));
     }
 
     @Override

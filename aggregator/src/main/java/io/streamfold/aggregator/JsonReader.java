@@ -8,8 +8,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.base.ParserBase;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.JsonScanner;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
@@ -23,7 +24,9 @@ final class JsonReader
     private final JsonFactory factory;
     private final AggregationLimits limits;
     private final CharView view = new CharView();
-    private final UnsafeBuffer replay = new UnsafeBuffer(new byte[0]);
+    private final DirectBuffer replay = Buffers.wrap(new byte[0]);
+    private final DirectBuffer structureView = Buffers.wrap(new byte[0]);
+    private final JsonScanner structureScanner = new JsonScanner();
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private byte[] scratch = new byte[0];
@@ -427,38 +430,12 @@ final class JsonReader
     /** Array offset just past the bracket that closes the structure opening at {@code start}. */
     private int structureEnd(final int start) throws BadPayload
     {
-        final int limit = inputOffset + inputLength;
-        int depth = 0;
-        boolean inString = false;
-        for (int i = start; i < limit; i++)
+        structureView.wrap(input);
+        structureScanner.reset();
+        final int end = structureScanner.scan(structureView, start, inputOffset + inputLength, Long.MAX_VALUE);
+        if (structureScanner.status() == JsonScanner.CLOSED)
         {
-            final byte b = input[i];
-            if (inString)
-            {
-                if (b == '\\')
-                {
-                    i++;
-                }
-                else if (b == '"')
-                {
-                    inString = false;
-                }
-            }
-            else if (b == '"')
-            {
-                inString = true;
-            }
-            else if (b == '{' || b == '[')
-            {
-                depth++;
-            }
-            else if (b == '}' || b == ']')
-            {
-                if (--depth == 0)
-                {
-                    return i + 1;
-                }
-            }
+            return end;
         }
         newParser();
         throw new BadPayload("payload ends inside a JSON value");

@@ -8,7 +8,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.NdjsonFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
 
 /**
  * Ollama's native NDJSON streams, one JSON object per line, from {@code /api/chat} ({@code message} with

@@ -33,13 +33,13 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.Part;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.parser.EventStreamFramer;
+import io.streamfold.parser.eventstream.EventStreamFramer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.JsonArrayFramer;
-import io.streamfold.parser.NdjsonFramer;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
+import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 
 /**

@@ -20,6 +20,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
+import io.streamfold.parser.eventstream.EventStreamEncoder;
+import io.streamfold.parser.eventstream.EventStreamFramer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
 
 /** Split invariance, round trips and robustness of the three framers over generated input. */
 class FramerPropertiesTest
