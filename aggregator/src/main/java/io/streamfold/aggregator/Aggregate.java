@@ -12,6 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.internal.json.ArgumentFields;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 
@@ -37,6 +38,8 @@ public final class Aggregate
     private final ArrayList<StreamError> errors = new ArrayList<>();
     private final CharView view = new CharView();
     private StreamListener listener;
+    private final ArgumentFields.Sink argumentSink = (c, t, p, r) -> listener.onToolArgumentField(c, t, p, r);
+    private ArgumentFields argumentFields;
     private Format format;
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
@@ -71,6 +74,10 @@ public final class Aggregate
         eventNumber = -1;
         eventOffset = 0;
         droppedErrors = 0;
+        if (argumentFields != null)
+        {
+            argumentFields.clear();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -383,7 +390,20 @@ public final class Aggregate
         if (kept > 0)
         {
             listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
+            if (listener.wantsToolArgumentFields())
+            {
+                argumentFields().feed(call, (int)choice.index(), call.ordinal(), argumentSink, chars, offset, kept);
+            }
         }
+    }
+
+    private ArgumentFields argumentFields()
+    {
+        if (argumentFields == null)
+        {
+            argumentFields = new ArgumentFields(limits.maxNestingDepth(), limits.maxArgumentChars());
+        }
+        return argumentFields;
     }
 
     /**
@@ -410,6 +430,10 @@ public final class Aggregate
             part.end();
             if (part.kind() == Part.Kind.TOOL_CALL)
             {
+                if (argumentFields != null)
+                {
+                    argumentFields.end(part);
+                }
                 listener.onToolCallEnd((int)choice.index(), part.ordinal(), part);
             }
         }

@@ -1,0 +1,228 @@
+package io.streamfold.aggregator;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.streamfold.aggregator.internal.json.ArgumentFieldOracle;
+import io.streamfold.testkit.SharedFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tool-call argument fields reach the listener the same way for every dialect, and only when asked for. */
+class ArgumentFieldEventsTest
+{
+    /** Field events and final arguments per tool call, keyed {@code choice/toolIndex}. */
+    static final class FieldRecorder implements StreamListener
+    {
+        final boolean wants;
+        final Map<String, List<String>> fields = new LinkedHashMap<>();
+        final Map<String, String> finalArguments = new LinkedHashMap<>();
+        final Map<String, Integer> fieldsBeforeEnd = new LinkedHashMap<>();
+
+        FieldRecorder(final boolean wants)
+        {
+            this.wants = wants;
+        }
+
+        @Override
+        public boolean wantsToolArgumentFields()
+        {
+            return wants;
+        }
+
+        @Override
+        public void onToolArgumentField(
+            final int choice, final int toolIndex, final CharSequence pointer, final CharSequence rawValue)
+        {
+            final String key = choice + "/" + toolIndex;
+            assertTrue(!finalArguments.containsKey(key), "field after the call ended: " + key + " " + pointer);
+            fields.computeIfAbsent(key, k -> new ArrayList<>()).add(ArgumentFieldOracle.canonical(pointer, rawValue));
+        }
+
+        @Override
+        public void onToolCallEnd(final int choice, final int toolIndex, final Part call)
+        {
+            final String key = choice + "/" + toolIndex;
+            finalArguments.put(key, call.text().toString());
+            fieldsBeforeEnd.put(key, fields.getOrDefault(key, List.of()).size());
+        }
+    }
+
+    static FieldRecorder run(final Format format, final byte[] bytes, final int slice, final boolean wants)
+    {
+        final FieldRecorder recorder = new FieldRecorder(wants);
+        final StreamAggregator aggregator = StreamAggregator.builder().format(format).listener(recorder).build();
+        for (int i = 0; i < bytes.length; i += slice)
+        {
+            aggregator.feed(bytes, i, Math.min(slice, bytes.length - i));
+        }
+        aggregator.end();
+        return recorder;
+    }
+
+    /** @return how many calls reported at least one field; every call with complete arguments matched the oracle. */
+    static int checkAgainstOracle(final FieldRecorder recorder)
+    {
+        int withFields = 0;
+        for (final Map.Entry<String, String> call : recorder.finalArguments.entrySet())
+        {
+            final List<String> seen = recorder.fields.getOrDefault(call.getKey(), List.of());
+            final List<String> expected = ArgumentFieldOracle.expected(call.getValue());
+            if (expected != null)
+            {
+                assertEquals(expected, seen, "call " + call.getKey() + " " + call.getValue());
+            }
+            withFields += seen.isEmpty() ? 0 : 1;
+        }
+        return withFields;
+    }
+
+    static Stream<Arguments> corpus()
+    {
+        final List<Arguments> all = new ArrayList<>();
+        final Object[][] dialects = {
+            {"openai-chat", ".sse", Format.OPENAI_CHAT},
+            {"openai-responses", ".sse", Format.OPENAI_RESPONSES},
+            {"anthropic-messages", ".sse", Format.ANTHROPIC},
+            {"gemini", ".sse", Format.GEMINI},
+            {"gemini", ".json", Format.GEMINI},
+            {"ollama", ".ndjson", Format.OLLAMA},
+        };
+        for (final Object[] d : dialects)
+        {
+            for (final Path file : SharedFiles.corpus((String)d[0], (String)d[1]))
+            {
+                all.add(Arguments.of(d[2], file.getFileName().toString(), file));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("corpus")
+    void corpusToolCallsReportTheFieldsOfTheirFinalArgumentsForEverySlicing(
+        final Format format, final String name, final Path file)
+    {
+        final byte[] bytes = SharedFiles.read(file);
+        final FieldRecorder whole = run(format, bytes, bytes.length + 1, true);
+        checkAgainstOracle(whole);
+        for (final int slice : new int[] {1, 7, 61})
+        {
+            final FieldRecorder sliced = run(format, bytes, slice, true);
+            assertEquals(whole.fields, sliced.fields, "slice " + slice);
+            assertEquals(whole.finalArguments, sliced.finalArguments, "slice " + slice);
+        }
+        assertEquals(Map.of(), run(format, bytes, bytes.length + 1, false).fields, "off unless asked for");
+    }
+
+    private static FieldRecorder corpusRun(final String folder, final String file, final Format format)
+    {
+        final Path path = SharedFiles.require().resolve("corpus").resolve(folder).resolve(file);
+        org.junit.jupiter.api.Assumptions.assumeTrue(path.toFile().isFile(), file + " not found; skipping");
+        final byte[] bytes = SharedFiles.read(path);
+        return run(format, bytes, bytes.length + 1, true);
+    }
+
+    @Test
+    void openAiChatParallelCallsEachGetTheirFields()
+    {
+        final FieldRecorder r = corpusRun("openai-chat", "openai-gpt4o-tool-calls-parallel.sse", Format.OPENAI_CHAT);
+        assertTrue(checkAgainstOracle(r) >= 2, r.fields.toString());
+    }
+
+    @Test
+    void openAiChatManyChunkArguments()
+    {
+        final FieldRecorder r = corpusRun("openai-chat", "openai-gpt4o-tool-args-many-chunks.sse", Format.OPENAI_CHAT);
+        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
+    }
+
+    @Test
+    void responsesFunctionCall()
+    {
+        final FieldRecorder r = corpusRun("openai-responses", "openai-gpt4o-function-call.sse", Format.OPENAI_RESPONSES);
+        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
+    }
+
+    @Test
+    void anthropicInputJsonDelta()
+    {
+        final FieldRecorder r = corpusRun("anthropic-messages", "anthropic-sonnet4-text-then-tool-use.sse", Format.ANTHROPIC);
+        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
+    }
+
+    @Test
+    void anthropicCutToolJsonReportsOnlyWhatCompleted()
+    {
+        final FieldRecorder r = corpusRun(
+            "anthropic-messages", "anthropic-sonnet37-max-tokens-partial-tool-json.sse", Format.ANTHROPIC);
+        assertTrue(!r.finalArguments.isEmpty());
+        for (final Map.Entry<String, String> call : r.finalArguments.entrySet())
+        {
+            for (final String field : r.fields.getOrDefault(call.getKey(), List.of()))
+            {
+                assertTrue(!field.contains("<not JSON"), field);
+            }
+        }
+    }
+
+    @Test
+    void vertexGeminiPartialArgs()
+    {
+        final FieldRecorder r = corpusRun(
+            "gemini", "vertex-gemini-3.1-pro-streamed-function-call-partial-args.sse", Format.GEMINI);
+        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
+    }
+
+    @Test
+    void bedrockToolUseInput()
+    {
+        final FieldRecorder r = run(Format.BEDROCK, BedrockDialectTest.TOOL_USE, BedrockDialectTest.TOOL_USE.length, true);
+        assertEquals(Map.of("0/0", List.of("/city=\"Paris\"", "/days/0=1", "/days/1=2", "/days=[1,2]")), r.fields);
+        assertEquals(1, checkAgainstOracle(r));
+        final FieldRecorder bytewise = run(Format.BEDROCK, BedrockDialectTest.TOOL_USE, 1, true);
+        assertEquals(r.fields, bytewise.fields);
+    }
+
+    @Test
+    void aFieldArrivesBeforeTheCallEnds()
+    {
+        final String sse =
+            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":" +
+            "{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"read\"," +
+            "\"arguments\":\"{\\\"path\\\": \\\"/etc/\"}}]}}]}\n\n" +
+            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":" +
+            "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"passwd\\\", \\\"n\\\": \"}}]}}]}\n\n";
+        final List<String> seen = new ArrayList<>();
+        final StreamAggregator aggregator = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(new StreamListener()
+        {
+            @Override
+            public boolean wantsToolArgumentFields()
+            {
+                return true;
+            }
+
+            @Override
+            public void onToolArgumentField(final int choice, final int toolIndex, final CharSequence p, final CharSequence v)
+            {
+                seen.add(choice + " " + toolIndex + " " + p + " " + v);
+            }
+        }).build();
+        final byte[] bytes = sse.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        aggregator.feed(bytes, 0, bytes.length);
+        assertEquals(List.of("0 0 /path \"/etc/passwd\""), seen, "while the call is still streaming");
+        final Part call = aggregator.snapshot().choice(0).toolCalls().get(0);
+        assertNotNull(call);
+        assertTrue(!call.isEnded());
+    }
+}
