@@ -54,6 +54,13 @@ public final class ArgumentFieldReader
 
     private static final int[] NO_INTS = new int[0];
 
+    // Where the encoder is in the JSON text: enough to find the first hex digit of a \\u escape.
+    private static final int OUTSIDE = 0;
+    private static final int IN_STRING = 1;
+    private static final int AFTER_BACKSLASH = 2;
+    private static final int FIRST_HEX = 3;
+    private static final int LAST_HEX = 6;
+
     private final JsonFactory factory;
     private final int maxDepth;
     private final int maxChars;
@@ -73,6 +80,7 @@ public final class ArgumentFieldReader
     private int encodedChars;
     private int bytesFed;
     private byte[] bytes = new byte[64];
+    private int lexState;
 
     // Where the last token ended, in characters and in UTF-8 bytes.
     private int tokenEndChar;
@@ -125,6 +133,7 @@ public final class ArgumentFieldReader
         capLength = 0;
         encodedChars = 0;
         bytesFed = 0;
+        lexState = OUTSIDE;
         tokenEndChar = 0;
         tokenEndByte = 0;
         pointerLength = 0;
@@ -294,7 +303,7 @@ public final class ArgumentFieldReader
             final char c = in[i];
             if (c < 0x80)
             {
-                out[o++] = (byte)c;
+                out[o++] = lexState == OUTSIDE && c != '"' ? (byte)c : lex(c);
                 i++;
             }
             else if (c < 0x800)
@@ -329,6 +338,34 @@ public final class ArgumentFieldReader
         encodedChars = capBase + i;
         bytesFed += o;
         return o;
+    }
+
+    /**
+     * Follows strings and escapes. Jackson's non-blocking parser (2.21) rejects an escaped surrogate pair in a
+     * field name, so every {@code \\uD...} escape reaches it as {@code \\u0...}: as long, as valid, and never a
+     * surrogate. Nothing read here comes from Jackson's decoded text (values are raw, names are decoded below), so
+     * the substitution changes no result.
+     */
+    private byte lex(final char c)
+    {
+        switch (lexState)
+        {
+            case OUTSIDE:
+                lexState = c == '"' ? IN_STRING : OUTSIDE;
+                return (byte)c;
+            case IN_STRING:
+                lexState = c == '\\' ? AFTER_BACKSLASH : c == '"' ? OUTSIDE : IN_STRING;
+                return (byte)c;
+            case AFTER_BACKSLASH:
+                lexState = c == 'u' ? FIRST_HEX : IN_STRING;
+                return (byte)c;
+            case FIRST_HEX:
+                lexState++;
+                return c == 'd' || c == 'D' ? (byte)'0' : (byte)c;
+            default:
+                lexState = lexState == LAST_HEX ? IN_STRING : lexState + 1;
+                return (byte)c;
+        }
     }
 
     /** Moves the token-end cursor to byte {@code endByte}, counting characters by their UTF-8 length. */
@@ -380,7 +417,7 @@ public final class ArgumentFieldReader
         return capBase + c;
     }
 
-    private void token(final JsonToken t, final int start) throws IOException
+    private void token(final JsonToken t, final int start)
     {
         if (rootDone)
         {
@@ -414,7 +451,7 @@ public final class ArgumentFieldReader
                 break;
             case FIELD_NAME:
                 pointerLength = segmentEnd[depth - 1];
-                appendName(parser.currentName());
+                appendName(start);
                 break;
             default:
                 if (depth == 0)
@@ -474,14 +511,49 @@ public final class ArgumentFieldReader
         handler.onField(pointerView.wrap(pointer, 0, pointerLength), rawView.wrap(cap, start - capBase, end - start));
     }
 
-    private void appendName(final String name)
+    /** Appends the segment of the field name whose opening quote is at {@code start}, unescaped, then RFC 6901 escaped. */
+    private void appendName(final int start)
     {
-        final int n = name.length();
-        ensurePointer(1 + 2 * n);
+        ensurePointer(1);
         pointer[pointerLength++] = '/';
-        for (int i = 0; i < n; i++)
+        final char[] in = cap;
+        int i = start - capBase + 1;
+        while (true)
         {
-            final char c = name.charAt(i);
+            char c = in[i++];
+            if (c == '"')
+            {
+                return;
+            }
+            if (c == '\\')
+            {
+                c = in[i++];
+                switch (c)
+                {
+                    case 'u':
+                        c = (char)((hex(in[i]) << 12) | (hex(in[i + 1]) << 8) | (hex(in[i + 2]) << 4) | hex(in[i + 3]));
+                        i += 4;
+                        break;
+                    case 'b':
+                        c = '\b';
+                        break;
+                    case 'f':
+                        c = '\f';
+                        break;
+                    case 'n':
+                        c = '\n';
+                        break;
+                    case 'r':
+                        c = '\r';
+                        break;
+                    case 't':
+                        c = '\t';
+                        break;
+                    default:
+                        break;
+                }
+            }
+            ensurePointer(2);
             if (c == '~')
             {
                 pointer[pointerLength++] = '~';
@@ -497,6 +569,11 @@ public final class ArgumentFieldReader
                 pointer[pointerLength++] = c;
             }
         }
+    }
+
+    private static int hex(final char c)
+    {
+        return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
     }
 
     private void appendIndex(final int index)

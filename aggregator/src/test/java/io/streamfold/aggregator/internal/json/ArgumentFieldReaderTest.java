@@ -118,6 +118,22 @@ class ArgumentFieldReaderTest
     }
 
     @Test
+    void escapedFieldNamesAreDecodedBeforeThePointerEscaping()
+    {
+        assertEquals(List.of("/\uD83D\uDE00k=1", "/a~1b=2", "/q\"\n\t=3", "/\u00e9=4", "/\uD800=5", "/d\uD55C=6"),
+            readEverySplit("{\"\\uD83D\\uDE00k\":1,\"a\\u002fb\":2,\"q\\\"\\n\\t\":3,\"\\u00E9\":4," +
+                "\"\\ud800\":5,\"d\\uD55C\":6}"));
+        assertTrue(reader.isComplete());
+    }
+
+    @Test
+    void escapedSurrogatesInValuesStayAsStreamed()
+    {
+        assertEquals(List.of("/s=\"\\ud83d\\ude00\"", "/lone=\"\\uDC00x\""),
+            readEverySplit("{\"s\":\"\\ud83d\\ude00\",\"lone\":\"\\uDC00x\"}"));
+    }
+
+    @Test
     void arrayIndexesPastNine()
     {
         final StringBuilder json = new StringBuilder("[");
