@@ -108,7 +108,9 @@ public final class ArgumentFieldReader
         this.maxDepth = maxDepth;
         this.maxChars = maxChars;
         // Jackson's own limits must not trip before ours (a 5,000-digit integer is still an argument).
+        // Names are decoded from the raw text here, so Jackson need not intern them (String.intern per new name).
         this.factory = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(maxDepth + 1)
                 .maxNumberLength(maxChars)
