@@ -38,7 +38,9 @@ public final class Aggregate
     private final ArrayList<StreamError> errors = new ArrayList<>();
     private final CharView view = new CharView();
     private StreamListener listener;
-    private final ArgumentFields.Sink argumentSink = (c, t, p, r) -> listener.onToolArgumentField(c, t, p, r);
+    private final CharView pointerView = new CharView();
+    private final ArgumentFields.Sink argumentSink = (c, t, p, pl, v, vo, vl) ->
+        listener.onToolArgumentField(c, t, pointerView.wrap(p, 0, pl), view.wrap(v, vo, vl));
     private ArgumentFields argumentFields;
     private Format format;
     private Dialect dialect;

@@ -12,6 +12,7 @@ import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -133,32 +134,18 @@ class ArgumentFieldEventsTest
         return run(format, bytes, bytes.length + 1, true);
     }
 
-    @Test
-    void openAiChatParallelCallsEachGetTheirFields()
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+        "openai-chat, openai-gpt4o-tool-calls-parallel.sse, OPENAI_CHAT, 2",
+        "openai-chat, openai-gpt4o-tool-args-many-chunks.sse, OPENAI_CHAT, 1",
+        "openai-responses, openai-gpt4o-function-call.sse, OPENAI_RESPONSES, 1",
+        "anthropic-messages, anthropic-sonnet4-text-then-tool-use.sse, ANTHROPIC, 1",
+        "gemini, vertex-gemini-3.1-pro-streamed-function-call-partial-args.sse, GEMINI, 1",
+    })
+    void toolCallsOfEachDialectReportFields(final String folder, final String file, final Format format, final int calls)
     {
-        final FieldRecorder r = corpusRun("openai-chat", "openai-gpt4o-tool-calls-parallel.sse", Format.OPENAI_CHAT);
-        assertTrue(checkAgainstOracle(r) >= 2, r.fields.toString());
-    }
-
-    @Test
-    void openAiChatManyChunkArguments()
-    {
-        final FieldRecorder r = corpusRun("openai-chat", "openai-gpt4o-tool-args-many-chunks.sse", Format.OPENAI_CHAT);
-        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
-    }
-
-    @Test
-    void responsesFunctionCall()
-    {
-        final FieldRecorder r = corpusRun("openai-responses", "openai-gpt4o-function-call.sse", Format.OPENAI_RESPONSES);
-        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
-    }
-
-    @Test
-    void anthropicInputJsonDelta()
-    {
-        final FieldRecorder r = corpusRun("anthropic-messages", "anthropic-sonnet4-text-then-tool-use.sse", Format.ANTHROPIC);
-        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
+        final FieldRecorder r = corpusRun(folder, file, format);
+        assertTrue(checkAgainstOracle(r) >= calls, r.fields.toString());
     }
 
     @Test
@@ -174,14 +161,6 @@ class ArgumentFieldEventsTest
                 assertTrue(!field.contains("<not JSON"), field);
             }
         }
-    }
-
-    @Test
-    void vertexGeminiPartialArgs()
-    {
-        final FieldRecorder r = corpusRun(
-            "gemini", "vertex-gemini-3.1-pro-streamed-function-call-partial-args.sse", Format.GEMINI);
-        assertTrue(checkAgainstOracle(r) >= 1, r.fields.toString());
     }
 
     @Test
@@ -203,24 +182,11 @@ class ArgumentFieldEventsTest
             "\"arguments\":\"{\\\"path\\\": \\\"/etc/\"}}]}}]}\n\n" +
             "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":" +
             "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"passwd\\\", \\\"n\\\": \"}}]}}]}\n\n";
-        final List<String> seen = new ArrayList<>();
-        final StreamAggregator aggregator = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(new StreamListener()
-        {
-            @Override
-            public boolean wantsToolArgumentFields()
-            {
-                return true;
-            }
-
-            @Override
-            public void onToolArgumentField(final int choice, final int toolIndex, final CharSequence p, final CharSequence v)
-            {
-                seen.add(choice + " " + toolIndex + " " + p + " " + v);
-            }
-        }).build();
+        final FieldRecorder recorder = new FieldRecorder(true);
+        final StreamAggregator aggregator = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(recorder).build();
         final byte[] bytes = sse.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         aggregator.feed(bytes, 0, bytes.length);
-        assertEquals(List.of("0 0 /path \"/etc/passwd\""), seen, "while the call is still streaming");
+        assertEquals(Map.of("0/0", List.of("/path=\"/etc/passwd\"")), recorder.fields, "while the call is still streaming");
         final Part call = aggregator.snapshot().choice(0).toolCalls().get(0);
         assertNotNull(call);
         assertTrue(!call.isEnded());

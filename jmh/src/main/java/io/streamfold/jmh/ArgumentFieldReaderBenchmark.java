@@ -54,7 +54,8 @@ public class ArgumentFieldReaderBenchmark
     private int next;
     private final ArgumentFieldReader reader = new ArgumentFieldReader(64, 64 << 20);
     private Blackhole sink;
-    private final ArgumentFieldReader.FieldHandler handler = (pointer, raw) -> sink.consume(raw.length() + pointer.length());
+    private final ArgumentFieldReader.FieldHandler handler =
+        (pointer, pointerLength, text, offset, length) -> sink.consume(pointer[pointerLength - 1] + text[offset + length - 1]);
 
     /** Builds the argument text. */
     @Setup(Level.Trial)

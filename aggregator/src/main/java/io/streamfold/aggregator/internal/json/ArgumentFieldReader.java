@@ -27,16 +27,19 @@ import com.fasterxml.jackson.core.async.ByteArrayFeeder;
  */
 public final class ArgumentFieldReader
 {
-    /** Receives completed fields. */
+    /** Receives completed fields, as ranges of characters valid only during the call. */
     public interface FieldHandler
     {
         /**
          * A field's value is complete.
          *
-         * @param pointer  the field's JSON pointer, e.g. {@code /a/b/0/c}; valid only during the call.
-         * @param rawValue the value's JSON text exactly as streamed; valid only during the call.
+         * @param pointer       holds the field's JSON pointer from index 0, e.g. {@code /a/b/0/c}.
+         * @param pointerLength its length.
+         * @param text          holds the value's JSON text exactly as streamed.
+         * @param valueOffset   where the value starts in {@code text}.
+         * @param valueLength   its length.
          */
-        void onField(CharSequence pointer, CharSequence rawValue);
+        void onField(char[] pointer, int pointerLength, char[] text, int valueOffset, int valueLength);
     }
 
     private static final OutputStream DISCARD = new OutputStream()
@@ -64,8 +67,6 @@ public final class ArgumentFieldReader
     private final JsonFactory factory;
     private final int maxDepth;
     private final int maxChars;
-    private final View pointerView = new View();
-    private final View rawView = new View();
 
     private JsonParser parser;
     private ByteArrayFeeder feeder;
@@ -510,7 +511,7 @@ public final class ArgumentFieldReader
 
     private void report(final int start, final int end)
     {
-        handler.onField(pointerView.wrap(pointer, 0, pointerLength), rawView.wrap(cap, start - capBase, end - start));
+        handler.onField(pointer, pointerLength, cap, start - capBase, end - start);
     }
 
     /** Appends the segment of the field name whose opening quote is at {@code start}, unescaped, then RFC 6901 escaped. */
@@ -642,49 +643,5 @@ public final class ArgumentFieldReader
         }
         final int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    /** A reusable view over someone else's characters. */
-    private static final class View implements CharSequence
-    {
-        private char[] chars;
-        private int offset;
-        private int length;
-
-        View wrap(final char[] chars, final int offset, final int length)
-        {
-            this.chars = chars;
-            this.offset = offset;
-            this.length = length;
-            return this;
-        }
-
-        @Override
-        public int length()
-        {
-            return length;
-        }
-
-        @Override
-        public char charAt(final int index)
-        {
-            if (index < 0 || index >= length)
-            {
-                throw new IndexOutOfBoundsException(index);
-            }
-            return chars[offset + index];
-        }
-
-        @Override
-        public CharSequence subSequence(final int start, final int end)
-        {
-            return new String(chars, offset + start, end - start);
-        }
-
-        @Override
-        public String toString()
-        {
-            return new String(chars, offset, length);
-        }
     }
 }

@@ -9,18 +9,21 @@ import java.util.ArrayList;
  */
 public final class ArgumentFields
 {
-    /** Receives completed fields with the call they belong to. */
+    /** Receives completed fields with the call they belong to, as ranges of characters valid only during the call. */
     public interface Sink
     {
         /**
          * A field of a tool call's arguments is complete.
          *
-         * @param choice    choice index.
-         * @param toolIndex the call's position among its choice's tool calls.
-         * @param pointer   JSON pointer of the field; valid only during the call.
-         * @param rawValue  the value's JSON text; valid only during the call.
+         * @param choice        choice index.
+         * @param toolIndex     the call's position among its choice's tool calls.
+         * @param pointer       holds the field's JSON pointer from index 0.
+         * @param pointerLength its length.
+         * @param text          holds the value's JSON text.
+         * @param valueOffset   where the value starts in {@code text}.
+         * @param valueLength   its length.
          */
-        void onField(int choice, int toolIndex, CharSequence pointer, CharSequence rawValue);
+        void onField(int choice, int toolIndex, char[] pointer, int pointerLength, char[] text, int valueOffset, int valueLength);
     }
 
     private final int maxDepth;
@@ -139,9 +142,10 @@ public final class ArgumentFields
         }
 
         @Override
-        public void onField(final CharSequence pointer, final CharSequence rawValue)
+        public void onField(
+            final char[] pointer, final int pointerLength, final char[] text, final int valueOffset, final int valueLength)
         {
-            sink.onField(choice, toolIndex, pointer, rawValue);
+            sink.onField(choice, toolIndex, pointer, pointerLength, text, valueOffset, valueLength);
         }
     }
 }

@@ -16,10 +16,29 @@ class ArgumentFieldReaderTest
     private final List<String> fields = new ArrayList<>();
     private final ArgumentFieldReader reader = new ArgumentFieldReader(64, 1 << 20);
 
+    /** @return a handler adding {@code pointer=raw} to {@code out}. */
+    static ArgumentFieldReader.FieldHandler into(final List<String> out)
+    {
+        return (pointer, pointerLength, text, offset, length) ->
+            out.add(new String(pointer, 0, pointerLength) + "=" + new String(text, offset, length));
+    }
+
+    private static List<String> readWith(final ArgumentFieldReader r, final String... fragments)
+    {
+        final List<String> events = new ArrayList<>();
+        r.reset(into(events));
+        for (final String f : fragments)
+        {
+            r.feed(f);
+        }
+        r.end();
+        return events;
+    }
+
     private void start()
     {
         fields.clear();
-        reader.reset((pointer, raw) -> fields.add(pointer + "=" + raw));
+        reader.reset(ArgumentFieldReaderTest.into(fields));
     }
 
     private List<String> read(final String... fragments)
@@ -204,11 +223,7 @@ class ArgumentFieldReaderTest
     void depthLimit()
     {
         final ArgumentFieldReader shallow = new ArgumentFieldReader(2, 1000);
-        final List<String> events = new ArrayList<>();
-        shallow.reset((p, r) -> events.add(p + "=" + r));
-        shallow.feed("{\"a\":{\"b\":1},\"c\":{\"d\":{\"e\":1}}}");
-        shallow.end();
-        assertEquals(List.of("/a/b=1", "/a={\"b\":1}"), events);
+        assertEquals(List.of("/a/b=1", "/a={\"b\":1}"), readWith(shallow, "{\"a\":{\"b\":1},\"c\":{\"d\":{\"e\":1}}}"));
         assertTrue(shallow.failure().contains("deeper"), shallow.failure());
     }
 
@@ -216,12 +231,7 @@ class ArgumentFieldReaderTest
     void sizeLimit()
     {
         final ArgumentFieldReader small = new ArgumentFieldReader(8, 10);
-        final List<String> events = new ArrayList<>();
-        small.reset((p, r) -> events.add(p + "=" + r));
-        small.feed("{\"a\":1,");
-        small.feed("\"bb\":2}");
-        small.end();
-        assertEquals(List.of("/a=1"), events);
+        assertEquals(List.of("/a=1"), readWith(small, "{\"a\":1,", "\"bb\":2}"));
         assertTrue(small.failure().contains("longer than 10"), small.failure());
     }
 

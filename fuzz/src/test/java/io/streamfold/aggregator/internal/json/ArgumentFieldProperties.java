@@ -118,7 +118,8 @@ class ArgumentFieldProperties
     {
         final ArgumentFieldReader reader = new ArgumentFieldReader(64, 1 << 20);
         final List<String> raw = new ArrayList<>();
-        reader.reset((pointer, value) -> raw.add(pointer + "=" + value));
+        reader.reset((pointer, pointerLength, text, offset, length) ->
+            raw.add(new String(pointer, 0, pointerLength) + "=" + new String(text, offset, length)));
         final char[] chars = json.toCharArray();
         int at = 0;
         int i = 0;
