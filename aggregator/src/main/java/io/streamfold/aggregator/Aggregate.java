@@ -394,7 +394,8 @@ public final class Aggregate
             listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
             if (listener.wantsToolArgumentFields())
             {
-                argumentFields().feed(call, (int)choice.index(), call.ordinal(), argumentSink, chars, offset, kept);
+                final boolean first = call.text().length() == kept;
+                argumentFields().feed(call, first, (int)choice.index(), call.ordinal(), argumentSink, chars, offset, kept);
             }
         }
     }

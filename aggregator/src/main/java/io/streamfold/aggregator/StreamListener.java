@@ -83,7 +83,8 @@ public interface StreamListener
 
     /**
      * Asks for {@link #onToolArgumentField}: reading arguments as they stream costs time, so it is off unless a
-     * listener says yes. Asked on every argument fragment, so the answer may change while a stream runs.
+     * listener says yes. Asked on every argument fragment; a tool call whose first fragment came while the answer
+     * was no gets no fields.
      *
      * @return true to receive argument fields.
      */

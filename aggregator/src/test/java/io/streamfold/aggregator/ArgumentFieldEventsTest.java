@@ -174,6 +174,47 @@ class ArgumentFieldEventsTest
     }
 
     @Test
+    void aCallWhoseStartWasNotReadGetsNoFields()
+    {
+        final List<String> seen = new ArrayList<>();
+        final boolean[] wants = {false};
+        final int[] deltas = {0};
+        final StreamListener listener = new StreamListener()
+        {
+            @Override
+            public boolean wantsToolArgumentFields()
+            {
+                return wants[0];
+            }
+
+            @Override
+            public void onToolCallArgumentsDelta(final int choice, final int toolIndex, final CharSequence fragment)
+            {
+                // Asked right after this callback: no for the first fragment, yes from the second on.
+                wants[0] = ++deltas[0] >= 2;
+            }
+
+            @Override
+            public void onToolArgumentField(final int choice, final int toolIndex, final CharSequence p, final CharSequence v)
+            {
+                seen.add(p + "=" + v);
+            }
+        };
+        // Read from its second fragment on, the call would look like {"b":1} and report a field it does not have.
+        final String chunk = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":" +
+            "[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\"," +
+            "\"function\":{\"name\":\"f\",\"arguments\":\"%s\"}}]}}]}\n\n";
+        final byte[] bytes = (String.format(chunk, "{\\\"a\\\":") + String.format(chunk, "{\\\"b\\\":1}}"))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final StreamAggregator aggregator = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(listener).build();
+        aggregator.feed(bytes, 0, bytes.length);
+        aggregator.end();
+        assertEquals("{\"a\":{\"b\":1}}", aggregator.result().choice(0).toolCalls().get(0).text().toString());
+        assertTrue(wants[0]);
+        assertEquals(List.of(), seen, "the first fragment was not read, so no field of the call can be trusted");
+    }
+
+    @Test
     void aFieldArrivesBeforeTheCallEnds()
     {
         final String sse =

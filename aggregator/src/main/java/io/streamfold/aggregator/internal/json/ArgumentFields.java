@@ -42,9 +42,11 @@ public final class ArgumentFields
     }
 
     /**
-     * Feeds a fragment of a call's arguments; the first fragment of a call starts its reader.
+     * Feeds a fragment of a call's arguments; the first fragment of a call starts its reader, and a call whose
+     * reader was not started at its first fragment gets none (fields read from the middle would be wrong).
      *
      * @param call      the call's identity.
+     * @param first     true when the fragment is the start of the call's arguments.
      * @param choice    choice index, passed back to the sink.
      * @param toolIndex tool-call index, passed back to the sink.
      * @param sink      receives the fields of a call that starts here.
@@ -54,6 +56,7 @@ public final class ArgumentFields
      */
     public void feed(
         final Object call,
+        final boolean first,
         final int choice,
         final int toolIndex,
         final Sink sink,
@@ -64,6 +67,10 @@ public final class ArgumentFields
         Open o = find(call);
         if (o == null)
         {
+            if (!first)
+            {
+                return;
+            }
             o = spare.isEmpty() ? new Open(maxDepth, maxChars) : spare.remove(spare.size() - 1);
             o.start(call, choice, toolIndex, sink);
             open.add(o);
