@@ -12,6 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.internal.json.ArgumentFields;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 
@@ -37,6 +38,10 @@ public final class Aggregate
     private final ArrayList<StreamError> errors = new ArrayList<>();
     private final CharView view = new CharView();
     private StreamListener listener;
+    private final CharView pointerView = new CharView();
+    private final ArgumentFields.Sink argumentSink = (c, t, p, pl, v, vo, vl) ->
+        listener.onToolArgumentField(c, t, pointerView.wrap(p, 0, pl), view.wrap(v, vo, vl));
+    private ArgumentFields argumentFields;
     private Format format;
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
@@ -71,6 +76,10 @@ public final class Aggregate
         eventNumber = -1;
         eventOffset = 0;
         droppedErrors = 0;
+        if (argumentFields != null)
+        {
+            argumentFields.clear();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -383,7 +392,21 @@ public final class Aggregate
         if (kept > 0)
         {
             listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
+            if (listener.wantsToolArgumentFields())
+            {
+                final boolean first = call.text().length() == kept;
+                argumentFields().feed(call, first, (int)choice.index(), call.ordinal(), argumentSink, chars, offset, kept);
+            }
         }
+    }
+
+    private ArgumentFields argumentFields()
+    {
+        if (argumentFields == null)
+        {
+            argumentFields = new ArgumentFields(limits.maxNestingDepth(), limits.maxArgumentChars());
+        }
+        return argumentFields;
     }
 
     /**
@@ -410,6 +433,10 @@ public final class Aggregate
             part.end();
             if (part.kind() == Part.Kind.TOOL_CALL)
             {
+                if (argumentFields != null)
+                {
+                    argumentFields.end(part);
+                }
                 listener.onToolCallEnd((int)choice.index(), part.ordinal(), part);
             }
         }
