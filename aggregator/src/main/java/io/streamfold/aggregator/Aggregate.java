@@ -41,6 +41,7 @@ public final class Aggregate
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
     private boolean started;
+    private boolean terminalEventSeen;
     private long eventNumber = -1;
     private long eventOffset;
     private int droppedErrors;
@@ -68,6 +69,7 @@ public final class Aggregate
         errors.clear();
         outcome = Outcome.IN_PROGRESS;
         started = false;
+        terminalEventSeen = false;
         eventNumber = -1;
         eventOffset = 0;
         droppedErrors = 0;
@@ -86,6 +88,18 @@ public final class Aggregate
     public Outcome outcome()
     {
         return outcome;
+    }
+
+    /**
+     * @return true when the provider's own end of stream arrived (OpenAI chat {@code [DONE]}, Anthropic
+     * {@code message_stop}, Responses {@code response.completed}/{@code incomplete}/{@code failed}, Ollama
+     * {@code done:true}, Bedrock {@code messageStop}, an in-band error event; Gemini, which has no such event,
+     * when every candidate has its finishReason) and the bytes did not end inside an event. An outcome of
+     * {@link Outcome#COMPLETE} without it means every choice finished but the terminal event never came.
+     */
+    public boolean terminalEventSeen()
+    {
+        return terminalEventSeen;
     }
 
     /** @return top-level response fields (id, model, created, seed, unknown fields), raw, last non-empty value winning. */
@@ -497,6 +511,12 @@ public final class Aggregate
     int errorCount()
     {
         return errors.size() + droppedErrors;
+    }
+
+    /** The provider's terminal event arrived. */
+    void terminalEvent()
+    {
+        terminalEventSeen = true;
     }
 
     boolean isOver()

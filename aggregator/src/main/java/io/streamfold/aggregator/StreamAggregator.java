@@ -150,11 +150,14 @@ public final class StreamAggregator
         }
         if (!aggregate.isOver())
         {
+            sink.cut = false;
+            sink.ending = true;
             framer.end();
+            sink.ending = false;
         }
         if (!aggregate.isOver())
         {
-            dialect.onInputEnd();
+            dialect.onInputEnd(sink.cut);
         }
     }
 
@@ -273,6 +276,11 @@ public final class StreamAggregator
     /** Receives frames from the framer and hands them to the dialect, turning failures into errors. */
     private final class FrameSink implements FrameListener
     {
+        /** True while the framer is told the input ended. */
+        boolean ending;
+        /** The framer reported, at the end of input, that the bytes ended inside an event. */
+        boolean cut;
+
         @Override
         public void onFrame(final Frame frame)
         {
@@ -284,6 +292,11 @@ public final class StreamAggregator
             try
             {
                 dialect.onFrame(frame);
+                if (aggregate.isOver())
+                {
+                    // The event itself decided the outcome: the provider's last word, in band.
+                    aggregate.terminalEvent();
+                }
             }
             catch (final JsonReader.BadPayload e)
             {
@@ -313,6 +326,10 @@ public final class StreamAggregator
             if (aggregate.isOver())
             {
                 return;
+            }
+            if (ending && error.kind() == ErrorKind.TRUNCATED)
+            {
+                cut = true;
             }
             aggregate.error(error);
             if (strict)

@@ -224,7 +224,10 @@ class StreamProperties
                 boundary += g.events().get(nextEvent++).length;
             }
             final int kept = generator.completeEvents(g.events(), cut);
-            final boolean clean = cut == boundary || kept > nextEvent || !generator.cutAfterTerminalTruncates();
+            // The outcome is never COMPLETE when the input ends inside a frame. A keepalive comment is no frame:
+            // cut inside one, the tokenizer may or may not call the partial line a truncation; both are right.
+            final boolean inComment = cut > boundary && nextEvent < g.events().size() && g.events().get(nextEvent)[0] == ':';
+            final boolean clean = cut == boundary || kept > nextEvent || !generator.cutAfterTerminalTruncates() || inComment;
             final byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
             final Aggregate a = fold(g.format(), prefix, null).result();
             final String where = generator.name() + " cut at " + cut + " after " + kept + " events";
@@ -238,7 +241,11 @@ class StreamProperties
                 continue;
             }
             assertEquals(g.prefixes().get(kept), Message.of(a), where);
-            if (kept >= g.terminal() && clean)
+            if (inComment && kept >= g.terminal())
+            {
+                assertTrue(a.outcome() == Outcome.COMPLETE || a.outcome() == Outcome.TRUNCATED, where);
+            }
+            else if (kept >= g.terminal() && clean)
             {
                 assertEquals(Outcome.COMPLETE, a.outcome(), where + ": " + a.errors());
             }
