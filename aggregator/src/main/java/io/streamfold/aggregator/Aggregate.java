@@ -496,6 +496,18 @@ public final class Aggregate
 
     void error(final StreamError error)
     {
+        keep(error);
+        listener.onError(error);
+    }
+
+    /** Records an error at the current event without telling the listener (its own onError or onEnd threw). */
+    void errorWithoutListener(final ErrorKind kind, final String message)
+    {
+        keep(new StreamError(kind, eventNumber, eventOffset, message));
+    }
+
+    private void keep(final StreamError error)
+    {
         if (errors.size() < 1000)
         {
             errors.add(error);
@@ -504,7 +516,6 @@ public final class Aggregate
         {
             droppedErrors++;
         }
-        listener.onError(error);
     }
 
     /** @return errors reported so far, kept or dropped (no allocation, unlike {@link #errors()}). */

@@ -42,13 +42,20 @@ public final class StreamAggregator
     private byte[] sniffed = new byte[0];
     private int sniffedLength;
     private long bytesFed;
+    /** Inside feed, end or reset: a call from a listener callback is refused. */
+    private boolean busy;
 
     private StreamAggregator(final Builder b)
     {
         requested = b.format;
         limits = b.limits;
         strict = b.strict;
-        aggregate = new Aggregate(limits, b.listener);
+        final StreamListener listener = GuardedListener.guard(b.listener);
+        aggregate = new Aggregate(limits, listener);
+        if (listener instanceof GuardedListener)
+        {
+            ((GuardedListener)listener).aggregate(aggregate);
+        }
         if (requested != Format.AUTO)
         {
             choose(requested);
@@ -79,6 +86,20 @@ public final class StreamAggregator
      */
     public void feed(final byte[] bytes, final int offset, final int length)
     {
+        enter("feed");
+        try
+        {
+            feedBytes(bytes, offset, length);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #feed(byte[], int, int)}, inside the misuse check. */
+    private void feedBytes(final byte[] bytes, final int offset, final int length)
+    {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (framer == null)
         {
@@ -99,6 +120,20 @@ public final class StreamAggregator
      * @param buffer not retained.
      */
     public void feed(final ByteBuffer buffer)
+    {
+        enter("feed");
+        try
+        {
+            feedByteBuffer(buffer);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #feed(ByteBuffer)}, inside the misuse check. */
+    private void feedByteBuffer(final ByteBuffer buffer)
     {
         if (framer == null)
         {
@@ -125,6 +160,20 @@ public final class StreamAggregator
      */
     public void feed(final DirectBuffer buffer, final int offset, final int length)
     {
+        enter("feed");
+        try
+        {
+            feedDirect(buffer, offset, length);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #feed(DirectBuffer, int, int)}, inside the misuse check. */
+    private void feedDirect(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (framer == null)
         {
             final byte[] copy = new byte[length];
@@ -141,6 +190,20 @@ public final class StreamAggregator
 
     /** The input is over (the connection closed). Decides the outcome if the terminal event never came. */
     public void end()
+    {
+        enter("end");
+        try
+        {
+            endInput();
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #end()}, inside the misuse check. */
+    private void endInput()
     {
         if (framer == null)
         {
@@ -215,6 +278,20 @@ public final class StreamAggregator
     /** Readies the aggregator for a new stream with the same format, listener, limits and mode. */
     public void reset()
     {
+        enter("reset");
+        try
+        {
+            resetState();
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #reset()}, inside the misuse check. */
+    private void resetState()
+    {
         aggregate.clear();
         sniffedLength = 0;
         bytesFed = 0;
@@ -228,6 +305,25 @@ public final class StreamAggregator
             framer.reset();
             dialect.reset();
         }
+    }
+
+    /**
+     * Refuses a call made from inside one of this aggregator's own listener callbacks: folding is half way
+     * through an event there, and a nested feed, end or reset would corrupt it.
+     */
+    private void enter(final String method)
+    {
+        if (busy)
+        {
+            throw new IllegalStateException(method + "() called from inside a StreamListener callback of the same " +
+                "aggregator; the call was refused and the stream is unchanged (hand the bytes over after the callback returns)");
+        }
+        busy = true;
+    }
+
+    private void exit()
+    {
+        busy = false;
     }
 
     private void choose(final Format format)
