@@ -1,6 +1,7 @@
 package io.streamfold.aggregator;
 
 import java.nio.ByteBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.Objects;
 
 import io.streamfold.parser.ErrorKind;
@@ -27,8 +28,11 @@ import org.agrona.DirectBuffer;
  * there). Everything folded before an error is kept. Once the provider's terminal event has arrived
  * (for example {@code data: [DONE]}) the result is final and further bytes are ignored.
  *
- * <p>One instance per stream, not thread-safe; {@link #reset()} readies it for another stream with the
- * same settings, keeping its buffers, so gateways can pool instances.
+ * <p>One instance per stream, not thread-safe: it belongs to one thread at a time (hand it over with a
+ * happens-before edge, as an event loop or an executor does). Calls that overlap from two threads fail with
+ * a {@link ConcurrentModificationException} when detected, rather than folding garbage; detection is a plain
+ * field check, not a guarantee. {@link #reset()} readies it for another stream with the same settings,
+ * keeping its buffers, so gateways can pool instances.
  */
 public final class StreamAggregator
 {
@@ -42,8 +46,8 @@ public final class StreamAggregator
     private byte[] sniffed = new byte[0];
     private int sniffedLength;
     private long bytesFed;
-    /** Inside feed, end or reset: a call from a listener callback is refused. */
-    private boolean busy;
+    /** The thread inside feed, end or reset, else null: re-entry from a callback and overlapping threads are refused. */
+    private Thread busy;
 
     private StreamAggregator(final Builder b)
     {
@@ -308,22 +312,32 @@ public final class StreamAggregator
     }
 
     /**
-     * Refuses a call made from inside one of this aggregator's own listener callbacks: folding is half way
-     * through an event there, and a nested feed, end or reset would corrupt it.
+     * Refuses a call made from inside one of this aggregator's own listener callbacks (folding is half way
+     * through an event there, and a nested feed, end or reset would corrupt it), and a call made while
+     * another thread is inside one. The second is a cheap check, not a lock: a plain field, so it catches
+     * overlapping calls that it happens to see, which is what turns silent corruption into a loud failure.
      */
     private void enter(final String method)
     {
-        if (busy)
+        final Thread current = Thread.currentThread();
+        final Thread inside = busy;
+        if (inside != null)
         {
-            throw new IllegalStateException(method + "() called from inside a StreamListener callback of the same " +
-                "aggregator; the call was refused and the stream is unchanged (hand the bytes over after the callback returns)");
+            if (inside == current)
+            {
+                throw new IllegalStateException(method + "() called from inside a StreamListener callback of the same " +
+                    "aggregator; the call was refused and the stream is unchanged (hand the bytes over after the callback returns)");
+            }
+            throw new ConcurrentModificationException(method + "() called on thread '" + current.getName() +
+                "' while thread '" + inside.getName() + "' is inside feed(), end() or reset(): an aggregator belongs " +
+                "to one thread at a time");
         }
-        busy = true;
+        busy = current;
     }
 
     private void exit()
     {
-        busy = false;
+        busy = null;
     }
 
     private void choose(final Format format)
