@@ -224,6 +224,8 @@ public final class StreamAggregator
         }
         if (!aggregate.isOver())
         {
+            // What is decided now is about the whole input: place it after the last event and byte.
+            aggregate.position(framer.framesDelivered(), bytesFed());
             dialect.onInputEnd(sink.cut);
         }
     }
@@ -411,7 +413,8 @@ public final class StreamAggregator
             catch (final JsonReader.BadPayload e)
             {
                 dialect.json.abandon();
-                malformed(e.getMessage());
+                final String nearMiss = DoneMarker.nearMiss(frame);
+                malformed(nearMiss == null ? e.getMessage() : nearMiss);
             }
             catch (final RuntimeException e)
             {
