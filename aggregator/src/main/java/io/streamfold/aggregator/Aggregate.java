@@ -310,6 +310,11 @@ public final class Aggregate
     /** @return a new part, or null (error reported) past the per-choice limit. */
     Part newPart(final Choice choice, final Part.Kind kind, final long wireIndex)
     {
+        if (finishedForGood(choice))
+        {
+            lateData(choice, kind + " part");
+            return null;
+        }
         if (wireIndex > limits.maxIndex())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "index " + wireIndex + " above " + limits.maxIndex());
@@ -329,6 +334,15 @@ public final class Aggregate
      */
     void appendText(final Choice choice, final Part.Kind kind, final char[] chars, final int offset, final int length)
     {
+        if (finishedForGood(choice))
+        {
+            // An empty string after the finish (a repeated finish chunk) carries nothing: no part, no error.
+            if (length > 0)
+            {
+                lateData(choice, kind.toString());
+            }
+            return;
+        }
         Part part = choice.lastPart();
         if (part == null || part.kind() != kind || part.isEnded())
         {
@@ -344,6 +358,11 @@ public final class Aggregate
     /** Appends to a given TEXT, REASONING or REFUSAL part (block-structured dialects). */
     void appendText(final Choice choice, final Part part, final char[] chars, final int offset, final int length)
     {
+        if (length > 0 && isLate(choice, part))
+        {
+            lateData(choice, part);
+            return;
+        }
         if (part.isTruncated())
         {
             return;
@@ -383,6 +402,11 @@ public final class Aggregate
     /** Appends a fragment of a tool call's arguments. */
     void appendArguments(final Choice choice, final Part call, final char[] chars, final int offset, final int length)
     {
+        if (length > 0 && isLate(choice, call))
+        {
+            lateData(choice, call);
+            return;
+        }
         if (call.isTruncated())
         {
             return;
@@ -398,6 +422,44 @@ public final class Aggregate
         {
             listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
         }
+    }
+
+    /** @return true when the choice has finished and its dialect says nothing may follow its finish reason. */
+    private boolean finishedForGood(final Choice choice)
+    {
+        return choice.isFinished() && dialect != null && dialect.finishIsFinal();
+    }
+
+    /**
+     * @return true when the part stopped or its choice finished for good. A finish that is not final
+     * (Gemini repeats it while the text grows) closed the parts too, and does not make them late.
+     */
+    private boolean isLate(final Choice choice, final Part part)
+    {
+        if (!choice.isFinished())
+        {
+            return part.isEnded();
+        }
+        return dialect != null && dialect.finishIsFinal();
+    }
+
+    private void lateData(final Choice choice, final Part part)
+    {
+        if (part.isEnded() && !choice.isFinished())
+        {
+            error(ErrorKind.LATE_DATA, part.kind() + " for part " + part.ordinal() + " of choice " + choice.index() +
+                " after that part stopped; not folded");
+        }
+        else
+        {
+            lateData(choice, part.kind().toString());
+        }
+    }
+
+    private void lateData(final Choice choice, final String what)
+    {
+        error(ErrorKind.LATE_DATA, what + " for choice " + choice.index() + " after it finished (" +
+            choice.finishReason() + "); not folded");
     }
 
     /**

@@ -78,6 +78,16 @@ abstract class Dialect
         return false;
     }
 
+    /**
+     * @return true when a choice's finish reason is its last word, so text, reasoning or arguments for it
+     * afterwards are {@link ErrorKind#LATE_DATA}; false for a provider that repeats the finish reason on
+     * every chunk while content still arrives.
+     */
+    boolean finishIsFinal()
+    {
+        return true;
+    }
+
     /** Last look at open parts before the outcome is decided at the end of input. */
     void beforeInputEnd()
     {

@@ -28,5 +28,10 @@ public enum ErrorKind
      * A caller's listener callback threw; the message names the callback and the exception. The event was
      * still folded completely; the stream's outcome is not affected.
      */
-    LISTENER_ERROR
+    LISTENER_ERROR,
+    /**
+     * Text, reasoning or arguments for a block or choice that had already stopped or finished (or for an
+     * output item the stream never opened): reported and not folded, so the finished answer cannot change.
+     */
+    LATE_DATA
 }
