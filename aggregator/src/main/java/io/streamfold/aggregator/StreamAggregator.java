@@ -41,6 +41,8 @@ public final class StreamAggregator
     private final boolean strict;
     private final Aggregate aggregate;
     private final FrameSink sink = new FrameSink();
+    /** Detection state for AUTO, kept across feeds so that it scans each sniffed byte once. */
+    private final FormatSniffer sniffer = new FormatSniffer();
     private Dialect dialect;
     private Framer framer;
     private byte[] sniffed = new byte[0];
@@ -211,7 +213,8 @@ public final class StreamAggregator
     {
         if (framer == null)
         {
-            final Format detected = FormatDetector.detect(sniffed, sniffedLength, true);
+            final Format detected = sniffer.offer(sniffed, sniffedLength, true);
+            sniffer.reset();
             choose(detected);
             replaySniffed();
         }
@@ -275,6 +278,12 @@ public final class StreamAggregator
         return dialect;
     }
 
+    /** @return bytes the format detection has looked at for the current stream, for the test that it is linear. */
+    long sniffExamined()
+    {
+        return sniffer.examined();
+    }
+
     /** @return bytes held for format detection, for tests of the memory bound. */
     long retainedSniffBytes()
     {
@@ -299,6 +308,7 @@ public final class StreamAggregator
     private void resetState()
     {
         aggregate.clear();
+        sniffer.reset();
         sniffedLength = 0;
         bytesFed = 0;
         if (requested == Format.AUTO)
@@ -365,9 +375,10 @@ public final class StreamAggregator
         }
         System.arraycopy(bytes, offset, sniffed, sniffedLength, length);
         sniffedLength += length;
-        final Format detected = FormatDetector.detect(sniffed, sniffedLength, false);
+        final Format detected = sniffer.offer(sniffed, sniffedLength, false);
         if (detected != null)
         {
+            sniffer.reset();
             choose(detected);
             replaySniffed();
         }
