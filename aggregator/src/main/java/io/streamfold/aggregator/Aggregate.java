@@ -46,6 +46,7 @@ public final class Aggregate
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
     private boolean started;
+    private boolean terminalEventSeen;
     private long eventNumber = -1;
     private long eventOffset;
     private int droppedErrors;
@@ -73,6 +74,7 @@ public final class Aggregate
         errors.clear();
         outcome = Outcome.IN_PROGRESS;
         started = false;
+        terminalEventSeen = false;
         eventNumber = -1;
         eventOffset = 0;
         droppedErrors = 0;
@@ -95,6 +97,18 @@ public final class Aggregate
     public Outcome outcome()
     {
         return outcome;
+    }
+
+    /**
+     * @return true when the provider's own end of stream arrived (OpenAI chat {@code [DONE]}, Anthropic
+     * {@code message_stop}, Responses {@code response.completed}/{@code incomplete}/{@code failed}, Ollama
+     * {@code done:true}, Bedrock {@code messageStop}, an in-band error event; Gemini, which has no such event,
+     * when every candidate has its finishReason) and the bytes did not end inside an event. An outcome of
+     * {@link Outcome#COMPLETE} without it means every choice finished but the terminal event never came.
+     */
+    public boolean terminalEventSeen()
+    {
+        return terminalEventSeen;
     }
 
     /** @return top-level response fields (id, model, created, seed, unknown fields), raw, last non-empty value winning. */
@@ -305,6 +319,11 @@ public final class Aggregate
     /** @return a new part, or null (error reported) past the per-choice limit. */
     Part newPart(final Choice choice, final Part.Kind kind, final long wireIndex)
     {
+        if (finishedForGood(choice))
+        {
+            lateData(choice, kind + " part");
+            return null;
+        }
         if (wireIndex > limits.maxIndex())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "index " + wireIndex + " above " + limits.maxIndex());
@@ -324,6 +343,15 @@ public final class Aggregate
      */
     void appendText(final Choice choice, final Part.Kind kind, final char[] chars, final int offset, final int length)
     {
+        if (finishedForGood(choice))
+        {
+            // An empty string after the finish (a repeated finish chunk) carries nothing: no part, no error.
+            if (length > 0)
+            {
+                lateData(choice, kind.toString());
+            }
+            return;
+        }
         Part part = choice.lastPart();
         if (part == null || part.kind() != kind || part.isEnded())
         {
@@ -339,6 +367,11 @@ public final class Aggregate
     /** Appends to a given TEXT, REASONING or REFUSAL part (block-structured dialects). */
     void appendText(final Choice choice, final Part part, final char[] chars, final int offset, final int length)
     {
+        if (length > 0 && isLate(choice, part))
+        {
+            lateData(choice, part);
+            return;
+        }
         if (part.isTruncated())
         {
             return;
@@ -378,6 +411,11 @@ public final class Aggregate
     /** Appends a fragment of a tool call's arguments. */
     void appendArguments(final Choice choice, final Part call, final char[] chars, final int offset, final int length)
     {
+        if (length > 0 && isLate(choice, call))
+        {
+            lateData(choice, call);
+            return;
+        }
         if (call.isTruncated())
         {
             return;
@@ -407,6 +445,44 @@ public final class Aggregate
             argumentFields = new ArgumentFields(limits.maxNestingDepth(), limits.maxArgumentChars());
         }
         return argumentFields;
+    }
+
+    /** @return true when the choice has finished and its dialect says nothing may follow its finish reason. */
+    private boolean finishedForGood(final Choice choice)
+    {
+        return choice.isFinished() && dialect != null && dialect.finishIsFinal();
+    }
+
+    /**
+     * @return true when the part stopped or its choice finished for good. A finish that is not final
+     * (Gemini repeats it while the text grows) closed the parts too, and does not make them late.
+     */
+    private boolean isLate(final Choice choice, final Part part)
+    {
+        if (!choice.isFinished())
+        {
+            return part.isEnded();
+        }
+        return dialect != null && dialect.finishIsFinal();
+    }
+
+    private void lateData(final Choice choice, final Part part)
+    {
+        if (part.isEnded() && !choice.isFinished())
+        {
+            error(ErrorKind.LATE_DATA, part.kind() + " for part " + part.ordinal() + " of choice " + choice.index() +
+                " after that part stopped; not folded");
+        }
+        else
+        {
+            lateData(choice, part.kind().toString());
+        }
+    }
+
+    private void lateData(final Choice choice, final String what)
+    {
+        error(ErrorKind.LATE_DATA, what + " for choice " + choice.index() + " after it finished (" +
+            choice.finishReason() + "); not folded");
     }
 
     /**
@@ -509,6 +585,18 @@ public final class Aggregate
 
     void error(final StreamError error)
     {
+        keep(error);
+        listener.onError(error);
+    }
+
+    /** Records an error at the current event without telling the listener (its own onError or onEnd threw). */
+    void errorWithoutListener(final ErrorKind kind, final String message)
+    {
+        keep(new StreamError(kind, eventNumber, eventOffset, message));
+    }
+
+    private void keep(final StreamError error)
+    {
         if (errors.size() < 1000)
         {
             errors.add(error);
@@ -517,13 +605,18 @@ public final class Aggregate
         {
             droppedErrors++;
         }
-        listener.onError(error);
     }
 
     /** @return errors reported so far, kept or dropped (no allocation, unlike {@link #errors()}). */
     int errorCount()
     {
         return errors.size() + droppedErrors;
+    }
+
+    /** The provider's terminal event arrived. */
+    void terminalEvent()
+    {
+        terminalEventSeen = true;
     }
 
     boolean isOver()

@@ -151,6 +151,12 @@ final class BedrockDialect extends Dialect
     }
 
     @Override
+    boolean terminalSeenAtInputEnd()
+    {
+        return messageStopped;
+    }
+
+    @Override
     String unfinished()
     {
         if (!messageStopped)

@@ -35,10 +35,14 @@ abstract class Dialect
     abstract void onFrame(Frame frame) throws JsonReader.BadPayload;
 
     /**
-     * The input ended before the terminal event: a provider error seen earlier makes it ERROR; otherwise
-     * it is COMPLETE when {@link #unfinished()} finds nothing missing, else TRUNCATED with that reason.
+     * The input ended before the terminal event: a provider error seen earlier makes it ERROR; bytes that
+     * ended inside an event ({@code cut}: the framer reported it TRUNCATED) make it TRUNCATED whatever was
+     * folded before, since the cut event may have changed the answer; otherwise it is COMPLETE when
+     * {@link #unfinished()} finds nothing missing, else TRUNCATED with that reason.
+     *
+     * @param cut true when the framer reported that the input ended inside an event.
      */
-    final void onInputEnd()
+    final void onInputEnd(final boolean cut)
     {
         beforeInputEnd();
         if (!aggregate.providerError().isNullish())
@@ -47,18 +51,41 @@ abstract class Dialect
             return;
         }
         final String missing = unfinished();
-        if (missing == null)
+        if (missing == null && !cut)
         {
+            if (terminalSeenAtInputEnd())
+            {
+                aggregate.terminalEvent();
+            }
             aggregate.end(Outcome.COMPLETE);
         }
         else
         {
-            if (!missing.isEmpty())
+            if (missing != null && !missing.isEmpty())
             {
                 aggregate.error(ErrorKind.TRUNCATED, "stream ended " + missing);
             }
             aggregate.end(Outcome.TRUNCATED);
         }
+    }
+
+    /**
+     * @return true when the provider's terminal event has arrived although the outcome waits for the end of
+     * input (Bedrock's metadata follows messageStop; Gemini has no terminal event at all).
+     */
+    boolean terminalSeenAtInputEnd()
+    {
+        return false;
+    }
+
+    /**
+     * @return true when a choice's finish reason is its last word, so text, reasoning or arguments for it
+     * afterwards are {@link ErrorKind#LATE_DATA}; false for a provider that repeats the finish reason on
+     * every chunk while content still arrives.
+     */
+    boolean finishIsFinal()
+    {
+        return true;
     }
 
     /** Last look at open parts before the outcome is decided at the end of input. */

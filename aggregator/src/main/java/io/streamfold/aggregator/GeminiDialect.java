@@ -192,6 +192,20 @@ final class GeminiDialect extends Dialect
     }
 
     @Override
+    boolean finishIsFinal()
+    {
+        // Vertex repeats finishReason on every chunk while the text still grows.
+        return false;
+    }
+
+    @Override
+    boolean terminalSeenAtInputEnd()
+    {
+        // No terminal event in this protocol: the last candidate's finishReason is the provider's last word.
+        return aggregate.allChoicesFinished();
+    }
+
+    @Override
     String unfinished()
     {
         // Gemini has no terminal event: a response is whole when every candidate has its finishReason.

@@ -279,6 +279,10 @@ final class OpenAiResponsesDialect extends Dialect
 
     private void apply() throws JsonReader.BadPayload
     {
+        if (isDelta(eventType) && deltaForUnopenedItem())
+        {
+            return;
+        }
         switch (eventType)
         {
             case UNKNOWN:
@@ -587,6 +591,36 @@ final class OpenAiResponsesDialect extends Dialect
             choice = aggregate.choiceForIndex(0);
         }
         return choice;
+    }
+
+    private static boolean isDelta(final int eventType)
+    {
+        return eventType == OUTPUT_TEXT_DELTA || eventType == REFUSAL_DELTA || eventType == ARGUMENTS_DELTA ||
+            eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA;
+    }
+
+    /**
+     * A delta whose {@code output_index} no earlier event opened has no output item to belong to: folding it
+     * would invent one. Reported as LATE_DATA and not folded (an event without output_index still goes to
+     * the item its item_id names, or the last one).
+     */
+    private boolean deltaForUnopenedItem()
+    {
+        if (outputIndex < 0 || outputIndex > limits.maxIndex() || delta.length() == 0)
+        {
+            // Outside the limits it is refused as such, without looking further.
+            return false;
+        }
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            if (items.get(i).outputIndex == outputIndex)
+            {
+                return false;
+            }
+        }
+        aggregate.error(ErrorKind.LATE_DATA, EVENT_TYPES[eventType] + " for output_index " + outputIndex +
+            ", which no earlier event opened; not folded");
+        return true;
     }
 
     private Item itemForEvent(final int kind)

@@ -282,7 +282,7 @@ class ResponsesDialectTest
     @Test
     void absurdIndexesAreRefusedWithoutAllocating()
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED,
             textDelta(2147483647, 0, "far"),
             "{\"type\":\"response.output_item.added\",\"output_index\":2147483647,\"item\":{\"type\":\"message\",\"content\":[]}}",
             textDelta(0, 2147483647, "deep"),
@@ -304,7 +304,8 @@ class ResponsesDialectTest
         final StringBuilder sb = new StringBuilder(sse(CREATED));
         for (int i = 0; i < 5; i++)
         {
-            sb.append(sse(textDelta(i, 0, "t" + i)));
+            sb.append(sse("{\"type\":\"response.output_item.added\",\"output_index\":" + i +
+                ",\"item\":{\"type\":\"message\",\"content\":[]}}", textDelta(i, 0, "t" + i)));
         }
         final StreamAggregator agg = StreamAggregator.builder().format(Format.OPENAI_RESPONSES)
             .limits(AggregationLimits.builder().maxPartsPerChoice(3).build()).build();

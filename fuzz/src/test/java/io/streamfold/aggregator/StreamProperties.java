@@ -187,13 +187,14 @@ class StreamProperties
                 c.tokenIds().subList(0, Math.min(c.tokenIds().size(), k.tokenIds().size())).equals(k.tokenIds()) &&
                 c.tokenIds().size() >= k.tokenIds().size(), "lost what came before the damage: " + k + " vs " + c);
         }
-        final Set<ErrorKind> allowed = Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED);
+        // A damaged chunk can land after its choice's finish (LATE_DATA): not folded, which the oracle does not model.
+        final Set<ErrorKind> allowed = Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED, ErrorKind.LATE_DATA);
         for (final StreamError e : a.errors())
         {
             assertTrue(allowed.contains(e.kind()), e.toString());
         }
         final OpenAiChatOracle oracle = OpenAiChatOracle.fold(damaged);
-        if (oracle.unmodelled)
+        if (oracle.unmodelled || a.errors().stream().anyMatch(e -> e.kind() == ErrorKind.LATE_DATA))
         {
             return;
         }
@@ -224,7 +225,10 @@ class StreamProperties
                 boundary += g.events().get(nextEvent++).length;
             }
             final int kept = generator.completeEvents(g.events(), cut);
-            final boolean clean = cut == boundary || kept > nextEvent || !generator.cutAfterTerminalTruncates();
+            // The outcome is never COMPLETE when the input ends inside a frame. A keepalive comment is no frame:
+            // cut inside one, the tokenizer may or may not call the partial line a truncation; both are right.
+            final boolean inComment = cut > boundary && nextEvent < g.events().size() && g.events().get(nextEvent)[0] == ':';
+            final boolean clean = cut == boundary || kept > nextEvent || !generator.cutAfterTerminalTruncates() || inComment;
             final byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
             final Aggregate a = fold(g.format(), prefix, null).result();
             final String where = generator.name() + " cut at " + cut + " after " + kept + " events";
@@ -238,7 +242,11 @@ class StreamProperties
                 continue;
             }
             assertEquals(g.prefixes().get(kept), Message.of(a), where);
-            if (kept >= g.terminal() && clean)
+            if (inComment && kept >= g.terminal())
+            {
+                assertTrue(a.outcome() == Outcome.COMPLETE || a.outcome() == Outcome.TRUNCATED, where);
+            }
+            else if (kept >= g.terminal() && clean)
             {
                 assertEquals(Outcome.COMPLETE, a.outcome(), where + ": " + a.errors());
             }
