@@ -138,6 +138,34 @@ final class GuardedListener implements StreamListener
     }
 
     @Override
+    public boolean wantsToolArgumentFields()
+    {
+        try
+        {
+            return delegate.wantsToolArgumentFields();
+        }
+        catch (final RuntimeException e)
+        {
+            threw("wantsToolArgumentFields", e);
+            return false;
+        }
+    }
+
+    @Override
+    public void onToolArgumentField(
+        final int choice, final int toolIndex, final CharSequence pointer, final CharSequence rawValue)
+    {
+        try
+        {
+            delegate.onToolArgumentField(choice, toolIndex, pointer, rawValue);
+        }
+        catch (final RuntimeException e)
+        {
+            threw("onToolArgumentField", e);
+        }
+    }
+
+    @Override
     public void onLogprob(final int choice, final boolean refusal, final CharSequence token, final double logprob)
     {
         try
