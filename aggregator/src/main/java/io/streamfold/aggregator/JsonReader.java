@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.core.base.ParserBase;
+import io.streamfold.aggregator.internal.json.Utf8Check;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -73,6 +74,14 @@ final class JsonReader
             inputOffset = 0;
         }
         inputLength = length;
+        // Before the parser sees a byte: Jackson decodes some ill-formed UTF-8 (overlong forms, encoded
+        // surrogates) to real characters, so an event that is not well-formed is refused whole.
+        final int malformed = Utf8Check.firstMalformed(input, inputOffset, length);
+        if (malformed >= 0)
+        {
+            throw new BadPayload("invalid UTF-8 (" + Utf8Check.describe(input, malformed, inputOffset + length) +
+                ") at byte " + (malformed - inputOffset) + " of the event");
+        }
         if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
         {
             // The previous payload was left unread: never let its remains run into this one.
