@@ -134,6 +134,37 @@ abstract class Dialect
         aggregate.usageUpdated();
     }
 
+    /**
+     * Reads the current value as an index (or count) named {@code field}. A value of any other kind is
+     * skipped whole and reported once, naming the field and what was seen; the caller then skips what the
+     * index would have selected.
+     *
+     * @return the index, or -1 (error reported).
+     */
+    final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    {
+        final long index = reader.index(field);
+        if (index < 0)
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, reader.mismatch());
+        }
+        return index;
+    }
+
+    /**
+     * As {@link #index}, for an index that says what the whole event applies to: an event whose index is
+     * not one is refused whole.
+     */
+    static long eventIndex(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    {
+        final long index = reader.index(field);
+        if (index < 0)
+        {
+            throw new JsonReader.BadPayload(reader.mismatch());
+        }
+        return index;
+    }
+
     /** Keeps the provider's error object (or string) and reports it. */
     final void providerError(final JsonReader reader) throws JsonReader.BadPayload
     {

@@ -28,6 +28,7 @@ final class JsonReader
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private byte[] scratch = new byte[0];
+    private String mismatch = "";
 
     private byte[] input;
     private int inputOffset;
@@ -259,7 +260,7 @@ final class JsonReader
     {
         if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT)
         {
-            throw new BadPayload("expected an integer, found " + parser.currentToken());
+            throw new BadPayload("expected an integer, got " + seen());
         }
         try
         {
@@ -269,6 +270,82 @@ final class JsonReader
         {
             throw new BadPayload(BadPayload.describe(e));
         }
+    }
+
+    /**
+     * Reads the current value as an index or count: a non-negative integer that fits a long. Any other value
+     * (negative, fraction, exponent form, too large, string, null, boolean, array, object) is skipped whole,
+     * so the reader keeps its place, and {@link #mismatch()} names the field and what was seen.
+     *
+     * @param field the field's name as the message should show it.
+     * @return the value, or -1 when it is not an index.
+     */
+    long index(final String field) throws BadPayload
+    {
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT)
+        {
+            try
+            {
+                final JsonParser.NumberType type = parser.getNumberType();
+                if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG)
+                {
+                    final long v = parser.getLongValue();
+                    if (v >= 0)
+                    {
+                        return v;
+                    }
+                }
+            }
+            catch (final IOException e)
+            {
+                newParser();
+                throw new BadPayload(BadPayload.describe(e));
+            }
+        }
+        mismatch = field + " must be a non-negative integer, got " + seen();
+        skip();
+        return -1;
+    }
+
+    /** @return what the last {@link #index} refused, as a message naming the field and the value seen. */
+    String mismatch()
+    {
+        return mismatch;
+    }
+
+    /** @return the current value as an error message shows it: scalars as written (abbreviated), else its type. */
+    String seen() throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        if (t == null)
+        {
+            return "nothing";
+        }
+        switch (t)
+        {
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            case VALUE_NULL:
+                return "null";
+            case VALUE_TRUE:
+                return "true";
+            case VALUE_FALSE:
+                return "false";
+            case VALUE_STRING:
+                return "the string \"" + abbreviated(text()) + "\"";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return abbreviated(text());
+            default:
+                return t.asString() == null ? t.name() : t.asString();
+        }
+    }
+
+    private static String abbreviated(final CharSequence s)
+    {
+        return s.length() <= 40 ? s.toString() : s.subSequence(0, 40) + "...";
     }
 
     /** @return the current number as a double; BadPayload when it is not a number. */
