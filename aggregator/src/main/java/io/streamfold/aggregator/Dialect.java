@@ -112,7 +112,10 @@ abstract class Dialect
         }
     }
 
-    /** Merges the usage object the reader is on (null is ignored) field by field, then announces it. */
+    /**
+     * Folds the usage object the reader is on (null is ignored) by the dialect's declared rule
+     * ({@link UsageKeys#accumulation}): field by field, or replacing the last snapshot whole. Then announces it.
+     */
     final void mergeUsage(final JsonReader reader) throws JsonReader.BadPayload
     {
         final JsonToken t = reader.token();
@@ -125,6 +128,10 @@ abstract class Dialect
             throw new JsonReader.BadPayload("usage is not an object");
         }
         final RawFields fields = aggregate.usage().mutableFields();
+        if (usageKeys().accumulation == UsageKeys.REPLACE_WHOLE)
+        {
+            fields.clear();
+        }
         while (reader.next() == JsonToken.FIELD_NAME)
         {
             final String name = reader.name();

@@ -187,7 +187,8 @@ class StreamProperties
                 c.tokenIds().subList(0, Math.min(c.tokenIds().size(), k.tokenIds().size())).equals(k.tokenIds()) &&
                 c.tokenIds().size() >= k.tokenIds().size(), "lost what came before the damage: " + k + " vs " + c);
         }
-        final Set<ErrorKind> allowed = Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED);
+        // A byte dropped inside a usage count or its name leaves counts that no longer add up: reported, rightly.
+        final Set<ErrorKind> allowed = Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED, ErrorKind.INCONSISTENT_USAGE);
         for (final StreamError e : a.errors())
         {
             assertTrue(allowed.contains(e.kind()), e.toString());
@@ -205,7 +206,9 @@ class StreamProperties
         else if (oracle.malformed == 0)
         {
             // The fast path complained: only the end of the stream may differ (a lost [DONE] or finish).
-            assertTrue(a.errors().stream().allMatch(e -> e.kind() == ErrorKind.TRUNCATED), a.errors().toString());
+            // Or a byte dropped inside a usage count or its name, which no longer adds up.
+            assertTrue(a.errors().stream().allMatch(e -> e.kind() == ErrorKind.TRUNCATED || e.kind() == ErrorKind.INCONSISTENT_USAGE),
+                a.errors().toString());
             assertEquals(oracle.message.build(), got);
         }
     }
@@ -328,7 +331,8 @@ class StreamProperties
         assertKept(g.prefixes().get(Math.min(intact, g.events().size() - 1)), Message.of(a));
         for (final StreamError e : a.errors())
         {
-            assertTrue(g.generator().damageErrors().contains(e.kind()), e.toString());
+            // A byte dropped inside a usage count or its name leaves counts that no longer add up: reported, rightly.
+            assertTrue(g.generator().damageErrors().contains(e.kind()) || e.kind() == ErrorKind.INCONSISTENT_USAGE, e.toString());
         }
     }
 

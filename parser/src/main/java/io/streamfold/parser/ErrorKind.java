@@ -23,5 +23,7 @@ public enum ErrorKind
     /** A configured aggregation limit (argument bytes, choices, tool calls, index value) was exceeded. */
     LIMIT_EXCEEDED,
     /** The provider reported an error in the stream itself. */
-    PROVIDER_ERROR
+    PROVIDER_ERROR,
+    /** The provider's usage does not add up: its total differs from the sum of its counts (the counts are kept). */
+    INCONSISTENT_USAGE
 }
