@@ -1,12 +1,15 @@
 package io.streamfold.aggregator;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
 
+import static io.streamfold.aggregator.HostileInput.anthropicText;
+import static io.streamfold.aggregator.HostileInput.event;
+import static io.streamfold.aggregator.HostileInput.fold;
+import static io.streamfold.aggregator.HostileInput.responses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -95,13 +98,7 @@ class TypeMismatchTest
     {
         for (final String[] bad : NOT_INDEXES)
         {
-            final String stream =
-                event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"c\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}") +
-                event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}") +
-                event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}}") +
-                event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + bad[0] + ",\"delta\":{\"type\":\"text_delta\",\"text\":\"BAD\"}}") +
-                event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}") +
-                event("message_stop", "{\"type\":\"message_stop\"}");
+            final String stream = anthropicText(event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + bad[0] + ",\"delta\":{\"type\":\"text_delta\",\"text\":\"BAD\"}}"));
             final Aggregate a = fold(Format.ANTHROPIC, stream);
             assertOneMismatch(a, "index", bad[1]);
             assertEquals("ok", a.choice(0).joined(Part.Kind.TEXT));
@@ -169,26 +166,6 @@ class TypeMismatchTest
         assertEquals(Outcome.COMPLETE, a.outcome(), errors.toString());
     }
 
-    private static Aggregate fold(final Format format, final String stream)
-    {
-        return fold(format, stream.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Aggregate fold(final Format format, final byte[] bytes)
-    {
-        final StreamAggregator whole = StreamAggregator.create(format);
-        whole.feed(bytes, 0, bytes.length);
-        whole.end();
-        final StreamAggregator slow = StreamAggregator.create(format);
-        for (int i = 0; i < bytes.length; i++)
-        {
-            slow.feed(bytes, i, 1);
-        }
-        slow.end();
-        assertEquals(whole.result().toJson(), slow.result().toJson(), "byte by byte differs");
-        return whole.result();
-    }
-
     private static String chat(final String choices)
     {
         return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[" + choices + "]}";
@@ -197,16 +174,5 @@ class TypeMismatchTest
     private static String sse(final String... payloads)
     {
         return ChatFeeding.sse(payloads);
-    }
-
-    private static String event(final String name, final String data)
-    {
-        return "event: " + name + "\ndata: " + data + "\n\n";
-    }
-
-    private static String responses(final String data)
-    {
-        final int at = data.indexOf("\"type\":\"") + 8;
-        return event(data.substring(at, data.indexOf('"', at)), data);
     }
 }

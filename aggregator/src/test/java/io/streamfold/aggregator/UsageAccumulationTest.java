@@ -1,12 +1,13 @@
 package io.streamfold.aggregator;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
 
+import static io.streamfold.aggregator.HostileInput.event;
+import static io.streamfold.aggregator.HostileInput.fold;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,28 +145,10 @@ class UsageAccumulationTest
         assertTrue(a.usage().isPresent());
     }
 
-    private static Aggregate fold(final Format format, final String stream)
-    {
-        return fold(format, stream.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Aggregate fold(final Format format, final byte[] bytes)
-    {
-        final StreamAggregator a = StreamAggregator.create(format);
-        a.feed(bytes, 0, bytes.length);
-        a.end();
-        return a.result();
-    }
-
     /** A chat chunk: {@code choice} completes {@code {"index":0,"delta":}…, or is empty for no choices. */
     private static String chat(final String choice, final String tail)
     {
         return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[" +
             (choice.isEmpty() ? "]" : "{\"index\":0,\"delta\":" + choice) + tail + "}";
-    }
-
-    private static String event(final String name, final String data)
-    {
-        return "event: " + name + "\ndata: " + data + "\n\n";
     }
 }

@@ -9,6 +9,10 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
 
+import static io.streamfold.aggregator.HostileInput.anthropicText;
+import static io.streamfold.aggregator.HostileInput.event;
+import static io.streamfold.aggregator.HostileInput.fold;
+import static io.streamfold.aggregator.HostileInput.responses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,13 +116,7 @@ class Utf8HardeningTest
     {
         for (final byte[] bad : ILL_FORMED)
         {
-            final String stream =
-                anthropic("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"c\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}") +
-                anthropic("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}") +
-                anthropic("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}}") +
-                anthropic("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x" + BAD + "\"}}") +
-                anthropic("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}") +
-                anthropic("message_stop", "{\"type\":\"message_stop\"}");
+            final String stream = anthropicText(event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x" + BAD + "\"}}"));
             assertRefused(fold(Format.ANTHROPIC, false, with(stream, bad)), false, "ok", bad);
         }
     }
@@ -169,7 +167,7 @@ class Utf8HardeningTest
     }
 
     @Test
-    void responses()
+    void openAiResponses()
     {
         for (final byte[] bad : ILL_FORMED)
         {
@@ -229,21 +227,6 @@ class Utf8HardeningTest
         assertFalse(json.contains("x/") || json.contains("x\\/") || json.contains("\uFFFD"), json);
     }
 
-    private static StreamAggregator fold(final Format format, final boolean strict, final byte[] bytes)
-    {
-        final StreamAggregator whole = StreamAggregator.builder().format(format).strict(strict).build();
-        whole.feed(bytes, 0, bytes.length);
-        whole.end();
-        final StreamAggregator slow = StreamAggregator.builder().format(format).strict(strict).build();
-        for (int i = 0; i < bytes.length; i++)
-        {
-            slow.feed(bytes, i, 1);
-        }
-        slow.end();
-        assertEquals(whole.result().toJson(), slow.result().toJson(), "byte by byte differs");
-        return whole;
-    }
-
     private static String chat(final String delta)
     {
         return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":" +
@@ -264,17 +247,6 @@ class Utf8HardeningTest
             sb.append("data: ").append(p).append("\n\n");
         }
         return sb.toString();
-    }
-
-    private static String anthropic(final String event, final String data)
-    {
-        return "event: " + event + "\ndata: " + data + "\n\n";
-    }
-
-    private static String responses(final String data)
-    {
-        final int at = data.indexOf("\"type\":\"") + 8;
-        return "event: " + data.substring(at, data.indexOf('"', at)) + "\ndata: " + data + "\n\n";
     }
 
     /** @return the UTF-8 of {@code text} with every {@link #BAD} replaced by {@code bad}. */
