@@ -636,6 +636,12 @@ public final class Aggregate
         {
             endAllParts(choices.get(i));
         }
+        final String usageMismatch = usage.totalMismatch();
+        if (usageMismatch != null)
+        {
+            // The counts are kept as the provider sent them; a gateway billing from them must know they disagree.
+            error(ErrorKind.INCONSISTENT_USAGE, usageMismatch);
+        }
         listener.onEnd(result);
     }
 

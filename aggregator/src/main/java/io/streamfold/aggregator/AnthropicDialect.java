@@ -127,11 +127,7 @@ final class AnthropicDialect extends Dialect
             }
             else if ("index".equals(name))
             {
-                index = json.longValue();
-                if (index < 0)
-                {
-                    throw new JsonReader.BadPayload("negative block index " + index);
-                }
+                index = eventIndex(json, "index");
             }
             else if (kind != KIND_NONE && (index >= 0 || !needsIndex(kind)))
             {

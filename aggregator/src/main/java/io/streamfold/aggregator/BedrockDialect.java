@@ -257,12 +257,7 @@ final class BedrockDialect extends Dialect
 
     private static long blockIndex(final JsonReader r) throws JsonReader.BadPayload
     {
-        final long index = r.longValue();
-        if (index < 0)
-        {
-            throw new JsonReader.BadPayload("negative contentBlockIndex " + index);
-        }
-        return index;
+        return eventIndex(r, "contentBlockIndex");
     }
 
     private void blockBody(final JsonReader r, final int event, final long index) throws JsonReader.BadPayload

@@ -139,7 +139,10 @@ abstract class Dialect
         }
     }
 
-    /** Merges the usage object the reader is on (null is ignored) field by field, then announces it. */
+    /**
+     * Folds the usage object the reader is on (null is ignored) by the dialect's declared rule
+     * ({@link UsageKeys#accumulation}): field by field, or replacing the last snapshot whole. Then announces it.
+     */
     final void mergeUsage(final JsonReader reader) throws JsonReader.BadPayload
     {
         final JsonToken t = reader.token();
@@ -152,6 +155,10 @@ abstract class Dialect
             throw new JsonReader.BadPayload("usage is not an object");
         }
         final RawFields fields = aggregate.usage().mutableFields();
+        if (usageKeys().accumulation == UsageKeys.REPLACE_WHOLE)
+        {
+            fields.clear();
+        }
         while (reader.next() == JsonToken.FIELD_NAME)
         {
             final String name = reader.name();
@@ -159,6 +166,37 @@ abstract class Dialect
             captureKeepingNonEmpty(fields, name, reader);
         }
         aggregate.usageUpdated();
+    }
+
+    /**
+     * Reads the current value as an index (or count) named {@code field}. A value of any other kind is
+     * skipped whole and reported once, naming the field and what was seen; the caller then skips what the
+     * index would have selected.
+     *
+     * @return the index, or -1 (error reported).
+     */
+    final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    {
+        final long index = reader.index(field);
+        if (index < 0)
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, reader.mismatch());
+        }
+        return index;
+    }
+
+    /**
+     * As {@link #index}, for an index that says what the whole event applies to: an event whose index is
+     * not one is refused whole.
+     */
+    static long eventIndex(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    {
+        final long index = reader.index(field);
+        if (index < 0)
+        {
+            throw new JsonReader.BadPayload(reader.mismatch());
+        }
+        return index;
     }
 
     /** Keeps the provider's error object (or string) and reports it. */

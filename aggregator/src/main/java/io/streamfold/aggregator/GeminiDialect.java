@@ -283,7 +283,7 @@ final class GeminiDialect extends Dialect
             switch (name)
             {
                 case "index":
-                    index = value == JsonToken.VALUE_NUMBER_INT ? json.longValue() : -1;
+                    index = index(json, "candidates[].index");
                     break;
                 case "content":
                     if (value == JsonToken.START_OBJECT)
@@ -319,7 +319,7 @@ final class GeminiDialect extends Dialect
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
-        final Choice choice = aggregate.choiceForIndex(index);
+        final Choice choice = index < 0 ? null : aggregate.choiceForIndex(index);
         if (choice == null)
         {
             return;

@@ -306,6 +306,7 @@ final class OllamaDialect extends Dialect
     private void readToolCall(final JsonReader r, final Choice choice) throws JsonReader.BadPayload
     {
         long index = -1;
+        boolean refused = false;
         callId.clear();
         callName.clear();
         arguments.clear();
@@ -328,9 +329,10 @@ final class OllamaDialect extends Dialect
                     {
                         copy(r, callName);
                     }
-                    else if ("index".equals(field) && v == JsonToken.VALUE_NUMBER_INT)
+                    else if ("index".equals(field))
                     {
-                        index = r.longValue();
+                        index = index(r, "tool_calls[].function.index");
+                        refused = index < 0;
                     }
                     else if ("arguments".equals(field) && v == JsonToken.VALUE_STRING)
                     {
@@ -357,6 +359,10 @@ final class OllamaDialect extends Dialect
             {
                 captureKeepingNonEmpty(callExtra, name, r);
             }
+        }
+        if (refused)
+        {
+            return;
         }
         final Part call = aggregate.newPart(choice, Part.Kind.TOOL_CALL, index);
         if (call == null)

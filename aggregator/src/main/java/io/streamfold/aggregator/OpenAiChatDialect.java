@@ -318,7 +318,8 @@ final class OpenAiChatDialect extends Dialect
             {
                 case "index":
                     indexSeen = true;
-                    choice = aggregate.choiceForIndex(value == JsonToken.VALUE_NUMBER_INT ? r.longValue() : -1);
+                    final long index = index(r, "choices[].index");
+                    choice = index < 0 ? null : aggregate.choiceForIndex(index);
                     skipChoice = choice == null;
                     break;
                 case "delta":
@@ -671,15 +672,8 @@ final class OpenAiChatDialect extends Dialect
             switch (name)
             {
                 case "index":
-                    if (value == JsonToken.VALUE_NUMBER_INT)
-                    {
-                        index = r.longValue();
-                        hasIndex = true;
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
+                    index = index(r, "tool_calls[].index");
+                    hasIndex = true;
                     break;
                 case "id":
                     copyString(r, callId);
@@ -707,7 +701,11 @@ final class OpenAiChatDialect extends Dialect
                     r.skip();
             }
         }
-        if (hasIndex && (index < 0 || index > limits.maxIndex()))
+        if (hasIndex && index < 0)
+        {
+            return;
+        }
+        if (hasIndex && index > limits.maxIndex())
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool call index " + index + " outside 0.." + limits.maxIndex());
             return;

@@ -222,13 +222,13 @@ final class OpenAiResponsesDialect extends Dialect
                     }
                     break;
                 case "output_index":
-                    outputIndex = index(r, value);
+                    outputIndex = eventIndex(r, "output_index");
                     break;
                 case "content_index":
-                    contentIndex = index(r, value);
+                    contentIndex = eventIndex(r, "content_index");
                     break;
                 case "summary_index":
-                    summaryIndex = index(r, value);
+                    summaryIndex = eventIndex(r, "summary_index");
                     break;
                 case "item_id":
                     copyString(r, itemId, limits.maxTextChars());
@@ -1182,17 +1182,6 @@ final class OpenAiResponsesDialect extends Dialect
             return ITEM_FUNCTION_CALL;
         }
         return ITEM_OTHER;
-    }
-
-    private static long index(final JsonReader r, final JsonToken value) throws JsonReader.BadPayload
-    {
-        if (value == JsonToken.VALUE_NUMBER_INT)
-        {
-            final long v = r.longValue();
-            return v < 0 ? Long.MAX_VALUE : v;
-        }
-        r.skip();
-        return -1;
     }
 
     private void copyString(final JsonReader r, final TextBuffer into, final int limit) throws JsonReader.BadPayload

@@ -33,5 +33,7 @@ public enum ErrorKind
      * Text, reasoning or arguments for a block or choice that had already stopped or finished (or for an
      * output item the stream never opened): reported and not folded, so the finished answer cannot change.
      */
-    LATE_DATA
+    LATE_DATA,
+    /** The provider's usage does not add up: its total differs from the sum of its counts (the counts are kept). */
+    INCONSISTENT_USAGE
 }

@@ -1,5 +1,7 @@
 /**
- * Internal JSON machinery of the aggregator. Public classes here are NOT API: they are public only so that
- * other packages of this library can use them, and may change or disappear in any release.
+ * JSON reading internals of the aggregator: the payload reader and its byte-level checks.
+ *
+ * <p>Not API: public classes here are public only so that other streamfold packages can use them, and may
+ * change or disappear in any release.
  */
 package io.streamfold.aggregator.internal.json;
