@@ -106,6 +106,8 @@ class UsageAccumulationTest
     {
         final String head =
             event("response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\",\"object\":\"response\",\"status\":\"in_progress\",\"output\":[]}}") +
+            event("response.output_item.added", "{\"type\":\"response.output_item.added\",\"output_index\":0," +
+                "\"item\":{\"type\":\"message\",\"id\":\"m\",\"role\":\"assistant\",\"content\":[]}}") +
             event("response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"content_index\":0,\"delta\":\"a\"}");
         final Aggregate good = fold(Format.OPENAI_RESPONSES, head + event("response.completed",
             "{\"type\":\"response.completed\",\"response\":{\"id\":\"r\",\"object\":\"response\",\"status\":\"completed\"," +
