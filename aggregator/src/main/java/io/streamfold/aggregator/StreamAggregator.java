@@ -1,12 +1,16 @@
 package io.streamfold.aggregator;
 
 import java.nio.ByteBuffer;
+import java.util.ConcurrentModificationException;
 import java.util.Objects;
 
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.internal.dialect.DoneMarker;
+import io.streamfold.aggregator.internal.dialect.FormatSniffer;
+import io.streamfold.aggregator.internal.fold.GuardedListener;
 import io.streamfold.aggregator.internal.dialect.FormatDetector;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -35,8 +39,11 @@ import org.agrona.DirectBuffer;
  * there). Everything folded before an error is kept. Once the provider's terminal event has arrived
  * (for example {@code data: [DONE]}) the result is final and further bytes are ignored.
  *
- * <p>One instance per stream, not thread-safe; {@link #reset()} readies it for another stream with the
- * same settings, keeping its buffers, so gateways can pool instances.
+ * <p>One instance per stream, not thread-safe: it belongs to one thread at a time (hand it over with a
+ * happens-before edge, as an event loop or an executor does). Calls that overlap from two threads fail with
+ * a {@link ConcurrentModificationException} when detected, rather than folding garbage; detection is a plain
+ * field check, not a guarantee. {@link #reset()} readies it for another stream with the same settings,
+ * keeping its buffers, so gateways can pool instances.
  */
 public final class StreamAggregator
 {
@@ -45,18 +52,27 @@ public final class StreamAggregator
     private final boolean strict;
     private final MutableAggregate aggregate;
     private final FrameSink sink = new FrameSink();
+    /** Detection state for AUTO, kept across feeds so that it scans each sniffed byte once. */
+    private final FormatSniffer sniffer = new FormatSniffer();
     private Dialect dialect;
     private Framer framer;
     private byte[] sniffed = new byte[0];
     private int sniffedLength;
     private long bytesFed;
+    /** The thread inside feed, end or reset, else null: re-entry from a callback and overlapping threads are refused. */
+    private Thread busy;
 
     private StreamAggregator(final Builder b)
     {
         requested = b.format;
         limits = b.limits;
         strict = b.strict;
-        aggregate = new MutableAggregate(limits, b.listener);
+        final StreamListener listener = GuardedListener.guard(b.listener);
+        aggregate = new MutableAggregate(limits, listener);
+        if (listener instanceof GuardedListener)
+        {
+            ((GuardedListener)listener).aggregate(aggregate);
+        }
         if (requested != Format.AUTO)
         {
             choose(requested);
@@ -87,6 +103,20 @@ public final class StreamAggregator
      */
     public void feed(final byte[] bytes, final int offset, final int length)
     {
+        enter("feed");
+        try
+        {
+            feedBytes(bytes, offset, length);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #feed(byte[], int, int)}, inside the misuse check. */
+    private void feedBytes(final byte[] bytes, final int offset, final int length)
+    {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (framer == null)
         {
@@ -107,6 +137,20 @@ public final class StreamAggregator
      * @param buffer not retained.
      */
     public void feed(final ByteBuffer buffer)
+    {
+        enter("feed");
+        try
+        {
+            feedByteBuffer(buffer);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #feed(ByteBuffer)}, inside the misuse check. */
+    private void feedByteBuffer(final ByteBuffer buffer)
     {
         if (framer == null)
         {
@@ -133,6 +177,20 @@ public final class StreamAggregator
      */
     public void feed(final DirectBuffer buffer, final int offset, final int length)
     {
+        enter("feed");
+        try
+        {
+            feedDirect(buffer, offset, length);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #feed(DirectBuffer, int, int)}, inside the misuse check. */
+    private void feedDirect(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (framer == null)
         {
             final byte[] copy = new byte[length];
@@ -150,19 +208,39 @@ public final class StreamAggregator
     /** The input is over (the connection closed). Decides the outcome if the terminal event never came. */
     public void end()
     {
+        enter("end");
+        try
+        {
+            endInput();
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #end()}, inside the misuse check. */
+    private void endInput()
+    {
         if (framer == null)
         {
-            final Format detected = FormatDetector.detect(sniffed, sniffedLength, true);
+            final Format detected = sniffer.offer(sniffed, sniffedLength, true);
+            sniffer.reset();
             choose(detected);
             replaySniffed();
         }
         if (!aggregate.isOver())
         {
+            sink.cut = false;
+            sink.ending = true;
             framer.end();
+            sink.ending = false;
         }
         if (!aggregate.isOver())
         {
-            dialect.onInputEnd();
+            // What is decided now is about the whole input: place it after the last event and byte.
+            aggregate.position(framer.framesDelivered(), bytesFed());
+            dialect.onInputEnd(sink.cut);
         }
     }
 
@@ -218,6 +296,12 @@ public final class StreamAggregator
         return dialect;
     }
 
+    /** @return bytes the format detection has looked at for the current stream, for the test that it is linear. */
+    long sniffExamined()
+    {
+        return sniffer.examined();
+    }
+
     /** @return bytes held for format detection, for tests of the memory bound. */
     long retainedSniffBytes()
     {
@@ -227,7 +311,22 @@ public final class StreamAggregator
     /** Readies the aggregator for a new stream with the same format, listener, limits and mode. */
     public void reset()
     {
+        enter("reset");
+        try
+        {
+            resetState();
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /** The body of {@link #reset()}, inside the misuse check. */
+    private void resetState()
+    {
         aggregate.clear();
+        sniffer.reset();
         sniffedLength = 0;
         bytesFed = 0;
         if (requested == Format.AUTO)
@@ -240,6 +339,35 @@ public final class StreamAggregator
             framer.reset();
             dialect.reset();
         }
+    }
+
+    /**
+     * Refuses a call made from inside one of this aggregator's own listener callbacks (folding is half way
+     * through an event there, and a nested feed, end or reset would corrupt it), and a call made while
+     * another thread is inside one. The second is a cheap check, not a lock: a plain field, so it catches
+     * overlapping calls that it happens to see, which is what turns silent corruption into a loud failure.
+     */
+    private void enter(final String method)
+    {
+        final Thread current = Thread.currentThread();
+        final Thread inside = busy;
+        if (inside != null)
+        {
+            if (inside == current)
+            {
+                throw new IllegalStateException(method + "() called from inside a StreamListener callback of the same " +
+                    "aggregator; the call was refused and the stream is unchanged (hand the bytes over after the callback returns)");
+            }
+            throw new ConcurrentModificationException(method + "() called on thread '" + current.getName() +
+                "' while thread '" + inside.getName() + "' is inside feed(), end() or reset(): an aggregator belongs " +
+                "to one thread at a time");
+        }
+        busy = current;
+    }
+
+    private void exit()
+    {
+        busy = null;
     }
 
     private void choose(final Format format)
@@ -265,9 +393,10 @@ public final class StreamAggregator
         }
         System.arraycopy(bytes, offset, sniffed, sniffedLength, length);
         sniffedLength += length;
-        final Format detected = FormatDetector.detect(sniffed, sniffedLength, false);
+        final Format detected = sniffer.offer(sniffed, sniffedLength, false);
         if (detected != null)
         {
+            sniffer.reset();
             choose(detected);
             replaySniffed();
         }
@@ -288,6 +417,11 @@ public final class StreamAggregator
     /** Receives frames from the framer and hands them to the dialect, turning failures into errors. */
     private final class FrameSink implements FrameListener
     {
+        /** True while the framer is told the input ended. */
+        boolean ending;
+        /** The framer reported, at the end of input, that the bytes ended inside an event. */
+        boolean cut;
+
         @Override
         public void onFrame(final Frame frame)
         {
@@ -299,11 +433,17 @@ public final class StreamAggregator
             try
             {
                 dialect.onFrame(frame);
+                if (aggregate.isOver())
+                {
+                    // The event itself decided the outcome: the provider's last word, in band.
+                    aggregate.terminalEvent();
+                }
             }
             catch (final JsonReader.BadPayload e)
             {
                 dialect.abandonEvent();
-                malformed(e.getMessage());
+                final String nearMiss = DoneMarker.nearMiss(frame);
+                malformed(nearMiss == null ? e.getMessage() : nearMiss);
             }
             catch (final RuntimeException e)
             {
@@ -328,6 +468,10 @@ public final class StreamAggregator
             if (aggregate.isOver())
             {
                 return;
+            }
+            if (ending && error.kind() == ErrorKind.TRUNCATED)
+            {
+                cut = true;
             }
             aggregate.error(error);
             if (strict)

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -11,6 +11,10 @@ import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.Cassette;
 
+import io.streamfold.parser.internal.Bom;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.JsonScanner;
+import org.agrona.DirectBuffer;
 
 /**
  * Reads a command's input (a file, or stdin for {@code -}) in the slices it arrives in and hands each slice on
@@ -223,10 +227,9 @@ final class Input
         static final int OBJECT_ENDED = 1;
         static final int NOT_AN_OBJECT = 2;
 
+        private final JsonScanner json = new JsonScanner();
+        private final DirectBuffer view = Buffers.wrap(new byte[0]);
         private boolean started;
-        private int depth;
-        private boolean inString;
-        private boolean escaped;
         private int position;
 
         /**
@@ -237,62 +240,28 @@ final class Input
          */
         int scan(final byte[] bytes, final int from, final int to)
         {
-            for (int i = from; i < to; i++, position++)
+            int i = from;
+            for (; !started && i < to; i++, position++)
             {
                 final byte b = bytes[i];
-                if (!started)
+                if (Bom.isByteAt(b, position) || b == ' ' || b == '\t' || b == '\r' || b == '\n')
                 {
-                    if (position < 3 && isBomByte(position, b))
-                    {
-                        continue;
-                    }
-                    if (b == ' ' || b == '\t' || b == '\r' || b == '\n')
-                    {
-                        continue;
-                    }
-                    if (b != '{')
-                    {
-                        return NOT_AN_OBJECT;
-                    }
-                    started = true;
-                    depth = 1;
                     continue;
                 }
-                if (inString)
+                if (b != '{')
                 {
-                    if (escaped)
-                    {
-                        escaped = false;
-                    }
-                    else if (b == '\\')
-                    {
-                        escaped = true;
-                    }
-                    else if (b == '"')
-                    {
-                        inString = false;
-                    }
+                    return NOT_AN_OBJECT;
                 }
-                else if (b == '"')
-                {
-                    inString = true;
-                }
-                else if (b == '{' || b == '[')
-                {
-                    depth++;
-                }
-                else if ((b == '}' || b == ']') && --depth == 0)
-                {
-                    return OBJECT_ENDED;
-                }
+                started = true;
+                break;
             }
-            return UNDECIDED;
-        }
-
-        private static boolean isBomByte(final int position, final byte b)
-        {
-            final int v = b & 0xFF;
-            return position == 0 ? v == 0xEF : position == 1 ? v == 0xBB : v == 0xBF;
+            if (!started)
+            {
+                return UNDECIDED;
+            }
+            view.wrap(bytes);
+            json.scan(view, i, to, Long.MAX_VALUE);
+            return json.status() == JsonScanner.CLOSED ? OBJECT_ENDED : UNDECIDED;
         }
     }
 

@@ -38,6 +38,8 @@ public final class Main implements Callable<Integer>
     static final int EXIT_UNUSABLE = 2;
     /** Exit code: the stream was truncated or had errors; what was rebuilt is still printed. */
     static final int EXIT_INCOMPLETE = 3;
+    /** Exit code: the reader of standard output went away early ({@code | head}); 128 + SIGPIPE, as a shell reports it. */
+    static final int EXIT_READER_GONE = 141;
 
     @Spec
     private CommandSpec spec;
@@ -68,8 +70,9 @@ public final class Main implements Callable<Integer>
     }
 
     /** @return the command line wired to the given streams, as {@link #main} runs it; tests call this. */
-    static CommandLine commandLine(final Terminal terminal)
+    static CommandLine commandLine(final Terminal unguarded)
     {
+        final Terminal terminal = new Terminal(unguarded.in, new GuardedStdout(unguarded.out), unguarded.err);
         final CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand(new AggregateCommand(terminal));
         commandLine.addSubcommand(new EventsCommand(terminal));
@@ -102,6 +105,18 @@ public final class Main implements Callable<Integer>
 
     private static int internalError(final Exception e, final Terminal terminal)
     {
+        final GuardedStdout.Failed stdoutFailed = GuardedStdout.find(e);
+        if (stdoutFailed != null)
+        {
+            // Not a defect: the reader closed the pipe (| head) and wants nothing more, or the output device
+            // failed, which one line explains.
+            if (stdoutFailed.readerGone())
+            {
+                return EXIT_READER_GONE;
+            }
+            terminal.err.println("streamfold: " + stdoutFailed.getMessage());
+            return EXIT_UNUSABLE;
+        }
         // A defect in streamfold, never the input's fault: say so and keep the trace for the bug report.
         terminal.err.println("streamfold: internal error: " + e);
         e.printStackTrace(terminal.err);

@@ -33,13 +33,6 @@ final class OpenAiChatStreams implements StreamGenerator
         return Format.OPENAI_CHAT;
     }
 
-    /** Every choice finished is complete: a usage chunk cut after that is not waited for. */
-    @Override
-    public boolean cutAfterTerminalTruncates()
-    {
-        return false;
-    }
-
     /** Any Unicode text: ASCII with JSON's specials, other BMP characters, and characters outside the BMP. */
     static Arbitrary<String> text(final int maxCodePoints)
     {

@@ -77,7 +77,8 @@ interface StreamGenerator
     /** @return the error kinds a damaged stream (a byte dropped, events duplicated) may carry. */
     default Set<ErrorKind> damageErrors()
     {
-        return Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED);
+        // LATE_DATA: a duplicated or damaged event can carry content after its choice or block finished.
+        return Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED, ErrorKind.LATE_DATA);
     }
 
     /**

@@ -140,6 +140,60 @@ class StreamProperties
         }
     }
 
+    /**
+     * Issue 9, classes 1 and 4: an event damaged after all its fields (ill-formed UTF-8 in a string, or a syntax
+     * error) is skipped whole, so the stream folds exactly as if the event had never been sent, and no
+     * character decoded from ill-formed bytes reaches the result.
+     */
+    @Property(tries = 200)
+    void aDamagedEventContributesNothing(@ForAll("streams") final StreamGenerator.Generated g,
+        @ForAll @IntRange(min = 0, max = 1000) final int pick,
+        @ForAll("damage") final byte[] damage)
+    {
+        // Eventstream frames carry lengths and checksums: damage there is a framing matter, not this one.
+        Assume.that(g.format() != Format.BEDROCK);
+        final List<byte[]> events = g.events();
+        final int first = g.generator().firstGarbagePosition();
+        final int last = Math.min(events.size(), g.terminal()) - 1;
+        Assume.that(last >= first);
+        final int at = first + pick % (last - first + 1);
+        final byte[] event = events.get(at);
+        int close = -1;
+        for (int i = event.length - 1; i >= 0 && close < 0; i--)
+        {
+            close = event[i] == '}' ? i : -1;
+        }
+        Assume.that(close > 0);
+        final List<byte[]> damaged = new ArrayList<>(events);
+        damaged.set(at, concat(List.of(java.util.Arrays.copyOfRange(event, 0, close), damage,
+            java.util.Arrays.copyOfRange(event, close, event.length))));
+        final List<byte[]> without = new ArrayList<>(events);
+        without.remove(at);
+        final Aggregate a = fold(g.format(), concat(damaged), null).result();
+        final Aggregate b = fold(g.format(), concat(without), null).result();
+        assertEquals(Message.of(b), Message.of(a));
+        assertEquals(b.outcome(), a.outcome());
+        assertEquals(b.toJson(), a.toJson());
+        assertEquals(b.errors().size() + 1, a.errors().size(), () -> a.errors().toString());
+        assertTrue(a.errors().stream().anyMatch(e -> e.kind() == ErrorKind.MALFORMED_JSON), () -> a.errors().toString());
+        // The damage is a field named zz: nothing of it may be kept (U+FFFD may be generated text, so not checked).
+        assertFalse(a.toJson().contains("zz") || a.toNormalizedJson().contains("zz"), a::toJson);
+    }
+
+    @Provide
+    Arbitrary<byte[]> damage()
+    {
+        return Arbitraries.of(
+            new byte[]{',', '"', 'z', 'z', '"', ':', '"', (byte)0xC0, (byte)0xAF, '"'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', '"', (byte)0xED, (byte)0xA0, (byte)0x80, '"'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', '"', (byte)0xF4, (byte)0x90, (byte)0x80, (byte)0x80, '"'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', '"', 'a', (byte)0x80, '"'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', '[', '1', ' ', '2', ']'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', 't', 'r', 'u'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', '0', '1'},
+            new byte[]{',', '"', 'z', 'z', '"', ':', '{', '"', 'a', '"', ':', '1', ',', '}'});
+    }
+
     @Property(tries = 200)
     void duplicatedEventsFoldAsTheOracleSays(@ForAll("openAiChat") final StreamGenerator.Generated g,
         @ForAll @Size(min = 1, max = 4) final List<@IntRange(min = 0, max = 1000) Integer> duplicated)
@@ -191,13 +245,16 @@ class StreamProperties
                 c.tokenIds().subList(0, Math.min(c.tokenIds().size(), k.tokenIds().size())).equals(k.tokenIds()) &&
                 c.tokenIds().size() >= k.tokenIds().size(), "lost what came before the damage: " + k + " vs " + c);
         }
-        final Set<ErrorKind> allowed = Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED);
+        // A damaged chunk can land after its choice's finish (LATE_DATA): not folded, which the oracle does not model.
+        // A byte dropped inside a usage count or its name leaves counts that no longer add up: reported, rightly.
+        final Set<ErrorKind> allowed =
+            Set.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED, ErrorKind.LATE_DATA, ErrorKind.INCONSISTENT_USAGE);
         for (final StreamError e : a.errors())
         {
             assertTrue(allowed.contains(e.kind()), e.toString());
         }
         final OpenAiChatOracle oracle = OpenAiChatOracle.fold(damaged);
-        if (oracle.unmodelled)
+        if (oracle.unmodelled || a.errors().stream().anyMatch(e -> e.kind() == ErrorKind.LATE_DATA))
         {
             return;
         }
@@ -209,7 +266,9 @@ class StreamProperties
         else if (oracle.malformed == 0)
         {
             // The fast path complained: only the end of the stream may differ (a lost [DONE] or finish).
-            assertTrue(a.errors().stream().allMatch(e -> e.kind() == ErrorKind.TRUNCATED), a.errors().toString());
+            // Or a byte dropped inside a usage count or its name, which no longer adds up.
+            assertTrue(a.errors().stream().allMatch(e -> e.kind() == ErrorKind.TRUNCATED || e.kind() == ErrorKind.INCONSISTENT_USAGE),
+                a.errors().toString());
             assertEquals(oracle.message.build(), got);
         }
     }
@@ -228,7 +287,10 @@ class StreamProperties
                 boundary += g.events().get(nextEvent++).length;
             }
             final int kept = generator.completeEvents(g.events(), cut);
-            final boolean clean = cut == boundary || kept > nextEvent || !generator.cutAfterTerminalTruncates();
+            // The outcome is never COMPLETE when the input ends inside a frame. A keepalive comment is no frame:
+            // cut inside one, the tokenizer may or may not call the partial line a truncation; both are right.
+            final boolean inComment = cut > boundary && nextEvent < g.events().size() && g.events().get(nextEvent)[0] == ':';
+            final boolean clean = cut == boundary || kept > nextEvent || !generator.cutAfterTerminalTruncates() || inComment;
             final byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
             final Aggregate a = fold(g.format(), prefix, null).result();
             final String where = generator.name() + " cut at " + cut + " after " + kept + " events";
@@ -242,7 +304,11 @@ class StreamProperties
                 continue;
             }
             assertEquals(g.prefixes().get(kept), Message.of(a), where);
-            if (kept >= g.terminal() && clean)
+            if (inComment && kept >= g.terminal())
+            {
+                assertTrue(a.outcome() == Outcome.COMPLETE || a.outcome() == Outcome.TRUNCATED, where);
+            }
+            else if (kept >= g.terminal() && clean)
             {
                 assertEquals(Outcome.COMPLETE, a.outcome(), where + ": " + a.errors());
             }
@@ -332,7 +398,8 @@ class StreamProperties
         assertKept(g.prefixes().get(Math.min(intact, g.events().size() - 1)), Message.of(a));
         for (final StreamError e : a.errors())
         {
-            assertTrue(g.generator().damageErrors().contains(e.kind()), e.toString());
+            // A byte dropped inside a usage count or its name leaves counts that no longer add up: reported, rightly.
+            assertTrue(g.generator().damageErrors().contains(e.kind()) || e.kind() == ErrorKind.INCONSISTENT_USAGE, e.toString());
         }
     }
 

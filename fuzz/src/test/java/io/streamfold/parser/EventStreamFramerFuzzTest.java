@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.streamfold.testkit.EventStreamEncoder;
+import io.streamfold.parser.eventstream.EventStreamFramer;
 
 /**
  * The AWS eventstream framer, fed either raw bytes or well-formed messages (correct lengths and CRCs,

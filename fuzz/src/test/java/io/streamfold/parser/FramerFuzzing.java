@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.function.Function;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import io.streamfold.parser.eventstream.EventStreamFramer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * The checks every framer fuzz target makes on one input: the bytes are fed whole to one framer and in
@@ -31,7 +35,7 @@ final class FramerFuzzing
      * @param factory makes a framer delivering to the given listener.
      * @param bound   most bytes a framer under {@link #LIMITS} may retain between feeds.
      */
-    static void check(final FuzzedDataProvider data, final Function<FrameListener, AbstractFramer> factory, final long bound)
+    static void check(final FuzzedDataProvider data, final Function<FrameListener, Framer> factory, final long bound)
     {
         final int[] cuts = cuts(data);
         final byte[] stream = data.consumeRemainingAsBytes();
@@ -49,17 +53,17 @@ final class FramerFuzzing
         return cuts;
     }
 
-    static void checkStream(final byte[] stream, final int[] cuts, final Function<FrameListener, AbstractFramer> factory,
+    static void checkStream(final byte[] stream, final int[] cuts, final Function<FrameListener, Framer> factory,
         final long bound)
     {
         final Log whole = new Log();
-        final AbstractFramer a = factory.apply(whole);
+        final Framer a = factory.apply(whole);
         a.feed(stream, 0, stream.length);
         a.end();
         whole.checkCounters(a, stream.length);
 
         final Log sliced = new Log();
-        final AbstractFramer b = factory.apply(sliced);
+        final Framer b = factory.apply(sliced);
         final int[] bounds = slices(cuts, stream.length);
         int from = 0;
         for (final int to : bounds)
@@ -86,7 +90,7 @@ final class FramerFuzzing
 
         // Reset makes the framer as new: the same bytes give the same log again.
         final Log again = new Log();
-        final AbstractFramer c = factory.apply(again);
+        final Framer c = factory.apply(again);
         c.feed(stream, 0, Math.min(stream.length, 7));
         c.reset();
         again.events.clear();

@@ -2,6 +2,7 @@ package io.streamfold.parser;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /** Any bytes through the SSE tokenizer: see {@link FramerFuzzing} for what is checked. */
 class SseTokenizerFuzzTest

@@ -18,7 +18,7 @@ import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

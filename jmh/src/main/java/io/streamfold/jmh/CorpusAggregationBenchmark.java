@@ -20,13 +20,13 @@ import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Part;
-import io.streamfold.parser.EventStreamFramer;
+import io.streamfold.parser.eventstream.EventStreamFramer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.JsonArrayFramer;
-import io.streamfold.parser.NdjsonFramer;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
+import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,6 +41,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
 
 /**
  * Bytes to final result, per dialect, over the recorded corpus: one operation aggregates every stream of

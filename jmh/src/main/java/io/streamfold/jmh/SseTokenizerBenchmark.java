@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * SSE framing throughput over an OpenAI-style chat stream, beside two baselines over the same bytes: JDK

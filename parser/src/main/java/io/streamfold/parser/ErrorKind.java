@@ -23,5 +23,17 @@ public enum ErrorKind
     /** A configured aggregation limit (argument bytes, choices, tool calls, index value) was exceeded. */
     LIMIT_EXCEEDED,
     /** The provider reported an error in the stream itself. */
-    PROVIDER_ERROR
+    PROVIDER_ERROR,
+    /**
+     * A caller's listener callback threw; the message names the callback and the exception. The event was
+     * still folded completely; the stream's outcome is not affected.
+     */
+    LISTENER_ERROR,
+    /**
+     * Text, reasoning or arguments for a block or choice that had already stopped or finished (or for an
+     * output item the stream never opened): reported and not folded, so the finished answer cannot change.
+     */
+    LATE_DATA,
+    /** The provider's usage does not add up: its total differs from the sum of its counts (the counts are kept). */
+    INCONSISTENT_USAGE
 }

@@ -1,12 +1,23 @@
 package io.streamfold.parser;
 
+import java.nio.ByteOrder;
+
 import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.EventStreamHeaders;
+import io.streamfold.parser.internal.FrameAccess;
+import io.streamfold.parser.internal.Utf8;
 
 /**
  * One complete frame handed to a {@link FrameListener}: an SSE event, an NDJSON line, an element of a
  * streamed JSON array, or an AWS eventstream message. A flyweight: the framer reuses one instance, and
  * every view is valid only during the callback. Views point at the caller's own bytes whenever the
  * frame lay inside one fed slice; otherwise at the framer's reusable buffer.
+ *
+ * <p>An AWS eventstream frame also carries its message's raw headers ({@link #headersBuffer()}), read
+ * with {@link #headerEquals(String, String)} and {@link #stringHeader(String)}: {@code :message-type},
+ * {@code :event-type}, {@code :exception-type}, {@code :error-code}, {@code :error-message}, ...
  *
  * <p>Byte views are exact. Text accessors decode UTF-8 with U+FFFD for invalid sequences, and allocate;
  * hot paths read the byte views.
@@ -23,40 +34,62 @@ public final class Frame
     private int idOffset;
     private int idLength;
     private boolean hasId;
+    private DirectBuffer headersBuffer;
+    private int headersOffset;
+    private int headersLength;
     private long index;
     private long streamOffset;
 
+    static
+    {
+        FrameAccess.install(new FrameAccess()
+        {
+            public Frame newFrame()
+            {
+                return new Frame();
+            }
+
+            public void payload(final Frame frame, final DirectBuffer buffer, final int offset, final int length)
+            {
+                frame.payloadBuffer = buffer;
+                frame.payloadOffset = offset;
+                frame.payloadLength = length;
+            }
+
+            public void type(final Frame frame, final DirectBuffer buffer, final int offset, final int length)
+            {
+                frame.typeBuffer = buffer;
+                frame.typeOffset = offset;
+                frame.typeLength = length;
+            }
+
+            public void id(
+                final Frame frame, final DirectBuffer buffer, final int offset, final int length, final boolean present)
+            {
+                frame.idBuffer = buffer;
+                frame.idOffset = offset;
+                frame.idLength = length;
+                frame.hasId = present;
+            }
+
+            public void headers(final Frame frame, final DirectBuffer buffer, final int offset, final int length)
+            {
+                frame.headersBuffer = buffer;
+                frame.headersOffset = offset;
+                frame.headersLength = length;
+            }
+
+            public void position(final Frame frame, final long index, final long streamOffset)
+            {
+                frame.index = index;
+                frame.streamOffset = streamOffset;
+            }
+        });
+    }
+
     /** Created by framers only. */
-    Frame()
+    private Frame()
     {
-    }
-
-    void payload(final DirectBuffer buffer, final int offset, final int length)
-    {
-        payloadBuffer = buffer;
-        payloadOffset = offset;
-        payloadLength = length;
-    }
-
-    void type(final DirectBuffer buffer, final int offset, final int length)
-    {
-        typeBuffer = buffer;
-        typeOffset = offset;
-        typeLength = length;
-    }
-
-    void id(final DirectBuffer buffer, final int offset, final int length, final boolean present)
-    {
-        idBuffer = buffer;
-        idOffset = offset;
-        idLength = length;
-        hasId = present;
-    }
-
-    void position(final long index, final long streamOffset)
-    {
-        this.index = index;
-        this.streamOffset = streamOffset;
     }
 
     /** @return buffer holding the payload (SSE data, the JSON line or element, the eventstream payload). */
@@ -121,6 +154,87 @@ public final class Frame
     public boolean hasId()
     {
         return hasId;
+    }
+
+    /**
+     * @return buffer holding the raw headers of an AWS eventstream message (null for other formats);
+     * see {@link #headersLength()}.
+     */
+    public DirectBuffer headersBuffer()
+    {
+        return headersBuffer;
+    }
+
+    /** @return offset of the raw eventstream headers in {@link #headersBuffer()}. */
+    public int headersOffset()
+    {
+        return headersOffset;
+    }
+
+    /** @return length of the raw eventstream headers in bytes; 0 for other formats. */
+    public int headersLength()
+    {
+        return headersLength;
+    }
+
+    /**
+     * Compares a string-valued eventstream header with ASCII text without decoding or allocating.
+     *
+     * @param name  header name, ASCII, e.g. {@code ":message-type"}.
+     * @param ascii expected value, ASCII.
+     * @return true when the frame has a string header of that name whose value equals {@code ascii}.
+     */
+    public boolean headerEquals(final String name, final String ascii)
+    {
+        final int valueOffset = findStringHeader(name);
+        return valueOffset >= 0 &&
+            Bytes.equalsAscii(headersBuffer, valueOffset + 2, headersBuffer.getShort(valueOffset, ByteOrder.BIG_ENDIAN) &
+            0xFFFF, ascii);
+    }
+
+    /**
+     * Looks up a string-valued eventstream header, such as {@code :error-message}. Allocates; meant for
+     * rare paths.
+     *
+     * @param name header name, ASCII.
+     * @return the value decoded as UTF-8, or null when there is no string header of that name.
+     */
+    public String stringHeader(final String name)
+    {
+        final int valueOffset = findStringHeader(name);
+        return valueOffset < 0 ? null :
+            Utf8.decode(headersBuffer, valueOffset + 2, headersBuffer.getShort(valueOffset, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+    }
+
+    /** @return index of the 2-byte length of the named string header's value, or -1. */
+    private int findStringHeader(final String name)
+    {
+        final DirectBuffer buffer = headersBuffer;
+        if (buffer == null)
+        {
+            return -1;
+        }
+        // The framer validated the header section before delivering the frame, so the walk stays inside it.
+        final int end = headersOffset + headersLength;
+        int p = headersOffset;
+        while (p < end)
+        {
+            final int nameLength = buffer.getByte(p) & 0xFF;
+            final int nameOffset = p + 1;
+            p = nameOffset + nameLength;
+            final byte type = buffer.getByte(p++);
+            if (type == EventStreamHeaders.STRING && Bytes.equalsAscii(buffer, nameOffset, nameLength, name))
+            {
+                return p;
+            }
+            int valueLength = EventStreamHeaders.valueLength(type);
+            if (valueLength == EventStreamHeaders.VARIABLE)
+            {
+                valueLength = 2 + (buffer.getShort(p, ByteOrder.BIG_ENDIAN) & 0xFFFF);
+            }
+            p += valueLength;
+        }
+        return -1;
     }
 
     /** @return zero-based number of this frame in the stream. */

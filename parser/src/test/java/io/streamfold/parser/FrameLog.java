@@ -14,17 +14,17 @@ import org.junit.jupiter.api.Assertions;
  * Test support for the framers: a listener that records frames (copied, since the flyweight is reused)
  * and errors in arrival order, and ways to feed the same bytes in different slicings.
  */
-final class FrameLog implements FrameListener
+public final class FrameLog implements FrameListener
 {
     /** Frames and errors, in order, rendered as text so two runs compare with one equals. */
-    final List<String> events = new ArrayList<>();
-    final List<byte[]> payloads = new ArrayList<>();
-    final List<String> types = new ArrayList<>();
-    final List<Long> offsets = new ArrayList<>();
-    final List<StreamError> errors = new ArrayList<>();
+    public final List<String> events = new ArrayList<>();
+    public final List<byte[]> payloads = new ArrayList<>();
+    public final List<String> types = new ArrayList<>();
+    public final List<Long> offsets = new ArrayList<>();
+    public final List<StreamError> errors = new ArrayList<>();
     /** For each frame: was its payload a view onto this array (set by the test before feeding). */
-    final List<Boolean> viewsOfCaller = new ArrayList<>();
-    byte[] callerArray;
+    public final List<Boolean> viewsOfCaller = new ArrayList<>();
+    public byte[] callerArray;
 
     @Override
     public void onFrame(final Frame frame)
@@ -45,7 +45,7 @@ final class FrameLog implements FrameListener
         events.add("error " + error);
     }
 
-    List<String> payloadStrings()
+    public List<String> payloadStrings()
     {
         final List<String> result = new ArrayList<>();
         for (final byte[] payload : payloads)
@@ -65,13 +65,13 @@ final class FrameLog implements FrameListener
         return bytes;
     }
 
-    static byte[] utf8(final String s)
+    public static byte[] utf8(final String s)
     {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Feeds everything in one slice (the caller's own array), then ends. */
-    static FrameLog whole(final Function<FrameListener, Framer> factory, final byte[] data)
+    public static FrameLog whole(final Function<FrameListener, Framer> factory, final byte[] data)
     {
         final FrameLog log = new FrameLog();
         log.callerArray = data;
@@ -85,7 +85,7 @@ final class FrameLog implements FrameListener
      * Feeds the slices between the given cut points, each from a fresh array that is scribbled over once
      * the feed returns, so any view kept past its slice shows up as wrong bytes.
      */
-    static FrameLog sliced(final Function<FrameListener, Framer> factory, final byte[] data, final int... cuts)
+    public static FrameLog sliced(final Function<FrameListener, Framer> factory, final byte[] data, final int... cuts)
     {
         final FrameLog log = new FrameLog();
         final Framer framer = factory.apply(log);
@@ -103,7 +103,7 @@ final class FrameLog implements FrameListener
         return log;
     }
 
-    static FrameLog byteByByte(final Function<FrameListener, Framer> factory, final byte[] data)
+    public static FrameLog byteByByte(final Function<FrameListener, Framer> factory, final byte[] data)
     {
         final FrameLog log = new FrameLog();
         final Framer framer = factory.apply(log);
@@ -119,7 +119,7 @@ final class FrameLog implements FrameListener
     }
 
     /** Feeds random slices through direct (off-heap) ByteBuffers. */
-    static FrameLog randomDirect(final Function<FrameListener, Framer> factory, final byte[] data, final long seed)
+    public static FrameLog randomDirect(final Function<FrameListener, Framer> factory, final byte[] data, final long seed)
     {
         final FrameLog log = new FrameLog();
         final Framer framer = factory.apply(log);
@@ -144,7 +144,7 @@ final class FrameLog implements FrameListener
      *
      * @return the log of the whole feed.
      */
-    static FrameLog assertSplitInvariant(final Function<FrameListener, Framer> factory, final byte[] data)
+    public static FrameLog assertSplitInvariant(final Function<FrameListener, Framer> factory, final byte[] data)
     {
         final FrameLog whole = whole(factory, data);
         for (int cut = 1; cut < data.length; cut++)
@@ -161,7 +161,7 @@ final class FrameLog implements FrameListener
     }
 
     /** @return random ascending cut points in (0, length). */
-    static int[] randomCuts(final Random random, final int length, final int count)
+    public static int[] randomCuts(final Random random, final int length, final int count)
     {
         if (length < 2)
         {

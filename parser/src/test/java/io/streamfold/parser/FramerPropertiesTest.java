@@ -17,6 +17,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
+import io.streamfold.testkit.EventStreamEncoder;
+import io.streamfold.parser.eventstream.EventStreamFramer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
 
 import static io.streamfold.parser.FrameLog.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;

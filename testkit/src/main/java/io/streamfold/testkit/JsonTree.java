@@ -191,7 +191,16 @@ public final class JsonTree
         }
         else if (value instanceof BigDecimal)
         {
-            g.writeNumber((BigDecimal)value);
+            // Whole numbers as written on the wire (90, not the stripped 9E+1): usage counts are checked as integers.
+            final BigDecimal d = (BigDecimal)value;
+            if (d.signum() == 0 || d.scale() <= 0)
+            {
+                g.writeNumber(d.toBigInteger());
+            }
+            else
+            {
+                g.writeNumber(d);
+            }
         }
         else if (value instanceof Boolean)
         {

@@ -85,6 +85,35 @@ public interface StreamListener
     }
 
     /**
+     * Asks for {@link #onToolArgumentField}: reading arguments as they stream costs time, so it is off unless a
+     * listener says yes. Asked on every argument fragment; a tool call whose first fragment came while the answer
+     * was no gets no fields.
+     *
+     * @return true to receive argument fields.
+     */
+    default boolean wantsToolArgumentFields()
+    {
+        return false;
+    }
+
+    /**
+     * A field of a tool call's JSON arguments is complete, at any depth, before the call itself ends: a gateway
+     * can check (or block) a call while it streams. Array elements are fields too, and an object or array value
+     * comes after its own fields. Only sent when {@link #wantsToolArgumentFields()} is true; nothing more is sent
+     * for a call once its arguments are found malformed.
+     *
+     * @param choice    choice index.
+     * @param toolIndex as in {@link #onToolCallStart}.
+     * @param pointer   the field's JSON pointer (RFC 6901), e.g. {@code /files/0/path}.
+     * @param rawValue  the value's JSON text exactly as streamed: a quoted and escaped string, a number, a literal,
+     *                  or a whole object or array.
+     */
+    default void onToolArgumentField(
+        final int choice, final int toolIndex, final CharSequence pointer, final CharSequence rawValue)
+    {
+    }
+
+    /**
      * A tool call is complete: its block ended, another call started, its choice finished, or the stream ended.
      *
      * @param choice    choice index.

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.internal.json.Utf8Check;
 
 /**
  * Recorded "cassettes" (a JSON object whose {@code response.body} is the array of streamed chunks, each
@@ -50,6 +51,13 @@ public final class Cassette
      */
     public static byte[] toSse(final byte[] json) throws IOException
     {
+        // JSON text is UTF-8; the parser would decode some ill-formed sequences (C0 AF as '/') into the body.
+        final int malformed = Utf8Check.firstMalformed(json, 0, json.length);
+        if (malformed >= 0)
+        {
+            throw new IOException("the cassette is not well-formed UTF-8 (" +
+                Utf8Check.describe(json, malformed, json.length) + " at byte " + malformed + ")");
+        }
         final ByteArrayOutputStream out = new ByteArrayOutputStream(json.length);
         try (JsonParser p = FACTORY.createParser(json))
         {

@@ -25,6 +25,15 @@ public interface Aggregate
     /** @return how the stream ended, or {@link Outcome#IN_PROGRESS}. */
     Outcome outcome();
 
+    /**
+     * @return true when the provider's own end of stream arrived (OpenAI chat {@code [DONE]}, Anthropic
+     * {@code message_stop}, Responses {@code response.completed}/{@code incomplete}/{@code failed}, Ollama
+     * {@code done:true}, Bedrock {@code messageStop}, an in-band error event; Gemini, which has no such event,
+     * when every candidate has its finishReason) and the bytes did not end inside an event. An outcome of
+     * {@link Outcome#COMPLETE} without it means every choice finished but the terminal event never came.
+     */
+    boolean terminalEventSeen();
+
     /** @return top-level response fields (id, model, created, seed, unknown fields), raw, last non-empty value winning. */
     RawFields meta();
 

@@ -42,10 +42,14 @@ public abstract class Dialect
     public abstract void onFrame(Frame frame) throws JsonReader.BadPayload;
 
     /**
-     * The input ended before the terminal event: a provider error seen earlier makes it ERROR; otherwise
-     * it is COMPLETE when {@link #unfinished()} finds nothing missing, else TRUNCATED with that reason.
+     * The input ended before the terminal event: a provider error seen earlier makes it ERROR; bytes that
+     * ended inside an event ({@code cut}: the framer reported it TRUNCATED) make it TRUNCATED whatever was
+     * folded before, since the cut event may have changed the answer; otherwise it is COMPLETE when
+     * {@link #unfinished()} finds nothing missing, else TRUNCATED with that reason.
+     *
+     * @param cut true when the framer reported that the input ended inside an event.
      */
-    public final void onInputEnd()
+    public final void onInputEnd(final boolean cut)
     {
         beforeInputEnd();
         if (!aggregate.providerError().isNullish())
@@ -54,18 +58,41 @@ public abstract class Dialect
             return;
         }
         final String missing = unfinished();
-        if (missing == null)
+        if (missing == null && !cut)
         {
+            if (terminalSeenAtInputEnd())
+            {
+                aggregate.terminalEvent();
+            }
             aggregate.end(Outcome.COMPLETE);
         }
         else
         {
-            if (!missing.isEmpty())
+            if (missing != null && !missing.isEmpty())
             {
                 aggregate.error(ErrorKind.TRUNCATED, "stream ended " + missing);
             }
             aggregate.end(Outcome.TRUNCATED);
         }
+    }
+
+    /**
+     * @return true when the provider's terminal event has arrived although the outcome waits for the end of
+     * input (Bedrock's metadata follows messageStop; Gemini has no terminal event at all).
+     */
+    public boolean terminalSeenAtInputEnd()
+    {
+        return false;
+    }
+
+    /**
+     * @return true when a choice's finish reason is its last word, so text, reasoning or arguments for it
+     * afterwards are {@link ErrorKind#LATE_DATA}; false for a provider that repeats the finish reason on
+     * every chunk while content still arrives.
+     */
+    public boolean finishIsFinal()
+    {
+        return true;
     }
 
     /** Last look at open parts before the outcome is decided at the end of input. */
@@ -125,7 +152,10 @@ public abstract class Dialect
         }
     }
 
-    /** Merges the usage object the reader is on (null is ignored) field by field, then announces it. */
+    /**
+     * Folds the usage object the reader is on (null is ignored) by the dialect's declared rule
+     * ({@link UsageKeys#accumulation}): field by field, or replacing the last snapshot whole. Then announces it.
+     */
     public final void mergeUsage(final JsonReader reader) throws JsonReader.BadPayload
     {
         final JsonToken t = reader.token();
@@ -138,6 +168,10 @@ public abstract class Dialect
             throw new JsonReader.BadPayload("usage is not an object");
         }
         final MutableRawFields fields = aggregate.usage().mutableFields();
+        if (usageKeys().accumulation == UsageKeys.REPLACE_WHOLE)
+        {
+            fields.clear();
+        }
         while (reader.next() == JsonToken.FIELD_NAME)
         {
             final String name = reader.name();
@@ -145,6 +179,37 @@ public abstract class Dialect
             captureKeepingNonEmpty(fields, name, reader);
         }
         aggregate.usageUpdated();
+    }
+
+    /**
+     * Reads the current value as an index (or count) named {@code field}. A value of any other kind is
+     * skipped whole and reported once, naming the field and what was seen; the caller then skips what the
+     * index would have selected.
+     *
+     * @return the index, or -1 (error reported).
+     */
+    protected final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    {
+        final long index = reader.index(field);
+        if (index < 0)
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, reader.mismatch());
+        }
+        return index;
+    }
+
+    /**
+     * As {@link #index}, for an index that says what the whole event applies to: an event whose index is
+     * not one is refused whole.
+     */
+    protected static long eventIndex(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    {
+        final long index = reader.index(field);
+        if (index < 0)
+        {
+            throw new JsonReader.BadPayload(reader.mismatch());
+        }
+        return index;
     }
 
     /** Keeps the provider's error object (or string) and reports it. */

@@ -22,6 +22,7 @@ import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.output.NormalizedWriter;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.internal.json.ArgumentFields;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 
@@ -46,10 +47,15 @@ public final class MutableAggregate implements Aggregate
     private final ArrayList<StreamError> errors = new ArrayList<>();
     private final CharView view = new CharView();
     private StreamListener listener;
+    private final CharView pointerView = new CharView();
+    private final ArgumentFields.Sink argumentSink = (c, t, p, pl, v, vo, vl) ->
+        listener.onToolArgumentField(c, t, pointerView.wrap(p, 0, pl), view.wrap(v, vo, vl));
+    private ArgumentFields argumentFields;
     private Format format;
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
     private boolean started;
+    private boolean terminalEventSeen;
     private long eventNumber = -1;
     private long eventOffset;
     private int droppedErrors;
@@ -79,9 +85,14 @@ public final class MutableAggregate implements Aggregate
         errors.clear();
         outcome = Outcome.IN_PROGRESS;
         started = false;
+        terminalEventSeen = false;
         eventNumber = -1;
         eventOffset = 0;
         droppedErrors = 0;
+        if (argumentFields != null)
+        {
+            argumentFields.clear();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -97,6 +108,19 @@ public final class MutableAggregate implements Aggregate
     public Outcome outcome()
     {
         return outcome;
+    }
+
+    /**
+     * @return true when the provider's own end of stream arrived (OpenAI chat {@code [DONE]}, Anthropic
+     * {@code message_stop}, Responses {@code response.completed}/{@code incomplete}/{@code failed}, Ollama
+     * {@code done:true}, Bedrock {@code messageStop}, an in-band error event; Gemini, which has no such event,
+     * when every candidate has its finishReason) and the bytes did not end inside an event. An outcome of
+     * {@link Outcome#COMPLETE} without it means every choice finished but the terminal event never came.
+     */
+    @Override
+    public boolean terminalEventSeen()
+    {
+        return terminalEventSeen;
     }
 
     /** @return top-level response fields (id, model, created, seed, unknown fields), raw, last non-empty value winning. */
@@ -253,6 +277,7 @@ public final class MutableAggregate implements Aggregate
         copy.providerError.copyFrom(providerError);
         copy.errors.addAll(errors);
         copy.outcome = outcome;
+        copy.terminalEventSeen = terminalEventSeen;
         copy.started = started;
         copy.eventNumber = eventNumber;
         copy.eventOffset = eventOffset;
@@ -356,6 +381,11 @@ public final class MutableAggregate implements Aggregate
     /** @return a new part, or null (error reported) past the per-choice limit. */
     public MutablePart newPart(final MutableChoice choice, final MutablePart.Kind kind, final long wireIndex)
     {
+        if (finishedForGood(choice))
+        {
+            lateData(choice, kind + " part");
+            return null;
+        }
         if (wireIndex > limits.maxIndex())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "index " + wireIndex + " above " + limits.maxIndex());
@@ -375,6 +405,15 @@ public final class MutableAggregate implements Aggregate
      */
     public void appendText(final MutableChoice choice, final MutablePart.Kind kind, final char[] chars, final int offset, final int length)
     {
+        if (finishedForGood(choice))
+        {
+            // An empty string after the finish (a repeated finish chunk) carries nothing: no part, no error.
+            if (length > 0)
+            {
+                lateData(choice, kind.toString());
+            }
+            return;
+        }
         MutablePart part = choice.lastPart();
         if (part == null || part.kind() != kind || part.isEnded())
         {
@@ -390,6 +429,11 @@ public final class MutableAggregate implements Aggregate
     /** Appends to a given TEXT, REASONING or REFUSAL part (block-structured dialects). */
     public void appendText(final MutableChoice choice, final MutablePart part, final char[] chars, final int offset, final int length)
     {
+        if (length > 0 && isLate(choice, part))
+        {
+            lateData(choice, part);
+            return;
+        }
         if (part.isTruncated())
         {
             return;
@@ -429,6 +473,11 @@ public final class MutableAggregate implements Aggregate
     /** Appends a fragment of a tool call's arguments. */
     public void appendArguments(final MutableChoice choice, final MutablePart call, final char[] chars, final int offset, final int length)
     {
+        if (length > 0 && isLate(choice, call))
+        {
+            lateData(choice, call);
+            return;
+        }
         if (call.isTruncated())
         {
             return;
@@ -443,7 +492,59 @@ public final class MutableAggregate implements Aggregate
         if (kept > 0)
         {
             listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
+            if (listener.wantsToolArgumentFields())
+            {
+                final boolean first = call.text().length() == kept;
+                argumentFields().feed(call, first, (int)choice.index(), call.ordinal(), argumentSink, chars, offset, kept);
+            }
         }
+    }
+
+    private ArgumentFields argumentFields()
+    {
+        if (argumentFields == null)
+        {
+            argumentFields = new ArgumentFields(limits.maxNestingDepth(), limits.maxArgumentChars());
+        }
+        return argumentFields;
+    }
+
+    /** @return true when the choice has finished and its dialect says nothing may follow its finish reason. */
+    private boolean finishedForGood(final MutableChoice choice)
+    {
+        return choice.isFinished() && dialect != null && dialect.finishIsFinal();
+    }
+
+    /**
+     * @return true when the part stopped or its choice finished for good. A finish that is not final
+     * (Gemini repeats it while the text grows) closed the parts too, and does not make them late.
+     */
+    private boolean isLate(final MutableChoice choice, final MutablePart part)
+    {
+        if (!choice.isFinished())
+        {
+            return part.isEnded();
+        }
+        return dialect != null && dialect.finishIsFinal();
+    }
+
+    private void lateData(final MutableChoice choice, final MutablePart part)
+    {
+        if (part.isEnded() && !choice.isFinished())
+        {
+            error(ErrorKind.LATE_DATA, part.kind() + " for part " + part.ordinal() + " of choice " + choice.index() +
+                " after that part stopped; not folded");
+        }
+        else
+        {
+            lateData(choice, part.kind().toString());
+        }
+    }
+
+    private void lateData(final MutableChoice choice, final String what)
+    {
+        error(ErrorKind.LATE_DATA, what + " for choice " + choice.index() + " after it finished (" +
+            choice.finishReason() + "); not folded");
     }
 
     /**
@@ -470,6 +571,10 @@ public final class MutableAggregate implements Aggregate
             part.end();
             if (part.kind() == MutablePart.Kind.TOOL_CALL)
             {
+                if (argumentFields != null)
+                {
+                    argumentFields.end(part);
+                }
                 listener.onToolCallEnd((int)choice.index(), part.ordinal(), part);
             }
         }
@@ -542,6 +647,18 @@ public final class MutableAggregate implements Aggregate
 
     public void error(final StreamError error)
     {
+        keep(error);
+        listener.onError(error);
+    }
+
+    /** Records an error at the current event without telling the listener (its own onError or onEnd threw). */
+    void errorWithoutListener(final ErrorKind kind, final String message)
+    {
+        keep(new StreamError(kind, eventNumber, eventOffset, message));
+    }
+
+    private void keep(final StreamError error)
+    {
         if (errors.size() < limits.maxErrors())
         {
             errors.add(error);
@@ -550,13 +667,18 @@ public final class MutableAggregate implements Aggregate
         {
             droppedErrors++;
         }
-        listener.onError(error);
     }
 
     /** @return errors reported so far, kept or dropped (no allocation, unlike {@link #errors()}). */
     public int errorCount()
     {
         return errors.size() + droppedErrors;
+    }
+
+    /** The provider's terminal event arrived. */
+    public void terminalEvent()
+    {
+        terminalEventSeen = true;
     }
 
     public boolean isOver()
@@ -575,6 +697,12 @@ public final class MutableAggregate implements Aggregate
         for (int i = 0; i < choices.size(); i++)
         {
             endAllParts(choices.get(i));
+        }
+        final String usageMismatch = usage.totalMismatch();
+        if (usageMismatch != null)
+        {
+            // The counts are kept as the provider sent them; a gateway billing from them must know they disagree.
+            error(ErrorKind.INCONSISTENT_USAGE, usageMismatch);
         }
         listener.onEnd(result);
     }

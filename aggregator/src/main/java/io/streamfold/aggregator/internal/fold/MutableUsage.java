@@ -153,6 +153,49 @@ public final class MutableUsage implements Usage
         return -1;
     }
 
+    /**
+     * @return why the provider's total does not add up to its parts, or null when it does (or when there is no
+     * total to check).
+     */
+    String totalMismatch()
+    {
+        if (!present || keys.totalParts.length == 0 || keys.total.length == 0)
+        {
+            return null;
+        }
+        final long total = value(keys.total[0]);
+        if (total < 0)
+        {
+            return null;
+        }
+        String mismatch = null;
+        for (final String[] reading : keys.totalParts)
+        {
+            long sum = 0;
+            boolean any = false;
+            final StringBuilder parts = new StringBuilder();
+            for (final String part : reading)
+            {
+                final long v = value(part);
+                if (v >= 0)
+                {
+                    sum += v;
+                    any = true;
+                    parts.append(parts.length() == 0 ? "" : " + ").append(part).append(' ').append(v);
+                }
+            }
+            if (!any || sum == total)
+            {
+                return null;
+            }
+            if (mismatch == null)
+            {
+                mismatch = "usage " + keys.total[0] + " " + total + " is not " + parts + " = " + sum;
+            }
+        }
+        return mismatch;
+    }
+
     @Override
     public String toString()
     {

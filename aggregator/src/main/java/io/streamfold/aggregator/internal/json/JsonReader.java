@@ -11,8 +11,9 @@ import com.fasterxml.jackson.core.base.ParserBase;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.JsonScanner;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads each event's JSON payload with one Jackson non-blocking parser per stream, fed payload after
@@ -26,10 +27,14 @@ public final class JsonReader
     private final JsonFactory factory;
     private final AggregationLimits limits;
     private final CharView view = new CharView();
-    private final UnsafeBuffer replay = new UnsafeBuffer(new byte[0]);
+    private final DirectBuffer replay = Buffers.wrap(new byte[0]);
+    private final DirectBuffer structureView = Buffers.wrap(new byte[0]);
+    private final JsonScanner structureScanner = new JsonScanner();
+    private final JsonSyntaxCheck syntax = new JsonSyntaxCheck();
     private JsonParser parser;
     private ByteArrayFeeder feeder;
     private byte[] scratch = new byte[0];
+    private String mismatch = "";
 
     private byte[] input;
     private int inputOffset;
@@ -59,6 +64,13 @@ public final class JsonReader
      */
     public JsonToken begin(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
     {
+        load(buffer, offset, length);
+        return start();
+    }
+
+    /** Makes the payload the current input (a copy only for a buffer with no array), checking its UTF-8. */
+    private void load(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
+    {
         final byte[] array = buffer.byteArray();
         if (array != null)
         {
@@ -76,6 +88,20 @@ public final class JsonReader
             inputOffset = 0;
         }
         inputLength = length;
+        // Before the parser sees a byte: Jackson decodes some ill-formed UTF-8 (overlong forms, encoded
+        // surrogates) to real characters, so an event that is not well-formed is refused whole.
+        final int malformed = Utf8Check.firstMalformed(input, inputOffset, length);
+        if (malformed >= 0)
+        {
+            throw new BadPayload("invalid UTF-8 (" + Utf8Check.describe(input, malformed, inputOffset + length) +
+                ") at byte " + (malformed - inputOffset) + " of the event");
+        }
+    }
+
+    /** Feeds the loaded payload to the parser. @return its first token. */
+    private JsonToken start() throws BadPayload
+    {
+        final int length = inputLength;
         if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
         {
             // The previous payload was left unread: never let its remains run into this one.
@@ -96,18 +122,19 @@ public final class JsonReader
     }
 
     /**
-     * Starts reading a payload that must be one JSON object. The object is first checked whole (strings
-     * and escapes respected, bracket kinds matched), so one that was cut short or is unbalanced is
-     * rejected before a dialect folds any of it: a cut event is skipped, not half applied. Bytes after a
-     * whole object are reported by {@link #finish()} once the object is folded.
+     * Starts reading a payload that must be one JSON object. The object is first checked whole (its UTF-8,
+     * its syntax, its depth), so one that is cut short, malformed anywhere or too deep is rejected before a
+     * dialect folds any of it: such an event is skipped, not half applied. Bytes after a whole object are
+     * reported by {@link #finish()} once the object is folded.
      */
     public void beginObject(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
     {
-        if (!isWholeObject(buffer, offset, length))
+        load(buffer, offset, length);
+        if (!syntax.check(input, inputOffset, length, limits.maxNestingDepth()))
         {
-            throw new BadPayload("event data is not one complete JSON object (cut short or unbalanced)");
+            throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
-        if (begin(buffer, offset, length) != JsonToken.START_OBJECT)
+        if (start() != JsonToken.START_OBJECT)
         {
             abandon();
             throw new BadPayload("event data is not a JSON object");
@@ -253,7 +280,7 @@ public final class JsonReader
     {
         if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT)
         {
-            throw new BadPayload("expected an integer, found " + parser.currentToken());
+            throw new BadPayload("expected an integer, got " + seen());
         }
         try
         {
@@ -263,6 +290,82 @@ public final class JsonReader
         {
             throw new BadPayload(BadPayload.describe(e));
         }
+    }
+
+    /**
+     * Reads the current value as an index or count: a non-negative integer that fits a long. Any other value
+     * (negative, fraction, exponent form, too large, string, null, boolean, array, object) is skipped whole,
+     * so the reader keeps its place, and {@link #mismatch()} names the field and what was seen.
+     *
+     * @param field the field's name as the message should show it.
+     * @return the value, or -1 when it is not an index.
+     */
+    public long index(final String field) throws BadPayload
+    {
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT)
+        {
+            try
+            {
+                final JsonParser.NumberType type = parser.getNumberType();
+                if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG)
+                {
+                    final long v = parser.getLongValue();
+                    if (v >= 0)
+                    {
+                        return v;
+                    }
+                }
+            }
+            catch (final IOException e)
+            {
+                newParser();
+                throw new BadPayload(BadPayload.describe(e));
+            }
+        }
+        mismatch = field + " must be a non-negative integer, got " + seen();
+        skip();
+        return -1;
+    }
+
+    /** @return what the last {@link #index} refused, as a message naming the field and the value seen. */
+    public String mismatch()
+    {
+        return mismatch;
+    }
+
+    /** @return the current value as an error message shows it: scalars as written (abbreviated), else its type. */
+    String seen() throws BadPayload
+    {
+        final JsonToken t = parser.currentToken();
+        if (t == null)
+        {
+            return "nothing";
+        }
+        switch (t)
+        {
+            case START_OBJECT:
+                return "an object";
+            case START_ARRAY:
+                return "an array";
+            case VALUE_NULL:
+                return "null";
+            case VALUE_TRUE:
+                return "true";
+            case VALUE_FALSE:
+                return "false";
+            case VALUE_STRING:
+                return "the string \"" + abbreviated(text()) + "\"";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return abbreviated(text());
+            default:
+                return t.asString() == null ? t.name() : t.asString();
+        }
+    }
+
+    private static String abbreviated(final CharSequence s)
+    {
+        return s.length() <= 40 ? s.toString() : s.subSequence(0, 40) + "...";
     }
 
     /** @return the current number as a double; BadPayload when it is not a number. */
@@ -430,125 +533,15 @@ public final class JsonReader
     /** Array offset just past the bracket that closes the structure opening at {@code start}. */
     private int structureEnd(final int start) throws BadPayload
     {
-        final int limit = inputOffset + inputLength;
-        int depth = 0;
-        boolean inString = false;
-        for (int i = start; i < limit; i++)
+        structureView.wrap(input);
+        structureScanner.reset();
+        final int end = structureScanner.scan(structureView, start, inputOffset + inputLength, Long.MAX_VALUE);
+        if (structureScanner.status() == JsonScanner.CLOSED)
         {
-            final byte b = input[i];
-            if (inString)
-            {
-                if (b == '\\')
-                {
-                    i++;
-                }
-                else if (b == '"')
-                {
-                    inString = false;
-                }
-            }
-            else if (b == '"')
-            {
-                inString = true;
-            }
-            else if (b == '{' || b == '[')
-            {
-                depth++;
-            }
-            else if (b == '}' || b == ']')
-            {
-                if (--depth == 0)
-                {
-                    return i + 1;
-                }
-            }
+            return end;
         }
         newParser();
         throw new BadPayload("payload ends inside a JSON value");
-    }
-
-    /**
-     * A plain scan, before anything of the event is folded, that its brackets balance and match outside
-     * strings, and that the root object closes. Events are folded as they are read, so
-     * without it an event cut short (a dropped connection, a proxy's limit) would have its first deltas
-     * folded before the parser found the cut. Syntax errors inside a balanced event are still found by
-     * the parser only.
-     */
-    private static boolean isWholeObject(final DirectBuffer buffer, final int offset, final int length)
-    {
-        final byte[] array = buffer.byteArray();
-        final int base = array != null ? (int)buffer.wrapAdjustment() + offset : 0;
-        int start = 0;
-        int end = length;
-        while (start < end && isSpace(byteAt(buffer, array, base, offset, start)))
-        {
-            start++;
-        }
-        while (end > start && isSpace(byteAt(buffer, array, base, offset, end - 1)))
-        {
-            end--;
-        }
-        if (start >= end || byteAt(buffer, array, base, offset, start) != '{')
-        {
-            return false;
-        }
-        // Bit i of objects says whether the structure at depth i is an object; deeper ones go unchecked.
-        long objects = 0;
-        int depth = 0;
-        boolean inString = false;
-        for (int i = start; i < end; i++)
-        {
-            final byte b = byteAt(buffer, array, base, offset, i);
-            if (inString)
-            {
-                if (b == '\\')
-                {
-                    i++;
-                }
-                else if (b == '"')
-                {
-                    inString = false;
-                }
-            }
-            else if (b == '"')
-            {
-                inString = true;
-            }
-            else if (b == '{' || b == '[')
-            {
-                if (depth < 64)
-                {
-                    objects = b == '{' ? objects | (1L << depth) : objects & ~(1L << depth);
-                }
-                depth++;
-            }
-            else if (b == '}' || b == ']')
-            {
-                depth--;
-                if (depth < 0 || (depth < 64 && ((objects >>> depth) & 1L) != (b == '}' ? 1L : 0L)))
-                {
-                    return false;
-                }
-                if (depth == 0)
-                {
-                    // The root object is whole. Whatever trails it is reported by finish() after the object
-                    // is folded: NDJSON lines run together by a lost newline keep their first value.
-                    return true;
-                }
-            }
-        }
-        return depth == 0 && !inString;
-    }
-
-    private static byte byteAt(
-        final DirectBuffer buffer, final byte[] array, final int base, final int offset, final int i)
-    {
-        return array != null ? array[base + i] : buffer.getByte(offset + i);
-    }
-
-    private static boolean isSpace(final byte b)
-    {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private void newParser()

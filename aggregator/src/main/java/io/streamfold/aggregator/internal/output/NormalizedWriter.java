@@ -29,6 +29,7 @@ public final class NormalizedWriter
         g.writeStartObject();
         g.writeStringField("format", a.format() == null ? "unknown" : a.format().cliName());
         g.writeStringField("outcome", a.outcome().name().toLowerCase(Locale.ROOT));
+        g.writeBooleanField("terminal_event_seen", a.terminalEventSeen());
         writeFirst(g, "id", a.meta(), "id", "responseId");
         writeFirst(g, "model", a.meta(), "model", "modelVersion");
         g.writeArrayFieldStart("choices");

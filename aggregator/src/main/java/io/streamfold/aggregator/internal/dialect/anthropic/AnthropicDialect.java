@@ -21,7 +21,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * Anthropic Messages streams ({@code event: message_start} ... {@code message_stop}), folded into the
@@ -136,11 +136,7 @@ public final class AnthropicDialect extends Dialect
             }
             else if ("index".equals(name))
             {
-                index = json.longValue();
-                if (index < 0)
-                {
-                    throw new JsonReader.BadPayload("negative block index " + index);
-                }
+                index = eventIndex(json, "index");
             }
             else if (kind != KIND_NONE && (index >= 0 || !needsIndex(kind)))
             {

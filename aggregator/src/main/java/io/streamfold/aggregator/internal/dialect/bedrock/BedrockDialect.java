@@ -19,7 +19,7 @@ import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
-import io.streamfold.parser.EventStreamFramer;
+import io.streamfold.parser.eventstream.EventStreamFramer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
@@ -56,7 +56,6 @@ public final class BedrockDialect extends Dialect
     private final JsonReader deferredReader;
     private final MutableRawJson deferred = new MutableRawJson();
     private final MutableRawJson scratch = new MutableRawJson();
-    private EventStreamFramer framer;
     private boolean messageStopped;
     private long rejectedIndex = -1;
     /** True when the last {@link #block} call created the part. */
@@ -71,9 +70,7 @@ public final class BedrockDialect extends Dialect
     @Override
     public Framer newFramer(final FrameListener listener)
     {
-        // Kept: exceptions are told from events by the message-type header, read during the callback.
-        framer = new EventStreamFramer(listener, limits.framing());
-        return framer;
+        return new EventStreamFramer(listener, limits.framing());
     }
 
     @Override
@@ -95,10 +92,10 @@ public final class BedrockDialect extends Dialect
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
-        final EventStreamFramer.MessageType messageType = framer.messageType();
-        if (messageType == EventStreamFramer.MessageType.EXCEPTION || messageType == EventStreamFramer.MessageType.ERROR)
+        final boolean error = frame.headerEquals(":message-type", "error");
+        if (error || frame.headerEquals(":message-type", "exception"))
         {
-            exception(frame, messageType);
+            exception(frame, error);
             return;
         }
         aggregate.start();
@@ -160,6 +157,12 @@ public final class BedrockDialect extends Dialect
             return METADATA;
         }
         return UNKNOWN;
+    }
+
+    @Override
+    public boolean terminalSeenAtInputEnd()
+    {
+        return messageStopped;
     }
 
     @Override
@@ -263,12 +266,7 @@ public final class BedrockDialect extends Dialect
 
     private static long blockIndex(final JsonReader r) throws JsonReader.BadPayload
     {
-        final long index = r.longValue();
-        if (index < 0)
-        {
-            throw new JsonReader.BadPayload("negative contentBlockIndex " + index);
-        }
-        return index;
+        return eventIndex(r, "contentBlockIndex");
     }
 
     private void blockBody(final JsonReader r, final int event, final long index) throws JsonReader.BadPayload
@@ -606,15 +604,15 @@ public final class BedrockDialect extends Dialect
      * Keeps an exception as {@code {"type": <exception type or error code>, "message": ..., <payload fields>}}
      * and ends the stream: an eventstream exception is the stream's last message. Rare, so it may allocate.
      */
-    private void exception(final Frame frame, final EventStreamFramer.MessageType messageType)
+    private void exception(final Frame frame, final boolean error)
     {
         aggregate.start();
         String type = frame.type();
         if (type.isEmpty())
         {
-            type = messageType == EventStreamFramer.MessageType.ERROR ? "error" : "exception";
+            type = error ? "error" : "exception";
         }
-        String message = framer.stringHeader(":error-message");
+        String message = frame.stringHeader(":error-message");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = ERROR_FACTORY.createGenerator(out))
         {

@@ -22,12 +22,16 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.composite.SniffingFramer;
+import io.streamfold.parser.jsonarray.JsonArrayFramer;
+import io.streamfold.parser.sse.SseThenJsonFramer;
 import io.streamfold.parser.StreamError;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
  * event, as SSE ({@code alt=sse}) or as the elements of one streamed JSON array; the first significant
- * byte ({@code [} or not) picks the framing ({@link GeminiFramer}).
+ * byte ({@code [} or not) picks the framing ({@link SseThenJsonFramer}).
  *
  * <p>Rules:
  * <ul>
@@ -52,7 +56,7 @@ import io.streamfold.parser.StreamError;
  *       output has no candidate, as the API sends none); else TRUNCATED. It is TRUNCATED too when the
  *       framer reports the body cut inside a later array element or bare JSON value. An {@code error}
  *       object (an SSE event, an array element, or a bare object written into an SSE body, as Vertex does
- *       when a stream fails mid-way: see {@link GeminiFramer}) ends the stream at once with ERROR, the
+ *       when a stream fails mid-way: see {@link SseThenJsonFramer}) ends the stream at once with ERROR, the
  *       error kept.</li>
  * </ul>
  */
@@ -101,7 +105,13 @@ public final class GeminiDialect extends Dialect
     @Override
     public Framer newFramer(final FrameListener listener)
     {
-        return new GeminiFramer(listener, limits.framing());
+        return framer(listener, limits.framing());
+    }
+
+    /** @return Gemini's two transports behind one framer: a streamed JSON array when the body starts with {@code [}, else SSE. */
+    static SniffingFramer framer(final FrameListener listener, final FramingLimits limits)
+    {
+        return new SniffingFramer((byte)'[', new JsonArrayFramer(listener, limits), new SseThenJsonFramer(listener, limits));
     }
 
     @Override
@@ -192,6 +202,20 @@ public final class GeminiDialect extends Dialect
     }
 
     @Override
+    public boolean finishIsFinal()
+    {
+        // Vertex repeats finishReason on every chunk while the text still grows.
+        return false;
+    }
+
+    @Override
+    public boolean terminalSeenAtInputEnd()
+    {
+        // No terminal event in this protocol: the last candidate's finishReason is the provider's last word.
+        return aggregate.allChoicesFinished();
+    }
+
+    @Override
     public String unfinished()
     {
         // Gemini has no terminal event: a response is whole when every candidate has its finishReason.
@@ -269,7 +293,7 @@ public final class GeminiDialect extends Dialect
             switch (name)
             {
                 case "index":
-                    index = value == JsonToken.VALUE_NUMBER_INT ? json.longValue() : -1;
+                    index = index(json, "candidates[].index");
                     break;
                 case "content":
                     if (value == JsonToken.START_OBJECT)
@@ -305,7 +329,7 @@ public final class GeminiDialect extends Dialect
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
-        final MutableChoice choice = aggregate.choiceForIndex(index);
+        final MutableChoice choice = index < 0 ? null : aggregate.choiceForIndex(index);
         if (choice == null)
         {
             return;

@@ -22,7 +22,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.NdjsonFramer;
+import io.streamfold.parser.ndjson.NdjsonFramer;
 
 /**
  * Ollama's native NDJSON streams, one JSON object per line, from {@code /api/chat} ({@code message} with
@@ -320,6 +320,7 @@ public final class OllamaDialect extends Dialect
     private void readToolCall(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         long index = -1;
+        boolean refused = false;
         callId.clear();
         callName.clear();
         arguments.clear();
@@ -342,9 +343,10 @@ public final class OllamaDialect extends Dialect
                     {
                         copy(r, callName);
                     }
-                    else if ("index".equals(field) && v == JsonToken.VALUE_NUMBER_INT)
+                    else if ("index".equals(field))
                     {
-                        index = r.longValue();
+                        index = index(r, "tool_calls[].function.index");
+                        refused = index < 0;
                     }
                     else if ("arguments".equals(field) && v == JsonToken.VALUE_STRING)
                     {
@@ -371,6 +373,10 @@ public final class OllamaDialect extends Dialect
             {
                 captureKeepingNonEmpty(callExtra, name, r);
             }
+        }
+        if (refused)
+        {
+            return;
         }
         final MutablePart call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, index);
         if (call == null)

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.DynamicTest;

@@ -39,11 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * here is built byte-exact by {@link EventStreamEncoder}, with payloads shaped as the ConverseStream API
  * reference documents them (including the {@code p} padding field Bedrock adds over HTTP).
  */
-class BedrockDialectTest
+public class BedrockDialectTest
 {
-    static final byte[] MESSAGE_START = event("messageStart", "{\"p\":\"abcdefgh\",\"role\":\"assistant\"}");
+    public static final byte[] MESSAGE_START = event("messageStart", "{\"p\":\"abcdefgh\",\"role\":\"assistant\"}");
 
-    static byte[] text(final int index, final String text)
+    public static byte[] text(final int index, final String text)
     {
         return event("contentBlockDelta", "{\"contentBlockIndex\":" + index + ",\"delta\":{\"text\":" +
             JsonTree.quote(text) + "},\"p\":\"abcd\"}");
@@ -54,12 +54,12 @@ class BedrockDialectTest
         return event("contentBlockStop", "{\"contentBlockIndex\":" + index + ",\"p\":\"ab\"}");
     }
 
-    static byte[] messageStop(final String reason)
+    public static byte[] messageStop(final String reason)
     {
         return event("messageStop", "{\"p\":\"abc\",\"stopReason\":\"" + reason + "\"}");
     }
 
-    static final byte[] METADATA = event("metadata",
+    public static final byte[] METADATA = event("metadata",
         "{\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":19,\"cacheReadInputTokens\":4," +
         "\"cacheWriteInputTokens\":2},\"metrics\":{\"latencyMs\":321},\"p\":\"abcdefghijk\"}");
 
@@ -149,7 +149,7 @@ class BedrockDialectTest
         assertTrue(normalized.contains("\"input_tokens\":12,\"output_tokens\":7,\"total_tokens\":19,\"cached_tokens\":4"), normalized);
     }
 
-    static final byte[] TOOL_USE = concat(MESSAGE_START, text(0, "Let me check."), stop(0),
+    public static final byte[] TOOL_USE = concat(MESSAGE_START, text(0, "Let me check."), stop(0),
         event("contentBlockStart", "{\"contentBlockIndex\":1,\"p\":\"a\",\"start\":{\"toolUse\":{\"toolUseId\":\"tooluse_abc\",\"name\":\"get_weather\"}}}"),
         event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"\"}}}"),
         event("contentBlockDelta", "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":{\"input\":\"{\\\"city\\\": \\\"Par\"}}}"),

@@ -9,7 +9,6 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.GeminiTesting;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.dialect.gemini.GeminiFramer;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
@@ -17,6 +16,8 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.StreamError;
+import io.streamfold.parser.composite.SniffingFramer;
+import io.streamfold.parser.sse.SseThenJsonFramer;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +66,7 @@ class GeminiBareValueTest
     private static Log frame(final byte[] data, final int... cuts)
     {
         final Log log = new Log();
-        final GeminiFramer framer = new GeminiFramer(log, FramingLimits.DEFAULT);
+        final SniffingFramer framer = GeminiDialect.framer(log, FramingLimits.DEFAULT);
         int at = 0;
         for (final int cut : cuts)
         {
@@ -127,10 +128,10 @@ class GeminiBareValueTest
         assertTrue(log.errors.isEmpty(), log.errors.toString());
         final Log plain = frame(utf8("data: {\"a\":{\"b\":{}}}\r\n\r\ndata: {}\r\n\r\n"));
         assertEquals(List.of("{\"a\":{\"b\":{}}}", "{}"), plain.payloads);
-        final GeminiFramer framer = new GeminiFramer(new Log(), FramingLimits.DEFAULT);
+        final SniffingFramer framer = GeminiDialect.framer(new Log(), FramingLimits.DEFAULT);
         final byte[] bytes = utf8(sseOnly);
         framer.feed(bytes, 0, bytes.length);
-        assertFalse(framer.readingBareValues());
+        assertFalse(readingBareValues(framer));
     }
 
     @Test
@@ -192,17 +193,17 @@ class GeminiBareValueTest
     void resetReadsTheNextStreamAsSseAgain()
     {
         final Log log = new Log();
-        final GeminiFramer framer = new GeminiFramer(log, FramingLimits.DEFAULT);
+        final SniffingFramer framer = GeminiDialect.framer(log, FramingLimits.DEFAULT);
         final byte[] first = utf8(TEXT_EVENT + "\n\n" + ERROR_OBJECT);
         framer.feed(first, 0, first.length);
-        assertTrue(framer.readingBareValues());
+        assertTrue(readingBareValues(framer));
         framer.end();
         framer.reset();
         log.events.clear();
         final byte[] second = utf8(TEXT_EVENT + "\n\n");
         framer.feed(second, 0, second.length);
         framer.end();
-        assertFalse(framer.readingBareValues());
+        assertFalse(readingBareValues(framer));
         assertEquals(List.of("frame #0 @0 " + TEXT_EVENT.substring(6)), log.events);
         assertEquals(second.length, framer.bytesFed());
     }
@@ -254,5 +255,10 @@ class GeminiBareValueTest
             kinds.add(e.kind());
         }
         return kinds;
+    }
+
+    private static boolean readingBareValues(final SniffingFramer framer)
+    {
+        return framer.chosen() instanceof SseThenJsonFramer && ((SseThenJsonFramer)framer.chosen()).readingJsonValues();
     }
 }

@@ -95,7 +95,7 @@ class GeminiDialectTest
     }
 
     @Test
-    void usageLastWinsFieldByField()
+    void usageSnapshotReplacesTheLastWhole()
     {
         final Aggregate a = run(sse(
             "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"x\"}]}}],\"usageMetadata\":{\"promptTokenCount\":5,\"cachedContentTokenCount\":2}}",
@@ -103,7 +103,8 @@ class GeminiDialectTest
                 "\"usageMetadata\":{\"promptTokenCount\":4,\"candidatesTokenCount\":7,\"thoughtsTokenCount\":3}}"));
         assertEquals(4, a.usage().inputTokens());
         assertEquals(7, a.usage().outputTokens());
-        assertEquals(2, a.usage().cachedTokens());
+        // Each usageMetadata is complete and leaves zero counts out: the first one's cache count is gone.
+        assertEquals(-1, a.usage().cachedTokens());
         assertEquals(3, a.usage().reasoningTokens());
         assertEquals(11, a.usage().totalTokens());
     }

@@ -21,7 +21,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * OpenAI {@code chat.completion.chunk} streams and the many servers that copy them. The rules here are
@@ -330,7 +330,8 @@ public final class OpenAiChatDialect extends Dialect
             {
                 case "index":
                     indexSeen = true;
-                    choice = aggregate.choiceForIndex(value == JsonToken.VALUE_NUMBER_INT ? r.longValue() : -1);
+                    final long index = index(r, "choices[].index");
+                    choice = index < 0 ? null : aggregate.choiceForIndex(index);
                     skipChoice = choice == null;
                     break;
                 case "delta":
@@ -691,15 +692,8 @@ public final class OpenAiChatDialect extends Dialect
             switch (name)
             {
                 case "index":
-                    if (value == JsonToken.VALUE_NUMBER_INT)
-                    {
-                        index = r.longValue();
-                        hasIndex = true;
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
+                    index = index(r, "tool_calls[].index");
+                    hasIndex = true;
                     break;
                 case "id":
                     copyString(r, callId);
@@ -727,7 +721,11 @@ public final class OpenAiChatDialect extends Dialect
                     r.skip();
             }
         }
-        if (hasIndex && (index < 0 || index > limits.maxIndex()))
+        if (hasIndex && index < 0)
+        {
+            return;
+        }
+        if (hasIndex && index > limits.maxIndex())
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool call index " + index + " outside 0.." + limits.maxIndex());
             return;

@@ -22,7 +22,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * OpenAI Responses API streams ({@code response.*} events) and the servers that copy them (Azure,
@@ -235,13 +235,13 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     break;
                 case "output_index":
-                    outputIndex = index(r, value);
+                    outputIndex = eventIndex(r, "output_index");
                     break;
                 case "content_index":
-                    contentIndex = index(r, value);
+                    contentIndex = eventIndex(r, "content_index");
                     break;
                 case "summary_index":
-                    summaryIndex = index(r, value);
+                    summaryIndex = eventIndex(r, "summary_index");
                     break;
                 case "item_id":
                     copyString(r, itemId, limits.maxTextChars());
@@ -292,6 +292,10 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private void apply() throws JsonReader.BadPayload
     {
+        if (isDelta(eventType) && deltaForUnopenedItem())
+        {
+            return;
+        }
         switch (eventType)
         {
             case UNKNOWN:
@@ -600,6 +604,36 @@ public final class OpenAiResponsesDialect extends Dialect
             choice = aggregate.choiceForIndex(0);
         }
         return choice;
+    }
+
+    private static boolean isDelta(final int eventType)
+    {
+        return eventType == OUTPUT_TEXT_DELTA || eventType == REFUSAL_DELTA || eventType == ARGUMENTS_DELTA ||
+            eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA;
+    }
+
+    /**
+     * A delta whose {@code output_index} no earlier event opened has no output item to belong to: folding it
+     * would invent one. Reported as LATE_DATA and not folded (an event without output_index still goes to
+     * the item its item_id names, or the last one).
+     */
+    private boolean deltaForUnopenedItem()
+    {
+        if (outputIndex < 0 || outputIndex > limits.maxIndex() || delta.length() == 0)
+        {
+            // Outside the limits it is refused as such, without looking further.
+            return false;
+        }
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            if (items.get(i).outputIndex == outputIndex)
+            {
+                return false;
+            }
+        }
+        aggregate.error(ErrorKind.LATE_DATA, EVENT_TYPES[eventType] + " for output_index " + outputIndex +
+            ", which no earlier event opened; not folded");
+        return true;
     }
 
     private Item itemForEvent(final int kind)
@@ -1161,17 +1195,6 @@ public final class OpenAiResponsesDialect extends Dialect
             return ITEM_FUNCTION_CALL;
         }
         return ITEM_OTHER;
-    }
-
-    private static long index(final JsonReader r, final JsonToken value) throws JsonReader.BadPayload
-    {
-        if (value == JsonToken.VALUE_NUMBER_INT)
-        {
-            final long v = r.longValue();
-            return v < 0 ? Long.MAX_VALUE : v;
-        }
-        r.skip();
-        return -1;
     }
 
     private void copyString(final JsonReader r, final MutableTextBuffer into, final int limit) throws JsonReader.BadPayload

@@ -1,0 +1,316 @@
+package io.streamfold.aggregator.internal.dialect;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.Format;
+import io.streamfold.parser.internal.Bom;
+
+/**
+ * {@link FormatDetector} fed as bytes arrive: remembers how far it has scanned, so that detection costs
+ * linear time however finely the stream is sliced, and decides from the first SSE event that says
+ * something. Keepalives (Anthropic's {@code event: ping}, a {@code keepalive} event or type, comments, a
+ * {@code [DONE]}) and events whose JSON carries no marker are passed over rather than taken as OpenAI chat.
+ * Markers are read from the event name and from the top level of the JSON only (its {@code type} and
+ * {@code object} values and its keys), so a model name or text that happens to contain another provider's
+ * marker decides nothing. The decision depends only on the bytes, never on how they were sliced.
+ */
+public final class FormatSniffer
+{
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Where the content starts (after a BOM and leading whitespace); -1 while not known. */
+    private int start = -1;
+    /** The next byte to scan. */
+    private int pos;
+    private int lineStart;
+    private int eventStart = -1;
+    /** Bytes looked at so far, for the test that detection is linear. */
+    private long examined;
+
+    /** Forgets everything: a new stream. */
+    public void reset()
+    {
+        start = -1;
+        pos = 0;
+        lineStart = 0;
+        eventStart = -1;
+        examined = 0;
+    }
+
+    /** @return bytes looked at since construction or {@link #reset()}: at most a small multiple of those offered. */
+    public long examined()
+    {
+        return examined;
+    }
+
+    /**
+     * @param bytes  the stream's first bytes, the same ones as before plus any new.
+     * @param length how many.
+     * @param ended  true when no more bytes will come.
+     * @return the format, or null when more bytes are needed.
+     */
+    public Format offer(final byte[] bytes, final int length, final boolean ended)
+    {
+        if (start < 0)
+        {
+            int i = pos;
+            if (i == 0)
+            {
+                final int bom = bomLength(bytes, length);
+                if (bom < 0)
+                {
+                    return ended ? Format.OPENAI_CHAT : null;
+                }
+                i = bom;
+            }
+            while (i < length && isWhitespace(bytes[i]))
+            {
+                i++;
+            }
+            pos = i;
+            if (i >= length)
+            {
+                // Only whitespace so far: waiting for more would hold an endless blank stream in memory.
+                return ended || length >= FormatDetector.MAX_SNIFF_BYTES ? Format.OPENAI_CHAT : null;
+            }
+            final byte first = bytes[i];
+            if (first == 0 && i == 0)
+            {
+                // An eventstream prelude: big-endian total length, far below 16 MiB, so the first byte is 0.
+                return Format.BEDROCK;
+            }
+            if (first == '[')
+            {
+                return Format.GEMINI;
+            }
+            if (first == '{')
+            {
+                return Format.OLLAMA;
+            }
+            start = i;
+            lineStart = i;
+        }
+        final int limit = Math.min(length, FormatDetector.MAX_SNIFF_BYTES);
+        while (pos < limit)
+        {
+            examined++;
+            final byte b = bytes[pos];
+            if (b != '\n' && b != '\r')
+            {
+                if (eventStart < 0)
+                {
+                    eventStart = lineStart;
+                }
+                pos++;
+                continue;
+            }
+            int next = pos + 1;
+            if (b == '\r')
+            {
+                if (next >= limit && !ended && length < FormatDetector.MAX_SNIFF_BYTES)
+                {
+                    // A CR as the last byte may be the first half of CRLF: wait, so slicing cannot matter.
+                    return null;
+                }
+                if (next < limit && bytes[next] == '\n')
+                {
+                    next++;
+                }
+            }
+            final boolean blank = pos == lineStart;
+            pos = next;
+            lineStart = next;
+            if (blank && eventStart >= 0)
+            {
+                examined += next - eventStart;
+                final Format f = classify(bytes, eventStart, next);
+                eventStart = -1;
+                if (f != null)
+                {
+                    return f;
+                }
+            }
+        }
+        if (ended || length >= FormatDetector.MAX_SNIFF_BYTES)
+        {
+            final Format f = eventStart >= 0 ? classify(bytes, eventStart, limit) : null;
+            return f == null ? Format.OPENAI_CHAT : f;
+        }
+        return null;
+    }
+
+    /** @return the BOM's length (0 or 3), or -1 when the bytes so far could still be the start of one. */
+    private static int bomLength(final byte[] bytes, final int length)
+    {
+        for (int i = 0; i < Bom.LENGTH; i++)
+        {
+            if (i >= length)
+            {
+                return -1;
+            }
+            if (!Bom.isByteAt(bytes[i], i))
+            {
+                return 0;
+            }
+        }
+        return Bom.LENGTH;
+    }
+
+    /** @return the format one SSE event (its lines in {@code [from, to)}) names, or null when it names none. */
+    static Format classify(final byte[] bytes, final int from, final int to)
+    {
+        String eventName = null;
+        final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        boolean dataSeen = false;
+        int i = from;
+        while (i < to)
+        {
+            int end = i;
+            while (end < to && bytes[end] != '\n' && bytes[end] != '\r')
+            {
+                end++;
+            }
+            final int colon = indexOf(bytes, i, end, (byte)':');
+            final int nameEnd = colon < 0 ? end : colon;
+            int valueStart = colon < 0 ? end : colon + 1;
+            if (valueStart < end && bytes[valueStart] == ' ')
+            {
+                valueStart++;
+            }
+            if (nameEnd - i == 5 && startsWith(bytes, i, "event"))
+            {
+                eventName = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+            }
+            else if (nameEnd - i == 4 && startsWith(bytes, i, "data"))
+            {
+                if (dataSeen)
+                {
+                    data.write('\n');
+                }
+                data.write(bytes, valueStart, end - valueStart);
+                dataSeen = true;
+            }
+            i = end;
+            while (i < to && (bytes[i] == '\n' || bytes[i] == '\r'))
+            {
+                i++;
+            }
+        }
+        if (eventName != null)
+        {
+            final Format named = byType(eventName);
+            if (named != null || isKeepalive(eventName))
+            {
+                return named;
+            }
+        }
+        return dataSeen ? classifyJson(data.toByteArray()) : null;
+    }
+
+    /** Reads the top level of one event's JSON: its {@code type} and {@code object} values and its keys. */
+    private static Format classifyJson(final byte[] json)
+    {
+        String type = null;
+        boolean choices = false;
+        boolean chatObject = false;
+        boolean gemini = false;
+        try (JsonParser p = JSON.createParser(json))
+        {
+            if (p.nextToken() != JsonToken.START_OBJECT)
+            {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = p.currentName();
+                final JsonToken value = p.nextToken();
+                if ("type".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    type = p.getText();
+                }
+                else if ("object".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    chatObject = "chat.completion.chunk".equals(p.getText());
+                }
+                else if ("choices".equals(name))
+                {
+                    choices = true;
+                }
+                else if ("candidates".equals(name) || "usageMetadata".equals(name) || "promptFeedback".equals(name))
+                {
+                    gemini = true;
+                }
+                p.skipChildren();
+            }
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            // Not JSON, or cut by the sniff window: what was read before the failure still counts.
+        }
+        if (type != null)
+        {
+            final Format typed = byType(type);
+            if (typed != null || isKeepalive(type))
+            {
+                return typed;
+            }
+        }
+        if (chatObject || choices)
+        {
+            return Format.OPENAI_CHAT;
+        }
+        return gemini ? Format.GEMINI : null;
+    }
+
+    /** @return the format an event name or JSON {@code type} names (Responses, Anthropic), or null; a keepalive names none. */
+    private static Format byType(final String type)
+    {
+        if (isKeepalive(type))
+        {
+            return null;
+        }
+        if (type.startsWith("response."))
+        {
+            return Format.OPENAI_RESPONSES;
+        }
+        return type.startsWith("message_") || type.startsWith("content_block_") ? Format.ANTHROPIC : null;
+    }
+
+    private static boolean isKeepalive(final String name)
+    {
+        return "ping".equals(name) || name.contains("keepalive") || name.contains("keep-alive") || name.contains("heartbeat");
+    }
+
+    private static int indexOf(final byte[] bytes, final int from, final int to, final byte b)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (bytes[i] == b)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(final byte[] bytes, final int at, final String ascii)
+    {
+        for (int i = 0; i < ascii.length(); i++)
+        {
+            if (bytes[at + i] != ascii.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+}

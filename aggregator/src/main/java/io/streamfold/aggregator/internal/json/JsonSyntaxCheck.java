@@ -1,0 +1,332 @@
+package io.streamfold.aggregator.internal.json;
+
+/**
+ * A validating pass over one event's JSON object, before any of it is folded. The payload parser finds syntax
+ * errors only as it reaches them, after the fields before them have been folded; checking first is what lets
+ * a malformed or over-deep event be skipped whole. The grammar is RFC 8259's, which is what the parser accepts
+ * with its default features: no comments, no single quotes, no unescaped control characters, no leading
+ * zeros, no NaN. UTF-8 is checked separately ({@link Utf8Check}).
+ *
+ * <p>One instance per reader: it keeps its bracket stack between events.
+ */
+public final class JsonSyntaxCheck
+{
+    private static final int VALUE = 0;
+    private static final int VALUE_OR_CLOSE = 1;
+    private static final int NAME = 2;
+    private static final int NAME_OR_CLOSE = 3;
+    private static final int COLON = 4;
+    private static final int COMMA_OR_CLOSE = 5;
+
+    /** Bit (depth % 64) of word (depth / 64): whether the structure at that depth is an object. */
+    private long[] objects = new long[4];
+    private String problem;
+    private int problemAt;
+
+    /**
+     * Checks that {@code bytes[offset, offset + length)} starts (after whitespace) with one whole, well-formed
+     * JSON object nested at most {@code maxDepth} deep. What follows the object is not looked at.
+     *
+     * @return true when it does; otherwise {@link #problem()} and {@link #problemAt()} say what and where.
+     */
+    public boolean check(final byte[] bytes, final int offset, final int length, final int maxDepth)
+    {
+        final int limit = offset + length;
+        int i = skipSpace(bytes, offset, limit);
+        if (i >= limit || bytes[i] != '{')
+        {
+            return fail("event data is not a JSON object", i - offset);
+        }
+        int depth = 0;
+        int state = VALUE;
+        while (true)
+        {
+            i = skipSpace(bytes, i, limit);
+            if (i >= limit)
+            {
+                return fail("event data is not one complete JSON object (cut short)", length);
+            }
+            final byte c = bytes[i];
+            if ((state == VALUE_OR_CLOSE && c == ']') || (state == NAME_OR_CLOSE && c == '}'))
+            {
+                depth--;
+                i++;
+                if (depth == 0)
+                {
+                    return true;
+                }
+                state = COMMA_OR_CLOSE;
+                continue;
+            }
+            switch (state)
+            {
+                case VALUE:
+                case VALUE_OR_CLOSE:
+                    if (c == '{' || c == '[')
+                    {
+                        if (depth >= maxDepth)
+                        {
+                            return fail("JSON nesting deeper than " + maxDepth, i - offset);
+                        }
+                        setObject(depth, c == '{');
+                        depth++;
+                        state = c == '{' ? NAME_OR_CLOSE : VALUE_OR_CLOSE;
+                        i++;
+                    }
+                    else
+                    {
+                        final int end = c == '"' ? string(bytes, i, limit) : scalar(bytes, i, limit);
+                        if (end < 0)
+                        {
+                            return fail(c == '"' ? "malformed JSON string" : "malformed JSON value", i - offset);
+                        }
+                        i = end;
+                        state = COMMA_OR_CLOSE;
+                    }
+                    break;
+                case NAME:
+                case NAME_OR_CLOSE:
+                {
+                    final int end = c == '"' ? string(bytes, i, limit) : -1;
+                    if (end < 0)
+                    {
+                        return fail("expected a field name", i - offset);
+                    }
+                    i = end;
+                    state = COLON;
+                    break;
+                }
+                case COLON:
+                    if (c != ':')
+                    {
+                        return fail("expected ':'", i - offset);
+                    }
+                    i++;
+                    state = VALUE;
+                    break;
+                default:
+                {
+                    final boolean inObject = isObject(depth - 1);
+                    if (c == ',')
+                    {
+                        i++;
+                        state = inObject ? NAME : VALUE;
+                    }
+                    else if (c == (inObject ? '}' : ']'))
+                    {
+                        depth--;
+                        i++;
+                        if (depth == 0)
+                        {
+                            return true;
+                        }
+                    }
+                    else
+                    {
+                        return fail(inObject ? "expected ',' or '}'" : "expected ',' or ']'", i - offset);
+                    }
+                }
+            }
+        }
+    }
+
+    /** @return what the last failed {@link #check} found. */
+    public String problem()
+    {
+        return problem;
+    }
+
+    /** @return where in the event (bytes from its start) the last failed {@link #check} found it. */
+    public int problemAt()
+    {
+        return problemAt;
+    }
+
+    private boolean fail(final String problem, final int at)
+    {
+        this.problem = problem;
+        this.problemAt = at;
+        return false;
+    }
+
+    private void setObject(final int depth, final boolean object)
+    {
+        final int word = depth >>> 6;
+        if (word >= objects.length)
+        {
+            objects = java.util.Arrays.copyOf(objects, Math.max(word + 1, objects.length * 2));
+        }
+        final long bit = 1L << (depth & 63);
+        objects[word] = object ? objects[word] | bit : objects[word] & ~bit;
+    }
+
+    private boolean isObject(final int depth)
+    {
+        return (objects[depth >>> 6] & (1L << (depth & 63))) != 0;
+    }
+
+    private static int skipSpace(final byte[] bytes, final int from, final int limit)
+    {
+        int i = from;
+        while (i < limit)
+        {
+            final byte b = bytes[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** @return the index after the string whose opening quote is at {@code from}, or -1. */
+    private static int string(final byte[] bytes, final int from, final int limit)
+    {
+        int i = from + 1;
+        while (i < limit)
+        {
+            final byte b = bytes[i];
+            if (b == '"')
+            {
+                return i + 1;
+            }
+            if (b == '\\')
+            {
+                if (i + 1 >= limit)
+                {
+                    return -1;
+                }
+                final byte e = bytes[i + 1];
+                if (e == 'u')
+                {
+                    if (i + 6 > limit)
+                    {
+                        return -1;
+                    }
+                    for (int k = i + 2; k < i + 6; k++)
+                    {
+                        if (!isHex(bytes[k]))
+                        {
+                            return -1;
+                        }
+                    }
+                    i += 6;
+                    continue;
+                }
+                if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't')
+                {
+                    return -1;
+                }
+                i += 2;
+                continue;
+            }
+            if (b >= 0 && b < 0x20)
+            {
+                return -1;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** @return the index after the number or literal at {@code from}, or -1. */
+    private static int scalar(final byte[] bytes, final int from, final int limit)
+    {
+        final byte c = bytes[from];
+        if (c == 't')
+        {
+            return literal(bytes, from, limit, "true");
+        }
+        if (c == 'f')
+        {
+            return literal(bytes, from, limit, "false");
+        }
+        if (c == 'n')
+        {
+            return literal(bytes, from, limit, "null");
+        }
+        int i = from;
+        if (bytes[i] == '-')
+        {
+            i++;
+        }
+        if (i >= limit)
+        {
+            return -1;
+        }
+        if (bytes[i] == '0')
+        {
+            i++;
+        }
+        else if (bytes[i] >= '1' && bytes[i] <= '9')
+        {
+            i = digits(bytes, i, limit);
+        }
+        else
+        {
+            return -1;
+        }
+        if (i < limit && bytes[i] == '.')
+        {
+            final int end = digits(bytes, i + 1, limit);
+            if (end == i + 1)
+            {
+                return -1;
+            }
+            i = end;
+        }
+        if (i < limit && (bytes[i] == 'e' || bytes[i] == 'E'))
+        {
+            i++;
+            if (i < limit && (bytes[i] == '+' || bytes[i] == '-'))
+            {
+                i++;
+            }
+            final int end = digits(bytes, i, limit);
+            if (end == i)
+            {
+                return -1;
+            }
+            i = end;
+        }
+        return i < limit && !isDelimiter(bytes[i]) ? -1 : i;
+    }
+
+    private static int literal(final byte[] bytes, final int from, final int limit, final String word)
+    {
+        final int end = from + word.length();
+        if (end > limit)
+        {
+            return -1;
+        }
+        for (int k = 0; k < word.length(); k++)
+        {
+            if (bytes[from + k] != word.charAt(k))
+            {
+                return -1;
+            }
+        }
+        return end < limit && !isDelimiter(bytes[end]) ? -1 : end;
+    }
+
+    private static int digits(final byte[] bytes, final int from, final int limit)
+    {
+        int i = from;
+        while (i < limit && bytes[i] >= '0' && bytes[i] <= '9')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isDelimiter(final byte b)
+    {
+        return b == ',' || b == '}' || b == ']' || b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
+    private static boolean isHex(final byte b)
+    {
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F');
+    }
+}

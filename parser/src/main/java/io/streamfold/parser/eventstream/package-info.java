@@ -1,0 +1,2 @@
+/** AWS {@code application/vnd.amazon.eventstream} framing, as Amazon Bedrock streams it. */
+package io.streamfold.parser.eventstream;

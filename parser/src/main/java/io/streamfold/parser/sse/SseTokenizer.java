@@ -1,0 +1,685 @@
+package io.streamfold.parser.sse;
+
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.internal.AbstractFramer;
+import io.streamfold.parser.internal.Bom;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.LineScanner;
+import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.SpillBuffer;
+import io.streamfold.parser.internal.Utf8;
+
+/**
+ * Server-Sent Events framing as WHATWG HTML §9.2.5–9.2.6 "interpreting an event stream" defines it,
+ * pushed: each event reaches {@link FrameListener#onFrame(Frame)} while the blank line that ends it is
+ * being scanned.
+ *
+ * <p>A {@link Frame} carries the event's data (lines joined with LF, no trailing LF) as its payload, the
+ * {@code event} field as its type (length 0, read as {@code "message"}, when none or empty), and the
+ * last event ID string at dispatch as its id ({@link Frame#hasId()} is false until an {@code id} field
+ * is accepted). {@link Frame#streamOffset()} is the offset of the first line of the event's block.
+ *
+ * <p>Rules followed: LF, CR and CRLF line ends, also with CR and LF in different slices; a CR as the last
+ * byte is a complete line end; one leading UTF-8 BOM is dropped at stream offset 0 only, even when split
+ * across slices; one optional space after the colon; a line with no colon is a field name with an empty
+ * value; an {@code id} containing NUL is ignored; the id buffer is copied to the last event ID string at
+ * every blank line; {@code retry} only when all ASCII digits and not empty; at {@link #end()} an
+ * unterminated event is not dispatched and an incomplete last line is dropped. Field names are compared
+ * byte for byte, which is the spec's comparison since invalid UTF-8 cannot decode to an ASCII name.
+ *
+ * <p>Zero-copy: an event that lies inside one fed slice is handed over as views of the caller's bytes.
+ * Only what spans slices, and events of several data lines, are copied into reusable buffers bounded by
+ * the {@link FramingLimits}: a line longer than {@code maxLineBytes} (comments included) reports
+ * {@link ErrorKind#LINE_TOO_LONG}, an event whose data and type exceed {@code maxFrameBytes} reports
+ * {@link ErrorKind#FRAME_TOO_LARGE}; either way the rest of that event is skipped up to its blank line and
+ * the next event is read normally. An event cut off by {@link #end()} reports {@link ErrorKind#TRUNCATED}.
+ *
+ * <p>If the listener is an {@link SseListener} it also receives comments and {@code retry} updates.
+ */
+public final class SseTokenizer extends AbstractFramer
+{
+    private static final byte LF = '\n';
+    private static final byte CR = '\r';
+    private static final byte COLON = ':';
+    private static final byte SPACE = ' ';
+
+    /** "data" read as a little-endian int. */
+    private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
+
+    /** No partial line is carried from the previous slice. */
+    private static final int CARRY_NONE = 0;
+    /** The partial line is copied into {@link #lineSpill}. */
+    private static final int CARRY_BUFFER = 1;
+    /** The partial line is a comment nobody listens to: only its length is counted. */
+    private static final int CARRY_COUNT = 2;
+    /** The partial line is ignored until its end: too long, or its event is being skipped. */
+    private static final int CARRY_DISCARD = 3;
+
+    private static final DirectBuffer EMPTY = Buffers.wrap(new byte[0]);
+
+    private final SseListener sseListener;
+    private final SseThenJsonFramer jsonAfterSse;
+    private final int maxLineBytes;
+    private final int maxFrameBytes;
+
+    private final SpillBuffer lineSpill;
+    private final SpillBuffer dataSpill;
+    private final SpillBuffer typeSpill;
+    private final SpillBuffer idBuffer;
+    private final SpillBuffer lastEventId;
+
+    private int bomMatched;
+    private boolean bomDone;
+    private boolean pendingCr;
+
+    private int carryMode = CARRY_NONE;
+    private long carryStart;
+    private long carryLength;
+
+    private long eventStart = -1;
+    private boolean skipping;
+    private boolean dataSeen;
+    private boolean dataOwned;
+    private DirectBuffer dataBuffer;
+    private int dataOffset;
+    private int dataLength;
+    private boolean typeOwned;
+    private DirectBuffer typeBuffer;
+    private int typeOffset;
+    private int typeLength;
+
+    private boolean hasIdBuffer;
+    private boolean idDirty;
+    private boolean hasLastEventId;
+    private long reconnectionTime = -1;
+
+    /**
+     * Tokenizer with the default {@link FramingLimits}.
+     *
+     * @param listener receives events, errors and, if it is an {@link SseListener}, comments and retries.
+     */
+    public SseTokenizer(final FrameListener listener)
+    {
+        this(listener, FramingLimits.DEFAULT);
+    }
+
+    /**
+     * @param listener receives events, errors and, if it is an {@link SseListener}, comments and retries.
+     * @param limits   bounds on line and event size, and so on memory.
+     */
+    public SseTokenizer(final FrameListener listener, final FramingLimits limits)
+    {
+        this(listener, limits, null);
+    }
+
+    /**
+     * @param jsonAfterSse when not null, a line starting with <code>{</code> hands the rest of the stream to it.
+     */
+    SseTokenizer(final FrameListener listener, final FramingLimits limits, final SseThenJsonFramer jsonAfterSse)
+    {
+        super(listener, limits);
+        this.jsonAfterSse = jsonAfterSse;
+        this.sseListener = listener instanceof SseListener ? (SseListener)listener : null;
+        this.maxLineBytes = limits.maxLineBytes();
+        this.maxFrameBytes = limits.maxFrameBytes();
+        this.lineSpill = new SpillBuffer(maxLineBytes);
+        this.dataSpill = new SpillBuffer(maxFrameBytes);
+        this.typeSpill = new SpillBuffer(Math.min(maxLineBytes, maxFrameBytes));
+        this.idBuffer = new SpillBuffer(maxLineBytes);
+        this.lastEventId = new SpillBuffer(maxLineBytes);
+    }
+
+    /**
+     * The event source's last event ID string: the id buffer as copied at the most recent blank line.
+     *
+     * @return the id decoded as UTF-8 (allocates), or null when no {@code id} field was ever accepted.
+     */
+    public String lastEventId()
+    {
+        return hasLastEventId ? Utf8.decode(lastEventId.buffer(), 0, lastEventId.length()) : null;
+    }
+
+    /** @return the reconnection time in milliseconds from the last valid {@code retry} field, or -1 if none. */
+    public long reconnectionTime()
+    {
+        return reconnectionTime;
+    }
+
+    /** {@inheritDoc} Also forgets the last event id and reconnection time and releases large buffers. */
+    @Override
+    public void reset()
+    {
+        super.reset();
+        lineSpill.trim();
+        dataSpill.trim();
+        typeSpill.trim();
+        idBuffer.trim();
+        lastEventId.trim();
+        bomMatched = 0;
+        bomDone = false;
+        pendingCr = false;
+        carryMode = CARRY_NONE;
+        carryStart = 0;
+        carryLength = 0;
+        skipping = false;
+        clearEvent();
+        hasIdBuffer = false;
+        idDirty = false;
+        hasLastEventId = false;
+        reconnectionTime = -1;
+    }
+
+    /** @return bytes held by the reusable buffers now: bounded by the {@link FramingLimits}, for monitoring. */
+    public long retainedBytes()
+    {
+        return (long)lineSpill.capacity() + dataSpill.capacity() + typeSpill.capacity() +
+            idBuffer.capacity() + lastEventId.capacity();
+    }
+
+    @Override
+    protected void onBytes(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        final long base = bytesFed - offset;
+        int pos = offset;
+
+        if (!bomDone)
+        {
+            pos = skipBom(buffer, pos, end);
+            if (pos == end)
+            {
+                return;
+            }
+        }
+
+        if (pendingCr)
+        {
+            pendingCr = false;
+            if (buffer.getByte(pos) == LF)
+            {
+                if (++pos == end)
+                {
+                    return;
+                }
+            }
+        }
+
+        if (carryMode != CARRY_NONE)
+        {
+            final int lineEnd = LineScanner.findLineEnd(buffer, pos, end);
+            if (lineEnd < 0)
+            {
+                carry(buffer, pos, end - pos);
+                pos = end;
+            }
+            else
+            {
+                carry(buffer, pos, lineEnd - pos);
+                endCarriedLine();
+                pos = afterLineEnd(buffer, lineEnd, end);
+            }
+        }
+
+        while (pos < end)
+        {
+            if (jsonAfterSse != null && buffer.getByte(pos) == '{')
+            {
+                // Not an SSE field line: bare JSON from here on. An event still waiting for its blank line is
+                // dispatched first, as a line reader would have.
+                dispatch();
+                jsonAfterSse.startJson(buffer, pos, end - pos, base + pos, framesDelivered);
+                return;
+            }
+            final int lineEnd = LineScanner.findLineEnd(buffer, pos, end);
+            if (lineEnd < 0)
+            {
+                startCarry(buffer, pos, end - pos, base + pos);
+                break;
+            }
+            line(buffer, pos, lineEnd - pos, base + pos, false);
+            pos = afterLineEnd(buffer, lineEnd, end);
+        }
+
+        // Views into the caller's slice die when this call returns: keep what the open event still needs.
+        if (dataSeen && !dataOwned)
+        {
+            dataSpill.clear();
+            dataSpill.append(dataBuffer, dataOffset, dataLength);
+            dataOwned = true;
+        }
+        if (typeLength > 0 && !typeOwned)
+        {
+            typeSpill.clear();
+            typeSpill.append(typeBuffer, typeOffset, typeLength);
+            typeOwned = true;
+        }
+    }
+
+    @Override
+    protected void onEnd()
+    {
+        // An incomplete last line is dropped and an event without its blank line is not dispatched. A
+        // skipped event has had its error already.
+        if (!skipping)
+        {
+            final boolean partialLine = carryMode != CARRY_NONE || !bomDone && bomMatched > 0;
+            if (partialLine || dataSeen)
+            {
+                final long lineStart = carryMode != CARRY_NONE ? carryStart : 0;
+                error(ErrorKind.TRUNCATED, eventStart >= 0 ? eventStart : lineStart, partialLine ?
+                    "SSE stream ended inside a line; the unterminated line and event were dropped" :
+                    "SSE stream ended before the blank line ending an event; the event was not dispatched");
+            }
+        }
+        carryMode = CARRY_NONE;
+        lineSpill.clear();
+        skipping = false;
+        clearEvent();
+    }
+
+    /**
+     * Takes the stream as ending with a line end and a blank line: an incomplete last line is read as
+     * complete and an event still waiting for its blank line is dispatched. Call before {@link #end()}.
+     */
+    void dispatchUnterminated()
+    {
+        if (ended)
+        {
+            return;
+        }
+        // A partial byte order mark alone would make a line of an unknown field, which changes nothing.
+        bomDone = true;
+        pendingCr = false;
+        if (carryMode != CARRY_NONE)
+        {
+            endCarriedLine();
+        }
+        dispatch();
+    }
+
+    private int skipBom(final DirectBuffer buffer, final int offset, final int end)
+    {
+        int pos = offset;
+        while (pos < end)
+        {
+            if (buffer.getByte(pos) != Bom.byteAt(bomMatched))
+            {
+                bomDone = true;
+                if (bomMatched > 0)
+                {
+                    // A partial BOM followed by something else is ordinary content of the first line.
+                    lineSpill.clear();
+                    for (int i = 0; i < bomMatched; i++)
+                    {
+                        lineSpill.append(Bom.byteAt(i));
+                    }
+                    carryMode = CARRY_BUFFER;
+                    carryStart = 0;
+                    carryLength = bomMatched;
+                }
+                return pos;
+            }
+            pos++;
+            if (++bomMatched == Bom.LENGTH)
+            {
+                bomDone = true;
+                return pos;
+            }
+        }
+        return pos;
+    }
+
+    private int afterLineEnd(final DirectBuffer buffer, final int lineEnd, final int end)
+    {
+        if (buffer.getByte(lineEnd) == CR)
+        {
+            final int next = lineEnd + 1;
+            if (next == end)
+            {
+                pendingCr = true;
+                return next;
+            }
+            return buffer.getByte(next) == LF ? next + 1 : next;
+        }
+        return lineEnd + 1;
+    }
+
+    /** Begins carrying the unterminated tail of a slice. */
+    private void startCarry(final DirectBuffer buffer, final int offset, final int length, final long streamOffset)
+    {
+        carryStart = streamOffset;
+        carryLength = 0;
+        if (skipping)
+        {
+            carryMode = CARRY_DISCARD;
+        }
+        else if (sseListener == null && buffer.getByte(offset) == COLON)
+        {
+            carryMode = CARRY_COUNT;
+        }
+        else
+        {
+            lineSpill.clear();
+            carryMode = CARRY_BUFFER;
+        }
+        carry(buffer, offset, length);
+    }
+
+    /** Adds the next piece of a line that spans slices. */
+    private void carry(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (carryMode == CARRY_DISCARD)
+        {
+            return;
+        }
+        carryLength += length;
+        if (carryLength > maxLineBytes)
+        {
+            lineTooLong(carryStart, carryLength);
+            lineSpill.clear();
+            carryMode = CARRY_DISCARD;
+        }
+        else if (carryMode == CARRY_BUFFER)
+        {
+            lineSpill.append(buffer, offset, length);
+        }
+    }
+
+    private void endCarriedLine()
+    {
+        final int mode = carryMode;
+        carryMode = CARRY_NONE;
+        if (mode == CARRY_BUFFER)
+        {
+            line(lineSpill.buffer(), 0, lineSpill.length(), carryStart, true);
+        }
+        else if (mode == CARRY_COUNT)
+        {
+            // An unheard comment: it only marks the start of its block.
+            if (eventStart < 0)
+            {
+                eventStart = carryStart;
+            }
+        }
+    }
+
+    /**
+     * Interprets one complete line.
+     *
+     * @param carried true when the line lies in {@link #lineSpill}, which the next line reuses, so any
+     *                value kept from it must be copied now.
+     */
+    private void line(
+        final DirectBuffer buffer, final int offset, final int length, final long streamOffset, final boolean carried)
+    {
+        if (length == 0)
+        {
+            dispatch();
+            return;
+        }
+        if (skipping)
+        {
+            return;
+        }
+        if (length > maxLineBytes)
+        {
+            lineTooLong(streamOffset, length);
+            return;
+        }
+        if (eventStart < 0)
+        {
+            eventStart = streamOffset;
+        }
+
+        // Nearly every line of an LLM stream is "data:…": recognised with two reads instead of a scan.
+        if (length >= 5 && buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT && buffer.getByte(offset + 4) == COLON)
+        {
+            final int valueOffset = length > 5 && buffer.getByte(offset + 5) == SPACE ? offset + 6 : offset + 5;
+            data(buffer, valueOffset, offset + length - valueOffset, carried);
+            return;
+        }
+
+        final byte first = buffer.getByte(offset);
+        if (first == COLON)
+        {
+            if (sseListener != null)
+            {
+                sseListener.onComment(buffer, offset + 1, length - 1);
+            }
+            return;
+        }
+
+        final int end = offset + length;
+        int colon = offset + 1;
+        while (colon < end && buffer.getByte(colon) != COLON)
+        {
+            colon++;
+        }
+        final int nameLength = colon - offset;
+        int valueOffset = colon + 1;
+        if (valueOffset < end && buffer.getByte(valueOffset) == SPACE)
+        {
+            valueOffset++;
+        }
+        final int valueLength = colon < end ? end - valueOffset : 0;
+
+        switch (nameLength)
+        {
+            case 4:
+                if (buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT)
+                {
+                    data(buffer, valueOffset, valueLength, carried);
+                }
+                break;
+
+            case 5:
+                if (first == 'e' && Bytes.equalsAscii(buffer, offset, 5, "event"))
+                {
+                    eventType(buffer, valueOffset, valueLength, carried);
+                }
+                else if (first == 'r' && Bytes.equalsAscii(buffer, offset, 5, "retry"))
+                {
+                    retry(buffer, valueOffset, valueLength);
+                }
+                break;
+
+            case 2:
+                if (first == 'i' && buffer.getByte(offset + 1) == 'd')
+                {
+                    id(buffer, valueOffset, valueLength);
+                }
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void data(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
+    {
+        if (!dataSeen)
+        {
+            if ((long)length + typeLength > maxFrameBytes)
+            {
+                frameTooLarge();
+                return;
+            }
+            dataSeen = true;
+            dataLength = length;
+            if (carried)
+            {
+                dataSpill.clear();
+                dataSpill.append(buffer, offset, length);
+                dataOwned = true;
+            }
+            else
+            {
+                dataBuffer = buffer;
+                dataOffset = offset;
+                dataOwned = false;
+            }
+            return;
+        }
+
+        final long joined = (long)dataLength + 1 + length;
+        if (joined + typeLength > maxFrameBytes)
+        {
+            frameTooLarge();
+            return;
+        }
+        if (!dataOwned)
+        {
+            dataSpill.clear();
+            dataSpill.append(dataBuffer, dataOffset, dataLength);
+            dataOwned = true;
+        }
+        dataSpill.append(LF);
+        dataSpill.append(buffer, offset, length);
+        dataLength = (int)joined;
+    }
+
+    private void eventType(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
+    {
+        if ((long)length + (dataSeen ? dataLength : 0) > maxFrameBytes)
+        {
+            frameTooLarge();
+            return;
+        }
+        typeLength = length;
+        if (carried)
+        {
+            typeSpill.clear();
+            typeSpill.append(buffer, offset, length);
+            typeOwned = true;
+        }
+        else
+        {
+            typeBuffer = buffer;
+            typeOffset = offset;
+            typeOwned = false;
+        }
+    }
+
+    private void id(final DirectBuffer buffer, final int offset, final int length)
+    {
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            if (buffer.getByte(i) == 0)
+            {
+                return;
+            }
+        }
+        // Always copied: the id outlives the event and the slice.
+        idBuffer.clear();
+        idBuffer.append(buffer, offset, length);
+        hasIdBuffer = true;
+        idDirty = true;
+    }
+
+    private void retry(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+        long value = 0;
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            final int digit = buffer.getByte(i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return;
+            }
+            value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
+        }
+        reconnectionTime = value;
+        if (sseListener != null)
+        {
+            sseListener.onRetry(value);
+        }
+    }
+
+    private void dispatch()
+    {
+        if (idDirty)
+        {
+            lastEventId.clear();
+            lastEventId.append(idBuffer.buffer(), 0, idBuffer.length());
+            hasLastEventId = hasIdBuffer;
+            idDirty = false;
+        }
+
+        if (dataSeen && !skipping)
+        {
+            final Frame frame = this.frame;
+            if (dataOwned)
+            {
+                FRAMES.payload(frame, dataSpill.buffer(), 0, dataLength);
+            }
+            else
+            {
+                FRAMES.payload(frame, dataBuffer, dataOffset, dataLength);
+            }
+            if (typeLength == 0)
+            {
+                FRAMES.type(frame, EMPTY, 0, 0);
+            }
+            else if (typeOwned)
+            {
+                FRAMES.type(frame, typeSpill.buffer(), 0, typeLength);
+            }
+            else
+            {
+                FRAMES.type(frame, typeBuffer, typeOffset, typeLength);
+            }
+            FRAMES.id(frame, lastEventId.buffer(), 0, lastEventId.length(), hasLastEventId);
+            FRAMES.position(frame, framesDelivered, eventStart);
+            listener.onFrame(frame);
+            framesDelivered++;
+        }
+
+        skipping = false;
+        clearEvent();
+    }
+
+    private void clearEvent()
+    {
+        eventStart = -1;
+        dataSeen = false;
+        dataOwned = false;
+        dataBuffer = null;
+        dataLength = 0;
+        typeOwned = false;
+        typeBuffer = null;
+        typeLength = 0;
+    }
+
+    private void lineTooLong(final long lineStart, final long length)
+    {
+        error(ErrorKind.LINE_TOO_LONG, lineStart,
+            "SSE line of more than " + maxLineBytes + " bytes (maxLineBytes); event skipped");
+        skipEvent();
+    }
+
+    private void frameTooLarge()
+    {
+        error(ErrorKind.FRAME_TOO_LARGE, eventStart,
+            "SSE event data and type exceed " + maxFrameBytes + " bytes (maxFrameBytes); event skipped");
+        skipEvent();
+    }
+
+    private void skipEvent()
+    {
+        final long start = eventStart;
+        clearEvent();
+        eventStart = start;
+        skipping = true;
+    }
+}

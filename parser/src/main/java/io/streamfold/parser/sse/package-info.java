@@ -1,0 +1,2 @@
+/** Server-Sent Events framing (WHATWG HTML "interpreting an event stream"). */
+package io.streamfold.parser.sse;

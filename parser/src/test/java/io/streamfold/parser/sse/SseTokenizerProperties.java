@@ -1,0 +1,167 @@
+package io.streamfold.parser.sse;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
+
+/**
+ * Split invariance and robustness: however a stream is sliced, the tokenizer reports exactly what it
+ * reports for the stream fed whole; for any bytes it never throws, reports only documented errors and
+ * holds no more memory than the limits allow.
+ */
+class SseTokenizerProperties
+{
+    private static final Set<ErrorKind> SSE_ERRORS =
+        Set.of(ErrorKind.LINE_TOO_LONG, ErrorKind.FRAME_TOO_LARGE, ErrorKind.TRUNCATED);
+
+    @Property(tries = 300)
+    void randomEventStreamsAreSplitInvariant(
+        @ForAll("eventStreams") final byte[] stream,
+        @ForAll @Size(min = 1, max = 12) final List<@IntRange(min = 1, max = 64) Integer> slices,
+        @ForAll final boolean sseListener)
+    {
+        final String whole = run(stream, List.of(Integer.MAX_VALUE), FramingLimits.DEFAULT, sseListener);
+        final String split = run(stream, slices, FramingLimits.DEFAULT, sseListener);
+        if (!whole.equals(split))
+        {
+            throw new AssertionError("slices " + slices + "\nwhole:\n" + whole + "\nsplit:\n" + split);
+        }
+        if (whole.contains("errors=[LINE") || whole.contains("errors=[FRAME"))
+        {
+            throw new AssertionError("default limits must not be hit by small streams:\n" + whole);
+        }
+    }
+
+    @Property(tries = 400)
+    void anyBytesUnderSmallLimitsAreBoundedAndSplitInvariant(
+        @ForAll("noise") final byte[] stream,
+        @ForAll @Size(min = 1, max = 12) final List<@IntRange(min = 1, max = 48) Integer> slices,
+        @ForAll @IntRange(min = 1, max = 40) final int maxLine,
+        @ForAll @IntRange(min = 1, max = 80) final int maxFrame,
+        @ForAll final boolean sseListener)
+    {
+        final FramingLimits limits = FramingLimits.builder().maxLineBytes(maxLine).maxFrameBytes(maxFrame).build();
+        final String whole = run(stream, List.of(Integer.MAX_VALUE), limits, sseListener);
+        final String split = run(stream, slices, limits, sseListener);
+        if (!whole.equals(split))
+        {
+            throw new AssertionError("slices " + slices + " " + limits + "\nwhole:\n" + whole + "\nsplit:\n" + split);
+        }
+    }
+
+    /**
+     * Feeds {@code stream} cut into the given slice lengths (cycled), checking the memory bound after each
+     * feed and the error kinds, and returns everything observable.
+     */
+    private static String run(
+        final byte[] stream, final List<Integer> slices, final FramingLimits limits, final boolean sseListener)
+    {
+        final SseRecorder recorder = new SseRecorder();
+        final FrameListener listener = sseListener ? recorder : new FrameListener()
+        {
+            @Override
+            public void onFrame(final Frame frame)
+            {
+                recorder.onFrame(frame);
+            }
+
+            @Override
+            public void onError(final StreamError error)
+            {
+                recorder.onError(error);
+            }
+        };
+        final SseTokenizer tokenizer = new SseTokenizer(listener, limits);
+        final long bound = 3L * limits.maxLineBytes() + limits.maxFrameBytes() +
+            Math.min(limits.maxLineBytes(), limits.maxFrameBytes());
+        final byte[] scratch = new byte[stream.length];
+        int pos = 0;
+        int i = 0;
+        while (pos < stream.length)
+        {
+            final int n = Math.min(slices.get(i++ % slices.size()), stream.length - pos);
+            // One reused receive buffer, scribbled over after each feed, as a network layer would: any view
+            // the tokenizer keeps past the feed call then reads garbage.
+            System.arraycopy(stream, pos, scratch, 0, n);
+            tokenizer.feed(scratch, 0, n);
+            Arrays.fill(scratch, (byte)'#');
+            pos += n;
+            if (tokenizer.retainedBytes() > bound)
+            {
+                throw new AssertionError("retained " + tokenizer.retainedBytes() + " > " + bound);
+            }
+        }
+        tokenizer.end();
+        for (final StreamError error : recorder.errors)
+        {
+            if (!SSE_ERRORS.contains(error.kind()) || error.byteOffset() < 0 || error.byteOffset() > stream.length)
+            {
+                throw new AssertionError("undocumented error " + error);
+            }
+        }
+        return recorder.transcript() + "\nlastEventId=" + tokenizer.lastEventId() +
+            "\nretry=" + tokenizer.reconnectionTime() + "\nframes=" + tokenizer.framesDelivered();
+    }
+
+    @Provide
+    Arbitrary<byte[]> eventStreams()
+    {
+        final Arbitrary<String> text = Arbitraries.strings()
+            .withCharRange(' ', '~').withChars('\u00e9', '\u4e2d', '\u0000', '\t', '\uFEFF', ':')
+            .withChars("\uD83D\uDE00").ofMaxLength(24);
+        final Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(0).ofMaxLength(22);
+        final Arbitrary<String> field = Arbitraries.oneOf(
+            text.map(v -> "data: " + v),
+            text.map(v -> "data:" + v),
+            Arbitraries.just("data"),
+            text.map(v -> "event: " + v),
+            text.map(v -> "id: " + v),
+            Arbitraries.just("id"),
+            digits.map(v -> "retry: " + v),
+            text.map(v -> "retry:" + v),
+            text.map(v -> ":" + v),
+            text.map(v -> "unknown: " + v),
+            text,
+            Arbitraries.just(""),
+            Arbitraries.just(""));
+        final Arbitrary<String> ending = Arbitraries.of("\n", "\r", "\r\n");
+        final Arbitrary<String> line = Combinators.combine(field, ending).as((f, e) -> f + e);
+        return Combinators.combine(Arbitraries.of("", "", "\uFEFF"), line.list().ofMaxSize(40))
+            .as((bom, lines) -> (bom + String.join("", lines)).getBytes(UTF_8));
+    }
+
+    @Provide
+    Arbitrary<byte[]> noise()
+    {
+        final Arbitrary<byte[]> token = Arbitraries.oneOf(
+            Arbitraries.of("data", "data:", "event:", "id:", "retry:", "1", ":", " ", "\n", "\r", "\r\n", "\n\n",
+                "xyz", "\u00e9", "\0").map(s -> s.getBytes(UTF_8)),
+            Arbitraries.of(new byte[] { (byte)0xEF }, new byte[] { (byte)0xBB }, new byte[] { (byte)0xBF },
+                new byte[] { (byte)0xEF, (byte)0xBB, (byte)0xBF }),
+            Arbitraries.bytes().map(b -> new byte[] { b }),
+            Arbitraries.strings().withCharRange('a', 'z').ofMinLength(10).ofMaxLength(60).map(s -> s.getBytes(UTF_8)));
+        return token.list().ofMaxSize(80).map(tokens ->
+        {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            tokens.forEach(out::writeBytes);
+            return out.toByteArray();
+        });
+    }
+}
