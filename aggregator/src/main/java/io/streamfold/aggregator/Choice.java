@@ -66,6 +66,19 @@ public final class Choice
         return finishReason;
     }
 
+    /**
+     * Maps any provider's finish reason to the shared vocabulary of the normalized view, for gateways that
+     * account responses folded elsewhere (a non-streaming JSON body) the same way as streams.
+     *
+     * @param reason      the provider's own reason.
+     * @param hasToolCall true when the choice ended with tool calls (Gemini and Ollama say STOP then).
+     * @return one of stop, length, tool_calls, content_filter, error, other.
+     */
+    public static String normalizeFinishReason(final String reason, final boolean hasToolCall)
+    {
+        return NormalizedWriter.finishReason(reason, hasToolCall);
+    }
+
     /** @return true once the provider finished this choice. */
     public boolean isFinished()
     {
