@@ -111,6 +111,12 @@ public final class StreamTap
         return context;
     }
 
+    /** @return the request path given to {@link #start}, or null. */
+    public String path()
+    {
+        return path;
+    }
+
     /** @return the aggregator reading this stream: its live result, valid until {@link #release()}. */
     public StreamAggregator aggregator()
     {
@@ -127,11 +133,29 @@ public final class StreamTap
      */
     public StreamTap start(final String path, final String requestModel, final long requestBytes)
     {
+        return start(path, requestModel, requestBytes, clock.epochMillis(), clock.nanoTime());
+    }
+
+    /**
+     * The request was sent earlier, at the given times (read from {@link TapPool#clock()}): for taps taken
+     * only once the response head tells the format.
+     *
+     * @param path             request path (for the record), or null.
+     * @param requestModel     the {@code model} of the request body, or null.
+     * @param requestBytes     request body bytes.
+     * @param startEpochMillis when the request was sent, wall clock.
+     * @param startNanos       when the request was sent, {@link TapClock#nanoTime()}.
+     * @return this.
+     */
+    public StreamTap start(
+        final String path, final String requestModel, final long requestBytes, final long startEpochMillis,
+        final long startNanos)
+    {
         this.path = path;
         this.requestModel = requestModel;
         this.requestBytes = requestBytes;
-        startEpochMillis = clock.epochMillis();
-        startNanos = clock.nanoTime();
+        this.startEpochMillis = startEpochMillis;
+        this.startNanos = startNanos;
         return this;
     }
 
