@@ -77,8 +77,20 @@ public final class ByteBufFeeder
      */
     public void feed(final StreamAggregator aggregator, final ByteBuffer buffer)
     {
-        final int position = buffer.position();
-        final int length = buffer.limit() - position;
+        feed(aggregator, buffer, buffer.position(), buffer.remaining());
+    }
+
+    /**
+     * Feeds a range of {@code buffer} by absolute index, never reading or moving its position, so a caller
+     * that already passed the buffer on can feed what it saw.
+     *
+     * @param aggregator the stream's aggregator.
+     * @param buffer     not retained, not modified.
+     * @param position   absolute index of the first byte.
+     * @param length     number of bytes.
+     */
+    public void feed(final StreamAggregator aggregator, final ByteBuffer buffer, final int position, final int length)
+    {
         if (length <= 0)
         {
             return;

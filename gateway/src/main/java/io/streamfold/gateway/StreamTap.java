@@ -214,19 +214,30 @@ public final class StreamTap
      */
     public void feed(final ByteBuffer buffer)
     {
-        final int length = buffer.remaining();
+        feed(buffer, buffer.position(), buffer.remaining());
+    }
+
+    /**
+     * Feeds a range of a buffer by absolute index (what a caller saw before passing the buffer on).
+     *
+     * @param buffer   not retained, position untouched.
+     * @param position absolute index of the first byte.
+     * @param length   bytes.
+     */
+    public void feed(final ByteBuffer buffer, final int position, final int length)
+    {
         if (!accept(length))
         {
             return;
         }
         if (streaming)
         {
-            feeder.feed(aggregator, buffer);
+            feeder.feed(aggregator, buffer, position, length);
         }
         else
         {
             final int n = captureRoom(length);
-            buffer.get(buffer.position(), capture, captureLength, n);
+            buffer.get(position, capture, captureLength, n);
             captureLength += n;
         }
     }

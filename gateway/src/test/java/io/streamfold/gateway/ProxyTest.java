@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ProxyTest
 {
-    private static final String REQUEST_BODY = "{\"model\":\"requested-model\",\"stream\":true,\"messages\":[]}";
+    static final String REQUEST_BODY = "{\"model\":\"requested-model\",\"stream\":true,\"messages\":[]}";
     private static final Map<String, GenAiRecord> RECORDS = new ConcurrentHashMap<>();
     private static FakeUpstream upstream;
     private static StreamfoldProxy proxy;
