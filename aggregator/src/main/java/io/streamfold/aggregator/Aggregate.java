@@ -58,6 +58,13 @@ public final class Aggregate
         usage.keys(dialect.usageKeys());
     }
 
+    /** AUTO starts over: no format until detection chooses one again. */
+    void undecided()
+    {
+        format = null;
+        dialect = null;
+    }
+
     void clear()
     {
         meta.clear();

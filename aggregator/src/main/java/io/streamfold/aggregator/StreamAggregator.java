@@ -39,6 +39,9 @@ public final class StreamAggregator
     private final FrameSink sink = new FrameSink();
     private Dialect dialect;
     private Framer framer;
+    /** False while AUTO sniffs; the last detected dialect and framer are kept across reset() for reuse. */
+    private boolean decided;
+    private Format dialectFormat;
     private byte[] sniffed = new byte[0];
     private int sniffedLength;
     private long bytesFed;
@@ -80,7 +83,7 @@ public final class StreamAggregator
     public void feed(final byte[] bytes, final int offset, final int length)
     {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        if (framer == null)
+        if (!decided)
         {
             sniff(bytes, offset, length);
             return;
@@ -100,7 +103,7 @@ public final class StreamAggregator
      */
     public void feed(final ByteBuffer buffer)
     {
-        if (framer == null)
+        if (!decided)
         {
             final byte[] copy = new byte[buffer.remaining()];
             buffer.get(copy);
@@ -125,7 +128,7 @@ public final class StreamAggregator
      */
     public void feed(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (framer == null)
+        if (!decided)
         {
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
@@ -142,7 +145,7 @@ public final class StreamAggregator
     /** The input is over (the connection closed). Decides the outcome if the terminal event never came. */
     public void end()
     {
-        if (framer == null)
+        if (!decided)
         {
             final Format detected = FormatDetector.detect(sniffed, sniffedLength, true);
             choose(detected);
@@ -194,13 +197,13 @@ public final class StreamAggregator
      */
     public long framesDelivered()
     {
-        return framer == null ? 0 : framer.framesDelivered();
+        return decided ? framer.framesDelivered() : 0;
     }
 
     /** @return the dialect reading the stream, or null while AUTO has not decided (for tests). */
     Dialect dialect()
     {
-        return dialect;
+        return decided ? dialect : null;
     }
 
     /** @return bytes held for format detection, for tests of the memory bound. */
@@ -217,8 +220,9 @@ public final class StreamAggregator
         bytesFed = 0;
         if (requested == Format.AUTO)
         {
-            framer = null;
-            dialect = null;
+            // Kept for the next stream: detecting the same format again reuses them instead of building anew.
+            decided = false;
+            aggregate.undecided();
         }
         else
         {
@@ -229,8 +233,9 @@ public final class StreamAggregator
 
     private void choose(final Format format)
     {
-        if (dialect == null || aggregate.format() != format)
+        if (dialect == null || dialectFormat != format)
         {
+            dialectFormat = format;
             dialect = Dialects.create(format, aggregate, limits);
             framer = dialect.newFramer(sink);
         }
@@ -240,6 +245,7 @@ public final class StreamAggregator
             framer.reset();
         }
         aggregate.dialect(format, dialect);
+        decided = true;
     }
 
     private void sniff(final byte[] bytes, final int offset, final int length)

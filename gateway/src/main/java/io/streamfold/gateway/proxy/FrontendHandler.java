@@ -188,8 +188,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         final URI base = proxy.config().upstream();
         final boolean tls = proxy.upstreamSsl() != null;
         final int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
-        final HttpResponseTapHandler tapHandler =
-            new HttpResponseTapHandler(proxy.pool(), proxy.sink(), proxy.binder());
+        final HttpResponseTapHandler tapHandler = proxy.config().tap() ?
+            new HttpResponseTapHandler(proxy.pool(), proxy.sink(), proxy.binder()) : null;
         final Bootstrap b = new Bootstrap()
             .group(client.eventLoop())
             .channel(NioSocketChannel.class)
@@ -206,9 +206,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
                     }
                     ch.pipeline().addLast(
                         new HttpClientCodec(),
-                        new UpstreamTimeoutHandler(proxy.config().upstreamTimeout().toNanos()),
-                        tapHandler,
-                        new BackendHandler(FrontendHandler.this));
+                        new UpstreamTimeoutHandler(proxy.config().upstreamTimeout().toNanos()));
+                    if (tapHandler != null)
+                    {
+                        ch.pipeline().addLast(tapHandler);
+                    }
+                    ch.pipeline().addLast(new BackendHandler(FrontendHandler.this));
                 }
             });
         upstream = null;

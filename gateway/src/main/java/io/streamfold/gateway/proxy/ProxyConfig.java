@@ -17,6 +17,7 @@ public final class ProxyConfig
     private final Duration clientIdleTimeout;
     private final int maxRequestBytes;
     private final Duration shutdownGrace;
+    private final boolean tap;
 
     private ProxyConfig(final Builder b)
     {
@@ -37,6 +38,7 @@ public final class ProxyConfig
         clientIdleTimeout = b.clientIdleTimeout;
         maxRequestBytes = b.maxRequestBytes;
         shutdownGrace = b.shutdownGrace;
+        tap = b.tap;
     }
 
     /** @return a builder: upstream timeout 120 s, connect 10 s, client idle 300 s, requests up to 32 MiB. */
@@ -105,6 +107,12 @@ public final class ProxyConfig
         return shutdownGrace;
     }
 
+    /** @return false when responses are relayed without a tap (the benchmark baseline): no records, no metrics. */
+    public boolean tap()
+    {
+        return tap;
+    }
+
     /** Builder for {@link ProxyConfig}. */
     public static final class Builder
     {
@@ -116,6 +124,7 @@ public final class ProxyConfig
         private Duration clientIdleTimeout = Duration.ofSeconds(300);
         private int maxRequestBytes = 32 << 20;
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private boolean tap = true;
 
         private Builder()
         {
@@ -174,6 +183,13 @@ public final class ProxyConfig
         public Builder shutdownGrace(final Duration grace)
         {
             this.shutdownGrace = grace;
+            return this;
+        }
+
+        /** @param tap false to relay without tapping (a baseline for measuring the tap). @return this. */
+        public Builder tap(final boolean tap)
+        {
+            this.tap = tap;
             return this;
         }
 

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamfold.gateway.GenAiRecord;
 import io.streamfold.gateway.StreamTap;
@@ -61,7 +62,8 @@ public final class StreamfoldProxy implements AutoCloseable
         this.metrics = new ProxyMetrics();
         this.sink = records == null ? metrics : metrics.andThen(records);
         this.binder = binder;
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("streamfold-proxy"),
+            NioIoHandler.newFactory());
         try
         {
             upstreamSsl = "https".equalsIgnoreCase(config.upstream().getScheme()) ?
