@@ -47,7 +47,7 @@ class StreamTapTest
                     int at = 0;
                     while (at < bytes.length)
                     {
-                        final int n = Math.min(bytes.length - at, 1 + random.nextInt(1500));
+                        final int n = Math.min(bytes.length - at, 1 + random.nextInt(3000));
                         feedAs(kind, tap, bytes, at, n, random);
                         at += n;
                     }
