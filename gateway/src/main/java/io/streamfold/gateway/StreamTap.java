@@ -328,6 +328,12 @@ public final class StreamTap
             b.errorBody = new String(capture, 0, Math.min(captureLength, MAX_ERROR_BODY_BYTES), StandardCharsets.UTF_8);
             streamOutcome = GatewayOutcome.UPSTREAM_HTTP_ERROR;
         }
+        else if (status == 0 && responseBytes == 0)
+        {
+            // No response at all (unreachable, reset or timed out before the head): nothing to detect from.
+            b.format = format == Format.AUTO ? null : format;
+            streamOutcome = GatewayOutcome.TRUNCATED;
+        }
         else if (streaming || status == 0)
         {
             aggregator.end();

@@ -14,6 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GenAiRecordTest
 {
+    static
+    {
+        LeakCheck.install();
+    }
+
     /** A clock that moves only when told. */
     private static final class ManualClock implements TapClock
     {

@@ -20,6 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StreamTapTest
 {
+    static
+    {
+        LeakCheck.install();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void noLeaks()
+    {
+        LeakCheck.assertNoLeaks();
+    }
+
     private static String direct(final byte[] bytes, final Format format)
     {
         final StreamAggregator a = StreamAggregator.create(format);

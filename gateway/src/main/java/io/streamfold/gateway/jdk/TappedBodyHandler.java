@@ -85,6 +85,7 @@ public final class TappedBodyHandler<T> implements HttpResponse.BodyHandler<T>
         private final SharedTap tap;
         private volatile Flow.Subscription upstream;
         private int[] positions = new int[8];
+        private volatile boolean done;
 
         Subscriber(final HttpResponse.BodySubscriber<T> downstream, final SharedTap tap)
         {
@@ -122,6 +123,10 @@ public final class TappedBodyHandler<T> implements HttpResponse.BodyHandler<T>
         @Override
         public void onNext(final List<ByteBuffer> items)
         {
+            if (done)
+            {
+                return;
+            }
             final int n = items.size();
             if (positions.length < 2 * n)
             {
@@ -142,6 +147,7 @@ public final class TappedBodyHandler<T> implements HttpResponse.BodyHandler<T>
             }
             if (stop && tap.finish(null))
             {
+                done = true;
                 upstream.cancel();
                 downstream.onComplete();
             }
@@ -151,8 +157,9 @@ public final class TappedBodyHandler<T> implements HttpResponse.BodyHandler<T>
         public void onError(final Throwable throwable)
         {
             if (tap.finish(throwable instanceof HttpTimeoutException ? GatewayOutcome.UPSTREAM_TIMEOUT :
-                GatewayOutcome.UPSTREAM_RESET))
+                GatewayOutcome.UPSTREAM_RESET) || !done)
             {
+                done = true;
                 downstream.onError(throwable);
             }
         }
@@ -160,8 +167,10 @@ public final class TappedBodyHandler<T> implements HttpResponse.BodyHandler<T>
         @Override
         public void onComplete()
         {
-            if (tap.finish(null))
+            // A cancelled body still completes its downstream: only a policy stop has completed it already.
+            if (tap.finish(null) || !done)
             {
+                done = true;
                 downstream.onComplete();
             }
         }

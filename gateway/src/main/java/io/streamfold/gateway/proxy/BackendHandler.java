@@ -23,6 +23,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter
     private boolean upstreamClosing;
     private boolean timedOut;
     private boolean pendingFlush;
+    private boolean stopped;
 
     BackendHandler(final FrontendHandler frontend)
     {
@@ -32,8 +33,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
-        if (!frontend.client().isActive())
+        if (stopped || !frontend.client().isActive())
         {
+            // After a policy stop the client's response is already ended: what the upstream still had in
+            // flight must not reach the client connection, where the next response will go.
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -90,6 +93,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter
         {
             // The tap closes the upstream; end the client's response so it sees a whole (if shorter) body.
             final boolean wasStarted = responseStarted;
+            stopped = true;
             responseStarted = false;
             upstreamClosing = true;
             if (wasStarted && chunked)
