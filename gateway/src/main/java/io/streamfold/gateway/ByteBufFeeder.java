@@ -65,7 +65,7 @@ public final class ByteBufFeeder
         }
         else
         {
-            feedCopied(aggregator, buffer, index, length);
+            feedCopied(aggregator, buffer, null, index, length);
         }
     }
 
@@ -108,14 +108,7 @@ public final class ByteBufFeeder
         }
         else
         {
-            int done = 0;
-            while (done < length)
-            {
-                final int n = Math.min(length - done, ensureScratch(length - done));
-                buffer.get(position + done, scratch, 0, n);
-                aggregator.feed(scratch, 0, n);
-                done += n;
-            }
+            feedCopied(aggregator, null, buffer, position, length);
         }
     }
 
@@ -141,13 +134,22 @@ public final class ByteBufFeeder
         }
     }
 
-    private void feedCopied(final StreamAggregator aggregator, final ByteBuf buffer, final int index, final int length)
+    /** Copies through the scratch array, from whichever of {@code buffer} or {@code nio} is not null. */
+    private void feedCopied(
+        final StreamAggregator aggregator, final ByteBuf buffer, final ByteBuffer nio, final int index, final int length)
     {
         int done = 0;
         while (done < length)
         {
-            final int n = Math.min(length - done, ensureScratch(length - done));
-            buffer.getBytes(index + done, scratch, 0, n);
+            final int n = ensureScratch(length - done);
+            if (buffer != null)
+            {
+                buffer.getBytes(index + done, scratch, 0, n);
+            }
+            else
+            {
+                nio.get(index + done, scratch, 0, n);
+            }
             aggregator.feed(scratch, 0, n);
             done += n;
         }
