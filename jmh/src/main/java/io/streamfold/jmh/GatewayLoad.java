@@ -59,7 +59,8 @@ import org.HdrHistogram.Histogram;
  * <li>Latency: L connections, events every 2 ms, each event carrying its send time: per-event latency
  * p50/p99 (HdrHistogram); the proxy's added latency is its figure minus the direct one.</li>
  * </ul>
- * Arguments: {@code [seconds=10] [connections=32] [events=200]}.
+ * The paths take turns for several rounds; figures are medians over the rounds.
+ * Arguments: {@code [seconds=5] [connections=32] [events=200] [rounds=5]}.
  */
 public final class GatewayLoad
 {
@@ -76,64 +77,98 @@ public final class GatewayLoad
 
     public static void main(final String[] args) throws Exception
     {
-        final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         final int connections = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         final int events = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        final int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         final EventLoopGroup upstreamGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("load-upstream"),
             NioIoHandler.newFactory());
         final EventLoopGroup clientGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("load-client"),
             NioIoHandler.newFactory());
         final Channel upstream = upstream(upstreamGroup);
         final int upstreamPort = ((InetSocketAddress)upstream.localAddress()).getPort();
-        System.out.printf("GatewayLoad: %d s per run, %d connections, %d events per stream%n", seconds, connections, events);
+        System.out.printf("GatewayLoad: %d rounds of %d s per path, %d connections, %d events per stream%n",
+            rounds, seconds, connections, events);
         final String[] names = {"direct", "proxy, no tap", "proxy, tap"};
+        final int[] ports = new int[3];
+        final StreamfoldProxy[] proxies = new StreamfoldProxy[3];
+        ports[0] = upstreamPort;
+        for (int mode = 1; mode < 3; mode++)
+        {
+            proxies[mode] = new StreamfoldProxy(ProxyConfig.builder()
+                .listen(new InetSocketAddress("127.0.0.1", 0))
+                .upstream(URI.create("http://127.0.0.1:" + upstreamPort))
+                .tap(mode == 2)
+                .build(), new TapPool(), r -> { }, null, 1).start();
+            ports[mode] = proxies[mode].address().getPort();
+        }
+        for (int mode = 0; mode < 3; mode++)
+        {
+            run(clientGroup, ports[mode], connections, events, 0, 2, null);
+        }
+        // The paths take turns, round after round, so a change in the machine's other load hits all of them;
+        // each figure is the median over the rounds.
+        final double[][] rate = new double[3][rounds];
+        final double[][] cpu = new double[3][rounds];
+        final Histogram[] latency = new Histogram[3];
+        for (int mode = 0; mode < 3; mode++)
+        {
+            latency[mode] = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        }
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int mode = 0; mode < 3; mode++)
+            {
+                final long cpu0 = proxyCpuNanos(ports[mode] == upstreamPort ? null : proxies[mode]);
+                final double[] throughput = run(clientGroup, ports[mode], connections, events, 0, seconds, null);
+                rate[mode][round] = throughput[0];
+                cpu[mode][round] = (proxyCpuNanos(proxies[mode]) - cpu0) / throughput[1];
+                run(clientGroup, ports[mode], Math.max(1, connections / 4), 50, 2, Math.max(1, seconds / 2), latency[mode]);
+            }
+        }
         final double[][] results = new double[3][];
         for (int mode = 0; mode < 3; mode++)
         {
-            StreamfoldProxy proxy = null;
-            int port = upstreamPort;
-            if (mode > 0)
-            {
-                proxy = new StreamfoldProxy(ProxyConfig.builder()
-                    .listen(new InetSocketAddress("127.0.0.1", 0))
-                    .upstream(URI.create("http://127.0.0.1:" + upstreamPort))
-                    .tap(mode == 2)
-                    .build(), new TapPool(), r -> { }, null, 1).start();
-                port = proxy.address().getPort();
-            }
-            // Warm up, then measure.
-            run(clientGroup, port, connections, events, 0, Math.max(2, seconds / 3), null);
-            final long cpu0 = proxyCpuNanos();
-            final double[] throughput = run(clientGroup, port, connections, events, 0, seconds, null);
-            final double cpuPerStream = (proxyCpuNanos() - cpu0) / throughput[1];
-            final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-            run(clientGroup, port, Math.max(1, connections / 4), 50, 2, seconds, latency);
-            results[mode] = new double[]{throughput[0], cpuPerStream,
-                latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3, latency.getTotalCount()};
+            results[mode] = new double[]{median(rate[mode]), median(cpu[mode]),
+                latency[mode].getValueAtPercentile(50) / 1e3, latency[mode].getValueAtPercentile(99) / 1e3};
             System.out.printf("%-14s streams/s %8.1f  proxy CPU/stream %7.1f us  event latency p50 %7.1f us  p99 %8.1f us  (%d events)%n",
-                names[mode], results[mode][0], mode == 0 ? 0 : results[mode][1] / 1e3, results[mode][2], results[mode][3],
-                (long)results[mode][4]);
-            if (proxy != null)
-            {
-                proxy.close();
-            }
+                names[mode], results[mode][0], results[mode][1] / 1e3, results[mode][2], results[mode][3],
+                latency[mode].getTotalCount());
         }
-        System.out.printf("tap overhead: streams/s %+.1f %%, proxy CPU per stream %+.1f %%%n",
-            100 * (results[2][0] / results[1][0] - 1), 100 * (results[2][1] / results[1][1] - 1));
+        System.out.printf("tap overhead: streams/s %+.1f %%, proxy CPU per stream %+.1f %% (%.0f us per stream)%n",
+            100 * (results[2][0] / results[1][0] - 1), 100 * (results[2][1] / results[1][1] - 1),
+            (results[2][1] - results[1][1]) / 1e3);
         System.out.printf("added latency vs direct (proxy with tap): p50 %.1f us, p99 %.1f us%n",
             results[2][2] - results[0][2], results[2][3] - results[0][3]);
+        for (int mode = 1; mode < 3; mode++)
+        {
+            proxies[mode].close();
+        }
         upstream.close().sync();
         upstreamGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    private static long proxyCpuNanos()
+    private static double median(final double[] values)
     {
+        final double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** @return CPU time of the given proxy's event-loop threads, or 0 for none. */
+    private static long proxyCpuNanos(final StreamfoldProxy proxy)
+    {
+        if (proxy == null)
+        {
+            return 0;
+        }
+        final String prefix = proxy.threadNamePrefix();
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds()))
         {
-            if (info != null && info.getThreadName().startsWith("streamfold-proxy"))
+            if (info != null && info.getThreadName().startsWith(prefix))
             {
                 sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
             }

@@ -43,6 +43,7 @@ public final class StreamfoldProxy implements AutoCloseable
     private final EventLoopGroup group;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final SslContext upstreamSsl;
+    private final String threadNamePrefix;
     private Channel server;
     private MetricsServer metricsServer;
 
@@ -62,8 +63,10 @@ public final class StreamfoldProxy implements AutoCloseable
         this.metrics = new ProxyMetrics();
         this.sink = records == null ? metrics : metrics.andThen(records);
         this.binder = binder;
-        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("streamfold-proxy"),
-            NioIoHandler.newFactory());
+        final DefaultThreadFactory factory = new DefaultThreadFactory("streamfold-proxy");
+        // DefaultThreadFactory names threads <name>-<pool id>-<thread id>: the first thread tells the prefix.
+        this.threadNamePrefix = factory.newThread(() -> { }).getName().replaceAll("-\\d+$", "-");
+        this.group = new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory());
         try
         {
             upstreamSsl = "https".equalsIgnoreCase(config.upstream().getScheme()) ?
@@ -120,6 +123,12 @@ public final class StreamfoldProxy implements AutoCloseable
     public InetSocketAddress metricsAddress()
     {
         return metricsServer == null ? null : metricsServer.address();
+    }
+
+    /** @return the prefix of this proxy's event-loop thread names (to measure their CPU time). */
+    public String threadNamePrefix()
+    {
+        return threadNamePrefix;
     }
 
     /** @return the metrics. */
