@@ -26,8 +26,10 @@ import io.streamfold.gateway.TapPool;
  * Taps an HTTP client pipeline (after {@code HttpClientCodec}): every request written through it starts
  * the clock, every response's body is folded as it passes, and one {@link GenAiRecord} goes to the sink
  * when the response ends, however it ends. Messages pass on untouched: the handler forwards each one
- * first, then feeds what it saw, holding its own reference meanwhile, so the reader index and reference
- * count downstream handlers see are theirs alone. Requests on a connection are sequential (HTTP/1.1).
+ * first, then feeds the range it saw by absolute index, holding one reference of its own until then, so
+ * the next handler may move the reader index, write the buffer out and release it at once; the tap leaves
+ * the count as it found it and releases nothing it does not own. Requests on a connection are sequential
+ * (HTTP/1.1).
  *
  * <p>A policy stop ({@link StreamTap#stop}) closes the upstream connection and fires {@link PolicyStop}
  * down the pipeline so the relay can end its downstream response cleanly.
