@@ -56,6 +56,9 @@ public final class StreamAggregator
     private final FormatSniffer sniffer = new FormatSniffer();
     private Dialect dialect;
     private Framer framer;
+    /** False while AUTO sniffs; the last detected dialect and framer are kept across reset() for reuse. */
+    private boolean decided;
+    private Format dialectFormat;
     private byte[] sniffed = new byte[0];
     private int sniffedLength;
     private long bytesFed;
@@ -118,7 +121,7 @@ public final class StreamAggregator
     private void feedBytes(final byte[] bytes, final int offset, final int length)
     {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        if (framer == null)
+        if (!decided)
         {
             sniff(bytes, offset, length);
             return;
@@ -152,7 +155,7 @@ public final class StreamAggregator
     /** The body of {@link #feed(ByteBuffer)}, inside the misuse check. */
     private void feedByteBuffer(final ByteBuffer buffer)
     {
-        if (framer == null)
+        if (!decided)
         {
             final byte[] copy = new byte[buffer.remaining()];
             buffer.get(copy);
@@ -191,7 +194,7 @@ public final class StreamAggregator
     /** The body of {@link #feed(DirectBuffer, int, int)}, inside the misuse check. */
     private void feedDirect(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (framer == null)
+        if (!decided)
         {
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
@@ -222,7 +225,7 @@ public final class StreamAggregator
     /** The body of {@link #end()}, inside the misuse check. */
     private void endInput()
     {
-        if (framer == null)
+        if (!decided)
         {
             final Format detected = sniffer.offer(sniffed, sniffedLength, true);
             sniffer.reset();
@@ -287,13 +290,13 @@ public final class StreamAggregator
      */
     public long framesDelivered()
     {
-        return framer == null ? 0 : framer.framesDelivered();
+        return decided ? framer.framesDelivered() : 0;
     }
 
     /** @return the dialect reading the stream, or null while AUTO has not decided (for tests). */
     Dialect dialect()
     {
-        return dialect;
+        return decided ? dialect : null;
     }
 
     /** @return bytes the format detection has looked at for the current stream, for the test that it is linear. */
@@ -331,8 +334,9 @@ public final class StreamAggregator
         bytesFed = 0;
         if (requested == Format.AUTO)
         {
-            framer = null;
-            dialect = null;
+            // Kept for the next stream: detecting the same format again reuses them instead of building anew.
+            decided = false;
+            aggregate.undecided();
         }
         else
         {
@@ -372,8 +376,9 @@ public final class StreamAggregator
 
     private void choose(final Format format)
     {
-        if (dialect == null || aggregate.format() != format)
+        if (dialect == null || dialectFormat != format)
         {
+            dialectFormat = format;
             dialect = Dialects.create(format, aggregate, limits);
             framer = dialect.newFramer(sink);
         }
@@ -383,6 +388,7 @@ public final class StreamAggregator
             framer.reset();
         }
         aggregate.dialect(format, dialect);
+        decided = true;
     }
 
     private void sniff(final byte[] bytes, final int offset, final int length)

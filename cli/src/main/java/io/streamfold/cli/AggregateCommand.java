@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.dialect.Dialects;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;

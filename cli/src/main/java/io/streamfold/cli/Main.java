@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code streamfold} command: fold recorded or piped LLM streams into the complete response at the terminal.
- * Subcommands: {@code aggregate} (the final JSON), {@code events} (the SSE events, one JSON line each) and
- * {@code bench} (throughput on files held in memory).
+ * Subcommands: {@code aggregate} (the final JSON), {@code events} (the SSE events, one JSON line each),
+ * {@code bench} (throughput on files held in memory) and {@code proxy} (a tapping reverse proxy).
  */
 @Command(
     name = "streamfold",
@@ -77,6 +77,7 @@ public final class Main implements Callable<Integer>
         commandLine.addSubcommand(new AggregateCommand(terminal));
         commandLine.addSubcommand(new EventsCommand(terminal));
         commandLine.addSubcommand(new BenchCommand(terminal));
+        commandLine.addSubcommand(new ProxyCommand(terminal));
         commandLine.addSubcommand(new CommandLine.HelpCommand());
         commandLine.setOut(writer(terminal.out));
         commandLine.setErr(writer(terminal.err));

@@ -1,5 +1,6 @@
 package io.streamfold.jmh;
 
+import io.streamfold.aggregator.model.Part;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,7 +3,6 @@ package io.streamfold.parser.internal;
 import org.agrona.DirectBuffer;
 
 import io.streamfold.parser.ErrorKind;
-import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 

@@ -9,7 +9,6 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.FramingLimits;
-import io.streamfold.parser.StreamError;
 import io.streamfold.parser.internal.JsonValuesFramer;
 
 /**

@@ -75,6 +75,13 @@ public final class MutableAggregate implements Aggregate
         usage.keys(dialect.usageKeys());
     }
 
+    /** AUTO starts over: no format until detection chooses one again. */
+    public void undecided()
+    {
+        format = null;
+        dialect = null;
+    }
+
     public void clear()
     {
         meta.clear();

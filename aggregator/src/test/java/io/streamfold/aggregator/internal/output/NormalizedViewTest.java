@@ -19,7 +19,6 @@ import io.streamfold.aggregator.internal.dialect.Dialects;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -9,7 +9,6 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
 
 /**
  * The repeated-prefix fast path for OpenAI-compatible chunks. Such streams repeat the same bytes in every

@@ -12,7 +12,6 @@ import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import io.streamfold.testkit.JsonTree;

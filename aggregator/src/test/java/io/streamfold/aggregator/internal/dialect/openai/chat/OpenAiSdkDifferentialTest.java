@@ -22,7 +22,6 @@ import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
