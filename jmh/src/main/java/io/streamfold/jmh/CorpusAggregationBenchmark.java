@@ -289,7 +289,7 @@ public class CorpusAggregationBenchmark
         }
     }
 
-    private static Path sharedDir()
+    static Path sharedDir()
     {
         final String configured = System.getProperty("streamfold.shared");
         if (configured != null && Files.isDirectory(Paths.get(configured, "corpus")))
