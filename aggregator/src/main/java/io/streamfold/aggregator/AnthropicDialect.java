@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.internal.fold.EventShape;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -45,6 +47,17 @@ final class AnthropicDialect extends Dialect
     private static final int ERROR = 8;
     private static final int UNKNOWN = 9;
 
+    /** The repeated block deltas, each with the one value that varies (slot 0). */
+    private static final int TEXT_SHAPE = 0;
+    private static final int THINKING_SHAPE = 1;
+    private static final int PARTIAL_JSON_SHAPE = 2;
+    private static final int CITATION_SHAPE = 3;
+    private static final EventShape[] DELTA_SHAPES = {
+        EventShape.of(TEXT_SHAPE).string("delta", "text").build(),
+        EventShape.of(THINKING_SHAPE).string("delta", "thinking").build(),
+        EventShape.of(PARTIAL_JSON_SHAPE).string("delta", "partial_json").build(),
+        EventShape.of(CITATION_SHAPE).raw("delta", "citation").build(),
+    };
 
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
@@ -56,11 +69,29 @@ final class AnthropicDialect extends Dialect
     private final TextBuffer stopReason = new TextBuffer();
     private boolean errorEventReported;
 
+    private final EventTemplate template;
+    /** The delta shape the event being folded can be learnt as (index in DELTA_SHAPES), or -1. */
+    private int learnShape;
+    private long learntIndex;
+
     AnthropicDialect(final Aggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
         blockReader = new JsonReader(limits);
+        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
+    }
+
+    /** Turns the repeated-event fast path on or off (tests compare both). */
+    void fastPath(final boolean on)
+    {
+        template.enabled(on);
+    }
+
+    /** @return events folded by the repeated-event fast path so far. */
+    long fastFolds()
+    {
+        return template.matches();
     }
 
     @Override
@@ -82,6 +113,7 @@ final class AnthropicDialect extends Dialect
         super.reset();
         deferred.clear();
         stopReason.clear();
+        template.forget();
     }
 
     @Override
@@ -107,6 +139,16 @@ final class AnthropicDialect extends Dialect
         {
             return;
         }
+        if (template.match(frame.buffer(), frame.offset(), frame.length()))
+        {
+            foldRepeated();
+            return;
+        }
+        // Whatever this event does, the template no longer describes the event before the next one.
+        template.forget();
+        learnShape = -1;
+        final int errorsBefore = aggregate.errorCount();
+        boolean typeInPayload = false;
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
         deferred.clear();
         stopReason.clear();
@@ -124,6 +166,7 @@ final class AnthropicDialect extends Dialect
                     throw new JsonReader.BadPayload("event type is not a string");
                 }
                 kind = kindOf(json.text());
+                typeInPayload = true;
             }
             else if ("index".equals(name))
             {
@@ -165,6 +208,58 @@ final class AnthropicDialect extends Dialect
             replay(kind, deferred.name(i), deferred.value(i), index);
         }
         onEventEnd(kind, index);
+        if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
+            aggregate.errorCount() == errorsBefore)
+        {
+            learntIndex = index;
+            template.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
+        }
+    }
+
+    /**
+     * A block delta that repeats the learnt one around a new value: what the full path does for it, with the
+     * value from the template (the index and every other field are the learnt event's own bytes).
+     */
+    private void foldRepeated()
+    {
+        aggregate.start();
+        final Choice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        switch (template.shape().meaning())
+        {
+            case TEXT_SHAPE:
+                appendDelta(choice, learntIndex, Part.Kind.TEXT, "text", template.stringChars(0), template.stringLength(0));
+                break;
+            case THINKING_SHAPE:
+                appendDelta(choice, learntIndex, Part.Kind.REASONING, "thinking", template.stringChars(0),
+                    template.stringLength(0));
+                break;
+            case PARTIAL_JSON_SHAPE:
+                appendDelta(choice, learntIndex, Part.Kind.TOOL_CALL, "partial_json", template.stringChars(0),
+                    template.stringLength(0));
+                break;
+            default:
+            {
+                final Part part = blockOfKind(choice, learntIndex, Part.Kind.TEXT, "citation");
+                if (part != null)
+                {
+                    citationKept(part, part.annotations().add(template.input(), template.valueStart(0),
+                        template.valueEnd(0) - template.valueStart(0), limits.maxRawBytes()));
+                }
+            }
+        }
+    }
+
+    /**
+     * Notes the delta field just read as the event's one effect, learnable when its value has the type the
+     * shape expects; a second effect makes the event unlearnable.
+     */
+    private void noteDelta(final int shape, final boolean typed)
+    {
+        learnShape = learnShape == -1 && typed ? shape : -2;
     }
 
     @Override
@@ -646,7 +741,12 @@ final class AnthropicDialect extends Dialect
 
     private void addCitation(final Part part, final JsonReader r) throws JsonReader.BadPayload
     {
-        if (!r.captureInto(part.annotations()))
+        citationKept(part, r.captureInto(part.annotations()));
+    }
+
+    private void citationKept(final Part part, final boolean kept)
+    {
+        if (!kept)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations of block " + part.wireIndex() + " larger than " +
                 limits.maxRawBytes() + " bytes");
@@ -676,16 +776,20 @@ final class AnthropicDialect extends Dialect
             switch (name)
             {
                 case "text":
+                    noteDelta(TEXT_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, Part.Kind.TEXT, name, r, value);
                     break;
                 case "thinking":
+                    noteDelta(THINKING_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, Part.Kind.REASONING, name, r, value);
                     break;
                 case "partial_json":
+                    noteDelta(PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, Part.Kind.TOOL_CALL, name, r, value);
                     break;
                 case "signature":
                 {
+                    learnShape = -2;
                     final Part part = value == JsonToken.VALUE_STRING ?
                         blockOfKind(choice, index, Part.Kind.REASONING, name) : null;
                     if (part != null)
@@ -705,6 +809,7 @@ final class AnthropicDialect extends Dialect
                 }
                 case "citation":
                 {
+                    noteDelta(CITATION_SHAPE, value == JsonToken.START_OBJECT);
                     final Part part = value == JsonToken.START_OBJECT ?
                         blockOfKind(choice, index, Part.Kind.TEXT, name) : null;
                     if (part != null)
@@ -735,13 +840,30 @@ final class AnthropicDialect extends Dialect
             return;
         }
         final CharView v = r.text();
+        append(choice, part, kind, v.array(), v.offset(), v.length());
+    }
+
+    /** A text, thinking or partial_json delta read by the fast path: as {@link #appendDeltaText} does. */
+    private void appendDelta(
+        final Choice choice, final long index, final Part.Kind kind, final String name, final char[] chars, final int length)
+    {
+        final Part part = blockOfKind(choice, index, kind, name);
+        if (part != null)
+        {
+            append(choice, part, kind, chars, 0, length);
+        }
+    }
+
+    private void append(final Choice choice, final Part part, final Part.Kind kind, final char[] chars, final int offset,
+        final int length)
+    {
         if (kind == Part.Kind.TOOL_CALL)
         {
-            aggregate.appendArguments(choice, part, v.array(), v.offset(), v.length());
+            aggregate.appendArguments(choice, part, chars, offset, length);
         }
         else
         {
-            aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+            aggregate.appendText(choice, part, chars, offset, length);
         }
     }
 
