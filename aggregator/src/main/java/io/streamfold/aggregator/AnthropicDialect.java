@@ -82,13 +82,13 @@ final class AnthropicDialect extends Dialect
         template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
-    /** Turns the repeated-event fast path on or off (tests compare both). */
+    @Override
     void fastPath(final boolean on)
     {
         template.enabled(on);
     }
 
-    /** @return events folded by the repeated-event fast path so far. */
+    @Override
     long fastFolds()
     {
         return template.matches();

@@ -85,6 +85,17 @@ abstract class Dialect
         json.abandon();
     }
 
+    /** Turns the dialect's repeated-event fast path on or off (tests compare both); nothing for a dialect without one. */
+    void fastPath(final boolean on)
+    {
+    }
+
+    /** @return events folded by the repeated-event fast path so far (for tests). */
+    long fastFolds()
+    {
+        return 0;
+    }
+
     /**
      * Keeps the current value as field {@code name} of {@code target}, except that a null or empty
      * string never replaces a value already there (Azure's first chunk has an empty id and model).

@@ -59,7 +59,7 @@ class FastPathCorpusTest
     {
         final RecordingListener listener = new RecordingListener();
         final StreamAggregator aggregator = StreamAggregator.builder().format(format).listener(listener).build();
-        FastPaths.set(aggregator, fastPath);
+        aggregator.dialect().fastPath(fastPath);
         final Random slicing = new Random(seed);
         int offset = 0;
         while (offset < stream.length)
@@ -91,7 +91,7 @@ class FastPathCorpusTest
         }
         run.errors.add(result.outcome().toString());
         run.events = listener.events;
-        run.folds = FastPaths.folds(aggregator);
+        run.folds = aggregator.dialect().fastFolds();
         return run;
     }
 }
