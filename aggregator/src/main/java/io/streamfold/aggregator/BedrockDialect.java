@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.internal.fold.EventShape;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.EventStreamFramer;
 import io.streamfold.parser.Frame;
@@ -44,6 +46,18 @@ final class BedrockDialect extends Dialect
     private static final String TOOL_USE = "toolUse";
     private static final String REDACTED = "redactedContent";
 
+    /** A contentBlockDelta of text (slot 0), with or without the random-length {@code p} padding (slot 1). */
+    private static final EventShape[] TEXT_DELTA_SHAPES = {
+        EventShape.of(0).string("delta", "text").build(),
+        EventShape.of(1).string("delta", "text").string("p").build(),
+    };
+
+    private final EventTemplate template;
+    private long learntIndex;
+    /** Set while a contentBlockDelta is read: its delta held exactly one field, a text string. */
+    private boolean textOnlyDelta;
+    private boolean paddingIsString;
+
     private final JsonReader deferredReader;
     private final RawJson deferred = new RawJson();
     private final RawJson scratch = new RawJson();
@@ -57,6 +71,7 @@ final class BedrockDialect extends Dialect
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
+        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
     @Override
@@ -81,6 +96,19 @@ final class BedrockDialect extends Dialect
         deferred.clear();
         messageStopped = false;
         rejectedIndex = -1;
+        template.forget();
+    }
+
+    @Override
+    void fastPath(final boolean on)
+    {
+        template.enabled(on);
+    }
+
+    @Override
+    long fastFolds()
+    {
+        return template.matches();
     }
 
     @Override
@@ -94,6 +122,15 @@ final class BedrockDialect extends Dialect
         }
         aggregate.start();
         final int event = eventOf(frame);
+        if (event == BLOCK_DELTA && template.match(frame.buffer(), frame.offset(), frame.length()))
+        {
+            textDelta(aggregate.choiceForIndex(0), learntIndex, template.stringChars(0), 0, template.stringLength(0));
+            return;
+        }
+        template.forget();
+        textOnlyDelta = false;
+        paddingIsString = false;
+        final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
         switch (event)
         {
@@ -122,6 +159,10 @@ final class BedrockDialect extends Dialect
                 }
         }
         json.finish();
+        if (textOnlyDelta && aggregate.errorCount() == errorsBefore)
+        {
+            template.learn(frame.buffer(), frame.offset(), frame.length(), TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
+        }
     }
 
     private static int eventOf(final Frame frame)
@@ -225,6 +266,7 @@ final class BedrockDialect extends Dialect
                 if (indexSeen)
                 {
                     blockBody(json, event, index);
+                    learntIndex = index;
                 }
                 else
                 {
@@ -234,6 +276,10 @@ final class BedrockDialect extends Dialect
             }
             else
             {
+                if ("p".equals(name))
+                {
+                    paddingIsString = json.token() == JsonToken.VALUE_STRING;
+                }
                 json.skip();
             }
         }
@@ -354,21 +400,21 @@ final class BedrockDialect extends Dialect
     private void readDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
     {
         final Choice choice = aggregate.choiceForIndex(0);
+        int fields = 0;
+        boolean text = false;
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
             final JsonToken value = r.next();
+            fields++;
             switch (name)
             {
                 case "text":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        final Part part = block(index, Part.Kind.TEXT);
-                        if (part != null)
-                        {
-                            final CharView v = r.text();
-                            aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                        }
+                        text = true;
+                        final CharView v = r.text();
+                        textDelta(choice, index, v.array(), v.offset(), v.length());
                     }
                     else
                     {
@@ -407,6 +453,18 @@ final class BedrockDialect extends Dialect
                     }
                 }
             }
+        }
+        // Learnable when the text was all it said, read in place (not replayed after a late index).
+        textOnlyDelta = fields == 1 && text && r == json;
+    }
+
+    /** The one effect of a text delta, shared by the full path and the fast path. */
+    private void textDelta(final Choice choice, final long index, final char[] chars, final int offset, final int length)
+    {
+        final Part part = block(index, Part.Kind.TEXT);
+        if (part != null)
+        {
+            aggregate.appendText(choice, part, chars, offset, length);
         }
     }
 

@@ -123,6 +123,29 @@ abstract class Dialect
         }
     }
 
+    /**
+     * As {@link #captureKeepingNonEmpty} for a string value already decoded (a fast path's slot): an empty
+     * string never replaces a value already there.
+     */
+    final void keepStringKeepingNonEmpty(final RawFields target, final String name, final char[] chars, final int length)
+    {
+        final RawJson existing = target.get(name);
+        if (existing != null && !existing.isNullish() && length == 0)
+        {
+            return;
+        }
+        final RawJson slot = target.slot(name, limits.maxRawFields());
+        if (slot == null)
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+            return;
+        }
+        if (!slot.setScalar(RawJson.Type.STRING, chars, 0, length, limits.maxRawBytes()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+        }
+    }
+
     /** Merges the usage object the reader is on (null is ignored) field by field, then announces it. */
     final void mergeUsage(final JsonReader reader) throws JsonReader.BadPayload
     {

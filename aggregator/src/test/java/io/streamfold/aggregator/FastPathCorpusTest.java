@@ -22,11 +22,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FastPathCorpusTest
 {
     @ParameterizedTest
-    @CsvSource({ "anthropic-messages,ANTHROPIC", "openai-responses,OPENAI_RESPONSES", "openai-chat,OPENAI_CHAT" })
-    void fastPathIsInvisibleOnTheCorpus(final String folder, final Format format)
+    @CsvSource({ "anthropic-messages,ANTHROPIC,.sse", "openai-responses,OPENAI_RESPONSES,.sse", "openai-chat,OPENAI_CHAT,.sse",
+        "ollama,OLLAMA,.ndjson" })
+    void fastPathIsInvisibleOnTheCorpus(final String folder, final Format format, final String suffix)
     {
         long folds = 0;
-        for (final Path file : SharedFiles.corpus(folder, ".sse"))
+        for (final Path file : SharedFiles.corpus(folder, suffix))
         {
             final byte[] stream = SharedFiles.read(file);
             for (int seed = 0; seed < 6; seed++)

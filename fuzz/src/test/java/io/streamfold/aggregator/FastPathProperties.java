@@ -36,6 +36,18 @@ class FastPathProperties
     }
 
     @Provide
+    Arbitrary<StreamGenerator.Generated> ollama()
+    {
+        return new OllamaStreams().streams();
+    }
+
+    @Provide
+    Arbitrary<StreamGenerator.Generated> bedrock()
+    {
+        return new BedrockConverseStreams().streams();
+    }
+
+    @Provide
     Arbitrary<StreamGenerator.Generated> every()
     {
         final List<Arbitrary<StreamGenerator.Generated>> all = new ArrayList<>();
@@ -51,6 +63,18 @@ class FastPathProperties
 
     @Property(tries = 300)
     void responsesFastPathIsInvisible(@ForAll("responses") final StreamGenerator.Generated g, @ForAll final Random random)
+    {
+        check(g, random, true);
+    }
+
+    @Property(tries = 300)
+    void ollamaFastPathIsInvisible(@ForAll("ollama") final StreamGenerator.Generated g, @ForAll final Random random)
+    {
+        check(g, random, true);
+    }
+
+    @Property(tries = 300)
+    void bedrockFastPathIsInvisible(@ForAll("bedrock") final StreamGenerator.Generated g, @ForAll final Random random)
     {
         check(g, random, true);
     }

@@ -346,6 +346,12 @@ public final class EventTemplate
         return true;
     }
 
+    /** @return the shape slot number of the {@code k}-th slot in byte order (effects that must keep the event's order). */
+    public int slotInByteOrder(final int k)
+    {
+        return order[k];
+    }
+
     /** @return the decoded chars of string slot {@code slot} (valid up to {@link #stringLength}). */
     public char[] stringChars(final int slot)
     {

@@ -1,0 +1,275 @@
+package io.streamfold.jmh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.openai.core.ObjectMappers;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseStreamEvent;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.streamfold.aggregator.Aggregate;
+import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.Part;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.SseTokenizer;
+import io.streamfold.parser.StreamError;
+
+/**
+ * Every dialect on a generated stream of 1,000 events of its typical shape, bytes to final result (pooled
+ * aggregator, 16 KiB slices), in one run so the figures compare: OpenAI chat text chunks (the reference),
+ * Anthropic text deltas (padded as the API pads them), Responses {@code output_text.delta} events (sequence
+ * number, item id, empty logprobs, random-length obfuscation), Bedrock {@code contentBlockDelta} with its
+ * random-length {@code p} padding (eventstream). {@code openAiJavaResponses} is openai-java's
+ * {@code ResponseAccumulator} on the Responses stream (each event read into a {@code ResponseStreamEvent} with
+ * the SDK's mapper, then accumulated), the peer for that dialect; the Anthropic SDK peer runs in
+ * {@link AnthropicAggregationBenchmark} ({@code -p stream=generated}).
+ *
+ * <pre>
+ * java -jar jmh/target/benchmarks.jar 'DialectShapesBenchmark|AnthropicAggregationBenchmark' -p stream=generated -prof gc
+ * </pre>
+ * The {@code bytes} secondary score is input bytes per second; with {@code -prof gc},
+ * {@code gc.alloc.rate.norm} divided by the events printed at setup is B/event.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
+@State(Scope.Thread)
+public class DialectShapesBenchmark
+{
+    static final int EVENTS = 1_000;
+
+    /** Which dialect's shape. */
+    @Param({ "openai-chat-text", "anthropic", "openai-responses", "bedrock" })
+    public String shape;
+
+    private byte[] bytes;
+    private Format format;
+    private StreamAggregator aggregator;
+    private ResponsesSdk responsesSdk;
+
+    /** Input bytes and events folded; JMH reports them per second. */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class Volume
+    {
+        /** Input bytes folded. */
+        public long bytes;
+
+        /** JMH reads the counters per iteration. */
+        @Setup(Level.Iteration)
+        public void clear()
+        {
+            bytes = 0;
+        }
+    }
+
+    /** Builds the stream and checks that it folds completely and without errors. */
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        switch (shape)
+        {
+            case "openai-chat-text":
+                bytes = ChatAggregationBenchmark.ChatStreams.textStream(EVENTS);
+                format = Format.OPENAI_CHAT;
+                break;
+            case "anthropic":
+                bytes = AnthropicAggregationBenchmark.generated(EVENTS);
+                format = Format.ANTHROPIC;
+                break;
+            case "openai-responses":
+                bytes = responsesStream(EVENTS, 7);
+                format = Format.OPENAI_RESPONSES;
+                responsesSdk = new ResponsesSdk();
+                break;
+            case "bedrock":
+                bytes = CorpusAggregationBenchmark.bedrockStream(EVENTS, 42);
+                format = Format.BEDROCK;
+                break;
+            default:
+                throw new IllegalArgumentException(shape);
+        }
+        aggregator = StreamAggregator.create(format);
+        final Aggregate result = streamfold(new Volume());
+        if (result.outcome() != Outcome.COMPLETE || !result.errors().isEmpty() ||
+            result.choice(0).joined(Part.Kind.TEXT).length() < EVENTS)
+        {
+            throw new IllegalStateException(shape + " did not fold cleanly: " + result.outcome() + " " + result.errors());
+        }
+        if (responsesSdk != null)
+        {
+            final Response sdk = openAiJavaResponses(new Volume());
+            final String text = sdk.output().get(0).asMessage().content().get(0).asOutputText().text();
+            if (!text.contentEquals(result.choice(0).joined(Part.Kind.TEXT)))
+            {
+                throw new IllegalStateException("openai-java folded another text");
+            }
+        }
+        System.out.println("\n" + shape + ": " + bytes.length + " bytes, " + EVENTS + " delta events (" +
+            bytes.length / EVENTS + " B/event on the wire)");
+    }
+
+    /** The stream, bytes to final result, through the pooled aggregator. */
+    @Benchmark
+    public Aggregate streamfold(final Volume volume)
+    {
+        final StreamAggregator a = aggregator;
+        a.reset();
+        final byte[] b = bytes;
+        for (int offset = 0; offset < b.length; offset += CorpusAggregationBenchmark.SLICE_BYTES)
+        {
+            a.feed(b, offset, Math.min(CorpusAggregationBenchmark.SLICE_BYTES, b.length - offset));
+        }
+        a.end();
+        volume.bytes += b.length;
+        return a.result();
+    }
+
+    /** openai-java's ResponseAccumulator on the Responses stream (other shapes: nothing, returns null). */
+    @Benchmark
+    public Response openAiJavaResponses(final Volume volume)
+    {
+        if (responsesSdk == null)
+        {
+            return null;
+        }
+        volume.bytes += bytes.length;
+        return responsesSdk.fold(bytes);
+    }
+
+    /** The SDK peer: SSE frames, each read by the SDK's mapper into a ResponseStreamEvent, accumulated. */
+    static final class ResponsesSdk implements FrameListener
+    {
+        private final ObjectReader reader = ObjectMappers.jsonMapper().readerFor(ResponseStreamEvent.class);
+        private final SseTokenizer tokenizer = new SseTokenizer(this, FramingLimits.DEFAULT);
+        private ResponseAccumulator accumulator;
+        private byte[] scratch = new byte[1024];
+
+        Response fold(final byte[] bytes)
+        {
+            tokenizer.reset();
+            accumulator = ResponseAccumulator.create();
+            for (int i = 0; i < bytes.length; i += CorpusAggregationBenchmark.SLICE_BYTES)
+            {
+                tokenizer.feed(bytes, i, Math.min(CorpusAggregationBenchmark.SLICE_BYTES, bytes.length - i));
+            }
+            tokenizer.end();
+            return accumulator.response();
+        }
+
+        @Override
+        public void onFrame(final Frame frame)
+        {
+            final int length = frame.length();
+            if (scratch.length < length)
+            {
+                scratch = new byte[Math.max(length, scratch.length * 2)];
+            }
+            frame.buffer().getBytes(frame.offset(), scratch, 0, length);
+            try
+            {
+                accumulator.accumulate(reader.readValue(scratch, 0, length));
+            }
+            catch (final IOException e)
+            {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void onError(final StreamError error)
+        {
+            throw new IllegalStateException(error.toString());
+        }
+    }
+
+    /**
+     * An OpenAI Responses text answer: created, in_progress, the message item and its output_text part, {@code deltas}
+     * output_text.delta events (a sequence number, the item id, indices, the delta, empty logprobs and the
+     * obfuscation padding of random length OpenAI adds), then the done events and response.completed.
+     */
+    static byte[] responsesStream(final int deltas, final long seed)
+    {
+        final String[] words = {
+            "The", " stream", " token", " gateway", " latency", " model", " answer", " ok", " é", " naïve", " 数据", " 🙂",
+            "\\n", " \\\"quoted\\\"", " function", " Java", " buffer", " response", " is", " a", " of", " and", " to"
+        };
+        final Random random = new Random(seed);
+        final String itemId = "msg_68c1f0a2b3d4819ea5f6a7b8c9d0e1f20a1b2c3d4e5f6a7b";
+        final String response = "\"id\":\"resp_68c1f0a1a2b3819e\",\"object\":\"response\",\"created_at\":1757540001,";
+        final String tail = "\"parallel_tool_calls\":true,\"previous_response_id\":null,\"reasoning\":{\"effort\":null," +
+            "\"summary\":null},\"store\":true,\"temperature\":1.0,\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\"," +
+            "\"tools\":[],\"top_p\":1.0,\"truncation\":\"disabled\",\"metadata\":{}";
+        final StringBuilder sse = new StringBuilder(deltas * 260);
+        final StringBuilder text = new StringBuilder();
+        int sequence = 0;
+        event(sse, "response.created", "{\"type\":\"response.created\",\"sequence_number\":" + sequence++ + ",\"response\":{" +
+            response + "\"status\":\"in_progress\",\"model\":\"gpt-4.1-2025-04-14\",\"output\":[],\"usage\":null," + tail + "}}");
+        event(sse, "response.in_progress", "{\"type\":\"response.in_progress\",\"sequence_number\":" + sequence++ +
+            ",\"response\":{" + response + "\"status\":\"in_progress\",\"model\":\"gpt-4.1-2025-04-14\",\"output\":[],\"usage\":null," +
+            tail + "}}");
+        event(sse, "response.output_item.added", "{\"type\":\"response.output_item.added\",\"sequence_number\":" + sequence++ +
+            ",\"output_index\":0,\"item\":{\"id\":\"" + itemId + "\",\"type\":\"message\",\"status\":\"in_progress\",\"content\":[]," +
+            "\"role\":\"assistant\"}}");
+        event(sse, "response.content_part.added", "{\"type\":\"response.content_part.added\",\"sequence_number\":" + sequence++ +
+            ",\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"output_text\"," +
+            "\"annotations\":[],\"logprobs\":[],\"text\":\"\"}}");
+        for (int i = 0; i < deltas; i++)
+        {
+            final String word = words[random.nextInt(words.length)];
+            text.append(word);
+            final StringBuilder obfuscation = new StringBuilder();
+            for (int k = 1 + random.nextInt(15); k > 0; k--)
+            {
+                obfuscation.append((char)('a' + random.nextInt(26)));
+            }
+            event(sse, "response.output_text.delta", "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + sequence++ +
+                ",\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + word +
+                "\",\"logprobs\":[],\"obfuscation\":\"" + obfuscation + "\"}");
+        }
+        final String all = text.toString();
+        event(sse, "response.output_text.done", "{\"type\":\"response.output_text.done\",\"sequence_number\":" + sequence++ +
+            ",\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0,\"text\":\"" + all + "\",\"logprobs\":[]}");
+        final String part = "{\"type\":\"output_text\",\"annotations\":[],\"logprobs\":[],\"text\":\"" + all + "\"}";
+        event(sse, "response.content_part.done", "{\"type\":\"response.content_part.done\",\"sequence_number\":" + sequence++ +
+            ",\"item_id\":\"" + itemId + "\",\"output_index\":0,\"content_index\":0,\"part\":" + part + "}");
+        final String item = "{\"id\":\"" + itemId + "\",\"type\":\"message\",\"status\":\"completed\",\"content\":[" + part +
+            "],\"role\":\"assistant\"}";
+        event(sse, "response.output_item.done", "{\"type\":\"response.output_item.done\",\"sequence_number\":" + sequence++ +
+            ",\"output_index\":0,\"item\":" + item + "}");
+        event(sse, "response.completed", "{\"type\":\"response.completed\",\"sequence_number\":" + sequence++ + ",\"response\":{" +
+            response + "\"status\":\"completed\",\"model\":\"gpt-4.1-2025-04-14\",\"output\":[" + item + "],\"usage\":{" +
+            "\"input_tokens\":37,\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":" + deltas +
+            ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":" + (deltas + 37) + "}," + tail + "}}");
+        return sse.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void event(final StringBuilder sse, final String type, final String data)
+    {
+        sse.append("event: ").append(type).append("\ndata: ").append(data).append("\n\n");
+    }
+}
