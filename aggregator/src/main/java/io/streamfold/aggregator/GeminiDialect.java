@@ -8,11 +8,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.internal.fold.EventShape;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.StreamError;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -81,11 +84,45 @@ final class GeminiDialect extends Dialect
 
     private boolean blockedChoice;
 
+    /**
+     * A chunk of one candidate whose content is one text part: the text (slot 0) varies, and the usage object
+     * (slot 1, when there is one: Gemini resends it growing on every chunk) is taken whole and merged as usual.
+     */
+    private static final EventShape TEXT_CHUNK =
+        EventShape.of(0).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text").build();
+    private static final EventShape TEXT_USAGE_CHUNK =
+        EventShape.of(1).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text")
+            .raw("usageMetadata").build();
+    private final EventTemplate template;
+    private final UnsafeBuffer usageBytes = new UnsafeBuffer(new byte[0]);
+    // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
+    private boolean learnable;
+    private int learnCandidates;
+    private int learnParts;
+    private boolean learnText;
+    private boolean learntThought;
+    private long learntIndex;
+    private boolean usagePresent;
+    private boolean usageAfterCandidates;
+
     GeminiDialect(final Aggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
         argsReader = new JsonReader(limits);
+        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
+    }
+
+    @Override
+    void fastPath(final boolean on)
+    {
+        template.enabled(on);
+    }
+
+    @Override
+    long fastFolds()
+    {
+        return template.matches();
     }
 
     @Override
@@ -113,6 +150,7 @@ final class GeminiDialect extends Dialect
         openIsArray.clear();
         openStringPath = null;
         blockedChoice = false;
+        template.forget();
     }
 
     @Override
@@ -123,6 +161,19 @@ final class GeminiDialect extends Dialect
         {
             return;
         }
+        if (template.match(frame.buffer(), frame.offset(), length))
+        {
+            foldRepeated();
+            return;
+        }
+        template.forget();
+        learnable = true;
+        learnCandidates = 0;
+        learnParts = 0;
+        learnText = false;
+        learntThought = false;
+        usagePresent = false;
+        final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), length);
         boolean candidatesSeen = false;
         boolean failed = false;
@@ -139,6 +190,7 @@ final class GeminiDialect extends Dialect
                         while (json.next() == JsonToken.START_OBJECT)
                         {
                             candidatesSeen = true;
+                            learnCandidates++;
                             readCandidate();
                         }
                         if (json.token() != JsonToken.END_ARRAY)
@@ -152,16 +204,20 @@ final class GeminiDialect extends Dialect
                     }
                     break;
                 case "usageMetadata":
+                    usagePresent = value == JsonToken.START_OBJECT;
+                    usageAfterCandidates = learnCandidates > 0;
                     mergeUsage(json);
                     break;
                 case "error":
                     if (value != JsonToken.VALUE_NULL)
                     {
+                        learnable = false;
                         providerError(json);
                         failed = true;
                     }
                     break;
                 case "promptFeedback":
+                    learnable = false;
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     feedbackSeen = value == JsonToken.START_OBJECT;
                     break;
@@ -178,6 +234,53 @@ final class GeminiDialect extends Dialect
         if (failed)
         {
             aggregate.end(Outcome.ERROR);
+        }
+        if (learnable && learnCandidates == 1 && learnParts == 1 && learnText && aggregate.errorCount() == errorsBefore)
+        {
+            template.learn(frame.buffer(), frame.offset(), length, usagePresent ? TEXT_USAGE_CHUNK : TEXT_CHUNK);
+        }
+    }
+
+    /**
+     * A chunk that repeats the learnt one around a new text and usage: the learnt chunk's effects in its order
+     * (the text part, the usage merge) with the new values; every other field repeats the learnt bytes.
+     */
+    private void foldRepeated() throws JsonReader.BadPayload
+    {
+        if (usagePresent && !usageAfterCandidates)
+        {
+            mergeRepeatedUsage();
+        }
+        final Choice choice = aggregate.choiceForIndex(learntIndex);
+        if (choice != null)
+        {
+            partSignature.clear();
+            partExtra.clear();
+            setPartText(template.stringChars(0), 0, template.stringLength(0));
+            text(choice, learntThought ? Part.Kind.REASONING : Part.Kind.TEXT);
+        }
+        if (usagePresent && usageAfterCandidates)
+        {
+            mergeRepeatedUsage();
+        }
+        aggregate.start();
+    }
+
+    /** The usage object of a repeated chunk, already checked whole by the template, merged as the full path does. */
+    private void mergeRepeatedUsage() throws JsonReader.BadPayload
+    {
+        final int start = template.valueStart(1);
+        usageBytes.wrap(template.input(), start, template.valueEnd(1) - start);
+        replayReader.begin(usageBytes, 0, usageBytes.capacity());
+        mergeUsage(replayReader);
+        replayReader.finish();
+    }
+
+    private void setPartText(final char[] chars, final int offset, final int length)
+    {
+        if (!partText.set(chars, offset, length, limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
         }
     }
 
@@ -260,6 +363,7 @@ final class GeminiDialect extends Dialect
             {
                 case "index":
                     index = value == JsonToken.VALUE_NUMBER_INT ? json.longValue() : -1;
+                    learntIndex = index;
                     break;
                 case "content":
                     if (value == JsonToken.START_OBJECT)
@@ -272,6 +376,7 @@ final class GeminiDialect extends Dialect
                     }
                     break;
                 case "citationMetadata":
+                    learnable = false;
                     if (value == JsonToken.START_OBJECT)
                     {
                         hasCitations = keep(json, pendingCitations, name);
@@ -282,6 +387,7 @@ final class GeminiDialect extends Dialect
                     }
                     break;
                 case "finishReason":
+                    learnable = false;
                     if (value == JsonToken.VALUE_STRING)
                     {
                         copy(json, finishReason);
@@ -292,9 +398,11 @@ final class GeminiDialect extends Dialect
                     }
                     break;
                 default:
+                    learnable = false;
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
+        learntIndex = index;
         final Choice choice = aggregate.choiceForIndex(index);
         if (choice == null)
         {
@@ -371,6 +479,7 @@ final class GeminiDialect extends Dialect
             {
                 while (r.next() == JsonToken.START_OBJECT)
                 {
+                    learnParts++;
                     readPart(r, choice);
                 }
                 if (r.token() != JsonToken.END_ARRAY)
@@ -407,11 +516,9 @@ final class GeminiDialect extends Dialect
                     if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = r.text();
-                        if (!partText.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                        {
-                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
-                        }
+                        setPartText(v.array(), v.offset(), v.length());
                         hasText = true;
+                        learnText = true;
                     }
                     else
                     {
@@ -420,8 +527,10 @@ final class GeminiDialect extends Dialect
                     break;
                 case "thought":
                     thought = value == JsonToken.VALUE_TRUE;
+                    learntThought = thought;
                     break;
                 case "thoughtSignature":
+                    learnable = false;
                     if (value == JsonToken.VALUE_STRING)
                     {
                         copy(r, partSignature);
@@ -432,6 +541,7 @@ final class GeminiDialect extends Dialect
                     }
                     break;
                 case "functionCall":
+                    learnable = false;
                     if (value != JsonToken.START_OBJECT)
                     {
                         r.skip();
@@ -471,6 +581,7 @@ final class GeminiDialect extends Dialect
                     }
                     break;
                 default:
+                    learnable = false;
                     captureKeepingNonEmpty(partExtra, name, r);
             }
         }

@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FastPathCorpusTest
 {
     @ParameterizedTest
-    @CsvSource({ "anthropic-messages,ANTHROPIC,.sse", "openai-responses,OPENAI_RESPONSES,.sse", "openai-chat,OPENAI_CHAT,.sse",
-        "ollama,OLLAMA,.ndjson" })
-    void fastPathIsInvisibleOnTheCorpus(final String folder, final Format format, final String suffix)
+    @CsvSource({ "anthropic-messages,ANTHROPIC,.sse,true", "openai-responses,OPENAI_RESPONSES,.sse,true",
+        "openai-chat,OPENAI_CHAT,.sse,true", "ollama,OLLAMA,.ndjson,true", "gemini,GEMINI,.sse,true", "gemini,GEMINI,.json,false" })
+    void fastPathIsInvisibleOnTheCorpus(final String folder, final Format format, final String suffix, final boolean taken)
     {
         long folds = 0;
         for (final Path file : SharedFiles.corpus(folder, suffix))
@@ -43,7 +43,8 @@ class FastPathCorpusTest
                 folds += fast.folds;
             }
         }
-        assertTrue(folds > 0, "the fast path never ran on " + folder);
+        // Recorded Gemini chunks rarely repeat (finish reasons, safety ratings, growing usage on every chunk).
+        assertTrue(folds > 0 || !taken, "the fast path never ran on " + folder + " " + suffix);
     }
 
     static final class Run

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What varies in one kind of repeated event: a dialect's whole description for {@link EventTemplate}. Each slot
- * is a path of field names from the event's root object to a value, and the type that value must keep; every
+ * is a path of field names (or {@link #ONLY}, into an array of one element) from the event's root object to a value, and the type that value must keep; every
  * other byte of the event is expected to repeat exactly. The {@link #meaning()} is the dialect's own tag,
  * telling it on a match what effect the slots have.
  *
@@ -26,6 +26,11 @@ public final class EventShape
     public static final int INTEGER_ARRAY = 3;
     /** Any JSON value of the kind learnt (object, array, string, ...), validated and kept as its span of bytes. */
     public static final int RAW = 4;
+
+    /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
+    public static final String ONLY = "[]";
+
+    static final byte[] ONLY_ELEMENT = ONLY.getBytes(StandardCharsets.US_ASCII);
 
     private final int meaning;
     private final byte[][][] paths;

@@ -530,6 +530,29 @@ public final class EventTemplate
         int at = JsonBytes.skipWhitespace(src, from, limit);
         for (int level = 0; level < path.length; level++)
         {
+            if (Arrays.equals(path[level], EventShape.ONLY_ELEMENT))
+            {
+                // An array of exactly one element: the path goes on inside it.
+                if (at >= limit || src[at] != '[')
+                {
+                    return false;
+                }
+                final int element = JsonBytes.skipWhitespace(src, at + 1, limit);
+                final int elementEnd = JsonBytes.valueEnd(src, element, limit, maxNestingDepth - level - 1, maxStringChars);
+                if (elementEnd < 0)
+                {
+                    return false;
+                }
+                final int close = JsonBytes.skipWhitespace(src, elementEnd, limit);
+                if (close >= limit || src[close] != ']')
+                {
+                    return false;
+                }
+                at = element;
+                foundStart = element;
+                foundEnd = elementEnd;
+                continue;
+            }
             if (at >= limit || src[at] != '{')
             {
                 return false;
