@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.internal.fold.EventShape;
-import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -69,7 +68,6 @@ final class AnthropicDialect extends Dialect
     private final TextBuffer stopReason = new TextBuffer();
     private boolean errorEventReported;
 
-    private final EventTemplate template;
     /** The delta shape the event being folded can be learnt as (index in DELTA_SHAPES), or -1. */
     private int learnShape;
     private long learntIndex;
@@ -79,19 +77,6 @@ final class AnthropicDialect extends Dialect
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
         blockReader = new JsonReader(limits);
-        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
-    }
-
-    @Override
-    void fastPath(final boolean on)
-    {
-        template.enabled(on);
-    }
-
-    @Override
-    long fastFolds()
-    {
-        return template.matches();
     }
 
     @Override
@@ -113,7 +98,6 @@ final class AnthropicDialect extends Dialect
         super.reset();
         deferred.clear();
         stopReason.clear();
-        template.forget();
     }
 
     @Override
@@ -139,13 +123,13 @@ final class AnthropicDialect extends Dialect
         {
             return;
         }
-        if (template.match(frame.buffer(), frame.offset(), frame.length()))
+        if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
         {
             foldRepeated();
             return;
         }
         // Whatever this event does, the template no longer describes the event before the next one.
-        template.forget();
+        eventTemplate.forget();
         learnShape = -1;
         final int errorsBefore = aggregate.errorCount();
         boolean typeInPayload = false;
@@ -212,7 +196,7 @@ final class AnthropicDialect extends Dialect
             aggregate.errorCount() == errorsBefore)
         {
             learntIndex = index;
-            template.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
         }
     }
 
@@ -228,26 +212,27 @@ final class AnthropicDialect extends Dialect
         {
             return;
         }
-        switch (template.shape().meaning())
+        switch (eventTemplate.shape().meaning())
         {
             case TEXT_SHAPE:
-                appendDelta(choice, learntIndex, Part.Kind.TEXT, "text", template.stringChars(0), template.stringLength(0));
+                appendDelta(choice, learntIndex, Part.Kind.TEXT, "text", eventTemplate.stringChars(0),
+                    eventTemplate.stringLength(0));
                 break;
             case THINKING_SHAPE:
-                appendDelta(choice, learntIndex, Part.Kind.REASONING, "thinking", template.stringChars(0),
-                    template.stringLength(0));
+                appendDelta(choice, learntIndex, Part.Kind.REASONING, "thinking", eventTemplate.stringChars(0),
+                    eventTemplate.stringLength(0));
                 break;
             case PARTIAL_JSON_SHAPE:
-                appendDelta(choice, learntIndex, Part.Kind.TOOL_CALL, "partial_json", template.stringChars(0),
-                    template.stringLength(0));
+                appendDelta(choice, learntIndex, Part.Kind.TOOL_CALL, "partial_json", eventTemplate.stringChars(0),
+                    eventTemplate.stringLength(0));
                 break;
             default:
             {
                 final Part part = blockOfKind(choice, learntIndex, Part.Kind.TEXT, "citation");
                 if (part != null)
                 {
-                    citationKept(part, part.annotations().add(template.input(), template.valueStart(0),
-                        template.valueEnd(0) - template.valueStart(0), limits.maxRawBytes()));
+                    citationKept(part, part.annotations().add(eventTemplate.input(), eventTemplate.valueStart(0),
+                        eventTemplate.valueEnd(0) - eventTemplate.valueStart(0), limits.maxRawBytes()));
                 }
             }
         }

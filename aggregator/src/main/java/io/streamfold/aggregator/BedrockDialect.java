@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.internal.fold.EventShape;
-import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.EventStreamFramer;
 import io.streamfold.parser.Frame;
@@ -52,7 +51,6 @@ final class BedrockDialect extends Dialect
         EventShape.of(1).string("delta", "text").string("p").build(),
     };
 
-    private final EventTemplate template;
     private long learntIndex;
     /** Set while a contentBlockDelta is read: its delta held exactly one field, a text string. */
     private boolean textOnlyDelta;
@@ -71,7 +69,6 @@ final class BedrockDialect extends Dialect
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
-        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
     @Override
@@ -96,19 +93,6 @@ final class BedrockDialect extends Dialect
         deferred.clear();
         messageStopped = false;
         rejectedIndex = -1;
-        template.forget();
-    }
-
-    @Override
-    void fastPath(final boolean on)
-    {
-        template.enabled(on);
-    }
-
-    @Override
-    long fastFolds()
-    {
-        return template.matches();
     }
 
     @Override
@@ -122,12 +106,12 @@ final class BedrockDialect extends Dialect
         }
         aggregate.start();
         final int event = eventOf(frame);
-        if (event == BLOCK_DELTA && template.match(frame.buffer(), frame.offset(), frame.length()))
+        if (event == BLOCK_DELTA && eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
         {
-            textDelta(aggregate.choiceForIndex(0), learntIndex, template.stringChars(0), 0, template.stringLength(0));
+            textDelta(aggregate.choiceForIndex(0), learntIndex, eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
             return;
         }
-        template.forget();
+        eventTemplate.forget();
         textOnlyDelta = false;
         paddingIsString = false;
         final int errorsBefore = aggregate.errorCount();
@@ -161,7 +145,7 @@ final class BedrockDialect extends Dialect
         json.finish();
         if (textOnlyDelta && aggregate.errorCount() == errorsBefore)
         {
-            template.learn(frame.buffer(), frame.offset(), frame.length(), TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
         }
     }
 

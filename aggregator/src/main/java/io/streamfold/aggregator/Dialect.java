@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -20,12 +21,16 @@ abstract class Dialect
     final Aggregate aggregate;
     final AggregationLimits limits;
     final JsonReader json;
+    /** The repeated-event fast path: a dialect learns its high-volume events here and matches the next ones. */
+    final EventTemplate eventTemplate;
 
     Dialect(final Aggregate aggregate, final AggregationLimits limits)
     {
         this.aggregate = aggregate;
         this.limits = limits;
         this.json = new JsonReader(limits);
+        // The parser's own limits: longer strings and deeper values go to it, to fail there.
+        this.eventTemplate = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
     /** @return a framer for this provider's transport, delivering to {@code listener}. */
@@ -83,17 +88,19 @@ abstract class Dialect
     void reset()
     {
         json.abandon();
+        eventTemplate.forget();
     }
 
-    /** Turns the dialect's repeated-event fast path on or off (tests compare both); nothing for a dialect without one. */
+    /** Turns the dialect's repeated-event fast path on or off (tests compare both). */
     void fastPath(final boolean on)
     {
+        eventTemplate.enabled(on);
     }
 
     /** @return events folded by the repeated-event fast path so far (for tests). */
     long fastFolds()
     {
-        return 0;
+        return eventTemplate.matches();
     }
 
     /**

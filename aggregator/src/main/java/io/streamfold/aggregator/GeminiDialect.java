@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.internal.fold.EventShape;
-import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -93,7 +92,6 @@ final class GeminiDialect extends Dialect
     private static final EventShape TEXT_USAGE_CHUNK =
         EventShape.of(1).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text")
             .raw("usageMetadata").build();
-    private final EventTemplate template;
     private final UnsafeBuffer usageBytes = new UnsafeBuffer(new byte[0]);
     // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
     private boolean learnable;
@@ -110,19 +108,6 @@ final class GeminiDialect extends Dialect
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
         argsReader = new JsonReader(limits);
-        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
-    }
-
-    @Override
-    void fastPath(final boolean on)
-    {
-        template.enabled(on);
-    }
-
-    @Override
-    long fastFolds()
-    {
-        return template.matches();
     }
 
     @Override
@@ -150,7 +135,6 @@ final class GeminiDialect extends Dialect
         openIsArray.clear();
         openStringPath = null;
         blockedChoice = false;
-        template.forget();
     }
 
     @Override
@@ -161,12 +145,12 @@ final class GeminiDialect extends Dialect
         {
             return;
         }
-        if (template.match(frame.buffer(), frame.offset(), length))
+        if (eventTemplate.match(frame.buffer(), frame.offset(), length))
         {
             foldRepeated();
             return;
         }
-        template.forget();
+        eventTemplate.forget();
         learnable = true;
         learnCandidates = 0;
         learnParts = 0;
@@ -237,7 +221,7 @@ final class GeminiDialect extends Dialect
         }
         if (learnable && learnCandidates == 1 && learnParts == 1 && learnText && aggregate.errorCount() == errorsBefore)
         {
-            template.learn(frame.buffer(), frame.offset(), length, usagePresent ? TEXT_USAGE_CHUNK : TEXT_CHUNK);
+            eventTemplate.learn(frame.buffer(), frame.offset(), length, usagePresent ? TEXT_USAGE_CHUNK : TEXT_CHUNK);
         }
     }
 
@@ -256,7 +240,7 @@ final class GeminiDialect extends Dialect
         {
             partSignature.clear();
             partExtra.clear();
-            setPartText(template.stringChars(0), 0, template.stringLength(0));
+            setPartText(eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
             text(choice, learntThought ? Part.Kind.REASONING : Part.Kind.TEXT);
         }
         if (usagePresent && usageAfterCandidates)
@@ -266,11 +250,11 @@ final class GeminiDialect extends Dialect
         aggregate.start();
     }
 
-    /** The usage object of a repeated chunk, already checked whole by the template, merged as the full path does. */
+    /** The usage object of a repeated chunk, already checked whole by the eventTemplate, merged as the full path does. */
     private void mergeRepeatedUsage() throws JsonReader.BadPayload
     {
-        final int start = template.valueStart(1);
-        usageBytes.wrap(template.input(), start, template.valueEnd(1) - start);
+        final int start = eventTemplate.valueStart(1);
+        usageBytes.wrap(eventTemplate.input(), start, eventTemplate.valueEnd(1) - start);
         replayReader.begin(usageBytes, 0, usageBytes.capacity());
         mergeUsage(replayReader);
         replayReader.finish();

@@ -5,7 +5,6 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.internal.fold.EventShape;
-import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -50,7 +49,6 @@ final class OllamaDialect extends Dialect
     private static final int MESSAGE_THINKING = 8;
     private static final int CREATED_AT = 16;
     private static final EventShape[] LINE_SHAPES = lineShapes();
-    private final EventTemplate template;
     /** What the line being read holds among the bits above; -1 once it did anything the fast path does not repeat. */
     private int learnMask;
 
@@ -58,7 +56,6 @@ final class OllamaDialect extends Dialect
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
-        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
     private static EventShape[] lineShapes()
@@ -93,18 +90,6 @@ final class OllamaDialect extends Dialect
     }
 
     @Override
-    void fastPath(final boolean on)
-    {
-        template.enabled(on);
-    }
-
-    @Override
-    long fastFolds()
-    {
-        return template.matches();
-    }
-
-    @Override
     Framer newFramer(final FrameListener listener)
     {
         return new NdjsonFramer(listener, limits.framing());
@@ -124,18 +109,17 @@ final class OllamaDialect extends Dialect
         pendingUsage.clear();
         generate = false;
         chat = false;
-        template.forget();
     }
 
     @Override
     void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
-        if (template.match(frame.buffer(), frame.offset(), frame.length()))
+        if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
         {
             foldRepeated();
             return;
         }
-        template.forget();
+        eventTemplate.forget();
         learnMask = 0;
         final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
@@ -226,7 +210,7 @@ final class OllamaDialect extends Dialect
         if (learnMask > 0 && !failed && !done && !usage && pendingToolCalls.type() != RawJson.Type.STRUCTURED &&
             aggregate.errorCount() == errorsBefore)
         {
-            template.learn(frame.buffer(), frame.offset(), frame.length(), LINE_SHAPES[learnMask]);
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), LINE_SHAPES[learnMask]);
         }
         if (failed)
         {
@@ -285,14 +269,14 @@ final class OllamaDialect extends Dialect
      */
     private void foldRepeated() throws JsonReader.BadPayload
     {
-        final int mask = template.shape().meaning();
+        final int mask = eventTemplate.shape().meaning();
         pendingText.clear();
         pendingThinking.clear();
-        for (int k = 0; k < template.shape().slotCount(); k++)
+        for (int k = 0; k < eventTemplate.shape().slotCount(); k++)
         {
-            final int slot = template.slotInByteOrder(k);
-            final char[] chars = template.stringChars(slot);
-            final int length = template.stringLength(slot);
+            final int slot = eventTemplate.slotInByteOrder(k);
+            final char[] chars = eventTemplate.stringChars(slot);
+            final int length = eventTemplate.stringLength(slot);
             switch (fieldOfSlot(mask, slot))
             {
                 case RESPONSE:

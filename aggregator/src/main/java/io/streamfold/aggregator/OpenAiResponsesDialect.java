@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.internal.fold.EventShape;
-import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -114,7 +113,6 @@ final class OpenAiResponsesDialect extends Dialect
         EventShape.of(3).string("delta").integer("sequence_number").string("obfuscation").build(),
     };
 
-    private final EventTemplate template;
     private boolean deltaIsString;
     private boolean sequenceIsInteger;
     private boolean obfuscationIsString;
@@ -158,19 +156,6 @@ final class OpenAiResponsesDialect extends Dialect
         super(aggregate, limits);
         nested = new JsonReader(limits);
         inner = new JsonReader(limits);
-        template = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
-    }
-
-    @Override
-    void fastPath(final boolean on)
-    {
-        template.enabled(on);
-    }
-
-    @Override
-    long fastFolds()
-    {
-        return template.matches();
     }
 
     @Override
@@ -194,7 +179,6 @@ final class OpenAiResponsesDialect extends Dialect
         spareItems.addAll(items);
         items.clear();
         choice = null;
-        template.forget();
     }
 
     @Override
@@ -214,15 +198,15 @@ final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
-        if (template.match(frame.buffer(), frame.offset(), length))
+        if (eventTemplate.match(frame.buffer(), frame.offset(), length))
         {
             // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds.
-            copyChars(template.stringChars(0), 0, template.stringLength(0), delta, deltaLimit());
+            copyChars(eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0), delta, deltaLimit());
             apply();
             aggregate.start();
             return;
         }
-        template.forget();
+        eventTemplate.forget();
         final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), length);
         gather(json);
@@ -231,7 +215,7 @@ final class OpenAiResponsesDialect extends Dialect
         aggregate.start();
         if (deltaIsString && isDelta(eventType) && aggregate.errorCount() == errorsBefore)
         {
-            template.learn(frame.buffer(), frame.offset(), length,
+            eventTemplate.learn(frame.buffer(), frame.offset(), length,
                 DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0)]);
         }
     }

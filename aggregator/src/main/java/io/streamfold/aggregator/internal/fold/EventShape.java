@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * What varies in one kind of repeated event: a dialect's whole description for {@link EventTemplate}. Each slot
- * is a path of field names (or {@link #ONLY}, into an array of one element) from the event's root object to a value, and the type that value must keep; every
- * other byte of the event is expected to repeat exactly. The {@link #meaning()} is the dialect's own tag,
- * telling it on a match what effect the slots have.
+ * is a path of field names (or {@link #ONLY}, into an array of one element) from the event's root object to a
+ * value, and the type that value must keep; every other byte of the event is expected to repeat exactly (runs of
+ * whitespace between tokens may change). The {@link #meaning()} is the dialect's own tag, telling it on a match
+ * what effect the slots have.
  *
  * <pre>
  * static final EventShape TEXT_DELTA = EventShape.of(TEXT).string("delta", "text").build();

@@ -431,7 +431,8 @@ public final class EventTemplate
                 return first == '[' ? integerArray(slot, src, from, limit) : JsonBytes.REFUSED;
             default:
                 // Enclosing objects count towards the parser's depth: leave a margin rather than meet it exactly.
-                return JsonBytes.valueEnd(src, from, limit, maxNestingDepth - depth - 2, Math.min(maxStringChars, MAX_NAME_BYTES));
+                return JsonBytes.valueEnd(src, from, limit, maxNestingDepth - depth - 2,
+                    Math.min(maxStringChars, MAX_NAME_BYTES));
         }
     }
 

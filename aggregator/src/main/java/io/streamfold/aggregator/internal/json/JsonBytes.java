@@ -253,7 +253,8 @@ public final class JsonBytes
      * An object or array, iteratively: one small stack of open brackets as a bit set (objects set, arrays
      * clear), so depth costs no recursion; refused past {@code maxDepth} or 64 levels.
      */
-    private static int structureEnd(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
+    private static int structureEnd(
+        final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
         final int depthLimit = Math.min(maxDepth, 64);
         long objects = 0;
