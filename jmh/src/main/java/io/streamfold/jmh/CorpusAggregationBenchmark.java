@@ -171,7 +171,7 @@ public class CorpusAggregationBenchmark
         return sink;
     }
 
-    private static void run(final StreamAggregator aggregator, final byte[] stream)
+    static void run(final StreamAggregator aggregator, final byte[] stream)
     {
         aggregator.reset();
         for (int offset = 0; offset < stream.length; offset += SLICE_BYTES)
@@ -198,7 +198,7 @@ public class CorpusAggregationBenchmark
     }
 
     /** A defect must not be measured as if it were a result. */
-    private static void check(final String name, final Aggregate result)
+    static void check(final String name, final Aggregate result)
     {
         for (final StreamError error : result.errors())
         {

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import org.agrona.DirectBuffer;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +27,6 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.streamfold.aggregator.Aggregate;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -85,25 +83,6 @@ public class CorpusFileBenchmark
     private long tokens;
     private long events;
 
-    /** Input bytes and frames handled; JMH reports them per second. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Volume
-    {
-        /** Input bytes handled. */
-        public long bytes;
-        /** SSE events handled. */
-        public long events;
-
-        /** JMH reads the counters per iteration. */
-        @Setup(Level.Iteration)
-        public void clear()
-        {
-            bytes = 0;
-            events = 0;
-        }
-    }
-
     /**
      * Loads the file, checks both sides once (an outcome, no internal error; every JSON event tokenizes)
      * and prints its size and event count.
@@ -120,22 +99,12 @@ public class CorpusFileBenchmark
             throw new IllegalStateException(file + " is not an SSE stream of " + MIN_BYTES + " bytes or more");
         }
         aggregator = StreamAggregator.create(Format.AUTO);
-        run(aggregator, stream);
+        CorpusAggregationBenchmark.run(aggregator, stream);
         final Format format = aggregator.format();
         aggregator = StreamAggregator.create(format);
-        run(aggregator, stream);
+        CorpusAggregationBenchmark.run(aggregator, stream);
         final Aggregate result = aggregator.result();
-        for (final StreamError error : result.errors())
-        {
-            if (error.message().startsWith(StreamAggregator.INTERNAL_ERROR_PREFIX))
-            {
-                throw new IllegalStateException(file + ": " + error.message());
-            }
-        }
-        if (result.outcome() == Outcome.IN_PROGRESS)
-        {
-            throw new IllegalStateException(file + ": no outcome after end()");
-        }
+        CorpusAggregationBenchmark.check(file, result);
         final Tokenize listener = new Tokenize();
         tokenizer = new SseTokenizer(listener);
         tokenize();
@@ -148,9 +117,9 @@ public class CorpusFileBenchmark
 
     /** The stream, bytes to final result, through one pooled aggregator. */
     @Benchmark
-    public int streamfold(final Volume volume)
+    public int streamfold(final CorpusAggregationBenchmark.Volume volume)
     {
-        run(aggregator, stream);
+        CorpusAggregationBenchmark.run(aggregator, stream);
         final Aggregate result = aggregator.result();
         volume.bytes += stream.length;
         volume.events += events;
@@ -159,7 +128,7 @@ public class CorpusFileBenchmark
 
     /** The same bytes framed by the same SSE tokenizer, each event's JSON tokenized by Jackson Core, nothing kept. */
     @Benchmark
-    public long jacksonTokenize(final Volume volume)
+    public long jacksonTokenize(final CorpusAggregationBenchmark.Volume volume)
     {
         final long t = tokenize();
         volume.bytes += stream.length;
@@ -178,16 +147,6 @@ public class CorpusFileBenchmark
         tokenizer.feed(BLANK_LINE, 0, BLANK_LINE.length);
         tokenizer.end();
         return tokens;
-    }
-
-    private static void run(final StreamAggregator aggregator, final byte[] stream)
-    {
-        aggregator.reset();
-        for (int offset = 0; offset < stream.length; offset += CorpusAggregationBenchmark.SLICE_BYTES)
-        {
-            aggregator.feed(stream, offset, Math.min(CorpusAggregationBenchmark.SLICE_BYTES, stream.length - offset));
-        }
-        aggregator.end();
     }
 
     /** Tokenizes every event whose data is JSON (not {@code [DONE]}, not a comment-only keep-alive) to its end. */

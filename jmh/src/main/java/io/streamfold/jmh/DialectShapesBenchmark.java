@@ -1,17 +1,13 @@
 package io.streamfold.jmh;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.openai.core.ObjectMappers;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseStreamEvent;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,17 +26,14 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.Part;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.parser.Frame;
-import io.streamfold.parser.FrameListener;
-import io.streamfold.parser.FramingLimits;
-import io.streamfold.parser.SseTokenizer;
-import io.streamfold.parser.StreamError;
 
 /**
  * Every dialect on a generated stream of 1,000 events of its typical shape, bytes to final result (pooled
  * aggregator, 16 KiB slices), in one run so the figures compare: OpenAI chat text chunks (the reference),
  * Anthropic text deltas (padded as the API pads them), Responses {@code output_text.delta} events (sequence
- * number, item id, empty logprobs, random-length obfuscation), Bedrock {@code contentBlockDelta} with its
+ * number, item id, empty logprobs, random-length obfuscation), Gemini SSE chunks (one candidate, one text
+ * part, the usage object growing on every chunk), Ollama {@code /api/chat} lines (a new {@code created_at} on
+ * every line), Bedrock {@code contentBlockDelta} with its
  * random-length {@code p} padding (eventstream). {@code openAiJavaResponses} is openai-java's
  * {@code ResponseAccumulator} on the Responses stream (each event read into a {@code ResponseStreamEvent} with
  * the SDK's mapper, then accumulated), the peer for that dialect; the Anthropic SDK peer runs in
@@ -63,29 +56,13 @@ public class DialectShapesBenchmark
     static final int EVENTS = 1_000;
 
     /** Which dialect's shape. */
-    @Param({ "openai-chat-text", "anthropic", "openai-responses", "bedrock" })
+    @Param({ "openai-chat-text", "anthropic", "openai-responses", "gemini", "ollama", "bedrock" })
     public String shape;
 
     private byte[] bytes;
     private Format format;
     private StreamAggregator aggregator;
     private ResponsesSdk responsesSdk;
-
-    /** Input bytes and events folded; JMH reports them per second. */
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    @State(Scope.Thread)
-    public static class Volume
-    {
-        /** Input bytes folded. */
-        public long bytes;
-
-        /** JMH reads the counters per iteration. */
-        @Setup(Level.Iteration)
-        public void clear()
-        {
-            bytes = 0;
-        }
-    }
 
     /** Builds the stream and checks that it folds completely and without errors. */
     @Setup(Level.Trial)
@@ -106,6 +83,14 @@ public class DialectShapesBenchmark
                 format = Format.OPENAI_RESPONSES;
                 responsesSdk = new ResponsesSdk();
                 break;
+            case "gemini":
+                bytes = geminiStream(EVENTS, 11);
+                format = Format.GEMINI;
+                break;
+            case "ollama":
+                bytes = ollamaStream(EVENTS, 13);
+                format = Format.OLLAMA;
+                break;
             case "bedrock":
                 bytes = CorpusAggregationBenchmark.bedrockStream(EVENTS, 42);
                 format = Format.BEDROCK;
@@ -114,7 +99,7 @@ public class DialectShapesBenchmark
                 throw new IllegalArgumentException(shape);
         }
         aggregator = StreamAggregator.create(format);
-        final Aggregate result = streamfold(new Volume());
+        final Aggregate result = streamfold(new CorpusAggregationBenchmark.Volume());
         if (result.outcome() != Outcome.COMPLETE || !result.errors().isEmpty() ||
             result.choice(0).joined(Part.Kind.TEXT).length() < EVENTS)
         {
@@ -122,7 +107,7 @@ public class DialectShapesBenchmark
         }
         if (responsesSdk != null)
         {
-            final Response sdk = openAiJavaResponses(new Volume());
+            final Response sdk = openAiJavaResponses(new CorpusAggregationBenchmark.Volume());
             final String text = sdk.output().get(0).asMessage().content().get(0).asOutputText().text();
             if (!text.contentEquals(result.choice(0).joined(Part.Kind.TEXT)))
             {
@@ -135,75 +120,40 @@ public class DialectShapesBenchmark
 
     /** The stream, bytes to final result, through the pooled aggregator. */
     @Benchmark
-    public Aggregate streamfold(final Volume volume)
+    public Aggregate streamfold(final CorpusAggregationBenchmark.Volume volume)
     {
-        final StreamAggregator a = aggregator;
-        a.reset();
-        final byte[] b = bytes;
-        for (int offset = 0; offset < b.length; offset += CorpusAggregationBenchmark.SLICE_BYTES)
-        {
-            a.feed(b, offset, Math.min(CorpusAggregationBenchmark.SLICE_BYTES, b.length - offset));
-        }
-        a.end();
-        volume.bytes += b.length;
-        return a.result();
+        CorpusAggregationBenchmark.run(aggregator, bytes);
+        volume.bytes += bytes.length;
+        volume.events += EVENTS;
+        return aggregator.result();
     }
 
     /** openai-java's ResponseAccumulator on the Responses stream (other shapes: nothing, returns null). */
     @Benchmark
-    public Response openAiJavaResponses(final Volume volume)
+    public Response openAiJavaResponses(final CorpusAggregationBenchmark.Volume volume)
     {
         if (responsesSdk == null)
         {
             return null;
         }
         volume.bytes += bytes.length;
+        volume.events += EVENTS;
         return responsesSdk.fold(bytes);
     }
 
     /** The SDK peer: SSE frames, each read by the SDK's mapper into a ResponseStreamEvent, accumulated. */
-    static final class ResponsesSdk implements FrameListener
+    static final class ResponsesSdk
     {
-        private final ObjectReader reader = ObjectMappers.jsonMapper().readerFor(ResponseStreamEvent.class);
-        private final SseTokenizer tokenizer = new SseTokenizer(this, FramingLimits.DEFAULT);
         private ResponseAccumulator accumulator;
-        private byte[] scratch = new byte[1024];
+        private final SdkEvents<ResponseStreamEvent> events = new SdkEvents<>(
+            ObjectMappers.jsonMapper().readerFor(ResponseStreamEvent.class), CorpusAggregationBenchmark.SLICE_BYTES,
+            e -> accumulator.accumulate(e));
 
         Response fold(final byte[] bytes)
         {
-            tokenizer.reset();
             accumulator = ResponseAccumulator.create();
-            for (int i = 0; i < bytes.length; i += CorpusAggregationBenchmark.SLICE_BYTES)
-            {
-                tokenizer.feed(bytes, i, Math.min(CorpusAggregationBenchmark.SLICE_BYTES, bytes.length - i));
-            }
-            tokenizer.end();
+            events.feed(bytes);
             return accumulator.response();
-        }
-
-        @Override
-        public void onFrame(final Frame frame)
-        {
-            final int length = frame.length();
-            if (scratch.length < length)
-            {
-                scratch = new byte[Math.max(length, scratch.length * 2)];
-            }
-            frame.buffer().getBytes(frame.offset(), scratch, 0, length);
-            try
-            {
-                accumulator.accumulate(reader.readValue(scratch, 0, length));
-            }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void onError(final StreamError error)
-        {
-            throw new IllegalStateException(error.toString());
         }
     }
 
@@ -214,10 +164,6 @@ public class DialectShapesBenchmark
      */
     static byte[] responsesStream(final int deltas, final long seed)
     {
-        final String[] words = {
-            "The", " stream", " token", " gateway", " latency", " model", " answer", " ok", " é", " naïve", " 数据", " 🙂",
-            "\\n", " \\\"quoted\\\"", " function", " Java", " buffer", " response", " is", " a", " of", " and", " to"
-        };
         final Random random = new Random(seed);
         final String itemId = "msg_68c1f0a2b3d4819ea5f6a7b8c9d0e1f20a1b2c3d4e5f6a7b";
         final String response = "\"id\":\"resp_68c1f0a1a2b3819e\",\"object\":\"response\",\"created_at\":1757540001,";
@@ -240,7 +186,7 @@ public class DialectShapesBenchmark
             "\"annotations\":[],\"logprobs\":[],\"text\":\"\"}}");
         for (int i = 0; i < deltas; i++)
         {
-            final String word = words[random.nextInt(words.length)];
+            final String word = word(random);
             text.append(word);
             final StringBuilder obfuscation = new StringBuilder();
             for (int k = 1 + random.nextInt(15); k > 0; k--)
@@ -266,6 +212,51 @@ public class DialectShapesBenchmark
             "\"input_tokens\":37,\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":" + deltas +
             ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":" + (deltas + 37) + "}," + tail + "}}");
         return sse.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Gemini {@code streamGenerateContent?alt=sse}: one text part per chunk, usage growing, the last one finishing. */
+    static byte[] geminiStream(final int chunks, final long seed)
+    {
+        final Random random = new Random(seed);
+        final StringBuilder sse = new StringBuilder(chunks * 300);
+        for (int i = 0; i < chunks; i++)
+        {
+            sse.append("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"").append(word(random))
+                .append("\"}],\"role\": \"model\"}").append(i == chunks - 1 ? ",\"finishReason\": \"STOP\"" : "")
+                .append(",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 15,\"candidatesTokenCount\": ").append(i + 1)
+                .append(",\"totalTokenCount\": ").append(i + 16)
+                .append(",\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 15}]},")
+                .append("\"modelVersion\": \"gemini-2.5-flash\",\"responseId\": \"w1peaMz6INOvnvgPgYfPiQY\"}\r\n\r\n");
+        }
+        return sse.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Ollama {@code /api/chat}: one line per token with its own timestamp, then the done line with the counts. */
+    static byte[] ollamaStream(final int lines, final long seed)
+    {
+        final Random random = new Random(seed);
+        final StringBuilder nd = new StringBuilder(lines * 150);
+        for (int i = 0; i < lines; i++)
+        {
+            nd.append("{\"model\":\"llama3.2\",\"created_at\":\"2025-10-26T17:15:").append(10 + i / 100).append('.')
+                .append(100000 + random.nextInt(900000)).append("Z\",\"message\":{\"role\":\"assistant\",\"content\":\"")
+                .append(word(random)).append("\"},\"done\":false}\n");
+        }
+        nd.append("{\"model\":\"llama3.2\",\"created_at\":\"2025-10-26T17:16:00.000000Z\",\"message\":{\"role\":")
+            .append("\"assistant\",\"content\":\"\"},\"done_reason\":\"stop\",\"done\":true,\"total_duration\":4883583458,")
+            .append("\"load_duration\":1334875,\"prompt_eval_count\":26,\"prompt_eval_duration\":342546000,\"eval_count\":")
+            .append(lines).append(",\"eval_duration\":4535599000}\n");
+        return nd.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final String[] WORDS = {
+        "The", " stream", " token", " gateway", " latency", " model", " answer", " ok", " é", " naïve", " 数据", " 🙂",
+        "\\n", " \\\"quoted\\\"", " function", " Java", " buffer", " response", " is", " a", " of", " and", " to"
+    };
+
+    private static String word(final Random random)
+    {
+        return WORDS[random.nextInt(WORDS.length)];
     }
 
     private static void event(final StringBuilder sse, final String type, final String data)
