@@ -126,7 +126,31 @@ final class AggregatorFuzzing
         {
             throw new AssertionError("fed whole vs in slices " + Arrays.toString(ends) + ":\n" + whole + "\n---\n" + sliced);
         }
+        checkFastPath(format, strict, stream, ends);
         return whole;
+    }
+
+    /**
+     * The repeated-event fast paths must be invisible: the same bytes in the same slices, fast paths off, give
+     * the same result, the same errors (event numbers, offsets, messages) and the same listener deltas. (Whether
+     * the deltas agree with the result is a property of the dialect, checked by {@link #feed}; a dialect that
+     * keeps a final text over its deltas breaks it on both paths alike.)
+     *
+     * @return the events the fast path folded.
+     */
+    static long checkFastPath(final Format format, final boolean strict, final byte[] stream, final int[] ends)
+    {
+        final Recorder fastTold = new Recorder();
+        final Recorder fullTold = new Recorder();
+        final StreamAggregator fast = feedUnchecked(format, strict, stream, ends, true, fastTold);
+        final StreamAggregator full = feedUnchecked(format, strict, stream, ends, false, fullTold);
+        final String fastRun = describe(fast) + "\n" + fastTold.told();
+        final String fullRun = describe(full) + "\n" + fullTold.told();
+        if (!fastRun.equals(fullRun))
+        {
+            throw new AssertionError("fast path on vs off, slices " + Arrays.toString(ends) + ":\n" + fastRun + "\n---\n" + fullRun);
+        }
+        return fast.dialect() == null ? 0 : fast.dialect().fastFolds();
     }
 
     static Result run(final Format format, final boolean strict, final byte[] stream, final int[] ends)
@@ -137,9 +161,43 @@ final class AggregatorFuzzing
     /** Feeds the stream in the given slices and ends it, checking everything but the whole-vs-sliced comparison. */
     static StreamAggregator feed(final Format format, final boolean strict, final byte[] stream, final int[] ends)
     {
+        return feed(format, strict, stream, ends, true);
+    }
+
+    /** The result and errors; a writer failure (a lone surrogate the JSON writer refuses) is described, not thrown. */
+    private static String describe(final StreamAggregator aggregator)
+    {
+        final String errors = aggregator.result().errors().toString();
+        try
+        {
+            return new Result(aggregator) + "\n" + errors;
+        }
+        catch (final RuntimeException e)
+        {
+            return "writing failed: " + e + "\n" + Message.of(aggregator.result()) + "\n" + errors;
+        }
+    }
+
+    /** As {@link #feed(Format, boolean, byte[], int[])}, with the dialect's fast path on or off. */
+    static StreamAggregator feed(final Format format, final boolean strict, final byte[] stream, final int[] ends,
+        final boolean fastPath)
+    {
         final Recorder recorder = new Recorder();
+        final StreamAggregator aggregator = feedUnchecked(format, strict, stream, ends, fastPath, recorder);
+        recorder.agreesWith(aggregator.result());
+        return aggregator;
+    }
+
+    /** Feeds and checks bounds, end and bytes, but not that the listener's deltas agree with the result. */
+    private static StreamAggregator feedUnchecked(final Format format, final boolean strict, final byte[] stream,
+        final int[] ends, final boolean fastPath, final Recorder recorder)
+    {
         final StreamAggregator aggregator = StreamAggregator.builder()
             .format(format).strict(strict).limits(LIMITS).listener(recorder).build();
+        if (aggregator.dialect() != null)
+        {
+            aggregator.dialect().fastPath(fastPath);
+        }
         int from = 0;
         for (final int to : ends)
         {
@@ -166,7 +224,6 @@ final class AggregatorFuzzing
                 throw new AssertionError("internal error: " + e);
             }
         }
-        recorder.agreesWith(aggregator.result());
         return aggregator;
     }
 
@@ -307,6 +364,13 @@ final class AggregatorFuzzing
         public void onEnd(final Outcome outcome)
         {
             ends++;
+        }
+
+        /** @return everything the listener was told, in a comparable form. */
+        String told()
+        {
+            return "text " + text + "\nreasoning " + reasoning + "\nrefusal " + refusal + "\nerrors " + errors + "\nstarts " +
+                starts + " ends " + ends;
         }
 
         void agreesWith(final Aggregate a)

@@ -6,7 +6,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Raw bytes into every dialect that exists in this build (the format is picked by the input), lenient
- * or strict: see {@link AggregatorFuzzing} for what is checked. A dialect that lands later is fuzzed
+ * or strict: see {@link AggregatorFuzzing} for what is checked, the fast paths' invariant among it (the same
+ * bytes and slices with the repeated-event fast path off give the same result, errors and listener deltas). A dialect that lands later is fuzzed
  * from then on without touching this class.
  */
 class DialectFuzzTest
@@ -19,7 +20,10 @@ class DialectFuzzTest
         "\"arguments\":\"", "\"finish_reason\":\"stop\"", "\"usage\":{\"prompt_tokens\":", "\"token_ids\":[",
         "\"logprobs\":{\"content\":[{\"token\":", "\"x_groq\":", "\"error\":", "\"function_call\":", "\"role\":",
         "\"refusal\":", "\"text\":", "\"type\":\"thinking\"", "\\ud83d\\ude00", "\"id\":\"", "message_start",
-        "content_block_delta", "\"candidates\":[", "\"message\":{", "\"done\":true", ":event-type"
+        "content_block_delta", "\"candidates\":[", "\"message\":{", "\"done\":true", ":event-type",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"", "\"}}     ",
+        "\"citation\":{", "\"partial_json\":\"", "response.output_text.delta", "\"sequence_number\":",
+        "\"obfuscation\":\"", "\"delta\":\""
     })
     void anyBytes(final FuzzedDataProvider data)
     {

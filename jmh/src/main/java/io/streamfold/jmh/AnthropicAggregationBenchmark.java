@@ -12,14 +12,8 @@ import com.anthropic.core.ObjectMappers;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.parser.Frame;
-import io.streamfold.parser.FrameListener;
-import io.streamfold.parser.FramingLimits;
-import io.streamfold.parser.sse.SseTokenizer;
-import io.streamfold.parser.StreamError;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -101,48 +95,17 @@ public class AnthropicAggregationBenchmark
     }
 
     /** The SDK peer: SSE frames, each parsed by the SDK's mapper, accumulated by MessageAccumulator. */
-    static final class SdkFolder implements FrameListener
+    static final class SdkFolder
     {
-        private final ObjectReader reader = ObjectMappers.jsonMapper().readerFor(RawMessageStreamEvent.class);
-        private final SseTokenizer tokenizer = new SseTokenizer(this, FramingLimits.DEFAULT);
         private MessageAccumulator accumulator;
-        private byte[] scratch = new byte[1024];
+        private final SdkEvents<RawMessageStreamEvent> events = new SdkEvents<>(
+            ObjectMappers.jsonMapper().readerFor(RawMessageStreamEvent.class), SLICE, e -> accumulator.accumulate(e));
 
         Message fold(final byte[] bytes)
         {
-            tokenizer.reset();
             accumulator = MessageAccumulator.create();
-            for (int i = 0; i < bytes.length; i += SLICE)
-            {
-                tokenizer.feed(bytes, i, Math.min(SLICE, bytes.length - i));
-            }
-            tokenizer.end();
+            events.feed(bytes);
             return accumulator.message();
-        }
-
-        @Override
-        public void onFrame(final Frame frame)
-        {
-            final int length = frame.length();
-            if (scratch.length < length)
-            {
-                scratch = new byte[Math.max(length, scratch.length * 2)];
-            }
-            frame.buffer().getBytes(frame.offset(), scratch, 0, length);
-            try
-            {
-                accumulator.accumulate(reader.readValue(scratch, 0, length));
-            }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void onError(final StreamError error)
-        {
-            throw new IllegalStateException(error.toString());
         }
     }
 

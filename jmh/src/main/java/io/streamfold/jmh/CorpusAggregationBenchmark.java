@@ -172,7 +172,7 @@ public class CorpusAggregationBenchmark
         return sink;
     }
 
-    private static void run(final StreamAggregator aggregator, final byte[] stream)
+    static void run(final StreamAggregator aggregator, final byte[] stream)
     {
         aggregator.reset();
         for (int offset = 0; offset < stream.length; offset += SLICE_BYTES)
@@ -199,7 +199,7 @@ public class CorpusAggregationBenchmark
     }
 
     /** A defect must not be measured as if it were a result. */
-    private static void check(final String name, final Aggregate result)
+    static void check(final String name, final Aggregate result)
     {
         for (final StreamError error : result.errors())
         {
@@ -290,7 +290,7 @@ public class CorpusAggregationBenchmark
         }
     }
 
-    private static Path sharedDir()
+    static Path sharedDir()
     {
         final String configured = System.getProperty("streamfold.shared");
         if (configured != null && Files.isDirectory(Paths.get(configured, "corpus")))

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.model.RawJson;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -27,12 +29,16 @@ public abstract class Dialect
     protected final MutableAggregate aggregate;
     protected final AggregationLimits limits;
     protected final JsonReader json;
+    /** The repeated-event fast path: a dialect learns its high-volume events here and matches the next ones. */
+    protected final EventTemplate eventTemplate;
 
     public Dialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.aggregate = aggregate;
         this.limits = limits;
         this.json = new JsonReader(limits);
+        // The parser's own limits: longer strings and deeper values go to it, to fail there.
+        this.eventTemplate = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
     /** @return a framer for this provider's transport, delivering to {@code listener}. */
@@ -123,6 +129,43 @@ public abstract class Dialect
     public void reset()
     {
         json.abandon();
+        eventTemplate.forget();
+    }
+
+    /** Turns the dialect's repeated-event fast path on or off (tests compare both). */
+    public void fastPath(final boolean on)
+    {
+        eventTemplate.enabled(on);
+    }
+
+    /** @return events folded by the repeated-event fast path so far (for tests). */
+    public long fastFolds()
+    {
+        return eventTemplate.matches();
+    }
+
+    /**
+     * As {@link #captureKeepingNonEmpty} for a string value already decoded (a fast path's slot): an empty
+     * string never replaces a value already there.
+     */
+    protected final void keepStringKeepingNonEmpty(
+        final MutableRawFields target, final String name, final char[] chars, final int length)
+    {
+        final MutableRawJson existing = target.get(name);
+        if (existing != null && !existing.isNullish() && length == 0)
+        {
+            return;
+        }
+        final MutableRawJson slot = target.slot(name, limits.maxRawFields());
+        if (slot == null)
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+            return;
+        }
+        if (!slot.setScalar(RawJson.Type.STRING, chars, 0, length, limits.maxRawBytes()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -54,6 +55,17 @@ public final class AnthropicDialect extends Dialect
     private static final int ERROR = 8;
     private static final int UNKNOWN = 9;
 
+    /** The repeated block deltas, each with the one value that varies (slot 0). */
+    private static final int TEXT_SHAPE = 0;
+    private static final int THINKING_SHAPE = 1;
+    private static final int PARTIAL_JSON_SHAPE = 2;
+    private static final int CITATION_SHAPE = 3;
+    private static final EventShape[] DELTA_SHAPES = {
+        EventShape.of(TEXT_SHAPE).string("delta", "text").build(),
+        EventShape.of(THINKING_SHAPE).string("delta", "thinking").build(),
+        EventShape.of(PARTIAL_JSON_SHAPE).string("delta", "partial_json").build(),
+        EventShape.of(CITATION_SHAPE).raw("delta", "citation").build(),
+    };
 
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
@@ -64,6 +76,10 @@ public final class AnthropicDialect extends Dialect
     private final MutableTextBuffer blockType = new MutableTextBuffer();
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
+
+    /** The delta shape the event being folded can be learnt as (index in DELTA_SHAPES), or -1. */
+    private int learnShape;
+    private long learntIndex;
 
     public AnthropicDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -116,6 +132,16 @@ public final class AnthropicDialect extends Dialect
         {
             return;
         }
+        if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
+        {
+            foldRepeated();
+            return;
+        }
+        // Whatever this event does, the template no longer describes the event before the next one.
+        eventTemplate.forget();
+        learnShape = -1;
+        final int errorsBefore = aggregate.errorCount();
+        boolean typeInPayload = false;
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
         deferred.clear();
         stopReason.clear();
@@ -133,6 +159,7 @@ public final class AnthropicDialect extends Dialect
                     throw new JsonReader.BadPayload("event type is not a string");
                 }
                 kind = kindOf(json.text());
+                typeInPayload = true;
             }
             else if ("index".equals(name))
             {
@@ -170,6 +197,59 @@ public final class AnthropicDialect extends Dialect
             replay(kind, deferred.name(i), deferred.value(i), index);
         }
         onEventEnd(kind, index);
+        if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
+            aggregate.errorCount() == errorsBefore)
+        {
+            learntIndex = index;
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
+        }
+    }
+
+    /**
+     * A block delta that repeats the learnt one around a new value: what the full path does for it, with the
+     * value from the template (the index and every other field are the learnt event's own bytes).
+     */
+    private void foldRepeated()
+    {
+        aggregate.start();
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        switch (eventTemplate.shape().meaning())
+        {
+            case TEXT_SHAPE:
+                appendDelta(choice, learntIndex, MutablePart.Kind.TEXT, "text", eventTemplate.stringChars(0),
+                    eventTemplate.stringLength(0));
+                break;
+            case THINKING_SHAPE:
+                appendDelta(choice, learntIndex, MutablePart.Kind.REASONING, "thinking", eventTemplate.stringChars(0),
+                    eventTemplate.stringLength(0));
+                break;
+            case PARTIAL_JSON_SHAPE:
+                appendDelta(choice, learntIndex, MutablePart.Kind.TOOL_CALL, "partial_json", eventTemplate.stringChars(0),
+                    eventTemplate.stringLength(0));
+                break;
+            default:
+            {
+                final MutablePart part = blockOfKind(choice, learntIndex, MutablePart.Kind.TEXT, "citation");
+                if (part != null)
+                {
+                    citationKept(part, part.annotations().add(eventTemplate.input(), eventTemplate.valueStart(0),
+                        eventTemplate.valueEnd(0) - eventTemplate.valueStart(0), limits.maxRawBytes()));
+                }
+            }
+        }
+    }
+
+    /**
+     * Notes the delta field just read as the event's one effect, learnable when its value has the type the
+     * shape expects; a second effect makes the event unlearnable.
+     */
+    private void noteDelta(final int shape, final boolean typed)
+    {
+        learnShape = learnShape == -1 && typed ? shape : -2;
     }
 
     @Override
@@ -651,7 +731,12 @@ public final class AnthropicDialect extends Dialect
 
     private void addCitation(final MutablePart part, final JsonReader r) throws JsonReader.BadPayload
     {
-        if (!r.captureInto(part.annotations()))
+        citationKept(part, r.captureInto(part.annotations()));
+    }
+
+    private void citationKept(final MutablePart part, final boolean kept)
+    {
+        if (!kept)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations of block " + part.wireIndex() + " larger than " +
                 limits.maxRawBytes() + " bytes");
@@ -681,16 +766,20 @@ public final class AnthropicDialect extends Dialect
             switch (name)
             {
                 case "text":
+                    noteDelta(TEXT_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.TEXT, name, r, value);
                     break;
                 case "thinking":
+                    noteDelta(THINKING_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.REASONING, name, r, value);
                     break;
                 case "partial_json":
+                    noteDelta(PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.TOOL_CALL, name, r, value);
                     break;
                 case "signature":
                 {
+                    learnShape = -2;
                     final MutablePart part = value == JsonToken.VALUE_STRING ?
                         blockOfKind(choice, index, MutablePart.Kind.REASONING, name) : null;
                     if (part != null)
@@ -710,6 +799,7 @@ public final class AnthropicDialect extends Dialect
                 }
                 case "citation":
                 {
+                    noteDelta(CITATION_SHAPE, value == JsonToken.START_OBJECT);
                     final MutablePart part = value == JsonToken.START_OBJECT ?
                         blockOfKind(choice, index, MutablePart.Kind.TEXT, name) : null;
                     if (part != null)
@@ -740,13 +830,30 @@ public final class AnthropicDialect extends Dialect
             return;
         }
         final CharView v = r.text();
+        append(choice, part, kind, v.array(), v.offset(), v.length());
+    }
+
+    /** A text, thinking or partial_json delta read by the fast path: as {@link #appendDeltaText} does. */
+    private void appendDelta(
+        final MutableChoice choice, final long index, final MutablePart.Kind kind, final String name, final char[] chars, final int length)
+    {
+        final MutablePart part = blockOfKind(choice, index, kind, name);
+        if (part != null)
+        {
+            append(choice, part, kind, chars, 0, length);
+        }
+    }
+
+    private void append(final MutableChoice choice, final MutablePart part, final MutablePart.Kind kind, final char[] chars, final int offset,
+        final int length)
+    {
         if (kind == MutablePart.Kind.TOOL_CALL)
         {
-            aggregate.appendArguments(choice, part, v.array(), v.offset(), v.length());
+            aggregate.appendArguments(choice, part, chars, offset, length);
         }
         else
         {
-            aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+            aggregate.appendText(choice, part, chars, offset, length);
         }
     }
 

@@ -18,6 +18,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.eventstream.EventStreamFramer;
 import io.streamfold.parser.Frame;
@@ -52,6 +53,17 @@ public final class BedrockDialect extends Dialect
 
     static final String TOOL_USE = "toolUse";
     static final String REDACTED = "redactedContent";
+
+    /** A contentBlockDelta of text (slot 0), with or without the random-length {@code p} padding (slot 1). */
+    private static final EventShape[] TEXT_DELTA_SHAPES = {
+        EventShape.of(0).string("delta", "text").build(),
+        EventShape.of(1).string("delta", "text").string("p").build(),
+    };
+
+    private long learntIndex;
+    /** Set while a contentBlockDelta is read: its delta held exactly one field, a text string. */
+    private boolean textOnlyDelta;
+    private boolean paddingIsString;
 
     private final JsonReader deferredReader;
     private final MutableRawJson deferred = new MutableRawJson();
@@ -100,6 +112,15 @@ public final class BedrockDialect extends Dialect
         }
         aggregate.start();
         final int event = eventOf(frame);
+        if (event == BLOCK_DELTA && eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
+        {
+            textDelta(aggregate.choiceForIndex(0), learntIndex, eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
+            return;
+        }
+        eventTemplate.forget();
+        textOnlyDelta = false;
+        paddingIsString = false;
+        final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
         switch (event)
         {
@@ -128,6 +149,10 @@ public final class BedrockDialect extends Dialect
                 }
         }
         json.finish();
+        if (textOnlyDelta && aggregate.errorCount() == errorsBefore)
+        {
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
+        }
     }
 
     private static int eventOf(final Frame frame)
@@ -237,6 +262,7 @@ public final class BedrockDialect extends Dialect
                 if (indexSeen)
                 {
                     blockBody(json, event, index);
+                    learntIndex = index;
                 }
                 else
                 {
@@ -246,6 +272,10 @@ public final class BedrockDialect extends Dialect
             }
             else
             {
+                if ("p".equals(name))
+                {
+                    paddingIsString = json.token() == JsonToken.VALUE_STRING;
+                }
                 json.skip();
             }
         }
@@ -361,21 +391,21 @@ public final class BedrockDialect extends Dialect
     private void readDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
     {
         final MutableChoice choice = aggregate.choiceForIndex(0);
+        int fields = 0;
+        boolean text = false;
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
             final JsonToken value = r.next();
+            fields++;
             switch (name)
             {
                 case "text":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        final MutablePart part = block(index, MutablePart.Kind.TEXT);
-                        if (part != null)
-                        {
-                            final CharView v = r.text();
-                            aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                        }
+                        text = true;
+                        final CharView v = r.text();
+                        textDelta(choice, index, v.array(), v.offset(), v.length());
                     }
                     else
                     {
@@ -414,6 +444,18 @@ public final class BedrockDialect extends Dialect
                     }
                 }
             }
+        }
+        // Learnable when the text was all it said, read in place (not replayed after a late index).
+        textOnlyDelta = fields == 1 && text && r == json;
+    }
+
+    /** The one effect of a text delta, shared by the full path and the fast path. */
+    private void textDelta(final MutableChoice choice, final long index, final char[] chars, final int offset, final int length)
+    {
+        final MutablePart part = block(index, MutablePart.Kind.TEXT);
+        if (part != null)
+        {
+            aggregate.appendText(choice, part, chars, offset, length);
         }
     }
 

@@ -18,6 +18,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -27,6 +28,7 @@ import io.streamfold.parser.composite.SniffingFramer;
 import io.streamfold.parser.jsonarray.JsonArrayFramer;
 import io.streamfold.parser.sse.SseThenJsonFramer;
 import io.streamfold.parser.StreamError;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -95,6 +97,26 @@ public final class GeminiDialect extends Dialect
 
     private boolean blockedChoice;
 
+    /**
+     * A chunk of one candidate whose content is one text part: the text (slot 0) varies, and the usage object
+     * (slot 1, when there is one: Gemini resends it growing on every chunk) is taken whole and merged as usual.
+     */
+    private static final EventShape TEXT_CHUNK =
+        EventShape.of(0).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text").build();
+    private static final EventShape TEXT_USAGE_CHUNK =
+        EventShape.of(1).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text")
+            .raw("usageMetadata").build();
+    private final UnsafeBuffer usageBytes = new UnsafeBuffer(new byte[0]);
+    // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
+    private boolean learnable;
+    private int learnCandidates;
+    private int learnParts;
+    private boolean learnText;
+    private boolean learntThought;
+    private long learntIndex;
+    private boolean usagePresent;
+    private boolean usageAfterCandidates;
+
     public GeminiDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
@@ -143,6 +165,19 @@ public final class GeminiDialect extends Dialect
         {
             return;
         }
+        if (eventTemplate.match(frame.buffer(), frame.offset(), length))
+        {
+            foldRepeated();
+            return;
+        }
+        eventTemplate.forget();
+        learnable = true;
+        learnCandidates = 0;
+        learnParts = 0;
+        learnText = false;
+        learntThought = false;
+        usagePresent = false;
+        final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), length);
         boolean candidatesSeen = false;
         boolean failed = false;
@@ -159,6 +194,7 @@ public final class GeminiDialect extends Dialect
                         while (json.next() == JsonToken.START_OBJECT)
                         {
                             candidatesSeen = true;
+                            learnCandidates++;
                             readCandidate();
                         }
                         if (json.token() != JsonToken.END_ARRAY)
@@ -172,16 +208,20 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "usageMetadata":
+                    usagePresent = value == JsonToken.START_OBJECT;
+                    usageAfterCandidates = learnCandidates > 0;
                     mergeUsage(json);
                     break;
                 case "error":
                     if (value != JsonToken.VALUE_NULL)
                     {
+                        learnable = false;
                         providerError(json);
                         failed = true;
                     }
                     break;
                 case "promptFeedback":
+                    learnable = false;
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     feedbackSeen = value == JsonToken.START_OBJECT;
                     break;
@@ -198,6 +238,53 @@ public final class GeminiDialect extends Dialect
         if (failed)
         {
             aggregate.end(Outcome.ERROR);
+        }
+        if (learnable && learnCandidates == 1 && learnParts == 1 && learnText && aggregate.errorCount() == errorsBefore)
+        {
+            eventTemplate.learn(frame.buffer(), frame.offset(), length, usagePresent ? TEXT_USAGE_CHUNK : TEXT_CHUNK);
+        }
+    }
+
+    /**
+     * A chunk that repeats the learnt one around a new text and usage: the learnt chunk's effects in its order
+     * (the text part, the usage merge) with the new values; every other field repeats the learnt bytes.
+     */
+    private void foldRepeated() throws JsonReader.BadPayload
+    {
+        if (usagePresent && !usageAfterCandidates)
+        {
+            mergeRepeatedUsage();
+        }
+        final MutableChoice choice = aggregate.choiceForIndex(learntIndex);
+        if (choice != null)
+        {
+            partSignature.clear();
+            partExtra.clear();
+            setPartText(eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
+            text(choice, learntThought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
+        }
+        if (usagePresent && usageAfterCandidates)
+        {
+            mergeRepeatedUsage();
+        }
+        aggregate.start();
+    }
+
+    /** The usage object of a repeated chunk, already checked whole by the eventTemplate, merged as the full path does. */
+    private void mergeRepeatedUsage() throws JsonReader.BadPayload
+    {
+        final int start = eventTemplate.valueStart(1);
+        usageBytes.wrap(eventTemplate.input(), start, eventTemplate.valueEnd(1) - start);
+        replayReader.begin(usageBytes, 0, usageBytes.capacity());
+        mergeUsage(replayReader);
+        replayReader.finish();
+    }
+
+    private void setPartText(final char[] chars, final int offset, final int length)
+    {
+        if (!partText.set(chars, offset, length, limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
         }
     }
 
@@ -293,7 +380,8 @@ public final class GeminiDialect extends Dialect
             switch (name)
             {
                 case "index":
-                    index = index(json, "candidates[].index");
+                    index = value == JsonToken.VALUE_NUMBER_INT ? json.longValue() : -1;
+                    learntIndex = index;
                     break;
                 case "content":
                     if (value == JsonToken.START_OBJECT)
@@ -306,6 +394,7 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "citationMetadata":
+                    learnable = false;
                     if (value == JsonToken.START_OBJECT)
                     {
                         hasCitations = keep(json, pendingCitations, name);
@@ -316,6 +405,7 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "finishReason":
+                    learnable = false;
                     if (value == JsonToken.VALUE_STRING)
                     {
                         copy(json, finishReason);
@@ -326,10 +416,12 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 default:
+                    learnable = false;
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
-        final MutableChoice choice = index < 0 ? null : aggregate.choiceForIndex(index);
+        learntIndex = index;
+        final MutableChoice choice = aggregate.choiceForIndex(index);
         if (choice == null)
         {
             return;
@@ -405,6 +497,7 @@ public final class GeminiDialect extends Dialect
             {
                 while (r.next() == JsonToken.START_OBJECT)
                 {
+                    learnParts++;
                     readPart(r, choice);
                 }
                 if (r.token() != JsonToken.END_ARRAY)
@@ -441,11 +534,9 @@ public final class GeminiDialect extends Dialect
                     if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = r.text();
-                        if (!partText.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                        {
-                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
-                        }
+                        setPartText(v.array(), v.offset(), v.length());
                         hasText = true;
+                        learnText = true;
                     }
                     else
                     {
@@ -454,8 +545,10 @@ public final class GeminiDialect extends Dialect
                     break;
                 case "thought":
                     thought = value == JsonToken.VALUE_TRUE;
+                    learntThought = thought;
                     break;
                 case "thoughtSignature":
+                    learnable = false;
                     if (value == JsonToken.VALUE_STRING)
                     {
                         copy(r, partSignature);
@@ -466,6 +559,7 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "functionCall":
+                    learnable = false;
                     if (value != JsonToken.START_OBJECT)
                     {
                         r.skip();
@@ -505,6 +599,7 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 default:
+                    learnable = false;
                     captureKeepingNonEmpty(partExtra, name, r);
             }
         }

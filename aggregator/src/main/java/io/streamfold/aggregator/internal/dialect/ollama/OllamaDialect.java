@@ -18,6 +18,7 @@ import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -55,10 +56,51 @@ public final class OllamaDialect extends Dialect
     private boolean generate;
     private boolean chat;
 
+    // The repeated line: any of these strings may vary (slot order: the bits' order), the rest must repeat.
+    private static final int RESPONSE = 1;
+    private static final int THINKING = 2;
+    private static final int CONTENT = 4;
+    private static final int MESSAGE_THINKING = 8;
+    private static final int CREATED_AT = 16;
+    private static final EventShape[] LINE_SHAPES = lineShapes();
+    /** What the line being read holds among the bits above; -1 once it did anything the fast path does not repeat. */
+    private int learnMask;
+
     public OllamaDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
+    }
+
+    private static EventShape[] lineShapes()
+    {
+        final EventShape[] shapes = new EventShape[32];
+        for (int mask = 1; mask < 32; mask++)
+        {
+            final EventShape.Builder b = EventShape.of(mask);
+            if ((mask & RESPONSE) != 0)
+            {
+                b.string("response");
+            }
+            if ((mask & THINKING) != 0)
+            {
+                b.string("thinking");
+            }
+            if ((mask & CONTENT) != 0)
+            {
+                b.string("message", "content");
+            }
+            if ((mask & MESSAGE_THINKING) != 0)
+            {
+                b.string("message", "thinking");
+            }
+            if ((mask & CREATED_AT) != 0)
+            {
+                b.string("created_at");
+            }
+            shapes[mask] = b.build();
+        }
+        return shapes;
     }
 
     @Override
@@ -86,6 +128,14 @@ public final class OllamaDialect extends Dialect
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
+        if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
+        {
+            foldRepeated();
+            return;
+        }
+        eventTemplate.forget();
+        learnMask = 0;
+        final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
         pendingUsage.clear();
         boolean done = false;
@@ -115,13 +165,19 @@ public final class OllamaDialect extends Dialect
                     break;
                 case "response":
                     generate = true;
+                    noteString(RESPONSE, value);
                     pend(pendingText);
                     break;
                 case "thinking":
+                    noteString(THINKING, value);
                     pend(pendingThinking);
                     break;
                 case "done":
                     done = value == JsonToken.VALUE_TRUE;
+                    break;
+                case "created_at":
+                    noteString(CREATED_AT, value);
+                    captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 case "done_reason":
                     if (value == JsonToken.VALUE_STRING)
@@ -165,6 +221,11 @@ public final class OllamaDialect extends Dialect
             aggregate.usageUpdated();
         }
         json.finish();
+        if (learnMask > 0 && !failed && !done && !usage && pendingToolCalls.type() != MutableRawJson.Type.STRUCTURED &&
+            aggregate.errorCount() == errorsBefore)
+        {
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), LINE_SHAPES[learnMask]);
+        }
         if (failed)
         {
             aggregate.end(Outcome.ERROR);
@@ -210,6 +271,58 @@ public final class OllamaDialect extends Dialect
         pendingUsage.clear();
     }
 
+    /** A string field the fast path may see vary; anything but a string there makes the line unlearnable. */
+    private void noteString(final int bit, final JsonToken value)
+    {
+        learnMask = learnMask >= 0 && value == JsonToken.VALUE_STRING ? learnMask | bit : -1;
+    }
+
+    /**
+     * A line that repeats the learnt one around new strings: the learnt line's effects (its other fields are
+     * the same bytes, and what they left pending is still there) with the new strings, in the line's order.
+     */
+    private void foldRepeated() throws JsonReader.BadPayload
+    {
+        final int mask = eventTemplate.shape().meaning();
+        pendingText.clear();
+        pendingThinking.clear();
+        for (int k = 0; k < eventTemplate.shape().slotCount(); k++)
+        {
+            final int slot = eventTemplate.slotInByteOrder(k);
+            final char[] chars = eventTemplate.stringChars(slot);
+            final int length = eventTemplate.stringLength(slot);
+            switch (fieldOfSlot(mask, slot))
+            {
+                case RESPONSE:
+                case CONTENT:
+                    pend(pendingText, chars, 0, length);
+                    break;
+                case THINKING:
+                case MESSAGE_THINKING:
+                    pend(pendingThinking, chars, 0, length);
+                    break;
+                default:
+                    keepStringKeepingNonEmpty(aggregate.meta(), "created_at", chars, length);
+            }
+        }
+        aggregate.start();
+        apply();
+    }
+
+    /** @return which field (bit) slot {@code slot} of the shape for {@code mask} reads. */
+    private static int fieldOfSlot(final int mask, final int slot)
+    {
+        int seen = -1;
+        for (int bit = 1; bit <= CREATED_AT; bit <<= 1)
+        {
+            if ((mask & bit) != 0 && ++seen == slot)
+            {
+                return bit;
+            }
+        }
+        throw new IllegalStateException("no slot " + slot + " in shape " + mask);
+    }
+
     /**
      * Keeps a string until the line has parsed completely, so a malformed line changes nothing (lenient
      * mode skips it whole).
@@ -222,7 +335,12 @@ public final class OllamaDialect extends Dialect
             return;
         }
         final CharView v = json.text();
-        if (!into.append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+        pend(into, v.array(), v.offset(), v.length());
+    }
+
+    private void pend(final MutableTextBuffer into, final char[] chars, final int offset, final int length)
+    {
+        if (!into.append(chars, offset, length, limits.maxTextChars()))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "line text longer than " + limits.maxTextChars() + " characters");
         }
@@ -284,12 +402,15 @@ public final class OllamaDialect extends Dialect
                     }
                     break;
                 case "content":
+                    noteString(CONTENT, value);
                     pend(pendingText);
                     break;
                 case "thinking":
+                    noteString(MESSAGE_THINKING, value);
                     pend(pendingThinking);
                     break;
                 case "tool_calls":
+                    learnMask = -1;
                     if (value == JsonToken.START_ARRAY)
                     {
                         if (!json.capture(pendingToolCalls))
@@ -303,6 +424,7 @@ public final class OllamaDialect extends Dialect
                     }
                     break;
                 default:
+                    learnMask = -1;
                     final MutableChoice choice = aggregate.choiceForIndex(0);
                     if (choice == null)
                     {

@@ -73,14 +73,16 @@ public final class OpenAiChatDialect extends Dialect
     }
 
     /** Turns the repeated-prefix fast path on or off (tests compare both). */
-    void fastPath(final boolean on)
+    @Override
+    public void fastPath(final boolean on)
     {
         fastPath = on;
         template.forget();
     }
 
     /** @return payloads folded by the repeated-prefix fast path so far. */
-    long fastFolds()
+    @Override
+    public long fastFolds()
     {
         return template.folds();
     }

@@ -18,6 +18,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -114,6 +115,21 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private static final String FUNCTION_CALL = "function_call";
 
+    /**
+     * The repeated {@code response.*.delta} events: the delta (slot 0) varies, and so do the sequence number and
+     * the obfuscation padding when present; indexed by (sequence number ? 1 : 0) | (obfuscation ? 2 : 0).
+     */
+    private static final EventShape[] DELTA_SHAPES = {
+        EventShape.of(0).string("delta").build(),
+        EventShape.of(1).string("delta").integer("sequence_number").build(),
+        EventShape.of(2).string("delta").string("obfuscation").build(),
+        EventShape.of(3).string("delta").integer("sequence_number").string("obfuscation").build(),
+    };
+
+    private boolean deltaIsString;
+    private boolean sequenceIsInteger;
+    private boolean obfuscationIsString;
+
     /** Replays values captured from an event (response, item, part, logprobs). */
     private final JsonReader nested;
     /** Replays fields of an item (content, summary) captured while the item was read. */
@@ -195,11 +211,37 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
+        if (eventTemplate.match(frame.buffer(), frame.offset(), length))
+        {
+            // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds.
+            copyChars(eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0), delta, deltaLimit());
+            apply();
+            aggregate.start();
+            return;
+        }
+        eventTemplate.forget();
+        final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), length);
         gather(json);
         json.finish();
         apply();
         aggregate.start();
+        if (deltaIsString && isDelta(eventType) && aggregate.errorCount() == errorsBefore)
+        {
+            eventTemplate.learn(frame.buffer(), frame.offset(), length,
+                DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0)]);
+        }
+    }
+
+    private static boolean isDelta(final int eventType)
+    {
+        return eventType == OUTPUT_TEXT_DELTA || eventType == REFUSAL_DELTA || eventType == ARGUMENTS_DELTA ||
+            eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA;
+    }
+
+    private int deltaLimit()
+    {
+        return limits.maxArgumentChars() > limits.maxTextChars() ? limits.maxArgumentChars() : limits.maxTextChars();
     }
 
     private void gather(final JsonReader r) throws JsonReader.BadPayload
@@ -221,6 +263,9 @@ public final class OpenAiResponsesDialect extends Dialect
         eventError.clear();
         eventAnnotation.clear();
         errorFields.clear();
+        deltaIsString = false;
+        sequenceIsInteger = false;
+        obfuscationIsString = false;
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String field = r.name();
@@ -247,7 +292,16 @@ public final class OpenAiResponsesDialect extends Dialect
                     copyString(r, itemId, limits.maxTextChars());
                     break;
                 case "delta":
-                    copyString(r, delta, limits.maxArgumentChars() > limits.maxTextChars() ? limits.maxArgumentChars() : limits.maxTextChars());
+                    deltaIsString = value == JsonToken.VALUE_STRING;
+                    copyString(r, delta, deltaLimit());
+                    break;
+                case "sequence_number":
+                    sequenceIsInteger = value == JsonToken.VALUE_NUMBER_INT;
+                    r.skip();
+                    break;
+                case "obfuscation":
+                    obfuscationIsString = value == JsonToken.VALUE_STRING;
+                    r.skip();
                     break;
                 case "text":
                     copyString(r, text, limits.maxTextChars());
@@ -604,12 +658,6 @@ public final class OpenAiResponsesDialect extends Dialect
             choice = aggregate.choiceForIndex(0);
         }
         return choice;
-    }
-
-    private static boolean isDelta(final int eventType)
-    {
-        return eventType == OUTPUT_TEXT_DELTA || eventType == REFUSAL_DELTA || eventType == ARGUMENTS_DELTA ||
-            eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA;
     }
 
     /**
@@ -1202,15 +1250,20 @@ public final class OpenAiResponsesDialect extends Dialect
         if (r.token() == JsonToken.VALUE_STRING)
         {
             final CharView v = r.text();
-            if (!into.set(v.array(), v.offset(), v.length(), limit))
-            {
-                into.clear();
-                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "string longer than " + limit + " characters dropped");
-            }
+            copyChars(v.array(), v.offset(), v.length(), into, limit);
         }
         else
         {
             r.skip();
+        }
+    }
+
+    private void copyChars(final char[] chars, final int offset, final int length, final MutableTextBuffer into, final int limit)
+    {
+        if (!into.set(chars, offset, length, limit))
+        {
+            into.clear();
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "string longer than " + limit + " characters dropped");
         }
     }
 

@@ -1,0 +1,145 @@
+package io.streamfold.aggregator.internal.fold;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What varies in one kind of repeated event: a dialect's whole description for {@link EventTemplate}. Each slot
+ * is a path of field names (or {@link #ONLY}, into an array of one element) from the event's root object to a
+ * value, and the type that value must keep; every other byte of the event is expected to repeat exactly (runs of
+ * whitespace between tokens may change). The {@link #meaning()} is the dialect's own tag, telling it on a match
+ * what effect the slots have.
+ *
+ * <pre>
+ * static final EventShape TEXT_DELTA = EventShape.of(TEXT).string("delta", "text").build();
+ * </pre>
+ */
+public final class EventShape
+{
+    /** A JSON string, decoded into chars. */
+    public static final int STRING = 0;
+    /** A JSON integer that fits in 18 digits, read into a long. */
+    public static final int INTEGER = 1;
+    /** Any JSON number, kept as its span of bytes. */
+    public static final int NUMBER = 2;
+    /** An array of JSON integers, read into longs. */
+    public static final int INTEGER_ARRAY = 3;
+    /** Any JSON value of the kind learnt (object, array, string, ...), validated and kept as its span of bytes. */
+    public static final int RAW = 4;
+
+    /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
+    public static final String ONLY = "[]";
+
+    static final byte[] ONLY_ELEMENT = ONLY.getBytes(StandardCharsets.US_ASCII);
+
+    private final int meaning;
+    private final byte[][][] paths;
+    private final int[] types;
+
+    private EventShape(final int meaning, final List<byte[][]> paths, final List<Integer> types)
+    {
+        this.meaning = meaning;
+        this.paths = paths.toArray(new byte[0][][]);
+        this.types = new int[types.size()];
+        for (int i = 0; i < this.types.length; i++)
+        {
+            this.types[i] = types.get(i);
+        }
+    }
+
+    /** @return a builder for a shape that the dialect knows by {@code meaning}. */
+    public static Builder of(final int meaning)
+    {
+        return new Builder(meaning);
+    }
+
+    /** @return the dialect's tag for this shape. */
+    public int meaning()
+    {
+        return meaning;
+    }
+
+    /** @return how many slots the shape declares. */
+    public int slotCount()
+    {
+        return types.length;
+    }
+
+    /** @return the type of slot {@code slot} (one of the constants of this class). */
+    public int type(final int slot)
+    {
+        return types[slot];
+    }
+
+    /** @return the field names (ASCII bytes) leading from the root object to slot {@code slot}. */
+    byte[][] path(final int slot)
+    {
+        return paths[slot];
+    }
+
+    /** Collects the slots of one shape, in the order the dialect will read them back. */
+    public static final class Builder
+    {
+        private final int meaning;
+        private final List<byte[][]> paths = new ArrayList<>();
+        private final List<Integer> types = new ArrayList<>();
+
+        private Builder(final int meaning)
+        {
+            this.meaning = meaning;
+        }
+
+        /** Adds a string slot at {@code path}. */
+        public Builder string(final String... path)
+        {
+            return slot(STRING, path);
+        }
+
+        /** Adds an integer slot at {@code path}. */
+        public Builder integer(final String... path)
+        {
+            return slot(INTEGER, path);
+        }
+
+        /** Adds a number slot at {@code path}. */
+        public Builder number(final String... path)
+        {
+            return slot(NUMBER, path);
+        }
+
+        /** Adds an integer-array slot at {@code path}. */
+        public Builder integerArray(final String... path)
+        {
+            return slot(INTEGER_ARRAY, path);
+        }
+
+        /** Adds a raw value slot at {@code path}. */
+        public Builder raw(final String... path)
+        {
+            return slot(RAW, path);
+        }
+
+        /** @return the shape. */
+        public EventShape build()
+        {
+            return new EventShape(meaning, paths, types);
+        }
+
+        private Builder slot(final int type, final String... path)
+        {
+            if (path.length == 0)
+            {
+                throw new IllegalArgumentException("a slot needs a path");
+            }
+            final byte[][] names = new byte[path.length][];
+            for (int i = 0; i < path.length; i++)
+            {
+                names[i] = path[i].getBytes(StandardCharsets.US_ASCII);
+            }
+            paths.add(names);
+            types.add(type);
+            return this;
+        }
+    }
+}

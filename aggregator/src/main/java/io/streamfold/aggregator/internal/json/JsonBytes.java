@@ -1,0 +1,372 @@
+package io.streamfold.aggregator.internal.json;
+
+/**
+ * Byte-level JSON scanning without a parser: where a value ends, checked strictly enough that a value this
+ * class accepts is one Jackson accepts too and reads the same way. It is deliberately stricter than Jackson
+ * (no overlong or otherwise unusual UTF-8, bounded string and number lengths, bounded depth): what it refuses,
+ * the caller hands to the full parser, which then decides. A fast path may therefore trust a value accepted
+ * here without running Jackson over it.
+ */
+public final class JsonBytes
+{
+    /** Returned by the scanners for input they do not accept. */
+    public static final int REFUSED = -1;
+
+    /** Longest number accepted, in bytes (Jackson's own limit is configured at 4096). */
+    private static final int MAX_NUMBER_BYTES = 1000;
+
+    private JsonBytes()
+    {
+    }
+
+    /** @return the first index at or after {@code from} that is not JSON whitespace (or {@code limit}). */
+    public static int skipWhitespace(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i < limit)
+        {
+            final byte b = src[i];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Scans one JSON value starting exactly at {@code from} (no leading whitespace).
+     *
+     * @param maxDepth      how many more objects / arrays may nest, counting this value's own.
+     * @param maxStringBytes longest string (name or value) accepted, in bytes.
+     * @return the index just past the value, or {@link #REFUSED}.
+     */
+    public static int valueEnd(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
+    {
+        if (from >= limit)
+        {
+            return REFUSED;
+        }
+        final byte b = src[from];
+        switch (b)
+        {
+            case '"':
+            {
+                final int close = stringEnd(src, from + 1, limit);
+                return close < 0 || close - from - 1 > maxStringBytes ? REFUSED : close + 1;
+            }
+            case '{':
+            case '[':
+                return maxDepth <= 0 ? REFUSED : structureEnd(src, from, limit, maxDepth, maxStringBytes);
+            case 't':
+                return literalEnd(src, from, limit, "true");
+            case 'f':
+                return literalEnd(src, from, limit, "false");
+            case 'n':
+                return literalEnd(src, from, limit, "null");
+            default:
+                return numberEnd(src, from, limit);
+        }
+    }
+
+    /**
+     * Scans a string body from just past its opening quote: no control bytes, only the standard escapes
+     * ({@code \}{@code uXXXX} with four hex digits), and well-formed UTF-8 (no overlong forms, no encoded
+     * surrogates, nothing past U+10FFFF).
+     *
+     * @return the index of the closing quote, or {@link #REFUSED}.
+     */
+    public static int stringEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b >= 0x20 && b != '"' && b != '\\')
+            {
+                i++;
+            }
+            else if (b == '"')
+            {
+                return i;
+            }
+            else if (b == '\\')
+            {
+                i = escapeEnd(src, i, limit);
+                if (i < 0)
+                {
+                    return REFUSED;
+                }
+            }
+            else if (b < 0)
+            {
+                i = Utf8Scan.sequenceEnd(src, i, limit);
+                if (i < 0)
+                {
+                    return REFUSED;
+                }
+            }
+            else
+            {
+                return REFUSED;
+            }
+        }
+        return REFUSED;
+    }
+
+    /** @return the index past the escape that starts with the backslash at {@code at}, or {@link #REFUSED}. */
+    static int escapeEnd(final byte[] src, final int at, final int limit)
+    {
+        if (at + 1 >= limit)
+        {
+            return REFUSED;
+        }
+        switch (src[at + 1])
+        {
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+                return at + 2;
+            case 'u':
+                if (at + 6 > limit)
+                {
+                    return REFUSED;
+                }
+                for (int k = at + 2; k < at + 6; k++)
+                {
+                    if (hexValue(src[k]) < 0)
+                    {
+                        return REFUSED;
+                    }
+                }
+                return at + 6;
+            default:
+                return REFUSED;
+        }
+    }
+
+    /**
+     * Scans a JSON number: optional minus, no leading zero, optional fraction and exponent each with digits.
+     *
+     * @return the index just past it, or {@link #REFUSED}.
+     */
+    public static int numberEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        if (i < limit && src[i] == '-')
+        {
+            i++;
+        }
+        final int intStart = i;
+        i = digitsEnd(src, i, limit);
+        if (i == intStart || (src[intStart] == '0' && i - intStart > 1))
+        {
+            return REFUSED;
+        }
+        if (i < limit && src[i] == '.')
+        {
+            final int fractionStart = ++i;
+            i = digitsEnd(src, i, limit);
+            if (i == fractionStart)
+            {
+                return REFUSED;
+            }
+        }
+        if (i < limit && (src[i] == 'e' || src[i] == 'E'))
+        {
+            i++;
+            if (i < limit && (src[i] == '+' || src[i] == '-'))
+            {
+                i++;
+            }
+            final int exponentStart = i;
+            i = digitsEnd(src, i, limit);
+            if (i == exponentStart)
+            {
+                return REFUSED;
+            }
+        }
+        if (i - from > MAX_NUMBER_BYTES || (i < limit && isValueContinuation(src[i])))
+        {
+            return REFUSED;
+        }
+        return i;
+    }
+
+    /** @return the index past the run of ASCII digits at {@code from}. */
+    public static int digitsEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i < limit && src[i] >= '0' && src[i] <= '9')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /** @return the value of a hex digit, or -1. */
+    public static int hexValue(final byte b)
+    {
+        if (b >= '0' && b <= '9')
+        {
+            return b - '0';
+        }
+        final int lower = b | 0x20;
+        if (lower >= 'a' && lower <= 'f')
+        {
+            return lower - 'a' + 10;
+        }
+        return -1;
+    }
+
+    /** A byte that would glue onto a number or literal ({@code 12abc}, {@code truex}): the token is not over. */
+    private static boolean isValueContinuation(final byte b)
+    {
+        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '.' || b == '-' ||
+            b == '+' || b == '_' || b < 0;
+    }
+
+    private static int literalEnd(final byte[] src, final int from, final int limit, final String literal)
+    {
+        final int end = from + literal.length();
+        if (end > limit)
+        {
+            return REFUSED;
+        }
+        for (int k = 0; k < literal.length(); k++)
+        {
+            if (src[from + k] != literal.charAt(k))
+            {
+                return REFUSED;
+            }
+        }
+        return end < limit && isValueContinuation(src[end]) ? REFUSED : end;
+    }
+
+    /**
+     * An object or array, iteratively: one small stack of open brackets as a bit set (objects set, arrays
+     * clear), so depth costs no recursion; refused past {@code maxDepth} or 64 levels.
+     */
+    private static int structureEnd(
+        final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
+    {
+        final int depthLimit = Math.min(maxDepth, 64);
+        long objects = 0;
+        int depth = 0;
+        int i = from;
+        while (true)
+        {
+            // At the start of a value.
+            if (i >= limit)
+            {
+                return REFUSED;
+            }
+            final byte b = src[i];
+            if (b == '{' || b == '[')
+            {
+                if (depth == depthLimit)
+                {
+                    return REFUSED;
+                }
+                final boolean object = b == '{';
+                objects = object ? objects | (1L << depth) : objects & ~(1L << depth);
+                depth++;
+                i = skipWhitespace(src, i + 1, limit);
+                if (i < limit && src[i] == (object ? '}' : ']'))
+                {
+                    i++;
+                    depth--;
+                }
+                else if (object)
+                {
+                    i = memberNameEnd(src, i, limit, maxStringBytes);
+                    if (i < 0)
+                    {
+                        return REFUSED;
+                    }
+                    continue;
+                }
+                else
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                i = valueEnd(src, i, limit, 0, maxStringBytes);
+                if (i < 0)
+                {
+                    return REFUSED;
+                }
+            }
+            // After a value: a comma goes on, a matching bracket closes, as many levels as close here.
+            while (true)
+            {
+                if (depth == 0)
+                {
+                    return i;
+                }
+                i = skipWhitespace(src, i, limit);
+                if (i >= limit)
+                {
+                    return REFUSED;
+                }
+                final boolean inObject = (objects & (1L << (depth - 1))) != 0;
+                final byte c = src[i];
+                if (c == ',')
+                {
+                    i = skipWhitespace(src, i + 1, limit);
+                    if (inObject)
+                    {
+                        i = memberNameEnd(src, i, limit, maxStringBytes);
+                        if (i < 0)
+                        {
+                            return REFUSED;
+                        }
+                    }
+                    break;
+                }
+                if (c != (inObject ? '}' : ']'))
+                {
+                    return REFUSED;
+                }
+                i++;
+                depth--;
+            }
+        }
+    }
+
+    /** From a member's opening quote to its value's first byte ({@code "name" : }), or {@link #REFUSED}. */
+    private static int memberNameEnd(final byte[] src, final int from, final int limit, final int maxStringBytes)
+    {
+        if (from >= limit || src[from] != '"')
+        {
+            return REFUSED;
+        }
+        final int close = stringEnd(src, from + 1, limit);
+        if (close < 0 || close - from - 1 > maxStringBytes)
+        {
+            return REFUSED;
+        }
+        for (int i = from + 1; i < close; i++)
+        {
+            if (src[i] == '\\')
+            {
+                // Jackson decodes names its own way (a lone surrogate escape is refused there): leave them to it.
+                return REFUSED;
+            }
+        }
+        final int colon = skipWhitespace(src, close + 1, limit);
+        if (colon >= limit || src[colon] != ':')
+        {
+            return REFUSED;
+        }
+        return skipWhitespace(src, colon + 1, limit);
+    }
+}

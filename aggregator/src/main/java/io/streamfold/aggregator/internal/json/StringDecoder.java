@@ -1,0 +1,144 @@
+package io.streamfold.aggregator.internal.json;
+
+/**
+ * Decodes one JSON string body into a reused char array, accepting exactly what {@link JsonBytes#stringEnd}
+ * accepts and producing the characters Jackson produces for it ({@code \}{@code uXXXX} as one UTF-16 unit
+ * each, lone surrogates included; supplementary code points as a surrogate pair). Nothing is allocated once
+ * the array has grown to the longest string seen.
+ */
+public final class StringDecoder
+{
+    private char[] chars;
+    private int length;
+
+    /** @param initialCapacity chars before the first growth. */
+    public StringDecoder(final int initialCapacity)
+    {
+        chars = new char[Math.max(16, initialCapacity)];
+    }
+
+    /** @return the decoded characters (valid up to {@link #length()}). */
+    public char[] chars()
+    {
+        return chars;
+    }
+
+    /** @return how many characters the last successful {@link #decode} produced. */
+    public int length()
+    {
+        return length;
+    }
+
+    /**
+     * @param from index just past the opening quote.
+     * @return the index of the closing quote, or {@link JsonBytes#REFUSED} (the decoded chars are then undefined).
+     */
+    public int decode(final byte[] src, final int from, final int limit)
+    {
+        // A string never decodes to more chars than it has bytes.
+        final int most = limit - from;
+        char[] out = chars;
+        if (out.length < most)
+        {
+            out = new char[Math.max(most, out.length * 2)];
+            chars = out;
+        }
+        int n = 0;
+        int i = from;
+        // Plain ASCII up to the closing quote is the common case; kept tight so it inlines into callers.
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b < 0x20 || b == '"' || b == '\\')
+            {
+                if (b == '"')
+                {
+                    length = n;
+                    return i;
+                }
+                break;
+            }
+            out[n++] = (char)b;
+            i++;
+        }
+        return decodeSlow(src, i, limit, n);
+    }
+
+    private int decodeSlow(final byte[] src, final int from, final int limit, final int decoded)
+    {
+        final char[] out = chars;
+        int n = decoded;
+        int i = from;
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b == '"')
+            {
+                length = n;
+                return i;
+            }
+            if (b >= 0x20 && b != '\\')
+            {
+                out[n++] = (char)b;
+                i++;
+            }
+            else if (b == '\\')
+            {
+                final int end = JsonBytes.escapeEnd(src, i, limit);
+                if (end < 0)
+                {
+                    return JsonBytes.REFUSED;
+                }
+                out[n++] = escaped(src, i + 1);
+                i = end;
+            }
+            else if (b < 0)
+            {
+                final int cp = Utf8Scan.codePoint(src, i, limit);
+                if (cp < 0)
+                {
+                    return JsonBytes.REFUSED;
+                }
+                if (cp < 0x10000)
+                {
+                    out[n++] = (char)cp;
+                }
+                else
+                {
+                    out[n++] = Character.highSurrogate(cp);
+                    out[n++] = Character.lowSurrogate(cp);
+                }
+                i += Utf8Scan.length(cp);
+            }
+            else
+            {
+                return JsonBytes.REFUSED;
+            }
+        }
+        return JsonBytes.REFUSED;
+    }
+
+    /** The character an escape stands for; {@code at} is the byte after the backslash, already validated. */
+    private static char escaped(final byte[] src, final int at)
+    {
+        switch (src[at])
+        {
+            case 'b':
+                return '\b';
+            case 'f':
+                return '\f';
+            case 'n':
+                return '\n';
+            case 'r':
+                return '\r';
+            case 't':
+                return '\t';
+            case 'u':
+                return (char)((JsonBytes.hexValue(src[at + 1]) << 12) | (JsonBytes.hexValue(src[at + 2]) << 8) |
+                    (JsonBytes.hexValue(src[at + 3]) << 4) | JsonBytes.hexValue(src[at + 4]));
+            default:
+                // '"', '\\' and '/' stand for themselves.
+                return (char)src[at];
+        }
+    }
+}

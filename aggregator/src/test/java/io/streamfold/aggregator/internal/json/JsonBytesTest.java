@@ -1,0 +1,216 @@
+package io.streamfold.aggregator.internal.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte scanners must never accept what Jackson refuses, and must decode strings to exactly Jackson's
+ * characters: a fast path trusts them in place of the parser.
+ */
+class JsonBytesTest
+{
+    private static final JsonFactory JACKSON = new JsonFactory();
+    private static final String[] PIECES = {
+        "{", "}", "[", "]", ",", ":", " ", "\"", "\"a\"", "\"k\":", "1", "0", "-", ".", "e", "+", "12", "01", "true",
+        "false", "null", "tru", "x", "\\", "\\n", "\\u00e9", "\\ud83d", "\\ude00", "\\u12", "\\q", "é", "数", "🙂",
+        "\u0001", "\t", "\n",
+    };
+    private static final byte[][] RAW = {
+        { (byte)0xC0, (byte)0x80 }, { (byte)0xED, (byte)0xA0, (byte)0x80 }, { (byte)0xF4, (byte)0x90, (byte)0x80, (byte)0x80 },
+        { (byte)0xE2, (byte)0x82 }, { (byte)0x80 }, { (byte)0xFF },
+    };
+
+    @Property(tries = 3000)
+    void acceptsOnlyWhatJacksonAccepts(@ForAll final Random random)
+    {
+        final byte[] bytes = random.nextBoolean() ? randomJsonish(random) : mutate(randomValue(random, 0), random);
+        final int end = JsonBytes.valueEnd(bytes, 0, bytes.length, 32, 1 << 20);
+        final boolean accepted = end == bytes.length;
+        Statistics.label("accepted").collect(accepted);
+        Statistics.label("accepted").coverage(c -> c.check(true).percentage(p -> p > 15));
+        if (accepted)
+        {
+            assertTrue(jacksonAccepts(bytes), () -> "accepted but Jackson refuses: " + new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Property(tries = 3000)
+    void decodesStringsAsJacksonDoes(@ForAll final Random random)
+    {
+        final byte[] inner = randomJsonish(random);
+        final byte[] bytes = new byte[inner.length + 2];
+        bytes[0] = '"';
+        System.arraycopy(inner, 0, bytes, 1, inner.length);
+        bytes[bytes.length - 1] = '"';
+        final StringDecoder decoder = new StringDecoder(4);
+        final int close = decoder.decode(bytes, 1, bytes.length);
+        assertEquals(close, JsonBytes.stringEnd(bytes, 1, bytes.length), "decoder and scanner agree");
+        Statistics.label("whole string").collect(close == bytes.length - 1);
+        if (close == bytes.length - 1)
+        {
+            assertEquals(jacksonString(bytes), new String(decoder.chars(), 0, decoder.length()));
+        }
+    }
+
+    @Test
+    void examples()
+    {
+        assertValue("{\"a\":[1,-2.5e+3,true,null,{}],\"b\":\"\\u00e9\\n\"}", true);
+        assertValue("[ ]", true);
+        assertValue("{\"a\":01}", false);
+        assertValue("{\"a\":1,}", false);
+        assertValue("[1 2]", false);
+        assertValue("{\"a\" 1}", false);
+        assertValue("\"\\x\"", false);
+        assertValue("-", false);
+        assertValue("1.", false);
+        assertValue("truex", false);
+        // Deeper than allowed.
+        assertEquals(JsonBytes.REFUSED, JsonBytes.valueEnd(bytes("[[[1]]]"), 0, 7, 2, 100));
+        assertEquals(7, JsonBytes.valueEnd(bytes("[[[1]]]"), 0, 7, 3, 100));
+        // A string longer than allowed.
+        assertEquals(JsonBytes.REFUSED, JsonBytes.valueEnd(bytes("\"abcd\""), 0, 6, 3, 3));
+    }
+
+    private static void assertValue(final String json, final boolean valid)
+    {
+        final byte[] b = bytes(json);
+        assertEquals(valid ? b.length : JsonBytes.REFUSED, JsonBytes.valueEnd(b, 0, b.length, 32, 1000), json);
+    }
+
+    private static byte[] bytes(final String s)
+    {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] randomJsonish(final Random random)
+    {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final int n = random.nextInt(24);
+        for (int i = 0; i < n; i++)
+        {
+            if (random.nextInt(20) == 0)
+            {
+                out.writeBytes(RAW[random.nextInt(RAW.length)]);
+            }
+            else
+            {
+                out.writeBytes(PIECES[random.nextInt(PIECES.length)].getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** A valid JSON value, up to a few levels deep. */
+    private static String randomValue(final Random random, final int depth)
+    {
+        final int pick = random.nextInt(depth > 3 ? 4 : 6);
+        switch (pick)
+        {
+            case 0:
+                return random.nextBoolean() ? "true" : random.nextBoolean() ? "false" : "null";
+            case 1:
+                return (random.nextBoolean() ? "-" : "") + random.nextInt(1000) + (random.nextBoolean() ? "." + random.nextInt(100) : "") +
+                    (random.nextInt(4) == 0 ? "e" + (random.nextBoolean() ? "-" : "") + random.nextInt(30) : "");
+            case 2:
+            case 3:
+            {
+                final StringBuilder sb = new StringBuilder("\"");
+                final int n = random.nextInt(6);
+                for (int i = 0; i < n; i++)
+                {
+                    final String piece = PIECES[random.nextInt(PIECES.length)];
+                    sb.append(piece.equals("\"") || piece.equals("\\") || piece.equals("\u0001") || piece.equals("\t") ||
+                        piece.equals("\n") || piece.equals("\\u12") || piece.equals("\\q") ? "\\\"" : piece);
+                }
+                return sb.append('"').toString();
+            }
+            case 4:
+            {
+                final StringBuilder sb = new StringBuilder("[");
+                final int n = random.nextInt(4);
+                for (int i = 0; i < n; i++)
+                {
+                    sb.append(i > 0 ? "," : "").append(random.nextBoolean() ? " " : "").append(randomValue(random, depth + 1));
+                }
+                return sb.append(']').toString();
+            }
+            default:
+            {
+                final StringBuilder sb = new StringBuilder("{");
+                final int n = random.nextInt(4);
+                for (int i = 0; i < n; i++)
+                {
+                    sb.append(i > 0 ? "," : "").append("\"k").append(i).append("\"").append(random.nextBoolean() ? " : " : ":")
+                        .append(randomValue(random, depth + 1));
+                }
+                return sb.append('}').toString();
+            }
+        }
+    }
+
+    /** Half the time unchanged; otherwise one piece or raw byte inserted, or one byte removed. */
+    private static byte[] mutate(final String json, final Random random)
+    {
+        final byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        if (random.nextBoolean() || b.length == 0)
+        {
+            return b;
+        }
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final int at = random.nextInt(b.length);
+        out.write(b, 0, at);
+        if (random.nextInt(3) == 0)
+        {
+            out.write(b, at + 1, b.length - at - 1);
+            return out.toByteArray();
+        }
+        out.writeBytes(random.nextInt(4) == 0 ? RAW[random.nextInt(RAW.length)] :
+            PIECES[random.nextInt(PIECES.length)].getBytes(StandardCharsets.UTF_8));
+        out.write(b, at, b.length - at);
+        return out.toByteArray();
+    }
+
+    private static boolean jacksonAccepts(final byte[] bytes)
+    {
+        try (JsonParser p = JACKSON.createParser(bytes))
+        {
+            JsonToken t = p.nextToken();
+            if (t == null)
+            {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
+    private static String jacksonString(final byte[] bytes)
+    {
+        try (JsonParser p = JACKSON.createParser(bytes))
+        {
+            assertEquals(JsonToken.VALUE_STRING, p.nextToken());
+            return p.getText();
+        }
+        catch (final IOException e)
+        {
+            throw new AssertionError("decoded, but Jackson refuses: " + new String(bytes, StandardCharsets.UTF_8), e);
+        }
+    }
+}
