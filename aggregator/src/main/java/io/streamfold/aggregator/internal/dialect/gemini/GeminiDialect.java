@@ -380,7 +380,7 @@ public final class GeminiDialect extends Dialect
             switch (name)
             {
                 case "index":
-                    index = value == JsonToken.VALUE_NUMBER_INT ? json.longValue() : -1;
+                    index = index(json, "candidates[].index");
                     learntIndex = index;
                     break;
                 case "content":
