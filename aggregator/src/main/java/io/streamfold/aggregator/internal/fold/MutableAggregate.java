@@ -20,6 +20,7 @@ import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.output.NormalizedWriter;
+import io.streamfold.aggregator.internal.output.SurrogateSafeGenerator;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.internal.json.ArgumentFields;
@@ -238,7 +239,7 @@ public final class MutableAggregate implements Aggregate
 
     private void write(final OutputStream out, final boolean normalized, final boolean pretty) throws IOException
     {
-        try (JsonGenerator g = OUTPUT_FACTORY.createGenerator(out, JsonEncoding.UTF8))
+        try (JsonGenerator g = new SurrogateSafeGenerator(OUTPUT_FACTORY.createGenerator(out, JsonEncoding.UTF8)))
         {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             if (pretty)
