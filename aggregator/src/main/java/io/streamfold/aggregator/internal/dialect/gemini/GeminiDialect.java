@@ -28,7 +28,8 @@ import io.streamfold.parser.composite.SniffingFramer;
 import io.streamfold.parser.jsonarray.JsonArrayFramer;
 import io.streamfold.parser.sse.SseThenJsonFramer;
 import io.streamfold.parser.StreamError;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.streamfold.parser.internal.Buffers;
+import org.agrona.DirectBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -106,7 +107,7 @@ public final class GeminiDialect extends Dialect
     private static final EventShape TEXT_USAGE_CHUNK =
         EventShape.of(1).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text")
             .raw("usageMetadata").build();
-    private final UnsafeBuffer usageBytes = new UnsafeBuffer(new byte[0]);
+    private final DirectBuffer usageBytes = Buffers.wrap(new byte[0]);
     // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
     private boolean learnable;
     private int learnCandidates;
@@ -421,7 +422,7 @@ public final class GeminiDialect extends Dialect
             }
         }
         learntIndex = index;
-        final MutableChoice choice = aggregate.choiceForIndex(index);
+        final MutableChoice choice = index < 0 ? null : aggregate.choiceForIndex(index);
         if (choice == null)
         {
             return;
