@@ -53,7 +53,7 @@ final class EventLog
         for (int k = 0; k < prefixes.size(); k++)
         {
             final Message m = prefixes.get(k);
-            if (!m.choices().isEmpty() && m.choices().values().stream().allMatch(c -> !c.finishReason().isEmpty()))
+            if (StreamGenerator.allFinished(m))
             {
                 terminal = k;
                 return;

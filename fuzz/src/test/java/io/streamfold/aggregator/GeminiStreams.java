@@ -61,6 +61,13 @@ final class GeminiStreams implements StreamGenerator
         return !array;
     }
 
+    /** Over SSE the stream is complete once every candidate seen has finished, which a later candidate undoes. */
+    @Override
+    public boolean completeAfter(final Generated g, final int kept)
+    {
+        return array ? StreamGenerator.super.completeAfter(g, kept) : StreamGenerator.allFinished(g.prefixes().get(kept));
+    }
+
     @Override
     public int firstGarbagePosition()
     {

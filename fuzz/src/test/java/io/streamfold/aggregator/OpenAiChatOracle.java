@@ -2,6 +2,7 @@ package io.streamfold.aggregator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A deliberately simple OpenAI chat aggregator: SSE split line by line, each event's data parsed whole
  * into a Jackson tree (an event that does not parse is counted and skipped as a whole), then folded by
  * the plain rules: choices by index, content and reasoning appended, tool calls by index with id and
- * name from their first fragment, arguments appended, token ids appended, usage merged field by field
+ * name from their first fragment (a fragment bringing a different id at an index already used starts a new
+ * call, which then owns the index: the dialect's documented rule for servers that reuse an index), arguments appended, token ids appended, usage merged field by field
  * with null never replacing a value. Slow and obviously right; the fast path must agree with it.
  */
 final class OpenAiChatOracle
@@ -29,6 +31,8 @@ final class OpenAiChatOracle
      * fragments by id or order, as Gemini's and Ollama's OpenAI-compatible endpoints need), so no verdict.
      */
     boolean unmodelled;
+    /** Per choice index: the call (its key in the choice's calls) each tool-call index continues now. */
+    private final Map<Long, Map<Long, Long>> callAt = new HashMap<>();
 
     static OpenAiChatOracle fold(final byte[] stream)
     {
@@ -148,7 +152,16 @@ final class OpenAiChatOracle
             for (final JsonNode call : delta.path("tool_calls"))
             {
                 unmodelled |= !call.path("index").isIntegralNumber();
-                final Message.Builder.CallBuilder b = message.choice(choice.path("index").asLong(0)).call(call.path("index").asLong());
+                final Message.Builder.ChoiceBuilder owner = message.choice(choice.path("index").asLong(0));
+                final Map<Long, Long> at = callAt.computeIfAbsent(choice.path("index").asLong(0), k -> new HashMap<>());
+                final String id = call.path("id").isTextual() ? call.get("id").textValue() : "";
+                Long key = at.get(call.path("index").asLong());
+                if (key == null || (!id.isEmpty() && !owner.calls.get(key).id.isEmpty() && !owner.calls.get(key).id.equals(id)))
+                {
+                    key = (long)owner.calls.size();
+                    at.put(call.path("index").asLong(), key);
+                }
+                final Message.Builder.CallBuilder b = owner.call(key);
                 if (b.id.isEmpty() && call.path("id").isTextual())
                 {
                     b.id = call.get("id").textValue();

@@ -73,6 +73,13 @@ final class OpenAiChatStreams implements StreamGenerator
             Arbitraries.longs()).as(this::build);
     }
 
+    /** Complete after [DONE] (the last event) or once every choice seen has finished, which a later choice undoes. */
+    @Override
+    public boolean completeAfter(final Generated g, final int kept)
+    {
+        return kept == g.events().size() || StreamGenerator.allFinished(g.prefixes().get(kept));
+    }
+
     @Override
     public Arbitrary<byte[]> garbageEvent()
     {
@@ -153,8 +160,7 @@ final class OpenAiChatStreams implements StreamGenerator
             final OpenAiChatOracle oracle = OpenAiChatOracle.fold(StreamProperties.concat(events.subList(0, k)));
             final Message m = oracle.message.build();
             prefixes.add(m);
-            if (terminal < 0 && (oracle.done ||
-                (!m.choices().isEmpty() && m.choices().values().stream().allMatch(c -> !c.finishReason().isEmpty()))))
+            if (terminal < 0 && (oracle.done || StreamGenerator.allFinished(m)))
             {
                 terminal = k;
             }

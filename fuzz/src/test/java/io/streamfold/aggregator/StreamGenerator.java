@@ -68,6 +68,23 @@ interface StreamGenerator
         return false;
     }
 
+    /**
+     * Whether the first {@code kept} events of {@code g} make a complete stream. By default every prefix from
+     * {@link Generated#terminal()} on is. Formats that end when every choice seen so far has finished override
+     * this: a later event can still open a choice not seen before (choice 1 finished before choice 0 started),
+     * and the prefix that stops after it is truncated again, so completeness is not monotonic there.
+     */
+    default boolean completeAfter(final Generated g, final int kept)
+    {
+        return kept >= g.terminal();
+    }
+
+    /** @return whether {@code m} has a choice and every choice in it has finished. */
+    static boolean allFinished(final Message m)
+    {
+        return !m.choices().isEmpty() && m.choices().values().stream().allMatch(c -> !c.finishReason().isEmpty());
+    }
+
     /** @return the error kinds a stream cut anywhere may carry. */
     default Set<ErrorKind> truncationErrors()
     {

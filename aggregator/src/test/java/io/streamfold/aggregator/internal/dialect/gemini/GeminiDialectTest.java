@@ -44,6 +44,34 @@ class GeminiDialectTest
         return run(body, false).result();
     }
 
+    /**
+     * The truncation property's shrunk stream: candidate 1 finishes before candidate 0 starts. Cut after candidate
+     * 0's first response the stream is truncated again (a candidate seen has no finishReason), though a shorter
+     * prefix was complete; whole, it is complete.
+     */
+    @Test
+    void aCandidateThatStartsAfterTheOthersFinishedMakesACutStreamTruncatedAgain()
+    {
+        final String first = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[]},\"finishReason\":\"SAFETY\",\"index\":1}]," +
+            "\"usageMetadata\":{\"promptTokenCount\":345,\"candidatesTokenCount\":4,\"totalTokenCount\":349}}";
+        final String second = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[]},\"index\":0}]," +
+            "\"usageMetadata\":{\"promptTokenCount\":345,\"candidatesTokenCount\":19,\"totalTokenCount\":364}}";
+        final String third = "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[]},\"finishReason\":\"MAX_TOKENS\",\"index\":0}]," +
+            "\"usageMetadata\":{\"promptTokenCount\":345,\"candidatesTokenCount\":20,\"totalTokenCount\":365}}";
+        assertEquals(Outcome.COMPLETE, run(sse(first)).outcome());
+
+        final Aggregate cut = run(sse(first, second));
+        assertEquals(Outcome.TRUNCATED, cut.outcome());
+        assertEquals(List.of(ErrorKind.TRUNCATED), cut.errors().stream().map(StreamError::kind).toList());
+        assertEquals("SAFETY", cut.choice(1).finishReason().toString());
+        assertEquals("", cut.choice(0).finishReason().toString());
+
+        final Aggregate whole = run(sse(first, second, third));
+        assertEquals(Outcome.COMPLETE, whole.outcome());
+        assertEquals(List.of(), whole.errors());
+        assertEquals("MAX_TOKENS", whole.choice(0).finishReason().toString());
+    }
+
     @Test
     void severalFunctionCallsInOneResponseEachTheirOwnPart()
     {

@@ -44,8 +44,9 @@ import io.streamfold.parser.sse.SseTokenizer;
  * keep-alives, and a lost delta is caught anyway by the checks below.</li>
  * <li>The {@code .done} events, {@code output_item.done} and the terminal response's {@code output} fill
  * whatever the deltas did not give (LM Studio sends only {@code function_call_arguments.done}), and are
- * checked against it: when a final text or argument string disagrees with its deltas, the final value is
- * kept and a {@link ErrorKind#MALFORMED_JSON} error says the stream contradicted itself.</li>
+ * checked against it: when a final text or argument string disagrees with its deltas, what the deltas gave
+ * is kept (it was already folded and announced to listeners; one damaged final event must not rewrite it)
+ * and a {@link ErrorKind#MALFORMED_JSON} error says the stream contradicted itself.</li>
  * <li>Outcome: {@code response.completed} and {@code response.incomplete} are COMPLETE (finish reason
  * {@code completed}, or {@code incomplete_details.reason} such as {@code max_output_tokens});
  * {@code response.failed} is ERROR; an {@code error} event keeps the provider's error and makes the
@@ -892,7 +893,17 @@ public final class OpenAiResponsesDialect extends Dialect
         else if (type != null && type.type() == MutableRawJson.Type.STRING && item.kind != ITEM_OTHER &&
             itemKind(type.text()) == ITEM_OTHER)
         {
-            item.kind = ITEM_OTHER;
+            if (item.call == null && item.slotCount == 0)
+            {
+                item.kind = ITEM_OTHER;
+            }
+            else
+            {
+                // An item keeps its type for life: a later type that disagrees once parts were folded is damage,
+                // and taking it would rewrite those parts (a call's id and type) or add an invented one.
+                aggregate.error(ErrorKind.MALFORMED_JSON, "output item type '" + type.text() +
+                    "' contradicts the item's earlier events; its parts are kept as they were");
+            }
         }
         for (int i = 0; i < incoming.size(); i++)
         {
@@ -1166,7 +1177,9 @@ public final class OpenAiResponsesDialect extends Dialect
 
     /**
      * Checks a final text against what the deltas gave: fills it when they gave nothing, adds a missing
-     * tail, and otherwise keeps the final value and reports the contradiction.
+     * tail, and otherwise keeps what the deltas gave and reports the contradiction: the deltas were already
+     * folded and handed to listeners, and a final value damaged in transit (a byte lost inside the string
+     * leaves valid JSON) must not change what came before it.
      */
     private void reconcile(final MutablePart part, final MutableTextBuffer fin, final String what)
     {
@@ -1193,11 +1206,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 " characters at its end that no delta carried; they were added");
             return;
         }
-        if (!current.set(fin.array(), 0, fin.length(), args ? limits.maxArgumentChars() : limits.maxTextChars()))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, what + " longer than the limit; the rest is dropped");
-        }
-        aggregate.error(ErrorKind.MALFORMED_JSON, what + " disagrees with its deltas; the final value is kept");
+        aggregate.error(ErrorKind.MALFORMED_JSON, what + " disagrees with its deltas; the deltas are kept");
     }
 
     private void append(final MutablePart part, final boolean args, final MutableTextBuffer from, final int offset, final int length)

@@ -360,12 +360,12 @@ class ResponsesDialectTest
     }
 
     @Test
-    void aDoneTextThatContradictsTheDeltasWinsAndIsReported()
+    void aDoneTextThatContradictsTheDeltasIsReportedAndTheDeltasKept()
     {
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, textDelta(0, 0, "Hello"),
             "{\"type\":\"response.output_text.done\",\"output_index\":0,\"content_index\":0,\"text\":\"Goodbye\"}", COMPLETED),
             new Recorder());
-        assertEquals("Goodbye", a.choice(0).joined(Part.Kind.TEXT));
+        assertEquals("Hello", a.choice(0).joined(Part.Kind.TEXT));
         assertEquals(1, a.errors().size());
         assertEquals(ErrorKind.MALFORMED_JSON, a.errors().get(0).kind());
 
@@ -375,6 +375,39 @@ class ResponsesDialectTest
         assertEquals("Hello", b.choice(0).joined(Part.Kind.TEXT));
         assertTrue(events.log.toString().contains("text 0 Hel\ntext 0 lo\n"), "the missing tail is announced");
         assertEquals(1, b.errors().size());
+    }
+
+    /** Found by the dropped-byte property: a space lost inside the done text left valid JSON that rewrote the deltas. */
+    @Test
+    void aByteDroppedInsideTheDoneTextDoesNotChangeTheDeltasBeforeIt()
+    {
+        final String done = "{\"type\":\"response.output_text.done\",\"output_index\":0,\"content_index\":0,\"text\":\"      \uD800\uDC00 \"}";
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, PART_ADDED, textDelta(0, 0, "  "),
+            textDelta(0, 0, " "), textDelta(0, 0, "    \uD800\uDC00"), textDelta(0, 0, " "), done, COMPLETED), new Recorder());
+        assertEquals("       \uD800\uDC00 ", a.choice(0).joined(Part.Kind.TEXT));
+        assertEquals(Outcome.COMPLETE, a.outcome());
+        assertEquals(1, a.errors().size(), a.errors().toString());
+        assertEquals(ErrorKind.MALFORMED_JSON, a.errors().get(0).kind());
+    }
+
+    /** Found by the dropped-byte property: a function call's done item with a damaged type took the item id as call id. */
+    @Test
+    void aDamagedItemTypeInTheDoneItemKeepsTheFunctionCallAsItWas()
+    {
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
+            "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"function_call\",\"id\":\"item_3\"," +
+            "\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}",
+            "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":0,\"item_id\":\"item_3\",\"delta\":\"{}\"}",
+            "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"functioncall\",\"id\":\"item_3\"," +
+            "\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"{}\"}}", COMPLETED), new Recorder());
+        assertEquals(1, a.choice(0).parts().size(), a.choice(0).toString());
+        final Part call = a.choice(0).toolCalls().get(0);
+        assertEquals("call_1", call.id().toString());
+        assertEquals("f", call.name().toString());
+        assertEquals("function_call", call.type().toString());
+        assertEquals("{}", call.text().toString());
+        assertEquals(1, a.errors().size(), a.errors().toString());
+        assertEquals(ErrorKind.MALFORMED_JSON, a.errors().get(0).kind());
     }
 
     @Test
