@@ -188,8 +188,14 @@ public final class MutableAggregate implements Aggregate
                 from = choices.get(i);
             }
         }
-        verdict.set(best == null ? StopReason.COMPLETE : best, Verdict.Truncation.NONE,
-            from == null ? "" : from.finishReason(), providerError, "");
+        if (best == null || best == StopReason.IN_PROGRESS)
+        {
+            // COMPLETE although a choice has no finish reason: the terminal event said the response was whole.
+            verdict.set(StopReason.COMPLETE, Verdict.Truncation.NONE, "", providerError,
+                choices.isEmpty() ? "" : "no finish reason before the terminal event");
+            return verdict;
+        }
+        verdict.set(best, Verdict.Truncation.NONE, from.finishReason(), providerError, "");
         return verdict;
     }
 
@@ -207,8 +213,10 @@ public final class MutableAggregate implements Aggregate
                 return 3;
             case OTHER:
                 return 4;
-            default:
+            case COMPLETE:
                 return 5;
+            default:
+                return 6;
         }
     }
 
@@ -863,10 +871,7 @@ public final class MutableAggregate implements Aggregate
     public void terminalEvent()
     {
         terminalEventSeen = true;
-        if (choices.isEmpty())
-        {
-            usage.done(eventNumber);
-        }
+        usage.terminal(eventNumber);
     }
 
     public boolean isOver()

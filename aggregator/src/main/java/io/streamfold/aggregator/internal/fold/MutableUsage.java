@@ -12,7 +12,7 @@ import io.streamfold.aggregator.model.Usage;
  * Every field is kept raw, unknown ones too; the normalized accessors read the provider's own names.
  *
  * <p>Source: a report is {@link Source#REPORTED} when it arrived in or after the event that finished the last
- * choice (or, with no choice at all, the terminal event); one that arrived earlier is {@link Source#PROVISIONAL},
+ * choice (or, when no finish did, up to the terminal event); one that arrived earlier is {@link Source#PROVISIONAL},
  * since providers that report early (Anthropic's {@code message_start}, vLLM's running usage, Gemini's running
  * {@code usageMetadata}) always report again when the response finishes.
  */
@@ -58,6 +58,18 @@ public final class MutableUsage implements Usage
     void done(final long eventNumber)
     {
         doneEvent = eventNumber;
+    }
+
+    /**
+     * The provider's terminal event: nothing follows it, so when no finish marked the end of the response
+     * (a choice that never got a finish reason), the reports so far are its final ones.
+     */
+    void terminal(final long eventNumber)
+    {
+        if (doneEvent < 0)
+        {
+            doneEvent = present ? reportEvent : eventNumber;
+        }
     }
 
     /** The provider sent no usage: {@code outputTokens} were counted by {@code method}. */
