@@ -791,10 +791,7 @@ public final class MutableAggregate implements Aggregate
         choice.finishReason().set(chars, offset, length, limits.maxTextChars());
         choice.finished(true);
         endAllParts(choice);
-        if (allChoicesFinished())
-        {
-            usage.done(eventNumber);
-        }
+        finishUsage();
         listener.onFinish((int)choice.index(), choice.finishReason());
     }
 
@@ -803,11 +800,17 @@ public final class MutableAggregate implements Aggregate
         choice.finishReason().set(reason, limits.maxTextChars());
         choice.finished(true);
         endAllParts(choice);
+        finishUsage();
+        listener.onFinish((int)choice.index(), choice.finishReason());
+    }
+
+    /** The response is finished: usage reported in or after this event is the final report. */
+    private void finishUsage()
+    {
         if (allChoicesFinished())
         {
             usage.done(eventNumber);
         }
-        listener.onFinish((int)choice.index(), choice.finishReason());
     }
 
     /** @return the slot for the provider's error object; call {@link #providerErrorReported()} once filled. */
