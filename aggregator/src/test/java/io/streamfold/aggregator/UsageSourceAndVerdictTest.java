@@ -10,6 +10,7 @@ import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.StopReason;
 import io.streamfold.aggregator.model.Usage;
 import io.streamfold.aggregator.model.Verdict;
+import io.streamfold.testkit.EventStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.HostileInput.event;
@@ -199,5 +200,28 @@ class UsageSourceAndVerdictTest
         assertEquals("{\"a\":", call.text().toString());
         assertTrue(a.toNormalizedJson().contains("\"arguments\":\"{\\\"a\\\":\",\"complete\":false"), a.toNormalizedJson());
         assertEquals(StopReason.TOOL_CALLS, a.verdict().reason());
+    }
+
+    @Test
+    void bedrockMetadataAfterMessageStopIsTheFinalReportAndABrokenInputIsIncomplete()
+    {
+        final byte[] head = EventStreamEncoder.concat(
+            EventStreamEncoder.event("messageStart", "{\"role\":\"assistant\"}"),
+            EventStreamEncoder.event("contentBlockStart",
+                "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":{\"toolUseId\":\"t\",\"name\":\"f\"}}}"),
+            EventStreamEncoder.event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"a\\\": [1\"}}}"),
+            EventStreamEncoder.event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+            EventStreamEncoder.event("messageStop", "{\"stopReason\":\"max_tokens\"}"));
+        final Aggregate reported = fold(Format.BEDROCK, EventStreamEncoder.concat(head, EventStreamEncoder.event("metadata",
+            "{\"usage\":{\"inputTokens\":3,\"outputTokens\":4,\"totalTokens\":7},\"metrics\":{\"latencyMs\":5}}")));
+        assertEquals(Usage.Source.REPORTED, reported.usage().source());
+        assertEquals(StopReason.LENGTH, reported.verdict().reason());
+        final Part call = reported.choice(0).toolCalls().get(0);
+        assertFalse(call.isComplete());
+        assertEquals("{\"a\": [1", call.text().toString());
+        assertTrue(reported.toJson().contains("\"input\":\"{\\\"a\\\": [1\""), reported.toJson());
+        final Aggregate estimated = fold(Format.BEDROCK, head);
+        assertEquals(Usage.Source.ESTIMATED, estimated.usage().source());
+        assertEquals("chars/4", estimated.usage().estimateMethod());
     }
 }
