@@ -12,7 +12,7 @@ public enum StopReason
     COMPLETE,
     /** The output hit its token limit ({@code length}, {@code max_tokens}, {@code MAX_TOKENS}...). */
     LENGTH,
-    /** A content filter, safety block or refusal stopped the output. */
+    /** A content filter, safety block or refusal stopped the output (also a COMPLETE word on a choice holding a refusal). */
     CONTENT_FILTER,
     /** The model stopped to have tools called. */
     TOOL_CALLS,

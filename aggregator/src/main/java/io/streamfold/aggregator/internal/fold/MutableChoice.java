@@ -84,7 +84,9 @@ public final class MutableChoice implements Choice
         {
             return StopReason.IN_PROGRESS;
         }
-        return stopReasons.map(finishReason, toolCalls > 0);
+        final StopReason r = stopReasons.map(finishReason, toolCalls > 0);
+        // OpenAI ends a refusal with a plain "stop": the refusal part is what says the model declined.
+        return r == StopReason.COMPLETE && has(Part.Kind.REFUSAL) ? StopReason.CONTENT_FILTER : r;
     }
 
     /** @return true once the provider finished this choice. */
