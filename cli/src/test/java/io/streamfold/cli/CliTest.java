@@ -86,6 +86,22 @@ class CliTest
         assertEquals("complete", JsonTree.at(json, "outcome"));
         assertEquals("[1]", JsonTree.at(json, "choices", 0, "text"));
         assertEquals(new BigDecimal(92), JsonTree.at(json, "usage", "input_tokens"));
+        assertEquals("complete", JsonTree.at(json, "verdict", "reason"));
+        assertEquals("reported", JsonTree.at(json, "usage", "source"));
+    }
+
+    @Test
+    void normalizedViewMarksAnIncompleteToolCall() throws IOException
+    {
+        final Path cut = SharedFiles.require().resolve("corpus/anthropic-messages/anthropic-sonnet37-max-tokens-partial-tool-json.sse");
+        final CliRun run = CliRun.run("aggregate", "--normalized", "--format", "anthropic", cut.toString());
+        // The stream reports the broken input as an error, so the result is usable but incomplete.
+        assertEquals(Main.EXIT_INCOMPLETE, run.exitCode, run::toString);
+        final Object json = JsonTree.parse(run.out);
+        assertEquals("length", JsonTree.at(json, "verdict", "reason"));
+        assertEquals("max_tokens", JsonTree.at(json, "verdict", "provider_reason"));
+        assertEquals(Boolean.FALSE, JsonTree.at(json, "choices", 0, "tool_calls", 0, "complete"));
+        assertTrue(JsonTree.at(json, "choices", 0, "tool_calls", 0, "arguments").toString().startsWith("{\"filename\""));
     }
 
     @Test

@@ -147,7 +147,10 @@ public interface StreamListener
     }
 
     /**
-     * Usage was reported or updated (it may come several times; the aggregate keeps the merged view).
+     * Usage was reported or updated (it may come several times; the aggregate keeps the merged view). Read
+     * {@link Usage#source()} to know whether it is final. A report carried by the event that also finishes the
+     * response (Anthropic's {@code message_delta}) merges before that finish: it reads PROVISIONAL here and
+     * REPORTED from {@link #onFinish} on.
      *
      * @param usage the merged usage so far.
      */

@@ -26,6 +26,12 @@ public interface Aggregate
     Outcome outcome();
 
     /**
+     * @return one reason for the whole result, with detail (live: worked out again on each call, on the feeding
+     * thread; the returned object is reused).
+     */
+    Verdict verdict();
+
+    /**
      * @return true when the provider's own end of stream arrived (OpenAI chat {@code [DONE]}, Anthropic
      * {@code message_stop}, Responses {@code response.completed}/{@code incomplete}/{@code failed}, Ollama
      * {@code done:true}, Bedrock {@code messageStop}, an in-band error event; Gemini, which has no such event,

@@ -17,6 +17,12 @@ public interface Choice
     /** @return the provider's own finish / stop reason, empty while unfinished. */
     TextBuffer finishReason();
 
+    /**
+     * @return the finish reason in the shared vocabulary (mapped by the provider's own table), or
+     * {@link StopReason#IN_PROGRESS} while unfinished.
+     */
+    StopReason stopReason();
+
     /** @return true once the provider finished this choice. */
     boolean isFinished();
 

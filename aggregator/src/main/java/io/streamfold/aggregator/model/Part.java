@@ -34,6 +34,16 @@ public interface Part
     /** @return true once the provider closed this part (or the stream ended). */
     boolean isEnded();
 
+    /**
+     * @return true when the part ended whole: not cut by a limit, not left open by a stream that ended early, and
+     * for a tool call, arguments that are one complete JSON value (blank arguments count as complete: providers
+     * send none for a tool without parameters). An incomplete tool call keeps its raw text in {@link #text()}.
+     */
+    boolean isComplete();
+
+    /** @return why the part is not complete, or null when it is ({@code "not ended yet"} while it streams). */
+    String incompleteReason();
+
     /** @return the provider's own type name for the part ({@code function}, {@code tool_use}, {@code thinking}...). */
     TextBuffer type();
 

@@ -10,6 +10,7 @@ import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.model.RawJson;
@@ -78,6 +79,7 @@ public abstract class Dialect
             {
                 aggregate.error(ErrorKind.TRUNCATED, "stream ended " + missing);
             }
+            aggregate.inputCut(cut);
             aggregate.end(Outcome.TRUNCATED);
         }
     }
@@ -118,6 +120,9 @@ public abstract class Dialect
 
     /** @return where this provider keeps the normalized usage numbers. */
     public abstract UsageKeys usageKeys();
+
+    /** @return this provider's finish / stop words and what each means. */
+    public abstract StopReasonTable stopReasons();
 
     /** Drops what the reader held of an event that failed half-way, so the next event starts clean. */
     public final void abandonEvent()

@@ -23,7 +23,10 @@ import io.streamfold.aggregator.internal.output.NormalizedWriter;
 import io.streamfold.aggregator.internal.output.SurrogateSafeGenerator;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.internal.json.ArgumentFieldReader;
 import io.streamfold.aggregator.internal.json.ArgumentFields;
+import io.streamfold.aggregator.model.StopReason;
+import io.streamfold.aggregator.model.Verdict;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 
@@ -52,6 +55,11 @@ public final class MutableAggregate implements Aggregate
     private final ArgumentFields.Sink argumentSink = (c, t, p, pl, v, vo, vl) ->
         listener.onToolArgumentField(c, t, pointerView.wrap(p, 0, pl), view.wrap(v, vo, vl));
     private ArgumentFields argumentFields;
+    private ArgumentFieldReader argumentCheck;
+    private StopReasonTable stopReasons;
+    private final MutableVerdict verdict = new MutableVerdict();
+    private boolean inputCut;
+    private StreamError firstLimitError;
     private Format format;
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
@@ -74,6 +82,11 @@ public final class MutableAggregate implements Aggregate
         this.format = format;
         this.dialect = dialect;
         usage.keys(dialect.usageKeys());
+        stopReasons = dialect.stopReasons();
+        for (int i = 0; i < choices.size(); i++)
+        {
+            choices.get(i).stopReasons(stopReasons);
+        }
     }
 
     /** AUTO starts over: no format until detection chooses one again. */
@@ -97,6 +110,8 @@ public final class MutableAggregate implements Aggregate
         eventNumber = -1;
         eventOffset = 0;
         droppedErrors = 0;
+        inputCut = false;
+        firstLimitError = null;
         if (argumentFields != null)
         {
             argumentFields.clear();
@@ -129,6 +144,106 @@ public final class MutableAggregate implements Aggregate
     public boolean terminalEventSeen()
     {
         return terminalEventSeen;
+    }
+
+    /**
+     * @return one reason for the whole result. Worked out on each call from the outcome, the errors and the
+     * choices' finish words; the returned object is reused.
+     */
+    public MutableVerdict verdict()
+    {
+        if (outcome == Outcome.IN_PROGRESS)
+        {
+            verdict.set(StopReason.IN_PROGRESS, Verdict.Truncation.NONE, "", providerError, "");
+            return verdict;
+        }
+        final MutableChoice first = choices.isEmpty() ? null : choices.get(0);
+        final CharSequence word = first == null ? "" : first.finishReason();
+        if (!providerError.isNullish())
+        {
+            verdict.set(StopReason.PROVIDER_ERROR, Verdict.Truncation.NONE, word, providerError,
+                Dialect.abbreviate(providerError.json()));
+            return verdict;
+        }
+        if (firstLimitError != null)
+        {
+            verdict.set(StopReason.LIMIT_EXCEEDED, Verdict.Truncation.NONE, word, providerError, firstLimitError.message());
+            return verdict;
+        }
+        if (outcome == Outcome.ERROR)
+        {
+            verdict.set(StopReason.MALFORMED_STREAM, Verdict.Truncation.NONE, word, providerError,
+                errors.isEmpty() ? "" : errors.get(errors.size() - 1).message());
+            return verdict;
+        }
+        if (outcome == Outcome.TRUNCATED)
+        {
+            final Verdict.Truncation how = inputCut ? Verdict.Truncation.MID_EVENT :
+                allChoicesFinished() || choices.isEmpty() ? Verdict.Truncation.TERMINAL_EVENT_MISSING :
+                Verdict.Truncation.CHOICE_UNFINISHED;
+            verdict.set(StopReason.TRUNCATED, how, word, providerError, lastTruncationMessage());
+            return verdict;
+        }
+        // With several choices the most telling reason wins: a filter or error in any choice matters to the caller.
+        StopReason best = null;
+        MutableChoice from = first;
+        for (int i = 0; i < choices.size(); i++)
+        {
+            final StopReason r = choices.get(i).stopReason();
+            if (best == null || rank(r) < rank(best))
+            {
+                best = r;
+                from = choices.get(i);
+            }
+        }
+        if (best == null || best == StopReason.IN_PROGRESS)
+        {
+            // COMPLETE although a choice has no finish reason: the terminal event said the response was whole.
+            verdict.set(StopReason.COMPLETE, Verdict.Truncation.NONE, "", providerError,
+                choices.isEmpty() ? "" : "no finish reason before the terminal event");
+            return verdict;
+        }
+        verdict.set(best, Verdict.Truncation.NONE, from.finishReason(), providerError, "");
+        return verdict;
+    }
+
+    private static int rank(final StopReason r)
+    {
+        switch (r)
+        {
+            case CONTENT_FILTER:
+                return 0;
+            case PROVIDER_ERROR:
+                return 1;
+            case LENGTH:
+                return 2;
+            case TOOL_CALLS:
+                return 3;
+            case OTHER:
+                return 4;
+            case COMPLETE:
+                return 5;
+            default:
+                return 6;
+        }
+    }
+
+    private String lastTruncationMessage()
+    {
+        for (int i = errors.size() - 1; i >= 0; i--)
+        {
+            if (errors.get(i).kind() == ErrorKind.TRUNCATED)
+            {
+                return errors.get(i).message();
+            }
+        }
+        return "";
+    }
+
+    /** The input ended inside an event ({@code cut}) or between events; read by {@link #verdict()}. */
+    public void inputCut(final boolean cut)
+    {
+        inputCut = cut;
     }
 
     /** @return top-level response fields (id, model, created, seed, unknown fields), raw, last non-empty value winning. */
@@ -290,6 +405,9 @@ public final class MutableAggregate implements Aggregate
         copy.eventNumber = eventNumber;
         copy.eventOffset = eventOffset;
         copy.droppedErrors = droppedErrors;
+        copy.stopReasons = stopReasons;
+        copy.inputCut = inputCut;
+        copy.firstLimitError = firstLimitError;
         if (frozenProviderJson != null)
         {
             copy.frozenProviderJson = frozenProviderJson;
@@ -382,6 +500,7 @@ public final class MutableAggregate implements Aggregate
         }
         final MutableChoice c = spareChoices.isEmpty() ? new MutableChoice() : spareChoices.remove(spareChoices.size() - 1);
         c.init(index);
+        c.stopReasons(stopReasons);
         choices.add(c);
         return c;
     }
@@ -577,15 +696,70 @@ public final class MutableAggregate implements Aggregate
         if (!part.isEnded())
         {
             part.end();
+            if (part.isTruncated())
+            {
+                part.incomplete("cut at the limit of " +
+                    (part.kind() == MutablePart.Kind.TOOL_CALL ? limits.maxArgumentChars() : limits.maxTextChars()) +
+                    " characters");
+            }
             if (part.kind() == MutablePart.Kind.TOOL_CALL)
             {
-                if (argumentFields != null)
-                {
-                    argumentFields.end(part);
-                }
+                checkArguments(part);
                 listener.onToolCallEnd((int)choice.index(), part.ordinal(), part);
             }
         }
+    }
+
+    /**
+     * A call's arguments must be one complete JSON value: the field reader already knows when it ran; otherwise
+     * they are read once, here. Blank arguments are a tool without parameters. Raw text is kept either way.
+     */
+    private void checkArguments(final MutablePart call)
+    {
+        final String failure;
+        if (argumentFields != null && argumentFields.reads(call))
+        {
+            failure = argumentFields.end(call);
+        }
+        else if (isBlank(call.text()))
+        {
+            failure = null;
+        }
+        else
+        {
+            if (argumentCheck == null)
+            {
+                argumentCheck = new ArgumentFieldReader(limits.maxNestingDepth(), Integer.MAX_VALUE);
+            }
+            argumentCheck.reset(IGNORE_FIELDS);
+            argumentCheck.feed(call.text().array(), 0, call.text().length());
+            argumentCheck.end();
+            failure = argumentCheck.failure();
+        }
+        if (failure != null && !isBlank(call.text()))
+        {
+            call.incomplete(failure);
+        }
+        else if (outcome != Outcome.IN_PROGRESS && outcome != Outcome.COMPLETE)
+        {
+            call.incomplete("the stream ended before the call finished");
+        }
+    }
+
+    private static final ArgumentFieldReader.FieldHandler IGNORE_FIELDS = (p, pl, t, vo, vl) -> {};
+
+    private static boolean isBlank(final MutableTextBuffer text)
+    {
+        final char[] chars = text.array();
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = chars[i];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void endAllParts(final MutableChoice choice)
@@ -615,7 +789,7 @@ public final class MutableAggregate implements Aggregate
     /** MutableUsage fields were merged: announce it. */
     public void usageUpdated()
     {
-        usage.markPresent();
+        usage.markPresent(eventNumber);
         listener.onUsage(usage);
     }
 
@@ -625,6 +799,7 @@ public final class MutableAggregate implements Aggregate
         choice.finishReason().set(chars, offset, length, limits.maxTextChars());
         choice.finished(true);
         endAllParts(choice);
+        finishUsage();
         listener.onFinish((int)choice.index(), choice.finishReason());
     }
 
@@ -633,7 +808,17 @@ public final class MutableAggregate implements Aggregate
         choice.finishReason().set(reason, limits.maxTextChars());
         choice.finished(true);
         endAllParts(choice);
+        finishUsage();
         listener.onFinish((int)choice.index(), choice.finishReason());
+    }
+
+    /** The response is finished: usage reported in or after this event is the final report. */
+    private void finishUsage()
+    {
+        if (allChoicesFinished())
+        {
+            usage.done(eventNumber);
+        }
     }
 
     /** @return the slot for the provider's error object; call {@link #providerErrorReported()} once filled. */
@@ -667,6 +852,10 @@ public final class MutableAggregate implements Aggregate
 
     private void keep(final StreamError error)
     {
+        if (firstLimitError == null && isLimit(error.kind()))
+        {
+            firstLimitError = error;
+        }
         if (errors.size() < limits.maxErrors())
         {
             errors.add(error);
@@ -675,6 +864,12 @@ public final class MutableAggregate implements Aggregate
         {
             droppedErrors++;
         }
+    }
+
+    private static boolean isLimit(final ErrorKind kind)
+    {
+        return kind == ErrorKind.LIMIT_EXCEEDED || kind == ErrorKind.LINE_TOO_LONG ||
+            kind == ErrorKind.FRAME_TOO_LARGE || kind == ErrorKind.NESTING_TOO_DEEP;
     }
 
     /** @return errors reported so far, kept or dropped (no allocation, unlike {@link #errors()}). */
@@ -687,6 +882,7 @@ public final class MutableAggregate implements Aggregate
     public void terminalEvent()
     {
         terminalEventSeen = true;
+        usage.terminal(eventNumber);
     }
 
     public boolean isOver()
@@ -705,6 +901,10 @@ public final class MutableAggregate implements Aggregate
         for (int i = 0; i < choices.size(); i++)
         {
             endAllParts(choices.get(i));
+        }
+        if (!usage.isPresent())
+        {
+            UsageEstimate.estimate(this);
         }
         final String usageMismatch = usage.totalMismatch();
         if (usageMismatch != null)

@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.model.Part;
+import io.streamfold.aggregator.model.StopReason;
 import org.agrona.collections.LongArrayList;
 
 /**
@@ -28,6 +29,8 @@ public final class MutableChoice implements Choice
     private boolean finished;
     private boolean logprobs;
     private int toolCalls;
+    private StopReasonTable stopReasons = NO_WORDS;
+    private static final StopReasonTable NO_WORDS = new StopReasonTable(false);
 
     public MutableChoice()
     {
@@ -66,6 +69,24 @@ public final class MutableChoice implements Choice
     public MutableTextBuffer finishReason()
     {
         return finishReason;
+    }
+
+    /** Sets the provider's table of finish words. */
+    public void stopReasons(final StopReasonTable table)
+    {
+        stopReasons = table == null ? NO_WORDS : table;
+    }
+
+    /** @return the finish reason in the shared vocabulary, or IN_PROGRESS while unfinished. */
+    public StopReason stopReason()
+    {
+        if (!finished)
+        {
+            return StopReason.IN_PROGRESS;
+        }
+        final StopReason r = stopReasons.map(finishReason, toolCalls > 0);
+        // OpenAI ends a refusal with a plain "stop": the refusal part is what says the model declined.
+        return r == StopReason.COMPLETE && has(Part.Kind.REFUSAL) ? StopReason.CONTENT_FILTER : r;
     }
 
     /** @return true once the provider finished this choice. */
@@ -266,5 +287,6 @@ public final class MutableChoice implements Choice
         finished = other.finished;
         logprobs = other.logprobs;
         toolCalls = other.toolCalls;
+        stopReasons = other.stopReasons;
     }
 }

@@ -15,6 +15,7 @@ public final class MutablePart implements Part
     private int ordinal;
     private boolean ended;
     private boolean truncated;
+    private String incompleteReason;
     private final MutableTextBuffer type = new MutableTextBuffer();
     private final MutableTextBuffer id = new MutableTextBuffer();
     private final MutableTextBuffer name = new MutableTextBuffer();
@@ -34,6 +35,7 @@ public final class MutablePart implements Part
         this.ordinal = ordinal;
         ended = false;
         truncated = false;
+        incompleteReason = null;
         type.clear();
         id.clear();
         name.clear();
@@ -62,6 +64,27 @@ public final class MutablePart implements Part
     public void truncated()
     {
         truncated = true;
+    }
+
+    /** @return true when the part ended whole: see {@link Part#isComplete()}. */
+    public boolean isComplete()
+    {
+        return ended && incompleteReason == null;
+    }
+
+    /** @return why the part is not complete, or null. */
+    public String incompleteReason()
+    {
+        return ended ? incompleteReason : "not ended yet";
+    }
+
+    /** Marks the part incomplete (the first reason wins). */
+    public void incomplete(final String reason)
+    {
+        if (incompleteReason == null)
+        {
+            incompleteReason = reason;
+        }
     }
 
     /** @return what this part holds. */
@@ -136,6 +159,7 @@ public final class MutablePart implements Part
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
         truncated = other.truncated;
+        incompleteReason = other.incompleteReason;
         type.copyFrom(other.type);
         id.copyFrom(other.id);
         name.copyFrom(other.name);

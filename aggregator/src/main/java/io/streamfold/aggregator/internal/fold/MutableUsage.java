@@ -5,23 +5,28 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.Usage;
 
 /**
- * Token usage as the provider reported it, merged field by field: a later report replaces the fields
- * it names and keeps the others. That one rule is right for every provider seen: OpenAI's single final
- * usage, vLLM's cumulative usage on every chunk (the last wins, never a sum), Anthropic's
- * {@code message_start} input counts followed by {@code message_delta}'s cumulative output count.
+ * Token usage as the provider reported it, merged by its provider's rule ({@link UsageKeys#accumulation}).
  * Every field is kept raw, unknown ones too; the normalized accessors read the provider's own names.
+ *
+ * <p>Source: a report is {@link Source#REPORTED} when it arrived in or after the event that finished the last
+ * choice (or, when no finish did, up to the terminal event); one that arrived earlier is {@link Source#PROVISIONAL},
+ * since providers that report early (Anthropic's {@code message_start}, vLLM's running usage, Gemini's running
+ * {@code usageMetadata}) always report again when the response finishes.
  */
 public final class MutableUsage implements Usage
 {
     private static final JsonFactory DETAIL_FACTORY = new JsonFactory();
 
     private final MutableRawFields fields = new MutableRawFields();
-    private UsageKeys keys = UsageKeys.OPENAI_CHAT;
+    private UsageKeys keys = UsageKeys.NONE;
     private boolean present;
+    private long reportEvent = -1;
+    private long doneEvent = -1;
+    private long estimatedOutput = -1;
+    private String estimateMethod;
 
     public MutableUsage()
     {
@@ -36,11 +41,58 @@ public final class MutableUsage implements Usage
     {
         fields.clear();
         present = false;
+        reportEvent = -1;
+        doneEvent = -1;
+        estimatedOutput = -1;
+        estimateMethod = null;
     }
 
-    public void markPresent()
+    /** A report was merged in event {@code eventNumber}. */
+    public void markPresent(final long eventNumber)
     {
         present = true;
+        reportEvent = eventNumber;
+    }
+
+    /** The response's last choice finished (or its terminal event came, with no choice) in {@code eventNumber}. */
+    void done(final long eventNumber)
+    {
+        doneEvent = eventNumber;
+    }
+
+    /**
+     * The provider's terminal event: nothing follows it, so when no finish marked the end of the response
+     * (a choice that never got a finish reason), the reports so far are its final ones.
+     */
+    void terminal(final long eventNumber)
+    {
+        if (doneEvent < 0)
+        {
+            doneEvent = present ? reportEvent : eventNumber;
+        }
+    }
+
+    /** The provider sent no usage: {@code outputTokens} were counted by {@code method}. */
+    void estimated(final long outputTokens, final String method)
+    {
+        estimatedOutput = outputTokens;
+        estimateMethod = method;
+    }
+
+    /** @return where the counts come from. */
+    public Source source()
+    {
+        if (present)
+        {
+            return doneEvent >= 0 && reportEvent >= doneEvent ? Source.REPORTED : Source.PROVISIONAL;
+        }
+        return estimateMethod != null ? Source.ESTIMATED : Source.MISSING;
+    }
+
+    /** @return how estimated output tokens were counted, or null. */
+    public String estimateMethod()
+    {
+        return present ? null : estimateMethod;
     }
 
     public MutableRawFields mutableFields()
@@ -69,6 +121,10 @@ public final class MutableUsage implements Usage
     /** @return output (completion) tokens, or -1 when not reported. */
     public long outputTokens()
     {
+        if (!present)
+        {
+            return estimateMethod != null ? estimatedOutput : -1;
+        }
         return lookup(keys.output, false);
     }
 
@@ -89,6 +145,24 @@ public final class MutableUsage implements Usage
     public long cachedTokens()
     {
         return lookup(keys.cached, false);
+    }
+
+    /** @return input tokens written to the cache, or -1 when not reported. */
+    public long cacheWriteTokens()
+    {
+        return lookup(keys.cacheWrite, false);
+    }
+
+    /** @return of the cache-write tokens, those with a 5-minute lifetime, or -1 when not reported. */
+    public long cacheWrite5mTokens()
+    {
+        return lookup(keys.cacheWrite5m, false);
+    }
+
+    /** @return of the cache-write tokens, those with a 1-hour lifetime, or -1 when not reported. */
+    public long cacheWrite1hTokens()
+    {
+        return lookup(keys.cacheWrite1h, false);
     }
 
     /** @return reasoning (thinking) tokens, or -1 when not reported. */
@@ -208,5 +282,9 @@ public final class MutableUsage implements Usage
         fields.copyFrom(other.fields);
         keys = other.keys;
         present = other.present;
+        reportEvent = other.reportEvent;
+        doneEvent = other.doneEvent;
+        estimatedOutput = other.estimatedOutput;
+        estimateMethod = other.estimateMethod;
     }
 }

@@ -1,8 +1,8 @@
 package io.streamfold.aggregator.internal.fold;
 
 /**
- * Where each provider puts the normalized usage numbers: field names, a dot for one level of nesting,
- * alternatives in order.
+ * Where a provider puts the normalized usage numbers: field names, a dot for one level of nesting,
+ * alternatives in order; and how its reports accumulate. Each provider declares its own in its dialect's package.
  */
 public final class UsageKeys
 {
@@ -11,49 +11,19 @@ public final class UsageKeys
     /** Each usage object is a complete snapshot (fields whose value is zero may be left out): it replaces the last. */
     public static final int REPLACE_WHOLE = 1;
 
-    /** Merged: the final chunk's usage may come alone, or on the chunk with the finish reason. */
-    public static final UsageKeys OPENAI_CHAT = new UsageKeys(
-        new String[]{"prompt_tokens"}, new String[]{"completion_tokens"}, new String[]{"total_tokens"},
-        new String[]{"prompt_tokens_details.cached_tokens", "cached_tokens", "prompt_cache_hit_tokens"},
-        new String[]{"completion_tokens_details.reasoning_tokens", "reasoning_tokens"}, false,
-        MERGE_FIELDS, new String[][]{{"prompt_tokens", "completion_tokens"},
-            // Some compatible providers (xAI) count reasoning outside completion_tokens but inside the total.
-            {"prompt_tokens", "completion_tokens", "completion_tokens_details.reasoning_tokens"}});
-    /** The final response's usage; merged, as an earlier event may carry part of it. */
-    public static final UsageKeys OPENAI_RESPONSES = new UsageKeys(
-        new String[]{"input_tokens"}, new String[]{"output_tokens"}, new String[]{"total_tokens"},
-        new String[]{"input_tokens_details.cached_tokens"},
-        new String[]{"output_tokens_details.reasoning_tokens"}, false,
-        MERGE_FIELDS, new String[][]{{"input_tokens", "output_tokens"}});
-    /** Split across events: message_start brings the input counts, message_delta the cumulative output. */
-    public static final UsageKeys ANTHROPIC = new UsageKeys(
-        new String[]{"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"},
-        new String[]{"output_tokens"}, new String[0],
-        new String[]{"cache_read_input_tokens"}, new String[0], true,
-        MERGE_FIELDS, new String[0][]);
-    /** usageMetadata is a snapshot in every chunk and omits zero counts: a stale count must not survive. */
-    public static final UsageKeys GEMINI = new UsageKeys(
-        new String[]{"promptTokenCount"}, new String[]{"candidatesTokenCount"}, new String[]{"totalTokenCount"},
-        new String[]{"cachedContentTokenCount"}, new String[]{"thoughtsTokenCount"}, false,
-        REPLACE_WHOLE, new String[][]{{"promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount"}});
-    /** The done:true line's counts. */
-    public static final UsageKeys OLLAMA = new UsageKeys(
-        new String[]{"prompt_eval_count"}, new String[]{"eval_count"}, new String[0],
-        new String[0], new String[0], false,
-        MERGE_FIELDS, new String[0][]);
-    /** The metadata event's usage, whole. */
-    public static final UsageKeys BEDROCK = new UsageKeys(
-        new String[]{"inputTokens"}, new String[]{"outputTokens"}, new String[]{"totalTokens"},
-        new String[]{"cacheReadInputTokens"}, new String[0], false,
-        REPLACE_WHOLE, new String[][]{{"inputTokens", "outputTokens"},
-            // Whether cache reads and writes are inside the total is not fixed by the documentation: both sums pass.
-            {"inputTokens", "outputTokens", "cacheReadInputTokens", "cacheWriteInputTokens"}});
+    /** No usage keys: a count is never found (before a dialect is chosen). */
+    public static final UsageKeys NONE = new UsageKeys(
+        new String[0], new String[0], new String[0], new String[0], new String[0], new String[0], new String[0],
+        new String[0], false, MERGE_FIELDS, new String[0][]);
 
     public final String[] input;
     public final String[] output;
     public final String[] total;
     public final String[] cached;
     public final String[] reasoning;
+    public final String[] cacheWrite;
+    public final String[] cacheWrite5m;
+    public final String[] cacheWrite1h;
     /**
      * Anthropic reports uncached, cache-write and cache-read input separately; the normalized input is
      * their sum.
@@ -67,10 +37,27 @@ public final class UsageKeys
      */
     public final String[][] totalParts;
 
-    private UsageKeys(
+    /**
+     * @param input        input count paths (summed when {@code sumInput}).
+     * @param output       output count paths.
+     * @param total        total count paths.
+     * @param cached       cache-read count paths.
+     * @param cacheWrite   cache-write count paths.
+     * @param cacheWrite5m 5-minute cache-write count paths.
+     * @param cacheWrite1h 1-hour cache-write count paths.
+     * @param reasoning    reasoning count paths.
+     * @param sumInput     the normalized input is the sum of the input paths.
+     * @param accumulation {@link #MERGE_FIELDS} or {@link #REPLACE_WHOLE}.
+     * @param totalParts   the readings of the total cross-check.
+     */
+    public UsageKeys(
         final String[] input, final String[] output, final String[] total, final String[] cached,
+        final String[] cacheWrite, final String[] cacheWrite5m, final String[] cacheWrite1h,
         final String[] reasoning, final boolean sumInput, final int accumulation, final String[][] totalParts)
     {
+        this.cacheWrite = cacheWrite;
+        this.cacheWrite5m = cacheWrite5m;
+        this.cacheWrite1h = cacheWrite1h;
         this.accumulation = accumulation;
         this.totalParts = totalParts;
         this.input = input;

@@ -97,6 +97,12 @@ public final class ArgumentFields
         return failure;
     }
 
+    /** @return true while {@code call} has a reader (its first fragment was read with one). */
+    public boolean reads(final Object call)
+    {
+        return find(call) != null;
+    }
+
     /** Frees every reader without completing it (a new stream begins). */
     public void clear()
     {

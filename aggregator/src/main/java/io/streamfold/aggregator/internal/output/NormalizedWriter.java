@@ -10,13 +10,16 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableUsage;
+import io.streamfold.aggregator.internal.fold.MutableVerdict;
+import io.streamfold.aggregator.model.StopReason;
+import io.streamfold.aggregator.model.Verdict;
 import io.streamfold.parser.StreamError;
 
 /**
  * The provider-independent view, for gateways that bill and log every provider the same way: text,
- * reasoning and tool calls per choice, finish reasons in one vocabulary ({@code stop}, {@code length},
- * {@code tool_calls}, {@code content_filter}, {@code error}, {@code other}), usage as input / output /
- * total / cached / reasoning tokens.
+ * reasoning and tool calls (with their completeness) per choice, the verdict with its reason, finish reasons in
+ * one vocabulary (each provider's words mapped in its own package), usage with its source as input / output /
+ * total / cached / cache-write / reasoning tokens.
  */
 public final class NormalizedWriter
 {
@@ -29,6 +32,22 @@ public final class NormalizedWriter
         g.writeStartObject();
         g.writeStringField("format", a.format() == null ? "unknown" : a.format().cliName());
         g.writeStringField("outcome", a.outcome().name().toLowerCase(Locale.ROOT));
+        final MutableVerdict verdict = a.verdict();
+        g.writeObjectFieldStart("verdict");
+        g.writeStringField("reason", lower(verdict.reason()));
+        if (verdict.truncation() != Verdict.Truncation.NONE)
+        {
+            g.writeStringField("truncation", lower(verdict.truncation()));
+        }
+        if (verdict.providerReason().length() > 0)
+        {
+            g.writeStringField("provider_reason", verdict.providerReason().toString());
+        }
+        if (!verdict.detail().isEmpty())
+        {
+            g.writeStringField("detail", verdict.detail());
+        }
+        g.writeEndObject();
         g.writeBooleanField("terminal_event_seen", a.terminalEventSeen());
         writeFirst(g, "id", a.meta(), "id", "responseId");
         writeFirst(g, "model", a.meta(), "model", "modelVersion");
@@ -53,13 +72,19 @@ public final class NormalizedWriter
                 g.writeStringField("id", p.id().toString());
                 g.writeStringField("name", p.name().toString());
                 g.writeStringField("arguments", p.text().toString());
+                g.writeBooleanField("complete", p.isComplete());
+                if (!p.isComplete())
+                {
+                    g.writeStringField("incomplete_reason", p.incompleteReason());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
             if (c.finishReason().length() > 0)
             {
-                g.writeStringField("finish_reason", finishReason(c.finishReason().toString(), !c.toolCallList().isEmpty()));
+                g.writeStringField("finish_reason", finishWord(c.stopReason()));
                 g.writeStringField("provider_finish_reason", c.finishReason().toString());
+                g.writeStringField("stop_reason", lower(c.stopReason()));
             }
             else
             {
@@ -71,10 +96,21 @@ public final class NormalizedWriter
         g.writeEndArray();
         final MutableUsage u = a.usage();
         g.writeObjectFieldStart("usage");
+        g.writeStringField("source", lower(u.source()));
+        if (u.estimateMethod() != null)
+        {
+            g.writeStringField("estimate_method", u.estimateMethod());
+        }
         writeCount(g, "input_tokens", u.inputTokens());
         writeCount(g, "output_tokens", u.outputTokens());
         writeCount(g, "total_tokens", u.totalTokens());
         writeCount(g, "cached_tokens", u.cachedTokens());
+        writeCount(g, "cache_write_tokens", u.cacheWriteTokens());
+        if (u.cacheWrite5mTokens() >= 0 || u.cacheWrite1hTokens() >= 0)
+        {
+            writeCount(g, "cache_write_5m_tokens", u.cacheWrite5mTokens());
+            writeCount(g, "cache_write_1h_tokens", u.cacheWrite1hTokens());
+        }
         writeCount(g, "reasoning_tokens", u.reasoningTokens());
         g.writeEndObject();
         if (!a.providerError().isNullish())
@@ -96,62 +132,29 @@ public final class NormalizedWriter
         g.writeEndObject();
     }
 
-    /**
-     * Maps a provider's finish reason to the shared vocabulary.
-     *
-     * @param reason      the provider's reason.
-     * @param hasToolCall true when the choice ended with tool calls (Gemini and Ollama say STOP then).
-     * @return one of stop, length, tool_calls, content_filter, error, other.
-     */
-    public static String finishReason(final String reason, final boolean hasToolCall)
+    /** @return the finish reason's old string form: stop, length, tool_calls, content_filter, error or other. */
+    private static String finishWord(final StopReason reason)
     {
-        final String r = reason.toLowerCase(Locale.ROOT);
-        switch (r)
+        switch (reason)
         {
-            case "end_turn":
-            case "stop_sequence":
-                // Anthropic says tool_use when the client must act; server tool calls end with end_turn.
+            case COMPLETE:
                 return "stop";
-            case "stop":
-            case "eos":
-            case "completed":
-            case "finish_reason_unspecified":
-                return hasToolCall ? "tool_calls" : "stop";
-            case "length":
-            case "max_tokens":
-            case "max_output_tokens":
-            case "model_context_window_exceeded":
+            case LENGTH:
                 return "length";
-            case "tool_calls":
-            case "tool_use":
-            case "function_call":
+            case TOOL_CALLS:
                 return "tool_calls";
-            case "content_filter":
-            case "content_filtered":
-            case "refusal":
-            case "safety":
-            case "recitation":
-            case "blocklist":
-            case "prohibited_content":
-            case "spii":
-            case "image_safety":
-            case "image_prohibited_content":
-            case "image_recitation":
-            case "guardrail_intervened":
+            case CONTENT_FILTER:
                 return "content_filter";
-            case "error":
-            case "malformed_function_call":
-            case "unexpected_tool_call":
-            case "too_many_tool_calls":
-            case "missing_thought_signature":
-            case "malformed_response":
-            case "failed":
-            case "malformed_model_output":
-            case "malformed_tool_use":
+            case PROVIDER_ERROR:
                 return "error";
             default:
                 return "other";
         }
+    }
+
+    private static String lower(final Enum<?> e)
+    {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private static void writeFirst(final JsonGenerator g, final String field, final MutableRawFields meta, final String... names)

@@ -13,6 +13,7 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -38,9 +39,9 @@ import io.streamfold.parser.sse.SseTokenizer;
  * <p>Tool input: the {@code input_json_delta} fragments are joined in the part's text, exactly as streamed,
  * and written back as the JSON value {@code input} when they form one complete JSON value. No fragment, or
  * only whitespace, gives the {@code input} of {@code content_block_start} (normally {@code {}}). Fragments
- * that do not form complete JSON (a stream cut by {@code max_tokens}) give {@code "input": {}} in the
- * output, keep the partial text in {@link MutablePart#text()}, and report a {@link ErrorKind#MALFORMED_JSON} error
- * when the block stops or the message ends.
+ * that do not form complete JSON (a stream cut by {@code max_tokens}) are written as the string they form,
+ * kept in {@link MutablePart#text()}, mark the call incomplete, and report a {@link ErrorKind#MALFORMED_JSON}
+ * error when the block stops or the message ends.
  */
 public final class AnthropicDialect extends Dialect
 {
@@ -97,7 +98,13 @@ public final class AnthropicDialect extends Dialect
     @Override
     public UsageKeys usageKeys()
     {
-        return UsageKeys.ANTHROPIC;
+        return AnthropicReporting.USAGE;
+    }
+
+    @Override
+    public StopReasonTable stopReasons()
+    {
+        return AnthropicReporting.STOP_REASONS;
     }
 
     @Override
@@ -938,7 +945,7 @@ public final class AnthropicDialect extends Dialect
         if (inputState(call) == INPUT_INVALID)
         {
             aggregate.error(ErrorKind.MALFORMED_JSON, call.type() + " input of block " + call.wireIndex() +
-                " is not complete JSON (" + call.text().length() + " characters); written as {}");
+                " is not complete JSON (" + call.text().length() + " characters); kept as a string");
         }
     }
 

@@ -124,6 +124,13 @@ final class AnthropicWriter
             initial.write(g);
             return;
         }
+        if (state == AnthropicDialect.INPUT_INVALID)
+        {
+            // Cut or broken input stays as the provider streamed it, as a string: an empty object would pass for
+            // a complete call. The part is marked incomplete.
+            g.writeString(call.text().array(), 0, call.text().length());
+            return;
+        }
         g.writeStartObject();
         g.writeEndObject();
     }

@@ -15,6 +15,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -88,7 +89,13 @@ public final class BedrockDialect extends Dialect
     @Override
     public UsageKeys usageKeys()
     {
-        return UsageKeys.BEDROCK;
+        return BedrockReporting.USAGE;
+    }
+
+    @Override
+    public StopReasonTable stopReasons()
+    {
+        return BedrockReporting.STOP_REASONS;
     }
 
     @Override

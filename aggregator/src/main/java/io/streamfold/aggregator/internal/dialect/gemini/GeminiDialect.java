@@ -15,6 +15,7 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -140,7 +141,13 @@ public final class GeminiDialect extends Dialect
     @Override
     public UsageKeys usageKeys()
     {
-        return UsageKeys.GEMINI;
+        return GeminiReporting.USAGE;
+    }
+
+    @Override
+    public StopReasonTable stopReasons()
+    {
+        return GeminiReporting.STOP_REASONS;
     }
 
     @Override

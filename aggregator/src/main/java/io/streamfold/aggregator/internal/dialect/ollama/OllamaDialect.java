@@ -14,6 +14,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.MutableUsage;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -112,7 +113,13 @@ public final class OllamaDialect extends Dialect
     @Override
     public UsageKeys usageKeys()
     {
-        return UsageKeys.OLLAMA;
+        return OllamaReporting.USAGE;
+    }
+
+    @Override
+    public StopReasonTable stopReasons()
+    {
+        return OllamaReporting.STOP_REASONS;
     }
 
     @Override

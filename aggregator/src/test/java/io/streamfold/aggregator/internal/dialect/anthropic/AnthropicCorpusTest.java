@@ -149,13 +149,16 @@ class AnthropicCorpusTest
     }
 
     @Test
-    void maxTokensLeavesPartialInputVisibleAndWritesEmptyInput() throws Exception
+    void maxTokensKeepsPartialInputAndMarksTheCallIncomplete() throws Exception
     {
         final AnthropicStreams.Run run = run(MAX_TOKENS);
         final JsonNode m = message(run);
         assertEquals("max_tokens", m.get("stop_reason").asText());
-        assertEquals(MAPPER.createObjectNode(), m.at("/content/1/input"));
         final Part call = run.choice().toolCalls().get(0);
+        // Never {}: the partial text is written as the string it is, and the call is not passed as complete.
+        assertEquals(call.text().toString(), m.at("/content/1/input").asText());
+        assertFalse(call.isComplete());
+        assertTrue(call.incompleteReason().contains("end"), call.incompleteReason());
         assertTrue(call.text().toString().startsWith("{\"filename\": \"taxes.txt\", \"lines_of_text\": [\n"), call.text().toString());
         assertTrue(call.text().toString().endsWith("\n\"Filing taxes"));
         assertTrue(call.isEnded());

@@ -14,6 +14,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -96,7 +97,13 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public UsageKeys usageKeys()
     {
-        return UsageKeys.OPENAI_CHAT;
+        return OpenAiChatReporting.USAGE;
+    }
+
+    @Override
+    public StopReasonTable stopReasons()
+    {
+        return OpenAiChatReporting.STOP_REASONS;
     }
 
     @Override

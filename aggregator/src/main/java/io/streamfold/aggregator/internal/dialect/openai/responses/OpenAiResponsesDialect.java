@@ -15,6 +15,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -181,7 +182,13 @@ public final class OpenAiResponsesDialect extends Dialect
     @Override
     public UsageKeys usageKeys()
     {
-        return UsageKeys.OPENAI_RESPONSES;
+        return OpenAiResponsesReporting.USAGE;
+    }
+
+    @Override
+    public StopReasonTable stopReasons()
+    {
+        return OpenAiResponsesReporting.STOP_REASONS;
     }
 
     @Override

@@ -1,0 +1,34 @@
+package io.streamfold.aggregator.internal.dialect.anthropic;
+
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.model.StopReason;
+
+/** What the Anthropic Messages API reports about usage and why a message stopped. */
+final class AnthropicReporting
+{
+    /**
+     * Split across events: message_start brings the input counts (and a placeholder output count),
+     * message_delta the cumulative output. The normalized input adds uncached, cache-write and cache-read input.
+     */
+    static final UsageKeys USAGE = new UsageKeys(
+        new String[]{"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"},
+        new String[]{"output_tokens"}, new String[0],
+        new String[]{"cache_read_input_tokens"}, new String[]{"cache_creation_input_tokens"},
+        new String[]{"cache_creation.ephemeral_5m_input_tokens"}, new String[]{"cache_creation.ephemeral_1h_input_tokens"},
+        new String[0], true, UsageKeys.MERGE_FIELDS, new String[0][]);
+
+    /** end_turn after server tool calls is still a finished answer: only tool_use asks the client to act. */
+    static final StopReasonTable STOP_REASONS = new StopReasonTable(false,
+        "end_turn", StopReason.COMPLETE,
+        "stop_sequence", StopReason.COMPLETE,
+        "pause_turn", StopReason.OTHER,
+        "max_tokens", StopReason.LENGTH,
+        "model_context_window_exceeded", StopReason.LENGTH,
+        "tool_use", StopReason.TOOL_CALLS,
+        "refusal", StopReason.CONTENT_FILTER);
+
+    private AnthropicReporting()
+    {
+    }
+}

@@ -1,0 +1,41 @@
+package io.streamfold.aggregator.internal.dialect.gemini;
+
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
+import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.model.StopReason;
+
+/** What Gemini / Vertex AI report about usage and why a candidate stopped. */
+final class GeminiReporting
+{
+    /** usageMetadata is a snapshot in every chunk and omits zero counts: a stale count must not survive. */
+    static final UsageKeys USAGE = new UsageKeys(
+        new String[]{"promptTokenCount"}, new String[]{"candidatesTokenCount"}, new String[]{"totalTokenCount"},
+        new String[]{"cachedContentTokenCount"}, new String[0], new String[0], new String[0],
+        new String[]{"thoughtsTokenCount"}, false, UsageKeys.REPLACE_WHOLE,
+        new String[][]{{"promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount"}});
+
+    /** Gemini says STOP after a function call too. */
+    static final StopReasonTable STOP_REASONS = new StopReasonTable(true,
+        "STOP", StopReason.COMPLETE,
+        "MAX_TOKENS", StopReason.LENGTH,
+        "SAFETY", StopReason.CONTENT_FILTER,
+        "RECITATION", StopReason.CONTENT_FILTER,
+        "BLOCKLIST", StopReason.CONTENT_FILTER,
+        "PROHIBITED_CONTENT", StopReason.CONTENT_FILTER,
+        "SPII", StopReason.CONTENT_FILTER,
+        "IMAGE_SAFETY", StopReason.CONTENT_FILTER,
+        "IMAGE_PROHIBITED_CONTENT", StopReason.CONTENT_FILTER,
+        "IMAGE_RECITATION", StopReason.CONTENT_FILTER,
+        "MALFORMED_FUNCTION_CALL", StopReason.PROVIDER_ERROR,
+        "UNEXPECTED_TOOL_CALL", StopReason.PROVIDER_ERROR,
+        "TOO_MANY_TOOL_CALLS", StopReason.PROVIDER_ERROR,
+        "MISSING_THOUGHT_SIGNATURE", StopReason.PROVIDER_ERROR,
+        "MALFORMED_RESPONSE", StopReason.PROVIDER_ERROR,
+        "LANGUAGE", StopReason.OTHER,
+        "FINISH_REASON_UNSPECIFIED", StopReason.OTHER,
+        "OTHER", StopReason.OTHER);
+
+    private GeminiReporting()
+    {
+    }
+}
