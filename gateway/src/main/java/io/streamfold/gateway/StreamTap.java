@@ -1,12 +1,15 @@
 package io.streamfold.gateway;
 
-import io.streamfold.aggregator.internal.output.NormalizedWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.streamfold.aggregator.internal.dialect.Dialects;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.model.StopReason;
+import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.model.Choice;
@@ -40,6 +43,7 @@ public final class StreamTap
 
     private final TapPool pool;
     private final Format format;
+    private final AggregationLimits limits;
     private final TapClock clock;
     private final int maxDocumentBytes;
     private final StreamAggregator aggregator;
@@ -72,6 +76,7 @@ public final class StreamTap
         this.pool = pool;
         this.format = format;
         this.clock = clock;
+        this.limits = limits;
         this.maxDocumentBytes = limits.framing().maxFrameBytes();
         this.aggregator = StreamAggregator.builder().format(format).limits(limits).listener(events).build();
         clear();
@@ -422,7 +427,7 @@ public final class StreamTap
             if (c.finishReason().length() > 0)
             {
                 reasons.add(c.finishReason().toString());
-                normalized.add(NormalizedWriter.finishReason(reasons.get(reasons.size() - 1), c.has(Part.Kind.TOOL_CALL)));
+                normalized.add(normalized(c.stopReason()));
             }
             for (final Part call : c.toolCalls())
             {
@@ -447,6 +452,12 @@ public final class StreamTap
         }
     }
 
+    /** The normalized finish reason as the record writes it: the verdict vocabulary, lower case. */
+    private static String normalized(final StopReason reason)
+    {
+        return reason.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private GatewayOutcome fromDocument(final GenAiRecord.Builder b)
     {
         final JsonDocumentAccount doc = JsonDocumentAccount.read(capture, captureLength);
@@ -459,9 +470,11 @@ public final class StreamTap
         b.reasoningOutputTokens = doc.reasoningTokens();
         b.finishReasons = doc.finishReasons;
         final List<String> normalized = new ArrayList<>();
+        final StopReasonTable words = format == Format.AUTO ? null :
+            Dialects.create(format, new MutableAggregate(limits, StreamListener.NONE), limits).stopReasons();
         for (final String r : doc.finishReasons)
         {
-            normalized.add(NormalizedWriter.finishReason(r, !doc.toolNames.isEmpty()));
+            normalized.add(normalized(words == null ? StopReason.OTHER : words.map(r, !doc.toolNames.isEmpty())));
         }
         b.normalizedFinishReasons = normalized;
         b.toolCallNames = doc.toolNames;
