@@ -188,7 +188,7 @@ public abstract class Dialect
      *
      * @return the index, or -1 (error reported).
      */
-    protected final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    public final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
     {
         final long index = reader.index(field);
         if (index < 0)
