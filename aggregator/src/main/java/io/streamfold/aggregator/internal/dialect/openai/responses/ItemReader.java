@@ -3,7 +3,6 @@ package io.streamfold.aggregator.internal.dialect.openai.responses;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
-import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
