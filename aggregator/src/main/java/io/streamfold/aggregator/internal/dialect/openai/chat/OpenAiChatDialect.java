@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -43,7 +44,7 @@ public final class OpenAiChatDialect extends Dialect
     private final MutableRawJson deferredTokenIds = new MutableRawJson();
     private final MutableRawJson deferredText = new MutableRawJson();
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
-    private final MutableTextBuffer logprobToken = new MutableTextBuffer();
+    private final LogprobEntries logprobs;
     private final MutableRawFields xGroq = new MutableRawFields();
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
 
@@ -52,6 +53,7 @@ public final class OpenAiChatDialect extends Dialect
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
         learner = new ChunkLearner(aggregate, limits);
+        logprobs = new LogprobEntries(aggregate, limits);
         toolCalls = new ToolCallDecoder(this, aggregate, limits, learner, json);
     }
 
@@ -611,7 +613,7 @@ public final class OpenAiChatDialect extends Dialect
                 list.markPresent();
                 while (r.next() == JsonToken.START_OBJECT)
                 {
-                    readLogprobEntry(r, choice, refusal, list);
+                    logprobs.read(r, choice, refusal, list, null);
                 }
             }
             else
@@ -620,37 +622,6 @@ public final class OpenAiChatDialect extends Dialect
             }
         }
         choice.logprobsSeen();
-    }
-
-    private void readLogprobEntry(final JsonReader r, final MutableChoice choice, final boolean refusal, final MutableRawList list)
-        throws JsonReader.BadPayload
-    {
-        final int start = r.structureStartOffset();
-        double logprob = Double.NaN;
-        logprobToken.clear();
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if ("token".equals(name) && value == JsonToken.VALUE_STRING)
-            {
-                final CharView v = r.text();
-                logprobToken.set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-            }
-            else if ("logprob".equals(name) && (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT))
-            {
-                logprob = r.doubleValue();
-            }
-            else
-            {
-                r.skip();
-            }
-        }
-        if (!r.appendStructure(start, list))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
-        }
-        aggregate.logprob(choice, refusal, logprobToken, logprob);
     }
 
     @Override

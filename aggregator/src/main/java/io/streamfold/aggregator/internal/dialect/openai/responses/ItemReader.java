@@ -2,7 +2,9 @@ package io.streamfold.aggregator.internal.dialect.openai.responses;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
@@ -36,7 +38,7 @@ final class ItemReader
     private final MutableRawFields incoming = new MutableRawFields();
     private final MutableTextBuffer partText = new MutableTextBuffer();
     private final MutableTextBuffer finalText = new MutableTextBuffer();
-    private final MutableTextBuffer logprobToken = new MutableTextBuffer();
+    private final LogprobEntries logprobs;
 
     ItemReader(
         final OpenAiResponsesDialect dialect,
@@ -50,6 +52,7 @@ final class ItemReader
         this.limits = limits;
         this.items = items;
         this.inner = inner;
+        logprobs = new LogprobEntries(aggregate, limits);
     }
 
     /** @return the fields of the item last gathered. */
@@ -302,33 +305,9 @@ final class ItemReader
                 r.skip();
                 continue;
             }
-            final int start = r.structureStartOffset();
-            double logprob = Double.NaN;
-            logprobToken.clear();
-            while (r.next() == JsonToken.FIELD_NAME)
-            {
-                final String field = r.name();
-                final JsonToken value = r.next();
-                if ("token".equals(field) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    logprobToken.set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                }
-                else if ("logprob".equals(field) && (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT))
-                {
-                    logprob = r.doubleValue();
-                }
-                else
-                {
-                    r.skip();
-                }
-            }
-            if (!r.appendStructure(start, slot.logprobs) || !r.appendStructure(start, items.current().contentLogprobs()))
-            {
-                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
-            }
-            items.current().logprobsSeen();
-            aggregate.logprob(items.current(), false, logprobToken, logprob);
+            final MutableChoice choice = items.current();
+            logprobs.read(r, choice, false, slot.logprobs, choice.contentLogprobs());
+            choice.logprobsSeen();
         }
     }
 

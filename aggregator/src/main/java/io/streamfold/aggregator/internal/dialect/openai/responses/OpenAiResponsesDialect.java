@@ -252,7 +252,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case ITEM_ADDED:
             case ITEM_DONE:
             {
-                final Item item = itemForEvent(ITEM_UNKNOWN);
+                final Item item = items.itemForEvent(outputIndex, itemId, ITEM_UNKNOWN);
                 if (item != null && eventItem.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     nested.begin(eventItem);
@@ -271,7 +271,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case SUMMARY_PART_DONE:
             {
                 final boolean summary = eventType == SUMMARY_PART_ADDED || eventType == SUMMARY_PART_DONE;
-                final Item item = itemForEvent(summary ? ITEM_REASONING : ITEM_UNKNOWN);
+                final Item item = items.itemForEvent(outputIndex, itemId, summary ? ITEM_REASONING : ITEM_UNKNOWN);
                 if (item != null && eventPart.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     nested.begin(eventPart);
@@ -284,7 +284,8 @@ public final class OpenAiResponsesDialect extends Dialect
             case OUTPUT_TEXT_DELTA:
             case OUTPUT_TEXT_DONE:
             {
-                final MutablePart part = partForEvent(ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
+                final MutablePart part = items.partForEvent(
+                    outputIndex, itemId, ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
                 if (part != null)
                 {
                     if (eventType == OUTPUT_TEXT_DELTA)
@@ -301,7 +302,8 @@ public final class OpenAiResponsesDialect extends Dialect
             }
             case ANNOTATION_ADDED:
             {
-                final MutablePart part = partForEvent(ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
+                final MutablePart part = items.partForEvent(
+                    outputIndex, itemId, ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
                 if (part != null && !eventAnnotation.isNullish() && !part.annotations().add(eventAnnotation, limits.maxRawBytes()))
                 {
                     aggregate.error(ErrorKind.LIMIT_EXCEEDED, "annotations larger than " + limits.maxRawBytes() + " bytes");
@@ -311,7 +313,8 @@ public final class OpenAiResponsesDialect extends Dialect
             case REFUSAL_DELTA:
             case REFUSAL_DONE:
             {
-                final MutablePart part = partForEvent(ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.REFUSAL, "refusal");
+                final MutablePart part = items.partForEvent(
+                    outputIndex, itemId, ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.REFUSAL, "refusal");
                 if (part != null)
                 {
                     if (eventType == REFUSAL_DELTA)
@@ -328,7 +331,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case ARGUMENTS_DELTA:
             case ARGUMENTS_DONE:
             {
-                final Item item = itemForEvent(ITEM_FUNCTION_CALL);
+                final Item item = items.itemForEvent(outputIndex, itemId, ITEM_FUNCTION_CALL);
                 if (item != null && item.kind == ITEM_FUNCTION_CALL)
                 {
                     final MutablePart call = items.callPart(item, null, name);
@@ -352,7 +355,8 @@ public final class OpenAiResponsesDialect extends Dialect
             case REASONING_TEXT_DONE:
             {
                 final boolean summary = eventType == SUMMARY_TEXT_DELTA || eventType == SUMMARY_TEXT_DONE;
-                final MutablePart part = partForEvent(ITEM_REASONING, summary, summary ? summaryIndex : contentIndex,
+                final MutablePart part = items.partForEvent(outputIndex, itemId, ITEM_REASONING, summary,
+                    summary ? summaryIndex : contentIndex,
                     MutablePart.Kind.REASONING, summary ? "summary_text" : "reasoning_text");
                 if (part != null)
                 {
@@ -555,52 +559,6 @@ public final class OpenAiResponsesDialect extends Dialect
         aggregate.error(ErrorKind.LATE_DATA, EVENT_TYPES[eventType] + " for output_index " + outputIndex +
             ", which no earlier event opened; not folded");
         return true;
-    }
-
-    private Item itemForEvent(final int kind)
-    {
-        Item item = null;
-        if (outputIndex < 0)
-        {
-            item = itemId.length() > 0 ? items.findItemById(itemId) : null;
-            if (item == null && !items.isEmpty())
-            {
-                item = items.get(items.size() - 1);
-            }
-            if (item == null)
-            {
-                item = items.itemFor(0);
-            }
-        }
-        else
-        {
-            item = items.itemFor(outputIndex);
-        }
-        if (item != null && item.kind == ITEM_UNKNOWN && kind != ITEM_UNKNOWN)
-        {
-            item.kind = kind;
-        }
-        return item;
-    }
-
-    private MutablePart partForEvent(
-        final int itemKind, final boolean summary, final long index, final MutablePart.Kind kind, final String type)
-    {
-        final Item item = itemForEvent(itemKind);
-        if (item == null)
-        {
-            return null;
-        }
-        final Slot slot = items.slot(item, summary, index < 0 ? 0 : index, kind);
-        if (slot == null)
-        {
-            return null;
-        }
-        if (slot.part.type().length() == 0)
-        {
-            slot.part.type().set(type, 64);
-        }
-        return slot.part;
     }
 
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */

@@ -12,6 +12,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.parser.ErrorKind;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.FUNCTION_CALL;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_UNKNOWN;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.contentEquals;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.startsWith;
 
@@ -259,5 +260,59 @@ final class OutputItems
         {
             aggregate.appendText(choice, part, from.array(), offset, length);
         }
+    }
+
+    /** @return the item an event names: by output_index, else by item_id, else the last one; null past a limit. */
+    Item itemForEvent(final long outputIndex, final CharSequence itemId, final int kind)
+    {
+        Item item = null;
+        if (outputIndex < 0)
+        {
+            item = itemId.length() > 0 ? findItemById(itemId) : null;
+            if (item == null && !items.isEmpty())
+            {
+                item = items.get(items.size() - 1);
+            }
+            if (item == null)
+            {
+                item = itemFor(0);
+            }
+        }
+        else
+        {
+            item = itemFor(outputIndex);
+        }
+        if (item != null && item.kind == ITEM_UNKNOWN && kind != ITEM_UNKNOWN)
+        {
+            item.kind = kind;
+        }
+        return item;
+    }
+
+    /** @return the content (or summary) part an event names, created with {@code kind} and {@code type}. */
+    MutablePart partForEvent(
+        final long outputIndex,
+        final CharSequence itemId,
+        final int itemKind,
+        final boolean summary,
+        final long index,
+        final MutablePart.Kind kind,
+        final String type)
+    {
+        final Item item = itemForEvent(outputIndex, itemId, itemKind);
+        if (item == null)
+        {
+            return null;
+        }
+        final Slot slot = slot(item, summary, index < 0 ? 0 : index, kind);
+        if (slot == null)
+        {
+            return null;
+        }
+        if (slot.part.type().length() == 0)
+        {
+            slot.part.type().set(type, 64);
+        }
+        return slot.part;
     }
 }
