@@ -9,7 +9,9 @@ import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
@@ -179,6 +181,20 @@ public abstract class Dialect
             captureKeepingNonEmpty(fields, name, reader);
         }
         aggregate.usageUpdated();
+    }
+
+    /**
+     * Copies the text of the string (or number) the reader is on into {@code into}; a longer value than
+     * {@code limit} is reported, worded the same for every provider.
+     */
+    public final void copyText(final JsonReader reader, final MutableTextBuffer into, final int limit)
+        throws JsonReader.BadPayload
+    {
+        final CharView v = reader.text();
+        if (!into.set(v.array(), v.offset(), v.length(), limit))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limit + " characters");
+        }
     }
 
     /**

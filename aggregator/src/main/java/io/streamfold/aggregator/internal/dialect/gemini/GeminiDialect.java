@@ -240,7 +240,7 @@ public final class GeminiDialect extends Dialect
             final String name = replayReader.name();
             if (replayReader.next() == JsonToken.VALUE_STRING && "blockReason".equals(name))
             {
-                copy(replayReader, blockReason);
+                copyText(replayReader, blockReason, limits.maxTextChars());
             }
             else
             {
@@ -302,7 +302,7 @@ public final class GeminiDialect extends Dialect
                 case "finishReason":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        copy(json, finishReason);
+                        copyText(json, finishReason, limits.maxTextChars());
                     }
                     else
                     {
@@ -442,7 +442,7 @@ public final class GeminiDialect extends Dialect
                 case "thoughtSignature":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        copy(r, partSignature);
+                        copyText(r, partSignature, limits.maxTextChars());
                     }
                     else
                     {
@@ -464,11 +464,11 @@ public final class GeminiDialect extends Dialect
                         final JsonToken v = r.next();
                         if ("name".equals(field) && v == JsonToken.VALUE_STRING)
                         {
-                            copy(r, callName);
+                            copyText(r, callName, limits.maxTextChars());
                         }
                         else if ("id".equals(field) && v == JsonToken.VALUE_STRING)
                         {
-                            copy(r, callId);
+                            copyText(r, callId, limits.maxTextChars());
                         }
                         else if ("args".equals(field) && v != JsonToken.VALUE_NULL)
                         {
@@ -606,15 +606,6 @@ public final class GeminiDialect extends Dialect
         else
         {
             aggregate.endPart(choice, call);
-        }
-    }
-
-    void copy(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
-    {
-        final CharView v = r.text();
-        if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limits.maxTextChars() + " characters");
         }
     }
 

@@ -93,13 +93,13 @@ final class StreamedCall
                 switch (name)
                 {
                     case "jsonPath":
-                        dialect.copy(argsReader, argPath);
+                        dialect.copyText(argsReader, argPath, aggregate.limits().maxTextChars());
                         break;
                     case "stringValue":
                     case "numberValue":
                         if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT)
                         {
-                            dialect.copy(argsReader, argValue);
+                            dialect.copyText(argsReader, argValue, aggregate.limits().maxTextChars());
                             type = v;
                         }
                         else
