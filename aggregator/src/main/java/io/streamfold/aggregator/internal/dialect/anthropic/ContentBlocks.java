@@ -325,7 +325,7 @@ final class ContentBlocks
      */
     private MutablePart blockOfKind(final MutableChoice choice, final long index, final MutablePart.Kind kind, final String field)
     {
-        MutablePart part = findBlock(choice, index);
+        MutablePart part = choice.partAt(index, null);
         if (part == null)
         {
             part = aggregate.newPart(choice, kind, index);
@@ -349,23 +349,10 @@ final class ContentBlocks
         return part;
     }
 
-    static MutablePart findBlock(final MutableChoice choice, final long index)
-    {
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.wireIndex() == index)
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
     void stopBlock(final long index)
     {
         final MutableChoice choice = aggregate.choice(0);
-        final MutablePart part = choice == null ? null : findBlock(choice, index);
+        final MutablePart part = choice == null ? null : choice.partAt(index, null);
         if (part == null || part.isEnded())
         {
             return;

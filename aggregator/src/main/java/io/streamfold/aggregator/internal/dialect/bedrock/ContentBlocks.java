@@ -268,13 +268,10 @@ final class ContentBlocks
         {
             return null;
         }
-        for (int i = choice.partCount() - 1; i >= 0; i--)
+        final MutablePart existing = choice.partAt(index, kind);
+        if (existing != null)
         {
-            final MutablePart p = choice.part(i);
-            if (p.wireIndex() == index && p.kind() == kind)
-            {
-                return p;
-            }
+            return existing;
         }
         if (index == rejectedIndex)
         {
