@@ -8,10 +8,16 @@ import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.Usage;
 import io.streamfold.parser.StreamError;
 
-/** Writes every listener event down as one line of text, copying the views it is handed. */
+/**
+ * Writes every listener event down as one line of text, copying the views it is handed; keeps the errors
+ * and the outcome as objects, and counts the ends. The one recorder the aggregator tests share.
+ */
 public final class RecordingListener implements StreamListener
 {
     public final List<String> events = new ArrayList<>();
+    public final List<StreamError> errors = new ArrayList<>();
+    public Outcome outcome;
+    public int ends;
 
     @Override
     public void onMessageStart(final CharSequence id, final CharSequence model)
@@ -82,12 +88,15 @@ public final class RecordingListener implements StreamListener
     @Override
     public void onError(final StreamError error)
     {
+        errors.add(error);
         events.add("error " + error.kind() + " " + error.eventNumber());
     }
 
     @Override
     public void onEnd(final Outcome outcome)
     {
+        this.outcome = outcome;
+        ends++;
         events.add("end " + outcome);
     }
 
@@ -102,5 +111,30 @@ public final class RecordingListener implements StreamListener
             }
         }
         return found;
+    }
+
+    /** @return every line, each ended by a newline. */
+    public String log()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String e : events)
+        {
+            sb.append(e).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** @return the text deltas of choice 0 joined: what a gateway forwarding text would have sent. */
+    public String text()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String e : events)
+        {
+            if (e.startsWith("text 0 "))
+            {
+                sb.append(e, 7, e.length());
+            }
+        }
+        return sb.toString();
     }
 }

@@ -177,7 +177,11 @@ class StreamProperties
         assertEquals(b.errors().size() + 1, a.errors().size(), () -> a.errors().toString());
         assertTrue(a.errors().stream().anyMatch(e -> e.kind() == ErrorKind.MALFORMED_JSON), () -> a.errors().toString());
         // The damage is a field named zz: nothing of it may be kept (U+FFFD may be generated text, so not checked).
-        assertFalse(a.toJson().contains("zz") || a.toNormalizedJson().contains("zz"), a::toJson);
+        // A generated id may itself hold "zz" (call_zz); then the equal JSON above already says nothing was kept.
+        if (!b.toJson().contains("zz") && !b.toNormalizedJson().contains("zz"))
+        {
+            assertFalse(a.toJson().contains("zz") || a.toNormalizedJson().contains("zz"), a::toJson);
+        }
     }
 
     @Provide

@@ -11,7 +11,9 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
+import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.model.RawJson;
 import io.streamfold.parser.ErrorKind;
@@ -230,13 +232,27 @@ public abstract class Dialect
     }
 
     /**
+     * Copies the text of the string (or number) the reader is on into {@code into}; a longer value than
+     * {@code limit} is reported, worded the same for every provider.
+     */
+    public final void copyText(final JsonReader reader, final MutableTextBuffer into, final int limit)
+        throws JsonReader.BadPayload
+    {
+        final CharView v = reader.text();
+        if (!into.set(v.array(), v.offset(), v.length(), limit))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limit + " characters");
+        }
+    }
+
+    /**
      * Reads the current value as an index (or count) named {@code field}. A value of any other kind is
      * skipped whole and reported once, naming the field and what was seen; the caller then skips what the
      * index would have selected.
      *
      * @return the index, or -1 (error reported).
      */
-    protected final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    public final long index(final JsonReader reader, final String field) throws JsonReader.BadPayload
     {
         final long index = reader.index(field);
         if (index < 0)

@@ -16,7 +16,8 @@ import io.streamfold.parser.internal.Bom;
  * {@code [DONE]}) and events whose JSON carries no marker are passed over rather than taken as OpenAI chat.
  * Markers are read from the event name and from the top level of the JSON only (its {@code type} and
  * {@code object} values and its keys), so a model name or text that happens to contain another provider's
- * marker decides nothing. The decision depends only on the bytes, never on how they were sliced.
+ * marker decides nothing. The markers themselves live in each provider's package ({@link FormatHints}),
+ * listed in {@link Dialects}; this class knows only SSE and keepalives. The decision depends only on the bytes, never on how they were sliced.
  */
 public final class FormatSniffer
 {
@@ -78,18 +79,13 @@ public final class FormatSniffer
                 return ended || length >= FormatDetector.MAX_SNIFF_BYTES ? Format.OPENAI_CHAT : null;
             }
             final byte first = bytes[i];
-            if (first == 0 && i == 0)
+            for (final FormatHints hints : Dialects.hints())
             {
-                // An eventstream prelude: big-endian total length, far below 16 MiB, so the first byte is 0.
-                return Format.BEDROCK;
-            }
-            if (first == '[')
-            {
-                return Format.GEMINI;
-            }
-            if (first == '{')
-            {
-                return Format.OLLAMA;
+                if (hints.startsWith(first, i == 0))
+                {
+                    // A framing of its own (eventstream, JSON array, NDJSON), not SSE.
+                    return hints.format();
+                }
             }
             start = i;
             lineStart = i;
@@ -214,10 +210,11 @@ public final class FormatSniffer
     /** Reads the top level of one event's JSON: its {@code type} and {@code object} values and its keys. */
     private static Format classifyJson(final byte[] json)
     {
+        final FormatHints[] all = Dialects.hints();
         String type = null;
-        boolean choices = false;
-        boolean chatObject = false;
-        boolean gemini = false;
+        // Per provider, in registry order: whether the event's object or keys carried its marker.
+        final boolean[] objectNamed = new boolean[all.length];
+        final boolean[] keyed = new boolean[all.length];
         try (JsonParser p = JSON.createParser(json))
         {
             if (p.nextToken() != JsonToken.START_OBJECT)
@@ -234,15 +231,18 @@ public final class FormatSniffer
                 }
                 else if ("object".equals(name) && value == JsonToken.VALUE_STRING)
                 {
-                    chatObject = "chat.completion.chunk".equals(p.getText());
+                    final String object = p.getText();
+                    for (int h = 0; h < all.length; h++)
+                    {
+                        objectNamed[h] = all[h].namesObject(object);
+                    }
                 }
-                else if ("choices".equals(name))
+                else
                 {
-                    choices = true;
-                }
-                else if ("candidates".equals(name) || "usageMetadata".equals(name) || "promptFeedback".equals(name))
-                {
-                    gemini = true;
+                    for (int h = 0; h < all.length; h++)
+                    {
+                        keyed[h] |= all[h].hasKey(name);
+                    }
                 }
                 p.skipChildren();
             }
@@ -259,11 +259,14 @@ public final class FormatSniffer
                 return typed;
             }
         }
-        if (chatObject || choices)
+        for (int h = 0; h < all.length; h++)
         {
-            return Format.OPENAI_CHAT;
+            if (objectNamed[h] || keyed[h])
+            {
+                return all[h].format();
+            }
         }
-        return gemini ? Format.GEMINI : null;
+        return null;
     }
 
     /** @return the format an event name or JSON {@code type} names (Responses, Anthropic), or null; a keepalive names none. */
@@ -273,11 +276,14 @@ public final class FormatSniffer
         {
             return null;
         }
-        if (type.startsWith("response."))
+        for (final FormatHints hints : Dialects.hints())
         {
-            return Format.OPENAI_RESPONSES;
+            if (hints.namesEvent(type))
+            {
+                return hints.format();
+            }
         }
-        return type.startsWith("message_") || type.startsWith("content_block_") ? Format.ANTHROPIC : null;
+        return null;
     }
 
     private static boolean isKeepalive(final String name)

@@ -243,6 +243,26 @@ public final class MutableChoice implements Choice
         return parts.isEmpty() ? null : parts.get(parts.size() - 1);
     }
 
+    /**
+     * Finds a part by the index the provider gave it, the latest first (an index can be reused after its
+     * part ended).
+     *
+     * @param kind the kind it must have, or null for any.
+     * @return the part, or null when none matches.
+     */
+    public MutablePart partAt(final long wireIndex, final MutablePart.Kind kind)
+    {
+        for (int i = parts.size() - 1; i >= 0; i--)
+        {
+            final MutablePart p = parts.get(i);
+            if (p.wireIndex() == wireIndex && (kind == null || p.kind() == kind))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
     public MutablePart addPart(final MutablePart.Kind kind, final long wireIndex)
     {
         final MutablePart p = spare.isEmpty() ? new MutablePart() : spare.remove(spare.size() - 1);

@@ -57,10 +57,10 @@ public final class AnthropicDialect extends Dialect
     private static final int UNKNOWN = 9;
 
     /** The repeated block deltas, each with the one value that varies (slot 0). */
-    private static final int TEXT_SHAPE = 0;
-    private static final int THINKING_SHAPE = 1;
-    private static final int PARTIAL_JSON_SHAPE = 2;
-    private static final int CITATION_SHAPE = 3;
+    static final int TEXT_SHAPE = 0;
+    static final int THINKING_SHAPE = 1;
+    static final int PARTIAL_JSON_SHAPE = 2;
+    static final int CITATION_SHAPE = 3;
     private static final EventShape[] DELTA_SHAPES = {
         EventShape.of(TEXT_SHAPE).string("delta", "text").build(),
         EventShape.of(THINKING_SHAPE).string("delta", "thinking").build(),
@@ -70,23 +70,18 @@ public final class AnthropicDialect extends Dialect
 
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
-    /** Reads a content block; its fields are read once its type is known. */
-    private final JsonReader blockReader;
+    private final ContentBlocks blocks;
     private final MutableRawFields deferred = new MutableRawFields();
-    private final MutableRawJson blockRaw = new MutableRawJson();
-    private final MutableTextBuffer blockType = new MutableTextBuffer();
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
 
-    /** The delta shape the event being folded can be learnt as (index in DELTA_SHAPES), or -1. */
-    private int learnShape;
     private long learntIndex;
 
     public AnthropicDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
-        blockReader = new JsonReader(limits);
+        blocks = new ContentBlocks(this, aggregate, limits);
     }
 
     @Override
@@ -128,7 +123,7 @@ public final class AnthropicDialect extends Dialect
             // A payload rejected half-read must not leave any reader inside it.
             json.abandon();
             replayReader.abandon();
-            blockReader.abandon();
+            blocks.abandon();
             throw e;
         }
     }
@@ -146,7 +141,7 @@ public final class AnthropicDialect extends Dialect
         }
         // Whatever this event does, the template no longer describes the event before the next one.
         eventTemplate.forget();
-        learnShape = -1;
+        blocks.forgetShape();
         final int errorsBefore = aggregate.errorCount();
         boolean typeInPayload = false;
         json.beginObject(frame.buffer(), frame.offset(), frame.length());
@@ -204,6 +199,7 @@ public final class AnthropicDialect extends Dialect
             replay(kind, deferred.name(i), deferred.value(i), index);
         }
         onEventEnd(kind, index);
+        final int learnShape = blocks.learnShape();
         if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
             aggregate.errorCount() == errorsBefore)
         {
@@ -227,42 +223,27 @@ public final class AnthropicDialect extends Dialect
         switch (eventTemplate.shape().meaning())
         {
             case TEXT_SHAPE:
-                appendDelta(choice, learntIndex, MutablePart.Kind.TEXT, "text", eventTemplate.stringChars(0),
+                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.TEXT, "text", eventTemplate.stringChars(0),
                     eventTemplate.stringLength(0));
                 break;
             case THINKING_SHAPE:
-                appendDelta(choice, learntIndex, MutablePart.Kind.REASONING, "thinking", eventTemplate.stringChars(0),
+                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.REASONING, "thinking", eventTemplate.stringChars(0),
                     eventTemplate.stringLength(0));
                 break;
             case PARTIAL_JSON_SHAPE:
-                appendDelta(choice, learntIndex, MutablePart.Kind.TOOL_CALL, "partial_json", eventTemplate.stringChars(0),
+                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.TOOL_CALL, "partial_json", eventTemplate.stringChars(0),
                     eventTemplate.stringLength(0));
                 break;
             default:
-            {
-                final MutablePart part = blockOfKind(choice, learntIndex, MutablePart.Kind.TEXT, "citation");
-                if (part != null)
-                {
-                    citationKept(part, part.annotations().add(eventTemplate.input(), eventTemplate.valueStart(0),
-                        eventTemplate.valueEnd(0) - eventTemplate.valueStart(0), limits.maxRawBytes()));
-                }
-            }
+                blocks.appendCitation(choice, learntIndex, eventTemplate.input(), eventTemplate.valueStart(0),
+                    eventTemplate.valueEnd(0) - eventTemplate.valueStart(0));
         }
-    }
-
-    /**
-     * Notes the delta field just read as the event's one effect, learnable when its value has the type the
-     * shape expects; a second effect makes the event unlearnable.
-     */
-    private void noteDelta(final int shape, final boolean typed)
-    {
-        learnShape = learnShape == -1 && typed ? shape : -2;
     }
 
     @Override
     public void beforeInputEnd()
     {
-        checkOpenToolInputs();
+        blocks.checkOpenToolInputs();
     }
 
     @Override
@@ -373,7 +354,7 @@ public final class AnthropicDialect extends Dialect
             case CONTENT_BLOCK_START:
                 if ("content_block".equals(name))
                 {
-                    readBlockStart(r, index);
+                    blocks.readBlockStart(r, index);
                 }
                 else
                 {
@@ -383,7 +364,7 @@ public final class AnthropicDialect extends Dialect
             case CONTENT_BLOCK_DELTA:
                 if ("delta".equals(name))
                 {
-                    readBlockDelta(r, index);
+                    blocks.readBlockDelta(r, index);
                 }
                 else
                 {
@@ -470,7 +451,7 @@ public final class AnthropicDialect extends Dialect
                 aggregate.start();
                 break;
             case CONTENT_BLOCK_STOP:
-                stopBlock(index);
+                blocks.stopBlock(index);
                 break;
             case MESSAGE_DELTA:
                 if (stopReason.length() > 0)
@@ -478,13 +459,13 @@ public final class AnthropicDialect extends Dialect
                     final MutableChoice choice = aggregate.choiceForIndex(0);
                     if (choice != null)
                     {
-                        checkOpenToolInputs();
+                        blocks.checkOpenToolInputs();
                         aggregate.finish(choice, stopReason.array(), 0, stopReason.length());
                     }
                 }
                 break;
             case MESSAGE_STOP:
-                checkOpenToolInputs();
+                blocks.checkOpenToolInputs();
                 aggregate.start();
                 aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
                 break;
@@ -534,7 +515,7 @@ public final class AnthropicDialect extends Dialect
                         long blockIndex = 0;
                         while (r.next() != JsonToken.END_ARRAY)
                         {
-                            readBlockStart(r, blockIndex++);
+                            blocks.readBlockStart(r, blockIndex++);
                         }
                     }
                     else
@@ -553,401 +534,6 @@ public final class AnthropicDialect extends Dialect
 
     // ---------------------------------------------------------------------------------------------
     // content_block_start
-
-    /**
-     * A block's meaning depends on its type, which may be any of its fields: keep the block raw, find the
-     * type (normally the first field, so this costs a few tokens), then read the fields knowing it.
-     */
-    private void readBlockStart(final JsonReader r, final long index) throws JsonReader.BadPayload
-    {
-        if (r.token() != JsonToken.START_OBJECT)
-        {
-            throw new JsonReader.BadPayload("content_block is not an object");
-        }
-        if (!r.capture(blockRaw))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content block " + index + " larger than " + limits.maxRawBytes() + " bytes");
-            return;
-        }
-        aggregate.start();
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        if (choice == null)
-        {
-            return;
-        }
-        final int length = blockRaw.structuredLength();
-        blockType.clear();
-        blockReader.begin(blockRaw);
-        boolean typeFirst = false;
-        if (blockReader.next() == JsonToken.FIELD_NAME && "type".equals(blockReader.name()) &&
-            blockReader.next() == JsonToken.VALUE_STRING)
-        {
-            final CharView v = blockReader.text();
-            blockType.set(v.array(), v.offset(), v.length(), 256);
-            typeFirst = true;
-        }
-        else
-        {
-            findBlockType(length);
-            blockReader.begin(blockRaw);
-        }
-
-        final MutablePart.Kind kind = blockKind(blockType);
-        final MutablePart part = aggregate.newPart(choice, kind, index);
-        if (part == null)
-        {
-            blockReader.abandon();
-            return;
-        }
-        part.type().set(blockType, 256);
-        if (kind == MutablePart.Kind.OTHER && typeFirst)
-        {
-            // Kept whole, field order included.
-            part.extra().slot("type", limits.maxRawFields()).setScalar(
-                MutableRawJson.Type.STRING, blockType.array(), 0, blockType.length(), limits.maxRawBytes());
-        }
-        while (blockReader.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = blockReader.name();
-            blockReader.next();
-            readBlockField(choice, part, name, blockReader);
-        }
-        blockReader.finish();
-        if (kind == MutablePart.Kind.TOOL_CALL)
-        {
-            aggregate.toolCallStarted(choice, part);
-        }
-    }
-
-    /** The block's type is not its first field (rare): walk the kept block again for it. */
-    private void findBlockType(final int length) throws JsonReader.BadPayload
-    {
-        blockReader.abandon();
-        blockReader.begin(blockRaw);
-        while (blockReader.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = blockReader.name();
-            final JsonToken value = blockReader.next();
-            if ("type".equals(name) && value == JsonToken.VALUE_STRING)
-            {
-                final CharView v = blockReader.text();
-                blockType.set(v.array(), v.offset(), v.length(), 256);
-                break;
-            }
-            blockReader.skip();
-        }
-        blockReader.abandon();
-    }
-
-    private static MutablePart.Kind blockKind(final MutableTextBuffer type)
-    {
-        if (type.contentEquals("text"))
-        {
-            return MutablePart.Kind.TEXT;
-        }
-        if (type.contentEquals("thinking"))
-        {
-            return MutablePart.Kind.REASONING;
-        }
-        // tool_use, server_tool_use, mcp_tool_use: calls whose input streams as JSON fragments.
-        final String suffix = "tool_use";
-        final int n = type.length();
-        if (n < suffix.length())
-        {
-            return MutablePart.Kind.OTHER;
-        }
-        for (int i = 0; i < suffix.length(); i++)
-        {
-            if (type.charAt(n - suffix.length() + i) != suffix.charAt(i))
-            {
-                return MutablePart.Kind.OTHER;
-            }
-        }
-        return MutablePart.Kind.TOOL_CALL;
-    }
-
-    private void readBlockField(final MutableChoice choice, final MutablePart part, final String name, final JsonReader r)
-        throws JsonReader.BadPayload
-    {
-        final JsonToken value = r.token();
-        switch (part.kind())
-        {
-            case TEXT:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("text".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                    return;
-                }
-                if ("citations".equals(name) && value == JsonToken.START_ARRAY)
-                {
-                    part.annotations().markPresent();
-                    while (r.next() != JsonToken.END_ARRAY)
-                    {
-                        addCitation(part, r);
-                    }
-                    return;
-                }
-                break;
-            case REASONING:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("thinking".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                    return;
-                }
-                if ("signature".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    part.signature().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                    return;
-                }
-                break;
-            case TOOL_CALL:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("id".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    part.id().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                    return;
-                }
-                if ("name".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    part.name().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                    return;
-                }
-                break;
-            default:
-                break;
-        }
-        // Everything else (a tool's initial input, caller, a whole server tool result) is kept as sent.
-        captureKeepingNonEmpty(part.extra(), name, r);
-    }
-
-    private void addCitation(final MutablePart part, final JsonReader r) throws JsonReader.BadPayload
-    {
-        citationKept(part, r.captureInto(part.annotations()));
-    }
-
-    private void citationKept(final MutablePart part, final boolean kept)
-    {
-        if (!kept)
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations of block " + part.wireIndex() + " larger than " +
-                limits.maxRawBytes() + " bytes");
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // content_block_delta / content_block_stop
-
-    private void readBlockDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
-    {
-        if (r.token() != JsonToken.START_OBJECT)
-        {
-            throw new JsonReader.BadPayload("delta is not an object");
-        }
-        aggregate.start();
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if (choice == null)
-            {
-                r.skip();
-                continue;
-            }
-            switch (name)
-            {
-                case "text":
-                    noteDelta(TEXT_SHAPE, value == JsonToken.VALUE_STRING);
-                    appendDeltaText(choice, index, MutablePart.Kind.TEXT, name, r, value);
-                    break;
-                case "thinking":
-                    noteDelta(THINKING_SHAPE, value == JsonToken.VALUE_STRING);
-                    appendDeltaText(choice, index, MutablePart.Kind.REASONING, name, r, value);
-                    break;
-                case "partial_json":
-                    noteDelta(PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
-                    appendDeltaText(choice, index, MutablePart.Kind.TOOL_CALL, name, r, value);
-                    break;
-                case "signature":
-                {
-                    learnShape = -2;
-                    final MutablePart part = value == JsonToken.VALUE_STRING ?
-                        blockOfKind(choice, index, MutablePart.Kind.REASONING, name) : null;
-                    if (part != null)
-                    {
-                        final CharView v = r.text();
-                        if (!part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                        {
-                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "signature of block " + index + " longer than " +
-                                limits.maxTextChars() + " characters");
-                        }
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
-                    break;
-                }
-                case "citation":
-                {
-                    noteDelta(CITATION_SHAPE, value == JsonToken.START_OBJECT);
-                    final MutablePart part = value == JsonToken.START_OBJECT ?
-                        blockOfKind(choice, index, MutablePart.Kind.TEXT, name) : null;
-                    if (part != null)
-                    {
-                        addCitation(part, r);
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
-                    break;
-                }
-                default:
-                    // "type" and delta kinds this version does not know.
-                    r.skip();
-            }
-        }
-    }
-
-    private void appendDeltaText(
-        final MutableChoice choice, final long index, final MutablePart.Kind kind, final String name, final JsonReader r,
-        final JsonToken value) throws JsonReader.BadPayload
-    {
-        final MutablePart part = value == JsonToken.VALUE_STRING ? blockOfKind(choice, index, kind, name) : null;
-        if (part == null)
-        {
-            r.skip();
-            return;
-        }
-        final CharView v = r.text();
-        append(choice, part, kind, v.array(), v.offset(), v.length());
-    }
-
-    /** A text, thinking or partial_json delta read by the fast path: as {@link #appendDeltaText} does. */
-    private void appendDelta(
-        final MutableChoice choice, final long index, final MutablePart.Kind kind, final String name, final char[] chars, final int length)
-    {
-        final MutablePart part = blockOfKind(choice, index, kind, name);
-        if (part != null)
-        {
-            append(choice, part, kind, chars, 0, length);
-        }
-    }
-
-    private void append(final MutableChoice choice, final MutablePart part, final MutablePart.Kind kind, final char[] chars, final int offset,
-        final int length)
-    {
-        if (kind == MutablePart.Kind.TOOL_CALL)
-        {
-            aggregate.appendArguments(choice, part, chars, offset, length);
-        }
-        else
-        {
-            aggregate.appendText(choice, part, chars, offset, length);
-        }
-    }
-
-    /**
-     * @return the block at {@code index}, created when no content_block_start announced it (some gateways
-     * omit it); null, with an error reported, when the block there is of another kind or past a limit.
-     */
-    private MutablePart blockOfKind(final MutableChoice choice, final long index, final MutablePart.Kind kind, final String field)
-    {
-        MutablePart part = findBlock(choice, index);
-        if (part == null)
-        {
-            part = aggregate.newPart(choice, kind, index);
-            if (part == null)
-            {
-                return null;
-            }
-            if (kind == MutablePart.Kind.TOOL_CALL)
-            {
-                part.type().set("tool_use", 256);
-                aggregate.toolCallStarted(choice, part);
-            }
-            return part;
-        }
-        if (part.kind() != kind)
-        {
-            aggregate.error(ErrorKind.MALFORMED_JSON, "'" + field + "' delta for block " + index + " of type " +
-                part.type() + "; ignored");
-            return null;
-        }
-        return part;
-    }
-
-    private static MutablePart findBlock(final MutableChoice choice, final long index)
-    {
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.wireIndex() == index)
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private void stopBlock(final long index)
-    {
-        final MutableChoice choice = aggregate.choice(0);
-        final MutablePart part = choice == null ? null : findBlock(choice, index);
-        if (part == null || part.isEnded())
-        {
-            return;
-        }
-        if (part.kind() == MutablePart.Kind.TOOL_CALL)
-        {
-            checkToolInput(part);
-        }
-        aggregate.endPart(choice, part);
-    }
-
-    /** Tool blocks still open when the message finishes or ends: their input may be cut short. */
-    private void checkOpenToolInputs()
-    {
-        final MutableChoice choice = aggregate.choice(0);
-        if (choice == null)
-        {
-            return;
-        }
-        for (int i = 0; i < choice.partCount(); i++)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.kind() == MutablePart.Kind.TOOL_CALL && !p.isEnded())
-            {
-                checkToolInput(p);
-            }
-        }
-    }
-
-    private void checkToolInput(final MutablePart call)
-    {
-        if (inputState(call) == INPUT_INVALID)
-        {
-            aggregate.error(ErrorKind.MALFORMED_JSON, call.type() + " input of block " + call.wireIndex() +
-                " is not complete JSON (" + call.text().length() + " characters); kept as a string");
-        }
-    }
 
     static final int INPUT_NONE = 0;
     static final int INPUT_VALID = 1;

@@ -67,17 +67,16 @@ public final class BedrockDialect extends Dialect
     private boolean paddingIsString;
 
     private final JsonReader deferredReader;
+    private final ContentBlocks blocks;
     private final MutableRawJson deferred = new MutableRawJson();
     private final MutableRawJson scratch = new MutableRawJson();
     private boolean messageStopped;
-    private long rejectedIndex = -1;
-    /** True when the last {@link #block} call created the part. */
-    private boolean created;
 
     public BedrockDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
+        blocks = new ContentBlocks(this, aggregate, limits);
     }
 
     @Override
@@ -105,7 +104,7 @@ public final class BedrockDialect extends Dialect
         deferredReader.abandon();
         deferred.clear();
         messageStopped = false;
-        rejectedIndex = -1;
+        blocks.reset();
     }
 
     @Override
@@ -121,7 +120,7 @@ public final class BedrockDialect extends Dialect
         final int event = eventOf(frame);
         if (event == BLOCK_DELTA && eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
         {
-            textDelta(aggregate.choiceForIndex(0), learntIndex, eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
+            blocks.textDelta(aggregate.choiceForIndex(0), learntIndex, eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
             return;
         }
         eventTemplate.forget();
@@ -315,244 +314,12 @@ public final class BedrockDialect extends Dialect
         }
         if (event == BLOCK_START)
         {
-            readStart(r, index);
+            blocks.readStart(r, index);
         }
         else
         {
-            readDelta(r, index);
-        }
-    }
-
-    private void readStart(final JsonReader r, final long index) throws JsonReader.BadPayload
-    {
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if (TOOL_USE.equals(name) && value == JsonToken.START_OBJECT)
-            {
-                toolUseStart(r, index);
-                continue;
-            }
-            // Any other block kind (image, tool result...) is kept whole.
-            final MutablePart part = block(index, MutablePart.Kind.OTHER);
-            if (part == null)
-            {
-                r.skip();
-                continue;
-            }
-            captureKeepingNonEmpty(part.extra(), name, r);
-        }
-    }
-
-    private void toolUseStart(final JsonReader r, final long index) throws JsonReader.BadPayload
-    {
-        final MutablePart call = block(index, MutablePart.Kind.TOOL_CALL);
-        if (call == null)
-        {
-            r.skip();
-            return;
-        }
-        final boolean announce = created;
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            switch (name)
-            {
-                case "toolUseId":
-                    setIfString(r, value, call.id());
-                    break;
-                case "name":
-                    setIfString(r, value, call.name());
-                    break;
-                case "type":
-                    setIfString(r, value, call.type());
-                    break;
-                default:
-                    captureKeepingNonEmpty(call.extra(), name, r);
-            }
-        }
-        if (announce)
-        {
-            aggregate.toolCallStarted(aggregate.choiceForIndex(0), call);
-        }
-    }
-
-    private void setIfString(final JsonReader r, final JsonToken value, final MutableTextBuffer into) throws JsonReader.BadPayload
-    {
-        if (value == JsonToken.VALUE_STRING)
-        {
-            final CharView v = r.text();
-            if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-            {
-                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool use field longer than " + limits.maxTextChars());
-            }
-        }
-        else
-        {
-            r.skip();
-        }
-    }
-
-    private void readDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
-    {
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        int fields = 0;
-        boolean text = false;
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            fields++;
-            switch (name)
-            {
-                case "text":
-                    if (value == JsonToken.VALUE_STRING)
-                    {
-                        text = true;
-                        final CharView v = r.text();
-                        textDelta(choice, index, v.array(), v.offset(), v.length());
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
-                    break;
-                case TOOL_USE:
-                    toolUseDelta(r, choice, index);
-                    break;
-                case "reasoningContent":
-                    reasoningDelta(r, choice, index);
-                    break;
-                case "citation":
-                {
-                    final MutablePart part = block(index, MutablePart.Kind.TEXT);
-                    if (part == null)
-                    {
-                        r.skip();
-                    }
-                    else if (!r.captureInto(part.annotations()))
-                    {
-                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations larger than " + limits.maxRawBytes() + " bytes");
-                    }
-                    break;
-                }
-                default:
-                {
-                    final MutablePart part = block(index, MutablePart.Kind.OTHER);
-                    if (part == null)
-                    {
-                        r.skip();
-                    }
-                    else
-                    {
-                        captureKeepingNonEmpty(part.extra(), name, r);
-                    }
-                }
-            }
-        }
-        // Learnable when the text was all it said, read in place (not replayed after a late index).
-        textOnlyDelta = fields == 1 && text && r == json;
-    }
-
-    /** The one effect of a text delta, shared by the full path and the fast path. */
-    private void textDelta(final MutableChoice choice, final long index, final char[] chars, final int offset, final int length)
-    {
-        final MutablePart part = block(index, MutablePart.Kind.TEXT);
-        if (part != null)
-        {
-            aggregate.appendText(choice, part, chars, offset, length);
-        }
-    }
-
-    private void toolUseDelta(final JsonReader r, final MutableChoice choice, final long index) throws JsonReader.BadPayload
-    {
-        if (r.token() != JsonToken.START_OBJECT)
-        {
-            r.skip();
-            return;
-        }
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if ("input".equals(name) && value == JsonToken.VALUE_STRING)
-            {
-                final MutablePart call = block(index, MutablePart.Kind.TOOL_CALL);
-                if (call != null)
-                {
-                    if (created)
-                    {
-                        // Input before any contentBlockStart: announce the call, without id or name.
-                        aggregate.toolCallStarted(choice, call);
-                    }
-                    final CharView v = r.text();
-                    aggregate.appendArguments(choice, call, v.array(), v.offset(), v.length());
-                }
-            }
-            else
-            {
-                r.skip();
-            }
-        }
-    }
-
-    private void reasoningDelta(final JsonReader r, final MutableChoice choice, final long index) throws JsonReader.BadPayload
-    {
-        if (r.token() != JsonToken.START_OBJECT)
-        {
-            r.skip();
-            return;
-        }
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if (value != JsonToken.VALUE_STRING)
-            {
-                r.skip();
-                continue;
-            }
-            final CharView v = r.text();
-            switch (name)
-            {
-                case "text":
-                {
-                    final MutablePart part = block(index, MutablePart.Kind.REASONING);
-                    if (part != null)
-                    {
-                        aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                    }
-                    break;
-                }
-                case "signature":
-                {
-                    final MutablePart part = block(index, MutablePart.Kind.REASONING);
-                    if (part != null && !part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                    {
-                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "reasoning signature longer than " + limits.maxTextChars());
-                    }
-                    break;
-                }
-                case REDACTED:
-                {
-                    // Encrypted reasoning: not text anyone reads, so kept aside and never announced as a delta.
-                    final MutablePart part = block(index, MutablePart.Kind.OTHER);
-                    if (part != null)
-                    {
-                        part.type().set(REDACTED, REDACTED.length());
-                        if (!part.text().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                        {
-                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "redacted reasoning longer than " + limits.maxTextChars());
-                        }
-                    }
-                    break;
-                }
-                default:
-                    // The string is already consumed; nothing else to keep for an unknown reasoning field.
-                    break;
-            }
+            // Learnable when the text was all it said, read in place (not replayed after a late index).
+            textOnlyDelta = blocks.readDelta(r, index) && r == json;
         }
     }
 
@@ -594,7 +361,7 @@ public final class BedrockDialect extends Dialect
         if (!found)
         {
             // A block that stops before any delta: text is the one kind opened without a start event.
-            final MutablePart empty = block(index, MutablePart.Kind.TEXT);
+            final MutablePart empty = blocks.block(index, MutablePart.Kind.TEXT);
             if (empty != null)
             {
                 empty.text().markPresent();
@@ -737,47 +504,6 @@ public final class BedrockDialect extends Dialect
         }
         aggregate.providerErrorReported("provider error: " + type + (message == null ? "" : ": " + abbreviate(message)));
         aggregate.end(Outcome.ERROR);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Blocks
-
-    /**
-     * @return the part of choice 0 for block {@code index} holding {@code kind}, created on first use; null
-     * (error reported once per index) past a limit.
-     */
-    private MutablePart block(final long index, final MutablePart.Kind kind)
-    {
-        created = false;
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        if (choice == null)
-        {
-            return null;
-        }
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.wireIndex() == index && p.kind() == kind)
-            {
-                return p;
-            }
-        }
-        if (index == rejectedIndex)
-        {
-            return null;
-        }
-        final MutablePart part = aggregate.newPart(choice, kind, index);
-        if (part == null)
-        {
-            rejectedIndex = index;
-            return null;
-        }
-        if (kind == MutablePart.Kind.TOOL_CALL)
-        {
-            part.type().set(TOOL_USE, TOOL_USE.length());
-        }
-        created = true;
-        return part;
     }
 
     @Override

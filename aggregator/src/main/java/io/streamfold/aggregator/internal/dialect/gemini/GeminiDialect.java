@@ -1,7 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.gemini;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -69,7 +68,8 @@ public final class GeminiDialect extends Dialect
     static final String CITATION_SOURCES = "citationSources";
 
     private final JsonReader replayReader;
-    private final JsonReader argsReader;
+    /** The Vertex streamed call being assembled. */
+    private final StreamedCall streamedCall;
 
     private final MutableRawJson pendingContent = new MutableRawJson();
     private final MutableRawJson pendingCitations = new MutableRawJson();
@@ -85,17 +85,7 @@ public final class GeminiDialect extends Dialect
     private final MutableRawJson callArgs = new MutableRawJson();
     private final MutableRawJson callPartialArgs = new MutableRawJson();
 
-    private final MutableTextBuffer argPath = new MutableTextBuffer();
-    private final MutableTextBuffer argValue = new MutableTextBuffer();
     private final MutableTextBuffer out = new MutableTextBuffer();
-
-    /** Vertex streamed call being assembled, with the containers its arguments JSON has open. */
-    private MutablePart openCall;
-    private MutableChoice openCallChoice;
-    private final ArrayList<String> openKeys = new ArrayList<>();
-    private final ArrayList<Boolean> openHasMember = new ArrayList<>();
-    private final ArrayList<Boolean> openIsArray = new ArrayList<>();
-    private ArrayList<String> openStringPath;
 
     private boolean blockedChoice;
 
@@ -123,7 +113,7 @@ public final class GeminiDialect extends Dialect
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
-        argsReader = new JsonReader(limits);
+        streamedCall = new StreamedCall(this, aggregate);
     }
 
     @Override
@@ -155,13 +145,7 @@ public final class GeminiDialect extends Dialect
     {
         super.reset();
         replayReader.abandon();
-        argsReader.abandon();
-        openCall = null;
-        openCallChoice = null;
-        openKeys.clear();
-        openHasMember.clear();
-        openIsArray.clear();
-        openStringPath = null;
+        streamedCall.reset();
         blockedChoice = false;
     }
 
@@ -351,7 +335,7 @@ public final class GeminiDialect extends Dialect
             final String name = replayReader.name();
             if (replayReader.next() == JsonToken.VALUE_STRING && "blockReason".equals(name))
             {
-                copy(replayReader, blockReason);
+                copyText(replayReader, blockReason, limits.maxTextChars());
             }
             else
             {
@@ -416,7 +400,7 @@ public final class GeminiDialect extends Dialect
                     learnable = false;
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        copy(json, finishReason);
+                        copyText(json, finishReason, limits.maxTextChars());
                     }
                     else
                     {
@@ -449,9 +433,9 @@ public final class GeminiDialect extends Dialect
         merge(pendingExtra, choice.extra());
         if (finishReason.length() > 0 && (!choice.isFinished() || !choice.finishReason().contentEquals(finishReason)))
         {
-            if (openCall != null && openCallChoice == choice)
+            if (streamedCall.isOpenIn(choice))
             {
-                closeOpenCall();
+                streamedCall.close();
             }
             aggregate.finish(choice, finishReason.array(), 0, finishReason.length());
         }
@@ -559,7 +543,7 @@ public final class GeminiDialect extends Dialect
                     learnable = false;
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        copy(r, partSignature);
+                        copyText(r, partSignature, limits.maxTextChars());
                     }
                     else
                     {
@@ -582,11 +566,11 @@ public final class GeminiDialect extends Dialect
                         final JsonToken v = r.next();
                         if ("name".equals(field) && v == JsonToken.VALUE_STRING)
                         {
-                            copy(r, callName);
+                            copyText(r, callName, limits.maxTextChars());
                         }
                         else if ("id".equals(field) && v == JsonToken.VALUE_STRING)
                         {
-                            copy(r, callId);
+                            copyText(r, callId, limits.maxTextChars());
                         }
                         else if ("args".equals(field) && v != JsonToken.VALUE_NULL)
                         {
@@ -668,12 +652,13 @@ public final class GeminiDialect extends Dialect
     private void functionCall(final MutableChoice choice, final boolean hasArgs, final boolean hasPartialArgs, final boolean continues)
         throws JsonReader.BadPayload
     {
-        if (openCall != null && (openCallChoice != choice || callName.length() > 0 || hasArgs))
+        if (streamedCall.isOpen() && (!streamedCall.isOpenIn(choice) || callName.length() > 0 || hasArgs))
         {
-            closeOpenCall();
+            streamedCall.close();
         }
-        if (openCall != null)
+        if (streamedCall.isOpen())
         {
+            final MutablePart openCall = streamedCall.call();
             // A continuation of the streamed call: more partial arguments, or the empty terminator.
             if (partSignature.length() > 0 && openCall.signature().length() == 0)
             {
@@ -681,11 +666,11 @@ public final class GeminiDialect extends Dialect
             }
             if (hasPartialArgs)
             {
-                partialArgs(choice, openCall);
+                streamedCall.partialArgs(callPartialArgs);
             }
             if (!continues)
             {
-                closeOpenCall();
+                streamedCall.close();
             }
             return;
         }
@@ -711,285 +696,19 @@ public final class GeminiDialect extends Dialect
         }
         if (continues || hasPartialArgs)
         {
-            openCall = call;
-            openCallChoice = choice;
-            openKeys.clear();
-            openHasMember.clear();
-            openIsArray.clear();
-            openStringPath = null;
+            streamedCall.open(choice, call);
             if (hasPartialArgs)
             {
-                partialArgs(choice, call);
+                streamedCall.partialArgs(callPartialArgs);
             }
             if (!continues)
             {
-                closeOpenCall();
+                streamedCall.close();
             }
         }
         else
         {
             aggregate.endPart(choice, call);
-        }
-    }
-
-    /** Folds Vertex {@code partialArgs} entries into the open call's arguments JSON text. */
-    private void partialArgs(final MutableChoice choice, final MutablePart call) throws JsonReader.BadPayload
-    {
-        argsReader.begin(callPartialArgs);
-        while (argsReader.next() == JsonToken.START_OBJECT)
-        {
-            argPath.clear();
-            argValue.clear();
-            JsonToken type = null;
-            boolean continues = false;
-            while (argsReader.next() == JsonToken.FIELD_NAME)
-            {
-                final String name = argsReader.name();
-                final JsonToken v = argsReader.next();
-                switch (name)
-                {
-                    case "jsonPath":
-                        copy(argsReader, argPath);
-                        break;
-                    case "stringValue":
-                    case "numberValue":
-                        if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT)
-                        {
-                            copy(argsReader, argValue);
-                            type = v;
-                        }
-                        else
-                        {
-                            argsReader.skip();
-                        }
-                        break;
-                    case "boolValue":
-                        type = v == JsonToken.VALUE_TRUE ? JsonToken.VALUE_TRUE : JsonToken.VALUE_FALSE;
-                        argsReader.skip();
-                        break;
-                    case "nullValue":
-                        type = JsonToken.VALUE_NULL;
-                        argsReader.skip();
-                        break;
-                    case "willContinue":
-                        continues = v == JsonToken.VALUE_TRUE;
-                        break;
-                    default:
-                        argsReader.skip();
-                }
-            }
-            if (type != null)
-            {
-                partialArg(choice, call, parsePath(argPath), type, continues);
-            }
-        }
-        argsReader.finish();
-    }
-
-    private void partialArg(
-        final MutableChoice choice, final MutablePart call, final ArrayList<String> path, final JsonToken type, final boolean continues)
-    {
-        out.clear();
-        if (openStringPath != null && type == JsonToken.VALUE_STRING && openStringPath.equals(path))
-        {
-            escape(argValue, out);
-            if (!continues)
-            {
-                out.append("\"", Integer.MAX_VALUE);
-                openStringPath = null;
-            }
-            emit(choice, call);
-            return;
-        }
-        if (openStringPath != null)
-        {
-            out.append("\"", Integer.MAX_VALUE);
-            openStringPath = null;
-        }
-        if (path.isEmpty())
-        {
-            emit(choice, call);
-            return;
-        }
-        if (openKeys.isEmpty())
-        {
-            out.append("{", Integer.MAX_VALUE);
-            openKeys.add(null);
-            openHasMember.add(Boolean.FALSE);
-            openIsArray.add(Boolean.FALSE);
-        }
-        final int n = path.size();
-        int keep = 1;
-        while (keep < openKeys.size() && keep - 1 < n - 1 && openKeys.get(keep).equals(path.get(keep - 1)))
-        {
-            keep++;
-        }
-        while (openKeys.size() > keep)
-        {
-            closeContainer();
-        }
-        for (int j = keep - 1; j < n; j++)
-        {
-            if (openHasMember.get(j))
-            {
-                out.append(",", Integer.MAX_VALUE);
-            }
-            openHasMember.set(j, Boolean.TRUE);
-            final String component = path.get(j);
-            if (component.charAt(0) == 'k')
-            {
-                escapeQuoted(component, out);
-                out.append(":", Integer.MAX_VALUE);
-            }
-            if (j < n - 1)
-            {
-                final boolean array = path.get(j + 1).charAt(0) == 'i';
-                out.append(array ? "[" : "{", Integer.MAX_VALUE);
-                openKeys.add(component);
-                openHasMember.add(Boolean.FALSE);
-                openIsArray.add(array);
-            }
-        }
-        switch (type)
-        {
-            case VALUE_STRING:
-                out.append("\"", Integer.MAX_VALUE);
-                escape(argValue, out);
-                if (continues)
-                {
-                    openStringPath = path;
-                }
-                else
-                {
-                    out.append("\"", Integer.MAX_VALUE);
-                }
-                break;
-            case VALUE_TRUE:
-                out.append("true", Integer.MAX_VALUE);
-                break;
-            case VALUE_FALSE:
-                out.append("false", Integer.MAX_VALUE);
-                break;
-            case VALUE_NULL:
-                out.append("null", Integer.MAX_VALUE);
-                break;
-            default:
-                out.append(argValue, Integer.MAX_VALUE);
-        }
-        emit(choice, call);
-    }
-
-    private void closeContainer()
-    {
-        final int last = openKeys.size() - 1;
-        out.append(openIsArray.get(last) ? "]" : "}", Integer.MAX_VALUE);
-        openKeys.remove(last);
-        openHasMember.remove(last);
-        openIsArray.remove(last);
-    }
-
-    /** Ends the streamed call: closes an open string and every open container. */
-    private void closeOpenCall()
-    {
-        final MutablePart call = openCall;
-        final MutableChoice choice = openCallChoice;
-        openCall = null;
-        openCallChoice = null;
-        out.clear();
-        if (openStringPath != null)
-        {
-            out.append("\"", Integer.MAX_VALUE);
-            openStringPath = null;
-        }
-        if (openKeys.isEmpty() && call.text().length() == 0)
-        {
-            out.append("{}", Integer.MAX_VALUE);
-        }
-        while (!openKeys.isEmpty())
-        {
-            closeContainer();
-        }
-        emit(choice, call);
-        aggregate.endPart(choice, call);
-    }
-
-    private void emit(final MutableChoice choice, final MutablePart call)
-    {
-        aggregate.appendArguments(choice, call, out.array(), 0, out.length());
-    }
-
-    /**
-     * Splits a JSON path ({@code $.a.b[0]}, {@code $['a']}) into components: {@code k<name>} for a member,
-     * {@code i<index>} for an array element. Allocates: streamed arguments are rare and short.
-     */
-    private ArrayList<String> parsePath(final CharSequence path)
-    {
-        final ArrayList<String> components = new ArrayList<>();
-        int i = path.length() > 0 && path.charAt(0) == '$' ? 1 : 0;
-        while (i < path.length())
-        {
-            final char c = path.charAt(i);
-            if (c == '.')
-            {
-                int j = i + 1;
-                while (j < path.length() && path.charAt(j) != '.' && path.charAt(j) != '[')
-                {
-                    j++;
-                }
-                components.add("k" + path.subSequence(i + 1, j));
-                i = j;
-            }
-            else if (c == '[')
-            {
-                int j = path.toString().indexOf(']', i);
-                if (j < 0)
-                {
-                    j = path.length();
-                }
-                final String inner = path.subSequence(i + 1, j).toString();
-                if (inner.length() >= 2 && (inner.charAt(0) == '\'' || inner.charAt(0) == '"'))
-                {
-                    components.add("k" + inner.substring(1, inner.length() - 1));
-                }
-                else
-                {
-                    components.add("i" + inner);
-                }
-                i = j + 1;
-            }
-            else
-            {
-                int j = i;
-                while (j < path.length() && path.charAt(j) != '.' && path.charAt(j) != '[')
-                {
-                    j++;
-                }
-                components.add("k" + path.subSequence(i, j));
-                i = j;
-            }
-        }
-        return components;
-    }
-
-    private static void escapeQuoted(final String component, final MutableTextBuffer into)
-    {
-        into.append("\"", Integer.MAX_VALUE);
-        escape(component.substring(1), into);
-        into.append("\"", Integer.MAX_VALUE);
-    }
-
-    private static void escape(final CharSequence s, final MutableTextBuffer into)
-    {
-        final String quoted = MutableRawJson.quote(s);
-        into.append(quoted.subSequence(1, quoted.length() - 1), Integer.MAX_VALUE);
-    }
-
-    private void copy(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
-    {
-        final CharView v = r.text();
-        if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limits.maxTextChars() + " characters");
         }
     }
 

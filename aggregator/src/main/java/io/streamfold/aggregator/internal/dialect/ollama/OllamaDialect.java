@@ -460,7 +460,7 @@ public final class OllamaDialect extends Dialect
             final JsonToken value = r.next();
             if ("id".equals(name) && value == JsonToken.VALUE_STRING)
             {
-                copy(r, callId);
+                copyText(r, callId, limits.maxArgumentChars());
             }
             else if ("function".equals(name) && value == JsonToken.START_OBJECT)
             {
@@ -470,7 +470,7 @@ public final class OllamaDialect extends Dialect
                     final JsonToken v = r.next();
                     if ("name".equals(field) && v == JsonToken.VALUE_STRING)
                     {
-                        copy(r, callName);
+                        copyText(r, callName, limits.maxArgumentChars());
                     }
                     else if ("index".equals(field))
                     {
@@ -479,7 +479,7 @@ public final class OllamaDialect extends Dialect
                     }
                     else if ("arguments".equals(field) && v == JsonToken.VALUE_STRING)
                     {
-                        copy(r, arguments);
+                        copyText(r, arguments, limits.maxArgumentChars());
                     }
                     else if ("arguments".equals(field) && v != JsonToken.VALUE_NULL)
                     {
@@ -519,15 +519,6 @@ public final class OllamaDialect extends Dialect
         aggregate.toolCallStarted(choice, call);
         aggregate.appendArguments(choice, call, arguments.array(), 0, arguments.length());
         aggregate.endPart(choice, call);
-    }
-
-    private void copy(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
-    {
-        final CharView v = r.text();
-        if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "value longer than " + limits.maxArgumentChars() + " characters");
-        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ class AnthropicCorpusTest
         assertEquals(textDeltas(bytes), whole.events.text());
 
         final String json = whole.json();
-        final List<String> log = whole.events.log;
+        final List<String> log = whole.events.events;
         assertSame(json, log, AnthropicStreams.byteByByte(bytes));
         for (long seed = 1; seed <= 5; seed++)
         {
@@ -88,7 +88,7 @@ class AnthropicCorpusTest
     private static void assertSame(final String json, final List<String> log, final AnthropicStreams.Run other)
     {
         assertEquals(json, other.json());
-        assertEquals(log, other.events.log);
+        assertEquals(log, other.events.events);
     }
 
     /** The stream's payloads of one type, read by Jackson's tree model (an independent reading). */
@@ -141,11 +141,11 @@ class AnthropicCorpusTest
         assertEquals(377, run.result().usage().inputTokens());
         assertEquals(65, run.result().usage().outputTokens());
         assertEquals("tool_use", m.get("stop_reason").asText());
-        assertTrue(run.events.log.contains("tool-start 0 0 toolu_01NRLabsLyVHZPKxbKvkfSMn get_weather"), run.events.log.toString());
-        assertTrue(run.events.log.contains("tool-end 0 0 {\"location\": \"Paris\"}"), run.events.log.toString());
-        assertTrue(run.events.log.contains("finish 0 tool_use"));
+        assertTrue(run.events.events.contains("tool 0 0 toolu_01NRLabsLyVHZPKxbKvkfSMn get_weather"), run.events.events.toString());
+        assertTrue(run.events.events.contains("toolEnd 0 0 {\"location\": \"Paris\"}"), run.events.events.toString());
+        assertTrue(run.events.events.contains("finish 0 tool_use"));
         // The tool call's end comes from its content_block_stop, before the finish.
-        assertTrue(run.events.log.indexOf("tool-end 0 0 {\"location\": \"Paris\"}") < run.events.log.indexOf("finish 0 tool_use"));
+        assertTrue(run.events.events.indexOf("toolEnd 0 0 {\"location\": \"Paris\"}") < run.events.events.indexOf("finish 0 tool_use"));
     }
 
     @Test
@@ -178,7 +178,7 @@ class AnthropicCorpusTest
         assertEquals(74, m.at("/usage/output_tokens").asInt());
         assertEquals("not_available", m.at("/usage/inference_geo").asText());
         // The first fragment is empty: no listener event for it, ten events in the stream, nine fragments heard.
-        assertEquals(9, run.events.log.stream().filter(l -> l.startsWith("tool-args ")).count());
+        assertEquals(9, run.events.events.stream().filter(l -> l.startsWith("args ")).count());
     }
 
     @Test
@@ -241,7 +241,7 @@ class AnthropicCorpusTest
     {
         final AnthropicStreams.Run run = run("anthropic-thinking-signature.sse");
         // 14 thinking_delta events, one of them empty: empty deltas are not announced.
-        assertEquals(13, run.events.log.stream().filter(l -> l.startsWith("reasoning 0 ")).count());
+        assertEquals(13, run.events.events.stream().filter(l -> l.startsWith("reasoning 0 ")).count());
         final Part thinking = run.choice().parts().get(0);
         assertEquals(Part.Kind.REASONING, thinking.kind());
         assertTrue(thinking.signature().toString().endsWith("fQYAQ=="));

@@ -1,5 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
+import io.streamfold.aggregator.RecordingListener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -60,17 +61,17 @@ class AnthropicDialectTest
             "\"stop_reason\":\"tool_use\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":10,\"output_tokens\":20}}"),
             MAPPER.readTree(run.json()));
         assertEquals(List.of(
-            "usage {\"input_tokens\":10,\"output_tokens\":1}",
+            "usage 10/1/11",
             "start msg_1 claude-x",
             "text 0 Hel",
             "text 0 lo \"\u00e9\"",
-            "tool-start 0 0 toolu_1 get",
-            "tool-args 0 0 {\"a\": ",
-            "tool-args 0 0 [1, \"x\"]}",
-            "tool-end 0 0 {\"a\": [1, \"x\"]}",
-            "usage {\"input_tokens\":10,\"output_tokens\":20}",
+            "tool 0 0 toolu_1 get",
+            "args 0 0 {\"a\": ",
+            "args 0 0 [1, \"x\"]}",
+            "toolEnd 0 0 {\"a\": [1, \"x\"]}",
+            "usage 10/20/30",
             "finish 0 tool_use",
-            "end COMPLETE"), run.events.log);
+            "end COMPLETE"), run.events.events);
         assertEquals(30, run.result().usage().totalTokens());
     }
 
@@ -81,7 +82,7 @@ class AnthropicDialectTest
         final AnthropicStreams.Run without = AnthropicStreams.whole(
             sse(START, TEXT_START, TEXT_A, TEXT_B, STOP_0, TOOL_START, TOOL_A, TOOL_B, STOP_1, DELTA, MESSAGE_STOP));
         assertEquals(without.json(), with.json());
-        assertEquals(without.events.log, with.events.log);
+        assertEquals(without.events.events, with.events.events);
     }
 
     @Test
@@ -111,8 +112,8 @@ class AnthropicDialectTest
         assertEquals(ErrorKind.TRUNCATED, errors.get(errors.size() - 1).kind());
         assertEquals("Hel", run.choice().joined(Part.Kind.TEXT));
         assertEquals("{\"a\": ", run.choice().toolCalls().get(0).text().toString());
-        assertTrue(run.events.log.contains("tool-end 0 0 {\"a\": "));
-        assertEquals("end TRUNCATED", run.events.log.get(run.events.log.size() - 1));
+        assertTrue(run.events.events.contains("toolEnd 0 0 {\"a\": "));
+        assertEquals("end TRUNCATED", run.events.events.get(run.events.events.size() - 1));
     }
 
     @Test
@@ -283,7 +284,7 @@ class AnthropicDialectTest
     @Test
     void resetReadiesTheAggregatorForAnotherStream()
     {
-        final AnthropicStreams.Recorder recorder = new AnthropicStreams.Recorder();
+        final RecordingListener recorder = new RecordingListener();
         final StreamAggregator aggregator = StreamAggregator.builder().format(Format.ANTHROPIC).listener(recorder).build();
         final byte[] first = sse(START, TEXT_START, TEXT_A, TOOL_START, TOOL_A).getBytes(StandardCharsets.UTF_8);
         aggregator.feed(first, 0, first.length);
@@ -322,7 +323,7 @@ class AnthropicDialectTest
             "{\"type\":\"text\",\"text\":\"t\",\"citations\":[{\"type\":\"char_location\",\"cited_text\":\"c\"}]}]"), m.get("content"));
         assertEquals("###", m.get("stop_sequence").asText());
         assertEquals("stop_sequence", m.get("stop_reason").asText());
-        assertTrue(run.events.log.contains("reasoning 0 hmm"));
+        assertTrue(run.events.events.contains("reasoning 0 hmm"));
         final JsonNode normalized = MAPPER.readTree(run.result().toNormalizedJson());
         assertEquals("stop", normalized.at("/choices/0/finish_reason").asText());
         assertEquals("hmm", normalized.at("/choices/0/reasoning").asText());

@@ -7,14 +7,10 @@ import java.util.Random;
 
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Usage;
-import io.streamfold.parser.StreamError;
 
 /** Test support: feeds Anthropic streams in chosen slices and records every listener event as text. */
 public final class AnthropicStreams
@@ -27,9 +23,9 @@ public final class AnthropicStreams
     public static final class Run
     {
         public final StreamAggregator aggregator;
-        public final Recorder events;
+        public final RecordingListener events;
 
-        public Run(final StreamAggregator aggregator, final Recorder events)
+        public Run(final StreamAggregator aggregator, final RecordingListener events)
         {
             this.aggregator = aggregator;
             this.events = events;
@@ -88,7 +84,7 @@ public final class AnthropicStreams
      */
     public static Run sliced(final byte[] bytes, final int[] sizes, final AggregationLimits limits, final boolean strict)
     {
-        final Recorder recorder = new Recorder();
+        final RecordingListener recorder = new RecordingListener();
         final StreamAggregator aggregator = StreamAggregator.builder()
             .format(Format.ANTHROPIC).listener(recorder).limits(limits).strict(strict).build();
         int offset = 0;
@@ -118,91 +114,5 @@ public final class AnthropicStreams
             sb.append("data: ").append(p.startsWith("!") ? p.substring(1) : p).append("\n\n");
         }
         return sb.toString();
-    }
-
-    /** Records listener events, one line each, with the CharSequence views copied. */
-    public static final class Recorder implements StreamListener
-    {
-        public final List<String> log = new ArrayList<>();
-        public final List<StreamError> errors = new ArrayList<>();
-        Outcome outcome;
-        int ends;
-
-        @Override
-        public void onMessageStart(final CharSequence id, final CharSequence model)
-        {
-            log.add("start " + id + " " + model);
-        }
-
-        @Override
-        public void onTextDelta(final int choice, final CharSequence text)
-        {
-            log.add("text " + choice + " " + text);
-        }
-
-        @Override
-        public void onReasoningDelta(final int choice, final CharSequence text)
-        {
-            log.add("reasoning " + choice + " " + text);
-        }
-
-        @Override
-        public void onToolCallStart(final int choice, final int toolIndex, final CharSequence id, final CharSequence name)
-        {
-            log.add("tool-start " + choice + " " + toolIndex + " " + id + " " + name);
-        }
-
-        @Override
-        public void onToolCallArgumentsDelta(final int choice, final int toolIndex, final CharSequence fragment)
-        {
-            log.add("tool-args " + choice + " " + toolIndex + " " + fragment);
-        }
-
-        @Override
-        public void onToolCallEnd(final int choice, final int toolIndex, final Part call)
-        {
-            log.add("tool-end " + choice + " " + toolIndex + " " + call.text());
-        }
-
-        @Override
-        public void onUsage(final Usage usage)
-        {
-            log.add("usage " + usage);
-        }
-
-        @Override
-        public void onFinish(final int choice, final CharSequence reason)
-        {
-            log.add("finish " + choice + " " + reason);
-        }
-
-        @Override
-        public void onError(final StreamError error)
-        {
-            errors.add(error);
-            log.add("error " + error.kind() + " " + error.message());
-        }
-
-        @Override
-        public void onEnd(final Outcome outcome)
-        {
-            this.outcome = outcome;
-            ends++;
-            log.add("end " + outcome);
-        }
-
-        /** Text deltas joined: what a gateway forwarding text would have sent. */
-        public String text()
-        {
-            final StringBuilder sb = new StringBuilder();
-            for (final String line : log)
-            {
-                if (line.startsWith("text 0 "))
-                {
-                    sb.append(line, 7, line.length());
-                }
-            }
-            return sb.toString();
-        }
     }
 }

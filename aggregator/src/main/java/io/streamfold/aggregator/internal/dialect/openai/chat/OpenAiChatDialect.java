@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -33,59 +34,42 @@ import io.streamfold.parser.sse.SseTokenizer;
  */
 public final class OpenAiChatDialect extends Dialect
 {
-    static final String LEGACY_FUNCTION_CALL = "function_call";
+    static final String LEGACY_FUNCTION_CALL = ToolCallDecoder.LEGACY_FUNCTION_CALL;
 
     private final JsonReader deferredReader;
+    /** The fast path: watches each payload the decoder reads, and folds the ones that repeat a learnt chunk. */
+    private final ChunkLearner learner;
+    private final ToolCallDecoder toolCalls;
     private final MutableRawJson deferredDelta = new MutableRawJson();
     private final MutableRawJson deferredLogprobs = new MutableRawJson();
     private final MutableRawJson deferredTokenIds = new MutableRawJson();
     private final MutableRawJson deferredText = new MutableRawJson();
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
-    private final MutableTextBuffer callId = new MutableTextBuffer();
-    private final MutableTextBuffer callType = new MutableTextBuffer();
-    private final MutableTextBuffer callName = new MutableTextBuffer();
-    private final MutableTextBuffer callArguments = new MutableTextBuffer();
-    private final MutableTextBuffer logprobToken = new MutableTextBuffer();
+    private final LogprobEntries logprobs;
     private final MutableRawFields xGroq = new MutableRawFields();
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
-
-    private final ChunkTemplate template;
-    private boolean fastPath = ChunkTemplate.ENABLED;
-    private byte[] directCopy = new byte[0];
-    // What the payload being parsed did, to decide whether it may become the template: learnable until it
-    // does anything but replay idempotent captures and append exactly one string to one part.
-    private boolean learnable;
-    private int learnAppends;
-    private int learnErrorsBefore;
-    private MutableChoice learnChoice;
-    private MutablePart.Kind learnKind;
-    private int learnTextQuote;
-    private MutablePart learnCall;
-    /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
-    private int argumentsQuote;
-    private String learnValueName;
-    private int learnValueQuote;
 
     public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         deferredReader = new JsonReader(limits);
-        template = new ChunkTemplate(aggregate, limits);
+        learner = new ChunkLearner(aggregate, limits);
+        logprobs = new LogprobEntries(aggregate, limits);
+        toolCalls = new ToolCallDecoder(this, aggregate, limits, learner, json);
     }
 
     /** Turns the repeated-prefix fast path on or off (tests compare both). */
     @Override
     public void fastPath(final boolean on)
     {
-        fastPath = on;
-        template.forget();
+        learner.enabled(on);
     }
 
     /** @return payloads folded by the repeated-prefix fast path so far. */
     @Override
     public long fastFolds()
     {
-        return template.folds();
+        return learner.folds();
     }
 
     @Override
@@ -112,7 +96,7 @@ public final class OpenAiChatDialect extends Dialect
         super.reset();
         deferredReader.abandon();
         xGroq.clear();
-        template.forget();
+        learner.forget();
     }
 
     @Override
@@ -129,24 +113,9 @@ public final class OpenAiChatDialect extends Dialect
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
             return;
         }
-        if (fastPath)
+        if (learner.foldOrWatch(frame))
         {
-            if (foldRepeated(frame))
-            {
-                return;
-            }
-            // Whatever this payload does, the template no longer describes the chunk before the next one.
-            template.forget();
-            learnable = true;
-            learnAppends = 0;
-            learnCall = null;
-            learnValueName = null;
-            learnValueQuote = -1;
-            learnErrorsBefore = aggregate.errorCount();
-        }
-        else
-        {
-            learnable = false;
+            return;
         }
         json.beginObject(frame.buffer(), frame.offset(), length);
         boolean errorSeen = false;
@@ -175,17 +144,17 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "usage":
-                    learnable &= value == JsonToken.VALUE_NULL;
+                    learner.refuseUnlessNull(value);
                     mergeUsage(json);
                     break;
                 case "x_groq":
-                    learnable = false;
+                    learner.refuse();
                     readXGroq();
                     break;
                 case "error":
                     if (value != JsonToken.VALUE_NULL)
                     {
-                        learnable = false;
+                        learner.refuse();
                         providerError(json);
                         errorSeen = true;
                     }
@@ -203,86 +172,21 @@ public final class OpenAiChatDialect extends Dialect
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 default:
-                    if (learnable && learnAppends > 0)
+                    if (learner.watchesValues())
                     {
-                        noteValue(name, value);
+                        learner.noteValue(json, name, value);
                     }
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
             }
         }
         json.finish();
         aggregate.start();
-        if (learnable && !errorSeen && learnAppends == 1 && aggregate.errorCount() == learnErrorsBefore)
-        {
-            template.learn(json.inputArray(), json.inputOffset(), json.inputLength(), learnChoice, learnKind, learnCall,
-                learnTextQuote, learnValueName, learnValueQuote);
-        }
+        learner.end(json, errorSeen);
         if (errorSeen)
         {
             // An in-band error object is the provider's last word (OpenRouter, Groq's event: error); the
             // rest of its chunk (usage) was folded above.
             aggregate.end(Outcome.ERROR);
-        }
-    }
-
-    private boolean foldRepeated(final Frame frame)
-    {
-        final org.agrona.DirectBuffer buffer = frame.buffer();
-        final byte[] array = buffer.byteArray();
-        if (array != null)
-        {
-            return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length());
-        }
-        final int length = frame.length();
-        if (!template.isLearnt())
-        {
-            return false;
-        }
-        if (directCopy.length < length)
-        {
-            directCopy = new byte[Math.max(length, directCopy.length * 2)];
-        }
-        buffer.getBytes(frame.offset(), directCopy, 0, length);
-        return template.tryFold(directCopy, 0, length);
-    }
-
-    /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
-    private void noteText(final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind) throws JsonReader.BadPayload
-    {
-        if (!learnable)
-        {
-            return;
-        }
-        if (r != json || ++learnAppends > 1)
-        {
-            learnable = false;
-            return;
-        }
-        final int quote = r.stringStartOffset();
-        if (!template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), r.text()))
-        {
-            learnable = false;
-            return;
-        }
-        learnChoice = choice;
-        learnKind = kind;
-        learnCall = null;
-        learnTextQuote = quote;
-    }
-
-    /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
-    private void noteValue(final String name, final JsonToken value) throws JsonReader.BadPayload
-    {
-        learnValueName = null;
-        learnValueQuote = -1;
-        if (value == JsonToken.VALUE_STRING)
-        {
-            final int quote = json.stringStartOffset();
-            if (template.decodesTo(json.inputArray(), quote, json.inputOffset() + json.inputLength(), json.text()))
-            {
-                learnValueName = name;
-                learnValueQuote = quote;
-            }
         }
     }
 
@@ -352,7 +256,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     else if (value != JsonToken.VALUE_NULL)
                     {
-                        learnable = false;
+                        learner.refuse();
                         r.capture(deferredDelta);
                         hasDeferredDelta = true;
                     }
@@ -362,7 +266,7 @@ public final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
-                    learnable = false;
+                    learner.refuse();
                     if (choice != null)
                     {
                         readLogprobs(r, choice);
@@ -378,7 +282,7 @@ public final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
-                    learnable = false;
+                    learner.refuse();
                     if (choice != null)
                     {
                         readTokenIds(r, choice);
@@ -390,7 +294,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "finish_reason":
-                    learnable &= value == JsonToken.VALUE_NULL;
+                    learner.refuseUnlessNull(value);
                     if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = r.text();
@@ -402,7 +306,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "text":
-                    learnable = false;
+                    learner.refuse();
                     // Together repeats each token as choices[].text beside delta.content; only a choice
                     // without a delta (legacy completions shape) takes it as its content.
                     if (value == JsonToken.VALUE_STRING)
@@ -529,12 +433,12 @@ public final class OpenAiChatDialect extends Dialect
                 case "content":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        noteText(r, choice, MutablePart.Kind.TEXT);
+                        learner.noteText(json, r, choice, MutablePart.Kind.TEXT);
                         appendText(r, choice, MutablePart.Kind.TEXT, null);
                     }
                     else if (value == JsonToken.START_ARRAY)
                     {
-                        learnable = false;
+                        learner.refuse();
                         readContentParts(r, choice);
                     }
                     else
@@ -545,7 +449,7 @@ public final class OpenAiChatDialect extends Dialect
                 case "refusal":
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        noteText(r, choice, MutablePart.Kind.REFUSAL);
+                        learner.noteText(json, r, choice, MutablePart.Kind.REFUSAL);
                         appendText(r, choice, MutablePart.Kind.REFUSAL, null);
                     }
                     else
@@ -559,7 +463,7 @@ public final class OpenAiChatDialect extends Dialect
                     if (value == JsonToken.VALUE_STRING && !reasoningSeen)
                     {
                         reasoningSeen = true;
-                        noteText(r, choice, MutablePart.Kind.REASONING);
+                        learner.noteText(json, r, choice, MutablePart.Kind.REASONING);
                         appendText(r, choice, MutablePart.Kind.REASONING, name);
                     }
                     else
@@ -572,7 +476,7 @@ public final class OpenAiChatDialect extends Dialect
                     {
                         while (r.next() == JsonToken.START_OBJECT)
                         {
-                            readToolCall(r, choice, false);
+                            toolCalls.readToolCall(r, choice, false);
                         }
                     }
                     else
@@ -581,10 +485,10 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "function_call":
-                    learnable &= value == JsonToken.VALUE_NULL;
+                    learner.refuseUnlessNull(value);
                     if (value == JsonToken.START_OBJECT)
                     {
-                        readToolCall(r, choice, true);
+                        toolCalls.readToolCall(r, choice, true);
                     }
                     else
                     {
@@ -592,7 +496,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "token_id":
-                    learnable &= value == JsonToken.VALUE_NULL;
+                    learner.refuseUnlessNull(value);
                     if (value == JsonToken.VALUE_NUMBER_INT)
                     {
                         aggregate.tokenId(choice, r.longValue());
@@ -603,7 +507,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "channel":
-                    learnable &= value == JsonToken.VALUE_NULL;
+                    learner.refuseUnlessNull(value);
                     // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join.
                     if (!choice.messageExtra().replace(name, r, limits))
                     {
@@ -611,7 +515,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 default:
-                    learnable &= value == JsonToken.VALUE_NULL;
+                    learner.refuseUnlessNull(value);
                     if (!choice.messageExtra().fold(name, r, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
@@ -680,275 +584,6 @@ public final class OpenAiChatDialect extends Dialect
         }
     }
 
-    /**
-     * One tool-call fragment. Its fields may come in any order, so they are gathered first; then the
-     * fragment is matched to a call: by index (unless it brings a different id, which is a new call that
-     * reused the index), else by id, else it continues the latest call.
-     */
-    private void readToolCall(final JsonReader r, final MutableChoice choice, final boolean legacy) throws JsonReader.BadPayload
-    {
-        long index = -1;
-        boolean hasIndex = false;
-        callId.clear();
-        callType.clear();
-        callName.clear();
-        callArguments.clear();
-        argumentsQuote = -1;
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            switch (name)
-            {
-                case "index":
-                    index = index(r, "tool_calls[].index");
-                    hasIndex = true;
-                    break;
-                case "id":
-                    copyString(r, callId);
-                    break;
-                case "type":
-                    copyString(r, callType);
-                    break;
-                case "function":
-                    if (value == JsonToken.START_OBJECT)
-                    {
-                        readFunction(r);
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
-                    break;
-                case "name":
-                    copyString(r, callName);
-                    break;
-                case "arguments":
-                    copyArguments(r);
-                    break;
-                default:
-                    r.skip();
-            }
-        }
-        if (hasIndex && index < 0)
-        {
-            return;
-        }
-        if (hasIndex && index > limits.maxIndex())
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool call index " + index + " outside 0.." + limits.maxIndex());
-            return;
-        }
-        MutablePart call = null;
-        boolean created = false;
-        if (legacy)
-        {
-            call = findByType(choice, LEGACY_FUNCTION_CALL);
-        }
-        else if (hasIndex)
-        {
-            call = findByIndex(choice, index);
-            if (call != null && callId.length() > 0 && call.id().length() > 0 && !call.id().contentEquals(callId))
-            {
-                call = null;
-            }
-        }
-        else if (callId.length() > 0)
-        {
-            call = findById(choice, callId);
-        }
-        else
-        {
-            call = latestCall(choice);
-        }
-
-        if (call == null)
-        {
-            created = true;
-            endOpenCalls(choice);
-            call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, hasIndex ? index : -1);
-            if (call == null)
-            {
-                return;
-            }
-            call.id().set(callId, limits.maxTextChars());
-            call.name().set(callName, limits.maxTextChars());
-            call.type().set(legacy ? LEGACY_FUNCTION_CALL : callType.length() > 0 ? callType : "function", 256);
-            aggregate.toolCallStarted(choice, call);
-        }
-        else
-        {
-            // Continuations may resend the id and name in full (DeepSeek, Qwen): never join them.
-            if (call.id().length() == 0 && callId.length() > 0)
-            {
-                call.id().set(callId, limits.maxTextChars());
-            }
-            if (call.name().length() == 0 && callName.length() > 0)
-            {
-                call.name().set(callName, limits.maxTextChars());
-            }
-        }
-        if (learnable)
-        {
-            // Only a bare arguments fragment for a call found by its index can be replayed: the same bytes
-            // around other arguments find the same call and append to it, nothing else.
-            if (r == json && !legacy && hasIndex && !created && argumentsQuote >= 0 &&
-                callId.length() == 0 && callName.length() == 0 && callType.length() == 0 && ++learnAppends == 1)
-            {
-                learnChoice = choice;
-                learnKind = MutablePart.Kind.TOOL_CALL;
-                learnCall = call;
-                learnTextQuote = argumentsQuote;
-            }
-            else
-            {
-                learnable = false;
-            }
-        }
-        aggregate.appendArguments(choice, call, callArguments.array(), 0, callArguments.length());
-    }
-
-    private void readFunction(final JsonReader r) throws JsonReader.BadPayload
-    {
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            r.next();
-            if ("name".equals(name))
-            {
-                copyString(r, callName);
-            }
-            else if ("arguments".equals(name))
-            {
-                copyArguments(r);
-            }
-            else
-            {
-                r.skip();
-            }
-        }
-    }
-
-    /**
-     * Arguments are copied up to one character past the limit, never refused whole: the aggregate then
-     * keeps the prefix that fits and reports the overflow once.
-     */
-    private void copyArguments(final JsonReader r) throws JsonReader.BadPayload
-    {
-        final int limit = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
-        if (r.token() == JsonToken.VALUE_STRING)
-        {
-            final CharView v = r.text();
-            if (learnable && r == json)
-            {
-                final int quote = r.stringStartOffset();
-                argumentsQuote = template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), v) ? quote : -1;
-                learnable = argumentsQuote >= 0;
-            }
-            callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
-        }
-        else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
-        {
-            learnable = false;
-            // Some servers send arguments as a JSON object instead of its text: keep its text.
-            r.capture(deferredText);
-            final String text = deferredText.json();
-            callArguments.set(text.length() <= limit ? text : text.substring(0, limit), limit);
-        }
-        else
-        {
-            r.skip();
-        }
-    }
-
-    private void copyString(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
-    {
-        if (r.token() == JsonToken.VALUE_STRING)
-        {
-            final CharView v = r.text();
-            if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
-            {
-                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool-call fragment longer than " + limits.maxArgumentChars());
-            }
-        }
-        else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
-        {
-            // Some servers send arguments as a JSON object instead of its text: keep its text.
-            final MutableRawJson raw = deferredText;
-            r.capture(raw);
-            into.set(raw.json(), limits.maxArgumentChars());
-        }
-        else
-        {
-            r.skip();
-        }
-    }
-
-    private static MutablePart findByIndex(final MutableChoice choice, final long index)
-    {
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.wireIndex() == index && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static MutablePart findById(final MutableChoice choice, final CharSequence id)
-    {
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.id().contentEquals(id))
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static MutablePart findByType(final MutableChoice choice, final String type)
-    {
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.type().contentEquals(type))
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static MutablePart latestCall(final MutableChoice choice)
-    {
-        for (int i = choice.partCount() - 1; i >= 0; i--)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.kind() == MutablePart.Kind.TOOL_CALL && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    /** OpenAI streams calls one after another: a new call means the earlier ones are complete. */
-    private void endOpenCalls(final MutableChoice choice)
-    {
-        for (int i = 0; i < choice.partCount(); i++)
-        {
-            final MutablePart p = choice.part(i);
-            if (p.kind() == MutablePart.Kind.TOOL_CALL)
-            {
-                aggregate.endPart(choice, p);
-            }
-        }
-    }
-
     private void readTokenIds(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         if (r.token() != JsonToken.START_ARRAY)
@@ -987,7 +622,7 @@ public final class OpenAiChatDialect extends Dialect
                 list.markPresent();
                 while (r.next() == JsonToken.START_OBJECT)
                 {
-                    readLogprobEntry(r, choice, refusal, list);
+                    logprobs.read(r, choice, refusal, list, null);
                 }
             }
             else
@@ -996,37 +631,6 @@ public final class OpenAiChatDialect extends Dialect
             }
         }
         choice.logprobsSeen();
-    }
-
-    private void readLogprobEntry(final JsonReader r, final MutableChoice choice, final boolean refusal, final MutableRawList list)
-        throws JsonReader.BadPayload
-    {
-        final int start = r.structureStartOffset();
-        double logprob = Double.NaN;
-        logprobToken.clear();
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if ("token".equals(name) && value == JsonToken.VALUE_STRING)
-            {
-                final CharView v = r.text();
-                logprobToken.set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-            }
-            else if ("logprob".equals(name) && (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT))
-            {
-                logprob = r.doubleValue();
-            }
-            else
-            {
-                r.skip();
-            }
-        }
-        if (!r.appendStructure(start, list))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
-        }
-        aggregate.logprob(choice, refusal, logprobToken, logprob);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
+import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.testkit.JsonTree;
@@ -41,7 +41,7 @@ class ResponsesCorpusTest
     @MethodSource("files")
     void aggregatesWithTheRightOutcome(final Path file)
     {
-        final Recorder recorder = new Recorder();
+        final RecordingListener recorder = new RecordingListener();
         final Aggregate result = ResponsesTestSupport.whole(SharedFiles.read(file), recorder);
         assertEquals(1, recorder.ends);
         if (isErrorRecording(file))
@@ -55,7 +55,7 @@ class ResponsesCorpusTest
             assertEquals("failed", result.choice(0).finishReason().toString());
             return;
         }
-        assertEquals(Outcome.COMPLETE, result.outcome(), recorder.log.toString());
+        assertEquals(Outcome.COMPLETE, result.outcome(), recorder.log());
         assertEquals(List.of(), result.errors());
         assertEquals("completed", result.choice(0).finishReason().toString());
         assertTrue(result.usage().outputTokens() > 0);
@@ -79,22 +79,22 @@ class ResponsesCorpusTest
     void wholeByteByByteAndRandomSlicesAgree(final Path file)
     {
         final byte[] bytes = SharedFiles.read(file);
-        final Recorder wholeEvents = new Recorder();
+        final RecordingListener wholeEvents = new RecordingListener();
         final String expected = ResponsesTestSupport.whole(bytes, wholeEvents).toJson();
 
-        final Recorder byteEvents = new Recorder();
+        final RecordingListener byteEvents = new RecordingListener();
         final String byByte = ResponsesTestSupport.sliced(ResponsesTestSupport.aggregator(byteEvents), bytes, new Random(1), 1).toJson();
         assertEquals(expected, byByte);
-        assertEquals(wholeEvents.log.toString(), byteEvents.log.toString());
+        assertEquals(wholeEvents.log(), byteEvents.log());
 
         final Random random = new Random(file.getFileName().toString().hashCode());
         for (int round = 0; round < 10; round++)
         {
-            final Recorder sliceEvents = new Recorder();
+            final RecordingListener sliceEvents = new RecordingListener();
             final String sliced = ResponsesTestSupport.sliced(
                 ResponsesTestSupport.aggregator(sliceEvents), bytes, random, 1 + random.nextInt(400)).toJson();
             assertEquals(expected, sliced);
-            assertEquals(wholeEvents.log.toString(), sliceEvents.log.toString());
+            assertEquals(wholeEvents.log(), sliceEvents.log());
         }
     }
 
@@ -106,7 +106,7 @@ class ResponsesCorpusTest
         final String sse = new String(SharedFiles.read(file), StandardCharsets.UTF_8);
         final Map<String, Object> completed = terminalResponse(sse);
         assertNotNull(completed);
-        final Aggregate result = ResponsesTestSupport.whole(sse, new Recorder());
+        final Aggregate result = ResponsesTestSupport.whole(sse, new RecordingListener());
         assertEquals(comparable(completed), comparable(JsonTree.objectByValue(result.toJson())));
     }
 
@@ -121,7 +121,7 @@ class ResponsesCorpusTest
         final String sse = new String(SharedFiles.read(file), StandardCharsets.UTF_8);
         final Map<String, Object> completed = terminalResponse(sse);
         final String stripped = stripTerminalOutput(sse);
-        final Aggregate result = ResponsesTestSupport.whole(stripped, new Recorder());
+        final Aggregate result = ResponsesTestSupport.whole(stripped, new RecordingListener());
         final Map<String, Object> rebuilt = JsonTree.objectByValue(result.toJson());
         assertEquals(comparable(completed.get("output")), comparable(rebuilt.get("output")));
         assertEquals(completed.get("usage"), rebuilt.get("usage"));

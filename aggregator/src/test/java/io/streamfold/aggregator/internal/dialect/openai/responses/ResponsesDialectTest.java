@@ -9,7 +9,7 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.internal.InternalErrors;
-import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
+import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
@@ -74,13 +74,14 @@ class ResponsesDialectTest
     @Test
     void foldsAMessageAndFiresTheChatEvents()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, PART_ADDED, textDelta(0, 0, "Hello, "),
             textDelta(0, 0, "w\u00f6rld"), MESSAGE_DONE, COMPLETED), events);
         assertEquals(Outcome.COMPLETE, a.outcome());
         assertEquals(List.of(), a.errors());
         assertEquals("start resp_1 m-1\ntext 0 Hello, \ntext 0 w\u00f6rld\n" +
-            "usage " + a.usage() + "\nfinish completed\nend COMPLETE\n", events.log.toString());
+            "usage " + a.usage().inputTokens() + "/" + a.usage().outputTokens() + "/" + a.usage().totalTokens() +
+            "\nfinish 0 completed\nend COMPLETE\n", events.log());
         final Choice c = a.choice(0);
         assertEquals("assistant", c.role().toString());
         assertEquals("Hello, w\u00f6rld", c.joined(Part.Kind.TEXT));
@@ -121,12 +122,12 @@ class ResponsesDialectTest
             "{\"type\":\"response.output_item.added\",\"output_index\":1,\"item\":{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}",
             "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":1,\"delta\":\"{}\"}",
             "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}");
-        final Recorder e1 = new Recorder();
-        final Recorder e2 = new Recorder();
+        final RecordingListener e1 = new RecordingListener();
+        final RecordingListener e2 = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(reordered, e1);
         final Aggregate b = ResponsesTestSupport.whole(ordered, e2);
         assertEquals(List.of(), a.errors());
-        assertEquals(e2.log.toString(), e1.log.toString());
+        assertEquals(e2.log(), e1.log());
         assertEquals(JsonTree.parseByValue(b.toJson()), JsonTree.parseByValue(a.toJson()));
         assertEquals("Hi there", a.choice(0).joined(Part.Kind.TEXT));
         assertEquals("f", a.choice(0).toolCalls().get(0).name().toString());
@@ -135,7 +136,7 @@ class ResponsesDialectTest
     @Test
     void argumentsOnlyInTheDoneEventAreTakenAndAnnounced()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
             "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"fc_1\",\"type\":\"function_call\"," +
                 "\"status\":\"in_progress\",\"arguments\":\"\",\"call_id\":\"call_9\",\"name\":\"weather\"}}",
@@ -144,8 +145,8 @@ class ResponsesDialectTest
                 "\"status\":\"completed\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\",\"call_id\":\"call_9\",\"name\":\"weather\"}}",
             COMPLETED), events);
         assertEquals(List.of(), a.errors());
-        assertTrue(events.log.toString().contains("tool 0 call_9 weather\nargs 0 {\"city\":\"Paris\"}\ntool-end 0 {\"city\":\"Paris\"}\n"),
-            events.log.toString());
+        assertTrue(events.log().contains("tool 0 0 call_9 weather\nargs 0 0 {\"city\":\"Paris\"}\ntoolEnd 0 0 {\"city\":\"Paris\"}\n"),
+            events.log());
         final Part call = a.choice(0).toolCalls().get(0);
         assertEquals("call_9", call.id().toString());
         assertEquals(JsonTree.parseByValue("{\"id\":\"fc_1\",\"type\":\"function_call\",\"status\":\"completed\"," +
@@ -157,7 +158,7 @@ class ResponsesDialectTest
     @Test
     void refusalIsARefusalPart()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED,
             "{\"type\":\"response.content_part.added\",\"output_index\":0,\"content_index\":0,\"part\":{\"type\":\"refusal\",\"refusal\":\"\"}}",
             "{\"type\":\"response.refusal.delta\",\"output_index\":0,\"content_index\":0,\"delta\":\"I can't\"}",
@@ -167,14 +168,14 @@ class ResponsesDialectTest
         assertEquals(List.of(), a.errors());
         assertEquals("I can't help.", a.choice(0).joined(Part.Kind.REFUSAL));
         assertEquals("", a.choice(0).joined(Part.Kind.TEXT));
-        assertTrue(events.log.toString().contains("refusal 0 I can't\nrefusal 0  help.\n"));
+        assertTrue(events.log().contains("refusal 0 I can't\nrefusal 0  help.\n"));
         assertEquals(JsonTree.parseByValue("[{\"type\":\"refusal\",\"refusal\":\"I can't help.\"}]"), outputItem(a, 0).get("content"));
     }
 
     @Test
     void reasoningSummaryPartsAreReasoningPartsInOrder()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
             "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"rs_1\",\"type\":\"reasoning\",\"summary\":[]," +
                 "\"encrypted_content\":\"abc\"}}",
@@ -192,7 +193,7 @@ class ResponsesDialectTest
         assertEquals(Part.Kind.REASONING, parts.get(1).kind());
         assertEquals("summary_text", parts.get(1).type().toString());
         assertEquals("**Plan**second", a.choice(0).joined(Part.Kind.REASONING));
-        assertTrue(events.log.toString().contains("reasoning 0 **Plan**\nreasoning 0 second\n"));
+        assertTrue(events.log().contains("reasoning 0 **Plan**\nreasoning 0 second\n"));
         assertEquals(JsonTree.parseByValue("{\"id\":\"rs_1\",\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"**Plan**\"}," +
             "{\"type\":\"summary_text\",\"text\":\"second\"}],\"encrypted_content\":\"xyz\"}"), outputItem(a, 0));
     }
@@ -200,7 +201,7 @@ class ResponsesDialectTest
     @Test
     void annotationsAndLogprobsStayWithTheirContentPart()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, PART_ADDED,
             "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"," +
                 "\"logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.5,\"bytes\":[72,105],\"top_logprobs\":[]}]}",
@@ -210,8 +211,8 @@ class ResponsesDialectTest
                 "\"logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.5,\"bytes\":[72,105],\"top_logprobs\":[]}]}",
             COMPLETED), events);
         assertEquals(List.of(), a.errors());
-        assertTrue(events.log.toString().contains("logprob Hi -0.5\n"));
-        assertEquals(1, events.log.toString().split("logprob ", -1).length - 1, "the .done repeat is not announced again");
+        assertTrue(events.log().contains("logprob 0 content Hi -0.5\n"));
+        assertEquals(1, events.log().split("logprob ", -1).length - 1, "the .done repeat is not announced again");
         assertEquals(1, a.choice(0).contentLogprobs().count());
         assertEquals(1, a.choice(0).parts().get(0).annotations().count());
         assertEquals(JsonTree.parseByValue("[{\"type\":\"output_text\",\"annotations\":[{\"type\":\"url_citation\",\"url\":\"https://example.com\"," +
@@ -227,7 +228,7 @@ class ResponsesDialectTest
             "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"in_progress\"}}",
             "{\"type\":\"response.web_search_call.searching\",\"output_index\":0,\"item_id\":\"ws_1\"}",
             "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + item + "}",
-            COMPLETED), new Recorder());
+            COMPLETED), new RecordingListener());
         assertEquals(List.of(), a.errors());
         final Part part = a.choice(0).parts().get(0);
         assertEquals(Part.Kind.OTHER, part.kind());
@@ -239,7 +240,7 @@ class ResponsesDialectTest
     @Test
     void endingWithoutATerminalEventIsTruncatedAndKeepsTheText()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, PART_ADDED, textDelta(0, 0, "partial")), events);
         assertEquals(Outcome.TRUNCATED, a.outcome());
         assertEquals(1, a.errors().size());
@@ -255,7 +256,7 @@ class ResponsesDialectTest
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, textDelta(0, 0, "cut"),
             "{\"type\":\"response.incomplete\",\"response\":{\"id\":\"resp_1\",\"status\":\"incomplete\"," +
                 "\"incomplete_details\":{\"reason\":\"max_output_tokens\"},\"usage\":{\"input_tokens\":1,\"output_tokens\":16,\"total_tokens\":17}}}"),
-            new Recorder());
+            new RecordingListener());
         assertEquals(Outcome.COMPLETE, a.outcome());
         assertEquals("max_output_tokens", a.choice(0).finishReason().toString());
         assertEquals("incomplete", json(a).get("status"));
@@ -268,7 +269,7 @@ class ResponsesDialectTest
     {
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
             "{\"type\":\"response.failed\",\"response\":{\"id\":\"resp_1\",\"status\":\"failed\"," +
-                "\"error\":{\"code\":\"server_error\",\"message\":\"boom\"}}}"), new Recorder());
+                "\"error\":{\"code\":\"server_error\",\"message\":\"boom\"}}}"), new RecordingListener());
         assertEquals(Outcome.ERROR, a.outcome());
         assertEquals(ErrorKind.PROVIDER_ERROR, a.errors().get(0).kind());
         assertEquals(JsonTree.parseByValue("{\"code\":\"server_error\",\"message\":\"boom\"}"), JsonTree.parseByValue(a.providerError().json()));
@@ -278,7 +279,7 @@ class ResponsesDialectTest
     @Test
     void errorEventWithTopLevelFieldsEndsAsErrorWithoutTruncation()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
             "{\"type\":\"error\",\"code\":\"rate_limit_exceeded\",\"message\":\"slow down\",\"param\":null,\"sequence_number\":1}"), events);
         assertEquals(Outcome.ERROR, a.outcome());
@@ -297,7 +298,7 @@ class ResponsesDialectTest
             "{\"type\":\"response.output_item.added\",\"output_index\":2147483647,\"item\":{\"type\":\"message\",\"content\":[]}}",
             textDelta(0, 2147483647, "deep"),
             "{\"type\":\"response.output_text.delta\",\"output_index\":-3,\"content_index\":0,\"delta\":\"negative\"}",
-            textDelta(0, 0, "ok"), COMPLETED), new Recorder());
+            textDelta(0, 0, "ok"), COMPLETED), new RecordingListener());
         assertEquals(Outcome.COMPLETE, a.outcome());
         assertEquals(4, a.errors().size(), a.errors().toString());
         for (final StreamError e : a.errors())
@@ -342,7 +343,7 @@ class ResponsesDialectTest
             "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"delta\":\"b\"",
             "{\"type\":\"response.output_text.delta\",\"output_index\":\"zero\",\"delta\":\"c\"}",
             textDelta(0, 0, "d"), COMPLETED);
-        final Aggregate lenient = ResponsesTestSupport.whole(stream, new Recorder());
+        final Aggregate lenient = ResponsesTestSupport.whole(stream, new RecordingListener());
         assertEquals(Outcome.COMPLETE, lenient.outcome());
         assertEquals("a" + "d", lenient.choice(0).joined(Part.Kind.TEXT), "an event whose index is not one is refused");
         assertEquals(2, lenient.errors().size());
@@ -364,16 +365,16 @@ class ResponsesDialectTest
     {
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, textDelta(0, 0, "Hello"),
             "{\"type\":\"response.output_text.done\",\"output_index\":0,\"content_index\":0,\"text\":\"Goodbye\"}", COMPLETED),
-            new Recorder());
+            new RecordingListener());
         assertEquals("Hello", a.choice(0).joined(Part.Kind.TEXT));
         assertEquals(1, a.errors().size());
         assertEquals(ErrorKind.MALFORMED_JSON, a.errors().get(0).kind());
 
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate b = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, textDelta(0, 0, "Hel"),
             "{\"type\":\"response.output_text.done\",\"output_index\":0,\"content_index\":0,\"text\":\"Hello\"}", COMPLETED), events);
         assertEquals("Hello", b.choice(0).joined(Part.Kind.TEXT));
-        assertTrue(events.log.toString().contains("text 0 Hel\ntext 0 lo\n"), "the missing tail is announced");
+        assertTrue(events.log().contains("text 0 Hel\ntext 0 lo\n"), "the missing tail is announced");
         assertEquals(1, b.errors().size());
     }
 
@@ -383,7 +384,7 @@ class ResponsesDialectTest
     {
         final String done = "{\"type\":\"response.output_text.done\",\"output_index\":0,\"content_index\":0,\"text\":\"      \uD800\uDC00 \"}";
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED, PART_ADDED, textDelta(0, 0, "  "),
-            textDelta(0, 0, " "), textDelta(0, 0, "    \uD800\uDC00"), textDelta(0, 0, " "), done, COMPLETED), new Recorder());
+            textDelta(0, 0, " "), textDelta(0, 0, "    \uD800\uDC00"), textDelta(0, 0, " "), done, COMPLETED), new RecordingListener());
         assertEquals("       \uD800\uDC00 ", a.choice(0).joined(Part.Kind.TEXT));
         assertEquals(Outcome.COMPLETE, a.outcome());
         assertEquals(1, a.errors().size(), a.errors().toString());
@@ -399,7 +400,7 @@ class ResponsesDialectTest
             "\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"\"}}",
             "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":0,\"item_id\":\"item_3\",\"delta\":\"{}\"}",
             "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"functioncall\",\"id\":\"item_3\"," +
-            "\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"{}\"}}", COMPLETED), new Recorder());
+            "\"call_id\":\"call_1\",\"name\":\"f\",\"arguments\":\"{}\"}}", COMPLETED), new RecordingListener());
         assertEquals(1, a.choice(0).parts().size(), a.choice(0).toString());
         final Part call = a.choice(0).toolCalls().get(0);
         assertEquals("call_1", call.id().toString());
@@ -417,7 +418,7 @@ class ResponsesDialectTest
             "{\"type\":\"response.output_item.added\",\"output_index\":1,\"item\":{\"id\":\"msg_2\",\"type\":\"message\",\"content\":[]}}",
             "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"content_index\":0,\"delta\":\"first\"}",
             "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_2\",\"content_index\":0,\"delta\":\"second\"}",
-            COMPLETED), new Recorder());
+            COMPLETED), new RecordingListener());
         assertEquals(List.of(), a.errors());
         assertEquals("first", ((Map<?, ?>)((List<?>)outputItem(a, 0).get("content")).get(0)).get("text"));
         assertEquals("second", ((Map<?, ?>)((List<?>)outputItem(a, 1).get("content")).get(0)).get("text"));
@@ -426,14 +427,14 @@ class ResponsesDialectTest
     @Test
     void itemsAppearOnlyInTheFinalResponseAreTaken()
     {
-        final Recorder events = new Recorder();
+        final RecordingListener events = new RecordingListener();
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
             "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[" +
                 "{\"id\":\"msg_1\",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\"," +
                 "\"content\":[{\"type\":\"output_text\",\"annotations\":[],\"text\":\"only here\"}]}]}}"), events);
         assertEquals(List.of(), a.errors());
         assertEquals("only here", a.choice(0).joined(Part.Kind.TEXT));
-        assertTrue(events.log.toString().contains("text 0 only here\n"));
+        assertTrue(events.log().contains("text 0 only here\n"));
     }
 
     @Test
@@ -441,7 +442,7 @@ class ResponsesDialectTest
     {
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, MESSAGE_ADDED,
             "{\"type\":\"response.something_new\",\"output_index\":0,\"delta\":\"x\"}",
-            "{\"type\":\"keepalive\"}", textDelta(0, 0, "y"), COMPLETED, "[DONE]"), new Recorder());
+            "{\"type\":\"keepalive\"}", textDelta(0, 0, "y"), COMPLETED, "[DONE]"), new RecordingListener());
         assertEquals(Outcome.COMPLETE, a.outcome());
         assertEquals(List.of(), a.errors());
         assertEquals("y", a.choice(0).joined(Part.Kind.TEXT));

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.Recorder;
+import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.testkit.JsonTree;
 import net.jqwik.api.Arbitraries;
@@ -114,7 +114,7 @@ class ResponsesRoundTripTest
             sse.append("data: ").append(JsonTree.write(event)).append("\n\n");
         }
         final byte[] bytes = sse.toString().getBytes(StandardCharsets.UTF_8);
-        final Recorder recorder = new Recorder();
+        final RecordingListener recorder = new RecordingListener();
         final Aggregate result = ResponsesTestSupport.sliced(
             ResponsesTestSupport.aggregator(recorder), bytes, random, 1 + random.nextInt(64));
         assertEquals(List.of(), result.errors());

@@ -1,0 +1,305 @@
+package io.streamfold.aggregator.internal.dialect.bedrock;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.parser.ErrorKind;
+
+/**
+ * The content blocks of a Converse stream ({@code contentBlockStart} and {@code contentBlockDelta} bodies),
+ * each a part of choice 0 keyed by {@code contentBlockIndex}.
+ */
+final class ContentBlocks
+{
+    private final BedrockDialect dialect;
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private long rejectedIndex = -1;
+    /** True when the last {@link #block} call created the part. */
+    private boolean created;
+
+    ContentBlocks(final BedrockDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
+    {
+        this.dialect = dialect;
+        this.aggregate = aggregate;
+        this.limits = limits;
+    }
+
+    void reset()
+    {
+        rejectedIndex = -1;
+    }
+
+    void readStart(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if (BedrockDialect.TOOL_USE.equals(name) && value == JsonToken.START_OBJECT)
+            {
+                toolUseStart(r, index);
+                continue;
+            }
+            // Any other block kind (image, tool result...) is kept whole.
+            final MutablePart part = block(index, MutablePart.Kind.OTHER);
+            if (part == null)
+            {
+                r.skip();
+                continue;
+            }
+            dialect.captureKeepingNonEmpty(part.extra(), name, r);
+        }
+    }
+
+    private void toolUseStart(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        final MutablePart call = block(index, MutablePart.Kind.TOOL_CALL);
+        if (call == null)
+        {
+            r.skip();
+            return;
+        }
+        final boolean announce = created;
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "toolUseId":
+                    setIfString(r, value, call.id());
+                    break;
+                case "name":
+                    setIfString(r, value, call.name());
+                    break;
+                case "type":
+                    setIfString(r, value, call.type());
+                    break;
+                default:
+                    dialect.captureKeepingNonEmpty(call.extra(), name, r);
+            }
+        }
+        if (announce)
+        {
+            aggregate.toolCallStarted(aggregate.choiceForIndex(0), call);
+        }
+    }
+
+    private void setIfString(final JsonReader r, final JsonToken value, final MutableTextBuffer into) throws JsonReader.BadPayload
+    {
+        if (value == JsonToken.VALUE_STRING)
+        {
+            final CharView v = r.text();
+            if (!into.set(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool use field longer than " + limits.maxTextChars());
+            }
+        }
+        else
+        {
+            r.skip();
+        }
+    }
+
+    /** @return true when the delta held exactly one field, a text string (learnable by the fast path). */
+    boolean readDelta(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        int fields = 0;
+        boolean text = false;
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            fields++;
+            switch (name)
+            {
+                case "text":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        text = true;
+                        final CharView v = r.text();
+                        textDelta(choice, index, v.array(), v.offset(), v.length());
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case BedrockDialect.TOOL_USE:
+                    toolUseDelta(r, choice, index);
+                    break;
+                case "reasoningContent":
+                    reasoningDelta(r, choice, index);
+                    break;
+                case "citation":
+                {
+                    final MutablePart part = block(index, MutablePart.Kind.TEXT);
+                    if (part == null)
+                    {
+                        r.skip();
+                    }
+                    else if (!r.captureInto(part.annotations()))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citations larger than " + limits.maxRawBytes() + " bytes");
+                    }
+                    break;
+                }
+                default:
+                {
+                    final MutablePart part = block(index, MutablePart.Kind.OTHER);
+                    if (part == null)
+                    {
+                        r.skip();
+                    }
+                    else
+                    {
+                        dialect.captureKeepingNonEmpty(part.extra(), name, r);
+                    }
+                }
+            }
+        }
+        return fields == 1 && text;
+    }
+
+    /** The one effect of a text delta, shared by the full path and the fast path. */
+    void textDelta(final MutableChoice choice, final long index, final char[] chars, final int offset, final int length)
+    {
+        final MutablePart part = block(index, MutablePart.Kind.TEXT);
+        if (part != null)
+        {
+            aggregate.appendText(choice, part, chars, offset, length);
+        }
+    }
+
+    private void toolUseDelta(final JsonReader r, final MutableChoice choice, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            r.skip();
+            return;
+        }
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if ("input".equals(name) && value == JsonToken.VALUE_STRING)
+            {
+                final MutablePart call = block(index, MutablePart.Kind.TOOL_CALL);
+                if (call != null)
+                {
+                    if (created)
+                    {
+                        // Input before any contentBlockStart: announce the call, without id or name.
+                        aggregate.toolCallStarted(choice, call);
+                    }
+                    final CharView v = r.text();
+                    aggregate.appendArguments(choice, call, v.array(), v.offset(), v.length());
+                }
+            }
+            else
+            {
+                r.skip();
+            }
+        }
+    }
+
+    private void reasoningDelta(final JsonReader r, final MutableChoice choice, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            r.skip();
+            return;
+        }
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if (value != JsonToken.VALUE_STRING)
+            {
+                r.skip();
+                continue;
+            }
+            final CharView v = r.text();
+            switch (name)
+            {
+                case "text":
+                {
+                    final MutablePart part = block(index, MutablePart.Kind.REASONING);
+                    if (part != null)
+                    {
+                        aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
+                    }
+                    break;
+                }
+                case "signature":
+                {
+                    final MutablePart part = block(index, MutablePart.Kind.REASONING);
+                    if (part != null && !part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "reasoning signature longer than " + limits.maxTextChars());
+                    }
+                    break;
+                }
+                case BedrockDialect.REDACTED:
+                {
+                    // Encrypted reasoning: not text anyone reads, so kept aside and never announced as a delta.
+                    final MutablePart part = block(index, MutablePart.Kind.OTHER);
+                    if (part != null)
+                    {
+                        part.type().set(BedrockDialect.REDACTED, BedrockDialect.REDACTED.length());
+                        if (!part.text().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
+                        {
+                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "redacted reasoning longer than " + limits.maxTextChars());
+                        }
+                    }
+                    break;
+                }
+                default:
+                    // The string is already consumed; nothing else to keep for an unknown reasoning field.
+                    break;
+            }
+        }
+    }
+
+    /**
+     * @return the part of choice 0 for block {@code index} holding {@code kind}, created on first use; null
+     * (error reported once per index) past a limit.
+     */
+    MutablePart block(final long index, final MutablePart.Kind kind)
+    {
+        created = false;
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return null;
+        }
+        final MutablePart existing = choice.partAt(index, kind);
+        if (existing != null)
+        {
+            return existing;
+        }
+        if (index == rejectedIndex)
+        {
+            return null;
+        }
+        final MutablePart part = aggregate.newPart(choice, kind, index);
+        if (part == null)
+        {
+            rejectedIndex = index;
+            return null;
+        }
+        if (kind == MutablePart.Kind.TOOL_CALL)
+        {
+            part.type().set(BedrockDialect.TOOL_USE, BedrockDialect.TOOL_USE.length());
+        }
+        created = true;
+        return part;
+    }
+}

@@ -1,0 +1,223 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.parser.Frame;
+
+/**
+ * The fast path's side of the normal decode: watches what one payload does while the decoder reads it,
+ * and when it did nothing but append exactly one string to one part (beside idempotent values), hands the
+ * payload to the {@link ChunkTemplate} to be learnt. The decoder reports each step; anything else it reads
+ * makes the payload unlearnable.
+ */
+final class ChunkLearner
+{
+    private final MutableAggregate aggregate;
+    private final ChunkTemplate template;
+    private boolean enabled = ChunkTemplate.ENABLED;
+    private byte[] directCopy = new byte[0];
+    // What the payload being parsed did, to decide whether it may become the template: learnable until it
+    // does anything but replay idempotent captures and append exactly one string to one part.
+    private boolean learnable;
+    private int appends;
+    private int errorsBefore;
+    private MutableChoice choice;
+    private MutablePart.Kind kind;
+    private int textQuote;
+    private MutablePart call;
+    /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
+    private int argumentsQuote;
+    private String valueName;
+    private int valueQuote;
+
+    ChunkLearner(final MutableAggregate aggregate, final AggregationLimits limits)
+    {
+        this.aggregate = aggregate;
+        template = new ChunkTemplate(aggregate, limits);
+    }
+
+    /** Turns the repeated-prefix fast path on or off (tests compare both). */
+    void enabled(final boolean on)
+    {
+        enabled = on;
+        template.forget();
+    }
+
+    /** @return payloads folded by the repeated-prefix fast path so far. */
+    long folds()
+    {
+        return template.folds();
+    }
+
+    void forget()
+    {
+        template.forget();
+    }
+
+    /**
+     * Folds the payload through the template when it repeats the learnt chunk; otherwise starts watching
+     * it, as the decoder is about to read it.
+     *
+     * @return true when the payload was folded and must not be read again.
+     */
+    boolean foldOrWatch(final Frame frame)
+    {
+        if (!enabled)
+        {
+            learnable = false;
+            return false;
+        }
+        if (foldRepeated(frame))
+        {
+            return true;
+        }
+        // Whatever this payload does, the template no longer describes the chunk before the next one.
+        template.forget();
+        learnable = true;
+        appends = 0;
+        call = null;
+        valueName = null;
+        valueQuote = -1;
+        errorsBefore = aggregate.errorCount();
+        return false;
+    }
+
+    private boolean foldRepeated(final Frame frame)
+    {
+        final org.agrona.DirectBuffer buffer = frame.buffer();
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length());
+        }
+        final int length = frame.length();
+        if (!template.isLearnt())
+        {
+            return false;
+        }
+        if (directCopy.length < length)
+        {
+            directCopy = new byte[Math.max(length, directCopy.length * 2)];
+        }
+        buffer.getBytes(frame.offset(), directCopy, 0, length);
+        return template.tryFold(directCopy, 0, length);
+    }
+
+    boolean learnable()
+    {
+        return learnable;
+    }
+
+    /** The payload did something the template cannot repeat. */
+    void refuse()
+    {
+        learnable = false;
+    }
+
+    /** A field the template can repeat only while it is null. */
+    void refuseUnlessNull(final JsonToken value)
+    {
+        learnable &= value == JsonToken.VALUE_NULL;
+    }
+
+    /** @return true while a top-level field after the appended text may be the varying last value. */
+    boolean watchesValues()
+    {
+        return learnable && appends > 0;
+    }
+
+    /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
+    void noteText(final JsonReader top, final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind)
+        throws JsonReader.BadPayload
+    {
+        if (!learnable)
+        {
+            return;
+        }
+        if (r != top || ++appends > 1)
+        {
+            learnable = false;
+            return;
+        }
+        final int quote = r.stringStartOffset();
+        if (!template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), r.text()))
+        {
+            learnable = false;
+            return;
+        }
+        this.choice = choice;
+        this.kind = kind;
+        call = null;
+        textQuote = quote;
+    }
+
+    /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
+    void noteValue(final JsonReader top, final String name, final JsonToken value) throws JsonReader.BadPayload
+    {
+        valueName = null;
+        valueQuote = -1;
+        if (value == JsonToken.VALUE_STRING)
+        {
+            final int quote = top.stringStartOffset();
+            if (template.decodesTo(top.inputArray(), quote, top.inputOffset() + top.inputLength(), top.text()))
+            {
+                valueName = name;
+                valueQuote = quote;
+            }
+        }
+    }
+
+    /** A tool-call fragment begins: no arguments string seen yet. */
+    void beginCall()
+    {
+        argumentsQuote = -1;
+    }
+
+    /** The arguments string of the fragment being read (the decoder's reader is on it). */
+    void noteArguments(final JsonReader top, final JsonReader r, final CharView v) throws JsonReader.BadPayload
+    {
+        if (learnable && r == top)
+        {
+            final int quote = r.stringStartOffset();
+            argumentsQuote = template.decodesTo(r.inputArray(), quote, r.inputOffset() + r.inputLength(), v) ? quote : -1;
+            learnable = argumentsQuote >= 0;
+        }
+    }
+
+    /**
+     * The fragment was matched to a call. Only a bare arguments fragment for a call found by its index can be
+     * replayed: the same bytes around other arguments find the same call and append to it, nothing else.
+     */
+    void noteCall(final boolean bareFragmentByIndex, final MutableChoice choice, final MutablePart call)
+    {
+        if (learnable)
+        {
+            if (bareFragmentByIndex && argumentsQuote >= 0 && ++appends == 1)
+            {
+                this.choice = choice;
+                kind = MutablePart.Kind.TOOL_CALL;
+                this.call = call;
+                textQuote = argumentsQuote;
+            }
+            else
+            {
+                learnable = false;
+            }
+        }
+    }
+
+    /** The payload was read whole: learn it when it appended exactly one string and reported nothing. */
+    void end(final JsonReader top, final boolean errorSeen)
+    {
+        if (learnable && !errorSeen && appends == 1 && aggregate.errorCount() == errorsBefore)
+        {
+            template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
+                textQuote, valueName, valueQuote);
+        }
+    }
+}

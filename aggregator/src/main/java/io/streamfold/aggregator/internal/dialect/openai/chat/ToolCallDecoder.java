@@ -1,0 +1,297 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.parser.ErrorKind;
+
+/**
+ * Decodes the tool-call fragments of a chat delta ({@code tool_calls[]} and the legacy {@code function_call})
+ * and matches each to the call it continues.
+ */
+final class ToolCallDecoder
+{
+    static final String LEGACY_FUNCTION_CALL = "function_call";
+
+    private final OpenAiChatDialect dialect;
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private final ChunkLearner learner;
+    /** The payload's own reader: only a fragment read from it (not replayed) can be learnt. */
+    private final JsonReader json;
+    private final MutableTextBuffer callId = new MutableTextBuffer();
+    private final MutableTextBuffer callType = new MutableTextBuffer();
+    private final MutableTextBuffer callName = new MutableTextBuffer();
+    private final MutableTextBuffer callArguments = new MutableTextBuffer();
+    /** Arguments sent as a JSON value instead of its text. */
+    private final MutableRawJson rawArguments = new MutableRawJson();
+
+    ToolCallDecoder(
+        final OpenAiChatDialect dialect,
+        final MutableAggregate aggregate,
+        final AggregationLimits limits,
+        final ChunkLearner learner,
+        final JsonReader json)
+    {
+        this.dialect = dialect;
+        this.aggregate = aggregate;
+        this.limits = limits;
+        this.learner = learner;
+        this.json = json;
+    }
+
+    /**
+     * One tool-call fragment. Its fields may come in any order, so they are gathered first; then the
+     * fragment is matched to a call: by index (unless it brings a different id, which is a new call that
+     * reused the index), else by id, else it continues the latest call.
+     */
+    void readToolCall(final JsonReader r, final MutableChoice choice, final boolean legacy) throws JsonReader.BadPayload
+    {
+        long index = -1;
+        boolean hasIndex = false;
+        callId.clear();
+        callType.clear();
+        callName.clear();
+        callArguments.clear();
+        learner.beginCall();
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "index":
+                    index = dialect.index(r, "tool_calls[].index");
+                    hasIndex = true;
+                    break;
+                case "id":
+                    copyString(r, callId);
+                    break;
+                case "type":
+                    copyString(r, callType);
+                    break;
+                case "function":
+                    if (value == JsonToken.START_OBJECT)
+                    {
+                        readFunction(r);
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "name":
+                    copyString(r, callName);
+                    break;
+                case "arguments":
+                    copyArguments(r);
+                    break;
+                default:
+                    r.skip();
+            }
+        }
+        if (hasIndex && index < 0)
+        {
+            return;
+        }
+        if (hasIndex && index > limits.maxIndex())
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool call index " + index + " outside 0.." + limits.maxIndex());
+            return;
+        }
+        MutablePart call = null;
+        boolean created = false;
+        if (legacy)
+        {
+            call = findByType(choice, LEGACY_FUNCTION_CALL);
+        }
+        else if (hasIndex)
+        {
+            call = findByIndex(choice, index);
+            if (call != null && callId.length() > 0 && call.id().length() > 0 && !call.id().contentEquals(callId))
+            {
+                call = null;
+            }
+        }
+        else if (callId.length() > 0)
+        {
+            call = findById(choice, callId);
+        }
+        else
+        {
+            call = latestCall(choice);
+        }
+
+        if (call == null)
+        {
+            created = true;
+            endOpenCalls(choice);
+            call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, hasIndex ? index : -1);
+            if (call == null)
+            {
+                return;
+            }
+            call.id().set(callId, limits.maxTextChars());
+            call.name().set(callName, limits.maxTextChars());
+            call.type().set(legacy ? LEGACY_FUNCTION_CALL : callType.length() > 0 ? callType : "function", 256);
+            aggregate.toolCallStarted(choice, call);
+        }
+        else
+        {
+            // Continuations may resend the id and name in full (DeepSeek, Qwen): never join them.
+            if (call.id().length() == 0 && callId.length() > 0)
+            {
+                call.id().set(callId, limits.maxTextChars());
+            }
+            if (call.name().length() == 0 && callName.length() > 0)
+            {
+                call.name().set(callName, limits.maxTextChars());
+            }
+        }
+        learner.noteCall(r == json && !legacy && hasIndex && !created &&
+            callId.length() == 0 && callName.length() == 0 && callType.length() == 0, choice, call);
+        aggregate.appendArguments(choice, call, callArguments.array(), 0, callArguments.length());
+    }
+
+    private void readFunction(final JsonReader r) throws JsonReader.BadPayload
+    {
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            r.next();
+            if ("name".equals(name))
+            {
+                copyString(r, callName);
+            }
+            else if ("arguments".equals(name))
+            {
+                copyArguments(r);
+            }
+            else
+            {
+                r.skip();
+            }
+        }
+    }
+
+    /**
+     * Arguments are copied up to one character past the limit, never refused whole: the aggregate then
+     * keeps the prefix that fits and reports the overflow once.
+     */
+    private void copyArguments(final JsonReader r) throws JsonReader.BadPayload
+    {
+        final int limit = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+        if (r.token() == JsonToken.VALUE_STRING)
+        {
+            final CharView v = r.text();
+            learner.noteArguments(json, r, v);
+            callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
+        }
+        else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
+        {
+            learner.refuse();
+            // Some servers send arguments as a JSON object instead of its text: keep its text.
+            r.capture(rawArguments);
+            final String text = rawArguments.json();
+            callArguments.set(text.length() <= limit ? text : text.substring(0, limit), limit);
+        }
+        else
+        {
+            r.skip();
+        }
+    }
+
+    private void copyString(final JsonReader r, final MutableTextBuffer into) throws JsonReader.BadPayload
+    {
+        if (r.token() == JsonToken.VALUE_STRING)
+        {
+            final CharView v = r.text();
+            if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool-call fragment longer than " + limits.maxArgumentChars());
+            }
+        }
+        else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
+        {
+            // Some servers send arguments as a JSON object instead of its text: keep its text.
+            final MutableRawJson raw = rawArguments;
+            r.capture(raw);
+            into.set(raw.json(), limits.maxArgumentChars());
+        }
+        else
+        {
+            r.skip();
+        }
+    }
+
+    private static MutablePart findByIndex(final MutableChoice choice, final long index)
+    {
+        for (int i = choice.partCount() - 1; i >= 0; i--)
+        {
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.wireIndex() == index && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static MutablePart findById(final MutableChoice choice, final CharSequence id)
+    {
+        for (int i = choice.partCount() - 1; i >= 0; i--)
+        {
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.id().contentEquals(id))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static MutablePart findByType(final MutableChoice choice, final String type)
+    {
+        for (int i = choice.partCount() - 1; i >= 0; i--)
+        {
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && p.type().contentEquals(type))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static MutablePart latestCall(final MutableChoice choice)
+    {
+        for (int i = choice.partCount() - 1; i >= 0; i--)
+        {
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && !LEGACY_FUNCTION_CALL.contentEquals(p.type()))
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** OpenAI streams calls one after another: a new call means the earlier ones are complete. */
+    void endOpenCalls(final MutableChoice choice)
+    {
+        for (int i = 0; i < choice.partCount(); i++)
+        {
+            final MutablePart p = choice.part(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL)
+            {
+                aggregate.endPart(choice, p);
+            }
+        }
+    }
+}

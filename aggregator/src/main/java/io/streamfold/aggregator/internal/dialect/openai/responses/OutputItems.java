@@ -1,0 +1,316 @@
+package io.streamfold.aggregator.internal.dialect.openai.responses;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.parser.ErrorKind;
+
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.FUNCTION_CALL;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_UNKNOWN;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.contentEquals;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.startsWith;
+
+/**
+ * The output items of one response, keyed by {@code output_index}, and their parts in the fold: created on
+ * first mention, ended by {@code output_item.done}, and checked against final values.
+ */
+final class OutputItems
+{
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private final ArrayList<Item> items = new ArrayList<>();
+    private final ArrayList<Item> spareItems = new ArrayList<>();
+    private MutableChoice choice;
+
+    OutputItems(final MutableAggregate aggregate, final AggregationLimits limits)
+    {
+        this.aggregate = aggregate;
+        this.limits = limits;
+    }
+
+    void reset()
+    {
+        spareItems.addAll(items);
+        items.clear();
+        choice = null;
+    }
+
+    /** @return choice 0 as created so far (null before the first item). */
+    MutableChoice current()
+    {
+        return choice;
+    }
+
+    int size()
+    {
+        return items.size();
+    }
+
+    boolean isEmpty()
+    {
+        return items.isEmpty();
+    }
+
+    Item get(final int i)
+    {
+        return items.get(i);
+    }
+
+    /** @return the items in arrival order, for the writer. */
+    List<Item> list()
+    {
+        return items;
+    }
+
+    /** @return choice 0, created on first use; null when the limits refuse it. */
+    MutableChoice choice()
+    {
+        if (choice == null)
+        {
+            choice = aggregate.choiceForIndex(0);
+        }
+        return choice;
+    }
+
+    Item itemFor(final long index)
+    {
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            if (items.get(i).outputIndex == index)
+            {
+                return items.get(i);
+            }
+        }
+        if (index < 0 || index > limits.maxIndex())
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "output_index " + index + " outside 0.." + limits.maxIndex());
+            return null;
+        }
+        if (items.size() >= limits.maxPartsPerChoice())
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxPartsPerChoice() + " output items");
+            return null;
+        }
+        if (choice() == null)
+        {
+            return null;
+        }
+        final Item item = spareItems.isEmpty() ? new Item() : spareItems.remove(spareItems.size() - 1);
+        item.init(index);
+        items.add(item);
+        return item;
+    }
+
+    Item findItemById(final CharSequence id)
+    {
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            final MutableRawJson v = items.get(i).fields.get("id");
+            if (v != null && v.type() == MutableRawJson.Type.STRING && contentEquals(v.text(), id))
+            {
+                return items.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** @return the content (or summary) slot {@code index} of an item, created with {@code kind}; null past a limit. */
+    Slot slot(final Item item, final boolean summary, final long index, final MutablePart.Kind kind)
+    {
+        for (int i = 0; i < item.slotCount; i++)
+        {
+            final Slot s = item.slots[i];
+            if (s.summary == summary && s.index == index)
+            {
+                return s;
+            }
+        }
+        if (index > limits.maxIndex())
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, (summary ? "summary_index " : "content_index ") + index +
+                " above " + limits.maxIndex());
+            return null;
+        }
+        final MutablePart part = aggregate.newPart(choice, kind, item.outputIndex);
+        if (part == null)
+        {
+            return null;
+        }
+        final MutableRawJson id = item.fields.get("id");
+        if (id != null && id.type() == MutableRawJson.Type.STRING)
+        {
+            part.id().set(id.text(), limits.maxTextChars());
+        }
+        return item.addSlot(summary, index, part);
+    }
+
+    /** The item's function-call part, created and announced on first use. */
+    MutablePart callPart(final Item item, final CharSequence callId, final CharSequence callName)
+    {
+        if (item.call == null)
+        {
+            item.call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, item.outputIndex);
+            if (item.call == null)
+            {
+                return null;
+            }
+            item.call.type().set(FUNCTION_CALL, 64);
+            if (callId != null)
+            {
+                item.call.id().set(callId, limits.maxTextChars());
+            }
+            if (callName != null)
+            {
+                item.call.name().set(callName, limits.maxTextChars());
+            }
+            aggregate.toolCallStarted(choice, item.call);
+        }
+        else
+        {
+            if (callId != null && item.call.id().length() == 0)
+            {
+                item.call.id().set(callId, limits.maxTextChars());
+            }
+            if (callName != null && item.call.name().length() == 0)
+            {
+                item.call.name().set(callName, limits.maxTextChars());
+            }
+        }
+        return item.call;
+    }
+
+    void endItem(final Item item)
+    {
+        item.done = true;
+        if (item.call != null)
+        {
+            aggregate.endPart(choice, item.call);
+        }
+        for (int i = 0; i < item.slotCount; i++)
+        {
+            aggregate.endPart(choice, item.slots[i].part);
+        }
+    }
+
+    Slot slotOf(final MutablePart part)
+    {
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            final Item item = items.get(i);
+            for (int j = 0; j < item.slotCount; j++)
+            {
+                if (item.slots[j].part == part)
+                {
+                    return item.slots[j];
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks a final text against what the deltas gave: fills it when they gave nothing, adds a missing
+     * tail, and otherwise keeps what the deltas gave and reports the contradiction: the deltas were already
+     * folded and handed to listeners, and a final value damaged in transit (a byte lost inside the string
+     * leaves valid JSON) must not change what came before it.
+     */
+    void reconcile(final MutablePart part, final MutableTextBuffer fin, final String what)
+    {
+        if (fin.length() == 0)
+        {
+            return;
+        }
+        final MutableTextBuffer current = part.text();
+        final boolean args = part.kind() == MutablePart.Kind.TOOL_CALL;
+        final int have = current.length();
+        if (have == 0)
+        {
+            append(part, args, fin, 0, fin.length());
+            return;
+        }
+        if (current.contentEquals(fin))
+        {
+            return;
+        }
+        if (have < fin.length() && startsWith(fin, current))
+        {
+            append(part, args, fin, have, fin.length() - have);
+            aggregate.error(ErrorKind.MALFORMED_JSON, what + " has " + (fin.length() - have) +
+                " characters at its end that no delta carried; they were added");
+            return;
+        }
+        aggregate.error(ErrorKind.MALFORMED_JSON, what + " disagrees with its deltas; the deltas are kept");
+    }
+
+    private void append(final MutablePart part, final boolean args, final MutableTextBuffer from, final int offset, final int length)
+    {
+        if (args)
+        {
+            aggregate.appendArguments(choice, part, from.array(), offset, length);
+        }
+        else
+        {
+            aggregate.appendText(choice, part, from.array(), offset, length);
+        }
+    }
+
+    /** @return the item an event names: by output_index, else by item_id, else the last one; null past a limit. */
+    Item itemForEvent(final long outputIndex, final CharSequence itemId, final int kind)
+    {
+        Item item = null;
+        if (outputIndex < 0)
+        {
+            item = itemId.length() > 0 ? findItemById(itemId) : null;
+            if (item == null && !items.isEmpty())
+            {
+                item = items.get(items.size() - 1);
+            }
+            if (item == null)
+            {
+                item = itemFor(0);
+            }
+        }
+        else
+        {
+            item = itemFor(outputIndex);
+        }
+        if (item != null && item.kind == ITEM_UNKNOWN && kind != ITEM_UNKNOWN)
+        {
+            item.kind = kind;
+        }
+        return item;
+    }
+
+    /** @return the content (or summary) part an event names, created with {@code kind} and {@code type}. */
+    MutablePart partForEvent(
+        final long outputIndex,
+        final CharSequence itemId,
+        final int itemKind,
+        final boolean summary,
+        final long index,
+        final MutablePart.Kind kind,
+        final String type)
+    {
+        final Item item = itemForEvent(outputIndex, itemId, itemKind);
+        if (item == null)
+        {
+            return null;
+        }
+        final Slot slot = slot(item, summary, index < 0 ? 0 : index, kind);
+        if (slot == null)
+        {
+            return null;
+        }
+        if (slot.part.type().length() == 0)
+        {
+            slot.part.type().set(type, 64);
+        }
+        return slot.part;
+    }
+}

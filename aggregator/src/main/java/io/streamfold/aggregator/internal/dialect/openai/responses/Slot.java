@@ -1,0 +1,13 @@
+package io.streamfold.aggregator.internal.dialect.openai.responses;
+
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawList;
+
+/** A content or summary part of an item, with the logprobs streamed for it. */
+final class Slot
+{
+    boolean summary;
+    long index;
+    MutablePart part;
+    final MutableRawList logprobs = new MutableRawList();
+}
