@@ -82,8 +82,17 @@ class ProxyCommandTest
                 HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, response.statusCode());
             assertArrayEquals(body, response.body());
-            final HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + m.group(4) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            // The record is accounted once the proxy has seen the end of the response, which can be just after
+            // the client has read its last byte: poll, bounded.
+            HttpResponse<String> metrics;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            do
+            {
+                metrics = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + m.group(4) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            while (!metrics.body().contains("streamfold_requests_total{") && System.nanoTime() < deadline &&
+                sleep(50));
             assertTrue(metrics.body().contains("streamfold_requests_total{"), metrics.body());
             process.destroy();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "stopped on SIGTERM");
@@ -101,5 +110,11 @@ class ProxyCommandTest
             process.destroyForcibly();
             upstream.stop(0);
         }
+    }
+
+    private static boolean sleep(final long millis) throws InterruptedException
+    {
+        Thread.sleep(millis);
+        return true;
     }
 }
