@@ -716,34 +716,36 @@ public final class MutableAggregate implements Aggregate
      */
     private void checkArguments(final MutablePart call)
     {
-        final String failure;
         if (argumentFields != null && argumentFields.reads(call))
         {
-            failure = argumentFields.end(call);
-        }
-        else if (isBlank(call.text()))
-        {
-            failure = null;
-        }
-        else
-        {
-            if (argumentCheck == null)
+            final String failure = argumentFields.end(call);
+            if (failure != null && !isBlank(call.text()))
             {
-                argumentCheck = new ArgumentFieldReader(limits.maxNestingDepth(), Integer.MAX_VALUE);
+                call.incomplete(failure);
             }
-            argumentCheck.reset(IGNORE_FIELDS);
-            argumentCheck.feed(call.text().array(), 0, call.text().length());
-            argumentCheck.end();
-            failure = argumentCheck.failure();
         }
-        if (failure != null && !isBlank(call.text()))
+        else if (!isBlank(call.text()))
         {
-            call.incomplete(failure);
+            // Parsed only when someone asks whether the call is complete: most callers never do.
+            call.checkArgumentsLater(this);
         }
-        else if (outcome != Outcome.IN_PROGRESS && outcome != Outcome.COMPLETE)
+        if (outcome != Outcome.IN_PROGRESS && outcome != Outcome.COMPLETE)
         {
             call.incomplete("the stream ended before the call finished");
         }
+    }
+
+    /** @return why {@code call}'s arguments are not one whole JSON value, or null when they are. */
+    String argumentFailure(final MutablePart call)
+    {
+        if (argumentCheck == null)
+        {
+            argumentCheck = new ArgumentFieldReader(limits.maxNestingDepth(), Integer.MAX_VALUE);
+        }
+        argumentCheck.reset(IGNORE_FIELDS);
+        argumentCheck.feed(call.text().array(), 0, call.text().length());
+        argumentCheck.end();
+        return argumentCheck.failure();
     }
 
     private static final ArgumentFieldReader.FieldHandler IGNORE_FIELDS = (p, pl, t, vo, vl) -> {};
@@ -904,7 +906,7 @@ public final class MutableAggregate implements Aggregate
         }
         if (!usage.isPresent())
         {
-            UsageEstimate.estimate(this);
+            usage.estimateLater(this);
         }
         final String usageMismatch = usage.totalMismatch();
         if (usageMismatch != null)

@@ -16,6 +16,8 @@ public final class MutablePart implements Part
     private boolean ended;
     private boolean truncated;
     private String incompleteReason;
+    /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
+    private MutableAggregate argumentsToCheck;
     private final MutableTextBuffer type = new MutableTextBuffer();
     private final MutableTextBuffer id = new MutableTextBuffer();
     private final MutableTextBuffer name = new MutableTextBuffer();
@@ -36,6 +38,7 @@ public final class MutablePart implements Part
         ended = false;
         truncated = false;
         incompleteReason = null;
+        argumentsToCheck = null;
         type.clear();
         id.clear();
         name.clear();
@@ -69,13 +72,36 @@ public final class MutablePart implements Part
     /** @return true when the part ended whole: see {@link Part#isComplete()}. */
     public boolean isComplete()
     {
+        settle();
         return ended && incompleteReason == null;
     }
 
     /** @return why the part is not complete, or null. */
     public String incompleteReason()
     {
+        settle();
         return ended ? incompleteReason : "not ended yet";
+    }
+
+    /** The call ended: {@code aggregate} parses its arguments when completeness is first asked. */
+    void checkArgumentsLater(final MutableAggregate aggregate)
+    {
+        argumentsToCheck = aggregate;
+    }
+
+    /** Arguments that are not one JSON value say so first, before any other reason the call is incomplete. */
+    private void settle()
+    {
+        final MutableAggregate aggregate = argumentsToCheck;
+        if (aggregate != null)
+        {
+            argumentsToCheck = null;
+            final String failure = aggregate.argumentFailure(this);
+            if (failure != null)
+            {
+                incompleteReason = failure;
+            }
+        }
     }
 
     /** Marks the part incomplete (the first reason wins). */
@@ -159,6 +185,7 @@ public final class MutablePart implements Part
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
         truncated = other.truncated;
+        other.settle();
         incompleteReason = other.incompleteReason;
         type.copyFrom(other.type);
         id.copyFrom(other.id);

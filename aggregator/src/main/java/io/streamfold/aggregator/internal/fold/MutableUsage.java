@@ -27,6 +27,11 @@ public final class MutableUsage implements Usage
     private long doneEvent = -1;
     private long estimatedOutput = -1;
     private String estimateMethod;
+    /**
+     * The result to estimate from once someone asks: counting tokens walks the whole text (and a tokenizer's
+     * tables load on first use), which a caller that never reads usage should not pay for.
+     */
+    private MutableAggregate pendingEstimate;
 
     public MutableUsage()
     {
@@ -45,6 +50,7 @@ public final class MutableUsage implements Usage
         doneEvent = -1;
         estimatedOutput = -1;
         estimateMethod = null;
+        pendingEstimate = null;
     }
 
     /** A report was merged in event {@code eventNumber}. */
@@ -72,6 +78,22 @@ public final class MutableUsage implements Usage
         }
     }
 
+    /** The stream ended without usage: estimate from {@code aggregate} when usage is first read. */
+    void estimateLater(final MutableAggregate aggregate)
+    {
+        pendingEstimate = aggregate;
+    }
+
+    private void settle()
+    {
+        final MutableAggregate aggregate = pendingEstimate;
+        if (aggregate != null)
+        {
+            pendingEstimate = null;
+            UsageEstimate.estimate(aggregate);
+        }
+    }
+
     /** The provider sent no usage: {@code outputTokens} were counted by {@code method}. */
     void estimated(final long outputTokens, final String method)
     {
@@ -86,13 +108,19 @@ public final class MutableUsage implements Usage
         {
             return doneEvent >= 0 && reportEvent >= doneEvent ? Source.REPORTED : Source.PROVISIONAL;
         }
+        settle();
         return estimateMethod != null ? Source.ESTIMATED : Source.MISSING;
     }
 
     /** @return how estimated output tokens were counted, or null. */
     public String estimateMethod()
     {
-        return present ? null : estimateMethod;
+        if (present)
+        {
+            return null;
+        }
+        settle();
+        return estimateMethod;
     }
 
     public MutableRawFields mutableFields()
@@ -123,6 +151,7 @@ public final class MutableUsage implements Usage
     {
         if (!present)
         {
+            settle();
             return estimateMethod != null ? estimatedOutput : -1;
         }
         return lookup(keys.output, false);
@@ -279,6 +308,7 @@ public final class MutableUsage implements Usage
     /** Becomes an independent copy of {@code other}. */
     public void copyFrom(final MutableUsage other)
     {
+        other.settle();
         fields.copyFrom(other.fields);
         keys = other.keys;
         present = other.present;
