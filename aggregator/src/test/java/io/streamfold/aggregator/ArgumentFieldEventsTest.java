@@ -1,8 +1,5 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.internal.dialect.bedrock.BedrockDialectTest;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.event.StreamListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.dialect.bedrock.BedrockDialectTest;
 import io.streamfold.aggregator.internal.json.ArgumentFieldOracle;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,8 +1,8 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.model.Aggregate;
 import java.nio.charset.StandardCharsets;
 
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import org.junit.jupiter.api.Test;
 

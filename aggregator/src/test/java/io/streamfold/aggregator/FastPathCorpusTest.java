@@ -1,19 +1,19 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.model.Aggregate;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every recording of a dialect with a repeated-event fast path folds to the same written JSON, normalized

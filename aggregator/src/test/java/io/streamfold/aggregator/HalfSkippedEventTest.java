@@ -1,18 +1,18 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.testkit.EventStreamEncoder;
-import io.streamfold.aggregator.internal.InternalErrors;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.internal.json.JsonSyntaxCheck;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.EventStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.HostileInput.anthropicText;

@@ -1,7 +1,8 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.model.Aggregate;
 import java.nio.charset.StandardCharsets;
+
+import io.streamfold.aggregator.model.Aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

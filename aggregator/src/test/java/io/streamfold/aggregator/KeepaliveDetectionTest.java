@@ -1,9 +1,9 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.internal.dialect.FormatDetector;
-import io.streamfold.aggregator.model.Part;
 import java.nio.charset.StandardCharsets;
 
+import io.streamfold.aggregator.internal.dialect.FormatDetector;
+import io.streamfold.aggregator.model.Part;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

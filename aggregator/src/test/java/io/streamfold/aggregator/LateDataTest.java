@@ -1,14 +1,14 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.testkit.EventStreamEncoder;
-import io.streamfold.aggregator.internal.dialect.bedrock.BedrockDialectTest;
-import io.streamfold.aggregator.model.Choice;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.Aggregate;
 import java.nio.charset.StandardCharsets;
 
+import io.streamfold.aggregator.internal.dialect.bedrock.BedrockDialectTest;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Choice;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.EventStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,13 +1,13 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.internal.InternalErrors;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.model.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Usage;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;

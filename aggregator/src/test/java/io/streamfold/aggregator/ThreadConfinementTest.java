@@ -1,12 +1,12 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.event.StreamListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ConcurrentModificationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.streamfold.aggregator.event.StreamListener;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,12 +1,12 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.testkit.EventStreamEncoder;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.model.Part;
 import java.util.List;
 
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.EventStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.HostileInput.anthropicText;

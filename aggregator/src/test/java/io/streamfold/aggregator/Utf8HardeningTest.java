@@ -1,16 +1,16 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.testkit.EventStreamEncoder;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.aggregator.internal.Cassette;
-import io.streamfold.aggregator.model.Part;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.streamfold.aggregator.internal.Cassette;
 import io.streamfold.aggregator.internal.json.Utf8Check;
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.EventStreamEncoder;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.HostileInput.anthropicText;

@@ -1,14 +1,11 @@
 package io.streamfold.aggregator;
 
-import io.streamfold.aggregator.internal.InternalErrors;
-import io.streamfold.aggregator.model.Aggregate;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.streamfold.aggregator.internal.InternalErrors;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import net.jqwik.api.Arbitrary;
@@ -17,6 +14,9 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Issue 9 class 5 on generated OpenAI chat streams: data for a choice that has already finished never

@@ -1,10 +1,10 @@
 package io.streamfold.gateway;
 
-import io.streamfold.aggregator.AggregationLimits;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
 import org.junit.jupiter.api.Test;
 

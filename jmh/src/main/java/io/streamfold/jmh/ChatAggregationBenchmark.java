@@ -1,6 +1,5 @@
 package io.streamfold.jmh;
 
-import io.streamfold.aggregator.model.Part;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.aggregator.model.Part;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

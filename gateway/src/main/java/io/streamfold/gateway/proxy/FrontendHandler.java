@@ -1,6 +1,5 @@
 package io.streamfold.gateway.proxy;
 
-import io.streamfold.aggregator.Format;
 import java.net.URI;
 
 import io.netty.bootstrap.Bootstrap;
@@ -25,6 +24,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.streamfold.aggregator.Format;
 import io.streamfold.gateway.GatewayOutcome;
 import io.streamfold.gateway.GenAiRecord;
 import io.streamfold.gateway.RequestModel;

@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
-import io.streamfold.aggregator.RecordingListener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
