@@ -333,7 +333,10 @@ public class ChatAggregationBenchmark
             return sse.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
         }
 
-        /** OpenAI content chunks with {@code logprobs: true}: one entry (token, logprob, bytes) per chunk. */
+        /**
+         * OpenAI content chunks with {@code logprobs: true}: one entry (token, logprob, bytes) per chunk; logprobs
+         * written with at most nine decimals, as providers print their float32 values.
+         */
         static byte[] logprobsStream(final int chunks)
         {
             final Random random = new Random(42);
@@ -349,7 +352,7 @@ public class ChatAggregationBenchmark
                 }
                 sse.append(HEAD).append("{\"index\":0,\"delta\":{\"content\":\"").append(word)
                     .append("\"},\"logprobs\":{\"content\":[{\"token\":\"").append(word).append("\",\"logprob\":")
-                    .append(-random.nextInt(2_000_000) / 1e7).append(",\"bytes\":[").append(bytes)
+                    .append(String.format(java.util.Locale.ROOT, "%.9f", -random.nextInt(2_000_000) / 1e7)).append(",\"bytes\":[").append(bytes)
                     .append("],\"top_logprobs\":[]}],\"refusal\":null},\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"Xy3\"}\n\n");
             }
             chunk(sse, "{}", "\"stop\"");

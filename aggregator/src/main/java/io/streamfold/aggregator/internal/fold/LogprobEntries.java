@@ -98,11 +98,7 @@ public final class LogprobEntries
             final boolean isLogprob = close - i - 1 == 7 && src[i + 1] == 'l' && src[i + 2] == 'o' && src[i + 3] == 'g' &&
                 src[i + 4] == 'p' && src[i + 5] == 'r' && src[i + 6] == 'o' && src[i + 7] == 'b';
             final int v = JsonBytes.skipWhitespace(src, JsonBytes.skipWhitespace(src, close + 1, to) + 1, to);
-            final int valueEnd = JsonBytes.valueEnd(src, v, to, limits.maxNestingDepth(), Integer.MAX_VALUE);
-            if (valueEnd < 0)
-            {
-                return false;
-            }
+            final int valueEnd = validatedValueEnd(src, v, to);
             if (isToken && src[v] == '"')
             {
                 if (tokenBytes.decode(src, v + 1, valueEnd) != valueEnd - 1)
@@ -126,6 +122,50 @@ public final class LogprobEntries
             }
         }
         return true;
+    }
+
+    /**
+     * The end of a value inside bytes already checked whole as JSON: only quotes, escapes and brackets matter
+     * (checking it again was most of the cost of a logprob chunk).
+     */
+    private static int validatedValueEnd(final byte[] src, final int from, final int to)
+    {
+        int depth = 0;
+        int i = from;
+        while (i < to)
+        {
+            final byte b = src[i];
+            if (b == '"')
+            {
+                i++;
+                while (src[i] != '"')
+                {
+                    i += src[i] == '\\' ? 2 : 1;
+                }
+            }
+            else if (b == '{' || b == '[')
+            {
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                if (depth == 0)
+                {
+                    return i;
+                }
+                depth--;
+            }
+            else if (depth == 0 && (b == ',' || b == ' ' || b == '\n' || b == '\r' || b == '\t'))
+            {
+                return i;
+            }
+            i++;
+            if (depth == 0 && (b == '"' || b == '}' || b == ']'))
+            {
+                return i;
+            }
+        }
+        return i;
     }
 
     /** Keeps the entry {@link #scan} read, as {@link #read} keeps it, and announces it. */

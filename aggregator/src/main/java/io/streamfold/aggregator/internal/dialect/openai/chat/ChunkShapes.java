@@ -61,6 +61,8 @@ final class ChunkShapes
     private MutablePart call;
     private boolean refusalLogprob;
     private String valueName;
+    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
+    private int valueIndex = -1;
     private char[] scratch = new char[32];
     private long folds;
 
@@ -259,7 +261,14 @@ final class ChunkShapes
         if ((mask & VALUE) != 0)
         {
             valueSlot = slot(mask, VALUE);
-            value = aggregate.meta().get(valueName);
+            // The same field in every chunk: remember where it sits rather than search the names each time.
+            final MutableRawFields meta = aggregate.meta();
+            value = meta.valueAtIfNamed(valueIndex, valueName);
+            if (value == null)
+            {
+                valueIndex = meta.indexOf(valueName);
+                value = meta.valueAtIfNamed(valueIndex, valueName);
+            }
             if (value == null || template.stringLength(valueSlot) > limits.maxRawBytes())
             {
                 return false;
