@@ -23,7 +23,8 @@ class DialectFuzzTest
         "content_block_delta", "\"candidates\":[", "\"message\":{", "\"done\":true", ":event-type",
         "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"", "\"}}     ",
         "\"citation\":{", "\"partial_json\":\"", "response.output_text.delta", "\"sequence_number\":",
-        "\"obfuscation\":\"", "\"delta\":\""
+        "\"obfuscation\":\"", "\"delta\":\"", "\"token_id\":", "\"logprob\":-0.25", "\"top_logprobs\":[",
+        "\"bytes\":[", "\"completion_tokens\":", "\"total_tokens\":", "\"reasoning\":\"", "\"seed\":null"
     })
     void anyBytes(final FuzzedDataProvider data)
     {

@@ -24,6 +24,12 @@ class FastPathProperties
     private static final byte[] DAMAGE = { '"', '\\', '}', '{', ',', ' ', '1', 'x', (byte)0xC3, (byte)0xFF, 0x01, '\n' };
 
     @Provide
+    Arbitrary<StreamGenerator.Generated> chat()
+    {
+        return new OpenAiChatStreams().streams();
+    }
+
+    @Provide
     Arbitrary<StreamGenerator.Generated> anthropic()
     {
         return new AnthropicMessagesStreams().streams();
@@ -59,6 +65,13 @@ class FastPathProperties
         final List<Arbitrary<StreamGenerator.Generated>> all = new ArrayList<>();
         StreamProperties.GENERATORS.forEach(g -> all.add(g.streams()));
         return Arbitraries.oneOf(all);
+    }
+
+    @Property(tries = 300)
+    void chatFastPathIsInvisible(@ForAll("chat") final StreamGenerator.Generated g, @ForAll final Random random)
+    {
+        // Up to three choices interleave: runs of one choice's alike chunks are rarer.
+        check(g, random, 10);
     }
 
     @Property(tries = 300)

@@ -176,6 +176,10 @@ final class OpenAiChatOracle
                     b.arguments.append(function.get("arguments").textValue());
                 }
             }
+            if (delta.path("token_id").isIntegralNumber())
+            {
+                c.tokenIds.add(delta.get("token_id").longValue());
+            }
             for (final JsonNode id : choice.path("token_ids"))
             {
                 c.tokenIds.add(id.longValue());

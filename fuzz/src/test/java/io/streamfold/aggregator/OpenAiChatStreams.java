@@ -12,7 +12,7 @@ import net.jqwik.api.Combinators;
 /**
  * OpenAI chat completion chunk streams: several choices interleaved, content and reasoning split at any
  * char (surrogate pairs included) and written raw or as {@code \\u} escapes, tool calls whose arguments
- * come in pieces, token ids in pieces, usage on the last chunk, on the last content chunk or as
+ * come in pieces, token ids in pieces (or one per chunk in the delta, Together's shape), logprob entries, usage on the last chunk, on the last content chunk or as
  * {@code null} on every chunk and then for real, keep-alive comments, then {@code data: [DONE]}.
  */
 final class OpenAiChatStreams implements StreamGenerator
@@ -190,10 +190,31 @@ final class OpenAiChatStreams implements StreamGenerator
         }
         expected.reasoning.append(plan.reasoning());
         final List<Long> ids = new ArrayList<>(plan.tokenIds());
+        // Per choice, the text chunks as OpenAI sends them, as Together does (a token id in the delta, the text
+        // again at choice level), or with one logprob entry each.
+        final int style = random.nextInt(3);
         for (final String piece : split(plan.text(), random))
         {
+            if (style == 1)
+            {
+                final StringBuilder chunk = new StringBuilder("{\"index\":" + index + ",\"text\":").append(quote(piece, random))
+                    .append(",\"logprobs\":null,\"finish_reason\":null,\"seed\":null,\"delta\":{");
+                if (!ids.isEmpty())
+                {
+                    chunk.append("\"token_id\":").append(ids.get(0)).append(',');
+                    expected.tokenIds.add(ids.remove(0));
+                }
+                out.add(chunk.append("\"role\":\"assistant\",\"content\":").append(quote(piece, random)).append("}}").toString());
+                continue;
+            }
             final StringBuilder chunk = new StringBuilder(head).append("\"content\":").append(quote(piece, random)).append('}');
-            if (!ids.isEmpty() && random.nextBoolean())
+            if (style == 2)
+            {
+                chunk.append(",\"logprobs\":{\"content\":[{\"token\":").append(quote(piece, random)).append(",\"logprob\":-")
+                    .append(random.nextInt(100_000) / 1e4).append(",\"bytes\":[").append(random.nextInt(256))
+                    .append("],\"top_logprobs\":[]}],\"refusal\":null}");
+            }
+            else if (!ids.isEmpty() && random.nextBoolean())
             {
                 final int n = 1 + random.nextInt(ids.size());
                 chunk.append(",\"token_ids\":").append(ids.subList(0, n));

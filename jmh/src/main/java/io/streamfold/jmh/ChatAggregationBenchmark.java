@@ -50,7 +50,12 @@ public class ChatAggregationBenchmark
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
-    @Param({"text", "tools"})
+    /**
+     * text: OpenAI content chunks; tools: argument fragments of four calls; together: the seed's provider and
+     * shape (a {@code token_id} in every delta, the token again as the choice's {@code text}); logprobs: OpenAI
+     * content chunks with one logprob entry each ({@code logprobs: true}).
+     */
+    @Param({"text", "tools", "together", "logprobs"})
     public String stream;
 
     @Param({"1000", "100000"})
@@ -64,7 +69,9 @@ public class ChatAggregationBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        bytes = "tools".equals(stream) ? ChatStreams.toolStream(chunks) : ChatStreams.textStream(chunks);
+        bytes = "tools".equals(stream) ? ChatStreams.toolStream(chunks) :
+            "together".equals(stream) ? ChatStreams.togetherStream(chunks) :
+            "logprobs".equals(stream) ? ChatStreams.logprobsStream(chunks) : ChatStreams.textStream(chunks);
         aggregator = StreamAggregator.builder().format(Format.OPENAI_CHAT).build();
         System.out.println("\n[stream " + stream + ", " + chunks + " chunks: " + bytes.length + " bytes, " +
             (bytes.length / chunks) + " B/chunk on the wire]");
@@ -76,7 +83,7 @@ public class ChatAggregationBenchmark
         }
         final ChatCompletion sdk = openAiJava();
         final TreeResult tree = jacksonTree();
-        if ("text".equals(stream))
+        if (!"tools".equals(stream))
         {
             final String text = aggregator.result().choice(0).joined(io.streamfold.aggregator.model.Part.Kind.TEXT);
             check(text.equals(sdk.choices().get(0).message().content().orElse("")), "openai-java text differs");
@@ -294,6 +301,59 @@ public class ChatAggregationBenchmark
             for (int i = 0; i < chunks - 3; i++)
             {
                 chunk(sse, "{\"content\":\"" + WORDS[random.nextInt(WORDS.length)] + "\"}", "null");
+            }
+            chunk(sse, "{}", "\"stop\"");
+            usage(sse, chunks);
+            return sse.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Together's chunks as recorded (shared/corpus/openai-chat/together-deepseek-r1-token-ids-think-tags.sse). */
+        static byte[] togetherStream(final int chunks)
+        {
+            final Random random = new Random(42);
+            final StringBuilder sse = new StringBuilder(chunks * 300);
+            for (int i = 0; i < chunks - 3; i++)
+            {
+                final String word = WORDS[random.nextInt(WORDS.length)];
+                sse.append("data: {\"id\":\"oV1nHvx-28Eivz-9c4b16f37c27e605\",\"object\":\"chat.completion.chunk\",")
+                    .append("\"created\":1769546683,\"choices\":[{\"index\":0,\"text\":\"").append(word)
+                    .append("\",\"logprobs\":null,\"finish_reason\":null,\"seed\":null,\"delta\":{\"token_id\":")
+                    .append(random.nextInt(128_000)).append(",\"role\":\"assistant\",\"content\":\"").append(word)
+                    .append("\"}}],\"model\":\"deepseek-ai/DeepSeek-R1\",\"usage\":null}\n\n");
+            }
+            sse.append("data: {\"id\":\"oV1nHvx-28Eivz-9c4b16f37c27e605\",\"object\":\"chat.completion.chunk\",")
+                .append("\"created\":1769546683,\"choices\":[{\"index\":0,\"text\":\"\",\"logprobs\":null,")
+                .append("\"finish_reason\":\"stop\",\"seed\":1234,\"delta\":{\"token_id\":1,\"role\":\"assistant\",")
+                .append("\"content\":\"\"}}],\"model\":\"deepseek-ai/DeepSeek-R1\",\"usage\":null}\n\n");
+            // Together sends usage on the finish chunk, which openai-java's accumulator refuses (see shared/seed):
+            // here in a chunk of its own, so that the SDK can be measured on the same stream.
+            sse.append("data: {\"id\":\"oV1nHvx-28Eivz-9c4b16f37c27e605\",\"object\":\"chat.completion.chunk\",")
+                .append("\"created\":1769546683,\"choices\":[],\"model\":\"deepseek-ai/DeepSeek-R1\",\"usage\":{\"prompt_tokens\":12,")
+                .append("\"completion_tokens\":").append(chunks).append(",\"total_tokens\":").append(chunks + 12).append("}}\n\n");
+            return sse.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        /**
+         * OpenAI content chunks with {@code logprobs: true}: one entry (token, logprob, bytes) per chunk; logprobs
+         * written with at most nine decimals, as providers print their float32 values.
+         */
+        static byte[] logprobsStream(final int chunks)
+        {
+            final Random random = new Random(42);
+            final StringBuilder sse = new StringBuilder(chunks * 360);
+            chunk(sse, "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null");
+            for (int i = 0; i < chunks - 3; i++)
+            {
+                final String word = WORDS[random.nextInt(WORDS.length)];
+                final StringBuilder bytes = new StringBuilder();
+                for (final byte b : word.replace("\\n", "\n").replace("\\\"", "\"").getBytes(StandardCharsets.UTF_8))
+                {
+                    bytes.append(bytes.length() == 0 ? "" : ",").append(b & 0xFF);
+                }
+                sse.append(HEAD).append("{\"index\":0,\"delta\":{\"content\":\"").append(word)
+                    .append("\"},\"logprobs\":{\"content\":[{\"token\":\"").append(word).append("\",\"logprob\":")
+                    .append(String.format(java.util.Locale.ROOT, "%.9f", -random.nextInt(2_000_000) / 1e7)).append(",\"bytes\":[").append(bytes)
+                    .append("],\"top_logprobs\":[]}],\"refusal\":null},\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"Xy3\"}\n\n");
             }
             chunk(sse, "{}", "\"stop\"");
             usage(sse, chunks);

@@ -211,7 +211,7 @@ public final class JsonReader
             return -1;
         }
         final byte close = t == JsonToken.END_OBJECT ? (byte)'}' : (byte)']';
-        final long at = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        final long at = tokenOffset();
         if (at >= 0 && at < inputLength && input[inputOffset + (int)at] == close)
         {
             return inputOffset + (int)at + 1;
@@ -503,7 +503,7 @@ public final class JsonReader
     {
         // As for structures, the non-blocking parser's token offset may be one past the token's first byte;
         // the byte before a string's opening quote is never a quote, so the earlier candidate is tried first.
-        final long fromStart = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        final long fromStart = tokenOffset();
         for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
         {
             if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == '"')
@@ -514,11 +514,28 @@ public final class JsonReader
         return -1;
     }
 
+    /**
+     * Where the current token starts, counted from the start of the current payload (the non-blocking parser
+     * may count one past its first byte; callers check both candidates).
+     *
+     * <p>Why the cast to {@link ParserBase}: Jackson's {@code JsonParser} API gives token offsets only as a
+     * {@code JsonLocation} ({@code currentTokenLocation()}), a new object per call, and this is asked for every
+     * raw capture, logprob entry and fast-path learn, so in the steady state. {@code getTokenCharacterOffset()}
+     * is the same number without the object; it is public on {@code ParserBase}, a class of a package
+     * jackson-core exports ({@code com.fasterxml.jackson.core.base}), and every parser this class creates
+     * ({@code createNonBlockingByteArrayParser}) extends it. For the non-blocking byte parser the "character"
+     * offset counts bytes fed since the parser was created, hence {@link #fedBefore}.
+     */
+    private long tokenOffset()
+    {
+        return ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+    }
+
     /** Array offset of the opening bracket of the current START_OBJECT / START_ARRAY token. */
     private int structureStart() throws BadPayload
     {
         // The non-blocking parser records a structure's token offset just past its opening bracket.
-        final long fromStart = ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
+        final long fromStart = tokenOffset();
         final byte open = parser.currentToken() == JsonToken.START_OBJECT ? (byte)'{' : (byte)'[';
         for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
         {

@@ -2,6 +2,8 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
+import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -12,13 +14,15 @@ import io.streamfold.parser.Frame;
 /**
  * The fast path's side of the normal decode: watches what one payload does while the decoder reads it,
  * and when it did nothing but append exactly one string to one part (beside idempotent values), hands the
- * payload to the {@link ChunkTemplate} to be learnt. The decoder reports each step; anything else it reads
- * makes the payload unlearnable.
+ * payload to the {@link ChunkTemplate} to be learnt; when it also reported token ids, one logprob entry or
+ * running usage, to {@link ChunkShapes}. The decoder reports each step; anything else it reads makes the
+ * payload unlearnable.
  */
 final class ChunkLearner
 {
     private final MutableAggregate aggregate;
     private final ChunkTemplate template;
+    private final ChunkShapes shapes;
     private boolean enabled = ChunkTemplate.ENABLED;
     private byte[] directCopy = new byte[0];
     // What the payload being parsed did, to decide whether it may become the template: learnable until it
@@ -34,29 +38,38 @@ final class ChunkLearner
     private int argumentsQuote;
     private String valueName;
     private int valueQuote;
+    /** Where the appended string is ({@link ChunkShapes#textField} or {@link ChunkShapes#ARGUMENTS}). */
+    private int field;
+    /** What else the payload reported ({@link ChunkShapes}' bits), and its effects in order. */
+    private int extras;
+    private final byte[] effects = new byte[8];
+    private int effectCount;
 
-    ChunkLearner(final MutableAggregate aggregate, final AggregationLimits limits)
+    ChunkLearner(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate eventTemplate,
+        final LogprobEntries logprobs)
     {
         this.aggregate = aggregate;
         template = new ChunkTemplate(aggregate, limits);
+        shapes = new ChunkShapes(aggregate, limits, eventTemplate, logprobs);
     }
 
     /** Turns the repeated-prefix fast path on or off (tests compare both). */
     void enabled(final boolean on)
     {
         enabled = on;
-        template.forget();
+        forget();
     }
 
     /** @return payloads folded by the repeated-prefix fast path so far. */
     long folds()
     {
-        return template.folds();
+        return template.folds() + shapes.folds();
     }
 
     void forget()
     {
         template.forget();
+        shapes.forget();
     }
 
     /**
@@ -72,14 +85,16 @@ final class ChunkLearner
             learnable = false;
             return false;
         }
-        if (foldRepeated(frame))
+        if (foldRepeated(frame) || shapes.fold(frame.buffer(), frame.offset(), frame.length()))
         {
             return true;
         }
         // Whatever this payload does, the template no longer describes the chunk before the next one.
-        template.forget();
+        forget();
         learnable = true;
         appends = 0;
+        extras = 0;
+        effectCount = 0;
         call = null;
         valueName = null;
         valueQuote = -1;
@@ -132,8 +147,8 @@ final class ChunkLearner
     }
 
     /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
-    void noteText(final JsonReader top, final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind)
-        throws JsonReader.BadPayload
+    void noteText(final JsonReader top, final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind,
+        final String name) throws JsonReader.BadPayload
     {
         if (!learnable)
         {
@@ -154,6 +169,96 @@ final class ChunkLearner
         this.kind = kind;
         call = null;
         textQuote = quote;
+        field = ChunkShapes.textField(name);
+        effect(ChunkShapes.APPEND);
+    }
+
+    /** A delta's {@code token_id}: varies per chunk. */
+    void noteTokenId(final JsonReader top, final JsonReader r, final JsonToken value)
+    {
+        if (value == JsonToken.VALUE_NUMBER_INT && r == top)
+        {
+            extra(ChunkShapes.TOKEN_ID, ChunkShapes.TOKEN);
+        }
+        else
+        {
+            refuseUnlessNull(value);
+        }
+    }
+
+    /** A choice's {@code token_ids} array, read as the decoder finds it. */
+    void noteTokenIds(final JsonReader top, final JsonReader r)
+    {
+        if (r == top)
+        {
+            extra(ChunkShapes.TOKEN_IDS, ChunkShapes.TOKENS);
+        }
+        else
+        {
+            learnable = false;
+        }
+    }
+
+    /** Together's copy of the token as the choice's {@code text}: no effect beside a delta, but it varies. */
+    void noteChoiceText(final JsonToken value)
+    {
+        if (value == JsonToken.VALUE_STRING)
+        {
+            extra(ChunkShapes.CHOICE_TEXT, (byte)-1);
+        }
+    }
+
+    /** One logprob entry was read and kept. */
+    void noteLogprobEntry(final JsonReader top, final JsonReader r, final boolean refusal)
+    {
+        if (r == top)
+        {
+            extra(refusal ? ChunkShapes.REFUSAL_LOGPROB : ChunkShapes.LOGPROB, ChunkShapes.ENTRY);
+            // One entry per chunk only: a second of the other list is refused here.
+            learnable &= (extras & (ChunkShapes.LOGPROB | ChunkShapes.REFUSAL_LOGPROB)) != (ChunkShapes.LOGPROB | ChunkShapes.REFUSAL_LOGPROB);
+        }
+        else
+        {
+            learnable = false;
+        }
+    }
+
+    /** The top-level usage (an object is merged and announced; null does nothing). */
+    void noteUsage(final JsonToken value)
+    {
+        if (value == JsonToken.START_OBJECT)
+        {
+            extra(ChunkShapes.USAGE, ChunkShapes.USAGE_MERGE);
+        }
+        else
+        {
+            refuseUnlessNull(value);
+        }
+    }
+
+    /** Something varying beside the string: at most once each, recorded in order when it has an effect. */
+    private void extra(final int bit, final byte effect)
+    {
+        if ((extras & bit) != 0)
+        {
+            learnable = false;
+            return;
+        }
+        extras |= bit;
+        if (effect >= 0)
+        {
+            effect(effect);
+        }
+    }
+
+    private void effect(final byte effect)
+    {
+        if (effectCount == effects.length)
+        {
+            learnable = false;
+            return;
+        }
+        effects[effectCount++] = effect;
     }
 
     /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
@@ -203,6 +308,8 @@ final class ChunkLearner
                 kind = MutablePart.Kind.TOOL_CALL;
                 this.call = call;
                 textQuote = argumentsQuote;
+                field = ChunkShapes.ARGUMENTS;
+                effect(ChunkShapes.APPEND);
             }
             else
             {
@@ -214,10 +321,20 @@ final class ChunkLearner
     /** The payload was read whole: learn it when it appended exactly one string and reported nothing. */
     void end(final JsonReader top, final boolean errorSeen)
     {
-        if (learnable && !errorSeen && appends == 1 && aggregate.errorCount() == errorsBefore)
+        if (!learnable || errorSeen || appends != 1 || aggregate.errorCount() != errorsBefore)
+        {
+            return;
+        }
+        if (extras == 0)
         {
             template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
                 textQuote, valueName, valueQuote);
+        }
+        else
+        {
+            shapes.learn(top.inputArray(), top.inputOffset(), top.inputLength(), field,
+                extras | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,
+                (extras & ChunkShapes.REFUSAL_LOGPROB) != 0, valueName);
         }
     }
 }

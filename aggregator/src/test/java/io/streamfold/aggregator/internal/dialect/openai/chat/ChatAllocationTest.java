@@ -38,6 +38,20 @@ class ChatAllocationTest
     }
 
     @Test
+    void togetherShapeWithAVaryingTokenIdPerChunk()
+    {
+        assertSteadyState("\"index\":0,\"text\":\"%s\",\"logprobs\":null,\"finish_reason\":null,\"seed\":null," +
+            "\"delta\":{\"token_id\":%d,\"role\":\"assistant\",\"content\":\"%s\"}", true);
+    }
+
+    @Test
+    void aLogprobEntryPerChunk()
+    {
+        assertSteadyState("\"index\":0,\"delta\":{\"content\":\"%s\"},\"logprobs\":{\"content\":[{\"token\":\"%s\"," +
+            "\"logprob\":-0.00%d,\"bytes\":[119,97,114,32],\"top_logprobs\":[]}],\"refusal\":null},\"finish_reason\":null", true);
+    }
+
+    @Test
     void deltaBeforeIndexAsAzureAndQwenSendIt()
     {
         assertSteadyState("\"delta\":{\"content\":\"%s\"},\"finish_reason\":null,\"index\":0,\"logprobs\":null", true);
@@ -108,7 +122,7 @@ class ChatAllocationTest
         for (int i = 0; i < CHUNKS; i++)
         {
             final String word = "w" + (char)('a' + i % 26) + "r ";
-            sb.append(head).append(choiceBody.replace("%s", word)).append("}]}\n\n");
+            sb.append(head).append(choiceBody.replace("%s", word).replace("%d", Integer.toString(1000 + i))).append("}]}\n\n");
         }
         sb.append(head).append("\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n");
         sb.append("data: {\"id\":\"chatcmpl-ABfw031mOJeYCSHe4yI2ZjOA6kMJL\",\"object\":\"chat.completion.chunk\",\"created\":1727346168," +

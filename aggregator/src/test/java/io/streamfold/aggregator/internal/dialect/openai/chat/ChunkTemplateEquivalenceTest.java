@@ -1,27 +1,17 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.AggregatorInternals;
+import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.RecordingListener;
-import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.internal.InternalErrors;
-import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
-import io.streamfold.aggregator.model.Aggregate;
-import io.streamfold.parser.StreamError;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
@@ -31,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * surrogates, multi-byte and invalid UTF-8, control bytes, bad escapes and unterminated strings; a varying
  * value after the choices (empty, escaped, absent); headers that change mid-stream; text that switches
  * between content, reasoning and refusal; finish, usage, tool-call, token-id and logprob chunks between
- * them; payloads cut short; small limits; strict and lenient; byte arrays and direct buffers.
+ * them; payloads cut short; small limits; strict and lenient; byte arrays and direct buffers. A share of the
+ * streams repeat the richer chunks of {@link ChunkShapesStreams} (Together token ids, logprob entries,
+ * reasoning, running usage) instead.
  */
 class ChunkTemplateEquivalenceTest
 {
@@ -40,83 +32,25 @@ class ChunkTemplateEquivalenceTest
     @Property(tries = 400)
     void fastPathGivesWhatTheFullPathGives(@ForAll final Random random)
     {
-        final byte[] stream = random.nextInt(4) == 0 ?
+        final int kind = random.nextInt(8);
+        final byte[] stream = kind == 0 ?
             ChatRoundTripProperties.encode(ChatRoundTripProperties.Completion.random(random), random) :
-            adversarialStream(random);
+            kind < 4 ? ChunkShapesStreams.stream(random) : adversarialStream(random);
         final AggregationLimits limits = randomLimits(random);
         final boolean strict = random.nextInt(4) == 0;
         final boolean direct = random.nextInt(4) == 0;
         final long seed = random.nextLong();
 
-        final Run full = run(stream, limits, strict, direct, seed, false);
-        final Run fast = run(stream, limits, strict, direct, seed, true);
-        assertEquals(0, full.folds, "the switch turns the fast path off");
+        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, limits, strict, direct, seed, false);
+        final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, limits, strict, direct, seed, true);
         // The comparison means something only if the fast path ran in a good share of the streams.
         Statistics.label("fast path taken").collect(fast.folds > 0);
         Statistics.label("fast path taken").coverage(c -> c.check(true).percentage(p -> p > 30));
-        assertEquals(full.json, fast.json, "toJson");
-        assertEquals(full.normalized, fast.normalized, "toNormalizedJson");
-        assertEquals(full.errors, fast.errors, "errors");
-        assertEquals(full.outcome, fast.outcome, "outcome");
-        assertEquals(full.events, fast.events, "listener events");
+        FastPathRun.assertSame(full, fast, "");
         for (final String e : fast.errors)
         {
             assertFalse(e.contains(InternalErrors.PREFIX), e);
         }
-    }
-
-    private static final class Run
-    {
-        String json;
-        String normalized;
-        List<String> errors = new ArrayList<>();
-        Outcome outcome;
-        List<String> events;
-        long folds;
-    }
-
-    private static Run run(
-        final byte[] stream, final AggregationLimits limits, final boolean strict, final boolean direct, final long seed,
-        final boolean fastPath)
-    {
-        final RecordingListener listener = new RecordingListener();
-        final StreamAggregator aggregator = StreamAggregator.builder()
-            .format(Format.OPENAI_CHAT).listener(listener).limits(limits).strict(strict).build();
-        final OpenAiChatDialect dialect = (OpenAiChatDialect)AggregatorInternals.dialect(aggregator);
-        dialect.fastPath(fastPath);
-        final Random slicing = new Random(seed);
-        int offset = 0;
-        while (offset < stream.length)
-        {
-            final int length = Math.min(stream.length - offset, 1 + slicing.nextInt(slicing.nextBoolean() ? 16 : 2048));
-            if (direct)
-            {
-                final ByteBuffer buffer = ByteBuffer.allocateDirect(length);
-                buffer.put(stream, offset, length).flip();
-                aggregator.feed(buffer);
-            }
-            else
-            {
-                final byte[] slice = new byte[length + 4];
-                System.arraycopy(stream, offset, slice, 2, length);
-                aggregator.feed(slice, 2, length);
-                java.util.Arrays.fill(slice, (byte)'#');
-            }
-            offset += length;
-        }
-        aggregator.end();
-        final Aggregate result = aggregator.result();
-        final Run run = new Run();
-        run.json = result.toJson();
-        run.normalized = result.toNormalizedJson();
-        for (final StreamError e : result.errors())
-        {
-            run.errors.add(e.kind() + " " + e.eventNumber() + " " + e.byteOffset() + " " + e.message());
-        }
-        run.outcome = result.outcome();
-        run.events = listener.events;
-        run.folds = dialect.fastFolds();
-        return run;
     }
 
     private static AggregationLimits randomLimits(final Random random)
@@ -279,7 +213,7 @@ class ChunkTemplateEquivalenceTest
         "\\u00e9", "\\u00E9", "\\ud83d\\ude00", "\\uD83D\\uDE00", "\\ud800", "\\udc00x", "\\u0000", "\\u001f"};
 
     /** A JSON string literal as raw text, sometimes broken in one of the ways a parser must refuse. */
-    private static String body(final Random random)
+    static String body(final Random random)
     {
         final StringBuilder sb = new StringBuilder("\"");
         for (int i = random.nextInt(6); i > 0; i--)
@@ -327,7 +261,7 @@ class ChunkTemplateEquivalenceTest
         {(byte)0xE2, (byte)0x82},
         {(byte)0xF0, (byte)0x9F, (byte)0x98}};
 
-    private static void write(final ByteArrayOutputStream out, final String text)
+    static void write(final ByteArrayOutputStream out, final String text)
     {
         for (int i = 0; i < text.length(); i++)
         {

@@ -2,8 +2,10 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import java.nio.file.Path;
 
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.AggregatorInternals;
 import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
@@ -11,6 +13,8 @@ import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +92,48 @@ class ChunkTemplateTest
         assertEquals(0, fast.folds);
         assertEquals("ab", fast.text);
         assertEquals("stop", fast.finish);
+    }
+
+    /**
+     * Chunks whose varying part is more than one string: Together's token ids (text repeated at choice level),
+     * per-token logprob entries, reasoning, vLLM token-id fields. Nearly every chunk is folded, identically.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "together-deepseek-r1-token-ids-think-tags, 0.99", "hf-tgi-openhermes-logprobs-data-no-space, 0.95",
+        "deepseek-reasoner-reasoning-content, 0.95", "zai-glm-reasoning-content, 0.9",
+        "crusoe-llama33-vllm-token-id-fields, 0.5"})
+    void takenOnRicherChunks(final String name, final double share)
+    {
+        final byte[] bytes = SharedFiles.read(SharedFiles.require().resolve("corpus/openai-chat/" + name + ".sse"));
+        for (int seed = 0; seed < 3; seed++)
+        {
+            final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, bytes, AggregationLimits.DEFAULT, false, seed == 2, seed, false);
+            final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, bytes, AggregationLimits.DEFAULT, false, seed == 2, seed, true);
+            FastPathRun.assertSame(full, fast, name);
+            assertTrue(fast.folds >= share * bytesEvents(bytes), name + ": " + fast.folds + " of " + bytesEvents(bytes));
+        }
+    }
+
+    @Test
+    void togetherChunksKeepEveryTokenIdInOrder()
+    {
+        final StringBuilder ids = new StringBuilder();
+        final String[] chunks = new String[52];
+        for (int i = 0; i < 50; i++)
+        {
+            chunks[i] = "{\"id\":\"o\",\"object\":\"chat.completion.chunk\",\"created\":1,\"choices\":[{\"index\":0,\"text\":\"w" + i +
+                "\",\"logprobs\":null,\"finish_reason\":null,\"seed\":null,\"delta\":{\"token_id\":" + (1000 + i * 7) +
+                ",\"role\":\"assistant\",\"content\":\"w" + i + "\"}}],\"model\":\"m\",\"usage\":null}";
+            ids.append(i == 0 ? "" : ",").append(1000 + i * 7);
+        }
+        chunks[50] = "{\"id\":\"o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}";
+        chunks[51] = "[DONE]";
+        final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse(chunks));
+        final Run fast = run(bytes, true);
+        assertEquals(49, fast.folds);
+        assertEquals(run(bytes, false).json, fast.json);
+        assertTrue(fast.json.contains("[" + ids + "]"), fast.json);
     }
 
     private static long bytesEvents(final byte[] bytes)

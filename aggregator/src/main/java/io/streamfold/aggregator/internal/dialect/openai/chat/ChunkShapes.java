@@ -1,0 +1,367 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.EventShape;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
+import io.streamfold.aggregator.internal.fold.LogprobEntries;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableRawList;
+import org.agrona.DirectBuffer;
+
+/**
+ * The fast path for chunks whose varying part is more than one string, on the shared {@link EventTemplate}:
+ * beside the appended string (content, refusal, reasoning or tool-call arguments), a per-token
+ * {@code delta.token_id} or {@code token_ids}, Together's choice-level {@code text} (a copy the full path
+ * ignores when a delta is present), one {@code logprobs} entry, vLLM's running {@code usage} numbers, and a
+ * top-level string kept raw ({@code obfuscation}). The {@link ChunkLearner} watches the full decode of a chunk,
+ * records its effects in the order the decoder made them, and has it learnt with the shape of exactly those
+ * slots; a matching chunk replays the same effects with its own slot values, in the same order. Nothing is
+ * changed before every value has been read: a chunk this class cannot fold goes to the full decoder whole.
+ */
+final class ChunkShapes
+{
+    // What a chunk may hold beside its appended string: the bits of a shape's meaning.
+    static final int TOKEN_ID = 1;
+    static final int TOKEN_IDS = 2;
+    static final int CHOICE_TEXT = 4;
+    static final int LOGPROB = 8;
+    static final int USAGE = 16;
+    static final int VALUE = 32;
+    static final int REFUSAL_LOGPROB = 64;
+    private static final int BITS = 7;
+
+    /** Where the appended string is: the delta's text fields, then a tool call's arguments. */
+    private static final String[] TEXT_FIELDS = {"content", "refusal", "reasoning_content", "reasoning", null};
+    static final int ARGUMENTS = TEXT_FIELDS.length - 1;
+
+    // Effects, in the order the decoder made them.
+    static final byte APPEND = 0;
+    static final byte TOKEN = 1;
+    static final byte TOKENS = 2;
+    static final byte ENTRY = 3;
+    static final byte USAGE_MERGE = 4;
+    private static final int MAX_EFFECTS = 8;
+
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private final EventTemplate template;
+    private final LogprobEntries logprobs;
+    private final EventShape[] shapes = new EventShape[TEXT_FIELDS.length << BITS];
+    private String shapesValueName;
+
+    // The learnt chunk's effects and their targets.
+    private final byte[] effects = new byte[MAX_EFFECTS];
+    private int effectCount;
+    private MutableChoice choice;
+    private MutablePart.Kind kind;
+    private MutablePart call;
+    private boolean refusalLogprob;
+    private String valueName;
+    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
+    private int valueIndex = -1;
+    private char[] scratch = new char[32];
+    private long folds;
+
+    ChunkShapes(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate template,
+        final LogprobEntries logprobs)
+    {
+        this.aggregate = aggregate;
+        this.limits = limits;
+        this.template = template;
+        this.logprobs = logprobs;
+    }
+
+    /** @return the index into {@link #TEXT_FIELDS} of a delta's text field, or -1. */
+    static int textField(final String name)
+    {
+        for (int i = 0; i < ARGUMENTS; i++)
+        {
+            if (TEXT_FIELDS[i].equals(name))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    long folds()
+    {
+        return folds;
+    }
+
+    void forget()
+    {
+        template.forget();
+        choice = null;
+        call = null;
+    }
+
+    /**
+     * Learns the chunk the decoder has just read whole.
+     *
+     * @param field   where its string was ({@link #textField} or {@link #ARGUMENTS}).
+     * @param mask    what else varies (the bits above).
+     * @param effects its effects in order, {@code count} of them.
+     */
+    boolean learn(final byte[] src, final int offset, final int length, final int field, final int mask,
+        final byte[] effects, final int count, final MutableChoice choice, final MutablePart.Kind kind,
+        final MutablePart call, final boolean refusalLogprob, final String valueName)
+    {
+        if (count > MAX_EFFECTS)
+        {
+            return false;
+        }
+        if (!template.learn(src, offset, length, shape(field, mask, valueName)))
+        {
+            return false;
+        }
+        System.arraycopy(effects, 0, this.effects, 0, count);
+        effectCount = count;
+        this.choice = choice;
+        this.kind = kind;
+        this.call = call;
+        this.refusalLogprob = refusalLogprob;
+        this.valueName = valueName;
+        return true;
+    }
+
+    private EventShape shape(final int field, final int mask, final String valueName)
+    {
+        if ((mask & VALUE) != 0 && !valueName.equals(shapesValueName))
+        {
+            // Shapes naming another raw field: rebuilt for this one (one name per stream in practice).
+            for (int i = 0; i < shapes.length; i++)
+            {
+                if ((i & VALUE) != 0)
+                {
+                    shapes[i] = null;
+                }
+            }
+            shapesValueName = valueName;
+        }
+        final int key = field << BITS | mask;
+        EventShape shape = shapes[key];
+        if (shape == null)
+        {
+            shape = build(field, mask, valueName);
+            shapes[key] = shape;
+        }
+        return shape;
+    }
+
+    /**
+     * Slots: 0 the string; then, for each bit of {@code mask} in the order of the bits: the token id, the token
+     * ids, the choice's text, the content logprob entry, the usage's completion and total tokens, the raw
+     * top-level value, the refusal logprob entry.
+     */
+    private static EventShape build(final int field, final int mask, final String valueName)
+    {
+        final EventShape.Builder b = EventShape.of(mask);
+        if (field == ARGUMENTS)
+        {
+            b.string("choices", EventShape.ONLY, "delta", "tool_calls", EventShape.ONLY, "function", "arguments");
+        }
+        else
+        {
+            b.string("choices", EventShape.ONLY, "delta", TEXT_FIELDS[field]);
+        }
+        if ((mask & TOKEN_ID) != 0)
+        {
+            b.integer("choices", EventShape.ONLY, "delta", "token_id");
+        }
+        if ((mask & TOKEN_IDS) != 0)
+        {
+            b.integerArray("choices", EventShape.ONLY, "token_ids");
+        }
+        if ((mask & CHOICE_TEXT) != 0)
+        {
+            b.string("choices", EventShape.ONLY, "text");
+        }
+        if ((mask & LOGPROB) != 0)
+        {
+            b.raw("choices", EventShape.ONLY, "logprobs", "content", EventShape.ONLY);
+        }
+        if ((mask & USAGE) != 0)
+        {
+            b.integer("usage", "completion_tokens");
+            b.integer("usage", "total_tokens");
+        }
+        if ((mask & VALUE) != 0)
+        {
+            b.string(valueName);
+        }
+        if ((mask & REFUSAL_LOGPROB) != 0)
+        {
+            b.raw("choices", EventShape.ONLY, "logprobs", "refusal", EventShape.ONLY);
+        }
+        return b.build();
+    }
+
+    /** @return the slot number of {@code bit}'s first slot in a shape of {@code mask} (as {@link #build} numbers them). */
+    private static int slot(final int mask, final int bit)
+    {
+        int slot = 1;
+        for (int b = 1; b < bit; b <<= 1)
+        {
+            if ((mask & b) != 0)
+            {
+                slot += b == USAGE ? 2 : 1;
+            }
+        }
+        return slot;
+    }
+
+    /**
+     * Folds the chunk when it matches the learnt one.
+     *
+     * @return false (nothing changed) when it does not: the full decoder must read it.
+     */
+    boolean fold(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (choice == null || !template.match(buffer, offset, length))
+        {
+            return false;
+        }
+        final int mask = template.shape().meaning();
+        final byte[] input = template.input();
+        if (call == null)
+        {
+            final MutablePart last = choice.lastPart();
+            if (last == null || last.kind() != kind || last.isEnded())
+            {
+                // The full path would open a new part (and name its type): leave that to it.
+                return false;
+            }
+        }
+        final int entry = (mask & (LOGPROB | REFUSAL_LOGPROB)) == 0 ? -1 : slot(mask, mask & (LOGPROB | REFUSAL_LOGPROB));
+        if (entry >= 0 && !logprobs.scan(input, template.valueStart(entry), template.valueEnd(entry)))
+        {
+            return false;
+        }
+        MutableRawJson completion = null;
+        MutableRawJson total = null;
+        if ((mask & USAGE) != 0)
+        {
+            final MutableRawFields fields = aggregate.usage().mutableFields();
+            completion = fields.get("completion_tokens");
+            total = fields.get("total_tokens");
+            final int s = slot(mask, USAGE);
+            if (completion == null || total == null || !plainCount(input, s) || !plainCount(input, s + 1))
+            {
+                // Missing (the full path would add it), or a number the full path may keep otherwise.
+                return false;
+            }
+        }
+        MutableRawJson value = null;
+        int valueSlot = -1;
+        if ((mask & VALUE) != 0)
+        {
+            valueSlot = slot(mask, VALUE);
+            // The same field in every chunk: remember where it sits rather than search the names each time.
+            final MutableRawFields meta = aggregate.meta();
+            value = meta.valueAtIfNamed(valueIndex, valueName);
+            if (value == null)
+            {
+                valueIndex = meta.indexOf(valueName);
+                value = meta.valueAtIfNamed(valueIndex, valueName);
+            }
+            if (value == null || template.stringLength(valueSlot) > limits.maxRawBytes())
+            {
+                return false;
+            }
+        }
+        aggregate.start();
+        for (int k = 0; k < effectCount; k++)
+        {
+            switch (effects[k])
+            {
+                case APPEND:
+                    append();
+                    break;
+                case TOKEN:
+                    aggregate.tokenId(choice, template.integer(slot(mask, TOKEN_ID)));
+                    break;
+                case TOKENS:
+                {
+                    final int s = slot(mask, TOKEN_IDS);
+                    final long[] ids = template.integers(s);
+                    for (int i = 0, n = template.integerCount(s); i < n; i++)
+                    {
+                        aggregate.tokenId(choice, ids[i]);
+                    }
+                    break;
+                }
+                case ENTRY:
+                {
+                    final MutableRawList list = refusalLogprob ? choice.refusalLogprobs() : choice.contentLogprobs();
+                    logprobs.keepScanned(input, template.valueStart(entry), template.valueEnd(entry), choice, refusalLogprob, list);
+                    choice.logprobsSeen();
+                    break;
+                }
+                case USAGE_MERGE:
+                {
+                    final int s = slot(mask, USAGE);
+                    number(completion, input, template.valueStart(s), template.valueEnd(s));
+                    number(total, input, template.valueStart(s + 1), template.valueEnd(s + 1));
+                    aggregate.usageUpdated();
+                    break;
+                }
+                default:
+                    throw new IllegalStateException("effect " + effects[k]);
+            }
+        }
+        // As the full path keeps it: an empty string never replaces a value already there.
+        if (value != null && (template.stringLength(valueSlot) > 0 || value.isNullish()))
+        {
+            value.setScalar(MutableRawJson.Type.STRING, template.stringChars(valueSlot), 0, template.stringLength(valueSlot),
+                limits.maxRawBytes());
+        }
+        folds++;
+        return true;
+    }
+
+    private void append()
+    {
+        final char[] text = template.stringChars(0);
+        final int length = template.stringLength(0);
+        if (call != null)
+        {
+            // As the full path copies arguments: at most one character past the limit, the aggregate reports it.
+            final int most = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+            aggregate.appendArguments(choice, call, text, 0, Math.min(length, most));
+        }
+        else
+        {
+            aggregate.appendText(choice, kind, text, 0, length);
+        }
+    }
+
+    /**
+     * @return true for a usage number kept as written: not negative (Jackson's text of {@code -0} is {@code 0})
+     * and not longer than a raw value may be (the full path would report it).
+     */
+    private boolean plainCount(final byte[] src, final int slot)
+    {
+        final int from = template.valueStart(slot);
+        return src[from] != '-' && template.valueEnd(slot) - from <= limits.maxRawBytes();
+    }
+
+    /** As the full path captures a number: its text as written. */
+    private void number(final MutableRawJson into, final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        if (scratch.length < n)
+        {
+            scratch = new char[n];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            scratch[i] = (char)src[from + i];
+        }
+        into.setScalar(MutableRawJson.Type.NUMBER, scratch, 0, n, limits.maxRawBytes());
+    }
+}

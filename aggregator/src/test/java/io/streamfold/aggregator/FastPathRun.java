@@ -1,0 +1,75 @@
+package io.streamfold.aggregator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import io.streamfold.aggregator.model.Aggregate;
+import io.streamfold.parser.StreamError;
+
+/**
+ * One stream folded with a dialect's fast path on or off, for the tests that prove the two equal: everything a
+ * caller can observe (written JSON, normalized view, errors with their event numbers and offsets, outcome,
+ * listener events) and how many events the fast path folded.
+ */
+public final class FastPathRun
+{
+    public String json;
+    public String normalized;
+    public final List<String> errors = new ArrayList<>();
+    public Outcome outcome;
+    public List<String> events;
+    public long folds;
+
+    private FastPathRun()
+    {
+    }
+
+    /**
+     * Feeds {@code stream} whole when {@code seed} is 0, else in random slices of up to 16 or 4096 bytes drawn
+     * from {@code seed}: through direct buffers when {@code direct}, else through arrays with bytes around each
+     * slice that are overwritten once it is fed (nothing may keep a reference to the caller's array).
+     */
+    public static FastPathRun of(
+        final Format format, final byte[] stream, final AggregationLimits limits, final boolean strict, final boolean direct,
+        final long seed, final boolean fastPath)
+    {
+        final RecordingListener listener = new RecordingListener();
+        final StreamAggregator aggregator = StreamAggregator.builder()
+            .format(format).listener(listener).limits(limits).strict(strict).build();
+        aggregator.dialect().fastPath(fastPath);
+        final Feeding.Via via = direct ? Feeding.Via.DIRECT : Feeding.Via.SCRIBBLED;
+        if (seed == 0)
+        {
+            Feeding.feedWhole(aggregator, stream, via);
+        }
+        else
+        {
+            Feeding.feedAll(aggregator, stream, Feeding.randomSizes(new Random(seed), 16, 4096), via);
+        }
+        aggregator.end();
+        final Aggregate result = aggregator.result();
+        final FastPathRun run = new FastPathRun();
+        run.json = result.toJson();
+        run.normalized = result.toNormalizedJson();
+        for (final StreamError e : result.errors())
+        {
+            run.errors.add(e.kind() + " " + e.eventNumber() + " " + e.byteOffset() + " " + e.message());
+        }
+        run.outcome = result.outcome();
+        run.events = listener.events;
+        run.folds = aggregator.dialect().fastFolds();
+        return run;
+    }
+
+    /** Asserts that {@code fast} shows what {@code full} shows, and that {@code full} ran without the fast path. */
+    public static void assertSame(final FastPathRun full, final FastPathRun fast, final String where)
+    {
+        org.junit.jupiter.api.Assertions.assertEquals(0, full.folds, where + ": the switch turns the fast path off");
+        org.junit.jupiter.api.Assertions.assertEquals(full.json, fast.json, where + ": toJson");
+        org.junit.jupiter.api.Assertions.assertEquals(full.normalized, fast.normalized, where + ": toNormalizedJson");
+        org.junit.jupiter.api.Assertions.assertEquals(full.errors, fast.errors, where + ": errors");
+        org.junit.jupiter.api.Assertions.assertEquals(full.outcome, fast.outcome, where + ": outcome");
+        org.junit.jupiter.api.Assertions.assertEquals(full.events, fast.events, where + ": listener events");
+    }
+}
