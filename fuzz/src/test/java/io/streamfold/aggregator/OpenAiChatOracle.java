@@ -145,6 +145,12 @@ final class OpenAiChatOracle
             {
                 c.text.append(delta.get("content").textValue());
             }
+            else if (!choice.has("delta") && choice.path("text").isTextual())
+            {
+                // Legacy completions shape: a choice without a delta carries its text at choice level. Together
+                // repeats the text there beside delta.content, which then takes precedence.
+                c.text.append(choice.get("text").textValue());
+            }
             if (delta.path("reasoning_content").isTextual())
             {
                 c.reasoning.append(delta.get("reasoning_content").textValue());
