@@ -19,6 +19,7 @@ import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.output.NormalizedWriter;
 import io.streamfold.aggregator.internal.output.SurrogateSafeGenerator;
 import io.streamfold.aggregator.model.Aggregate;
@@ -625,6 +626,46 @@ public final class MutableAggregate implements Aggregate
                 argumentFields().feed(call, first, (int)choice.index(), call.ordinal(), argumentSink, chars, offset, kept);
             }
         }
+    }
+
+    /**
+     * Folds field {@code name} of a delta its dialect does not know into {@code part} by the generic rule of
+     * {@link MutableDeltaFields} ({@code state}: the value replaces, as for an opaque token); refused as late data
+     * once the part stopped or its choice finished for good.
+     */
+    public void foldDelta(final MutableChoice choice, final MutablePart part, final String name, final JsonReader r, final boolean state)
+        throws JsonReader.BadPayload
+    {
+        if (isLate(choice, part))
+        {
+            lateData(choice, part);
+            r.skip();
+            return;
+        }
+        if (!(state ? part.deltas().replace(name, r, limits) : part.deltas().fold(name, r, limits, part.extra())))
+        {
+            deltaDropped(part, name);
+        }
+    }
+
+    /** As {@link #foldDelta} for a string increment a dialect has already read. */
+    public void appendDelta(final MutableChoice choice, final MutablePart part, final String name, final CharSequence text)
+    {
+        if (isLate(choice, part))
+        {
+            lateData(choice, part);
+        }
+        else if (!part.deltas().append(name, text, limits, part.extra()))
+        {
+            deltaDropped(part, name);
+        }
+    }
+
+    private void deltaDropped(final MutablePart part, final String name)
+    {
+        error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' of " + part.kind() + " part " + part.ordinal() +
+            " past a limit (" + limits.maxRawFields() + " fields, " + limits.maxTextChars() + " characters, " +
+            limits.maxRawBytes() + " bytes); dropped");
     }
 
     private ArgumentFields argumentFields()

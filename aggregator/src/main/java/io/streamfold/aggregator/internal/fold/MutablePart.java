@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.fold;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamfold.aggregator.model.Part;
 
 /**
@@ -25,6 +28,8 @@ public final class MutablePart implements Part
     private final MutableTextBuffer signature = new MutableTextBuffer();
     private final MutableRawFields extra = new MutableRawFields();
     private final MutableRawList annotations = new MutableRawList();
+    /** Fields from delta types the dialect does not know; created on first use, as most parts never have any. */
+    private MutableDeltaFields deltas;
 
     public MutablePart()
     {
@@ -46,6 +51,10 @@ public final class MutablePart implements Part
         signature.clear();
         extra.clear();
         annotations.clear();
+        if (deltas != null)
+        {
+            deltas.clear();
+        }
     }
 
     public void kind(final Kind kind)
@@ -179,6 +188,38 @@ public final class MutablePart implements Part
         return annotations;
     }
 
+    /** @return the fields folded from delta types the dialect does not know (see {@link MutableDeltaFields}). */
+    public MutableDeltaFields deltas()
+    {
+        if (deltas == null)
+        {
+            deltas = new MutableDeltaFields(true);
+        }
+        return deltas;
+    }
+
+    /**
+     * Writes the part's {@link #extra()} fields except {@code skip}, a field folded from deltas since taking the
+     * place of its start value.
+     */
+    public void writeExtra(final JsonGenerator g, final String... skip) throws IOException
+    {
+        if (hasDeltas())
+        {
+            deltas.writeOver(g, extra, skip);
+        }
+        else
+        {
+            extra.writeFields(g, skip);
+        }
+    }
+
+    /** @return true when a delta the dialect does not know was folded into this part. */
+    public boolean hasDeltas()
+    {
+        return deltas != null && deltas.size() > 0;
+    }
+
     /** Becomes an independent copy of {@code other}. */
     public void copyFrom(final MutablePart other)
     {
@@ -194,6 +235,10 @@ public final class MutablePart implements Part
         signature.copyFrom(other.signature);
         extra.copyFrom(other.extra);
         annotations.copyFrom(other.annotations);
+        if (other.hasDeltas())
+        {
+            deltas().copyFrom(other.deltas);
+        }
     }
 
     @Override

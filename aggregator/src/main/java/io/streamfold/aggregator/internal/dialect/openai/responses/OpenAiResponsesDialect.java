@@ -80,12 +80,15 @@ public final class OpenAiResponsesDialect extends Dialect
     private final JsonReader inner;
     private final OutputItems items;
     private final ItemReader itemReader;
+    private final UnknownDeltas unknownDeltas;
 
     // One event, gathered before it is applied because its fields may come in any order.
     private int eventType;
     private long outputIndex;
     private long contentIndex;
     private long summaryIndex;
+    /** The type of an event this dialect does not know. */
+    private final MutableTextBuffer typeName = new MutableTextBuffer();
     private final MutableTextBuffer itemId = new MutableTextBuffer();
     private final MutableTextBuffer delta = new MutableTextBuffer();
     private final MutableTextBuffer text = new MutableTextBuffer();
@@ -109,6 +112,7 @@ public final class OpenAiResponsesDialect extends Dialect
         inner = new JsonReader(limits);
         items = new OutputItems(aggregate, limits);
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
+        unknownDeltas = new UnknownDeltas(aggregate, items);
     }
 
     @Override
@@ -185,6 +189,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private void gather(final JsonReader r) throws JsonReader.BadPayload
     {
         eventType = UNKNOWN;
+        typeName.clear();
         outputIndex = -1;
         contentIndex = -1;
         summaryIndex = -1;
@@ -212,6 +217,11 @@ public final class OpenAiResponsesDialect extends Dialect
             {
                 case "type":
                     eventType = value == JsonToken.VALUE_STRING ? eventType(r.text()) : UNKNOWN;
+                    if (eventType <= LIFECYCLE && value == JsonToken.VALUE_STRING)
+                    {
+                        copyString(r, typeName, limits.maxTextChars());
+                        break;
+                    }
                     if (value != JsonToken.VALUE_STRING)
                     {
                         r.skip();
@@ -295,6 +305,10 @@ public final class OpenAiResponsesDialect extends Dialect
                 if (eventResponse.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     readResponse(false);
+                }
+                else if (deltaIsString && UnknownDeltas.isDelta(typeName) && !deltaForUnopenedItem())
+                {
+                    unknownDeltas.fold(typeName, outputIndex, itemId, delta);
                 }
                 break;
             case COMPLETED:
@@ -612,7 +626,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 return false;
             }
         }
-        aggregate.error(ErrorKind.LATE_DATA, EVENT_TYPES[eventType] + " for output_index " + outputIndex +
+        aggregate.error(ErrorKind.LATE_DATA, (eventType > LIFECYCLE ? EVENT_TYPES[eventType] : typeName) + " for output_index " + outputIndex +
             ", which no earlier event opened; not folded");
         return true;
     }
