@@ -1,7 +1,6 @@
 package io.streamfold.aggregator;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Random;
 
 import io.streamfold.aggregator.event.StreamListener;
@@ -40,34 +39,22 @@ public final class ChatFeeding
 
     public static void feedWhole(final StreamAggregator a, final byte[] bytes)
     {
-        feedSlice(a, bytes, 0, bytes.length);
+        Feeding.feedWhole(a, bytes, Feeding.Via.SCRIBBLED);
     }
 
     public static void feedByteByByte(final StreamAggregator a, final byte[] bytes)
     {
-        for (int i = 0; i < bytes.length; i++)
-        {
-            feedSlice(a, bytes, i, 1);
-        }
+        Feeding.feedByteByByte(a, bytes, Feeding.Via.SCRIBBLED);
     }
 
     public static void feedRandomSlices(final StreamAggregator a, final byte[] bytes, final long seed)
     {
-        final Random random = new Random(seed);
-        int i = 0;
-        while (i < bytes.length)
-        {
-            final int n = Math.min(bytes.length - i, 1 + random.nextInt(random.nextBoolean() ? 8 : 400));
-            feedSlice(a, bytes, i, n);
-            i += n;
-        }
+        Feeding.feedAll(a, bytes, Feeding.randomSizes(new Random(seed), 8, 400), Feeding.Via.SCRIBBLED);
     }
 
     public static void feedSlice(final StreamAggregator a, final byte[] bytes, final int offset, final int length)
     {
-        final byte[] copy = Arrays.copyOfRange(bytes, offset, offset + length);
-        a.feed(copy, 0, copy.length);
-        Arrays.fill(copy, (byte)'#');
+        Feeding.feed(a, bytes, offset, length, Feeding.Via.SCRIBBLED);
     }
 
     /** Everything a run decides, as one comparable string: outcome, errors, output JSON. */

@@ -26,14 +26,11 @@ class CutStreamTest
         final byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
         if (oneByteAtATime)
         {
-            for (int i = 0; i < bytes.length; i++)
-            {
-                a.feed(bytes, i, 1);
-            }
+            Feeding.feedByteByByte(a, bytes, Feeding.Via.ARRAY);
         }
         else
         {
-            a.feed(bytes, 0, bytes.length);
+            Feeding.feedWhole(a, bytes, Feeding.Via.ARRAY);
         }
         a.end();
         return a.result();

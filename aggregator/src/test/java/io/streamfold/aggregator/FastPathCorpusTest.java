@@ -1,6 +1,5 @@
 package io.streamfold.aggregator;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,25 +62,14 @@ class FastPathCorpusTest
         final RecordingListener listener = new RecordingListener();
         final StreamAggregator aggregator = StreamAggregator.builder().format(format).listener(listener).build();
         aggregator.dialect().fastPath(fastPath);
-        final Random slicing = new Random(seed);
-        int offset = 0;
-        while (offset < stream.length)
+        final Feeding.Via via = seed % 2 == 1 ? Feeding.Via.DIRECT : Feeding.Via.SCRIBBLED;
+        if (seed == 0)
         {
-            final int length = seed == 0 ? stream.length : Math.min(stream.length - offset, 1 + slicing.nextInt(slicing.nextBoolean() ? 64 : 4096));
-            if (seed % 2 == 1)
-            {
-                final ByteBuffer buffer = ByteBuffer.allocateDirect(length);
-                buffer.put(stream, offset, length).flip();
-                aggregator.feed(buffer);
-            }
-            else
-            {
-                final byte[] slice = new byte[length + 3];
-                System.arraycopy(stream, offset, slice, 1, length);
-                aggregator.feed(slice, 1, length);
-                java.util.Arrays.fill(slice, (byte)'#');
-            }
-            offset += length;
+            Feeding.feedWhole(aggregator, stream, via);
+        }
+        else
+        {
+            Feeding.feedAll(aggregator, stream, Feeding.randomSizes(new Random(seed), 64, 4096), via);
         }
         aggregator.end();
         final Aggregate result = aggregator.result();

@@ -1,6 +1,5 @@
 package io.streamfold.aggregator;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -11,7 +10,6 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.StreamError;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -25,7 +23,7 @@ public final class GeminiTesting
     public static StreamAggregator whole(final Format format, final byte[] bytes)
     {
         final StreamAggregator a = StreamAggregator.create(format);
-        a.feed(bytes, 0, bytes.length);
+        Feeding.feedWhole(a, bytes, Feeding.Via.ARRAY);
         a.end();
         return a;
     }
@@ -33,10 +31,7 @@ public final class GeminiTesting
     public static StreamAggregator byteByByte(final Format format, final byte[] bytes)
     {
         final StreamAggregator a = StreamAggregator.create(format);
-        for (int i = 0; i < bytes.length; i++)
-        {
-            a.feed(bytes, i, 1);
-        }
+        Feeding.feedByteByByte(a, bytes, Feeding.Via.ARRAY);
         a.end();
         return a;
     }
@@ -44,34 +39,9 @@ public final class GeminiTesting
     /** Random slices, fed alternately through the byte[], ByteBuffer (direct) and DirectBuffer overloads. */
     public static StreamAggregator randomSlices(final Format format, final byte[] bytes, final long seed)
     {
-        final Random random = new Random(seed);
         final StreamAggregator a = StreamAggregator.create(format);
-        int at = 0;
-        int turn = 0;
-        while (at < bytes.length)
-        {
-            final int n = Math.min(bytes.length - at, 1 + random.nextInt(random.nextBoolean() ? 8 : 300));
-            switch (turn++ % 3)
-            {
-                case 0:
-                    a.feed(bytes, at, n);
-                    break;
-                case 1:
-                {
-                    final ByteBuffer direct = ByteBuffer.allocateDirect(n);
-                    direct.put(bytes, at, n).flip();
-                    a.feed(direct);
-                    break;
-                }
-                default:
-                {
-                    final byte[] padded = new byte[n + 7];
-                    System.arraycopy(bytes, at, padded, 3, n);
-                    a.feed(new UnsafeBuffer(padded), 3, n);
-                }
-            }
-            at += n;
-        }
+        Feeding.feedAll(a, bytes, Feeding.randomSizes(new Random(seed), 8, 300),
+            Feeding.Via.ARRAY, Feeding.Via.DIRECT, Feeding.Via.UNSAFE);
         a.end();
         return a;
     }

@@ -32,13 +32,10 @@ final class HostileInput
     static StreamAggregator fold(final Format format, final boolean strict, final byte[] bytes)
     {
         final StreamAggregator whole = StreamAggregator.builder().format(format).strict(strict).build();
-        whole.feed(bytes, 0, bytes.length);
+        Feeding.feedWhole(whole, bytes, Feeding.Via.ARRAY);
         whole.end();
         final StreamAggregator slow = StreamAggregator.builder().format(format).strict(strict).build();
-        for (int i = 0; i < bytes.length; i++)
-        {
-            slow.feed(bytes, i, 1);
-        }
+        Feeding.feedByteByByte(slow, bytes, Feeding.Via.ARRAY);
         slow.end();
         assertEquals(whole.result().toJson(), slow.result().toJson(), "byte by byte differs");
         return whole;

@@ -1,5 +1,6 @@
 package io.streamfold.parser;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -53,6 +57,21 @@ public final class FrameLog implements FrameListener
             result.add(new String(payload, StandardCharsets.UTF_8));
         }
         return result;
+    }
+
+    /** Asserts that every payload is one whole JSON object with nothing after it ({@code where} names the input). */
+    public void assertPayloadsAreWholeObjects(final String where) throws IOException
+    {
+        final JsonFactory json = new JsonFactory();
+        for (final byte[] payload : payloads)
+        {
+            try (JsonParser parser = json.createParser(payload))
+            {
+                Assertions.assertEquals(JsonToken.START_OBJECT, parser.nextToken(), where);
+                parser.skipChildren();
+                Assertions.assertNull(parser.nextToken(), "one whole value per frame in " + where);
+            }
+        }
     }
 
     private static byte[] typeBytes(final Frame frame)

@@ -1,13 +1,5 @@
 package io.streamfold.parser.jsonarray;
 
-import static io.streamfold.parser.FrameLog.assertSplitInvariant;
-import static io.streamfold.parser.FrameLog.utf8;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,14 +8,20 @@ import java.util.function.Function;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.streamfold.testkit.SharedFiles;
-import org.junit.jupiter.api.Test;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FrameLog;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.StreamError;
+import io.streamfold.testkit.SharedFiles;
+import org.junit.jupiter.api.Test;
+
+import static io.streamfold.parser.FrameLog.assertSplitInvariant;
+import static io.streamfold.parser.FrameLog.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonArrayFramerTest
 {
@@ -244,15 +242,7 @@ class JsonArrayFramerTest
             final FrameLog log = assertSplitInvariant(DEFAULT, data);
             assertTrue(log.errors.isEmpty(), file + ": " + log.errors);
             assertEquals(countElements(json, data), log.payloads.size(), file.toString());
-            for (final byte[] payload : log.payloads)
-            {
-                try (JsonParser parser = json.createParser(payload))
-                {
-                    assertEquals(JsonToken.START_OBJECT, parser.nextToken(), file.toString());
-                    parser.skipChildren();
-                    assertNull(parser.nextToken(), "element is one whole value in " + file);
-                }
-            }
+            log.assertPayloadsAreWholeObjects(file.toString());
         }
     }
 

@@ -266,7 +266,7 @@ public abstract class Dialect
      * As {@link #index}, for an index that says what the whole event applies to: an event whose index is
      * not one is refused whole.
      */
-    protected static long eventIndex(final JsonReader reader, final String field) throws JsonReader.BadPayload
+    public static long eventIndex(final JsonReader reader, final String field) throws JsonReader.BadPayload
     {
         final long index = reader.index(field);
         if (index < 0)

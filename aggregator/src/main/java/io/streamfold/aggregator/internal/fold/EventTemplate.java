@@ -66,8 +66,7 @@ public final class EventTemplate
     private byte[] input;
     private byte[] directCopy = new byte[0];
 
-    private int foundStart;
-    private int foundEnd;
+    private final PathLocator locator;
     private long matches;
 
     /**
@@ -78,6 +77,7 @@ public final class EventTemplate
     {
         this.maxNestingDepth = maxNestingDepth;
         this.maxStringChars = maxStringChars;
+        this.locator = new PathLocator(maxNestingDepth, maxStringChars);
     }
 
     /** Turns the fast path on or off (tests compare both); off forgets the template. */
@@ -145,12 +145,12 @@ public final class EventTemplate
         final int limit = offset + count;
         for (int s = 0; s < slots; s++)
         {
-            if (!locate(src, offset, limit, shape.path(s)))
+            if (!locator.locate(src, offset, limit, shape.path(s)))
             {
                 return false;
             }
-            start[s] = foundStart;
-            end[s] = foundEnd;
+            start[s] = locator.start();
+            end[s] = locator.end();
         }
         // Byte order of the slots; distinct leaf paths never overlap, a path inside another is refused.
         for (int s = 0; s < slots; s++)
@@ -519,99 +519,6 @@ public final class EventTemplate
             i = JsonBytes.skipWhitespace(src, i + 1, limit);
         }
         return JsonBytes.REFUSED;
-    }
-
-    /**
-     * Finds the value at {@code path} in the object at {@code from}, into {@link #foundStart} / {@link #foundEnd}.
-     *
-     * @return false when it is missing, or a name on the path is present twice or written with escapes.
-     */
-    private boolean locate(final byte[] src, final int from, final int limit, final byte[][] path)
-    {
-        int at = JsonBytes.skipWhitespace(src, from, limit);
-        for (int level = 0; level < path.length; level++)
-        {
-            if (Arrays.equals(path[level], EventShape.ONLY_ELEMENT))
-            {
-                // An array of exactly one element: the path goes on inside it.
-                if (at >= limit || src[at] != '[')
-                {
-                    return false;
-                }
-                final int element = JsonBytes.skipWhitespace(src, at + 1, limit);
-                final int elementEnd = JsonBytes.valueEnd(src, element, limit, maxNestingDepth - level - 1, maxStringChars);
-                if (elementEnd < 0)
-                {
-                    return false;
-                }
-                final int close = JsonBytes.skipWhitespace(src, elementEnd, limit);
-                if (close >= limit || src[close] != ']')
-                {
-                    return false;
-                }
-                at = element;
-                foundStart = element;
-                foundEnd = elementEnd;
-                continue;
-            }
-            if (at >= limit || src[at] != '{')
-            {
-                return false;
-            }
-            int found = -1;
-            int foundValueEnd = -1;
-            int i = JsonBytes.skipWhitespace(src, at + 1, limit);
-            while (i < limit && src[i] == '"')
-            {
-                final int close = JsonBytes.stringEnd(src, i + 1, limit);
-                if (close < 0)
-                {
-                    return false;
-                }
-                for (int k = i + 1; k < close; k++)
-                {
-                    if (src[k] == '\\')
-                    {
-                        // The parser would read the name unescaped: it could be the path's name in disguise.
-                        return false;
-                    }
-                }
-                final boolean named = Arrays.equals(src, i + 1, close, path[level], 0, path[level].length);
-                int v = JsonBytes.skipWhitespace(src, close + 1, limit);
-                if (v >= limit || src[v] != ':')
-                {
-                    return false;
-                }
-                v = JsonBytes.skipWhitespace(src, v + 1, limit);
-                final int valueEnd = JsonBytes.valueEnd(src, v, limit, maxNestingDepth - level - 1, maxStringChars);
-                if (valueEnd < 0 || (named && found >= 0))
-                {
-                    return false;
-                }
-                if (named)
-                {
-                    found = v;
-                    foundValueEnd = valueEnd;
-                }
-                i = JsonBytes.skipWhitespace(src, valueEnd, limit);
-                if (i < limit && src[i] == ',')
-                {
-                    i = JsonBytes.skipWhitespace(src, i + 1, limit);
-                }
-                else
-                {
-                    break;
-                }
-            }
-            if (i >= limit || src[i] != '}' || found < 0)
-            {
-                return false;
-            }
-            at = found;
-            foundStart = found;
-            foundEnd = foundValueEnd;
-        }
-        return true;
     }
 
     private void ensureSlots(final EventShape shape)

@@ -106,15 +106,14 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return true;
         }
-        int i = names.indexOf(name);
+        final int i = indexFor(name, reader, limits);
         if (i < 0)
         {
-            if (names.size() >= limits.maxRawFields())
-            {
-                reader.skip();
-                return false;
-            }
-            i = add(name, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ? new MutableRawList() :
+            return false;
+        }
+        if (values.get(i) == null)
+        {
+            values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ? new MutableRawList() :
                 deep && t == JsonToken.START_OBJECT ? new MutableDeltaFields(true) : new MutableRawJson());
         }
         final Object slot = values.get(i);
@@ -210,23 +209,37 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return true;
         }
-        int i = names.indexOf(name);
+        final int i = indexFor(name, reader, limits);
         if (i < 0)
         {
-            if (names.size() >= limits.maxRawFields())
-            {
-                reader.skip();
-                return false;
-            }
-            names.add(name);
-            values.add(new MutableRawJson());
-            i = names.size() - 1;
+            return false;
         }
-        else if (!(values.get(i) instanceof MutableRawJson))
+        if (!(values.get(i) instanceof MutableRawJson))
         {
             values.set(i, new MutableRawJson());
         }
         return reader.capture((MutableRawJson)values.get(i));
+    }
+
+    /**
+     * @return the position of field {@code name}, added with a null value for the caller to set when new; or -1
+     * when it is new and {@link AggregationLimits#maxRawFields()} are already kept (the value is then skipped).
+     */
+    private int indexFor(final String name, final JsonReader reader, final AggregationLimits limits) throws JsonReader.BadPayload
+    {
+        final int i = names.indexOf(name);
+        if (i >= 0)
+        {
+            return i;
+        }
+        if (names.size() >= limits.maxRawFields())
+        {
+            reader.skip();
+            return -1;
+        }
+        names.add(name);
+        values.add(null);
+        return names.size() - 1;
     }
 
     public void write(final JsonGenerator g) throws IOException

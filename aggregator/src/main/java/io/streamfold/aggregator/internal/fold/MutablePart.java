@@ -20,7 +20,7 @@ public final class MutablePart implements Part
     private boolean truncated;
     private String incompleteReason;
     /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
-    private MutableAggregate argumentsToCheck;
+    private ToolArgumentCheck argumentsToCheck;
     private final MutableTextBuffer type = new MutableTextBuffer();
     private final MutableTextBuffer id = new MutableTextBuffer();
     private final MutableTextBuffer name = new MutableTextBuffer();
@@ -78,6 +78,22 @@ public final class MutablePart implements Part
         truncated = true;
     }
 
+    /**
+     * @return how many of {@code length} new characters fit {@code limit}. When they do not all fit, the part
+     * keeps the prefix up to the limit and is marked truncated, so that a later, smaller fragment can never land
+     * after a hole.
+     */
+    int fit(final int length, final int limit)
+    {
+        final int room = limit - text.length();
+        if (length <= room)
+        {
+            return length;
+        }
+        truncated = true;
+        return Math.max(0, room);
+    }
+
     /** @return true when the part ended whole: see {@link Part#isComplete()}. */
     public boolean isComplete()
     {
@@ -92,20 +108,20 @@ public final class MutablePart implements Part
         return ended ? incompleteReason : "not ended yet";
     }
 
-    /** The call ended: {@code aggregate} parses its arguments when completeness is first asked. */
-    void checkArgumentsLater(final MutableAggregate aggregate)
+    /** The call ended: {@code check} parses its arguments when completeness is first asked. */
+    void checkArgumentsLater(final ToolArgumentCheck check)
     {
-        argumentsToCheck = aggregate;
+        argumentsToCheck = check;
     }
 
     /** Arguments that are not one JSON value say so first, before any other reason the call is incomplete. */
     private void settle()
     {
-        final MutableAggregate aggregate = argumentsToCheck;
-        if (aggregate != null)
+        final ToolArgumentCheck check = argumentsToCheck;
+        if (check != null)
         {
             argumentsToCheck = null;
-            final String failure = aggregate.argumentFailure(this);
+            final String failure = check.failure(this);
             if (failure != null)
             {
                 incompleteReason = failure;

@@ -89,8 +89,7 @@ public final class ArgumentFieldReader
 
     // The JSON pointer being built, and per open container: where its own pointer ends, next array index
     // (-1 for objects), and where its text starts.
-    private char[] pointer = new char[64];
-    private int pointerLength;
+    private final JsonPointerBuilder pointer = new JsonPointerBuilder();
     private int depth;
     private int[] segmentEnd = NO_INTS;
     private int[] nextIndex = NO_INTS;
@@ -139,7 +138,7 @@ public final class ArgumentFieldReader
         lexState = OUTSIDE;
         tokenEndChar = 0;
         tokenEndByte = 0;
-        pointerLength = 0;
+        pointer.truncate(0);
         depth = 0;
         try
         {
@@ -442,7 +441,7 @@ public final class ArgumentFieldReader
             case END_OBJECT:
             case END_ARRAY:
                 depth--;
-                pointerLength = segmentEnd[depth];
+                pointer.truncate(segmentEnd[depth]);
                 if (depth == 0)
                 {
                     rootDone = true;
@@ -453,8 +452,8 @@ public final class ArgumentFieldReader
                 }
                 break;
             case FIELD_NAME:
-                pointerLength = segmentEnd[depth - 1];
-                appendName(start);
+                pointer.truncate(segmentEnd[depth - 1]);
+                pointer.appendName(cap, start - capBase);
                 break;
             default:
                 if (depth == 0)
@@ -472,8 +471,8 @@ public final class ArgumentFieldReader
     {
         if (depth > 0 && nextIndex[depth - 1] >= 0)
         {
-            pointerLength = segmentEnd[depth - 1];
-            appendIndex(nextIndex[depth - 1]++);
+            pointer.truncate(segmentEnd[depth - 1]);
+            pointer.appendIndex(nextIndex[depth - 1]++);
         }
     }
 
@@ -486,7 +485,7 @@ public final class ArgumentFieldReader
             nextIndex = Arrays.copyOf(nextIndex, size);
             valueStart = Arrays.copyOf(valueStart, size);
         }
-        segmentEnd[depth] = pointerLength;
+        segmentEnd[depth] = pointer.length();
         nextIndex[depth] = index;
         valueStart[depth] = start;
         depth++;
@@ -511,102 +510,7 @@ public final class ArgumentFieldReader
 
     private void report(final int start, final int end)
     {
-        handler.onField(pointer, pointerLength, cap, start - capBase, end - start);
-    }
-
-    /** Appends the segment of the field name whose opening quote is at {@code start}, unescaped, then RFC 6901 escaped. */
-    private void appendName(final int start)
-    {
-        ensurePointer(1);
-        pointer[pointerLength++] = '/';
-        final char[] in = cap;
-        int i = start - capBase + 1;
-        while (true)
-        {
-            char c = in[i++];
-            if (c == '"')
-            {
-                return;
-            }
-            if (c == '\\')
-            {
-                c = in[i++];
-                switch (c)
-                {
-                    case 'u':
-                        c = (char)((hex(in[i]) << 12) | (hex(in[i + 1]) << 8) | (hex(in[i + 2]) << 4) | hex(in[i + 3]));
-                        i += 4;
-                        break;
-                    case 'b':
-                        c = '\b';
-                        break;
-                    case 'f':
-                        c = '\f';
-                        break;
-                    case 'n':
-                        c = '\n';
-                        break;
-                    case 'r':
-                        c = '\r';
-                        break;
-                    case 't':
-                        c = '\t';
-                        break;
-                    default:
-                        break;
-                }
-            }
-            ensurePointer(2);
-            if (c == '~')
-            {
-                pointer[pointerLength++] = '~';
-                pointer[pointerLength++] = '0';
-            }
-            else if (c == '/')
-            {
-                pointer[pointerLength++] = '~';
-                pointer[pointerLength++] = '1';
-            }
-            else
-            {
-                pointer[pointerLength++] = c;
-            }
-        }
-    }
-
-    private static int hex(final char c)
-    {
-        return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-    }
-
-    private void appendIndex(final int index)
-    {
-        ensurePointer(11);
-        pointer[pointerLength++] = '/';
-        if (index == 0)
-        {
-            pointer[pointerLength++] = '0';
-            return;
-        }
-        int digits = 0;
-        for (int v = index; v > 0; v /= 10)
-        {
-            digits++;
-        }
-        int p = pointerLength + digits;
-        for (int v = index; v > 0; v /= 10)
-        {
-            pointer[--p] = (char)('0' + v % 10);
-        }
-        pointerLength += digits;
-    }
-
-    private void ensurePointer(final int more)
-    {
-        if (pointerLength + more > pointer.length)
-        {
-            pointer = Arrays.copyOf(pointer, Math.max(pointer.length * 2, pointerLength + more));
-        }
+        handler.onField(pointer.chars(), pointer.length(), cap, start - capBase, end - start);
     }
 
     private void fail(final String why)

@@ -10,6 +10,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.internal.output.ProviderFields;
 
 /** Writes the non-streaming Converse response from the folded model. */
 final class BedrockWriter
@@ -44,18 +45,9 @@ final class BedrockWriter
         {
             g.writeNullField("stopReason");
         }
-        if (result.usage().isPresent())
-        {
-            g.writeObjectFieldStart("usage");
-            result.usage().fields().writeFields(g);
-            g.writeEndObject();
-        }
+        ProviderFields.usage(result, "usage", g);
         result.meta().writeFields(g);
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
+        ProviderFields.providerError(result, "error", g);
         g.writeEndObject();
     }
 

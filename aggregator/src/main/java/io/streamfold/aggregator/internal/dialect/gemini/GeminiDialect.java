@@ -10,26 +10,21 @@ import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
-import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
-import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.StreamError;
 import io.streamfold.parser.composite.SniffingFramer;
 import io.streamfold.parser.jsonarray.JsonArrayFramer;
 import io.streamfold.parser.sse.SseThenJsonFramer;
-import io.streamfold.parser.StreamError;
-import io.streamfold.parser.internal.Buffers;
-import org.agrona.DirectBuffer;
 
 /**
  * Google Gemini and Vertex AI {@code streamGenerateContent}: one {@code GenerateContentResponse} per
@@ -68,8 +63,6 @@ public final class GeminiDialect extends Dialect
     static final String CITATION_SOURCES = "citationSources";
 
     private final JsonReader replayReader;
-    /** The Vertex streamed call being assembled. */
-    private final StreamedCall streamedCall;
 
     private final MutableRawJson pendingContent = new MutableRawJson();
     private final MutableRawJson pendingCitations = new MutableRawJson();
@@ -77,43 +70,16 @@ public final class GeminiDialect extends Dialect
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     private final MutableTextBuffer blockReason = new MutableTextBuffer();
 
-    private final MutableTextBuffer partText = new MutableTextBuffer();
-    private final MutableTextBuffer partSignature = new MutableTextBuffer();
-    private final MutableRawFields partExtra = new MutableRawFields();
-    private final MutableTextBuffer callName = new MutableTextBuffer();
-    private final MutableTextBuffer callId = new MutableTextBuffer();
-    private final MutableRawJson callArgs = new MutableRawJson();
-    private final MutableRawJson callPartialArgs = new MutableRawJson();
-
-    private final MutableTextBuffer out = new MutableTextBuffer();
-
     private boolean blockedChoice;
-
-    /**
-     * A chunk of one candidate whose content is one text part: the text (slot 0) varies, and the usage object
-     * (slot 1, when there is one: Gemini resends it growing on every chunk) is taken whole and merged as usual.
-     */
-    private static final EventShape TEXT_CHUNK =
-        EventShape.of(0).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text").build();
-    private static final EventShape TEXT_USAGE_CHUNK =
-        EventShape.of(1).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text")
-            .raw("usageMetadata").build();
-    private final DirectBuffer usageBytes = Buffers.wrap(new byte[0]);
-    // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
-    private boolean learnable;
-    private int learnCandidates;
-    private int learnParts;
-    private boolean learnText;
-    private boolean learntThought;
-    private long learntIndex;
-    private boolean usagePresent;
-    private boolean usageAfterCandidates;
+    private final GeminiFastPath fastPath;
+    private final ContentParts parts;
 
     public GeminiDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits);
         replayReader = new JsonReader(limits);
-        streamedCall = new StreamedCall(this, aggregate);
+        fastPath = new GeminiFastPath(this, aggregate, eventTemplate, replayReader);
+        parts = new ContentParts(this, aggregate, limits, fastPath);
     }
 
     @Override
@@ -145,7 +111,7 @@ public final class GeminiDialect extends Dialect
     {
         super.reset();
         replayReader.abandon();
-        streamedCall.reset();
+        parts.reset();
         blockedChoice = false;
     }
 
@@ -157,19 +123,11 @@ public final class GeminiDialect extends Dialect
         {
             return;
         }
-        if (eventTemplate.match(frame.buffer(), frame.offset(), length))
+        if (fastPath.foldIfRepeated(frame.buffer(), frame.offset(), length))
         {
-            foldRepeated();
             return;
         }
-        eventTemplate.forget();
-        learnable = true;
-        learnCandidates = 0;
-        learnParts = 0;
-        learnText = false;
-        learntThought = false;
-        usagePresent = false;
-        final int errorsBefore = aggregate.errorCount();
+        fastPath.begin();
         json.beginObject(frame.buffer(), frame.offset(), length);
         boolean candidatesSeen = false;
         boolean failed = false;
@@ -186,7 +144,7 @@ public final class GeminiDialect extends Dialect
                         while (json.next() == JsonToken.START_OBJECT)
                         {
                             candidatesSeen = true;
-                            learnCandidates++;
+                            fastPath.candidate();
                             readCandidate();
                         }
                         if (json.token() != JsonToken.END_ARRAY)
@@ -200,20 +158,19 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "usageMetadata":
-                    usagePresent = value == JsonToken.START_OBJECT;
-                    usageAfterCandidates = learnCandidates > 0;
+                    fastPath.usage(value == JsonToken.START_OBJECT);
                     mergeUsage(json);
                     break;
                 case "error":
                     if (value != JsonToken.VALUE_NULL)
                     {
-                        learnable = false;
+                        fastPath.notLearnable();
                         providerError(json);
                         failed = true;
                     }
                     break;
                 case "promptFeedback":
-                    learnable = false;
+                    fastPath.notLearnable();
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     feedbackSeen = value == JsonToken.START_OBJECT;
                     break;
@@ -231,53 +188,13 @@ public final class GeminiDialect extends Dialect
         {
             aggregate.end(Outcome.ERROR);
         }
-        if (learnable && learnCandidates == 1 && learnParts == 1 && learnText && aggregate.errorCount() == errorsBefore)
-        {
-            eventTemplate.learn(frame.buffer(), frame.offset(), length, usagePresent ? TEXT_USAGE_CHUNK : TEXT_CHUNK);
-        }
+        fastPath.end(frame.buffer(), frame.offset(), length);
     }
 
-    /**
-     * A chunk that repeats the learnt one around a new text and usage: the learnt chunk's effects in its order
-     * (the text part, the usage merge) with the new values; every other field repeats the learnt bytes.
-     */
-    private void foldRepeated() throws JsonReader.BadPayload
+    /** A repeated chunk's text part (see {@link GeminiFastPath}). */
+    void repeatedText(final MutableChoice choice, final char[] chars, final int length, final boolean thought)
     {
-        if (usagePresent && !usageAfterCandidates)
-        {
-            mergeRepeatedUsage();
-        }
-        final MutableChoice choice = aggregate.choiceForIndex(learntIndex);
-        if (choice != null)
-        {
-            partSignature.clear();
-            partExtra.clear();
-            setPartText(eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
-            text(choice, learntThought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
-        }
-        if (usagePresent && usageAfterCandidates)
-        {
-            mergeRepeatedUsage();
-        }
-        aggregate.start();
-    }
-
-    /** The usage object of a repeated chunk, already checked whole by the eventTemplate, merged as the full path does. */
-    private void mergeRepeatedUsage() throws JsonReader.BadPayload
-    {
-        final int start = eventTemplate.valueStart(1);
-        usageBytes.wrap(eventTemplate.input(), start, eventTemplate.valueEnd(1) - start);
-        replayReader.begin(usageBytes, 0, usageBytes.capacity());
-        mergeUsage(replayReader);
-        replayReader.finish();
-    }
-
-    private void setPartText(final char[] chars, final int offset, final int length)
-    {
-        if (!partText.set(chars, offset, length, limits.maxTextChars()))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
-        }
+        parts.repeatedText(choice, chars, length, thought);
     }
 
     @Override
@@ -373,7 +290,7 @@ public final class GeminiDialect extends Dialect
             {
                 case "index":
                     index = index(json, "candidates[].index");
-                    learntIndex = index;
+                    fastPath.candidateIndex(index);
                     break;
                 case "content":
                     if (value == JsonToken.START_OBJECT)
@@ -386,7 +303,7 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "citationMetadata":
-                    learnable = false;
+                    fastPath.notLearnable();
                     if (value == JsonToken.START_OBJECT)
                     {
                         hasCitations = keep(json, pendingCitations, name);
@@ -397,7 +314,7 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "finishReason":
-                    learnable = false;
+                    fastPath.notLearnable();
                     if (value == JsonToken.VALUE_STRING)
                     {
                         copyText(json, finishReason, limits.maxTextChars());
@@ -408,11 +325,11 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 default:
-                    learnable = false;
+                    fastPath.notLearnable();
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
-        learntIndex = index;
+        fastPath.candidateIndex(index);
         final MutableChoice choice = index < 0 ? null : aggregate.choiceForIndex(index);
         if (choice == null)
         {
@@ -421,7 +338,7 @@ public final class GeminiDialect extends Dialect
         if (hasContent)
         {
             replayReader.begin(pendingContent);
-            readContent(replayReader, choice);
+            parts.readContent(replayReader, choice);
             replayReader.finish();
         }
         if (hasCitations)
@@ -433,15 +350,12 @@ public final class GeminiDialect extends Dialect
         merge(pendingExtra, choice.extra());
         if (finishReason.length() > 0 && (!choice.isFinished() || !choice.finishReason().contentEquals(finishReason)))
         {
-            if (streamedCall.isOpenIn(choice))
-            {
-                streamedCall.close();
-            }
+            parts.finishing(choice);
             aggregate.finish(choice, finishReason.array(), 0, finishReason.length());
         }
     }
 
-    private boolean keep(final JsonReader r, final MutableRawJson into, final String name) throws JsonReader.BadPayload
+    boolean keep(final JsonReader r, final MutableRawJson into, final String name) throws JsonReader.BadPayload
     {
         if (!r.capture(into))
         {
@@ -471,249 +385,8 @@ public final class GeminiDialect extends Dialect
         }
     }
 
-    private void readContent(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
-    {
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            if ("role".equals(name) && value == JsonToken.VALUE_STRING)
-            {
-                final CharView v = r.text();
-                if (v.length() > 0)
-                {
-                    choice.role().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                }
-            }
-            else if ("parts".equals(name) && value == JsonToken.START_ARRAY)
-            {
-                while (r.next() == JsonToken.START_OBJECT)
-                {
-                    learnParts++;
-                    readPart(r, choice);
-                }
-                if (r.token() != JsonToken.END_ARRAY)
-                {
-                    throw new JsonReader.BadPayload("parts must hold objects");
-                }
-            }
-            else
-            {
-                r.skip();
-            }
-        }
-    }
-
-    /** One part; its fields come in any order ({@code thought} follows {@code text}), so they are gathered first. */
-    private void readPart(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
-    {
-        boolean hasText = false;
-        boolean thought = false;
-        boolean hasCall = false;
-        boolean callContinues = false;
-        boolean hasArgs = false;
-        boolean hasPartialArgs = false;
-        partText.clear();
-        partSignature.clear();
-        partExtra.clear();
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = r.name();
-            final JsonToken value = r.next();
-            switch (name)
-            {
-                case "text":
-                    if (value == JsonToken.VALUE_STRING)
-                    {
-                        final CharView v = r.text();
-                        setPartText(v.array(), v.offset(), v.length());
-                        hasText = true;
-                        learnText = true;
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
-                    break;
-                case "thought":
-                    thought = value == JsonToken.VALUE_TRUE;
-                    learntThought = thought;
-                    break;
-                case "thoughtSignature":
-                    learnable = false;
-                    if (value == JsonToken.VALUE_STRING)
-                    {
-                        copyText(r, partSignature, limits.maxTextChars());
-                    }
-                    else
-                    {
-                        r.skip();
-                    }
-                    break;
-                case "functionCall":
-                    learnable = false;
-                    if (value != JsonToken.START_OBJECT)
-                    {
-                        r.skip();
-                        break;
-                    }
-                    hasCall = true;
-                    callName.clear();
-                    callId.clear();
-                    while (r.next() == JsonToken.FIELD_NAME)
-                    {
-                        final String field = r.name();
-                        final JsonToken v = r.next();
-                        if ("name".equals(field) && v == JsonToken.VALUE_STRING)
-                        {
-                            copyText(r, callName, limits.maxTextChars());
-                        }
-                        else if ("id".equals(field) && v == JsonToken.VALUE_STRING)
-                        {
-                            copyText(r, callId, limits.maxTextChars());
-                        }
-                        else if ("args".equals(field) && v != JsonToken.VALUE_NULL)
-                        {
-                            hasArgs = keep(r, callArgs, "functionCall.args");
-                        }
-                        else if ("partialArgs".equals(field) && v == JsonToken.START_ARRAY)
-                        {
-                            hasPartialArgs = keep(r, callPartialArgs, "functionCall.partialArgs");
-                        }
-                        else if ("willContinue".equals(field))
-                        {
-                            callContinues = v == JsonToken.VALUE_TRUE;
-                        }
-                        else
-                        {
-                            r.skip();
-                        }
-                    }
-                    break;
-                default:
-                    learnable = false;
-                    captureKeepingNonEmpty(partExtra, name, r);
-            }
-        }
-        if (hasCall)
-        {
-            functionCall(choice, hasArgs, hasPartialArgs, callContinues);
-        }
-        else if (hasText)
-        {
-            text(choice, thought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
-        }
-        else if (partExtra.size() > 0 || partSignature.length() > 0)
-        {
-            final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.OTHER, -1);
-            if (part != null)
-            {
-                if (partExtra.size() > 0)
-                {
-                    part.type().set(partExtra.name(0), limits.maxTextChars());
-                }
-                merge(partExtra, part.extra());
-                part.signature().set(partSignature, limits.maxTextChars());
-                aggregate.endPart(choice, part);
-            }
-        }
-    }
-
-    private void text(final MutableChoice choice, final MutablePart.Kind kind)
-    {
-        final MutablePart last = choice.lastPart();
-        MutablePart part;
-        if (last != null && last.kind() == kind && last.extra().size() == 0 && partExtra.size() == 0 &&
-            (partSignature.length() == 0 || last.signature().length() == 0))
-        {
-            part = last;
-        }
-        else
-        {
-            if (partText.length() == 0 && partSignature.length() == 0 && partExtra.size() == 0)
-            {
-                // An empty text part (Gemini ends with one) carries nothing to keep.
-                return;
-            }
-            part = aggregate.newPart(choice, kind, -1);
-            if (part == null)
-            {
-                return;
-            }
-        }
-        if (partSignature.length() > 0)
-        {
-            part.signature().set(partSignature, limits.maxTextChars());
-        }
-        merge(partExtra, part.extra());
-        aggregate.appendText(choice, part, partText.array(), 0, partText.length());
-    }
-
-    private void functionCall(final MutableChoice choice, final boolean hasArgs, final boolean hasPartialArgs, final boolean continues)
-        throws JsonReader.BadPayload
-    {
-        if (streamedCall.isOpen() && (!streamedCall.isOpenIn(choice) || callName.length() > 0 || hasArgs))
-        {
-            streamedCall.close();
-        }
-        if (streamedCall.isOpen())
-        {
-            final MutablePart openCall = streamedCall.call();
-            // A continuation of the streamed call: more partial arguments, or the empty terminator.
-            if (partSignature.length() > 0 && openCall.signature().length() == 0)
-            {
-                openCall.signature().set(partSignature, limits.maxTextChars());
-            }
-            if (hasPartialArgs)
-            {
-                streamedCall.partialArgs(callPartialArgs);
-            }
-            if (!continues)
-            {
-                streamedCall.close();
-            }
-            return;
-        }
-        if (callName.length() == 0 && callId.length() == 0 && !hasArgs && !hasPartialArgs)
-        {
-            return;
-        }
-        final MutablePart call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, -1);
-        if (call == null)
-        {
-            return;
-        }
-        call.type().set("functionCall", 64);
-        call.id().set(callId, limits.maxTextChars());
-        call.name().set(callName, limits.maxTextChars());
-        call.signature().set(partSignature, limits.maxTextChars());
-        merge(partExtra, call.extra());
-        aggregate.toolCallStarted(choice, call);
-        if (hasArgs)
-        {
-            out.set(callArgs.json(), Integer.MAX_VALUE);
-            aggregate.appendArguments(choice, call, out.array(), 0, out.length());
-        }
-        if (continues || hasPartialArgs)
-        {
-            streamedCall.open(choice, call);
-            if (hasPartialArgs)
-            {
-                streamedCall.partialArgs(callPartialArgs);
-            }
-            if (!continues)
-            {
-                streamedCall.close();
-            }
-        }
-        else
-        {
-            aggregate.endPart(choice, call);
-        }
-    }
-
     /** Copies every field of {@code from} into {@code to}, a null never replacing a value already there. */
-    private void merge(final MutableRawFields from, final MutableRawFields to)
+    void merge(final MutableRawFields from, final MutableRawFields to)
     {
         for (int i = 0; i < from.size(); i++)
         {

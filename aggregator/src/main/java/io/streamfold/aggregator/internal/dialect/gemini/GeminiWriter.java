@@ -7,6 +7,7 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.json.JsonText;
+import io.streamfold.aggregator.internal.output.ProviderFields;
 
 /** Writes one non-streaming GenerateContentResponse from the folded model. */
 final class GeminiWriter
@@ -42,17 +43,8 @@ final class GeminiWriter
             g.writeEndArray();
         }
         result.meta().writeFields(g);
-        if (result.usage().isPresent())
-        {
-            g.writeObjectFieldStart("usageMetadata");
-            result.usage().fields().writeFields(g);
-            g.writeEndObject();
-        }
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
+        ProviderFields.usage(result, "usageMetadata", g);
+        ProviderFields.providerError(result, "error", g);
         g.writeEndObject();
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -18,8 +19,6 @@ import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -521,75 +520,10 @@ public final class OllamaDialect extends Dialect
         aggregate.endPart(choice, call);
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Output: the non-streaming response object of /api/chat or /api/generate.
-
     @Override
     public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        final MutableRawFields meta = result.meta();
-        final MutableChoice c = result.choice(0);
-        g.writeStartObject();
-        meta.writeField(g, "model");
-        meta.writeField(g, "created_at");
-        if (generate && !chat)
-        {
-            g.writeStringField("response", c == null ? "" : c.joined(MutablePart.Kind.TEXT));
-            if (c != null && c.has(MutablePart.Kind.REASONING))
-            {
-                g.writeStringField("thinking", c.joined(MutablePart.Kind.REASONING));
-            }
-        }
-        else
-        {
-            g.writeObjectFieldStart("message");
-            g.writeStringField("role", c != null && c.role().length() > 0 ? c.role().toString() : "assistant");
-            g.writeStringField("content", c == null ? "" : c.joined(MutablePart.Kind.TEXT));
-            if (c != null && c.has(MutablePart.Kind.REASONING))
-            {
-                g.writeStringField("thinking", c.joined(MutablePart.Kind.REASONING));
-            }
-            if (c != null && c.has(MutablePart.Kind.TOOL_CALL))
-            {
-                g.writeArrayFieldStart("tool_calls");
-                for (final MutablePart p : c.toolCallList())
-                {
-                    g.writeStartObject();
-                    if (p.id().length() > 0)
-                    {
-                        g.writeStringField("id", p.id().toString());
-                    }
-                    p.extra().writeFields(g);
-                    g.writeObjectFieldStart("function");
-                    if (p.wireIndex() >= 0)
-                    {
-                        g.writeNumberField("index", p.wireIndex());
-                    }
-                    g.writeStringField("name", p.name().toString());
-                    JsonText.writeField(g, "arguments", p.text());
-                    g.writeEndObject();
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            if (c != null)
-            {
-                c.messageExtra().write(g);
-            }
-            g.writeEndObject();
-        }
-        g.writeBooleanField("done", result.outcome() == Outcome.COMPLETE);
-        if (c != null && c.finishReason().length() > 0)
-        {
-            g.writeStringField("done_reason", c.finishReason().toString());
-        }
-        meta.writeFields(g, "model", "created_at");
-        result.usage().fields().writeFields(g);
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
-        g.writeEndObject();
+        // A stream of /api/generate lines (and none of /api/chat) is written back as /api/generate.
+        OllamaWriter.write(result, generate && !chat, g);
     }
 }

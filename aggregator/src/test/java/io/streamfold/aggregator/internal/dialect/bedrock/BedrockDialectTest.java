@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.Feeding;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.RecordingListener;
@@ -76,16 +77,7 @@ public class BedrockDialectTest
     static Run run(final byte[] bytes, final int[] slices, final boolean strict)
     {
         final Run r = new Run(Format.BEDROCK, strict);
-        int at = 0;
-        for (int i = 0; i < slices.length && at < bytes.length; i++)
-        {
-            final int n = i == slices.length - 1 ? bytes.length - at : Math.min(slices[i], bytes.length - at);
-            // Copy so a view kept past the call would see scribbled bytes.
-            final byte[] slice = Arrays.copyOfRange(bytes, at, at + n);
-            r.aggregator.feed(slice, 0, n);
-            Arrays.fill(slice, (byte)'#');
-            at += n;
-        }
+        Feeding.feedAll(r.aggregator, bytes, Feeding.sizes(slices), Feeding.Via.SCRIBBLED);
         r.aggregator.end();
         return r;
     }

@@ -7,17 +7,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
-import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -58,50 +57,15 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
  */
 public final class OpenAiResponsesDialect extends Dialect
 {
-
-    /**
-     * The repeated {@code response.*.delta} events: the delta (slot 0) varies, and so do the sequence number and
-     * the obfuscation padding when present; indexed by (sequence number ? 1 : 0) | (obfuscation ? 2 : 0).
-     */
-    private static final EventShape[] DELTA_SHAPES = {
-        EventShape.of(0).string("delta").build(),
-        EventShape.of(1).string("delta").integer("sequence_number").build(),
-        EventShape.of(2).string("delta").string("obfuscation").build(),
-        EventShape.of(3).string("delta").integer("sequence_number").string("obfuscation").build(),
-    };
-
-    private boolean deltaIsString;
-    private boolean sequenceIsInteger;
-    private boolean obfuscationIsString;
-
     /** Replays values captured from an event (response, item, part, logprobs). */
     private final JsonReader nested;
     /** Replays fields of an object captured while another was read (incomplete_details, item content). */
     private final JsonReader inner;
     private final OutputItems items;
     private final ItemReader itemReader;
+    private final GatheredEvent event;
     private final UnknownDeltas unknownDeltas;
 
-    // One event, gathered before it is applied because its fields may come in any order.
-    private int eventType;
-    private long outputIndex;
-    private long contentIndex;
-    private long summaryIndex;
-    /** The type of an event this dialect does not know. */
-    private final MutableTextBuffer typeName = new MutableTextBuffer();
-    private final MutableTextBuffer itemId = new MutableTextBuffer();
-    private final MutableTextBuffer delta = new MutableTextBuffer();
-    private final MutableTextBuffer text = new MutableTextBuffer();
-    private final MutableTextBuffer refusal = new MutableTextBuffer();
-    private final MutableTextBuffer arguments = new MutableTextBuffer();
-    private final MutableTextBuffer name = new MutableTextBuffer();
-    private final MutableRawJson eventItem = new MutableRawJson();
-    private final MutableRawJson eventPart = new MutableRawJson();
-    private final MutableRawJson eventResponse = new MutableRawJson();
-    private final MutableRawJson eventLogprobs = new MutableRawJson();
-    private final MutableRawJson eventError = new MutableRawJson();
-    private final MutableRawJson eventAnnotation = new MutableRawJson();
-    private final MutableRawFields errorFields = new MutableRawFields();
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
 
@@ -112,6 +76,7 @@ public final class OpenAiResponsesDialect extends Dialect
         inner = new JsonReader(limits);
         items = new OutputItems(aggregate, limits);
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
+        event = new GatheredEvent(this, aggregate, limits);
         unknownDeltas = new UnknownDeltas(aggregate, items);
     }
 
@@ -162,7 +127,7 @@ public final class OpenAiResponsesDialect extends Dialect
         if (eventTemplate.match(frame.buffer(), frame.offset(), length))
         {
             // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds.
-            copyChars(eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0), delta, deltaLimit());
+            event.repeatedDelta(eventTemplate.stringChars(0), eventTemplate.stringLength(0));
             apply();
             aggregate.start();
             return;
@@ -170,145 +135,34 @@ public final class OpenAiResponsesDialect extends Dialect
         eventTemplate.forget();
         final int errorsBefore = aggregate.errorCount();
         json.beginObject(frame.buffer(), frame.offset(), length);
-        gather(json);
+        event.gather(json);
         json.finish();
         apply();
         aggregate.start();
-        if (deltaIsString && isDelta(eventType) && aggregate.errorCount() == errorsBefore)
+        final EventShape shape = event.learnableShape();
+        if (shape != null && aggregate.errorCount() == errorsBefore)
         {
-            eventTemplate.learn(frame.buffer(), frame.offset(), length,
-                DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0)]);
-        }
-    }
-
-    private int deltaLimit()
-    {
-        return limits.maxArgumentChars() > limits.maxTextChars() ? limits.maxArgumentChars() : limits.maxTextChars();
-    }
-
-    private void gather(final JsonReader r) throws JsonReader.BadPayload
-    {
-        eventType = UNKNOWN;
-        typeName.clear();
-        outputIndex = -1;
-        contentIndex = -1;
-        summaryIndex = -1;
-        itemId.clear();
-        delta.clear();
-        text.clear();
-        refusal.clear();
-        arguments.clear();
-        name.clear();
-        eventItem.clear();
-        eventPart.clear();
-        eventResponse.clear();
-        eventLogprobs.clear();
-        eventError.clear();
-        eventAnnotation.clear();
-        errorFields.clear();
-        deltaIsString = false;
-        sequenceIsInteger = false;
-        obfuscationIsString = false;
-        while (r.next() == JsonToken.FIELD_NAME)
-        {
-            final String field = r.name();
-            final JsonToken value = r.next();
-            switch (field)
-            {
-                case "type":
-                    eventType = value == JsonToken.VALUE_STRING ? eventType(r.text()) : UNKNOWN;
-                    if (eventType <= LIFECYCLE && value == JsonToken.VALUE_STRING)
-                    {
-                        copyString(r, typeName, limits.maxTextChars());
-                        break;
-                    }
-                    if (value != JsonToken.VALUE_STRING)
-                    {
-                        r.skip();
-                    }
-                    break;
-                case "output_index":
-                    outputIndex = eventIndex(r, "output_index");
-                    break;
-                case "content_index":
-                    contentIndex = eventIndex(r, "content_index");
-                    break;
-                case "summary_index":
-                    summaryIndex = eventIndex(r, "summary_index");
-                    break;
-                case "item_id":
-                    copyString(r, itemId, limits.maxTextChars());
-                    break;
-                case "delta":
-                    deltaIsString = value == JsonToken.VALUE_STRING;
-                    copyString(r, delta, deltaLimit());
-                    break;
-                case "sequence_number":
-                    sequenceIsInteger = value == JsonToken.VALUE_NUMBER_INT;
-                    r.skip();
-                    break;
-                case "obfuscation":
-                    obfuscationIsString = value == JsonToken.VALUE_STRING;
-                    r.skip();
-                    break;
-                case "text":
-                    copyString(r, text, limits.maxTextChars());
-                    break;
-                case "refusal":
-                    copyString(r, refusal, limits.maxTextChars());
-                    break;
-                case "arguments":
-                    copyString(r, arguments, limits.maxArgumentChars());
-                    break;
-                case "name":
-                    copyString(r, name, limits.maxTextChars());
-                    break;
-                case "item":
-                    captureEventValue(r, eventItem, field);
-                    break;
-                case "part":
-                    captureEventValue(r, eventPart, field);
-                    break;
-                case "response":
-                    captureEventValue(r, eventResponse, field);
-                    break;
-                case "logprobs":
-                    captureEventValue(r, eventLogprobs, field);
-                    break;
-                case "error":
-                    captureEventValue(r, eventError, field);
-                    break;
-                case "annotation":
-                    captureEventValue(r, eventAnnotation, field);
-                    break;
-                case "code":
-                case "message":
-                case "param":
-                    captureKeepingNonEmpty(errorFields, field, r);
-                    break;
-                default:
-                    r.skip();
-            }
+            eventTemplate.learn(frame.buffer(), frame.offset(), length, shape);
         }
     }
 
     private void apply() throws JsonReader.BadPayload
     {
-        if (isDelta(eventType) && deltaForUnopenedItem())
+        if (isDelta(event.type) && deltaForUnopenedItem())
         {
             return;
         }
-        switch (eventType)
+        switch (event.type)
         {
             case UNKNOWN:
             case LIFECYCLE:
-                if (eventResponse.type() == MutableRawJson.Type.STRUCTURED)
+                if (event.response.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     readResponse(false);
                 }
-                else if (deltaIsString && UnknownDeltas.isDelta(typeName) && !deltaForUnopenedItem())
+                else if (event.deltaIsString() && UnknownDeltas.isDelta(event.typeName) && !deltaForUnopenedItem())
                 {
-                    unknownDeltas.fold(typeName, outputIndex, itemId, delta);
+                    unknownDeltas.fold(event.typeName, event.outputIndex, event.itemId, event.delta);
                 }
                 break;
             case COMPLETED:
@@ -322,14 +176,14 @@ public final class OpenAiResponsesDialect extends Dialect
             case ITEM_ADDED:
             case ITEM_DONE:
             {
-                final Item item = items.itemForEvent(outputIndex, itemId, ITEM_UNKNOWN);
-                if (item != null && eventItem.type() == MutableRawJson.Type.STRUCTURED)
+                final Item item = items.itemForEvent(event.outputIndex, event.itemId, ITEM_UNKNOWN);
+                if (item != null && event.item.type() == MutableRawJson.Type.STRUCTURED)
                 {
-                    nested.begin(eventItem);
-                    itemReader.readItem(nested, item, eventType == ITEM_DONE);
+                    nested.begin(event.item);
+                    itemReader.readItem(nested, item, event.type == ITEM_DONE);
                     nested.finish();
                 }
-                if (item != null && eventType == ITEM_DONE)
+                if (item != null && event.type == ITEM_DONE)
                 {
                     items.endItem(item);
                 }
@@ -340,13 +194,13 @@ public final class OpenAiResponsesDialect extends Dialect
             case SUMMARY_PART_ADDED:
             case SUMMARY_PART_DONE:
             {
-                final boolean summary = eventType == SUMMARY_PART_ADDED || eventType == SUMMARY_PART_DONE;
-                final Item item = items.itemForEvent(outputIndex, itemId, summary ? ITEM_REASONING : ITEM_UNKNOWN);
-                if (item != null && eventPart.type() == MutableRawJson.Type.STRUCTURED)
+                final boolean summary = event.type == SUMMARY_PART_ADDED || event.type == SUMMARY_PART_DONE;
+                final Item item = items.itemForEvent(event.outputIndex, event.itemId, summary ? ITEM_REASONING : ITEM_UNKNOWN);
+                if (item != null && event.part.type() == MutableRawJson.Type.STRUCTURED)
                 {
-                    nested.begin(eventPart);
-                    itemReader.readContentPart(nested, item, summary, summary ? summaryIndex : contentIndex,
-                        eventType == CONTENT_PART_DONE || eventType == SUMMARY_PART_DONE);
+                    nested.begin(event.part);
+                    itemReader.readContentPart(nested, item, summary, summary ? event.summaryIndex : event.contentIndex,
+                        event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
                     nested.finish();
                 }
                 break;
@@ -355,16 +209,16 @@ public final class OpenAiResponsesDialect extends Dialect
             case OUTPUT_TEXT_DONE:
             {
                 final MutablePart part = items.partForEvent(
-                    outputIndex, itemId, ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
+                    event.outputIndex, event.itemId, ITEM_MESSAGE, false, event.contentIndex, MutablePart.Kind.TEXT, "output_text");
                 if (part != null)
                 {
-                    if (eventType == OUTPUT_TEXT_DELTA)
+                    if (event.type == OUTPUT_TEXT_DELTA)
                     {
-                        aggregate.appendText(items.current(), part, delta.array(), 0, delta.length());
+                        aggregate.appendText(items.current(), part, event.delta.array(), 0, event.delta.length());
                     }
                     else
                     {
-                        items.reconcile(part, text, "response.output_text.done");
+                        items.reconcile(part, event.text, "response.output_text.done");
                     }
                     eventLogprobs(part);
                 }
@@ -373,8 +227,8 @@ public final class OpenAiResponsesDialect extends Dialect
             case ANNOTATION_ADDED:
             {
                 final MutablePart part = items.partForEvent(
-                    outputIndex, itemId, ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.TEXT, "output_text");
-                if (part != null && !eventAnnotation.isNullish() && !part.annotations().add(eventAnnotation, limits.maxRawBytes()))
+                    event.outputIndex, event.itemId, ITEM_MESSAGE, false, event.contentIndex, MutablePart.Kind.TEXT, "output_text");
+                if (part != null && !event.annotation.isNullish() && !part.annotations().add(event.annotation, limits.maxRawBytes()))
                 {
                     aggregate.error(ErrorKind.LIMIT_EXCEEDED, "annotations larger than " + limits.maxRawBytes() + " bytes");
                 }
@@ -384,16 +238,16 @@ public final class OpenAiResponsesDialect extends Dialect
             case REFUSAL_DONE:
             {
                 final MutablePart part = items.partForEvent(
-                    outputIndex, itemId, ITEM_MESSAGE, false, contentIndex, MutablePart.Kind.REFUSAL, "refusal");
+                    event.outputIndex, event.itemId, ITEM_MESSAGE, false, event.contentIndex, MutablePart.Kind.REFUSAL, "refusal");
                 if (part != null)
                 {
-                    if (eventType == REFUSAL_DELTA)
+                    if (event.type == REFUSAL_DELTA)
                     {
-                        aggregate.appendText(items.current(), part, delta.array(), 0, delta.length());
+                        aggregate.appendText(items.current(), part, event.delta.array(), 0, event.delta.length());
                     }
                     else
                     {
-                        items.reconcile(part, refusal, "response.refusal.done");
+                        items.reconcile(part, event.refusal, "response.refusal.done");
                     }
                 }
                 break;
@@ -401,19 +255,19 @@ public final class OpenAiResponsesDialect extends Dialect
             case ARGUMENTS_DELTA:
             case ARGUMENTS_DONE:
             {
-                final Item item = items.itemForEvent(outputIndex, itemId, ITEM_FUNCTION_CALL);
+                final Item item = items.itemForEvent(event.outputIndex, event.itemId, ITEM_FUNCTION_CALL);
                 if (item != null && item.kind == ITEM_FUNCTION_CALL)
                 {
-                    final MutablePart call = items.callPart(item, null, name);
+                    final MutablePart call = items.callPart(item, null, event.name);
                     if (call != null)
                     {
-                        if (eventType == ARGUMENTS_DELTA)
+                        if (event.type == ARGUMENTS_DELTA)
                         {
-                            aggregate.appendArguments(items.current(), call, delta.array(), 0, delta.length());
+                            aggregate.appendArguments(items.current(), call, event.delta.array(), 0, event.delta.length());
                         }
                         else
                         {
-                            items.reconcile(call, arguments, "response.function_call_arguments.done");
+                            items.reconcile(call, event.arguments, "response.function_call_arguments.done");
                         }
                     }
                 }
@@ -424,19 +278,19 @@ public final class OpenAiResponsesDialect extends Dialect
             case REASONING_TEXT_DELTA:
             case REASONING_TEXT_DONE:
             {
-                final boolean summary = eventType == SUMMARY_TEXT_DELTA || eventType == SUMMARY_TEXT_DONE;
-                final MutablePart part = items.partForEvent(outputIndex, itemId, ITEM_REASONING, summary,
-                    summary ? summaryIndex : contentIndex,
+                final boolean summary = event.type == SUMMARY_TEXT_DELTA || event.type == SUMMARY_TEXT_DONE;
+                final MutablePart part = items.partForEvent(event.outputIndex, event.itemId, ITEM_REASONING, summary,
+                    summary ? event.summaryIndex : event.contentIndex,
                     MutablePart.Kind.REASONING, summary ? "summary_text" : "reasoning_text");
                 if (part != null)
                 {
-                    if (eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA)
+                    if (event.type == SUMMARY_TEXT_DELTA || event.type == REASONING_TEXT_DELTA)
                     {
-                        aggregate.appendText(items.current(), part, delta.array(), 0, delta.length());
+                        aggregate.appendText(items.current(), part, event.delta.array(), 0, event.delta.length());
                     }
                     else
                     {
-                        items.reconcile(part, text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done");
+                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done");
                     }
                 }
                 break;
@@ -449,7 +303,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private void onTerminal() throws JsonReader.BadPayload
     {
         final MutableChoice c = items.choice();
-        if (eventResponse.type() == MutableRawJson.Type.STRUCTURED)
+        if (event.response.type() == MutableRawJson.Type.STRUCTURED)
         {
             readResponse(true);
         }
@@ -459,7 +313,7 @@ public final class OpenAiResponsesDialect extends Dialect
             aggregate.end(Outcome.ERROR);
             return;
         }
-        if (eventType == FAILED)
+        if (event.type == FAILED)
         {
             final MutableRawJson error = aggregate.meta().get("error");
             if (aggregate.providerError().isNullish())
@@ -478,7 +332,7 @@ public final class OpenAiResponsesDialect extends Dialect
             aggregate.end(Outcome.ERROR);
             return;
         }
-        if (eventType == INCOMPLETE)
+        if (event.type == INCOMPLETE)
         {
             aggregate.finish(c, incompleteReason());
         }
@@ -520,17 +374,17 @@ public final class OpenAiResponsesDialect extends Dialect
 
     private void onErrorEvent()
     {
-        if (eventError.type() == MutableRawJson.Type.STRUCTURED || eventError.type() == MutableRawJson.Type.STRING)
+        if (event.error.type() == MutableRawJson.Type.STRUCTURED || event.error.type() == MutableRawJson.Type.STRING)
         {
-            aggregate.providerErrorSlot().copyFrom(eventError);
+            aggregate.providerErrorSlot().copyFrom(event.error);
         }
         else
         {
             // The documented shape puts code, message and param beside type.
             final StringBuilder sb = new StringBuilder("{");
-            for (int i = 0; i < errorFields.size(); i++)
+            for (int i = 0; i < event.errorFields.size(); i++)
             {
-                sb.append(i > 0 ? "," : "").append(MutableRawJson.quote(errorFields.name(i))).append(':').append(errorFields.value(i).json());
+                sb.append(i > 0 ? "," : "").append(MutableRawJson.quote(event.errorFields.name(i))).append(':').append(event.errorFields.value(i).json());
             }
             final byte[] bytes = sb.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             aggregate.providerErrorSlot().setStructured(bytes, 0, bytes.length, Integer.MAX_VALUE);
@@ -541,7 +395,7 @@ public final class OpenAiResponsesDialect extends Dialect
     /** Reads the response object of a lifecycle or terminal event into meta, usage and (when final) the items. */
     private void readResponse(final boolean terminal) throws JsonReader.BadPayload
     {
-        nested.begin(eventResponse);
+        nested.begin(event.response);
         while (nested.next() == JsonToken.FIELD_NAME)
         {
             final String field = nested.name();
@@ -614,19 +468,20 @@ public final class OpenAiResponsesDialect extends Dialect
      */
     private boolean deltaForUnopenedItem()
     {
-        if (outputIndex < 0 || outputIndex > limits.maxIndex() || delta.length() == 0)
+        if (event.outputIndex < 0 || event.outputIndex > limits.maxIndex() || event.delta.length() == 0)
         {
             // Outside the limits it is refused as such, without looking further.
             return false;
         }
         for (int i = items.size() - 1; i >= 0; i--)
         {
-            if (items.get(i).outputIndex == outputIndex)
+            if (items.get(i).outputIndex == event.outputIndex)
             {
                 return false;
             }
         }
-        aggregate.error(ErrorKind.LATE_DATA, (eventType > LIFECYCLE ? EVENT_TYPES[eventType] : typeName) + " for output_index " + outputIndex +
+        aggregate.error(ErrorKind.LATE_DATA, (event.type > LIFECYCLE ? EVENT_TYPES[event.type] : event.typeName) +
+            " for output_index " + event.outputIndex +
             ", which no earlier event opened; not folded");
         return true;
     }
@@ -634,16 +489,16 @@ public final class OpenAiResponsesDialect extends Dialect
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
     private void eventLogprobs(final MutablePart part) throws JsonReader.BadPayload
     {
-        if (eventLogprobs.type() != MutableRawJson.Type.STRUCTURED)
+        if (event.logprobs.type() != MutableRawJson.Type.STRUCTURED)
         {
             return;
         }
         final Slot slot = items.slotOf(part);
-        if (slot == null || (eventType == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0))
+        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0))
         {
             return;
         }
-        nested.begin(eventLogprobs);
+        nested.begin(event.logprobs);
         if (nested.token() == JsonToken.START_ARRAY)
         {
             itemReader.readLogprobs(nested, slot, false);
@@ -672,20 +527,12 @@ public final class OpenAiResponsesDialect extends Dialect
         }
     }
 
-    private void copyChars(final char[] chars, final int offset, final int length, final MutableTextBuffer into, final int limit)
+    void copyChars(final char[] chars, final int offset, final int length, final MutableTextBuffer into, final int limit)
     {
         if (!into.set(chars, offset, length, limit))
         {
             into.clear();
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "string longer than " + limit + " characters dropped");
-        }
-    }
-
-    private void captureEventValue(final JsonReader r, final MutableRawJson into, final String field) throws JsonReader.BadPayload
-    {
-        if (!r.capture(into))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "'" + field + "' larger than " + limits.maxRawBytes() + " bytes");
         }
     }
 

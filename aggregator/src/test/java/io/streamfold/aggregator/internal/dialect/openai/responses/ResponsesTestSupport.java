@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.streamfold.aggregator.Feeding;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.RecordingListener;
+import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.model.Aggregate;
 
 /** Feeding helpers and an event recorder shared by the Responses dialect tests. */
@@ -39,13 +40,7 @@ public final class ResponsesTestSupport
     /** Feeds {@code bytes} in random slices (1 = byte by byte when maxSlice is 1), then ends. */
     public static Aggregate sliced(final StreamAggregator a, final byte[] bytes, final Random random, final int maxSlice)
     {
-        int at = 0;
-        while (at < bytes.length)
-        {
-            final int n = Math.min(bytes.length - at, 1 + random.nextInt(maxSlice));
-            feedScribbled(a, bytes, at, n);
-            at += n;
-        }
+        Feeding.feedAll(a, bytes, Feeding.randomSizes(random, maxSlice), Feeding.Via.SCRIBBLED);
         a.end();
         return a.result();
     }
@@ -53,10 +48,7 @@ public final class ResponsesTestSupport
     /** Feeds a copy of the slice and scribbles over it afterwards, so a kept view of fed bytes fails. */
     public static void feedScribbled(final StreamAggregator a, final byte[] bytes, final int offset, final int length)
     {
-        final byte[] copy = new byte[length + 2];
-        System.arraycopy(bytes, offset, copy, 1, length);
-        a.feed(copy, 1, length);
-        java.util.Arrays.fill(copy, (byte)'#');
+        Feeding.feed(a, bytes, offset, length, Feeding.Via.SCRIBBLED);
     }
 
     /** @return the data payloads of an SSE text (simple: one data line per event, as in the corpus). */

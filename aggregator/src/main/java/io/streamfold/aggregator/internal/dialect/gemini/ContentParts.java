@@ -1,0 +1,320 @@
+package io.streamfold.aggregator.internal.dialect.gemini;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.parser.ErrorKind;
+
+/**
+ * A candidate's {@code content}: its role and its parts. Consecutive text parts join into one text part and
+ * consecutive {@code thought} parts into one reasoning part; a {@code functionCall} is a tool call, whole or
+ * streamed ({@link StreamedCall}); any other part is kept raw. Tells the {@link GeminiFastPath} what it read.
+ */
+final class ContentParts
+{
+    private final GeminiDialect dialect;
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private final GeminiFastPath fastPath;
+    /** The Vertex streamed call being assembled. */
+    private final StreamedCall streamedCall;
+
+    private final MutableTextBuffer partText = new MutableTextBuffer();
+    private final MutableTextBuffer partSignature = new MutableTextBuffer();
+    private final MutableRawFields partExtra = new MutableRawFields();
+    private final MutableTextBuffer callName = new MutableTextBuffer();
+    private final MutableTextBuffer callId = new MutableTextBuffer();
+    private final MutableRawJson callArgs = new MutableRawJson();
+    private final MutableRawJson callPartialArgs = new MutableRawJson();
+    private final MutableTextBuffer out = new MutableTextBuffer();
+
+    ContentParts(
+        final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
+        final GeminiFastPath fastPath)
+    {
+        this.dialect = dialect;
+        this.aggregate = aggregate;
+        this.limits = limits;
+        this.fastPath = fastPath;
+        this.streamedCall = new StreamedCall(dialect, aggregate);
+    }
+
+    void reset()
+    {
+        streamedCall.reset();
+    }
+
+    /** The choice finishes: a streamed call still open in it ends first. */
+    void finishing(final MutableChoice choice)
+    {
+        if (streamedCall.isOpenIn(choice))
+        {
+            streamedCall.close();
+        }
+    }
+
+    void readContent(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
+    {
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            if ("role".equals(name) && value == JsonToken.VALUE_STRING)
+            {
+                final CharView v = r.text();
+                if (v.length() > 0)
+                {
+                    choice.role().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
+                }
+            }
+            else if ("parts".equals(name) && value == JsonToken.START_ARRAY)
+            {
+                while (r.next() == JsonToken.START_OBJECT)
+                {
+                    fastPath.part();
+                    readPart(r, choice);
+                }
+                if (r.token() != JsonToken.END_ARRAY)
+                {
+                    throw new JsonReader.BadPayload("parts must hold objects");
+                }
+            }
+            else
+            {
+                r.skip();
+            }
+        }
+    }
+
+    /** One part; its fields come in any order ({@code thought} follows {@code text}), so they are gathered first. */
+    private void readPart(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
+    {
+        boolean hasText = false;
+        boolean thought = false;
+        boolean hasCall = false;
+        boolean callContinues = false;
+        boolean hasArgs = false;
+        boolean hasPartialArgs = false;
+        partText.clear();
+        partSignature.clear();
+        partExtra.clear();
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            final JsonToken value = r.next();
+            switch (name)
+            {
+                case "text":
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        final CharView v = r.text();
+                        setPartText(v.array(), v.offset(), v.length());
+                        hasText = true;
+                        fastPath.text();
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "thought":
+                    thought = value == JsonToken.VALUE_TRUE;
+                    fastPath.thought(thought);
+                    break;
+                case "thoughtSignature":
+                    fastPath.notLearnable();
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        dialect.copyText(r, partSignature, limits.maxTextChars());
+                    }
+                    else
+                    {
+                        r.skip();
+                    }
+                    break;
+                case "functionCall":
+                    fastPath.notLearnable();
+                    if (value != JsonToken.START_OBJECT)
+                    {
+                        r.skip();
+                        break;
+                    }
+                    hasCall = true;
+                    callName.clear();
+                    callId.clear();
+                    while (r.next() == JsonToken.FIELD_NAME)
+                    {
+                        final String field = r.name();
+                        final JsonToken v = r.next();
+                        if ("name".equals(field) && v == JsonToken.VALUE_STRING)
+                        {
+                            dialect.copyText(r, callName, limits.maxTextChars());
+                        }
+                        else if ("id".equals(field) && v == JsonToken.VALUE_STRING)
+                        {
+                            dialect.copyText(r, callId, limits.maxTextChars());
+                        }
+                        else if ("args".equals(field) && v != JsonToken.VALUE_NULL)
+                        {
+                            hasArgs = dialect.keep(r, callArgs, "functionCall.args");
+                        }
+                        else if ("partialArgs".equals(field) && v == JsonToken.START_ARRAY)
+                        {
+                            hasPartialArgs = dialect.keep(r, callPartialArgs, "functionCall.partialArgs");
+                        }
+                        else if ("willContinue".equals(field))
+                        {
+                            callContinues = v == JsonToken.VALUE_TRUE;
+                        }
+                        else
+                        {
+                            r.skip();
+                        }
+                    }
+                    break;
+                default:
+                    fastPath.notLearnable();
+                    dialect.captureKeepingNonEmpty(partExtra, name, r);
+            }
+        }
+        if (hasCall)
+        {
+            functionCall(choice, hasArgs, hasPartialArgs, callContinues);
+        }
+        else if (hasText)
+        {
+            text(choice, thought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
+        }
+        else if (partExtra.size() > 0 || partSignature.length() > 0)
+        {
+            final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.OTHER, -1);
+            if (part != null)
+            {
+                if (partExtra.size() > 0)
+                {
+                    part.type().set(partExtra.name(0), limits.maxTextChars());
+                }
+                dialect.merge(partExtra, part.extra());
+                part.signature().set(partSignature, limits.maxTextChars());
+                aggregate.endPart(choice, part);
+            }
+        }
+    }
+
+    private void text(final MutableChoice choice, final MutablePart.Kind kind)
+    {
+        final MutablePart last = choice.lastPart();
+        MutablePart part;
+        if (last != null && last.kind() == kind && last.extra().size() == 0 && partExtra.size() == 0 &&
+            (partSignature.length() == 0 || last.signature().length() == 0))
+        {
+            part = last;
+        }
+        else
+        {
+            if (partText.length() == 0 && partSignature.length() == 0 && partExtra.size() == 0)
+            {
+                // An empty text part (Gemini ends with one) carries nothing to keep.
+                return;
+            }
+            part = aggregate.newPart(choice, kind, -1);
+            if (part == null)
+            {
+                return;
+            }
+        }
+        if (partSignature.length() > 0)
+        {
+            part.signature().set(partSignature, limits.maxTextChars());
+        }
+        dialect.merge(partExtra, part.extra());
+        aggregate.appendText(choice, part, partText.array(), 0, partText.length());
+    }
+
+    private void functionCall(final MutableChoice choice, final boolean hasArgs, final boolean hasPartialArgs, final boolean continues)
+        throws JsonReader.BadPayload
+    {
+        if (streamedCall.isOpen() && (!streamedCall.isOpenIn(choice) || callName.length() > 0 || hasArgs))
+        {
+            streamedCall.close();
+        }
+        if (streamedCall.isOpen())
+        {
+            final MutablePart openCall = streamedCall.call();
+            // A continuation of the streamed call: more partial arguments, or the empty terminator.
+            if (partSignature.length() > 0 && openCall.signature().length() == 0)
+            {
+                openCall.signature().set(partSignature, limits.maxTextChars());
+            }
+            if (hasPartialArgs)
+            {
+                streamedCall.partialArgs(callPartialArgs);
+            }
+            if (!continues)
+            {
+                streamedCall.close();
+            }
+            return;
+        }
+        if (callName.length() == 0 && callId.length() == 0 && !hasArgs && !hasPartialArgs)
+        {
+            return;
+        }
+        final MutablePart call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, -1);
+        if (call == null)
+        {
+            return;
+        }
+        call.type().set("functionCall", 64);
+        call.id().set(callId, limits.maxTextChars());
+        call.name().set(callName, limits.maxTextChars());
+        call.signature().set(partSignature, limits.maxTextChars());
+        dialect.merge(partExtra, call.extra());
+        aggregate.toolCallStarted(choice, call);
+        if (hasArgs)
+        {
+            out.set(callArgs.json(), Integer.MAX_VALUE);
+            aggregate.appendArguments(choice, call, out.array(), 0, out.length());
+        }
+        if (continues || hasPartialArgs)
+        {
+            streamedCall.open(choice, call);
+            if (hasPartialArgs)
+            {
+                streamedCall.partialArgs(callPartialArgs);
+            }
+            if (!continues)
+            {
+                streamedCall.close();
+            }
+        }
+        else
+        {
+            aggregate.endPart(choice, call);
+        }
+    }
+
+    /** A repeated chunk's text part (see {@link GeminiFastPath}), folded as {@link #readPart} folds a text part. */
+    void repeatedText(final MutableChoice choice, final char[] chars, final int length, final boolean thought)
+    {
+        partSignature.clear();
+        partExtra.clear();
+        setPartText(chars, 0, length);
+        text(choice, thought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
+    }
+
+    private void setPartText(final char[] chars, final int offset, final int length)
+    {
+        if (!partText.set(chars, offset, length, limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "text part longer than " + limits.maxTextChars());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.streamfold.aggregator.internal.fold;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The choices of one aggregate in arrival order, found by provider index. Choices dropped by a reset are kept
+ * as spares and reused, so a reused aggregator allocates none for a stream shaped like the last.
+ */
+final class ChoiceTable
+{
+    private final ArrayList<MutableChoice> choices = new ArrayList<>();
+    private final ArrayList<MutableChoice> spares = new ArrayList<>();
+    private StopReasonTable stopReasons;
+
+    /** The dialect's finish words, for the choices there are and those to come. */
+    void stopReasons(final StopReasonTable table)
+    {
+        stopReasons = table;
+        for (int i = 0; i < choices.size(); i++)
+        {
+            choices.get(i).stopReasons(table);
+        }
+    }
+
+    int size()
+    {
+        return choices.size();
+    }
+
+    MutableChoice at(final int i)
+    {
+        return choices.get(i);
+    }
+
+    /** @return the choice with provider index {@code index}, or null. */
+    MutableChoice find(final long index)
+    {
+        for (int i = 0; i < choices.size(); i++)
+        {
+            if (choices.get(i).index() == index)
+            {
+                return choices.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** @return a new choice with provider index {@code index}, a spare when there is one. */
+    MutableChoice add(final long index)
+    {
+        final MutableChoice c = spares.isEmpty() ? new MutableChoice() : spares.remove(spares.size() - 1);
+        c.init(index);
+        c.stopReasons(stopReasons);
+        choices.add(c);
+        return c;
+    }
+
+    /** @return the choices ordered by their index (allocates the list). */
+    List<MutableChoice> sorted()
+    {
+        final List<MutableChoice> sorted = new ArrayList<>(choices);
+        sorted.sort((a, b) -> Long.compare(a.index(), b.index()));
+        return sorted;
+    }
+
+    /** @return true when every choice has finished and at least one exists. */
+    boolean allFinished()
+    {
+        if (choices.isEmpty())
+        {
+            return false;
+        }
+        for (int i = 0; i < choices.size(); i++)
+        {
+            if (!choices.get(i).isFinished())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void clear()
+    {
+        spares.addAll(choices);
+        choices.clear();
+    }
+
+    /** Copies every choice of {@code other} into new choices (a snapshot keeps no spares). */
+    void copyFrom(final ChoiceTable other)
+    {
+        stopReasons = other.stopReasons;
+        for (int i = 0; i < other.choices.size(); i++)
+        {
+            final MutableChoice c = new MutableChoice();
+            c.copyFrom(other.choices.get(i));
+            choices.add(c);
+        }
+    }
+}
