@@ -31,6 +31,8 @@ public final class MutableAggregate implements Aggregate
     private final AggregationLimits limits;
     private final MutableRawFields meta = new MutableRawFields();
     private final ChoiceTable choices = new ChoiceTable();
+    /** What the whole result may still keep. */
+    private final ResultBudget budget;
     private final MutableUsage usage = new MutableUsage();
     private final MutableRawJson providerError = new MutableRawJson();
     private final ErrorLog errors;
@@ -56,6 +58,7 @@ public final class MutableAggregate implements Aggregate
         this.listener = listener;
         this.toolArguments = new ToolArgumentCheck(this, limits);
         this.errors = new ErrorLog(limits);
+        this.budget = new ResultBudget(limits);
     }
 
     public void dialect(final Format format, final Dialect dialect)
@@ -89,6 +92,7 @@ public final class MutableAggregate implements Aggregate
         eventOffset = 0;
         inputCut = false;
         toolArguments.clear();
+        budget.clear();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -310,6 +314,11 @@ public final class MutableAggregate implements Aggregate
             error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxChoices() + " choices");
             return null;
         }
+        if (!budget.keepBytes(AggregationLimits.PART_BYTES))
+        {
+            overBudget("choice " + index);
+            return null;
+        }
         return choices.add(index);
     }
 
@@ -329,6 +338,11 @@ public final class MutableAggregate implements Aggregate
         if (choice.partCount() >= limits.maxPartsPerChoice())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxPartsPerChoice() + " parts in choice " + choice.index());
+            return null;
+        }
+        if (!budget.keepBytes(AggregationLimits.PART_BYTES))
+        {
+            overBudget(kind + " part of choice " + choice.index());
             return null;
         }
         return choice.addPart(kind, wireIndex);
@@ -373,9 +387,9 @@ public final class MutableAggregate implements Aggregate
         {
             return;
         }
-        final int kept = part.fit(length, limits.maxTextChars());
+        final int kept = keptChars(part, length, limits.maxTextChars());
         part.text().append(chars, offset, kept, limits.maxTextChars());
-        if (kept < length)
+        if (kept < length && !part.overBudget())
         {
             error(ErrorKind.LIMIT_EXCEEDED, part.kind() + " of choice " + choice.index() + " longer than " +
                 limits.maxTextChars() + " characters; the rest is dropped");
@@ -399,6 +413,33 @@ public final class MutableAggregate implements Aggregate
         }
     }
 
+    /**
+     * @return how many of {@code length} characters the part keeps: its own limit first, then what the whole result
+     * may still keep. A part the result's budget cut is truncated, as one its own limit cut.
+     */
+    private int keptChars(final MutablePart part, final int length, final int limit)
+    {
+        final int fits = part.fit(length, limit);
+        final int kept = budget.keepChars(fits);
+        if (kept < fits)
+        {
+            part.truncated();
+            part.overBudget(true);
+            overBudget(part.kind() + " of part " + part.ordinal());
+        }
+        return kept;
+    }
+
+    /** The whole result is at its limit: said once, as LIMIT_EXCEEDED; later content is refused, nothing kept is lost. */
+    private void overBudget(final String what)
+    {
+        if (budget.firstRefusal())
+        {
+            error(ErrorKind.LIMIT_EXCEEDED, "result larger than its limits (maxResultChars " + limits.maxResultChars() +
+                " characters, maxResultBytes " + limits.maxResultBytes() + " bytes) at " + what + "; later content is dropped");
+        }
+    }
+
     /** Announces a tool call whose id and name are set. */
     public void toolCallStarted(final MutableChoice choice, final MutablePart call)
     {
@@ -417,9 +458,9 @@ public final class MutableAggregate implements Aggregate
         {
             return;
         }
-        final int kept = call.fit(length, limits.maxArgumentChars());
+        final int kept = keptChars(call, length, limits.maxArgumentChars());
         call.text().append(chars, offset, kept, limits.maxArgumentChars());
-        if (kept < length)
+        if (kept < length && !call.overBudget())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "arguments of tool call " + call.ordinal() + " longer than " +
                 limits.maxArgumentChars() + " characters; the rest is dropped");
@@ -482,7 +523,8 @@ public final class MutableAggregate implements Aggregate
             part.end();
             if (part.isTruncated())
             {
-                part.incomplete("cut at the limit of " +
+                part.incomplete(part.overBudget() ? "cut at the result's limit of " + limits.maxResultChars() + " characters" :
+                    "cut at the limit of " +
                     (part.kind() == MutablePart.Kind.TOOL_CALL ? limits.maxArgumentChars() : limits.maxTextChars()) +
                     " characters");
             }

@@ -18,6 +18,8 @@ public final class MutablePart implements Part
     private int ordinal;
     private boolean ended;
     private boolean truncated;
+    /** Set when the whole result's limit, not the part's own, cut it. */
+    private boolean overBudget;
     private String incompleteReason;
     /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
     private ToolArgumentCheck argumentsToCheck;
@@ -42,6 +44,7 @@ public final class MutablePart implements Part
         this.ordinal = ordinal;
         ended = false;
         truncated = false;
+        overBudget = false;
         incompleteReason = null;
         argumentsToCheck = null;
         type.clear();
@@ -76,6 +79,17 @@ public final class MutablePart implements Part
     public void truncated()
     {
         truncated = true;
+    }
+
+    /** @return true when the whole result's limit cut this part. */
+    public boolean overBudget()
+    {
+        return overBudget;
+    }
+
+    public void overBudget(final boolean cut)
+    {
+        overBudget = cut;
     }
 
     /**
@@ -242,6 +256,7 @@ public final class MutablePart implements Part
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
         truncated = other.truncated;
+        overBudget = other.overBudget;
         other.settle();
         incompleteReason = other.incompleteReason;
         type.copyFrom(other.type);
