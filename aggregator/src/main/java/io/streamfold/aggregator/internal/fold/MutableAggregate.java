@@ -11,7 +11,6 @@ import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.output.AggregateJson;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
@@ -33,6 +32,7 @@ public final class MutableAggregate implements Aggregate
     private final ChoiceTable choices = new ChoiceTable();
     /** What the whole result may still keep. */
     private final ResultBudget budget;
+    private final GenericDeltas genericDeltas;
     private final MutableUsage usage = new MutableUsage();
     private final MutableRawJson providerError = new MutableRawJson();
     private final ErrorLog errors;
@@ -58,7 +58,8 @@ public final class MutableAggregate implements Aggregate
         this.listener = listener;
         this.toolArguments = new ToolArgumentCheck(this, limits);
         this.errors = new ErrorLog(limits);
-        this.budget = new ResultBudget(limits);
+        this.budget = new ResultBudget(this, limits);
+        this.genericDeltas = new GenericDeltas(this, late, limits);
     }
 
     public void dialect(final Format format, final Dialect dialect)
@@ -316,7 +317,7 @@ public final class MutableAggregate implements Aggregate
         }
         if (!budget.keepBytes(AggregationLimits.PART_BYTES))
         {
-            overBudget("choice " + index);
+            budget.refused("choice " + index);
             return null;
         }
         return choices.add(index);
@@ -342,7 +343,7 @@ public final class MutableAggregate implements Aggregate
         }
         if (!budget.keepBytes(AggregationLimits.PART_BYTES))
         {
-            overBudget(kind + " part of choice " + choice.index());
+            budget.refused(kind + " part of choice " + choice.index());
             return null;
         }
         return choice.addPart(kind, wireIndex);
@@ -387,7 +388,7 @@ public final class MutableAggregate implements Aggregate
         {
             return;
         }
-        final int kept = keptChars(part, length, limits.maxTextChars());
+        final int kept = budget.keep(part, length, limits.maxTextChars());
         part.text().append(chars, offset, kept, limits.maxTextChars());
         if (kept < length && !part.overBudget())
         {
@@ -413,33 +414,6 @@ public final class MutableAggregate implements Aggregate
         }
     }
 
-    /**
-     * @return how many of {@code length} characters the part keeps: its own limit first, then what the whole result
-     * may still keep. A part the result's budget cut is truncated, as one its own limit cut.
-     */
-    private int keptChars(final MutablePart part, final int length, final int limit)
-    {
-        final int fits = part.fit(length, limit);
-        final int kept = budget.keepChars(fits);
-        if (kept < fits)
-        {
-            part.truncated();
-            part.overBudget(true);
-            overBudget(part.kind() + " of part " + part.ordinal());
-        }
-        return kept;
-    }
-
-    /** The whole result is at its limit: said once, as LIMIT_EXCEEDED; later content is refused, nothing kept is lost. */
-    private void overBudget(final String what)
-    {
-        if (budget.firstRefusal())
-        {
-            error(ErrorKind.LIMIT_EXCEEDED, "result larger than its limits (maxResultChars " + limits.maxResultChars() +
-                " characters, maxResultBytes " + limits.maxResultBytes() + " bytes) at " + what + "; later content is dropped");
-        }
-    }
-
     /** Announces a tool call whose id and name are set. */
     public void toolCallStarted(final MutableChoice choice, final MutablePart call)
     {
@@ -458,7 +432,7 @@ public final class MutableAggregate implements Aggregate
         {
             return;
         }
-        final int kept = keptChars(call, length, limits.maxArgumentChars());
+        final int kept = budget.keep(call, length, limits.maxArgumentChars());
         call.text().append(chars, offset, kept, limits.maxArgumentChars());
         if (kept < length && !call.overBudget())
         {
@@ -475,44 +449,10 @@ public final class MutableAggregate implements Aggregate
         }
     }
 
-    /**
-     * Folds field {@code name} of a delta its dialect does not know into {@code part} by the generic rule of
-     * {@link MutableDeltaFields} ({@code state}: the value replaces, as for an opaque token); refused as late data
-     * once the part stopped or its choice finished for good.
-     */
-    public void foldDelta(final MutableChoice choice, final MutablePart part, final String name, final JsonReader r, final boolean state)
-        throws JsonReader.BadPayload
+    /** @return where delta types a dialect does not know are folded. */
+    public GenericDeltas genericDeltas()
     {
-        if (late.isLate(choice, part))
-        {
-            late.report(choice, part);
-            r.skip();
-            return;
-        }
-        if (!(state ? part.deltas().replace(name, r, limits) : part.deltas().fold(name, r, limits, part.extra())))
-        {
-            deltaDropped(part, name);
-        }
-    }
-
-    /** As {@link #foldDelta} for a string increment a dialect has already read. */
-    public void appendDelta(final MutableChoice choice, final MutablePart part, final String name, final CharSequence text)
-    {
-        if (late.isLate(choice, part))
-        {
-            late.report(choice, part);
-        }
-        else if (!part.deltas().append(name, text, limits, part.extra()))
-        {
-            deltaDropped(part, name);
-        }
-    }
-
-    private void deltaDropped(final MutablePart part, final String name)
-    {
-        error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' of " + part.kind() + " part " + part.ordinal() +
-            " past a limit (" + limits.maxRawFields() + " fields, " + limits.maxTextChars() + " characters, " +
-            limits.maxRawBytes() + " bytes); dropped");
+        return genericDeltas;
     }
 
     /** Closes a part; a tool call announces its end. */

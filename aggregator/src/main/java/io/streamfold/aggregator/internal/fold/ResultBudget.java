@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.fold;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.parser.ErrorKind;
 
 /**
  * What one result may keep as a whole ({@link AggregationLimits#maxResultChars()},
@@ -10,14 +11,18 @@ import io.streamfold.aggregator.AggregationLimits;
  */
 public final class ResultBudget
 {
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
     private final long maxChars;
     private final long maxBytes;
     private long chars;
     private long bytes;
     private boolean reported;
 
-    public ResultBudget(final AggregationLimits limits)
+    ResultBudget(final MutableAggregate aggregate, final AggregationLimits limits)
     {
+        this.aggregate = aggregate;
+        this.limits = limits;
         maxChars = limits.maxResultChars();
         maxBytes = limits.maxResultBytes();
     }
@@ -30,7 +35,7 @@ public final class ResultBudget
     }
 
     /** @return how many of {@code wanted} characters may still be kept; they are charged. */
-    public int keepChars(final int wanted)
+    int keepChars(final int wanted)
     {
         final long room = maxChars - chars;
         final int kept = wanted <= room ? wanted : (int)room;
@@ -49,12 +54,32 @@ public final class ResultBudget
         return true;
     }
 
-    /** @return true the first time the budget refuses something: report once, not for every later event. */
-    public boolean firstRefusal()
+    /**
+     * @return how many of {@code length} characters {@code part} keeps: its own {@code limit} first, then what the
+     * whole result may still keep. A part the result's limit cut is truncated, as one its own limit cut.
+     */
+    int keep(final MutablePart part, final int length, final int limit)
     {
-        final boolean first = !reported;
-        reported = true;
-        return first;
+        final int fits = part.fit(length, limit);
+        final int kept = keepChars(fits);
+        if (kept < fits)
+        {
+            part.truncated();
+            part.overBudget(true);
+            refused(part.kind() + " of part " + part.ordinal());
+        }
+        return kept;
+    }
+
+    /** The whole result is at its limit: said once, as LIMIT_EXCEEDED; later content is refused, nothing kept is lost. */
+    void refused(final String what)
+    {
+        if (!reported)
+        {
+            reported = true;
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "result larger than its limits (maxResultChars " + limits.maxResultChars() +
+                " characters, maxResultBytes " + limits.maxResultBytes() + " bytes) at " + what + "; later content is dropped");
+        }
     }
 
     /** @return characters kept so far. */

@@ -414,7 +414,7 @@ final class ContentBlocks
                 part.type().set(deltaType, 256);
             }
         }
-        aggregate.foldDelta(choice, part, name, r, state);
+        aggregate.genericDeltas().fold(choice, part, name, r, state);
     }
 
     private void appendDeltaText(

@@ -161,7 +161,7 @@ final class ContentBlocks
                     }
                     else
                     {
-                        aggregate.foldDelta(choice, part, name, r, false);
+                        aggregate.genericDeltas().fold(choice, part, name, r, false);
                     }
                 }
             }

@@ -68,7 +68,7 @@ final class UnknownDeltas
             aggregate.endPart(choice, part);
         }
         fieldName(type, item);
-        aggregate.appendDelta(choice, part, field.toString(), delta);
+        aggregate.genericDeltas().append(choice, part, field.toString(), delta);
     }
 
     /** The item's call or whole-kept part; an item with its own parts (a message, reasoning) gets one on the side. */
