@@ -23,10 +23,17 @@ import io.streamfold.parser.FramingLimits;
  *   <tr><td>maxNestingDepth</td><td>200</td><td>JSON nesting inside one event</td></tr>
  *   <tr><td>maxNumberLength</td><td>4096</td><td>characters in one JSON number</td></tr>
  *   <tr><td>maxErrors</td><td>1000</td><td>errors kept in the result (later ones still reach the listener, and are counted)</td></tr>
+ *   <tr><td>maxResultChars</td><td>8 Mi</td><td>characters of text, reasoning, refusal and tool-call arguments kept
+ *       across all parts and choices of one result</td></tr>
+ *   <tr><td>maxResultBytes</td><td>8 MiB</td><td>bytes of bookkeeping kept for one result: each part and choice is
+ *       charged {@value #PART_BYTES} bytes</td></tr>
  * </table>
  */
 public final class AggregationLimits
 {
+    /** What one part or choice is charged against {@link #maxResultBytes()}: above its real heap footprint. */
+    public static final int PART_BYTES = 1024;
+
     /** The defaults. */
     public static final AggregationLimits DEFAULT = builder().build();
 
@@ -42,6 +49,8 @@ public final class AggregationLimits
     private final int maxNestingDepth;
     private final int maxNumberLength;
     private final int maxErrors;
+    private final long maxResultChars;
+    private final long maxResultBytes;
 
     private AggregationLimits(final Builder b)
     {
@@ -57,6 +66,8 @@ public final class AggregationLimits
         maxNestingDepth = b.maxNestingDepth;
         maxNumberLength = b.maxNumberLength;
         maxErrors = b.maxErrors;
+        maxResultChars = b.maxResultChars;
+        maxResultBytes = b.maxResultBytes;
     }
 
     /** @return a builder starting from the defaults. */
@@ -137,6 +148,21 @@ public final class AggregationLimits
         return maxErrors;
     }
 
+    /**
+     * @return most characters of text, reasoning, refusal and tool-call arguments kept across all parts and choices
+     * of one result: per-part limits alone do not bound a stream that keeps starting new parts.
+     */
+    public long maxResultChars()
+    {
+        return maxResultChars;
+    }
+
+    /** @return most bytes of bookkeeping kept for one result (each part and choice is charged {@link #PART_BYTES}). */
+    public long maxResultBytes()
+    {
+        return maxResultBytes;
+    }
+
     /** Builder for {@link AggregationLimits}; every value must be at least 1. */
     public static final class Builder
     {
@@ -152,6 +178,8 @@ public final class AggregationLimits
         private int maxNestingDepth = 200;
         private int maxNumberLength = 4096;
         private int maxErrors = 1000;
+        private long maxResultChars = 8L << 20;
+        private long maxResultBytes = 8L << 20;
 
         private Builder()
         {
@@ -245,10 +273,37 @@ public final class AggregationLimits
             return this;
         }
 
+        /** @param n most characters of content kept across one whole result. @return this. */
+        public Builder maxResultChars(final long n)
+        {
+            maxResultChars = positive("maxResultChars", n);
+            return this;
+        }
+
+        /** @param n most bytes of bookkeeping kept for one whole result, at least {@link #PART_BYTES}. @return this. */
+        public Builder maxResultBytes(final long n)
+        {
+            if (n < PART_BYTES)
+            {
+                throw new IllegalArgumentException("maxResultBytes must be at least " + PART_BYTES + ": " + n);
+            }
+            maxResultBytes = n;
+            return this;
+        }
+
         /** @return the limits. */
         public AggregationLimits build()
         {
             return new AggregationLimits(this);
+        }
+
+        private static long positive(final String name, final long value)
+        {
+            if (value < 1)
+            {
+                throw new IllegalArgumentException(name + " must be at least 1: " + value);
+            }
+            return value;
         }
 
         private static int positive(final String name, final int value)

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.Cassette;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;
@@ -92,7 +93,9 @@ final class AggregateCommand implements Callable<Integer>
             {
                 // Keep what arrived before the pipe broke: it is folded and printed like a truncated stream.
                 bytesRead = sink.bytesFed;
-                readError = "read failed after " + bytesRead + " bytes: " + Input.firstLine(e.getMessage());
+                readError = e instanceof Cassette.CassetteException ?
+                    "cassette " + ((Cassette.CassetteException)e).kind() + ": " + Input.firstLine(e.getMessage()) :
+                    "read failed after " + bytesRead + " bytes: " + Input.firstLine(e.getMessage());
             }
             if (bytesRead == 0 && readError == null)
             {

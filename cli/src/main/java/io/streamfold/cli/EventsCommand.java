@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.streamfold.aggregator.internal.Cassette;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.sse.SseTokenizer;
@@ -83,6 +84,13 @@ final class EventsCommand implements Callable<Integer>
             terminal.out.flush();
             terminal.err.println("streamfold: " + e.getMessage());
             return Main.EXIT_UNUSABLE;
+        }
+        catch (final Cassette.CassetteException e)
+        {
+            // The events before it are printed; the cassette could not be read on.
+            terminal.out.flush();
+            terminal.err.println("streamfold: cassette " + e.kind() + ": " + Input.firstLine(e.getMessage()));
+            return Main.EXIT_INCOMPLETE;
         }
         catch (final UncheckedIOException e)
         {

@@ -10,29 +10,25 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.Cassette;
-
-import io.streamfold.parser.internal.Bom;
-import io.streamfold.parser.internal.Buffers;
-import io.streamfold.parser.internal.JsonScanner;
-import org.agrona.DirectBuffer;
+import io.streamfold.parser.FramingLimits;
 
 /**
  * Reads a command's input (a file, or stdin for {@code -}) in the slices it arrives in and hands each slice on
  * at once, so a live pipe ({@code curl ... | streamfold aggregate -}) is folded while it streams.
  *
  * <p>A recorded cassette (a JSON object whose {@code response.body} holds the chunks under {@code __data__})
- * is recognised and converted to the SSE bytes it records before anything is handed on. Input starting with
- * {@code '{'} could also be NDJSON, whose first object ends with its first line; so only the first top-level
- * JSON object is held back, and it decides: a cassette is read whole and converted, anything else is handed
- * on unchanged and the rest streams as usual.
+ * is recognised by its structure and converted to the SSE bytes it records as it arrives ({@link Cassette}).
+ * Input starting with {@code '{'} could also be NDJSON, whose first object ends with its first line; so the
+ * input is held back (at most one frame's worth) only until it shows a cassette's {@code response.body} or its
+ * first object ends without one: then it is handed on unchanged and the rest streams as usual.
  */
 final class Input
 {
     /** Bytes asked of the input per read: about what a socket delivers per wakeup. */
     static final int READ_BYTES = 8192;
 
-    /** A first JSON object longer than this is judged from its head, as {@link Cassette#looksLikeCassette} does. */
-    private static final int MAX_HELD_BYTES = 1 << 20;
+    /** The stream's limits, which a cassette is read with too (the commands use the defaults). */
+    private static final FramingLimits LIMITS = FramingLimits.DEFAULT;
 
     /** Receives the input's bytes slice by slice. */
     interface Sink
@@ -91,66 +87,81 @@ final class Input
     }
 
     /**
-     * Reads the input to its end (or until the sink is done), converting a cassette first.
+     * Reads the input to its end (or until the sink is done), a cassette converted as it arrives.
      *
      * @param in   the input, not closed.
      * @param sink receives the stream's bytes.
      * @return the number of bytes read from {@code in} (0 means the input was empty).
-     * @throws IOException            when reading fails.
-     * @throws UnusableInputException when the input is a cassette that cannot be read.
+     * @throws IOException            when reading fails, or a cassette breaks a rule after some of it was handed on
+     *                                (a {@link Cassette.CassetteException}: what came before stays folded).
+     * @throws UnusableInputException when the input is a cassette that cannot be read from its start.
      */
     static long pump(final InputStream in, final Sink sink) throws IOException, UnusableInputException
     {
         final byte[] buffer = new byte[READ_BYTES];
-        final FirstObjectScanner scanner = new FirstObjectScanner();
+        final CountingSink counted = new CountingSink(sink);
+        final Cassette cassette = new Cassette(LIMITS, counted);
         byte[] held = new byte[READ_BYTES];
         int heldLength = 0;
+        int decision = Cassette.UNDECIDED;
         long total = 0;
         int n;
-        while ((n = in.read(buffer, 0, buffer.length)) != -1)
+        try
         {
-            total += n;
-            if (held == null)
+            while ((n = in.read(buffer, 0, buffer.length)) != -1)
             {
-                if (n > 0)
+                total += n;
+                if (decision == Cassette.NOT_A_CASSETTE)
                 {
-                    sink.accept(buffer, 0, n);
-                    if (sink.isDone())
+                    if (n > 0)
                     {
-                        return total;
+                        sink.accept(buffer, 0, n);
                     }
                 }
-                continue;
+                else if (decision == Cassette.CASSETTE)
+                {
+                    cassette.feed(buffer, 0, n);
+                }
+                else
+                {
+                    // Held until the input shows whether it is a cassette, bounded as one frame is.
+                    if (heldLength + n > held.length)
+                    {
+                        held = Arrays.copyOf(held, Math.max(heldLength + n, held.length * 2));
+                    }
+                    System.arraycopy(buffer, 0, held, heldLength, n);
+                    heldLength += n;
+                    decision = cassette.feed(buffer, 0, n);
+                    if (decision == Cassette.UNDECIDED && heldLength >= LIMITS.maxFrameBytes())
+                    {
+                        decision = Cassette.NOT_A_CASSETTE;
+                    }
+                    if (decision != Cassette.UNDECIDED)
+                    {
+                        if (decision == Cassette.NOT_A_CASSETTE)
+                        {
+                            handOn(held, heldLength, sink);
+                        }
+                        held = null;
+                    }
+                }
+                if (sink.isDone())
+                {
+                    return total;
+                }
             }
-            if (heldLength + n > held.length)
+            if (cassette.end() == Cassette.NOT_A_CASSETTE && held != null && heldLength > 0)
             {
-                held = Arrays.copyOf(held, Math.max(heldLength + n, held.length * 2));
-            }
-            System.arraycopy(buffer, 0, held, heldLength, n);
-            final int verdict = scanner.scan(held, heldLength, heldLength + n);
-            heldLength += n;
-            if (verdict == FirstObjectScanner.UNDECIDED && heldLength < MAX_HELD_BYTES)
-            {
-                continue;
-            }
-            if (Cassette.looksLikeCassette(held, heldLength))
-            {
-                return total + replayCassette(in, held, heldLength, buffer, sink);
-            }
-            handOn(held, heldLength, sink);
-            held = null;
-            if (sink.isDone())
-            {
-                return total;
+                handOn(held, heldLength, sink);
             }
         }
-        if (held != null && heldLength > 0)
+        catch (final Cassette.CassetteException e)
         {
-            if (Cassette.looksLikeCassette(held, heldLength))
+            if (counted.handedOn == 0)
             {
-                return total + replayCassette(in, held, heldLength, buffer, sink);
+                throw new UnusableInputException("not a readable cassette: " + firstLine(e.getMessage()));
             }
-            handOn(held, heldLength, sink);
+            throw e;
         }
         return total;
     }
@@ -172,33 +183,6 @@ final class Input
         return out.toByteArray();
     }
 
-    /** Reads the rest of a cassette, converts it, and hands on its SSE bytes in read-sized slices. */
-    private static long replayCassette(
-        final InputStream in, final byte[] head, final int headLength, final byte[] buffer, final Sink sink)
-        throws IOException, UnusableInputException
-    {
-        final ByteArrayOutputStream whole = new ByteArrayOutputStream(Math.max(headLength * 2, READ_BYTES));
-        whole.write(head, 0, headLength);
-        long rest = 0;
-        int n;
-        while ((n = in.read(buffer, 0, buffer.length)) != -1)
-        {
-            whole.write(buffer, 0, n);
-            rest += n;
-        }
-        final byte[] sse;
-        try
-        {
-            sse = Cassette.toSse(whole.toByteArray());
-        }
-        catch (final IOException e)
-        {
-            throw new UnusableInputException("not a readable cassette: " + firstLine(e.getMessage()));
-        }
-        handOn(sse, sse.length, sink);
-        return rest;
-    }
-
     private static void handOn(final byte[] bytes, final int length, final Sink sink)
     {
         for (int offset = 0; offset < length && !sink.isDone(); offset += READ_BYTES)
@@ -217,51 +201,25 @@ final class Input
         return eol < 0 ? message : message.substring(0, eol);
     }
 
-    /**
-     * Finds where the input's first top-level JSON object ends, across slices, tracking only strings and
-     * brace depth: enough to tell an NDJSON first line from a whole cassette without parsing either.
-     */
-    static final class FirstObjectScanner
+    /** Counts the cassette's bytes handed on, so an error before any is the input's, after some a cut. */
+    private static final class CountingSink implements Cassette.Sink
     {
-        static final int UNDECIDED = 0;
-        static final int OBJECT_ENDED = 1;
-        static final int NOT_AN_OBJECT = 2;
+        private final Sink sink;
+        private long handedOn;
 
-        private final JsonScanner json = new JsonScanner();
-        private final DirectBuffer view = Buffers.wrap(new byte[0]);
-        private boolean started;
-        private int position;
-
-        /**
-         * @param bytes all bytes held so far.
-         * @param from  first byte not scanned yet.
-         * @param to    end of the bytes held.
-         * @return {@link #UNDECIDED}, {@link #OBJECT_ENDED} or {@link #NOT_AN_OBJECT}.
-         */
-        int scan(final byte[] bytes, final int from, final int to)
+        CountingSink(final Sink sink)
         {
-            int i = from;
-            for (; !started && i < to; i++, position++)
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(final byte[] bytes, final int offset, final int length)
+        {
+            handedOn += length;
+            if (!sink.isDone())
             {
-                final byte b = bytes[i];
-                if (Bom.isByteAt(b, position) || b == ' ' || b == '\t' || b == '\r' || b == '\n')
-                {
-                    continue;
-                }
-                if (b != '{')
-                {
-                    return NOT_AN_OBJECT;
-                }
-                started = true;
-                break;
+                sink.accept(bytes, offset, length);
             }
-            if (!started)
-            {
-                return UNDECIDED;
-            }
-            view.wrap(bytes);
-            json.scan(view, i, to, Long.MAX_VALUE);
-            return json.status() == JsonScanner.CLOSED ? OBJECT_ENDED : UNDECIDED;
         }
     }
 

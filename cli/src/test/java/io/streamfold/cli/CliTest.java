@@ -130,6 +130,40 @@ class CliTest
     }
 
     @Test
+    void prettyPrintedCassetteIsRecognisedFromAFileAndATrickle() throws IOException
+    {
+        final String pretty = new String(SharedFiles.read(seed()), StandardCharsets.UTF_8)
+            .replace("{ ", "{\r\n\t\t").replace(", \"", ",\n    \"");
+        assertTrue(pretty.contains("\"__data__\": {\r\n\t\t\"id\""), pretty.substring(0, 400));
+        final byte[] bytes = pretty.getBytes(StandardCharsets.UTF_8);
+        assertSeedResponse(CliRun.run("aggregate", write("pretty.json", bytes).toString()));
+        assertSeedResponse(CliRun.withStdin(new Trickle(bytes, 3, false), "aggregate", "-"));
+    }
+
+    private static String chatChunk(final String content)
+    {
+        return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0," +
+            "\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
+    }
+
+    @Test
+    void cassetteChunkPastTheFrameLimitKeepsWhatCameBeforeAndExits3() throws IOException
+    {
+        final String big = chatChunk("y".repeat(17 << 20));
+        final byte[] bytes = ("{\"response\":{\"body\":[{\"__data__\":" + chatChunk("Hel") + "},{\"__data__\":" + big +
+            "},{\"__data__\":" + chatChunk("lo") + "}]}}").getBytes(StandardCharsets.UTF_8);
+        final CliRun run = CliRun.run("aggregate", write("big.json", bytes).toString());
+        assertEquals(3, run.exitCode, run::toString);
+        assertEquals("Hel", JsonTree.at(JsonTree.parse(run.out), "choices", 0, "message", "content"));
+        assertTrue(run.err.contains("cassette LIMIT_EXCEEDED: a cassette chunk larger than the frame limit (16777216 bytes)"), run.err);
+
+        final byte[] first = ("{\"response\":{\"body\":[{\"__data__\":" + big + "}]}}").getBytes(StandardCharsets.UTF_8);
+        final CliRun refused = CliRun.run("aggregate", write("first.json", first).toString());
+        assertEquals(2, refused.exitCode, refused::toString);
+        assertTrue(refused.err.startsWith("streamfold: not a readable cassette: a cassette chunk larger than"), refused.err);
+    }
+
+    @Test
     void sseArrivingInSmallReadsFoldsTheSame() throws IOException
     {
         for (final int readSize : new int[]{1, 7, 100})

@@ -184,6 +184,63 @@ class StreamProperties
         }
     }
 
+    /** Field names that belong to a choice (candidate) of each format with choices, and never to the response. */
+    private static final java.util.Map<Format, Set<String>> CHOICE_FIELDS = java.util.Map.of(
+        Format.OPENAI_CHAT, Set.of("index", "delta", "message", "finish_reason", "logprobs"),
+        Format.GEMINI, Set.of("index", "content", "finishReason", "safetyRatings", "citationMetadata", "avgLogprobs", "logprobsResult"));
+
+    @Provide
+    Arbitrary<StreamGenerator.Generated> withChoices()
+    {
+        return Arbitraries.oneOf(new OpenAiChatStreams().streams(), new GeminiStreams(false).streams());
+    }
+
+    /**
+     * Issue 9, class 2: an index of the wrong JSON type (holding a choice's own fields, even) is skipped whole; the
+     * reader never loses its place, so no field of a choice ever lands at the top level of the result and the
+     * response's usage stays the response's.
+     */
+    @Property(tries = 200)
+    void noChoiceFieldEverLandsAtTheTopLevel(@ForAll("withChoices") final StreamGenerator.Generated g,
+        @ForAll @IntRange(min = 0, max = 1000) final int pick,
+        @ForAll("mistypedIndex") final String value)
+    {
+        final List<byte[]> events = g.events();
+        final List<Integer> withIndex = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++)
+        {
+            if (new String(events.get(i), java.nio.charset.StandardCharsets.UTF_8).matches("(?s).*\"index\": ?[0-9].*"))
+            {
+                withIndex.add(i);
+            }
+        }
+        Assume.that(!withIndex.isEmpty());
+        final int at = withIndex.get(pick % withIndex.size());
+        final String event = new String(events.get(at), java.nio.charset.StandardCharsets.UTF_8);
+        final List<byte[]> damaged = new ArrayList<>(events);
+        damaged.set(at, event.replaceFirst("\"index\":( ?)[0-9]+", "\"index\":$1" + java.util.regex.Matcher.quoteReplacement(value))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        final Aggregate a = fold(g.format(), concat(damaged), null).result();
+        final Aggregate clean = fold(g.format(), concat(events), null).result();
+        final java.util.Map<String, Object> top = io.streamfold.testkit.JsonTree.objectByValue(a.toJson());
+        for (final String field : CHOICE_FIELDS.get(g.format()))
+        {
+            assertFalse(top.containsKey(field), () -> "choice field '" + field + "' at the top level: " + a.toJson());
+        }
+        assertEquals(io.streamfold.testkit.JsonTree.objectByValue(clean.toJson()).get(g.format() == Format.GEMINI ? "usageMetadata" : "usage"),
+            top.get(g.format() == Format.GEMINI ? "usageMetadata" : "usage"), a::toJson);
+        assertTrue(a.errors().stream().anyMatch(e -> e.kind() == ErrorKind.MALFORMED_JSON && e.message().contains("index")),
+            () -> a.errors().toString());
+    }
+
+    @Provide
+    Arbitrary<String> mistypedIndex()
+    {
+        return Arbitraries.of("\"0\"", "1.5", "1e309", "null", "true", "-1",
+            "[{\"finish_reason\":\"stop\",\"usage\":{\"total_tokens\":7}}]",
+            "{\"delta\":{\"content\":\"zz\"},\"usage\":{\"prompt_tokens\":1},\"finishReason\":\"STOP\"}");
+    }
+
     @Provide
     Arbitrary<byte[]> damage()
     {

@@ -64,4 +64,12 @@ public interface Part
 
     /** @return annotations / citations streamed for this part, in order. */
     RawList annotations();
+
+    /**
+     * @return fields that arrived in delta types the dialect does not interpret (Anthropic's {@code compaction_delta},
+     * a new Bedrock delta member, a Responses {@code response.*.delta} event), folded by the rule of
+     * {@link DeltaFields}, objects field by field; a string's value from the block's start comes first. Empty for
+     * most parts. The provider JSON writes them over {@link #extra()}.
+     */
+    DeltaFields deltas();
 }

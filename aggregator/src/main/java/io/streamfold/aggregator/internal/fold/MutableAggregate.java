@@ -30,6 +30,9 @@ public final class MutableAggregate implements Aggregate
     private final AggregationLimits limits;
     private final MutableRawFields meta = new MutableRawFields();
     private final ChoiceTable choices = new ChoiceTable();
+    /** What the whole result may still keep. */
+    private final ResultBudget budget;
+    private final GenericDeltas genericDeltas;
     private final MutableUsage usage = new MutableUsage();
     private final MutableRawJson providerError = new MutableRawJson();
     private final ErrorLog errors;
@@ -55,6 +58,8 @@ public final class MutableAggregate implements Aggregate
         this.listener = listener;
         this.toolArguments = new ToolArgumentCheck(this, limits);
         this.errors = new ErrorLog(limits);
+        this.budget = new ResultBudget(this, limits);
+        this.genericDeltas = new GenericDeltas(this, late, limits);
     }
 
     public void dialect(final Format format, final Dialect dialect)
@@ -88,6 +93,7 @@ public final class MutableAggregate implements Aggregate
         eventOffset = 0;
         inputCut = false;
         toolArguments.clear();
+        budget.clear();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -309,6 +315,11 @@ public final class MutableAggregate implements Aggregate
             error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxChoices() + " choices");
             return null;
         }
+        if (!budget.keepBytes(AggregationLimits.PART_BYTES))
+        {
+            budget.refused("choice " + index);
+            return null;
+        }
         return choices.add(index);
     }
 
@@ -328,6 +339,11 @@ public final class MutableAggregate implements Aggregate
         if (choice.partCount() >= limits.maxPartsPerChoice())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxPartsPerChoice() + " parts in choice " + choice.index());
+            return null;
+        }
+        if (!budget.keepBytes(AggregationLimits.PART_BYTES))
+        {
+            budget.refused(kind + " part of choice " + choice.index());
             return null;
         }
         return choice.addPart(kind, wireIndex);
@@ -372,9 +388,9 @@ public final class MutableAggregate implements Aggregate
         {
             return;
         }
-        final int kept = part.fit(length, limits.maxTextChars());
+        final int kept = budget.keep(part, length, limits.maxTextChars());
         part.text().append(chars, offset, kept, limits.maxTextChars());
-        if (kept < length)
+        if (kept < length && !part.overBudget())
         {
             error(ErrorKind.LIMIT_EXCEEDED, part.kind() + " of choice " + choice.index() + " longer than " +
                 limits.maxTextChars() + " characters; the rest is dropped");
@@ -416,9 +432,9 @@ public final class MutableAggregate implements Aggregate
         {
             return;
         }
-        final int kept = call.fit(length, limits.maxArgumentChars());
+        final int kept = budget.keep(call, length, limits.maxArgumentChars());
         call.text().append(chars, offset, kept, limits.maxArgumentChars());
-        if (kept < length)
+        if (kept < length && !call.overBudget())
         {
             error(ErrorKind.LIMIT_EXCEEDED, "arguments of tool call " + call.ordinal() + " longer than " +
                 limits.maxArgumentChars() + " characters; the rest is dropped");
@@ -433,6 +449,12 @@ public final class MutableAggregate implements Aggregate
         }
     }
 
+    /** @return where delta types a dialect does not know are folded. */
+    public GenericDeltas genericDeltas()
+    {
+        return genericDeltas;
+    }
+
     /** Closes a part; a tool call announces its end. */
     public void endPart(final MutableChoice choice, final MutablePart part)
     {
@@ -441,7 +463,8 @@ public final class MutableAggregate implements Aggregate
             part.end();
             if (part.isTruncated())
             {
-                part.incomplete("cut at the limit of " +
+                part.incomplete(part.overBudget() ? "cut at the result's limit of " + limits.maxResultChars() + " characters" :
+                    "cut at the limit of " +
                     (part.kind() == MutablePart.Kind.TOOL_CALL ? limits.maxArgumentChars() : limits.maxTextChars()) +
                     " characters");
             }

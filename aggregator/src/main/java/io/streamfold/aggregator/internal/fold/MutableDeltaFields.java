@@ -13,15 +13,29 @@ import io.streamfold.aggregator.model.DeltaFields;
 /**
  * Unknown fields of a streamed delta, folded by the only rule that fits deltas without knowing them:
  * strings are increments and are joined, arrays are increments and are concatenated, anything else
- * (numbers, objects) is a state and the last non-null value wins. Written back in first-seen order.
+ * (numbers, booleans) is a state and the last non-null value wins. Written back in first-seen order.
+ *
+ * <p>Objects are states too (the last wins) in a shallow instance, the fields of a message delta. A deep
+ * instance, the fields a part got from delta types its dialect does not know (Anthropic {@code compaction_delta},
+ * a Bedrock delta member, a Responses {@code response.*.delta} event), folds an object's fields by the same rule
+ * at every depth: a provider that streams a new kind of block streams its strings in pieces wherever they sit.
  */
 public final class MutableDeltaFields implements DeltaFields
 {
     private final ArrayList<String> names = new ArrayList<>();
     private final ArrayList<Object> values = new ArrayList<>();
+    private final boolean deep;
 
+    /** A shallow instance: object values are states. */
     public MutableDeltaFields()
     {
+        this(false);
+    }
+
+    /** @param deep true to fold object values field by field, at every depth. */
+    public MutableDeltaFields(final boolean deep)
+    {
+        this.deep = deep;
     }
 
     /** @return number of fields. */
@@ -44,7 +58,17 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return MutableRawJson.quote((MutableTextBuffer)v);
         }
+        if (v instanceof MutableDeltaFields)
+        {
+            return v.toString();
+        }
         return v instanceof MutableRawList ? ((MutableRawList)v).json() : ((MutableRawJson)v).json();
+    }
+
+    /** @return true when field {@code name} was folded. */
+    public boolean has(final String name)
+    {
+        return names.contains(name);
     }
 
     /** @return the value of {@code name} as JSON text, or null when absent (allocates). */
@@ -67,6 +91,16 @@ public final class MutableDeltaFields implements DeltaFields
      */
     public boolean fold(final String name, final JsonReader reader, final AggregationLimits limits) throws JsonReader.BadPayload
     {
+        return fold(name, reader, limits, null);
+    }
+
+    /**
+     * As {@link #fold(String, JsonReader, AggregationLimits)}, where a string field met for the first time
+     * continues the string {@code start} holds under the same name (a block's value before its deltas).
+     */
+    public boolean fold(final String name, final JsonReader reader, final AggregationLimits limits, final MutableRawFields start)
+        throws JsonReader.BadPayload
+    {
         final JsonToken t = reader.token();
         if (t == JsonToken.VALUE_NULL)
         {
@@ -79,9 +113,22 @@ public final class MutableDeltaFields implements DeltaFields
         }
         if (values.get(i) == null)
         {
-            values.set(i, t == JsonToken.VALUE_STRING ? new MutableTextBuffer() : t == JsonToken.START_ARRAY ? new MutableRawList() : new MutableRawJson());
+            values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ? new MutableRawList() :
+                deep && t == JsonToken.START_OBJECT ? new MutableDeltaFields(true) : new MutableRawJson());
         }
         final Object slot = values.get(i);
+        if (slot instanceof MutableDeltaFields && t == JsonToken.START_OBJECT)
+        {
+            final MutableDeltaFields fields = (MutableDeltaFields)slot;
+            boolean kept = true;
+            while (reader.next() == JsonToken.FIELD_NAME)
+            {
+                final String field = reader.name();
+                reader.next();
+                kept &= fields.fold(field, reader, limits, null);
+            }
+            return kept;
+        }
         if (slot instanceof MutableTextBuffer && t == JsonToken.VALUE_STRING)
         {
             final CharView text = reader.text();
@@ -105,6 +152,49 @@ public final class MutableDeltaFields implements DeltaFields
         final MutableRawJson replacement = new MutableRawJson();
         values.set(i, replacement);
         return reader.capture(replacement);
+    }
+
+    /**
+     * Appends a string increment already decoded (a delta a dialect read before it knew where it goes) to field
+     * {@code name}, continuing {@code start}'s string of that name when the field is new.
+     *
+     * @return false when it was dropped for a limit.
+     */
+    public boolean append(final String name, final CharSequence text, final AggregationLimits limits, final MutableRawFields start)
+    {
+        int i = names.indexOf(name);
+        if (i < 0)
+        {
+            if (names.size() >= limits.maxRawFields())
+            {
+                return false;
+            }
+            i = add(name, startText(start, name));
+        }
+        if (!(values.get(i) instanceof MutableTextBuffer))
+        {
+            values.set(i, new MutableTextBuffer());
+        }
+        return ((MutableTextBuffer)values.get(i)).append(text, limits.maxTextChars());
+    }
+
+    private int add(final String name, final Object slot)
+    {
+        names.add(name);
+        values.add(slot);
+        return names.size() - 1;
+    }
+
+    /** @return a new text slot holding the string {@code start} has under {@code name}, if any. */
+    private static MutableTextBuffer startText(final MutableRawFields start, final String name)
+    {
+        final MutableTextBuffer text = new MutableTextBuffer();
+        final MutableRawJson before = start == null ? null : start.get(name);
+        if (before != null && before.type() == MutableRawJson.Type.STRING)
+        {
+            text.set(before.text(), Integer.MAX_VALUE);
+        }
+        return text;
     }
 
     /**
@@ -156,21 +246,75 @@ public final class MutableDeltaFields implements DeltaFields
     {
         for (int i = 0; i < names.size(); i++)
         {
-            g.writeFieldName(names.get(i));
-            final Object v = values.get(i);
-            if (v instanceof MutableTextBuffer)
+            writeField(g, i);
+        }
+    }
+
+    /** Writes field {@code i}, name and value. */
+    public void writeField(final JsonGenerator g, final int i) throws IOException
+    {
+        g.writeFieldName(names.get(i));
+        final Object v = values.get(i);
+        if (v instanceof MutableTextBuffer)
+        {
+            final MutableTextBuffer text = (MutableTextBuffer)v;
+            g.writeString(text.array(), 0, text.length());
+        }
+        else if (v instanceof MutableRawList)
+        {
+            ((MutableRawList)v).write(g);
+        }
+        else if (v instanceof MutableDeltaFields)
+        {
+            g.writeStartObject();
+            ((MutableDeltaFields)v).write(g);
+            g.writeEndObject();
+        }
+        else
+        {
+            ((MutableRawJson)v).write(g);
+        }
+    }
+
+    /**
+     * Writes the fields of a block: those of {@code start} (except any this instance folded since), then the
+     * folded ones; none named in {@code skip} (the fields its writer writes itself).
+     */
+    public void writeOver(final JsonGenerator g, final MutableRawFields start, final String... skip) throws IOException
+    {
+        outer:
+        for (int i = 0; i < start.size(); i++)
+        {
+            final String name = start.name(i);
+            for (final String s : skip)
             {
-                final MutableTextBuffer text = (MutableTextBuffer)v;
-                g.writeString(text.array(), 0, text.length());
+                if (s.equals(name))
+                {
+                    continue outer;
+                }
             }
-            else if (v instanceof MutableRawList)
+            if (!names.contains(name))
             {
-                ((MutableRawList)v).write(g);
+                g.writeFieldName(name);
+                start.value(i).write(g);
             }
-            else
+        }
+        write(g, skip);
+    }
+
+    private void write(final JsonGenerator g, final String... skip) throws IOException
+    {
+        outer:
+        for (int i = 0; i < names.size(); i++)
+        {
+            for (final String s : skip)
             {
-                ((MutableRawJson)v).write(g);
+                if (s.equals(names.get(i)))
+                {
+                    continue outer;
+                }
             }
+            writeField(g, i);
         }
     }
 
@@ -194,6 +338,12 @@ public final class MutableDeltaFields implements DeltaFields
                 copy.copyFrom((MutableRawList)v);
                 values.add(copy);
             }
+            else if (v instanceof MutableDeltaFields)
+            {
+                final MutableDeltaFields copy = new MutableDeltaFields(true);
+                copy.copyFrom((MutableDeltaFields)v);
+                values.add(copy);
+            }
             else
             {
                 final MutableRawJson copy = new MutableRawJson();
@@ -201,5 +351,16 @@ public final class MutableDeltaFields implements DeltaFields
                 values.add(copy);
             }
         }
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < names.size(); i++)
+        {
+            sb.append(i == 0 ? "" : ",").append(MutableRawJson.quote(names.get(i))).append(':').append(json(i));
+        }
+        return sb.append('}').toString();
     }
 }

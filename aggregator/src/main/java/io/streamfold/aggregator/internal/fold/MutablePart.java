@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.fold;
 
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamfold.aggregator.model.Part;
 
 /**
@@ -15,6 +18,8 @@ public final class MutablePart implements Part
     private int ordinal;
     private boolean ended;
     private boolean truncated;
+    /** Set when the whole result's limit, not the part's own, cut it. */
+    private boolean overBudget;
     private String incompleteReason;
     /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
     private ToolArgumentCheck argumentsToCheck;
@@ -25,6 +30,8 @@ public final class MutablePart implements Part
     private final MutableTextBuffer signature = new MutableTextBuffer();
     private final MutableRawFields extra = new MutableRawFields();
     private final MutableRawList annotations = new MutableRawList();
+    /** Fields from delta types the dialect does not know; created on first use, as most parts never have any. */
+    private MutableDeltaFields deltas;
 
     public MutablePart()
     {
@@ -37,6 +44,7 @@ public final class MutablePart implements Part
         this.ordinal = ordinal;
         ended = false;
         truncated = false;
+        overBudget = false;
         incompleteReason = null;
         argumentsToCheck = null;
         type.clear();
@@ -46,6 +54,10 @@ public final class MutablePart implements Part
         signature.clear();
         extra.clear();
         annotations.clear();
+        if (deltas != null)
+        {
+            deltas.clear();
+        }
     }
 
     public void kind(final Kind kind)
@@ -67,6 +79,17 @@ public final class MutablePart implements Part
     public void truncated()
     {
         truncated = true;
+    }
+
+    /** @return true when the whole result's limit cut this part. */
+    public boolean overBudget()
+    {
+        return overBudget;
+    }
+
+    public void overBudget(final boolean cut)
+    {
+        overBudget = cut;
     }
 
     /**
@@ -195,12 +218,45 @@ public final class MutablePart implements Part
         return annotations;
     }
 
+    /** @return the fields folded from delta types the dialect does not know (see {@link MutableDeltaFields}). */
+    public MutableDeltaFields deltas()
+    {
+        if (deltas == null)
+        {
+            deltas = new MutableDeltaFields(true);
+        }
+        return deltas;
+    }
+
+    /**
+     * Writes the part's {@link #extra()} fields except {@code skip}, a field folded from deltas since taking the
+     * place of its start value.
+     */
+    public void writeExtra(final JsonGenerator g, final String... skip) throws IOException
+    {
+        if (hasDeltas())
+        {
+            deltas.writeOver(g, extra, skip);
+        }
+        else
+        {
+            extra.writeFields(g, skip);
+        }
+    }
+
+    /** @return true when a delta the dialect does not know was folded into this part. */
+    public boolean hasDeltas()
+    {
+        return deltas != null && deltas.size() > 0;
+    }
+
     /** Becomes an independent copy of {@code other}. */
     public void copyFrom(final MutablePart other)
     {
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
         truncated = other.truncated;
+        overBudget = other.overBudget;
         other.settle();
         incompleteReason = other.incompleteReason;
         type.copyFrom(other.type);
@@ -210,6 +266,10 @@ public final class MutablePart implements Part
         signature.copyFrom(other.signature);
         extra.copyFrom(other.extra);
         annotations.copyFrom(other.annotations);
+        if (other.hasDeltas())
+        {
+            deltas().copyFrom(other.deltas);
+        }
     }
 
     @Override

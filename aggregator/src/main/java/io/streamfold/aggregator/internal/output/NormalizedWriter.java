@@ -80,6 +80,7 @@ public final class NormalizedWriter
                 g.writeEndObject();
             }
             g.writeEndArray();
+            writeUnknownDeltas(g, c);
             if (c.finishReason().length() > 0)
             {
                 g.writeStringField("finish_reason", finishWord(c.stopReason()));
@@ -130,6 +131,39 @@ public final class NormalizedWriter
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /**
+     * Content that streamed in delta types the dialect does not interpret (Anthropic compaction summaries among
+     * them) has no place in text, reasoning or tool calls, but a gateway that audits must see that it came: one
+     * entry per part that got any, with what was folded. Written only when there is one.
+     */
+    private static void writeUnknownDeltas(final JsonGenerator g, final MutableChoice c) throws IOException
+    {
+        boolean open = false;
+        for (final MutablePart p : c.partList())
+        {
+            if (!p.hasDeltas())
+            {
+                continue;
+            }
+            if (!open)
+            {
+                g.writeArrayFieldStart("unknown_deltas");
+                open = true;
+            }
+            g.writeStartObject();
+            g.writeNumberField("index", p.wireIndex());
+            g.writeStringField("type", p.type().toString());
+            g.writeObjectFieldStart("fields");
+            p.deltas().write(g);
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        if (open)
+        {
+            g.writeEndArray();
+        }
     }
 
     /** @return the finish reason's old string form: stop, length, tool_calls, content_filter, error or other. */

@@ -82,7 +82,7 @@ final class AnthropicWriter
                     g.writeFieldName("citations");
                     p.annotations().write(g);
                 }
-                p.extra().writeFields(g, "type", "text", "citations");
+                p.writeExtra(g, "type", "text", "citations");
                 break;
             case REASONING:
                 g.writeStringField("type", p.type().length() > 0 ? p.type().toString() : "thinking");
@@ -90,7 +90,7 @@ final class AnthropicWriter
                 g.writeString(p.text().array(), 0, p.text().length());
                 g.writeFieldName("signature");
                 g.writeString(p.signature().array(), 0, p.signature().length());
-                p.extra().writeFields(g, "type", "thinking", "signature");
+                p.writeExtra(g, "type", "thinking", "signature");
                 break;
             case TOOL_CALL:
                 g.writeStringField("type", p.type().length() > 0 ? p.type().toString() : "tool_use");
@@ -98,14 +98,14 @@ final class AnthropicWriter
                 g.writeStringField("name", p.name().toString());
                 g.writeFieldName("input");
                 writeInput(g, p);
-                p.extra().writeFields(g, "type", "id", "name", "input");
+                p.writeExtra(g, "type", "id", "name", "input");
                 break;
             default:
                 if (p.extra().get("type") == null && p.type().length() > 0)
                 {
                     g.writeStringField("type", p.type().toString());
                 }
-                p.extra().writeFields(g);
+                p.writeExtra(g);
         }
         g.writeEndObject();
     }

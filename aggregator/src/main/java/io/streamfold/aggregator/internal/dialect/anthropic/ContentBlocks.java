@@ -17,6 +17,15 @@ import io.streamfold.parser.ErrorKind;
  */
 final class ContentBlocks
 {
+    /** Context management's summary block: {@code content} streams in compaction_delta pieces. */
+    static final String COMPACTION = "compaction";
+    static final String ENCRYPTED_CONTENT = "encrypted_content";
+    /** Delta types read field by field below; any other is folded by the generic rule. */
+    private static final String[] KNOWN_DELTAS = {"text_delta", "thinking_delta", "input_json_delta", "signature_delta", "citations_delta"};
+    private static final int KNOWN_DELTA = 0;
+    private static final int COMPACTION_DELTA = 1;
+    private static final int UNKNOWN_DELTA = 2;
+
     private final AnthropicDialect dialect;
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
@@ -24,6 +33,8 @@ final class ContentBlocks
     private final JsonReader blockReader;
     private final MutableRawJson blockRaw = new MutableRawJson();
     private final MutableTextBuffer blockType = new MutableTextBuffer();
+    /** The type of the delta being read. */
+    private final MutableTextBuffer deltaType = new MutableTextBuffer();
     /** The delta shape the event being folded can be learnt as (a shape of AnthropicDialect), or -1. */
     private int learnShape = -1;
 
@@ -276,6 +287,8 @@ final class ContentBlocks
         }
         aggregate.start();
         final MutableChoice choice = aggregate.choiceForIndex(0);
+        deltaType.clear();
+        int known = KNOWN_DELTA;
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -283,6 +296,18 @@ final class ContentBlocks
             if (choice == null)
             {
                 r.skip();
+                continue;
+            }
+            if ("type".equals(name))
+            {
+                known = readDeltaType(r, value);
+                continue;
+            }
+            if (known != KNOWN_DELTA)
+            {
+                learnShape = -2;
+                // Compaction's encrypted_content is an opaque token sent whole: the last one wins.
+                genericDelta(choice, index, name, r, known == COMPACTION_DELTA && ENCRYPTED_CONTENT.equals(name));
                 continue;
             }
             switch (name)
@@ -335,10 +360,61 @@ final class ContentBlocks
                     break;
                 }
                 default:
-                    // "type" and delta kinds this version does not know.
-                    r.skip();
+                    // A field this version does not know, in a delta type it does: kept by the generic rule.
+                    learnShape = -2;
+                    genericDelta(choice, index, name, r, false);
             }
         }
+    }
+
+    /** @return whether the delta's {@code type} is one this dialect reads field by field, compaction, or another. */
+    private int readDeltaType(final JsonReader r, final JsonToken value) throws JsonReader.BadPayload
+    {
+        if (value != JsonToken.VALUE_STRING)
+        {
+            r.skip();
+            return KNOWN_DELTA;
+        }
+        final CharView v = r.text();
+        deltaType.set(v.array(), v.offset(), v.length(), 256);
+        for (final String known : KNOWN_DELTAS)
+        {
+            if (deltaType.contentEquals(known))
+            {
+                return KNOWN_DELTA;
+            }
+        }
+        return deltaType.contentEquals(COMPACTION + "_delta") ? COMPACTION_DELTA : UNKNOWN_DELTA;
+    }
+
+    /**
+     * A delta field this dialect does not interpret is folded into its block by the shared generic rule (strings
+     * continue, objects field by field, others the last wins), never dropped. A delta for a block no
+     * content_block_start announced opens one of the type the delta names ({@code foo_delta}: {@code foo}).
+     */
+    private void genericDelta(final MutableChoice choice, final long index, final String name, final JsonReader r, final boolean state)
+        throws JsonReader.BadPayload
+    {
+        MutablePart part = choice.partAt(index, null);
+        if (part == null)
+        {
+            part = aggregate.newPart(choice, MutablePart.Kind.OTHER, index);
+            if (part == null)
+            {
+                r.skip();
+                return;
+            }
+            final int suffix = deltaType.length() - "_delta".length();
+            if (suffix > 0 && deltaType.subSequence(suffix, deltaType.length()).equals("_delta"))
+            {
+                part.type().set(deltaType.array(), 0, suffix, 256);
+            }
+            else
+            {
+                part.type().set(deltaType, 256);
+            }
+        }
+        aggregate.genericDeltas().fold(choice, part, name, r, state);
     }
 
     private void appendDeltaText(

@@ -127,9 +127,19 @@ final class BedrockWriter
                 }
                 for (int i = 0; i < p.extra().size(); i++)
                 {
+                    if (p.hasDeltas() && p.deltas().has(p.extra().name(i)))
+                    {
+                        continue;
+                    }
                     g.writeStartObject();
                     g.writeFieldName(p.extra().name(i));
                     p.extra().value(i).write(g);
+                    g.writeEndObject();
+                }
+                for (int i = 0; p.hasDeltas() && i < p.deltas().size(); i++)
+                {
+                    g.writeStartObject();
+                    p.deltas().writeField(g, i);
                     g.writeEndObject();
                 }
         }

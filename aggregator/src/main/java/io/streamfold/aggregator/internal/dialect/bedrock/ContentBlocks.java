@@ -153,6 +153,7 @@ final class ContentBlocks
                 }
                 default:
                 {
+                    // A delta member this version does not know: folded by the generic rule, never dropped.
                     final MutablePart part = block(index, MutablePart.Kind.OTHER);
                     if (part == null)
                     {
@@ -160,7 +161,7 @@ final class ContentBlocks
                     }
                     else
                     {
-                        dialect.captureKeepingNonEmpty(part.extra(), name, r);
+                        aggregate.genericDeltas().fold(choice, part, name, r, false);
                     }
                 }
             }

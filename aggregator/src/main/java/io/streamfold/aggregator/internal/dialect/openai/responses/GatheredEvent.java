@@ -11,6 +11,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.LIFECYCLE;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.UNKNOWN;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.eventType;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.isDelta;
@@ -40,6 +41,8 @@ final class GatheredEvent
     long outputIndex;
     long contentIndex;
     long summaryIndex;
+    /** The type of an event this dialect does not know. */
+    final MutableTextBuffer typeName = new MutableTextBuffer();
     final MutableTextBuffer itemId = new MutableTextBuffer();
     final MutableTextBuffer delta = new MutableTextBuffer();
     final MutableTextBuffer text = new MutableTextBuffer();
@@ -69,6 +72,7 @@ final class GatheredEvent
     void gather(final JsonReader r) throws JsonReader.BadPayload
     {
         type = UNKNOWN;
+        typeName.clear();
         outputIndex = -1;
         contentIndex = -1;
         summaryIndex = -1;
@@ -96,6 +100,11 @@ final class GatheredEvent
             {
                 case "type":
                     type = value == JsonToken.VALUE_STRING ? eventType(r.text()) : UNKNOWN;
+                    if (type <= LIFECYCLE && value == JsonToken.VALUE_STRING)
+                    {
+                        dialect.copyString(r, typeName, limits.maxTextChars());
+                        break;
+                    }
                     if (value != JsonToken.VALUE_STRING)
                     {
                         r.skip();
@@ -172,6 +181,12 @@ final class GatheredEvent
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "'" + field + "' larger than " + limits.maxRawBytes() + " bytes");
         }
+    }
+
+    /** @return true when the event's delta was a string. */
+    boolean deltaIsString()
+    {
+        return deltaIsString;
     }
 
     /** A repeat of the learnt event: only its delta differs, every other field is as gathered from the learnt one. */

@@ -14,6 +14,8 @@ final class Item
     final MutableRawFields fields = new MutableRawFields();
     /** The function call or the whole-kept OTHER part. */
     MutablePart call;
+    /** Fields from delta events this dialect does not know, for an item with parts of its own (see UnknownDeltas). */
+    MutablePart unknownDeltas;
     Slot[] slots = new Slot[2];
     int slotCount;
 
@@ -24,6 +26,7 @@ final class Item
         done = false;
         fields.clear();
         call = null;
+        unknownDeltas = null;
         slotCount = 0;
     }
 

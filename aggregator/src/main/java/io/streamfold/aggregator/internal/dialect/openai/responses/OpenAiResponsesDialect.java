@@ -62,6 +62,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private final OutputItems items;
     private final ItemReader itemReader;
     private final GatheredEvent event;
+    private final UnknownDeltas unknownDeltas;
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -74,6 +75,7 @@ public final class OpenAiResponsesDialect extends Dialect
         items = new OutputItems(aggregate, limits);
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
         event = new GatheredEvent(this, aggregate, limits);
+        unknownDeltas = new UnknownDeltas(aggregate, items);
     }
 
     @Override
@@ -145,6 +147,10 @@ public final class OpenAiResponsesDialect extends Dialect
                 if (event.response.type() == MutableRawJson.Type.STRUCTURED)
                 {
                     readResponse(false);
+                }
+                else if (event.deltaIsString() && UnknownDeltas.isDelta(event.typeName) && !deltaForUnopenedItem())
+                {
+                    unknownDeltas.fold(event.typeName, event.outputIndex, event.itemId, event.delta);
                 }
                 break;
             case COMPLETED:
@@ -462,7 +468,8 @@ public final class OpenAiResponsesDialect extends Dialect
                 return false;
             }
         }
-        aggregate.error(ErrorKind.LATE_DATA, EVENT_TYPES[event.type] + " for output_index " + event.outputIndex +
+        aggregate.error(ErrorKind.LATE_DATA, (event.type > LIFECYCLE ? EVENT_TYPES[event.type] : event.typeName) +
+            " for output_index " + event.outputIndex +
             ", which no earlier event opened; not folded");
         return true;
     }

@@ -89,9 +89,18 @@ final class OpenAiResponsesWriter
     private static void writeItem(final JsonGenerator g, final Item item) throws IOException
     {
         g.writeStartObject();
+        final MutablePart deltas = item.unknownDeltas != null ? item.unknownDeltas : item.call;
         if (item.kind == ITEM_OTHER || item.kind == ITEM_UNKNOWN && item.slotCount == 0)
         {
-            item.fields.writeFields(g);
+            for (int i = 0; i < item.fields.size(); i++)
+            {
+                if (!deltaWins(item, deltas, item.fields.name(i)))
+                {
+                    g.writeFieldName(item.fields.name(i));
+                    item.fields.value(i).write(g);
+                }
+            }
+            writeDeltas(g, item, deltas);
             g.writeEndObject();
             return;
         }
@@ -115,12 +124,13 @@ final class OpenAiResponsesWriter
                 writeSlots(g, field, item, true);
                 wroteSummary = true;
             }
-            else
+            else if (!deltaWins(item, deltas, field))
             {
                 g.writeFieldName(field);
                 item.fields.value(i).write(g);
             }
         }
+        writeDeltas(g, item, deltas);
         if (call)
         {
             final MutablePart p = item.call;
@@ -152,6 +162,27 @@ final class OpenAiResponsesWriter
             writeSlots(g, "content", item, false);
         }
         g.writeEndObject();
+    }
+
+    /**
+     * @return true when field {@code name} comes from unknown delta events: joined deltas take the place of the
+     * item's start value while it streams; once output_item.done brought the item whole, its own value wins.
+     */
+    private static boolean deltaWins(final Item item, final MutablePart deltas, final String name)
+    {
+        return deltas != null && deltas.hasDeltas() && deltas.deltas().has(name) && !(item.done && item.fields.has(name)) &&
+            !(item.kind == ITEM_FUNCTION_CALL && ("arguments".equals(name) || "call_id".equals(name) || "name".equals(name)));
+    }
+
+    private static void writeDeltas(final JsonGenerator g, final Item item, final MutablePart deltas) throws IOException
+    {
+        for (int i = 0; deltas != null && deltas.hasDeltas() && i < deltas.deltas().size(); i++)
+        {
+            if (deltaWins(item, deltas, deltas.deltas().name(i)))
+            {
+                deltas.deltas().writeField(g, i);
+            }
+        }
     }
 
     private static void writeSlots(final JsonGenerator g, final String field, final Item item, final boolean summary)

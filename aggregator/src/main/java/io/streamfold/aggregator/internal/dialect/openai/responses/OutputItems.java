@@ -192,6 +192,10 @@ final class OutputItems
         {
             aggregate.endPart(choice, item.call);
         }
+        if (item.unknownDeltas != null)
+        {
+            aggregate.endPart(choice, item.unknownDeltas);
+        }
         for (int i = 0; i < item.slotCount; i++)
         {
             aggregate.endPart(choice, item.slots[i].part);
