@@ -7,7 +7,6 @@ import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.streamfold.aggregator.internal.dialect.Dialects;
-import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.model.StopReason;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.model.Aggregate;
@@ -470,8 +469,7 @@ public final class StreamTap
         b.reasoningOutputTokens = doc.reasoningTokens();
         b.finishReasons = doc.finishReasons;
         final List<String> normalized = new ArrayList<>();
-        final StopReasonTable words = format == Format.AUTO ? null :
-            Dialects.create(format, new MutableAggregate(limits, StreamListener.NONE), limits).stopReasons();
+        final StopReasonTable words = format == Format.AUTO ? null : Dialects.reporting(format).stopReasons;
         for (final String r : doc.finishReasons)
         {
             normalized.add(normalized(words == null ? StopReason.OTHER : words.map(r, !doc.toolNames.isEmpty())));

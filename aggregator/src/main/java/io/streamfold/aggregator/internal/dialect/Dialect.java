@@ -34,10 +34,12 @@ public abstract class Dialect
     protected final JsonReader json;
     /** The repeated-event fast path: a dialect learns its high-volume events here and matches the next ones. */
     protected final EventTemplate eventTemplate;
+    private final Reporting reporting;
 
-    public Dialect(final MutableAggregate aggregate, final AggregationLimits limits)
+    public Dialect(final MutableAggregate aggregate, final AggregationLimits limits, final Reporting reporting)
     {
         this.aggregate = aggregate;
+        this.reporting = reporting;
         this.limits = limits;
         this.json = new JsonReader(limits);
         // The parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -121,10 +123,16 @@ public abstract class Dialect
     public abstract void write(MutableAggregate result, JsonGenerator generator) throws IOException;
 
     /** @return where this provider keeps the normalized usage numbers. */
-    public abstract UsageKeys usageKeys();
+    public final UsageKeys usageKeys()
+    {
+        return reporting.usage;
+    }
 
     /** @return this provider's finish / stop words and what each means. */
-    public abstract StopReasonTable stopReasons();
+    public final StopReasonTable stopReasons()
+    {
+        return reporting.stopReasons;
+    }
 
     /** Drops what the reader held of an event that failed half-way, so the next event starts clean. */
     public final void abandonEvent()

@@ -4,16 +4,22 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.internal.dialect.anthropic.AnthropicDialect;
 import io.streamfold.aggregator.internal.dialect.anthropic.AnthropicHints;
+import io.streamfold.aggregator.internal.dialect.anthropic.AnthropicReporting;
 import io.streamfold.aggregator.internal.dialect.bedrock.BedrockDialect;
 import io.streamfold.aggregator.internal.dialect.bedrock.BedrockHints;
+import io.streamfold.aggregator.internal.dialect.bedrock.BedrockReporting;
 import io.streamfold.aggregator.internal.dialect.gemini.GeminiDialect;
 import io.streamfold.aggregator.internal.dialect.gemini.GeminiHints;
+import io.streamfold.aggregator.internal.dialect.gemini.GeminiReporting;
 import io.streamfold.aggregator.internal.dialect.ollama.OllamaDialect;
 import io.streamfold.aggregator.internal.dialect.ollama.OllamaHints;
+import io.streamfold.aggregator.internal.dialect.ollama.OllamaReporting;
 import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatDialect;
 import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatHints;
+import io.streamfold.aggregator.internal.dialect.openai.chat.OpenAiChatReporting;
 import io.streamfold.aggregator.internal.dialect.openai.responses.OpenAiResponsesDialect;
 import io.streamfold.aggregator.internal.dialect.openai.responses.OpenAiResponsesHints;
+import io.streamfold.aggregator.internal.dialect.openai.responses.OpenAiResponsesReporting;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 
 /** The one place that lists the providers: each format's dialect and the markers AUTO recognises it by. */
@@ -29,23 +35,25 @@ public final class Dialects
     private static final class Entry
     {
         final FormatHints hints;
+        final Reporting reporting;
         final Factory factory;
 
-        Entry(final FormatHints hints, final Factory factory)
+        Entry(final FormatHints hints, final Reporting reporting, final Factory factory)
         {
             this.hints = hints;
+            this.reporting = reporting;
             this.factory = factory;
         }
     }
 
     /** One line per provider. Detection asks them in this order, so chat comes before Gemini (see FormatHints). */
     private static final Entry[] PROVIDERS = {
-        new Entry(OpenAiChatHints.INSTANCE, OpenAiChatDialect::new),
-        new Entry(OpenAiResponsesHints.INSTANCE, OpenAiResponsesDialect::new),
-        new Entry(AnthropicHints.INSTANCE, AnthropicDialect::new),
-        new Entry(GeminiHints.INSTANCE, GeminiDialect::new),
-        new Entry(OllamaHints.INSTANCE, OllamaDialect::new),
-        new Entry(BedrockHints.INSTANCE, BedrockDialect::new),
+        new Entry(OpenAiChatHints.INSTANCE, OpenAiChatReporting.INSTANCE, OpenAiChatDialect::new),
+        new Entry(OpenAiResponsesHints.INSTANCE, OpenAiResponsesReporting.INSTANCE, OpenAiResponsesDialect::new),
+        new Entry(AnthropicHints.INSTANCE, AnthropicReporting.INSTANCE, AnthropicDialect::new),
+        new Entry(GeminiHints.INSTANCE, GeminiReporting.INSTANCE, GeminiDialect::new),
+        new Entry(OllamaHints.INSTANCE, OllamaReporting.INSTANCE, OllamaDialect::new),
+        new Entry(BedrockHints.INSTANCE, BedrockReporting.INSTANCE, BedrockDialect::new),
     };
 
     private static final FormatHints[] HINTS = new FormatHints[PROVIDERS.length];
@@ -68,11 +76,25 @@ public final class Dialects
      */
     public static Dialect create(final Format format, final MutableAggregate aggregate, final AggregationLimits limits)
     {
+        return entry(format).factory.create(aggregate, limits);
+    }
+
+    /**
+     * @return what {@code format}'s provider reports about usage and stop reasons, without creating a decoder.
+     * @throws IllegalArgumentException for {@link Format#AUTO}, which names no provider.
+     */
+    public static Reporting reporting(final Format format)
+    {
+        return entry(format).reporting;
+    }
+
+    private static Entry entry(final Format format)
+    {
         for (final Entry e : PROVIDERS)
         {
             if (e.hints.format() == format)
             {
-                return e.factory.create(aggregate, limits);
+                return e;
             }
         }
         throw new IllegalArgumentException("format " + format.cliName() + " has no dialect: " +

@@ -13,8 +13,6 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.JsonText;
@@ -79,7 +77,7 @@ public final class AnthropicDialect extends Dialect
 
     public AnthropicDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
-        super(aggregate, limits);
+        super(aggregate, limits, AnthropicReporting.INSTANCE);
         replayReader = new JsonReader(limits);
         blocks = new ContentBlocks(this, aggregate, limits);
     }
@@ -90,17 +88,7 @@ public final class AnthropicDialect extends Dialect
         return new SseTokenizer(listener, limits.framing());
     }
 
-    @Override
-    public UsageKeys usageKeys()
-    {
-        return AnthropicReporting.USAGE;
-    }
 
-    @Override
-    public StopReasonTable stopReasons()
-    {
-        return AnthropicReporting.STOP_REASONS;
-    }
 
     @Override
     public void reset()

@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
+import io.streamfold.aggregator.internal.dialect.Reporting;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.StopReason;
 
 /** What the Anthropic Messages API reports about usage and why a message stopped. */
-final class AnthropicReporting
+public final class AnthropicReporting
 {
     /**
      * Split across events: message_start brings the input counts (and a placeholder output count),
@@ -27,6 +28,9 @@ final class AnthropicReporting
         "model_context_window_exceeded", StopReason.LENGTH,
         "tool_use", StopReason.TOOL_CALLS,
         "refusal", StopReason.CONTENT_FILTER);
+
+    /** Both of the above, as the registry hands them to the dialect. */
+    public static final Reporting INSTANCE = new Reporting(USAGE, STOP_REASONS);
 
     private AnthropicReporting()
     {

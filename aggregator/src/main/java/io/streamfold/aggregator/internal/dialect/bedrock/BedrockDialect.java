@@ -14,8 +14,6 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.fold.EventShape;
@@ -73,7 +71,7 @@ public final class BedrockDialect extends Dialect
 
     public BedrockDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
-        super(aggregate, limits);
+        super(aggregate, limits, BedrockReporting.INSTANCE);
         deferredReader = new JsonReader(limits);
         blocks = new ContentBlocks(this, aggregate, limits);
     }
@@ -84,17 +82,7 @@ public final class BedrockDialect extends Dialect
         return new EventStreamFramer(listener, limits.framing());
     }
 
-    @Override
-    public UsageKeys usageKeys()
-    {
-        return BedrockReporting.USAGE;
-    }
 
-    @Override
-    public StopReasonTable stopReasons()
-    {
-        return BedrockReporting.STOP_REASONS;
-    }
 
     @Override
     public void reset()

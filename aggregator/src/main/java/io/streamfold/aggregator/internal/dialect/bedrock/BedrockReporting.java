@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.bedrock;
 
+import io.streamfold.aggregator.internal.dialect.Reporting;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.StopReason;
 
 /** What Bedrock ConverseStream reports about usage and why a message stopped. */
-final class BedrockReporting
+public final class BedrockReporting
 {
     /** The metadata event's usage, whole. */
     static final UsageKeys USAGE = new UsageKeys(
@@ -25,6 +26,9 @@ final class BedrockReporting
         "content_filtered", StopReason.CONTENT_FILTER,
         "malformed_model_output", StopReason.PROVIDER_ERROR,
         "malformed_tool_use", StopReason.PROVIDER_ERROR);
+
+    /** Both of the above, as the registry hands them to the dialect. */
+    public static final Reporting INSTANCE = new Reporting(USAGE, STOP_REASONS);
 
     private BedrockReporting()
     {

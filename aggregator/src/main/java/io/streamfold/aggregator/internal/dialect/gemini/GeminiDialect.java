@@ -14,8 +14,6 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.fold.EventShape;
@@ -111,7 +109,7 @@ public final class GeminiDialect extends Dialect
 
     public GeminiDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
-        super(aggregate, limits);
+        super(aggregate, limits, GeminiReporting.INSTANCE);
         replayReader = new JsonReader(limits);
         streamedCall = new StreamedCall(this, aggregate);
     }
@@ -128,17 +126,7 @@ public final class GeminiDialect extends Dialect
         return new SniffingFramer((byte)'[', new JsonArrayFramer(listener, limits), new SseThenJsonFramer(listener, limits));
     }
 
-    @Override
-    public UsageKeys usageKeys()
-    {
-        return GeminiReporting.USAGE;
-    }
 
-    @Override
-    public StopReasonTable stopReasons()
-    {
-        return GeminiReporting.STOP_REASONS;
-    }
 
     @Override
     public void reset()

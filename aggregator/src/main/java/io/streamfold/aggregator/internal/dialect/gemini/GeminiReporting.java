@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.gemini;
 
+import io.streamfold.aggregator.internal.dialect.Reporting;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.StopReason;
 
 /** What Gemini / Vertex AI report about usage and why a candidate stopped. */
-final class GeminiReporting
+public final class GeminiReporting
 {
     /** usageMetadata is a snapshot in every chunk and omits zero counts: a stale count must not survive. */
     static final UsageKeys USAGE = new UsageKeys(
@@ -34,6 +35,9 @@ final class GeminiReporting
         "LANGUAGE", StopReason.OTHER,
         "FINISH_REASON_UNSPECIFIED", StopReason.OTHER,
         "OTHER", StopReason.OTHER);
+
+    /** Both of the above, as the registry hands them to the dialect. */
+    public static final Reporting INSTANCE = new Reporting(USAGE, STOP_REASONS);
 
     private GeminiReporting()
     {

@@ -14,8 +14,6 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.MutableUsage;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.JsonText;
@@ -69,7 +67,7 @@ public final class OllamaDialect extends Dialect
 
     public OllamaDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
-        super(aggregate, limits);
+        super(aggregate, limits, OllamaReporting.INSTANCE);
         replayReader = new JsonReader(limits);
     }
 
@@ -110,17 +108,7 @@ public final class OllamaDialect extends Dialect
         return new NdjsonFramer(listener, limits.framing());
     }
 
-    @Override
-    public UsageKeys usageKeys()
-    {
-        return OllamaReporting.USAGE;
-    }
 
-    @Override
-    public StopReasonTable stopReasons()
-    {
-        return OllamaReporting.STOP_REASONS;
-    }
 
     @Override
     public void reset()

@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.ollama;
 
+import io.streamfold.aggregator.internal.dialect.Reporting;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.StopReason;
 
 /** What Ollama reports about usage and why a response stopped. */
-final class OllamaReporting
+public final class OllamaReporting
 {
     /** The done:true line's counts. */
     static final UsageKeys USAGE = new UsageKeys(
@@ -19,6 +20,9 @@ final class OllamaReporting
         "length", StopReason.LENGTH,
         "load", StopReason.OTHER,
         "unload", StopReason.OTHER);
+
+    /** Both of the above, as the registry hands them to the dialect. */
+    public static final Reporting INSTANCE = new Reporting(USAGE, STOP_REASONS);
 
     private OllamaReporting()
     {

@@ -35,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bedrock ConverseStream folding. No real Bedrock recording exists in the shared corpus, so every stream
- * here is built byte-exact by {@link EventStreamEncoder}, with payloads shaped as the ConverseStream API
- * reference documents them (including the {@code p} padding field Bedrock adds over HTTP).
+ * Bedrock ConverseStream folding on hand-built streams: every stream here is built byte-exact by
+ * {@link EventStreamEncoder}, with payloads shaped as the ConverseStream API reference documents them (including
+ * the {@code p} padding field Bedrock adds over HTTP), to reach cases the real recordings in
+ * {@link BedrockRecordingTest} do not hold (reasoning, cut streams, errors, late data).
  */
 public class BedrockDialectTest
 {

@@ -32,8 +32,8 @@ import net.jqwik.api.Provide;
 /**
  * Round trip: a random Converse message is encoded as the ConverseStream event stream Bedrock would send
  * (every text, reasoning and tool input cut into random fragments, random field order, optional padding),
- * the bytes are fed in random slices, and the folded result must be that same message. There is no real
- * Bedrock recording in the shared corpus; the frames are built byte-exact by {@link EventStreamEncoder}.
+ * the bytes are fed in random slices, and the folded result must be that same message. The frames are built
+ * byte-exact by {@link EventStreamEncoder}; real recordings are checked in {@link BedrockRecordingTest}.
  */
 class BedrockRoundTripProperties
 {

@@ -15,8 +15,6 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
@@ -51,7 +49,7 @@ public final class OpenAiChatDialect extends Dialect
 
     public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
-        super(aggregate, limits);
+        super(aggregate, limits, OpenAiChatReporting.INSTANCE);
         deferredReader = new JsonReader(limits);
         learner = new ChunkLearner(aggregate, limits);
         logprobs = new LogprobEntries(aggregate, limits);
@@ -78,17 +76,7 @@ public final class OpenAiChatDialect extends Dialect
         return new SseTokenizer(listener, limits.framing());
     }
 
-    @Override
-    public UsageKeys usageKeys()
-    {
-        return OpenAiChatReporting.USAGE;
-    }
 
-    @Override
-    public StopReasonTable stopReasons()
-    {
-        return OpenAiChatReporting.STOP_REASONS;
-    }
 
     @Override
     public void reset()

@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
+import io.streamfold.aggregator.internal.dialect.Reporting;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.StopReason;
 
 /** What OpenAI chat (and compatible servers) report about usage and why a choice stopped. */
-final class OpenAiChatReporting
+public final class OpenAiChatReporting
 {
     /**
      * Merged: the final chunk's usage may come alone, or on the chunk with the finish reason; vLLM's running usage
@@ -32,6 +33,9 @@ final class OpenAiChatReporting
         "content_filter", StopReason.CONTENT_FILTER,
         "error", StopReason.PROVIDER_ERROR,
         "insufficient_system_resource", StopReason.PROVIDER_ERROR);
+
+    /** Both of the above, as the registry hands them to the dialect. */
+    public static final Reporting INSTANCE = new Reporting(USAGE, STOP_REASONS);
 
     private OpenAiChatReporting()
     {

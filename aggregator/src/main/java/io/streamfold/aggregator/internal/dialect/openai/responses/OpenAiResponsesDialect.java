@@ -13,8 +13,6 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.fold.EventShape;
@@ -104,7 +102,7 @@ public final class OpenAiResponsesDialect extends Dialect
 
     public OpenAiResponsesDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
-        super(aggregate, limits);
+        super(aggregate, limits, OpenAiResponsesReporting.INSTANCE);
         nested = new JsonReader(limits);
         inner = new JsonReader(limits);
         items = new OutputItems(aggregate, limits);
@@ -117,17 +115,7 @@ public final class OpenAiResponsesDialect extends Dialect
         return new SseTokenizer(listener, limits.framing());
     }
 
-    @Override
-    public UsageKeys usageKeys()
-    {
-        return OpenAiResponsesReporting.USAGE;
-    }
 
-    @Override
-    public StopReasonTable stopReasons()
-    {
-        return OpenAiResponsesReporting.STOP_REASONS;
-    }
 
     @Override
     public void reset()

@@ -1,11 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import io.streamfold.aggregator.internal.dialect.Reporting;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.model.StopReason;
 
 /** What the OpenAI Responses API reports about usage and why a response stopped. */
-final class OpenAiResponsesReporting
+public final class OpenAiResponsesReporting
 {
     /** The final response's usage; merged, as an earlier event may carry part of it. */
     static final UsageKeys USAGE = new UsageKeys(
@@ -20,6 +21,9 @@ final class OpenAiResponsesReporting
         "max_output_tokens", StopReason.LENGTH,
         "content_filter", StopReason.CONTENT_FILTER,
         "failed", StopReason.PROVIDER_ERROR);
+
+    /** Both of the above, as the registry hands them to the dialect. */
+    public static final Reporting INSTANCE = new Reporting(USAGE, STOP_REASONS);
 
     private OpenAiResponsesReporting()
     {
