@@ -175,7 +175,8 @@ public final class GatewayLoad
     {
         final double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        final int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     /** @return CPU time of the given proxy's event-loop threads, or 0 for none. */
