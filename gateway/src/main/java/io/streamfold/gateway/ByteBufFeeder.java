@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.streamfold.aggregator.StreamAggregator;
-import org.agrona.concurrent.UnsafeBuffer;
+import io.streamfold.parser.internal.Buffers;
+import org.agrona.DirectBuffer;
 
 /**
  * Feeds Netty {@link ByteBuf}s and NIO {@link ByteBuffer}s to a {@link StreamAggregator} without copying
@@ -14,13 +15,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * buffer component by component. One feeder per stream (it keeps a reusable view), not thread-safe.
  *
  * <p>While {@link io.streamfold.aggregator.Format#AUTO} is still detecting the format the bytes go through
- * a reusable scratch array, because detection keeps a copy of the first bytes anyway.
+ * a reusable scratch array, because detection keeps a copy of the first bytes anyway. On a JVM without
+ * Agrona's {@code --add-exports} flag ({@link Buffers#UNSAFE} false) a raw memory address cannot be read, so a
+ * direct {@link ByteBuf} is copied through the same scratch array (a direct {@link ByteBuffer} is still read
+ * in place).
  */
 public final class ByteBufFeeder
 {
     private static final int SCRATCH_BYTES = 8192;
 
-    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private static final byte[] NOTHING = new byte[0];
+
+    private final DirectBuffer view = Buffers.newView();
     private byte[] scratch = new byte[0];
 
     /**
@@ -57,11 +63,11 @@ public final class ByteBufFeeder
         {
             aggregator.feed(buffer.array(), buffer.arrayOffset() + index, length);
         }
-        else if (buffer.hasMemoryAddress() && aggregator.format() != null)
+        else if (Buffers.UNSAFE && buffer.hasMemoryAddress() && aggregator.format() != null)
         {
             view.wrap(buffer.memoryAddress() + index, length);
             aggregator.feed(view, 0, length);
-            view.wrap(0, 0);
+            view.wrap(NOTHING);
         }
         else
         {
@@ -104,7 +110,7 @@ public final class ByteBufFeeder
             // Read-only direct buffers (java.net.http hands these out) still expose their address to Agrona.
             view.wrap(buffer, position, length);
             aggregator.feed(view, 0, length);
-            view.wrap(0, 0);
+            view.wrap(NOTHING);
         }
         else
         {

@@ -1,26 +1,12 @@
 package io.streamfold.gateway;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.netty.buffer.ByteBuf;
-import io.streamfold.aggregator.internal.dialect.Dialects;
-import io.streamfold.aggregator.model.StopReason;
-import io.streamfold.aggregator.internal.fold.StopReasonTable;
-import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.model.Choice;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.Outcome;
-import io.streamfold.aggregator.model.Part;
-import io.streamfold.aggregator.model.RawJson;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.event.StreamListener;
-import io.streamfold.aggregator.model.Usage;
-import io.streamfold.parser.ErrorKind;
-import io.streamfold.parser.StreamError;
 
 /**
  * The per-stream core every tap shares: one pooled {@link StreamAggregator}, the timing of the response,
@@ -42,14 +28,12 @@ public final class StreamTap
 
     private final TapPool pool;
     private final Format format;
-    private final AggregationLimits limits;
     private final TapClock clock;
     private final int maxDocumentBytes;
     private final StreamAggregator aggregator;
     private final ByteBufFeeder feeder = new ByteBufFeeder();
-    private final Events events = new Events();
+    private final TapListener events = new TapListener(this);
 
-    private StreamListener delegate = StreamListener.NONE;
     private Object context;
     private String path;
     private String requestModel;
@@ -75,7 +59,6 @@ public final class StreamTap
         this.pool = pool;
         this.format = format;
         this.clock = clock;
-        this.limits = limits;
         this.maxDocumentBytes = limits.framing().maxFrameBytes();
         this.aggregator = StreamAggregator.builder().format(format).limits(limits).listener(events).build();
         clear();
@@ -96,7 +79,7 @@ public final class StreamTap
      */
     public StreamTap listener(final StreamListener listener)
     {
-        this.delegate = listener == null ? StreamListener.NONE : listener;
+        events.delegate = listener == null ? StreamListener.NONE : listener;
         return this;
     }
 
@@ -203,6 +186,7 @@ public final class StreamTap
         if (streaming)
         {
             feeder.feed(aggregator, buffer, index, length);
+            timeTokens();
         }
         else
         {
@@ -238,6 +222,7 @@ public final class StreamTap
         if (streaming)
         {
             feeder.feed(aggregator, buffer, position, length);
+            timeTokens();
         }
         else
         {
@@ -263,6 +248,7 @@ public final class StreamTap
         if (streaming)
         {
             aggregator.feed(bytes, offset, length);
+            timeTokens();
         }
         else
         {
@@ -323,35 +309,31 @@ public final class StreamTap
         b.responseBytes = responseBytes;
         b.durationNanos = end - startNanos;
         b.timeToFirstByteNanos = firstByteNanos < 0 ? -1 : firstByteNanos - startNanos;
-        b.timeToFirstTokenNanos = firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos;
-        b.maxInterTokenGapNanos = maxGapNanos;
         b.stopReason = stopReason;
         final GatewayOutcome streamOutcome;
         if (status >= 400 || (status > 0 && status < 200))
         {
-            b.format = format == Format.AUTO ? null : format;
-            b.errorBody = new String(capture, 0, Math.min(captureLength, MAX_ERROR_BODY_BYTES), StandardCharsets.UTF_8);
-            streamOutcome = GatewayOutcome.UPSTREAM_HTTP_ERROR;
+            streamOutcome = RecordAssembler.fromHttpError(format, capture, captureLength, b);
         }
         else if (status == 0 && responseBytes == 0)
         {
-            // No response at all (unreachable, reset or timed out before the head): nothing to detect from.
-            b.format = format == Format.AUTO ? null : format;
-            streamOutcome = GatewayOutcome.TRUNCATED;
+            streamOutcome = RecordAssembler.fromNothing(format, b);
         }
         else if (streaming || status == 0)
         {
             aggregator.end();
-            streamOutcome = fromAggregate(aggregator.result(), b);
+            // Events folded at the end (a last event with no blank line after it) came with the last buffer.
+            timeTokens();
+            b.timeToFirstTokenNanos = firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos;
+            b.maxInterTokenGapNanos = maxGapNanos;
+            streamOutcome = RecordAssembler.fromStream(aggregator.result(), b);
         }
         else
         {
-            b.format = format == Format.AUTO ? null : format;
-            streamOutcome = fromDocument(b);
+            streamOutcome = RecordAssembler.fromDocument(format, capture, captureLength, captureOverflow, maxDocumentBytes, b);
         }
-        b.providerName = providerName(b.format);
+        b.providerName = RecordAssembler.providerName(b.format);
         b.outcome = stopReason != null ? GatewayOutcome.POLICY_STOP : cause != null ? cause : streamOutcome;
-        b.usageSource = usageSource(b.inputTokens >= 0 || b.outputTokens >= 0, b.outcome);
         return b.build();
     }
 
@@ -363,190 +345,6 @@ public final class StreamTap
         {
             pool.offer(this);
         }
-    }
-
-    /**
-     * The one place usage provenance is decided (the aggregator does not say yet): numbers count as final
-     * only when the stream completed; anything cut short carries whatever was reported before the cut.
-     */
-    static UsageSource usageSource(final boolean reported, final GatewayOutcome outcome)
-    {
-        if (!reported)
-        {
-            return UsageSource.MISSING;
-        }
-        return outcome == GatewayOutcome.COMPLETE || outcome == GatewayOutcome.PROVIDER_ERROR ?
-            UsageSource.FINAL : UsageSource.PROVISIONAL;
-    }
-
-    static String providerName(final Format format)
-    {
-        if (format == null)
-        {
-            return "_OTHER";
-        }
-        switch (format)
-        {
-            case OPENAI_CHAT:
-            case OPENAI_RESPONSES:
-                return "openai";
-            case ANTHROPIC:
-                return "anthropic";
-            case GEMINI:
-                return "gcp.gemini";
-            case BEDROCK:
-                return "aws.bedrock";
-            case OLLAMA:
-                return "ollama";
-            default:
-                return "_OTHER";
-        }
-    }
-
-    private static GatewayOutcome fromAggregate(final Aggregate a, final GenAiRecord.Builder b)
-    {
-        b.format = a.format();
-        b.responseModel = metaText(a, "model", "modelVersion");
-        b.responseId = metaText(a, "id", "responseId");
-        final Usage u = a.usage();
-        if (u.isPresent())
-        {
-            b.inputTokens = u.inputTokens();
-            b.outputTokens = u.outputTokens();
-            b.cacheReadInputTokens = u.cachedTokens();
-            b.reasoningOutputTokens = u.reasoningTokens();
-            b.cacheCreationInputTokens = rawCount(u, "cache_creation_input_tokens", "cacheWriteInputTokens");
-        }
-        final List<String> reasons = new ArrayList<>();
-        final List<String> normalized = new ArrayList<>();
-        final List<String> names = new ArrayList<>();
-        long argumentBytes = 0;
-        for (final Choice c : a.choices())
-        {
-            if (c.finishReason().length() > 0)
-            {
-                reasons.add(c.finishReason().toString());
-                normalized.add(normalized(c.stopReason()));
-            }
-            for (final Part call : c.toolCalls())
-            {
-                names.add(call.name().toString());
-                argumentBytes += utf8Length(call.text());
-            }
-        }
-        b.finishReasons = reasons;
-        b.normalizedFinishReasons = normalized;
-        b.toolCallNames = names;
-        b.toolCallCount = names.size();
-        b.toolCallArgumentBytes = argumentBytes;
-        b.errors = new ArrayList<>(a.errors());
-        switch (a.outcome())
-        {
-            case COMPLETE:
-                return GatewayOutcome.COMPLETE;
-            case ERROR:
-                return GatewayOutcome.PROVIDER_ERROR;
-            default:
-                return GatewayOutcome.TRUNCATED;
-        }
-    }
-
-    /** The normalized finish reason as the record writes it: the verdict vocabulary, lower case. */
-    private static String normalized(final StopReason reason)
-    {
-        return reason.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private GatewayOutcome fromDocument(final GenAiRecord.Builder b)
-    {
-        final JsonDocumentAccount doc = JsonDocumentAccount.read(capture, captureLength);
-        b.responseModel = doc.model;
-        b.responseId = doc.id;
-        b.inputTokens = doc.inputTokens();
-        b.outputTokens = doc.outputTokens();
-        b.cacheReadInputTokens = doc.cacheReadTokens();
-        b.cacheCreationInputTokens = doc.cacheWriteTokens();
-        b.reasoningOutputTokens = doc.reasoningTokens();
-        b.finishReasons = doc.finishReasons;
-        final List<String> normalized = new ArrayList<>();
-        final StopReasonTable words = format == Format.AUTO ? null : Dialects.reporting(format).stopReasons;
-        for (final String r : doc.finishReasons)
-        {
-            normalized.add(normalized(words == null ? StopReason.OTHER : words.map(r, !doc.toolNames.isEmpty())));
-        }
-        b.normalizedFinishReasons = normalized;
-        b.toolCallNames = doc.toolNames;
-        b.toolCallCount = doc.toolNames.size();
-        b.toolCallArgumentBytes = doc.argumentBytes;
-        if (captureOverflow)
-        {
-            b.errors = List.of(new StreamError(ErrorKind.FRAME_TOO_LARGE, 0, maxDocumentBytes,
-                "JSON response larger than " + maxDocumentBytes + " bytes was not read"));
-            return GatewayOutcome.TRUNCATED;
-        }
-        if (!doc.parsed)
-        {
-            b.errors = List.of(new StreamError(ErrorKind.MALFORMED_JSON, 0, 0, "the JSON response is not a whole object"));
-            return GatewayOutcome.TRUNCATED;
-        }
-        return doc.providerError ? GatewayOutcome.PROVIDER_ERROR : GatewayOutcome.COMPLETE;
-    }
-
-    private static String metaText(final Aggregate a, final String... names)
-    {
-        for (final String n : names)
-        {
-            final RawJson v = a.meta().get(n);
-            if (v != null && v.type() == RawJson.Type.STRING && v.text().length() > 0)
-            {
-                return v.text().toString();
-            }
-        }
-        return null;
-    }
-
-    private static long rawCount(final Usage u, final String... names)
-    {
-        for (final String n : names)
-        {
-            final RawJson v = u.fields().get(n);
-            if (v != null)
-            {
-                final long value = v.longValue(-1);
-                if (value >= 0)
-                {
-                    return value;
-                }
-            }
-        }
-        return -1;
-    }
-
-    static long utf8Length(final CharSequence text)
-    {
-        long n = 0;
-        for (int i = 0, len = text.length(); i < len; i++)
-        {
-            final char c = text.charAt(i);
-            if (c < 0x80)
-            {
-                n++;
-            }
-            else if (c < 0x800)
-            {
-                n += 2;
-            }
-            else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(text.charAt(i + 1)))
-            {
-                n += 4;
-                i++;
-            }
-            else
-            {
-                n += 3;
-            }
-        }
-        return n;
     }
 
     private boolean accept(final int length)
@@ -587,7 +385,7 @@ public final class StreamTap
     private void clear()
     {
         aggregator.reset();
-        delegate = StreamListener.NONE;
+        events.delegate = StreamListener.NONE;
         context = null;
         path = null;
         requestModel = null;
@@ -603,6 +401,7 @@ public final class StreamTap
         status = 0;
         streaming = true;
         finished = false;
+        events.tokens = 0;
         stopReason = null;
         captureLength = 0;
         captureOverflow = false;
@@ -612,8 +411,18 @@ public final class StreamTap
         }
     }
 
-    private void token()
+    /**
+     * Times the tokens the last buffer carried, once per buffer rather than per event: every event in a buffer
+     * has that buffer's time, so the first token and the largest gap between tokens come out the same.
+     */
+    private void timeTokens()
     {
+        final int tokens = events.tokens;
+        if (tokens == 0)
+        {
+            return;
+        }
+        events.tokens = 0;
         final long now = nowNanos;
         if (firstTokenNanos < 0)
         {
@@ -623,201 +432,11 @@ public final class StreamTap
         {
             maxGapNanos = now - lastTokenNanos;
         }
+        if (tokens > 1 && maxGapNanos < 0)
+        {
+            // Two tokens in one buffer: a gap of zero between them.
+            maxGapNanos = 0;
+        }
         lastTokenNanos = now;
-    }
-
-    private void failed(final RuntimeException e)
-    {
-        stop("listener failed: " + e);
-    }
-
-    /** Times token-bearing events, then hands every event to the stream's bound listener. */
-    private final class Events implements StreamListener
-    {
-        @Override
-        public void onMessageStart(final CharSequence id, final CharSequence model)
-        {
-            try
-            {
-                delegate.onMessageStart(id, model);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onTextDelta(final int choice, final CharSequence text)
-        {
-            if (text.length() > 0)
-            {
-                token();
-            }
-            try
-            {
-                delegate.onTextDelta(choice, text);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onReasoningDelta(final int choice, final CharSequence text)
-        {
-            if (text.length() > 0)
-            {
-                token();
-            }
-            try
-            {
-                delegate.onReasoningDelta(choice, text);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onRefusalDelta(final int choice, final CharSequence text)
-        {
-            if (text.length() > 0)
-            {
-                token();
-            }
-            try
-            {
-                delegate.onRefusalDelta(choice, text);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onToolCallStart(final int choice, final int toolIndex, final CharSequence id, final CharSequence name)
-        {
-            token();
-            try
-            {
-                delegate.onToolCallStart(choice, toolIndex, id, name);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onToolCallArgumentsDelta(final int choice, final int toolIndex, final CharSequence fragment)
-        {
-            if (fragment.length() > 0)
-            {
-                token();
-            }
-            try
-            {
-                delegate.onToolCallArgumentsDelta(choice, toolIndex, fragment);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onToolCallEnd(final int choice, final int toolIndex, final Part call)
-        {
-            try
-            {
-                delegate.onToolCallEnd(choice, toolIndex, call);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onLogprob(final int choice, final boolean refusal, final CharSequence token, final double logprob)
-        {
-            try
-            {
-                delegate.onLogprob(choice, refusal, token, logprob);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onTokenId(final int choice, final long tokenId)
-        {
-            try
-            {
-                delegate.onTokenId(choice, tokenId);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onUsage(final Usage usage)
-        {
-            try
-            {
-                delegate.onUsage(usage);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onFinish(final int choice, final CharSequence reason)
-        {
-            try
-            {
-                delegate.onFinish(choice, reason);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onError(final StreamError error)
-        {
-            try
-            {
-                delegate.onError(error);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void onEnd(final Outcome outcome)
-        {
-            try
-            {
-                delegate.onEnd(outcome);
-            }
-            catch (final RuntimeException e)
-            {
-                failed(e);
-            }
-        }
     }
 }

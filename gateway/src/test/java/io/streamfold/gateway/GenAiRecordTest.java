@@ -105,4 +105,156 @@ class GenAiRecordTest
         assertEquals("anthropic", r.providerName());
         assertTrue(r.toJson().contains("\"error.type\":\"upstream_reset\""));
     }
+
+    @Test
+    void finalUsageStaysFinalWhenTheConnectionIsCutAfterIt()
+    {
+        // The aggregator decides provenance: the report came with the finish, so a reset before [DONE] does
+        // not make it provisional (the record used to say provisional for anything not complete).
+        final StreamTap tap = new TapPool().acquire(Format.OPENAI_CHAT).start("/v1/chat/completions", null, 0);
+        tap.responseHead(200, "text/event-stream");
+        feed(tap, "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n" +
+            "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]," +
+            "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n");
+        final GenAiRecord r = tap.finish(GatewayOutcome.UPSTREAM_RESET);
+        tap.release();
+        assertEquals(GatewayOutcome.UPSTREAM_RESET, r.outcome());
+        assertEquals(UsageSource.FINAL, r.usageSource());
+        assertEquals(1, r.outputTokens());
+    }
+
+    @Test
+    void usageReportedOnlyBeforeTheEndIsProvisionalEvenWhenTheStreamCompletes()
+    {
+        // An Anthropic stream whose message_delta carries no usage: the message_start placeholder output count
+        // is all there is, and the record used to call it final because the stream completed.
+        final StreamTap anthropic = new TapPool().acquire(Format.ANTHROPIC).start("/v1/messages", null, 0);
+        anthropic.responseHead(200, "text/event-stream");
+        feed(anthropic, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\"," +
+            "\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n" +
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n" +
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"}}\n\n" +
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        final GenAiRecord placeholder = anthropic.finish(null);
+        anthropic.release();
+        assertEquals(GatewayOutcome.COMPLETE, placeholder.outcome());
+        assertEquals(UsageSource.PROVISIONAL, placeholder.usageSource());
+
+        // Gemini reports running usageMetadata in every chunk; one without the finish is not the final count.
+        final StreamTap tap = new TapPool().acquire(Format.GEMINI).start("/v1beta/models/g:streamGenerateContent", null, 0);
+        tap.responseHead(200, "text/event-stream");
+        feed(tap, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}],\"role\":\"model\"},\"index\":0}]," +
+            "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":1}}\n\n");
+        final GenAiRecord cut = tap.finish(null);
+        tap.release();
+        assertEquals(GatewayOutcome.TRUNCATED, cut.outcome());
+        assertEquals(UsageSource.PROVISIONAL, cut.usageSource());
+
+        final StreamTap whole = new TapPool().acquire(Format.GEMINI).start("/v1beta/models/g:streamGenerateContent", null, 0);
+        whole.responseHead(200, "text/event-stream");
+        feed(whole, "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hi\"}],\"role\":\"model\"},\"index\":0}]," +
+            "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":1}}\n\n" +
+            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"!\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}]," +
+            "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":2}}\n\n");
+        final GenAiRecord r = whole.finish(null);
+        whole.release();
+        assertEquals(GatewayOutcome.COMPLETE, r.outcome());
+        assertEquals(UsageSource.FINAL, r.usageSource());
+        assertEquals(2, r.outputTokens());
+    }
+
+    @Test
+    void aJsonDocumentHasFinalUsageOnlyWhenReadWhole()
+    {
+        final String document = "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"m\",\"usage\":{\"prompt_tokens\":5," +
+            "\"completion_tokens\":1,\"total_tokens\":6},\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\"," +
+            "\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}";
+        final StreamTap whole = new TapPool().acquire(Format.OPENAI_CHAT).start("/v1/chat/completions", null, 0);
+        whole.responseHead(200, "application/json");
+        feed(whole, document);
+        final GenAiRecord r = whole.finish(null);
+        whole.release();
+        assertEquals(GatewayOutcome.COMPLETE, r.outcome());
+        assertEquals(UsageSource.FINAL, r.usageSource());
+
+        final StreamTap cut = new TapPool().acquire(Format.OPENAI_CHAT).start("/v1/chat/completions", null, 0);
+        cut.responseHead(200, "application/json");
+        feed(cut, document.substring(0, document.indexOf("\"choices\"")));
+        final GenAiRecord c = cut.finish(GatewayOutcome.UPSTREAM_RESET);
+        cut.release();
+        assertEquals(5, c.inputTokens());
+        assertEquals(UsageSource.PROVISIONAL, c.usageSource());
+
+        // Read whole, then the client went away: the document's usage is still the provider's final word.
+        final StreamTap aborted = new TapPool().acquire(Format.OPENAI_CHAT).start("/v1/chat/completions", null, 0);
+        aborted.responseHead(200, "application/json");
+        feed(aborted, document);
+        final GenAiRecord a = aborted.finish(GatewayOutcome.CLIENT_ABORTED);
+        aborted.release();
+        assertEquals(GatewayOutcome.CLIENT_ABORTED, a.outcome());
+        assertEquals(UsageSource.FINAL, a.usageSource());
+    }
+
+    @Test
+    void tokensInOneBufferAreTimedWithItAndHaveNoGapBetweenThem()
+    {
+        final ManualClock clock = new ManualClock();
+        final StreamTap tap = new TapPool(AggregationLimits.DEFAULT, clock, 4).acquire(Format.OPENAI_CHAT)
+            .start("/v1/chat/completions", null, 0);
+        tap.responseHead(200, "text/event-stream");
+        clock.nanos += 30;
+        feed(tap, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n" +
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"b\"}}]}\n\n");
+        clock.nanos += 10;
+        final GenAiRecord r = tap.finish(null);
+        tap.release();
+        assertEquals(30, r.timeToFirstTokenNanos());
+        assertEquals(0, r.maxInterTokenGapNanos());
+
+        final StreamTap one = new TapPool(AggregationLimits.DEFAULT, clock, 4).acquire(Format.OPENAI_CHAT)
+            .start("/v1/chat/completions", null, 0);
+        one.responseHead(200, "text/event-stream");
+        feed(one, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n");
+        final GenAiRecord single = one.finish(null);
+        one.release();
+        assertEquals(-1, single.maxInterTokenGapNanos(), "one token: no gap");
+    }
+
+    @Test
+    void aBoundListenerHearsToolArgumentFieldsAndCanStopOnOne()
+    {
+        final java.util.List<String> fields = new java.util.ArrayList<>();
+        final StreamTap tap = new TapPool().acquire(Format.OPENAI_CHAT).start("/v1/chat/completions", null, 0);
+        tap.listener(new io.streamfold.aggregator.event.StreamListener()
+        {
+            @Override
+            public boolean wantsToolArgumentFields()
+            {
+                return true;
+            }
+
+            @Override
+            public void onToolArgumentField(final int choice, final int toolIndex, final CharSequence pointer,
+                final CharSequence rawValue)
+            {
+                fields.add(pointer + "=" + rawValue);
+                if (pointer.toString().equals("/path"))
+                {
+                    throw new IllegalStateException("no /etc");
+                }
+            }
+        });
+        tap.responseHead(200, "text/event-stream");
+        feed(tap, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"type\":\"function\"," +
+            "\"function\":{\"name\":\"read\",\"arguments\":\"{\\\"path\\\":\\\"/etc\\\"\"}}]}}]}\n\n");
+        feed(tap, "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"}\"}}]}," +
+            "\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n");
+        final GenAiRecord r = tap.finish(null);
+        tap.release();
+        assertEquals(java.util.List.of("/path=\"/etc\""), fields);
+        assertEquals(GatewayOutcome.POLICY_STOP, r.outcome());
+        assertTrue(r.stopReason().contains("no /etc"), r.stopReason());
+    }
 }

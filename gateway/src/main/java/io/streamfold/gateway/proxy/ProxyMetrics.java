@@ -25,7 +25,6 @@ public final class ProxyMetrics implements Consumer<GenAiRecord>
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, ProviderMeters> providers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
     private final Counter[] parseErrors = new Counter[ErrorKind.values().length];
 
     /** @return the registry (to add the embedder's own meters). */
@@ -53,7 +52,12 @@ public final class ProxyMetrics implements Consumer<GenAiRecord>
         {
             p.durations[outcome].record(r.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         }
-        final ModelMeters m = models.computeIfAbsent(provider + '\n' + model, k -> new ModelMeters(provider, model));
+        ModelMeters m = p.models.get(model);
+        if (m == null)
+        {
+            // Looked up by model within its provider: no key string or capturing lambda per record.
+            m = p.models.computeIfAbsent(model, name -> new ModelMeters(provider, name));
+        }
         m.add(0, r.inputTokens());
         m.add(1, r.outputTokens());
         m.add(2, r.cacheReadInputTokens());
@@ -88,6 +92,7 @@ public final class ProxyMetrics implements Consumer<GenAiRecord>
     {
         final Counter[] requests = new Counter[GatewayOutcome.values().length];
         final Timer[] durations = new Timer[GatewayOutcome.values().length];
+        final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
 
         ProviderMeters(final String provider)
         {

@@ -1,11 +1,11 @@
 package io.streamfold.aggregator.internal.dialect;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.streamfold.aggregator.Format;
 import io.streamfold.parser.internal.Bom;
 
@@ -22,6 +22,17 @@ import io.streamfold.parser.internal.Bom;
 public final class FormatSniffer
 {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final byte[] NEWLINE = {'\n'};
+
+    /** Event names and {@code type}/{@code object} values seen lately: the same few recur stream after stream. */
+    private final RecentStrings strings = new RecentStrings();
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
+    /** An event's data lines joined, when it has more than one. */
+    private byte[] dataLines = new byte[0];
+    private int dataLength;
+    private boolean[] objectNamed = new boolean[0];
+    private boolean[] keyed = new boolean[0];
 
     /** Where the content starts (after a BOM and leading whitespace); -1 while not known. */
     private int start = -1;
@@ -157,11 +168,13 @@ public final class FormatSniffer
     }
 
     /** @return the format one SSE event (its lines in {@code [from, to)}) names, or null when it names none. */
-    static Format classify(final byte[] bytes, final int from, final int to)
+    private Format classify(final byte[] bytes, final int from, final int to)
     {
         String eventName = null;
-        final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
-        boolean dataSeen = false;
+        // The event's data: one line is read where it lies; only a second line copies them into dataLines.
+        byte[] data = bytes;
+        int dataFrom = -1;
+        int dataTo = -1;
         int i = from;
         while (i < to)
         {
@@ -179,16 +192,29 @@ public final class FormatSniffer
             }
             if (nameEnd - i == 5 && startsWith(bytes, i, "event"))
             {
-                eventName = new String(bytes, valueStart, end - valueStart, StandardCharsets.UTF_8);
+                eventName = strings.decode(bytes, valueStart, end - valueStart);
             }
             else if (nameEnd - i == 4 && startsWith(bytes, i, "data"))
             {
-                if (dataSeen)
+                if (dataFrom < 0)
                 {
-                    data.write('\n');
+                    dataFrom = valueStart;
+                    dataTo = end;
                 }
-                data.write(bytes, valueStart, end - valueStart);
-                dataSeen = true;
+                else
+                {
+                    if (data == bytes)
+                    {
+                        dataLength = 0;
+                        appendData(bytes, dataFrom, dataTo - dataFrom);
+                        data = dataLines;
+                        dataFrom = 0;
+                    }
+                    appendData(NEWLINE, 0, 1);
+                    appendData(bytes, valueStart, end - valueStart);
+                    data = dataLines;
+                    dataTo = dataLength;
+                }
             }
             i = end;
             while (i < to && (bytes[i] == '\n' || bytes[i] == '\r'))
@@ -204,52 +230,78 @@ public final class FormatSniffer
                 return named;
             }
         }
-        return dataSeen ? classifyJson(data.toByteArray()) : null;
+        return dataFrom >= 0 ? classifyJson(data, dataFrom, dataTo) : null;
+    }
+
+    private void appendData(final byte[] bytes, final int from, final int length)
+    {
+        if (dataLength + length > dataLines.length)
+        {
+            dataLines = java.util.Arrays.copyOf(dataLines, Math.max(dataLength + length, Math.max(64, dataLines.length * 2)));
+        }
+        System.arraycopy(bytes, from, dataLines, dataLength, length);
+        dataLength += length;
     }
 
     /** Reads the top level of one event's JSON: its {@code type} and {@code object} values and its keys. */
-    private static Format classifyJson(final byte[] json)
+    private Format classifyJson(final byte[] json, final int from, final int to)
     {
         final FormatHints[] all = Dialects.hints();
-        String type = null;
-        // Per provider, in registry order: whether the event's object or keys carried its marker.
-        final boolean[] objectNamed = new boolean[all.length];
-        final boolean[] keyed = new boolean[all.length];
-        try (JsonParser p = JSON.createParser(json))
+        if (objectNamed.length != all.length)
         {
-            if (p.nextToken() != JsonToken.START_OBJECT)
+            objectNamed = new boolean[all.length];
+            keyed = new boolean[all.length];
+        }
+        // Per provider, in registry order: whether the event's object or keys carried its marker.
+        java.util.Arrays.fill(objectNamed, false);
+        java.util.Arrays.fill(keyed, false);
+        String type = null;
+        boolean clean = false;
+        try
+        {
+            final JsonParser p = parser(json, from, to);
+            if (p.nextToken() == JsonToken.START_OBJECT)
             {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME)
-            {
-                final String name = p.currentName();
-                final JsonToken value = p.nextToken();
-                if ("type".equals(name) && value == JsonToken.VALUE_STRING)
+                JsonToken token;
+                while ((token = p.nextToken()) == JsonToken.FIELD_NAME)
                 {
-                    type = p.getText();
-                }
-                else if ("object".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final String object = p.getText();
-                    for (int h = 0; h < all.length; h++)
+                    final String name = p.currentName();
+                    final JsonToken value = p.nextToken();
+                    if ("type".equals(name) && value == JsonToken.VALUE_STRING)
                     {
-                        objectNamed[h] = all[h].namesObject(object);
+                        type = strings.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    }
+                    else if ("object".equals(name) && value == JsonToken.VALUE_STRING)
+                    {
+                        final String object = strings.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        for (int h = 0; h < all.length; h++)
+                        {
+                            objectNamed[h] = all[h].namesObject(object);
+                        }
+                    }
+                    else if (value != JsonToken.NOT_AVAILABLE)
+                    {
+                        for (int h = 0; h < all.length; h++)
+                        {
+                            keyed[h] |= all[h].hasKey(name);
+                        }
+                    }
+                    if (value == JsonToken.NOT_AVAILABLE || !skip(p, value))
+                    {
+                        break;
                     }
                 }
-                else
-                {
-                    for (int h = 0; h < all.length; h++)
-                    {
-                        keyed[h] |= all[h].hasKey(name);
-                    }
-                }
-                p.skipChildren();
+                // Reusable only between root values with nothing left unread, as a fresh parser would be.
+                clean = token == JsonToken.END_OBJECT && feeder.needMoreInput();
             }
         }
         catch (final IOException | RuntimeException e)
         {
             // Not JSON, or cut by the sniff window: what was read before the failure still counts.
+        }
+        if (!clean)
+        {
+            dropParser();
         }
         if (type != null)
         {
@@ -267,6 +319,65 @@ public final class FormatSniffer
             }
         }
         return null;
+    }
+
+    /**
+     * One non-blocking parser reads every event this sniffer looks at, and the next stream's when the
+     * aggregator is pooled: it keeps the field names it learned, so detecting a stream builds no parser.
+     */
+    private JsonParser parser(final byte[] json, final int from, final int to) throws IOException
+    {
+        if (parser == null)
+        {
+            parser = JSON.createNonBlockingByteArrayParser();
+            feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
+        }
+        feeder.feedInput(json, from, to);
+        return parser;
+    }
+
+    private void dropParser()
+    {
+        if (parser != null)
+        {
+            try
+            {
+                parser.close();
+            }
+            catch (final IOException e)
+            {
+                // Nothing to release: the parser reads from arrays it does not own.
+            }
+            parser = null;
+            feeder = null;
+        }
+    }
+
+    /** Moves past a value just read. @return false when the input ended inside it. */
+    private static boolean skip(final JsonParser p, final JsonToken value) throws IOException
+    {
+        if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY)
+        {
+            return true;
+        }
+        int depth = 1;
+        while (depth > 0)
+        {
+            final JsonToken t = p.nextToken();
+            if (t == null || t == JsonToken.NOT_AVAILABLE)
+            {
+                return false;
+            }
+            if (t.isStructStart())
+            {
+                depth++;
+            }
+            else if (t.isStructEnd())
+            {
+                depth--;
+            }
+        }
+        return true;
     }
 
     /** @return the format an event name or JSON {@code type} names (Responses, Anthropic), or null; a keepalive names none. */

@@ -41,7 +41,11 @@ public final class MutableChoice implements Choice
         this.index = index;
         role.clear();
         finishReason.clear();
-        spare.addAll(parts);
+        // Not addAll: it copies the list into a new array first, on every choice of every stream.
+        for (int i = 0, n = parts.size(); i < n; i++)
+        {
+            spare.add(parts.get(i));
+        }
         parts.clear();
         tokenIds.clear();
         contentLogprobs.clear();

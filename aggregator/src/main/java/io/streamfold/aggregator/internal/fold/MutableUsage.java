@@ -276,7 +276,6 @@ public final class MutableUsage implements Usage
         {
             long sum = 0;
             boolean any = false;
-            final StringBuilder parts = new StringBuilder();
             for (final String part : reading)
             {
                 final long v = value(part);
@@ -284,7 +283,6 @@ public final class MutableUsage implements Usage
                 {
                     sum += v;
                     any = true;
-                    parts.append(parts.length() == 0 ? "" : " + ").append(part).append(' ').append(v);
                 }
             }
             if (!any || sum == total)
@@ -293,10 +291,25 @@ public final class MutableUsage implements Usage
             }
             if (mismatch == null)
             {
-                mismatch = "usage " + keys.total[0] + " " + total + " is not " + parts + " = " + sum;
+                // Only now: every stream asks, and most add up.
+                mismatch = "usage " + keys.total[0] + " " + total + " is not " + parts(reading) + " = " + sum;
             }
         }
         return mismatch;
+    }
+
+    private String parts(final String[] reading)
+    {
+        final StringBuilder parts = new StringBuilder();
+        for (final String part : reading)
+        {
+            final long v = value(part);
+            if (v >= 0)
+            {
+                parts.append(parts.length() == 0 ? "" : " + ").append(part).append(' ').append(v);
+            }
+        }
+        return parts.toString();
     }
 
     @Override
