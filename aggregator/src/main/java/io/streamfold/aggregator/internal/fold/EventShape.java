@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.streamfold.aggregator.internal.json.JsonBytes;
+
 /**
  * What varies in one kind of repeated event: a dialect's whole description for {@link EventTemplate}. Each slot
  * is a path of field names (or {@link #ONLY}, into an array of one element) from the event's root object to a
@@ -27,6 +29,11 @@ public final class EventShape
     public static final int INTEGER_ARRAY = 3;
     /** Any JSON value of the kind learnt (object, array, string, ...), validated and kept as its span of bytes. */
     public static final int RAW = 4;
+    /**
+     * A JSON value read by the dialect's own {@link ValueScanner} in one pass that checks it as {@link #RAW} is
+     * checked and takes out what the dialect needs (a logprob entry's token and value).
+     */
+    public static final int SCANNED = 5;
 
     /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
     public static final String ONLY = "[]";
@@ -36,11 +43,14 @@ public final class EventShape
     private final int meaning;
     private final byte[][][] paths;
     private final int[] types;
+    private final ValueScanner[] scanners;
 
-    private EventShape(final int meaning, final List<byte[][]> paths, final List<Integer> types)
+    private EventShape(final int meaning, final List<byte[][]> paths, final List<Integer> types,
+        final List<ValueScanner> scanners)
     {
         this.meaning = meaning;
         this.paths = paths.toArray(new byte[0][][]);
+        this.scanners = scanners.toArray(new ValueScanner[0]);
         this.types = new int[types.size()];
         for (int i = 0; i < this.types.length; i++)
         {
@@ -72,10 +82,32 @@ public final class EventShape
         return types[slot];
     }
 
+    /** @return the scanner of {@link #SCANNED} slot {@code slot}. */
+    ValueScanner scanner(final int slot)
+    {
+        return scanners[slot];
+    }
+
     /** @return the field names (ASCII bytes) leading from the root object to slot {@code slot}. */
     byte[][] path(final int slot)
     {
         return paths[slot];
+    }
+
+    /**
+     * A dialect's reader of one kind of value, run over the bytes in place of {@link JsonBytes#valueEnd}: it must
+     * accept only what that method accepts (so the value is valid JSON that Jackson reads the same way), and may
+     * refuse more. What it takes out is the dialect's to keep until the next call; an event that does not match
+     * after all simply leaves it unread.
+     */
+    public interface ValueScanner
+    {
+        /**
+         * Scans one value starting exactly at {@code from}, with {@link JsonBytes#valueEnd}'s parameters.
+         *
+         * @return the index just past the value, or {@link JsonBytes#REFUSED}.
+         */
+        int valueEnd(byte[] src, int from, int limit, int maxDepth, int maxStringBytes);
     }
 
     /** Collects the slots of one shape, in the order the dialect will read them back. */
@@ -84,6 +116,7 @@ public final class EventShape
         private final int meaning;
         private final List<byte[][]> paths = new ArrayList<>();
         private final List<Integer> types = new ArrayList<>();
+        private final List<ValueScanner> scanners = new ArrayList<>();
 
         private Builder(final int meaning)
         {
@@ -120,10 +153,18 @@ public final class EventShape
             return slot(RAW, path);
         }
 
+        /** Adds a slot at {@code path} that {@code scanner} checks and reads. */
+        public Builder scanned(final ValueScanner scanner, final String... path)
+        {
+            slot(SCANNED, path);
+            scanners.set(scanners.size() - 1, scanner);
+            return this;
+        }
+
         /** @return the shape. */
         public EventShape build()
         {
-            return new EventShape(meaning, paths, types);
+            return new EventShape(meaning, paths, types, scanners);
         }
 
         private Builder slot(final int type, final String... path)
@@ -139,6 +180,7 @@ public final class EventShape
             }
             paths.add(names);
             types.add(type);
+            scanners.add(null);
             return this;
         }
     }

@@ -178,7 +178,7 @@ public final class EventTemplate
         // The learnt values must be ones the scanners accept, or no later event could match as they do.
         for (int s = 0; s < slots; s++)
         {
-            if (scan(s, shape.type(s), src[start[s]], src, start[s], limit, shape.path(s).length) != end[s])
+            if (scan(shape, s, src[start[s]], src, start[s], limit) != end[s])
             {
                 return false;
             }
@@ -326,7 +326,7 @@ public final class EventTemplate
                 {
                     return false;
                 }
-                final int valueEnd = scan(s, shape.type(s), bytes[literalEnd], src, next, limit, shape.path(s).length);
+                final int valueEnd = scan(shape, s, bytes[literalEnd], src, next, limit);
                 if (valueEnd < 0)
                 {
                     return false;
@@ -405,14 +405,13 @@ public final class EventTemplate
      *
      * @return the index just past it, or {@link JsonBytes#REFUSED}.
      */
-    private int scan(final int slot, final int type, final byte first, final byte[] src, final int from, final int limit,
-        final int depth)
+    private int scan(final EventShape shape, final int slot, final byte first, final byte[] src, final int from, final int limit)
     {
         if (!sameKind(first, src[from]))
         {
             return JsonBytes.REFUSED;
         }
-        switch (type)
+        switch (shape.type(slot))
         {
             case EventShape.STRING:
             {
@@ -429,9 +428,12 @@ public final class EventTemplate
                 return JsonBytes.numberEnd(src, from, limit);
             case EventShape.INTEGER_ARRAY:
                 return first == '[' ? integerArray(slot, src, from, limit) : JsonBytes.REFUSED;
+            case EventShape.SCANNED:
+                return shape.scanner(slot).valueEnd(src, from, limit, maxNestingDepth - shape.path(slot).length - 2,
+                    Math.min(maxStringChars, MAX_NAME_BYTES));
             default:
                 // Enclosing objects count towards the parser's depth: leave a margin rather than meet it exactly.
-                return JsonBytes.valueEnd(src, from, limit, maxNestingDepth - depth - 2,
+                return JsonBytes.valueEnd(src, from, limit, maxNestingDepth - shape.path(slot).length - 2,
                     Math.min(maxStringChars, MAX_NAME_BYTES));
         }
     }

@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.fold;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.CharView;
@@ -13,8 +16,11 @@ import io.streamfold.parser.ErrorKind;
  * Reads OpenAI-style logprob entries ({@code {"token": ..., "logprob": ..., "bytes": ..., "top_logprobs": ...}}),
  * shared by chat and Responses: each entry is kept whole, as sent, and announced with its token and value.
  */
-public final class LogprobEntries
+public final class LogprobEntries implements EventShape.ValueScanner
 {
+    private static final byte[] TOKEN = "token".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LOGPROB = "logprob".getBytes(StandardCharsets.US_ASCII);
+
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
     private final MutableTextBuffer token = new MutableTextBuffer();
@@ -67,108 +73,102 @@ public final class LogprobEntries
     }
 
     /**
-     * The fast path's read of one entry whose bytes are already checked whole as JSON (an event template's raw
-     * slot): its token and logprob, read as {@link #read} reads them (the last of a repeated name wins, other
-     * types are skipped), kept here for {@link #keepScanned}. Nothing is changed.
-     *
-     * @return false when a value cannot be read as surely as Jackson reads it (a name written with escapes, a
-     * number outside {@link ExactDouble}'s range): the event must go to the full decoder.
+     * The fast path's read of one entry (an event template's {@link EventShape#SCANNED} slot), in one pass that
+     * checks the bytes as {@link JsonBytes#valueEnd} does and takes out its token and logprob as {@link #read}
+     * reads them (the last of a repeated name wins, other types are skipped), kept for {@link #keepScanned}.
+     * Refused, besides what {@link JsonBytes} refuses: a value that cannot be read as surely as Jackson reads it
+     * (a logprob outside {@link ExactDouble}'s range). Nothing in the aggregate is changed.
      */
-    public boolean scan(final byte[] src, final int from, final int to)
+    @Override
+    public int valueEnd(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
         scannedLogprob = Double.NaN;
         token.clear();
-        int i = JsonBytes.skipWhitespace(src, from + 1, to);
-        while (i < to && src[i] == '"')
+        if (maxDepth <= 0 || from >= limit || src[from] != '{')
         {
-            final int close = JsonBytes.stringEnd(src, i + 1, to);
+            return JsonBytes.REFUSED;
+        }
+        // Members' values nest one level deeper than the entry, within the 64 levels JsonBytes allows.
+        final int depth = Math.min(maxDepth, 64) - 1;
+        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
+        if (i < limit && src[i] == '}')
+        {
+            return i + 1;
+        }
+        while (true)
+        {
+            final int close = JsonBytes.nameEnd(src, i, limit, maxStringBytes);
             if (close < 0)
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
-            for (int k = i + 1; k < close; k++)
+            final int colon = JsonBytes.skipWhitespace(src, close + 1, limit);
+            if (colon >= limit || src[colon] != ':')
             {
-                if (src[k] == '\\')
-                {
-                    return false;
-                }
+                return JsonBytes.REFUSED;
             }
-            final boolean isToken = close - i - 1 == 5 && src[i + 1] == 't' && src[i + 2] == 'o' && src[i + 3] == 'k' &&
-                src[i + 4] == 'e' && src[i + 5] == 'n';
-            final boolean isLogprob = close - i - 1 == 7 && src[i + 1] == 'l' && src[i + 2] == 'o' && src[i + 3] == 'g' &&
-                src[i + 4] == 'p' && src[i + 5] == 'r' && src[i + 6] == 'o' && src[i + 7] == 'b';
-            final int v = JsonBytes.skipWhitespace(src, JsonBytes.skipWhitespace(src, close + 1, to) + 1, to);
-            final int valueEnd = validatedValueEnd(src, v, to);
-            if (isToken && src[v] == '"')
+            final int v = JsonBytes.skipWhitespace(src, colon + 1, limit);
+            if (v >= limit)
             {
-                if (tokenBytes.decode(src, v + 1, valueEnd) != valueEnd - 1)
+                return JsonBytes.REFUSED;
+            }
+            final int end;
+            final byte first = src[v];
+            if (first == '"' && isName(src, i, close, TOKEN))
+            {
+                final int quote = tokenBytes.decode(src, v + 1, limit);
+                if (quote < 0 || quote - v - 1 > maxStringBytes)
                 {
-                    return false;
+                    return JsonBytes.REFUSED;
                 }
                 token.set(tokenBytes.chars(), 0, tokenBytes.length(), limits.maxTextChars());
+                end = quote + 1;
             }
-            else if (isLogprob && (src[v] == '-' || (src[v] >= '0' && src[v] <= '9')))
+            else if ((first == '-' || (first >= '0' && first <= '9')) && isName(src, i, close, LOGPROB))
             {
-                scannedLogprob = ExactDouble.parse(src, v, valueEnd);
+                end = JsonBytes.numberEnd(src, v, limit);
+                if (end < 0)
+                {
+                    return JsonBytes.REFUSED;
+                }
+                scannedLogprob = ExactDouble.parse(src, v, end);
                 if (Double.isNaN(scannedLogprob))
                 {
-                    return false;
+                    return JsonBytes.REFUSED;
                 }
             }
-            i = JsonBytes.skipWhitespace(src, valueEnd, to);
-            if (i < to && src[i] == ',')
+            else
             {
-                i = JsonBytes.skipWhitespace(src, i + 1, to);
+                end = JsonBytes.valueEnd(src, v, limit, depth, maxStringBytes);
+                if (end < 0)
+                {
+                    return JsonBytes.REFUSED;
+                }
             }
+            i = JsonBytes.skipWhitespace(src, end, limit);
+            if (i >= limit)
+            {
+                return JsonBytes.REFUSED;
+            }
+            if (src[i] == '}')
+            {
+                return i + 1;
+            }
+            if (src[i] != ',')
+            {
+                return JsonBytes.REFUSED;
+            }
+            i = JsonBytes.skipWhitespace(src, i + 1, limit);
         }
-        return true;
     }
 
-    /**
-     * The end of a value inside bytes already checked whole as JSON: only quotes, escapes and brackets matter
-     * (checking it again was most of the cost of a logprob chunk).
-     */
-    private static int validatedValueEnd(final byte[] src, final int from, final int to)
+    /** @return whether the name quoted from {@code quote} to {@code close} is {@code name}'s ASCII bytes. */
+    private static boolean isName(final byte[] src, final int quote, final int close, final byte[] name)
     {
-        int depth = 0;
-        int i = from;
-        while (i < to)
-        {
-            final byte b = src[i];
-            if (b == '"')
-            {
-                i++;
-                while (src[i] != '"')
-                {
-                    i += src[i] == '\\' ? 2 : 1;
-                }
-            }
-            else if (b == '{' || b == '[')
-            {
-                depth++;
-            }
-            else if (b == '}' || b == ']')
-            {
-                if (depth == 0)
-                {
-                    return i;
-                }
-                depth--;
-            }
-            else if (depth == 0 && (b == ',' || b == ' ' || b == '\n' || b == '\r' || b == '\t'))
-            {
-                return i;
-            }
-            i++;
-            if (depth == 0 && (b == '"' || b == '}' || b == ']'))
-            {
-                return i;
-            }
-        }
-        return i;
+        return close - quote - 1 == name.length && Arrays.equals(src, quote + 1, close, name, 0, name.length);
     }
 
-    /** Keeps the entry {@link #scan} read, as {@link #read} keeps it, and announces it. */
+    /** Keeps the entry {@link #valueEnd} read last, as {@link #read} keeps it, and announces it. */
     public void keepScanned(
         final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal, final MutableRawList list)
     {

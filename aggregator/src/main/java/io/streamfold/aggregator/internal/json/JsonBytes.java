@@ -57,8 +57,16 @@ public final class JsonBytes
                 return close < 0 || close - from - 1 > maxStringBytes ? REFUSED : close + 1;
             }
             case '{':
-            case '[':
                 return maxDepth <= 0 ? REFUSED : structureEnd(src, from, limit, maxDepth, maxStringBytes);
+            case '[':
+            {
+                if (maxDepth <= 0)
+                {
+                    return REFUSED;
+                }
+                final int end = integerArrayEnd(src, from, limit);
+                return end >= 0 ? end : structureEnd(src, from, limit, maxDepth, maxStringBytes);
+            }
             case 't':
                 return literalEnd(src, from, limit, "true");
             case 'f':
@@ -250,6 +258,48 @@ public final class JsonBytes
     }
 
     /**
+     * A flat array of integers ({@code []}, {@code [32, -7,116]}): token ids, a token's bytes, the arrays raw values
+     * hold most, in one tight pass. Anything else (a fraction, a long number, a nested value) is refused here and
+     * left to {@link #structureEnd}.
+     */
+    private static int integerArrayEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = skipWhitespace(src, from + 1, limit);
+        if (i < limit && src[i] == ']')
+        {
+            return i + 1;
+        }
+        while (i < limit)
+        {
+            if (src[i] == '-')
+            {
+                i++;
+            }
+            final int digits = i;
+            i = digitsEnd(src, i, limit);
+            if (i == digits || i - digits > 18 || (src[digits] == '0' && i - digits > 1))
+            {
+                return REFUSED;
+            }
+            i = skipWhitespace(src, i, limit);
+            if (i >= limit)
+            {
+                return REFUSED;
+            }
+            if (src[i] == ']')
+            {
+                return i + 1;
+            }
+            if (src[i] != ',')
+            {
+                return REFUSED;
+            }
+            i = skipWhitespace(src, i + 1, limit);
+        }
+        return REFUSED;
+    }
+
+    /**
      * An object or array, iteratively: one small stack of open brackets as a bit set (objects set, arrays
      * clear), so depth costs no recursion; refused past {@code maxDepth} or 64 levels.
      */
@@ -345,22 +395,10 @@ public final class JsonBytes
     /** From a member's opening quote to its value's first byte ({@code "name" : }), or {@link #REFUSED}. */
     private static int memberNameEnd(final byte[] src, final int from, final int limit, final int maxStringBytes)
     {
-        if (from >= limit || src[from] != '"')
+        final int close = nameEnd(src, from, limit, maxStringBytes);
+        if (close < 0)
         {
             return REFUSED;
-        }
-        final int close = stringEnd(src, from + 1, limit);
-        if (close < 0 || close - from - 1 > maxStringBytes)
-        {
-            return REFUSED;
-        }
-        for (int i = from + 1; i < close; i++)
-        {
-            if (src[i] == '\\')
-            {
-                // Jackson decodes names its own way (a lone surrogate escape is refused there): leave them to it.
-                return REFUSED;
-            }
         }
         final int colon = skipWhitespace(src, close + 1, limit);
         if (colon >= limit || src[colon] != ':')
@@ -368,5 +406,45 @@ public final class JsonBytes
             return REFUSED;
         }
         return skipWhitespace(src, colon + 1, limit);
+    }
+
+    /**
+     * Scans a member name from its opening quote, as {@link #stringEnd} scans a string but refusing escapes:
+     * Jackson decodes names its own way (a lone surrogate escape is refused there), so they are left to it.
+     *
+     * @return the index of the closing quote, or {@link #REFUSED}.
+     */
+    public static int nameEnd(final byte[] src, final int from, final int limit, final int maxStringBytes)
+    {
+        if (from >= limit || src[from] != '"')
+        {
+            return REFUSED;
+        }
+        int i = from + 1;
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b >= 0x20 && b != '"' && b != '\\')
+            {
+                i++;
+            }
+            else if (b == '"')
+            {
+                return i - from - 1 > maxStringBytes ? REFUSED : i;
+            }
+            else if (b < 0)
+            {
+                i = Utf8Scan.sequenceEnd(src, i, limit);
+                if (i < 0)
+                {
+                    return REFUSED;
+                }
+            }
+            else
+            {
+                return REFUSED;
+            }
+        }
+        return REFUSED;
     }
 }

@@ -72,6 +72,14 @@ class JsonBytesTest
         assertValue("{\"a\":01}", false);
         assertValue("{\"a\":1,}", false);
         assertValue("[1 2]", false);
+        assertValue("[1,2,]", false);
+        assertValue("[,1]", false);
+        assertValue("[-]", false);
+        assertValue("[01]", false);
+        assertValue("[ 32 , -116,0 ]", true);
+        assertValue("[1,2.5]", true);
+        assertValue("[1,2e3]", true);
+        assertValue("[-0,1234567890123456789012]", true);
         assertValue("{\"a\" 1}", false);
         assertValue("\"\\x\"", false);
         assertValue("-", false);
@@ -141,9 +149,13 @@ class JsonBytesTest
             {
                 final StringBuilder sb = new StringBuilder("[");
                 final int n = random.nextInt(4);
+                // A third are flat integer arrays (token ids, a token's bytes), which have a scan of their own.
+                final boolean integers = random.nextInt(3) == 0;
                 for (int i = 0; i < n; i++)
                 {
-                    sb.append(i > 0 ? "," : "").append(random.nextBoolean() ? " " : "").append(randomValue(random, depth + 1));
+                    sb.append(i > 0 ? "," : "").append(random.nextBoolean() ? " " : "")
+                        .append(integers ? Long.toString(random.nextInt(4) == 0 ? random.nextLong() : random.nextInt(300) - 20) :
+                            randomValue(random, depth + 1));
                 }
                 return sb.append(']').toString();
             }

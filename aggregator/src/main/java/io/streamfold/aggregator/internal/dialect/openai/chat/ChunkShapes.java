@@ -60,6 +60,12 @@ final class ChunkShapes
     private MutablePart.Kind kind;
     private MutablePart call;
     private boolean refusalLogprob;
+    // Slot numbers in the learnt shape (-1 when it has none), worked out once per learn.
+    private int tokenSlot;
+    private int tokensSlot;
+    private int entrySlot;
+    private int usageSlot;
+    private int valueSlot;
     private String valueName;
     /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
     private int valueIndex = -1;
@@ -120,6 +126,11 @@ final class ChunkShapes
             return false;
         }
         System.arraycopy(effects, 0, this.effects, 0, count);
+        tokenSlot = slot(mask, TOKEN_ID);
+        tokensSlot = slot(mask, TOKEN_IDS);
+        entrySlot = slot(mask, mask & (LOGPROB | REFUSAL_LOGPROB));
+        usageSlot = slot(mask, USAGE);
+        valueSlot = slot(mask, VALUE);
         effectCount = count;
         this.choice = choice;
         this.kind = kind;
@@ -158,7 +169,7 @@ final class ChunkShapes
      * ids, the choice's text, the content logprob entry, the usage's completion and total tokens, the raw
      * top-level value, the refusal logprob entry.
      */
-    private static EventShape build(final int field, final int mask, final String valueName)
+    private EventShape build(final int field, final int mask, final String valueName)
     {
         final EventShape.Builder b = EventShape.of(mask);
         if (field == ARGUMENTS)
@@ -179,11 +190,12 @@ final class ChunkShapes
         }
         if ((mask & CHOICE_TEXT) != 0)
         {
-            b.string("choices", EventShape.ONLY, "text");
+            // Ignored beside the delta every learnt chunk has: checked as the parser checks it, never decoded.
+            b.raw("choices", EventShape.ONLY, "text");
         }
         if ((mask & LOGPROB) != 0)
         {
-            b.raw("choices", EventShape.ONLY, "logprobs", "content", EventShape.ONLY);
+            b.scanned(logprobs, "choices", EventShape.ONLY, "logprobs", "content", EventShape.ONLY);
         }
         if ((mask & USAGE) != 0)
         {
@@ -196,14 +208,21 @@ final class ChunkShapes
         }
         if ((mask & REFUSAL_LOGPROB) != 0)
         {
-            b.raw("choices", EventShape.ONLY, "logprobs", "refusal", EventShape.ONLY);
+            b.scanned(logprobs, "choices", EventShape.ONLY, "logprobs", "refusal", EventShape.ONLY);
         }
         return b.build();
     }
 
-    /** @return the slot number of {@code bit}'s first slot in a shape of {@code mask} (as {@link #build} numbers them). */
+    /**
+     * @return the slot number of {@code bit}'s first slot in a shape of {@code mask} (as {@link #build} numbers
+     * them), or -1 when the shape has none.
+     */
     private static int slot(final int mask, final int bit)
     {
+        if ((mask & bit) == 0)
+        {
+            return -1;
+        }
         int slot = 1;
         for (int b = 1; b < bit; b <<= 1)
         {
@@ -226,7 +245,6 @@ final class ChunkShapes
         {
             return false;
         }
-        final int mask = template.shape().meaning();
         final byte[] input = template.input();
         if (call == null)
         {
@@ -237,19 +255,15 @@ final class ChunkShapes
                 return false;
             }
         }
-        final int entry = (mask & (LOGPROB | REFUSAL_LOGPROB)) == 0 ? -1 : slot(mask, mask & (LOGPROB | REFUSAL_LOGPROB));
-        if (entry >= 0 && !logprobs.scan(input, template.valueStart(entry), template.valueEnd(entry)))
-        {
-            return false;
-        }
+        // The logprob entry, if any, was checked and read by the scanner as the template matched.
         MutableRawJson completion = null;
         MutableRawJson total = null;
-        if ((mask & USAGE) != 0)
+        final int s = usageSlot;
+        if (s >= 0)
         {
             final MutableRawFields fields = aggregate.usage().mutableFields();
             completion = fields.get("completion_tokens");
             total = fields.get("total_tokens");
-            final int s = slot(mask, USAGE);
             if (completion == null || total == null || !plainCount(input, s) || !plainCount(input, s + 1))
             {
                 // Missing (the full path would add it), or a number the full path may keep otherwise.
@@ -257,10 +271,9 @@ final class ChunkShapes
             }
         }
         MutableRawJson value = null;
-        int valueSlot = -1;
-        if ((mask & VALUE) != 0)
+        final int valueSlot = this.valueSlot;
+        if (valueSlot >= 0)
         {
-            valueSlot = slot(mask, VALUE);
             // The same field in every chunk: remember where it sits rather than search the names each time.
             final MutableRawFields meta = aggregate.meta();
             value = meta.valueAtIfNamed(valueIndex, valueName);
@@ -283,13 +296,12 @@ final class ChunkShapes
                     append();
                     break;
                 case TOKEN:
-                    aggregate.tokenId(choice, template.integer(slot(mask, TOKEN_ID)));
+                    aggregate.tokenId(choice, template.integer(tokenSlot));
                     break;
                 case TOKENS:
                 {
-                    final int s = slot(mask, TOKEN_IDS);
-                    final long[] ids = template.integers(s);
-                    for (int i = 0, n = template.integerCount(s); i < n; i++)
+                    final long[] ids = template.integers(tokensSlot);
+                    for (int i = 0, n = template.integerCount(tokensSlot); i < n; i++)
                     {
                         aggregate.tokenId(choice, ids[i]);
                     }
@@ -298,13 +310,12 @@ final class ChunkShapes
                 case ENTRY:
                 {
                     final MutableRawList list = refusalLogprob ? choice.refusalLogprobs() : choice.contentLogprobs();
-                    logprobs.keepScanned(input, template.valueStart(entry), template.valueEnd(entry), choice, refusalLogprob, list);
+                    logprobs.keepScanned(input, template.valueStart(entrySlot), template.valueEnd(entrySlot), choice, refusalLogprob, list);
                     choice.logprobsSeen();
                     break;
                 }
                 case USAGE_MERGE:
                 {
-                    final int s = slot(mask, USAGE);
                     number(completion, input, template.valueStart(s), template.valueEnd(s));
                     number(total, input, template.valueStart(s + 1), template.valueEnd(s + 1));
                     aggregate.usageUpdated();

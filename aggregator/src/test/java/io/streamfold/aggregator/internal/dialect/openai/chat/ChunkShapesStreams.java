@@ -19,7 +19,11 @@ final class ChunkShapesStreams
     private static final String[] ENTRY_TAILS = {
         "", ",\"bytes\":[70,111,111]", ",\"bytes\":null,\"top_logprobs\":[]",
         ",\"top_logprobs\":[{\"token\":\"a\",\"logprob\":-1.25,\"bytes\":[97]},{\"token\":\"b\",\"logprob\":-3}]",
-        ",\"token\":\"again\"", ",\"logprob\":\"text\"", ",\"tok\\u0065n\":\"escaped name\"", ",\"extra\":{\"deep\":[1,{\"x\":null}]}"};
+        ",\"token\":\"again\"", ",\"logprob\":\"text\"", ",\"tok\\u0065n\":\"escaped name\"", ",\"extra\":{\"deep\":[1,{\"x\":null}]}",
+        // The entry scanner's own edges: whitespace anywhere a token may end, names it must check as strings.
+        " , \"bytes\" : [ 70 , 111 ] , \"top_logprobs\"\t: [ ] ", ",\"t\u014dken\":\"x\"", ",\"n\uE001\":1", ",\"n\u0001\":1",
+        ",\"token\":\"x\uE003\"", ",\"logprob\":-1.5e", ",\"logprob\":- 1", ",}", ",\"bytes\":[1,]", ",\"x\" 1", ",\"token\":7",
+        ",\"logprob\":-2,\"logprob\":-3.25", ",\"deep\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"};
     private static final String[] USAGE_NUMBERS = {"0", "-0", "7", "1.5", "12345678901234567890", "null", "\"9\""};
     private static final byte[] DAMAGE = {'"', '\\', '}', '{', ',', ' ', '1', 'x', (byte)0xC3, (byte)0xFF, 0x01, '\n'};
 
@@ -124,6 +128,33 @@ final class ChunkShapesStreams
             ChunkTemplateEquivalenceTest.write(out, "data: [DONE]\n\n");
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Logprob chunks around one entry of every kind the generator writes: the first chunks teach the fast path a
+     * plain entry, then each logprob value and each entry tail come once, each beside a plain chunk again.
+     */
+    static byte[] everyEntry()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ChunkTemplateEquivalenceTest.write(out, "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"}}]}\n\n");
+        int n = 0;
+        for (final String logprob : LOGPROBS)
+        {
+            for (final String tail : ENTRY_TAILS)
+            {
+                entry(out, n++, "-0.5", "");
+                entry(out, n++, logprob, tail);
+            }
+        }
+        ChunkTemplateEquivalenceTest.write(out, "data: [DONE]\n\n");
+        return out.toByteArray();
+    }
+
+    private static void entry(final ByteArrayOutputStream out, final int n, final String logprob, final String tail)
+    {
+        ChunkTemplateEquivalenceTest.write(out, "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + n +
+            "\"},\"logprobs\":{\"content\":[{\"token\":\"t" + n + "\",\"logprob\":" + logprob + tail + "}]}}]}\n\n");
     }
 
     private static String tokenId(final Random random)

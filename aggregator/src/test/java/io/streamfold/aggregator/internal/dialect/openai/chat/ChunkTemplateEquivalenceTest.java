@@ -11,8 +11,10 @@ import io.streamfold.aggregator.internal.InternalErrors;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The repeated-prefix fast path must be invisible: every stream gives the same written JSON, normalized
@@ -51,6 +53,17 @@ class ChunkTemplateEquivalenceTest
         {
             assertFalse(e.contains(InternalErrors.PREFIX), e);
         }
+    }
+
+    /** Every logprob entry the generator writes, each once in a stream whose other chunks the fast path folds. */
+    @Test
+    void everyLogprobEntryIsReadAsTheFullPathReadsIt()
+    {
+        final byte[] stream = ChunkShapesStreams.everyEntry();
+        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 1, false);
+        final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 1, true);
+        FastPathRun.assertSame(full, fast, "");
+        assertTrue(fast.folds > 200, "fast path folds: " + fast.folds);
     }
 
     private static AggregationLimits randomLimits(final Random random)
