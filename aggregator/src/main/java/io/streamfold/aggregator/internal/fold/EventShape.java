@@ -34,6 +34,12 @@ public final class EventShape
      * checked and takes out what the dialect needs (a logprob entry's token and value).
      */
     public static final int SCANNED = 5;
+    /**
+     * A JSON string that usually repeats another slot's value byte for byte (Together sends each token again at
+     * choice level): compared with that slot's bytes, and checked as {@link #RAW} is checked only when it
+     * differs. Never decoded: for a value the dialect only needs to be valid.
+     */
+    public static final int SAME_STRING = 6;
 
     /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
     public static final String ONLY = "[]";
@@ -44,13 +50,31 @@ public final class EventShape
     private final byte[][][] paths;
     private final int[] types;
     private final ValueScanner[] scanners;
+    /** Per slot: the slot a {@link #SAME_STRING} slot repeats; and those slots, for the check after a match. */
+    private final int[] originals;
+    private final int[] sameStrings;
 
     private EventShape(final int meaning, final List<byte[][]> paths, final List<Integer> types,
-        final List<ValueScanner> scanners)
+        final List<ValueScanner> scanners, final List<Integer> originals)
     {
         this.meaning = meaning;
         this.paths = paths.toArray(new byte[0][][]);
         this.scanners = scanners.toArray(new ValueScanner[0]);
+        this.originals = new int[originals.size()];
+        int copies = 0;
+        for (int s = 0; s < this.originals.length; s++)
+        {
+            this.originals[s] = originals.get(s);
+            copies += this.originals[s] >= 0 ? 1 : 0;
+        }
+        this.sameStrings = new int[copies];
+        for (int s = 0, k = 0; s < this.originals.length; s++)
+        {
+            if (this.originals[s] >= 0)
+            {
+                sameStrings[k++] = s;
+            }
+        }
         this.types = new int[types.size()];
         for (int i = 0; i < this.types.length; i++)
         {
@@ -80,6 +104,18 @@ public final class EventShape
     public int type(final int slot)
     {
         return types[slot];
+    }
+
+    /** @return the slot that {@link #SAME_STRING} slot {@code slot} repeats. */
+    int original(final int slot)
+    {
+        return originals[slot];
+    }
+
+    /** @return the {@link #SAME_STRING} slots. */
+    int[] sameStrings()
+    {
+        return sameStrings;
     }
 
     /** @return the scanner of {@link #SCANNED} slot {@code slot}. */
@@ -117,6 +153,7 @@ public final class EventShape
         private final List<byte[][]> paths = new ArrayList<>();
         private final List<Integer> types = new ArrayList<>();
         private final List<ValueScanner> scanners = new ArrayList<>();
+        private final List<Integer> originals = new ArrayList<>();
 
         private Builder(final int meaning)
         {
@@ -161,10 +198,22 @@ public final class EventShape
             return this;
         }
 
+        /** Adds a string slot at {@code path} that usually repeats slot {@code original}'s value. */
+        public Builder sameString(final int original, final String... path)
+        {
+            if (original < 0 || original >= types.size())
+            {
+                throw new IllegalArgumentException("no slot " + original + " to repeat");
+            }
+            slot(SAME_STRING, path);
+            originals.set(originals.size() - 1, original);
+            return this;
+        }
+
         /** @return the shape. */
         public EventShape build()
         {
-            return new EventShape(meaning, paths, types, scanners);
+            return new EventShape(meaning, paths, types, scanners, originals);
         }
 
         private Builder slot(final int type, final String... path)
@@ -181,6 +230,7 @@ public final class EventShape
             paths.add(names);
             types.add(type);
             scanners.add(null);
+            originals.add(-1);
             return this;
         }
     }

@@ -183,6 +183,10 @@ public final class EventTemplate
                 return false;
             }
         }
+        if (!sameStringsValid(shape, src, limit))
+        {
+            return false;
+        }
         if (bytes.length < count)
         {
             bytes = new byte[Math.max(count, bytes.length * 2)];
@@ -337,12 +341,31 @@ public final class EventTemplate
             }
             literal = pieceEnd[k];
         }
-        if (limit - at != length - literal || !Arrays.equals(bytes, literal, length, src, at, limit))
+        if (limit - at != length - literal || !Arrays.equals(bytes, literal, length, src, at, limit) ||
+            !sameStringsValid(shape, src, limit))
         {
             return false;
         }
         input = src;
         matches++;
+        return true;
+    }
+
+    /**
+     * Checks the {@link EventShape#SAME_STRING} slots, only delimited while matching: one that repeats its
+     * original's bytes (quotes included) is the string that was checked there; another is checked on its own.
+     */
+    private boolean sameStringsValid(final EventShape shape, final byte[] src, final int limit)
+    {
+        for (final int s : shape.sameStrings())
+        {
+            final int o = shape.original(s);
+            if (!Arrays.equals(src, start[s], end[s], src, start[o], end[o]) &&
+                JsonBytes.valueEnd(src, start[s], limit, 0, Math.min(maxStringChars, MAX_NAME_BYTES)) != end[s])
+            {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -428,6 +451,9 @@ public final class EventTemplate
                 return JsonBytes.numberEnd(src, from, limit);
             case EventShape.INTEGER_ARRAY:
                 return first == '[' ? integerArray(slot, src, from, limit) : JsonBytes.REFUSED;
+            case EventShape.SAME_STRING:
+                // Checked once every slot is scanned (sameStringsValid): the original may come later.
+                return first == '"' ? JsonBytes.quotedEnd(src, from, limit) : JsonBytes.REFUSED;
             case EventShape.SCANNED:
                 return shape.scanner(slot).valueEnd(src, from, limit, maxNestingDepth - shape.path(slot).length - 2,
                     Math.min(maxStringChars, MAX_NAME_BYTES));

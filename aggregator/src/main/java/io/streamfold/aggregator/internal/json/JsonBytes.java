@@ -123,6 +123,27 @@ public final class JsonBytes
         return REFUSED;
     }
 
+    /**
+     * Delimits a string from its opening quote without checking it: escapes are only skipped. For a caller that
+     * checks the string otherwise (an event template's copy of a string it checked elsewhere).
+     *
+     * @return the index just past the closing quote, or {@link #REFUSED} when it does not close.
+     */
+    public static int quotedEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from + 1;
+        while (i < limit)
+        {
+            final byte b = src[i];
+            if (b == '"')
+            {
+                return i + 1;
+            }
+            i += b == '\\' ? 2 : 1;
+        }
+        return REFUSED;
+    }
+
     /** @return the index past the escape that starts with the backslash at {@code at}, or {@link #REFUSED}. */
     static int escapeEnd(final byte[] src, final int at, final int limit)
     {

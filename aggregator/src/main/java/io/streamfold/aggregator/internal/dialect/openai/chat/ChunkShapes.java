@@ -190,8 +190,8 @@ final class ChunkShapes
         }
         if ((mask & CHOICE_TEXT) != 0)
         {
-            // Ignored beside the delta every learnt chunk has: checked as the parser checks it, never decoded.
-            b.raw("choices", EventShape.ONLY, "text");
+            // Ignored beside the delta every learnt chunk has, whose text it repeats: compared, never decoded.
+            b.sameString(0, "choices", EventShape.ONLY, "text");
         }
         if ((mask & LOGPROB) != 0)
         {

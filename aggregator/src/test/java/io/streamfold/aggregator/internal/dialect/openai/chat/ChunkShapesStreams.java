@@ -51,8 +51,9 @@ final class ChunkShapesStreams
             switch (variant)
             {
                 case 0:
-                    // Together, as recorded: token id first, text again at choice level.
-                    c.append("\"choices\":[{\"index\":0,\"text\":").append(text).append(",\"logprobs\":null,\"finish_reason\":null,")
+                    // Together, as recorded: token id first, text again at choice level (another string now and
+                    // then, well-formed or not, which the fast path must check on its own).
+                    c.append("\"choices\":[{\"index\":0,\"text\":").append(random.nextInt(4) == 0 ? ChunkTemplateEquivalenceTest.body(random) : text).append(",\"logprobs\":null,\"finish_reason\":null,")
                         .append("\"seed\":null,\"delta\":{\"token_id\":").append(tokenId(random)).append(",\"role\":\"assistant\",\"")
                         .append(field).append("\":").append(text).append("}}],\"model\":\"m\",\"usage\":null");
                     break;
