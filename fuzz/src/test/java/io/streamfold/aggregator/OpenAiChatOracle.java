@@ -164,7 +164,8 @@ final class OpenAiChatOracle
                 Long key = at.get(call.path("index").asLong());
                 if (key == null || (!id.isEmpty() && !owner.calls.get(key).id.isEmpty() && !owner.calls.get(key).id.equals(id)))
                 {
-                    key = (long)owner.calls.size();
+                    // Calls are listed by their wire index, then in order of arrival (a reused index is a new call).
+                    key = (call.path("index").asLong() << 20) + owner.calls.size();
                     at.put(call.path("index").asLong(), key);
                 }
                 final Message.Builder.CallBuilder b = owner.call(key);
