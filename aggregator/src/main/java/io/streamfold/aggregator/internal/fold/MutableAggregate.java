@@ -28,13 +28,13 @@ import io.streamfold.parser.StreamError;
 public final class MutableAggregate implements Aggregate
 {
     private final AggregationLimits limits;
-    private final MutableRawFields meta = new MutableRawFields();
-    private final ChoiceTable choices = new ChoiceTable();
     /** What the whole result may still keep. */
     private final ResultBudget budget;
+    private final MutableRawFields meta;
+    private final ChoiceTable choices;
     private final GenericDeltas genericDeltas;
-    private final MutableUsage usage = new MutableUsage();
-    private final MutableRawJson providerError = new MutableRawJson();
+    private final MutableUsage usage;
+    private final MutableRawJson providerError;
     private final ErrorLog errors;
     private final CharView view = new CharView();
     private StreamListener listener;
@@ -59,6 +59,10 @@ public final class MutableAggregate implements Aggregate
         this.toolArguments = new ToolArgumentCheck(this, limits);
         this.errors = new ErrorLog(limits);
         this.budget = new ResultBudget(this, limits);
+        this.meta = new MutableRawFields(budget);
+        this.choices = new ChoiceTable(budget);
+        this.usage = new MutableUsage(budget);
+        this.providerError = new MutableRawJson(budget);
         this.genericDeltas = new GenericDeltas(this, late, limits);
     }
 
@@ -81,6 +85,15 @@ public final class MutableAggregate implements Aggregate
 
     public void clear()
     {
+        if (budget.pooled() > limits.maxPooledBytes())
+        {
+            // Keeping these buffers for the next stream would hold their capacity while that stream needs none of it.
+            meta.release();
+            choices.release();
+            usage.release();
+            providerError.release();
+            budget.poolDropped();
+        }
         meta.clear();
         choices.clear();
         usage.clear();
@@ -213,6 +226,7 @@ public final class MutableAggregate implements Aggregate
     public MutableAggregate snapshot()
     {
         final MutableAggregate copy = new MutableAggregate(limits, StreamListener.NONE);
+        copy.budget.unbounded();
         copy.format = format;
         copy.meta.copyFrom(meta);
         copy.choices.copyFrom(choices);
@@ -491,8 +505,10 @@ public final class MutableAggregate implements Aggregate
             error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxTokenIds() + " token ids in choice " + choice.index());
             return;
         }
-        choice.tokenIdList().addLong(tokenId);
-        listener.onTokenId((int)choice.index(), tokenId);
+        if (choice.addTokenId(tokenId))
+        {
+            listener.onTokenId((int)choice.index(), tokenId);
+        }
     }
 
     public void logprob(final MutableChoice choice, final boolean refusal, final CharSequence token, final double logprob)
