@@ -18,7 +18,7 @@ final class AnthropicWriter
     {
     }
 
-    static void write(final MutableAggregate result, final JsonGenerator g) throws IOException
+    static void write(final MutableAggregate result, final JsonGenerator g, final AnthropicDialect dialect) throws IOException
     {
         final MutableRawFields meta = result.meta();
         final MutableChoice choice = result.choice(0);
@@ -32,7 +32,7 @@ final class AnthropicWriter
         {
             for (final MutablePart p : blocksInIndexOrder(choice))
             {
-                writeBlock(g, p);
+                writeBlock(g, p, dialect);
             }
         }
         g.writeEndArray();
@@ -68,7 +68,7 @@ final class AnthropicWriter
         return blocks;
     }
 
-    private static void writeBlock(final JsonGenerator g, final MutablePart p) throws IOException
+    private static void writeBlock(final JsonGenerator g, final MutablePart p, final AnthropicDialect dialect) throws IOException
     {
         g.writeStartObject();
         switch (p.kind())
@@ -97,7 +97,7 @@ final class AnthropicWriter
                 g.writeStringField("id", p.id().toString());
                 g.writeStringField("name", p.name().toString());
                 g.writeFieldName("input");
-                writeInput(g, p);
+                writeInput(g, p, dialect);
                 p.writeExtra(g, "type", "id", "name", "input");
                 break;
             default:
@@ -110,9 +110,9 @@ final class AnthropicWriter
         g.writeEndObject();
     }
 
-    private static void writeInput(final JsonGenerator g, final MutablePart call) throws IOException
+    private static void writeInput(final JsonGenerator g, final MutablePart call, final AnthropicDialect dialect) throws IOException
     {
-        final int state = AnthropicDialect.inputState(call);
+        final int state = dialect.inputState(call);
         if (state == AnthropicDialect.INPUT_VALID)
         {
             g.writeRawValue(call.text().array(), 0, call.text().length());
