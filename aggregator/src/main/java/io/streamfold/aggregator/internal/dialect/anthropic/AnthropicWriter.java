@@ -10,6 +10,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.output.ProviderFields;
 
 /** Writes the non-streaming Messages API message object from the folded model. */
 final class AnthropicWriter
@@ -46,17 +47,8 @@ final class AnthropicWriter
         }
         meta.writeFieldOr(g, "stop_sequence", null, true);
         meta.writeFields(g, "id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage");
-        if (result.usage().isPresent())
-        {
-            g.writeObjectFieldStart("usage");
-            result.usage().fields().writeFields(g);
-            g.writeEndObject();
-        }
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
+        ProviderFields.usage(result, "usage", g);
+        ProviderFields.providerError(result, "error", g);
         g.writeEndObject();
     }
 
