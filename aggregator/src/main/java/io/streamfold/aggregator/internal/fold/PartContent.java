@@ -81,23 +81,8 @@ final class PartContent
 
     void appendText(final MutableChoice choice, final MutablePart part, final char[] chars, final int offset, final int length)
     {
-        if (length > 0 && late.isLate(choice, part))
-        {
-            late.report(choice, part);
-            return;
-        }
-        if (part.isTruncated())
-        {
-            return;
-        }
-        final int kept = budget.keep(part, length, limits.maxTextChars());
-        part.text().append(chars, offset, kept, limits.maxTextChars());
-        if (kept < length && !part.overBudget())
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, part.kind() + " of choice " + choice.index() + " longer than " +
-                limits.maxTextChars() + " characters; the rest is dropped");
-        }
-        if (kept == 0)
+        final int kept = keep(choice, part, chars, offset, length, limits.maxTextChars());
+        if (kept <= 0)
         {
             return;
         }
@@ -112,6 +97,9 @@ final class PartContent
             case REFUSAL:
                 listener.onRefusalDelta(ci, view);
                 break;
+            case OTHER:
+                // Opaque text (Bedrock's redacted reasoning): charged and kept like any content, read by nobody as it streams.
+                break;
             default:
                 listener.onTextDelta(ci, view);
         }
@@ -119,22 +107,7 @@ final class PartContent
 
     void appendArguments(final MutableChoice choice, final MutablePart call, final char[] chars, final int offset, final int length)
     {
-        if (length > 0 && late.isLate(choice, call))
-        {
-            late.report(choice, call);
-            return;
-        }
-        if (call.isTruncated())
-        {
-            return;
-        }
-        final int kept = budget.keep(call, length, limits.maxArgumentChars());
-        call.text().append(chars, offset, kept, limits.maxArgumentChars());
-        if (kept < length && !call.overBudget())
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "arguments of tool call " + call.ordinal() + " longer than " +
-                limits.maxArgumentChars() + " characters; the rest is dropped");
-        }
+        final int kept = keep(choice, call, chars, offset, length, limits.maxArgumentChars());
         if (kept > 0)
         {
             final StreamListener listener = aggregate.listener();
@@ -144,6 +117,35 @@ final class PartContent
                 toolArguments.feed(choice, call, chars, offset, kept);
             }
         }
+    }
+
+    /**
+     * Appends what {@code part} may keep of a fragment: nothing when it comes late (reported) or the part was already
+     * cut; otherwise up to its own {@code limit} and the result's budget, saying once when its own limit cuts it.
+     *
+     * @return characters kept; 0 or less when none were.
+     */
+    private int keep(final MutableChoice choice, final MutablePart part, final char[] chars, final int offset, final int length,
+        final int limit)
+    {
+        if (length > 0 && late.isLate(choice, part))
+        {
+            late.report(choice, part);
+            return -1;
+        }
+        if (part.isTruncated())
+        {
+            return -1;
+        }
+        final int kept = budget.keep(part, length, limit);
+        part.text().append(chars, offset, kept, limit);
+        if (kept < length && !part.overBudget())
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, (part.kind() == MutablePart.Kind.TOOL_CALL ?
+                "arguments of tool call " + part.ordinal() : part.kind() + " of choice " + choice.index()) + " longer than " +
+                limit + " characters; the rest is dropped");
+        }
+        return kept;
     }
 
     void endPart(final MutableChoice choice, final MutablePart part, final Outcome outcome)

@@ -1,14 +1,13 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.streamfold.aggregator.AllocationCounter;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.model.Part;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,26 +25,10 @@ class AnthropicAllocationTest
     @Test
     void toolInputChecksAllocateNothing()
     {
-        final java.lang.management.ThreadMXBean generic = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(generic instanceof com.sun.management.ThreadMXBean, "no allocation counter");
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)generic;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-
+        final AllocationCounter counter = AllocationCounter.start();
         final byte[] stream = stream();
         final StreamAggregator a = StreamAggregator.builder().format(Format.ANTHROPIC).build();
-        for (int i = 0; i < 50; i++)
-        {
-            a.reset();
-            a.feed(stream, 0, stream.length);
-            a.end();
-        }
-        a.reset();
-        final long tid = Thread.currentThread().getId();
-        final long before = threads.getThreadAllocatedBytes(tid);
-        a.feed(stream, 0, stream.length);
-        final long after = threads.getThreadAllocatedBytes(tid);
-        a.end();
+        final long allocated = counter.warmFeed(a, stream, 50, () -> { });
 
         assertEquals(Outcome.COMPLETE, a.result().outcome());
         assertEquals(List.of(), a.result().errors());
@@ -53,7 +36,7 @@ class AnthropicAllocationTest
         assertEquals(TOOL_CALLS, calls.size());
         assertTrue(calls.get(0).isComplete());
         // A Jackson parser per call cost some 600 bytes each (4864 for this stream).
-        assertTrue(after - before < 64, "allocated " + (after - before) + " bytes for " + TOOL_CALLS + " tool calls");
+        assertTrue(allocated < 64, "allocated " + allocated + " bytes for " + TOOL_CALLS + " tool calls");
     }
 
     private static byte[] stream()
