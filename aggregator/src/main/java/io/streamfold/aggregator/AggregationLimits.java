@@ -25,8 +25,11 @@ import io.streamfold.parser.FramingLimits;
  *   <tr><td>maxErrors</td><td>1000</td><td>errors kept in the result (later ones still reach the listener, and are counted)</td></tr>
  *   <tr><td>maxResultChars</td><td>8 Mi</td><td>characters of text, reasoning, refusal and tool-call arguments kept
  *       across all parts and choices of one result</td></tr>
- *   <tr><td>maxResultBytes</td><td>8 MiB</td><td>bytes of bookkeeping kept for one result: each part and choice is
- *       charged {@value #PART_BYTES} bytes</td></tr>
+ *   <tr><td>maxResultBytes</td><td>8 MiB</td><td>bytes kept for one result besides its content characters: each
+ *       part and choice is charged {@value #PART_BYTES} bytes, each kept raw or unknown delta field 128, and the
+ *       buffers of raw values, metadata, token ids, logprob entries and delta fields as they grow</td></tr>
+ *   <tr><td>maxPooledBytes</td><td>4 MiB</td><td>buffer capacity a reused aggregator keeps across a reset; above it,
+ *       the reset drops its choices, parts and buffers</td></tr>
  * </table>
  */
 public final class AggregationLimits
@@ -51,6 +54,7 @@ public final class AggregationLimits
     private final int maxErrors;
     private final long maxResultChars;
     private final long maxResultBytes;
+    private final long maxPooledBytes;
 
     private AggregationLimits(final Builder b)
     {
@@ -68,6 +72,7 @@ public final class AggregationLimits
         maxErrors = b.maxErrors;
         maxResultChars = b.maxResultChars;
         maxResultBytes = b.maxResultBytes;
+        maxPooledBytes = b.maxPooledBytes;
     }
 
     /** @return a builder starting from the defaults. */
@@ -157,10 +162,23 @@ public final class AggregationLimits
         return maxResultChars;
     }
 
-    /** @return most bytes of bookkeeping kept for one result (each part and choice is charged {@link #PART_BYTES}). */
+    /**
+     * @return most bytes kept for one result besides its content characters: {@link #PART_BYTES} per part and choice,
+     * a fixed cost per kept raw field, and the growth of the buffers holding raw values, metadata, token ids, logprob
+     * entries and unknown delta fields (growth, so a value replaced in every chunk is charged once).
+     */
     public long maxResultBytes()
     {
         return maxResultBytes;
+    }
+
+    /**
+     * @return most bytes of buffer capacity and objects a reused aggregator keeps from earlier streams across
+     * {@code reset()}; a reset above it drops them, so the next stream starts from empty buffers.
+     */
+    public long maxPooledBytes()
+    {
+        return maxPooledBytes;
     }
 
     /** Builder for {@link AggregationLimits}; every value must be at least 1. */
@@ -180,6 +198,7 @@ public final class AggregationLimits
         private int maxErrors = 1000;
         private long maxResultChars = 8L << 20;
         private long maxResultBytes = 8L << 20;
+        private long maxPooledBytes = 4L << 20;
 
         private Builder()
         {
@@ -280,7 +299,7 @@ public final class AggregationLimits
             return this;
         }
 
-        /** @param n most bytes of bookkeeping kept for one whole result, at least {@link #PART_BYTES}. @return this. */
+        /** @param n most bytes kept for one whole result besides content, at least {@link #PART_BYTES}. @return this. */
         public Builder maxResultBytes(final long n)
         {
             if (n < PART_BYTES)
@@ -288,6 +307,13 @@ public final class AggregationLimits
                 throw new IllegalArgumentException("maxResultBytes must be at least " + PART_BYTES + ": " + n);
             }
             maxResultBytes = n;
+            return this;
+        }
+
+        /** @param n most bytes of buffers a reused aggregator keeps across a reset. @return this. */
+        public Builder maxPooledBytes(final long n)
+        {
+            maxPooledBytes = positive("maxPooledBytes", n);
             return this;
         }
 

@@ -11,6 +11,8 @@ import io.streamfold.aggregator.model.Part;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,8 +88,8 @@ class ResultLimitTest
     void partsAndChoicesAreChargedAgainstTheResultBytes()
     {
         final Aggregate a = fold(alternating(40, 10), AggregationLimits.builder().maxResultBytes(8 * AggregationLimits.PART_BYTES).build());
-        // One choice and seven parts fit.
-        assertEquals(7, a.choice(0).parts().size());
+        // One choice and six parts fit: the metadata and usage fields take the rest.
+        assertEquals(6, a.choice(0).parts().size());
         assertEquals(1, a.errors().stream().filter(e -> e.kind() == ErrorKind.LIMIT_EXCEEDED).count(), a.errors()::toString);
     }
 
@@ -122,5 +124,53 @@ class ResultLimitTest
         assertTrue(bounded.startsWith("LIMIT " + (8 << 20) + " "), bounded);
         // The same stream without the whole-result limits runs out of that heap: the limit is what holds it.
         assertEquals("OOM", runForked("unbounded"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"tokens, token ids", "raw, a kept string", "deltas, a kept string"})
+    void tokenIdsRawFieldsAndDeltaFieldsStopAtTheResultBytesUnderTheSameHeap(final String kind, final String charged)
+        throws Exception
+    {
+        // Distinct token ids, large unknown fields of many choices, an unknown delta type's growing string.
+        final String bounded = runForked(kind);
+        assertTrue(bounded.startsWith("LIMIT result larger than its limits") && bounded.contains(charged), bounded);
+        assertEquals("OOM", runForked(kind, "unbounded"));
+    }
+
+    @Test
+    void aFieldReplacedInEveryChunkIsChargedOnce()
+    {
+        // 2,000 chunks each replacing the same 8 Ki-character metadata value: 32 MiB if every capture were charged.
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 2000; i++)
+        {
+            sb.append(event("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"system_fingerprint\":\"" +
+                String.valueOf((char)('a' + i % 26)).repeat(8192) + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}"));
+        }
+        final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_CHAT)
+            .limits(AggregationLimits.builder().maxResultBytes(1 << 20).build()).build();
+        final byte[] bytes = sb.append(event("[DONE]")).toString().getBytes(StandardCharsets.UTF_8);
+        a.feed(bytes, 0, bytes.length);
+        a.end();
+        assertTrue(a.result().errors().isEmpty(), a.result().errors()::toString);
+        assertEquals(2000, a.result().choice(0).parts().get(0).text().length());
+        assertEquals(String.valueOf((char)('a' + 1999 % 26)).repeat(8192),
+            a.result().meta().get("system_fingerprint").text().toString());
+    }
+
+    @Test
+    void aReusedAggregatorDropsItsPoolAboveMaxPooledBytes()
+    {
+        final StreamAggregator a = StreamAggregator.builder().format(Format.ANTHROPIC)
+            .limits(AggregationLimits.builder().maxPooledBytes(64 << 10).build()).build();
+        final byte[] big = alternating(4, 100_000).getBytes(StandardCharsets.UTF_8);
+        a.feed(big, 0, big.length);
+        a.end();
+        a.reset();
+        final byte[] small = alternating(2, 10).getBytes(StandardCharsets.UTF_8);
+        a.feed(small, 0, small.length);
+        a.end();
+        assertEquals("a".repeat(10), a.result().choice(0).parts().get(0).text().toString());
+        assertEquals(2, a.result().choice(0).parts().size());
     }
 }

@@ -12,6 +12,13 @@ final class ChoiceTable
     private final ArrayList<MutableChoice> choices = new ArrayList<>();
     private final ArrayList<MutableChoice> spares = new ArrayList<>();
     private StopReasonTable stopReasons;
+    /** The result's budget new choices charge; null in a snapshot. */
+    private final ResultBudget budget;
+
+    ChoiceTable(final ResultBudget budget)
+    {
+        this.budget = budget;
+    }
 
     /** The dialect's finish words, for the choices there are and those to come. */
     void stopReasons(final StopReasonTable table)
@@ -49,7 +56,19 @@ final class ChoiceTable
     /** @return a new choice with provider index {@code index}, a spare when there is one. */
     MutableChoice add(final long index)
     {
-        final MutableChoice c = spares.isEmpty() ? new MutableChoice() : spares.remove(spares.size() - 1);
+        final MutableChoice c;
+        if (spares.isEmpty())
+        {
+            c = new MutableChoice(budget);
+            if (budget != null)
+            {
+                budget.made();
+            }
+        }
+        else
+        {
+            c = spares.remove(spares.size() - 1);
+        }
         c.init(index);
         c.stopReasons(stopReasons);
         choices.add(c);
@@ -83,8 +102,19 @@ final class ChoiceTable
 
     void clear()
     {
-        spares.addAll(choices);
+        // Not addAll: it copies the list into a new array first, on every reset.
+        for (int i = 0, n = choices.size(); i < n; i++)
+        {
+            spares.add(choices.get(i));
+        }
         choices.clear();
+    }
+
+    /** Drops every choice and spare, with their parts and buffers (a reset that does not pool them). */
+    void release()
+    {
+        choices.clear();
+        spares.clear();
     }
 
     /** Copies every choice of {@code other} into new choices (a snapshot keeps no spares). */

@@ -10,7 +10,6 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
-import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.output.AggregateJson;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.Choice;
@@ -28,18 +27,18 @@ import io.streamfold.parser.StreamError;
 public final class MutableAggregate implements Aggregate
 {
     private final AggregationLimits limits;
-    private final MutableRawFields meta = new MutableRawFields();
-    private final ChoiceTable choices = new ChoiceTable();
     /** What the whole result may still keep. */
     private final ResultBudget budget;
+    private final MutableRawFields meta;
+    private final ChoiceTable choices;
     private final GenericDeltas genericDeltas;
-    private final MutableUsage usage = new MutableUsage();
-    private final MutableRawJson providerError = new MutableRawJson();
+    private final MutableUsage usage;
+    private final MutableRawJson providerError;
     private final ErrorLog errors;
-    private final CharView view = new CharView();
     private StreamListener listener;
     private final LateData late = new LateData(this);
     private final ToolArgumentCheck toolArguments;
+    private final PartContent parts;
     private final MutableVerdict verdict = new MutableVerdict();
     private boolean inputCut;
     private Format format;
@@ -59,7 +58,12 @@ public final class MutableAggregate implements Aggregate
         this.toolArguments = new ToolArgumentCheck(this, limits);
         this.errors = new ErrorLog(limits);
         this.budget = new ResultBudget(this, limits);
+        this.meta = new MutableRawFields(budget);
+        this.choices = new ChoiceTable(budget);
+        this.usage = new MutableUsage(budget);
+        this.providerError = new MutableRawJson(budget);
         this.genericDeltas = new GenericDeltas(this, late, limits);
+        this.parts = new PartContent(this, limits, budget, late, toolArguments);
     }
 
     public void dialect(final Format format, final Dialect dialect)
@@ -81,6 +85,15 @@ public final class MutableAggregate implements Aggregate
 
     public void clear()
     {
+        if (budget.pooled() > limits.maxPooledBytes())
+        {
+            // Keeping these buffers for the next stream would hold their capacity while that stream needs none of it.
+            meta.release();
+            choices.release();
+            usage.release();
+            providerError.release();
+            budget.poolDropped();
+        }
         meta.clear();
         choices.clear();
         usage.clear();
@@ -213,6 +226,7 @@ public final class MutableAggregate implements Aggregate
     public MutableAggregate snapshot()
     {
         final MutableAggregate copy = new MutableAggregate(limits, StreamListener.NONE);
+        copy.budget.unbounded();
         copy.format = format;
         copy.meta.copyFrom(meta);
         copy.choices.copyFrom(choices);
@@ -326,27 +340,7 @@ public final class MutableAggregate implements Aggregate
     /** @return a new part, or null (error reported) past the per-choice limit. */
     public MutablePart newPart(final MutableChoice choice, final MutablePart.Kind kind, final long wireIndex)
     {
-        if (late.finishedForGood(choice))
-        {
-            late.report(choice, kind + " part");
-            return null;
-        }
-        if (wireIndex > limits.maxIndex())
-        {
-            error(ErrorKind.LIMIT_EXCEEDED, "index " + wireIndex + " above " + limits.maxIndex());
-            return null;
-        }
-        if (choice.partCount() >= limits.maxPartsPerChoice())
-        {
-            error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxPartsPerChoice() + " parts in choice " + choice.index());
-            return null;
-        }
-        if (!budget.keepBytes(AggregationLimits.PART_BYTES))
-        {
-            budget.refused(kind + " part of choice " + choice.index());
-            return null;
-        }
-        return choice.addPart(kind, wireIndex);
+        return parts.newPart(choice, kind, wireIndex);
     }
 
     /**
@@ -355,63 +349,13 @@ public final class MutableAggregate implements Aggregate
      */
     public void appendText(final MutableChoice choice, final MutablePart.Kind kind, final char[] chars, final int offset, final int length)
     {
-        if (late.finishedForGood(choice))
-        {
-            // An empty string after the finish (a repeated finish chunk) carries nothing: no part, no error.
-            if (length > 0)
-            {
-                late.report(choice, kind.toString());
-            }
-            return;
-        }
-        MutablePart part = choice.lastPart();
-        if (part == null || part.kind() != kind || part.isEnded())
-        {
-            part = newPart(choice, kind, -1);
-            if (part == null)
-            {
-                return;
-            }
-        }
-        appendText(choice, part, chars, offset, length);
+        parts.appendText(choice, kind, chars, offset, length);
     }
 
     /** Appends to a given TEXT, REASONING or REFUSAL part (block-structured dialects). */
     public void appendText(final MutableChoice choice, final MutablePart part, final char[] chars, final int offset, final int length)
     {
-        if (length > 0 && late.isLate(choice, part))
-        {
-            late.report(choice, part);
-            return;
-        }
-        if (part.isTruncated())
-        {
-            return;
-        }
-        final int kept = budget.keep(part, length, limits.maxTextChars());
-        part.text().append(chars, offset, kept, limits.maxTextChars());
-        if (kept < length && !part.overBudget())
-        {
-            error(ErrorKind.LIMIT_EXCEEDED, part.kind() + " of choice " + choice.index() + " longer than " +
-                limits.maxTextChars() + " characters; the rest is dropped");
-        }
-        if (kept == 0)
-        {
-            return;
-        }
-        final int ci = (int)choice.index();
-        view.wrap(chars, offset, kept);
-        switch (part.kind())
-        {
-            case REASONING:
-                listener.onReasoningDelta(ci, view);
-                break;
-            case REFUSAL:
-                listener.onRefusalDelta(ci, view);
-                break;
-            default:
-                listener.onTextDelta(ci, view);
-        }
+        parts.appendText(choice, part, chars, offset, length);
     }
 
     /** Announces a tool call whose id and name are set. */
@@ -423,30 +367,7 @@ public final class MutableAggregate implements Aggregate
     /** Appends a fragment of a tool call's arguments. */
     public void appendArguments(final MutableChoice choice, final MutablePart call, final char[] chars, final int offset, final int length)
     {
-        if (length > 0 && late.isLate(choice, call))
-        {
-            late.report(choice, call);
-            return;
-        }
-        if (call.isTruncated())
-        {
-            return;
-        }
-        final int kept = budget.keep(call, length, limits.maxArgumentChars());
-        call.text().append(chars, offset, kept, limits.maxArgumentChars());
-        if (kept < length && !call.overBudget())
-        {
-            error(ErrorKind.LIMIT_EXCEEDED, "arguments of tool call " + call.ordinal() + " longer than " +
-                limits.maxArgumentChars() + " characters; the rest is dropped");
-        }
-        if (kept > 0)
-        {
-            listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
-            if (listener.wantsToolArgumentFields())
-            {
-                toolArguments.feed(choice, call, chars, offset, kept);
-            }
-        }
+        parts.appendArguments(choice, call, chars, offset, length);
     }
 
     /** @return where delta types a dialect does not know are folded. */
@@ -458,41 +379,17 @@ public final class MutableAggregate implements Aggregate
     /** Closes a part; a tool call announces its end. */
     public void endPart(final MutableChoice choice, final MutablePart part)
     {
-        if (!part.isEnded())
-        {
-            part.end();
-            if (part.isTruncated())
-            {
-                part.incomplete(part.overBudget() ? "cut at the result's limit of " + limits.maxResultChars() + " characters" :
-                    "cut at the limit of " +
-                    (part.kind() == MutablePart.Kind.TOOL_CALL ? limits.maxArgumentChars() : limits.maxTextChars()) +
-                    " characters");
-            }
-            if (part.kind() == MutablePart.Kind.TOOL_CALL)
-            {
-                toolArguments.ended(part, outcome);
-                listener.onToolCallEnd((int)choice.index(), part.ordinal(), part);
-            }
-        }
+        parts.endPart(choice, part, outcome);
     }
 
     public void endAllParts(final MutableChoice choice)
     {
-        for (int i = 0; i < choice.partCount(); i++)
-        {
-            endPart(choice, choice.part(i));
-        }
+        parts.endAllParts(choice, outcome);
     }
 
     public void tokenId(final MutableChoice choice, final long tokenId)
     {
-        if (choice.tokenIdCount() >= limits.maxTokenIds())
-        {
-            error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxTokenIds() + " token ids in choice " + choice.index());
-            return;
-        }
-        choice.tokenIdList().addLong(tokenId);
-        listener.onTokenId((int)choice.index(), tokenId);
+        parts.tokenId(choice, tokenId);
     }
 
     public void logprob(final MutableChoice choice, final boolean refusal, final CharSequence token, final double logprob)

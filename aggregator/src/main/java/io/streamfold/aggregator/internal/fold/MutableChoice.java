@@ -17,15 +17,17 @@ import org.agrona.collections.LongArrayList;
 public final class MutableChoice implements Choice
 {
     private long index;
-    private final MutableTextBuffer role = new MutableTextBuffer();
-    private final MutableTextBuffer finishReason = new MutableTextBuffer();
+    private final MutableTextBuffer role;
+    private final MutableTextBuffer finishReason;
     private final ArrayList<MutablePart> parts = new ArrayList<>();
     private final ArrayList<MutablePart> spare = new ArrayList<>();
     private final LongArrayList tokenIds = new LongArrayList();
-    private final MutableRawList contentLogprobs = new MutableRawList();
-    private final MutableRawList refusalLogprobs = new MutableRawList();
-    private final MutableRawFields extra = new MutableRawFields();
-    private final MutableDeltaFields messageExtra = new MutableDeltaFields();
+    private final MutableRawList contentLogprobs;
+    private final MutableRawList refusalLogprobs;
+    private final MutableRawFields extra;
+    private final MutableDeltaFields messageExtra;
+    /** The result's budget its buffers and parts charge; null in a snapshot's copy. */
+    private final ResultBudget budget;
     private boolean finished;
     private boolean logprobs;
     private int toolCalls;
@@ -34,6 +36,18 @@ public final class MutableChoice implements Choice
 
     public MutableChoice()
     {
+        this(null);
+    }
+
+    MutableChoice(final ResultBudget budget)
+    {
+        this.budget = budget;
+        role = new MutableTextBuffer(budget, false);
+        finishReason = new MutableTextBuffer(budget, false);
+        contentLogprobs = new MutableRawList(budget);
+        refusalLogprobs = new MutableRawList(budget);
+        extra = new MutableRawFields(budget);
+        messageExtra = new MutableDeltaFields(false, budget);
     }
 
     public void init(final long index)
@@ -269,15 +283,44 @@ public final class MutableChoice implements Choice
 
     public MutablePart addPart(final MutablePart.Kind kind, final long wireIndex)
     {
-        final MutablePart p = spare.isEmpty() ? new MutablePart() : spare.remove(spare.size() - 1);
+        final MutablePart p;
+        if (spare.isEmpty())
+        {
+            p = new MutablePart(budget);
+            if (budget != null)
+            {
+                budget.made();
+            }
+        }
+        else
+        {
+            p = spare.remove(spare.size() - 1);
+        }
         p.init(kind, wireIndex, kind == MutablePart.Kind.TOOL_CALL ? toolCalls++ : parts.size());
         parts.add(p);
         return p;
     }
 
-    public LongArrayList tokenIdList()
+    /**
+     * Adds a token id, the list's growth charged to the result's budget.
+     *
+     * @return false, keeping nothing, when the budget refuses the growth (it reports that once).
+     */
+    boolean addTokenId(final long tokenId)
     {
-        return tokenIds;
+        final int capacity = tokenIds.capacity();
+        if (tokenIds.size() == capacity)
+        {
+            // Agrona's own step (by half, from 10), asked for exactly so that what is charged is what is allocated.
+            final int grown = capacity < LongArrayList.INITIAL_CAPACITY ? LongArrayList.INITIAL_CAPACITY : capacity + (capacity >> 1);
+            if (budget != null && !budget.grow(8L * (grown - capacity), "token ids"))
+            {
+                return false;
+            }
+            tokenIds.ensureCapacity(grown);
+        }
+        tokenIds.addLong(tokenId);
+        return true;
     }
 
     public void finished(final boolean value)

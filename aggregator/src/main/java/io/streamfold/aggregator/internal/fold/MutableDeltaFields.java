@@ -25,6 +25,10 @@ public final class MutableDeltaFields implements DeltaFields
     private final ArrayList<String> names = new ArrayList<>();
     private final ArrayList<Object> values = new ArrayList<>();
     private final boolean deep;
+    /** Charged for new fields and their values' growth when part of a result; null for a snapshot's copies. */
+    private final ResultBudget budget;
+    /** What {@link #indexFor} answers for a new field the whole result has no room for. */
+    private static final int REFUSED = -2;
 
     /** A shallow instance: object values are states. */
     public MutableDeltaFields()
@@ -35,7 +39,13 @@ public final class MutableDeltaFields implements DeltaFields
     /** @param deep true to fold object values field by field, at every depth. */
     public MutableDeltaFields(final boolean deep)
     {
+        this(deep, null);
+    }
+
+    MutableDeltaFields(final boolean deep, final ResultBudget budget)
+    {
         this.deep = deep;
+        this.budget = budget;
     }
 
     /** @return number of fields. */
@@ -109,12 +119,13 @@ public final class MutableDeltaFields implements DeltaFields
         final int i = indexFor(name, reader, limits);
         if (i < 0)
         {
-            return false;
+            return i == REFUSED;
         }
         if (values.get(i) == null)
         {
-            values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ? new MutableRawList() :
-                deep && t == JsonToken.START_OBJECT ? new MutableDeltaFields(true) : new MutableRawJson());
+            values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ?
+                new MutableRawList(budget) : deep && t == JsonToken.START_OBJECT ? new MutableDeltaFields(true, budget) :
+                new MutableRawJson(budget));
         }
         final Object slot = values.get(i);
         if (slot instanceof MutableDeltaFields && t == JsonToken.START_OBJECT)
@@ -149,7 +160,7 @@ public final class MutableDeltaFields implements DeltaFields
             return reader.capture((MutableRawJson)slot);
         }
         // The provider changed the field's type mid-stream: keep the latest value, as a state.
-        final MutableRawJson replacement = new MutableRawJson();
+        final MutableRawJson replacement = new MutableRawJson(budget);
         values.set(i, replacement);
         return reader.capture(replacement);
     }
@@ -169,11 +180,15 @@ public final class MutableDeltaFields implements DeltaFields
             {
                 return false;
             }
+            if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a field of an unknown delta"))
+            {
+                return true;
+            }
             i = add(name, startText(start, name));
         }
         if (!(values.get(i) instanceof MutableTextBuffer))
         {
-            values.set(i, new MutableTextBuffer());
+            values.set(i, new MutableTextBuffer(budget, false));
         }
         return ((MutableTextBuffer)values.get(i)).append(text, limits.maxTextChars());
     }
@@ -186,9 +201,9 @@ public final class MutableDeltaFields implements DeltaFields
     }
 
     /** @return a new text slot holding the string {@code start} has under {@code name}, if any. */
-    private static MutableTextBuffer startText(final MutableRawFields start, final String name)
+    private MutableTextBuffer startText(final MutableRawFields start, final String name)
     {
-        final MutableTextBuffer text = new MutableTextBuffer();
+        final MutableTextBuffer text = new MutableTextBuffer(budget, false);
         final MutableRawJson before = start == null ? null : start.get(name);
         if (before != null && before.type() == MutableRawJson.Type.STRING)
         {
@@ -212,18 +227,19 @@ public final class MutableDeltaFields implements DeltaFields
         final int i = indexFor(name, reader, limits);
         if (i < 0)
         {
-            return false;
+            return i == REFUSED;
         }
         if (!(values.get(i) instanceof MutableRawJson))
         {
-            values.set(i, new MutableRawJson());
+            values.set(i, new MutableRawJson(budget));
         }
         return reader.capture((MutableRawJson)values.get(i));
     }
 
     /**
      * @return the position of field {@code name}, added with a null value for the caller to set when new; or -1
-     * when it is new and {@link AggregationLimits#maxRawFields()} are already kept (the value is then skipped).
+     * when it is new and {@link AggregationLimits#maxRawFields()} are already kept, {@link #REFUSED} when the whole
+     * result has no room for it (the value is then skipped).
      */
     private int indexFor(final String name, final JsonReader reader, final AggregationLimits limits) throws JsonReader.BadPayload
     {
@@ -236,6 +252,11 @@ public final class MutableDeltaFields implements DeltaFields
         {
             reader.skip();
             return -1;
+        }
+        if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a field of an unknown delta"))
+        {
+            reader.skip();
+            return REFUSED;
         }
         names.add(name);
         values.add(null);

@@ -23,18 +23,33 @@ public final class MutablePart implements Part
     private String incompleteReason;
     /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
     private ToolArgumentCheck argumentsToCheck;
-    private final MutableTextBuffer type = new MutableTextBuffer();
-    private final MutableTextBuffer id = new MutableTextBuffer();
-    private final MutableTextBuffer name = new MutableTextBuffer();
-    private final MutableTextBuffer text = new MutableTextBuffer();
-    private final MutableTextBuffer signature = new MutableTextBuffer();
-    private final MutableRawFields extra = new MutableRawFields();
-    private final MutableRawList annotations = new MutableRawList();
+    private final MutableTextBuffer type;
+    private final MutableTextBuffer id;
+    private final MutableTextBuffer name;
+    private final MutableTextBuffer text;
+    private final MutableTextBuffer signature;
+    private final MutableRawFields extra;
+    private final MutableRawList annotations;
     /** Fields from delta types the dialect does not know; created on first use, as most parts never have any. */
     private MutableDeltaFields deltas;
+    /** The result's budget its buffers charge (the text's characters are charged as they are kept); null in a copy. */
+    private final ResultBudget budget;
 
     public MutablePart()
     {
+        this(null);
+    }
+
+    MutablePart(final ResultBudget budget)
+    {
+        this.budget = budget;
+        type = new MutableTextBuffer(budget, false);
+        id = new MutableTextBuffer(budget, false);
+        name = new MutableTextBuffer(budget, false);
+        text = new MutableTextBuffer(budget, true);
+        signature = new MutableTextBuffer(budget, false);
+        extra = new MutableRawFields(budget);
+        annotations = new MutableRawList(budget);
     }
 
     public void init(final Kind kind, final long wireIndex, final int ordinal)
@@ -223,7 +238,7 @@ public final class MutablePart implements Part
     {
         if (deltas == null)
         {
-            deltas = new MutableDeltaFields(true);
+            deltas = new MutableDeltaFields(true, budget);
         }
         return deltas;
     }

@@ -16,9 +16,17 @@ public final class MutableRawFields implements RawFields
     private String[] names = new String[4];
     private MutableRawJson[] values = new MutableRawJson[4];
     private int size;
+    /** Charged for new fields and their values' growth when part of a result; null for scratch and snapshot copies. */
+    private final ResultBudget budget;
 
     public MutableRawFields()
     {
+        this(null);
+    }
+
+    MutableRawFields(final ResultBudget budget)
+    {
+        this.budget = budget;
     }
 
     /** @return number of fields. */
@@ -57,7 +65,8 @@ public final class MutableRawFields implements RawFields
 
     /**
      * @return the slot for {@code name}, created on first use (and then reused), or null when a new
-     * name would pass {@code maxFields}.
+     * name would pass {@code maxFields}. A new field the whole result has no room for gets a slot that keeps
+     * nothing (the result's budget reports that once).
      */
     public MutableRawJson slot(final String name, final int maxFields)
     {
@@ -70,15 +79,22 @@ public final class MutableRawFields implements RawFields
         {
             return null;
         }
-        if (size == names.length)
+        if (size == names.length || values[size] == null)
         {
-            names = java.util.Arrays.copyOf(names, size * 2);
-            values = java.util.Arrays.copyOf(values, size * 2);
+            if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a kept raw field"))
+            {
+                return budget.discard();
+            }
+            if (size == names.length)
+            {
+                names = java.util.Arrays.copyOf(names, size * 2);
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
         }
         names[size] = name;
         if (values[size] == null)
         {
-            values[size] = new MutableRawJson();
+            values[size] = new MutableRawJson(budget);
         }
         else
         {
@@ -108,6 +124,14 @@ public final class MutableRawFields implements RawFields
         {
             names[i] = null;
         }
+        size = 0;
+    }
+
+    /** Drops every field and the capacity of their values (a reset that does not pool them). */
+    void release()
+    {
+        names = new String[4];
+        values = new MutableRawJson[4];
         size = 0;
     }
 

@@ -18,12 +18,35 @@ public final class MutableRawJson implements RawJson
     private static final byte[] NO_BYTES = new byte[0];
 
     private Type type = Type.ABSENT;
-    private final MutableTextBuffer text = new MutableTextBuffer();
+    private final MutableTextBuffer text;
     private byte[] bytes = NO_BYTES;
     private int byteLength;
+    /** Charged for growth when part of a result; null for a decoder's scratch and a snapshot's copies. */
+    private final ResultBudget budget;
+    /** True for the one slot a result with no room left hands out: it keeps nothing. */
+    private final boolean discards;
 
     public MutableRawJson()
     {
+        this(null, false);
+    }
+
+    MutableRawJson(final ResultBudget budget)
+    {
+        this(budget, false);
+    }
+
+    private MutableRawJson(final ResultBudget budget, final boolean discards)
+    {
+        this.budget = budget;
+        this.discards = discards;
+        this.text = new MutableTextBuffer(budget, false);
+    }
+
+    /** @return a value that keeps nothing set into it (stays ABSENT). */
+    static MutableRawJson discarding()
+    {
+        return new MutableRawJson(null, true);
     }
 
     /** @return the JSON type, or {@link Type#ABSENT}. */
@@ -102,8 +125,16 @@ public final class MutableRawJson implements RawJson
         byteLength = 0;
     }
 
+    /**
+     * @return false when the value passes {@code limit} (kept as null). The result's budget refusing it is not a
+     * false: the budget reports that once, and the old value stays.
+     */
     public boolean setScalar(final Type scalarType, final char[] chars, final int offset, final int length, final int limit)
     {
+        if (discards || (length <= limit && !text.ensure(length)))
+        {
+            return true;
+        }
         type = scalarType;
         byteLength = 0;
         return text.set(chars, offset, length, limit);
@@ -111,13 +142,27 @@ public final class MutableRawJson implements RawJson
 
     public void setLiteral(final Type literal)
     {
+        if (discards)
+        {
+            return;
+        }
         type = literal;
         text.clear();
         byteLength = 0;
     }
 
+    /** @return as {@link #setScalar}. */
     public boolean setStructured(final byte[] src, final int offset, final int length, final int limit)
     {
+        if (discards)
+        {
+            return true;
+        }
+        final int grown = length <= bytes.length || length > limit ? bytes.length : Math.max(length, Math.min(limit, bytes.length * 2));
+        if (budget != null && grown > bytes.length && !budget.grow(grown - bytes.length, "a kept raw JSON value"))
+        {
+            return true;
+        }
         text.clear();
         byteLength = 0;
         if (length > limit)
@@ -125,14 +170,22 @@ public final class MutableRawJson implements RawJson
             type = Type.NULL;
             return false;
         }
-        if (bytes.length < length)
+        if (grown > bytes.length)
         {
-            bytes = new byte[Math.max(length, Math.min(limit, bytes.length * 2))];
+            bytes = new byte[grown];
         }
         System.arraycopy(src, offset, bytes, 0, length);
         byteLength = length;
         type = Type.STRUCTURED;
         return true;
+    }
+
+    /** Drops the value's capacity (a reset that does not pool it). */
+    void release()
+    {
+        clear();
+        text.release();
+        bytes = NO_BYTES;
     }
 
     /** Copies another kept value. */

@@ -12,13 +12,23 @@ import io.streamfold.aggregator.model.RawList;
  */
 public final class MutableRawList implements RawList
 {
-    private byte[] bytes = new byte[0];
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private byte[] bytes = NO_BYTES;
     private int length;
     private int count;
     private boolean present;
+    /** Charged for growth when part of a result; null for a decoder's scratch and a snapshot's copies. */
+    private final ResultBudget budget;
 
     public MutableRawList()
     {
+        this(null);
+    }
+
+    MutableRawList(final ResultBudget budget)
+    {
+        this.budget = budget;
     }
 
     /** @return number of elements. */
@@ -44,6 +54,10 @@ public final class MutableRawList implements RawList
         present = true;
     }
 
+    /**
+     * @return false, adding nothing, when the list would pass {@code limit} bytes. The result's budget refusing to
+     * grow it is not a false: the budget reports that once, and the element is dropped.
+     */
     public boolean add(final byte[] src, final int offset, final int len, final int limit)
     {
         present = true;
@@ -54,7 +68,12 @@ public final class MutableRawList implements RawList
         }
         if (needed > bytes.length)
         {
-            bytes = java.util.Arrays.copyOf(bytes, Math.max(needed, Math.min(limit, Math.max(64, bytes.length * 2))));
+            final int grown = Math.max(needed, Math.min(limit, Math.max(64, bytes.length * 2)));
+            if (budget != null && !budget.grow(grown - bytes.length, "a kept list of raw values (logprobs, annotations)"))
+            {
+                return true;
+            }
+            bytes = java.util.Arrays.copyOf(bytes, grown);
         }
         if (count > 0)
         {
@@ -81,6 +100,13 @@ public final class MutableRawList implements RawList
         length = 0;
         count = 0;
         present = false;
+    }
+
+    /** Drops the list's capacity (a reset that does not pool it). */
+    void release()
+    {
+        clear();
+        bytes = NO_BYTES;
     }
 
     public void write(final JsonGenerator generator) throws IOException

@@ -15,9 +15,24 @@ public final class MutableTextBuffer implements TextBuffer
     private char[] chars = EMPTY;
     private int length;
     private boolean present;
+    /** Charged for growth when part of a result; null for a decoder's scratch and a snapshot's copies. */
+    private final ResultBudget budget;
+    /** True when the characters are content, charged as they are kept: growth then only counts in the pool. */
+    private final boolean content;
 
     public MutableTextBuffer()
     {
+        this(null, false);
+    }
+
+    /**
+     * @param budget  the result's budget, charged for growth; null for none.
+     * @param content true for a part's text, whose characters the caller charges.
+     */
+    MutableTextBuffer(final ResultBudget budget, final boolean content)
+    {
+        this.budget = budget;
+        this.content = content;
     }
 
     /**
@@ -32,7 +47,10 @@ public final class MutableTextBuffer implements TextBuffer
         {
             return false;
         }
-        ensure(length + count);
+        if (!ensure(length + count))
+        {
+            return true;
+        }
         System.arraycopy(src, offset, chars, length, count);
         length += count;
         return true;
@@ -46,7 +64,10 @@ public final class MutableTextBuffer implements TextBuffer
         {
             return false;
         }
-        ensure(length + count);
+        if (!ensure(length + count))
+        {
+            return true;
+        }
         for (int i = 0; i < count; i++)
         {
             chars[length + i] = src.charAt(i);
@@ -55,17 +76,44 @@ public final class MutableTextBuffer implements TextBuffer
         return true;
     }
 
-    /** Replaces the content. */
+    /**
+     * Replaces the content.
+     *
+     * @return false, keeping nothing, when {@code count} passes {@code limit}. The whole result's budget refusing to
+     * grow the buffer is not a false: the budget reports it, and the buffer keeps its old content.
+     */
     public boolean set(final char[] src, final int offset, final int count, final int limit)
     {
+        if (count <= limit && !ensure(count))
+        {
+            return true;
+        }
         length = 0;
         return append(src, offset, count, limit);
     }
 
     public boolean set(final CharSequence src, final int limit)
     {
+        if (src.length() <= limit && !ensure(src.length()))
+        {
+            return true;
+        }
         length = 0;
         return append(src, limit);
+    }
+
+    /** @return the capacity, in characters. */
+    int capacity()
+    {
+        return chars.length;
+    }
+
+    /** Drops the buffer's capacity (a reset that does not pool it). */
+    void release()
+    {
+        chars = EMPTY;
+        length = 0;
+        present = false;
     }
 
     public void clear()
@@ -139,15 +187,29 @@ public final class MutableTextBuffer implements TextBuffer
         return new String(chars, 0, length);
     }
 
-    private void ensure(final int needed)
+    /** @return false when the result's budget refuses the growth {@code needed} characters take (it reports that). */
+    boolean ensure(final int needed)
     {
         if (needed > chars.length)
         {
             final int grown = (int)Math.min(Integer.MAX_VALUE - 8, Math.max(needed, Math.max(16L, chars.length * 2L)));
+            if (budget != null)
+            {
+                final long bytes = 2L * (grown - chars.length);
+                if (content)
+                {
+                    budget.grewContent(bytes);
+                }
+                else if (!budget.grow(bytes, "a kept string"))
+                {
+                    return false;
+                }
+            }
             final char[] next = new char[grown];
             System.arraycopy(chars, 0, next, 0, length);
             chars = next;
         }
+        return true;
     }
 
     /** Becomes an independent copy of {@code other}, presence included. */

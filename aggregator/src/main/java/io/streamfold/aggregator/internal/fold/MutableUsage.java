@@ -20,7 +20,7 @@ public final class MutableUsage implements Usage
 {
     private static final JsonFactory DETAIL_FACTORY = new JsonFactory();
 
-    private final MutableRawFields fields = new MutableRawFields();
+    private final MutableRawFields fields;
     private UsageKeys keys = UsageKeys.NONE;
     private boolean present;
     private long reportEvent = -1;
@@ -35,6 +35,19 @@ public final class MutableUsage implements Usage
 
     public MutableUsage()
     {
+        this(null);
+    }
+
+    MutableUsage(final ResultBudget budget)
+    {
+        fields = new MutableRawFields(budget);
+    }
+
+    /** Drops the kept fields' capacity (a reset that does not pool it). */
+    void release()
+    {
+        clear();
+        fields.release();
     }
 
     public void keys(final UsageKeys keys)

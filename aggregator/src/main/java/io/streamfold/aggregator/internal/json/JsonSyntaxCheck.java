@@ -7,7 +7,8 @@ package io.streamfold.aggregator.internal.json;
  * with its default features: no comments, no single quotes, no unescaped control characters, no leading
  * zeros, no NaN. UTF-8 is checked separately ({@link Utf8Check}).
  *
- * <p>One instance per reader: it keeps its bracket stack between events.
+ * <p>The same pass tells whether a tool call's joined input is one JSON value ({@link #isOneValue}) without a
+ * parser per call. One instance per reader or dialect: it keeps its bracket stack and byte copy between uses.
  */
 public final class JsonSyntaxCheck
 {
@@ -20,6 +21,8 @@ public final class JsonSyntaxCheck
 
     /** Bit (depth % 64) of word (depth / 64): whether the structure at that depth is an object. */
     private long[] objects = new long[4];
+    /** Characters as bytes for {@link #isOneValue(char[], int, int, int)}; grows to the longest text. */
+    private byte[] ascii = new byte[0];
     private String problem;
     private int problemAt;
 
@@ -32,11 +35,61 @@ public final class JsonSyntaxCheck
     public boolean check(final byte[] bytes, final int offset, final int length, final int maxDepth)
     {
         final int limit = offset + length;
-        int i = skipSpace(bytes, offset, limit);
+        final int i = skipSpace(bytes, offset, limit);
         if (i >= limit || bytes[i] != '{')
         {
             return fail("event data is not a JSON object", i - offset);
         }
+        return valueEnd(bytes, i, offset, limit, maxDepth) >= 0;
+    }
+
+    /**
+     * Checks that {@code bytes[offset, offset + length)} is exactly one JSON value of any kind nested at most
+     * {@code maxDepth} deep, with nothing but whitespace around it: the verdict Jackson's parser gives with its
+     * default features (numbers of any length aside, which Jackson refuses past 1000 digits).
+     */
+    public boolean isOneValue(final byte[] bytes, final int offset, final int length, final int maxDepth)
+    {
+        final int limit = offset + length;
+        final int start = skipSpace(bytes, offset, limit);
+        if (start >= limit)
+        {
+            return fail("no JSON value", length);
+        }
+        final int end = valueEnd(bytes, start, offset, limit, maxDepth);
+        if (end < 0)
+        {
+            return false;
+        }
+        final int after = skipSpace(bytes, end, limit);
+        return after == limit || fail("more after the JSON value", after - offset);
+    }
+
+    /**
+     * As {@link #isOneValue(byte[], int, int, int)} over characters, which are copied into a reused byte array:
+     * every character from U+0080 up becomes byte 0x80, accepted inside strings and refused outside them, as the
+     * character itself would be. No allocation once the array has grown to the longest text.
+     */
+    public boolean isOneValue(final char[] chars, final int offset, final int length, final int maxDepth)
+    {
+        if (ascii.length < length)
+        {
+            ascii = new byte[Math.max(length, ascii.length * 2)];
+        }
+        final byte[] b = ascii;
+        for (int k = 0; k < length; k++)
+        {
+            final char c = chars[offset + k];
+            b[k] = c < 0x80 ? (byte)c : (byte)0x80;
+        }
+        return isOneValue(b, 0, length, maxDepth);
+    }
+
+    /** @return the index after the value starting at {@code from} (not whitespace), or -1 with the problem recorded. */
+    private int valueEnd(final byte[] bytes, final int from, final int offset, final int limit, final int maxDepth)
+    {
+        final int length = limit - offset;
+        int i = from;
         int depth = 0;
         int state = VALUE;
         while (true)
@@ -44,7 +97,7 @@ public final class JsonSyntaxCheck
             i = skipSpace(bytes, i, limit);
             if (i >= limit)
             {
-                return fail("event data is not one complete JSON object (cut short)", length);
+                return failed("event data is not one complete JSON object (cut short)", length);
             }
             final byte c = bytes[i];
             if ((state == VALUE_OR_CLOSE && c == ']') || (state == NAME_OR_CLOSE && c == '}'))
@@ -53,7 +106,7 @@ public final class JsonSyntaxCheck
                 i++;
                 if (depth == 0)
                 {
-                    return true;
+                    return i;
                 }
                 state = COMMA_OR_CLOSE;
                 continue;
@@ -66,7 +119,7 @@ public final class JsonSyntaxCheck
                     {
                         if (depth >= maxDepth)
                         {
-                            return fail("JSON nesting deeper than " + maxDepth, i - offset);
+                            return failed("JSON nesting deeper than " + maxDepth, i - offset);
                         }
                         setObject(depth, c == '{');
                         depth++;
@@ -78,7 +131,11 @@ public final class JsonSyntaxCheck
                         final int end = c == '"' ? string(bytes, i, limit) : scalar(bytes, i, limit);
                         if (end < 0)
                         {
-                            return fail(c == '"' ? "malformed JSON string" : "malformed JSON value", i - offset);
+                            return failed(c == '"' ? "malformed JSON string" : "malformed JSON value", i - offset);
+                        }
+                        if (depth == 0)
+                        {
+                            return end;
                         }
                         i = end;
                         state = COMMA_OR_CLOSE;
@@ -90,7 +147,7 @@ public final class JsonSyntaxCheck
                     final int end = c == '"' ? string(bytes, i, limit) : -1;
                     if (end < 0)
                     {
-                        return fail("expected a field name", i - offset);
+                        return failed("expected a field name", i - offset);
                     }
                     i = end;
                     state = COLON;
@@ -99,7 +156,7 @@ public final class JsonSyntaxCheck
                 case COLON:
                     if (c != ':')
                     {
-                        return fail("expected ':'", i - offset);
+                        return failed("expected ':'", i - offset);
                     }
                     i++;
                     state = VALUE;
@@ -118,25 +175,25 @@ public final class JsonSyntaxCheck
                         i++;
                         if (depth == 0)
                         {
-                            return true;
+                            return i;
                         }
                     }
                     else
                     {
-                        return fail(inObject ? "expected ',' or '}'" : "expected ',' or ']'", i - offset);
+                        return failed(inObject ? "expected ',' or '}'" : "expected ',' or ']'", i - offset);
                     }
                 }
             }
         }
     }
 
-    /** @return what the last failed {@link #check} found. */
+    /** @return what the last failed check found. */
     public String problem()
     {
         return problem;
     }
 
-    /** @return where in the event (bytes from its start) the last failed {@link #check} found it. */
+    /** @return where (bytes from the checked range's start) the last failed check found it. */
     public int problemAt()
     {
         return problemAt;
@@ -147,6 +204,12 @@ public final class JsonSyntaxCheck
         this.problem = problem;
         this.problemAt = at;
         return false;
+    }
+
+    private int failed(final String problem, final int at)
+    {
+        fail(problem, at);
+        return -1;
     }
 
     private void setObject(final int depth, final boolean object)

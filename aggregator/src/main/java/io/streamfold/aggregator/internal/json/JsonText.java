@@ -5,6 +5,7 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 
 /**
@@ -14,6 +15,9 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
  */
 public final class JsonText
 {
+    /** The nesting {@link #isOneValue} accepts: Jackson's default, which {@link JsonSyntaxCheck} callers match. */
+    public static final int MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private JsonText()

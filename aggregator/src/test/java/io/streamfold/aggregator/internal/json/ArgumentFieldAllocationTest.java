@@ -1,8 +1,6 @@
 package io.streamfold.aggregator.internal.json;
 
-import java.lang.management.ManagementFactory;
-
-import org.junit.jupiter.api.Assumptions;
+import io.streamfold.aggregator.AllocationCounter;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,11 +18,7 @@ class ArgumentFieldAllocationTest
     @Test
     void fragmentsOfARepeatedShapeAllocateNothing()
     {
-        final java.lang.management.ThreadMXBean generic = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(generic instanceof com.sun.management.ThreadMXBean, "no allocation counter");
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)generic;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
+        final AllocationCounter counter = AllocationCounter.start();
 
         final StringBuilder sb = new StringBuilder("{\"items\":[");
         for (int i = 0; sb.length() < FRAGMENTS * FRAGMENT - 80; i++)
@@ -45,10 +39,9 @@ class ArgumentFieldAllocationTest
         }
         reader.reset(handler);
         fields[0] = 0;
-        final long tid = Thread.currentThread().getId();
-        final long before = threads.getThreadAllocatedBytes(tid);
+        final long before = counter.bytes();
         feed(reader, text);
-        final long after = threads.getThreadAllocatedBytes(tid);
+        final long after = counter.bytes();
         reader.end();
         assertTrue(reader.isComplete(), reader.failure());
         assertTrue(fields[0] > text.length, "every field reported: " + fields[0]);

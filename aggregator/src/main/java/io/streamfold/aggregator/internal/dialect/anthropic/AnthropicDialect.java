@@ -15,6 +15,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.JsonSyntaxCheck;
 import io.streamfold.aggregator.internal.json.JsonText;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
@@ -69,6 +70,8 @@ public final class AnthropicDialect extends Dialect
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
     private final ContentBlocks blocks;
+    /** Tool input checks without a parser per call; the writer uses it too, so both give one verdict. */
+    private final JsonSyntaxCheck toolInput = new JsonSyntaxCheck();
     private final MutableRawFields deferred = new MutableRawFields();
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
@@ -527,27 +530,21 @@ public final class AnthropicDialect extends Dialect
     static final int INPUT_VALID = 1;
     static final int INPUT_INVALID = 2;
 
-    /** Classifies the joined input fragments. Runs once per tool block (it allocates a parser), never per delta. */
-    static int inputState(final MutablePart call)
+    /** Classifies the joined input fragments, for the decoder's error and the writer alike. Once per tool block. */
+    int inputState(final MutablePart call)
     {
         final MutableTextBuffer text = call.text();
         final char[] chars = text.array();
         final int length = text.length();
-        boolean blank = true;
         for (int i = 0; i < length; i++)
         {
             final char c = chars[i];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
             {
-                blank = false;
-                break;
+                return toolInput.isOneValue(chars, 0, length, JsonText.MAX_DEPTH) ? INPUT_VALID : INPUT_INVALID;
             }
         }
-        if (blank)
-        {
-            return INPUT_NONE;
-        }
-        return JsonText.isOneValue(chars, 0, length) ? INPUT_VALID : INPUT_INVALID;
+        return INPUT_NONE;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -586,6 +583,6 @@ public final class AnthropicDialect extends Dialect
     @Override
     public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        AnthropicWriter.write(result, g);
+        AnthropicWriter.write(result, g, this);
     }
 }

@@ -10,6 +10,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.output.ProviderFields;
 
 /** Writes the non-streaming Messages API message object from the folded model. */
 final class AnthropicWriter
@@ -18,7 +19,7 @@ final class AnthropicWriter
     {
     }
 
-    static void write(final MutableAggregate result, final JsonGenerator g) throws IOException
+    static void write(final MutableAggregate result, final JsonGenerator g, final AnthropicDialect dialect) throws IOException
     {
         final MutableRawFields meta = result.meta();
         final MutableChoice choice = result.choice(0);
@@ -32,7 +33,7 @@ final class AnthropicWriter
         {
             for (final MutablePart p : blocksInIndexOrder(choice))
             {
-                writeBlock(g, p);
+                writeBlock(g, p, dialect);
             }
         }
         g.writeEndArray();
@@ -46,17 +47,8 @@ final class AnthropicWriter
         }
         meta.writeFieldOr(g, "stop_sequence", null, true);
         meta.writeFields(g, "id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage");
-        if (result.usage().isPresent())
-        {
-            g.writeObjectFieldStart("usage");
-            result.usage().fields().writeFields(g);
-            g.writeEndObject();
-        }
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
+        ProviderFields.usage(result, "usage", g);
+        ProviderFields.providerError(result, "error", g);
         g.writeEndObject();
     }
 
@@ -68,7 +60,7 @@ final class AnthropicWriter
         return blocks;
     }
 
-    private static void writeBlock(final JsonGenerator g, final MutablePart p) throws IOException
+    private static void writeBlock(final JsonGenerator g, final MutablePart p, final AnthropicDialect dialect) throws IOException
     {
         g.writeStartObject();
         switch (p.kind())
@@ -97,7 +89,7 @@ final class AnthropicWriter
                 g.writeStringField("id", p.id().toString());
                 g.writeStringField("name", p.name().toString());
                 g.writeFieldName("input");
-                writeInput(g, p);
+                writeInput(g, p, dialect);
                 p.writeExtra(g, "type", "id", "name", "input");
                 break;
             default:
@@ -110,9 +102,9 @@ final class AnthropicWriter
         g.writeEndObject();
     }
 
-    private static void writeInput(final JsonGenerator g, final MutablePart call) throws IOException
+    private static void writeInput(final JsonGenerator g, final MutablePart call, final AnthropicDialect dialect) throws IOException
     {
-        final int state = AnthropicDialect.inputState(call);
+        final int state = dialect.inputState(call);
         if (state == AnthropicDialect.INPUT_VALID)
         {
             g.writeRawValue(call.text().array(), 0, call.text().length());

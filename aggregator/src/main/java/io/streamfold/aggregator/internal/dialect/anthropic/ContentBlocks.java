@@ -520,7 +520,7 @@ final class ContentBlocks
 
     private void checkToolInput(final MutablePart call)
     {
-        if (AnthropicDialect.inputState(call) == AnthropicDialect.INPUT_INVALID)
+        if (dialect.inputState(call) == AnthropicDialect.INPUT_INVALID)
         {
             aggregate.error(ErrorKind.MALFORMED_JSON, call.type() + " input of block " + call.wireIndex() +
                 " is not complete JSON (" + call.text().length() + " characters); kept as a string");

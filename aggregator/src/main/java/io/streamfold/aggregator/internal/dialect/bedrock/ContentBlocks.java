@@ -250,15 +250,12 @@ final class ContentBlocks
                 }
                 case BedrockDialect.REDACTED:
                 {
-                    // Encrypted reasoning: not text anyone reads, so kept aside and never announced as a delta.
+                    // Encrypted reasoning: an OTHER part's text, charged to the result's budget but never announced.
                     final MutablePart part = block(index, MutablePart.Kind.OTHER);
                     if (part != null)
                     {
                         part.type().set(BedrockDialect.REDACTED, BedrockDialect.REDACTED.length());
-                        if (!part.text().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                        {
-                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "redacted reasoning longer than " + limits.maxTextChars());
-                        }
+                        aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
                     }
                     break;
                 }

@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.bedrock;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.AllocationCounter;
 import io.streamfold.aggregator.Feeding;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
@@ -25,7 +25,6 @@ import io.streamfold.parser.StreamError;
 import io.streamfold.testkit.EventStreamEncoder;
 import io.streamfold.testkit.JsonTree;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.testkit.EventStreamEncoder.concat;
@@ -220,6 +219,30 @@ public class BedrockDialectTest
             "{\"reasoningContent\":{\"redactedContent\":\"UmVkYWN0\"}},{\"text\":\"4\"}]}},\"stopReason\":\"end_turn\"}",
             r.result().toJson());
         assertTrue(r.result().toNormalizedJson().contains("\"reasoning\":\"The user wants 2+2.\""));
+    }
+
+    @Test
+    void redactedReasoningIsChargedToTheWholeResultsBudget()
+    {
+        final String redacted = "UmVkYWN0ZWQgcmVhc29uaW5n".repeat(10);
+        final byte[] bytes = concat(MESSAGE_START,
+            event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"redactedContent\":\"" +
+                redacted + "\"}}}"),
+            event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"reasoningContent\":{\"redactedContent\":\"more\"}}}"),
+            stop(0), text(1, "after"), stop(1), messageStop("end_turn"));
+        final RecordingListener recorder = new RecordingListener();
+        final StreamAggregator a = StreamAggregator.builder().format(Format.BEDROCK).listener(recorder)
+            .limits(AggregationLimits.builder().maxResultChars(100).build()).build();
+        a.feed(bytes, 0, bytes.length);
+        a.end();
+        final Part part = a.result().choice(0).parts().get(0);
+        assertEquals(Part.Kind.OTHER, part.kind());
+        assertEquals(redacted.substring(0, 100), part.text().toString());
+        assertFalse(part.isComplete());
+        assertEquals("", a.result().choice(0).joined(Part.Kind.TEXT));
+        assertEquals(List.of(ErrorKind.LIMIT_EXCEEDED), a.result().errors().stream().map(StreamError::kind).collect(Collectors.toList()));
+        assertTrue(a.result().errors().get(0).message().contains("maxResultChars 100"), a.result().errors().get(0).message());
+        assertTrue(recorder.events.stream().noneMatch(e -> e.startsWith("text") || e.startsWith("reasoning")), recorder.events::toString);
     }
 
     @Test
@@ -424,25 +447,16 @@ public class BedrockDialectTest
             event("contentBlockStop", "{\"contentBlockIndex\":" + huge + "}"),
             text(1, " fine"), messageStop("end_turn"));
         run(bytes);
-        final com.sun.management.ThreadMXBean threads = allocationCounter();
-        final long before = threads.getCurrentThreadAllocatedBytes();
+        final AllocationCounter counter = AllocationCounter.start();
+        final long before = counter.bytes();
         final Run r = run(bytes);
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        final long allocated = counter.bytes() - before;
         assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes");
         assertEquals(List.of(ErrorKind.LIMIT_EXCEEDED), r.errorKinds());
         assertEquals("ok fine", r.choice().joined(Part.Kind.TEXT));
         assertEquals(2, r.choice().parts().size());
         assertTrue(r.choice().toolCalls().isEmpty());
         assertEquals(Outcome.COMPLETE, r.result().outcome());
-    }
-
-    private static com.sun.management.ThreadMXBean allocationCounter()
-    {
-        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        return threads;
     }
 
     @Test
@@ -465,12 +479,12 @@ public class BedrockDialectTest
             a.feed(bytes, 0, bytes.length);
             a.end();
         }
-        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final AllocationCounter counter = AllocationCounter.start();
         a.reset();
-        final long before = threads.getCurrentThreadAllocatedBytes();
+        final long before = counter.bytes();
         a.feed(bytes, 0, bytes.length);
         a.end();
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        final long allocated = counter.bytes() - before;
         assertEquals(Outcome.COMPLETE, a.result().outcome());
         // 4000 events: a per-event object of even 16 bytes would pass 64 KiB.
         assertTrue(allocated < 32 * 1024, "allocated " + allocated + " bytes for 4000 events");

@@ -9,6 +9,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
+import io.streamfold.aggregator.internal.output.ProviderFields;
 
 /** Writes the non-streaming chat.completion object from the folded model. */
 final class OpenAiChatWriter
@@ -33,23 +34,14 @@ final class OpenAiChatWriter
             writeChoice(g, c);
         }
         g.writeEndArray();
-        if (result.usage().isPresent())
-        {
-            g.writeObjectFieldStart("usage");
-            result.usage().fields().writeFields(g);
-            g.writeEndObject();
-        }
+        ProviderFields.usage(result, "usage", g);
         if (xGroq.size() > 0)
         {
             g.writeObjectFieldStart("x_groq");
             xGroq.writeFields(g);
             g.writeEndObject();
         }
-        if (!result.providerError().isNullish())
-        {
-            g.writeFieldName("error");
-            result.providerError().write(g);
-        }
+        ProviderFields.providerError(result, "error", g);
         g.writeEndObject();
     }
 

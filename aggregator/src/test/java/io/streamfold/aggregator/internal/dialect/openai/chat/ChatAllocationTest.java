@@ -1,15 +1,14 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.streamfold.aggregator.AllocationCounter;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Part;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,12 +65,7 @@ class ChatAllocationTest
 
     private static void assertSteadyState(final String choiceBody, final boolean text)
     {
-        final java.lang.management.ThreadMXBean generic = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(generic instanceof com.sun.management.ThreadMXBean, "no allocation counter");
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)generic;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
-        threads.setThreadAllocatedMemoryEnabled(true);
-
+        final AllocationCounter counter = AllocationCounter.start();
         final byte[] stream = stream(choiceBody);
         final long[] seen = new long[1];
         final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(new StreamListener()
@@ -82,19 +76,7 @@ class ChatAllocationTest
                 seen[0] += text.length();
             }
         }).build();
-        for (int i = 0; i < 20; i++)
-        {
-            a.reset();
-            a.feed(stream, 0, stream.length);
-            a.end();
-        }
-        a.reset();
-        seen[0] = 0;
-        final long tid = Thread.currentThread().getId();
-        final long before = threads.getThreadAllocatedBytes(tid);
-        a.feed(stream, 0, stream.length);
-        final long after = threads.getThreadAllocatedBytes(tid);
-        a.end();
+        final long allocated = counter.warmFeed(a, stream, 20, () -> seen[0] = 0);
 
         assertEquals(Outcome.COMPLETE, a.result().outcome());
         assertEquals(List.of(), a.result().errors());
@@ -107,8 +89,8 @@ class ChatAllocationTest
         {
             assertEquals(CHUNKS * 4, a.result().choice(0).toolCalls().get(0).text().length());
         }
-        final double perChunk = (after - before) / (double)CHUNKS;
-        assertTrue(perChunk < 64, "allocated " + (after - before) + " bytes for " + CHUNKS + " chunks: " + perChunk + " per chunk");
+        final double perChunk = allocated / (double)CHUNKS;
+        assertTrue(perChunk < 64, "allocated " + allocated + " bytes for " + CHUNKS + " chunks: " + perChunk + " per chunk");
     }
 
     private static byte[] stream(final String choiceBody)

@@ -1,0 +1,200 @@
+package io.streamfold.aggregator.internal.json;
+
+import java.util.Random;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link JsonSyntaxCheck#isOneValue(char[], int, int, int)}, the parser-free tool input check, gives Jackson's
+ * verdict ({@link JsonText#isOneValue(char[], int, int)}) on valid texts of every value kind and on texts broken
+ * by one edit, with characters from U+0080 up inside and outside strings. One checker serves every try, as one
+ * serves every tool call of a stream.
+ */
+class JsonSyntaxCheckProperties
+{
+    /** Characters an edit inserts: JSON's own, whitespace, controls, letters of literals, and non-ASCII. */
+    private static final String EDITS = "{}[]\",:\\ \t\n\r\u0000\u001f0123456789eE.-+truefalsnlx/\u00e9\u2028\ufeff\ud83d\ude00\ud800";
+
+    private static final JsonSyntaxCheck CHECK = new JsonSyntaxCheck();
+
+    @Property(tries = 3000)
+    void givesJacksonsVerdict(@ForAll final Random random)
+    {
+        final StringBuilder text = new StringBuilder();
+        value(random, text, 0);
+        final boolean broken = random.nextInt(3) > 0;
+        if (broken)
+        {
+            edit(random, text);
+        }
+        final char[] chars = ("  " + text + " ").toCharArray();
+        final boolean jackson = JsonText.isOneValue(chars, 1, chars.length - 1);
+        Statistics.collect(broken ? "broken" : "valid", jackson);
+        assertEquals(jackson, CHECK.isOneValue(chars, 1, chars.length - 1, JsonText.MAX_DEPTH), text::toString);
+    }
+
+    @Test
+    void nestingUpToJacksonsDepth()
+    {
+        for (final int depth : new int[] {JsonText.MAX_DEPTH, JsonText.MAX_DEPTH + 1})
+        {
+            final char[] chars = ("[".repeat(depth) + "]".repeat(depth)).toCharArray();
+            assertEquals(JsonText.isOneValue(chars, 0, chars.length), CHECK.isOneValue(chars, 0, chars.length, JsonText.MAX_DEPTH));
+        }
+        final char[] deep = "[[[1]]]".toCharArray();
+        assertFalse(CHECK.isOneValue(deep, 0, deep.length, 2));
+        assertTrue(CHECK.isOneValue(deep, 0, deep.length, 3));
+    }
+
+    @Test
+    void scalarsAndTrailingContent()
+    {
+        for (final String ok : new String[] {"1", " -0.5e+3 ", "\"a\u00e9\"", "true", "null", "{}", "[ ]", "\"\\u00e9\""})
+        {
+            assertTrue(CHECK.isOneValue(ok.toCharArray(), 0, ok.length(), 10), ok);
+        }
+        for (final String bad : new String[] {"", "  ", "1 2", "{} x", "{}}", "\u00e9", "1\u00e9", "01", "tru", "[1,]", "\"a"})
+        {
+            assertFalse(CHECK.isOneValue(bad.toCharArray(), 0, bad.length(), 10), bad);
+        }
+    }
+
+    private static void value(final Random random, final StringBuilder out, final int depth)
+    {
+        final int kind = random.nextInt(depth > 4 ? 5 : 7);
+        switch (kind)
+        {
+            case 0:
+                out.append(random.nextBoolean() ? "true" : random.nextBoolean() ? "false" : "null");
+                break;
+            case 1:
+                number(random, out);
+                break;
+            case 2:
+            case 3:
+            case 4:
+                string(random, out);
+                break;
+            case 5:
+            {
+                out.append('{');
+                final int n = random.nextInt(4);
+                for (int i = 0; i < n; i++)
+                {
+                    if (i > 0)
+                    {
+                        out.append(',');
+                    }
+                    space(random, out);
+                    string(random, out);
+                    space(random, out);
+                    out.append(':');
+                    space(random, out);
+                    value(random, out, depth + 1);
+                }
+                out.append('}');
+                break;
+            }
+            default:
+            {
+                out.append('[');
+                final int n = random.nextInt(4);
+                for (int i = 0; i < n; i++)
+                {
+                    if (i > 0)
+                    {
+                        out.append(',');
+                    }
+                    space(random, out);
+                    value(random, out, depth + 1);
+                    space(random, out);
+                }
+                out.append(']');
+            }
+        }
+    }
+
+    private static void number(final Random random, final StringBuilder out)
+    {
+        if (random.nextBoolean())
+        {
+            out.append('-');
+        }
+        out.append(random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(100000));
+        if (random.nextBoolean())
+        {
+            out.append('.').append(random.nextInt(1000));
+        }
+        if (random.nextInt(3) == 0)
+        {
+            out.append(random.nextBoolean() ? 'e' : 'E').append(random.nextBoolean() ? "+" : random.nextBoolean() ? "-" : "")
+                .append(random.nextInt(30));
+        }
+    }
+
+    private static void string(final Random random, final StringBuilder out)
+    {
+        out.append('"');
+        final int n = random.nextInt(6);
+        for (int i = 0; i < n; i++)
+        {
+            switch (random.nextInt(6))
+            {
+                case 0:
+                    out.append('\\').append("n\"\\/tbfr".charAt(random.nextInt(8)));
+                    break;
+                case 1:
+                    out.append(String.format("\\u%04x", random.nextInt(0x10000)));
+                    break;
+                case 2:
+                    out.append("\u00e9\u4e2d\ud83d\ude00".charAt(random.nextInt(4)));
+                    break;
+                default:
+                    out.append((char)('a' + random.nextInt(26)));
+            }
+        }
+        out.append('"');
+    }
+
+    private static void space(final Random random, final StringBuilder out)
+    {
+        if (random.nextInt(4) == 0)
+        {
+            out.append(" \t\n\r".charAt(random.nextInt(4)));
+        }
+    }
+
+    /** One edit: a character removed, replaced or inserted, or the text cut short. */
+    private static void edit(final Random random, final StringBuilder text)
+    {
+        final int at = random.nextInt(text.length() + 1);
+        final char c = EDITS.charAt(random.nextInt(EDITS.length()));
+        switch (random.nextInt(4))
+        {
+            case 0:
+                if (at < text.length())
+                {
+                    text.deleteCharAt(at);
+                }
+                break;
+            case 1:
+                if (at < text.length())
+                {
+                    text.setCharAt(at, c);
+                }
+                break;
+            case 2:
+                text.insert(at, c);
+                break;
+            default:
+                text.setLength(at);
+        }
+    }
+}
