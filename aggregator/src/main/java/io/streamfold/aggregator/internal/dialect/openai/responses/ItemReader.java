@@ -295,7 +295,7 @@ final class ItemReader
                     dialect.captureKeepingNonEmpty(part.extra(), field, r);
             }
         }
-        items.reconcile(part, partText, isFinal ? part.type() + " part" : part.type() + " part (added)");
+        items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)");
     }
 
     /**
