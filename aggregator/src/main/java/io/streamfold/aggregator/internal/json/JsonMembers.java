@@ -25,8 +25,12 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
  */
 public final class JsonMembers
 {
-    /** Names kept canonical; past this many, a new name is a new string each time (correct, not cached). */
-    private static final int MAX_NAMES = 4096;
+    /**
+     * Names kept canonical, and the longest kept: beyond them a name is a new string each time (correct, not
+     * cached), so a hostile stream of ever new or huge names cannot grow the table past 64 KiB of keys.
+     */
+    private static final int MAX_NAMES = 1024;
+    private static final int MAX_NAME_BYTES = 64;
 
     private byte[] src;
     private int count;
@@ -384,6 +388,10 @@ public final class JsonMembers
     /** The one string for a name's bytes, made the first time the name is seen. */
     private String canonical(final byte[] bytes, final int from, final int to)
     {
+        if (to - from > MAX_NAME_BYTES)
+        {
+            return decodeName(bytes, from, to, false);
+        }
         int hash = 0;
         for (int k = from; k < to; k++)
         {
@@ -399,7 +407,7 @@ public final class JsonMembers
             }
             slot = (slot + 1) & mask;
         }
-        final String name = decodeName(bytes, from, to);
+        final String name = decodeName(bytes, from, to, tableSize < MAX_NAMES);
         if (tableSize < MAX_NAMES)
         {
             tableKeys[slot] = Arrays.copyOfRange(bytes, from, to);
@@ -412,15 +420,21 @@ public final class JsonMembers
         return name;
     }
 
-    private String decodeName(final byte[] bytes, final int from, final int to)
+    /** @param intern true for a name kept in the table (a bounded number of them). */
+    private String decodeName(final byte[] bytes, final int from, final int to, final boolean intern)
     {
+        final String name;
         if (!hasEscape(bytes, from, to))
         {
-            return new String(bytes, from, to - from, StandardCharsets.UTF_8).intern();
+            name = new String(bytes, from, to - from, StandardCharsets.UTF_8);
         }
-        // Only in bytes the full parser accepted (a re-read): it decodes the escapes the same way.
-        decoder.decode(bytes, from, to + 1);
-        return new String(decoder.chars(), 0, decoder.length()).intern();
+        else
+        {
+            // Only in bytes the full parser accepted (a re-read): it decodes the escapes the same way.
+            decoder.decode(bytes, from, to + 1);
+            name = new String(decoder.chars(), 0, decoder.length());
+        }
+        return intern ? name.intern() : name;
     }
 
     private void grow()

@@ -147,6 +147,21 @@ class JsonMembersTest
         assertEquals(2, m.count());
     }
 
+    @Test
+    void namesPastTheTableAreStillRead()
+    {
+        // More names than the table keeps, and names longer than it keeps: read right, the table stays bounded.
+        final JsonMembers m = new JsonMembers();
+        for (int n = 0; n < 3000; n++)
+        {
+            final String name = (n % 3 == 0 ? "long".repeat(30) : "k") + n;
+            final byte[] bytes = ("{\"" + name + "\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+            assertTrue(m.checkObject(bytes, 0, bytes.length, 4, 1000));
+            assertEquals(name, m.name(0));
+            assertEquals(n, m.index(0));
+        }
+    }
+
     @Property(tries = 2000)
     void runsEndWhereAPlainLoopEnds(@ForAll final Random random)
     {

@@ -323,25 +323,11 @@ final class GatheredEvent
                     }
                     break;
                 case "item":
-                    if (!m.capture(i, item, limits.maxRawBytes()))
-                    {
-                        return false;
-                    }
-                    break;
                 case "part":
-                    if (!m.capture(i, part, limits.maxRawBytes()))
-                    {
-                        return false;
-                    }
-                    break;
                 case "response":
-                    if (!m.capture(i, response, limits.maxRawBytes()))
-                    {
-                        return false;
-                    }
-                    break;
                 case "logprobs":
-                    if (!m.capture(i, logprobs, limits.maxRawBytes()))
+                    if (!m.capture(i, "item".equals(field) ? item : "part".equals(field) ? part :
+                        "response".equals(field) ? response : logprobs, limits.maxRawBytes()))
                     {
                         return false;
                     }
