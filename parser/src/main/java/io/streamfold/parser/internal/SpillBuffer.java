@@ -9,6 +9,12 @@ import org.agrona.DirectBuffer;
 public final class SpillBuffer
 {
     private static final int INITIAL_CAPACITY = 256;
+    /**
+     * Largest backing array {@link #trim()} keeps. A pooled framer meets the same event sizes stream after
+     * stream (a Responses stream's terminal event repeats the whole answer, often 10-30 KB), and growing
+     * back to them on every stream is garbage per stream; only an outlier larger than this is released.
+     */
+    private static final int RETAINED_CAPACITY = 64 * 1024;
 
     private final int maxCapacity;
     private final DirectBuffer view = Buffers.wrap(new byte[0]);
@@ -90,11 +96,14 @@ public final class SpillBuffer
         return view;
     }
 
-    /** Releases a large backing array so a pooled, reset framer does not keep its high-water mark. */
+    /**
+     * Empties the buffer and releases a backing array larger than 64 KiB, so a pooled, reset framer keeps the
+     * capacity ordinary events need but not the high-water mark of an outlier.
+     */
     public void trim()
     {
         length = 0;
-        if (bytes.length > INITIAL_CAPACITY * 16)
+        if (bytes.length > RETAINED_CAPACITY)
         {
             bytes = new byte[0];
             view.wrap(bytes);

@@ -242,6 +242,26 @@ class SseTokenizerTest
     }
 
     @Test
+    void resetKeepsTheCapacityOrdinaryEventsNeed()
+    {
+        // A pooled framer meeting a 20 KB event split across slices on every stream must not grow again each time.
+        final SseTokenizer t = new SseTokenizer(recorder);
+        final byte[] event = bytes("data: " + "y".repeat(20_000) + "\n\n");
+        t.feed(event, 0, 10_000);
+        t.feed(event, 10_000, event.length - 10_000);
+        final long grown = t.retainedBytes();
+        assertTrue(grown > 20_000, "grown " + grown);
+        t.reset();
+        assertEquals(grown, t.retainedBytes());
+        recorder.clear();
+        t.feed(event, 0, 10_000);
+        t.feed(event, 10_000, event.length - 10_000);
+        assertEquals(grown, t.retainedBytes());
+        assertEquals(1, recorder.events.size());
+        assertEquals(20_000, recorder.events.get(0).data.length());
+    }
+
+    @Test
     void resetReturnsToACleanState()
     {
         final SseTokenizer t = new SseTokenizer(recorder);

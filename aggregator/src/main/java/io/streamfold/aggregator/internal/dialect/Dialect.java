@@ -14,6 +14,7 @@ import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.model.RawJson;
 import io.streamfold.parser.ErrorKind;
@@ -205,6 +206,29 @@ public abstract class Dialect
             return;
         }
         if (!reader.capture(slot))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+        }
+    }
+
+    /**
+     * As {@link #captureKeepingNonEmpty(MutableRawFields, String, JsonReader)} for member {@code i} located by a
+     * byte scan: the same rule, the same errors, the value kept without being tokenized.
+     */
+    public final void captureKeepingNonEmpty(final MutableRawFields target, final String name, final JsonMembers members, final int i)
+    {
+        final MutableRawJson existing = target.get(name);
+        if (existing != null && !existing.isNullish() && members.isNullOrEmpty(i))
+        {
+            return;
+        }
+        final MutableRawJson slot = target.slot(name, limits.maxRawFields());
+        if (slot == null)
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+            return;
+        }
+        if (!members.capture(i, slot, limits.maxRawBytes()))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
         }

@@ -13,7 +13,7 @@ public final class JsonBytes
     public static final int REFUSED = -1;
 
     /** Longest number accepted, in bytes (Jackson's own limit is configured at 4096). */
-    private static final int MAX_NUMBER_BYTES = 1000;
+    public static final int MAX_NUMBER_BYTES = 1000;
 
     private JsonBytes()
     {
@@ -93,7 +93,7 @@ public final class JsonBytes
             final int b = src[i];
             if (b >= 0x20 && b != '"' && b != '\\')
             {
-                i++;
+                i = ByteRuns.plainAsciiEnd(src, i + 1, limit);
             }
             else if (b == '"')
             {

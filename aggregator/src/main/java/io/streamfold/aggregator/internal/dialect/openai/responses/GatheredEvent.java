@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
@@ -8,8 +9,14 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonBytes;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.Frame;
+import org.agrona.DirectBuffer;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.LIFECYCLE;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.UNKNOWN;
@@ -19,6 +26,8 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
 /**
  * One {@code response.*} event, gathered before it is applied because its fields may come in any order: the
  * dialect reads the fields here once the event's object has ended. One per dialect, reused for every event.
+ * Gathered from a byte scan when the scan accepts the event (large opaque values are then never tokenized),
+ * else by the token reader.
  */
 final class GatheredEvent
 {
@@ -60,38 +69,81 @@ final class GatheredEvent
     private boolean deltaIsString;
     private boolean sequenceIsInteger;
     private boolean obfuscationIsString;
+    /** Strings of a scanned event, decoded before they are checked and copied. */
+    private final StringDecoder strings = new StringDecoder(256);
+    private final CharView view = new CharView();
+    /** The event's members, located by a byte scan. */
+    private final JsonMembers members = new JsonMembers();
+    /**
+     * Longest string the event scan accepts, in bytes: within the full reader's string limit (counted in chars,
+     * never more than bytes) and Jackson's default name limit, so that what the scan accepts the full reader
+     * accepts too; -1 turns the scan off, for a number limit under what {@link JsonBytes} itself allows.
+     */
+    private final int scanStringBytes;
+    private long scannedEvents;
+    /** An event from a buffer without an array, copied for the scan. */
+    private byte[] scratch = new byte[0];
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
+        scanStringBytes = limits.maxNumberLength() < JsonBytes.MAX_NUMBER_BYTES ? -1 :
+            Math.min(Math.max(limits.maxTextChars(), limits.maxRawBytes()), StreamReadConstraints.DEFAULT_MAX_NAME_LEN);
+    }
+
+    /**
+     * Gathers the event from a byte scan when the scan accepts it (see {@link JsonMembers#checkObject}): its large
+     * opaque values (a whole response, a done item's encrypted reasoning) are then kept without being tokenized.
+     *
+     * <p>Off with the fast path, so the tests that compare the two paths compare the scan with the full reader.
+     *
+     * @return false when the full reader must gather it (anything the scan refuses).
+     */
+    boolean gatherScanned(final Frame frame, final boolean enabled)
+    {
+        if (scanStringBytes < 0 || !enabled)
+        {
+            return false;
+        }
+        final DirectBuffer buffer = frame.buffer();
+        byte[] array = buffer.byteArray();
+        int from;
+        if (array != null)
+        {
+            from = (int)buffer.wrapAdjustment() + frame.offset();
+        }
+        else
+        {
+            // A direct buffer (a gateway's): one copy into a reused array, as the token reader makes too.
+            if (scratch.length < frame.length())
+            {
+                scratch = new byte[Math.max(frame.length(), scratch.length * 2)];
+            }
+            buffer.getBytes(frame.offset(), scratch, 0, frame.length());
+            array = scratch;
+            from = 0;
+        }
+        if (members.checkObject(array, from, from + frame.length(), limits.maxNestingDepth(), scanStringBytes) &&
+            gather(members))
+        {
+            scannedEvents++;
+            return true;
+        }
+        return false;
+    }
+
+    /** @return events gathered from a byte scan so far. */
+    long scannedEvents()
+    {
+        return scannedEvents;
     }
 
     /** Reads the event object {@code r} is on, to its end. */
     void gather(final JsonReader r) throws JsonReader.BadPayload
     {
-        type = UNKNOWN;
-        typeName.clear();
-        outputIndex = -1;
-        contentIndex = -1;
-        summaryIndex = -1;
-        itemId.clear();
-        delta.clear();
-        text.clear();
-        refusal.clear();
-        arguments.clear();
-        name.clear();
-        item.clear();
-        part.clear();
-        response.clear();
-        logprobs.clear();
-        error.clear();
-        annotation.clear();
-        errorFields.clear();
-        deltaIsString = false;
-        sequenceIsInteger = false;
-        obfuscationIsString = false;
+        clear();
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String field = r.name();
@@ -175,6 +227,167 @@ final class GatheredEvent
         }
     }
 
+    /**
+     * Gathers the event from its members located by a byte scan ({@link JsonMembers#checkObject}), exactly as
+     * {@link #gather} would: strings decoded as Jackson decodes them, opaque values kept as their bytes without
+     * being tokenized. Gives up, with nothing reported, on anything that {@link #gather} would report or refuse
+     * (an index that is not one, a value over its limit, an error event's fields, a type that is not a string):
+     * the caller then gathers the same event with the full reader, which reports it.
+     *
+     * @return false when the event must be gathered by {@link #gather} instead.
+     */
+    boolean gather(final JsonMembers m)
+    {
+        clear();
+        for (int i = 0; i < m.count(); i++)
+        {
+            final String field = m.name(i);
+            switch (field)
+            {
+                case "type":
+                {
+                    final int length = m.decodeString(i, strings);
+                    if (length < 0)
+                    {
+                        return false;
+                    }
+                    type = eventType(view.wrap(strings.chars(), 0, length));
+                    if (type <= LIFECYCLE && !copy(typeName, length, limits.maxTextChars()))
+                    {
+                        return false;
+                    }
+                    break;
+                }
+                case "output_index":
+                    outputIndex = m.index(i);
+                    if (outputIndex < 0)
+                    {
+                        return false;
+                    }
+                    break;
+                case "content_index":
+                    contentIndex = m.index(i);
+                    if (contentIndex < 0)
+                    {
+                        return false;
+                    }
+                    break;
+                case "summary_index":
+                    summaryIndex = m.index(i);
+                    if (summaryIndex < 0)
+                    {
+                        return false;
+                    }
+                    break;
+                case "item_id":
+                    if (!copyString(m, i, itemId, limits.maxTextChars()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "delta":
+                    deltaIsString = m.isString(i);
+                    if (!copyString(m, i, delta, deltaLimit()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "sequence_number":
+                    sequenceIsInteger = m.isInteger(i);
+                    break;
+                case "obfuscation":
+                    obfuscationIsString = m.isString(i);
+                    break;
+                case "text":
+                    if (!copyString(m, i, text, limits.maxTextChars()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "refusal":
+                    if (!copyString(m, i, refusal, limits.maxTextChars()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "arguments":
+                    if (!copyString(m, i, arguments, limits.maxArgumentChars()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "name":
+                    if (!copyString(m, i, name, limits.maxTextChars()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "item":
+                case "part":
+                case "response":
+                case "logprobs":
+                    if (!m.capture(i, "item".equals(field) ? item : "part".equals(field) ? part :
+                        "response".equals(field) ? response : logprobs, limits.maxRawBytes()))
+                    {
+                        return false;
+                    }
+                    break;
+                case "error":
+                case "annotation":
+                case "code":
+                case "message":
+                case "param":
+                    // Error events and annotations are rare: the full reader keeps them as it always has.
+                    return false;
+                default:
+                    break;
+            }
+        }
+        return true;
+    }
+
+    /** A string member copied as {@link OpenAiResponsesDialect#copyString} would; anything else left as it was. */
+    private boolean copyString(final JsonMembers m, final int i, final MutableTextBuffer into, final int limit)
+    {
+        if (!m.isString(i))
+        {
+            return true;
+        }
+        final int length = m.decodeString(i, strings);
+        return length >= 0 && copy(into, length, limit);
+    }
+
+    /** @return false, copying nothing, when the decoded string is over {@code limit} (the full reader reports it). */
+    private boolean copy(final MutableTextBuffer into, final int length, final int limit)
+    {
+        return length <= limit && into.set(strings.chars(), 0, length, limit);
+    }
+
+    private void clear()
+    {
+        type = UNKNOWN;
+        typeName.clear();
+        outputIndex = -1;
+        contentIndex = -1;
+        summaryIndex = -1;
+        itemId.clear();
+        delta.clear();
+        text.clear();
+        refusal.clear();
+        arguments.clear();
+        name.clear();
+        item.clear();
+        part.clear();
+        response.clear();
+        logprobs.clear();
+        error.clear();
+        annotation.clear();
+        errorFields.clear();
+        deltaIsString = false;
+        sequenceIsInteger = false;
+        obfuscationIsString = false;
+    }
+
     private void capture(final JsonReader r, final MutableRawJson into, final String field) throws JsonReader.BadPayload
     {
         if (!r.capture(into))
@@ -195,14 +408,28 @@ final class GatheredEvent
         dialect.copyChars(chars, 0, length, delta, deltaLimit());
     }
 
-    /** @return the shape to learn this event by: a delta with a string value; else null. */
+    /**
+     * @return the shape to learn this event by: a delta with a string value; else null. Not when it carries
+     *         logprobs: they differ on every event (token, bytes), so no later event would repeat it and learning
+     *         would be wasted on every delta.
+     */
     EventShape learnableShape()
     {
-        if (!deltaIsString || !isDelta(type))
+        if (!deltaIsString || !isDelta(type) || hasLogprobEntries())
         {
             return null;
         }
         return DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0)];
+    }
+
+    private boolean hasLogprobEntries()
+    {
+        if (logprobs.type() != MutableRawJson.Type.STRUCTURED)
+        {
+            return false;
+        }
+        final byte[] bytes = logprobs.structuredBytes();
+        return JsonBytes.skipWhitespace(bytes, 1, logprobs.structuredLength()) < logprobs.structuredLength() - 1;
     }
 
     /** @return the longest delta kept: a delta may be text or arguments. */

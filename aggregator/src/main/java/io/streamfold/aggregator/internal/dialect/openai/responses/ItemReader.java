@@ -10,8 +10,12 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
+import io.streamfold.parser.internal.Buffers;
+import org.agrona.DirectBuffer;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_FUNCTION_CALL;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_MESSAGE;
@@ -39,6 +43,16 @@ final class ItemReader
     private final MutableTextBuffer partText = new MutableTextBuffer();
     private final MutableTextBuffer finalText = new MutableTextBuffer();
     private final LogprobEntries logprobs;
+    /** The fields of the item being read, located by a byte scan. */
+    private final JsonMembers fields = new JsonMembers();
+    /** The fields of one of its content parts, and a part's annotations. */
+    private final JsonMembers partFields = new JsonMembers();
+    private final JsonMembers annotations = new JsonMembers();
+    private final MutableRawJson scalar = new MutableRawJson();
+    private final StringDecoder strings = new StringDecoder(256);
+    private final CharView view = new CharView();
+    /** Logprobs inside a part, handed to the token reader. */
+    private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
     ItemReader(
         final OpenAiResponsesDialect dialect,
@@ -62,30 +76,41 @@ final class ItemReader
     }
 
     /** Reads an item object (from output_item.added / .done); {@code isFinal} for the complete item. */
-    void readItem(final JsonReader r, final Item item, final boolean isFinal) throws JsonReader.BadPayload
+    void readItem(final MutableRawJson value, final Item item, final boolean isFinal) throws JsonReader.BadPayload
     {
-        gatherFields(r);
-        applyItem(item, isFinal);
-    }
-
-    void gatherFields(final JsonReader r) throws JsonReader.BadPayload
-    {
-        incoming.clear();
-        if (r.token() != JsonToken.START_OBJECT)
+        if (!fields.readObject(value))
         {
             throw new JsonReader.BadPayload("output item is not an object");
         }
-        while (r.next() == JsonToken.FIELD_NAME)
+        gatherFields(fields);
+        applyItem(item, isFinal);
+    }
+
+    /**
+     * Reads the item object at {@code from} in checked bytes (an element of the response's output).
+     *
+     * @return the index just past it.
+     */
+    int gatherFields(final byte[] bytes, final int from, final int limit)
+    {
+        fields.readObject(bytes, from, limit);
+        gatherFields(fields);
+        return fields.end();
+    }
+
+    /** Keeps the item's fields as they were sent; its values are not tokenized (they were checked with the event). */
+    private void gatherFields(final JsonMembers m)
+    {
+        incoming.clear();
+        for (int i = 0; i < m.count(); i++)
         {
-            final String field = r.name();
-            r.next();
+            final String field = m.name(i);
             final MutableRawJson slot = incoming.slot(field, limits.maxRawFields());
             if (slot == null)
             {
                 aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + field + "' dropped");
-                r.skip();
             }
-            else if (!r.capture(slot))
+            else if (!m.capture(i, slot, limits.maxRawBytes()))
             {
                 aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + field + "' larger than " + limits.maxRawBytes() + " bytes");
             }
@@ -129,30 +154,16 @@ final class ItemReader
             {
                 // The list is rebuilt from the parts; remember only that (and where) it was there.
                 keep(item.fields, field, null);
-                if (value.type() == MutableRawJson.Type.STRUCTURED)
+                if (value.type() == MutableRawJson.Type.STRUCTURED && value.structuredBytes()[0] == '[')
                 {
-                    inner.begin(value);
-                    if (inner.token() == JsonToken.START_ARRAY)
+                    final byte[] bytes = value.structuredBytes();
+                    final int end = value.structuredLength();
+                    long index = 0;
+                    for (int at = JsonMembers.firstElement(bytes, 0, end); bytes[at] != ']'; index++)
                     {
-                        long index = 0;
-                        while (inner.next() != JsonToken.END_ARRAY)
-                        {
-                            if (inner.token() == JsonToken.START_OBJECT)
-                            {
-                                readContentPart(inner, item, "summary".equals(field), index, isFinal);
-                            }
-                            else
-                            {
-                                inner.skip();
-                            }
-                            index++;
-                        }
+                        at = JsonMembers.nextElement(bytes, bytes[at] == '{' ?
+                            readContentPart(bytes, at, end, item, "summary".equals(field), index, isFinal) : JsonMembers.skip(bytes, at, end), end);
                     }
-                    else
-                    {
-                        inner.skip();
-                    }
-                    inner.finish();
                 }
                 continue;
             }
@@ -197,40 +208,40 @@ final class ItemReader
     }
 
     /**
-     * Reads one content or summary part object: its text is reconciled with what deltas gave, its
-     * annotations and logprobs taken when no event brought them, other fields kept on the part.
+     * Reads one content or summary part object, at {@code from} in checked bytes: its text is reconciled with what
+     * deltas gave, its annotations and logprobs taken when no event brought them, other fields kept on the part.
+     * Only logprobs not already streamed are tokenized.
+     *
+     * @return the index just past the object.
      */
-    void readContentPart(
-        final JsonReader r, final Item item, final boolean summary, final long index, final boolean isFinal)
-        throws JsonReader.BadPayload
+    int readContentPart(
+        final byte[] bytes, final int from, final int limit, final Item item, final boolean summary, final long index,
+        final boolean isFinal) throws JsonReader.BadPayload
     {
-        if (r.token() != JsonToken.START_OBJECT)
-        {
-            r.skip();
-            return;
-        }
         final Slot slot = items.slot(item, summary, index < 0 ? 0 : index,
             summary || item.kind == ITEM_REASONING ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
         if (slot == null)
         {
-            r.skip();
-            return;
+            return JsonMembers.skip(bytes, from, limit);
         }
+        final JsonMembers m = partFields;
+        m.readObject(bytes, from, limit);
         final MutablePart part = slot.part;
         partText.clear();
         final boolean annotationsStreamed = part.annotations().count() > 0;
         final boolean logprobsStreamed = slot.logprobs.count() > 0;
-        while (r.next() == JsonToken.FIELD_NAME)
+        for (int i = 0; i < m.count(); i++)
         {
-            final String field = r.name();
-            final JsonToken value = r.next();
+            final String field = m.name(i);
             switch (field)
             {
                 case "type":
-                    if (value == JsonToken.VALUE_STRING)
+                {
+                    final int length = m.decodeString(i, strings);
+                    if (length >= 0)
                     {
-                        final CharView t = r.text();
-                        part.type().set(t.array(), t.offset(), t.length(), limits.maxTextChars());
+                        final CharView t = view.wrap(strings.chars(), 0, length);
+                        part.type().set(t.array(), 0, length, limits.maxTextChars());
                         if (t.contentEquals("refusal"))
                         {
                             part.kind(MutablePart.Kind.REFUSAL);
@@ -244,58 +255,78 @@ final class ItemReader
                             part.kind(MutablePart.Kind.TEXT);
                         }
                     }
-                    else
-                    {
-                        r.skip();
-                    }
                     break;
+                }
                 case "text":
                 case "refusal":
-                    dialect.copyString(r, partText, limits.maxTextChars());
+                {
+                    final int length = m.decodeString(i, strings);
+                    if (length >= 0)
+                    {
+                        dialect.copyChars(strings.chars(), 0, length, partText, limits.maxTextChars());
+                    }
                     break;
+                }
                 case "annotations":
-                    if (value == JsonToken.START_ARRAY)
+                    if (m.first(i) == '[')
                     {
                         part.annotations().markPresent();
-                        while (r.next() != JsonToken.END_ARRAY)
+                        if (!annotationsStreamed)
                         {
-                            if (annotationsStreamed)
-                            {
-                                r.skip();
-                            }
-                            else if (!r.captureInto(part.annotations()))
-                            {
-                                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "annotations larger than " + limits.maxRawBytes() + " bytes");
-                            }
+                            keepAnnotations(m.bytes(), m.valueStart(i), m.valueEnd(i), part);
                         }
                     }
                     else
                     {
-                        dialect.captureKeepingNonEmpty(part.extra(), field, r);
+                        dialect.captureKeepingNonEmpty(part.extra(), field, m, i);
                     }
                     break;
                 case "logprobs":
-                    if (value == JsonToken.START_ARRAY)
+                    if (m.first(i) == '[')
                     {
-                        if (logprobsStreamed)
+                        if (!logprobsStreamed)
                         {
-                            r.skip();
-                        }
-                        else
-                        {
-                            readLogprobs(r, slot, true);
+                            replay.wrap(m.bytes(), m.valueStart(i), m.valueEnd(i) - m.valueStart(i));
+                            inner.begin(replay, 0, m.valueEnd(i) - m.valueStart(i));
+                            readLogprobs(inner, slot, true);
+                            inner.finish();
                         }
                     }
                     else
                     {
-                        dialect.captureKeepingNonEmpty(part.extra(), field, r);
+                        dialect.captureKeepingNonEmpty(part.extra(), field, m, i);
                     }
                     break;
                 default:
-                    dialect.captureKeepingNonEmpty(part.extra(), field, r);
+                    dialect.captureKeepingNonEmpty(part.extra(), field, m, i);
             }
         }
-        items.reconcile(part, partText, isFinal ? part.type() + " part" : part.type() + " part (added)");
+        items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)");
+        return m.end();
+    }
+
+    /** Keeps each element of the annotations array in {@code bytes[from, to)} on the part, as sent. */
+    private void keepAnnotations(final byte[] bytes, final int from, final int to, final MutablePart part)
+    {
+        final JsonMembers list = annotations;
+        list.readArray(bytes, from, to);
+        for (int k = 0; k < list.count(); k++)
+        {
+            final boolean kept;
+            if (list.isStructure(k))
+            {
+                kept = part.annotations().add(bytes, list.valueStart(k), list.valueEnd(k) - list.valueStart(k), limits.maxRawBytes());
+            }
+            else
+            {
+                list.capture(k, scalar, limits.maxRawBytes());
+                kept = part.annotations().add(scalar, limits.maxRawBytes());
+            }
+            if (!kept)
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "annotations larger than " + limits.maxRawBytes() + " bytes");
+            }
+        }
     }
 
     /**

@@ -14,12 +14,15 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.sse.SseTokenizer;
+import org.agrona.DirectBuffer;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.*;
 
@@ -63,6 +66,10 @@ public final class OpenAiResponsesDialect extends Dialect
     private final ItemReader itemReader;
     private final GatheredEvent event;
     private final UnknownDeltas unknownDeltas;
+    /** Members of the response of a lifecycle or terminal event, located by a byte scan. */
+    private final JsonMembers members = new JsonMembers();
+    /** A usage object inside a response, handed to the token reader. */
+    private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -122,9 +129,12 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         eventTemplate.forget();
         final int errorsBefore = aggregate.errorCount();
-        json.beginObject(frame.buffer(), frame.offset(), length);
-        event.gather(json);
-        json.finish();
+        if (!event.gatherScanned(frame, eventTemplate.enabled()))
+        {
+            json.beginObject(frame.buffer(), frame.offset(), length);
+            event.gather(json);
+            json.finish();
+        }
         apply();
         aggregate.start();
         final EventShape shape = event.learnableShape();
@@ -132,6 +142,12 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             eventTemplate.learn(frame.buffer(), frame.offset(), length, shape);
         }
+    }
+
+    /** @return events gathered from a byte scan so far (for tests: the scan is taken where it should be). */
+    long scannedEvents()
+    {
+        return event.scannedEvents();
     }
 
     private void apply() throws JsonReader.BadPayload
@@ -167,9 +183,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 final Item item = items.itemForEvent(event.outputIndex, event.itemId, ITEM_UNKNOWN);
                 if (item != null && event.item.type() == MutableRawJson.Type.STRUCTURED)
                 {
-                    nested.begin(event.item);
-                    itemReader.readItem(nested, item, event.type == ITEM_DONE);
-                    nested.finish();
+                    itemReader.readItem(event.item, item, event.type == ITEM_DONE);
                 }
                 if (item != null && event.type == ITEM_DONE)
                 {
@@ -184,12 +198,10 @@ public final class OpenAiResponsesDialect extends Dialect
             {
                 final boolean summary = event.type == SUMMARY_PART_ADDED || event.type == SUMMARY_PART_DONE;
                 final Item item = items.itemForEvent(event.outputIndex, event.itemId, summary ? ITEM_REASONING : ITEM_UNKNOWN);
-                if (item != null && event.part.type() == MutableRawJson.Type.STRUCTURED)
+                if (item != null && event.part.type() == MutableRawJson.Type.STRUCTURED && event.part.structuredBytes()[0] == '{')
                 {
-                    nested.begin(event.part);
-                    itemReader.readContentPart(nested, item, summary, summary ? event.summaryIndex : event.contentIndex,
-                        event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
-                    nested.finish();
+                    itemReader.readContentPart(event.part.structuredBytes(), 0, event.part.structuredLength(), item, summary,
+                        summary ? event.summaryIndex : event.contentIndex, event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
                 }
                 break;
             }
@@ -380,52 +392,69 @@ public final class OpenAiResponsesDialect extends Dialect
         aggregate.providerErrorReported("provider error: " + abbreviate(aggregate.providerError().json()));
     }
 
-    /** Reads the response object of a lifecycle or terminal event into meta, usage and (when final) the items. */
+    /**
+     * Reads the response object of a lifecycle or terminal event into meta, usage and (when final) the items.
+     * It repeats what the stream already gave (every output item again), so it is read by byte scans: only the
+     * usage is tokenized; the rest is kept as its bytes or handed to the item reader.
+     */
     private void readResponse(final boolean terminal) throws JsonReader.BadPayload
     {
-        nested.begin(event.response);
-        while (nested.next() == JsonToken.FIELD_NAME)
+        final JsonMembers m = members;
+        if (!m.readObject(event.response))
         {
-            final String field = nested.name();
-            final JsonToken value = nested.next();
+            // An array where the object belongs: read as the token reader always read it (an empty one is nothing).
+            if (m.readArray(event.response) && m.count() > 0)
+            {
+                throw new JsonReader.BadPayload("more than one JSON value in one event");
+            }
+            return;
+        }
+        final byte[] bytes = m.bytes();
+        for (int i = 0; i < m.count(); i++)
+        {
+            final String field = m.name(i);
             switch (field)
             {
                 case "output":
-                    if (value == JsonToken.START_ARRAY)
+                    if (m.first(i) == '[')
                     {
+                        final int end = m.valueEnd(i);
                         long position = 0;
-                        while (nested.next() != JsonToken.END_ARRAY)
+                        for (int at = JsonMembers.firstElement(bytes, m.valueStart(i), end); bytes[at] != ']'; position++)
                         {
-                            if (nested.token() == JsonToken.START_OBJECT)
-                            {
-                                readOutputElement(position, terminal);
-                            }
-                            else
-                            {
-                                nested.skip();
-                            }
-                            position++;
+                            at = JsonMembers.nextElement(bytes,
+                                bytes[at] == '{' ? readOutputElement(bytes, at, end, position, terminal) : JsonMembers.skip(bytes, at, end), end);
                         }
-                    }
-                    else
-                    {
-                        nested.skip();
                     }
                     break;
                 case "usage":
-                    mergeUsage(nested);
+                    if (m.first(i) != 'n')
+                    {
+                        if (m.first(i) != '{')
+                        {
+                            throw new JsonReader.BadPayload("usage is not an object");
+                        }
+                        replay.wrap(bytes, m.valueStart(i), m.valueEnd(i) - m.valueStart(i));
+                        nested.begin(replay, 0, m.valueEnd(i) - m.valueStart(i));
+                        mergeUsage(nested);
+                        nested.finish();
+                    }
                     break;
                 default:
-                    captureKeepingNonEmpty(aggregate.meta(), field, nested);
+                    captureKeepingNonEmpty(aggregate.meta(), field, m, i);
             }
         }
-        nested.finish();
     }
 
-    /** One element of the response's {@code output}: matched to a streamed item by id, else by position. */
-    private void readOutputElement(final long position, final boolean terminal) throws JsonReader.BadPayload
+    /**
+     * The output element at {@code from}: matched to a streamed item by id, else by position.
+     *
+     * @return the index just past it.
+     */
+    private int readOutputElement(final byte[] bytes, final int from, final int limit, final long position, final boolean terminal)
+        throws JsonReader.BadPayload
     {
-        itemReader.gatherFields(nested);
+        final int end = itemReader.gatherFields(bytes, from, limit);
         Item item = null;
         final MutableRawJson id = itemReader.incoming().get("id");
         if (id != null && id.type() == MutableRawJson.Type.STRING && id.text().length() > 0)
@@ -444,6 +473,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 items.endItem(item);
             }
         }
+        return end;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -226,6 +226,15 @@ final class OutputItems
      */
     void reconcile(final MutablePart part, final MutableTextBuffer fin, final String what)
     {
+        reconcile(part, fin, what, "");
+    }
+
+    /**
+     * As {@link #reconcile(MutablePart, MutableTextBuffer, String)}, naming the source {@code what + suffix}: the
+     * name is only put together for an error, never on the common path.
+     */
+    void reconcile(final MutablePart part, final MutableTextBuffer fin, final CharSequence what, final String suffix)
+    {
         if (fin.length() == 0)
         {
             return;
@@ -245,11 +254,11 @@ final class OutputItems
         if (have < fin.length() && startsWith(fin, current))
         {
             append(part, args, fin, have, fin.length() - have);
-            aggregate.error(ErrorKind.MALFORMED_JSON, what + " has " + (fin.length() - have) +
+            aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " has " + (fin.length() - have) +
                 " characters at its end that no delta carried; they were added");
             return;
         }
-        aggregate.error(ErrorKind.MALFORMED_JSON, what + " disagrees with its deltas; the deltas are kept");
+        aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " disagrees with its deltas; the deltas are kept");
     }
 
     private void append(final MutablePart part, final boolean args, final MutableTextBuffer from, final int offset, final int length)

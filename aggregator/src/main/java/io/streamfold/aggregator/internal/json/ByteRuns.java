@@ -1,0 +1,80 @@
+package io.streamfold.aggregator.internal.json;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Finds the end of a run of ordinary string bytes eight at a time (SWAR: one long read, a few arithmetic tests),
+ * for the scans that cross long strings byte by byte otherwise: opaque encrypted reasoning, tool results, a
+ * repeated answer text. The tests are the classic "has a zero byte" / "has a byte less than n" ones; their lowest
+ * set bit always marks a true match, so the first matching byte is found exactly.
+ */
+final class ByteRuns
+{
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long SPACES = 0x2020202020202020L;
+
+    private ByteRuns()
+    {
+    }
+
+    /** @return the first index in {@code [from, limit)} holding a quote or a backslash, or {@code limit}. */
+    static int quoteOrBackslash(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i + 8 <= limit)
+        {
+            final long x = (long)LONGS.get(src, i);
+            final long q = x ^ QUOTES;
+            final long s = x ^ BACKSLASHES;
+            final long found = (((q - ONES) & ~q) | ((s - ONES) & ~s)) & HIGHS;
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < limit && src[i] != '"' && src[i] != '\\')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * @return the first index in {@code [from, limit)} holding anything but printable ASCII that a JSON string
+     *         carries as itself (a quote, a backslash, a control byte, a byte of a multi-byte character), or
+     *         {@code limit}.
+     */
+    static int plainAsciiEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i + 8 <= limit)
+        {
+            final long x = (long)LONGS.get(src, i);
+            final long q = x ^ QUOTES;
+            final long s = x ^ BACKSLASHES;
+            final long found = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - SPACES) & ~x) | x) & HIGHS;
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < limit)
+        {
+            final int b = src[i];
+            if (b < 0x20 || b == '"' || b == '\\')
+            {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,537 @@
+package io.streamfold.aggregator.internal.json;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+
+/**
+ * The members of one JSON object (or the elements of one array) located by a byte scan, without a token-by-token
+ * parse: where each name and value lies, the names as canonical strings. For the large events that repeat what a
+ * stream already gave (a terminal response with every output item again, a done item with its opaque encrypted
+ * reasoning), a decoder reads the few values it needs and keeps the rest as raw bytes, which is what makes
+ * those events cheap.
+ *
+ * <p>Two ways in. {@link #checkObject} is the scan-first entry for a whole event: it accepts an object only
+ * when {@link JsonBytes} accepts every member (well-formed UTF-8, strict syntax, bounded depth, string and
+ * number lengths), which is stricter than the full reader's checks, so an event it accepts is one the full
+ * path accepts too; an event it refuses goes to the full path, which decides and reports. {@link #readObject}
+ * and {@link #readArray} re-read bytes an earlier check already accepted (a value captured from a checked
+ * event): they only find the boundaries.
+ *
+ * <p>One instance per nesting level a decoder reads at once; its tables grow to the largest object seen, and a
+ * name is turned into a string once, the first time it is seen (as Jackson's symbol table does), so the steady
+ * state allocates nothing.
+ */
+public final class JsonMembers
+{
+    /**
+     * Names kept canonical, and the longest kept: beyond them a name is a new string each time (correct, not
+     * cached), so a hostile stream of ever new or huge names cannot grow the table past 64 KiB of keys.
+     */
+    private static final int MAX_NAMES = 1024;
+    private static final int MAX_NAME_BYTES = 64;
+
+    private byte[] src;
+    private int count;
+    private int end;
+    private int[] nameStart = new int[16];
+    private int[] nameEnd = new int[16];
+    private int[] valueStart = new int[16];
+    private int[] valueEnd = new int[16];
+    private String[] names = new String[16];
+
+    private byte[][] tableKeys = new byte[64][];
+    private String[] tableNames = new String[64];
+    private int tableSize;
+    private final StringDecoder decoder = new StringDecoder(64);
+    private char[] numberChars = new char[32];
+
+    /**
+     * Checks that {@code src[from, limit)} is one JSON object (whitespace around it allowed) that {@link JsonBytes}
+     * accepts member by member, and locates its members.
+     *
+     * @param maxDepth       nesting allowed, the object itself counting one.
+     * @param maxStringBytes longest string (name or value) accepted, in bytes.
+     * @return false when anything is refused: the caller reads the bytes with the full parser instead.
+     */
+    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
+    {
+        this.src = src;
+        count = 0;
+        int i = JsonBytes.skipWhitespace(src, from, limit);
+        if (i >= limit || src[i] != '{' || maxDepth < 1)
+        {
+            return false;
+        }
+        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        if (i < limit && src[i] == '}')
+        {
+            return JsonBytes.skipWhitespace(src, i + 1, limit) == limit;
+        }
+        while (true)
+        {
+            if (i >= limit || src[i] != '"')
+            {
+                return false;
+            }
+            final int close = JsonBytes.stringEnd(src, i + 1, limit);
+            if (close < 0 || close - i - 1 > maxStringBytes || hasEscape(src, i + 1, close))
+            {
+                // An escaped name is left to the full parser, which decodes names its own way.
+                return false;
+            }
+            final int colon = JsonBytes.skipWhitespace(src, close + 1, limit);
+            if (colon >= limit || src[colon] != ':')
+            {
+                return false;
+            }
+            final int value = JsonBytes.skipWhitespace(src, colon + 1, limit);
+            final int end = JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
+            if (end < 0)
+            {
+                return false;
+            }
+            add(i + 1, close, value, end);
+            i = JsonBytes.skipWhitespace(src, end, limit);
+            if (i >= limit)
+            {
+                return false;
+            }
+            if (src[i] == '}')
+            {
+                return JsonBytes.skipWhitespace(src, i + 1, limit) == limit;
+            }
+            if (src[i] != ',')
+            {
+                return false;
+            }
+            i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        }
+    }
+
+    /**
+     * Locates the members of the object at {@code from} (after whitespace), in bytes already checked.
+     *
+     * @return false when {@code src[from]} does not start an object (nothing else is verified).
+     */
+    public boolean readObject(final byte[] src, final int from, final int limit)
+    {
+        this.src = src;
+        count = 0;
+        int i = JsonBytes.skipWhitespace(src, from, limit);
+        if (i >= limit || src[i] != '{')
+        {
+            return false;
+        }
+        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        while (i < limit && src[i] == '"')
+        {
+            final int close = skipString(src, i + 1, limit);
+            final int value = JsonBytes.skipWhitespace(src, JsonBytes.skipWhitespace(src, close + 1, limit) + 1, limit);
+            final int end = skipValue(src, value, limit);
+            add(i + 1, close, value, end);
+            i = JsonBytes.skipWhitespace(src, end, limit);
+            if (i < limit && src[i] == ',')
+            {
+                i = JsonBytes.skipWhitespace(src, i + 1, limit);
+            }
+        }
+        this.end = Math.min(i + 1, limit);
+        return true;
+    }
+
+    /**
+     * Locates the elements of the array at {@code from} (after whitespace), in bytes already checked; each
+     * element is a member without a name.
+     *
+     * @return false when {@code src[from]} does not start an array.
+     */
+    public boolean readArray(final byte[] src, final int from, final int limit)
+    {
+        this.src = src;
+        count = 0;
+        int i = JsonBytes.skipWhitespace(src, from, limit);
+        if (i >= limit || src[i] != '[')
+        {
+            return false;
+        }
+        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        while (i < limit && src[i] != ']')
+        {
+            final int end = skipValue(src, i, limit);
+            add(-1, -1, i, end);
+            i = JsonBytes.skipWhitespace(src, end, limit);
+            if (i < limit && src[i] == ',')
+            {
+                i = JsonBytes.skipWhitespace(src, i + 1, limit);
+            }
+        }
+        this.end = Math.min(i + 1, limit);
+        return true;
+    }
+
+    /** @return the index just past the object or array last located by {@link #readObject} or {@link #readArray}. */
+    public int end()
+    {
+        return end;
+    }
+
+    /**
+     * Walks an array of checked bytes element by element without locating them all first (each element is then
+     * read once, by whoever reads it): {@code firstElement}, then {@code nextElement} after each.
+     *
+     * @param from the array's opening bracket.
+     * @return the index of its first element, or of its closing bracket when it is empty.
+     */
+    public static int firstElement(final byte[] src, final int from, final int limit)
+    {
+        return JsonBytes.skipWhitespace(src, from + 1, limit);
+    }
+
+    /**
+     * @param end the index just past the element before.
+     * @return the index of the next element, or of the closing bracket.
+     */
+    public static int nextElement(final byte[] src, final int end, final int limit)
+    {
+        final int i = JsonBytes.skipWhitespace(src, end, limit);
+        return i < limit && src[i] == ',' ? JsonBytes.skipWhitespace(src, i + 1, limit) : i;
+    }
+
+    /** @return the index just past the value at {@code from}, in checked bytes. */
+    public static int skip(final byte[] src, final int from, final int limit)
+    {
+        return skipValue(src, from, limit);
+    }
+
+    /** Locates the members of a kept object (false when it is not one). */
+    public boolean readObject(final MutableRawJson value)
+    {
+        return value.type() == MutableRawJson.Type.STRUCTURED && readObject(value.structuredBytes(), 0, value.structuredLength());
+    }
+
+    /** Locates the elements of a kept array (false when it is not one). */
+    public boolean readArray(final MutableRawJson value)
+    {
+        return value.type() == MutableRawJson.Type.STRUCTURED && readArray(value.structuredBytes(), 0, value.structuredLength());
+    }
+
+    /** @return the bytes the members lie in. */
+    public byte[] bytes()
+    {
+        return src;
+    }
+
+    public int count()
+    {
+        return count;
+    }
+
+    /** @return member {@code i}'s name, canonical (the same instance every time); null for an array element. */
+    public String name(final int i)
+    {
+        return names[i];
+    }
+
+    public int valueStart(final int i)
+    {
+        return valueStart[i];
+    }
+
+    public int valueEnd(final int i)
+    {
+        return valueEnd[i];
+    }
+
+    /** @return the first byte of member {@code i}'s value: {@code '"'}, {@code '{'}, {@code '['}, a digit, ... */
+    public byte first(final int i)
+    {
+        return src[valueStart[i]];
+    }
+
+    public boolean isString(final int i)
+    {
+        return src[valueStart[i]] == '"';
+    }
+
+    public boolean isStructure(final int i)
+    {
+        final byte b = src[valueStart[i]];
+        return b == '{' || b == '[';
+    }
+
+    /** @return true when member {@code i} is an integer as JSON writes one (no fraction, no exponent). */
+    public boolean isInteger(final int i)
+    {
+        final byte b = src[valueStart[i]];
+        if (b != '-' && (b < '0' || b > '9'))
+        {
+            return false;
+        }
+        for (int k = valueStart[i] + 1; k < valueEnd[i]; k++)
+        {
+            final byte c = src[k];
+            if (c == '.' || c == 'e' || c == 'E')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return member {@code i} as a non-negative integer that fits a long, or -1 when it is anything else. */
+    public long index(final int i)
+    {
+        final int from = valueStart[i];
+        final int to = valueEnd[i];
+        if (to - from > 19)
+        {
+            return -1;
+        }
+        long v = 0;
+        for (int k = from; k < to; k++)
+        {
+            final byte c = src[k];
+            if (c < '0' || c > '9')
+            {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return to > from && v >= 0 ? v : -1;
+    }
+
+    /**
+     * Decodes string member {@code i} into {@code into}, producing the characters Jackson produces.
+     *
+     * @return the decoded length, or -1 when the value is not a string.
+     */
+    public int decodeString(final int i, final StringDecoder into)
+    {
+        if (!isString(i) || into.decode(src, valueStart[i] + 1, valueEnd[i]) < 0)
+        {
+            return -1;
+        }
+        return into.length();
+    }
+
+    /**
+     * Keeps member {@code i}'s value as {@link JsonReader#capture} keeps the token it is on: strings and numbers as
+     * their characters, literals by type, objects and arrays as their bytes.
+     *
+     * @return false when it was larger than {@code maxRawBytes} (it is then kept as null or cut).
+     */
+    public boolean capture(final int i, final MutableRawJson into, final int maxRawBytes)
+    {
+        final int from = valueStart[i];
+        final int to = valueEnd[i];
+        switch (src[from])
+        {
+            case '{':
+            case '[':
+                return into.setStructured(src, from, to - from, maxRawBytes);
+            case '"':
+                decoder.decode(src, from + 1, to);
+                return into.setScalar(MutableRawJson.Type.STRING, decoder.chars(), 0, decoder.length(), maxRawBytes);
+            case 't':
+                into.setLiteral(MutableRawJson.Type.TRUE);
+                return true;
+            case 'f':
+                into.setLiteral(MutableRawJson.Type.FALSE);
+                return true;
+            case 'n':
+                into.setLiteral(MutableRawJson.Type.NULL);
+                return true;
+            default:
+            {
+                // A number, ASCII: its characters are its bytes.
+                if (numberChars.length < to - from)
+                {
+                    numberChars = new char[to - from];
+                }
+                for (int k = from; k < to; k++)
+                {
+                    numberChars[k - from] = (char)src[k];
+                }
+                return into.setScalar(MutableRawJson.Type.NUMBER, numberChars, 0, to - from, maxRawBytes);
+            }
+        }
+    }
+
+    /** @return true when member {@code i} is null or the empty string (what never replaces a kept value). */
+    public boolean isNullOrEmpty(final int i)
+    {
+        final byte b = src[valueStart[i]];
+        return b == 'n' || (b == '"' && valueEnd[i] - valueStart[i] == 2);
+    }
+
+    private void add(final int nameFrom, final int nameTo, final int from, final int to)
+    {
+        if (count == valueStart.length)
+        {
+            final int n = count * 2;
+            nameStart = Arrays.copyOf(nameStart, n);
+            nameEnd = Arrays.copyOf(nameEnd, n);
+            valueStart = Arrays.copyOf(valueStart, n);
+            valueEnd = Arrays.copyOf(valueEnd, n);
+            names = Arrays.copyOf(names, n);
+        }
+        nameStart[count] = nameFrom;
+        nameEnd[count] = nameTo;
+        valueStart[count] = from;
+        valueEnd[count] = to;
+        names[count] = nameFrom < 0 ? null : canonical(src, nameFrom, nameTo);
+        count++;
+    }
+
+    /** The one string for a name's bytes, made the first time the name is seen. */
+    private String canonical(final byte[] bytes, final int from, final int to)
+    {
+        if (to - from > MAX_NAME_BYTES)
+        {
+            return decodeName(bytes, from, to, false);
+        }
+        int hash = 0;
+        for (int k = from; k < to; k++)
+        {
+            hash = 31 * hash + bytes[k];
+        }
+        final int mask = tableKeys.length - 1;
+        int slot = (hash ^ (hash >>> 16)) & mask;
+        while (tableKeys[slot] != null)
+        {
+            if (Arrays.equals(tableKeys[slot], 0, tableKeys[slot].length, bytes, from, to))
+            {
+                return tableNames[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        final String name = decodeName(bytes, from, to, tableSize < MAX_NAMES);
+        if (tableSize < MAX_NAMES)
+        {
+            tableKeys[slot] = Arrays.copyOfRange(bytes, from, to);
+            tableNames[slot] = name;
+            if (++tableSize * 2 > tableKeys.length)
+            {
+                grow();
+            }
+        }
+        return name;
+    }
+
+    /** @param intern true for a name kept in the table (a bounded number of them). */
+    private String decodeName(final byte[] bytes, final int from, final int to, final boolean intern)
+    {
+        final String name;
+        if (!hasEscape(bytes, from, to))
+        {
+            name = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+        }
+        else
+        {
+            // Only in bytes the full parser accepted (a re-read): it decodes the escapes the same way.
+            decoder.decode(bytes, from, to + 1);
+            name = new String(decoder.chars(), 0, decoder.length());
+        }
+        return intern ? name.intern() : name;
+    }
+
+    private void grow()
+    {
+        final byte[][] keys = tableKeys;
+        final String[] values = tableNames;
+        tableKeys = new byte[keys.length * 2][];
+        tableNames = new String[keys.length * 2];
+        final int mask = tableKeys.length - 1;
+        for (int k = 0; k < keys.length; k++)
+        {
+            if (keys[k] != null)
+            {
+                int hash = 0;
+                for (final byte b : keys[k])
+                {
+                    hash = 31 * hash + b;
+                }
+                int slot = (hash ^ (hash >>> 16)) & mask;
+                while (tableKeys[slot] != null)
+                {
+                    slot = (slot + 1) & mask;
+                }
+                tableKeys[slot] = keys[k];
+                tableNames[slot] = values[k];
+            }
+        }
+    }
+
+    private static boolean hasEscape(final byte[] bytes, final int from, final int to)
+    {
+        for (int k = from; k < to; k++)
+        {
+            if (bytes[k] == '\\')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the index of the closing quote of a checked string whose body starts at {@code from}. */
+    private static int skipString(final byte[] bytes, final int from, final int limit)
+    {
+        int i = ByteRuns.quoteOrBackslash(bytes, from, limit);
+        while (i < limit && bytes[i] == '\\')
+        {
+            i = ByteRuns.quoteOrBackslash(bytes, i + 2, limit);
+        }
+        return Math.min(i, limit);
+    }
+
+    /** @return the index just past the checked value at {@code from}. */
+    private static int skipValue(final byte[] bytes, final int from, final int limit)
+    {
+        final byte first = bytes[from];
+        if (first == '"')
+        {
+            return skipString(bytes, from + 1, limit) + 1;
+        }
+        if (first != '{' && first != '[')
+        {
+            int i = from + 1;
+            while (i < limit)
+            {
+                final byte b = bytes[i];
+                if (b == ',' || b == '}' || b == ']' || b == ' ' || b == '\n' || b == '\r' || b == '\t')
+                {
+                    break;
+                }
+                i++;
+            }
+            return i;
+        }
+        int depth = 0;
+        int i = from;
+        while (i < limit)
+        {
+            final byte b = bytes[i];
+            if (b == '"')
+            {
+                i = skipString(bytes, i + 1, limit) + 1;
+                continue;
+            }
+            if (b == '{' || b == '[')
+            {
+                depth++;
+            }
+            else if (b == '}' || b == ']')
+            {
+                if (--depth == 0)
+                {
+                    return i + 1;
+                }
+            }
+            i++;
+        }
+        return limit;
+    }
+}
