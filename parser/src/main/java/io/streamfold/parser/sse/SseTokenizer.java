@@ -1,7 +1,5 @@
 package io.streamfold.parser.sse;
 
-import java.nio.ByteOrder;
-
 import org.agrona.DirectBuffer;
 
 import io.streamfold.parser.ErrorKind;
@@ -10,11 +8,8 @@ import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
 import io.streamfold.parser.internal.Bom;
-import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.internal.LineScanner;
-import io.streamfold.parser.internal.Bytes;
 import io.streamfold.parser.internal.SpillBuffer;
-import io.streamfold.parser.internal.Utf8;
 
 /**
  * Server-Sent Events framing as WHATWG HTML §9.2.5–9.2.6 "interpreting an event stream" defines it,
@@ -48,10 +43,6 @@ public final class SseTokenizer extends AbstractFramer
     private static final byte LF = '\n';
     private static final byte CR = '\r';
     private static final byte COLON = ':';
-    private static final byte SPACE = ' ';
-
-    /** "data" read as a little-endian int. */
-    private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
 
     /** No partial line is carried from the previous slice. */
     private static final int CARRY_NONE = 0;
@@ -62,18 +53,14 @@ public final class SseTokenizer extends AbstractFramer
     /** The partial line is ignored until its end: too long, or its event is being skipped. */
     private static final int CARRY_DISCARD = 3;
 
-    private static final DirectBuffer EMPTY = Buffers.wrap(new byte[0]);
-
     private final SseListener sseListener;
     private final SseThenJsonFramer jsonAfterSse;
     private final int maxLineBytes;
     private final int maxFrameBytes;
 
     private final SpillBuffer lineSpill;
-    private final SpillBuffer dataSpill;
-    private final SpillBuffer typeSpill;
-    private final SpillBuffer idBuffer;
-    private final SpillBuffer lastEventId;
+    /** Fields and the event they make; this class reads lines and reports errors. */
+    private final SseEventBuilder event;
 
     private int bomMatched;
     private boolean bomDone;
@@ -82,23 +69,6 @@ public final class SseTokenizer extends AbstractFramer
     private int carryMode = CARRY_NONE;
     private long carryStart;
     private long carryLength;
-
-    private long eventStart = -1;
-    private boolean skipping;
-    private boolean dataSeen;
-    private boolean dataOwned;
-    private DirectBuffer dataBuffer;
-    private int dataOffset;
-    private int dataLength;
-    private boolean typeOwned;
-    private DirectBuffer typeBuffer;
-    private int typeOffset;
-    private int typeLength;
-
-    private boolean hasIdBuffer;
-    private boolean idDirty;
-    private boolean hasLastEventId;
-    private long reconnectionTime = -1;
 
     /**
      * Tokenizer with the default {@link FramingLimits}.
@@ -130,10 +100,7 @@ public final class SseTokenizer extends AbstractFramer
         this.maxLineBytes = limits.maxLineBytes();
         this.maxFrameBytes = limits.maxFrameBytes();
         this.lineSpill = new SpillBuffer(maxLineBytes);
-        this.dataSpill = new SpillBuffer(maxFrameBytes);
-        this.typeSpill = new SpillBuffer(Math.min(maxLineBytes, maxFrameBytes));
-        this.idBuffer = new SpillBuffer(maxLineBytes);
-        this.lastEventId = new SpillBuffer(maxLineBytes);
+        this.event = new SseEventBuilder(sseListener, maxLineBytes, maxFrameBytes);
     }
 
     /**
@@ -143,13 +110,13 @@ public final class SseTokenizer extends AbstractFramer
      */
     public String lastEventId()
     {
-        return hasLastEventId ? Utf8.decode(lastEventId.buffer(), 0, lastEventId.length()) : null;
+        return event.lastEventId();
     }
 
     /** @return the reconnection time in milliseconds from the last valid {@code retry} field, or -1 if none. */
     public long reconnectionTime()
     {
-        return reconnectionTime;
+        return event.reconnectionTime();
     }
 
     /** {@inheritDoc} Also forgets the last event id and reconnection time and releases large buffers. */
@@ -158,29 +125,19 @@ public final class SseTokenizer extends AbstractFramer
     {
         super.reset();
         lineSpill.trim();
-        dataSpill.trim();
-        typeSpill.trim();
-        idBuffer.trim();
-        lastEventId.trim();
+        event.reset();
         bomMatched = 0;
         bomDone = false;
         pendingCr = false;
         carryMode = CARRY_NONE;
         carryStart = 0;
         carryLength = 0;
-        skipping = false;
-        clearEvent();
-        hasIdBuffer = false;
-        idDirty = false;
-        hasLastEventId = false;
-        reconnectionTime = -1;
     }
 
     /** @return bytes held by the reusable buffers now: bounded by the {@link FramingLimits}, for monitoring. */
     public long retainedBytes()
     {
-        return (long)lineSpill.capacity() + dataSpill.capacity() + typeSpill.capacity() +
-            idBuffer.capacity() + lastEventId.capacity();
+        return lineSpill.capacity() + event.retainedBytes();
     }
 
     @Override
@@ -247,19 +204,7 @@ public final class SseTokenizer extends AbstractFramer
             pos = afterLineEnd(buffer, lineEnd, end);
         }
 
-        // Views into the caller's slice die when this call returns: keep what the open event still needs.
-        if (dataSeen && !dataOwned)
-        {
-            dataSpill.clear();
-            dataSpill.append(dataBuffer, dataOffset, dataLength);
-            dataOwned = true;
-        }
-        if (typeLength > 0 && !typeOwned)
-        {
-            typeSpill.clear();
-            typeSpill.append(typeBuffer, typeOffset, typeLength);
-            typeOwned = true;
-        }
+        event.keepPastSlice();
     }
 
     @Override
@@ -267,12 +212,13 @@ public final class SseTokenizer extends AbstractFramer
     {
         // An incomplete last line is dropped and an event without its blank line is not dispatched. A
         // skipped event has had its error already.
-        if (!skipping)
+        if (!event.skipping())
         {
             final boolean partialLine = carryMode != CARRY_NONE || !bomDone && bomMatched > 0;
-            if (partialLine || dataSeen)
+            if (partialLine || event.hasData())
             {
                 final long lineStart = carryMode != CARRY_NONE ? carryStart : 0;
+                final long eventStart = event.eventStart();
                 error(ErrorKind.TRUNCATED, eventStart >= 0 ? eventStart : lineStart, partialLine ?
                     "SSE stream ended inside a line; the unterminated line and event were dropped" :
                     "SSE stream ended before the blank line ending an event; the event was not dispatched");
@@ -280,8 +226,7 @@ public final class SseTokenizer extends AbstractFramer
         }
         carryMode = CARRY_NONE;
         lineSpill.clear();
-        skipping = false;
-        clearEvent();
+        event.clear();
     }
 
     /**
@@ -356,7 +301,7 @@ public final class SseTokenizer extends AbstractFramer
     {
         carryStart = streamOffset;
         carryLength = 0;
-        if (skipping)
+        if (event.skipping())
         {
             carryMode = CARRY_DISCARD;
         }
@@ -403,15 +348,12 @@ public final class SseTokenizer extends AbstractFramer
         else if (mode == CARRY_COUNT)
         {
             // An unheard comment: it only marks the start of its block.
-            if (eventStart < 0)
-            {
-                eventStart = carryStart;
-            }
+            event.markStart(carryStart);
         }
     }
 
     /**
-     * Interprets one complete line.
+     * Handles one complete line: a blank line dispatches, any other goes to the event builder.
      *
      * @param carried true when the line lies in {@link #lineSpill}, which the next line reuses, so any
      *                value kept from it must be copied now.
@@ -424,7 +366,7 @@ public final class SseTokenizer extends AbstractFramer
             dispatch();
             return;
         }
-        if (skipping)
+        if (event.skipping())
         {
             return;
         }
@@ -433,253 +375,34 @@ public final class SseTokenizer extends AbstractFramer
             lineTooLong(streamOffset, length);
             return;
         }
-        if (eventStart < 0)
-        {
-            eventStart = streamOffset;
-        }
-
-        // Nearly every line of an LLM stream is "data:…": recognised with two reads instead of a scan.
-        if (length >= 5 && buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT && buffer.getByte(offset + 4) == COLON)
-        {
-            final int valueOffset = length > 5 && buffer.getByte(offset + 5) == SPACE ? offset + 6 : offset + 5;
-            data(buffer, valueOffset, offset + length - valueOffset, carried);
-            return;
-        }
-
-        final byte first = buffer.getByte(offset);
-        if (first == COLON)
-        {
-            if (sseListener != null)
-            {
-                sseListener.onComment(buffer, offset + 1, length - 1);
-            }
-            return;
-        }
-
-        final int end = offset + length;
-        int colon = offset + 1;
-        while (colon < end && buffer.getByte(colon) != COLON)
-        {
-            colon++;
-        }
-        final int nameLength = colon - offset;
-        int valueOffset = colon + 1;
-        if (valueOffset < end && buffer.getByte(valueOffset) == SPACE)
-        {
-            valueOffset++;
-        }
-        final int valueLength = colon < end ? end - valueOffset : 0;
-
-        switch (nameLength)
-        {
-            case 4:
-                if (buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT)
-                {
-                    data(buffer, valueOffset, valueLength, carried);
-                }
-                break;
-
-            case 5:
-                if (first == 'e' && Bytes.equalsAscii(buffer, offset, 5, "event"))
-                {
-                    eventType(buffer, valueOffset, valueLength, carried);
-                }
-                else if (first == 'r' && Bytes.equalsAscii(buffer, offset, 5, "retry"))
-                {
-                    retry(buffer, valueOffset, valueLength);
-                }
-                break;
-
-            case 2:
-                if (first == 'i' && buffer.getByte(offset + 1) == 'd')
-                {
-                    id(buffer, valueOffset, valueLength);
-                }
-                break;
-
-            default:
-                break;
-        }
-    }
-
-    private void data(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
-    {
-        if (!dataSeen)
-        {
-            if ((long)length + typeLength > maxFrameBytes)
-            {
-                frameTooLarge();
-                return;
-            }
-            dataSeen = true;
-            dataLength = length;
-            if (carried)
-            {
-                dataSpill.clear();
-                dataSpill.append(buffer, offset, length);
-                dataOwned = true;
-            }
-            else
-            {
-                dataBuffer = buffer;
-                dataOffset = offset;
-                dataOwned = false;
-            }
-            return;
-        }
-
-        final long joined = (long)dataLength + 1 + length;
-        if (joined + typeLength > maxFrameBytes)
+        if (!event.field(buffer, offset, length, streamOffset, carried))
         {
             frameTooLarge();
-            return;
-        }
-        if (!dataOwned)
-        {
-            dataSpill.clear();
-            dataSpill.append(dataBuffer, dataOffset, dataLength);
-            dataOwned = true;
-        }
-        dataSpill.append(LF);
-        dataSpill.append(buffer, offset, length);
-        dataLength = (int)joined;
-    }
-
-    private void eventType(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
-    {
-        if ((long)length + (dataSeen ? dataLength : 0) > maxFrameBytes)
-        {
-            frameTooLarge();
-            return;
-        }
-        typeLength = length;
-        if (carried)
-        {
-            typeSpill.clear();
-            typeSpill.append(buffer, offset, length);
-            typeOwned = true;
-        }
-        else
-        {
-            typeBuffer = buffer;
-            typeOffset = offset;
-            typeOwned = false;
-        }
-    }
-
-    private void id(final DirectBuffer buffer, final int offset, final int length)
-    {
-        for (int i = offset, end = offset + length; i < end; i++)
-        {
-            if (buffer.getByte(i) == 0)
-            {
-                return;
-            }
-        }
-        // Always copied: the id outlives the event and the slice.
-        idBuffer.clear();
-        idBuffer.append(buffer, offset, length);
-        hasIdBuffer = true;
-        idDirty = true;
-    }
-
-    private void retry(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length == 0)
-        {
-            return;
-        }
-        long value = 0;
-        for (int i = offset, end = offset + length; i < end; i++)
-        {
-            final int digit = buffer.getByte(i) - '0';
-            if (digit < 0 || digit > 9)
-            {
-                return;
-            }
-            value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
-        }
-        reconnectionTime = value;
-        if (sseListener != null)
-        {
-            sseListener.onRetry(value);
         }
     }
 
     private void dispatch()
     {
-        if (idDirty)
+        final Frame frame = this.frame;
+        if (event.fill(frame, framesDelivered))
         {
-            lastEventId.clear();
-            lastEventId.append(idBuffer.buffer(), 0, idBuffer.length());
-            hasLastEventId = hasIdBuffer;
-            idDirty = false;
-        }
-
-        if (dataSeen && !skipping)
-        {
-            final Frame frame = this.frame;
-            if (dataOwned)
-            {
-                FRAMES.payload(frame, dataSpill.buffer(), 0, dataLength);
-            }
-            else
-            {
-                FRAMES.payload(frame, dataBuffer, dataOffset, dataLength);
-            }
-            if (typeLength == 0)
-            {
-                FRAMES.type(frame, EMPTY, 0, 0);
-            }
-            else if (typeOwned)
-            {
-                FRAMES.type(frame, typeSpill.buffer(), 0, typeLength);
-            }
-            else
-            {
-                FRAMES.type(frame, typeBuffer, typeOffset, typeLength);
-            }
-            FRAMES.id(frame, lastEventId.buffer(), 0, lastEventId.length(), hasLastEventId);
-            FRAMES.position(frame, framesDelivered, eventStart);
             listener.onFrame(frame);
             framesDelivered++;
         }
-
-        skipping = false;
-        clearEvent();
-    }
-
-    private void clearEvent()
-    {
-        eventStart = -1;
-        dataSeen = false;
-        dataOwned = false;
-        dataBuffer = null;
-        dataLength = 0;
-        typeOwned = false;
-        typeBuffer = null;
-        typeLength = 0;
+        event.clear();
     }
 
     private void lineTooLong(final long lineStart, final long length)
     {
         error(ErrorKind.LINE_TOO_LONG, lineStart,
             "SSE line of more than " + maxLineBytes + " bytes (maxLineBytes); event skipped");
-        skipEvent();
+        event.skip();
     }
 
     private void frameTooLarge()
     {
-        error(ErrorKind.FRAME_TOO_LARGE, eventStart,
+        error(ErrorKind.FRAME_TOO_LARGE, event.eventStart(),
             "SSE event data and type exceed " + maxFrameBytes + " bytes (maxFrameBytes); event skipped");
-        skipEvent();
-    }
-
-    private void skipEvent()
-    {
-        final long start = eventStart;
-        clearEvent();
-        eventStart = start;
-        skipping = true;
+        event.skip();
     }
 }

@@ -1,0 +1,402 @@
+package io.streamfold.parser.sse;
+
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.Frame;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.FrameAccess;
+import io.streamfold.parser.internal.SpillBuffer;
+import io.streamfold.parser.internal.Utf8;
+
+/**
+ * The event half of {@link SseTokenizer}: interprets complete non-blank lines as WHATWG fields ({@code data},
+ * {@code event}, {@code id}, {@code retry}, comments) and assembles the event they make, which the tokenizer
+ * dispatches at a blank line. One per tokenizer, reused for every event.
+ *
+ * <p>Values that lie inside the fed slice are kept as views of it; {@link #keepPastSlice()} copies what the
+ * open event still needs before the slice goes away. Errors are the tokenizer's to report: {@link #field}
+ * says when the event would exceed {@code maxFrameBytes}, and the tokenizer then calls {@link #skip()}.
+ */
+final class SseEventBuilder
+{
+    private static final byte LF = '\n';
+    private static final byte COLON = ':';
+    private static final byte SPACE = ' ';
+
+    /** "data" read as a little-endian int. */
+    private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
+
+    private static final DirectBuffer EMPTY = Buffers.wrap(new byte[0]);
+    private static final FrameAccess FRAMES = FrameAccess.get();
+
+    private final SseListener sseListener;
+    private final int maxFrameBytes;
+
+    private final SpillBuffer dataSpill;
+    private final SpillBuffer typeSpill;
+    private final SpillBuffer idBuffer;
+    private final SpillBuffer lastEventId;
+
+    private long eventStart = -1;
+    private boolean skipping;
+    private boolean dataSeen;
+    private boolean dataOwned;
+    private DirectBuffer dataBuffer;
+    private int dataOffset;
+    private int dataLength;
+    private boolean typeOwned;
+    private DirectBuffer typeBuffer;
+    private int typeOffset;
+    private int typeLength;
+
+    private boolean hasIdBuffer;
+    private boolean idDirty;
+    private boolean hasLastEventId;
+    private long reconnectionTime = -1;
+
+    /**
+     * @param sseListener   receives comments and retries, or null.
+     * @param maxLineBytes  bound on one line, and so on the type and id buffers.
+     * @param maxFrameBytes bound on an event's data and type together.
+     */
+    SseEventBuilder(final SseListener sseListener, final int maxLineBytes, final int maxFrameBytes)
+    {
+        this.sseListener = sseListener;
+        this.maxFrameBytes = maxFrameBytes;
+        this.dataSpill = new SpillBuffer(maxFrameBytes);
+        this.typeSpill = new SpillBuffer(Math.min(maxLineBytes, maxFrameBytes));
+        this.idBuffer = new SpillBuffer(maxLineBytes);
+        this.lastEventId = new SpillBuffer(maxLineBytes);
+    }
+
+    /** @see SseTokenizer#lastEventId() */
+    String lastEventId()
+    {
+        return hasLastEventId ? Utf8.decode(lastEventId.buffer(), 0, lastEventId.length()) : null;
+    }
+
+    /** @see SseTokenizer#reconnectionTime() */
+    long reconnectionTime()
+    {
+        return reconnectionTime;
+    }
+
+    /** @return true while the rest of the current event is ignored up to its blank line, after an error. */
+    boolean skipping()
+    {
+        return skipping;
+    }
+
+    /** @return true when the open event has a {@code data} field, so a blank line would dispatch it. */
+    boolean hasData()
+    {
+        return dataSeen;
+    }
+
+    /** @return stream offset of the first line of the open event's block, or -1 before its first line. */
+    long eventStart()
+    {
+        return eventStart;
+    }
+
+    /** Notes a line of the open event's block that is not interpreted: only its start counts. */
+    void markStart(final long streamOffset)
+    {
+        if (eventStart < 0)
+        {
+            eventStart = streamOffset;
+        }
+    }
+
+    /**
+     * Interprets one complete, non-blank line of at most {@code maxLineBytes} while not {@link #skipping()}.
+     *
+     * @param carried true when the line lies in a buffer the next line reuses, so any value kept from it
+     *                must be copied now.
+     * @return false when the event's data and type would exceed {@code maxFrameBytes}: the line changed nothing.
+     */
+    boolean field(
+        final DirectBuffer buffer, final int offset, final int length, final long streamOffset, final boolean carried)
+    {
+        markStart(streamOffset);
+
+        // Nearly every line of an LLM stream is "data:…": recognised with two reads instead of a scan.
+        if (length >= 5 && buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT && buffer.getByte(offset + 4) == COLON)
+        {
+            final int valueOffset = length > 5 && buffer.getByte(offset + 5) == SPACE ? offset + 6 : offset + 5;
+            return data(buffer, valueOffset, offset + length - valueOffset, carried);
+        }
+
+        final byte first = buffer.getByte(offset);
+        if (first == COLON)
+        {
+            if (sseListener != null)
+            {
+                sseListener.onComment(buffer, offset + 1, length - 1);
+            }
+            return true;
+        }
+
+        final int end = offset + length;
+        int colon = offset + 1;
+        while (colon < end && buffer.getByte(colon) != COLON)
+        {
+            colon++;
+        }
+        final int nameLength = colon - offset;
+        int valueOffset = colon + 1;
+        if (valueOffset < end && buffer.getByte(valueOffset) == SPACE)
+        {
+            valueOffset++;
+        }
+        final int valueLength = colon < end ? end - valueOffset : 0;
+
+        switch (nameLength)
+        {
+            case 4:
+                if (buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT)
+                {
+                    return data(buffer, valueOffset, valueLength, carried);
+                }
+                break;
+
+            case 5:
+                if (first == 'e' && Bytes.equalsAscii(buffer, offset, 5, "event"))
+                {
+                    return eventType(buffer, valueOffset, valueLength, carried);
+                }
+                else if (first == 'r' && Bytes.equalsAscii(buffer, offset, 5, "retry"))
+                {
+                    retry(buffer, valueOffset, valueLength);
+                }
+                break;
+
+            case 2:
+                if (first == 'i' && buffer.getByte(offset + 1) == 'd')
+                {
+                    id(buffer, valueOffset, valueLength);
+                }
+                break;
+
+            default:
+                break;
+        }
+        return true;
+    }
+
+    /** Views into the caller's slice die when its feed returns: copies what the open event still needs. */
+    void keepPastSlice()
+    {
+        if (dataSeen && !dataOwned)
+        {
+            dataSpill.clear();
+            dataSpill.append(dataBuffer, dataOffset, dataLength);
+            dataOwned = true;
+        }
+        if (typeLength > 0 && !typeOwned)
+        {
+            typeSpill.clear();
+            typeSpill.append(typeBuffer, typeOffset, typeLength);
+            typeOwned = true;
+        }
+    }
+
+    /**
+     * The blank line's first step: copies the id buffer to the last event ID string and, when there is an
+     * event to dispatch, fills the frame with it. The caller delivers the frame, then calls {@link #clear()}.
+     *
+     * @return true when the frame was filled.
+     */
+    boolean fill(final Frame frame, final long frameIndex)
+    {
+        if (idDirty)
+        {
+            lastEventId.clear();
+            lastEventId.append(idBuffer.buffer(), 0, idBuffer.length());
+            hasLastEventId = hasIdBuffer;
+            idDirty = false;
+        }
+
+        if (!dataSeen || skipping)
+        {
+            return false;
+        }
+        if (dataOwned)
+        {
+            FRAMES.payload(frame, dataSpill.buffer(), 0, dataLength);
+        }
+        else
+        {
+            FRAMES.payload(frame, dataBuffer, dataOffset, dataLength);
+        }
+        if (typeLength == 0)
+        {
+            FRAMES.type(frame, EMPTY, 0, 0);
+        }
+        else if (typeOwned)
+        {
+            FRAMES.type(frame, typeSpill.buffer(), 0, typeLength);
+        }
+        else
+        {
+            FRAMES.type(frame, typeBuffer, typeOffset, typeLength);
+        }
+        FRAMES.id(frame, lastEventId.buffer(), 0, lastEventId.length(), hasLastEventId);
+        FRAMES.position(frame, frameIndex, eventStart);
+        return true;
+    }
+
+    /** Forgets the open event, dispatched or not, and ends any skipping. */
+    void clear()
+    {
+        skipping = false;
+        clearEvent();
+    }
+
+    /** Drops the open event's fields and ignores its lines up to its blank line; its start is kept for errors. */
+    void skip()
+    {
+        final long start = eventStart;
+        clearEvent();
+        eventStart = start;
+        skipping = true;
+    }
+
+    /** Back to a new stream: also forgets the last event id and reconnection time and releases large buffers. */
+    void reset()
+    {
+        dataSpill.trim();
+        typeSpill.trim();
+        idBuffer.trim();
+        lastEventId.trim();
+        clear();
+        hasIdBuffer = false;
+        idDirty = false;
+        hasLastEventId = false;
+        reconnectionTime = -1;
+    }
+
+    /** @return bytes held by the reusable buffers now. */
+    long retainedBytes()
+    {
+        return (long)dataSpill.capacity() + typeSpill.capacity() + idBuffer.capacity() + lastEventId.capacity();
+    }
+
+    private boolean data(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
+    {
+        if (!dataSeen)
+        {
+            if ((long)length + typeLength > maxFrameBytes)
+            {
+                return false;
+            }
+            dataSeen = true;
+            dataLength = length;
+            if (carried)
+            {
+                dataSpill.clear();
+                dataSpill.append(buffer, offset, length);
+                dataOwned = true;
+            }
+            else
+            {
+                dataBuffer = buffer;
+                dataOffset = offset;
+                dataOwned = false;
+            }
+            return true;
+        }
+
+        final long joined = (long)dataLength + 1 + length;
+        if (joined + typeLength > maxFrameBytes)
+        {
+            return false;
+        }
+        if (!dataOwned)
+        {
+            dataSpill.clear();
+            dataSpill.append(dataBuffer, dataOffset, dataLength);
+            dataOwned = true;
+        }
+        dataSpill.append(LF);
+        dataSpill.append(buffer, offset, length);
+        dataLength = (int)joined;
+        return true;
+    }
+
+    private boolean eventType(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
+    {
+        if ((long)length + (dataSeen ? dataLength : 0) > maxFrameBytes)
+        {
+            return false;
+        }
+        typeLength = length;
+        if (carried)
+        {
+            typeSpill.clear();
+            typeSpill.append(buffer, offset, length);
+            typeOwned = true;
+        }
+        else
+        {
+            typeBuffer = buffer;
+            typeOffset = offset;
+            typeOwned = false;
+        }
+        return true;
+    }
+
+    private void id(final DirectBuffer buffer, final int offset, final int length)
+    {
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            if (buffer.getByte(i) == 0)
+            {
+                return;
+            }
+        }
+        // Always copied: the id outlives the event and the slice.
+        idBuffer.clear();
+        idBuffer.append(buffer, offset, length);
+        hasIdBuffer = true;
+        idDirty = true;
+    }
+
+    private void retry(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+        long value = 0;
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            final int digit = buffer.getByte(i) - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return;
+            }
+            value = value > (Long.MAX_VALUE - digit) / 10 ? Long.MAX_VALUE : value * 10 + digit;
+        }
+        reconnectionTime = value;
+        if (sseListener != null)
+        {
+            sseListener.onRetry(value);
+        }
+    }
+
+    private void clearEvent()
+    {
+        eventStart = -1;
+        dataSeen = false;
+        dataOwned = false;
+        dataBuffer = null;
+        dataLength = 0;
+        typeOwned = false;
+        typeBuffer = null;
+        typeLength = 0;
+    }
+}
