@@ -20,6 +20,8 @@ public final class MutableChoice implements Choice
     private final MutableTextBuffer role;
     private final MutableTextBuffer finishReason;
     private final ArrayList<MutablePart> parts = new ArrayList<>();
+    /** The last of {@link #parts}, kept beside the list: every text fragment asks for it. */
+    private MutablePart last;
     private final ArrayList<MutablePart> spare = new ArrayList<>();
     private final LongArrayList tokenIds = new LongArrayList();
     private final MutableRawList contentLogprobs;
@@ -61,6 +63,7 @@ public final class MutableChoice implements Choice
             spare.add(parts.get(i));
         }
         parts.clear();
+        last = null;
         tokenIds.clear();
         contentLogprobs.clear();
         refusalLogprobs.clear();
@@ -258,7 +261,7 @@ public final class MutableChoice implements Choice
 
     public MutablePart lastPart()
     {
-        return parts.isEmpty() ? null : parts.get(parts.size() - 1);
+        return last;
     }
 
     /**
@@ -298,6 +301,7 @@ public final class MutableChoice implements Choice
         }
         p.init(kind, wireIndex, kind == MutablePart.Kind.TOOL_CALL ? toolCalls++ : parts.size());
         parts.add(p);
+        last = p;
         return p;
     }
 
@@ -345,6 +349,7 @@ public final class MutableChoice implements Choice
             final MutablePart p = new MutablePart();
             p.copyFrom(other.parts.get(i));
             parts.add(p);
+            last = p;
         }
         tokenIds.addAll(other.tokenIds);
         contentLogprobs.copyFrom(other.contentLogprobs);

@@ -56,6 +56,20 @@ public final class MutableTextBuffer implements TextBuffer
         return true;
     }
 
+    /**
+     * Appends characters the caller has already fitted to its limit ({@link MutablePart#fit}): a part's content,
+     * whose limit and budget are checked once per fragment, not again here.
+     */
+    void appendFitted(final char[] src, final int offset, final int count)
+    {
+        present = true;
+        if (ensure(length + count))
+        {
+            System.arraycopy(src, offset, chars, length, count);
+            length += count;
+        }
+    }
+
     public boolean append(final CharSequence src, final int limit)
     {
         present = true;
@@ -84,12 +98,20 @@ public final class MutableTextBuffer implements TextBuffer
      */
     public boolean set(final char[] src, final int offset, final int count, final int limit)
     {
-        if (count <= limit && !ensure(count))
+        if (count > limit)
+        {
+            length = 0;
+            present = true;
+            return false;
+        }
+        if (!ensure(count))
         {
             return true;
         }
-        length = 0;
-        return append(src, offset, count, limit);
+        System.arraycopy(src, offset, chars, 0, count);
+        length = count;
+        present = true;
+        return true;
     }
 
     public boolean set(final CharSequence src, final int limit)

@@ -138,7 +138,7 @@ final class PartContent
             return -1;
         }
         final int kept = budget.keep(part, length, limit);
-        part.text().append(chars, offset, kept, limit);
+        part.text().appendFitted(chars, offset, kept);
         if (kept < length && !part.overBudget())
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, (part.kind() == MutablePart.Kind.TOOL_CALL ?

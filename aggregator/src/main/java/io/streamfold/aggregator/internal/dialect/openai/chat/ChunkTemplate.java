@@ -214,12 +214,14 @@ final class ChunkTemplate
             }
             valueLength = decodedLength;
         }
+        MutablePart last = null;
         if (call == null)
         {
-            final MutablePart last = choice.lastPart();
-            if (last == null || last.kind() != kind || last.isEnded())
+            last = choice.lastPart();
+            if (last == null || last.kind() != kind || last.isEnded() || choice.isFinished())
             {
-                // The full path would open a new part (and name its type): leave that to it.
+                // The full path would open a new part (and name its type), or report text after the finish:
+                // leave that to it.
                 return false;
             }
         }
@@ -252,7 +254,8 @@ final class ChunkTemplate
         }
         else
         {
-            aggregate.appendText(choice, kind, text, 0, textLength);
+            // The part the full path would append to is the one checked above: no second lookup.
+            aggregate.appendText(choice, last, text, 0, textLength);
         }
         // As the full path keeps it: an empty string never replaces a value already there.
         if (slot != null && (valueLength > 0 || slot.isNullish()))
