@@ -79,7 +79,7 @@ public final class StreamTap
      */
     public StreamTap listener(final StreamListener listener)
     {
-        events.delegate = listener == null ? StreamListener.NONE : listener;
+        events.bind(listener);
         return this;
     }
 
@@ -385,7 +385,7 @@ public final class StreamTap
     private void clear()
     {
         aggregator.reset();
-        events.delegate = StreamListener.NONE;
+        events.bind(null);
         context = null;
         path = null;
         requestModel = null;

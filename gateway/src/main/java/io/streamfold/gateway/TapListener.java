@@ -2,6 +2,7 @@ package io.streamfold.gateway;
 
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.fold.GuardedListener;
 import io.streamfold.aggregator.model.Part;
 import io.streamfold.aggregator.model.Usage;
 import io.streamfold.parser.StreamError;
@@ -9,38 +10,32 @@ import io.streamfold.parser.StreamError;
 /**
  * The listener a tap's aggregator is built with: counts token-bearing events (text, reasoning or refusal
  * characters, a tool call or its argument characters; not a role-only chunk) for the tap to time once per
- * buffer, and hands every event to the listener bound to the current stream. A bound listener that throws
- * stops the stream (a guardrail's way to say no) instead of being logged as bad input.
+ * buffer, and hands every event to the listener bound to the current stream through a guard whose policy is
+ * the tap's: a bound listener that throws stops the stream (a guardrail's way to say no) instead of being
+ * recorded as a listener error of the fold.
  */
 final class TapListener implements StreamListener
 {
-    private final StreamTap tap;
-    /** The embedder's listener for the current stream. */
-    StreamListener delegate = StreamListener.NONE;
+    /** The embedder's listener for the current stream, guarded. */
+    private final GuardedListener bound;
     /** Token-bearing events since the tap last timed tokens. */
     int tokens;
 
     TapListener(final StreamTap tap)
     {
-        this.tap = tap;
+        bound = new GuardedListener(StreamListener.NONE, (callback, e, quiet) -> tap.stop("listener failed: " + e));
     }
 
-    private void failed(final RuntimeException e)
+    /** Binds the current stream's listener; null for none. */
+    void bind(final StreamListener listener)
     {
-        tap.stop("listener failed: " + e);
+        bound.delegate(listener == null ? StreamListener.NONE : listener);
     }
 
     @Override
     public void onMessageStart(final CharSequence id, final CharSequence model)
     {
-        try
-        {
-            delegate.onMessageStart(id, model);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onMessageStart(id, model);
     }
 
     @Override
@@ -50,14 +45,7 @@ final class TapListener implements StreamListener
         {
             tokens++;
         }
-        try
-        {
-            delegate.onTextDelta(choice, text);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onTextDelta(choice, text);
     }
 
     @Override
@@ -67,14 +55,7 @@ final class TapListener implements StreamListener
         {
             tokens++;
         }
-        try
-        {
-            delegate.onReasoningDelta(choice, text);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onReasoningDelta(choice, text);
     }
 
     @Override
@@ -84,28 +65,14 @@ final class TapListener implements StreamListener
         {
             tokens++;
         }
-        try
-        {
-            delegate.onRefusalDelta(choice, text);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onRefusalDelta(choice, text);
     }
 
     @Override
     public void onToolCallStart(final int choice, final int toolIndex, final CharSequence id, final CharSequence name)
     {
         tokens++;
-        try
-        {
-            delegate.onToolCallStart(choice, toolIndex, id, name);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onToolCallStart(choice, toolIndex, id, name);
     }
 
     @Override
@@ -115,132 +82,61 @@ final class TapListener implements StreamListener
         {
             tokens++;
         }
-        try
-        {
-            delegate.onToolCallArgumentsDelta(choice, toolIndex, fragment);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onToolCallArgumentsDelta(choice, toolIndex, fragment);
     }
 
     @Override
     public boolean wantsToolArgumentFields()
     {
-        try
-        {
-            return delegate.wantsToolArgumentFields();
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-            return false;
-        }
+        return bound.wantsToolArgumentFields();
     }
 
     @Override
     public void onToolArgumentField(
         final int choice, final int toolIndex, final CharSequence pointer, final CharSequence rawValue)
     {
-        try
-        {
-            delegate.onToolArgumentField(choice, toolIndex, pointer, rawValue);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onToolArgumentField(choice, toolIndex, pointer, rawValue);
     }
 
     @Override
     public void onToolCallEnd(final int choice, final int toolIndex, final Part call)
     {
-        try
-        {
-            delegate.onToolCallEnd(choice, toolIndex, call);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onToolCallEnd(choice, toolIndex, call);
     }
 
     @Override
     public void onLogprob(final int choice, final boolean refusal, final CharSequence token, final double logprob)
     {
-        try
-        {
-            delegate.onLogprob(choice, refusal, token, logprob);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onLogprob(choice, refusal, token, logprob);
     }
 
     @Override
     public void onTokenId(final int choice, final long tokenId)
     {
-        try
-        {
-            delegate.onTokenId(choice, tokenId);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onTokenId(choice, tokenId);
     }
 
     @Override
     public void onUsage(final Usage usage)
     {
-        try
-        {
-            delegate.onUsage(usage);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onUsage(usage);
     }
 
     @Override
     public void onFinish(final int choice, final CharSequence reason)
     {
-        try
-        {
-            delegate.onFinish(choice, reason);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onFinish(choice, reason);
     }
 
     @Override
     public void onError(final StreamError error)
     {
-        try
-        {
-            delegate.onError(error);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onError(error);
     }
 
     @Override
     public void onEnd(final Outcome outcome)
     {
-        try
-        {
-            delegate.onEnd(outcome);
-        }
-        catch (final RuntimeException e)
-        {
-            failed(e);
-        }
+        bound.onEnd(outcome);
     }
 }

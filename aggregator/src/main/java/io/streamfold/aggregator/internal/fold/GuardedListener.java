@@ -9,46 +9,79 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 
 /**
- * Stands between the fold and the caller's {@link StreamListener}, so that a callback that throws can
- * neither leave an event half folded nor be mistaken for bad input or a streamfold defect: the exception
- * is recorded as a {@link ErrorKind#LISTENER_ERROR} naming the callback, and folding goes on. An exception
- * from {@link StreamListener#onError} or {@link StreamListener#onEnd} is recorded without another
- * {@code onError}, which could only throw again.
+ * Stands between the fold and a caller's {@link StreamListener}, so that a callback that throws can neither
+ * leave an event half folded nor be mistaken for bad input or a streamfold defect: every callback is called
+ * inside one try, and an exception goes to the guard's {@link Failure} policy, naming the callback. The
+ * aggregator's own policy ({@link #guard}) records it as a {@link ErrorKind#LISTENER_ERROR} and folding goes on;
+ * an exception from {@link StreamListener#onError} or {@link StreamListener#onEnd} is recorded without another
+ * {@code onError}, which could only throw again. A gateway's tap has its own policy (stop the stream).
  */
 public final class GuardedListener implements StreamListener
 {
-    private final StreamListener delegate;
-    private MutableAggregate aggregate;
+    /** What a guard does with the exception a callback threw. */
+    @FunctionalInterface
+    public interface Failure
+    {
+        /**
+         * @param callback the callback's name, e.g. {@code onTextDelta}.
+         * @param e        what it threw.
+         * @param quiet    true for {@code onError} and {@code onEnd}: raising another {@code onError} could only
+         *                 throw again.
+         */
+        void threw(String callback, RuntimeException e, boolean quiet);
+    }
 
-    GuardedListener(final StreamListener delegate)
+    private StreamListener delegate;
+    private Failure failure;
+
+    /**
+     * @param delegate the listener called; {@link #delegate(StreamListener)} may rebind it.
+     * @param failure  what an exception from it does.
+     */
+    public GuardedListener(final StreamListener delegate, final Failure failure)
     {
         this.delegate = delegate;
+        this.failure = failure;
     }
 
-    /** @return {@code listener} guarded, or {@link StreamListener#NONE} unchanged (nothing to guard). */
+    /**
+     * @return {@code listener} guarded by an aggregator's policy (see {@link #aggregate}), or
+     * {@link StreamListener#NONE} unchanged (nothing to guard).
+     */
     public static StreamListener guard(final StreamListener listener)
     {
-        return listener == StreamListener.NONE || listener instanceof GuardedListener ? listener : new GuardedListener(listener);
+        return listener == StreamListener.NONE || listener instanceof GuardedListener ? listener :
+            new GuardedListener(listener, null);
     }
 
+    /**
+     * Makes an exception a {@link ErrorKind#LISTENER_ERROR} of {@code aggregate}, for a guard made by
+     * {@link #guard}; a guard made with a policy of its own keeps it.
+     */
     public void aggregate(final MutableAggregate aggregate)
     {
-        this.aggregate = aggregate;
+        if (failure != null)
+        {
+            return;
+        }
+        failure = (callback, e, quiet) ->
+        {
+            final String message = "listener " + callback + " threw " + Dialect.abbreviate(String.valueOf(e));
+            if (quiet)
+            {
+                aggregate.errorWithoutListener(ErrorKind.LISTENER_ERROR, message);
+            }
+            else
+            {
+                aggregate.error(ErrorKind.LISTENER_ERROR, message);
+            }
+        };
     }
 
-    private void threw(final String callback, final RuntimeException e)
+    /** Rebinds the guard to another listener (a pooled tap's next stream). */
+    public void delegate(final StreamListener delegate)
     {
-        aggregate.error(ErrorKind.LISTENER_ERROR, message(callback, e));
-    }
-
-    private void threwSilently(final String callback, final RuntimeException e)
-    {
-        aggregate.errorWithoutListener(ErrorKind.LISTENER_ERROR, message(callback, e));
-    }
-
-    private static String message(final String callback, final RuntimeException e)
-    {
-        return "listener " + callback + " threw " + Dialect.abbreviate(String.valueOf(e));
+        this.delegate = delegate;
     }
 
     @Override
@@ -60,7 +93,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onMessageStart", e);
+            failure.threw("onMessageStart", e, false);
         }
     }
 
@@ -73,7 +106,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onTextDelta", e);
+            failure.threw("onTextDelta", e, false);
         }
     }
 
@@ -86,7 +119,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onReasoningDelta", e);
+            failure.threw("onReasoningDelta", e, false);
         }
     }
 
@@ -99,7 +132,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onRefusalDelta", e);
+            failure.threw("onRefusalDelta", e, false);
         }
     }
 
@@ -112,7 +145,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onToolCallStart", e);
+            failure.threw("onToolCallStart", e, false);
         }
     }
 
@@ -125,7 +158,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onToolCallArgumentsDelta", e);
+            failure.threw("onToolCallArgumentsDelta", e, false);
         }
     }
 
@@ -138,7 +171,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onToolCallEnd", e);
+            failure.threw("onToolCallEnd", e, false);
         }
     }
 
@@ -151,7 +184,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("wantsToolArgumentFields", e);
+            failure.threw("wantsToolArgumentFields", e, false);
             return false;
         }
     }
@@ -166,7 +199,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onToolArgumentField", e);
+            failure.threw("onToolArgumentField", e, false);
         }
     }
 
@@ -179,7 +212,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onLogprob", e);
+            failure.threw("onLogprob", e, false);
         }
     }
 
@@ -192,7 +225,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onTokenId", e);
+            failure.threw("onTokenId", e, false);
         }
     }
 
@@ -205,7 +238,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onUsage", e);
+            failure.threw("onUsage", e, false);
         }
     }
 
@@ -218,7 +251,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threw("onFinish", e);
+            failure.threw("onFinish", e, false);
         }
     }
 
@@ -231,7 +264,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threwSilently("onError", e);
+            failure.threw("onError", e, true);
         }
     }
 
@@ -244,7 +277,7 @@ public final class GuardedListener implements StreamListener
         }
         catch (final RuntimeException e)
         {
-            threwSilently("onEnd", e);
+            failure.threw("onEnd", e, true);
         }
     }
 }
