@@ -45,9 +45,10 @@ import io.streamfold.parser.internal.EventStreamHeaders;
  *
  * <p>A message inside one fed slice is read in place: payload and header views point at the caller's
  * bytes. A message spanning slices is copied into one reusable buffer of at most {@code maxFrameBytes}.
- * CRCs are computed with {@link CRC32} directly over heap bytes; off-heap bytes go through a small fixed
- * scratch array, so nothing is allocated per message. The header section of the last message (up to 256 bytes)
- * is kept: a message repeating it byte for byte reuses what its walk found.
+ * Message CRCs are computed with {@link CRC32} directly over heap bytes; off-heap bytes go through a small fixed
+ * scratch array, so nothing is allocated per message. The prelude's 8 bytes are checked by table
+ * ({@code PreludeCrc}), cheaper than a {@link CRC32} call for so few bytes. The header section of the last
+ * message (up to 256 bytes) is kept: a message repeating it byte for byte reuses what its walk found.
  */
 public final class EventStreamFramer extends AbstractFramer
 {
@@ -184,18 +185,15 @@ public final class EventStreamFramer extends AbstractFramer
     }
 
     /**
-     * Validates the 12-byte prelude at {@code index}. On success sets {@link #messageLength} and leaves the CRC
-     * of the first 8 bytes in {@link #crc} for {@link #decode} to go on with; otherwise reports the error and
-     * moves to {@link #SKIPPING} or {@link #FAILED}.
+     * Validates the 12-byte prelude at {@code index}. On success sets {@link #messageLength}; otherwise
+     * reports the error and moves to {@link #SKIPPING} or {@link #FAILED}.
      */
     private boolean checkPrelude(final DirectBuffer buffer, final int index)
     {
         final long total = buffer.getInt(index, ByteOrder.BIG_ENDIAN) & UINT_MASK;
         final long headers = buffer.getInt(index + 4, ByteOrder.BIG_ENDIAN) & UINT_MASK;
         final long expectedCrc = buffer.getInt(index + 8, ByteOrder.BIG_ENDIAN) & UINT_MASK;
-        crc.reset();
-        crcUpdate(buffer, index, 8);
-        if (crc.getValue() != expectedCrc)
+        if (PreludeCrc.of(buffer, index) != expectedCrc)
         {
             fail(ErrorKind.CHECKSUM_MISMATCH, "eventstream prelude CRC mismatch");
             return false;
@@ -228,8 +226,8 @@ public final class EventStreamFramer extends AbstractFramer
     private void decode(final DirectBuffer buffer, final int index)
     {
         final int crcIndex = index + messageLength - 4;
-        // checkPrelude left the CRC of the first 8 bytes in crc: the message CRC goes on from there.
-        crcUpdate(buffer, index + 8, messageLength - 12);
+        crc.reset();
+        crcUpdate(buffer, index, messageLength - 4);
         if (crc.getValue() != (buffer.getInt(crcIndex, ByteOrder.BIG_ENDIAN) & UINT_MASK))
         {
             error(ErrorKind.CHECKSUM_MISMATCH, messageStartOffset, "eventstream message CRC mismatch; dropped");
