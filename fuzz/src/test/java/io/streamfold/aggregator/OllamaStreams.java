@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 
+import io.streamfold.aggregator.internal.dialect.ollama.OllamaLines;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -57,34 +58,7 @@ final class OllamaStreams implements StreamGenerator
 
     private static String head(final int line, final Random random)
     {
-        return "{\"model\":\"llama-x\",\"created_at\":" + createdAt(line, random) + ",";
-    }
-
-    /** A line's timestamp: seconds from the line number, a fraction of random width, sometimes escaped or empty. */
-    private static String createdAt(final int line, final Random random)
-    {
-        if (random.nextInt(20) == 0)
-        {
-            return "\"\"";
-        }
-        final StringBuilder t = new StringBuilder("2025-01-01T00:00:").append(10 + line % 50);
-        final int digits = random.nextInt(10);
-        if (digits > 0)
-        {
-            t.append('.');
-            for (int i = 0; i < digits; i++)
-            {
-                t.append((char)('0' + random.nextInt(10)));
-            }
-        }
-        t.append('Z');
-        if (random.nextInt(10) == 0)
-        {
-            // Any character may be written as an escape: the decoded text is the same.
-            final int at = random.nextInt(t.length());
-            return "\"" + t.substring(0, at) + String.format("\\u%04x", (int)t.charAt(at)) + t.substring(at + 1) + "\"";
-        }
-        return "\"" + t + "\"";
+        return "{\"model\":\"llama-x\",\"created_at\":" + OllamaLines.createdAt(random, line) + ",";
     }
 
     private Generated build(final List<Segment> segments, final boolean chat, final long seed)

@@ -3,7 +3,6 @@ package io.streamfold.aggregator.internal.dialect.bedrock;
 import java.io.ByteArrayOutputStream;
 import java.util.Random;
 
-import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.GeminiTesting;
@@ -98,16 +97,7 @@ class BedrockFastPathProperties
                 "\"metrics\":{\"latencyMs\":321},\"p\":\"abcdefghijk\"}");
         }
         final byte[] bytes = stream.toByteArray();
-        long folds = 0;
-        for (int feeding = 0; feeding < 3; feeding++)
-        {
-            // Whole, then random slices through arrays, then through direct buffers.
-            final long slices = feeding == 0 ? 0 : r.nextLong() | 1;
-            final FastPathRun full = FastPathRun.of(Format.BEDROCK, bytes, AggregationLimits.DEFAULT, false, feeding == 2, slices, false);
-            final FastPathRun fast = FastPathRun.of(Format.BEDROCK, bytes, AggregationLimits.DEFAULT, false, feeding == 2, slices, true);
-            FastPathRun.assertSame(full, fast, "feeding " + feeding + ":\n" + shown);
-            folds += fast.folds;
-        }
+        final long folds = FastPathRun.assertSameFedEveryWay(Format.BEDROCK, bytes, r, shown.toString());
         Statistics.label("folded without parsing").collect(folds > 0);
         Statistics.label("folded without parsing").coverage(c -> c.check(true).percentage(p -> p > 60));
     }
@@ -133,17 +123,6 @@ class BedrockFastPathProperties
     /** A delta's text: escapes, multi-byte and supplementary characters, sometimes written as escapes. */
     private static String text(final Random r)
     {
-        final String s = GeminiTesting.randomText(r);
-        if (r.nextInt(4) > 0)
-        {
-            return GeminiTesting.quote(s);
-        }
-        final StringBuilder q = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            q.append(c == '"' || c == '\\' || c < 0x20 || r.nextInt(10) == 0 ? String.format("\\u%04x", (int)c) : String.valueOf(c));
-        }
-        return q.append('"').toString();
+        return GeminiTesting.quoteEscaping(GeminiTesting.randomText(r), r);
     }
 }

@@ -3,7 +3,6 @@ package io.streamfold.aggregator.internal.dialect.ollama;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
-import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.GeminiTesting;
@@ -36,22 +35,13 @@ class OllamaFastPathProperties
         }
         if (r.nextInt(5) > 0)
         {
-            stream.append("{\"model\":\"llama3.2\",\"created_at\":").append(createdAt(r, 99))
+            stream.append("{\"model\":\"llama3.2\",\"created_at\":").append(OllamaLines.createdAt(r, 99))
                 .append(chat ? ",\"message\":{\"role\":\"assistant\",\"content\":\"\"}" : ",\"response\":\"\"")
                 .append(",\"done_reason\":\"stop\",\"done\":true,\"total_duration\":4883583458,\"prompt_eval_count\":26,")
                 .append("\"eval_count\":290}").append(r.nextBoolean() ? end : "");
         }
         final byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
-        long folds = 0;
-        for (int feeding = 0; feeding < 3; feeding++)
-        {
-            // Whole, then random slices through arrays, then through direct buffers.
-            final long slices = feeding == 0 ? 0 : r.nextLong() | 1;
-            final FastPathRun full = FastPathRun.of(Format.OLLAMA, bytes, AggregationLimits.DEFAULT, false, feeding == 2, slices, false);
-            final FastPathRun fast = FastPathRun.of(Format.OLLAMA, bytes, AggregationLimits.DEFAULT, false, feeding == 2, slices, true);
-            FastPathRun.assertSame(full, fast, "feeding " + feeding + ":\n" + stream);
-            folds += fast.folds;
-        }
+        final long folds = FastPathRun.assertSameFedEveryWay(Format.OLLAMA, bytes, r, stream.toString());
         Statistics.label("folded without parsing").collect(folds > 0);
         Statistics.label("folded without parsing").coverage(c -> c.check(true).percentage(p -> p > 60));
     }
@@ -60,9 +50,9 @@ class OllamaFastPathProperties
     private static String line(final Random r, final boolean chat, final int n, final boolean odd)
     {
         String model = "\"llama3.2\"";
-        String createdAt = createdAt(r, n);
+        String createdAt = OllamaLines.createdAt(r, n);
         String role = "\"assistant\"";
-        String text = quote(GeminiTesting.randomText(r), r);
+        String text = GeminiTesting.quoteEscaping(GeminiTesting.randomText(r), r);
         String thinking = null;
         String extra = "";
         String colon = ":";
@@ -71,7 +61,7 @@ class OllamaFastPathProperties
             switch (r.nextInt(11))
             {
                 case 0:
-                    thinking = quote(GeminiTesting.randomText(r), r);
+                    thinking = GeminiTesting.quoteEscaping(GeminiTesting.randomText(r), r);
                     if (r.nextBoolean())
                     {
                         text = null;
@@ -106,7 +96,7 @@ class OllamaFastPathProperties
                         ",\"response\":" + text) + ",\"done\":true,\"done_reason\":\"length\"}";
                 default:
                     // Thinking and text in the same line, in either order.
-                    thinking = quote(GeminiTesting.randomText(r), r);
+                    thinking = GeminiTesting.quoteEscaping(GeminiTesting.randomText(r), r);
                     break;
             }
         }
@@ -126,51 +116,5 @@ class OllamaFastPathProperties
         }
         final String body = chat ? ",\"message\":{\"role\":" + role + fields + "}" : fields.toString();
         return "{\"model\":" + model + ",\"created_at\":" + createdAt + body + extra + ",\"done\":false}";
-    }
-
-    /**
-     * An RFC 3339 timestamp as Ollama writes it (the fraction's trailing zeros dropped, so its width varies), now and
-     * then with a character escaped, or empty.
-     */
-    private static String createdAt(final Random r, final int n)
-    {
-        if (r.nextInt(25) == 0)
-        {
-            return "\"\"";
-        }
-        final StringBuilder t = new StringBuilder("2025-10-26T17:15:").append(10 + n % 50);
-        final int digits = r.nextInt(10);
-        if (digits > 0)
-        {
-            t.append('.');
-            for (int i = 0; i < digits; i++)
-            {
-                t.append((char)('0' + r.nextInt(10)));
-            }
-        }
-        return quote(t.append('Z').toString(), r);
-    }
-
-    /** {@code s} as a JSON string, one character in ten written as a {@code \}{@code u} escape when the stream says so. */
-    private static String quote(final String s, final Random r)
-    {
-        if (r.nextInt(4) > 0)
-        {
-            return GeminiTesting.quote(s);
-        }
-        final StringBuilder q = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            if (c == '"' || c == '\\' || c < 0x20 || r.nextInt(10) == 0)
-            {
-                q.append(String.format("\\u%04x", (int)c));
-            }
-            else
-            {
-                q.append(c);
-            }
-        }
-        return q.append('"').toString();
     }
 }
