@@ -62,6 +62,27 @@ public final class FastPathRun
         return run;
     }
 
+    /**
+     * Folds {@code stream} with the fast path off and on, fed whole, then in random slices through arrays, then
+     * through direct buffers (slices drawn from {@code random}), asserting each time that both show the same.
+     *
+     * @param shown what a failure prints to tell the stream
+     * @return the events the fast path folded, over the three feedings
+     */
+    public static long assertSameFedEveryWay(final Format format, final byte[] stream, final Random random, final String shown)
+    {
+        long folds = 0;
+        for (int feeding = 0; feeding < 3; feeding++)
+        {
+            final long slices = feeding == 0 ? 0 : random.nextLong() | 1;
+            final FastPathRun full = of(format, stream, AggregationLimits.DEFAULT, false, feeding == 2, slices, false);
+            final FastPathRun fast = of(format, stream, AggregationLimits.DEFAULT, false, feeding == 2, slices, true);
+            assertSame(full, fast, "feeding " + feeding + ":\n" + shown);
+            folds += fast.folds;
+        }
+        return folds;
+    }
+
     /** Asserts that {@code fast} shows what {@code full} shows, and that {@code full} ran without the fast path. */
     public static void assertSame(final FastPathRun full, final FastPathRun fast, final String where)
     {

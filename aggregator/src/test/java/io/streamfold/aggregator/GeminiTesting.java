@@ -137,4 +137,30 @@ public final class GeminiTesting
     {
         return MutableRawJson.quote(s);
     }
+
+    /**
+     * @return {@code s} as a JSON string literal; one time in four with one character in ten (and every one that
+     *         must be escaped) written as a {@code \}{@code u} escape, which decodes to the same text
+     */
+    public static String quoteEscaping(final String s, final Random r)
+    {
+        if (r.nextInt(4) > 0)
+        {
+            return quote(s);
+        }
+        final StringBuilder q = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || r.nextInt(10) == 0)
+            {
+                q.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                q.append(c);
+            }
+        }
+        return q.append('"').toString();
+    }
 }

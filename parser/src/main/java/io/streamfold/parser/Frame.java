@@ -24,6 +24,8 @@ import io.streamfold.parser.internal.Utf8;
  */
 public final class Frame
 {
+    private static final String MESSAGE_TYPE = ":message-type";
+
     private DirectBuffer payloadBuffer;
     private int payloadOffset;
     private int payloadLength;
@@ -37,6 +39,9 @@ public final class Frame
     private DirectBuffer headersBuffer;
     private int headersOffset;
     private int headersLength;
+    /** Where the framer found the first {@code :message-type} string value in the headers; length -1 if none. */
+    private int messageTypeOffset;
+    private int messageTypeLength = -1;
     private long index;
     private long streamOffset;
 
@@ -72,11 +77,14 @@ public final class Frame
                 frame.hasId = present;
             }
 
-            public void headers(final Frame frame, final DirectBuffer buffer, final int offset, final int length)
+            public void headers(final Frame frame, final DirectBuffer buffer, final int offset, final int length,
+                final int messageTypeOffset, final int messageTypeLength)
             {
                 frame.headersBuffer = buffer;
                 frame.headersOffset = offset;
                 frame.headersLength = length;
+                frame.messageTypeOffset = messageTypeOffset;
+                frame.messageTypeLength = messageTypeLength;
             }
 
             public void position(final Frame frame, final long index, final long streamOffset)
@@ -186,6 +194,10 @@ public final class Frame
      */
     public boolean headerEquals(final String name, final String ascii)
     {
+        if (MESSAGE_TYPE.equals(name))
+        {
+            return messageTypeLength >= 0 && Bytes.equalsAscii(headersBuffer, messageTypeOffset, messageTypeLength, ascii);
+        }
         final int valueOffset = findStringHeader(name);
         return valueOffset >= 0 &&
             Bytes.equalsAscii(headersBuffer, valueOffset + 2, headersBuffer.getShort(valueOffset, ByteOrder.BIG_ENDIAN) &

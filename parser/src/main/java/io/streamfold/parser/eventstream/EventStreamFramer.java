@@ -1,6 +1,7 @@
 package io.streamfold.parser.eventstream;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 import org.agrona.DirectBuffer;
@@ -25,7 +26,8 @@ import io.streamfold.parser.internal.EventStreamHeaders;
  * the header is absent). {@link Frame#streamOffset()} is the offset of the message's first byte. During
  * the callback the frame's header views give access to all headers: {@link Frame#headerEquals(String, String)}
  * tells events ({@code :message-type} {@code event}) from exceptions and errors, and
- * {@link Frame#stringHeader(String)} reads, for example, {@code :error-message}.
+ * {@link Frame#stringHeader(String)} reads, for example, {@code :error-message}. A header name given twice
+ * counts the first time.
  *
  * <p>Errors, reported to {@link FrameListener#onError(StreamError)} at the message's start offset:
  * <ul>
@@ -43,8 +45,10 @@ import io.streamfold.parser.internal.EventStreamHeaders;
  *
  * <p>A message inside one fed slice is read in place: payload and header views point at the caller's
  * bytes. A message spanning slices is copied into one reusable buffer of at most {@code maxFrameBytes}.
- * CRCs are computed with {@link CRC32} directly over heap bytes; off-heap bytes go through a small fixed
- * scratch array, so nothing is allocated per message.
+ * Message CRCs are computed with {@link CRC32} directly over heap bytes; off-heap bytes go through a small fixed
+ * scratch array, so nothing is allocated per message. The prelude's 8 bytes are checked by table
+ * ({@code PreludeCrc}), cheaper than a {@link CRC32} call for so few bytes. The header section of the last
+ * message (up to 256 bytes) is kept: a message repeating it byte for byte reuses what its walk found.
  */
 public final class EventStreamFramer extends AbstractFramer
 {
@@ -54,25 +58,37 @@ public final class EventStreamFramer extends AbstractFramer
     private static final int READING = 0;
     private static final int SKIPPING = 1;
     private static final int FAILED = 2;
+    private static final byte[] EVENT_TYPE = ascii(":event-type");
+    private static final byte[] MESSAGE_TYPE = ascii(":message-type");
+    private static final byte[] EXCEPTION_TYPE = ascii(":exception-type");
+    private static final byte[] ERROR_CODE = ascii(":error-code");
+    private static final byte[] EXCEPTION = ascii("exception");
+    private static final byte[] ERROR = ascii("error");
+    /** Longer header sections are walked every time rather than kept for comparison. */
+    private static final int MAX_REMEMBERED_HEADERS = 256;
 
     private final SpillBuffer spill;
     private final int maxFrameBytes;
     private final CRC32 crc = new CRC32();
-    private final byte[] scratch = new byte[512];
+    private final byte[] scratch = new byte[256];
 
     private int state = READING;
     private long messageStartOffset;
     private int messageLength;
     private long skipRemaining;
 
-    private int eventTypeOffset;
-    private int eventTypeLength;
-    private int messageTypeOffset;
+    /**
+     * What the last header walk found, relative to the start of the headers: the frame type (the event type, or
+     * for an exception or error the exception type or error code) and the {@code :message-type} value; length -1
+     * when absent.
+     */
+    private int typeAt;
+    private int typeLength;
+    private int messageTypeAt;
     private int messageTypeLength;
-    private int exceptionTypeOffset;
-    private int exceptionTypeLength;
-    private int errorCodeOffset;
-    private int errorCodeLength;
+    /** The header bytes that walk read, for {@link #sameHeaders}; length -1 when none are known. */
+    private final byte[] knownHeaders = new byte[MAX_REMEMBERED_HEADERS];
+    private int knownHeadersLength = -1;
 
     /**
      * Creates a framer with the default limits.
@@ -177,9 +193,7 @@ public final class EventStreamFramer extends AbstractFramer
         final long total = buffer.getInt(index, ByteOrder.BIG_ENDIAN) & UINT_MASK;
         final long headers = buffer.getInt(index + 4, ByteOrder.BIG_ENDIAN) & UINT_MASK;
         final long expectedCrc = buffer.getInt(index + 8, ByteOrder.BIG_ENDIAN) & UINT_MASK;
-        crc.reset();
-        crcUpdate(buffer, index, 8);
-        if (crc.getValue() != expectedCrc)
+        if (PreludeCrc.of(buffer, index) != expectedCrc)
         {
             fail(ErrorKind.CHECKSUM_MISMATCH, "eventstream prelude CRC mismatch");
             return false;
@@ -221,30 +235,19 @@ public final class EventStreamFramer extends AbstractFramer
         }
 
         final int headersStart = index + PRELUDE_LENGTH;
-        final int headersEnd = headersStart + buffer.getInt(index + 4, ByteOrder.BIG_ENDIAN);
-        if (!readHeaders(buffer, headersStart, headersEnd))
+        final int headersLength = buffer.getInt(index + 4, ByteOrder.BIG_ENDIAN);
+        final int headersEnd = headersStart + headersLength;
+        if (!sameHeaders(buffer, headersStart, headersLength))
         {
-            error(ErrorKind.MALFORMED_FRAMING, messageStartOffset, "eventstream headers do not parse; dropped");
-            return;
+            if (!readHeaders(buffer, headersStart, headersEnd))
+            {
+                error(ErrorKind.MALFORMED_FRAMING, messageStartOffset, "eventstream headers do not parse; dropped");
+                return;
+            }
+            rememberHeaders(buffer, headersStart, headersLength);
         }
 
-        int typeOffset = eventTypeOffset;
-        int typeLength = eventTypeLength;
-        if (messageTypeLength >= 0)
-        {
-            if (Bytes.equalsAscii(buffer, messageTypeOffset, messageTypeLength, "exception"))
-            {
-                typeOffset = exceptionTypeOffset;
-                typeLength = exceptionTypeLength;
-            }
-            else if (Bytes.equalsAscii(buffer, messageTypeOffset, messageTypeLength, "error"))
-            {
-                typeOffset = errorCodeOffset;
-                typeLength = errorCodeLength;
-            }
-        }
-
-        FRAMES.headers(frame, buffer, headersStart, headersEnd - headersStart);
+        FRAMES.headers(frame, buffer, headersStart, headersLength, headersStart + messageTypeAt, messageTypeLength);
         FRAMES.payload(frame, buffer, headersEnd, crcIndex - headersEnd);
         if (typeLength < 0)
         {
@@ -252,27 +255,51 @@ public final class EventStreamFramer extends AbstractFramer
         }
         else
         {
-            FRAMES.type(frame, buffer, typeOffset, typeLength);
+            FRAMES.type(frame, buffer, headersStart + typeAt, typeLength);
         }
         FRAMES.id(frame, buffer, index, 0, false);
         FRAMES.position(frame, framesDelivered, messageStartOffset);
         listener.onFrame(frame);
         framesDelivered++;
-        FRAMES.headers(frame, null, 0, 0);
+        FRAMES.headers(frame, null, 0, 0, 0, -1);
+    }
+
+    /**
+     * Consecutive messages of a stream mostly carry the same header bytes (the same event type, content type and
+     * message type): the same bytes parse the same way, so the walk's findings are reused.
+     */
+    private boolean sameHeaders(final DirectBuffer buffer, final int start, final int length)
+    {
+        return length == knownHeadersLength && Bytes.equals(buffer, start, length, knownHeaders, length);
+    }
+
+    private void rememberHeaders(final DirectBuffer buffer, final int start, final int length)
+    {
+        if (length > MAX_REMEMBERED_HEADERS)
+        {
+            knownHeadersLength = -1;
+            return;
+        }
+        buffer.getBytes(start, knownHeaders, 0, length);
+        knownHeadersLength = length;
     }
 
     /**
      * Walks the headers, noting where the four string headers this framer uses are (length -1 when
-     * absent).
+     * absent). A name given twice counts the first time, as {@link Frame}'s lookups read it.
      *
      * @return false when a header overruns the section or has an unknown value type.
      */
     private boolean readHeaders(final DirectBuffer buffer, final int start, final int end)
     {
-        eventTypeLength = -1;
+        int eventTypeAt = 0;
+        int eventTypeLength = -1;
+        int exceptionTypeAt = 0;
+        int exceptionTypeLength = -1;
+        int errorCodeAt = 0;
+        int errorCodeLength = -1;
+        messageTypeAt = 0;
         messageTypeLength = -1;
-        exceptionTypeLength = -1;
-        errorCodeLength = -1;
         int p = start;
         while (p < end)
         {
@@ -302,38 +329,63 @@ public final class EventStreamFramer extends AbstractFramer
             {
                 return false;
             }
-            if (type == EventStreamHeaders.STRING && nameLength > 0 && buffer.getByte(nameOffset) == ':')
+            // Told apart by length first; a name given twice counts the first time.
+            if (type != EventStreamHeaders.STRING)
             {
-                noteStringHeader(buffer, nameOffset, nameLength, p, valueLength);
+                p += valueLength;
+                continue;
+            }
+            if (nameLength == EVENT_TYPE.length)
+            {
+                if (eventTypeLength < 0 && Bytes.equals(buffer, nameOffset, nameLength, EVENT_TYPE, nameLength))
+                {
+                    eventTypeAt = p - start;
+                    eventTypeLength = valueLength;
+                }
+                else if (errorCodeLength < 0 && Bytes.equals(buffer, nameOffset, nameLength, ERROR_CODE, nameLength))
+                {
+                    errorCodeAt = p - start;
+                    errorCodeLength = valueLength;
+                }
+            }
+            else if (nameLength == MESSAGE_TYPE.length)
+            {
+                if (messageTypeLength < 0 && Bytes.equals(buffer, nameOffset, nameLength, MESSAGE_TYPE, nameLength))
+                {
+                    messageTypeAt = p - start;
+                    messageTypeLength = valueLength;
+                }
+            }
+            else if (nameLength == EXCEPTION_TYPE.length && exceptionTypeLength < 0 &&
+                Bytes.equals(buffer, nameOffset, nameLength, EXCEPTION_TYPE, nameLength))
+            {
+                exceptionTypeAt = p - start;
+                exceptionTypeLength = valueLength;
             }
             p += valueLength;
+        }
+        typeAt = eventTypeAt;
+        typeLength = eventTypeLength;
+        if (messageTypeLength >= 0)
+        {
+            final int at = start + messageTypeAt;
+            if (Bytes.equals(buffer, at, messageTypeLength, EXCEPTION, EXCEPTION.length))
+            {
+                typeAt = exceptionTypeAt;
+                typeLength = exceptionTypeLength;
+            }
+            else if (Bytes.equals(buffer, at, messageTypeLength, ERROR, ERROR.length))
+            {
+                typeAt = errorCodeAt;
+                typeLength = errorCodeLength;
+            }
         }
         return true;
     }
 
-    private void noteStringHeader(
-        final DirectBuffer buffer, final int nameOffset, final int nameLength, final int valueOffset, final int valueLength)
+    private static byte[] ascii(final String s)
     {
-        if (Bytes.equalsAscii(buffer, nameOffset, nameLength, ":event-type"))
-        {
-            eventTypeOffset = valueOffset;
-            eventTypeLength = valueLength;
-        }
-        else if (Bytes.equalsAscii(buffer, nameOffset, nameLength, ":message-type"))
-        {
-            messageTypeOffset = valueOffset;
-            messageTypeLength = valueLength;
-        }
-        else if (Bytes.equalsAscii(buffer, nameOffset, nameLength, ":exception-type"))
-        {
-            exceptionTypeOffset = valueOffset;
-            exceptionTypeLength = valueLength;
-        }
-        else if (Bytes.equalsAscii(buffer, nameOffset, nameLength, ":error-code"))
-        {
-            errorCodeOffset = valueOffset;
-            errorCodeLength = valueLength;
-        }
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private void crcUpdate(final DirectBuffer buffer, final int index, final int length)
@@ -374,11 +426,12 @@ public final class EventStreamFramer extends AbstractFramer
         messageStartOffset = 0;
         messageLength = 0;
         skipRemaining = 0;
+        knownHeadersLength = -1;
     }
 
     /** @return bytes held by this framer's reusable buffers now: bounded by the {@link FramingLimits}, for monitoring. */
     public int retainedBytes()
     {
-        return spill.buffer().capacity() + scratch.length;
+        return spill.buffer().capacity() + scratch.length + knownHeaders.length;
     }
 }

@@ -1,5 +1,7 @@
 package io.streamfold.parser.internal;
 
+import java.util.Arrays;
+
 import org.agrona.DirectBuffer;
 
 /** Small byte helpers shared by the framers. */
@@ -22,6 +24,21 @@ public final class Bytes
         {
             return false;
         }
+        // Event types and header names are compared on every frame: over a heap array the range is checked once
+        // here instead of on every byte read through the view.
+        final byte[] array = buffer.byteArray();
+        final int start = buffer.wrapAdjustment() + offset;
+        if (array != null && inArray(buffer, array, offset, start, length))
+        {
+            for (int i = 0; i < length; i++)
+            {
+                if (array[start + i] != (byte)ascii.charAt(i))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < length; i++)
         {
             if (buffer.getByte(offset + i) != (byte)ascii.charAt(i))
@@ -30,5 +47,41 @@ public final class Bytes
             }
         }
         return true;
+    }
+
+    /**
+     * @param buffer      holding the bytes.
+     * @param offset      of the bytes.
+     * @param length      of the bytes.
+     * @param other       bytes to compare with, from index 0.
+     * @param otherLength how many of {@code other} to compare with.
+     * @return true when the bytes equal the first {@code otherLength} of {@code other}.
+     */
+    public static boolean equals(final DirectBuffer buffer, final int offset, final int length, final byte[] other, final int otherLength)
+    {
+        if (length != otherLength)
+        {
+            return false;
+        }
+        final byte[] array = buffer.byteArray();
+        final int start = buffer.wrapAdjustment() + offset;
+        if (array != null && inArray(buffer, array, offset, start, length))
+        {
+            return Arrays.equals(array, start, start + length, other, 0, length);
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(offset + i) != other[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code [offset, offset + length)} lies inside the view and its array (else the view's reads throw). */
+    private static boolean inArray(final DirectBuffer buffer, final byte[] array, final int offset, final int start, final int length)
+    {
+        return offset >= 0 && offset <= buffer.capacity() - length && start >= 0 && start <= array.length - length;
     }
 }

@@ -64,8 +64,13 @@ public abstract class FrameAccess
     /** Sets the last event id view. */
     public abstract void id(Frame frame, DirectBuffer buffer, int offset, int length, boolean present);
 
-    /** Sets the eventstream headers view (length 0 for other formats). */
-    public abstract void headers(Frame frame, DirectBuffer buffer, int offset, int length);
+    /**
+     * Sets the eventstream headers view (length 0 for other formats) and where in it the framer found the
+     * {@code :message-type} value ({@code messageTypeLength} -1 when absent), so that lookups of the header every
+     * message is asked for need no second walk.
+     */
+    public abstract void headers(
+        Frame frame, DirectBuffer buffer, int offset, int length, int messageTypeOffset, int messageTypeLength);
 
     /** Sets the frame's index and stream offset. */
     public abstract void position(Frame frame, long index, long streamOffset);

@@ -45,6 +45,26 @@ public final class LineScanner
         if (Buffers.UNSAFE && !(buffer instanceof SafeBuffer))
         {
             final long address = buffer.addressOffset();
+            // Two words a step, one cheap test for both: lines are long and line ends rare, so most steps take
+            // one branch for sixteen bytes.
+            for (; i <= lastWord - Long.BYTES; i += 2 * Long.BYTES)
+            {
+                final long a = UnsafeApi.getLongUnaligned(array, address + i, false);
+                final long b = UnsafeApi.getLongUnaligned(array, address + i + Long.BYTES, false);
+                if ((belowCr(a) | belowCr(b)) != 0)
+                {
+                    final int inA = lineEndInWord(a);
+                    if (inA != NOT_FOUND)
+                    {
+                        return i + inA;
+                    }
+                    final int inB = lineEndInWord(b);
+                    if (inB != NOT_FOUND)
+                    {
+                        return i + Long.BYTES + inB;
+                    }
+                }
+            }
             for (; i <= lastWord; i += Long.BYTES)
             {
                 final int found = lineEndInWord(UnsafeApi.getLongUnaligned(array, address + i, false));
@@ -93,7 +113,7 @@ public final class LineScanner
     {
         // Payload bytes below 0x0E are rare (JSON escapes its control characters), so one cheap exact test
         // for "some byte is below 0x0E" skips most words; only a word that has one pays for locating CR or LF.
-        if (((word - BELOW_CR_WORD) & ~word & HIGH_BITS) != 0)
+        if (belowCr(word) != 0)
         {
             final long found = zeroBytes(word ^ LF_WORD) | zeroBytes(word ^ CR_WORD);
             if (found != 0)
@@ -102,6 +122,12 @@ public final class LineScanner
             }
         }
         return NOT_FOUND;
+    }
+
+    /** @return nonzero when some byte of {@code word} is below 0x0E (exact: the lowest set bit marks a true one). */
+    private static long belowCr(final long word)
+    {
+        return (word - BELOW_CR_WORD) & ~word & HIGH_BITS;
     }
 
     private static long zeroBytes(final long word)

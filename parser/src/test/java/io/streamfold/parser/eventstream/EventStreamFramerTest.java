@@ -103,6 +103,53 @@ class EventStreamFramerTest
     }
 
     @Test
+    void aHeaderGivenTwiceCountsTheFirstTimeForTheTypeAndTheLookups()
+    {
+        final byte[] twice = new EventStreamEncoder()
+            .string(":message-type", "exception")
+            .string(":exception-type", "validationException")
+            .string(":event-type", "contentBlockDelta")
+            .string(":message-type", "event")
+            .string(":exception-type", "throttlingException")
+            .encode(utf8("{}"));
+        final FrameLog log = assertSplitInvariant(DEFAULT, twice);
+        assertEquals(List.of("validationException"), log.types);
+        assertEquals(List.of("EXCEPTION"), messageTypes(log));
+    }
+
+    @Test
+    void messagesRepeatingTheHeadersOfTheLastOneAreTypedAsIfReadAfresh()
+    {
+        // Same header bytes (reused findings), then headers of the same length that differ in one value byte,
+        // then an exception among events, then the first headers again: every frame typed from its own bytes.
+        final byte[] delta = event("contentBlockDelta", "{\"n\":1}");
+        final byte[] start = event("contentBlockStart", "{\"n\":2}");
+        final byte[] exception = EventStreamEncoder.exception("throttlingException", "{\"message\":\"slow\"}");
+        final byte[] noType = new EventStreamEncoder().string(":content-type", "application/json").encode(utf8("{}"));
+        final FrameLog log = assertSplitInvariant(DEFAULT, concat(delta, delta, start, start, exception, exception, delta,
+            noType, noType, delta));
+        assertEquals(List.of("contentBlockDelta", "contentBlockDelta", "contentBlockStart", "contentBlockStart",
+            "throttlingException", "throttlingException", "contentBlockDelta", "", "", "contentBlockDelta"),
+            log.types);
+        assertEquals(List.of("EVENT", "EVENT", "EVENT", "EVENT", "EXCEPTION", "EXCEPTION", "EVENT", "OTHER", "OTHER", "EVENT"),
+            messageTypes(log));
+        assertTrue(log.errors.isEmpty());
+    }
+
+    @Test
+    void headersTooLongToKeepAreWalkedEveryTime()
+    {
+        final EventStreamEncoder encoder = new EventStreamEncoder().string(":event-type", "metadata");
+        encoder.string("x-padding", "p".repeat(300));
+        final byte[] long1 = encoder.string(":message-type", "event").encode(utf8("{}"));
+        final byte[] exception = new EventStreamEncoder().string(":exception-type", "modelStreamErrorException")
+            .string("x-padding", "p".repeat(300)).string(":message-type", "exception").encode(utf8("{}"));
+        final FrameLog log = assertSplitInvariant(DEFAULT, concat(long1, long1, exception, long1));
+        assertEquals(List.of("metadata", "metadata", "modelStreamErrorException", "metadata"), log.types);
+        assertEquals(List.of("EVENT", "EVENT", "EXCEPTION", "EVENT"), messageTypes(log));
+    }
+
+    @Test
     void readsPastHeadersOfEveryValueType()
     {
         final byte[] message = new EventStreamEncoder()

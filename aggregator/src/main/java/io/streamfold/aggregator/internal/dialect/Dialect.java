@@ -163,16 +163,17 @@ public abstract class Dialect
     /**
      * As {@link #captureKeepingNonEmpty} for a string value already decoded (a fast path's slot): an empty
      * string never replaces a value already there.
+     *
+     * @param existing the value {@code target} holds for {@code name} now (the caller found it), or null when none.
      */
-    protected final void keepStringKeepingNonEmpty(
-        final MutableRawFields target, final String name, final char[] chars, final int length)
+    protected final void keepStringKeepingNonEmpty(final MutableRawFields target, final MutableRawJson existing,
+        final String name, final char[] chars, final int length)
     {
-        final MutableRawJson existing = target.get(name);
         if (existing != null && !existing.isNullish() && length == 0)
         {
             return;
         }
-        final MutableRawJson slot = target.slot(name, limits.maxRawFields());
+        final MutableRawJson slot = existing != null ? existing : target.slot(name, limits.maxRawFields());
         if (slot == null)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");

@@ -52,10 +52,13 @@ public final class BedrockDialect extends Dialect
     static final String TOOL_USE = "toolUse";
     static final String REDACTED = "redactedContent";
 
-    /** A contentBlockDelta of text (slot 0), with or without the random-length {@code p} padding (slot 1). */
+    /**
+     * A contentBlockDelta of text (slot 0), with or without the random-length {@code p} padding (slot 1): a raw
+     * slot, so that the padding is only checked, never decoded.
+     */
     private static final EventShape[] TEXT_DELTA_SHAPES = {
         EventShape.of(0).string("delta", "text").build(),
-        EventShape.of(1).string("delta", "text").string("p").build(),
+        EventShape.of(1).string("delta", "text").raw("p").build(),
     };
 
     private long learntIndex;
@@ -97,11 +100,15 @@ public final class BedrockDialect extends Dialect
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
-        final boolean error = frame.headerEquals(":message-type", "error");
-        if (error || frame.headerEquals(":message-type", "exception"))
+        // Events are nearly every message: one header lookup says so before the two rare kinds are asked for.
+        if (!frame.headerEquals(":message-type", "event"))
         {
-            exception(frame, error);
-            return;
+            final boolean error = frame.headerEquals(":message-type", "error");
+            if (error || frame.headerEquals(":message-type", "exception"))
+            {
+                exception(frame, error);
+                return;
+            }
         }
         aggregate.start();
         final int event = eventOf(frame);

@@ -60,9 +60,14 @@ public final class OllamaDialect extends Dialect
     private static final int CONTENT = 4;
     private static final int MESSAGE_THINKING = 8;
     private static final int CREATED_AT = 16;
+    private static final String CREATED_AT_NAME = "created_at";
     private static final EventShape[] LINE_SHAPES = lineShapes();
+    /** Per shape (by its mask): the field bit each slot reads, in slot order. */
+    private static final int[][] SLOT_FIELDS = slotFields();
     /** What the line being read holds among the bits above; -1 once it did anything the fast path does not repeat. */
     private int learnMask;
+    /** Where {@code created_at} was last found in the metadata (a hint, checked before use). */
+    private int createdAtIndex = -1;
 
     public OllamaDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -101,6 +106,24 @@ public final class OllamaDialect extends Dialect
         return shapes;
     }
 
+    private static int[][] slotFields()
+    {
+        final int[][] fields = new int[32][];
+        for (int mask = 1; mask < 32; mask++)
+        {
+            fields[mask] = new int[Integer.bitCount(mask)];
+            int slot = 0;
+            for (int bit = 1; bit <= CREATED_AT; bit <<= 1)
+            {
+                if ((mask & bit) != 0)
+                {
+                    fields[mask][slot++] = bit;
+                }
+            }
+        }
+        return fields;
+    }
+
     @Override
     public Framer newFramer(final FrameListener listener)
     {
@@ -122,11 +145,18 @@ public final class OllamaDialect extends Dialect
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
+        // Kept small so that the repeated line's path compiles into the caller; the full decoder is a call away.
         if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
         {
             foldRepeated();
             return;
         }
+        readLine(frame);
+    }
+
+    /** The full decoder: one line read with the JSON reader, learnt when it may repeat. */
+    private void readLine(final Frame frame) throws JsonReader.BadPayload
+    {
         eventTemplate.forget();
         learnMask = 0;
         final int errorsBefore = aggregate.errorCount();
@@ -274,18 +304,19 @@ public final class OllamaDialect extends Dialect
     /**
      * A line that repeats the learnt one around new strings: the learnt line's effects (its other fields are
      * the same bytes, and what they left pending is still there) with the new strings, in the line's order.
+     * The role it set is not set again: the same bytes would set the same role.
      */
-    private void foldRepeated() throws JsonReader.BadPayload
+    private void foldRepeated()
     {
-        final int mask = eventTemplate.shape().meaning();
+        final int[] fields = SLOT_FIELDS[eventTemplate.shape().meaning()];
         pendingText.clear();
         pendingThinking.clear();
-        for (int k = 0; k < eventTemplate.shape().slotCount(); k++)
+        for (int k = 0; k < fields.length; k++)
         {
             final int slot = eventTemplate.slotInByteOrder(k);
             final char[] chars = eventTemplate.stringChars(slot);
             final int length = eventTemplate.stringLength(slot);
-            switch (fieldOfSlot(mask, slot))
+            switch (fields[slot])
             {
                 case RESPONSE:
                 case CONTENT:
@@ -296,25 +327,31 @@ public final class OllamaDialect extends Dialect
                     pend(pendingThinking, chars, 0, length);
                     break;
                 default:
-                    keepStringKeepingNonEmpty(aggregate.meta(), "created_at", chars, length);
+                    keepCreatedAt(chars, length);
             }
         }
         aggregate.start();
-        apply();
-    }
-
-    /** @return which field (bit) slot {@code slot} of the shape for {@code mask} reads. */
-    private static int fieldOfSlot(final int mask, final int slot)
-    {
-        int seen = -1;
-        for (int bit = 1; bit <= CREATED_AT; bit <<= 1)
+        if (pendingText.length() > 0 || pendingThinking.length() > 0)
         {
-            if ((mask & bit) != 0 && ++seen == slot)
+            final MutableChoice choice = aggregate.choiceForIndex(0);
+            if (choice != null)
             {
-                return bit;
+                appendPendingText(choice);
             }
         }
-        throw new IllegalStateException("no slot " + slot + " in shape " + mask);
+    }
+
+    /** The repeated line's {@code created_at}, into the slot the learnt line kept it in (found by name otherwise). */
+    private void keepCreatedAt(final char[] chars, final int length)
+    {
+        final MutableRawFields meta = aggregate.meta();
+        MutableRawJson slot = meta.valueAtIfNamed(createdAtIndex, CREATED_AT_NAME);
+        if (slot == null)
+        {
+            createdAtIndex = meta.indexOf(CREATED_AT_NAME);
+            slot = meta.valueAtIfNamed(createdAtIndex, CREATED_AT_NAME);
+        }
+        keepStringKeepingNonEmpty(meta, slot, CREATED_AT_NAME, chars, length);
     }
 
     /**
@@ -357,14 +394,7 @@ public final class OllamaDialect extends Dialect
         {
             choice.role().set(pendingRole, limits.maxTextChars());
         }
-        if (pendingThinking.length() > 0)
-        {
-            aggregate.appendText(choice, MutablePart.Kind.REASONING, pendingThinking.array(), 0, pendingThinking.length());
-        }
-        if (pendingText.length() > 0)
-        {
-            aggregate.appendText(choice, MutablePart.Kind.TEXT, pendingText.array(), 0, pendingText.length());
-        }
+        appendPendingText(choice);
         if (pendingToolCalls.type() == MutableRawJson.Type.STRUCTURED)
         {
             replayReader.begin(pendingToolCalls);
@@ -373,6 +403,19 @@ public final class OllamaDialect extends Dialect
                 readToolCall(replayReader, choice);
             }
             replayReader.finish();
+        }
+    }
+
+    /** Thinking first, then the answer, whatever order the line gave them in. */
+    private void appendPendingText(final MutableChoice choice)
+    {
+        if (pendingThinking.length() > 0)
+        {
+            aggregate.appendText(choice, MutablePart.Kind.REASONING, pendingThinking.array(), 0, pendingThinking.length());
+        }
+        if (pendingText.length() > 0)
+        {
+            aggregate.appendText(choice, MutablePart.Kind.TEXT, pendingText.array(), 0, pendingText.length());
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.AggregatorInternals;
 import io.streamfold.aggregator.AllocationCounter;
 import io.streamfold.aggregator.Feeding;
 import io.streamfold.aggregator.Format;
@@ -488,6 +489,31 @@ public class BedrockDialectTest
         assertEquals(Outcome.COMPLETE, a.result().outcome());
         // 4000 events: a per-event object of even 16 bytes would pass 64 KiB.
         assertTrue(allocated < 32 * 1024, "allocated " + allocated + " bytes for 4000 events");
+    }
+
+    @Test
+    void textDeltasPaddedToAnyLengthFoldWithoutParsing()
+    {
+        final ByteArrayOutputStreamHolder stream = new ByteArrayOutputStreamHolder();
+        stream.add(MESSAGE_START);
+        final StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 500; i++)
+        {
+            expected.append("tok").append(i % 10).append(' ');
+            stream.add(event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"tok" + (i % 10) + " \"},\"p\":\"" +
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN".substring(0, 1 + i % 40) + "\"}"));
+        }
+        stream.add(stop(0));
+        stream.add(messageStop("end_turn"));
+        stream.add(METADATA);
+        final StreamAggregator a = StreamAggregator.create(Format.BEDROCK);
+        final byte[] bytes = stream.bytes();
+        final long allocated = AllocationCounter.start().warmFeed(a, bytes, 2, () -> { });
+        assertEquals(Outcome.COMPLETE, a.result().outcome());
+        assertEquals(expected.toString(), a.result().choice(0).joined(Part.Kind.TEXT).toString());
+        // Three folds of the stream: every delta but each stream's first went without parsing.
+        assertEquals(3 * 499, AggregatorInternals.dialect(a).fastFolds());
+        assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for 500 deltas");
     }
 
     /** Collects stream bytes. */

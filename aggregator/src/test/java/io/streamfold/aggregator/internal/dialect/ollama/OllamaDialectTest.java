@@ -2,6 +2,8 @@ package io.streamfold.aggregator.internal.dialect.ollama;
 
 import java.nio.charset.StandardCharsets;
 
+import io.streamfold.aggregator.AggregatorInternals;
+import io.streamfold.aggregator.AllocationCounter;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.GeminiTesting;
 import io.streamfold.aggregator.Outcome;
@@ -26,6 +28,30 @@ class OllamaDialectTest
         a.end();
         GeminiTesting.assertNoInternalError(a.result());
         return a.result();
+    }
+
+    @Test
+    void linesOfOneShapeFoldWithoutParsingAndAllocateNothingOnceWarm()
+    {
+        // Each line has its own timestamp, of changing width as Ollama writes it.
+        final StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 2000; i++)
+        {
+            body.append("{\"model\":\"llama3.2\",\"created_at\":\"2025-10-26T17:15:").append(10 + i % 50).append('.')
+                .append(i % 7 == 0 ? "12" : "123456789".substring(0, 1 + i % 9)).append("Z\",\"message\":{\"role\":\"assistant\",")
+                .append("\"content\":\"tok").append(i % 10).append(" \"},\"done\":false}\n");
+        }
+        body.append("{\"model\":\"llama3.2\",\"created_at\":\"2025-10-26T17:16:00.5Z\",\"message\":{\"role\":\"assistant\",")
+            .append("\"content\":\"\"},\"done_reason\":\"stop\",\"done\":true,\"prompt_eval_count\":26,\"eval_count\":2000}\n");
+        final byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        final StreamAggregator a = StreamAggregator.create(Format.OLLAMA);
+        final long allocated = AllocationCounter.start().warmFeed(a, bytes, 3, () -> { });
+        assertEquals(Outcome.COMPLETE, a.result().outcome());
+        // Four folds of the stream: all but each stream's first line and its done line went without parsing.
+        assertEquals(4 * 1999, AggregatorInternals.dialect(a).fastFolds());
+        assertEquals("2025-10-26T17:16:00.5Z", a.result().meta().get("created_at").text().toString());
+        // 2,000 lines: a per-line object of even 16 bytes would pass 32 KiB.
+        assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes for 2000 lines");
     }
 
     @Test
