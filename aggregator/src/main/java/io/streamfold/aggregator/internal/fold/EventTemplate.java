@@ -193,7 +193,7 @@ public final class EventTemplate
         }
         System.arraycopy(src, offset, bytes, 0, count);
         length = count;
-        if (!findPieces(offset, slots))
+        if (!findPieces(shape, offset, slots))
         {
             return false;
         }
@@ -202,10 +202,10 @@ public final class EventTemplate
     }
 
     /**
-     * Lists the slots and the whitespace runs outside strings and slots, in byte order, and counts the
-     * literal bytes (what any matching event has at least).
+     * Lists the slots and the whitespace runs outside strings, slots and {@link EventShape#LITERAL} values, in byte
+     * order, and counts the literal bytes (what any matching event has at least).
      */
-    private boolean findPieces(final int offset, final int slots)
+    private boolean findPieces(final EventShape shape, final int offset, final int slots)
     {
         pieces = 0;
         literalBytes = length;
@@ -217,6 +217,12 @@ public final class EventTemplate
             if (next < slots && i == start[order[next]] - offset)
             {
                 final int s = order[next++];
+                if (shape.type(s) == EventShape.LITERAL)
+                {
+                    // Literal bytes all through, its whitespace too.
+                    i = end[s] - offset;
+                    continue;
+                }
                 if (!addPiece(i, end[s] - offset, s))
                 {
                     return false;
