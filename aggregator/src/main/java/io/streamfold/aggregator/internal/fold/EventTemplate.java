@@ -52,6 +52,8 @@ public final class EventTemplate
     private int[] pieceEnd = new int[8];
     /** Shape slot number of each piece, or {@link #WHITESPACE}. */
     private int[] pieceSlot = new int[8];
+    /** For a whitespace piece: the first slot piece after it (or {@link #pieces}), what a span compared at once reaches. */
+    private int[] spanEnd = new int[8];
     /** Shape slot number of the k-th slot in byte order. */
     private int[] order = new int[4];
     private int literalBytes;
@@ -197,6 +199,18 @@ public final class EventTemplate
         {
             return false;
         }
+        if (spanEnd.length < pieces)
+        {
+            spanEnd = new int[pieceStart.length];
+        }
+        for (int k = pieces - 1, j = pieces; k >= 0; k--)
+        {
+            if (pieceSlot[k] != WHITESPACE)
+            {
+                j = k;
+            }
+            spanEnd[k] = j;
+        }
         this.shape = shape;
         return true;
     }
@@ -319,6 +333,22 @@ public final class EventTemplate
         int literal = 0;
         for (int k = 0; k < pieces; k++)
         {
+            if (pieceSlot[k] == WHITESPACE)
+            {
+                // Most events space their tokens as the learnt one did: the bytes up to the next slot compared at once,
+                // whitespace included (its runs then end where the learnt ones did, as the piece-by-piece walk finds).
+                final int j = spanEnd[k];
+                final int to = j < pieces ? pieceStart[j] : length;
+                final int end = at + to - literal;
+                if ((j < pieces ? end < limit && !isWhitespace(src[end]) : end == limit) &&
+                    Arrays.equals(bytes, literal, to, src, at, end))
+                {
+                    at = end;
+                    literal = to;
+                    k = j - 1;
+                    continue;
+                }
+            }
             final int literalEnd = pieceStart[k];
             final int next = at + literalEnd - literal;
             if (next > limit || !Arrays.equals(bytes, literal, literalEnd, src, at, next))
