@@ -68,6 +68,10 @@ final class GeminiFastPath
     /** The usage values the count slots set (slots 1 to {@code counts}), resolved when learnt. */
     private MutableRawJson[] countValues = new MutableRawJson[4];
     private int counts;
+    /** Bytes of the learnt chunk outside its content that any repeat has too (no whitespace, no count). */
+    private int aroundContent;
+    private int contentStart;
+    private int contentEnd;
     private char[] scratch = new char[MAX_COUNT_DIGITS];
 
     // The description of the chunk being learnt: what its shape names beside the text, in byte order.
@@ -92,8 +96,9 @@ final class GeminiFastPath
     /** @return true when the chunk repeats the learnt one and was folded; else the full decoder reads it. */
     boolean foldIfRepeated(final DirectBuffer buffer, final int offset, final int length)
     {
-        // Every raw value the full path keeps from a chunk no longer than this (its content, a count) fits the limit.
-        if (length > limits.maxRawBytes() || !template.match(buffer, offset, length))
+        // The candidate's content, which the full path keeps raw a moment, must fit the raw limit: it is at most
+        // what the chunk holds beyond the learnt bytes around it.
+        if (length - aroundContent > limits.maxRawBytes() || !template.match(buffer, offset, length))
         {
             return false;
         }
@@ -101,9 +106,11 @@ final class GeminiFastPath
         for (int s = 1; s <= counts; s++)
         {
             final int from = template.valueStart(s);
-            if (input[from] == '-' || template.valueEnd(s) - from > MAX_COUNT_DIGITS)
+            final int digits = template.valueEnd(s) - from;
+            if (input[from] == '-' || digits > MAX_COUNT_DIGITS)
             {
-                // Jackson writes -0 as 0; and a longer count could need room the result's budget may refuse.
+                // Jackson writes -0 as 0; and a longer count could need room the result's budget may refuse. (A
+                // shorter one fits the raw limit: the learnt content, longer than 16 bytes, did.)
                 return false;
             }
         }
@@ -227,6 +234,7 @@ final class GeminiFastPath
         }
         if (describe(src, from, from + length) && template.learn(src, from, length, shape()) && resolveCounts())
         {
+            aroundContent = around(src, from, from + length);
             return;
         }
         template.forget();
@@ -241,6 +249,8 @@ final class GeminiFastPath
     private boolean describe(final byte[] src, final int from, final int limit)
     {
         described = 0;
+        contentStart = limit;
+        contentEnd = limit;
         if (!members.readObject(src, from, limit))
         {
             return false;
@@ -269,7 +279,12 @@ final class GeminiFastPath
             for (int i = 0; i < members.count(); i++)
             {
                 final String name = members.name(i);
-                if (members.isStructure(i) && !"content".equals(name) && !add(CANDIDATE_KEPT, name))
+                if ("content".equals(name))
+                {
+                    contentStart = members.valueStart(i);
+                    contentEnd = members.valueEnd(i);
+                }
+                else if (members.isStructure(i) && !add(CANDIDATE_KEPT, name))
                 {
                     return false;
                 }
@@ -287,6 +302,22 @@ final class GeminiFastPath
             }
         }
         return true;
+    }
+
+    /** @return the learnt chunk's bytes outside its content, but for whitespace and the counts' digits. */
+    private int around(final byte[] src, final int from, final int limit)
+    {
+        int n = 0;
+        for (int i = from; i < limit; i++)
+        {
+            final byte b = src[i];
+            n += i >= contentStart && i < contentEnd || b == ' ' || b == '\n' || b == '\r' || b == '\t' ? 0 : 1;
+        }
+        for (int s = 1; s <= counts; s++)
+        {
+            n -= template.valueEnd(s) - template.valueStart(s);
+        }
+        return n;
     }
 
     private boolean add(final byte kind, final String name)
