@@ -199,16 +199,10 @@ public final class EventTemplate
         {
             return false;
         }
-        if (spanEnd.length < pieces)
-        {
-            spanEnd = new int[pieceStart.length];
-        }
+        spanEnd = spanEnd.length < pieces ? new int[pieceStart.length] : spanEnd;
         for (int k = pieces - 1, j = pieces; k >= 0; k--)
         {
-            if (pieceSlot[k] != WHITESPACE)
-            {
-                j = k;
-            }
+            j = pieceSlot[k] == WHITESPACE ? j : k;
             spanEnd[k] = j;
         }
         this.shape = shape;
@@ -335,8 +329,7 @@ public final class EventTemplate
         {
             if (pieceSlot[k] == WHITESPACE)
             {
-                // Most events space their tokens as the learnt one did: the bytes up to the next slot compared at once,
-                // whitespace included (its runs then end where the learnt ones did, as the piece-by-piece walk finds).
+                // Spaced as learnt (the usual case), the bytes up to the next slot compare at once, runs ending as learnt.
                 final int j = spanEnd[k];
                 final int to = j < pieces ? pieceStart[j] : length;
                 final int end = at + to - literal;
