@@ -116,7 +116,7 @@ final class GeminiFastPath
         }
         if (usagePresent && !usageAfterCandidates)
         {
-            usage(input);
+            replayUsage(input);
         }
         final MutableChoice choice = aggregate.choiceForIndex(index);
         if (choice != null)
@@ -125,14 +125,14 @@ final class GeminiFastPath
         }
         if (usagePresent && usageAfterCandidates)
         {
-            usage(input);
+            replayUsage(input);
         }
         aggregate.start();
         return true;
     }
 
     /** The usage snapshot of a repeat: its counts set as the full path captures them (their text as written). */
-    private void usage(final byte[] input)
+    private void replayUsage(final byte[] input)
     {
         for (int s = 1; s <= counts; s++)
         {
