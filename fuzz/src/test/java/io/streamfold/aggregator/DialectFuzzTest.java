@@ -24,7 +24,12 @@ class DialectFuzzTest
         "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"", "\"}}     ",
         "\"citation\":{", "\"partial_json\":\"", "response.output_text.delta", "\"sequence_number\":",
         "\"obfuscation\":\"", "\"delta\":\"", "\"token_id\":", "\"logprob\":-0.25", "\"top_logprobs\":[",
-        "\"bytes\":[", "\"completion_tokens\":", "\"total_tokens\":", "\"reasoning\":\"", "\"seed\":null"
+        "\"bytes\":[", "\"completion_tokens\":", "\"total_tokens\":", "\"reasoning\":\"", "\"seed\":null",
+        "{\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"", "\"}],\"role\": \"model\"},\"index\": 0}],",
+        "\"usageMetadata\": {\"promptTokenCount\": ", "\"candidatesTokenCount\": ", "\"totalTokenCount\": ",
+        "\"thoughtsTokenCount\":", "\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 15}]",
+        "\"thought\": true", "\"thoughtSignature\":", "\"finishReason\": \"STOP\"", "\"safetyRatings\": [",
+        "\"groundingMetadata\": {}", "\"modelVersion\": \"gemini-2.5-flash\"", "\"partialArgs\":[{\"jsonPath\":"
     })
     void anyBytes(final FuzzedDataProvider data)
     {

@@ -104,7 +104,7 @@ class FastPathProperties
     void geminiFastPathIsInvisible(@ForAll("gemini") final StreamGenerator.Generated g, @ForAll final Random random)
     {
         // The generator interleaves two candidates, thoughts and calls: runs of alike text chunks are rarer.
-        check(g, random, 3);
+        check(g, random, 10);
     }
 
     @Property(tries = 200)

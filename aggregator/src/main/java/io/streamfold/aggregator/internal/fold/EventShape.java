@@ -40,6 +40,11 @@ public final class EventShape
      * differs. Never decoded: for a value the dialect only needs to be valid.
      */
     public static final int SAME_STRING = 6;
+    /**
+     * A value the dialect keeps as its bytes (an object or array it stores verbatim): it must repeat byte for byte,
+     * whitespace included, where elsewhere runs of whitespace between tokens may vary. Nothing to read back.
+     */
+    public static final int LITERAL = 7;
 
     /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
     public static final String ONLY = "[]";
@@ -188,6 +193,12 @@ public final class EventShape
         public Builder raw(final String... path)
         {
             return slot(RAW, path);
+        }
+
+        /** Adds a {@link #LITERAL} value at {@code path}. */
+        public Builder literal(final String... path)
+        {
+            return slot(LITERAL, path);
         }
 
         /** Adds a slot at {@code path} that {@code scanner} checks and reads. */

@@ -52,6 +52,8 @@ public final class EventTemplate
     private int[] pieceEnd = new int[8];
     /** Shape slot number of each piece, or {@link #WHITESPACE}. */
     private int[] pieceSlot = new int[8];
+    /** For a whitespace piece: the first slot piece after it (or {@link #pieces}), what a span compared at once reaches. */
+    private int[] spanEnd = new int[8];
     /** Shape slot number of the k-th slot in byte order. */
     private int[] order = new int[4];
     private int literalBytes;
@@ -193,19 +195,25 @@ public final class EventTemplate
         }
         System.arraycopy(src, offset, bytes, 0, count);
         length = count;
-        if (!findPieces(offset, slots))
+        if (!findPieces(shape, offset, slots))
         {
             return false;
+        }
+        spanEnd = spanEnd.length < pieces ? new int[pieceStart.length] : spanEnd;
+        for (int k = pieces - 1, j = pieces; k >= 0; k--)
+        {
+            j = pieceSlot[k] == WHITESPACE ? j : k;
+            spanEnd[k] = j;
         }
         this.shape = shape;
         return true;
     }
 
     /**
-     * Lists the slots and the whitespace runs outside strings and slots, in byte order, and counts the
-     * literal bytes (what any matching event has at least).
+     * Lists the slots and the whitespace runs outside strings, slots and {@link EventShape#LITERAL} values, in byte
+     * order, and counts the literal bytes (what any matching event has at least).
      */
-    private boolean findPieces(final int offset, final int slots)
+    private boolean findPieces(final EventShape shape, final int offset, final int slots)
     {
         pieces = 0;
         literalBytes = length;
@@ -217,6 +225,12 @@ public final class EventTemplate
             if (next < slots && i == start[order[next]] - offset)
             {
                 final int s = order[next++];
+                if (shape.type(s) == EventShape.LITERAL)
+                {
+                    // Literal bytes all through, its whitespace too.
+                    i = end[s] - offset;
+                    continue;
+                }
                 if (!addPiece(i, end[s] - offset, s))
                 {
                     return false;
@@ -313,6 +327,21 @@ public final class EventTemplate
         int literal = 0;
         for (int k = 0; k < pieces; k++)
         {
+            if (pieceSlot[k] == WHITESPACE)
+            {
+                // Spaced as learnt (the usual case), the bytes up to the next slot compare at once, runs ending as learnt.
+                final int j = spanEnd[k];
+                final int to = j < pieces ? pieceStart[j] : length;
+                final int end = at + to - literal;
+                if ((j < pieces ? end < limit && !isWhitespace(src[end]) : end == limit) &&
+                    Arrays.equals(bytes, literal, to, src, at, end))
+                {
+                    at = end;
+                    literal = to;
+                    k = j - 1;
+                    continue;
+                }
+            }
             final int literalEnd = pieceStart[k];
             final int next = at + literalEnd - literal;
             if (next > limit || !Arrays.equals(bytes, literal, literalEnd, src, at, next))

@@ -76,7 +76,7 @@ public final class GeminiDialect extends Dialect
     {
         super(aggregate, limits, GeminiReporting.INSTANCE);
         replayReader = new JsonReader(limits);
-        fastPath = new GeminiFastPath(this, aggregate, eventTemplate, replayReader);
+        fastPath = new GeminiFastPath(this, aggregate, limits, eventTemplate);
         parts = new ContentParts(this, aggregate, limits, fastPath);
     }
 
@@ -302,7 +302,6 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 case "finishReason":
-                    fastPath.notLearnable();
                     if (value == JsonToken.VALUE_STRING)
                     {
                         copyText(json, finishReason, limits.maxTextChars());
@@ -313,7 +312,6 @@ public final class GeminiDialect extends Dialect
                     }
                     break;
                 default:
-                    fastPath.notLearnable();
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
@@ -340,6 +338,10 @@ public final class GeminiDialect extends Dialect
         {
             parts.finishing(choice);
             aggregate.finish(choice, finishReason.array(), 0, finishReason.length());
+        }
+        if (finishReason.length() > 0)
+        {
+            fastPath.finishReason(choice.isFinished() && choice.finishReason().contentEquals(finishReason));
         }
     }
 

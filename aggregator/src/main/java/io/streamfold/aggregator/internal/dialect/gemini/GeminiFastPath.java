@@ -1,79 +1,122 @@
 package io.streamfold.aggregator.internal.dialect.gemini;
 
+import java.util.Arrays;
+
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
-import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.parser.internal.Buffers;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import org.agrona.DirectBuffer;
 
 /**
- * Gemini's repeated-chunk fast path. While the full decoder reads a chunk, it tells this class what it met;
- * a chunk of one candidate whose content is one text part, and nothing else that could change the fold, is
- * learnt at its end. A later chunk that repeats it byte for byte but for the text (and the usage object,
- * which Gemini resends growing on every chunk) is then folded from the template's values, without parsing.
+ * Gemini's repeated-chunk fast path, on the shared {@link EventTemplate}. While the full decoder reads a chunk,
+ * it tells this class what it met; a chunk of one candidate whose content is one text (or thought) part, and
+ * nothing that adds to the fold but that text and the usage, is learnt at its end. What varies in it: the text,
+ * and every integer count of {@code usageMetadata} (Gemini resends the snapshot, growing, with every chunk). The
+ * rest must repeat: a finishReason the candidate already has (Vertex repeats it on every chunk), safety ratings,
+ * grounding metadata, the model version, the response id. Those the full path would set again to the same value,
+ * so a repeat leaves them as they are; the objects and arrays among them are kept as their bytes, so they must
+ * repeat whitespace included ({@link EventShape#LITERAL}). A repeat is folded from the slots: the text appended,
+ * the counts set, in the order the learnt chunk had them.
  */
 final class GeminiFastPath
 {
+    // Kinds of the values a learnt chunk's shape names beside its text.
+    /** An integer of usageMetadata, read by the template and set on a repeat. */
+    private static final byte USAGE_COUNT = 0;
+    /** An object or array member of usageMetadata, kept verbatim. */
+    private static final byte USAGE_KEPT = 1;
+    /** An object or array member of the candidate (safetyRatings, groundingMetadata...), kept verbatim. */
+    private static final byte CANDIDATE_KEPT = 2;
+    /** An object or array member of the response, kept verbatim in the metadata. */
+    private static final byte RESPONSE_KEPT = 3;
+
+    /** More named values than this and the chunk is not learnt. */
+    private static final int MAX_VALUES = 24;
+    /** Shapes kept for reuse (a pooled aggregator meets the same few in every stream). */
+    private static final int CACHED = 8;
     /**
-     * A chunk of one candidate whose content is one text part: the text (slot 0) varies, and the usage object
-     * (slot 1, when there is one) is taken whole and merged as usual.
+     * A usage count longer than this goes to the full path: the value it replaces grew to at least 16 chars when
+     * first set, so a shorter one is set in place exactly as the full path sets it, with no growth to charge.
      */
-    private static final EventShape TEXT_CHUNK =
-        EventShape.of(0).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text").build();
-    private static final EventShape TEXT_USAGE_CHUNK =
-        EventShape.of(1).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text")
-            .raw("usageMetadata").build();
+    private static final int MAX_COUNT_DIGITS = 16;
 
     private final GeminiDialect dialect;
     private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
     private final EventTemplate template;
-    private final JsonReader usageReader;
-    private final DirectBuffer usageBytes = Buffers.wrap(new byte[0]);
+    private final JsonMembers members = new JsonMembers();
+    private byte[] copy = new byte[0];
 
     // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
     private boolean learnable;
     private int candidates;
     private int parts;
+    private int usages;
     private boolean text;
     private int errorsBefore;
-    // What the learnt chunk did, replayed for each repeat.
+
+    // The learnt chunk: its effects, replayed for each repeat.
     private boolean thought;
     private long index;
     private boolean usagePresent;
     private boolean usageAfterCandidates;
+    /** The usage values the count slots set (slots 1 to {@code counts}), resolved when learnt. */
+    private MutableRawJson[] countValues = new MutableRawJson[4];
+    private int counts;
+    /** Bytes of the learnt chunk outside its content that any repeat has too (no whitespace, no count). */
+    private int aroundContent;
+    private int contentStart;
+    private int contentEnd;
+    private char[] scratch = new char[MAX_COUNT_DIGITS];
 
-    /** @param usageReader a reader the dialect lends for the repeated usage object (not in use while a repeat folds). */
-    GeminiFastPath(final GeminiDialect dialect, final MutableAggregate aggregate, final EventTemplate template,
-        final JsonReader usageReader)
+    // The description of the chunk being learnt: what its shape names beside the text, in byte order.
+    private final byte[] kinds = new byte[MAX_VALUES];
+    private final String[] names = new String[MAX_VALUES];
+    private int described;
+    // Shapes already built, by description; replaced round robin.
+    private final byte[][] cachedKinds = new byte[CACHED][];
+    private final String[][] cachedNames = new String[CACHED][];
+    private final EventShape[] cachedShapes = new EventShape[CACHED];
+    private int nextCached;
+
+    GeminiFastPath(final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
+        final EventTemplate template)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
+        this.limits = limits;
         this.template = template;
-        this.usageReader = usageReader;
     }
 
     /** @return true when the chunk repeats the learnt one and was folded; else the full decoder reads it. */
-    boolean foldIfRepeated(final DirectBuffer buffer, final int offset, final int length) throws JsonReader.BadPayload
+    boolean foldIfRepeated(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!template.match(buffer, offset, length))
+        // The candidate's content, which the full path keeps raw a moment, must fit the raw limit: it is at most
+        // what the chunk holds beyond the learnt bytes around it.
+        if (length - aroundContent > limits.maxRawBytes() || !template.match(buffer, offset, length))
         {
             return false;
         }
-        foldRepeated();
-        return true;
-    }
-
-    /**
-     * A chunk that repeats the learnt one around a new text and usage: the learnt chunk's effects in its order
-     * (the text part, the usage merge) with the new values; every other field repeats the learnt bytes.
-     */
-    private void foldRepeated() throws JsonReader.BadPayload
-    {
+        final byte[] input = template.input();
+        for (int s = 1; s <= counts; s++)
+        {
+            final int from = template.valueStart(s);
+            final int digits = template.valueEnd(s) - from;
+            if (input[from] == '-' || digits > MAX_COUNT_DIGITS)
+            {
+                // Jackson writes -0 as 0; and a longer count could need room the result's budget may refuse. (A
+                // shorter one fits the raw limit: the learnt content, longer than 16 bytes, did.)
+                return false;
+            }
+        }
         if (usagePresent && !usageAfterCandidates)
         {
-            mergeRepeatedUsage();
+            replayUsage(input);
         }
         final MutableChoice choice = aggregate.choiceForIndex(index);
         if (choice != null)
@@ -82,19 +125,26 @@ final class GeminiFastPath
         }
         if (usagePresent && usageAfterCandidates)
         {
-            mergeRepeatedUsage();
+            replayUsage(input);
         }
         aggregate.start();
+        return true;
     }
 
-    /** The usage object of a repeated chunk, already checked whole by the template, merged as the full path does. */
-    private void mergeRepeatedUsage() throws JsonReader.BadPayload
+    /** The usage snapshot of a repeat: its counts set as the full path captures them (their text as written). */
+    private void replayUsage(final byte[] input)
     {
-        final int start = template.valueStart(1);
-        usageBytes.wrap(template.input(), start, template.valueEnd(1) - start);
-        usageReader.begin(usageBytes, 0, usageBytes.capacity());
-        dialect.mergeUsage(usageReader);
-        usageReader.finish();
+        for (int s = 1; s <= counts; s++)
+        {
+            final int from = template.valueStart(s);
+            final int n = template.valueEnd(s) - from;
+            for (int i = 0; i < n; i++)
+            {
+                scratch[i] = (char)input[from + i];
+            }
+            countValues[s - 1].setScalar(MutableRawJson.Type.NUMBER, scratch, 0, n, limits.maxRawBytes());
+        }
+        aggregate.usageUpdated();
     }
 
     /** The full decoder starts on a chunk that did not repeat the learnt one. */
@@ -104,13 +154,14 @@ final class GeminiFastPath
         learnable = true;
         candidates = 0;
         parts = 0;
+        usages = 0;
         text = false;
         thought = false;
         usagePresent = false;
         errorsBefore = aggregate.errorCount();
     }
 
-    /** The chunk holds something the template cannot replay (an error, a finish, a call, an extra field...). */
+    /** The chunk holds something a repeat could not replay (an error, a call, a citation, a signature...). */
     void notLearnable()
     {
         learnable = false;
@@ -141,8 +192,19 @@ final class GeminiFastPath
         this.thought = thought;
     }
 
+    /**
+     * The candidate had a finishReason: a repeat may carry it only if the candidate now has exactly that reason,
+     * which the full path would then leave as it is.
+     */
+    void finishReason(final boolean candidateHasIt)
+    {
+        learnable &= candidateHasIt;
+    }
+
     void usage(final boolean present)
     {
+        // A second usageMetadata would be merged (and announced) twice: not replayed.
+        learnable &= ++usages == 1;
         usagePresent = present;
         usageAfterCandidates = candidates > 0;
     }
@@ -150,9 +212,194 @@ final class GeminiFastPath
     /** The full decoder folded the chunk: learn it when it was one text part and reported no error. */
     void end(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (learnable && candidates == 1 && parts == 1 && text && aggregate.errorCount() == errorsBefore)
+        if (!learnable || candidates != 1 || parts != 1 || !text || aggregate.errorCount() != errorsBefore)
         {
-            template.learn(buffer, offset, length, usagePresent ? TEXT_USAGE_CHUNK : TEXT_CHUNK);
+            return;
         }
+        byte[] src = buffer.byteArray();
+        int from = offset;
+        if (src == null)
+        {
+            if (copy.length < length)
+            {
+                copy = new byte[length];
+            }
+            buffer.getBytes(offset, copy, 0, length);
+            src = copy;
+            from = 0;
+        }
+        else
+        {
+            from += (int)buffer.wrapAdjustment();
+        }
+        if (describe(src, from, from + length) && template.learn(src, from, length, shape()) && resolveCounts())
+        {
+            aroundContent = around(src, from, from + length);
+            return;
+        }
+        template.forget();
+    }
+
+    /**
+     * Lists, in byte order, the values the shape must name beside the text: the usage counts and the objects and
+     * arrays the full path keeps verbatim. Reads bytes the full parser has just accepted, once per learnt chunk.
+     *
+     * @return false when there are too many to learn the chunk by.
+     */
+    private boolean describe(final byte[] src, final int from, final int limit)
+    {
+        described = 0;
+        contentStart = limit;
+        contentEnd = limit;
+        if (!members.readObject(src, from, limit))
+        {
+            return false;
+        }
+        int candidatesAt = -1;
+        int usageAt = -1;
+        for (int i = 0; i < members.count(); i++)
+        {
+            final String name = members.name(i);
+            if ("candidates".equals(name))
+            {
+                candidatesAt = members.valueStart(i);
+            }
+            else if ("usageMetadata".equals(name))
+            {
+                usageAt = members.valueStart(i);
+            }
+            else if (members.isStructure(i) && !add(RESPONSE_KEPT, name))
+            {
+                return false;
+            }
+        }
+        if (candidatesAt >= 0 && src[candidatesAt] == '[' &&
+            members.readObject(src, JsonMembers.firstElement(src, candidatesAt, limit), limit))
+        {
+            for (int i = 0; i < members.count(); i++)
+            {
+                final String name = members.name(i);
+                if ("content".equals(name))
+                {
+                    contentStart = members.valueStart(i);
+                    contentEnd = members.valueEnd(i);
+                }
+                else if (members.isStructure(i) && !add(CANDIDATE_KEPT, name))
+                {
+                    return false;
+                }
+            }
+        }
+        if (usageAt >= 0 && members.readObject(src, usageAt, limit))
+        {
+            for (int i = 0; i < members.count(); i++)
+            {
+                final boolean count = members.isInteger(i);
+                if ((count || members.isStructure(i)) && !add(count ? USAGE_COUNT : USAGE_KEPT, members.name(i)))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** @return the learnt chunk's bytes outside its content, but for whitespace and the counts' digits. */
+    private int around(final byte[] src, final int from, final int limit)
+    {
+        int n = 0;
+        for (int i = from; i < limit; i++)
+        {
+            final byte b = src[i];
+            n += i >= contentStart && i < contentEnd || b == ' ' || b == '\n' || b == '\r' || b == '\t' ? 0 : 1;
+        }
+        for (int s = 1; s <= counts; s++)
+        {
+            n -= template.valueEnd(s) - template.valueStart(s);
+        }
+        return n;
+    }
+
+    private boolean add(final byte kind, final String name)
+    {
+        if (described == MAX_VALUES)
+        {
+            return false;
+        }
+        kinds[described] = kind;
+        names[described] = name;
+        described++;
+        return true;
+    }
+
+    /** @return the shape of the chunk just described, built the first time such a chunk is met. */
+    private EventShape shape()
+    {
+        for (int c = 0; c < CACHED; c++)
+        {
+            if (cachedShapes[c] != null &&
+                Arrays.equals(cachedKinds[c], 0, cachedKinds[c].length, kinds, 0, described) &&
+                Arrays.equals(cachedNames[c], 0, cachedNames[c].length, names, 0, described))
+            {
+                return cachedShapes[c];
+            }
+        }
+        // Slot 0 the text; then the counts, in byte order; then the values kept verbatim.
+        final EventShape.Builder b = EventShape.of(0).string("candidates", EventShape.ONLY, "content", "parts", EventShape.ONLY, "text");
+        for (int k = 0; k < described; k++)
+        {
+            if (kinds[k] == USAGE_COUNT)
+            {
+                b.integer("usageMetadata", names[k]);
+            }
+        }
+        for (int k = 0; k < described; k++)
+        {
+            switch (kinds[k])
+            {
+                case USAGE_KEPT:
+                    b.literal("usageMetadata", names[k]);
+                    break;
+                case CANDIDATE_KEPT:
+                    b.literal("candidates", EventShape.ONLY, names[k]);
+                    break;
+                case RESPONSE_KEPT:
+                    b.literal(names[k]);
+                    break;
+                default:
+                    break;
+            }
+        }
+        final int c = nextCached;
+        nextCached = (nextCached + 1) % CACHED;
+        cachedKinds[c] = Arrays.copyOf(kinds, described);
+        cachedNames[c] = Arrays.copyOf(names, described);
+        cachedShapes[c] = b.build();
+        return cachedShapes[c];
+    }
+
+    /** @return whether every count of the learnt chunk's usage is a value of the aggregate's usage to set. */
+    private boolean resolveCounts()
+    {
+        counts = 0;
+        final MutableRawFields fields = aggregate.usage().mutableFields();
+        for (int k = 0; k < described; k++)
+        {
+            if (kinds[k] != USAGE_COUNT)
+            {
+                continue;
+            }
+            final MutableRawJson value = fields.get(names[k]);
+            if (value == null)
+            {
+                return false;
+            }
+            if (counts == countValues.length)
+            {
+                countValues = Arrays.copyOf(countValues, counts * 2);
+            }
+            countValues[counts++] = value;
+        }
+        return true;
     }
 }
