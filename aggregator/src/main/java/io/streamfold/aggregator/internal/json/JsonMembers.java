@@ -317,8 +317,8 @@ public final class JsonMembers
     }
 
     /**
-     * Keeps member {@code i}'s value as {@link JsonReader#capture} keeps the token it is on: strings and numbers as
-     * their characters, literals by type, objects and arrays as their bytes.
+     * Keeps member {@code i}'s value as {@link JsonReader#capture} keeps the token it is on: numbers and short strings
+     * as their characters, long strings, objects and arrays as their bytes, literals by type.
      *
      * @return false when it was larger than {@code maxRawBytes} (it is then kept as null or cut).
      */
@@ -332,8 +332,7 @@ public final class JsonMembers
             case '[':
                 return into.setStructured(src, from, to - from, maxRawBytes);
             case '"':
-                decoder.decode(src, from + 1, to);
-                return into.setScalar(MutableRawJson.Type.STRING, decoder.chars(), 0, decoder.length(), maxRawBytes);
+                return into.setString(src, from, to - 1, maxRawBytes, decoder);
             case 't':
                 into.setLiteral(MutableRawJson.Type.TRUE);
                 return true;

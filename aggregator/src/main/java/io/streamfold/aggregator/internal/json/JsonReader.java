@@ -24,6 +24,9 @@ import org.agrona.DirectBuffer;
  */
 public final class JsonReader
 {
+    /** The most bytes one UTF-16 char of a string can take as sent (a {@code \}{@code uXXXX} escape). */
+    private static final int MAX_BYTES_PER_CHAR = 6;
+
     private final JsonFactory factory;
     private final AggregationLimits limits;
     private final CharView view = new CharView();
@@ -418,6 +421,17 @@ public final class JsonReader
             case VALUE_STRING:
             {
                 final CharView v = text();
+                // Kept as the byte scan keeps it (MutableRawJson.setString): a long string as its bytes.
+                if ((long)v.length() * MAX_BYTES_PER_CHAR >= MutableRawJson.LONG_STRING_BYTES)
+                {
+                    final int open = stringStartOffset();
+                    final int close = open < 0 ? -1 : JsonBytes.quotedEnd(input, open, inputOffset + inputLength) - 1;
+                    if (close - open - 1 >= MutableRawJson.LONG_STRING_BYTES &&
+                        StringDecoder.decodedLength(input, open + 1, close) == v.length())
+                    {
+                        return into.setString(input, open, close, limits.maxRawBytes(), null);
+                    }
+                }
                 return into.setScalar(MutableRawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
             }
             case VALUE_NUMBER_INT:

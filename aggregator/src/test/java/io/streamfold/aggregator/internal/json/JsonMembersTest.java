@@ -210,7 +210,9 @@ class JsonMembersTest
             case 2:
                 return new String[] { "true", "false", "null" }[random.nextInt(3)];
             case 3:
-                return "\"" + "abcdefgh".repeat(random.nextInt(6)) + STRINGS[random.nextInt(STRINGS.length)] + "\"";
+                // Short strings, and long ones around the length from which a kept string stays undecoded.
+                return "\"" + "abcdefgh".repeat(random.nextBoolean() ? random.nextInt(6) : 30 + random.nextInt(4)) +
+                    STRINGS[random.nextInt(STRINGS.length)] + "\"";
             case 4:
                 return object(random, depth + 1);
             default:

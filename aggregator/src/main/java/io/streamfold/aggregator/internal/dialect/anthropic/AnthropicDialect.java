@@ -414,7 +414,7 @@ public final class AnthropicDialect extends Dialect
                 throw new JsonReader.BadPayload("'" + name + "' is not an object");
             }
             final MutableRawJson existing = aggregate.meta().get(name);
-            if (value.isNullish() || (value.type() == MutableRawJson.Type.STRING && value.text().length() == 0))
+            if (value.isNullish() || value.isEmptyString())
             {
                 if (existing != null && !existing.isNullish())
                 {

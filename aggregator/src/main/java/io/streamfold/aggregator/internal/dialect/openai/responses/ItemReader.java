@@ -168,7 +168,7 @@ final class ItemReader
                 continue;
             }
             if (item.kind == ITEM_MESSAGE && "role".equals(field) && value.type() == MutableRawJson.Type.STRING &&
-                value.text().length() > 0)
+                !value.isEmptyString())
             {
                 items.current().role().set(value.text(), limits.maxTextChars());
             }
@@ -180,7 +180,7 @@ final class ItemReader
             final MutableRawJson args = incoming.get("arguments");
             if (call != null && args != null && args.type() == MutableRawJson.Type.STRING)
             {
-                finalText.set(args.text(), limits.maxArgumentChars());
+                args.textInto(finalText, limits.maxArgumentChars(), strings);
                 items.reconcile(call, finalText, isFinal ? "function_call item" : "output_item.added");
             }
         }
@@ -369,7 +369,7 @@ final class ItemReader
             return;
         }
         if (existing != null && !existing.isNullish() &&
-            (value.isNullish() || (value.type() == MutableRawJson.Type.STRING && value.text().length() == 0)))
+            (value.isNullish() || value.isEmptyString()))
         {
             return;
         }

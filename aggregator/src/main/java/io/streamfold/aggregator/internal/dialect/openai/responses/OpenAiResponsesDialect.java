@@ -457,7 +457,7 @@ public final class OpenAiResponsesDialect extends Dialect
         final int end = itemReader.gatherFields(bytes, from, limit);
         Item item = null;
         final MutableRawJson id = itemReader.incoming().get("id");
-        if (id != null && id.type() == MutableRawJson.Type.STRING && id.text().length() > 0)
+        if (id != null && id.type() == MutableRawJson.Type.STRING && !id.isEmptyString())
         {
             item = items.findItemById(id.text());
         }
