@@ -317,6 +317,17 @@ public final class JsonMembers
     }
 
     /**
+     * Decodes string member {@code i} into {@code into}, as {@link #decodeString} does.
+     *
+     * @return {@code into}'s characters, valid up to its {@link StringDecoder#length()}.
+     */
+    public char[] stringChars(final int i, final StringDecoder into)
+    {
+        decodeString(i, into);
+        return into.chars();
+    }
+
+    /**
      * Keeps member {@code i}'s value as {@link JsonReader#capture} keeps the token it is on: numbers and short strings
      * as their characters, long strings, objects and arrays as their bytes, literals by type.
      *

@@ -24,6 +24,16 @@ import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.sse.SseTokenizer;
 
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_DELTA;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_START;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_STOP;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.ERROR;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.KIND_NONE;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_DELTA;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_START;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_STOP;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.needsIndex;
+
 /**
  * Anthropic Messages streams ({@code event: message_start} ... {@code message_stop}), folded into the
  * non-streaming {@code message} object. One choice (index 0); each content block is a {@link MutablePart} keyed
@@ -44,17 +54,6 @@ import io.streamfold.parser.sse.SseTokenizer;
  */
 public final class AnthropicDialect extends Dialect
 {
-    private static final int KIND_NONE = 0;
-    private static final int MESSAGE_START = 1;
-    private static final int CONTENT_BLOCK_START = 2;
-    private static final int CONTENT_BLOCK_DELTA = 3;
-    private static final int CONTENT_BLOCK_STOP = 4;
-    private static final int MESSAGE_DELTA = 5;
-    private static final int MESSAGE_STOP = 6;
-    private static final int PING = 7;
-    private static final int ERROR = 8;
-    private static final int UNKNOWN = 9;
-
     /** The repeated block deltas, each with the one value that varies (slot 0). */
     static final int TEXT_SHAPE = 0;
     static final int THINKING_SHAPE = 1;
@@ -70,6 +69,9 @@ public final class AnthropicDialect extends Dialect
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
     private final ContentBlocks blocks;
+    private final BlockStarts starts;
+    /** Block events and pings read scan-first. */
+    private final EventScan scan;
     /** Tool input checks without a parser per call; the writer uses it too, so both give one verdict. */
     private final JsonSyntaxCheck toolInput = new JsonSyntaxCheck();
     private final MutableRawFields deferred = new MutableRawFields();
@@ -77,12 +79,17 @@ public final class AnthropicDialect extends Dialect
     private boolean errorEventReported;
 
     private long learntIndex;
+    /** The block index and whether the type was in the payload, of the event the token reader last folded. */
+    private long eventIndex;
+    private boolean typeInPayload;
 
     public AnthropicDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits, AnthropicReporting.INSTANCE);
         replayReader = new JsonReader(limits);
         blocks = new ContentBlocks(this, aggregate, limits);
+        starts = new BlockStarts(this, aggregate, limits, blocks);
+        scan = new EventScan(starts, blocks, limits);
     }
 
     @Override
@@ -114,7 +121,6 @@ public final class AnthropicDialect extends Dialect
             // A payload rejected half-read must not leave any reader inside it.
             json.abandon();
             replayReader.abandon();
-            blocks.abandon();
             throw e;
         }
     }
@@ -134,11 +140,40 @@ public final class AnthropicDialect extends Dialect
         eventTemplate.forget();
         blocks.forgetShape();
         final int errorsBefore = aggregate.errorCount();
-        boolean typeInPayload = false;
-        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         deferred.clear();
         stopReason.clear();
         errorEventReported = false;
+        int kind = eventTemplate.enabled() ? scan.fold(frame) : KIND_NONE;
+        final long index;
+        if (kind != KIND_NONE)
+        {
+            index = scan.index();
+            typeInPayload = true;
+        }
+        else
+        {
+            kind = foldTokens(frame);
+            index = eventIndex;
+        }
+        final int learnShape = blocks.learnShape();
+        if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
+            aggregate.errorCount() == errorsBefore)
+        {
+            learntIndex = index;
+            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
+        }
+    }
+
+    /**
+     * Reads the event with the token reader: any event the scan does not take. Fields may come in any order; one
+     * whose meaning depends on a type or index still to come is kept raw and read at the end.
+     *
+     * @return the event's kind; {@link #eventIndex} and {@link #typeInPayload} say the rest.
+     */
+    private int foldTokens(final Frame frame) throws JsonReader.BadPayload
+    {
+        typeInPayload = false;
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         int kind = KIND_NONE;
         long index = -1;
         while (json.next() == JsonToken.FIELD_NAME)
@@ -151,7 +186,7 @@ public final class AnthropicDialect extends Dialect
                 {
                     throw new JsonReader.BadPayload("event type is not a string");
                 }
-                kind = kindOf(json.text());
+                kind = AnthropicEvents.kindOf(json.text());
                 typeInPayload = true;
             }
             else if ("index".equals(name))
@@ -179,7 +214,7 @@ public final class AnthropicDialect extends Dialect
         json.finish();
         if (kind == KIND_NONE)
         {
-            kind = kindOfEventName(frame);
+            kind = AnthropicEvents.kindOfEventName(frame);
         }
         if (needsIndex(kind) && index < 0)
         {
@@ -190,13 +225,8 @@ public final class AnthropicDialect extends Dialect
             replay(kind, deferred.name(i), deferred.value(i), index);
         }
         onEventEnd(kind, index);
-        final int learnShape = blocks.learnShape();
-        if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
-            aggregate.errorCount() == errorsBefore)
-        {
-            learntIndex = index;
-            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
-        }
+        eventIndex = index;
+        return kind;
     }
 
     /**
@@ -231,6 +261,12 @@ public final class AnthropicDialect extends Dialect
         }
     }
 
+    /** @return events folded from a byte scan so far (for tests: the scan is taken where it should be). */
+    long scannedEvents()
+    {
+        return scan.scanned();
+    }
+
     @Override
     public void beforeInputEnd()
     {
@@ -241,89 +277,6 @@ public final class AnthropicDialect extends Dialect
     public String unfinished()
     {
         return "without message_stop";
-    }
-
-    private static boolean needsIndex(final int kind)
-    {
-        return kind == CONTENT_BLOCK_START || kind == CONTENT_BLOCK_DELTA || kind == CONTENT_BLOCK_STOP;
-    }
-
-    private static int kindOf(final CharView type)
-    {
-        if (type.contentEquals("content_block_delta"))
-        {
-            return CONTENT_BLOCK_DELTA;
-        }
-        if (type.contentEquals("content_block_start"))
-        {
-            return CONTENT_BLOCK_START;
-        }
-        if (type.contentEquals("content_block_stop"))
-        {
-            return CONTENT_BLOCK_STOP;
-        }
-        if (type.contentEquals("message_start"))
-        {
-            return MESSAGE_START;
-        }
-        if (type.contentEquals("message_delta"))
-        {
-            return MESSAGE_DELTA;
-        }
-        if (type.contentEquals("message_stop"))
-        {
-            return MESSAGE_STOP;
-        }
-        if (type.contentEquals("ping"))
-        {
-            return PING;
-        }
-        if (type.contentEquals("error"))
-        {
-            return ERROR;
-        }
-        return UNKNOWN;
-    }
-
-    private static int kindOfEventName(final Frame frame)
-    {
-        if (frame.typeLength() == 0)
-        {
-            return UNKNOWN;
-        }
-        if (frame.typeEquals("content_block_delta"))
-        {
-            return CONTENT_BLOCK_DELTA;
-        }
-        if (frame.typeEquals("content_block_start"))
-        {
-            return CONTENT_BLOCK_START;
-        }
-        if (frame.typeEquals("content_block_stop"))
-        {
-            return CONTENT_BLOCK_STOP;
-        }
-        if (frame.typeEquals("message_start"))
-        {
-            return MESSAGE_START;
-        }
-        if (frame.typeEquals("message_delta"))
-        {
-            return MESSAGE_DELTA;
-        }
-        if (frame.typeEquals("message_stop"))
-        {
-            return MESSAGE_STOP;
-        }
-        if (frame.typeEquals("ping"))
-        {
-            return PING;
-        }
-        if (frame.typeEquals("error"))
-        {
-            return ERROR;
-        }
-        return UNKNOWN;
     }
 
     /** One top-level field of an event whose type (and index) is known; the reader is on its value. */
@@ -345,7 +298,7 @@ public final class AnthropicDialect extends Dialect
             case CONTENT_BLOCK_START:
                 if ("content_block".equals(name))
                 {
-                    blocks.readBlockStart(r, index);
+                    starts.readBlockStart(r, index);
                 }
                 else
                 {
@@ -506,7 +459,7 @@ public final class AnthropicDialect extends Dialect
                         long blockIndex = 0;
                         while (r.next() != JsonToken.END_ARRAY)
                         {
-                            blocks.readBlockStart(r, blockIndex++);
+                            starts.readBlockStart(r, blockIndex++);
                         }
                     }
                     else

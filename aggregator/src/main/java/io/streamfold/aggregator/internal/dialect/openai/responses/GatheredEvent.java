@@ -1,7 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
@@ -10,13 +9,13 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
-import org.agrona.DirectBuffer;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.LIFECYCLE;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.UNKNOWN;
@@ -74,23 +73,18 @@ final class GatheredEvent
     private final CharView view = new CharView();
     /** The event's members, located by a byte scan. */
     private final JsonMembers members = new JsonMembers();
-    /**
-     * Longest string the event scan accepts, in bytes: within the full reader's string limit (counted in chars,
-     * never more than bytes) and Jackson's default name limit, so that what the scan accepts the full reader
-     * accepts too; -1 turns the scan off, for a number limit under what {@link JsonBytes} itself allows.
-     */
+    /** Longest string the event scan accepts, in bytes (see {@link EventBytes#scanStringBytes}); -1 turns it off. */
     private final int scanStringBytes;
+    /** The event as an array for the scan. */
+    private final EventBytes bytes = new EventBytes();
     private long scannedEvents;
-    /** An event from a buffer without an array, copied for the scan. */
-    private byte[] scratch = new byte[0];
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
-        scanStringBytes = limits.maxNumberLength() < JsonBytes.MAX_NUMBER_BYTES ? -1 :
-            Math.min(Math.max(limits.maxTextChars(), limits.maxRawBytes()), StreamReadConstraints.DEFAULT_MAX_NAME_LEN);
+        scanStringBytes = EventBytes.scanStringBytes(limits);
     }
 
     /**
@@ -107,24 +101,9 @@ final class GatheredEvent
         {
             return false;
         }
-        final DirectBuffer buffer = frame.buffer();
-        byte[] array = buffer.byteArray();
-        int from;
-        if (array != null)
-        {
-            from = (int)buffer.wrapAdjustment() + frame.offset();
-        }
-        else
-        {
-            // A direct buffer (a gateway's): one copy into a reused array, as the token reader makes too.
-            if (scratch.length < frame.length())
-            {
-                scratch = new byte[Math.max(frame.length(), scratch.length * 2)];
-            }
-            buffer.getBytes(frame.offset(), scratch, 0, frame.length());
-            array = scratch;
-            from = 0;
-        }
+        bytes.load(frame.buffer(), frame.offset(), frame.length());
+        final byte[] array = bytes.array();
+        final int from = bytes.offset();
         if (members.checkObject(array, from, from + frame.length(), limits.maxNestingDepth(), scanStringBytes) &&
             gather(members))
         {
