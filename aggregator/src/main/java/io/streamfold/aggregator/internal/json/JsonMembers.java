@@ -34,6 +34,7 @@ public final class JsonMembers
 
     private byte[] src;
     private int count;
+    private int start;
     private int end;
     private int[] nameStart = new int[16];
     private int[] nameEnd = new int[16];
@@ -57,54 +58,88 @@ public final class JsonMembers
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, null, null);
+    }
+
+    /**
+     * As {@link #checkObject(byte[], int, int, int, int)}, and in the same pass locates in {@code inner} the members of
+     * the object that the first member named {@code innerName} holds (an event's block or delta, read next), so they
+     * are not scanned again. {@code inner} is left undefined when there is no such member or it is not an object.
+     *
+     * @param innerName the member's name, ASCII without escapes.
+     */
+    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final byte[] innerName, final JsonMembers inner)
+    {
+        final int i = JsonBytes.skipWhitespace(src, from, limit);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerName, inner);
+        return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+    }
+
+    /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
+    private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final byte[] innerName, final JsonMembers inner)
+    {
         this.src = src;
         count = 0;
-        int i = JsonBytes.skipWhitespace(src, from, limit);
-        if (i >= limit || src[i] != '{' || maxDepth < 1)
+        if (from >= limit || src[from] != '{' || maxDepth < 1)
         {
-            return false;
+            return JsonBytes.REFUSED;
         }
-        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        start = from;
+        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
         if (i < limit && src[i] == '}')
         {
-            return JsonBytes.skipWhitespace(src, i + 1, limit) == limit;
+            end = i + 1;
+            return end;
         }
+        boolean innerFound = innerName == null;
         while (true)
         {
             if (i >= limit || src[i] != '"')
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             final int close = JsonBytes.stringEnd(src, i + 1, limit);
             if (close < 0 || close - i - 1 > maxStringBytes || hasEscape(src, i + 1, close))
             {
                 // An escaped name is left to the full parser, which decodes names its own way.
-                return false;
+                return JsonBytes.REFUSED;
             }
             final int colon = JsonBytes.skipWhitespace(src, close + 1, limit);
             if (colon >= limit || src[colon] != ':')
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             final int value = JsonBytes.skipWhitespace(src, colon + 1, limit);
-            final int end = JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
-            if (end < 0)
+            final int valueEnd;
+            if (!innerFound && value < limit && src[value] == '{' && Arrays.equals(src, i + 1, close, innerName, 0, innerName.length))
             {
-                return false;
+                innerFound = true;
+                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null);
             }
-            add(i + 1, close, value, end);
-            i = JsonBytes.skipWhitespace(src, end, limit);
+            else
+            {
+                valueEnd = JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
+            }
+            if (valueEnd < 0)
+            {
+                return JsonBytes.REFUSED;
+            }
+            add(i + 1, close, value, valueEnd);
+            i = JsonBytes.skipWhitespace(src, valueEnd, limit);
             if (i >= limit)
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             if (src[i] == '}')
             {
-                return JsonBytes.skipWhitespace(src, i + 1, limit) == limit;
+                end = i + 1;
+                return end;
             }
             if (src[i] != ',')
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             i = JsonBytes.skipWhitespace(src, i + 1, limit);
         }
@@ -124,6 +159,7 @@ public final class JsonMembers
         {
             return false;
         }
+        start = i;
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         while (i < limit && src[i] == '"')
         {
@@ -156,6 +192,7 @@ public final class JsonMembers
         {
             return false;
         }
+        start = i;
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         while (i < limit && src[i] != ']')
         {
@@ -171,7 +208,13 @@ public final class JsonMembers
         return true;
     }
 
-    /** @return the index just past the object or array last located by {@link #readObject} or {@link #readArray}. */
+    /** @return the index of the bracket that opens the object or array last located (checked, read, or as an inner object). */
+    public int start()
+    {
+        return start;
+    }
+
+    /** @return the index just past the object or array last located (checked, read, or as another one's inner object). */
     public int end()
     {
         return end;

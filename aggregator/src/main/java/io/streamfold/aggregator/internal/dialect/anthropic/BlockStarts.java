@@ -52,18 +52,19 @@ final class BlockStarts
             blockTooLarge(index);
             return;
         }
-        readBlockStart(blockRaw.structuredBytes(), 0, blockRaw.structuredLength(), index);
+        blockFields.readObject(blockRaw.structuredBytes(), 0, blockRaw.structuredLength());
+        readBlockStart(blockFields, index);
     }
 
     /**
-     * The content block object in {@code src[from, to)}, bytes already checked (by the event's byte scan or the
-     * token reader). A block's meaning depends on its type, which may be any of its fields: its members are located
-     * first, the type found, then each field read knowing it; opaque values (a search result page, a server tool's
-     * input) are kept as their bytes, never tokenized.
+     * The content block object whose members {@code m} has located, in bytes already checked (by the event's byte scan
+     * or the token reader). A block's meaning depends on its type, which may be any of its fields: it is found first,
+     * then each field read knowing it; opaque values (a page of web search results, a server tool's input) are kept as
+     * their bytes, never tokenized.
      */
-    void readBlockStart(final byte[] src, final int from, final int to, final long index)
+    void readBlockStart(final JsonMembers m, final long index)
     {
-        if (to - from > limits.maxRawBytes())
+        if (m.end() - m.start() > limits.maxRawBytes())
         {
             blockTooLarge(index);
             return;
@@ -74,8 +75,6 @@ final class BlockStarts
         {
             return;
         }
-        final JsonMembers m = blockFields;
-        m.readObject(src, from, to);
         blockType.clear();
         for (int i = 0; i < m.count(); i++)
         {

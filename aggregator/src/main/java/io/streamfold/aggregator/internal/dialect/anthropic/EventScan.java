@@ -1,13 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
-import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
 
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_DELTA;
@@ -30,10 +29,15 @@ import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvent
  */
 final class EventScan
 {
-    /** What a block event or ping starts with (whitespace aside): its type. */
-    private static final byte[] TYPE = "\"type\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] BLOCK_EVENT = "\"content_block_".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PING_EVENT = "\"ping\"".getBytes(StandardCharsets.US_ASCII);
+    /** What a block event or ping starts with (whitespace aside): its type, each with the event's kind. */
+    private static final byte[] TYPE = ascii("\"type\"");
+    private static final byte[][] TYPES = {
+        ascii("\"content_block_delta\""), ascii("\"content_block_start\""), ascii("\"content_block_stop\""), ascii("\"ping\""),
+    };
+    private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING };
+    /** The member whose object the scan locates too, per kind: the delta, the block. */
+    private static final byte[] DELTA = ascii("delta");
+    private static final byte[] CONTENT_BLOCK = ascii("content_block");
 
     private final BlockStarts starts;
     private final ContentBlocks blocks;
@@ -42,9 +46,8 @@ final class EventScan
     private final int scanStringBytes;
     private final EventBytes bytes = new EventBytes();
     private final JsonMembers event = new JsonMembers();
-    private final JsonMembers delta = new JsonMembers();
-    private final StringDecoder strings = new StringDecoder(64);
-    private final CharView view = new CharView();
+    /** The members of the event's block or delta, located while the event is checked. */
+    private final JsonMembers inner = new JsonMembers();
     private long index;
     private long scanned;
 
@@ -72,26 +75,21 @@ final class EventScan
         final byte[] src = bytes.array();
         final int from = bytes.offset();
         final int limit = from + frame.length();
-        if (!blockEventOrPing(src, from, limit) ||
-            !event.checkObject(src, from, limit, limits.maxNestingDepth(), scanStringBytes))
+        final int kind = kindOf(src, from, limit);
+        final byte[] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
+        if (kind == KIND_NONE || !event.checkObject(src, from, limit, limits.maxNestingDepth(), scanStringBytes, innerName, inner))
         {
             return KIND_NONE;
         }
-        final int typeLength = event.decodeString(0, strings);
-        final int kind = AnthropicEvents.kindOf(view.wrap(strings.chars(), 0, typeLength));
         int first = 1;
         index = -1;
-        if (AnthropicEvents.needsIndex(kind))
+        if (kind != PING)
         {
             if (event.count() < 2 || !"index".equals(event.name(1)) || (index = event.index(1)) < 0)
             {
                 return KIND_NONE;
             }
             first = 2;
-        }
-        else if (kind != PING)
-        {
-            return KIND_NONE;
         }
         int body = -1;
         for (int i = first; i < event.count(); i++)
@@ -110,18 +108,18 @@ final class EventScan
                 body = i;
             }
         }
+        // The inner members located are the first such member's: the only one here.
         if (kind == CONTENT_BLOCK_DELTA && body >= 0)
         {
-            delta.readObject(src, event.valueStart(body), event.valueEnd(body));
-            if (!blocks.readsDelta(delta))
+            if (!blocks.readsDelta(inner))
             {
                 return KIND_NONE;
             }
-            blocks.readBlockDelta(delta, index);
+            blocks.readBlockDelta(inner, index);
         }
         else if (kind == CONTENT_BLOCK_START && body >= 0)
         {
-            starts.readBlockStart(src, event.valueStart(body), event.valueEnd(body), index);
+            starts.readBlockStart(inner, index);
         }
         else if (kind == CONTENT_BLOCK_STOP)
         {
@@ -144,43 +142,46 @@ final class EventScan
     }
 
     /**
-     * Whether the payload opens with a block event's or a ping's type: any other event (or a type that is not the
-     * first field) goes straight to the token reader, without a scan it would repeat.
+     * The kind of a block event or ping, from the payload's opening bytes (its type, first): any other event, or a type
+     * that is not the first field, goes straight to the token reader, without a scan it would repeat.
+     *
+     * @return the kind, or {@link AnthropicEvents#KIND_NONE}.
      */
-    private static boolean blockEventOrPing(final byte[] src, final int from, final int limit)
+    private static int kindOf(final byte[] src, final int from, final int limit)
     {
         int i = JsonBytes.skipWhitespace(src, from, limit);
         if (i >= limit || src[i] != '{')
         {
-            return false;
+            return KIND_NONE;
         }
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         if (!startsWith(src, i, limit, TYPE))
         {
-            return false;
+            return KIND_NONE;
         }
         i = JsonBytes.skipWhitespace(src, i + TYPE.length, limit);
         if (i >= limit || src[i] != ':')
         {
-            return false;
+            return KIND_NONE;
         }
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
-        return startsWith(src, i, limit, BLOCK_EVENT) || startsWith(src, i, limit, PING_EVENT);
+        for (int k = 0; k < TYPES.length; k++)
+        {
+            if (startsWith(src, i, limit, TYPES[k]))
+            {
+                return KINDS[k];
+            }
+        }
+        return KIND_NONE;
     }
 
     private static boolean startsWith(final byte[] src, final int at, final int limit, final byte[] prefix)
     {
-        if (limit - at < prefix.length)
-        {
-            return false;
-        }
-        for (int k = 0; k < prefix.length; k++)
-        {
-            if (src[at + k] != prefix[k])
-            {
-                return false;
-            }
-        }
-        return true;
+        return limit - at >= prefix.length && Arrays.equals(src, at, at + prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static byte[] ascii(final String s)
+    {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
