@@ -17,7 +17,6 @@ import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.JsonSyntaxCheck;
 import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -54,18 +53,6 @@ import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvent
  */
 public final class AnthropicDialect extends Dialect
 {
-    /** The repeated block deltas, each with the one value that varies (slot 0). */
-    static final int TEXT_SHAPE = 0;
-    static final int THINKING_SHAPE = 1;
-    static final int PARTIAL_JSON_SHAPE = 2;
-    static final int CITATION_SHAPE = 3;
-    private static final EventShape[] DELTA_SHAPES = {
-        EventShape.of(TEXT_SHAPE).string("delta", "text").build(),
-        EventShape.of(THINKING_SHAPE).string("delta", "thinking").build(),
-        EventShape.of(PARTIAL_JSON_SHAPE).string("delta", "partial_json").build(),
-        EventShape.of(CITATION_SHAPE).raw("delta", "citation").build(),
-    };
-
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
     private final ContentBlocks blocks;
@@ -78,7 +65,8 @@ public final class AnthropicDialect extends Dialect
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
 
-    private long learntIndex;
+    /** The repeated block deltas, learnt and folded without parsing. */
+    private final DeltaTemplates templates;
     /** The block index and whether the type was in the payload, of the event the token reader last folded. */
     private long eventIndex;
     private boolean typeInPayload;
@@ -90,6 +78,7 @@ public final class AnthropicDialect extends Dialect
         blocks = new ContentBlocks(this, aggregate, limits);
         starts = new BlockStarts(this, aggregate, limits, blocks);
         scan = new EventScan(starts, blocks, limits);
+        templates = new DeltaTemplates(aggregate, blocks, limits);
     }
 
     @Override
@@ -107,6 +96,20 @@ public final class AnthropicDialect extends Dialect
         super.reset();
         deferred.clear();
         stopReason.clear();
+        templates.reset();
+    }
+
+    @Override
+    public void fastPath(final boolean on)
+    {
+        super.fastPath(on);
+        templates.enabled(on);
+    }
+
+    @Override
+    public long fastFolds()
+    {
+        return templates.matches();
     }
 
     @Override
@@ -131,13 +134,10 @@ public final class AnthropicDialect extends Dialect
         {
             return;
         }
-        if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
+        if (templates.foldRepeated(frame))
         {
-            foldRepeated();
             return;
         }
-        // Whatever this event does, the template no longer describes the event before the next one.
-        eventTemplate.forget();
         blocks.forgetShape();
         final int errorsBefore = aggregate.errorCount();
         deferred.clear();
@@ -159,8 +159,7 @@ public final class AnthropicDialect extends Dialect
         if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
             aggregate.errorCount() == errorsBefore)
         {
-            learntIndex = index;
-            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
+            templates.learn(frame, learnShape, index);
         }
     }
 
@@ -227,38 +226,6 @@ public final class AnthropicDialect extends Dialect
         onEventEnd(kind, index);
         eventIndex = index;
         return kind;
-    }
-
-    /**
-     * A block delta that repeats the learnt one around a new value: what the full path does for it, with the
-     * value from the template (the index and every other field are the learnt event's own bytes).
-     */
-    private void foldRepeated()
-    {
-        aggregate.start();
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        if (choice == null)
-        {
-            return;
-        }
-        switch (eventTemplate.shape().meaning())
-        {
-            case TEXT_SHAPE:
-                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.TEXT, "text", eventTemplate.stringChars(0),
-                    eventTemplate.stringLength(0));
-                break;
-            case THINKING_SHAPE:
-                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.REASONING, "thinking", eventTemplate.stringChars(0),
-                    eventTemplate.stringLength(0));
-                break;
-            case PARTIAL_JSON_SHAPE:
-                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.TOOL_CALL, "partial_json", eventTemplate.stringChars(0),
-                    eventTemplate.stringLength(0));
-                break;
-            default:
-                blocks.appendCitation(choice, learntIndex, eventTemplate.input(), eventTemplate.valueStart(0),
-                    eventTemplate.valueEnd(0) - eventTemplate.valueStart(0));
-        }
     }
 
     /** @return events folded from a byte scan so far (for tests: the scan is taken where it should be). */

@@ -34,7 +34,7 @@ final class ContentBlocks
     private final CharView view = new CharView();
     /** The type of the delta being read. */
     private final MutableTextBuffer deltaType = new MutableTextBuffer();
-    /** The delta shape the event being folded can be learnt as (a shape of AnthropicDialect), or -1. */
+    /** The delta shape the event being folded can be learnt as (a shape of DeltaTemplates), or -1. */
     private int learnShape = -1;
 
     ContentBlocks(final AnthropicDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
@@ -124,15 +124,15 @@ final class ContentBlocks
             switch (name)
             {
                 case "text":
-                    noteDelta(AnthropicDialect.TEXT_SHAPE, value == JsonToken.VALUE_STRING);
+                    noteDelta(DeltaTemplates.TEXT_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.TEXT, name, r, value);
                     break;
                 case "thinking":
-                    noteDelta(AnthropicDialect.THINKING_SHAPE, value == JsonToken.VALUE_STRING);
+                    noteDelta(DeltaTemplates.THINKING_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.REASONING, name, r, value);
                     break;
                 case "partial_json":
-                    noteDelta(AnthropicDialect.PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
+                    noteDelta(DeltaTemplates.PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.TOOL_CALL, name, r, value);
                     break;
                 case "signature":
@@ -149,7 +149,7 @@ final class ContentBlocks
                     break;
                 case "citation":
                 {
-                    noteDelta(AnthropicDialect.CITATION_SHAPE, value == JsonToken.START_OBJECT);
+                    noteDelta(DeltaTemplates.CITATION_SHAPE, value == JsonToken.START_OBJECT);
                     final MutablePart part = value == JsonToken.START_OBJECT ?
                         blockOfKind(choice, index, MutablePart.Kind.TEXT, name) : null;
                     if (part != null)
@@ -215,13 +215,13 @@ final class ContentBlocks
                     deltaType.set(d.stringChars(i, strings), 0, strings.length(), 256);
                     break;
                 case "text":
-                    scannedText(choice, index, MutablePart.Kind.TEXT, AnthropicDialect.TEXT_SHAPE, name, d, i);
+                    scannedText(choice, index, MutablePart.Kind.TEXT, DeltaTemplates.TEXT_SHAPE, name, d, i);
                     break;
                 case "thinking":
-                    scannedText(choice, index, MutablePart.Kind.REASONING, AnthropicDialect.THINKING_SHAPE, name, d, i);
+                    scannedText(choice, index, MutablePart.Kind.REASONING, DeltaTemplates.THINKING_SHAPE, name, d, i);
                     break;
                 case "partial_json":
-                    scannedText(choice, index, MutablePart.Kind.TOOL_CALL, AnthropicDialect.PARTIAL_JSON_SHAPE, name, d, i);
+                    scannedText(choice, index, MutablePart.Kind.TOOL_CALL, DeltaTemplates.PARTIAL_JSON_SHAPE, name, d, i);
                     break;
                 case "signature":
                     learnShape = -2;
@@ -231,7 +231,7 @@ final class ContentBlocks
                     }
                     break;
                 default:
-                    noteDelta(AnthropicDialect.CITATION_SHAPE, d.first(i) == '{');
+                    noteDelta(DeltaTemplates.CITATION_SHAPE, d.first(i) == '{');
                     if (d.first(i) == '{')
                     {
                         appendCitation(choice, index, d.bytes(), d.valueStart(i), d.valueEnd(i) - d.valueStart(i));

@@ -152,7 +152,17 @@ class AnthropicScanTest
             Arguments.of("ping with a bad index", stream(null, "{\"type\":\"ping\",\"index\":\"3\"}", null)),
             Arguments.of("stop with fields", stream(null, "{\"type\":\"content_block_stop\",\"index\":1,\"extra\":[\"" + ENCRYPTED + "\"]}", null)),
             Arguments.of("unknown block event", stream(null, "{\"type\":\"content_block_paused\",\"index\":1}", null)),
-            Arguments.of("delta before any block", stream(null, delta(7, "{\"type\":\"input_json_delta\",\"partial_json\":\"{\"}"), null)));
+            Arguments.of("delta before any block", stream(null, delta(7, "{\"type\":\"input_json_delta\",\"partial_json\":\"{\"}"), null)),
+            Arguments.of("text deltas for several blocks, then negative and odd indexes", stream(null,
+                delta(2, "{\"type\":\"text_delta\",\"text\":\"a\"}").replace("\"index\":2", "\"index\":3"),
+                delta(2, "{\"type\":\"text_delta\",\"text\":\"b\"}") + "\n\n" +
+                event(delta(2, "{\"type\":\"text_delta\",\"text\":\"c\"}").replace("\"index\":2", "\"index\":-1")) +
+                event(delta(2, "{\"type\":\"text_delta\",\"text\":\"d\"}").replace("\"index\":2", "\"index\":-0")) +
+                event(delta(2, "{\"type\":\"text_delta\",\"text\":\"e\"}").replace("\"index\":2", "\"index\":2.5")) +
+                event(delta(2, "{\"type\":\"text_delta\",\"text\":\"f\"}").replace("\"index\":2", "\"index\":123456789012345678")) +
+                event(delta(2, "{\"type\":\"text_delta\",\"text\":\"g\"}").replace("\"index\":2", "\"index\":00")) +
+                event(delta(2, "{\"type\":\"text_delta\",\"text\":\"h\"}")) +
+                event(delta(1, "{\"type\":\"text_delta\",\"text\":\"i\"}")))));
     }
 
     @ParameterizedTest(name = "{0}")

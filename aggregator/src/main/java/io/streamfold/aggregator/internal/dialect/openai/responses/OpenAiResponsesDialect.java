@@ -8,12 +8,14 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
@@ -71,6 +73,8 @@ public final class OpenAiResponsesDialect extends Dialect
     /** A usage object inside a response, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
+    private final boolean numbersFit;
+
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
 
@@ -83,6 +87,18 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
         event = new GatheredEvent(this, aggregate, limits);
         unknownDeltas = new UnknownDeltas(aggregate, items);
+        numbersFit = limits.maxNumberLength() >= JsonBytes.MAX_NUMBER_BYTES;
+        fastPath(EventTemplate.ENABLED);
+    }
+
+    /**
+     * On only where the parser allows numbers as long as the byte scanners do: the sequence number slot must never
+     * take one the parser would refuse (the event scan stays off below that too).
+     */
+    @Override
+    public void fastPath(final boolean on)
+    {
+        super.fastPath(on && numbersFit);
     }
 
     @Override
