@@ -29,6 +29,8 @@ public final class JsonReader
 
     private final JsonFactory factory;
     private final AggregationLimits limits;
+    /** The parser's string limit, which {@link #beginObject} enforces whatever the parser saw before. */
+    private final int maxStringChars;
     private final CharView view = new CharView();
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
     private final DirectBuffer structureView = Buffers.wrap(new byte[0]);
@@ -50,10 +52,11 @@ public final class JsonReader
     public JsonReader(final AggregationLimits limits)
     {
         this.limits = limits;
+        this.maxStringChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
         this.factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
-                .maxStringLength(Math.max(limits.maxTextChars(), limits.maxRawBytes()))
+                .maxStringLength(maxStringChars)
                 .maxNumberLength(limits.maxNumberLength())
                 .build())
             .build();
@@ -133,7 +136,7 @@ public final class JsonReader
     public void beginObject(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
     {
         load(buffer, offset, length);
-        if (!syntax.check(input, inputOffset, length, limits.maxNestingDepth()))
+        if (!syntax.check(input, inputOffset, length, limits.maxNestingDepth(), maxStringChars))
         {
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
