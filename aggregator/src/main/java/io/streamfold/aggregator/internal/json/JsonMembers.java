@@ -36,6 +36,7 @@ public final class JsonMembers
     private int count;
     private int start;
     private int end;
+    private int innerAt = -1;
     private int[] nameStart = new int[16];
     private int[] nameEnd = new int[16];
     private int[] valueStart = new int[16];
@@ -58,7 +59,7 @@ public final class JsonMembers
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
-        return checkObject(src, from, limit, maxDepth, maxStringBytes, null, null);
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, (byte[][])null, null);
     }
 
     /**
@@ -71,17 +72,34 @@ public final class JsonMembers
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
         final byte[] innerName, final JsonMembers inner)
     {
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, innerName == null ? null : new byte[][] { innerName }, inner);
+    }
+
+    /**
+     * As {@link #checkObject(byte[], int, int, int, int, byte[], JsonMembers)} for the first object-valued member named
+     * any of {@code innerNames} (an event holds one of them); {@link #innerAt()} then says which member it was.
+     */
+    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final byte[][] innerNames, final JsonMembers inner)
+    {
         final int i = JsonBytes.skipWhitespace(src, from, limit);
-        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerName, inner);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner);
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+    }
+
+    /** @return the member whose object the last check located as the inner one, or -1 when none was. */
+    public int innerAt()
+    {
+        return innerAt;
     }
 
     /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
     private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[] innerName, final JsonMembers inner)
+        final byte[][] innerNames, final JsonMembers inner)
     {
         this.src = src;
         count = 0;
+        innerAt = -1;
         if (from >= limit || src[from] != '{' || maxDepth < 1)
         {
             return JsonBytes.REFUSED;
@@ -93,7 +111,7 @@ public final class JsonMembers
             end = i + 1;
             return end;
         }
-        boolean innerFound = innerName == null;
+        boolean innerFound = innerNames == null;
         while (true)
         {
             if (i >= limit || src[i] != '"')
@@ -113,9 +131,10 @@ public final class JsonMembers
             }
             final int value = JsonBytes.skipWhitespace(src, colon + 1, limit);
             final int valueEnd;
-            if (!innerFound && value < limit && src[value] == '{' && Arrays.equals(src, i + 1, close, innerName, 0, innerName.length))
+            if (!innerFound && value < limit && src[value] == '{' && named(src, i + 1, close, innerNames))
             {
                 innerFound = true;
+                innerAt = count;
                 valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null);
             }
             else
@@ -143,6 +162,18 @@ public final class JsonMembers
             }
             i = JsonBytes.skipWhitespace(src, i + 1, limit);
         }
+    }
+
+    private static boolean named(final byte[] src, final int from, final int to, final byte[][] names)
+    {
+        for (final byte[] name : names)
+        {
+            if (Arrays.equals(src, from, to, name, 0, name.length))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -176,7 +176,7 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             case UNKNOWN:
             case LIFECYCLE:
-                if (event.response.type() == MutableRawJson.Type.STRUCTURED)
+                if (event.structured(GatheredEvent.RESPONSE))
                 {
                     readResponse(false);
                 }
@@ -197,9 +197,9 @@ public final class OpenAiResponsesDialect extends Dialect
             case ITEM_DONE:
             {
                 final Item item = items.itemForEvent(event.outputIndex, event.itemId, ITEM_UNKNOWN);
-                if (item != null && event.item.type() == MutableRawJson.Type.STRUCTURED)
+                if (item != null && event.structured(GatheredEvent.ITEM))
                 {
-                    itemReader.readItem(event.item, item, event.type == ITEM_DONE);
+                    itemReader.readItem(event.objectMembers(GatheredEvent.ITEM, itemReader.itemFields()), item, event.type == ITEM_DONE);
                 }
                 if (item != null && event.type == ITEM_DONE)
                 {
@@ -214,10 +214,11 @@ public final class OpenAiResponsesDialect extends Dialect
             {
                 final boolean summary = event.type == SUMMARY_PART_ADDED || event.type == SUMMARY_PART_DONE;
                 final Item item = items.itemForEvent(event.outputIndex, event.itemId, summary ? ITEM_REASONING : ITEM_UNKNOWN);
-                if (item != null && event.part.type() == MutableRawJson.Type.STRUCTURED && event.part.structuredBytes()[0] == '{')
+                final JsonMembers part = item == null ? null : event.objectMembers(GatheredEvent.PART, itemReader.partFields());
+                if (part != null)
                 {
-                    itemReader.readContentPart(event.part.structuredBytes(), 0, event.part.structuredLength(), item, summary,
-                        summary ? event.summaryIndex : event.contentIndex, event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
+                    itemReader.readContentPart(part, item, summary, summary ? event.summaryIndex : event.contentIndex,
+                        event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
                 }
                 break;
             }
@@ -319,7 +320,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private void onTerminal() throws JsonReader.BadPayload
     {
         final MutableChoice c = items.choice();
-        if (event.response.type() == MutableRawJson.Type.STRUCTURED)
+        if (event.structured(GatheredEvent.RESPONSE))
         {
             readResponse(true);
         }
@@ -415,11 +416,11 @@ public final class OpenAiResponsesDialect extends Dialect
      */
     private void readResponse(final boolean terminal) throws JsonReader.BadPayload
     {
-        final JsonMembers m = members;
-        if (!m.readObject(event.response))
+        final JsonMembers m = event.objectMembers(GatheredEvent.RESPONSE, members);
+        if (m == null)
         {
             // An array where the object belongs: read as the token reader always read it (an empty one is nothing).
-            if (m.readArray(event.response) && m.count() > 0)
+            if (members.readArray(event.captured(GatheredEvent.RESPONSE)) && members.count() > 0)
             {
                 throw new JsonReader.BadPayload("more than one JSON value in one event");
             }
@@ -523,7 +524,8 @@ public final class OpenAiResponsesDialect extends Dialect
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
     private void eventLogprobs(final MutablePart part) throws JsonReader.BadPayload
     {
-        if (event.logprobs.type() != MutableRawJson.Type.STRUCTURED)
+        // Most servers send "logprobs":[] with every delta: nothing to read (an empty object neither).
+        if (!event.hasLogprobEntries())
         {
             return;
         }
