@@ -483,9 +483,10 @@ public final class JsonMembers
         }
         final int mask = tableKeys.length - 1;
         int slot = (hash ^ (hash >>> 16)) & mask;
-        while (tableKeys[slot] != null)
+        byte[] key;
+        while ((key = tableKeys[slot]) != null)
         {
-            if (Arrays.equals(tableKeys[slot], 0, tableKeys[slot].length, bytes, from, to))
+            if (sameBytes(key, bytes, from, to))
             {
                 return tableNames[slot];
             }
@@ -502,6 +503,23 @@ public final class JsonMembers
             }
         }
         return name;
+    }
+
+    /** A plain loop: names are short, where a general array comparison costs more to call than to run. */
+    private static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
+    {
+        if (key.length != to - from)
+        {
+            return false;
+        }
+        for (int k = 0; k < key.length; k++)
+        {
+            if (key[k] != bytes[from + k])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @param intern true for a name kept in the table (a bounded number of them). */
