@@ -59,25 +59,16 @@ public final class JsonMembers
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
-        return checkObject(src, from, limit, maxDepth, maxStringBytes, (byte[][])null, null);
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, null, null);
     }
 
     /**
      * As {@link #checkObject(byte[], int, int, int, int)}, and in the same pass locates in {@code inner} the members of
-     * the object that the first member named {@code innerName} holds (an event's block or delta, read next), so they
-     * are not scanned again. {@code inner} is left undefined when there is no such member or it is not an object.
+     * the object held by the first object-valued member named any of {@code innerNames} (an event's block or delta,
+     * its response or item: what is read next), so they are not scanned again; {@link #innerAt()} says which member
+     * it was. {@code inner} is left undefined when there is none.
      *
-     * @param innerName the member's name, ASCII without escapes.
-     */
-    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[] innerName, final JsonMembers inner)
-    {
-        return checkObject(src, from, limit, maxDepth, maxStringBytes, innerName == null ? null : new byte[][] { innerName }, inner);
-    }
-
-    /**
-     * As {@link #checkObject(byte[], int, int, int, int, byte[], JsonMembers)} for the first object-valued member named
-     * any of {@code innerNames} (an event holds one of them); {@link #innerAt()} then says which member it was.
+     * @param innerNames the members' names, ASCII without escapes.
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
         final byte[][] innerNames, final JsonMembers inner)

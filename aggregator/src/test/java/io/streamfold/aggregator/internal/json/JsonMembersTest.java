@@ -51,7 +51,7 @@ class JsonMembersTest
         final JsonMembers withInner = new JsonMembers();
         final JsonMembers inner = new JsonMembers();
         assertEquals(accepted, withInner.checkObject(bytes, 0, bytes.length, 6, 1 << 20,
-            innerName.getBytes(StandardCharsets.UTF_8), inner), text);
+            new byte[][] { innerName.getBytes(StandardCharsets.UTF_8) }, inner), text);
         if (!accepted)
         {
             return;

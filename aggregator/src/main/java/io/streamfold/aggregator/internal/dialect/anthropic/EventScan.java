@@ -36,8 +36,8 @@ final class EventScan
     };
     private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING };
     /** The member whose object the scan locates too, per kind: the delta, the block. */
-    private static final byte[] DELTA = ascii("delta");
-    private static final byte[] CONTENT_BLOCK = ascii("content_block");
+    private static final byte[][] DELTA = { ascii("delta") };
+    private static final byte[][] CONTENT_BLOCK = { ascii("content_block") };
 
     private final BlockStarts starts;
     private final ContentBlocks blocks;
@@ -76,7 +76,7 @@ final class EventScan
         final int from = bytes.offset();
         final int limit = from + frame.length();
         final int kind = kindOf(src, from, limit);
-        final byte[] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
+        final byte[][] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
         if (kind == KIND_NONE || !event.checkObject(src, from, limit, limits.maxNestingDepth(), scanStringBytes, innerName, inner))
         {
             return KIND_NONE;
