@@ -9,14 +9,20 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * OpenAI Responses streams: response.created and in_progress, then message, reasoning (summary) and
- * function_call output items, each with its added / delta (text cut anywhere, a surrogate pair possibly split
- * between deltas) / done events, then response.completed with the usage. Sequence numbers throughout; the
- * event line sometimes left out.
+ * OpenAI Responses streams: response.created and in_progress, then message, reasoning (summary, sometimes with long
+ * opaque encrypted content) and function_call output items, each with its added / delta (text cut anywhere, a
+ * surrogate pair possibly split between deltas) / done events, web search calls (their searching events, a done item
+ * with the action, its sources and fields no version knows), url citations on messages (annotation.added events, and
+ * again in the done part), then response.completed with the usage and, half the time, every output item again.
+ * Sequence numbers throughout; the event line sometimes left out. What is kept raw (encrypted content, search calls,
+ * annotations) leaves the message model unchanged and reaches the written JSON, which the properties compare.
  */
 final class OpenAiResponsesStreams implements StreamGenerator
 {
-    /** One output item: kind 0 message, 1 reasoning, 2 function_call (text is then its argument value). */
+    /**
+     * One output item: kind 0 message, 1 reasoning, 2 function_call (text is then its argument value), 3 a web search
+     * call (text is its query), 4 a message with url citations.
+     */
     record Item(int kind, String text, String name)
     {
     }
@@ -30,7 +36,7 @@ final class OpenAiResponsesStreams implements StreamGenerator
     @Override
     public Arbitrary<Generated> streams()
     {
-        final Arbitrary<Item> item = Combinators.combine(Arbitraries.integers().between(0, 2), OpenAiChatStreams.text(40),
+        final Arbitrary<Item> item = Combinators.combine(Arbitraries.integers().between(0, 4), OpenAiChatStreams.text(40),
             Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10)).as(Item::new);
         return Combinators.combine(item.list().ofMaxSize(5), Arbitraries.longs()).as(this::build);
     }
@@ -57,6 +63,7 @@ final class OpenAiResponsesStreams implements StreamGenerator
         seq.add("response.created", "\"response\":" + response);
         seq.add("response.in_progress", "\"response\":" + response);
         int calls = 0;
+        final StringBuilder outputItems = new StringBuilder();
         for (int i = 0; i < items.size(); i++)
         {
             final Item item = items.get(i);
@@ -80,27 +87,53 @@ final class OpenAiResponsesStreams implements StreamGenerator
                 }
                 final String whole = OpenAiChatStreams.quote(arguments, random);
                 seq.add("response.function_call_arguments.done", "\"item_id\":\"item_" + i + "\"," + at + ",\"arguments\":" + whole);
-                seq.add("response.output_item.done", at + ",\"item\":" + head + "\"arguments\":" + whole + ",\"status\":\"completed\"}");
+                final String done = head + "\"arguments\":" + whole + ",\"status\":\"completed\"}";
+                seq.add("response.output_item.done", at + ",\"item\":" + done);
+                outputItems.append(outputItems.length() > 0 ? "," : "").append(done);
+                continue;
+            }
+            if (item.kind() == 3)
+            {
+                final String where = "\"item_id\":\"item_" + i + "\"," + at;
+                seq.add("response.output_item.added", at + ",\"item\":{\"type\":\"web_search_call\"," + id + ",\"status\":\"in_progress\"}");
+                seq.add("response.web_search_call.in_progress", where);
+                seq.add("response.web_search_call.searching", where);
+                seq.add("response.web_search_call.completed", where);
+                final String done = "{\"type\":\"web_search_call\"," + id + ",\"status\":\"completed\",\"action\":{\"type\":\"search\"," +
+                    "\"query\":" + OpenAiChatStreams.quote(item.text(), random) + ",\"sources\":[{\"type\":\"url\",\"url\":\"https://example.com/" +
+                    i + "\"}]}" + (random.nextBoolean() ? ",\"extra\":{\"deep\":[[-0.5e+3,true,null]],\"blob\":\"" + opaque(random) + "\"}" : "") + "}";
+                seq.add("response.output_item.done", at + ",\"item\":" + done);
+                outputItems.append(outputItems.length() > 0 ? "," : "").append(done);
                 continue;
             }
             final boolean reasoning = item.kind() == 1;
+            final boolean cited = item.kind() == 4;
+            final String encrypted = reasoning && random.nextBoolean() ? ",\"encrypted_content\":\"" + opaque(random) + "\"" : "";
+            final String annotations = cited ? annotation(item.text(), random) : "";
             final String whole = OpenAiChatStreams.quote(item.text(), random);
             final String part = reasoning ? "{\"type\":\"summary_text\",\"text\":" : "{\"type\":\"output_text\",\"annotations\":[],\"text\":";
             final String where = "\"item_id\":\"item_" + i + "\"," + at + (reasoning ? ",\"summary_index\":0" : ",\"content_index\":0");
             final String prefix = reasoning ? "response.reasoning_summary_" : "response.";
-            seq.add("response.output_item.added", at + ",\"item\":" + (reasoning ? "{\"type\":\"reasoning\"," + id + ",\"summary\":[]}" :
-                "{\"type\":\"message\"," + id + ",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}"));
+            seq.add("response.output_item.added", at + ",\"item\":" + (reasoning ? "{\"type\":\"reasoning\"," + id + ",\"summary\":[]" +
+                encrypted + "}" : "{\"type\":\"message\"," + id + ",\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}"));
             seq.add(prefix + (reasoning ? "part.added" : "content_part.added"), where + ",\"part\":" + part + "\"\"}");
             for (final String piece : EventLog.pieces(item.text(), random, false))
             {
                 (reasoning ? choice.reasoning : choice.text).append(piece);
                 seq.add(prefix + (reasoning ? "text.delta" : "output_text.delta"), where + ",\"delta\":" + OpenAiChatStreams.quote(piece, random));
             }
+            if (cited)
+            {
+                seq.add("response.output_text.annotation.added", where + ",\"annotation_index\":0,\"annotation\":" + annotations);
+            }
             seq.add(prefix + (reasoning ? "text.done" : "output_text.done"), where + ",\"text\":" + whole);
-            seq.add(prefix + (reasoning ? "part.done" : "content_part.done"), where + ",\"part\":" + part + whole + "}");
-            seq.add("response.output_item.done", at + ",\"item\":" + (reasoning ?
-                "{\"type\":\"reasoning\"," + id + ",\"summary\":[" + part + whole + "}]}" :
-                "{\"type\":\"message\"," + id + ",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[" + part + whole + "}]}"));
+            final String donePart = cited ? "{\"type\":\"output_text\",\"annotations\":[" + annotations + "],\"text\":" + whole + "}" :
+                part + whole + "}";
+            seq.add(prefix + (reasoning ? "part.done" : "content_part.done"), where + ",\"part\":" + donePart);
+            final String done = reasoning ? "{\"type\":\"reasoning\"," + id + ",\"summary\":[" + donePart + "]" + encrypted + "}" :
+                "{\"type\":\"message\"," + id + ",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[" + donePart + "]}";
+            seq.add("response.output_item.done", at + ",\"item\":" + done);
+            outputItems.append(outputItems.length() > 0 ? "," : "").append(done);
         }
         final long input = random.nextInt(5000);
         final long output = random.nextInt(5000);
@@ -109,10 +142,30 @@ final class OpenAiResponsesStreams implements StreamGenerator
         log.message.usage.put("output_tokens", Long.toString(output));
         log.message.usage.put("total_tokens", Long.toString(input + output));
         seq.add("response.completed", "\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":1700000000," +
-            "\"status\":\"completed\",\"model\":\"gpt-x\",\"output\":[],\"usage\":{\"input_tokens\":" + input + ",\"output_tokens\":" +
+            "\"status\":\"completed\",\"model\":\"gpt-x\",\"output\":[" + (random.nextBoolean() ? outputItems : "") +
+            "],\"usage\":{\"input_tokens\":" + input + ",\"output_tokens\":" +
             output + ",\"total_tokens\":" + (input + output) + "}}");
         log.terminal();
         return log.build(this);
+    }
+
+    /** A url citation of a message's text. */
+    private static String annotation(final String text, final Random random)
+    {
+        return "{\"type\":\"url_citation\",\"start_index\":0,\"end_index\":" + text.length() + ",\"url\":\"https://example.com/a\"," +
+            "\"title\":" + OpenAiChatStreams.quote(text, random) + "}";
+    }
+
+    /** Base64-like opaque content, from a few bytes to past the length from which a kept string stays undecoded. */
+    private static String opaque(final Random random)
+    {
+        final String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        final StringBuilder sb = new StringBuilder();
+        for (int n = random.nextBoolean() ? random.nextInt(40) : 200 + random.nextInt(600); n > 0; n--)
+        {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.append('=').toString();
     }
 
     /** Writes events with their type and a running sequence number. */

@@ -208,10 +208,17 @@ public final class MutableRawFields implements RawFields
     /** @return the index of {@code name}, or -1. */
     public int indexOf(final String name)
     {
+        // Names are the readers' canonical strings: the same instance nearly always, so compare those first.
         for (int i = 0; i < size; i++)
         {
-            final String n = names[i];
-            if (n == name || n.equals(name))
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+        for (int i = 0; i < size; i++)
+        {
+            if (names[i].equals(name))
             {
                 return i;
             }

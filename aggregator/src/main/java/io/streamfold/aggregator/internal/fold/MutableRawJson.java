@@ -4,23 +4,37 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.aggregator.model.RawJson;
 
 /**
  * One JSON value kept as the provider sent it, for fields streamfold does not interpret and for
- * values that must stay exact (a {@code seed} above 2^63). Scalars keep their characters, objects and
- * arrays their bytes. Reused in place: capturing into an existing value allocates nothing once its
- * buffers are large enough.
+ * values that must stay exact (a {@code seed} above 2^63). Numbers and short strings keep their characters,
+ * objects and arrays their bytes. A string of {@link #LONG_STRING_BYTES} bytes or more as sent (an encrypted
+ * reasoning blob, a signature, a page of search results) is kept as those bytes, checked but not decoded: it is
+ * decoded when it is read ({@link #text()}, {@link #json()}, {@link #write}), into a new string each time, since
+ * what an opaque value is kept for is mostly to be written back once. Reused in place: capturing into an existing
+ * value allocates nothing once its buffers are large enough.
  */
 public final class MutableRawJson implements RawJson
 {
+    /**
+     * Strings this long as sent (bytes between the quotes) or longer are kept as their bytes; shorter ones, which
+     * decoders read back (ids, types, names), are decoded when kept. One rule for every reader, token or byte scan,
+     * so a value is kept, charged and read the same way whichever path read it.
+     */
+    public static final int LONG_STRING_BYTES = 256;
 
     private static final byte[] NO_BYTES = new byte[0];
+    private static final char[] NO_CHARS = new char[0];
 
     private Type type = Type.ABSENT;
     private final MutableTextBuffer text;
+    /** An object's or array's bytes; or, when {@link #undecoded}, a long string with its quotes, as sent. */
     private byte[] bytes = NO_BYTES;
     private int byteLength;
+    /** True for a STRING kept as its bytes, not yet (and never stored) decoded. */
+    private boolean undecoded;
     /** Charged for growth when part of a result; null for a decoder's scratch and a snapshot's copies. */
     private final ResultBudget budget;
     /** True for the one slot a result with no room left hands out: it keeps nothing. */
@@ -55,10 +69,48 @@ public final class MutableRawJson implements RawJson
         return type;
     }
 
-    /** @return characters of a string, or digits of a number; empty for other types. */
+    /**
+     * @return characters of a string, or digits of a number; empty for other types. A long string kept as its bytes
+     * is decoded into a new string by each call.
+     */
     public CharSequence text()
     {
-        return text;
+        return undecoded ? decoded() : text;
+    }
+
+    /** @return true for a string of no characters (answered without decoding one kept as bytes, never empty). */
+    public boolean isEmptyString()
+    {
+        return type == Type.STRING && !undecoded && text.length() == 0;
+    }
+
+    /** @return true when the value is a string kept as its bytes (see {@link #LONG_STRING_BYTES}). */
+    public boolean isUndecoded()
+    {
+        return undecoded;
+    }
+
+    /**
+     * Sets {@code into} to {@link #text()}, decoding a string kept as bytes with {@code scratch} rather than into a new
+     * string.
+     *
+     * @return as {@link MutableTextBuffer#set(char[], int, int, int)}.
+     */
+    public boolean textInto(final MutableTextBuffer into, final int limit, final StringDecoder scratch)
+    {
+        if (!undecoded)
+        {
+            return into.set(text.array(), 0, text.length(), limit);
+        }
+        scratch.decode(bytes, 1, byteLength);
+        return into.set(scratch.chars(), 0, scratch.length(), limit);
+    }
+
+    private String decoded()
+    {
+        final StringDecoder decoder = new StringDecoder(byteLength);
+        decoder.decode(bytes, 1, byteLength);
+        return new String(decoder.chars(), 0, decoder.length());
     }
 
     /** @return the value as JSON text (allocates). */
@@ -67,7 +119,7 @@ public final class MutableRawJson implements RawJson
         switch (type)
         {
             case STRING:
-                return quote(text);
+                return quote(text());
             case NUMBER:
                 return text.toString();
             case TRUE:
@@ -123,6 +175,7 @@ public final class MutableRawJson implements RawJson
         type = Type.ABSENT;
         text.clear();
         byteLength = 0;
+        undecoded = false;
     }
 
     /**
@@ -137,7 +190,48 @@ public final class MutableRawJson implements RawJson
         }
         type = scalarType;
         byteLength = 0;
+        undecoded = false;
         return text.set(chars, offset, length, limit);
+    }
+
+    /**
+     * Keeps the string that {@code src[open, close]} holds, quotes included, as it was sent: bytes that a reader
+     * has checked as a JSON string (well-formed UTF-8, valid escapes). A long string (see
+     * {@link #LONG_STRING_BYTES}) keeps those bytes; a shorter one its characters, decoded with {@code decoder}.
+     *
+     * @param open  index of the opening quote.
+     * @param close index of the closing quote.
+     * @param limit longest string kept, in characters, as for {@link #setScalar}.
+     * @return as {@link #setScalar}.
+     */
+    public boolean setString(final byte[] src, final int open, final int close, final int limit, final StringDecoder decoder)
+    {
+        if (close - open - 1 < LONG_STRING_BYTES)
+        {
+            decoder.decode(src, open + 1, close + 1);
+            return setScalar(Type.STRING, decoder.chars(), 0, decoder.length(), limit);
+        }
+        if (discards)
+        {
+            return true;
+        }
+        if (close - open - 1 > limit && StringDecoder.decodedLength(src, open + 1, close) > limit)
+        {
+            // As setScalar keeps a string over the limit: no characters, and a false for the caller to report.
+            type = Type.STRING;
+            byteLength = 0;
+            undecoded = false;
+            text.set(NO_CHARS, 0, 0, 0);
+            return false;
+        }
+        if (!keepBytes(src, open, close + 1 - open, "a kept string"))
+        {
+            return true;
+        }
+        type = Type.STRING;
+        undecoded = true;
+        text.clear();
+        return true;
     }
 
     public void setLiteral(final Type literal)
@@ -149,6 +243,7 @@ public final class MutableRawJson implements RawJson
         type = literal;
         text.clear();
         byteLength = 0;
+        undecoded = false;
     }
 
     /** @return as {@link #setScalar}. */
@@ -158,25 +253,42 @@ public final class MutableRawJson implements RawJson
         {
             return true;
         }
-        final int grown = length <= bytes.length || length > limit ? bytes.length : Math.max(length, Math.min(limit, bytes.length * 2));
-        if (budget != null && grown > bytes.length && !budget.grow(grown - bytes.length, "a kept raw JSON value"))
+        if (length > limit)
+        {
+            text.clear();
+            byteLength = 0;
+            undecoded = false;
+            type = Type.NULL;
+            return false;
+        }
+        if (!keepBytes(src, offset, length, "a kept raw JSON value"))
         {
             return true;
         }
         text.clear();
-        byteLength = 0;
-        if (length > limit)
+        undecoded = false;
+        type = Type.STRUCTURED;
+        return true;
+    }
+
+    /**
+     * Copies {@code length} bytes into {@link #bytes}, grown (and the growth charged) as needed.
+     *
+     * @return false, changing nothing, when the result's budget refuses the growth (it reports that).
+     */
+    private boolean keepBytes(final byte[] src, final int offset, final int length, final String what)
+    {
+        if (length > bytes.length)
         {
-            type = Type.NULL;
-            return false;
-        }
-        if (grown > bytes.length)
-        {
+            final int grown = Math.max(length, (int)Math.min(Integer.MAX_VALUE - 8, bytes.length * 2L));
+            if (budget != null && !budget.grow(grown - bytes.length, what))
+            {
+                return false;
+            }
             bytes = new byte[grown];
         }
         System.arraycopy(src, offset, bytes, 0, length);
         byteLength = length;
-        type = Type.STRUCTURED;
         return true;
     }
 
@@ -188,31 +300,40 @@ public final class MutableRawJson implements RawJson
         bytes = NO_BYTES;
     }
 
-    /** Copies another kept value. */
+    /**
+     * Copies another kept value (a string kept as bytes stays undecoded). Growth is charged as when capturing; a
+     * copy the result's budget refuses leaves this value as it was.
+     */
     public void copyFrom(final MutableRawJson other)
     {
+        if (discards)
+        {
+            return;
+        }
+        if (other.byteLength > 0 && !keepBytes(other.bytes, 0, other.byteLength, "a kept raw JSON value"))
+        {
+            return;
+        }
+        byteLength = other.byteLength;
         type = other.type;
+        undecoded = other.undecoded;
         text.set(other.text, Integer.MAX_VALUE);
         if (!other.text.isPresent())
         {
             text.clear();
         }
-        if (bytes.length < other.byteLength)
-        {
-            bytes = new byte[other.byteLength];
-        }
-        System.arraycopy(other.bytes, 0, bytes, 0, other.byteLength);
-        byteLength = other.byteLength;
     }
 
+    /** @return the bytes of an object or array (valid up to {@link #structuredLength()}). */
     public byte[] structuredBytes()
     {
         return bytes;
     }
 
+    /** @return the length of an object's or array's bytes; 0 for every other type. */
     public int structuredLength()
     {
-        return byteLength;
+        return type == Type.STRUCTURED ? byteLength : 0;
     }
 
     /** Writes the value as the next JSON value of {@code generator}. */
@@ -221,7 +342,16 @@ public final class MutableRawJson implements RawJson
         switch (type)
         {
             case STRING:
-                generator.writeString(text.array(), 0, text.length());
+                if (undecoded)
+                {
+                    final StringDecoder decoder = new StringDecoder(byteLength);
+                    decoder.decode(bytes, 1, byteLength);
+                    generator.writeString(decoder.chars(), 0, decoder.length());
+                }
+                else
+                {
+                    generator.writeString(text.array(), 0, text.length());
+                }
                 break;
             case NUMBER:
                 generator.writeNumber(text.array(), 0, text.length());

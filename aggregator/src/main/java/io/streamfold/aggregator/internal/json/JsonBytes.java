@@ -12,6 +12,10 @@ public final class JsonBytes
     /** Returned by the scanners for input they do not accept. */
     public static final int REFUSED = -1;
 
+    private static final byte[] TRUE = { 't', 'r', 'u', 'e' };
+    private static final byte[] FALSE = { 'f', 'a', 'l', 's', 'e' };
+    private static final byte[] NULL = { 'n', 'u', 'l', 'l' };
+
     /** Longest number accepted, in bytes (Jackson's own limit is configured at 4096). */
     public static final int MAX_NUMBER_BYTES = 1000;
 
@@ -68,11 +72,11 @@ public final class JsonBytes
                 return end >= 0 ? end : structureEnd(src, from, limit, maxDepth, maxStringBytes);
             }
             case 't':
-                return literalEnd(src, from, limit, "true");
+                return literalEnd(src, from, limit, TRUE);
             case 'f':
-                return literalEnd(src, from, limit, "false");
+                return literalEnd(src, from, limit, FALSE);
             case 'n':
-                return literalEnd(src, from, limit, "null");
+                return literalEnd(src, from, limit, NULL);
             default:
                 return numberEnd(src, from, limit);
         }
@@ -254,23 +258,34 @@ public final class JsonBytes
         return -1;
     }
 
-    /** A byte that would glue onto a number or literal ({@code 12abc}, {@code truex}): the token is not over. */
-    private static boolean isValueContinuation(final byte b)
+    /** Bytes that would glue onto a number or literal ({@code 12abc}, {@code truex}): the token is not over. */
+    private static final boolean[] CONTINUATION = new boolean[256];
+
+    static
     {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '.' || b == '-' ||
-            b == '+' || b == '_' || b < 0;
+        for (int b = 0; b < 256; b++)
+        {
+            CONTINUATION[b] = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '.' || b == '-' ||
+                b == '+' || b == '_' || b >= 0x80;
+        }
     }
 
-    private static int literalEnd(final byte[] src, final int from, final int limit, final String literal)
+    private static boolean isValueContinuation(final byte b)
     {
-        final int end = from + literal.length();
+        return CONTINUATION[b & 0xFF];
+    }
+
+    private static int literalEnd(final byte[] src, final int from, final int limit, final byte[] literal)
+    {
+        final int end = from + literal.length;
         if (end > limit)
         {
             return REFUSED;
         }
-        for (int k = 0; k < literal.length(); k++)
+        // The first byte chose the literal; the rest are compared one by one (three or four of them).
+        for (int k = 1; k < literal.length; k++)
         {
-            if (src[from + k] != literal.charAt(k))
+            if (src[from + k] != literal[k])
             {
                 return REFUSED;
             }

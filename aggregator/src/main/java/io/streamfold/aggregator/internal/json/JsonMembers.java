@@ -34,7 +34,9 @@ public final class JsonMembers
 
     private byte[] src;
     private int count;
+    private int start;
     private int end;
+    private int innerAt = -1;
     private int[] nameStart = new int[16];
     private int[] nameEnd = new int[16];
     private int[] valueStart = new int[16];
@@ -57,57 +59,112 @@ public final class JsonMembers
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, null, null);
+    }
+
+    /**
+     * As {@link #checkObject(byte[], int, int, int, int)}, and in the same pass locates in {@code inner} the members of
+     * the object held by the first object-valued member named any of {@code innerNames} (an event's block or delta,
+     * its response or item: what is read next), so they are not scanned again; {@link #innerAt()} says which member
+     * it was. {@code inner} is left undefined when there is none.
+     *
+     * @param innerNames the members' names, ASCII without escapes.
+     */
+    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final byte[][] innerNames, final JsonMembers inner)
+    {
+        final int i = JsonBytes.skipWhitespace(src, from, limit);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner);
+        return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+    }
+
+    /** @return the member whose object the last check located as the inner one, or -1 when none was. */
+    public int innerAt()
+    {
+        return innerAt;
+    }
+
+    /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
+    private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final byte[][] innerNames, final JsonMembers inner)
+    {
         this.src = src;
         count = 0;
-        int i = JsonBytes.skipWhitespace(src, from, limit);
-        if (i >= limit || src[i] != '{' || maxDepth < 1)
+        innerAt = -1;
+        if (from >= limit || src[from] != '{' || maxDepth < 1)
         {
-            return false;
+            return JsonBytes.REFUSED;
         }
-        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        start = from;
+        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
         if (i < limit && src[i] == '}')
         {
-            return JsonBytes.skipWhitespace(src, i + 1, limit) == limit;
+            end = i + 1;
+            return end;
         }
+        boolean innerFound = innerNames == null;
         while (true)
         {
             if (i >= limit || src[i] != '"')
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             final int close = JsonBytes.stringEnd(src, i + 1, limit);
             if (close < 0 || close - i - 1 > maxStringBytes || hasEscape(src, i + 1, close))
             {
                 // An escaped name is left to the full parser, which decodes names its own way.
-                return false;
+                return JsonBytes.REFUSED;
             }
             final int colon = JsonBytes.skipWhitespace(src, close + 1, limit);
             if (colon >= limit || src[colon] != ':')
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             final int value = JsonBytes.skipWhitespace(src, colon + 1, limit);
-            final int end = JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
-            if (end < 0)
+            final int valueEnd;
+            if (!innerFound && value < limit && src[value] == '{' && named(src, i + 1, close, innerNames))
             {
-                return false;
+                innerFound = true;
+                innerAt = count;
+                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null);
             }
-            add(i + 1, close, value, end);
-            i = JsonBytes.skipWhitespace(src, end, limit);
+            else
+            {
+                valueEnd = JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
+            }
+            if (valueEnd < 0)
+            {
+                return JsonBytes.REFUSED;
+            }
+            add(i + 1, close, value, valueEnd);
+            i = JsonBytes.skipWhitespace(src, valueEnd, limit);
             if (i >= limit)
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             if (src[i] == '}')
             {
-                return JsonBytes.skipWhitespace(src, i + 1, limit) == limit;
+                end = i + 1;
+                return end;
             }
             if (src[i] != ',')
             {
-                return false;
+                return JsonBytes.REFUSED;
             }
             i = JsonBytes.skipWhitespace(src, i + 1, limit);
         }
+    }
+
+    private static boolean named(final byte[] src, final int from, final int to, final byte[][] names)
+    {
+        for (final byte[] name : names)
+        {
+            if (Arrays.equals(src, from, to, name, 0, name.length))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -124,6 +181,7 @@ public final class JsonMembers
         {
             return false;
         }
+        start = i;
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         while (i < limit && src[i] == '"')
         {
@@ -156,6 +214,7 @@ public final class JsonMembers
         {
             return false;
         }
+        start = i;
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         while (i < limit && src[i] != ']')
         {
@@ -171,7 +230,13 @@ public final class JsonMembers
         return true;
     }
 
-    /** @return the index just past the object or array last located by {@link #readObject} or {@link #readArray}. */
+    /** @return the index of the bracket that opens the object or array last located (checked, read, or as an inner object). */
+    public int start()
+    {
+        return start;
+    }
+
+    /** @return the index just past the object or array last located (checked, read, or as another one's inner object). */
     public int end()
     {
         return end;
@@ -317,8 +382,19 @@ public final class JsonMembers
     }
 
     /**
-     * Keeps member {@code i}'s value as {@link JsonReader#capture} keeps the token it is on: strings and numbers as
-     * their characters, literals by type, objects and arrays as their bytes.
+     * Decodes string member {@code i} into {@code into}, as {@link #decodeString} does.
+     *
+     * @return {@code into}'s characters, valid up to its {@link StringDecoder#length()}.
+     */
+    public char[] stringChars(final int i, final StringDecoder into)
+    {
+        decodeString(i, into);
+        return into.chars();
+    }
+
+    /**
+     * Keeps member {@code i}'s value as {@link JsonReader#capture} keeps the token it is on: numbers and short strings
+     * as their characters, long strings, objects and arrays as their bytes, literals by type.
      *
      * @return false when it was larger than {@code maxRawBytes} (it is then kept as null or cut).
      */
@@ -332,8 +408,7 @@ public final class JsonMembers
             case '[':
                 return into.setStructured(src, from, to - from, maxRawBytes);
             case '"':
-                decoder.decode(src, from + 1, to);
-                return into.setScalar(MutableRawJson.Type.STRING, decoder.chars(), 0, decoder.length(), maxRawBytes);
+                return into.setString(src, from, to - 1, maxRawBytes, decoder);
             case 't':
                 into.setLiteral(MutableRawJson.Type.TRUE);
                 return true;
@@ -399,9 +474,10 @@ public final class JsonMembers
         }
         final int mask = tableKeys.length - 1;
         int slot = (hash ^ (hash >>> 16)) & mask;
-        while (tableKeys[slot] != null)
+        byte[] key;
+        while ((key = tableKeys[slot]) != null)
         {
-            if (Arrays.equals(tableKeys[slot], 0, tableKeys[slot].length, bytes, from, to))
+            if (sameBytes(key, bytes, from, to))
             {
                 return tableNames[slot];
             }
@@ -418,6 +494,23 @@ public final class JsonMembers
             }
         }
         return name;
+    }
+
+    /** A plain loop: names are short, where a general array comparison costs more to call than to run. */
+    private static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
+    {
+        if (key.length != to - from)
+        {
+            return false;
+        }
+        for (int k = 0; k < key.length; k++)
+        {
+            if (key[k] != bytes[from + k])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @param intern true for a name kept in the table (a bounded number of them). */

@@ -24,8 +24,13 @@ import org.agrona.DirectBuffer;
  */
 public final class JsonReader
 {
+    /** The most bytes one UTF-16 char of a string can take as sent (a {@code \}{@code uXXXX} escape). */
+    private static final int MAX_BYTES_PER_CHAR = 6;
+
     private final JsonFactory factory;
     private final AggregationLimits limits;
+    /** The parser's string limit, which {@link #beginObject} enforces whatever the parser saw before. */
+    private final int maxStringChars;
     private final CharView view = new CharView();
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
     private final DirectBuffer structureView = Buffers.wrap(new byte[0]);
@@ -47,10 +52,11 @@ public final class JsonReader
     public JsonReader(final AggregationLimits limits)
     {
         this.limits = limits;
+        this.maxStringChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
         this.factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
-                .maxStringLength(Math.max(limits.maxTextChars(), limits.maxRawBytes()))
+                .maxStringLength(maxStringChars)
                 .maxNumberLength(limits.maxNumberLength())
                 .build())
             .build();
@@ -130,7 +136,7 @@ public final class JsonReader
     public void beginObject(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
     {
         load(buffer, offset, length);
-        if (!syntax.check(input, inputOffset, length, limits.maxNestingDepth()))
+        if (!syntax.check(input, inputOffset, length, limits.maxNestingDepth(), maxStringChars))
         {
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
@@ -418,6 +424,17 @@ public final class JsonReader
             case VALUE_STRING:
             {
                 final CharView v = text();
+                // Kept as the byte scan keeps it (MutableRawJson.setString): a long string as its bytes.
+                if ((long)v.length() * MAX_BYTES_PER_CHAR >= MutableRawJson.LONG_STRING_BYTES)
+                {
+                    final int open = stringStartOffset();
+                    final int close = open < 0 ? -1 : JsonBytes.quotedEnd(input, open, inputOffset + inputLength) - 1;
+                    if (close - open - 1 >= MutableRawJson.LONG_STRING_BYTES &&
+                        StringDecoder.decodedLength(input, open + 1, close) == v.length())
+                    {
+                        return into.setString(input, open, close, limits.maxRawBytes(), null);
+                    }
+                }
                 return into.setScalar(MutableRawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
             }
             case VALUE_NUMBER_INT:

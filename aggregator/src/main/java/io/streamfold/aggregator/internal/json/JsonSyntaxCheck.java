@@ -34,13 +34,24 @@ public final class JsonSyntaxCheck
      */
     public boolean check(final byte[] bytes, final int offset, final int length, final int maxDepth)
     {
+        return check(bytes, offset, length, maxDepth, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #check(byte[], int, int, int)}, refusing also a string value of more than {@code maxStringChars}
+     * characters. The parser's own string limit is only enforced when its text buffer happens to grow, so a reused
+     * parser that has seen long strings lets the next one through: checked here, the limit holds whatever came before.
+     * The bytes must be well-formed UTF-8 (checked first).
+     */
+    public boolean check(final byte[] bytes, final int offset, final int length, final int maxDepth, final int maxStringChars)
+    {
         final int limit = offset + length;
         final int i = skipSpace(bytes, offset, limit);
         if (i >= limit || bytes[i] != '{')
         {
             return fail("event data is not a JSON object", i - offset);
         }
-        return valueEnd(bytes, i, offset, limit, maxDepth) >= 0;
+        return valueEnd(bytes, i, offset, limit, maxDepth, maxStringChars) >= 0;
     }
 
     /**
@@ -56,7 +67,7 @@ public final class JsonSyntaxCheck
         {
             return fail("no JSON value", length);
         }
-        final int end = valueEnd(bytes, start, offset, limit, maxDepth);
+        final int end = valueEnd(bytes, start, offset, limit, maxDepth, Integer.MAX_VALUE);
         if (end < 0)
         {
             return false;
@@ -86,7 +97,8 @@ public final class JsonSyntaxCheck
     }
 
     /** @return the index after the value starting at {@code from} (not whitespace), or -1 with the problem recorded. */
-    private int valueEnd(final byte[] bytes, final int from, final int offset, final int limit, final int maxDepth)
+    private int valueEnd(final byte[] bytes, final int from, final int offset, final int limit, final int maxDepth,
+        final int maxStringChars)
     {
         final int length = limit - offset;
         int i = from;
@@ -132,6 +144,15 @@ public final class JsonSyntaxCheck
                         if (end < 0)
                         {
                             return failed(c == '"' ? "malformed JSON string" : "malformed JSON value", i - offset);
+                        }
+                        if (c == '"' && end - i - 2 > maxStringChars)
+                        {
+                            final int chars = StringDecoder.decodedLength(bytes, i + 1, end - 1);
+                            if (chars > maxStringChars)
+                            {
+                                return failed("string of " + chars + " characters, longer than the limit of " + maxStringChars,
+                                    i - offset);
+                            }
                         }
                         if (depth == 0)
                         {

@@ -45,9 +45,34 @@ class JsonMembersTest
             bytes = mutate(bytes, random);
         }
         final JsonMembers m = new JsonMembers();
-        if (!m.checkObject(bytes, 0, bytes.length, 6, 1 << 20))
+        final boolean accepted = m.checkObject(bytes, 0, bytes.length, 6, 1 << 20);
+        // Locating an inner object's members in the same pass changes no verdict, and finds what a re-read finds.
+        final String innerName = NAMES[random.nextInt(NAMES.length)];
+        final JsonMembers withInner = new JsonMembers();
+        final JsonMembers inner = new JsonMembers();
+        assertEquals(accepted, withInner.checkObject(bytes, 0, bytes.length, 6, 1 << 20,
+            new byte[][] { innerName.getBytes(StandardCharsets.UTF_8) }, inner), text);
+        if (!accepted)
         {
             return;
+        }
+        for (int i = 0; i < withInner.count(); i++)
+        {
+            if (withInner.name(i).equals(innerName) && withInner.first(i) == '{' && !innerName.contains("\\"))
+            {
+                final JsonMembers reread = new JsonMembers();
+                reread.readObject(bytes, withInner.valueStart(i), withInner.valueEnd(i));
+                assertEquals(reread.count(), inner.count());
+                assertEquals(withInner.valueStart(i), inner.start());
+                assertEquals(withInner.valueEnd(i), inner.end());
+                for (int k = 0; k < inner.count(); k++)
+                {
+                    assertEquals(reread.name(k), inner.name(k));
+                    assertEquals(reread.valueStart(k), inner.valueStart(k));
+                    assertEquals(reread.valueEnd(k), inner.valueEnd(k));
+                }
+                break;
+            }
         }
         final List<String> names = new ArrayList<>();
         final List<String> values = new ArrayList<>();
@@ -210,7 +235,9 @@ class JsonMembersTest
             case 2:
                 return new String[] { "true", "false", "null" }[random.nextInt(3)];
             case 3:
-                return "\"" + "abcdefgh".repeat(random.nextInt(6)) + STRINGS[random.nextInt(STRINGS.length)] + "\"";
+                // Short strings, and long ones around the length from which a kept string stays undecoded.
+                return "\"" + "abcdefgh".repeat(random.nextBoolean() ? random.nextInt(6) : 30 + random.nextInt(4)) +
+                    STRINGS[random.nextInt(STRINGS.length)] + "\"";
             case 4:
                 return object(random, depth + 1);
             default:

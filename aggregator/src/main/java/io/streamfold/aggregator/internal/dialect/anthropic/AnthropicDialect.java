@@ -17,12 +17,21 @@ import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.JsonSyntaxCheck;
 import io.streamfold.aggregator.internal.json.JsonText;
-import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.sse.SseTokenizer;
+
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_DELTA;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_START;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_STOP;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.ERROR;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.KIND_NONE;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_DELTA;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_START;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_STOP;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.needsIndex;
 
 /**
  * Anthropic Messages streams ({@code event: message_start} ... {@code message_stop}), folded into the
@@ -44,45 +53,32 @@ import io.streamfold.parser.sse.SseTokenizer;
  */
 public final class AnthropicDialect extends Dialect
 {
-    private static final int KIND_NONE = 0;
-    private static final int MESSAGE_START = 1;
-    private static final int CONTENT_BLOCK_START = 2;
-    private static final int CONTENT_BLOCK_DELTA = 3;
-    private static final int CONTENT_BLOCK_STOP = 4;
-    private static final int MESSAGE_DELTA = 5;
-    private static final int MESSAGE_STOP = 6;
-    private static final int PING = 7;
-    private static final int ERROR = 8;
-    private static final int UNKNOWN = 9;
-
-    /** The repeated block deltas, each with the one value that varies (slot 0). */
-    static final int TEXT_SHAPE = 0;
-    static final int THINKING_SHAPE = 1;
-    static final int PARTIAL_JSON_SHAPE = 2;
-    static final int CITATION_SHAPE = 3;
-    private static final EventShape[] DELTA_SHAPES = {
-        EventShape.of(TEXT_SHAPE).string("delta", "text").build(),
-        EventShape.of(THINKING_SHAPE).string("delta", "thinking").build(),
-        EventShape.of(PARTIAL_JSON_SHAPE).string("delta", "partial_json").build(),
-        EventShape.of(CITATION_SHAPE).raw("delta", "citation").build(),
-    };
-
     /** Reads values kept raw because they came before the type or index they depend on. */
     private final JsonReader replayReader;
     private final ContentBlocks blocks;
+    private final BlockStarts starts;
+    /** Block events and pings read scan-first. */
+    private final EventScan scan;
     /** Tool input checks without a parser per call; the writer uses it too, so both give one verdict. */
     private final JsonSyntaxCheck toolInput = new JsonSyntaxCheck();
     private final MutableRawFields deferred = new MutableRawFields();
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
 
-    private long learntIndex;
+    /** The repeated block deltas, learnt and folded without parsing. */
+    private final DeltaTemplates templates;
+    /** The block index and whether the type was in the payload, of the event the token reader last folded. */
+    private long eventIndex;
+    private boolean typeInPayload;
 
     public AnthropicDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits, AnthropicReporting.INSTANCE);
         replayReader = new JsonReader(limits);
         blocks = new ContentBlocks(this, aggregate, limits);
+        starts = new BlockStarts(this, aggregate, limits, blocks);
+        scan = new EventScan(starts, blocks, limits);
+        templates = new DeltaTemplates(aggregate, blocks, limits);
     }
 
     @Override
@@ -100,6 +96,20 @@ public final class AnthropicDialect extends Dialect
         super.reset();
         deferred.clear();
         stopReason.clear();
+        templates.reset();
+    }
+
+    @Override
+    public void fastPath(final boolean on)
+    {
+        super.fastPath(on);
+        templates.enabled(on);
+    }
+
+    @Override
+    public long fastFolds()
+    {
+        return templates.matches();
     }
 
     @Override
@@ -114,7 +124,6 @@ public final class AnthropicDialect extends Dialect
             // A payload rejected half-read must not leave any reader inside it.
             json.abandon();
             replayReader.abandon();
-            blocks.abandon();
             throw e;
         }
     }
@@ -125,20 +134,45 @@ public final class AnthropicDialect extends Dialect
         {
             return;
         }
-        if (eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
+        if (templates.foldRepeated(frame))
         {
-            foldRepeated();
             return;
         }
-        // Whatever this event does, the template no longer describes the event before the next one.
-        eventTemplate.forget();
         blocks.forgetShape();
         final int errorsBefore = aggregate.errorCount();
-        boolean typeInPayload = false;
-        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         deferred.clear();
         stopReason.clear();
         errorEventReported = false;
+        int kind = eventTemplate.enabled() ? scan.fold(frame) : KIND_NONE;
+        final long index;
+        if (kind != KIND_NONE)
+        {
+            index = scan.index();
+            typeInPayload = true;
+        }
+        else
+        {
+            kind = foldTokens(frame);
+            index = eventIndex;
+        }
+        final int learnShape = blocks.learnShape();
+        if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
+            aggregate.errorCount() == errorsBefore)
+        {
+            templates.learn(frame, learnShape, index);
+        }
+    }
+
+    /**
+     * Reads the event with the token reader: any event the scan does not take. Fields may come in any order; one
+     * whose meaning depends on a type or index still to come is kept raw and read at the end.
+     *
+     * @return the event's kind; {@link #eventIndex} and {@link #typeInPayload} say the rest.
+     */
+    private int foldTokens(final Frame frame) throws JsonReader.BadPayload
+    {
+        typeInPayload = false;
+        json.beginObject(frame.buffer(), frame.offset(), frame.length());
         int kind = KIND_NONE;
         long index = -1;
         while (json.next() == JsonToken.FIELD_NAME)
@@ -151,7 +185,7 @@ public final class AnthropicDialect extends Dialect
                 {
                     throw new JsonReader.BadPayload("event type is not a string");
                 }
-                kind = kindOf(json.text());
+                kind = AnthropicEvents.kindOf(json.text());
                 typeInPayload = true;
             }
             else if ("index".equals(name))
@@ -179,7 +213,7 @@ public final class AnthropicDialect extends Dialect
         json.finish();
         if (kind == KIND_NONE)
         {
-            kind = kindOfEventName(frame);
+            kind = AnthropicEvents.kindOfEventName(frame);
         }
         if (needsIndex(kind) && index < 0)
         {
@@ -190,45 +224,14 @@ public final class AnthropicDialect extends Dialect
             replay(kind, deferred.name(i), deferred.value(i), index);
         }
         onEventEnd(kind, index);
-        final int learnShape = blocks.learnShape();
-        if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
-            aggregate.errorCount() == errorsBefore)
-        {
-            learntIndex = index;
-            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), DELTA_SHAPES[learnShape]);
-        }
+        eventIndex = index;
+        return kind;
     }
 
-    /**
-     * A block delta that repeats the learnt one around a new value: what the full path does for it, with the
-     * value from the template (the index and every other field are the learnt event's own bytes).
-     */
-    private void foldRepeated()
+    /** @return events folded from a byte scan so far (for tests: the scan is taken where it should be). */
+    long scannedEvents()
     {
-        aggregate.start();
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        if (choice == null)
-        {
-            return;
-        }
-        switch (eventTemplate.shape().meaning())
-        {
-            case TEXT_SHAPE:
-                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.TEXT, "text", eventTemplate.stringChars(0),
-                    eventTemplate.stringLength(0));
-                break;
-            case THINKING_SHAPE:
-                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.REASONING, "thinking", eventTemplate.stringChars(0),
-                    eventTemplate.stringLength(0));
-                break;
-            case PARTIAL_JSON_SHAPE:
-                blocks.appendDelta(choice, learntIndex, MutablePart.Kind.TOOL_CALL, "partial_json", eventTemplate.stringChars(0),
-                    eventTemplate.stringLength(0));
-                break;
-            default:
-                blocks.appendCitation(choice, learntIndex, eventTemplate.input(), eventTemplate.valueStart(0),
-                    eventTemplate.valueEnd(0) - eventTemplate.valueStart(0));
-        }
+        return scan.scanned();
     }
 
     @Override
@@ -241,89 +244,6 @@ public final class AnthropicDialect extends Dialect
     public String unfinished()
     {
         return "without message_stop";
-    }
-
-    private static boolean needsIndex(final int kind)
-    {
-        return kind == CONTENT_BLOCK_START || kind == CONTENT_BLOCK_DELTA || kind == CONTENT_BLOCK_STOP;
-    }
-
-    private static int kindOf(final CharView type)
-    {
-        if (type.contentEquals("content_block_delta"))
-        {
-            return CONTENT_BLOCK_DELTA;
-        }
-        if (type.contentEquals("content_block_start"))
-        {
-            return CONTENT_BLOCK_START;
-        }
-        if (type.contentEquals("content_block_stop"))
-        {
-            return CONTENT_BLOCK_STOP;
-        }
-        if (type.contentEquals("message_start"))
-        {
-            return MESSAGE_START;
-        }
-        if (type.contentEquals("message_delta"))
-        {
-            return MESSAGE_DELTA;
-        }
-        if (type.contentEquals("message_stop"))
-        {
-            return MESSAGE_STOP;
-        }
-        if (type.contentEquals("ping"))
-        {
-            return PING;
-        }
-        if (type.contentEquals("error"))
-        {
-            return ERROR;
-        }
-        return UNKNOWN;
-    }
-
-    private static int kindOfEventName(final Frame frame)
-    {
-        if (frame.typeLength() == 0)
-        {
-            return UNKNOWN;
-        }
-        if (frame.typeEquals("content_block_delta"))
-        {
-            return CONTENT_BLOCK_DELTA;
-        }
-        if (frame.typeEquals("content_block_start"))
-        {
-            return CONTENT_BLOCK_START;
-        }
-        if (frame.typeEquals("content_block_stop"))
-        {
-            return CONTENT_BLOCK_STOP;
-        }
-        if (frame.typeEquals("message_start"))
-        {
-            return MESSAGE_START;
-        }
-        if (frame.typeEquals("message_delta"))
-        {
-            return MESSAGE_DELTA;
-        }
-        if (frame.typeEquals("message_stop"))
-        {
-            return MESSAGE_STOP;
-        }
-        if (frame.typeEquals("ping"))
-        {
-            return PING;
-        }
-        if (frame.typeEquals("error"))
-        {
-            return ERROR;
-        }
-        return UNKNOWN;
     }
 
     /** One top-level field of an event whose type (and index) is known; the reader is on its value. */
@@ -345,7 +265,7 @@ public final class AnthropicDialect extends Dialect
             case CONTENT_BLOCK_START:
                 if ("content_block".equals(name))
                 {
-                    blocks.readBlockStart(r, index);
+                    starts.readBlockStart(r, index);
                 }
                 else
                 {
@@ -414,7 +334,7 @@ public final class AnthropicDialect extends Dialect
                 throw new JsonReader.BadPayload("'" + name + "' is not an object");
             }
             final MutableRawJson existing = aggregate.meta().get(name);
-            if (value.isNullish() || (value.type() == MutableRawJson.Type.STRING && value.text().length() == 0))
+            if (value.isNullish() || value.isEmptyString())
             {
                 if (existing != null && !existing.isNullish())
                 {
@@ -506,7 +426,7 @@ public final class AnthropicDialect extends Dialect
                         long blockIndex = 0;
                         while (r.next() != JsonToken.END_ARRAY)
                         {
-                            blocks.readBlockStart(r, blockIndex++);
+                            starts.readBlockStart(r, blockIndex++);
                         }
                     }
                     else

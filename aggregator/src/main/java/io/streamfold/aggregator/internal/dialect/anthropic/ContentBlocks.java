@@ -5,15 +5,16 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
-import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 
 /**
- * The content blocks of a message ({@code content_block_start}, {@code _delta}, {@code _stop}), each a part of
- * choice 0 keyed by the block {@code index}.
+ * The content blocks of a message after their start ({@link BlockStarts}): {@code content_block_delta} and
+ * {@code _stop}, each block a part of choice 0 keyed by the block {@code index}.
  */
 final class ContentBlocks
 {
@@ -29,13 +30,11 @@ final class ContentBlocks
     private final AnthropicDialect dialect;
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
-    /** Reads a content block; its fields are read once its type is known. */
-    private final JsonReader blockReader;
-    private final MutableRawJson blockRaw = new MutableRawJson();
-    private final MutableTextBuffer blockType = new MutableTextBuffer();
+    private final StringDecoder strings = new StringDecoder(256);
+    private final CharView view = new CharView();
     /** The type of the delta being read. */
     private final MutableTextBuffer deltaType = new MutableTextBuffer();
-    /** The delta shape the event being folded can be learnt as (a shape of AnthropicDialect), or -1. */
+    /** The delta shape the event being folded can be learnt as (a shape of DeltaTemplates), or -1. */
     private int learnShape = -1;
 
     ContentBlocks(final AnthropicDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
@@ -43,7 +42,6 @@ final class ContentBlocks
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
-        blockReader = new JsonReader(limits);
     }
 
     /** Starts an event: no delta has been noted yet. */
@@ -67,194 +65,6 @@ final class ContentBlocks
         learnShape = learnShape == -1 && typed ? shape : -2;
     }
 
-    /** Leaves no reader inside a payload rejected half-read. */
-    void abandon()
-    {
-        blockReader.abandon();
-    }
-
-    /**
-     * A block's meaning depends on its type, which may be any of its fields: keep the block raw, find the
-     * type (normally the first field, so this costs a few tokens), then read the fields knowing it.
-     */
-    void readBlockStart(final JsonReader r, final long index) throws JsonReader.BadPayload
-    {
-        if (r.token() != JsonToken.START_OBJECT)
-        {
-            throw new JsonReader.BadPayload("content_block is not an object");
-        }
-        if (!r.capture(blockRaw))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content block " + index + " larger than " + limits.maxRawBytes() + " bytes");
-            return;
-        }
-        aggregate.start();
-        final MutableChoice choice = aggregate.choiceForIndex(0);
-        if (choice == null)
-        {
-            return;
-        }
-        final int length = blockRaw.structuredLength();
-        blockType.clear();
-        blockReader.begin(blockRaw);
-        boolean typeFirst = false;
-        if (blockReader.next() == JsonToken.FIELD_NAME && "type".equals(blockReader.name()) &&
-            blockReader.next() == JsonToken.VALUE_STRING)
-        {
-            final CharView v = blockReader.text();
-            blockType.set(v.array(), v.offset(), v.length(), 256);
-            typeFirst = true;
-        }
-        else
-        {
-            findBlockType(length);
-            blockReader.begin(blockRaw);
-        }
-
-        final MutablePart.Kind kind = blockKind(blockType);
-        final MutablePart part = aggregate.newPart(choice, kind, index);
-        if (part == null)
-        {
-            blockReader.abandon();
-            return;
-        }
-        part.type().set(blockType, 256);
-        if (kind == MutablePart.Kind.OTHER && typeFirst)
-        {
-            // Kept whole, field order included.
-            part.extra().slot("type", limits.maxRawFields()).setScalar(
-                MutableRawJson.Type.STRING, blockType.array(), 0, blockType.length(), limits.maxRawBytes());
-        }
-        while (blockReader.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = blockReader.name();
-            blockReader.next();
-            readBlockField(choice, part, name, blockReader);
-        }
-        blockReader.finish();
-        if (kind == MutablePart.Kind.TOOL_CALL)
-        {
-            aggregate.toolCallStarted(choice, part);
-        }
-    }
-
-    /** The block's type is not its first field (rare): walk the kept block again for it. */
-    private void findBlockType(final int length) throws JsonReader.BadPayload
-    {
-        blockReader.abandon();
-        blockReader.begin(blockRaw);
-        while (blockReader.next() == JsonToken.FIELD_NAME)
-        {
-            final String name = blockReader.name();
-            final JsonToken value = blockReader.next();
-            if ("type".equals(name) && value == JsonToken.VALUE_STRING)
-            {
-                final CharView v = blockReader.text();
-                blockType.set(v.array(), v.offset(), v.length(), 256);
-                break;
-            }
-            blockReader.skip();
-        }
-        blockReader.abandon();
-    }
-
-    private static MutablePart.Kind blockKind(final MutableTextBuffer type)
-    {
-        if (type.contentEquals("text"))
-        {
-            return MutablePart.Kind.TEXT;
-        }
-        if (type.contentEquals("thinking"))
-        {
-            return MutablePart.Kind.REASONING;
-        }
-        // tool_use, server_tool_use, mcp_tool_use: calls whose input streams as JSON fragments.
-        final String suffix = "tool_use";
-        final int n = type.length();
-        if (n < suffix.length())
-        {
-            return MutablePart.Kind.OTHER;
-        }
-        for (int i = 0; i < suffix.length(); i++)
-        {
-            if (type.charAt(n - suffix.length() + i) != suffix.charAt(i))
-            {
-                return MutablePart.Kind.OTHER;
-            }
-        }
-        return MutablePart.Kind.TOOL_CALL;
-    }
-
-    private void readBlockField(final MutableChoice choice, final MutablePart part, final String name, final JsonReader r)
-        throws JsonReader.BadPayload
-    {
-        final JsonToken value = r.token();
-        switch (part.kind())
-        {
-            case TEXT:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("text".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                    return;
-                }
-                if ("citations".equals(name) && value == JsonToken.START_ARRAY)
-                {
-                    part.annotations().markPresent();
-                    while (r.next() != JsonToken.END_ARRAY)
-                    {
-                        addCitation(part, r);
-                    }
-                    return;
-                }
-                break;
-            case REASONING:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("thinking".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    aggregate.appendText(choice, part, v.array(), v.offset(), v.length());
-                    return;
-                }
-                if ("signature".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    part.signature().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                    return;
-                }
-                break;
-            case TOOL_CALL:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("id".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    part.id().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                    return;
-                }
-                if ("name".equals(name) && value == JsonToken.VALUE_STRING)
-                {
-                    final CharView v = r.text();
-                    part.name().set(v.array(), v.offset(), v.length(), limits.maxTextChars());
-                    return;
-                }
-                break;
-            default:
-                break;
-        }
-        // Everything else (a tool's initial input, caller, a whole server tool result) is kept as sent.
-        dialect.captureKeepingNonEmpty(part.extra(), name, r);
-    }
-
     private void addCitation(final MutablePart part, final JsonReader r) throws JsonReader.BadPayload
     {
         citationKept(part, r.captureInto(part.annotations()));
@@ -270,7 +80,8 @@ final class ContentBlocks
         }
     }
 
-    private void citationKept(final MutablePart part, final boolean kept)
+    /** Reports a citation the part's annotations had no room for. */
+    void citationKept(final MutablePart part, final boolean kept)
     {
         if (!kept)
         {
@@ -313,40 +124,32 @@ final class ContentBlocks
             switch (name)
             {
                 case "text":
-                    noteDelta(AnthropicDialect.TEXT_SHAPE, value == JsonToken.VALUE_STRING);
+                    noteDelta(DeltaTemplates.TEXT_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.TEXT, name, r, value);
                     break;
                 case "thinking":
-                    noteDelta(AnthropicDialect.THINKING_SHAPE, value == JsonToken.VALUE_STRING);
+                    noteDelta(DeltaTemplates.THINKING_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.REASONING, name, r, value);
                     break;
                 case "partial_json":
-                    noteDelta(AnthropicDialect.PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
+                    noteDelta(DeltaTemplates.PARTIAL_JSON_SHAPE, value == JsonToken.VALUE_STRING);
                     appendDeltaText(choice, index, MutablePart.Kind.TOOL_CALL, name, r, value);
                     break;
                 case "signature":
-                {
                     learnShape = -2;
-                    final MutablePart part = value == JsonToken.VALUE_STRING ?
-                        blockOfKind(choice, index, MutablePart.Kind.REASONING, name) : null;
-                    if (part != null)
+                    if (value == JsonToken.VALUE_STRING)
                     {
                         final CharView v = r.text();
-                        if (!part.signature().append(v.array(), v.offset(), v.length(), limits.maxTextChars()))
-                        {
-                            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "signature of block " + index + " longer than " +
-                                limits.maxTextChars() + " characters");
-                        }
+                        appendSignature(choice, index, v.array(), v.offset(), v.length());
                     }
                     else
                     {
                         r.skip();
                     }
                     break;
-                }
                 case "citation":
                 {
-                    noteDelta(AnthropicDialect.CITATION_SHAPE, value == JsonToken.START_OBJECT);
+                    noteDelta(DeltaTemplates.CITATION_SHAPE, value == JsonToken.START_OBJECT);
                     final MutablePart part = value == JsonToken.START_OBJECT ?
                         blockOfKind(choice, index, MutablePart.Kind.TEXT, name) : null;
                     if (part != null)
@@ -367,6 +170,108 @@ final class ContentBlocks
         }
     }
 
+    /**
+     * @return whether the delta {@code d} (located by a byte scan) is one {@link #readBlockDelta(JsonMembers, long)}
+     *         reads: a known type given as a string, and only the fields known deltas have (anything else goes to the
+     *         token reader and the generic rule).
+     */
+    boolean readsDelta(final JsonMembers d)
+    {
+        for (int i = 0; i < d.count(); i++)
+        {
+            final String name = d.name(i);
+            if ("type".equals(name))
+            {
+                if (!d.isString(i) || !isKnownDelta(view.wrap(d.stringChars(i, strings), 0, strings.length())))
+                {
+                    return false;
+                }
+            }
+            else if (!"text".equals(name) && !"thinking".equals(name) && !"partial_json".equals(name) &&
+                !"signature".equals(name) && !"citation".equals(name))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A delta that {@link #readsDelta} accepts, read as {@link #readBlockDelta(JsonReader, long)} reads it. */
+    void readBlockDelta(final JsonMembers d, final long index)
+    {
+        aggregate.start();
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        deltaType.clear();
+        if (choice == null)
+        {
+            return;
+        }
+        for (int i = 0; i < d.count(); i++)
+        {
+            final String name = d.name(i);
+            switch (name)
+            {
+                case "type":
+                    deltaType.set(d.stringChars(i, strings), 0, strings.length(), 256);
+                    break;
+                case "text":
+                    scannedText(choice, index, MutablePart.Kind.TEXT, DeltaTemplates.TEXT_SHAPE, name, d, i);
+                    break;
+                case "thinking":
+                    scannedText(choice, index, MutablePart.Kind.REASONING, DeltaTemplates.THINKING_SHAPE, name, d, i);
+                    break;
+                case "partial_json":
+                    scannedText(choice, index, MutablePart.Kind.TOOL_CALL, DeltaTemplates.PARTIAL_JSON_SHAPE, name, d, i);
+                    break;
+                case "signature":
+                    learnShape = -2;
+                    if (d.isString(i))
+                    {
+                        appendSignature(choice, index, d.stringChars(i, strings), 0, strings.length());
+                    }
+                    break;
+                default:
+                    noteDelta(DeltaTemplates.CITATION_SHAPE, d.first(i) == '{');
+                    if (d.first(i) == '{')
+                    {
+                        appendCitation(choice, index, d.bytes(), d.valueStart(i), d.valueEnd(i) - d.valueStart(i));
+                    }
+            }
+        }
+    }
+
+    private void scannedText(final MutableChoice choice, final long index, final MutablePart.Kind kind, final int shape,
+        final String name, final JsonMembers d, final int i)
+    {
+        noteDelta(shape, d.isString(i));
+        if (d.isString(i))
+        {
+            appendDelta(choice, index, kind, name, d.stringChars(i, strings), strings.length());
+        }
+    }
+
+    private void appendSignature(final MutableChoice choice, final long index, final char[] chars, final int offset, final int length)
+    {
+        final MutablePart part = blockOfKind(choice, index, MutablePart.Kind.REASONING, "signature");
+        if (part != null && !part.signature().append(chars, offset, length, limits.maxTextChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "signature of block " + index + " longer than " + limits.maxTextChars() +
+                " characters");
+        }
+    }
+
+    private static boolean isKnownDelta(final CharSequence type)
+    {
+        for (final String known : KNOWN_DELTAS)
+        {
+            if (known.contentEquals(type))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether the delta's {@code type} is one this dialect reads field by field, compaction, or another. */
     private int readDeltaType(final JsonReader r, final JsonToken value) throws JsonReader.BadPayload
     {
@@ -377,12 +282,9 @@ final class ContentBlocks
         }
         final CharView v = r.text();
         deltaType.set(v.array(), v.offset(), v.length(), 256);
-        for (final String known : KNOWN_DELTAS)
+        if (isKnownDelta(deltaType))
         {
-            if (deltaType.contentEquals(known))
-            {
-                return KNOWN_DELTA;
-            }
+            return KNOWN_DELTA;
         }
         return deltaType.contentEquals(COMPACTION + "_delta") ? COMPACTION_DELTA : UNKNOWN_DELTA;
     }

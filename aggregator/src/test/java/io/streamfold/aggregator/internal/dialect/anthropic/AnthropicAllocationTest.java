@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 import io.streamfold.aggregator.AllocationCounter;
@@ -8,7 +9,10 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.model.Part;
+import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +41,21 @@ class AnthropicAllocationTest
         assertTrue(calls.get(0).isComplete());
         // A Jackson parser per call cost some 600 bytes each (4864 for this stream).
         assertTrue(allocated < 64, "allocated " + allocated + " bytes for " + TOOL_CALLS + " tool calls");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "anthropic-web-search-citations.sse", "anthropic-code-execution-server-tool.sse",
+        "anthropic-thinking-signature.sse" })
+    void aPooledRecordedStreamAllocatesAlmostNothing(final String name)
+    {
+        // Search results, citations and signatures are kept as their bytes: nothing per stream once the buffers grew.
+        final AllocationCounter counter = AllocationCounter.start();
+        final Path file = SharedFiles.corpus("anthropic-messages", ".sse").stream()
+            .filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+        final StreamAggregator a = StreamAggregator.builder().format(Format.ANTHROPIC).build();
+        final long allocated = counter.warmFeed(a, SharedFiles.read(file), 50, () -> { });
+        assertTrue(a.result().errors().isEmpty(), a.result().errors()::toString);
+        assertTrue(allocated < 256, "allocated " + allocated + " bytes for one pooled stream of " + name);
     }
 
     private static byte[] stream()

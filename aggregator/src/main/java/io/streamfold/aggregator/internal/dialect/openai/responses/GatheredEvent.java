@@ -1,7 +1,8 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
@@ -10,13 +11,13 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
-import org.agrona.DirectBuffer;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.LIFECYCLE;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.UNKNOWN;
@@ -33,13 +34,22 @@ final class GatheredEvent
 {
     /**
      * The repeated {@code response.*.delta} events: the delta (slot 0) varies, and so do the sequence number and
-     * the obfuscation padding when present; indexed by (sequence number ? 1 : 0) | (obfuscation ? 2 : 0).
+     * the obfuscation padding when present (checked as a string, never decoded: nothing reads it); indexed by
+     * (sequence number ? 1 : 0) | (obfuscation ? 2 : 0).
      */
     private static final EventShape[] DELTA_SHAPES = {
         EventShape.of(0).string("delta").build(),
         EventShape.of(1).string("delta").integer("sequence_number").build(),
-        EventShape.of(2).string("delta").string("obfuscation").build(),
-        EventShape.of(3).string("delta").integer("sequence_number").string("obfuscation").build(),
+        EventShape.of(2).string("delta").raw("obfuscation").build(),
+        EventShape.of(3).string("delta").integer("sequence_number").raw("obfuscation").build(),
+    };
+
+    /** The fields holding an object that the dialect reads by its members. */
+    static final String RESPONSE = "response";
+    static final String ITEM = "item";
+    static final String PART = "part";
+    private static final byte[][] OBJECTS = {
+        RESPONSE.getBytes(StandardCharsets.US_ASCII), ITEM.getBytes(StandardCharsets.US_ASCII), PART.getBytes(StandardCharsets.US_ASCII),
     };
 
     private final OpenAiResponsesDialect dialect;
@@ -58,9 +68,9 @@ final class GatheredEvent
     final MutableTextBuffer refusal = new MutableTextBuffer();
     final MutableTextBuffer arguments = new MutableTextBuffer();
     final MutableTextBuffer name = new MutableTextBuffer();
-    final MutableRawJson item = new MutableRawJson();
-    final MutableRawJson part = new MutableRawJson();
-    final MutableRawJson response = new MutableRawJson();
+    private final MutableRawJson item = new MutableRawJson();
+    private final MutableRawJson part = new MutableRawJson();
+    private final MutableRawJson response = new MutableRawJson();
     final MutableRawJson logprobs = new MutableRawJson();
     final MutableRawJson error = new MutableRawJson();
     final MutableRawJson annotation = new MutableRawJson();
@@ -75,22 +85,23 @@ final class GatheredEvent
     /** The event's members, located by a byte scan. */
     private final JsonMembers members = new JsonMembers();
     /**
-     * Longest string the event scan accepts, in bytes: within the full reader's string limit (counted in chars,
-     * never more than bytes) and Jackson's default name limit, so that what the scan accepts the full reader
-     * accepts too; -1 turns the scan off, for a number limit under what {@link JsonBytes} itself allows.
+     * The members of the event's response, item or part object, located while the event is checked (so the large
+     * ones, a terminal response with every item again, are not copied nor scanned again), and which field it was.
      */
+    private final JsonMembers located = new JsonMembers();
+    private String locatedField;
+    /** Longest string the event scan accepts, in bytes (see {@link EventBytes#scanStringBytes}); -1 turns it off. */
     private final int scanStringBytes;
+    /** The event as an array for the scan. */
+    private final EventBytes bytes = new EventBytes();
     private long scannedEvents;
-    /** An event from a buffer without an array, copied for the scan. */
-    private byte[] scratch = new byte[0];
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
-        scanStringBytes = limits.maxNumberLength() < JsonBytes.MAX_NUMBER_BYTES ? -1 :
-            Math.min(Math.max(limits.maxTextChars(), limits.maxRawBytes()), StreamReadConstraints.DEFAULT_MAX_NAME_LEN);
+        scanStringBytes = EventBytes.scanStringBytes(limits);
     }
 
     /**
@@ -107,25 +118,10 @@ final class GatheredEvent
         {
             return false;
         }
-        final DirectBuffer buffer = frame.buffer();
-        byte[] array = buffer.byteArray();
-        int from;
-        if (array != null)
-        {
-            from = (int)buffer.wrapAdjustment() + frame.offset();
-        }
-        else
-        {
-            // A direct buffer (a gateway's): one copy into a reused array, as the token reader makes too.
-            if (scratch.length < frame.length())
-            {
-                scratch = new byte[Math.max(frame.length(), scratch.length * 2)];
-            }
-            buffer.getBytes(frame.offset(), scratch, 0, frame.length());
-            array = scratch;
-            from = 0;
-        }
-        if (members.checkObject(array, from, from + frame.length(), limits.maxNestingDepth(), scanStringBytes) &&
+        bytes.load(frame.buffer(), frame.offset(), frame.length());
+        final byte[] array = bytes.array();
+        final int from = bytes.offset();
+        if (members.checkObject(array, from, from + frame.length(), limits.maxNestingDepth(), scanStringBytes, OBJECTS, located) &&
             gather(members))
         {
             scannedEvents++;
@@ -322,12 +318,26 @@ final class GatheredEvent
                         return false;
                     }
                     break;
-                case "item":
-                case "part":
-                case "response":
+                case ITEM:
+                case PART:
+                case RESPONSE:
+                    if (i == m.innerAt())
+                    {
+                        // Read from the event's own bytes, where the check located its members; no bigger than a capture.
+                        if (m.valueEnd(i) - m.valueStart(i) > limits.maxRawBytes())
+                        {
+                            return false;
+                        }
+                        locatedField = ITEM.equals(field) ? ITEM : PART.equals(field) ? PART : RESPONSE;
+                        break;
+                    }
+                    if (!m.capture(i, ITEM.equals(field) ? item : PART.equals(field) ? part : response, limits.maxRawBytes()))
+                    {
+                        return false;
+                    }
+                    break;
                 case "logprobs":
-                    if (!m.capture(i, "item".equals(field) ? item : "part".equals(field) ? part :
-                        "response".equals(field) ? response : logprobs, limits.maxRawBytes()))
+                    if (!m.capture(i, logprobs, limits.maxRawBytes()))
                     {
                         return false;
                     }
@@ -363,8 +373,37 @@ final class GatheredEvent
         return length <= limit && into.set(strings.chars(), 0, length, limit);
     }
 
+    /**
+     * @return whether the event's {@code field} ({@link #RESPONSE}, {@link #ITEM} or {@link #PART}) was an object or
+     *         an array: what the readers take, or refuse.
+     */
+    boolean structured(final String field)
+    {
+        return field == locatedField || captured(field).type() == MutableRawJson.Type.STRUCTURED;
+    }
+
+    /**
+     * @return the members of the event's {@code field} object: those the event's check located, else read from the
+     *         value the token reader kept, into {@code scratch}; null when it is not an object.
+     */
+    JsonMembers objectMembers(final String field, final JsonMembers scratch)
+    {
+        if (field == locatedField)
+        {
+            return located;
+        }
+        return scratch.readObject(captured(field)) ? scratch : null;
+    }
+
+    /** @return the value kept of {@code field} by the token reader (or by the scan, when not located). */
+    MutableRawJson captured(final String field)
+    {
+        return field == ITEM ? item : field == PART ? part : response;
+    }
+
     private void clear()
     {
+        locatedField = null;
         type = UNKNOWN;
         typeName.clear();
         outputIndex = -1;
@@ -422,7 +461,8 @@ final class GatheredEvent
         return DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0)];
     }
 
-    private boolean hasLogprobEntries()
+    /** @return whether the event's logprobs are an array or object with something in it (else they fold to nothing). */
+    boolean hasLogprobEntries()
     {
         if (logprobs.type() != MutableRawJson.Type.STRUCTURED)
         {

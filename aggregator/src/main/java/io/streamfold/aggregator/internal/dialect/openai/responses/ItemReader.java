@@ -75,15 +75,30 @@ final class ItemReader
         return incoming;
     }
 
-    /** Reads an item object (from output_item.added / .done); {@code isFinal} for the complete item. */
-    void readItem(final MutableRawJson value, final Item item, final boolean isFinal) throws JsonReader.BadPayload
+    /**
+     * Reads an item object (from output_item.added / .done) by its members {@code m} (null: it is not an object);
+     * {@code isFinal} for the complete item.
+     */
+    void readItem(final JsonMembers m, final Item item, final boolean isFinal) throws JsonReader.BadPayload
     {
-        if (!fields.readObject(value))
+        if (m == null)
         {
             throw new JsonReader.BadPayload("output item is not an object");
         }
-        gatherFields(fields);
+        gatherFields(m);
         applyItem(item, isFinal);
+    }
+
+    /** @return where an item's members are read when the event's check did not locate them. */
+    JsonMembers itemFields()
+    {
+        return fields;
+    }
+
+    /** @return where a content part's members are read when the event's check did not locate them. */
+    JsonMembers partFields()
+    {
+        return partFields;
     }
 
     /**
@@ -168,7 +183,7 @@ final class ItemReader
                 continue;
             }
             if (item.kind == ITEM_MESSAGE && "role".equals(field) && value.type() == MutableRawJson.Type.STRING &&
-                value.text().length() > 0)
+                !value.isEmptyString())
             {
                 items.current().role().set(value.text(), limits.maxTextChars());
             }
@@ -180,7 +195,7 @@ final class ItemReader
             final MutableRawJson args = incoming.get("arguments");
             if (call != null && args != null && args.type() == MutableRawJson.Type.STRING)
             {
-                finalText.set(args.text(), limits.maxArgumentChars());
+                args.textInto(finalText, limits.maxArgumentChars(), strings);
                 items.reconcile(call, finalText, isFinal ? "function_call item" : "output_item.added");
             }
         }
@@ -218,14 +233,35 @@ final class ItemReader
         final byte[] bytes, final int from, final int limit, final Item item, final boolean summary, final long index,
         final boolean isFinal) throws JsonReader.BadPayload
     {
-        final Slot slot = items.slot(item, summary, index < 0 ? 0 : index,
-            summary || item.kind == ITEM_REASONING ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
+        final Slot slot = partSlot(item, summary, index);
         if (slot == null)
         {
             return JsonMembers.skip(bytes, from, limit);
         }
-        final JsonMembers m = partFields;
-        m.readObject(bytes, from, limit);
+        partFields.readObject(bytes, from, limit);
+        readContentPart(partFields, slot, isFinal);
+        return partFields.end();
+    }
+
+    /** As {@link #readContentPart(byte[], int, int, Item, boolean, long, boolean)}, for a part whose members are located. */
+    void readContentPart(final JsonMembers m, final Item item, final boolean summary, final long index, final boolean isFinal)
+        throws JsonReader.BadPayload
+    {
+        final Slot slot = partSlot(item, summary, index);
+        if (slot != null)
+        {
+            readContentPart(m, slot, isFinal);
+        }
+    }
+
+    private Slot partSlot(final Item item, final boolean summary, final long index)
+    {
+        return items.slot(item, summary, index < 0 ? 0 : index,
+            summary || item.kind == ITEM_REASONING ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
+    }
+
+    private void readContentPart(final JsonMembers m, final Slot slot, final boolean isFinal) throws JsonReader.BadPayload
+    {
         final MutablePart part = slot.part;
         partText.clear();
         final boolean annotationsStreamed = part.annotations().count() > 0;
@@ -302,7 +338,6 @@ final class ItemReader
             }
         }
         items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)");
-        return m.end();
     }
 
     /** Keeps each element of the annotations array in {@code bytes[from, to)} on the part, as sent. */
@@ -369,7 +404,7 @@ final class ItemReader
             return;
         }
         if (existing != null && !existing.isNullish() &&
-            (value.isNullish() || (value.type() == MutableRawJson.Type.STRING && value.text().length() == 0)))
+            (value.isNullish() || value.isEmptyString()))
         {
             return;
         }

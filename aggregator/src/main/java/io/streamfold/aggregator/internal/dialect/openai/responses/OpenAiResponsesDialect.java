@@ -8,12 +8,14 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
+import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
@@ -71,6 +73,8 @@ public final class OpenAiResponsesDialect extends Dialect
     /** A usage object inside a response, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
+    private final boolean numbersFit;
+
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
 
@@ -83,6 +87,18 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
         event = new GatheredEvent(this, aggregate, limits);
         unknownDeltas = new UnknownDeltas(aggregate, items);
+        numbersFit = limits.maxNumberLength() >= JsonBytes.MAX_NUMBER_BYTES;
+        fastPath(EventTemplate.ENABLED);
+    }
+
+    /**
+     * On only where the parser allows numbers as long as the byte scanners do: the sequence number slot must never
+     * take one the parser would refuse (the event scan stays off below that too).
+     */
+    @Override
+    public void fastPath(final boolean on)
+    {
+        super.fastPath(on && numbersFit);
     }
 
     @Override
@@ -160,7 +176,7 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             case UNKNOWN:
             case LIFECYCLE:
-                if (event.response.type() == MutableRawJson.Type.STRUCTURED)
+                if (event.structured(GatheredEvent.RESPONSE))
                 {
                     readResponse(false);
                 }
@@ -181,9 +197,9 @@ public final class OpenAiResponsesDialect extends Dialect
             case ITEM_DONE:
             {
                 final Item item = items.itemForEvent(event.outputIndex, event.itemId, ITEM_UNKNOWN);
-                if (item != null && event.item.type() == MutableRawJson.Type.STRUCTURED)
+                if (item != null && event.structured(GatheredEvent.ITEM))
                 {
-                    itemReader.readItem(event.item, item, event.type == ITEM_DONE);
+                    itemReader.readItem(event.objectMembers(GatheredEvent.ITEM, itemReader.itemFields()), item, event.type == ITEM_DONE);
                 }
                 if (item != null && event.type == ITEM_DONE)
                 {
@@ -198,10 +214,11 @@ public final class OpenAiResponsesDialect extends Dialect
             {
                 final boolean summary = event.type == SUMMARY_PART_ADDED || event.type == SUMMARY_PART_DONE;
                 final Item item = items.itemForEvent(event.outputIndex, event.itemId, summary ? ITEM_REASONING : ITEM_UNKNOWN);
-                if (item != null && event.part.type() == MutableRawJson.Type.STRUCTURED && event.part.structuredBytes()[0] == '{')
+                final JsonMembers part = item == null ? null : event.objectMembers(GatheredEvent.PART, itemReader.partFields());
+                if (part != null)
                 {
-                    itemReader.readContentPart(event.part.structuredBytes(), 0, event.part.structuredLength(), item, summary,
-                        summary ? event.summaryIndex : event.contentIndex, event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
+                    itemReader.readContentPart(part, item, summary, summary ? event.summaryIndex : event.contentIndex,
+                        event.type == CONTENT_PART_DONE || event.type == SUMMARY_PART_DONE);
                 }
                 break;
             }
@@ -303,7 +320,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private void onTerminal() throws JsonReader.BadPayload
     {
         final MutableChoice c = items.choice();
-        if (event.response.type() == MutableRawJson.Type.STRUCTURED)
+        if (event.structured(GatheredEvent.RESPONSE))
         {
             readResponse(true);
         }
@@ -399,11 +416,11 @@ public final class OpenAiResponsesDialect extends Dialect
      */
     private void readResponse(final boolean terminal) throws JsonReader.BadPayload
     {
-        final JsonMembers m = members;
-        if (!m.readObject(event.response))
+        final JsonMembers m = event.objectMembers(GatheredEvent.RESPONSE, members);
+        if (m == null)
         {
             // An array where the object belongs: read as the token reader always read it (an empty one is nothing).
-            if (m.readArray(event.response) && m.count() > 0)
+            if (members.readArray(event.captured(GatheredEvent.RESPONSE)) && members.count() > 0)
             {
                 throw new JsonReader.BadPayload("more than one JSON value in one event");
             }
@@ -457,7 +474,7 @@ public final class OpenAiResponsesDialect extends Dialect
         final int end = itemReader.gatherFields(bytes, from, limit);
         Item item = null;
         final MutableRawJson id = itemReader.incoming().get("id");
-        if (id != null && id.type() == MutableRawJson.Type.STRING && id.text().length() > 0)
+        if (id != null && id.type() == MutableRawJson.Type.STRING && !id.isEmptyString())
         {
             item = items.findItemById(id.text());
         }
@@ -507,7 +524,8 @@ public final class OpenAiResponsesDialect extends Dialect
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
     private void eventLogprobs(final MutablePart part) throws JsonReader.BadPayload
     {
-        if (event.logprobs.type() != MutableRawJson.Type.STRUCTURED)
+        // Most servers send "logprobs":[] with every delta: nothing to read (an empty object neither).
+        if (!event.hasLogprobEntries())
         {
             return;
         }

@@ -99,6 +99,9 @@ class ResponsesScanTest
             Arguments.of("index past the limit", stream(null,
                 "{\"type\":\"response.output_text.delta\",\"output_index\":9223372036854775807,\"delta\":\"x\"}", null)),
             Arguments.of("fractional sequence number", stream(null, delta("\"sequence_number\":1.5,\"delta\":\"x\""), null)),
+            Arguments.of("a learnt delta, then a sequence number longer than the number limit", stream(null,
+                delta("\"sequence_number\":5,\"delta\":\"x\"") + "\n\ndata: " + delta("\"sequence_number\":123456789012345,\"delta\":\"y\""),
+                null)),
             Arguments.of("whitespace everywhere", stream(" {\t\"type\" :\"response.output_item.done\" , \"output_index\": 0 ,\"item\" : " +
                 "{ \"id\" : \"rs_1\" , \"type\":\"reasoning\" ,\"encrypted_content\" : \"" + ENCRYPTED + "\" , \"n\" : -0.0e+1 , " +
                 "\"t\":true,\"f\":false , \"z\":null } } ", null, null)),

@@ -1,0 +1,221 @@
+package io.streamfold.aggregator.internal.dialect.anthropic;
+
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
+import io.streamfold.parser.ErrorKind;
+
+/**
+ * {@code content_block_start}: a content block becomes a part of choice 0 keyed by the block {@code index}. The block
+ * is read by its members, located by a byte scan, whichever reader met the event: its type first, then each field
+ * knowing it; opaque values (a page of web search results, a server tool's input) are kept as their bytes.
+ */
+final class BlockStarts
+{
+    private final AnthropicDialect dialect;
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private final ContentBlocks blocks;
+    /** A content block the token reader met, kept to be read by its members. */
+    private final MutableRawJson blockRaw = new MutableRawJson();
+    /** The members of a content block, located by a byte scan: its fields are read once its type is known. */
+    private final JsonMembers blockFields = new JsonMembers();
+    private final JsonMembers citations = new JsonMembers();
+    private final MutableRawJson scalar = new MutableRawJson();
+    private final StringDecoder strings = new StringDecoder(256);
+    private final MutableTextBuffer blockType = new MutableTextBuffer();
+
+    BlockStarts(final AnthropicDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits, final ContentBlocks blocks)
+    {
+        this.dialect = dialect;
+        this.aggregate = aggregate;
+        this.limits = limits;
+        this.blocks = blocks;
+    }
+
+    /** A content block the token reader is on: kept whole, then read by its members as the byte scan reads it. */
+    void readBlockStart(final JsonReader r, final long index) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            throw new JsonReader.BadPayload("content_block is not an object");
+        }
+        if (!r.capture(blockRaw))
+        {
+            blockTooLarge(index);
+            return;
+        }
+        blockFields.readObject(blockRaw.structuredBytes(), 0, blockRaw.structuredLength());
+        readBlockStart(blockFields, index);
+    }
+
+    /**
+     * The content block object whose members {@code m} has located, in bytes already checked (by the event's byte scan
+     * or the token reader). A block's meaning depends on its type, which may be any of its fields: it is found first,
+     * then each field read knowing it; opaque values (a page of web search results, a server tool's input) are kept as
+     * their bytes, never tokenized.
+     */
+    void readBlockStart(final JsonMembers m, final long index)
+    {
+        if (m.end() - m.start() > limits.maxRawBytes())
+        {
+            blockTooLarge(index);
+            return;
+        }
+        aggregate.start();
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        blockType.clear();
+        for (int i = 0; i < m.count(); i++)
+        {
+            if ("type".equals(m.name(i)) && m.isString(i))
+            {
+                blockType.set(m.stringChars(i, strings), 0, strings.length(), 256);
+                break;
+            }
+        }
+        final boolean typeFirst = m.count() > 0 && "type".equals(m.name(0)) && m.isString(0);
+        final MutablePart.Kind kind = blockKind(blockType);
+        final MutablePart part = aggregate.newPart(choice, kind, index);
+        if (part == null)
+        {
+            return;
+        }
+        part.type().set(blockType, 256);
+        if (kind == MutablePart.Kind.OTHER && typeFirst)
+        {
+            // Kept whole, field order included.
+            part.extra().slot("type", limits.maxRawFields()).setScalar(
+                MutableRawJson.Type.STRING, blockType.array(), 0, blockType.length(), limits.maxRawBytes());
+        }
+        for (int i = 0; i < m.count(); i++)
+        {
+            readBlockField(choice, part, m.name(i), m, i);
+        }
+        if (kind == MutablePart.Kind.TOOL_CALL)
+        {
+            aggregate.toolCallStarted(choice, part);
+        }
+    }
+
+    private void blockTooLarge(final long index)
+    {
+        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content block " + index + " larger than " + limits.maxRawBytes() + " bytes");
+    }
+
+    private static MutablePart.Kind blockKind(final MutableTextBuffer type)
+    {
+        if (type.contentEquals("text"))
+        {
+            return MutablePart.Kind.TEXT;
+        }
+        if (type.contentEquals("thinking"))
+        {
+            return MutablePart.Kind.REASONING;
+        }
+        // tool_use, server_tool_use, mcp_tool_use: calls whose input streams as JSON fragments.
+        final String suffix = "tool_use";
+        final int n = type.length();
+        if (n < suffix.length())
+        {
+            return MutablePart.Kind.OTHER;
+        }
+        for (int i = 0; i < suffix.length(); i++)
+        {
+            if (type.charAt(n - suffix.length() + i) != suffix.charAt(i))
+            {
+                return MutablePart.Kind.OTHER;
+            }
+        }
+        return MutablePart.Kind.TOOL_CALL;
+    }
+
+    private void readBlockField(final MutableChoice choice, final MutablePart part, final String name, final JsonMembers m, final int i)
+    {
+        switch (part.kind())
+        {
+            case TEXT:
+                if ("type".equals(name))
+                {
+                    return;
+                }
+                if ("text".equals(name) && m.isString(i))
+                {
+                    aggregate.appendText(choice, part, m.stringChars(i, strings), 0, strings.length());
+                    return;
+                }
+                if ("citations".equals(name) && m.first(i) == '[')
+                {
+                    part.annotations().markPresent();
+                    addCitations(part, m.bytes(), m.valueStart(i), m.valueEnd(i));
+                    return;
+                }
+                break;
+            case REASONING:
+                if ("type".equals(name))
+                {
+                    return;
+                }
+                if ("thinking".equals(name) && m.isString(i))
+                {
+                    aggregate.appendText(choice, part, m.stringChars(i, strings), 0, strings.length());
+                    return;
+                }
+                if ("signature".equals(name) && m.isString(i))
+                {
+                    part.signature().set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
+                    return;
+                }
+                break;
+            case TOOL_CALL:
+                if ("type".equals(name))
+                {
+                    return;
+                }
+                if ("id".equals(name) && m.isString(i))
+                {
+                    part.id().set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
+                    return;
+                }
+                if ("name".equals(name) && m.isString(i))
+                {
+                    part.name().set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
+                    return;
+                }
+                break;
+            default:
+                break;
+        }
+        // Everything else (a tool's initial input, caller, a whole server tool result) is kept as sent.
+        dialect.captureKeepingNonEmpty(part.extra(), name, m, i);
+    }
+
+    /** Keeps each element of the citations array in {@code src[from, to)} on the part, as sent. */
+    private void addCitations(final MutablePart part, final byte[] src, final int from, final int to)
+    {
+        final JsonMembers list = citations;
+        list.readArray(src, from, to);
+        for (int k = 0; k < list.count(); k++)
+        {
+            if (list.isStructure(k))
+            {
+                blocks.citationKept(part, part.annotations().add(src, list.valueStart(k), list.valueEnd(k) - list.valueStart(k), limits.maxRawBytes()));
+            }
+            else
+            {
+                list.capture(k, scalar, limits.maxRawBytes());
+                blocks.citationKept(part, part.annotations().add(scalar, limits.maxRawBytes()));
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.streamfold.aggregator.internal.dialect.anthropic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.json.EventBytes;
+import io.streamfold.aggregator.internal.json.JsonBytes;
+import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.parser.Frame;
+
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_DELTA;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_START;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_STOP;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.KIND_NONE;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.PING;
+
+/**
+ * The high-volume Anthropic events read scan-first: {@code content_block_start}, {@code _delta}, {@code _stop} and
+ * pings are checked whole by the strict byte scan ({@link JsonMembers#checkObject}: well-formed UTF-8, strict syntax,
+ * bounded depth and lengths, stricter than the token reader) and folded from the members it located. A block's
+ * opaque values (a page of web search results, citations, a server tool's input) are then kept as their bytes and
+ * never tokenized.
+ *
+ * <p>Only the plain shape is read here: {@code type} first, then {@code index}, one block or delta object, a delta of
+ * a known type with known fields. Anything else (fields in another order, a repeated or mistyped field, an unknown
+ * delta, anything the scan refuses) goes to the token reader, which decides and reports; nothing is folded before
+ * that is known, so both ways fold an event the same.
+ */
+final class EventScan
+{
+    /** What a block event or ping starts with (whitespace aside): its type, each with the event's kind. */
+    private static final byte[] TYPE = ascii("\"type\"");
+    private static final byte[][] TYPES = {
+        ascii("\"content_block_delta\""), ascii("\"content_block_start\""), ascii("\"content_block_stop\""), ascii("\"ping\""),
+    };
+    private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING };
+    /** The member whose object the scan locates too, per kind: the delta, the block. */
+    private static final byte[][] DELTA = { ascii("delta") };
+    private static final byte[][] CONTENT_BLOCK = { ascii("content_block") };
+
+    private final BlockStarts starts;
+    private final ContentBlocks blocks;
+    private final AggregationLimits limits;
+    /** Longest string the scan accepts, in bytes; -1 keeps it off. */
+    private final int scanStringBytes;
+    private final EventBytes bytes = new EventBytes();
+    private final JsonMembers event = new JsonMembers();
+    /** The members of the event's block or delta, located while the event is checked. */
+    private final JsonMembers inner = new JsonMembers();
+    private long index;
+    private long scanned;
+
+    EventScan(final BlockStarts starts, final ContentBlocks blocks, final AggregationLimits limits)
+    {
+        this.starts = starts;
+        this.blocks = blocks;
+        this.limits = limits;
+        scanStringBytes = EventBytes.scanStringBytes(limits);
+    }
+
+    /**
+     * Folds the event when it is a block event or ping of the plain shape that the byte scan accepts.
+     *
+     * @return the kind of the event folded ({@link AnthropicEvents}), or {@link AnthropicEvents#KIND_NONE} when the
+     *         token reader must read it (nothing was folded).
+     */
+    int fold(final Frame frame)
+    {
+        if (scanStringBytes < 0)
+        {
+            return KIND_NONE;
+        }
+        bytes.load(frame.buffer(), frame.offset(), frame.length());
+        final byte[] src = bytes.array();
+        final int from = bytes.offset();
+        final int limit = from + frame.length();
+        final int kind = kindOf(src, from, limit);
+        final byte[][] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
+        if (kind == KIND_NONE || !event.checkObject(src, from, limit, limits.maxNestingDepth(), scanStringBytes, innerName, inner))
+        {
+            return KIND_NONE;
+        }
+        int first = 1;
+        index = -1;
+        if (kind != PING)
+        {
+            if (event.count() < 2 || !"index".equals(event.name(1)) || (index = event.index(1)) < 0)
+            {
+                return KIND_NONE;
+            }
+            first = 2;
+        }
+        int body = -1;
+        for (int i = first; i < event.count(); i++)
+        {
+            final String name = event.name(i);
+            if ("type".equals(name) || "index".equals(name))
+            {
+                return KIND_NONE;
+            }
+            if ((kind == CONTENT_BLOCK_START && "content_block".equals(name)) || (kind == CONTENT_BLOCK_DELTA && "delta".equals(name)))
+            {
+                if (body >= 0 || event.first(i) != '{')
+                {
+                    return KIND_NONE;
+                }
+                body = i;
+            }
+        }
+        // The inner members located are the first such member's: the only one here.
+        if (kind == CONTENT_BLOCK_DELTA && body >= 0)
+        {
+            if (!blocks.readsDelta(inner))
+            {
+                return KIND_NONE;
+            }
+            blocks.readBlockDelta(inner, index);
+        }
+        else if (kind == CONTENT_BLOCK_START && body >= 0)
+        {
+            starts.readBlockStart(inner, index);
+        }
+        else if (kind == CONTENT_BLOCK_STOP)
+        {
+            blocks.stopBlock(index);
+        }
+        scanned++;
+        return kind;
+    }
+
+    /** @return the index of the block event last folded. */
+    long index()
+    {
+        return index;
+    }
+
+    /** @return events folded from a byte scan so far (for tests). */
+    long scanned()
+    {
+        return scanned;
+    }
+
+    /**
+     * The kind of a block event or ping, from the payload's opening bytes (its type, first): any other event, or a type
+     * that is not the first field, goes straight to the token reader, without a scan it would repeat.
+     *
+     * @return the kind, or {@link AnthropicEvents#KIND_NONE}.
+     */
+    private static int kindOf(final byte[] src, final int from, final int limit)
+    {
+        int i = JsonBytes.skipWhitespace(src, from, limit);
+        if (i >= limit || src[i] != '{')
+        {
+            return KIND_NONE;
+        }
+        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        if (!startsWith(src, i, limit, TYPE))
+        {
+            return KIND_NONE;
+        }
+        i = JsonBytes.skipWhitespace(src, i + TYPE.length, limit);
+        if (i >= limit || src[i] != ':')
+        {
+            return KIND_NONE;
+        }
+        i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        for (int k = 0; k < TYPES.length; k++)
+        {
+            if (startsWith(src, i, limit, TYPES[k]))
+            {
+                return KINDS[k];
+            }
+        }
+        return KIND_NONE;
+    }
+
+    private static boolean startsWith(final byte[] src, final int at, final int limit, final byte[] prefix)
+    {
+        return limit - at >= prefix.length && Arrays.equals(src, at, at + prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static byte[] ascii(final String s)
+    {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
