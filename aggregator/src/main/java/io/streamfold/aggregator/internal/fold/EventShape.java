@@ -40,6 +40,12 @@ public final class EventShape
      * differs. Never decoded: for a value the dialect only needs to be valid.
      */
     public static final int SAME_STRING = 6;
+    /**
+     * An object whose members are other slots of the shape or values that may vary as they like (each checked as
+     * {@link #RAW} is, never read): the object itself is never scanned, and where it lies in a matched event is
+     * readable, for a dialect that keeps it whole (a logprob entry whose token and value are slots of their own).
+     */
+    public static final int OBJECT = 7;
 
     /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
     public static final String ONLY = "[]";
@@ -188,6 +194,12 @@ public final class EventShape
         public Builder raw(final String... path)
         {
             return slot(RAW, path);
+        }
+
+        /** Adds an object slot at {@code path}: its members not declared as slots may vary. */
+        public Builder object(final String... path)
+        {
+            return slot(OBJECT, path);
         }
 
         /** Adds a slot at {@code path} that {@code scanner} checks and reads. */

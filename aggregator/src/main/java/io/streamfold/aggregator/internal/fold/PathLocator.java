@@ -15,11 +15,21 @@ final class PathLocator
     private final int maxStringChars;
     private int foundStart;
     private int foundEnd;
+    /** The last path located in the current event, and where its value at each level lies. */
+    private byte[][] lastPath;
+    private int[] levelStart = new int[8];
+    private int[] levelEnd = new int[8];
 
     PathLocator(final int maxNestingDepth, final int maxStringChars)
     {
         this.maxNestingDepth = maxNestingDepth;
         this.maxStringChars = maxStringChars;
+    }
+
+    /** A new event: the next path is located from its root. */
+    void newEvent()
+    {
+        lastPath = null;
     }
 
     /** @return where the value last located starts. */
@@ -35,6 +45,73 @@ final class PathLocator
     }
 
     /**
+     * Lists where the values of the members of the object at {@code from} lie, as pairs of start and end in
+     * {@code ranges}, for an object slot whose other members may vary.
+     *
+     * @param depth how many more objects / arrays a member's value may nest.
+     * @return how many members, or -1 when it is not an object of at most {@code ranges.length / 2} members whose
+     * names are written without escapes.
+     */
+    int members(final byte[] src, final int from, final int limit, final int depth, final int[] ranges)
+    {
+        if (from >= limit || src[from] != '{')
+        {
+            return -1;
+        }
+        int count = 0;
+        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
+        while (i < limit && src[i] == '"')
+        {
+            final int close = plainNameEnd(src, i, limit);
+            int v = close < 0 ? limit : JsonBytes.skipWhitespace(src, close + 1, limit);
+            if (v >= limit || src[v] != ':' || 2 * count == ranges.length)
+            {
+                return -1;
+            }
+            v = JsonBytes.skipWhitespace(src, v + 1, limit);
+            final int valueEnd = JsonBytes.valueEnd(src, v, limit, depth, maxStringChars);
+            if (valueEnd < 0)
+            {
+                return -1;
+            }
+            ranges[2 * count] = v;
+            ranges[2 * count + 1] = valueEnd;
+            count++;
+            i = JsonBytes.skipWhitespace(src, valueEnd, limit);
+            if (i < limit && src[i] == ',')
+            {
+                i = JsonBytes.skipWhitespace(src, i + 1, limit);
+            }
+            else
+            {
+                break;
+            }
+        }
+        return i < limit && src[i] == '}' ? count : -1;
+    }
+
+    /**
+     * @return the index of the closing quote of the name whose opening quote is at {@code quote}, or -1 when it
+     * does not close or holds an escape (the parser would read it unescaped: it could be another name in disguise).
+     */
+    private static int plainNameEnd(final byte[] src, final int quote, final int limit)
+    {
+        final int close = JsonBytes.stringEnd(src, quote + 1, limit);
+        if (close < 0)
+        {
+            return -1;
+        }
+        for (int k = quote + 1; k < close; k++)
+        {
+            if (src[k] == '\\')
+            {
+                return -1;
+            }
+        }
+        return close;
+    }
+
+    /**
      * Finds the value at {@code path} in the object at {@code from}; on success {@link #start()} and {@link #end()}
      * say where it is.
      *
@@ -43,7 +120,29 @@ final class PathLocator
     boolean locate(final byte[] src, final int from, final int limit, final byte[][] path)
     {
         int at = JsonBytes.skipWhitespace(src, from, limit);
-        for (int level = 0; level < path.length; level++)
+        // A shape's paths mostly share their start (choices, the one choice, its logprobs): the levels the last
+        // path of this event found are not walked again, the root object's scan above all.
+        int level = 0;
+        if (lastPath != null)
+        {
+            while (level < path.length && level < lastPath.length && Arrays.equals(path[level], lastPath[level]))
+            {
+                level++;
+            }
+            if (level > 0)
+            {
+                at = levelStart[level - 1];
+                foundStart = at;
+                foundEnd = levelEnd[level - 1];
+            }
+        }
+        lastPath = null;
+        if (levelStart.length < path.length)
+        {
+            levelStart = new int[path.length];
+            levelEnd = new int[path.length];
+        }
+        for (; level < path.length; level++)
         {
             if (Arrays.equals(path[level], EventShape.ONLY_ELEMENT))
             {
@@ -66,6 +165,8 @@ final class PathLocator
                 at = element;
                 foundStart = element;
                 foundEnd = elementEnd;
+                levelStart[level] = element;
+                levelEnd[level] = elementEnd;
                 continue;
             }
             if (at >= limit || src[at] != '{')
@@ -77,18 +178,10 @@ final class PathLocator
             int i = JsonBytes.skipWhitespace(src, at + 1, limit);
             while (i < limit && src[i] == '"')
             {
-                final int close = JsonBytes.stringEnd(src, i + 1, limit);
+                final int close = plainNameEnd(src, i, limit);
                 if (close < 0)
                 {
                     return false;
-                }
-                for (int k = i + 1; k < close; k++)
-                {
-                    if (src[k] == '\\')
-                    {
-                        // The parser would read the name unescaped: it could be the path's name in disguise.
-                        return false;
-                    }
                 }
                 final boolean named = Arrays.equals(src, i + 1, close, path[level], 0, path[level].length);
                 int v = JsonBytes.skipWhitespace(src, close + 1, limit);
@@ -124,7 +217,10 @@ final class PathLocator
             at = found;
             foundStart = found;
             foundEnd = foundValueEnd;
+            levelStart[level] = found;
+            levelEnd[level] = foundValueEnd;
         }
+        lastPath = path;
         return true;
     }
 }
