@@ -261,9 +261,17 @@ final class ChunkLearner
         effects[effectCount++] = effect;
     }
 
-    /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
+    /**
+     * A top-level field after the text: the last one, when a string, may vary from chunk to chunk (OpenAI's
+     * {@code obfuscation}). The fields that name the response stay literal: they repeat unchanged in every chunk,
+     * and a slot would only decode and keep them again (Together sends {@code model} last).
+     */
     void noteValue(final JsonReader top, final String name, final JsonToken value) throws JsonReader.BadPayload
     {
+        if (isIdentity(name))
+        {
+            return;
+        }
         valueName = null;
         valueQuote = -1;
         if (value == JsonToken.VALUE_STRING)
@@ -274,6 +282,21 @@ final class ChunkLearner
                 valueName = name;
                 valueQuote = quote;
             }
+        }
+    }
+
+    private static boolean isIdentity(final String name)
+    {
+        switch (name)
+        {
+            case "id":
+            case "model":
+            case "system_fingerprint":
+            case "service_tier":
+            case "provider":
+                return true;
+            default:
+                return false;
         }
     }
 
