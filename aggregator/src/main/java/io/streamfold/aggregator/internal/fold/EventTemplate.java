@@ -250,7 +250,9 @@ public final class EventTemplate
 
     /**
      * Adds the members of object slot {@code s} that no declared slot reads, or leads into, as raw slots: their
-     * values may vary as they like, each checked whole.
+     * values may vary as they like, each checked whole. A member learnt empty or null ({@code "top_logprobs":[]})
+     * stays literal: it is so in every event of the stream, and an event where it is not goes to the full decoder,
+     * which learns the member as a slot then.
      */
     private boolean addOtherMembers(final byte[] src, final int limit, final int s, final int declared, final int pathLength)
     {
@@ -268,12 +270,19 @@ public final class EventTemplate
             {
                 read = t != s && start[t] >= from && end[t] <= to;
             }
-            if (!read)
+            if (!read && !isEmpty(src, from, to))
             {
                 addSlot(EventShape.RAW, maxNestingDepth - pathLength - 3, from, to);
             }
         }
         return true;
+    }
+
+    /** @return whether the value is {@code null}, {@code []} or <code>{}</code> (written without whitespace). */
+    private static boolean isEmpty(final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        return n == 4 && src[from] == 'n' || n == 2 && (src[from] == '[' || src[from] == '{');
     }
 
     /** Insertion sort of slot numbers by where they start (a handful of slots). */
