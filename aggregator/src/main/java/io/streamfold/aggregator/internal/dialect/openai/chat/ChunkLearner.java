@@ -146,7 +146,12 @@ final class ChunkLearner
         return learnable && appends > 0;
     }
 
-    /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
+    /**
+     * The one string this payload appends: where it is, once proven to decode as Jackson decoded it.
+     *
+     * @param name the delta field holding it, or null for a string inside a content part (Mistral's typed parts:
+     *             only the one-string template repeats those, it needs no path).
+     */
     void noteText(final JsonReader top, final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind,
         final String name) throws JsonReader.BadPayload
     {
@@ -353,7 +358,7 @@ final class ChunkLearner
             template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
                 textQuote, valueName, valueQuote);
         }
-        else
+        else if (field >= 0)
         {
             shapes.learn(top.inputArray(), top.inputOffset(), top.inputLength(), field,
                 extras | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,

@@ -13,28 +13,30 @@ import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * The chunk shapes {@link ChunkShapes} learns on the shared template beyond one string, each in long runs of alike
- * chunks as providers send them: Together's (the token again at choice level, before the delta that it repeats),
+ * The chunk shapes the fast path learns beyond a plain delta string, each in long runs of alike chunks as providers
+ * send them: Together's (the token again at choice level, before the delta that it repeats; {@code model} last),
  * logprob entries kept whole while their {@code bytes} and {@code top_logprobs} vary and their token repeats the
- * text or not, and a response-naming field ({@code model}) last. Fast and full path must agree on the same bytes
- * in any slicing, with and without a listener, and on every variant of a stream that differs from it at one byte
- * in one chunk, where the fast path must notice or read the change as the full path reads it.
+ * text or not, Groq's reasoning beside a {@code channel} it repeats on every delta, and Mistral's content as an
+ * array of typed parts (thinking parts holding text parts). Fast and full path must agree on the same bytes in any
+ * slicing, with and without a listener, and on every variant of a stream that differs from it at one byte in one
+ * chunk, where the fast path must notice or read the change as the full path reads it.
  */
 class ChunkShapesProperties
 {
+    private static final String[] KINDS = {"together", "logprobs", "groq", "mistral"};
     private static final byte[] DAMAGE = {'"', '\\', '}', '{', ',', ':', ' ', '0', '9', '-', '.', 'e', 'x', '[', ']',
         (byte)0xC3, (byte)0xFF, 0x01, '\n'};
 
     @Property(tries = 300)
     void alikeChunksFoldAsTheFullPathReadsThem(@ForAll final Random random)
     {
-        final boolean together = random.nextBoolean();
-        final byte[][] chunks = bytes(together ? together(random) : logprobs(random));
+        final int kind = random.nextInt(KINDS.length);
+        final byte[][] chunks = bytes(chunks(kind, random));
         final byte[] stream = sse(chunks);
         final boolean listening = random.nextInt(3) != 0;
         final FastPathRun fast = compare(stream, random, listening);
         // Most chunks fold (an odd token or value sends one to the full path, which learns again).
-        final String label = together ? "together: most chunks folded" : "logprobs: most chunks folded";
+        final String label = KINDS[kind] + ": most chunks folded";
         Statistics.label(label).collect(fast.folds * 2 > chunks.length);
         Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p > 75));
     }
@@ -42,7 +44,7 @@ class ChunkShapesProperties
     @Property(tries = 400)
     void aChunkThatDiffersAtOneByteFoldsAsTheFullPathReadsIt(@ForAll final Random random)
     {
-        final byte[][] chunks = bytes(random.nextBoolean() ? together(random) : logprobs(random));
+        final byte[][] chunks = bytes(chunks(random.nextInt(KINDS.length), random));
         // A chunk after the one the template learns: changed, dropped or doubled at one byte.
         final int which = 2 + random.nextInt(chunks.length - 2);
         final byte[] chunk = chunks[which];
@@ -76,6 +78,68 @@ class ChunkShapesProperties
             listening);
         FastPathRun.assertSame(full, fast, "");
         return fast;
+    }
+
+    private static String[] chunks(final int kind, final Random random)
+    {
+        switch (kind)
+        {
+            case 0:
+                return together(random);
+            case 1:
+                return logprobs(random);
+            case 2:
+                return groq(random);
+            default:
+                return mistral(random);
+        }
+    }
+
+    /** Groq's gpt-oss chunks: reasoning beside the channel, which changes now and then ("analysis", "final"). */
+    private static String[] groq(final Random random)
+    {
+        final String[] chunks = new String[3 + random.nextInt(30)];
+        String channel = "\"analysis\"";
+        for (int i = 0; i < chunks.length; i++)
+        {
+            if (random.nextInt(12) == 0)
+            {
+                channel = random.nextInt(4) == 0 ? "null" : random.nextBoolean() ? "\"final\"" : "{\"name\":\"commentary\"}";
+            }
+            final String field = random.nextInt(10) == 0 ? "content" : "reasoning";
+            chunks[i] = "{\"id\":\"chatcmpl-4f39\",\"object\":\"chat.completion.chunk\",\"created\":1771434740,\"model\":\"openai/gpt-oss-120b\"," +
+                "\"system_fingerprint\":\"fp_e8\",\"choices\":[{\"index\":0,\"delta\":{\"" + field + "\":" + token(random) +
+                ",\"channel\":" + channel + "},\"logprobs\":null,\"finish_reason\":null}]}";
+        }
+        return chunks;
+    }
+
+    /** Mistral's chunks: thinking parts holding one text part, then plain or typed text parts, now and then two parts. */
+    private static String[] mistral(final Random random)
+    {
+        final String[] chunks = new String[3 + random.nextInt(30)];
+        final int thinking = random.nextInt(chunks.length);
+        final boolean typed = random.nextInt(3) == 0;
+        for (int i = 0; i < chunks.length; i++)
+        {
+            final String content;
+            if (random.nextInt(15) == 0)
+            {
+                content = "[{\"type\":\"text\",\"text\":" + token(random) + "},{\"type\":\"thinking\",\"thinking\":" + token(random) + "}]";
+            }
+            else if (i < thinking)
+            {
+                content = random.nextInt(12) == 0 ? "[{\"type\":\"thinking\",\"thinking\":[]}]" :
+                    "[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":" + token(random) + "}]}]";
+            }
+            else
+            {
+                content = typed ? "[{\"type\":\"text\",\"text\":" + token(random) + "}]" : token(random);
+            }
+            chunks[i] = "{\"id\":\"9f9d\",\"object\":\"chat.completion.chunk\",\"created\":1764296393,\"model\":\"magistral-medium-latest\"," +
+                "\"choices\":[{\"index\":0,\"delta\":{\"content\":" + content + "},\"finish_reason\":null}]}";
+        }
+        return chunks;
     }
 
     /** Together's chunks as recorded: the token at choice level, then a token id and the same token in the delta. */
