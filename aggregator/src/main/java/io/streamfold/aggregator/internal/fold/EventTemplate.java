@@ -153,7 +153,10 @@ public final class EventTemplate
         final int declared = shape.slotCount();
         final int limit = offset + count;
         slots = 0;
-        locator.newEvent();
+        if (!locator.newEvent(src, offset, limit))
+        {
+            return false;
+        }
         for (int s = 0; s < declared; s++)
         {
             if (!locator.locate(src, offset, limit, shape.path(s)))
@@ -256,7 +259,7 @@ public final class EventTemplate
      */
     private boolean addOtherMembers(final byte[] src, final int limit, final int s, final int declared, final int pathLength)
     {
-        final int count = locator.members(src, start[s], limit, maxNestingDepth - pathLength - 1, members);
+        final int count = locator.members(src, start[s], limit, members);
         if (count < 0)
         {
             return false;
