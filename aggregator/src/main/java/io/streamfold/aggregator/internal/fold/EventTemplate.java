@@ -463,7 +463,7 @@ public final class EventTemplate
             {
                 final int copy = partner[s];
                 final int to = from + end[copy] - start[copy];
-                repeats[copy] = to <= limit && Arrays.equals(src, from, to, src, start[copy], end[copy]);
+                repeats[copy] = to <= limit && TemplatePieces.same(src, from, src, start[copy], to - from);
                 // The same bytes: the copy was decoded into this slot's chars already.
                 return repeats[copy] ? to : string(strings[s], src, from, limit, maxStringChars);
             }
@@ -473,7 +473,7 @@ public final class EventTemplate
             {
                 final int original = partner[s];
                 final int to = from + end[original] - start[original];
-                repeats[s] = to <= limit && Arrays.equals(src, from, to, src, start[original], end[original]);
+                repeats[s] = to <= limit && TemplatePieces.same(src, from, src, start[original], to - from);
                 return repeats[s] ? to : copy(src, from, limit);
             }
             case EventShape.SAME_STRING:
