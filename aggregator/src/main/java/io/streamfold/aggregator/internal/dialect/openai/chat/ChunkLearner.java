@@ -7,6 +7,7 @@ import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.Frame;
@@ -225,6 +226,19 @@ final class ChunkLearner
         else
         {
             learnable = false;
+        }
+    }
+
+    /**
+     * The chunk's creation time, before it is kept: a slot once it differs from the one kept (TGI stamps each chunk
+     * with the current second), else literal like the fields that name the response.
+     */
+    void noteCreated(final JsonToken value, final MutableRawJson kept, final CharSequence text)
+    {
+        if (learnable && value == JsonToken.VALUE_NUMBER_INT && kept != null && !kept.isNullish() &&
+            CharSequence.compare(kept.text(), text) != 0)
+        {
+            extra(ChunkShapes.CREATED, (byte)-1);
         }
     }
 

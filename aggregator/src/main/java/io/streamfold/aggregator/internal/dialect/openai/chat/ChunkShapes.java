@@ -35,7 +35,9 @@ final class ChunkShapes
     static final int USAGE = 16;
     static final int VALUE = 32;
     static final int REFUSAL_LOGPROB = 64;
-    private static final int BITS = 7;
+    static final int CREATED = 128;
+    private static final int BITS = 8;
+    private static final String CREATED_FIELD = "created";
 
     /** Where the appended string is: the delta's text fields, then a tool call's arguments. */
     private static final String[] TEXT_FIELDS = {"content", "refusal", "reasoning_content", "reasoning", null};
@@ -71,6 +73,9 @@ final class ChunkShapes
     private int entrySlot;
     private int usageSlot;
     private int valueSlot;
+    private int createdSlot;
+    /** Where {@code created} was last found in the aggregate's metadata (a hint, checked before use). */
+    private int createdIndex = -1;
     private String valueName;
     /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
     private int valueIndex = -1;
@@ -141,6 +146,7 @@ final class ChunkShapes
         entrySlot = slot(mask, mask & (LOGPROB | REFUSAL_LOGPROB));
         usageSlot = slot(mask, USAGE);
         valueSlot = slot(mask, VALUE);
+        createdSlot = slot(mask, CREATED);
         effectCount = count;
         this.choice = choice;
         this.kind = kind;
@@ -177,7 +183,7 @@ final class ChunkShapes
     /**
      * Slots: 0 the string; then, for each bit of {@code mask} in the order of the bits: the token id, the token
      * ids, the choice's text, the content logprob entry (its {@link #entry} slots), the usage's completion and
-     * total tokens, the raw top-level value, the refusal logprob entry.
+     * total tokens, the raw top-level value, the refusal logprob entry, the creation time.
      */
     private EventShape build(final int field, final int mask, final String valueName)
     {
@@ -220,6 +226,10 @@ final class ChunkShapes
         {
             entry(b, "refusal");
         }
+        if ((mask & CREATED) != 0)
+        {
+            b.integer(CREATED_FIELD);
+        }
         return b.build();
     }
 
@@ -249,7 +259,7 @@ final class ChunkShapes
         {
             if ((mask & b) != 0)
             {
-                slot += b == USAGE ? 2 : b == LOGPROB ? ENTRY_SLOTS : 1;
+                slot += b == USAGE ? 2 : b == LOGPROB || b == REFUSAL_LOGPROB ? ENTRY_SLOTS : 1;
             }
         }
         return slot;
@@ -314,7 +324,29 @@ final class ChunkShapes
                 return false;
             }
         }
+        MutableRawJson created = null;
+        final int c = createdSlot;
+        if (c >= 0)
+        {
+            // TGI stamps every chunk with the current second: kept as the full path keeps it, a number as written.
+            final MutableRawFields meta = aggregate.meta();
+            created = meta.valueAtIfNamed(createdIndex, CREATED_FIELD);
+            if (created == null)
+            {
+                createdIndex = meta.indexOf(CREATED_FIELD);
+                created = meta.valueAtIfNamed(createdIndex, CREATED_FIELD);
+            }
+            // A 0 is Azure's placeholder, which the full path ignores: left to it.
+            if (created == null || !plainCount(input, c) || template.integer(c) == 0)
+            {
+                return false;
+            }
+        }
         aggregate.start();
+        if (created != null)
+        {
+            number(created, input, template.valueStart(c), template.valueEnd(c));
+        }
         for (int k = 0; k < effectCount; k++)
         {
             switch (effects[k])

@@ -16,14 +16,15 @@ import net.jqwik.api.statistics.Statistics;
  * The chunk shapes the fast path learns beyond a plain delta string, each in long runs of alike chunks as providers
  * send them: Together's (the token again at choice level, before the delta that it repeats; {@code model} last),
  * logprob entries kept whole while their {@code bytes} and {@code top_logprobs} vary and their token repeats the
- * text or not, Groq's reasoning beside a {@code channel} it repeats on every delta, and Mistral's content as an
- * array of typed parts (thinking parts holding text parts). Fast and full path must agree on the same bytes in any
- * slicing, with and without a listener, and on every variant of a stream that differs from it at one byte in one
- * chunk, where the fast path must notice or read the change as the full path reads it.
+ * text or not, Groq's reasoning beside a {@code channel} it repeats on every delta, Mistral's content as an array
+ * of typed parts (thinking parts holding text parts), and TGI's {@code created} that changes every second. Fast and
+ * full path must agree on the same bytes in any slicing, with and without a listener, and on every variant of a
+ * stream that differs from it at one byte in one chunk, where the fast path must notice or read the change as the
+ * full path reads it.
  */
 class ChunkShapesProperties
 {
-    private static final String[] KINDS = {"together", "logprobs", "groq", "mistral"};
+    private static final String[] KINDS = {"together", "logprobs", "groq", "mistral", "tgi"};
     private static final byte[] DAMAGE = {'"', '\\', '}', '{', ',', ':', ' ', '0', '9', '-', '.', 'e', 'x', '[', ']',
         (byte)0xC3, (byte)0xFF, 0x01, '\n'};
 
@@ -90,9 +91,37 @@ class ChunkShapesProperties
                 return logprobs(random);
             case 2:
                 return groq(random);
-            default:
+            case 3:
                 return mistral(random);
+            default:
+                return tgi(random);
         }
+    }
+
+    /**
+     * Hugging Face TGI's chunks: the current second as {@code created} on every chunk (another one now and then, or
+     * an odd value: Azure's placeholder 0, a negative, one too long), the role again in every delta, one logprob
+     * entry without bytes.
+     */
+    private static String[] tgi(final Random random)
+    {
+        final String[] chunks = new String[3 + random.nextInt(30)];
+        long second = 1712154497;
+        for (int i = 0; i < chunks.length; i++)
+        {
+            if (random.nextInt(6) == 0)
+            {
+                second++;
+            }
+            final String created = random.nextInt(25) == 0 ? new String[] {"0", "-5", "-0", "12345678901234567890", "1.5"}[random.nextInt(5)] :
+                Long.toString(second);
+            final String token = token(random);
+            chunks[i] = "{\"id\":\"\",\"object\":\"text_completion\",\"created\":" + created + ",\"model\":\"teknium/OpenHermes\"," +
+                "\"system_fingerprint\":\"1.4.4\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":" + token +
+                "},\"logprobs\":{\"content\":[{\"token\":" + token + ",\"logprob\":" + logprob(random) + ",\"top_logprobs\":[]}]}," +
+                "\"finish_reason\":null}]}";
+        }
+        return chunks;
     }
 
     /** Groq's gpt-oss chunks: reasoning beside the channel, which changes now and then ("analysis", "final"). */
