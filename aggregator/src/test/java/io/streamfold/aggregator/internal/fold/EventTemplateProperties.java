@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.fold;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.Random;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.aggregator.OneByte;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -66,7 +66,7 @@ class EventTemplateProperties
             byte[] event = layout.event(random);
             if (random.nextInt(3) == 0)
             {
-                event = damaged(event, random);
+                event = OneByte.changed(event, 0, random, DAMAGE);
             }
             final byte[] padded = new byte[event.length + 4];
             System.arraycopy(event, 0, padded, 2, event.length);
@@ -102,27 +102,6 @@ class EventTemplateProperties
                 assertEquals(content, text);
             }
         }
-    }
-
-    private static byte[] damaged(final byte[] event, final Random random)
-    {
-        final int at = random.nextInt(event.length);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(event, 0, at);
-        switch (random.nextInt(3))
-        {
-            case 0:
-                out.write(DAMAGE[random.nextInt(DAMAGE.length)]);
-                out.write(event, at + 1, event.length - at - 1);
-                break;
-            case 1:
-                out.write(event, at + 1, event.length - at - 1);
-                break;
-            default:
-                out.write(event, at, 1);
-                out.write(event, at, event.length - at);
-        }
-        return out.toByteArray();
     }
 
     /** One stream's event layout: member orders, the entry's other members, whitespace; values drawn per event. */

@@ -37,7 +37,7 @@ final class ChunkShapes
     static final int REFUSAL_LOGPROB = 64;
     static final int CREATED = 128;
     private static final int BITS = 8;
-    private static final String CREATED_FIELD = "created";
+
 
     /** Where the appended string is: the delta's text fields, then a tool call's arguments. */
     private static final String[] TEXT_FIELDS = {"content", "refusal", "reasoning_content", "reasoning", null};
@@ -74,11 +74,8 @@ final class ChunkShapes
     private int usageSlot;
     private int valueSlot;
     private int createdSlot;
-    /** Where {@code created} was last found in the aggregate's metadata (a hint, checked before use). */
-    private int createdIndex = -1;
-    private String valueName;
-    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
-    private int valueIndex = -1;
+    private final MetaField created = new MetaField();
+    private final MetaField value = new MetaField();
     private char[] scratch = new char[32];
     /** The matched logprob entry's token and value, read for a listener. */
     private final StringDecoder tokenDecoder = new StringDecoder(32);
@@ -94,6 +91,7 @@ final class ChunkShapes
         this.limits = limits;
         this.template = template;
         this.logprobs = logprobs;
+        created.name("created");
     }
 
     /** @return the index into {@link #TEXT_FIELDS} of a delta's text field, or -1. */
@@ -152,7 +150,10 @@ final class ChunkShapes
         this.kind = kind;
         this.call = call;
         this.refusalLogprob = refusalLogprob;
-        this.valueName = valueName;
+        if (valueName != null)
+        {
+            value.name(valueName);
+        }
         return true;
     }
 
@@ -228,7 +229,7 @@ final class ChunkShapes
         }
         if ((mask & CREATED) != 0)
         {
-            b.integer(CREATED_FIELD);
+            b.integer("created");
         }
         return b.build();
     }
@@ -307,45 +308,32 @@ final class ChunkShapes
                 return false;
             }
         }
-        MutableRawJson value = null;
+        MutableRawJson keptValue = null;
         final int valueSlot = this.valueSlot;
         if (valueSlot >= 0)
         {
-            // The same field in every chunk: remember where it sits rather than search the names each time.
-            final MutableRawFields meta = aggregate.meta();
-            value = meta.valueAtIfNamed(valueIndex, valueName);
-            if (value == null)
-            {
-                valueIndex = meta.indexOf(valueName);
-                value = meta.valueAtIfNamed(valueIndex, valueName);
-            }
-            if (value == null || template.stringLength(valueSlot) > limits.maxRawBytes())
+            keptValue = value.in(aggregate.meta());
+            if (keptValue == null || template.stringLength(valueSlot) > limits.maxRawBytes())
             {
                 return false;
             }
         }
-        MutableRawJson created = null;
+        MutableRawJson keptCreated = null;
         final int c = createdSlot;
         if (c >= 0)
         {
             // TGI stamps every chunk with the current second: kept as the full path keeps it, a number as written.
-            final MutableRawFields meta = aggregate.meta();
-            created = meta.valueAtIfNamed(createdIndex, CREATED_FIELD);
-            if (created == null)
-            {
-                createdIndex = meta.indexOf(CREATED_FIELD);
-                created = meta.valueAtIfNamed(createdIndex, CREATED_FIELD);
-            }
             // A 0 is Azure's placeholder, which the full path ignores: left to it.
-            if (created == null || !plainCount(input, c) || template.integer(c) == 0)
+            keptCreated = created.in(aggregate.meta());
+            if (keptCreated == null || !plainCount(input, c) || template.integer(c) == 0)
             {
                 return false;
             }
         }
         aggregate.start();
-        if (created != null)
+        if (keptCreated != null)
         {
-            number(created, input, template.valueStart(c), template.valueEnd(c));
+            number(keptCreated, input, template.valueStart(c), template.valueEnd(c));
         }
         for (int k = 0; k < effectCount; k++)
         {
@@ -386,9 +374,9 @@ final class ChunkShapes
             }
         }
         // As the full path keeps it: an empty string never replaces a value already there.
-        if (value != null && (template.stringLength(valueSlot) > 0 || value.isNullish()))
+        if (keptValue != null && (template.stringLength(valueSlot) > 0 || keptValue.isNullish()))
         {
-            value.setScalar(MutableRawJson.Type.STRING, template.stringChars(valueSlot), 0, template.stringLength(valueSlot),
+            keptValue.setScalar(MutableRawJson.Type.STRING, template.stringChars(valueSlot), 0, template.stringLength(valueSlot),
                 limits.maxRawBytes());
         }
         folds++;

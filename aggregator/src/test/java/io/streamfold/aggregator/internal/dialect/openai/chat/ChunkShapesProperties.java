@@ -2,12 +2,12 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Random;
 
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.OneByte;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -46,26 +46,9 @@ class ChunkShapesProperties
     void aChunkThatDiffersAtOneByteFoldsAsTheFullPathReadsIt(@ForAll final Random random)
     {
         final byte[][] chunks = bytes(chunks(random.nextInt(KINDS.length), random));
-        // A chunk after the one the template learns: changed, dropped or doubled at one byte.
+        // A chunk after the one the template learns: one byte changed, dropped or padded with spaces.
         final int which = 2 + random.nextInt(chunks.length - 2);
-        final byte[] chunk = chunks[which];
-        final int at = random.nextInt(chunk.length);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(chunk, 0, at);
-        switch (random.nextInt(3))
-        {
-            case 0:
-                out.write(DAMAGE[random.nextInt(DAMAGE.length)]);
-                out.write(chunk, at + 1, chunk.length - at - 1);
-                break;
-            case 1:
-                out.write(chunk, at + 1, chunk.length - at - 1);
-                break;
-            default:
-                out.write(chunk, at, chunk.length - at);
-                out.write(chunk[chunk.length - 1]);
-        }
-        chunks[which] = out.toByteArray();
+        chunks[which] = OneByte.changed(chunks[which], 0, random, DAMAGE);
         compare(sse(chunks), random, random.nextBoolean());
     }
 
@@ -237,7 +220,7 @@ class ChunkShapesProperties
             case 2:
                 return "-0.12345678901234567";
             default:
-                return String.format(Locale.ROOT, "%.9f", -random.nextInt(2_000_000) / 1e7);
+                return ChunkShapesStreams.logprob(random);
         }
     }
 

@@ -3,6 +3,8 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 import java.io.ByteArrayOutputStream;
 import java.util.Random;
 
+import io.streamfold.aggregator.OneByte;
+
 /**
  * Streams of the chunks {@link ChunkShapes} folds, as providers send them and then damaged where the fast path
  * must notice: Together's (a {@code token_id} in every delta, the text again at choice level, in either of its
@@ -117,7 +119,7 @@ final class ChunkShapesStreams
             byte[] chunk = bytes(c.toString());
             if (random.nextInt(12) == 0)
             {
-                chunk = damage(chunk, random);
+                chunk = OneByte.changed(chunk, 6, random, DAMAGE);
             }
             out.writeBytes(chunk);
             ChunkTemplateEquivalenceTest.write(out, "\n\n");
@@ -164,7 +166,8 @@ final class ChunkShapesStreams
             "}]}}]}\n\n");
     }
 
-    private static String logprob(final Random random)
+    /** A logprob as providers print their float32 values: at most nine decimals. */
+    static String logprob(final Random random)
     {
         return String.format(java.util.Locale.ROOT, "%.9f", -random.nextInt(2_000_000) / 1e7);
     }
@@ -213,29 +216,6 @@ final class ChunkShapesStreams
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChunkTemplateEquivalenceTest.write(out, text);
-        return out.toByteArray();
-    }
-
-    /** One byte changed, dropped, or a run of spaces put in. */
-    private static byte[] damage(final byte[] chunk, final Random random)
-    {
-        final int at = 6 + random.nextInt(chunk.length - 6);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(chunk, 0, at);
-        switch (random.nextInt(3))
-        {
-            case 0:
-                out.write(DAMAGE[random.nextInt(DAMAGE.length)]);
-                out.write(chunk, at + 1, chunk.length - at - 1);
-                break;
-            case 1:
-                out.write(chunk, at + 1, chunk.length - at - 1);
-                break;
-            default:
-                out.writeBytes("   ".substring(random.nextInt(3)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                out.write(' ');
-                out.write(chunk, at, chunk.length - at);
-        }
         return out.toByteArray();
     }
 }
