@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 
@@ -34,9 +35,17 @@ public final class FastPathRun
         final Format format, final byte[] stream, final AggregationLimits limits, final boolean strict, final boolean direct,
         final long seed, final boolean fastPath)
     {
+        return of(format, stream, limits, strict, direct, seed, fastPath, true);
+    }
+
+    /** As above; without a listener when not {@code listening} (a fast path may skip what only a listener hears). */
+    public static FastPathRun of(
+        final Format format, final byte[] stream, final AggregationLimits limits, final boolean strict, final boolean direct,
+        final long seed, final boolean fastPath, final boolean listening)
+    {
         final RecordingListener listener = new RecordingListener();
         final StreamAggregator aggregator = StreamAggregator.builder()
-            .format(format).listener(listener).limits(limits).strict(strict).build();
+            .format(format).listener(listening ? listener : StreamListener.NONE).limits(limits).strict(strict).build();
         aggregator.dialect().fastPath(fastPath);
         final Feeding.Via via = direct ? Feeding.Via.DIRECT : Feeding.Via.SCRIBBLED;
         if (seed == 0)

@@ -41,10 +41,16 @@ public final class EventShape
      */
     public static final int SAME_STRING = 6;
     /**
+     * An object whose members are other slots of the shape or values that may vary as they like (each checked as
+     * {@link #RAW} is, never read): the object itself is never scanned, and where it lies in a matched event is
+     * readable, for a dialect that keeps it whole (a logprob entry whose token and value are slots of their own).
+     */
+    public static final int OBJECT = 7;
+    /**
      * A value the dialect keeps as its bytes (an object or array it stores verbatim): it must repeat byte for byte,
      * whitespace included, where elsewhere runs of whitespace between tokens may vary. Nothing to read back.
      */
-    public static final int LITERAL = 7;
+    public static final int LITERAL = 8;
 
     /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
     public static final String ONLY = "[]";
@@ -199,6 +205,12 @@ public final class EventShape
         public Builder literal(final String... path)
         {
             return slot(LITERAL, path);
+        }
+
+        /** Adds an object slot at {@code path}: its members not declared as slots may vary. */
+        public Builder object(final String... path)
+        {
+            return slot(OBJECT, path);
         }
 
         /** Adds a slot at {@code path} that {@code scanner} checks and reads. */

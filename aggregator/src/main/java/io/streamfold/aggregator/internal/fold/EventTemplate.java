@@ -21,50 +21,57 @@ import org.agrona.DirectBuffer;
  * or written with escapes, a slot value the typed scanner does not accept. Scanned values keep the full
  * path's guarantees: strings are validated (escapes, strict UTF-8) and bounded by the string length the
  * parser allows, raw values are checked whole by {@link JsonBytes}.
+ *
+ * <p>Two strings that usually repeat each other ({@link EventShape#SAME_STRING}) cost one scan: whichever comes
+ * first is decoded, the second is compared with its bytes. An {@link EventShape#OBJECT} slot is never scanned:
+ * its members are declared slots or raw values added when it is learnt, and its bytes are known after a match.
  */
 public final class EventTemplate
 {
     /** Read once: {@code -Dstreamfold.eventTemplate=false} starts every template switched off (for comparisons). */
     public static final boolean ENABLED = !"false".equals(System.getProperty("streamfold.eventTemplate"));
 
-    private static final int MAX_INTEGER_DIGITS = 18;
-    /** Piece marker: a run of whitespace between tokens, any length (none included) in a matching event. */
-    private static final int WHITESPACE = -1;
-    /** More varying pieces than this (pretty-printed events) and the event is not learnt. */
-    private static final int MAX_PIECES = 512;
+    private static final int WHITESPACE = TemplatePieces.WHITESPACE;
     /** Jackson's default limit on field name length; raw values keep every string under it. */
     private static final int MAX_NAME_BYTES = 50_000;
+    /** More members than this in an object slot and the event is not learnt. */
+    private static final int MAX_MEMBERS = 32;
+
+    // How a string piece is scanned when two strings repeat each other (beside the slot types of EventShape).
+    /** A {@link EventShape#SAME_STRING} before its original: decoded into the original's chars. */
+    private static final int COPY_FIRST = 16;
+    /** A {@link EventShape#STRING} after its {@link #COPY_FIRST}: compared with the copy's bytes, decoded if it differs. */
+    private static final int AFTER_COPY = 17;
+    /** A {@link EventShape#SAME_STRING} after its original: compared with the original's bytes, checked if it differs. */
+    private static final int COPY_AFTER = 18;
 
     private final int maxNestingDepth;
     private final int maxStringChars;
+    /** Longest string a raw value or a copy may hold (see {@link #MAX_NAME_BYTES}). */
+    private final int maxRawString;
     private boolean enabled = ENABLED;
 
     private EventShape shape;
-    private byte[] bytes = new byte[256];
-    private int length;
-    /**
-     * The varying pieces of the learnt event in byte order: the shape's slots and every run of whitespace
-     * between tokens (Anthropic pads its events with a run of spaces of random length), each with where it
-     * starts and ends in {@link #bytes}; everything between pieces is literal.
-     */
-    private int pieces;
-    private int[] pieceStart = new int[8];
-    private int[] pieceEnd = new int[8];
-    /** Shape slot number of each piece, or {@link #WHITESPACE}. */
-    private int[] pieceSlot = new int[8];
-    /** For a whitespace piece: the first slot piece after it (or {@link #pieces}), what a span compared at once reaches. */
-    private int[] spanEnd = new int[8];
-    /** Shape slot number of the k-th slot in byte order. */
-    private int[] order = new int[4];
-    private int literalBytes;
-
-    /** Per shape slot: the matched value. */
-    private StringDecoder[] strings = new StringDecoder[0];
-    private long[] integers = new long[4];
-    private long[][] integerArrays = new long[4][];
-    private int[] integerArrayCounts = new int[4];
+    private final TemplatePieces pieces = new TemplatePieces();
+    /** Slots: the shape's, then the other members of its object slots (raw values, never read back). */
+    private int slots;
+    private int[] type = new int[4];
+    private int[] kind = new int[4];
+    /** Depth left for a raw or scanned value at the slot (enclosing objects count towards the parser's limit). */
+    private int[] depth = new int[4];
+    /** For a copy, its original; for a string decoded after its copy, that copy; else -1. */
+    private int[] partner = new int[4];
+    /** Per match, for a copy: whether it repeated its original byte for byte. */
+    private boolean[] repeats = new boolean[4];
     private int[] start = new int[4];
     private int[] end = new int[4];
+    private StringDecoder[] strings = new StringDecoder[4];
+    private final SlotNumbers numbers = new SlotNumbers();
+    /** Slots read (objects aside) in byte order; and the shape's slots in byte order. */
+    private int[] order = new int[4];
+    private int[] declaredOrder = new int[4];
+    private int[] located = new int[8];
+    private final int[] members = new int[2 * MAX_MEMBERS];
     private byte[] input;
     private byte[] directCopy = new byte[0];
 
@@ -79,6 +86,7 @@ public final class EventTemplate
     {
         this.maxNestingDepth = maxNestingDepth;
         this.maxStringChars = maxStringChars;
+        this.maxRawString = Math.min(maxStringChars, MAX_NAME_BYTES);
         this.locator = new PathLocator(maxNestingDepth, maxStringChars);
     }
 
@@ -142,156 +150,218 @@ public final class EventTemplate
         {
             return false;
         }
-        final int slots = shape.slotCount();
-        ensureSlots(shape);
+        final int declared = shape.slotCount();
         final int limit = offset + count;
-        for (int s = 0; s < slots; s++)
+        slots = 0;
+        if (!locator.newEvent(src, offset, limit))
+        {
+            return false;
+        }
+        for (int s = 0; s < declared; s++)
         {
             if (!locator.locate(src, offset, limit, shape.path(s)))
             {
                 return false;
             }
-            start[s] = locator.start();
-            end[s] = locator.end();
+            addSlot(shape.type(s), maxNestingDepth - shape.path(s).length - 2, locator.start(), locator.end());
         }
-        // Byte order of the slots; distinct leaf paths never overlap, a path inside another is refused.
+        for (int s = 0; s < declared; s++)
+        {
+            if (type[s] == EventShape.OBJECT && !addOtherMembers(src, limit, s, declared, shape.path(s).length))
+            {
+                return false;
+            }
+        }
+        // Byte order of the slots read; distinct leaf paths never overlap, a path inside another is refused.
+        int read = 0;
         for (int s = 0; s < slots; s++)
         {
-            order[s] = s;
-        }
-        for (int a = 1; a < slots; a++)
-        {
-            final int s = order[a];
-            int b = a - 1;
-            while (b >= 0 && start[order[b]] > start[s])
+            if (type[s] != EventShape.OBJECT)
             {
-                order[b + 1] = order[b];
-                b--;
+                order[read++] = s;
             }
-            order[b + 1] = s;
         }
-        for (int k = 1; k < slots; k++)
+        sortByStart(order, read);
+        for (int k = 1; k < read; k++)
         {
             if (start[order[k]] < end[order[k - 1]])
             {
                 return false;
             }
         }
-        // The learnt values must be ones the scanners accept, or no later event could match as they do.
+        if (!pieces.find(src, offset, count, order, read, type, start, end) || !placeObjects(offset, read))
+        {
+            return false;
+        }
+        pairCopies(shape, declared);
+        for (int s = 0; s < declared; s++)
+        {
+            declaredOrder[s] = s;
+        }
+        sortByStart(declaredOrder, declared);
+        // The learnt values must be ones the scanners accept, or no later event could match as they do: the event
+        // must match itself, each slot ending where its path led.
+        System.arraycopy(start, 0, located, 0, slots);
+        System.arraycopy(end, 0, located, slots, slots);
+        this.shape = shape;
+        if (!matchSlots(src, offset, count))
+        {
+            forget();
+            return false;
+        }
         for (int s = 0; s < slots; s++)
         {
-            if (scan(shape, s, src[start[s]], src, start[s], limit) != end[s])
+            if (start[s] != located[s] || end[s] != located[slots + s])
+            {
+                forget();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void addSlot(final int slotType, final int slotDepth, final int from, final int to)
+    {
+        final int s = slots++;
+        if (s == type.length)
+        {
+            final int n = s * 2;
+            type = Arrays.copyOf(type, n);
+            kind = Arrays.copyOf(kind, n);
+            depth = Arrays.copyOf(depth, n);
+            partner = Arrays.copyOf(partner, n);
+            repeats = Arrays.copyOf(repeats, n);
+            start = Arrays.copyOf(start, n);
+            end = Arrays.copyOf(end, n);
+            strings = Arrays.copyOf(strings, n);
+            order = Arrays.copyOf(order, n);
+            declaredOrder = Arrays.copyOf(declaredOrder, n);
+            located = Arrays.copyOf(located, 2 * n);
+        }
+        type[s] = slotType;
+        kind[s] = slotType;
+        depth[s] = slotDepth;
+        partner[s] = -1;
+        start[s] = from;
+        end[s] = to;
+        if (slotType == EventShape.STRING && strings[s] == null)
+        {
+            strings[s] = new StringDecoder(256);
+        }
+        numbers.ensure(s, slotType);
+    }
+
+    /**
+     * Adds the members of object slot {@code s} that no declared slot reads, or leads into, as raw slots: their
+     * values may vary as they like, each checked whole. A member learnt empty or null ({@code "top_logprobs":[]})
+     * stays literal: it is so in every event of the stream, and an event where it is not goes to the full decoder,
+     * which learns the member as a slot then.
+     */
+    private boolean addOtherMembers(final byte[] src, final int limit, final int s, final int declared, final int pathLength)
+    {
+        final int count = locator.members(src, start[s], limit, members);
+        if (count < 0)
+        {
+            return false;
+        }
+        for (int m = 0; m < count; m++)
+        {
+            final int from = members[2 * m];
+            final int to = members[2 * m + 1];
+            boolean read = false;
+            for (int t = 0; t < declared && !read; t++)
+            {
+                read = t != s && start[t] >= from && end[t] <= to;
+            }
+            if (!read && !isEmpty(src, from, to))
+            {
+                addSlot(EventShape.RAW, maxNestingDepth - pathLength - 3, from, to);
+            }
+        }
+        return true;
+    }
+
+    /** @return whether the value is {@code null}, {@code []} or <code>{}</code> (written without whitespace). */
+    private static boolean isEmpty(final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        return n == 4 && src[from] == 'n' || n == 2 && (src[from] == '[' || src[from] == '{');
+    }
+
+    /** Insertion sort of slot numbers by where they start (a handful of slots). */
+    private void sortByStart(final int[] slotNumbers, final int count)
+    {
+        for (int a = 1; a < count; a++)
+        {
+            final int s = slotNumbers[a];
+            int b = a - 1;
+            while (b >= 0 && start[slotNumbers[b]] > start[s])
+            {
+                slotNumbers[b + 1] = slotNumbers[b];
+                b--;
+            }
+            slotNumbers[b + 1] = s;
+        }
+    }
+
+    /**
+     * Places each object slot's opening and closing bracket in a literal segment, so that a match knows where the
+     * object lies: every slot read is wholly inside it or wholly outside it.
+     */
+    private boolean placeObjects(final int offset, final int read)
+    {
+        for (int s = 0; s < slots; s++)
+        {
+            if (type[s] != EventShape.OBJECT)
+            {
+                continue;
+            }
+            for (int k = 0; k < read; k++)
+            {
+                final int t = order[k];
+                final boolean inside = start[t] > start[s] && end[t] < end[s];
+                if (!inside && end[t] > start[s] && start[t] < end[s])
+                {
+                    return false;
+                }
+            }
+            if (!pieces.placeObject(s, start[s] - offset, end[s] - 1 - offset))
             {
                 return false;
             }
         }
-        if (!sameStringsValid(shape, src, limit))
-        {
-            return false;
-        }
-        if (bytes.length < count)
-        {
-            bytes = new byte[Math.max(count, bytes.length * 2)];
-        }
-        System.arraycopy(src, offset, bytes, 0, count);
-        length = count;
-        if (!findPieces(shape, offset, slots))
-        {
-            return false;
-        }
-        spanEnd = spanEnd.length < pieces ? new int[pieceStart.length] : spanEnd;
-        for (int k = pieces - 1, j = pieces; k >= 0; k--)
-        {
-            j = pieceSlot[k] == WHITESPACE ? j : k;
-            spanEnd[k] = j;
-        }
-        this.shape = shape;
         return true;
     }
 
     /**
-     * Lists the slots and the whitespace runs outside strings, slots and {@link EventShape#LITERAL} values, in byte
-     * order, and counts the literal bytes (what any matching event has at least).
+     * Decides how each copy and its original are scanned: the first of the pair in byte order is decoded (a copy
+     * into its original's chars), the second compared with it.
      */
-    private boolean findPieces(final EventShape shape, final int offset, final int slots)
+    private void pairCopies(final EventShape shape, final int declared)
     {
-        pieces = 0;
-        literalBytes = length;
-        int next = 0;
-        boolean inString = false;
-        int i = 0;
-        while (i < length)
+        for (int s = 0; s < declared; s++)
         {
-            if (next < slots && i == start[order[next]] - offset)
+            if (type[s] != EventShape.SAME_STRING)
             {
-                final int s = order[next++];
-                if (shape.type(s) == EventShape.LITERAL)
-                {
-                    // Literal bytes all through, its whitespace too.
-                    i = end[s] - offset;
-                    continue;
-                }
-                if (!addPiece(i, end[s] - offset, s))
-                {
-                    return false;
-                }
-                literalBytes -= end[s] - start[s];
-                i = end[s] - offset;
                 continue;
             }
-            final byte b = bytes[i];
-            if (inString)
+            final int o = shape.original(s);
+            partner[s] = o;
+            if (start[s] > start[o])
             {
-                if (b == '\\')
-                {
-                    i++;
-                }
-                else if (b == '"')
-                {
-                    inString = false;
-                }
-                i++;
+                kind[s] = COPY_AFTER;
             }
-            else if (b == '"')
+            else if (type[o] == EventShape.STRING && partner[o] < 0)
             {
-                inString = true;
-                i++;
-            }
-            else if (isWhitespace(b))
-            {
-                final int runEnd = JsonBytes.skipWhitespace(bytes, i, length);
-                if (!addPiece(i, runEnd, WHITESPACE))
-                {
-                    return false;
-                }
-                literalBytes -= runEnd - i;
-                i = runEnd;
-            }
-            else
-            {
-                i++;
+                partner[o] = s;
+                kind[o] = AFTER_COPY;
+                kind[s] = COPY_FIRST;
             }
         }
-        return next == slots;
-    }
-
-    private boolean addPiece(final int from, final int to, final int slot)
-    {
-        if (pieces == MAX_PIECES)
+        for (int k = 0; k < pieces.count; k++)
         {
-            return false;
+            pieces.pieceKind[k] = pieces.pieceSlot[k] == WHITESPACE ? WHITESPACE : kind[pieces.pieceSlot[k]];
         }
-        if (pieces == pieceStart.length)
-        {
-            pieceStart = Arrays.copyOf(pieceStart, pieces * 2);
-            pieceEnd = Arrays.copyOf(pieceEnd, pieces * 2);
-            pieceSlot = Arrays.copyOf(pieceSlot, pieces * 2);
-        }
-        pieceStart[pieces] = from;
-        pieceEnd[pieces] = to;
-        pieceSlot[pieces] = slot;
-        pieces++;
-        return true;
     }
 
     /**
@@ -301,7 +371,7 @@ public final class EventTemplate
      */
     public boolean match(final DirectBuffer buffer, final int offset, final int count)
     {
-        if (shape == null || count < literalBytes)
+        if (shape == null || count < pieces.literalBytes)
         {
             return false;
         }
@@ -316,62 +386,7 @@ public final class EventTemplate
     /** As {@link #match(DirectBuffer, int, int)}, for bytes in an array. */
     public boolean match(final byte[] src, final int offset, final int count)
     {
-        final EventShape shape = this.shape;
-        if (shape == null || count < literalBytes)
-        {
-            return false;
-        }
-        final byte[] bytes = this.bytes;
-        final int limit = offset + count;
-        int at = offset;
-        int literal = 0;
-        for (int k = 0; k < pieces; k++)
-        {
-            if (pieceSlot[k] == WHITESPACE)
-            {
-                // Spaced as learnt (the usual case), the bytes up to the next slot compare at once, runs ending as learnt.
-                final int j = spanEnd[k];
-                final int to = j < pieces ? pieceStart[j] : length;
-                final int end = at + to - literal;
-                if ((j < pieces ? end < limit && !isWhitespace(src[end]) : end == limit) &&
-                    Arrays.equals(bytes, literal, to, src, at, end))
-                {
-                    at = end;
-                    literal = to;
-                    k = j - 1;
-                    continue;
-                }
-            }
-            final int literalEnd = pieceStart[k];
-            final int next = at + literalEnd - literal;
-            if (next > limit || !Arrays.equals(bytes, literal, literalEnd, src, at, next))
-            {
-                return false;
-            }
-            final int s = pieceSlot[k];
-            if (s == WHITESPACE)
-            {
-                at = JsonBytes.skipWhitespace(src, next, limit);
-            }
-            else
-            {
-                if (next == limit)
-                {
-                    return false;
-                }
-                final int valueEnd = scan(shape, s, bytes[literalEnd], src, next, limit);
-                if (valueEnd < 0)
-                {
-                    return false;
-                }
-                start[s] = next;
-                end[s] = valueEnd;
-                at = valueEnd;
-            }
-            literal = pieceEnd[k];
-        }
-        if (limit - at != length - literal || !Arrays.equals(bytes, literal, length, src, at, limit) ||
-            !sameStringsValid(shape, src, limit))
+        if (shape == null || count < pieces.literalBytes || !matchSlots(src, offset, count))
         {
             return false;
         }
@@ -380,28 +395,124 @@ public final class EventTemplate
         return true;
     }
 
-    /**
-     * Checks the {@link EventShape#SAME_STRING} slots, only delimited while matching: one that repeats its
-     * original's bytes (quotes included) is the string that was checked there; another is checked on its own.
-     */
-    private boolean sameStringsValid(final EventShape shape, final byte[] src, final int limit)
+    private boolean matchSlots(final byte[] src, final int offset, final int count)
     {
-        for (final int s : shape.sameStrings())
+        final TemplatePieces p = pieces;
+        final byte[] bytes = p.bytes;
+        final int[] segmentAt = p.segmentAt;
+        final int limit = offset + count;
+        int at = offset;
+        int literal = 0;
+        for (int k = 0; k < p.count; k++)
         {
-            final int o = shape.original(s);
-            if (!Arrays.equals(src, start[s], end[s], src, start[o], end[o]) &&
-                JsonBytes.valueEnd(src, start[s], limit, 0, Math.min(maxStringChars, MAX_NAME_BYTES)) != end[s])
+            final int literalEnd = p.pieceStart[k];
+            final int next = at + literalEnd - literal;
+            if (next > limit || !TemplatePieces.same(bytes, literal, src, at, literalEnd - literal))
             {
                 return false;
             }
+            segmentAt[k] = at;
+            final int s = p.pieceSlot[k];
+            if (s == WHITESPACE)
+            {
+                at = JsonBytes.skipWhitespace(src, next, limit);
+            }
+            else
+            {
+                if (next == limit || !sameKind(bytes[literalEnd], src[next]))
+                {
+                    return false;
+                }
+                final int valueEnd = scan(p.pieceKind[k], s, src, next, limit);
+                if (valueEnd < 0)
+                {
+                    return false;
+                }
+                start[s] = next;
+                end[s] = valueEnd;
+                at = valueEnd;
+            }
+            literal = p.pieceEnd[k];
+        }
+        segmentAt[p.count] = at;
+        if (limit - at != p.length - literal || !TemplatePieces.same(bytes, literal, src, at, p.length - literal))
+        {
+            return false;
+        }
+        for (int j = 0; j < p.objects; j++)
+        {
+            final int s = p.objectSlot[j];
+            start[s] = p.objectStart(j);
+            end[s] = p.objectEnd(j);
         }
         return true;
+    }
+
+    /**
+     * Scans one slot value, which starts with the same kind of byte as the learnt value did.
+     *
+     * @return the index just past it, or {@link JsonBytes#REFUSED}.
+     */
+    private int scan(final int how, final int s, final byte[] src, final int from, final int limit)
+    {
+        switch (how)
+        {
+            case EventShape.STRING:
+                return string(strings[s], src, from, limit, maxStringChars);
+            case AFTER_COPY:
+            {
+                final int copy = partner[s];
+                final int to = from + end[copy] - start[copy];
+                repeats[copy] = to <= limit && TemplatePieces.same(src, from, src, start[copy], to - from);
+                // The same bytes: the copy was decoded into this slot's chars already.
+                return repeats[copy] ? to : string(strings[s], src, from, limit, maxStringChars);
+            }
+            case COPY_FIRST:
+                return string(strings[partner[s]], src, from, limit, maxRawString);
+            case COPY_AFTER:
+            {
+                final int original = partner[s];
+                final int to = from + end[original] - start[original];
+                repeats[s] = to <= limit && TemplatePieces.same(src, from, src, start[original], to - from);
+                return repeats[s] ? to : copy(src, from, limit);
+            }
+            case EventShape.SAME_STRING:
+                // A copy checked on its own (not the first copy before its original).
+                repeats[s] = false;
+                return copy(src, from, limit);
+            case EventShape.INTEGER:
+                return numbers.integer(s, src, from, limit);
+            case EventShape.NUMBER:
+                return JsonBytes.numberEnd(src, from, limit);
+            case EventShape.INTEGER_ARRAY:
+                return numbers.integerArray(s, src, from, limit);
+            case EventShape.SCANNED:
+                return shape.scanner(s).valueEnd(src, from, limit, depth[s], maxRawString);
+            default:
+                return JsonBytes.valueEnd(src, from, limit, depth[s], maxRawString);
+        }
+    }
+
+    /** A copy that differs from its original: a string, checked as a raw value is. */
+    private int copy(final byte[] src, final int from, final int limit)
+    {
+        return src[from] == '"' ? JsonBytes.valueEnd(src, from, limit, 0, maxRawString) : JsonBytes.REFUSED;
+    }
+
+    private static int string(final StringDecoder decoder, final byte[] src, final int from, final int limit, final int most)
+    {
+        if (src[from] != '"')
+        {
+            return JsonBytes.REFUSED;
+        }
+        final int close = decoder.decode(src, from + 1, limit);
+        return close < 0 || close - from - 1 > most ? JsonBytes.REFUSED : close + 1;
     }
 
     /** @return the shape slot number of the {@code k}-th slot in byte order (effects that must keep the event's order). */
     public int slotInByteOrder(final int k)
     {
-        return order[k];
+        return declaredOrder[k];
     }
 
     /** @return the decoded chars of string slot {@code slot} (valid up to {@link #stringLength}). */
@@ -416,22 +527,31 @@ public final class EventTemplate
         return strings[slot].length();
     }
 
+    /**
+     * @return for a {@link EventShape#SAME_STRING} slot, whether the matched event repeated its original byte for
+     * byte (its value is then the original's); false means only that it was checked, never decoded.
+     */
+    public boolean repeatsOriginal(final int slot)
+    {
+        return repeats[slot];
+    }
+
     /** @return the value of integer slot {@code slot}. */
     public long integer(final int slot)
     {
-        return integers[slot];
+        return numbers.integer(slot);
     }
 
     /** @return the values of integer-array slot {@code slot} (valid up to {@link #integerCount}). */
     public long[] integers(final int slot)
     {
-        return integerArrays[slot];
+        return numbers.integers(slot);
     }
 
     /** @return how many integers array slot {@code slot} held. */
     public int integerCount(final int slot)
     {
-        return integerArrayCounts[slot];
+        return numbers.integerCount(slot);
     }
 
     /** @return the array holding the matched event (for {@link #valueStart} / {@link #valueEnd}). */
@@ -452,52 +572,6 @@ public final class EventTemplate
         return end[slot];
     }
 
-    /**
-     * Scans one slot value of the given type, which must start with the byte the learnt value started with.
-     *
-     * @return the index just past it, or {@link JsonBytes#REFUSED}.
-     */
-    private int scan(final EventShape shape, final int slot, final byte first, final byte[] src, final int from, final int limit)
-    {
-        if (!sameKind(first, src[from]))
-        {
-            return JsonBytes.REFUSED;
-        }
-        switch (shape.type(slot))
-        {
-            case EventShape.STRING:
-            {
-                if (first != '"')
-                {
-                    return JsonBytes.REFUSED;
-                }
-                final int close = strings[slot].decode(src, from + 1, limit);
-                return close < 0 || close - from - 1 > maxStringChars ? JsonBytes.REFUSED : close + 1;
-            }
-            case EventShape.INTEGER:
-                return integer(slot, src, from, limit);
-            case EventShape.NUMBER:
-                return JsonBytes.numberEnd(src, from, limit);
-            case EventShape.INTEGER_ARRAY:
-                return first == '[' ? integerArray(slot, src, from, limit) : JsonBytes.REFUSED;
-            case EventShape.SAME_STRING:
-                // Checked once every slot is scanned (sameStringsValid): the original may come later.
-                return first == '"' ? JsonBytes.quotedEnd(src, from, limit) : JsonBytes.REFUSED;
-            case EventShape.SCANNED:
-                return shape.scanner(slot).valueEnd(src, from, limit, maxNestingDepth - shape.path(slot).length - 2,
-                    Math.min(maxStringChars, MAX_NAME_BYTES));
-            default:
-                // Enclosing objects count towards the parser's depth: leave a margin rather than meet it exactly.
-                return JsonBytes.valueEnd(src, from, limit, maxNestingDepth - shape.path(slot).length - 2,
-                    Math.min(maxStringChars, MAX_NAME_BYTES));
-        }
-    }
-
-    private static boolean isWhitespace(final byte b)
-    {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-    }
-
     /** A value starts as the learnt one did: the same bracket, quote or literal, or a number for a number. */
     private static boolean sameKind(final byte learnt, final byte b)
     {
@@ -507,101 +581,6 @@ public final class EventTemplate
     private static boolean isNumberStart(final byte b)
     {
         return b == '-' || (b >= '0' && b <= '9');
-    }
-
-    private int integer(final int slot, final byte[] src, final int from, final int limit)
-    {
-        int i = from;
-        final boolean negative = src[i] == '-';
-        if (negative)
-        {
-            i++;
-        }
-        final int digits = JsonBytes.digitsEnd(src, i, limit);
-        final int n = digits - i;
-        if (n == 0 || n > MAX_INTEGER_DIGITS || (src[i] == '0' && n > 1))
-        {
-            return JsonBytes.REFUSED;
-        }
-        if (digits < limit && (src[digits] == '.' || src[digits] == 'e' || src[digits] == 'E'))
-        {
-            return JsonBytes.REFUSED;
-        }
-        long v = 0;
-        for (int k = i; k < digits; k++)
-        {
-            v = v * 10 + (src[k] - '0');
-        }
-        integers[slot] = negative ? -v : v;
-        return digits;
-    }
-
-    private int integerArray(final int slot, final byte[] src, final int from, final int limit)
-    {
-        long[] values = integerArrays[slot];
-        int count = 0;
-        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
-        if (i < limit && src[i] == ']')
-        {
-            integerArrayCounts[slot] = 0;
-            return i + 1;
-        }
-        while (i < limit)
-        {
-            final int next = integer(slot, src, i, limit);
-            if (next < 0)
-            {
-                return JsonBytes.REFUSED;
-            }
-            if (count == values.length)
-            {
-                values = Arrays.copyOf(values, count * 2);
-                integerArrays[slot] = values;
-            }
-            values[count++] = integers[slot];
-            i = JsonBytes.skipWhitespace(src, next, limit);
-            if (i >= limit)
-            {
-                break;
-            }
-            if (src[i] == ']')
-            {
-                integerArrayCounts[slot] = count;
-                return i + 1;
-            }
-            if (src[i] != ',')
-            {
-                break;
-            }
-            i = JsonBytes.skipWhitespace(src, i + 1, limit);
-        }
-        return JsonBytes.REFUSED;
-    }
-
-    private void ensureSlots(final EventShape shape)
-    {
-        final int slots = shape.slotCount();
-        if (strings.length < slots)
-        {
-            strings = Arrays.copyOf(strings, slots);
-            integers = Arrays.copyOf(integers, Math.max(slots, integers.length));
-            integerArrays = Arrays.copyOf(integerArrays, Math.max(slots, integerArrays.length));
-            integerArrayCounts = Arrays.copyOf(integerArrayCounts, Math.max(slots, integerArrayCounts.length));
-            start = Arrays.copyOf(start, Math.max(slots, start.length));
-            end = Arrays.copyOf(end, Math.max(slots, end.length));
-            order = Arrays.copyOf(order, Math.max(slots, order.length));
-        }
-        for (int s = 0; s < slots; s++)
-        {
-            if (shape.type(s) == EventShape.STRING && strings[s] == null)
-            {
-                strings[s] = new StringDecoder(256);
-            }
-            if (shape.type(s) == EventShape.INTEGER_ARRAY && integerArrays[s] == null)
-            {
-                integerArrays[s] = new long[8];
-            }
-        }
     }
 
     private byte[] copyOf(final DirectBuffer buffer, final int offset, final int count)

@@ -5,6 +5,7 @@ import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.ExactDouble;
 import io.streamfold.aggregator.internal.json.JsonBytes;
@@ -26,6 +27,8 @@ public final class LogprobEntries implements EventShape.ValueScanner
     private final MutableTextBuffer token = new MutableTextBuffer();
     private final StringDecoder tokenBytes = new StringDecoder(32);
     private double scannedLogprob;
+    /** A number's text as bytes, for {@link ExactDouble}: longer numbers are not exact doubles anyway. */
+    private final byte[] number = new byte[32];
 
     public LogprobEntries(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -58,7 +61,7 @@ public final class LogprobEntries implements EventShape.ValueScanner
             }
             else if ("logprob".equals(name) && (value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_NUMBER_INT))
             {
-                logprob = r.doubleValue();
+                logprob = doubleValue(r);
             }
             else
             {
@@ -70,6 +73,49 @@ public final class LogprobEntries implements EventShape.ValueScanner
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
         }
         aggregate.logprob(choice, refusal, token, logprob);
+    }
+
+    /**
+     * The number the reader is on, as Jackson reads it: by {@link ExactDouble} when it is sure (no String, where
+     * Jackson's own conversion makes one per number), else by Jackson.
+     */
+    private double doubleValue(final JsonReader r) throws JsonReader.BadPayload
+    {
+        final CharView v = r.text();
+        final int n = v.length();
+        if (n <= number.length)
+        {
+            final char[] chars = v.array();
+            for (int i = 0; i < n; i++)
+            {
+                number[i] = (byte)chars[v.offset() + i];
+            }
+            final double d = ExactDouble.parse(number, 0, n);
+            if (!Double.isNaN(d))
+            {
+                return d;
+            }
+        }
+        return r.doubleValue();
+    }
+
+    /**
+     * The fast path's keep of one entry matched whole (an event template's {@link EventShape#OBJECT} slot): kept as
+     * sent, as {@link #read} keeps it, and announced with the token and value the caller read, only when a
+     * listener hears them.
+     */
+    public void keepMatched(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
+        final MutableRawList list, final char[] tokenChars, final int tokenLength, final double logprob)
+    {
+        if (!list.add(src, from, to - from, limits.maxRawBytes()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
+        }
+        if (aggregate.listener() != StreamListener.NONE)
+        {
+            token.set(tokenChars, 0, tokenLength, limits.maxTextChars());
+            aggregate.logprob(choice, refusal, token, logprob);
+        }
     }
 
     /**

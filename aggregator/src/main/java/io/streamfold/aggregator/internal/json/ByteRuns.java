@@ -18,6 +18,9 @@ final class ByteRuns
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
     private static final long SPACES = 0x2020202020202020L;
+    private static final long ZEROS = 0x3030303030303030L;
+    /** Added to a byte below 0x80, sets its high bit when the byte is above '9'. */
+    private static final long ABOVE_NINE = 0x4646464646464646L;
 
     private ByteRuns()
     {
@@ -40,6 +43,32 @@ final class ByteRuns
             i += 8;
         }
         while (i < limit && src[i] != '"' && src[i] != '\\')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * @return the first index in {@code [from, limit)} that is not an ASCII digit, or {@code limit}. A number's
+     * digits are a short run whose length varies from value to value: one word answers for eight bytes, where a
+     * byte loop would mispredict its exit.
+     */
+    static int digitsEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i + 8 <= limit)
+        {
+            final long x = (long)LONGS.get(src, i);
+            // Per byte, no carry between bytes: below '0', above '9', or not ASCII.
+            final long found = (~((x | HIGHS) - ZEROS) | ((x & ~HIGHS) + ABOVE_NINE) | x) & HIGHS;
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < limit && src[i] >= '0' && src[i] <= '9')
         {
             i++;
         }

@@ -235,12 +235,7 @@ public final class JsonBytes
     /** @return the index past the run of ASCII digits at {@code from}. */
     public static int digitsEnd(final byte[] src, final int from, final int limit)
     {
-        int i = from;
-        while (i < limit && src[i] >= '0' && src[i] <= '9')
-        {
-            i++;
-        }
-        return i;
+        return ByteRuns.digitsEnd(src, from, limit);
     }
 
     /** @return the value of a hex digit, or -1. */

@@ -8,6 +8,9 @@ package io.streamfold.aggregator.internal.json;
  */
 public final class StringDecoder
 {
+    /** Bytes checked one at a time before the eight-at-a-time search takes over. */
+    private static final int SHORT_RUN = 16;
+
     private char[] chars;
     private int length;
 
@@ -36,37 +39,45 @@ public final class StringDecoder
     public int decode(final byte[] src, final int from, final int limit)
     {
         // A string never decodes to more chars than it has bytes.
-        final int most = limit - from;
-        char[] out = chars;
-        if (out.length < most)
+        if (chars.length < limit - from)
         {
-            out = new char[Math.max(most, out.length * 2)];
-            chars = out;
+            chars = new char[Math.max(limit - from, chars.length * 2)];
         }
-        // Plain ASCII up to the closing quote is the common case: found eight bytes at a time, then widened.
-        final int plain = ByteRuns.plainAsciiEnd(src, from, limit);
-        for (int k = from; k < plain; k++)
-        {
-            out[k - from] = (char)src[k];
-        }
-        int n = plain - from;
-        int i = plain;
-        while (i < limit)
+        // Plain ASCII up to the closing quote is the common case, and a streamed token is a few bytes: checked and
+        // widened in one loop, kept small so that it inlines into the caller's scan. A longer run, an escape or a
+        // multi-byte character continues in decodeRest.
+        final char[] out = chars;
+        final int shortEnd = Math.min(limit, from + SHORT_RUN);
+        int i = from;
+        while (i < shortEnd)
         {
             final int b = src[i];
             if (b < 0x20 || b == '"' || b == '\\')
             {
                 if (b == '"')
                 {
-                    length = n;
+                    length = i - from;
                     return i;
                 }
-                break;
+                return decodeSlow(src, i, limit, i - from);
             }
-            out[n++] = (char)b;
+            out[i - from] = (char)b;
             i++;
         }
-        return decodeSlow(src, i, limit, n);
+        return decodeRest(src, from, i, limit);
+    }
+
+    /** {@link #decode} past its first {@link #SHORT_RUN} plain bytes: a long run found eight bytes at a time, then widened. */
+    private int decodeRest(final byte[] src, final int from, final int at, final int limit)
+    {
+        final char[] out = chars;
+        final int plain = ByteRuns.plainAsciiEnd(src, at, limit);
+        for (int k = at; k < plain; k++)
+        {
+            out[k - from] = (char)src[k];
+        }
+        // decodeSlow takes it from the byte that ended the run (the closing quote included).
+        return decodeSlow(src, plain, limit, plain - from);
     }
 
     private int decodeSlow(final byte[] src, final int from, final int limit, final int decoded)

@@ -92,6 +92,27 @@ class JsonBytesTest
         assertEquals(JsonBytes.REFUSED, JsonBytes.valueEnd(bytes("\"abcd\""), 0, 6, 3, 3));
     }
 
+    /** The run of digits ends at the first other byte, whatever its value and wherever it is in a word. */
+    @Test
+    void digitsEndAtEveryOtherByteInEveryPosition()
+    {
+        for (int b = 0; b < 256; b++)
+        {
+            final boolean digit = b >= '0' && b <= '9';
+            for (int at = 0; at < 19; at++)
+            {
+                final byte[] src = new byte[24];
+                java.util.Arrays.fill(src, (byte)'7');
+                src[1 + at] = (byte)b;
+                src[21] = 'x';
+                final int expected = digit ? 21 : 1 + at;
+                assertEquals(expected, JsonBytes.digitsEnd(src, 1, src.length), "byte " + b + " at " + at);
+                // Limits inside the run, before and after the byte.
+                assertEquals(Math.min(expected, 1 + at), JsonBytes.digitsEnd(src, 1, 1 + at));
+            }
+        }
+    }
+
     private static void assertValue(final String json, final boolean valid)
     {
         final byte[] b = bytes(json);

@@ -282,7 +282,6 @@ final class ChoiceReader
                     }
                     else if (value == JsonToken.START_ARRAY)
                     {
-                        learner.refuse();
                         readContentParts(r, choice);
                     }
                     else
@@ -351,8 +350,8 @@ final class ChoiceReader
                     }
                     break;
                 case "channel":
-                    learner.refuseUnlessNull(value);
-                    // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join.
+                    // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join. A
+                    // chunk that repeats the learnt one's bytes sets it to what it already is: nothing to replay.
                     if (!choice.messageExtra().replace(name, r, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
@@ -396,6 +395,7 @@ final class ChoiceReader
                 }
                 else if ("text".equals(name) && value == JsonToken.VALUE_STRING)
                 {
+                    learner.noteText(json, r, choice, kind, null);
                     appendText(r, choice, kind, null);
                 }
                 else if ("thinking".equals(name) && value == JsonToken.START_ARRAY)
@@ -407,6 +407,7 @@ final class ChoiceReader
                             final String inner = r.name();
                             if (r.next() == JsonToken.VALUE_STRING && "text".equals(inner))
                             {
+                                learner.noteText(json, r, choice, MutablePart.Kind.REASONING, null);
                                 appendText(r, choice, MutablePart.Kind.REASONING, null);
                             }
                             else
@@ -418,6 +419,7 @@ final class ChoiceReader
                 }
                 else if ("thinking".equals(name) && value == JsonToken.VALUE_STRING)
                 {
+                    learner.noteText(json, r, choice, MutablePart.Kind.REASONING, null);
                     appendText(r, choice, MutablePart.Kind.REASONING, null);
                 }
                 else

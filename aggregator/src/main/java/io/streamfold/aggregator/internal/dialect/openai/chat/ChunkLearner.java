@@ -7,6 +7,7 @@ import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.Frame;
@@ -146,7 +147,12 @@ final class ChunkLearner
         return learnable && appends > 0;
     }
 
-    /** The one string this payload appends: where it is, once proven to decode as Jackson decoded it. */
+    /**
+     * The one string this payload appends: where it is, once proven to decode as Jackson decoded it.
+     *
+     * @param name the delta field holding it, or null for a string inside a content part (Mistral's typed parts:
+     *             only the one-string template repeats those, it needs no path).
+     */
     void noteText(final JsonReader top, final JsonReader r, final MutableChoice choice, final MutablePart.Kind kind,
         final String name) throws JsonReader.BadPayload
     {
@@ -223,6 +229,19 @@ final class ChunkLearner
         }
     }
 
+    /**
+     * The chunk's creation time, before it is kept: a slot once it differs from the one kept (TGI stamps each chunk
+     * with the current second), else literal like the fields that name the response.
+     */
+    void noteCreated(final JsonToken value, final MutableRawJson kept, final CharSequence text)
+    {
+        if (learnable && value == JsonToken.VALUE_NUMBER_INT && kept != null && !kept.isNullish() &&
+            CharSequence.compare(kept.text(), text) != 0)
+        {
+            extra(ChunkShapes.CREATED, (byte)-1);
+        }
+    }
+
     /** The top-level usage (an object is merged and announced; null does nothing). */
     void noteUsage(final JsonToken value)
     {
@@ -261,9 +280,17 @@ final class ChunkLearner
         effects[effectCount++] = effect;
     }
 
-    /** A top-level field after the text: the last one, when a string, may vary from chunk to chunk. */
+    /**
+     * A top-level field after the text: the last one, when a string, may vary from chunk to chunk (OpenAI's
+     * {@code obfuscation}). The fields that name the response stay literal: they repeat unchanged in every chunk,
+     * and a slot would only decode and keep them again (Together sends {@code model} last).
+     */
     void noteValue(final JsonReader top, final String name, final JsonToken value) throws JsonReader.BadPayload
     {
+        if (isIdentity(name))
+        {
+            return;
+        }
         valueName = null;
         valueQuote = -1;
         if (value == JsonToken.VALUE_STRING)
@@ -274,6 +301,21 @@ final class ChunkLearner
                 valueName = name;
                 valueQuote = quote;
             }
+        }
+    }
+
+    private static boolean isIdentity(final String name)
+    {
+        switch (name)
+        {
+            case "id":
+            case "model":
+            case "system_fingerprint":
+            case "service_tier":
+            case "provider":
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -330,7 +372,7 @@ final class ChunkLearner
             template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
                 textQuote, valueName, valueQuote);
         }
-        else
+        else if (field >= 0)
         {
             shapes.learn(top.inputArray(), top.inputOffset(), top.inputLength(), field,
                 extras | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,

@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.LogprobEntries;
@@ -10,6 +11,8 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
+import io.streamfold.aggregator.internal.json.ExactDouble;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import org.agrona.DirectBuffer;
 
 /**
@@ -32,7 +35,9 @@ final class ChunkShapes
     static final int USAGE = 16;
     static final int VALUE = 32;
     static final int REFUSAL_LOGPROB = 64;
-    private static final int BITS = 7;
+    static final int CREATED = 128;
+    private static final int BITS = 8;
+
 
     /** Where the appended string is: the delta's text fields, then a tool call's arguments. */
     private static final String[] TEXT_FIELDS = {"content", "refusal", "reasoning_content", "reasoning", null};
@@ -45,6 +50,8 @@ final class ChunkShapes
     static final byte ENTRY = 3;
     static final byte USAGE_MERGE = 4;
     private static final int MAX_EFFECTS = 8;
+    /** Slots of one logprob entry: the entry, its token, its value. */
+    private static final int ENTRY_SLOTS = 3;
 
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
@@ -66,10 +73,15 @@ final class ChunkShapes
     private int entrySlot;
     private int usageSlot;
     private int valueSlot;
-    private String valueName;
-    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
-    private int valueIndex = -1;
+    private int createdSlot;
+    private final MetaField created = new MetaField();
+    private final MetaField value = new MetaField();
     private char[] scratch = new char[32];
+    /** The matched logprob entry's token and value, read for a listener. */
+    private final StringDecoder tokenDecoder = new StringDecoder(32);
+    private char[] entryToken;
+    private int entryTokenLength;
+    private double entryLogprob;
     private long folds;
 
     ChunkShapes(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate template,
@@ -79,6 +91,7 @@ final class ChunkShapes
         this.limits = limits;
         this.template = template;
         this.logprobs = logprobs;
+        created.name("created");
     }
 
     /** @return the index into {@link #TEXT_FIELDS} of a delta's text field, or -1. */
@@ -131,12 +144,16 @@ final class ChunkShapes
         entrySlot = slot(mask, mask & (LOGPROB | REFUSAL_LOGPROB));
         usageSlot = slot(mask, USAGE);
         valueSlot = slot(mask, VALUE);
+        createdSlot = slot(mask, CREATED);
         effectCount = count;
         this.choice = choice;
         this.kind = kind;
         this.call = call;
         this.refusalLogprob = refusalLogprob;
-        this.valueName = valueName;
+        if (valueName != null)
+        {
+            value.name(valueName);
+        }
         return true;
     }
 
@@ -166,8 +183,8 @@ final class ChunkShapes
 
     /**
      * Slots: 0 the string; then, for each bit of {@code mask} in the order of the bits: the token id, the token
-     * ids, the choice's text, the content logprob entry, the usage's completion and total tokens, the raw
-     * top-level value, the refusal logprob entry.
+     * ids, the choice's text, the content logprob entry (its {@link #entry} slots), the usage's completion and
+     * total tokens, the raw top-level value, the refusal logprob entry, the creation time.
      */
     private EventShape build(final int field, final int mask, final String valueName)
     {
@@ -195,7 +212,7 @@ final class ChunkShapes
         }
         if ((mask & LOGPROB) != 0)
         {
-            b.scanned(logprobs, "choices", EventShape.ONLY, "logprobs", "content", EventShape.ONLY);
+            entry(b, "content");
         }
         if ((mask & USAGE) != 0)
         {
@@ -208,9 +225,24 @@ final class ChunkShapes
         }
         if ((mask & REFUSAL_LOGPROB) != 0)
         {
-            b.scanned(logprobs, "choices", EventShape.ONLY, "logprobs", "refusal", EventShape.ONLY);
+            entry(b, "refusal");
+        }
+        if ((mask & CREATED) != 0)
+        {
+            b.integer("created");
         }
         return b.build();
+    }
+
+    /**
+     * A logprob entry's three slots: the entry, kept whole (its other members, {@code bytes} and
+     * {@code top_logprobs}, may vary); its token, which usually repeats the appended string; its value.
+     */
+    private static void entry(final EventShape.Builder b, final String list)
+    {
+        b.object("choices", EventShape.ONLY, "logprobs", list, EventShape.ONLY);
+        b.sameString(0, "choices", EventShape.ONLY, "logprobs", list, EventShape.ONLY, "token");
+        b.number("choices", EventShape.ONLY, "logprobs", list, EventShape.ONLY, "logprob");
     }
 
     /**
@@ -228,7 +260,7 @@ final class ChunkShapes
         {
             if ((mask & b) != 0)
             {
-                slot += b == USAGE ? 2 : 1;
+                slot += b == USAGE ? 2 : b == LOGPROB || b == REFUSAL_LOGPROB ? ENTRY_SLOTS : 1;
             }
         }
         return slot;
@@ -255,7 +287,13 @@ final class ChunkShapes
                 return false;
             }
         }
-        // The logprob entry, if any, was checked and read by the scanner as the template matched.
+        // A listener hears each logprob entry's token and value: read here, where the chunk can still go to the
+        // full decoder (a value ExactDouble is not sure of). Without one, the entry is only kept as sent.
+        final int e = entrySlot;
+        if (e >= 0 && aggregate.listener() != StreamListener.NONE && !readEntry(input, e))
+        {
+            return false;
+        }
         MutableRawJson completion = null;
         MutableRawJson total = null;
         final int s = usageSlot;
@@ -270,24 +308,33 @@ final class ChunkShapes
                 return false;
             }
         }
-        MutableRawJson value = null;
+        MutableRawJson keptValue = null;
         final int valueSlot = this.valueSlot;
         if (valueSlot >= 0)
         {
-            // The same field in every chunk: remember where it sits rather than search the names each time.
-            final MutableRawFields meta = aggregate.meta();
-            value = meta.valueAtIfNamed(valueIndex, valueName);
-            if (value == null)
+            keptValue = value.in(aggregate.meta());
+            if (keptValue == null || template.stringLength(valueSlot) > limits.maxRawBytes())
             {
-                valueIndex = meta.indexOf(valueName);
-                value = meta.valueAtIfNamed(valueIndex, valueName);
+                return false;
             }
-            if (value == null || template.stringLength(valueSlot) > limits.maxRawBytes())
+        }
+        MutableRawJson keptCreated = null;
+        final int c = createdSlot;
+        if (c >= 0)
+        {
+            // TGI stamps every chunk with the current second: kept as the full path keeps it, a number as written.
+            // A 0 is Azure's placeholder, which the full path ignores: left to it.
+            keptCreated = created.in(aggregate.meta());
+            if (keptCreated == null || !plainCount(input, c) || template.integer(c) == 0)
             {
                 return false;
             }
         }
         aggregate.start();
+        if (keptCreated != null)
+        {
+            number(keptCreated, input, template.valueStart(c), template.valueEnd(c));
+        }
         for (int k = 0; k < effectCount; k++)
         {
             switch (effects[k])
@@ -310,7 +357,8 @@ final class ChunkShapes
                 case ENTRY:
                 {
                     final MutableRawList list = refusalLogprob ? choice.refusalLogprobs() : choice.contentLogprobs();
-                    logprobs.keepScanned(input, template.valueStart(entrySlot), template.valueEnd(entrySlot), choice, refusalLogprob, list);
+                    logprobs.keepMatched(input, template.valueStart(e), template.valueEnd(e), choice, refusalLogprob, list,
+                        entryToken, entryTokenLength, entryLogprob);
                     choice.logprobsSeen();
                     break;
                 }
@@ -326,12 +374,35 @@ final class ChunkShapes
             }
         }
         // As the full path keeps it: an empty string never replaces a value already there.
-        if (value != null && (template.stringLength(valueSlot) > 0 || value.isNullish()))
+        if (keptValue != null && (template.stringLength(valueSlot) > 0 || keptValue.isNullish()))
         {
-            value.setScalar(MutableRawJson.Type.STRING, template.stringChars(valueSlot), 0, template.stringLength(valueSlot),
+            keptValue.setScalar(MutableRawJson.Type.STRING, template.stringChars(valueSlot), 0, template.stringLength(valueSlot),
                 limits.maxRawBytes());
         }
         folds++;
+        return true;
+    }
+
+    /** The listener's token and value of entry slots {@code e}: false when the value is not read surely. */
+    private boolean readEntry(final byte[] input, final int e)
+    {
+        entryLogprob = ExactDouble.parse(input, template.valueStart(e + 2), template.valueEnd(e + 2));
+        if (Double.isNaN(entryLogprob))
+        {
+            return false;
+        }
+        if (template.repeatsOriginal(e + 1))
+        {
+            entryToken = template.stringChars(0);
+            entryTokenLength = template.stringLength(0);
+        }
+        else
+        {
+            // Checked as the template matched: it decodes.
+            tokenDecoder.decode(input, template.valueStart(e + 1) + 1, template.valueEnd(e + 1));
+            entryToken = tokenDecoder.chars();
+            entryTokenLength = tokenDecoder.length();
+        }
         return true;
     }
 

@@ -6,7 +6,6 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
-import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 
@@ -49,9 +48,7 @@ final class ChunkTemplate
     private int valueStart = -1;
     /** Index of the varying field value's closing quote. */
     private int valueEnd;
-    private String valueName;
-    /** Where {@link #valueName} was last found in the aggregate's metadata (a hint, checked before use). */
-    private int valueIndex = -1;
+    private final MetaField valueField = new MetaField();
     private MutableChoice choice;
     private MutablePart.Kind kind;
     /** The tool call whose arguments the string extends, or null for text. */
@@ -161,7 +158,10 @@ final class ChunkTemplate
         textEnd = textClose - offset;
         valueStart = valueQuote >= 0 ? valueQuote + 1 - offset : -1;
         valueEnd = valueQuote >= 0 ? valueClose - offset : 0;
-        this.valueName = valueName;
+        if (valueName != null)
+        {
+            valueField.name(valueName);
+        }
         this.choice = choice;
         this.kind = kind;
         this.call = call;
@@ -228,21 +228,10 @@ final class ChunkTemplate
         MutableRawJson slot = null;
         if (valueStart >= 0)
         {
-            // The same field in every chunk: remember where it sits rather than search the names each time.
-            final MutableRawFields meta = aggregate.meta();
-            slot = meta.valueAtIfNamed(valueIndex, valueName);
+            slot = valueField.in(aggregate.meta());
             if (slot == null)
             {
-                valueIndex = meta.indexOf(valueName);
-                slot = meta.valueAtIfNamed(valueIndex, valueName);
-                if (slot == null)
-                {
-                    slot = meta.get(valueName);
-                    if (slot == null)
-                    {
-                        return false;
-                    }
-                }
+                return false;
             }
         }
         aggregate.start();

@@ -142,6 +142,7 @@ public final class OpenAiChatDialect extends Dialect
                     {
                         break;
                     }
+                    learner.noteCreated(value, aggregate.meta().get(name), json.text());
                     captureKeepingNonEmpty(aggregate.meta(), name, json);
                     break;
                 default:

@@ -3,6 +3,8 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 import java.io.ByteArrayOutputStream;
 import java.util.Random;
 
+import io.streamfold.aggregator.OneByte;
+
 /**
  * Streams of the chunks {@link ChunkShapes} folds, as providers send them and then damaged where the fast path
  * must notice: Together's (a {@code token_id} in every delta, the text again at choice level, in either of its
@@ -39,6 +41,8 @@ final class ChunkShapesStreams
         final String field = shape == 3 ? (random.nextBoolean() ? "reasoning_content" : "reasoning") :
             random.nextInt(6) == 0 ? "refusal" : "content";
         final int chunks = 1 + random.nextInt(40);
+        // Providers send the same members in every entry: one tail for the stream, another now and then.
+        final int streamTail = random.nextInt(ENTRY_TAILS.length + 2);
         long completion = 0;
         ChunkTemplateEquivalenceTest.write(out, "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1," +
             "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"" + field + "\":\"\"}," +
@@ -68,9 +72,10 @@ final class ChunkShapesStreams
                 {
                     final boolean refusal = "refusal".equals(field);
                     c.append("\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"").append(field).append("\":").append(text)
-                        .append("},\"logprobs\":{\"").append(refusal ? "refusal" : "content").append("\":[{\"token\":").append(text)
-                        .append(",\"logprob\":").append(LOGPROBS[random.nextInt(LOGPROBS.length)])
-                        .append(ENTRY_TAILS[random.nextInt(ENTRY_TAILS.length)]).append("}]")
+                        .append("},\"logprobs\":{\"").append(refusal ? "refusal" : "content").append("\":[{\"token\":")
+                        .append(random.nextInt(5) == 0 ? ChunkTemplateEquivalenceTest.body(random) : text)
+                        .append(",\"logprob\":").append(random.nextInt(3) == 0 ? LOGPROBS[random.nextInt(LOGPROBS.length)] : logprob(random))
+                        .append(entryTail(random, random.nextInt(6) == 0 ? random.nextInt(ENTRY_TAILS.length + 2) : streamTail)).append("}]")
                         .append(random.nextInt(8) == 0 ? ",\"content\":[{\"token\":\"second\",\"logprob\":-1}]" : "")
                         .append(refusal ? "" : ",\"refusal\":null").append("},\"finish_reason\":null}]");
                     break;
@@ -114,7 +119,7 @@ final class ChunkShapesStreams
             byte[] chunk = bytes(c.toString());
             if (random.nextInt(12) == 0)
             {
-                chunk = damage(chunk, random);
+                chunk = OneByte.changed(chunk, 6, random, DAMAGE);
             }
             out.writeBytes(chunk);
             ChunkTemplateEquivalenceTest.write(out, "\n\n");
@@ -132,8 +137,9 @@ final class ChunkShapesStreams
     }
 
     /**
-     * Logprob chunks around one entry of every kind the generator writes: the first chunks teach the fast path a
-     * plain entry, then each logprob value and each entry tail come once, each beside a plain chunk again.
+     * Logprob chunks around one entry of every kind the generator writes: each logprob value with each entry tail
+     * comes after a chunk whose entry has the same members with a plain value (which teaches the fast path those
+     * members, when it can learn them), and before a plain chunk again; the token repeats the content or not.
      */
     static byte[] everyEntry()
     {
@@ -144,8 +150,9 @@ final class ChunkShapesStreams
         {
             for (final String tail : ENTRY_TAILS)
             {
-                entry(out, n++, "-0.5", "");
+                entry(out, n++, "-0.5", tail);
                 entry(out, n++, logprob, tail);
+                entry(out, n++, "-0.5", "");
             }
         }
         ChunkTemplateEquivalenceTest.write(out, "data: [DONE]\n\n");
@@ -155,7 +162,35 @@ final class ChunkShapesStreams
     private static void entry(final ByteArrayOutputStream out, final int n, final String logprob, final String tail)
     {
         ChunkTemplateEquivalenceTest.write(out, "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + n +
-            "\"},\"logprobs\":{\"content\":[{\"token\":\"t" + n + "\",\"logprob\":" + logprob + tail + "}]}}]}\n\n");
+            "\"},\"logprobs\":{\"content\":[{\"token\":\"" + (n % 3 == 1 ? "u" : "t") + n + "\",\"logprob\":" + logprob + tail +
+            "}]}}]}\n\n");
+    }
+
+    /** A logprob as providers print their float32 values: at most nine decimals. */
+    static String logprob(final Random random)
+    {
+        return String.format(java.util.Locale.ROOT, "%.9f", -random.nextInt(2_000_000) / 1e7);
+    }
+
+    /** One of the odd tails, or the members real entries have, with values that vary from entry to entry. */
+    private static String entryTail(final Random random, final int kind)
+    {
+        if (kind < ENTRY_TAILS.length)
+        {
+            return ENTRY_TAILS[kind];
+        }
+        final StringBuilder tail = new StringBuilder(",\"bytes\":[");
+        for (int k = random.nextInt(5); k > 0; k--)
+        {
+            tail.append(random.nextInt(256)).append(k > 1 ? "," : "");
+        }
+        tail.append("],\"top_logprobs\":[");
+        for (int k = kind == ENTRY_TAILS.length ? 0 : random.nextInt(3); k > 0; k--)
+        {
+            tail.append("{\"token\":").append(ChunkTemplateEquivalenceTest.body(random)).append(",\"logprob\":").append(logprob(random))
+                .append(",\"bytes\":").append(random.nextBoolean() ? "null" : "[" + random.nextInt(256) + "]").append(k > 1 ? "}," : "}");
+        }
+        return tail.append(']').toString();
     }
 
     private static String tokenId(final Random random)
@@ -181,29 +216,6 @@ final class ChunkShapesStreams
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChunkTemplateEquivalenceTest.write(out, text);
-        return out.toByteArray();
-    }
-
-    /** One byte changed, dropped, or a run of spaces put in. */
-    private static byte[] damage(final byte[] chunk, final Random random)
-    {
-        final int at = 6 + random.nextInt(chunk.length - 6);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(chunk, 0, at);
-        switch (random.nextInt(3))
-        {
-            case 0:
-                out.write(DAMAGE[random.nextInt(DAMAGE.length)]);
-                out.write(chunk, at + 1, chunk.length - at - 1);
-                break;
-            case 1:
-                out.write(chunk, at + 1, chunk.length - at - 1);
-                break;
-            default:
-                out.writeBytes("   ".substring(random.nextInt(3)).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                out.write(' ');
-                out.write(chunk, at, chunk.length - at);
-        }
         return out.toByteArray();
     }
 }

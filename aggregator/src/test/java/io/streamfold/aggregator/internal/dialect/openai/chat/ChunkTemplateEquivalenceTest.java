@@ -42,9 +42,11 @@ class ChunkTemplateEquivalenceTest
         final boolean strict = random.nextInt(4) == 0;
         final boolean direct = random.nextInt(4) == 0;
         final long seed = random.nextLong();
+        // Without a listener the fast path skips what only a listener hears (a logprob entry's token and value).
+        final boolean listening = random.nextInt(4) != 0;
 
-        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, limits, strict, direct, seed, false);
-        final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, limits, strict, direct, seed, true);
+        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, limits, strict, direct, seed, false, listening);
+        final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, limits, strict, direct, seed, true, listening);
         // The comparison means something only if the fast path ran in a good share of the streams.
         Statistics.label("fast path taken").collect(fast.folds > 0);
         Statistics.label("fast path taken").coverage(c -> c.check(true).percentage(p -> p > 30));
@@ -55,15 +57,24 @@ class ChunkTemplateEquivalenceTest
         }
     }
 
-    /** Every logprob entry the generator writes, each once in a stream whose other chunks the fast path folds. */
+    /**
+     * Every logprob entry the generator writes, each after a chunk that teaches the fast path its members, with and
+     * without a listener: every entry whose members it can learn is folded with its own value and token.
+     */
     @Test
     void everyLogprobEntryIsReadAsTheFullPathReadsIt()
     {
         final byte[] stream = ChunkShapesStreams.everyEntry();
-        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 1, false);
-        final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 1, true);
-        FastPathRun.assertSame(full, fast, "");
-        assertTrue(fast.folds > 200, "fast path folds: " + fast.folds);
+        for (final boolean listening : new boolean[] {false, true})
+        {
+            final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 1, false, listening);
+            final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 1, true, listening);
+            FastPathRun.assertSame(full, fast, "listening " + listening);
+            // 437 entries under test: about a third have members the fast path cannot learn (a repeated or escaped
+            // name, a malformed or too deep value) or a value that is not a number; a listener also needs the value
+            // read as surely as Jackson reads it.
+            assertTrue(fast.folds > (listening ? 100 : 150), "fast path folds: " + fast.folds);
+        }
     }
 
     private static AggregationLimits randomLimits(final Random random)
