@@ -24,7 +24,11 @@ class DialectFuzzTest
         "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"", "\"}}     ",
         "\"citation\":{", "\"partial_json\":\"", "response.output_text.delta", "\"sequence_number\":",
         "\"obfuscation\":\"", "\"delta\":\"", "\"token_id\":", "\"logprob\":-0.25", "\"top_logprobs\":[",
-        "\"bytes\":[", "\"completion_tokens\":", "\"total_tokens\":", "\"reasoning\":\"", "\"seed\":null"
+        "\"bytes\":[", "\"completion_tokens\":", "\"total_tokens\":", "\"reasoning\":\"", "\"seed\":null",
+        "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"", "web_search_tool_result",
+        "server_tool_use", "\"citations_delta\",\"citation\":{", "\"encrypted_content\":\"", "\"citations\":[",
+        "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{", "\"response\":{\"output\":[",
+        "web_search_call", "\"annotation\":{\"type\":\"url_citation\"", "\"type\":\"reasoning\""
     })
     void anyBytes(final FuzzedDataProvider data)
     {
