@@ -160,6 +160,12 @@ public final class OpenAiResponsesDialect extends Dialect
         }
     }
 
+    /** @return whether events and logprobs are read by byte scans (off with the fast path: tests compare both ways). */
+    boolean scans()
+    {
+        return eventTemplate.enabled();
+    }
+
     /** @return events gathered from a byte scan so far (for tests: the scan is taken where it should be). */
     long scannedEvents()
     {
@@ -530,7 +536,8 @@ public final class OpenAiResponsesDialect extends Dialect
             return;
         }
         final Slot slot = items.slotOf(part);
-        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0))
+        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0) ||
+            itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
         {
             return;
         }

@@ -99,6 +99,12 @@ class ResponsesScanTest
             Arguments.of("index past the limit", stream(null,
                 "{\"type\":\"response.output_text.delta\",\"output_index\":9223372036854775807,\"delta\":\"x\"}", null)),
             Arguments.of("fractional sequence number", stream(null, delta("\"sequence_number\":1.5,\"delta\":\"x\""), null)),
+            Arguments.of("logprob entries of every kind on a delta", stream(null, delta("\"delta\":\"x\",\"logprobs\":[" +
+                "{\"token\":\"x\",\"logprob\":-0.5,\"bytes\":[120],\"top_logprobs\":[{\"token\":\"y\",\"logprob\":-9.25}]},7,null," +
+                "{\"logprob\":1e-300,\"token\":\"\\u00e9\\ud83d\"},{\"token\":\"a\",\"token\":\"b\",\"logprob\":-1,\"logprob\":-2}," +
+                "{\"logprob\":\"x\",\"token\":7},{\"token\":null,\"logprob\":123456789012345678901234567890}, { } ]"), null)),
+            Arguments.of("a logprob the scanner cannot read exactly", stream(null, delta("\"delta\":\"x\",\"logprobs\":[" +
+                "{\"token\":\"x\",\"logprob\":-0.12345678901234567890123456789},{\"token\":\"z\",\"logprob\":-1}]"), null)),
             Arguments.of("a learnt delta, then a sequence number longer than the number limit", stream(null,
                 delta("\"sequence_number\":5,\"delta\":\"x\"") + "\n\ndata: " + delta("\"sequence_number\":123456789012345,\"delta\":\"y\""),
                 null)),
