@@ -1,6 +1,9 @@
 package io.streamfold.aggregator;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+import io.streamfold.testkit.SharedFiles;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -55,5 +58,17 @@ public final class AllocationCounter
         final long allocated = bytes() - before;
         a.end();
         return allocated;
+    }
+
+    /**
+     * As {@link #warmFeed} for the recording {@code name} of corpus folder {@code folder}.
+     *
+     * @return bytes the measured feed allocated
+     */
+    public long warmFeedCorpus(final StreamAggregator a, final String folder, final String name)
+    {
+        final Path file = SharedFiles.corpus(folder, name.substring(name.lastIndexOf('.'))).stream()
+            .filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+        return warmFeed(a, SharedFiles.read(file), 50, () -> { });
     }
 }

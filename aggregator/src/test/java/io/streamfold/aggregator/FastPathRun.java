@@ -1,5 +1,7 @@
 package io.streamfold.aggregator;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -101,5 +103,42 @@ public final class FastPathRun
         org.junit.jupiter.api.Assertions.assertEquals(full.errors, fast.errors, where + ": errors");
         org.junit.jupiter.api.Assertions.assertEquals(full.outcome, fast.outcome, where + ": outcome");
         org.junit.jupiter.api.Assertions.assertEquals(full.events, fast.events, where + ": listener events");
+    }
+
+    /**
+     * Asserts that {@code bytes} fold the same with the fast path (and the byte scans it turns on) as without, under
+     * each of {@code limits}, fed whole and in random slices, the last through direct buffers.
+     */
+    public static void assertInvisible(final Format format, final byte[] bytes, final String name, final AggregationLimits... limits)
+    {
+        for (final AggregationLimits l : limits)
+        {
+            for (int seed = 0; seed < 4; seed++)
+            {
+                final FastPathRun full = of(format, bytes, l, false, seed == 3, seed, false);
+                final FastPathRun fast = of(format, bytes, l, false, seed == 3, seed, true);
+                assertSame(full, fast, name + " seed " + seed + " " + l);
+            }
+        }
+    }
+
+    /** @return the UTF-8 of {@code text}, with each {@code %XX} written as the raw byte XX (for ill-formed UTF-8). */
+    public static byte[] rawBytes(final String text)
+    {
+        final byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < utf8.length; i++)
+        {
+            if (utf8[i] == '%')
+            {
+                out.write(Integer.parseInt(new String(utf8, i + 1, 2, StandardCharsets.US_ASCII), 16));
+                i += 2;
+            }
+            else
+            {
+                out.write(utf8[i]);
+            }
+        }
+        return out.toByteArray();
     }
 }

@@ -29,7 +29,11 @@ class DialectFuzzTest
         "\"usageMetadata\": {\"promptTokenCount\": ", "\"candidatesTokenCount\": ", "\"totalTokenCount\": ",
         "\"thoughtsTokenCount\":", "\"promptTokensDetails\": [{\"modality\": \"TEXT\",\"tokenCount\": 15}]",
         "\"thought\": true", "\"thoughtSignature\":", "\"finishReason\": \"STOP\"", "\"safetyRatings\": [",
-        "\"groundingMetadata\": {}", "\"modelVersion\": \"gemini-2.5-flash\"", "\"partialArgs\":[{\"jsonPath\":"
+        "\"groundingMetadata\": {}", "\"modelVersion\": \"gemini-2.5-flash\"", "\"partialArgs\":[{\"jsonPath\":",
+        "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"", "web_search_tool_result",
+        "server_tool_use", "\"citations_delta\",\"citation\":{", "\"encrypted_content\":\"", "\"citations\":[",
+        "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{", "\"response\":{\"output\":[",
+        "web_search_call", "\"annotation\":{\"type\":\"url_citation\"", "\"type\":\"reasoning\""
     })
     void anyBytes(final FuzzedDataProvider data)
     {

@@ -13,7 +13,8 @@ import net.jqwik.api.Combinators;
  * opaque encrypted content) and function_call output items, each with its added / delta (text cut anywhere, a
  * surrogate pair possibly split between deltas) / done events, web search calls (their searching events, a done item
  * with the action, its sources and fields no version knows), url citations on messages (annotation.added events, and
- * again in the done part), then response.completed with the usage and, half the time, every output item again.
+ * again in the done part), logprob entries on some message deltas, then response.completed with the usage and, half
+ * the time, every output item again.
  * Sequence numbers throughout; the event line sometimes left out. What is kept raw (encrypted content, search calls,
  * annotations) leaves the message model unchanged and reaches the written JSON, which the properties compare.
  */
@@ -120,7 +121,10 @@ final class OpenAiResponsesStreams implements StreamGenerator
             for (final String piece : EventLog.pieces(item.text(), random, false))
             {
                 (reasoning ? choice.reasoning : choice.text).append(piece);
-                seq.add(prefix + (reasoning ? "text.delta" : "output_text.delta"), where + ",\"delta\":" + OpenAiChatStreams.quote(piece, random));
+                seq.add(prefix + (reasoning ? "text.delta" : "output_text.delta"), where + ",\"delta\":" + OpenAiChatStreams.quote(piece, random) +
+                    (!reasoning && random.nextInt(3) == 0 ? ",\"logprobs\":[{\"token\":" + OpenAiChatStreams.quote(piece, random) +
+                        ",\"logprob\":-" + random.nextInt(20) + "." + random.nextInt(1000) + "e-1,\"bytes\":[" + random.nextInt(256) +
+                        "],\"top_logprobs\":[]}]" : ""));
             }
             if (cited)
             {

@@ -2,9 +2,10 @@ package io.streamfold.aggregator.model;
 
 /**
  * One JSON value kept as the provider sent it, for fields streamfold does not interpret and for
- * values that must stay exact (a {@code seed} above 2^63). Scalars keep their characters, objects and
- * arrays their bytes. Reused in place: capturing into an existing value allocates nothing once its
- * buffers are large enough.
+ * values that must stay exact (a {@code seed} above 2^63). Numbers and short strings keep their characters,
+ * objects and arrays their bytes; a string of 256 bytes or more as sent (an encrypted reasoning blob, a
+ * signature) keeps its bytes too and is decoded when read. Reused in place: capturing into an existing value
+ * allocates nothing once its buffers are large enough.
  */
 public interface RawJson
 {
@@ -30,7 +31,10 @@ public interface RawJson
     /** @return the JSON type, or {@link Type#ABSENT}. */
     Type type();
 
-    /** @return characters of a string, or digits of a number; empty for other types. */
+    /**
+     * @return characters of a string, or digits of a number; empty for other types. A string kept as its bytes is
+     *         decoded into a new string by each call.
+     */
     CharSequence text();
 
     /** @return the value as JSON text (allocates). */

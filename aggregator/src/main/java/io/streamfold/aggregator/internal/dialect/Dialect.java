@@ -265,6 +265,24 @@ public abstract class Dialect
     }
 
     /**
+     * As {@link #mergeUsage(JsonReader)} for a usage object whose members a byte scan located (in checked bytes): the
+     * same rule, each field kept as {@link #captureKeepingNonEmpty(MutableRawFields, String, JsonMembers, int)} keeps it.
+     */
+    public final void mergeUsage(final JsonMembers usage)
+    {
+        final MutableRawFields fields = aggregate.usage().mutableFields();
+        if (usageKeys().accumulation == UsageKeys.REPLACE_WHOLE)
+        {
+            fields.clear();
+        }
+        for (int i = 0; i < usage.count(); i++)
+        {
+            captureKeepingNonEmpty(fields, usage.name(i), usage, i);
+        }
+        aggregate.usageUpdated();
+    }
+
+    /**
      * Copies the text of the string (or number) the reader is on into {@code into}; a longer value than
      * {@code limit} is reported, worded the same for every provider.
      */

@@ -218,7 +218,14 @@ public final class LogprobEntries implements EventShape.ValueScanner
     public void keepScanned(
         final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal, final MutableRawList list)
     {
-        if (!list.add(src, from, to - from, limits.maxRawBytes()))
+        keepScanned(src, from, to, choice, refusal, list, null);
+    }
+
+    /** As {@link #keepScanned(byte[], int, int, MutableChoice, boolean, MutableRawList)}, in a second list too, as {@link #read}. */
+    public void keepScanned(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
+        final MutableRawList list, final MutableRawList copy)
+    {
+        if (!list.add(src, from, to - from, limits.maxRawBytes()) || (copy != null && !copy.add(src, from, to - from, limits.maxRawBytes())))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
         }

@@ -30,12 +30,25 @@ final class ByteRuns
     static int quoteOrBackslash(final byte[] src, final int from, final int limit)
     {
         int i = from;
+        // One word first (most strings end in it); then four words a test while none holds a match (long opaque
+        // values), and the word with one found again by itself.
+        if (i + 8 <= limit)
+        {
+            final long found = quoteOrBackslash((long)LONGS.get(src, i));
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += 8;
+            while (i + 32 <= limit && (quoteOrBackslash((long)LONGS.get(src, i)) | quoteOrBackslash((long)LONGS.get(src, i + 8)) |
+                quoteOrBackslash((long)LONGS.get(src, i + 16)) | quoteOrBackslash((long)LONGS.get(src, i + 24))) == 0)
+            {
+                i += 32;
+            }
+        }
         while (i + 8 <= limit)
         {
-            final long x = (long)LONGS.get(src, i);
-            final long q = x ^ QUOTES;
-            final long s = x ^ BACKSLASHES;
-            final long found = (((q - ONES) & ~q) | ((s - ONES) & ~s)) & HIGHS;
+            final long found = quoteOrBackslash((long)LONGS.get(src, i));
             if (found != 0)
             {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
@@ -83,13 +96,24 @@ final class ByteRuns
     static int plainAsciiEnd(final byte[] src, final int from, final int limit)
     {
         int i = from;
+        // As quoteOrBackslash: one word, then four a test, then word by word.
+        if (i + 8 <= limit)
+        {
+            final long found = special((long)LONGS.get(src, i));
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += 8;
+            while (i + 32 <= limit && (special((long)LONGS.get(src, i)) | special((long)LONGS.get(src, i + 8)) |
+                special((long)LONGS.get(src, i + 16)) | special((long)LONGS.get(src, i + 24))) == 0)
+            {
+                i += 32;
+            }
+        }
         while (i + 8 <= limit)
         {
-            final long x = (long)LONGS.get(src, i);
-            // A byte of 0x80 or more is a match by its own high bit; below it, a borrow out of byte - c (c = 1 after
-            // the quote or backslash test's xor, 0x20 for control bytes) sets the high bit exactly for a match, or
-            // above a lower match. So no "& ~x" terms are needed: nine operations a word.
-            final long found = (((x ^ QUOTES) - ONES) | ((x ^ BACKSLASHES) - ONES) | (x - SPACES) | x) & HIGHS;
+            final long found = special((long)LONGS.get(src, i));
             if (found != 0)
             {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
@@ -106,5 +130,24 @@ final class ByteRuns
             i++;
         }
         return i;
+    }
+
+    /** @return the high bit of the first quote or backslash byte of {@code x} (and maybe of later bytes); 0 when none. */
+    private static long quoteOrBackslash(final long x)
+    {
+        final long q = x ^ QUOTES;
+        final long s = x ^ BACKSLASHES;
+        return (((q - ONES) & ~q) | ((s - ONES) & ~s)) & HIGHS;
+    }
+
+    /**
+     * @return the high bit of the first byte of {@code x} that is not plain ASCII (and maybe of later bytes); 0 when
+     *         none. A byte of 0x80 or more is a match by its own high bit; below it, a borrow out of byte - c (c = 1
+     *         after the quote or backslash test's xor, 0x20 for control bytes) sets the high bit exactly for a match, or
+     *         above a lower match. So no "& ~x" terms are needed: nine operations a word.
+     */
+    private static long special(final long x)
+    {
+        return (((x ^ QUOTES) - ONES) | ((x ^ BACKSLASHES) - ONES) | (x - SPACES) | x) & HIGHS;
     }
 }

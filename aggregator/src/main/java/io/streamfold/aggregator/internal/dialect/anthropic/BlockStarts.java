@@ -142,59 +142,32 @@ final class BlockStarts
 
     private void readBlockField(final MutableChoice choice, final MutablePart part, final String name, final JsonMembers m, final int i)
     {
-        switch (part.kind())
+        final MutablePart.Kind kind = part.kind();
+        if (kind != MutablePart.Kind.OTHER && "type".equals(name))
         {
-            case TEXT:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("text".equals(name) && m.isString(i))
-                {
-                    aggregate.appendText(choice, part, m.stringChars(i, strings), 0, strings.length());
-                    return;
-                }
-                if ("citations".equals(name) && m.first(i) == '[')
-                {
-                    part.annotations().markPresent();
-                    addCitations(part, m.bytes(), m.valueStart(i), m.valueEnd(i));
-                    return;
-                }
-                break;
-            case REASONING:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("thinking".equals(name) && m.isString(i))
-                {
-                    aggregate.appendText(choice, part, m.stringChars(i, strings), 0, strings.length());
-                    return;
-                }
-                if ("signature".equals(name) && m.isString(i))
-                {
-                    part.signature().set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
-                    return;
-                }
-                break;
-            case TOOL_CALL:
-                if ("type".equals(name))
-                {
-                    return;
-                }
-                if ("id".equals(name) && m.isString(i))
-                {
-                    part.id().set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
-                    return;
-                }
-                if ("name".equals(name) && m.isString(i))
-                {
-                    part.name().set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
-                    return;
-                }
-                break;
-            default:
-                break;
+            // The part's type already (another "type" field, of any JSON type, changes nothing).
+            return;
+        }
+        final boolean string = m.isString(i);
+        if (string &&
+            ((kind == MutablePart.Kind.TEXT && "text".equals(name)) || (kind == MutablePart.Kind.REASONING && "thinking".equals(name))))
+        {
+            aggregate.appendText(choice, part, m.stringChars(i, strings), 0, strings.length());
+            return;
+        }
+        if (kind == MutablePart.Kind.TEXT && "citations".equals(name) && m.first(i) == '[')
+        {
+            part.annotations().markPresent();
+            addCitations(part, m.bytes(), m.valueStart(i), m.valueEnd(i));
+            return;
+        }
+        final MutableTextBuffer into = !string ? null : kind == MutablePart.Kind.REASONING && "signature".equals(name) ? part.signature() :
+            kind == MutablePart.Kind.TOOL_CALL && "id".equals(name) ? part.id() :
+            kind == MutablePart.Kind.TOOL_CALL && "name".equals(name) ? part.name() : null;
+        if (into != null)
+        {
+            into.set(m.stringChars(i, strings), 0, strings.length(), limits.maxTextChars());
+            return;
         }
         // Everything else (a tool's initial input, caller, a whole server tool result) is kept as sent.
         dialect.captureKeepingNonEmpty(part.extra(), name, m, i);
@@ -209,7 +182,8 @@ final class BlockStarts
         {
             if (list.isStructure(k))
             {
-                blocks.citationKept(part, part.annotations().add(src, list.valueStart(k), list.valueEnd(k) - list.valueStart(k), limits.maxRawBytes()));
+                final int at = list.valueStart(k);
+                blocks.citationKept(part, part.annotations().add(src, at, list.valueEnd(k) - at, limits.maxRawBytes()));
             }
             else
             {

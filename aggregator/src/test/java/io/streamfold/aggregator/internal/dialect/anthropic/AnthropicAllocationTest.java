@@ -1,7 +1,6 @@
 package io.streamfold.aggregator.internal.dialect.anthropic;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
 import io.streamfold.aggregator.AllocationCounter;
@@ -9,7 +8,6 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.model.Part;
-import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,11 +47,8 @@ class AnthropicAllocationTest
     void aPooledRecordedStreamAllocatesAlmostNothing(final String name)
     {
         // Search results, citations and signatures are kept as their bytes: nothing per stream once the buffers grew.
-        final AllocationCounter counter = AllocationCounter.start();
-        final Path file = SharedFiles.corpus("anthropic-messages", ".sse").stream()
-            .filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
         final StreamAggregator a = StreamAggregator.builder().format(Format.ANTHROPIC).build();
-        final long allocated = counter.warmFeed(a, SharedFiles.read(file), 50, () -> { });
+        final long allocated = AllocationCounter.start().warmFeedCorpus(a, "anthropic-messages", name);
         assertTrue(a.result().errors().isEmpty(), a.result().errors()::toString);
         assertTrue(allocated < 256, "allocated " + allocated + " bytes for one pooled stream of " + name);
     }

@@ -10,6 +10,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
@@ -43,6 +44,8 @@ final class ItemReader
     private final MutableTextBuffer partText = new MutableTextBuffer();
     private final MutableTextBuffer finalText = new MutableTextBuffer();
     private final LogprobEntries logprobs;
+    /** Longest string the logprob entries' scan accepts (see {@link EventBytes#scanStringBytes}); -1 keeps it off. */
+    private final int scanStringBytes;
     /** The fields of the item being read, located by a byte scan. */
     private final JsonMembers fields = new JsonMembers();
     /** The fields of one of its content parts, and a part's annotations. */
@@ -67,6 +70,7 @@ final class ItemReader
         this.items = items;
         this.inner = inner;
         logprobs = new LogprobEntries(aggregate, limits);
+        scanStringBytes = EventBytes.scanStringBytes(limits);
     }
 
     /** @return the fields of the item last gathered. */
@@ -320,7 +324,7 @@ final class ItemReader
                 case "logprobs":
                     if (m.first(i) == '[')
                     {
-                        if (!logprobsStreamed)
+                        if (!logprobsStreamed && !scanLogprobs(m.bytes(), m.valueStart(i), m.valueEnd(i), slot, true))
                         {
                             replay.wrap(m.bytes(), m.valueStart(i), m.valueEnd(i) - m.valueStart(i));
                             inner.begin(replay, 0, m.valueEnd(i) - m.valueStart(i));
@@ -362,6 +366,47 @@ final class ItemReader
                 aggregate.error(ErrorKind.LIMIT_EXCEEDED, "annotations larger than " + limits.maxRawBytes() + " bytes");
             }
         }
+    }
+
+    /**
+     * Reads the logprobs array in checked bytes {@code bytes[from, to)} as {@link #readLogprobs} reads it, without a
+     * parser: every entry object is first checked by the entries' own scanner, and only when all read as surely as the
+     * parser reads them (else nothing is kept and the caller uses the parser) are they kept and announced.
+     *
+     * @return false when the parser must read the array.
+     */
+    boolean scanLogprobs(final byte[] bytes, final int from, final int to, final Slot slot, final boolean mark)
+    {
+        if (scanStringBytes < 0 || !dialect.scans() || bytes[from] != '[')
+        {
+            return false;
+        }
+        for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
+        {
+            final int end = JsonMembers.skip(bytes, at, to);
+            if (bytes[at] == '{' && logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes) != end)
+            {
+                return false;
+            }
+            at = JsonMembers.nextElement(bytes, end, to);
+        }
+        if (mark)
+        {
+            slot.logprobs.markPresent();
+        }
+        for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
+        {
+            final int end = JsonMembers.skip(bytes, at, to);
+            if (bytes[at] == '{')
+            {
+                final MutableChoice choice = items.current();
+                logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes);
+                logprobs.keepScanned(bytes, at, end, choice, false, slot.logprobs, choice.contentLogprobs());
+                choice.logprobsSeen();
+            }
+            at = JsonMembers.nextElement(bytes, end, to);
+        }
+        return true;
     }
 
     /**

@@ -22,9 +22,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
-import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.sse.SseTokenizer;
-import org.agrona.DirectBuffer;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.*;
 
@@ -70,8 +68,8 @@ public final class OpenAiResponsesDialect extends Dialect
     private final UnknownDeltas unknownDeltas;
     /** Members of the response of a lifecycle or terminal event, located by a byte scan. */
     private final JsonMembers members = new JsonMembers();
-    /** A usage object inside a response, handed to the token reader. */
-    private final DirectBuffer replay = Buffers.wrap(new byte[0]);
+    /** The members of a usage object inside a response. */
+    private final JsonMembers usage = new JsonMembers();
 
     private final boolean numbersFit;
 
@@ -158,6 +156,12 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             eventTemplate.learn(frame.buffer(), frame.offset(), length, shape);
         }
+    }
+
+    /** @return whether events and logprobs are read by byte scans (off with the fast path: tests compare both ways). */
+    boolean scans()
+    {
+        return eventTemplate.enabled();
     }
 
     /** @return events gathered from a byte scan so far (for tests: the scan is taken where it should be). */
@@ -411,8 +415,8 @@ public final class OpenAiResponsesDialect extends Dialect
 
     /**
      * Reads the response object of a lifecycle or terminal event into meta, usage and (when final) the items.
-     * It repeats what the stream already gave (every output item again), so it is read by byte scans: only the
-     * usage is tokenized; the rest is kept as its bytes or handed to the item reader.
+     * It repeats what the stream already gave (every output item again), so it is read by byte scans, nothing
+     * tokenized: usage fields and the rest kept as their bytes, or handed to the item reader.
      */
     private void readResponse(final boolean terminal) throws JsonReader.BadPayload
     {
@@ -451,10 +455,8 @@ public final class OpenAiResponsesDialect extends Dialect
                         {
                             throw new JsonReader.BadPayload("usage is not an object");
                         }
-                        replay.wrap(bytes, m.valueStart(i), m.valueEnd(i) - m.valueStart(i));
-                        nested.begin(replay, 0, m.valueEnd(i) - m.valueStart(i));
-                        mergeUsage(nested);
-                        nested.finish();
+                        usage.readObject(bytes, m.valueStart(i), m.valueEnd(i));
+                        mergeUsage(usage);
                     }
                     break;
                 default:
@@ -530,7 +532,8 @@ public final class OpenAiResponsesDialect extends Dialect
             return;
         }
         final Slot slot = items.slotOf(part);
-        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0))
+        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0) ||
+            itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
         {
             return;
         }

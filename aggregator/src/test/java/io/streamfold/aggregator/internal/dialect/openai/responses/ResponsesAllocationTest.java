@@ -1,12 +1,9 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import java.nio.file.Path;
-
 import io.streamfold.aggregator.AllocationCounter;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.StreamAggregator;
-import io.streamfold.testkit.SharedFiles;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,12 +22,8 @@ class ResponsesAllocationTest
         "lmstudio-reasoning-text-then-function-call.sse" })
     void aPooledStreamAllocatesAlmostNothing(final String name)
     {
-        final AllocationCounter counter = AllocationCounter.start();
-        final Path file = SharedFiles.corpus("openai-responses", ".sse").stream()
-            .filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
-        final byte[] stream = SharedFiles.read(file);
         final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_RESPONSES).build();
-        final long allocated = counter.warmFeed(a, stream, 50, () -> { });
+        final long allocated = AllocationCounter.start().warmFeedCorpus(a, "openai-responses", name);
         assertEquals(Outcome.COMPLETE, a.result().outcome());
         assertTrue(a.result().errors().isEmpty(), a.result().errors()::toString);
         assertTrue(allocated < 256, "allocated " + allocated + " bytes for one pooled stream of " + name);
