@@ -406,8 +406,10 @@ public final class EventTemplate
         for (int k = 0; k < p.count; k++)
         {
             final int literalEnd = p.pieceStart[k];
-            final int next = at + literalEnd - literal;
-            if (next > limit || !TemplatePieces.same(bytes, literal, src, at, literalEnd - literal))
+            final int n = literalEnd - literal;
+            final int next = at + n;
+            if (next > limit || !(n > TemplatePieces.SHORT ? Arrays.equals(bytes, literal, literalEnd, src, at, next) :
+                TemplatePieces.sameShort(bytes, literal, src, at, n)))
             {
                 return false;
             }
@@ -435,7 +437,7 @@ public final class EventTemplate
             literal = p.pieceEnd[k];
         }
         segmentAt[p.count] = at;
-        if (limit - at != p.length - literal || !TemplatePieces.same(bytes, literal, src, at, p.length - literal))
+        if (limit - at != p.length - literal || !Arrays.equals(bytes, literal, p.length, src, at, limit))
         {
             return false;
         }
@@ -463,7 +465,8 @@ public final class EventTemplate
             {
                 final int copy = partner[s];
                 final int to = from + end[copy] - start[copy];
-                repeats[copy] = to <= limit && TemplatePieces.same(src, from, src, start[copy], to - from);
+                repeats[copy] = to <= limit && (to - from > TemplatePieces.SHORT ? Arrays.equals(src, from, to, src, start[copy], end[copy]) :
+                    TemplatePieces.sameShort(src, from, src, start[copy], to - from));
                 // The same bytes: the copy was decoded into this slot's chars already.
                 return repeats[copy] ? to : string(strings[s], src, from, limit, maxStringChars);
             }
@@ -473,7 +476,8 @@ public final class EventTemplate
             {
                 final int original = partner[s];
                 final int to = from + end[original] - start[original];
-                repeats[s] = to <= limit && TemplatePieces.same(src, from, src, start[original], to - from);
+                repeats[s] = to <= limit && (to - from > TemplatePieces.SHORT ? Arrays.equals(src, from, to, src, start[original], end[original]) :
+                    TemplatePieces.sameShort(src, from, src, start[original], to - from));
                 return repeats[s] ? to : copy(src, from, limit);
             }
             case EventShape.SAME_STRING:

@@ -20,6 +20,9 @@ final class TemplatePieces
     /** More varying pieces than this (pretty-printed events) and the event is not learnt. */
     private static final int MAX_PIECES = 512;
 
+    /** Runs up to this many bytes are compared by {@link #sameShort}. */
+    static final int SHORT = 16;
+
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -203,18 +206,15 @@ final class TemplatePieces
     }
 
     /**
-     * Whether {@code n} bytes of {@code a} and {@code b} are equal. The literal segments between slots are mostly a
-     * few bytes long ({@code ","logprob":}): compared as one or two words that may overlap, where
-     * {@link Arrays#equals} would pay its set-up; long ones are left to it.
+     * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} up to {@link #SHORT}. The literal
+     * segments between slots are mostly a few bytes long ({@code ","logprob":}): compared as one or two words that
+     * may overlap, where {@link Arrays#equals} would pay its set-up. Callers test the length themselves and call
+     * {@link Arrays#equals} for longer runs: a helper that did both would not inline where events are matched.
      */
-    static boolean same(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
+    static boolean sameShort(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
     {
         if (n >= 8)
         {
-            if (n > 16)
-            {
-                return Arrays.equals(a, aFrom, aFrom + n, b, bFrom, bFrom + n);
-            }
             final int last = n - 8;
             return (long)LONGS.get(a, aFrom) == (long)LONGS.get(b, bFrom) &&
                 (long)LONGS.get(a, aFrom + last) == (long)LONGS.get(b, bFrom + last);

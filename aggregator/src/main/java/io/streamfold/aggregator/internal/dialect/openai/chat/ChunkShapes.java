@@ -19,8 +19,8 @@ import org.agrona.DirectBuffer;
  * The fast path for chunks whose varying part is more than one string, on the shared {@link EventTemplate}:
  * beside the appended string (content, refusal, reasoning or tool-call arguments), a per-token
  * {@code delta.token_id} or {@code token_ids}, Together's choice-level {@code text} (a copy the full path
- * ignores when a delta is present), one {@code logprobs} entry, vLLM's running {@code usage} numbers, and a
- * top-level string kept raw ({@code obfuscation}). The {@link ChunkLearner} watches the full decode of a chunk,
+ * ignores when a delta is present), one {@code logprobs} entry, vLLM's running {@code usage} numbers, a
+ * top-level string kept raw ({@code obfuscation}) and a {@code created} time that changes (TGI's). The {@link ChunkLearner} watches the full decode of a chunk,
  * records its effects in the order the decoder made them, and has it learnt with the shape of exactly those
  * slots; a matching chunk replays the same effects with its own slot values, in the same order. Nothing is
  * changed before every value has been read: a chunk this class cannot fold goes to the full decoder whole.
@@ -37,7 +37,6 @@ final class ChunkShapes
     static final int REFUSAL_LOGPROB = 64;
     static final int CREATED = 128;
     private static final int BITS = 8;
-
 
     /** Where the appended string is: the delta's text fields, then a tool call's arguments. */
     private static final String[] TEXT_FIELDS = {"content", "refusal", "reasoning_content", "reasoning", null};

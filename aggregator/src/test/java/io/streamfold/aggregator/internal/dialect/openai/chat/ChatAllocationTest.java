@@ -50,6 +50,48 @@ class ChatAllocationTest
             "\"logprob\":-0.00%d,\"bytes\":[119,97,114,32],\"top_logprobs\":[]}],\"refusal\":null},\"finish_reason\":null", true);
     }
 
+    /**
+     * A pooled aggregator folds short logprob streams without garbage per stream either: the first entry of each,
+     * which the full decoder reads, has its value read without Jackson's String-making conversion.
+     */
+    @Test
+    void shortLogprobStreamsOneAfterAnother()
+    {
+        final AllocationCounter counter = AllocationCounter.start();
+        final StringBuilder sb = new StringBuilder();
+        final String head = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{";
+        for (int i = 0; i < 20; i++)
+        {
+            sb.append(head).append("\"index\":0,\"delta\":{\"content\":\"w").append(i).append("\"},\"logprobs\":{\"content\":[{")
+                .append("\"token\":\"w").append(i).append("\",\"logprob\":-0.2").append(i).append(",\"bytes\":[119],\"top_logprobs\":[]}]},")
+                .append("\"finish_reason\":null}]}\n\n");
+        }
+        final byte[] stream = sb.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+        final double[] sum = new double[1];
+        final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_CHAT).listener(new StreamListener()
+        {
+            @Override
+            public void onLogprob(final int choice, final boolean refusal, final CharSequence token, final double logprob)
+            {
+                sum[0] += logprob;
+            }
+        }).build();
+        counter.warmFeed(a, stream, 3_000, () -> { });
+        final long before = counter.bytes();
+        for (int i = 0; i < 100; i++)
+        {
+            a.reset();
+            sum[0] = 0;
+            a.feed(stream, 0, stream.length);
+            a.end();
+        }
+        final long allocated = counter.bytes() - before;
+        assertEquals(Outcome.COMPLETE, a.result().outcome());
+        // -0.20 ... -0.29, then -0.210 ... -0.219.
+        assertEquals(-4.595, sum[0], 1e-9);
+        assertTrue(allocated < 100 * 16, "allocated " + allocated + " bytes for 100 streams");
+    }
+
     @Test
     void deltaBeforeIndexAsAzureAndQwenSendIt()
     {
