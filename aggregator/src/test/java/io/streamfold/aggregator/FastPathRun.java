@@ -1,5 +1,7 @@
 package io.streamfold.aggregator;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -92,5 +94,25 @@ public final class FastPathRun
         org.junit.jupiter.api.Assertions.assertEquals(full.errors, fast.errors, where + ": errors");
         org.junit.jupiter.api.Assertions.assertEquals(full.outcome, fast.outcome, where + ": outcome");
         org.junit.jupiter.api.Assertions.assertEquals(full.events, fast.events, where + ": listener events");
+    }
+
+    /** @return UTF-8 of {@code sse}, with each {@code %XX} written as the raw byte XX (for ill-formed UTF-8). */
+    public static byte[] bytesWithRawEscapes(final String sse)
+    {
+        final byte[] utf8 = sse.getBytes(StandardCharsets.UTF_8);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < utf8.length; i++)
+        {
+            if (utf8[i] == '%')
+            {
+                out.write(Integer.parseInt(new String(utf8, i + 1, 2, StandardCharsets.US_ASCII), 16));
+                i += 2;
+            }
+            else
+            {
+                out.write(utf8[i]);
+            }
+        }
+        return out.toByteArray();
     }
 }

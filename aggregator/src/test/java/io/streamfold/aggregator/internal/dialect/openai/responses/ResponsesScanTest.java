@@ -159,7 +159,7 @@ class ResponsesScanTest
     @MethodSource("variants")
     void theScanShowsWhatTheFullReaderShows(final String name, final String sse)
     {
-        final byte[] bytes = bytes(sse);
+        final byte[] bytes = FastPathRun.bytesWithRawEscapes(sse);
         final AggregationLimits small = AggregationLimits.builder().maxTextChars(20).maxRawBytes(60).maxNestingDepth(8).build();
         final AggregationLimits shortNumbers = AggregationLimits.builder().maxNumberLength(10).build();
         for (final AggregationLimits limits : new AggregationLimits[] { AggregationLimits.DEFAULT, small, shortNumbers })
@@ -171,26 +171,6 @@ class ResponsesScanTest
                 FastPathRun.assertSame(full, fast, name + " seed " + seed + " " + limits);
             }
         }
-    }
-
-    /** UTF-8 of {@code sse}, with each {@code %XX} written as the raw byte XX (for ill-formed UTF-8). */
-    private static byte[] bytes(final String sse)
-    {
-        final byte[] utf8 = sse.getBytes(StandardCharsets.UTF_8);
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < utf8.length; i++)
-        {
-            if (utf8[i] == '%')
-            {
-                out.write(Integer.parseInt(new String(utf8, i + 1, 2, StandardCharsets.US_ASCII), 16));
-                i += 2;
-            }
-            else
-            {
-                out.write(utf8[i]);
-            }
-        }
-        return out.toByteArray();
     }
 
     @Test
