@@ -21,7 +21,9 @@ import io.streamfold.parser.FramingLimits;
  *   <tr><td>maxRawBytes</td><td>16 MiB</td><td>bytes of one kept raw JSON value (unknown fields, logprobs)</td></tr>
  *   <tr><td>maxRawFields</td><td>256</td><td>distinct unknown fields kept per object</td></tr>
  *   <tr><td>maxNestingDepth</td><td>200</td><td>JSON nesting inside one event</td></tr>
- *   <tr><td>maxNumberLength</td><td>4096</td><td>characters in one JSON number</td></tr>
+ *   <tr><td>maxNumberLength</td><td>4096</td><td>characters in one JSON number; under 1000 (what the byte scans
+ *       accept) every dialect's repeated-event fast path and byte scans stay off, so that nothing they fold holds a
+ *       number the parser would refuse: results are the same, only slower</td></tr>
  *   <tr><td>maxErrors</td><td>1000</td><td>errors kept in the result (later ones still reach the listener, and are counted)</td></tr>
  *   <tr><td>maxResultChars</td><td>8 Mi</td><td>characters of text, reasoning, refusal and tool-call arguments kept
  *       across all parts and choices of one result</td></tr>
@@ -278,7 +280,10 @@ public final class AggregationLimits
             return this;
         }
 
-        /** @param n most characters in one JSON number. @return this. */
+        /**
+         * @param n most characters in one JSON number; under 1000 the fast paths stay off (same results, slower).
+         * @return this.
+         */
         public Builder maxNumberLength(final int n)
         {
             maxNumberLength = positive("maxNumberLength", n);

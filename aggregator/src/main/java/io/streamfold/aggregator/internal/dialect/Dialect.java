@@ -43,8 +43,7 @@ public abstract class Dialect
         this.reporting = reporting;
         this.limits = limits;
         this.json = new JsonReader(limits);
-        // The parser's own limits: longer strings and deeper values go to it, to fail there.
-        this.eventTemplate = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
+        this.eventTemplate = new EventTemplate(limits);
     }
 
     /** @return a framer for this provider's transport, delivering to {@code listener}. */

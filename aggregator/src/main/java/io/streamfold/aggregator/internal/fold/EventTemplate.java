@@ -2,6 +2,7 @@ package io.streamfold.aggregator.internal.fold;
 
 import java.util.Arrays;
 
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import org.agrona.DirectBuffer;
@@ -49,7 +50,9 @@ public final class EventTemplate
     private final int maxStringChars;
     /** Longest string a raw value or a copy may hold (see {@link #MAX_NAME_BYTES}). */
     private final int maxRawString;
-    private boolean enabled = ENABLED;
+    /** Whether the parser takes numbers as long as the byte scans do; if not, the template never turns on. */
+    private final boolean numbersFit;
+    private boolean enabled;
 
     private EventShape shape;
     private final TemplatePieces pieces = new TemplatePieces();
@@ -79,21 +82,39 @@ public final class EventTemplate
     private long matches;
 
     /**
+     * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
+     * Where the parser allows shorter numbers than the byte scans ({@link JsonBytes#MAX_NUMBER_BYTES}) the template
+     * stays off: a number slot or a kept object could otherwise take a number the parser refuses.
+     */
+    public EventTemplate(final AggregationLimits limits)
+    {
+        this(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()),
+            limits.maxNumberLength() >= JsonBytes.MAX_NUMBER_BYTES);
+    }
+
+    /**
      * @param maxNestingDepth the deepest nesting the full parser allows (raw slots are refused well before it).
      * @param maxStringChars  the longest string the full parser allows (longer strings go to it, to fail there).
      */
-    public EventTemplate(final int maxNestingDepth, final int maxStringChars)
+    EventTemplate(final int maxNestingDepth, final int maxStringChars)
+    {
+        this(maxNestingDepth, maxStringChars, true);
+    }
+
+    private EventTemplate(final int maxNestingDepth, final int maxStringChars, final boolean numbersFit)
     {
         this.maxNestingDepth = maxNestingDepth;
         this.maxStringChars = maxStringChars;
         this.maxRawString = Math.min(maxStringChars, MAX_NAME_BYTES);
+        this.numbersFit = numbersFit;
+        this.enabled = ENABLED && numbersFit;
         this.locator = new PathLocator(maxNestingDepth, maxStringChars);
     }
 
-    /** Turns the fast path on or off (tests compare both); off forgets the template. */
+    /** Turns the fast path on (where the number limit allows it) or off (tests compare both); forgets the template. */
     public void enabled(final boolean on)
     {
-        enabled = on;
+        enabled = on && numbersFit;
         forget();
     }
 

@@ -8,7 +8,6 @@ import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
-import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.parser.Frame;
 
 /**
@@ -53,7 +52,6 @@ final class DeltaTemplates
      * Whether the parser allows numbers as long as the byte scanners do: a slot holding a number (a citation, the
      * index) must never take one the parser would refuse, so below that the templates stay off.
      */
-    private final boolean numbersFit;
 
     DeltaTemplates(final MutableAggregate aggregate, final ContentBlocks blocks, final AggregationLimits limits)
     {
@@ -61,11 +59,9 @@ final class DeltaTemplates
         this.blocks = blocks;
         for (int k = 0; k < templates.length; k++)
         {
-            // The parser's own limits: longer strings and deeper values go to it, to fail there.
-            templates[k] = new EventTemplate(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()));
+            templates[k] = new EventTemplate(limits);
         }
         Arrays.fill(learntIndex, -1);
-        numbersFit = limits.maxNumberLength() >= JsonBytes.MAX_NUMBER_BYTES;
         enabled(EventTemplate.ENABLED);
     }
 
@@ -85,7 +81,7 @@ final class DeltaTemplates
     {
         for (final EventTemplate t : templates)
         {
-            t.enabled(on && numbersFit);
+            t.enabled(on);
         }
     }
 

@@ -15,7 +15,6 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
@@ -71,8 +70,6 @@ public final class OpenAiResponsesDialect extends Dialect
     /** The members of a usage object inside a response. */
     private final JsonMembers usage = new JsonMembers();
 
-    private final boolean numbersFit;
-
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
 
@@ -85,18 +82,7 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
         event = new GatheredEvent(this, aggregate, limits);
         unknownDeltas = new UnknownDeltas(aggregate, items);
-        numbersFit = limits.maxNumberLength() >= JsonBytes.MAX_NUMBER_BYTES;
         fastPath(EventTemplate.ENABLED);
-    }
-
-    /**
-     * On only where the parser allows numbers as long as the byte scanners do: the sequence number slot must never
-     * take one the parser would refuse (the event scan stays off below that too).
-     */
-    @Override
-    public void fastPath(final boolean on)
-    {
-        super.fastPath(on && numbersFit);
     }
 
     @Override
