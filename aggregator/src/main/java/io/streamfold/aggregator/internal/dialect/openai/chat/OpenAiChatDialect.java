@@ -75,6 +75,16 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
+        // Kept small so that a repeated chunk's fold compiles into the framer's call; the full reader is a call away.
+        if (frame.length() == 0 || frame.payloadEquals("[DONE]") || !learner.foldOrWatch(frame))
+        {
+            readChunk(frame);
+        }
+    }
+
+    /** An empty payload, the end marker, or a chunk the fast path did not fold, read by the JSON reader. */
+    private void readChunk(final Frame frame) throws JsonReader.BadPayload
+    {
         final int length = frame.length();
         if (length == 0)
         {
@@ -84,10 +94,6 @@ public final class OpenAiChatDialect extends Dialect
         {
             aggregate.start();
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
-            return;
-        }
-        if (learner.foldOrWatch(frame))
-        {
             return;
         }
         json.beginObject(frame.buffer(), frame.offset(), length);
