@@ -160,15 +160,16 @@ public abstract class Dialect
     }
 
     /**
-     * As {@link #captureKeepingNonEmpty} for a string value already decoded (a fast path's slot): an empty
-     * string never replaces a value already there.
+     * As {@link #captureKeepingNonEmpty} for a string a fast path has checked but not decoded ({@code src[open]} and
+     * {@code src[close]} its quotes): kept as its bytes ({@link MutableRawJson#setCheckedString}); an empty string
+     * never replaces a value already there.
      *
      * @param existing the value {@code target} holds for {@code name} now (the caller found it), or null when none.
      */
-    protected final void keepStringKeepingNonEmpty(final MutableRawFields target, final MutableRawJson existing,
-        final String name, final char[] chars, final int length)
+    protected final void keepCheckedStringKeepingNonEmpty(final MutableRawFields target, final MutableRawJson existing,
+        final String name, final byte[] src, final int open, final int close)
     {
-        if (existing != null && !existing.isNullish() && length == 0)
+        if (existing != null && !existing.isNullish() && close == open + 1)
         {
             return;
         }
@@ -178,7 +179,7 @@ public abstract class Dialect
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
             return;
         }
-        if (!slot.setScalar(RawJson.Type.STRING, chars, 0, length, limits.maxRawBytes()))
+        if (!slot.setCheckedString(src, open, close, limits.maxRawBytes()))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
         }

@@ -13,8 +13,9 @@ import io.streamfold.aggregator.model.RawJson;
  * objects and arrays their bytes. A string of {@link #LONG_STRING_BYTES} bytes or more as sent (an encrypted
  * reasoning blob, a signature, a page of search results) is kept as those bytes, checked but not decoded: it is
  * decoded when it is read ({@link #text()}, {@link #json()}, {@link #write}), into a new string each time, since
- * what an opaque value is kept for is mostly to be written back once. Reused in place: capturing into an existing
- * value allocates nothing once its buffers are large enough.
+ * what an opaque value is kept for is mostly to be written back once. A fast path that replaces a short string on
+ * every event nobody reads (Ollama's {@code created_at}) keeps it as its bytes too ({@link #setCheckedString}).
+ * Reused in place: capturing into an existing value allocates nothing once its buffers are large enough.
  */
 public final class MutableRawJson implements RawJson
 {
@@ -35,6 +36,17 @@ public final class MutableRawJson implements RawJson
     private int byteLength;
     /** True for a STRING kept as its bytes, not yet (and never stored) decoded. */
     private boolean undecoded;
+    /**
+     * When {@link #undecoded}: 0 for a long string (in {@link #bytes}), else the length of a short one kept by
+     * {@link #setCheckedString} in {@link #shortBytes}, quotes included.
+     */
+    private int shortLength;
+    /**
+     * A short string's bytes, kept apart from {@link #bytes} and not charged: the result is charged for the
+     * characters' room instead, as if the string were decoded (so limits fall where the full decoder's do), and
+     * {@link #bytes}' charged capacity stays the full decoder's. At most {@link #LONG_STRING_BYTES} + 1 bytes.
+     */
+    private byte[] shortBytes = NO_BYTES;
     /** Charged for growth when part of a result; null for a decoder's scratch and a snapshot's copies. */
     private final ResultBudget budget;
     /** True for the one slot a result with no room left hands out: it keeps nothing. */
@@ -102,15 +114,33 @@ public final class MutableRawJson implements RawJson
         {
             return into.set(text.array(), 0, text.length(), limit);
         }
-        scratch.decode(bytes, 1, byteLength);
+        scratch.decode(undecodedBytes(), 1, undecodedLength());
         return into.set(scratch.chars(), 0, scratch.length(), limit);
     }
 
     private String decoded()
     {
-        final StringDecoder decoder = new StringDecoder(byteLength);
-        decoder.decode(bytes, 1, byteLength);
+        final StringDecoder decoder = decodedString();
         return new String(decoder.chars(), 0, decoder.length());
+    }
+
+    /** @return a new decoder holding the characters of a string kept as its bytes. */
+    private StringDecoder decodedString()
+    {
+        final int length = undecodedLength();
+        final StringDecoder decoder = new StringDecoder(length);
+        decoder.decode(undecodedBytes(), 1, length);
+        return decoder;
+    }
+
+    private byte[] undecodedBytes()
+    {
+        return shortLength > 0 ? shortBytes : bytes;
+    }
+
+    private int undecodedLength()
+    {
+        return shortLength > 0 ? shortLength : byteLength;
     }
 
     /** @return the value as JSON text (allocates). */
@@ -211,17 +241,73 @@ public final class MutableRawJson implements RawJson
             decoder.decode(src, open + 1, close + 1);
             return setScalar(Type.STRING, decoder.chars(), 0, decoder.length(), limit);
         }
+        return setLongString(src, open, close, limit);
+    }
+
+    /**
+     * As {@link #setString}, but a short string is kept as its bytes too, not decoded: for a fast path that replaces
+     * a value on every event and nobody reads it until the end. Kept, refused and charged exactly as
+     * {@link #setString} would keep it: a string over {@code limit} characters is kept empty with a false, and the
+     * result is charged for the room its characters would take (the bytes themselves are not charged).
+     *
+     * @param open  index of the opening quote of a string the caller has checked (as {@code JsonBytes.stringEnd} does).
+     * @param close index of its closing quote.
+     */
+    public boolean setCheckedString(final byte[] src, final int open, final int close, final int limit)
+    {
+        final int n = close - open - 1;
+        if (n >= LONG_STRING_BYTES)
+        {
+            return setLongString(src, open, close, limit);
+        }
+        if (discards || n == 0)
+        {
+            return setScalar(Type.STRING, NO_CHARS, 0, 0, limit);
+        }
+        // A string never has more characters than bytes: the exact count is needed only when the bytes would not fit.
+        final int chars = n > limit || n > text.capacity() ? StringDecoder.decodedLength(src, open + 1, close) : n;
+        if (chars > limit)
+        {
+            tooLong();
+            return false;
+        }
+        if (!text.ensure(chars))
+        {
+            return true;
+        }
+        growShortBytes(n + 2);
+        System.arraycopy(src, open, shortBytes, 0, n + 2);
+        shortLength = n + 2;
+        type = Type.STRING;
+        byteLength = 0;
+        undecoded = true;
+        text.clear();
+        return true;
+    }
+
+    /** Makes room for a short string's bytes, once: counted in the pool (a reset may drop it), not charged. */
+    private void growShortBytes(final int length)
+    {
+        if (shortBytes.length < length)
+        {
+            if (budget != null)
+            {
+                budget.grewContent(LONG_STRING_BYTES + 1);
+            }
+            shortBytes = new byte[LONG_STRING_BYTES + 1];
+        }
+    }
+
+    /** {@link #setString} for a string of {@link #LONG_STRING_BYTES} or more. */
+    private boolean setLongString(final byte[] src, final int open, final int close, final int limit)
+    {
         if (discards)
         {
             return true;
         }
         if (close - open - 1 > limit && StringDecoder.decodedLength(src, open + 1, close) > limit)
         {
-            // As setScalar keeps a string over the limit: no characters, and a false for the caller to report.
-            type = Type.STRING;
-            byteLength = 0;
-            undecoded = false;
-            text.set(NO_CHARS, 0, 0, 0);
+            tooLong();
             return false;
         }
         if (!keepBytes(src, open, close + 1 - open, "a kept string"))
@@ -230,8 +316,18 @@ public final class MutableRawJson implements RawJson
         }
         type = Type.STRING;
         undecoded = true;
+        shortLength = 0;
         text.clear();
         return true;
+    }
+
+    /** As setScalar keeps a string over its limit: no characters (the caller reports the false). */
+    private void tooLong()
+    {
+        type = Type.STRING;
+        byteLength = 0;
+        undecoded = false;
+        text.set(NO_CHARS, 0, 0, 0);
     }
 
     public void setLiteral(final Type literal)
@@ -298,6 +394,7 @@ public final class MutableRawJson implements RawJson
         clear();
         text.release();
         bytes = NO_BYTES;
+        shortBytes = NO_BYTES;
     }
 
     /**
@@ -308,6 +405,11 @@ public final class MutableRawJson implements RawJson
     {
         if (discards)
         {
+            return;
+        }
+        if (other.undecoded && other.shortLength > 0)
+        {
+            copyShortString(other);
             return;
         }
         if (other.byteLength > 0 && !keepBytes(other.bytes, 0, other.byteLength, "a kept raw JSON value"))
@@ -322,6 +424,26 @@ public final class MutableRawJson implements RawJson
         {
             text.clear();
         }
+    }
+
+    /**
+     * Copies a short string kept as its bytes, charged as copying its decoded characters would be; refused, it leaves
+     * what that copy leaves (the type set, the old characters).
+     */
+    private void copyShortString(final MutableRawJson other)
+    {
+        byteLength = 0;
+        type = Type.STRING;
+        undecoded = false;
+        if (!text.ensure(StringDecoder.decodedLength(other.shortBytes, 1, other.shortLength - 1)))
+        {
+            return;
+        }
+        growShortBytes(other.shortLength);
+        System.arraycopy(other.shortBytes, 0, shortBytes, 0, other.shortLength);
+        shortLength = other.shortLength;
+        undecoded = true;
+        text.clear();
     }
 
     /** @return the bytes of an object or array (valid up to {@link #structuredLength()}). */
@@ -344,8 +466,7 @@ public final class MutableRawJson implements RawJson
             case STRING:
                 if (undecoded)
                 {
-                    final StringDecoder decoder = new StringDecoder(byteLength);
-                    decoder.decode(bytes, 1, byteLength);
+                    final StringDecoder decoder = decodedString();
                     generator.writeString(decoder.chars(), 0, decoder.length());
                 }
                 else

@@ -93,7 +93,10 @@ public final class ResultBudget
         return true;
     }
 
-    /** A content buffer grew by {@code n} bytes: its characters are charged as they are kept, this only counts the pool. */
+    /**
+     * A content buffer grew by {@code n} bytes: its characters are charged as they are kept, this only counts the pool.
+     * So does a short string kept as its bytes, charged for its characters' room instead.
+     */
     void grewContent(final long n)
     {
         pooled += n;

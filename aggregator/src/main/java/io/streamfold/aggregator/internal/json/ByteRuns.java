@@ -96,20 +96,21 @@ final class ByteRuns
     static int plainAsciiEnd(final byte[] src, final int from, final int limit)
     {
         int i = from;
-        // As quoteOrBackslash: one word, then four a test, then word by word.
-        if (i + 8 <= limit)
+        // Four words one at a time, then four a test, then word by word: the strings a template checks on every event
+        // (a timestamp, an id) end within four words, where a four-word test that fails would only be repeated word
+        // by word.
+        for (final int shortEnd = Math.min(limit, from + 32); i + 8 <= shortEnd; i += 8)
         {
             final long found = special((long)LONGS.get(src, i));
             if (found != 0)
             {
                 return i + (Long.numberOfTrailingZeros(found) >>> 3);
             }
-            i += 8;
-            while (i + 32 <= limit && (special((long)LONGS.get(src, i)) | special((long)LONGS.get(src, i + 8)) |
-                special((long)LONGS.get(src, i + 16)) | special((long)LONGS.get(src, i + 24))) == 0)
-            {
-                i += 32;
-            }
+        }
+        while (i + 32 <= limit && (special((long)LONGS.get(src, i)) | special((long)LONGS.get(src, i + 8)) |
+            special((long)LONGS.get(src, i + 16)) | special((long)LONGS.get(src, i + 24))) == 0)
+        {
+            i += 32;
         }
         while (i + 8 <= limit)
         {

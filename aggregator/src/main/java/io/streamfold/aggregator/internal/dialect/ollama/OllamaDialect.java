@@ -55,6 +55,7 @@ public final class OllamaDialect extends Dialect
     private boolean chat;
 
     // The repeated line: any of these strings may vary (slot order: the bits' order), the rest must repeat.
+    // created_at is only checked, and kept as its bytes: nobody reads it until the result is written.
     private static final int RESPONSE = 1;
     private static final int THINKING = 2;
     private static final int CONTENT = 4;
@@ -99,7 +100,7 @@ public final class OllamaDialect extends Dialect
             }
             if ((mask & CREATED_AT) != 0)
             {
-                b.string("created_at");
+                b.raw("created_at");
             }
             shapes[mask] = b.build();
         }
@@ -314,20 +315,18 @@ public final class OllamaDialect extends Dialect
         for (int k = 0; k < fields.length; k++)
         {
             final int slot = eventTemplate.slotInByteOrder(k);
-            final char[] chars = eventTemplate.stringChars(slot);
-            final int length = eventTemplate.stringLength(slot);
             switch (fields[slot])
             {
                 case RESPONSE:
                 case CONTENT:
-                    pend(pendingText, chars, 0, length);
+                    pend(pendingText, eventTemplate.stringChars(slot), 0, eventTemplate.stringLength(slot));
                     break;
                 case THINKING:
                 case MESSAGE_THINKING:
-                    pend(pendingThinking, chars, 0, length);
+                    pend(pendingThinking, eventTemplate.stringChars(slot), 0, eventTemplate.stringLength(slot));
                     break;
                 default:
-                    keepCreatedAt(chars, length);
+                    keepCreatedAt(eventTemplate.input(), eventTemplate.valueStart(slot), eventTemplate.valueEnd(slot) - 1);
             }
         }
         aggregate.start();
@@ -341,8 +340,11 @@ public final class OllamaDialect extends Dialect
         }
     }
 
-    /** The repeated line's {@code created_at}, into the slot the learnt line kept it in (found by name otherwise). */
-    private void keepCreatedAt(final char[] chars, final int length)
+    /**
+     * The repeated line's {@code created_at} (its quotes at {@code open} and {@code close}), into the slot the learnt
+     * line kept it in (found by name otherwise).
+     */
+    private void keepCreatedAt(final byte[] src, final int open, final int close)
     {
         final MutableRawFields meta = aggregate.meta();
         MutableRawJson slot = meta.valueAtIfNamed(createdAtIndex, CREATED_AT_NAME);
@@ -351,7 +353,7 @@ public final class OllamaDialect extends Dialect
             createdAtIndex = meta.indexOf(CREATED_AT_NAME);
             slot = meta.valueAtIfNamed(createdAtIndex, CREATED_AT_NAME);
         }
-        keepStringKeepingNonEmpty(meta, slot, CREATED_AT_NAME, chars, length);
+        keepCheckedStringKeepingNonEmpty(meta, slot, CREATED_AT_NAME, src, open, close);
     }
 
     /**
