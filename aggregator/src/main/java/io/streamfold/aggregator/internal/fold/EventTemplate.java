@@ -426,6 +426,28 @@ public final class EventTemplate
         int literal = 0;
         for (int k = 0; k < p.count; k++)
         {
+            if (p.pieceSlot[k] == WHITESPACE)
+            {
+                // Spaced as learnt (the usual case: Gemini's ": " and ", " everywhere), the bytes up to the next slot
+                // compare at once, the last run ending as learnt; the segment before that slot is then compared
+                // again as usual, so that where each segment starts is known.
+                final int j = p.spanEnd[k];
+                final int to = j < p.count ? p.pieceStart[j] : p.length;
+                final int end = at + to - literal;
+                if ((j < p.count ? end < limit && !isWhitespace(src[end]) : end == limit) &&
+                    Arrays.equals(bytes, literal, to, src, at, end))
+                {
+                    for (int m = k + 1; m < j; m++)
+                    {
+                        segmentAt[m] = at + p.pieceEnd[m - 1] - literal;
+                    }
+                    segmentAt[k] = at;
+                    at += p.pieceEnd[j - 1] - literal;
+                    literal = p.pieceEnd[j - 1];
+                    k = j - 1;
+                    continue;
+                }
+            }
             final int literalEnd = p.pieceStart[k];
             final int n = literalEnd - literal;
             final int next = at + n;
@@ -469,6 +491,11 @@ public final class EventTemplate
             end[s] = p.objectEnd(j);
         }
         return true;
+    }
+
+    private static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /**

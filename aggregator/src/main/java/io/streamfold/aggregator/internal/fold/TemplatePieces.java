@@ -36,6 +36,11 @@ final class TemplatePieces
     int[] pieceKind = new int[8];
     /** Per match: where literal segment k starts in the input. */
     int[] segmentAt = new int[9];
+    /**
+     * For a whitespace piece, the first piece after it that is a slot (or {@link #count}): the learnt bytes up to
+     * there can be compared at once when the event is spaced as learnt.
+     */
+    int[] spanEnd = new int[8];
     /** What any matching event has at least. */
     int literalBytes;
     /** Object slots, and the segment and offset in it of each one's first and last byte. */
@@ -122,6 +127,15 @@ final class TemplatePieces
         if (segmentAt.length <= count)
         {
             segmentAt = new int[count + 1];
+        }
+        if (spanEnd.length < count)
+        {
+            spanEnd = new int[pieceStart.length];
+        }
+        for (int k = count - 1, j = count; k >= 0; k--)
+        {
+            j = pieceSlot[k] == WHITESPACE ? j : k;
+            spanEnd[k] = j;
         }
         return next == read;
     }
