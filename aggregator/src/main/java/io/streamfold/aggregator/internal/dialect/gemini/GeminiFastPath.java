@@ -350,7 +350,9 @@ final class GeminiFastPath
         {
             if (kinds[k] == USAGE_COUNT)
             {
-                b.integer("usageMetadata", names[k]);
+                // A number slot, not an integer one: a repeat only copies the count's text as written (the full
+                // path captures it so), so reading it into a long was work thrown away on every chunk.
+                b.number("usageMetadata", names[k]);
             }
         }
         for (int k = 0; k < described; k++)
