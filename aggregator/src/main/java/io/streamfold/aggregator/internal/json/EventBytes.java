@@ -2,18 +2,30 @@ package io.streamfold.aggregator.internal.json;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.parser.Frame;
 import org.agrona.DirectBuffer;
 
 /**
- * One event's payload as an array for the byte scans ({@link JsonMembers#checkObject}): the caller's own array when
- * the frame has one, else one copy into an array kept for the next event (a gateway's direct buffer), as the token
- * reader makes too. One per scanning dialect.
+ * One event's payload as an array for the byte scans, and the strict check a scan-first reader starts with
+ * ({@link #checkObject}, under the limits that keep it within what the token reader accepts): the caller's own
+ * array when the frame has one, else one copy into an array kept for the next event (a gateway's direct buffer), as
+ * the token reader makes too. One per scan-first reader (Anthropic's block events, Responses events).
  */
 public final class EventBytes
 {
+    private final int maxDepth;
+    private final int maxStringBytes;
     private byte[] scratch = new byte[0];
     private byte[] array;
     private int offset;
+    private int limit;
+
+    /** @param limits the aggregation limits the scan must stay within (see {@link #scanStringBytes}). */
+    public EventBytes(final AggregationLimits limits)
+    {
+        maxDepth = limits.maxNestingDepth();
+        maxStringBytes = scanStringBytes(limits);
+    }
 
     /**
      * The longest string an event scan may accept, in bytes: within the token reader's string limit (counted in
@@ -28,6 +40,18 @@ public final class EventBytes
             Math.min(Math.max(limits.maxTextChars(), limits.maxRawBytes()), StreamReadConstraints.DEFAULT_MAX_NAME_LEN);
     }
 
+    /** @return whether the limits allow the scan at all (see {@link #scanStringBytes}). */
+    public boolean scans()
+    {
+        return maxStringBytes >= 0;
+    }
+
+    /** Makes the frame's payload readable as {@link #array()} from {@link #offset()} to {@link #limit()}. */
+    public void load(final Frame frame)
+    {
+        load(frame.buffer(), frame.offset(), frame.length());
+    }
+
     /** Makes {@code buffer[offset, offset + length)} readable as {@link #array()} from {@link #offset()}. */
     public void load(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -36,6 +60,7 @@ public final class EventBytes
         {
             array = bytes;
             this.offset = (int)buffer.wrapAdjustment() + offset;
+            limit = this.offset + length;
             return;
         }
         if (scratch.length < length)
@@ -45,6 +70,19 @@ public final class EventBytes
         buffer.getBytes(offset, scratch, 0, length);
         array = scratch;
         this.offset = 0;
+        limit = length;
+    }
+
+    /**
+     * Checks the payload last loaded as one JSON object and locates its members, and those of its first object
+     * member named any of {@code innerNames} in {@code inner} (see
+     * {@link JsonMembers#checkObject(byte[], int, int, int, int, byte[][], JsonMembers)}), within the limits.
+     *
+     * @return false when the scan is off or refuses anything: the token reader reads the event instead.
+     */
+    public boolean checkObject(final JsonMembers members, final byte[][] innerNames, final JsonMembers inner)
+    {
+        return maxStringBytes >= 0 && members.checkObject(array, offset, limit, maxDepth, maxStringBytes, innerNames, inner);
     }
 
     /** @return the array holding the payload last loaded. */
@@ -57,5 +95,11 @@ public final class EventBytes
     public int offset()
     {
         return offset;
+    }
+
+    /** @return the index just past the payload in {@link #array()}. */
+    public int limit()
+    {
+        return limit;
     }
 }

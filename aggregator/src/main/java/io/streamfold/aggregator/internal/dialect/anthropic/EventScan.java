@@ -41,10 +41,7 @@ final class EventScan
 
     private final BlockStarts starts;
     private final ContentBlocks blocks;
-    private final AggregationLimits limits;
-    /** Longest string the scan accepts, in bytes; -1 keeps it off. */
-    private final int scanStringBytes;
-    private final EventBytes bytes = new EventBytes();
+    private final EventBytes bytes;
     private final JsonMembers event = new JsonMembers();
     /** The members of the event's block or delta, located while the event is checked. */
     private final JsonMembers inner = new JsonMembers();
@@ -55,8 +52,7 @@ final class EventScan
     {
         this.starts = starts;
         this.blocks = blocks;
-        this.limits = limits;
-        scanStringBytes = EventBytes.scanStringBytes(limits);
+        bytes = new EventBytes(limits);
     }
 
     /**
@@ -67,17 +63,14 @@ final class EventScan
      */
     int fold(final Frame frame)
     {
-        if (scanStringBytes < 0)
+        if (!bytes.scans())
         {
             return KIND_NONE;
         }
-        bytes.load(frame.buffer(), frame.offset(), frame.length());
-        final byte[] src = bytes.array();
-        final int from = bytes.offset();
-        final int limit = from + frame.length();
-        final int kind = kindOf(src, from, limit);
+        bytes.load(frame);
+        final int kind = kindOf(bytes.array(), bytes.offset(), bytes.limit());
         final byte[][] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
-        if (kind == KIND_NONE || !event.checkObject(src, from, limit, limits.maxNestingDepth(), scanStringBytes, innerName, inner))
+        if (kind == KIND_NONE || !bytes.checkObject(event, innerName, inner))
         {
             return KIND_NONE;
         }

@@ -90,10 +90,8 @@ final class GatheredEvent
      */
     private final JsonMembers located = new JsonMembers();
     private String locatedField;
-    /** Longest string the event scan accepts, in bytes (see {@link EventBytes#scanStringBytes}); -1 turns it off. */
-    private final int scanStringBytes;
-    /** The event as an array for the scan. */
-    private final EventBytes bytes = new EventBytes();
+    /** The event as an array for the scan, and its check. */
+    private final EventBytes bytes;
     private long scannedEvents;
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
@@ -101,7 +99,7 @@ final class GatheredEvent
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
-        scanStringBytes = EventBytes.scanStringBytes(limits);
+        bytes = new EventBytes(limits);
     }
 
     /**
@@ -114,15 +112,12 @@ final class GatheredEvent
      */
     boolean gatherScanned(final Frame frame, final boolean enabled)
     {
-        if (scanStringBytes < 0 || !enabled)
+        if (!enabled || !bytes.scans())
         {
             return false;
         }
-        bytes.load(frame.buffer(), frame.offset(), frame.length());
-        final byte[] array = bytes.array();
-        final int from = bytes.offset();
-        if (members.checkObject(array, from, from + frame.length(), limits.maxNestingDepth(), scanStringBytes, OBJECTS, located) &&
-            gather(members))
+        bytes.load(frame);
+        if (bytes.checkObject(members, OBJECTS, located) && gather(members))
         {
             scannedEvents++;
             return true;
