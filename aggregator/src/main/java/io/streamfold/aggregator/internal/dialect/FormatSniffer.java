@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.parser.internal.Bom;
 
 /**
@@ -79,7 +80,7 @@ public final class FormatSniffer
                 }
                 i = bom;
             }
-            while (i < length && isWhitespace(bytes[i]))
+            while (i < length && JsonBytes.isWhitespace(bytes[i]))
             {
                 i++;
             }
@@ -424,10 +425,5 @@ public final class FormatSniffer
             }
         }
         return true;
-    }
-
-    private static boolean isWhitespace(final byte b)
-    {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 }

@@ -434,7 +434,7 @@ public final class EventTemplate
                 final int j = p.spanEnd[k];
                 final int to = j < p.count ? p.pieceStart[j] : p.length;
                 final int end = at + to - literal;
-                if ((j < p.count ? end < limit && !isWhitespace(src[end]) : end == limit) &&
+                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : end == limit) &&
                     Arrays.equals(bytes, literal, to, src, at, end))
                 {
                     for (int m = k + 1; m < j; m++)
@@ -491,11 +491,6 @@ public final class EventTemplate
             end[s] = p.objectEnd(j);
         }
         return true;
-    }
-
-    private static boolean isWhitespace(final byte b)
-    {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /**

@@ -109,7 +109,7 @@ final class TemplatePieces
                 inString = true;
                 i++;
             }
-            else if (b == ' ' || b == '\n' || b == '\r' || b == '\t')
+            else if (JsonBytes.isWhitespace(b))
             {
                 final int runEnd = JsonBytes.skipWhitespace(bytes, i, length);
                 if (!add(i, runEnd, WHITESPACE))

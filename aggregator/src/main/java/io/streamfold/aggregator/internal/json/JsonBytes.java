@@ -23,14 +23,19 @@ public final class JsonBytes
     {
     }
 
+    /** @return whether {@code b} is JSON whitespace (space, tab, line feed, carriage return). */
+    public static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+
     /** @return the first index at or after {@code from} that is not JSON whitespace (or {@code limit}). */
     public static int skipWhitespace(final byte[] src, final int from, final int limit)
     {
         int i = from;
         while (i < limit)
         {
-            final byte b = src[i];
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            if (!isWhitespace(src[i]))
             {
                 break;
             }
