@@ -71,7 +71,7 @@ public final class StreamAggregator
         limits = b.limits;
         strict = b.strict;
         final StreamListener listener = GuardedListener.guard(b.listener);
-        aggregate = new MutableAggregate(limits, listener);
+        aggregate = new MutableAggregate(limits, listener, b.keepContent);
         if (listener instanceof GuardedListener)
         {
             ((GuardedListener)listener).aggregate(aggregate);
@@ -494,6 +494,7 @@ public final class StreamAggregator
         private StreamListener listener = StreamListener.NONE;
         private AggregationLimits limits = AggregationLimits.DEFAULT;
         private boolean strict;
+        private boolean keepContent = true;
 
         private Builder()
         {
@@ -528,6 +529,31 @@ public final class StreamAggregator
         public Builder strict(final boolean strict)
         {
             this.strict = strict;
+            return this;
+        }
+
+        /**
+         * Whether the result keeps the per-token content, or the stream is read for its events only: a gateway that
+         * forwards deltas as it hears them, and bills from usage, need not hold every response's text.
+         *
+         * <p>With false, text, reasoning and refusal deltas, token ids and logprob entries reach the listener and are
+         * counted, and are not kept: the result's parts have empty text ({@link io.streamfold.aggregator.model.TextBuffer#isPresent()}
+         * still says whether any came), its choices no token ids and empty logprob lists, so memory no longer grows with
+         * the stream's length. Everything else is kept as with true: choices and parts in order (kinds, ids, names,
+         * indexes, completeness), whole tool calls with their arguments (the listener's {@code onToolCallEnd} hands
+         * them over), finish reasons, usage, metadata, raw fields, errors and the verdict. The listener hears the same
+         * events in the same order either way; the limits ({@code maxTextChars}, {@code maxTokenIds},
+         * {@code maxResultChars}) count the dropped content as if it were kept, so a limit cuts the events at the same
+         * place; only the byte limits on kept memory ({@code maxRawBytes} for logprob entries, {@code maxResultBytes}
+         * for growth) are not reached by content that is not kept. A usage estimate for a stream that reported none
+         * counts token ids, else the {@code chars/4} rule (never the model's tokenizer: the text is not there).
+         *
+         * @param keepContent true (the default) to keep everything; false to hear the content and drop it.
+         * @return this.
+         */
+        public Builder keepContent(final boolean keepContent)
+        {
+            this.keepContent = keepContent;
             return this;
         }
 

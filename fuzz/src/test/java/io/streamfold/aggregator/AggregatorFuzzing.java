@@ -31,18 +31,28 @@ import io.streamfold.parser.StreamError;
 final class AggregatorFuzzing
 {
     /** Small limits so the fuzzer reaches every limit path with short inputs. */
-    static final AggregationLimits LIMITS = AggregationLimits.builder()
-        .framing(FramingLimits.builder().maxLineBytes(512).maxFrameBytes(2048).maxNestingDepth(16).build())
-        .maxChoices(4)
-        .maxPartsPerChoice(8)
-        .maxIndex(16)
-        .maxTextChars(256)
-        .maxArgumentChars(256)
-        .maxTokenIds(64)
-        .maxRawBytes(256)
-        .maxRawFields(8)
-        .maxNestingDepth(16)
-        .build();
+    static final AggregationLimits LIMITS = smallLimits().build();
+
+    /**
+     * The small limits but for the byte limit on one kept raw value: a fold that drops logprob entries never reaches
+     * it with them (documented), and is compared with the full fold under every limit that counts what it drops.
+     */
+    private static final AggregationLimits CONTENT_LIMITS = smallLimits().maxRawBytes(AggregationLimits.DEFAULT.maxRawBytes()).build();
+
+    private static AggregationLimits.Builder smallLimits()
+    {
+        return AggregationLimits.builder()
+            .framing(FramingLimits.builder().maxLineBytes(512).maxFrameBytes(2048).maxNestingDepth(16).build())
+            .maxChoices(4)
+            .maxPartsPerChoice(8)
+            .maxIndex(16)
+            .maxTextChars(256)
+            .maxArgumentChars(256)
+            .maxTokenIds(64)
+            .maxRawBytes(256)
+            .maxRawFields(8)
+            .maxNestingDepth(16);
+    }
 
     /** Formats with a dialect in this build, found by asking for each; new dialects are fuzzed as they land. */
     static final List<Format> AVAILABLE = available();
@@ -127,7 +137,61 @@ final class AggregatorFuzzing
             throw new AssertionError("fed whole vs in slices " + Arrays.toString(ends) + ":\n" + whole + "\n---\n" + sliced);
         }
         checkFastPath(format, strict, stream, ends);
+        checkKeepContent(format, strict, stream, ends);
         return whole;
+    }
+
+    /**
+     * A fold that drops the streamed content hears what the full fold hears: the same listener events in the same
+     * order, the same errors, outcome and choices' finish reasons; and it keeps no text, token id or logprob entry.
+     */
+    static void checkKeepContent(final Format format, final boolean strict, final byte[] stream, final int[] ends)
+    {
+        final String full = heard(format, strict, stream, ends, true);
+        final String dropped = heard(format, strict, stream, ends, false);
+        if (!full.equals(dropped))
+        {
+            final String[] a = full.split("\n");
+            final String[] b = dropped.split("\n");
+            int i = 0;
+            while (i < a.length && i < b.length && a[i].equals(b[i]))
+            {
+                i++;
+            }
+            throw new AssertionError("content kept vs dropped, slices " + Arrays.toString(ends) + ", first difference at line " + i +
+                ":\nkept:    " + (i < a.length ? a[i] : "(end)") + "\ndropped: " + (i < b.length ? b[i] : "(end)") + "\n" +
+                full + "\n---\n" + dropped);
+        }
+    }
+
+    private static String heard(final Format format, final boolean strict, final byte[] stream, final int[] ends, final boolean keep)
+    {
+        final RecordingListener listener = new RecordingListener();
+        final StreamAggregator aggregator = StreamAggregator.builder()
+            .format(format).strict(strict).limits(CONTENT_LIMITS).listener(listener).keepContent(keep).build();
+        int from = 0;
+        for (final int to : ends)
+        {
+            aggregator.feed(stream, from, to - from);
+            from = to;
+        }
+        aggregator.end();
+        final Aggregate a = aggregator.result();
+        final StringBuilder sb = new StringBuilder(listener.log()).append(a.outcome()).append(' ').append(a.format()).append('\n');
+        for (final StreamError e : a.errors())
+        {
+            sb.append(e).append('\n');
+        }
+        for (final Choice c : a.choices())
+        {
+            sb.append("choice ").append(c.index()).append(' ').append(c.finishReason()).append(' ').append(c.parts().size()).append('\n');
+            if (!keep && (c.tokenIdCount() > 0 || c.contentLogprobs().count() > 0 || c.refusalLogprobs().count() > 0 ||
+                c.joined(Part.Kind.TEXT).length() + c.joined(Part.Kind.REASONING).length() + c.joined(Part.Kind.REFUSAL).length() > 0))
+            {
+                throw new AssertionError("content kept by a fold that drops it: choice " + c.index());
+            }
+        }
+        return sb.toString();
     }
 
     /**

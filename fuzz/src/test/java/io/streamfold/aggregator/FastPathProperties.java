@@ -13,7 +13,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * The repeated-event fast paths are proven equal to the full decoders, dialect by dialect: a generated stream
+ * The repeated-event fast paths are proven equal to the full decoders, dialect by dialect (and a fold that drops the
+ * streamed content equal, in what its listener hears, to one that keeps it): a generated stream
  * of the dialect's shape, often damaged where a fast path must notice (a byte changed, dropped or padded with
  * spaces, a garbage or repeated event), fed in random slices, folds with the fast path on exactly as with it
  * off: same written JSON, normalized view, errors (event numbers, offsets, messages) and listener deltas.
@@ -112,6 +113,19 @@ class FastPathProperties
         @ForAll final Random random)
     {
         check(g, random, 0);
+    }
+
+    /** The same damaged streams and slicings: a fold that drops the streamed content hears what the full fold hears. */
+    @Property(tries = 200)
+    void droppingTheContentChangesNoEvent(@ForAll("every") final StreamGenerator.Generated g, @ForAll final Random random)
+    {
+        final byte[] bytes = damage(g, random);
+        final int[] cuts = new int[random.nextInt(12)];
+        for (int i = 0; i < cuts.length; i++)
+        {
+            cuts[i] = random.nextInt(bytes.length + 1);
+        }
+        AggregatorFuzzing.checkKeepContent(g.format(), random.nextInt(4) == 0, bytes, AggregatorFuzzing.slices(cuts, bytes.length));
     }
 
     /** @param minFastPercent the share of streams in which the fast path must run for the property to mean something. */

@@ -68,7 +68,7 @@ public final class LogprobEntries implements EventShape.ValueScanner
                 r.skip();
             }
         }
-        if (!r.appendStructure(start, list) || (copy != null && !r.appendStructure(start, copy)))
+        if (aggregate.keepsContent() && (!r.appendStructure(start, list) || (copy != null && !r.appendStructure(start, copy))))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
         }
@@ -107,7 +107,7 @@ public final class LogprobEntries implements EventShape.ValueScanner
     public void keepMatched(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
         final MutableRawList list, final char[] tokenChars, final int tokenLength, final double logprob)
     {
-        if (!list.add(src, from, to - from, limits.maxRawBytes()))
+        if (aggregate.keepsContent() && !list.add(src, from, to - from, limits.maxRawBytes()))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
         }
@@ -225,7 +225,8 @@ public final class LogprobEntries implements EventShape.ValueScanner
     public void keepScanned(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
         final MutableRawList list, final MutableRawList copy)
     {
-        if (!list.add(src, from, to - from, limits.maxRawBytes()) || (copy != null && !copy.add(src, from, to - from, limits.maxRawBytes())))
+        if (aggregate.keepsContent() &&
+            (!list.add(src, from, to - from, limits.maxRawBytes()) || (copy != null && !copy.add(src, from, to - from, limits.maxRawBytes()))))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
         }

@@ -41,6 +41,7 @@ public final class MutableAggregate implements Aggregate
     private final PartContent parts;
     private final MutableVerdict verdict = new MutableVerdict();
     private boolean inputCut;
+    private final boolean keepContent;
     private Format format;
     private Dialect dialect;
     private Outcome outcome = Outcome.IN_PROGRESS;
@@ -53,6 +54,16 @@ public final class MutableAggregate implements Aggregate
 
     public MutableAggregate(final AggregationLimits limits, final StreamListener listener)
     {
+        this(limits, listener, true);
+    }
+
+    /**
+     * @param keepContent false: streamed text, reasoning, refusal, token ids and logprob entries go to the listener
+     *                    and are counted against the limits but not kept (see {@code StreamAggregator.Builder.keepContent}).
+     */
+    public MutableAggregate(final AggregationLimits limits, final StreamListener listener, final boolean keepContent)
+    {
+        this.keepContent = keepContent;
         this.limits = limits;
         this.listener = listener;
         this.toolArguments = new ToolArgumentCheck(this, limits);
@@ -225,7 +236,7 @@ public final class MutableAggregate implements Aggregate
      */
     public MutableAggregate snapshot()
     {
-        final MutableAggregate copy = new MutableAggregate(limits, StreamListener.NONE);
+        final MutableAggregate copy = new MutableAggregate(limits, StreamListener.NONE, keepContent);
         copy.budget.unbounded();
         copy.format = format;
         copy.meta.copyFrom(meta);
@@ -262,6 +273,12 @@ public final class MutableAggregate implements Aggregate
     public AggregationLimits limits()
     {
         return limits;
+    }
+
+    /** @return false when streamed content is heard by the listener and not kept. */
+    public boolean keepsContent()
+    {
+        return keepContent;
     }
 
     public StreamListener listener()

@@ -32,6 +32,8 @@ public final class MutableChoice implements Choice
     private final ResultBudget budget;
     private boolean finished;
     private boolean logprobs;
+    /** Token ids the listener heard that the result does not keep (a fold that drops streamed content). */
+    private int droppedTokenIds;
     private int toolCalls;
     private StopReasonTable stopReasons = NO_WORDS;
     private static final StopReasonTable NO_WORDS = new StopReasonTable(false);
@@ -71,6 +73,7 @@ public final class MutableChoice implements Choice
         messageExtra.clear();
         finished = false;
         logprobs = false;
+        droppedTokenIds = 0;
         toolCalls = 0;
     }
 
@@ -132,6 +135,12 @@ public final class MutableChoice implements Choice
     public int tokenIdCount()
     {
         return tokenIds.size();
+    }
+
+    /** @return token ids streamed into this choice, kept or dropped as they were heard. */
+    public int tokenIdsHeard()
+    {
+        return tokenIds.size() + droppedTokenIds;
     }
 
     /** @return token id {@code i}, in generation order. */
@@ -327,6 +336,12 @@ public final class MutableChoice implements Choice
         return true;
     }
 
+    /** Counts a token id the listener heard and the result does not keep. */
+    void dropTokenId()
+    {
+        droppedTokenIds++;
+    }
+
     public void finished(final boolean value)
     {
         finished = value;
@@ -358,6 +373,7 @@ public final class MutableChoice implements Choice
         messageExtra.copyFrom(other.messageExtra);
         finished = other.finished;
         logprobs = other.logprobs;
+        droppedTokenIds = other.droppedTokenIds;
         toolCalls = other.toolCalls;
         stopReasons = other.stopReasons;
     }

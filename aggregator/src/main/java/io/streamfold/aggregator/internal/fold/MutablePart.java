@@ -34,6 +34,12 @@ public final class MutablePart implements Part
     private MutableDeltaFields deltas;
     /** The result's budget its buffers charge (the text's characters are charged as they are kept); null in a copy. */
     private final ResultBudget budget;
+    /**
+     * Characters the listener heard that the result does not keep (a fold that drops streamed text), and their hash:
+     * enough for the limits and for a dialect to compare a final text with what its deltas gave.
+     */
+    private int droppedLength;
+    private long droppedHash;
 
     public MutablePart()
     {
@@ -69,6 +75,8 @@ public final class MutablePart implements Part
         signature.clear();
         extra.clear();
         annotations.clear();
+        droppedLength = 0;
+        droppedHash = 0;
         if (deltas != null)
         {
             deltas.clear();
@@ -114,7 +122,7 @@ public final class MutablePart implements Part
      */
     int fit(final int length, final int limit)
     {
-        final int room = limit - text.length();
+        final int room = limit - contentLength();
         if (length <= room)
         {
             return length;
@@ -259,6 +267,58 @@ public final class MutablePart implements Part
         }
     }
 
+    /** Counts characters the listener heard and the result does not keep: the text stays empty but present. */
+    void dropped(final char[] src, final int offset, final int count)
+    {
+        droppedHash = hash(droppedHash, src, offset, count);
+        droppedLength += count;
+        text.markPresent();
+    }
+
+    /** @return characters streamed into this part, kept in {@link #text()} or dropped as they were heard. */
+    public int contentLength()
+    {
+        return text.length() + droppedLength;
+    }
+
+    /**
+     * @return true when what streamed into this part is a prefix of {@code other} (or all of it): compared character
+     * by character when kept, else by a 64-bit hash of the dropped characters (a collision only hides a disagreement
+     * that a dialect would have reported as an error).
+     */
+    public boolean contentIsPrefixOf(final MutableTextBuffer other)
+    {
+        if (droppedLength > 0)
+        {
+            return droppedLength <= other.length() && hash(0, other.array(), 0, droppedLength) == droppedHash;
+        }
+        final int n = text.length();
+        if (n > other.length())
+        {
+            return false;
+        }
+        final char[] mine = text.array();
+        final char[] theirs = other.array();
+        for (int i = 0; i < n; i++)
+        {
+            if (mine[i] != theirs[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long hash(final long seed, final char[] src, final int offset, final int count)
+    {
+        long h = seed;
+        for (int i = offset, end = offset + count; i < end; i++)
+        {
+            h = (h + src[i]) * 0x9E3779B97F4A7C15L;
+        }
+        return h;
+    }
+
     /** @return true when a delta the dialect does not know was folded into this part. */
     public boolean hasDeltas()
     {
@@ -281,6 +341,8 @@ public final class MutablePart implements Part
         signature.copyFrom(other.signature);
         extra.copyFrom(other.extra);
         annotations.copyFrom(other.annotations);
+        droppedLength = other.droppedLength;
+        droppedHash = other.droppedHash;
         if (other.hasDeltas())
         {
             deltas().copyFrom(other.deltas);

@@ -138,7 +138,16 @@ final class PartContent
             return -1;
         }
         final int kept = budget.keep(part, length, limit);
-        part.text().appendFitted(chars, offset, kept);
+        // Text, reasoning and refusal were heard as deltas; a call's arguments are handed over whole again at its end,
+        // and opaque text (OTHER) is heard by nobody: those two stay in every fold.
+        if (aggregate.keepsContent() || part.kind() == MutablePart.Kind.TOOL_CALL || part.kind() == MutablePart.Kind.OTHER)
+        {
+            part.text().appendFitted(chars, offset, kept);
+        }
+        else
+        {
+            part.dropped(chars, offset, kept);
+        }
         if (kept < length && !part.overBudget())
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, (part.kind() == MutablePart.Kind.TOOL_CALL ?
@@ -178,13 +187,18 @@ final class PartContent
 
     void tokenId(final MutableChoice choice, final long tokenId)
     {
-        if (choice.tokenIdCount() >= limits.maxTokenIds())
+        if (choice.tokenIdsHeard() >= limits.maxTokenIds())
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxTokenIds() + " token ids in choice " +
                 choice.index());
             return;
         }
-        if (choice.addTokenId(tokenId))
+        if (!aggregate.keepsContent())
+        {
+            choice.dropTokenId();
+            aggregate.listener().onTokenId((int)choice.index(), tokenId);
+        }
+        else if (choice.addTokenId(tokenId))
         {
             aggregate.listener().onTokenId((int)choice.index(), tokenId);
         }

@@ -35,11 +35,13 @@ final class UsageEstimate
         long ids = 0;
         boolean allHaveIds = a.choiceCount() > 0;
         final StringBuilder text = new StringBuilder();
+        // A fold that dropped the streamed text still counted it: the chars/4 rule needs no more.
+        long dropped = 0;
         for (int i = 0; i < a.choiceCount(); i++)
         {
             final MutableChoice c = a.choiceAt(i);
-            ids += c.tokenIdCount();
-            if (c.tokenIdCount() == 0 && c.partCount() > 0)
+            ids += c.tokenIdsHeard();
+            if (c.tokenIdsHeard() == 0 && c.partCount() > 0)
             {
                 allHaveIds = false;
             }
@@ -49,6 +51,7 @@ final class UsageEstimate
                 if (p.kind() != MutablePart.Kind.OTHER)
                 {
                     text.append(p.name()).append(p.text());
+                    dropped += p.contentLength() - p.text().length();
                 }
             }
         }
@@ -57,13 +60,13 @@ final class UsageEstimate
             usage.estimated(ids, TOKEN_IDS);
             return;
         }
-        final Encoding encoding = openAiEncoding(a);
+        final Encoding encoding = dropped == 0 ? openAiEncoding(a) : null;
         if (encoding != null)
         {
             usage.estimated(encoding.countTokens(text.toString()), "jtokkit:" + encoding.getName());
             return;
         }
-        usage.estimated((text.length() + 3) / 4, CHARS_PER_TOKEN);
+        usage.estimated((text.length() + dropped + 3) / 4, CHARS_PER_TOKEN);
     }
 
     private static Encoding openAiEncoding(final MutableAggregate a)

@@ -269,7 +269,7 @@ final class ItemReader
         final MutablePart part = slot.part;
         partText.clear();
         final boolean annotationsStreamed = part.annotations().count() > 0;
-        final boolean logprobsStreamed = slot.logprobs.count() > 0;
+        final boolean logprobsStreamed = slot.logprobsStreamed;
         for (int i = 0; i < m.count(); i++)
         {
             final String field = m.name(i);
@@ -403,6 +403,7 @@ final class ItemReader
                 logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes);
                 logprobs.keepScanned(bytes, at, end, choice, false, slot.logprobs, choice.contentLogprobs());
                 choice.logprobsSeen();
+                slot.logprobsStreamed = true;
             }
             at = JsonMembers.nextElement(bytes, end, to);
         }
@@ -429,6 +430,7 @@ final class ItemReader
             final MutableChoice choice = items.current();
             logprobs.read(r, choice, false, slot.logprobs, choice.contentLogprobs());
             choice.logprobsSeen();
+            slot.logprobsStreamed = true;
         }
     }
 

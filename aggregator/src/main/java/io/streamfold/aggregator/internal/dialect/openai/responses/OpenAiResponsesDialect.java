@@ -518,7 +518,7 @@ public final class OpenAiResponsesDialect extends Dialect
             return;
         }
         final Slot slot = items.slotOf(part);
-        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobs.count() > 0) ||
+        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobsStreamed) ||
             itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
         {
             return;

@@ -14,7 +14,6 @@ import io.streamfold.parser.ErrorKind;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.FUNCTION_CALL;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_UNKNOWN;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.contentEquals;
-import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.startsWith;
 
 /**
  * The output items of one response, keyed by {@code output_index}, and their parts in the fold: created on
@@ -239,19 +238,20 @@ final class OutputItems
         {
             return;
         }
-        final MutableTextBuffer current = part.text();
         final boolean args = part.kind() == MutablePart.Kind.TOOL_CALL;
-        final int have = current.length();
+        // The content, not the text: a fold that drops streamed text still knows what its deltas gave.
+        final int have = part.contentLength();
         if (have == 0)
         {
             append(part, args, fin, 0, fin.length());
             return;
         }
-        if (current.contentEquals(fin))
+        final boolean prefix = part.contentIsPrefixOf(fin);
+        if (prefix && have == fin.length())
         {
             return;
         }
-        if (have < fin.length() && startsWith(fin, current))
+        if (prefix)
         {
             append(part, args, fin, have, fin.length() - have);
             aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " has " + (fin.length() - have) +

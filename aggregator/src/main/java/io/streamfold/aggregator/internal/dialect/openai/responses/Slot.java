@@ -10,4 +10,6 @@ final class Slot
     long index;
     MutablePart part;
     final MutableRawList logprobs = new MutableRawList();
+    /** Whether any entry was heard for this part: the list stays empty in a fold that drops streamed content. */
+    boolean logprobsStreamed;
 }
