@@ -46,6 +46,7 @@ final class Item
         s.index = index;
         s.part = part;
         s.logprobs.clear();
+        s.logprobsStreamed = false;
         slotCount++;
         return s;
     }
