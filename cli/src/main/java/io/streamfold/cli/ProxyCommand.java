@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.gateway.TapClock;
 import io.streamfold.gateway.TapPool;
 import io.streamfold.gateway.proxy.ProxyConfig;
 import io.streamfold.gateway.proxy.RecordWriter;
@@ -95,7 +97,9 @@ final class ProxyCommand implements Callable<Integer>
             return Main.EXIT_UNUSABLE;
         }
         final RecordWriter writer = new RecordWriter(out, !"-".equals(records));
-        final StreamfoldProxy proxy = new StreamfoldProxy(config, new TapPool(), writer, null, threads);
+        // The proxy forwards the bytes and writes records, which carry no text: its taps keep none.
+        final TapPool taps = new TapPool(AggregationLimits.DEFAULT, TapClock.SYSTEM, 1024, false);
+        final StreamfoldProxy proxy = new StreamfoldProxy(config, taps, writer, null, threads);
         final Thread hook = new Thread(() ->
         {
             stopped.countDown();

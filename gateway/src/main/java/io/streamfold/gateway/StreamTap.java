@@ -54,13 +54,13 @@ public final class StreamTap
     private int captureLength;
     private boolean captureOverflow;
 
-    StreamTap(final TapPool pool, final Format format, final AggregationLimits limits, final TapClock clock)
+    StreamTap(final TapPool pool, final Format format, final AggregationLimits limits, final TapClock clock, final boolean keepContent)
     {
         this.pool = pool;
         this.format = format;
         this.clock = clock;
         this.maxDocumentBytes = limits.framing().maxFrameBytes();
-        this.aggregator = StreamAggregator.builder().format(format).limits(limits).listener(events).build();
+        this.aggregator = StreamAggregator.builder().format(format).limits(limits).listener(events).keepContent(keepContent).build();
         clear();
     }
 

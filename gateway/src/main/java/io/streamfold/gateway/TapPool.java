@@ -17,6 +17,7 @@ public final class TapPool
     private final AggregationLimits limits;
     private final TapClock clock;
     private final int maxIdlePerFormat;
+    private final boolean keepContent;
     private final EnumMap<Format, ArrayDeque<StreamTap>> idle = new EnumMap<>(Format.class);
 
     /**
@@ -26,6 +27,20 @@ public final class TapPool
      */
     public TapPool(final AggregationLimits limits, final TapClock clock, final int maxIdlePerFormat)
     {
+        this(limits, clock, maxIdlePerFormat, true);
+    }
+
+    /**
+     * @param limits           limits of every pooled aggregator.
+     * @param clock            where taps read time.
+     * @param maxIdlePerFormat idle taps kept per format; more are dropped for the collector.
+     * @param keepContent      false: the taps' aggregators hear every event and keep no per-token content
+     *                         ({@code StreamAggregator.Builder.keepContent}); the {@link GenAiRecord} is the same
+     *                         either way, since it carries no text. A gateway that records and forwards needs no more.
+     */
+    public TapPool(final AggregationLimits limits, final TapClock clock, final int maxIdlePerFormat, final boolean keepContent)
+    {
+        this.keepContent = keepContent;
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxIdlePerFormat = maxIdlePerFormat;
@@ -53,7 +68,7 @@ public final class TapPool
         {
             tap = queue.pollFirst();
         }
-        return tap != null ? tap : new StreamTap(this, format, limits, clock);
+        return tap != null ? tap : new StreamTap(this, format, limits, clock, keepContent);
     }
 
     /** @return the pool's clock. */
