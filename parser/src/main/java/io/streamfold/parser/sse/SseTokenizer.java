@@ -186,7 +186,15 @@ public final class SseTokenizer extends AbstractFramer
 
         while (pos < end)
         {
-            if (jsonAfterSse != null && buffer.getByte(pos) == '{')
+            final byte first = buffer.getByte(pos);
+            if (first == LF || first == CR)
+            {
+                // A blank line (every event ends in one): no search for its end, which is this byte.
+                dispatch();
+                pos = afterLineEnd(buffer, pos, end);
+                continue;
+            }
+            if (jsonAfterSse != null && first == '{')
             {
                 // Not an SSE field line: bare JSON from here on. An event still waiting for its blank line is
                 // dispatched first, as a line reader would have.
