@@ -209,7 +209,17 @@ public final class SseTokenizer extends AbstractFramer
                 break;
             }
             line(buffer, pos, lineEnd - pos, base + pos, false);
-            pos = afterLineEnd(buffer, lineEnd, end);
+            final int next = lineEnd + 1;
+            if (next < end && buffer.getByte(lineEnd) == LF && buffer.getByte(next) == LF)
+            {
+                // "\n\n": the event's last line and its blank line, dispatched without another turn of the loop.
+                dispatch();
+                pos = next + 1;
+            }
+            else
+            {
+                pos = afterLineEnd(buffer, lineEnd, end);
+            }
         }
 
         event.keepPastSlice();
