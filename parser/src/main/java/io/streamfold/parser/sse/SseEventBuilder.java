@@ -28,6 +28,9 @@ final class SseEventBuilder
 
     /** "data" read as a little-endian int. */
     private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
+    /** "even" read as a little-endian int, then "t:" as a little-endian short. */
+    private static final int EVEN_INT = 'e' | 'v' << 8 | 'e' << 16 | 'n' << 24;
+    private static final short T_COLON_SHORT = 't' | ':' << 8;
 
     private static final DirectBuffer EMPTY = Buffers.wrap(new byte[0]);
     private static final FrameAccess FRAMES = FrameAccess.get();
@@ -128,6 +131,14 @@ final class SseEventBuilder
         {
             final int valueOffset = length > 5 && buffer.getByte(offset + 5) == SPACE ? offset + 6 : offset + 5;
             return data(buffer, valueOffset, offset + length - valueOffset, carried);
+        }
+
+        // Anthropic and others name every event: "event:…" gets the same two-read test.
+        if (length >= 6 && buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == EVEN_INT &&
+            buffer.getShort(offset + 4, ByteOrder.LITTLE_ENDIAN) == T_COLON_SHORT)
+        {
+            final int valueOffset = length > 6 && buffer.getByte(offset + 6) == SPACE ? offset + 7 : offset + 6;
+            return eventType(buffer, valueOffset, offset + length - valueOffset, carried);
         }
 
         final byte first = buffer.getByte(offset);

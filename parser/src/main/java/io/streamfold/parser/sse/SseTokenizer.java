@@ -186,7 +186,15 @@ public final class SseTokenizer extends AbstractFramer
 
         while (pos < end)
         {
-            if (jsonAfterSse != null && buffer.getByte(pos) == '{')
+            final byte first = buffer.getByte(pos);
+            if (first == LF || first == CR)
+            {
+                // A blank line (every event ends in one): no search for its end, which is this byte.
+                dispatch();
+                pos = afterLineEnd(buffer, pos, end);
+                continue;
+            }
+            if (jsonAfterSse != null && first == '{')
             {
                 // Not an SSE field line: bare JSON from here on. An event still waiting for its blank line is
                 // dispatched first, as a line reader would have.
@@ -201,7 +209,17 @@ public final class SseTokenizer extends AbstractFramer
                 break;
             }
             line(buffer, pos, lineEnd - pos, base + pos, false);
-            pos = afterLineEnd(buffer, lineEnd, end);
+            final int next = lineEnd + 1;
+            if (next < end && buffer.getByte(lineEnd) == LF && buffer.getByte(next) == LF)
+            {
+                // "\n\n": the event's last line and its blank line, dispatched without another turn of the loop.
+                dispatch();
+                pos = next + 1;
+            }
+            else
+            {
+                pos = afterLineEnd(buffer, lineEnd, end);
+            }
         }
 
         event.keepPastSlice();

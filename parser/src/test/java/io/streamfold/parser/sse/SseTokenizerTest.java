@@ -100,6 +100,33 @@ class SseTokenizerTest
     }
 
     @Test
+    void eventFieldSpelledEveryWayAndBlankLinesOfEveryEnding()
+    {
+        // The "event:" and blank-line shortcuts must read what the general field and line rules read.
+        final SseTokenizer t = new SseTokenizer(recorder);
+        final String stream = "event:a\ndata: 1\r\n\r\nevent\ndata: 2\r\revent: \ndata: 3\n\n" +
+            "events: x\nevent:  b\ndata: 4\n\nevent:c\revent\ndata:5\r\n\n";
+        feed(t, stream);
+        assertEquals(List.of(
+            event("a", "1", null, 0), event("message", "2", null, stream.indexOf("event\n")),
+            event("message", "3", null, stream.indexOf("event: \n")), event(" b", "4", null, stream.indexOf("events")),
+            event("message", "5", null, stream.indexOf("event:c"))), recorder.events);
+    }
+
+    @Test
+    void blankLineAtTheStartOfASliceWhateverItsEnding()
+    {
+        final SseTokenizer t = new SseTokenizer(recorder);
+        for (final String piece : new String[] {"event: e\r\ndata: 1\r\n", "\r", "\n", "data: 2\n", "\n", "data: 3\r", "\r",
+            "event: f\r", "\ndata: 4\r\n", "\r\n"})
+        {
+            feed(t, piece);
+        }
+        assertEquals(List.of("e:1", "message:2", "message:3", "f:4"),
+            recorder.events.stream().map(e -> e.type + ":" + e.data).toList());
+    }
+
+    @Test
     void streamOffsetIsTheFirstLineOfTheBlockAfterTheBom()
     {
         final SseTokenizer t = new SseTokenizer(recorder);
