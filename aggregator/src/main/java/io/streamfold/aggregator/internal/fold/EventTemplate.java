@@ -536,14 +536,37 @@ public final class EventTemplate
             case EventShape.SCANNED:
                 return shape.scanner(s).valueEnd(src, from, limit, depth[s], maxRawString);
             default:
-                return JsonBytes.valueEnd(src, from, limit, depth[s], maxRawString);
+                return src[from] == '"' ? rawString(src, from, limit) : JsonBytes.valueEnd(src, from, limit, depth[s], maxRawString);
         }
     }
 
     /** A copy that differs from its original: a string, checked as a raw value is. */
     private int copy(final byte[] src, final int from, final int limit)
     {
-        return src[from] == '"' ? JsonBytes.valueEnd(src, from, limit, 0, maxRawString) : JsonBytes.REFUSED;
+        return src[from] == '"' ? rawString(src, from, limit) : JsonBytes.REFUSED;
+    }
+
+    /**
+     * A raw value learnt as a string ({@code "obfuscation":"kX3pQ"}, random on every event): a short plain ASCII
+     * string is checked in one small loop, as {@link StringDecoder} checks one; anything longer, or with an escape,
+     * a control or a multi-byte character, is checked whole by {@link JsonBytes#valueEnd}.
+     */
+    private int rawString(final byte[] src, final int from, final int limit)
+    {
+        final int shortEnd = Math.min(limit, from + 1 + TemplatePieces.SHORT);
+        for (int i = from + 1; i < shortEnd; i++)
+        {
+            final int b = src[i];
+            if (b == '"')
+            {
+                return i - from - 1 > maxRawString ? JsonBytes.REFUSED : i + 1;
+            }
+            if (b < 0x20 || b == '\\')
+            {
+                break;
+            }
+        }
+        return JsonBytes.valueEnd(src, from, limit, 0, maxRawString);
     }
 
     private static int string(final StringDecoder decoder, final byte[] src, final int from, final int limit, final int most)

@@ -468,7 +468,7 @@ final class GatheredEvent
     }
 
     /** @return the longest delta kept: a delta may be text or arguments. */
-    private int deltaLimit()
+    int deltaLimit()
     {
         return limits.maxArgumentChars() > limits.maxTextChars() ? limits.maxArgumentChars() : limits.maxTextChars();
     }
