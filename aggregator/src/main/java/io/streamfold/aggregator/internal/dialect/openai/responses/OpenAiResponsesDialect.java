@@ -238,7 +238,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, "response.output_text.done");
+                        items.reconcile(part, event.text, event.textBytes(), event.textFrom(), event.textTo());
                     }
                     eventLogprobs(part);
                 }

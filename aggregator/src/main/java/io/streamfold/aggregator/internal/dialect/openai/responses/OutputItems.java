@@ -230,14 +230,33 @@ final class OutputItems
     }
 
     /**
+     * Reconciles the text of {@code response.output_text.done}, sent as the JSON string {@code src[from, to)} (null
+     * when not known): when it agrees, the done part, the done item and the terminal response that repeat it are not
+     * decoded again.
+     */
+    void reconcile(final MutablePart part, final MutableTextBuffer fin, final byte[] src, final int from, final int to)
+    {
+        if (reconcile(part, fin, "response.output_text.done", "") && src != null)
+        {
+            final Slot slot = slotOf(part);
+            if (slot != null)
+            {
+                slot.agree(src, from, to);
+            }
+        }
+    }
+
+    /**
      * As {@link #reconcile(MutablePart, MutableTextBuffer, String)}, naming the source {@code what + suffix}: the
      * name is only put together for an error, never on the common path.
+     *
+     * @return whether the final text was found equal to what the deltas gave (nothing done).
      */
-    void reconcile(final MutablePart part, final MutableTextBuffer fin, final CharSequence what, final String suffix)
+    boolean reconcile(final MutablePart part, final MutableTextBuffer fin, final CharSequence what, final String suffix)
     {
         if (fin.length() == 0)
         {
-            return;
+            return false;
         }
         final MutableTextBuffer current = part.text();
         final boolean args = part.kind() == MutablePart.Kind.TOOL_CALL;
@@ -245,20 +264,21 @@ final class OutputItems
         if (have == 0)
         {
             append(part, args, fin, 0, fin.length());
-            return;
+            return false;
         }
         if (current.contentEquals(fin))
         {
-            return;
+            return true;
         }
         if (have < fin.length() && startsWith(fin, current))
         {
             append(part, args, fin, have, fin.length() - have);
             aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " has " + (fin.length() - have) +
                 " characters at its end that no delta carried; they were added");
-            return;
+            return false;
         }
         aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " disagrees with its deltas; the deltas are kept");
+        return false;
     }
 
     private void append(final MutablePart part, final boolean args, final MutableTextBuffer from, final int offset, final int length)
