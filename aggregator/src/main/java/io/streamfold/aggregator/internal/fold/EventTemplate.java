@@ -451,7 +451,7 @@ public final class EventTemplate
             final int literalEnd = p.pieceStart[k];
             final int n = literalEnd - literal;
             final int next = at + n;
-            if (next > limit || !(n > TemplatePieces.SHORT ? Arrays.equals(bytes, literal, literalEnd, src, at, next) :
+            if (next > limit || !(n > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, n) :
                 TemplatePieces.sameShort(bytes, literal, src, at, n)))
             {
                 return false;
@@ -480,7 +480,9 @@ public final class EventTemplate
             literal = p.pieceEnd[k];
         }
         segmentAt[p.count] = at;
-        if (limit - at != p.length - literal || !Arrays.equals(bytes, literal, p.length, src, at, limit))
+        final int tail = p.length - literal;
+        if (limit - at != tail || !(tail > TemplatePieces.SHORT ? Arrays.equals(bytes, literal, p.length, src, at, limit) :
+            TemplatePieces.sameShort(bytes, literal, src, at, tail)))
         {
             return false;
         }
@@ -547,26 +549,26 @@ public final class EventTemplate
     }
 
     /**
-     * A raw value learnt as a string ({@code "obfuscation":"kX3pQ"}, random on every event): a short plain ASCII
-     * string is checked in one small loop, as {@link StringDecoder} checks one; anything longer, or with an escape,
-     * a control or a multi-byte character, is checked whole by {@link JsonBytes#valueEnd}.
+     * A raw value learnt as a string ({@code "obfuscation":"kX3pQ"}, random on every event), checked as
+     * {@link JsonBytes#valueEnd} checks one: its first plain ASCII bytes in one small loop, as {@link StringDecoder}
+     * reads a short string, the rest (a longer run, an escape, a control or a multi-byte character) by
+     * {@link JsonBytes#stringEnd} from there.
      */
     private int rawString(final byte[] src, final int from, final int limit)
     {
         final int shortEnd = Math.min(limit, from + 1 + TemplatePieces.SHORT);
-        for (int i = from + 1; i < shortEnd; i++)
+        int i = from + 1;
+        while (i < shortEnd)
         {
             final int b = src[i];
-            if (b == '"')
-            {
-                return i - from - 1 > maxRawString ? JsonBytes.REFUSED : i + 1;
-            }
-            if (b < 0x20 || b == '\\')
+            if (b < 0x20 || b == '"' || b == '\\')
             {
                 break;
             }
+            i++;
         }
-        return JsonBytes.valueEnd(src, from, limit, 0, maxRawString);
+        final int close = i < shortEnd && src[i] == '"' ? i : JsonBytes.stringEnd(src, i, limit);
+        return close < 0 || close - from - 1 > maxRawString ? JsonBytes.REFUSED : close + 1;
     }
 
     private static int string(final StringDecoder decoder, final byte[] src, final int from, final int limit, final int most)

@@ -220,6 +220,24 @@ final class TemplatePieces
     }
 
     /**
+     * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} above {@link #SHORT}: word by word,
+     * the last word overlapping. The segments of an event up to its next slot are mostly a few dozen bytes, where
+     * {@link Arrays#equals} pays its range checks and a call to its vectorized compare each time.
+     */
+    static boolean sameWords(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
+    {
+        final int last = n - 8;
+        for (int i = 0; i < last; i += 8)
+        {
+            if ((long)LONGS.get(a, aFrom + i) != (long)LONGS.get(b, bFrom + i))
+            {
+                return false;
+            }
+        }
+        return (long)LONGS.get(a, aFrom + last) == (long)LONGS.get(b, bFrom + last);
+    }
+
+    /**
      * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} up to {@link #SHORT}. The literal
      * segments between slots are mostly a few bytes long ({@code ","logprob":}): compared as one or two words that
      * may overlap, where {@link Arrays#equals} would pay its set-up. Callers test the length themselves and call
