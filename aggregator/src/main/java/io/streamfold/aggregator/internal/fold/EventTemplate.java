@@ -481,7 +481,7 @@ public final class EventTemplate
         }
         segmentAt[p.count] = at;
         final int tail = p.length - literal;
-        if (limit - at != tail || !(tail > TemplatePieces.SHORT ? Arrays.equals(bytes, literal, p.length, src, at, limit) :
+        if (limit - at != tail || !(tail > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, tail) :
             TemplatePieces.sameShort(bytes, literal, src, at, tail)))
         {
             return false;
