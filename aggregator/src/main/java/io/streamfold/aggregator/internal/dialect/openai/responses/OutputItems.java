@@ -36,6 +36,13 @@ final class OutputItems
 
     void reset()
     {
+        for (final Item item : items)
+        {
+            for (int i = 0; i < item.slotCount; i++)
+            {
+                item.slots[i].release();
+            }
+        }
         spareItems.addAll(items);
         items.clear();
         choice = null;

@@ -13,7 +13,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawList;
 final class Slot
 {
     private static final byte[] NONE = new byte[0];
-    /** A kept final text longer than this is let go when the slot is reused (the pool would keep it otherwise). */
+    /** A kept final text longer than this is let go when the stream ends (the pool would keep it otherwise). */
     private static final int KEPT_BYTES = 64 * 1024;
 
     boolean summary;
@@ -31,6 +31,12 @@ final class Slot
         this.index = index;
         this.part = part;
         logprobs.clear();
+        release();
+    }
+
+    /** Forgets the agreed text, and lets a large one go. */
+    void release()
+    {
         agreedChars = -1;
         if (agreed.length > KEPT_BYTES)
         {
