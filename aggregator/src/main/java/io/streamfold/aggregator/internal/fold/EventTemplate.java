@@ -451,7 +451,7 @@ public final class EventTemplate
             final int literalEnd = p.pieceStart[k];
             final int n = literalEnd - literal;
             final int next = at + n;
-            if (next > limit || !(n > TemplatePieces.SHORT ? Arrays.equals(bytes, literal, literalEnd, src, at, next) :
+            if (next > limit || !(n > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, n) :
                 TemplatePieces.sameShort(bytes, literal, src, at, n)))
             {
                 return false;
@@ -480,7 +480,9 @@ public final class EventTemplate
             literal = p.pieceEnd[k];
         }
         segmentAt[p.count] = at;
-        if (limit - at != p.length - literal || !Arrays.equals(bytes, literal, p.length, src, at, limit))
+        final int tail = p.length - literal;
+        if (limit - at != tail || !(tail > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, tail) :
+            TemplatePieces.sameShort(bytes, literal, src, at, tail)))
         {
             return false;
         }
@@ -536,14 +538,37 @@ public final class EventTemplate
             case EventShape.SCANNED:
                 return shape.scanner(s).valueEnd(src, from, limit, depth[s], maxRawString);
             default:
-                return JsonBytes.valueEnd(src, from, limit, depth[s], maxRawString);
+                return src[from] == '"' ? rawString(src, from, limit) : JsonBytes.valueEnd(src, from, limit, depth[s], maxRawString);
         }
     }
 
     /** A copy that differs from its original: a string, checked as a raw value is. */
     private int copy(final byte[] src, final int from, final int limit)
     {
-        return src[from] == '"' ? JsonBytes.valueEnd(src, from, limit, 0, maxRawString) : JsonBytes.REFUSED;
+        return src[from] == '"' ? rawString(src, from, limit) : JsonBytes.REFUSED;
+    }
+
+    /**
+     * A raw value learnt as a string ({@code "obfuscation":"kX3pQ"}, random on every event), checked as
+     * {@link JsonBytes#valueEnd} checks one: its first plain ASCII bytes in one small loop, as {@link StringDecoder}
+     * reads a short string, the rest (a longer run, an escape, a control or a multi-byte character) by
+     * {@link JsonBytes#stringEnd} from there.
+     */
+    private int rawString(final byte[] src, final int from, final int limit)
+    {
+        final int shortEnd = Math.min(limit, from + 1 + TemplatePieces.SHORT);
+        int i = from + 1;
+        while (i < shortEnd)
+        {
+            final int b = src[i];
+            if (b < 0x20 || b == '"' || b == '\\')
+            {
+                break;
+            }
+            i++;
+        }
+        final int close = i < shortEnd && src[i] == '"' ? i : JsonBytes.stringEnd(src, i, limit);
+        return close < 0 || close - from - 1 > maxRawString ? JsonBytes.REFUSED : close + 1;
     }
 
     private static int string(final StringDecoder decoder, final byte[] src, final int from, final int limit, final int most)

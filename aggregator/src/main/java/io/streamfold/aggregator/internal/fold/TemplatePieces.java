@@ -22,6 +22,8 @@ final class TemplatePieces
 
     /** Runs up to this many bytes are compared by {@link #sameShort}. */
     static final int SHORT = 16;
+    /** Longer runs than this are compared by the vectorized {@link Arrays#equals}. */
+    private static final int WORDS = 256;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -220,10 +222,32 @@ final class TemplatePieces
     }
 
     /**
+     * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} above {@link #SHORT}: word by word,
+     * the last word overlapping, up to {@link #WORDS}. The segments of an event up to its next slot are mostly a few
+     * dozen bytes, where {@link Arrays#equals} pays its range checks and a call to its vectorized compare each time.
+     */
+    static boolean sameWords(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
+    {
+        if (n > WORDS)
+        {
+            return Arrays.equals(a, aFrom, aFrom + n, b, bFrom, bFrom + n);
+        }
+        final int last = n - 8;
+        for (int i = 0; i < last; i += 8)
+        {
+            if ((long)LONGS.get(a, aFrom + i) != (long)LONGS.get(b, bFrom + i))
+            {
+                return false;
+            }
+        }
+        return (long)LONGS.get(a, aFrom + last) == (long)LONGS.get(b, bFrom + last);
+    }
+
+    /**
      * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} up to {@link #SHORT}. The literal
      * segments between slots are mostly a few bytes long ({@code ","logprob":}): compared as one or two words that
      * may overlap, where {@link Arrays#equals} would pay its set-up. Callers test the length themselves and call
-     * {@link Arrays#equals} for longer runs: a helper that did both would not inline where events are matched.
+     * {@link #sameWords} for longer runs: a helper that did both would not inline where events are matched.
      */
     static boolean sameShort(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
     {

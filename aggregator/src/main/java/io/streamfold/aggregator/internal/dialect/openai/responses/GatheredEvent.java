@@ -76,6 +76,10 @@ final class GatheredEvent
     final MutableRawJson annotation = new MutableRawJson();
     /** {@code code}, {@code message} and {@code param} beside the type, as the documented error event has them. */
     final MutableRawFields errorFields = new MutableRawFields();
+    /** The scanned event's {@code text} string as sent, quotes included (null when read by the token reader). */
+    private byte[] textBytes;
+    private int textFrom;
+    private int textTo;
     private boolean deltaIsString;
     private boolean sequenceIsInteger;
     private boolean obfuscationIsString;
@@ -294,6 +298,9 @@ final class GatheredEvent
                     {
                         return false;
                     }
+                    textBytes = m.isString(i) ? m.bytes() : null;
+                    textFrom = m.valueStart(i);
+                    textTo = m.valueEnd(i);
                     break;
                 case "refusal":
                     if (!copyString(m, i, refusal, limits.maxTextChars()))
@@ -398,6 +405,7 @@ final class GatheredEvent
 
     private void clear()
     {
+        textBytes = null;
         locatedField = null;
         type = UNKNOWN;
         typeName.clear();
@@ -430,7 +438,23 @@ final class GatheredEvent
         }
     }
 
-    /** @return true when the event's delta was a string. */
+    /** @return the array holding the {@code text} string of an event gathered from a byte scan, else null. */
+    byte[] textBytes()
+    {
+        return textBytes;
+    }
+
+    int textFrom()
+    {
+        return textFrom;
+    }
+
+    int textTo()
+    {
+        return textTo;
+    }
+
+        /** @return true when the event's delta was a string. */
     boolean deltaIsString()
     {
         return deltaIsString;
@@ -468,7 +492,7 @@ final class GatheredEvent
     }
 
     /** @return the longest delta kept: a delta may be text or arguments. */
-    private int deltaLimit()
+    int deltaLimit()
     {
         return limits.maxArgumentChars() > limits.maxTextChars() ? limits.maxArgumentChars() : limits.maxTextChars();
     }

@@ -42,11 +42,7 @@ final class Item
             s = new Slot();
             slots[slotCount] = s;
         }
-        s.summary = summary;
-        s.index = index;
-        s.part = part;
-        s.logprobs.clear();
-        s.logprobsStreamed = false;
+        s.reuse(summary, index, part);
         slotCount++;
         return s;
     }

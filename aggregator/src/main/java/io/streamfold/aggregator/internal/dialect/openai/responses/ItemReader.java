@@ -270,6 +270,7 @@ final class ItemReader
         partText.clear();
         final boolean annotationsStreamed = part.annotations().count() > 0;
         final boolean logprobsStreamed = slot.logprobsStreamed;
+        int textAt = -1;
         for (int i = 0; i < m.count(); i++)
         {
             final String field = m.name(i);
@@ -300,10 +301,18 @@ final class ItemReader
                 case "text":
                 case "refusal":
                 {
+                    if (slot.agrees(m.bytes(), m.valueStart(i), m.valueEnd(i)))
+                    {
+                        // Decoded, it would equal the part's text: checking it finds nothing, as an empty text does.
+                        partText.clear();
+                        textAt = -1;
+                        break;
+                    }
                     final int length = m.decodeString(i, strings);
                     if (length >= 0)
                     {
                         dialect.copyChars(strings.chars(), 0, length, partText, limits.maxTextChars());
+                        textAt = i;
                     }
                     break;
                 }
@@ -341,7 +350,10 @@ final class ItemReader
                     dialect.captureKeepingNonEmpty(part.extra(), field, m, i);
             }
         }
-        items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)");
+        if (items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)") && textAt >= 0)
+        {
+            slot.agree(m.bytes(), m.valueStart(textAt), m.valueEnd(textAt));
+        }
     }
 
     /** Keeps each element of the annotations array in {@code bytes[from, to)} on the part, as sent. */

@@ -70,6 +70,9 @@ public final class OpenAiResponsesDialect extends Dialect
     /** The members of a usage object inside a response. */
     private final JsonMembers usage = new JsonMembers();
 
+    /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied). */
+    private MutablePart repeatPart;
+
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
 
@@ -121,13 +124,23 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         if (eventTemplate.match(frame.buffer(), frame.offset(), length))
         {
-            // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds.
-            event.repeatedDelta(eventTemplate.stringChars(0), eventTemplate.stringLength(0));
-            apply();
+            // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
+            // does the part it led to: nothing but appends happened since, so looking it up again finds it again.
+            final int deltaLength = eventTemplate.stringLength(0);
+            if (repeatPart != null && deltaLength <= event.deltaLimit())
+            {
+                appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+            }
+            else
+            {
+                event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
+                apply();
+            }
             aggregate.start();
             return;
         }
         eventTemplate.forget();
+        repeatPart = null;
         final int errorsBefore = aggregate.errorCount();
         if (!event.gatherScanned(frame, eventTemplate.enabled()))
         {
@@ -221,11 +234,11 @@ public final class OpenAiResponsesDialect extends Dialect
                 {
                     if (event.type == OUTPUT_TEXT_DELTA)
                     {
-                        aggregate.appendText(items.current(), part, event.delta.array(), 0, event.delta.length());
+                        appendDelta(part, event.delta.array(), event.delta.length());
                     }
                     else
                     {
-                        items.reconcile(part, event.text, "response.output_text.done");
+                        items.reconcile(part, event.text, event.textBytes(), event.textFrom(), event.textTo());
                     }
                     eventLogprobs(part);
                 }
@@ -250,7 +263,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 {
                     if (event.type == REFUSAL_DELTA)
                     {
-                        aggregate.appendText(items.current(), part, event.delta.array(), 0, event.delta.length());
+                        appendDelta(part, event.delta.array(), event.delta.length());
                     }
                     else
                     {
@@ -270,7 +283,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     {
                         if (event.type == ARGUMENTS_DELTA)
                         {
-                            aggregate.appendArguments(items.current(), call, event.delta.array(), 0, event.delta.length());
+                            appendDelta(call, event.delta.array(), event.delta.length());
                         }
                         else
                         {
@@ -293,7 +306,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 {
                     if (event.type == SUMMARY_TEXT_DELTA || event.type == REASONING_TEXT_DELTA)
                     {
-                        aggregate.appendText(items.current(), part, event.delta.array(), 0, event.delta.length());
+                        appendDelta(part, event.delta.array(), event.delta.length());
                     }
                     else
                     {
@@ -507,6 +520,23 @@ public final class OpenAiResponsesDialect extends Dialect
             " for output_index " + event.outputIndex +
             ", which no earlier event opened; not folded");
         return true;
+    }
+
+    /**
+     * Appends a delta to its part (a tool call's arguments or text) and keeps the part for the repeats of this event.
+     * A delta with logprobs is never learnt, so a repeat has none to read.
+     */
+    private void appendDelta(final MutablePart part, final char[] chars, final int length)
+    {
+        repeatPart = part;
+        if (part.kind() == MutablePart.Kind.TOOL_CALL)
+        {
+            aggregate.appendArguments(items.current(), part, chars, 0, length);
+        }
+        else
+        {
+            aggregate.appendText(items.current(), part, chars, 0, length);
+        }
     }
 
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */

@@ -35,6 +35,13 @@ final class OutputItems
 
     void reset()
     {
+        for (final Item item : items)
+        {
+            for (int i = 0; i < item.slotCount; i++)
+            {
+                item.slots[i].release();
+            }
+        }
         spareItems.addAll(items);
         items.clear();
         choice = null;
@@ -229,14 +236,33 @@ final class OutputItems
     }
 
     /**
+     * Reconciles the text of {@code response.output_text.done}, sent as the JSON string {@code src[from, to)} (null
+     * when not known): when it agrees, the done part, the done item and the terminal response that repeat it are not
+     * decoded again.
+     */
+    void reconcile(final MutablePart part, final MutableTextBuffer fin, final byte[] src, final int from, final int to)
+    {
+        if (reconcile(part, fin, "response.output_text.done", "") && src != null)
+        {
+            final Slot slot = slotOf(part);
+            if (slot != null)
+            {
+                slot.agree(src, from, to);
+            }
+        }
+    }
+
+    /**
      * As {@link #reconcile(MutablePart, MutableTextBuffer, String)}, naming the source {@code what + suffix}: the
      * name is only put together for an error, never on the common path.
+     *
+     * @return whether the final text was found equal to what the deltas gave (nothing done).
      */
-    void reconcile(final MutablePart part, final MutableTextBuffer fin, final CharSequence what, final String suffix)
+    boolean reconcile(final MutablePart part, final MutableTextBuffer fin, final CharSequence what, final String suffix)
     {
         if (fin.length() == 0)
         {
-            return;
+            return false;
         }
         final boolean args = part.kind() == MutablePart.Kind.TOOL_CALL;
         // The content, not the text: a fold that drops streamed text still knows what its deltas gave.
@@ -244,21 +270,22 @@ final class OutputItems
         if (have == 0)
         {
             append(part, args, fin, 0, fin.length());
-            return;
+            return false;
         }
         final boolean prefix = part.contentIsPrefixOf(fin);
         if (prefix && have == fin.length())
         {
-            return;
+            return true;
         }
         if (prefix)
         {
             append(part, args, fin, have, fin.length() - have);
             aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " has " + (fin.length() - have) +
                 " characters at its end that no delta carried; they were added");
-            return;
+            return false;
         }
         aggregate.error(ErrorKind.MALFORMED_JSON, what + suffix + " disagrees with its deltas; the deltas are kept");
+        return false;
     }
 
     private void append(final MutablePart part, final boolean args, final MutableTextBuffer from, final int offset, final int length)

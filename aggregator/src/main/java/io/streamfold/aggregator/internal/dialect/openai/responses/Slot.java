@@ -1,15 +1,71 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.util.Arrays;
+
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 
-/** A content or summary part of an item, with the logprobs streamed for it. */
+/**
+ * A content or summary part of an item, with the logprobs streamed for it, and the last final text found equal to
+ * the part's text: the done part, the done item and the terminal response each send the whole text again, and the
+ * same bytes need not be decoded and compared again while the part's text has not grown.
+ */
 final class Slot
 {
+    private static final byte[] NONE = new byte[0];
+    /** A kept final text longer than this is let go when the stream ends (the pool would keep it otherwise). */
+    private static final int KEPT_BYTES = 64 * 1024;
+
     boolean summary;
     long index;
     MutablePart part;
     final MutableRawList logprobs = new MutableRawList();
     /** Whether any entry was heard for this part: the list stays empty in a fold that drops streamed content. */
     boolean logprobsStreamed;
+    private byte[] agreed = NONE;
+    private int agreedBytes;
+    /** The part's content length when {@link #agreed} was found equal to it; -1 when nothing was. */
+    private int agreedChars = -1;
+
+    void reuse(final boolean summary, final long index, final MutablePart part)
+    {
+        this.summary = summary;
+        this.index = index;
+        this.part = part;
+        logprobs.clear();
+        logprobsStreamed = false;
+        release();
+    }
+
+    /** Forgets the agreed text, and lets a large one go. */
+    void release()
+    {
+        agreedChars = -1;
+        if (agreed.length > KEPT_BYTES)
+        {
+            agreed = NONE;
+        }
+    }
+
+    /**
+     * @return whether the JSON string {@code src[from, to)} is the final text last found equal to the part's text, and
+     *         the text has not grown since: it decodes to the part's text, so checking it again would find nothing.
+     */
+    boolean agrees(final byte[] src, final int from, final int to)
+    {
+        return agreedChars == part.contentLength() && to - from == agreedBytes && Arrays.equals(agreed, 0, agreedBytes, src, from, to);
+    }
+
+    /** Keeps the JSON string {@code src[from, to)}, just decoded and found equal to the part's text. */
+    void agree(final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        if (agreed.length < n)
+        {
+            agreed = new byte[Math.max(n, agreed.length * 2)];
+        }
+        System.arraycopy(src, from, agreed, 0, n);
+        agreedBytes = n;
+        agreedChars = part.contentLength();
+    }
 }
