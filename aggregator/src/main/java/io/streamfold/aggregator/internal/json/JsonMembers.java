@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -31,6 +34,9 @@ public final class JsonMembers
      */
     private static final int MAX_NAMES = 1024;
     private static final int MAX_NAME_BYTES = 64;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 2^64 / golden ratio: a multiply by it spreads a word's bits into the high half the hash keeps. */
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private byte[] src;
     private int count;
@@ -105,14 +111,10 @@ public final class JsonMembers
         boolean innerFound = innerNames == null;
         while (true)
         {
-            if (i >= limit || src[i] != '"')
+            // An escaped name is refused too: the full parser decodes names its own way.
+            final int close = JsonBytes.nameEnd(src, i, limit, maxStringBytes);
+            if (close < 0)
             {
-                return JsonBytes.REFUSED;
-            }
-            final int close = JsonBytes.stringEnd(src, i + 1, limit);
-            if (close < 0 || close - i - 1 > maxStringBytes || hasEscape(src, i + 1, close))
-            {
-                // An escaped name is left to the full parser, which decodes names its own way.
                 return JsonBytes.REFUSED;
             }
             final int colon = JsonBytes.skipWhitespace(src, close + 1, limit);
@@ -467,13 +469,8 @@ public final class JsonMembers
         {
             return decodeName(bytes, from, to, false);
         }
-        int hash = 0;
-        for (int k = from; k < to; k++)
-        {
-            hash = 31 * hash + bytes[k];
-        }
         final int mask = tableKeys.length - 1;
-        int slot = (hash ^ (hash >>> 16)) & mask;
+        int slot = nameHash(bytes, from, to) & mask;
         byte[] key;
         while ((key = tableKeys[slot]) != null)
         {
@@ -496,21 +493,58 @@ public final class JsonMembers
         return name;
     }
 
-    /** A plain loop: names are short, where a general array comparison costs more to call than to run. */
+    /**
+     * A name's hash from at most two words: its first and last eight bytes (they overlap below sixteen) and its
+     * length; a shorter name's bytes in one. A byte-by-byte hash is a chain of multiplies as long as the name, paid
+     * for every member of every event scanned. Names that share both ends and the length only share a slot chain.
+     */
+    private static int nameHash(final byte[] bytes, final int from, final int to)
+    {
+        final int n = to - from;
+        long h;
+        if (n >= 8)
+        {
+            h = ((long)LONGS.get(bytes, from) * GOLDEN) ^ (long)LONGS.get(bytes, to - 8);
+        }
+        else
+        {
+            h = 0;
+            for (int k = from; k < to; k++)
+            {
+                h = (h << 8) | (bytes[k] & 0xFF);
+            }
+        }
+        h = (h + n) * GOLDEN;
+        return (int)(h >>> 32);
+    }
+
+    /** Word by word (names are short, where a general array comparison costs more to call than to run). */
     private static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
     {
-        if (key.length != to - from)
+        final int n = key.length;
+        if (n != to - from)
         {
             return false;
         }
-        for (int k = 0; k < key.length; k++)
+        if (n < 8)
         {
-            if (key[k] != bytes[from + k])
+            for (int k = 0; k < n; k++)
+            {
+                if (key[k] != bytes[from + k])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int k = 0; k < n - 8; k += 8)
+        {
+            if ((long)LONGS.get(key, k) != (long)LONGS.get(bytes, from + k))
             {
                 return false;
             }
         }
-        return true;
+        return (long)LONGS.get(key, n - 8) == (long)LONGS.get(bytes, to - 8);
     }
 
     /** @param intern true for a name kept in the table (a bounded number of them). */
@@ -541,12 +575,7 @@ public final class JsonMembers
         {
             if (keys[k] != null)
             {
-                int hash = 0;
-                for (final byte b : keys[k])
-                {
-                    hash = 31 * hash + b;
-                }
-                int slot = (hash ^ (hash >>> 16)) & mask;
+                int slot = nameHash(keys[k], 0, keys[k].length) & mask;
                 while (tableKeys[slot] != null)
                 {
                     slot = (slot + 1) & mask;
