@@ -208,17 +208,15 @@ public final class MutableRawFields implements RawFields
     /** @return the index of {@code name}, or -1. */
     public int indexOf(final String name)
     {
-        // Names are the readers' canonical strings: the same instance nearly always, so compare those first.
+        // Names are the readers' canonical strings: the same instance nearly always. A name is held once (slot adds only
+        // what this finds missing), so one pass finds it; another string only has its contents compared when the
+        // hashes (cached in each string) agree, which keeps a miss, the first capture of each of a response's dozens
+        // of fields, from comparing them all.
+        final int hash = name.hashCode();
         for (int i = 0; i < size; i++)
         {
-            if (names[i] == name)
-            {
-                return i;
-            }
-        }
-        for (int i = 0; i < size; i++)
-        {
-            if (names[i].equals(name))
+            final String n = names[i];
+            if (n == name || (n.hashCode() == hash && n.equals(name)))
             {
                 return i;
             }
