@@ -97,10 +97,21 @@ public final class JsonBytes
         int i = from;
         while (i < limit)
         {
+            // Most strings end within a word (a token, a type, an id): that word is tested inline, and only a longer
+            // run is left to the long-run search.
+            if (i + 8 <= limit)
+            {
+                final int plain = ByteRuns.plainInWord(src, i);
+                i = plain == 8 ? ByteRuns.plainAsciiEnd(src, i + 8, limit) : i + plain;
+                if (i >= limit)
+                {
+                    return REFUSED;
+                }
+            }
             final int b = src[i];
             if (b >= 0x20 && b != '"' && b != '\\')
             {
-                i = ByteRuns.plainAsciiEnd(src, i + 1, limit);
+                i++;
             }
             else if (b == '"')
             {

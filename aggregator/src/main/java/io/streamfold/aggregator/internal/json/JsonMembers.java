@@ -601,12 +601,29 @@ public final class JsonMembers
     /** @return the index of the closing quote of a checked string whose body starts at {@code from}. */
     private static int skipString(final byte[] bytes, final int from, final int limit)
     {
-        int i = ByteRuns.quoteOrBackslash(bytes, from, limit);
-        while (i < limit && bytes[i] == '\\')
+        int i = from;
+        while (true)
         {
-            i = ByteRuns.quoteOrBackslash(bytes, i + 2, limit);
+            // The first word inline (most strings end in it), a longer run by the long-run search.
+            if (i + 8 <= limit)
+            {
+                final int plain = ByteRuns.quoteOrBackslashInWord(bytes, i);
+                i = plain == 8 ? ByteRuns.quoteOrBackslash(bytes, i + 8, limit) : i + plain;
+            }
+            else
+            {
+                while (i < limit && bytes[i] != '"' && bytes[i] != '\\')
+                {
+                    i++;
+                }
+            }
+            if (i >= limit || bytes[i] == '"')
+            {
+                return Math.min(i, limit);
+            }
+            // A backslash: the byte after it is escaped.
+            i += 2;
         }
-        return Math.min(i, limit);
     }
 
     /** @return the index just past the checked value at {@code from}. */

@@ -123,7 +123,8 @@ class JsonBytesTest
     void namesAndStringsEndWhereAByteLoopEndsAtEveryWordPosition()
     {
         final byte[][] pieces = {
-            { '"' }, { '\\' }, { '\\', 'n' }, { '\\', 'u', '0', '0', 'e', '9' }, { '\\', 'u', '1', '2' }, { '\\', 'q' }, { 0x01 },
+            { '"' }, { '\\' }, { '\\', 'n' }, { '\\', '"' }, { '\\', '\\' },
+            { '\\', 'u', '0', '0', 'e', '9' }, { '\\', 'u', '1', '2' }, { '\\', 'q' }, { 0x01 },
             { 0x1F }, { 0x7F }, { 0x20 }, { (byte)0xC0, (byte)0x80 }, { (byte)0xED, (byte)0xA0, (byte)0x80 }, { (byte)0xE2, (byte)0x82 },
             { (byte)0x80 }, { (byte)0xFF }, { (byte)0xF4, (byte)0x90, (byte)0x80, (byte)0x80 }, bytes("é"), bytes("数"), bytes("🙂"),
         };
@@ -164,6 +165,14 @@ class JsonBytesTest
                         if (valueAccepted)
                         {
                             assertTrue(jacksonAccepts(java.util.Arrays.copyOfRange(value, pad, value.length)), where);
+                            // Re-read as checked bytes, followed by a second member: the string is skipped to its end.
+                            final byte[] twice = concat(" ".repeat(pad) + "{\"k\":\"", b, "\",\"z\":\"" +
+                                new String(b, StandardCharsets.UTF_8) + "\"}");
+                            assertTrue(members.readObject(twice, 0, twice.length), where);
+                            assertEquals(2, members.count(), where);
+                            assertEquals(value.length - 1, members.valueEnd(0), "re-read " + where);
+                            assertEquals("z", members.name(1), where);
+                            assertEquals(twice.length - 1, members.valueEnd(1), "re-read " + where);
                         }
                     }
                 }
