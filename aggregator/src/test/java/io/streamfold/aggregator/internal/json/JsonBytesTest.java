@@ -165,6 +165,15 @@ class JsonBytesTest
                         if (valueAccepted)
                         {
                             assertTrue(jacksonAccepts(java.util.Arrays.copyOfRange(value, pad, value.length)), where);
+                            // Decoded to Jackson's characters, up to the same closing quote; the string's end as the limit
+                            // too.
+                            final String jackson = jacksonString(java.util.Arrays.copyOfRange(value, open, value.length - 1));
+                            for (final int limit : new int[] { value.length, value.length - 1 })
+                            {
+                                final StringDecoder decoder = new StringDecoder(4);
+                                assertEquals(expectedValue, decoder.decode(value, open + 1, limit), "decoded " + where);
+                                assertEquals(jackson, new String(decoder.chars(), 0, decoder.length()), "decoded " + where);
+                            }
                             // Re-read as checked bytes, followed by a second member: the string is skipped to its end.
                             final byte[] twice = concat(" ".repeat(pad) + "{\"k\":\"", b, "\",\"z\":\"" +
                                 new String(b, StandardCharsets.UTF_8) + "\"}");
