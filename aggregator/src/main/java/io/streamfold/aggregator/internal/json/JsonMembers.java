@@ -34,6 +34,8 @@ public final class JsonMembers
     private int[] valueStart = new int[16];
     private int[] valueEnd = new int[16];
     private String[] names = new String[16];
+    /** The table's bytes of {@link #names}' entry at the same place (null when it is not kept), as last located. */
+    private byte[][] nameKeys = new byte[16][];
 
     private final StringDecoder decoder = new StringDecoder(64);
     private final NameTable nameTable = new NameTable(decoder);
@@ -437,12 +439,25 @@ public final class JsonMembers
             valueStart = Arrays.copyOf(valueStart, n);
             valueEnd = Arrays.copyOf(valueEnd, n);
             names = Arrays.copyOf(names, n);
+            nameKeys = Arrays.copyOf(nameKeys, n);
         }
         nameStart[count] = nameFrom;
         nameEnd[count] = nameTo;
         valueStart[count] = from;
         valueEnd[count] = to;
-        names[count] = nameFrom < 0 ? null : nameTable.canonical(src, nameFrom, nameTo);
+        // Events of one kind repeat their names in one order: the name at this place last time is compared first, and
+        // only another one is looked up.
+        final byte[] key = nameKeys[count];
+        if (nameFrom < 0)
+        {
+            names[count] = null;
+            nameKeys[count] = null;
+        }
+        else if (key == null || !NameTable.sameBytes(key, src, nameFrom, nameTo))
+        {
+            names[count] = nameTable.canonical(src, nameFrom, nameTo);
+            nameKeys[count] = nameTable.lastKey();
+        }
         count++;
     }
 

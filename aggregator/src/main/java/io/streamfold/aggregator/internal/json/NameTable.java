@@ -26,6 +26,7 @@ final class NameTable
     private byte[][] tableKeys = new byte[64][];
     private String[] tableNames = new String[64];
     private int tableSize;
+    private byte[] lastKey;
     /** Decodes an escaped name (a re-read of bytes the full parser accepted); shared with the owner's captures. */
     private final StringDecoder decoder;
 
@@ -39,6 +40,7 @@ final class NameTable
     {
         if (to - from > MAX_NAME_BYTES)
         {
+            lastKey = null;
             return decodeName(bytes, from, to, false);
         }
         final int mask = tableKeys.length - 1;
@@ -48,14 +50,17 @@ final class NameTable
         {
             if (sameBytes(key, bytes, from, to))
             {
+                lastKey = key;
                 return tableNames[slot];
             }
             slot = (slot + 1) & mask;
         }
+        lastKey = null;
         final String name = decodeName(bytes, from, to, tableSize < MAX_NAMES);
         if (tableSize < MAX_NAMES)
         {
-            tableKeys[slot] = Arrays.copyOfRange(bytes, from, to);
+            lastKey = Arrays.copyOfRange(bytes, from, to);
+            tableKeys[slot] = lastKey;
             tableNames[slot] = name;
             if (++tableSize * 2 > tableKeys.length)
             {
@@ -90,8 +95,17 @@ final class NameTable
         return (int)(h >>> 32);
     }
 
+    /**
+     * @return the bytes of the name the last {@link #canonical} call answered for, as the table keeps them (the same
+     *         array while the name is kept), or null when that name is not kept: its string is then new each time.
+     */
+    byte[] lastKey()
+    {
+        return lastKey;
+    }
+
     /** Word by word (names are short, where a general array comparison costs more to call than to run). */
-    private static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
+    static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
     {
         final int n = key.length;
         if (n != to - from)
