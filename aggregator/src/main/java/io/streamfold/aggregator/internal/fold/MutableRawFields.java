@@ -16,6 +16,8 @@ public final class MutableRawFields implements RawFields
     private String[] names = new String[4];
     private MutableRawJson[] values = new MutableRawJson[4];
     private int size;
+    /** Where {@link #indexOf} last found a name: the next search starts there. */
+    private int lastFound;
     /** Charged for new fields and their values' growth when part of a result; null for scratch and snapshot copies. */
     private final ResultBudget budget;
 
@@ -208,18 +210,19 @@ public final class MutableRawFields implements RawFields
     /** @return the index of {@code name}, or -1. */
     public int indexOf(final String name)
     {
-        // Names are the readers' canonical strings: the same instance nearly always, so compare those first.
-        for (int i = 0; i < size; i++)
+        // Names are the readers' canonical strings: the same instance nearly always. A name is held once (slot adds only
+        // what this finds missing), so one pass finds it; another string only has its contents compared when the
+        // hashes (cached in each string) agree, which keeps a miss, the first capture of each of a response's dozens
+        // of fields, from comparing them all. The pass starts where the last one found its name: readers ask for the
+        // fields of an event in the order they came (a get then a slot for each), so it mostly ends at once.
+        final int hash = name.hashCode();
+        final int from = lastFound < size ? lastFound : 0;
+        for (int k = 0, i = from; k < size; k++, i = i + 1 == size ? 0 : i + 1)
         {
-            if (names[i] == name)
+            final String n = names[i];
+            if (n == name || (n.hashCode() == hash && n.equals(name)))
             {
-                return i;
-            }
-        }
-        for (int i = 0; i < size; i++)
-        {
-            if (names[i].equals(name))
-            {
+                lastFound = i;
                 return i;
             }
         }

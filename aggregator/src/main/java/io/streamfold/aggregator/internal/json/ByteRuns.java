@@ -133,6 +133,24 @@ final class ByteRuns
         return i;
     }
 
+    /**
+     * @return how many bytes at the start of the word at {@code at} (which must lie whole in {@code src}) are plain ASCII
+     *         as {@link #plainAsciiEnd} means it: 8 when all are.
+     */
+    static int plainInWord(final byte[] src, final int at)
+    {
+        return Long.numberOfTrailingZeros(special((long)LONGS.get(src, at))) >>> 3;
+    }
+
+    /**
+     * @return how many bytes at the start of the word at {@code at} (lying whole in {@code src}) are neither a quote nor
+     *         a backslash: 8 when none is.
+     */
+    static int quoteOrBackslashInWord(final byte[] src, final int at)
+    {
+        return Long.numberOfTrailingZeros(quoteOrBackslash((long)LONGS.get(src, at))) >>> 3;
+    }
+
     /** @return the high bit of the first quote or backslash byte of {@code x} (and maybe of later bytes); 0 when none. */
     private static long quoteOrBackslash(final long x)
     {

@@ -33,12 +33,10 @@ public final class JsonBytes
     public static int skipWhitespace(final byte[] src, final int from, final int limit)
     {
         int i = from;
-        while (i < limit)
+        // Mostly there is none: one compare answers for any byte above the space (signed, so 0x80 and up fall through
+        // to the full test, which refuses them).
+        while (i < limit && src[i] <= ' ' && isWhitespace(src[i]))
         {
-            if (!isWhitespace(src[i]))
-            {
-                break;
-            }
             i++;
         }
         return i;
@@ -99,10 +97,21 @@ public final class JsonBytes
         int i = from;
         while (i < limit)
         {
+            // Most strings end within a word (a token, a type, an id): that word is tested inline, and only a longer
+            // run is left to the long-run search.
+            if (i + 8 <= limit)
+            {
+                final int plain = ByteRuns.plainInWord(src, i);
+                i = plain == 8 ? ByteRuns.plainAsciiEnd(src, i + 8, limit) : i + plain;
+                if (i >= limit)
+                {
+                    return REFUSED;
+                }
+            }
             final int b = src[i];
             if (b >= 0x20 && b != '"' && b != '\\')
             {
-                i = ByteRuns.plainAsciiEnd(src, i + 1, limit);
+                i++;
             }
             else if (b == '"')
             {
@@ -457,30 +466,44 @@ public final class JsonBytes
             return REFUSED;
         }
         int i = from + 1;
-        while (i < limit)
+        while (true)
         {
-            final int b = src[i];
-            if (b >= 0x20 && b != '"' && b != '\\')
+            // Names are short: one word at a time, inline, where the long-run search would cost a call per name.
+            if (i + 8 <= limit)
             {
-                i++;
-            }
-            else if (b == '"')
-            {
-                return i - from - 1 > maxStringBytes ? REFUSED : i;
-            }
-            else if (b < 0)
-            {
-                i = Utf8Scan.sequenceEnd(src, i, limit);
-                if (i < 0)
+                final int plain = ByteRuns.plainInWord(src, i);
+                i += plain;
+                if (plain == 8)
                 {
-                    return REFUSED;
+                    continue;
                 }
             }
             else
             {
+                while (i < limit && src[i] >= 0x20 && src[i] != '"' && src[i] != '\\')
+                {
+                    i++;
+                }
+                if (i >= limit)
+                {
+                    return REFUSED;
+                }
+            }
+            final int b = src[i];
+            if (b == '"')
+            {
+                return i - from - 1 > maxStringBytes ? REFUSED : i;
+            }
+            if (b >= 0)
+            {
+                // A backslash or a control byte.
+                return REFUSED;
+            }
+            i = Utf8Scan.sequenceEnd(src, i, limit);
+            if (i < 0)
+            {
                 return REFUSED;
             }
         }
-        return REFUSED;
     }
 }

@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.json;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
@@ -20,18 +19,11 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
  * event): they only find the boundaries.
  *
  * <p>One instance per nesting level a decoder reads at once; its tables grow to the largest object seen, and a
- * name is turned into a string once, the first time it is seen (as Jackson's symbol table does), so the steady
- * state allocates nothing.
+ * name is turned into a string once, the first time it is seen ({@link NameTable}), so the steady state allocates
+ * nothing.
  */
 public final class JsonMembers
 {
-    /**
-     * Names kept canonical, and the longest kept: beyond them a name is a new string each time (correct, not
-     * cached), so a hostile stream of ever new or huge names cannot grow the table past 64 KiB of keys.
-     */
-    private static final int MAX_NAMES = 1024;
-    private static final int MAX_NAME_BYTES = 64;
-
     private byte[] src;
     private int count;
     private int start;
@@ -42,11 +34,11 @@ public final class JsonMembers
     private int[] valueStart = new int[16];
     private int[] valueEnd = new int[16];
     private String[] names = new String[16];
+    /** The table's bytes of {@link #names}' entry at the same place (null when it is not kept), as last located. */
+    private byte[][] nameKeys = new byte[16][];
 
-    private byte[][] tableKeys = new byte[64][];
-    private String[] tableNames = new String[64];
-    private int tableSize;
     private final StringDecoder decoder = new StringDecoder(64);
+    private final NameTable nameTable = new NameTable(decoder);
     private char[] numberChars = new char[32];
 
     /**
@@ -105,14 +97,10 @@ public final class JsonMembers
         boolean innerFound = innerNames == null;
         while (true)
         {
-            if (i >= limit || src[i] != '"')
+            // An escaped name is refused too: the full parser decodes names its own way.
+            final int close = JsonBytes.nameEnd(src, i, limit, maxStringBytes);
+            if (close < 0)
             {
-                return JsonBytes.REFUSED;
-            }
-            final int close = JsonBytes.stringEnd(src, i + 1, limit);
-            if (close < 0 || close - i - 1 > maxStringBytes || hasEscape(src, i + 1, close))
-            {
-                // An escaped name is left to the full parser, which decodes names its own way.
                 return JsonBytes.REFUSED;
             }
             final int colon = JsonBytes.skipWhitespace(src, close + 1, limit);
@@ -451,133 +439,54 @@ public final class JsonMembers
             valueStart = Arrays.copyOf(valueStart, n);
             valueEnd = Arrays.copyOf(valueEnd, n);
             names = Arrays.copyOf(names, n);
+            nameKeys = Arrays.copyOf(nameKeys, n);
         }
         nameStart[count] = nameFrom;
         nameEnd[count] = nameTo;
         valueStart[count] = from;
         valueEnd[count] = to;
-        names[count] = nameFrom < 0 ? null : canonical(src, nameFrom, nameTo);
+        // Events of one kind repeat their names in one order: the name at this place last time is compared first, and
+        // only another one is looked up.
+        final byte[] key = nameKeys[count];
+        if (nameFrom < 0)
+        {
+            names[count] = null;
+            nameKeys[count] = null;
+        }
+        else if (key == null || !NameTable.sameBytes(key, src, nameFrom, nameTo))
+        {
+            names[count] = nameTable.canonical(src, nameFrom, nameTo);
+            nameKeys[count] = nameTable.lastKey();
+        }
         count++;
-    }
-
-    /** The one string for a name's bytes, made the first time the name is seen. */
-    private String canonical(final byte[] bytes, final int from, final int to)
-    {
-        if (to - from > MAX_NAME_BYTES)
-        {
-            return decodeName(bytes, from, to, false);
-        }
-        int hash = 0;
-        for (int k = from; k < to; k++)
-        {
-            hash = 31 * hash + bytes[k];
-        }
-        final int mask = tableKeys.length - 1;
-        int slot = (hash ^ (hash >>> 16)) & mask;
-        byte[] key;
-        while ((key = tableKeys[slot]) != null)
-        {
-            if (sameBytes(key, bytes, from, to))
-            {
-                return tableNames[slot];
-            }
-            slot = (slot + 1) & mask;
-        }
-        final String name = decodeName(bytes, from, to, tableSize < MAX_NAMES);
-        if (tableSize < MAX_NAMES)
-        {
-            tableKeys[slot] = Arrays.copyOfRange(bytes, from, to);
-            tableNames[slot] = name;
-            if (++tableSize * 2 > tableKeys.length)
-            {
-                grow();
-            }
-        }
-        return name;
-    }
-
-    /** A plain loop: names are short, where a general array comparison costs more to call than to run. */
-    private static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
-    {
-        if (key.length != to - from)
-        {
-            return false;
-        }
-        for (int k = 0; k < key.length; k++)
-        {
-            if (key[k] != bytes[from + k])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** @param intern true for a name kept in the table (a bounded number of them). */
-    private String decodeName(final byte[] bytes, final int from, final int to, final boolean intern)
-    {
-        final String name;
-        if (!hasEscape(bytes, from, to))
-        {
-            name = new String(bytes, from, to - from, StandardCharsets.UTF_8);
-        }
-        else
-        {
-            // Only in bytes the full parser accepted (a re-read): it decodes the escapes the same way.
-            decoder.decode(bytes, from, to + 1);
-            name = new String(decoder.chars(), 0, decoder.length());
-        }
-        return intern ? name.intern() : name;
-    }
-
-    private void grow()
-    {
-        final byte[][] keys = tableKeys;
-        final String[] values = tableNames;
-        tableKeys = new byte[keys.length * 2][];
-        tableNames = new String[keys.length * 2];
-        final int mask = tableKeys.length - 1;
-        for (int k = 0; k < keys.length; k++)
-        {
-            if (keys[k] != null)
-            {
-                int hash = 0;
-                for (final byte b : keys[k])
-                {
-                    hash = 31 * hash + b;
-                }
-                int slot = (hash ^ (hash >>> 16)) & mask;
-                while (tableKeys[slot] != null)
-                {
-                    slot = (slot + 1) & mask;
-                }
-                tableKeys[slot] = keys[k];
-                tableNames[slot] = values[k];
-            }
-        }
-    }
-
-    private static boolean hasEscape(final byte[] bytes, final int from, final int to)
-    {
-        for (int k = from; k < to; k++)
-        {
-            if (bytes[k] == '\\')
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** @return the index of the closing quote of a checked string whose body starts at {@code from}. */
     private static int skipString(final byte[] bytes, final int from, final int limit)
     {
-        int i = ByteRuns.quoteOrBackslash(bytes, from, limit);
-        while (i < limit && bytes[i] == '\\')
+        int i = from;
+        while (true)
         {
-            i = ByteRuns.quoteOrBackslash(bytes, i + 2, limit);
+            // The first word inline (most strings end in it), a longer run by the long-run search.
+            if (i + 8 <= limit)
+            {
+                final int plain = ByteRuns.quoteOrBackslashInWord(bytes, i);
+                i = plain == 8 ? ByteRuns.quoteOrBackslash(bytes, i + 8, limit) : i + plain;
+            }
+            else
+            {
+                while (i < limit && bytes[i] != '"' && bytes[i] != '\\')
+                {
+                    i++;
+                }
+            }
+            if (i >= limit || bytes[i] == '"')
+            {
+                return Math.min(i, limit);
+            }
+            // A backslash: the byte after it is escaped.
+            i += 2;
         }
-        return Math.min(i, limit);
     }
 
     /** @return the index just past the checked value at {@code from}. */

@@ -113,6 +113,137 @@ class JsonBytesTest
         }
     }
 
+    /**
+     * Every byte that ends or refuses a name or a string (a quote, a backslash, an escape, a control byte, ill-formed and
+     * well-formed UTF-8) at every position of a body up to five words long, the body starting at every offset in a word:
+     * the scanners that cross plain ASCII a word at a time end where a byte-by-byte reading ends, and {@link JsonMembers}
+     * accepts an event with such a name or value exactly when both do.
+     */
+    @Test
+    void namesAndStringsEndWhereAByteLoopEndsAtEveryWordPosition()
+    {
+        final byte[][] pieces = {
+            { '"' }, { '\\' }, { '\\', 'n' }, { '\\', '"' }, { '\\', '\\' },
+            { '\\', 'u', '0', '0', 'e', '9' }, { '\\', 'u', '1', '2' }, { '\\', 'q' }, { 0x01 },
+            { 0x1F }, { 0x7F }, { 0x20 }, { (byte)0xC0, (byte)0x80 }, { (byte)0xED, (byte)0xA0, (byte)0x80 }, { (byte)0xE2, (byte)0x82 },
+            { (byte)0x80 }, { (byte)0xFF }, { (byte)0xF4, (byte)0x90, (byte)0x80, (byte)0x80 }, bytes("é"), bytes("数"), bytes("🙂"),
+        };
+        final JsonMembers members = new JsonMembers();
+        for (final byte[] piece : pieces)
+        {
+            for (int length = 1; length <= 40; length++)
+            {
+                for (int at = 0; at < length; at++)
+                {
+                    for (int pad = 0; pad < 8; pad++)
+                    {
+                        final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                        for (int k = 0; k < at; k++)
+                        {
+                            body.write('a' + k % 26);
+                        }
+                        body.writeBytes(piece);
+                        for (int k = at + 1; k < length; k++)
+                        {
+                            body.write('A' + k % 26);
+                        }
+                        final byte[] b = body.toByteArray();
+                        final String where = java.util.Arrays.toString(piece) + " at " + at + " of " + length + ", pad " + pad;
+                        // A name: "{" padding, the quoted body, then a value.
+                        final byte[] name = concat(" ".repeat(pad) + "{\"", b, "\":1}");
+                        final int expectedName = byteLoopNameEnd(name, pad + 1, name.length, 30);
+                        assertEquals(expectedName, JsonBytes.nameEnd(name, pad + 1, name.length, 30), "name " + where);
+                        final boolean nameAccepted = members.checkObject(name, 0, name.length, 4, 30);
+                        assertEquals(expectedName == name.length - 4, nameAccepted, "object with name " + where);
+                        // A string value, also as a member's value.
+                        final byte[] value = concat(" ".repeat(pad) + "{\"k\":\"", b, "\"}");
+                        final int open = pad + 5;
+                        final int expectedValue = byteLoopStringEnd(value, open + 1, value.length);
+                        assertEquals(expectedValue, JsonBytes.stringEnd(value, open + 1, value.length), "string " + where);
+                        final boolean valueAccepted = members.checkObject(value, 0, value.length, 4, 1000);
+                        assertEquals(expectedValue == value.length - 2, valueAccepted, "object with string " + where);
+                        if (valueAccepted)
+                        {
+                            assertTrue(jacksonAccepts(java.util.Arrays.copyOfRange(value, pad, value.length)), where);
+                            // Decoded to Jackson's characters, up to the same closing quote; the string's end as the limit
+                            // too.
+                            final String jackson = jacksonString(java.util.Arrays.copyOfRange(value, open, value.length - 1));
+                            for (final int limit : new int[] { value.length, value.length - 1 })
+                            {
+                                final StringDecoder decoder = new StringDecoder(4);
+                                assertEquals(expectedValue, decoder.decode(value, open + 1, limit), "decoded " + where);
+                                assertEquals(jackson, new String(decoder.chars(), 0, decoder.length()), "decoded " + where);
+                            }
+                            // Re-read as checked bytes, followed by a second member: the string is skipped to its end.
+                            final byte[] twice = concat(" ".repeat(pad) + "{\"k\":\"", b, "\",\"z\":\"" +
+                                new String(b, StandardCharsets.UTF_8) + "\"}");
+                            assertTrue(members.readObject(twice, 0, twice.length), where);
+                            assertEquals(2, members.count(), where);
+                            assertEquals(value.length - 1, members.valueEnd(0), "re-read " + where);
+                            assertEquals("z", members.name(1), where);
+                            assertEquals(twice.length - 1, members.valueEnd(1), "re-read " + where);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static byte[] concat(final String before, final byte[] middle, final String after)
+    {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(bytes(before));
+        out.writeBytes(middle);
+        out.writeBytes(bytes(after));
+        return out.toByteArray();
+    }
+
+    /** The name scan as a plain loop: no escapes, no control bytes, strict UTF-8, at most {@code max} bytes. */
+    private static int byteLoopNameEnd(final byte[] src, final int from, final int limit, final int max)
+    {
+        for (int i = from + 1; i < limit; )
+        {
+            final int b = src[i];
+            if (b == '"')
+            {
+                return i - from - 1 > max ? JsonBytes.REFUSED : i;
+            }
+            if (b >= 0 && (b < 0x20 || b == '\\'))
+            {
+                return JsonBytes.REFUSED;
+            }
+            i = b >= 0 ? i + 1 : Utf8Scan.sequenceEnd(src, i, limit);
+            if (i < 0)
+            {
+                return JsonBytes.REFUSED;
+            }
+        }
+        return JsonBytes.REFUSED;
+    }
+
+    /** The string scan as a plain loop: standard escapes, no control bytes, strict UTF-8. */
+    private static int byteLoopStringEnd(final byte[] src, final int from, final int limit)
+    {
+        for (int i = from; i < limit; )
+        {
+            final int b = src[i];
+            if (b == '"')
+            {
+                return i;
+            }
+            if (b >= 0 && b < 0x20)
+            {
+                return JsonBytes.REFUSED;
+            }
+            i = b == '\\' ? JsonBytes.escapeEnd(src, i, limit) : b >= 0 ? i + 1 : Utf8Scan.sequenceEnd(src, i, limit);
+            if (i < 0)
+            {
+                return JsonBytes.REFUSED;
+            }
+        }
+        return JsonBytes.REFUSED;
+    }
+
     private static void assertValue(final String json, final boolean valid)
     {
         final byte[] b = bytes(json);

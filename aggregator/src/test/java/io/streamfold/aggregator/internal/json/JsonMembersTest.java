@@ -187,6 +187,41 @@ class JsonMembersTest
         }
     }
 
+    @Test
+    void namesAtTheSamePlaceAreReadAgainRight()
+    {
+        // Objects one after another whose names at one place are the same, of the same length but other bytes (in the
+        // first or last word), kept or too long for the table, or array elements without names.
+        final String[][] objects = {
+            { "type", "sequence_number", "delta" }, { "type", "sequence_number", "delta" }, { "typo", "sequence_numbes", "delta" },
+            { "type", "sequence_numbea", "x".repeat(70) }, { "type", "sequence_numbea", "x".repeat(70) },
+            { "type", "sequence_numbea", "x".repeat(69) + "y" }, { "a\\u0062", "b" }, { "ab", "b" },
+        };
+        final JsonMembers m = new JsonMembers();
+        for (int round = 0; round < 2; round++)
+        {
+            for (final String[] names : objects)
+            {
+                final StringBuilder sb = new StringBuilder("{");
+                for (int k = 0; k < names.length; k++)
+                {
+                    sb.append(k > 0 ? "," : "").append('"').append(names[k]).append("\":").append(k);
+                }
+                final byte[] bytes = sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+                // Escaped names only on a re-read (the check leaves them to the full parser).
+                assertTrue(m.readObject(bytes, 0, bytes.length));
+                assertEquals(names.length, m.count());
+                for (int k = 0; k < names.length; k++)
+                {
+                    assertEquals(names[k].replace("\\u0062", "b"), m.name(k), sb.toString());
+                }
+                final byte[] array = "[1,2,3]".getBytes(StandardCharsets.UTF_8);
+                assertTrue(m.readArray(array, 0, array.length));
+                assertEquals(null, m.name(0));
+            }
+        }
+    }
+
     @Property(tries = 2000)
     void runsEndWhereAPlainLoopEnds(@ForAll final Random random)
     {
