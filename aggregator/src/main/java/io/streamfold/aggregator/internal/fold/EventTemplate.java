@@ -35,18 +35,15 @@ public final class EventTemplate
     private static final int WHITESPACE = TemplatePieces.WHITESPACE;
     /** Jackson's default limit on field name length; raw values keep every string under it. */
     private static final int MAX_NAME_BYTES = 50_000;
-    /** More members than this in an object slot and the event is not learnt. */
-    private static final int MAX_MEMBERS = 32;
 
     // How a string piece is scanned when two strings repeat each other (beside the slot types of EventShape).
     /** A {@link EventShape#SAME_STRING} before its original: decoded into the original's chars. */
-    private static final int COPY_FIRST = 16;
+    static final int COPY_FIRST = 16;
     /** A {@link EventShape#STRING} after its {@link #COPY_FIRST}: compared with the copy's bytes, decoded if it differs. */
-    private static final int AFTER_COPY = 17;
+    static final int AFTER_COPY = 17;
     /** A {@link EventShape#SAME_STRING} after its original: compared with the original's bytes, checked if it differs. */
-    private static final int COPY_AFTER = 18;
+    static final int COPY_AFTER = 18;
 
-    private final int maxNestingDepth;
     private final int maxStringChars;
     /** Longest string a raw value or a copy may hold (see {@link #MAX_NAME_BYTES}). */
     private final int maxRawString;
@@ -54,31 +51,30 @@ public final class EventTemplate
     private final boolean numbersFit;
     private boolean enabled;
 
-    private EventShape shape;
-    private final TemplatePieces pieces = new TemplatePieces();
+    EventShape shape;
+    final TemplatePieces pieces = new TemplatePieces();
     /** Slots: the shape's, then the other members of its object slots (raw values, never read back). */
-    private int slots;
-    private int[] type = new int[4];
-    private int[] kind = new int[4];
+    int slots;
+    int[] type = new int[4];
+    int[] kind = new int[4];
     /** Depth left for a raw or scanned value at the slot (enclosing objects count towards the parser's limit). */
-    private int[] depth = new int[4];
+    int[] depth = new int[4];
     /** For a copy, its original; for a string decoded after its copy, that copy; else -1. */
-    private int[] partner = new int[4];
+    int[] partner = new int[4];
     /** Per match, for a copy: whether it repeated its original byte for byte. */
-    private boolean[] repeats = new boolean[4];
-    private int[] start = new int[4];
-    private int[] end = new int[4];
-    private StringDecoder[] strings = new StringDecoder[4];
-    private final SlotNumbers numbers = new SlotNumbers();
+    boolean[] repeats = new boolean[4];
+    int[] start = new int[4];
+    int[] end = new int[4];
+    StringDecoder[] strings = new StringDecoder[4];
+    final SlotNumbers numbers = new SlotNumbers();
     /** Slots read (objects aside) in byte order; and the shape's slots in byte order. */
-    private int[] order = new int[4];
-    private int[] declaredOrder = new int[4];
-    private int[] located = new int[8];
-    private final int[] members = new int[2 * MAX_MEMBERS];
+    int[] order = new int[4];
+    int[] declaredOrder = new int[4];
+    int[] located = new int[8];
     private byte[] input;
     private byte[] directCopy = new byte[0];
 
-    private final PathLocator locator;
+    private final TemplateLearner learner;
     private long matches;
 
     /**
@@ -103,12 +99,11 @@ public final class EventTemplate
 
     private EventTemplate(final int maxNestingDepth, final int maxStringChars, final boolean numbersFit)
     {
-        this.maxNestingDepth = maxNestingDepth;
         this.maxStringChars = maxStringChars;
         this.maxRawString = Math.min(maxStringChars, MAX_NAME_BYTES);
         this.numbersFit = numbersFit;
         this.enabled = ENABLED && numbersFit;
-        this.locator = new PathLocator(maxNestingDepth, maxStringChars);
+        this.learner = new TemplateLearner(this, new PathLocator(maxNestingDepth, maxStringChars), maxNestingDepth);
     }
 
     /** Turns the fast path on (where the number limit allows it) or off (tests compare both); forgets the template. */
@@ -171,218 +166,7 @@ public final class EventTemplate
         {
             return false;
         }
-        final int declared = shape.slotCount();
-        final int limit = offset + count;
-        slots = 0;
-        if (!locator.newEvent(src, offset, limit))
-        {
-            return false;
-        }
-        for (int s = 0; s < declared; s++)
-        {
-            if (!locator.locate(src, offset, limit, shape.path(s)))
-            {
-                return false;
-            }
-            addSlot(shape.type(s), maxNestingDepth - shape.path(s).length - 2, locator.start(), locator.end());
-        }
-        for (int s = 0; s < declared; s++)
-        {
-            if (type[s] == EventShape.OBJECT && !addOtherMembers(src, limit, s, declared, shape.path(s).length))
-            {
-                return false;
-            }
-        }
-        // Byte order of the slots read; distinct leaf paths never overlap, a path inside another is refused.
-        int read = 0;
-        for (int s = 0; s < slots; s++)
-        {
-            if (type[s] != EventShape.OBJECT)
-            {
-                order[read++] = s;
-            }
-        }
-        sortByStart(order, read);
-        for (int k = 1; k < read; k++)
-        {
-            if (start[order[k]] < end[order[k - 1]])
-            {
-                return false;
-            }
-        }
-        if (!pieces.find(src, offset, count, order, read, type, start, end) || !placeObjects(offset, read))
-        {
-            return false;
-        }
-        pairCopies(shape, declared);
-        for (int s = 0; s < declared; s++)
-        {
-            declaredOrder[s] = s;
-        }
-        sortByStart(declaredOrder, declared);
-        // The learnt values must be ones the scanners accept, or no later event could match as they do: the event
-        // must match itself, each slot ending where its path led.
-        System.arraycopy(start, 0, located, 0, slots);
-        System.arraycopy(end, 0, located, slots, slots);
-        this.shape = shape;
-        if (!matchSlots(src, offset, count))
-        {
-            forget();
-            return false;
-        }
-        for (int s = 0; s < slots; s++)
-        {
-            if (start[s] != located[s] || end[s] != located[slots + s])
-            {
-                forget();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void addSlot(final int slotType, final int slotDepth, final int from, final int to)
-    {
-        final int s = slots++;
-        if (s == type.length)
-        {
-            final int n = s * 2;
-            type = Arrays.copyOf(type, n);
-            kind = Arrays.copyOf(kind, n);
-            depth = Arrays.copyOf(depth, n);
-            partner = Arrays.copyOf(partner, n);
-            repeats = Arrays.copyOf(repeats, n);
-            start = Arrays.copyOf(start, n);
-            end = Arrays.copyOf(end, n);
-            strings = Arrays.copyOf(strings, n);
-            order = Arrays.copyOf(order, n);
-            declaredOrder = Arrays.copyOf(declaredOrder, n);
-            located = Arrays.copyOf(located, 2 * n);
-        }
-        type[s] = slotType;
-        kind[s] = slotType;
-        depth[s] = slotDepth;
-        partner[s] = -1;
-        start[s] = from;
-        end[s] = to;
-        if (slotType == EventShape.STRING && strings[s] == null)
-        {
-            strings[s] = new StringDecoder(256);
-        }
-        numbers.ensure(s, slotType);
-    }
-
-    /**
-     * Adds the members of object slot {@code s} that no declared slot reads, or leads into, as raw slots: their
-     * values may vary as they like, each checked whole. A member learnt empty or null ({@code "top_logprobs":[]})
-     * stays literal: it is so in every event of the stream, and an event where it is not goes to the full decoder,
-     * which learns the member as a slot then.
-     */
-    private boolean addOtherMembers(final byte[] src, final int limit, final int s, final int declared, final int pathLength)
-    {
-        final int count = locator.members(src, start[s], limit, members);
-        if (count < 0)
-        {
-            return false;
-        }
-        for (int m = 0; m < count; m++)
-        {
-            final int from = members[2 * m];
-            final int to = members[2 * m + 1];
-            boolean read = false;
-            for (int t = 0; t < declared && !read; t++)
-            {
-                read = t != s && start[t] >= from && end[t] <= to;
-            }
-            if (!read && !isEmpty(src, from, to))
-            {
-                addSlot(EventShape.RAW, maxNestingDepth - pathLength - 3, from, to);
-            }
-        }
-        return true;
-    }
-
-    /** @return whether the value is {@code null}, {@code []} or <code>{}</code> (written without whitespace). */
-    private static boolean isEmpty(final byte[] src, final int from, final int to)
-    {
-        final int n = to - from;
-        return n == 4 && src[from] == 'n' || n == 2 && (src[from] == '[' || src[from] == '{');
-    }
-
-    /** Insertion sort of slot numbers by where they start (a handful of slots). */
-    private void sortByStart(final int[] slotNumbers, final int count)
-    {
-        for (int a = 1; a < count; a++)
-        {
-            final int s = slotNumbers[a];
-            int b = a - 1;
-            while (b >= 0 && start[slotNumbers[b]] > start[s])
-            {
-                slotNumbers[b + 1] = slotNumbers[b];
-                b--;
-            }
-            slotNumbers[b + 1] = s;
-        }
-    }
-
-    /**
-     * Places each object slot's opening and closing bracket in a literal segment, so that a match knows where the
-     * object lies: every slot read is wholly inside it or wholly outside it.
-     */
-    private boolean placeObjects(final int offset, final int read)
-    {
-        for (int s = 0; s < slots; s++)
-        {
-            if (type[s] != EventShape.OBJECT)
-            {
-                continue;
-            }
-            for (int k = 0; k < read; k++)
-            {
-                final int t = order[k];
-                final boolean inside = start[t] > start[s] && end[t] < end[s];
-                if (!inside && end[t] > start[s] && start[t] < end[s])
-                {
-                    return false;
-                }
-            }
-            if (!pieces.placeObject(s, start[s] - offset, end[s] - 1 - offset))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Decides how each copy and its original are scanned: the first of the pair in byte order is decoded (a copy
-     * into its original's chars), the second compared with it.
-     */
-    private void pairCopies(final EventShape shape, final int declared)
-    {
-        for (int s = 0; s < declared; s++)
-        {
-            if (type[s] != EventShape.SAME_STRING)
-            {
-                continue;
-            }
-            final int o = shape.original(s);
-            partner[s] = o;
-            if (start[s] > start[o])
-            {
-                kind[s] = COPY_AFTER;
-            }
-            else if (type[o] == EventShape.STRING && partner[o] < 0)
-            {
-                partner[o] = s;
-                kind[o] = AFTER_COPY;
-                kind[s] = COPY_FIRST;
-            }
-        }
-        for (int k = 0; k < pieces.count; k++)
-        {
-            pieces.pieceKind[k] = pieces.pieceSlot[k] == WHITESPACE ? WHITESPACE : kind[pieces.pieceSlot[k]];
-        }
+        return learner.learn(src, offset, count, shape);
     }
 
     /**
@@ -416,7 +200,7 @@ public final class EventTemplate
         return true;
     }
 
-    private boolean matchSlots(final byte[] src, final int offset, final int count)
+    boolean matchSlots(final byte[] src, final int offset, final int count)
     {
         final TemplatePieces p = pieces;
         final byte[] bytes = p.bytes;
