@@ -334,24 +334,12 @@ public final class EventTemplate
 
     /**
      * A raw value learnt as a string ({@code "obfuscation":"kX3pQ"}, random on every event), checked as
-     * {@link JsonBytes#valueEnd} checks one: its first plain ASCII bytes in one small loop, as {@link StringDecoder}
-     * reads a short string, the rest (a longer run, an escape, a control or a multi-byte character) by
-     * {@link JsonBytes#stringEnd} from there.
+     * {@link JsonBytes#valueEnd} checks one, by {@link JsonBytes#stringEnd} (which tests a short string's one word
+     * inline), without the value dispatch.
      */
     private int rawString(final byte[] src, final int from, final int limit)
     {
-        final int shortEnd = Math.min(limit, from + 1 + TemplatePieces.SHORT);
-        int i = from + 1;
-        while (i < shortEnd)
-        {
-            final int b = src[i];
-            if (b < 0x20 || b == '"' || b == '\\')
-            {
-                break;
-            }
-            i++;
-        }
-        final int close = i < shortEnd && src[i] == '"' ? i : JsonBytes.stringEnd(src, i, limit);
+        final int close = JsonBytes.stringEnd(src, from + 1, limit);
         return close < 0 || close - from - 1 > maxRawString ? JsonBytes.REFUSED : close + 1;
     }
 
