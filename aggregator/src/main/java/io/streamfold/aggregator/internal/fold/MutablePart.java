@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.fold;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.streamfold.aggregator.model.Part;
@@ -293,20 +294,7 @@ public final class MutablePart implements Part
             return droppedLength <= other.length() && hash(0, other.array(), 0, droppedLength) == droppedHash;
         }
         final int n = text.length();
-        if (n > other.length())
-        {
-            return false;
-        }
-        final char[] mine = text.array();
-        final char[] theirs = other.array();
-        for (int i = 0; i < n; i++)
-        {
-            if (mine[i] != theirs[i])
-            {
-                return false;
-            }
-        }
-        return true;
+        return n <= other.length() && Arrays.equals(text.array(), 0, n, other.array(), 0, n);
     }
 
     private static long hash(final long seed, final char[] src, final int offset, final int count)
