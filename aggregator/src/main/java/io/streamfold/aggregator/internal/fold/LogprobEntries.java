@@ -70,7 +70,7 @@ public final class LogprobEntries implements EventShape.ValueScanner
         }
         if (aggregate.keepsContent() && (!r.appendStructure(start, list) || (copy != null && !r.appendStructure(start, copy))))
         {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
+            tooLarge();
         }
         aggregate.logprob(choice, refusal, token, logprob);
     }
@@ -107,10 +107,7 @@ public final class LogprobEntries implements EventShape.ValueScanner
     public void keepMatched(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
         final MutableRawList list, final char[] tokenChars, final int tokenLength, final double logprob)
     {
-        if (aggregate.keepsContent() && !list.add(src, from, to - from, limits.maxRawBytes()))
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
-        }
+        keep(src, from, to, list, null);
         if (aggregate.listener() != StreamListener.NONE)
         {
             token.set(tokenChars, 0, tokenLength, limits.maxTextChars());
@@ -225,11 +222,22 @@ public final class LogprobEntries implements EventShape.ValueScanner
     public void keepScanned(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
         final MutableRawList list, final MutableRawList copy)
     {
+        keep(src, from, to, list, copy);
+        aggregate.logprob(choice, refusal, token, scannedLogprob);
+    }
+
+    /** Keeps an entry's bytes in {@code list} (and {@code copy}) unless the fold drops streamed content; says so past the limit. */
+    private void keep(final byte[] src, final int from, final int to, final MutableRawList list, final MutableRawList copy)
+    {
         if (aggregate.keepsContent() &&
             (!list.add(src, from, to - from, limits.maxRawBytes()) || (copy != null && !copy.add(src, from, to - from, limits.maxRawBytes()))))
         {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
+            tooLarge();
         }
-        aggregate.logprob(choice, refusal, token, scannedLogprob);
+    }
+
+    private void tooLarge()
+    {
+        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs larger than " + limits.maxRawBytes() + " bytes");
     }
 }
