@@ -142,6 +142,13 @@ final class ByteRuns
         return Long.numberOfTrailingZeros(special((long)LONGS.get(src, at))) >>> 3;
     }
 
+    /** @return how many bytes at the start of the word at {@code at} (lying whole in {@code src}) are spaces: 8 when all are. */
+    static int spacesInWord(final byte[] src, final int at)
+    {
+        // The first byte that differs from a space is the lowest nonzero byte of the xor.
+        return Long.numberOfTrailingZeros((long)LONGS.get(src, at) ^ SPACES) >>> 3;
+    }
+
     /**
      * @return how many bytes at the start of the word at {@code at} (lying whole in {@code src}) are neither a quote nor
      *         a backslash: 8 when none is.
