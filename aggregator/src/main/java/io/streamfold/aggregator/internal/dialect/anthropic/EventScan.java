@@ -31,6 +31,7 @@ final class EventScan
 {
     /** What a block event or ping starts with (whitespace aside): its type, each with the event's kind. */
     private static final byte[] TYPE = ascii("\"type\"");
+    private static final byte[] INDEX = ascii("\"index\"");
     private static final byte[][] TYPES = {
         ascii("\"content_block_delta\""), ascii("\"content_block_start\""), ascii("\"content_block_stop\""), ascii("\"ping\""),
     };
@@ -45,6 +46,10 @@ final class EventScan
     private final JsonMembers event = new JsonMembers();
     /** The members of the event's block or delta, located while the event is checked. */
     private final JsonMembers inner = new JsonMembers();
+    /** Whether the limits let the scan accept the longest bare event's strings (what {@link #foldBare} must not exceed). */
+    private final boolean bare;
+    /** Where the type's value ended in the event {@link #kindOf} last read. */
+    private int typeEnd;
     private long index;
     private long scanned;
 
@@ -53,6 +58,7 @@ final class EventScan
         this.starts = starts;
         this.blocks = blocks;
         bytes = new EventBytes(limits);
+        bare = EventBytes.scanStringBytes(limits) >= "content_block_stop".length();
     }
 
     /**
@@ -69,6 +75,10 @@ final class EventScan
         }
         bytes.load(frame);
         final int kind = kindOf(bytes.array(), bytes.offset(), bytes.limit());
+        if ((kind == CONTENT_BLOCK_STOP || kind == PING) && foldBare(kind, bytes.array(), bytes.limit()))
+        {
+            return kind;
+        }
         final byte[][] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
         if (kind == KIND_NONE || !bytes.checkObject(event, innerName, inner))
         {
@@ -122,6 +132,65 @@ final class EventScan
         return kind;
     }
 
+    /**
+     * Folds a block stop or a ping sent as its bare bytes, {@code {"type":"content_block_stop","index":N}} or
+     * {@code {"type":"ping"}} with any whitespace between: read on from the type {@link #kindOf} found, without the
+     * member scan (a stream has one stop per block, and pings, each otherwise as costly to scan as a delta). What the
+     * member scan would accept and fold the same way, nothing else: a non-negative index without a leading zero that
+     * fits a long, only JSON whitespace, nothing after the closing brace; anything else takes the member scan.
+     *
+     * @return whether the event was folded.
+     */
+    private boolean foldBare(final int kind, final byte[] src, final int limit)
+    {
+        if (!bare)
+        {
+            return false;
+        }
+        int i = JsonBytes.skipWhitespace(src, typeEnd, limit);
+        long value = -1;
+        if (kind == CONTENT_BLOCK_STOP)
+        {
+            if (i >= limit || src[i] != ',')
+            {
+                return false;
+            }
+            i = JsonBytes.skipWhitespace(src, i + 1, limit);
+            if (!startsWith(src, i, limit, INDEX))
+            {
+                return false;
+            }
+            i = JsonBytes.skipWhitespace(src, i + INDEX.length, limit);
+            if (i >= limit || src[i] != ':')
+            {
+                return false;
+            }
+            i = JsonBytes.skipWhitespace(src, i + 1, limit);
+            final int digits = JsonBytes.digitsEnd(src, i, limit);
+            if (digits == i || digits - i > 18 || (src[i] == '0' && digits - i > 1))
+            {
+                return false;
+            }
+            value = 0;
+            for (int k = i; k < digits; k++)
+            {
+                value = value * 10 + (src[k] - '0');
+            }
+            i = JsonBytes.skipWhitespace(src, digits, limit);
+        }
+        if (i >= limit || src[i] != '}' || JsonBytes.skipWhitespace(src, i + 1, limit) != limit)
+        {
+            return false;
+        }
+        index = value;
+        if (kind == CONTENT_BLOCK_STOP)
+        {
+            blocks.stopBlock(value);
+        }
+        scanned++;
+        return true;
+    }
+
     /** @return the index of the block event last folded. */
     long index()
     {
@@ -136,11 +205,12 @@ final class EventScan
 
     /**
      * The kind of a block event or ping, from the payload's opening bytes (its type, first): any other event, or a type
-     * that is not the first field, goes straight to the token reader, without a scan it would repeat.
+     * that is not the first field, goes straight to the token reader, without a scan it would repeat. Where the type's
+     * value ends is kept in {@link #typeEnd}.
      *
      * @return the kind, or {@link AnthropicEvents#KIND_NONE}.
      */
-    private static int kindOf(final byte[] src, final int from, final int limit)
+    private int kindOf(final byte[] src, final int from, final int limit)
     {
         int i = JsonBytes.skipWhitespace(src, from, limit);
         if (i >= limit || src[i] != '{')
@@ -162,6 +232,7 @@ final class EventScan
         {
             if (startsWith(src, i, limit, TYPES[k]))
             {
+                typeEnd = i + TYPES[k].length;
                 return KINDS[k];
             }
         }
