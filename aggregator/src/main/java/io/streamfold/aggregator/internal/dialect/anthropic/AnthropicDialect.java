@@ -77,7 +77,7 @@ public final class AnthropicDialect extends Dialect
         replayReader = new JsonReader(limits);
         blocks = new ContentBlocks(this, aggregate, limits);
         starts = new BlockStarts(this, aggregate, limits, blocks);
-        scan = new EventScan(starts, blocks, limits);
+        scan = new EventScan(starts, blocks, new MessageScan(this, aggregate, limits), limits);
         templates = new DeltaTemplates(aggregate, blocks, limits);
     }
 
@@ -149,6 +149,10 @@ public final class AnthropicDialect extends Dialect
         {
             index = scan.index();
             typeInPayload = true;
+            if (kind == MESSAGE_START || kind == MESSAGE_DELTA || kind == MESSAGE_STOP)
+            {
+                onEventEnd(kind, index);
+            }
         }
         else
         {
@@ -226,6 +230,12 @@ public final class AnthropicDialect extends Dialect
         onEventEnd(kind, index);
         eventIndex = index;
         return kind;
+    }
+
+    /** The stop reason of the message_delta being read (by either reader): the choice finishes with it at the event's end. */
+    void stopReason(final char[] chars, final int offset, final int length)
+    {
+        stopReason.set(chars, offset, length, 1024);
     }
 
     /** @return events folded from a byte scan so far (for tests: the scan is taken where it should be). */
@@ -485,7 +495,7 @@ public final class AnthropicDialect extends Dialect
                 if (value == JsonToken.VALUE_STRING)
                 {
                     final CharView v = r.text();
-                    stopReason.set(v.array(), v.offset(), v.length(), 1024);
+                    stopReason(v.array(), v.offset(), v.length());
                 }
                 else
                 {

@@ -13,6 +13,9 @@ import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvent
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_START;
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_STOP;
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.KIND_NONE;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_DELTA;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_START;
+import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.MESSAGE_STOP;
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.PING;
 
 /**
@@ -34,14 +37,17 @@ final class EventScan
     private static final byte[] INDEX = ascii("\"index\"");
     private static final byte[][] TYPES = {
         ascii("\"content_block_delta\""), ascii("\"content_block_start\""), ascii("\"content_block_stop\""), ascii("\"ping\""),
+        ascii("\"message_start\""), ascii("\"message_delta\""), ascii("\"message_stop\""),
     };
-    private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING };
+    private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING, MESSAGE_START, MESSAGE_DELTA, MESSAGE_STOP };
     /** The member whose object the scan locates too, per kind: the delta, the block. */
     private static final byte[][] DELTA = { ascii("delta") };
     private static final byte[][] CONTENT_BLOCK = { ascii("content_block") };
+    private static final byte[][] MESSAGE = { ascii("message") };
 
     private final BlockStarts starts;
     private final ContentBlocks blocks;
+    private final MessageScan messages;
     private final EventBytes bytes;
     private final JsonMembers event = new JsonMembers();
     /** The members of the event's block or delta, located while the event is checked. */
@@ -53,10 +59,11 @@ final class EventScan
     private long index;
     private long scanned;
 
-    EventScan(final BlockStarts starts, final ContentBlocks blocks, final AggregationLimits limits)
+    EventScan(final BlockStarts starts, final ContentBlocks blocks, final MessageScan messages, final AggregationLimits limits)
     {
         this.starts = starts;
         this.blocks = blocks;
+        this.messages = messages;
         bytes = new EventBytes(limits);
         bare = EventBytes.scanStringBytes(limits) >= "content_block_stop".length();
     }
@@ -79,10 +86,21 @@ final class EventScan
         {
             return kind;
         }
-        final byte[][] innerName = kind == CONTENT_BLOCK_DELTA ? DELTA : kind == CONTENT_BLOCK_START ? CONTENT_BLOCK : null;
+        final byte[][] innerName = kind == CONTENT_BLOCK_DELTA || kind == MESSAGE_DELTA ? DELTA : kind == CONTENT_BLOCK_START ?
+            CONTENT_BLOCK : kind == MESSAGE_START ? MESSAGE : null;
         if (kind == KIND_NONE || !bytes.checkObject(event, innerName, inner))
         {
             return KIND_NONE;
+        }
+        if (kind == MESSAGE_START || kind == MESSAGE_DELTA || kind == MESSAGE_STOP)
+        {
+            if (!messages.fold(kind, event, inner))
+            {
+                return KIND_NONE;
+            }
+            index = -1;
+            scanned++;
+            return kind;
         }
         int first = 1;
         index = -1;

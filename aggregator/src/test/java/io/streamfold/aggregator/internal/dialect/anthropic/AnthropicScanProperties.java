@@ -10,8 +10,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * The events {@link EventScan} reads without the token reader (block stops and pings read bare, block events by their
- * members) fold exactly as the token reader folds them, on their usual bytes, with any whitespace, and broken in the
+ * The events {@link EventScan} reads without the token reader (block stops and pings read bare, block and message
+ * events by their members) fold exactly as the token reader folds them, on their usual bytes, with any whitespace, and broken in the
  * ways that must send them back (an index that is no plain non-negative integer, a member more or less, bytes after
  * the object, escaped names, a cut): fast path on and off, fed whole and in any slices.
  */
@@ -23,12 +23,44 @@ class AnthropicScanProperties
         "99999999999999999999", "\"1\"", "null", "true", "[1]", "",
     };
 
+    /** message_start, mostly as sent, else in a form the token reader must read (or refuse) itself. */
+    private static final String[] MESSAGE_START = {
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\"," +
+            "\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"cache_read_input_tokens\":0," +
+            "\"output_tokens\":1,\"service_tier\":\"standard\"}}}",
+        "{ \"type\" : \"message_start\" , \"message\" : { \"model\":\"\\u00e9\",\"content\" : [ ] , \"usage\" : null , \"role\":7} , \"x\":[1] }",
+        "{\"type\":\"message_start\",\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}}",
+        "{\"type\":\"message_start\",\"message\":{\"role\":\"assistant\",\"content\":\"x\",\"usage\":3}}",
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"a\"},\"message\":{\"id\":\"b\"}}",
+        "{\"type\":\"message_start\",\"message\":[1]}",
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"a\"},\"type\":\"ping\"}",
+        "{\"type\":\"message_start\",\"index\":0,\"message\":{\"id\":\"a\"}}",
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"\",\"id\":\"c\",\"role\":\"user\",\"role\":null,\"usage\":{\"a\":1},\"usage\":{\"b\":2}}}",
+        "{\"type\":\"message_start\"}",
+    };
+    /** message_delta, likewise. */
+    private static final String[] MESSAGE_DELTA = {
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"container\":{\"id\":\"c\"}},\"usage\":null,\"extra\":\"\"}   ",
+        "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":9},\"delta\":{\"stop_reason\":null,\"stop_sequence\":\"\\n\"}}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":3},\"usage\":\"x\"}",
+        "{\"type\":\"message_delta\",\"delta\":null,\"usage\":{\"output_tokens\":9}}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"a\"},\"delta\":{\"stop_reason\":\"b\"}}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\",\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":1},\"usage\":{\"input_tokens\":2}}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"index\":1}",
+    };
+    /** message_stop, likewise. */
+    private static final String[] MESSAGE_STOP = {
+        "{\"type\":\"message_stop\"}", "{\"type\":\"message_stop\"          }",
+        "{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":3},\"x\":null,\"y\":\"\"}",
+        "{\"type\":\"message_stop\",\"type\":\"error\"}", "{\"type\":\"message_stop\",\"index\":\"x\"}",
+    };
+
     @Property(tries = 400)
-    void stopsAndPingsFoldAsTheTokenReaderFoldsThem(@ForAll final Random random)
+    void scannedEventsFoldAsTheTokenReaderFoldsThem(@ForAll final Random random)
     {
         final StringBuilder sse = new StringBuilder();
-        event(sse, "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\"," +
-            "\"content\":[],\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}");
+        event(sse, pick(random, MESSAGE_START));
         final int blocks = 1 + random.nextInt(4);
         for (int b = 0; b < blocks; b++)
         {
@@ -47,11 +79,22 @@ class AnthropicScanProperties
                 event(sse, stop(random, random.nextInt(blocks + 1)));
             }
         }
-        event(sse, "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}");
-        event(sse, "{\"type\":\"message_stop\"}");
+        event(sse, pick(random, MESSAGE_DELTA));
+        if (random.nextInt(4) == 0)
+        {
+            event(sse, pick(random, MESSAGE_DELTA));
+        }
+        event(sse, pick(random, MESSAGE_STOP));
         final byte[] bytes = sse.toString().getBytes(StandardCharsets.UTF_8);
         final long folds = FastPathRun.assertSameFedEveryWay(Format.ANTHROPIC, bytes, random, sse.toString());
         Statistics.label("fast folds").collect(folds > 0);
+    }
+
+    /** Mostly the first of {@code forms} (as sent), else any, now and then broken. */
+    private static String pick(final Random random, final String[] forms)
+    {
+        final String s = random.nextBoolean() ? forms[0] : forms[random.nextInt(forms.length)];
+        return random.nextInt(8) == 0 ? broken(random, s) : s;
     }
 
     /** A block stop: mostly as sent, with any whitespace, now and then broken. */

@@ -185,9 +185,9 @@ class AnthropicScanTest
         final Aggregate result = aggregator.result();
         assertTrue(result.errors().isEmpty(), result.errors().toString());
         final AnthropicDialect dialect = (AnthropicDialect)AggregatorInternals.dialect(aggregator);
-        // Every block event and the ping (no delta here repeats the one before it byte for byte around its value);
-        // message_start, message_delta and message_stop go to the token reader.
-        assertEquals(12, dialect.scannedEvents());
+        // Every event: the block events and the ping (no delta here repeats the one before it byte for byte around its
+        // value), and message_start, message_delta and message_stop.
+        assertEquals(15, dialect.scannedEvents());
         final String json = result.toJson();
         assertTrue(json.contains("\"content\":[" + RESULT + "," + RESULT + "]"), json);
         assertTrue(json.contains("\"citations\":[" + CITATION + "]"), json);
