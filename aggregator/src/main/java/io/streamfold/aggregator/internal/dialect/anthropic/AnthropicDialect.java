@@ -97,6 +97,7 @@ public final class AnthropicDialect extends Dialect
         deferred.clear();
         stopReason.clear();
         templates.reset();
+        blocks.reset();
     }
 
     @Override

@@ -36,12 +36,29 @@ final class ContentBlocks
     private final MutableTextBuffer deltaType = new MutableTextBuffer();
     /** The delta shape the event being folded can be learnt as (a shape of DeltaTemplates), or -1. */
     private int learnShape = -1;
+    /**
+     * The block the last delta went to, by choice, index and kind, and the choice's part count then: a stream's deltas
+     * come block after block, so the next delta mostly goes to the same one. Parts are only ever added to a choice
+     * within a stream (a later one could take the same index, hence the count), and {@link #reset} forgets it before a
+     * pooled choice or part is reused.
+     */
+    private MutableChoice lastChoice;
+    private MutablePart lastBlock;
+    private long lastIndex;
+    private int lastParts;
 
     ContentBlocks(final AnthropicDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
+    }
+
+    /** A new stream: no block is known. */
+    void reset()
+    {
+        lastChoice = null;
+        lastBlock = null;
     }
 
     /** Starts an event: no delta has been noted yet. */
@@ -362,6 +379,25 @@ final class ContentBlocks
      * omit it); null, with an error reported, when the block there is of another kind or past a limit.
      */
     private MutablePart blockOfKind(final MutableChoice choice, final long index, final MutablePart.Kind kind, final String field)
+    {
+        final MutablePart last = lastBlock;
+        if (last != null && choice == lastChoice && index == lastIndex && last.kind() == kind && choice.partCount() == lastParts)
+        {
+            return last;
+        }
+        final MutablePart part = findBlock(choice, index, kind, field);
+        if (part != null)
+        {
+            lastChoice = choice;
+            lastBlock = part;
+            lastIndex = index;
+            lastParts = choice.partCount();
+        }
+        return part;
+    }
+
+    /** {@link #blockOfKind} looked up, created or refused. */
+    private MutablePart findBlock(final MutableChoice choice, final long index, final MutablePart.Kind kind, final String field)
     {
         MutablePart part = choice.partAt(index, null);
         if (part == null)

@@ -75,6 +75,17 @@ class AnthropicDialectTest
         assertEquals(30, run.result().usage().totalTokens());
     }
 
+    /** A block started again at its index is a new block: the deltas after it go to it, not to the one before. */
+    @Test
+    void deltasAfterABlockStartedAgainGoToTheNewBlock() throws Exception
+    {
+        final String textC = TEXT_A.replace("Hel", "C");
+        final AnthropicStreams.Run run = AnthropicStreams.whole(sse(START, TEXT_START, TEXT_A, TEXT_A, TEXT_START, textC, textC, MESSAGE_STOP));
+        assertEquals(List.of(), run.result().errors());
+        assertEquals(MAPPER.readTree("[{\"type\":\"text\",\"text\":\"HelHel\"},{\"type\":\"text\",\"text\":\"CC\"}]"),
+            MAPPER.readTree(run.json()).get("content"));
+    }
+
     @Test
     void pingsChangeNothing()
     {

@@ -5,6 +5,8 @@ import java.util.Random;
 
 import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.model.Aggregate;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -13,10 +15,15 @@ import net.jqwik.api.statistics.Statistics;
  * The events {@link EventScan} reads without the token reader (block stops and pings read bare, block and message
  * events by their members) fold exactly as the token reader folds them, on their usual bytes, with any whitespace, and broken in the
  * ways that must send them back (an index that is no plain non-negative integer, a member more or less, bytes after
- * the object, escaped names, a cut): fast path on and off, fed whole and in any slices.
+ * the object, escaped names, a cut): fast path on and off, fed whole and in any slices; and one pooled aggregator,
+ * reset between streams, folds each as a new one does (what a dialect remembers from event to event, such as the block
+ * the last delta went to, is forgotten with the stream).
  */
 class AnthropicScanProperties
 {
+    /** Reused across tries, as a gateway pools one. */
+    private static final StreamAggregator POOLED = StreamAggregator.create(Format.ANTHROPIC);
+
     private static final String[] SPACE = { "", "", "", " ", "  ", "\t", "\n", " \r\n ", "           ", "                 " };
     private static final String[] INDEX = {
         "0", "1", "2", "7", "12", "01", "00", "-1", "-0", "1.0", "1e2", "1E0", "123456789012345678", "1234567890123456789",
@@ -78,6 +85,16 @@ class AnthropicScanProperties
                 // A stop again, for this block or another, or of another form.
                 event(sse, stop(random, random.nextInt(blocks + 1)));
             }
+            if (random.nextInt(4) == 0)
+            {
+                // A block started again at an index already used, and its deltas.
+                final int again = random.nextInt(b + 1);
+                event(sse, "{\"type\":\"content_block_start\",\"index\":" + again + ",\"content_block\":{\"type\":\"" +
+                    (random.nextBoolean() ? "thinking\",\"thinking\":\"\"" : "text\",\"text\":\"\"") + "}}");
+                event(sse, "{\"type\":\"content_block_delta\",\"index\":" + again + ",\"delta\":{\"type\":\"text_delta\",\"text\":\"r\"}}");
+                event(sse, "{\"type\":\"content_block_delta\",\"index\":" + again +
+                    ",\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"t\"}}");
+            }
         }
         event(sse, pick(random, MESSAGE_DELTA));
         if (random.nextInt(4) == 0)
@@ -88,6 +105,17 @@ class AnthropicScanProperties
         final byte[] bytes = sse.toString().getBytes(StandardCharsets.UTF_8);
         final long folds = FastPathRun.assertSameFedEveryWay(Format.ANTHROPIC, bytes, random, sse.toString());
         Statistics.label("fast folds").collect(folds > 0);
+        final StreamAggregator fresh = StreamAggregator.create(Format.ANTHROPIC);
+        POOLED.reset();
+        for (final StreamAggregator a : new StreamAggregator[] { fresh, POOLED })
+        {
+            a.feed(bytes, 0, bytes.length);
+            a.end();
+        }
+        final Aggregate expected = fresh.result();
+        final Aggregate pooled = POOLED.result();
+        org.junit.jupiter.api.Assertions.assertEquals(expected.toJson(), pooled.toJson(), sse::toString);
+        org.junit.jupiter.api.Assertions.assertEquals(expected.errors().toString(), pooled.errors().toString(), sse::toString);
     }
 
     /** Mostly the first of {@code forms} (as sent), else any, now and then broken. */
