@@ -19,16 +19,17 @@ import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvent
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.PING;
 
 /**
- * The high-volume Anthropic events read scan-first: {@code content_block_start}, {@code _delta}, {@code _stop} and
- * pings are checked whole by the strict byte scan ({@link JsonMembers#checkObject}: well-formed UTF-8, strict syntax,
- * bounded depth and lengths, stricter than the token reader) and folded from the members it located. A block's
- * opaque values (a page of web search results, citations, a server tool's input) are then kept as their bytes and
- * never tokenized.
+ * Anthropic events read scan-first: {@code content_block_start}, {@code _delta}, {@code _stop}, pings and (by
+ * {@link MessageScan}) {@code message_start}, {@code _delta} and {@code _stop} are checked whole by the strict byte scan
+ * ({@link JsonMembers#checkObject}: well-formed UTF-8, strict syntax, bounded depth and lengths, stricter than the token
+ * reader) and folded from the members it located. A block's opaque values (a page of web search results, citations, a
+ * server tool's input) are then kept as their bytes and never tokenized. A block stop or ping sent as its bare bytes
+ * is read on from its type without the member scan.
  *
- * <p>Only the plain shape is read here: {@code type} first, then {@code index}, one block or delta object, a delta of
- * a known type with known fields. Anything else (fields in another order, a repeated or mistyped field, an unknown
- * delta, anything the scan refuses) goes to the token reader, which decides and reports; nothing is folded before
- * that is known, so both ways fold an event the same.
+ * <p>Only the plain shape is read here: {@code type} first, then {@code index} for a block event, one block, delta or
+ * message object, a delta of a known type with known fields. Anything else (fields in another order, a repeated or
+ * mistyped field, an unknown delta, anything the scan refuses) goes to the token reader, which decides and reports;
+ * nothing is folded before that is known, so both ways fold an event the same.
  */
 final class EventScan
 {
