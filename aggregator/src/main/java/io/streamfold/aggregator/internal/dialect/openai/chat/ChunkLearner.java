@@ -22,6 +22,9 @@ import io.streamfold.parser.internal.DataLineHint;
  */
 final class ChunkLearner
 {
+    /** Longest data line value the framer's line-end hint is matched over. */
+    private static final int HINT_BYTES = 8192;
+
     private final MutableAggregate aggregate;
     private final ChunkTemplate template;
     private final ChunkShapes shapes;
@@ -87,7 +90,7 @@ final class ChunkLearner
             learnable = false;
             return false;
         }
-        if (foldRepeated(frame) || shapes.fold(frame.buffer(), frame.offset(), frame.length()))
+        if (foldRepeated(frame) || shapes.fold(frame.buffer(), frame.offset(), frame.length(), frame.streamOffset()))
         {
             return true;
         }
@@ -131,10 +134,25 @@ final class ChunkLearner
      */
     int lineEnd(final org.agrona.DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
     {
-        if (!template.isLearnt())
+        if (template.isLearnt())
         {
-            return -1;
+            final byte[] array = buffer.byteArray();
+            final int from = DataLineHint.dataValue(buffer, lineStart, to);
+            if (array == null || from < 0)
+            {
+                return -1;
+            }
+            final int adjustment = (int)buffer.wrapAdjustment();
+            // A chunk longer than this is scanned by the framer as before; the bound keeps the decoders' buffers small.
+            final int end = template.matchLine(array, adjustment + from, adjustment + Math.min(to, from + HINT_BYTES), lineOffset);
+            return end < 0 ? -1 : end - adjustment;
         }
+        return shapes.isLearnt() ? shapesLineEnd(buffer, lineStart, to, lineOffset) : -1;
+    }
+
+    /** As {@link #lineEnd}, for a chunk learnt by {@link ChunkShapes} (kept apart: the one-string match stays small). */
+    private int shapesLineEnd(final org.agrona.DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+    {
         final byte[] array = buffer.byteArray();
         final int from = DataLineHint.dataValue(buffer, lineStart, to);
         if (array == null || from < 0)
@@ -142,7 +160,7 @@ final class ChunkLearner
             return -1;
         }
         final int adjustment = (int)buffer.wrapAdjustment();
-        final int end = template.matchLine(array, adjustment + from, adjustment + to, lineOffset);
+        final int end = shapes.matchLine(array, adjustment + from, adjustment + Math.min(to, from + HINT_BYTES), lineOffset);
         return end < 0 ? -1 : end - adjustment;
     }
 

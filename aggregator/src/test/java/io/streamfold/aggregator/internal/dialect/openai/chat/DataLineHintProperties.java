@@ -28,7 +28,9 @@ class DataLineHintProperties
     @Property(tries = 300)
     void hintedLinesFoldAsTheFullPathReadsThem(@ForAll final Random random)
     {
-        final byte[] stream = reframe(ChunkTemplateEquivalenceTest.adversarialStream(random), random);
+        // The one-string template's chunks, or those of the shared EventTemplate (token ids, logprob entries, usage).
+        final byte[] stream = reframe(random.nextBoolean() ? ChunkTemplateEquivalenceTest.adversarialStream(random) :
+            ChunkShapesStreams.stream(random), random);
         final AggregationLimits limits = random.nextInt(4) == 0 ?
             AggregationLimits.builder().maxTextChars(1 + random.nextInt(60)).build() : AggregationLimits.DEFAULT;
         final boolean strict = random.nextInt(4) == 0;
