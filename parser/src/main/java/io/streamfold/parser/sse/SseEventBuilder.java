@@ -158,7 +158,8 @@ final class SseEventBuilder
             colon++;
         }
         final int nameLength = colon - offset;
-        int valueOffset = colon + 1;
+        // No colon: the value is empty and starts at the line's end, not past it (a carried line may fill its buffer).
+        int valueOffset = colon < end ? colon + 1 : end;
         if (valueOffset < end && buffer.getByte(valueOffset) == SPACE)
         {
             valueOffset++;

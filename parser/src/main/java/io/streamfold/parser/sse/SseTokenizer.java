@@ -8,6 +8,7 @@ import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
 import io.streamfold.parser.internal.Bom;
+import io.streamfold.parser.internal.DataLineHint;
 import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.SpillBuffer;
 
@@ -36,7 +37,9 @@ import io.streamfold.parser.internal.SpillBuffer;
  * {@link ErrorKind#FRAME_TOO_LARGE}; either way the rest of that event is skipped up to its blank line and
  * the next event is read normally. An event cut off by {@link #end()} reports {@link ErrorKind#TRUNCATED}.
  *
- * <p>If the listener is an {@link SseListener} it also receives comments and {@code retry} updates.
+ * <p>If the listener is an {@link SseListener} it also receives comments and {@code retry} updates. If it is a
+ * {@link DataLineHint} (internal: a decoder whose fast path finds where a repeated payload ends while matching it),
+ * it is asked for a line's end before the line is scanned; its answer is taken only where a CR or LF lies.
  */
 public final class SseTokenizer extends AbstractFramer
 {
@@ -54,6 +57,8 @@ public final class SseTokenizer extends AbstractFramer
     private static final int CARRY_DISCARD = 3;
 
     private final SseListener sseListener;
+    /** Asked where a data line ends before the line is scanned, or null. */
+    private final DataLineHint hint;
     private final SseThenJsonFramer jsonAfterSse;
     private final int maxLineBytes;
     private final int maxFrameBytes;
@@ -97,6 +102,7 @@ public final class SseTokenizer extends AbstractFramer
         super(listener, limits);
         this.jsonAfterSse = jsonAfterSse;
         this.sseListener = listener instanceof SseListener ? (SseListener)listener : null;
+        this.hint = listener instanceof DataLineHint ? (DataLineHint)listener : null;
         this.maxLineBytes = limits.maxLineBytes();
         this.maxFrameBytes = limits.maxFrameBytes();
         this.lineSpill = new SpillBuffer(maxLineBytes);
@@ -202,7 +208,8 @@ public final class SseTokenizer extends AbstractFramer
                 jsonAfterSse.startJson(buffer, pos, end - pos, base + pos, framesDelivered);
                 return;
             }
-            final int lineEnd = LineScanner.findLineEnd(buffer, pos, end);
+            final int lineEnd = hint != null ? hintedLineEnd(buffer, pos, end, base + pos) :
+                LineScanner.findLineEnd(buffer, pos, end);
             if (lineEnd < 0)
             {
                 startCarry(buffer, pos, end - pos, base + pos);
@@ -297,6 +304,24 @@ public final class SseTokenizer extends AbstractFramer
             }
         }
         return pos;
+    }
+
+    /**
+     * The line end as {@link LineScanner#findLineEnd} finds it, taken from the {@link #hint} when it knows where the
+     * line ends and a CR or LF is there: the hint promises none lies before, so that is the first.
+     */
+    private int hintedLineEnd(final DirectBuffer buffer, final int pos, final int end, final long lineOffset)
+    {
+        final int hinted = hint.lineEnd(buffer, pos, end, lineOffset);
+        if (hinted > pos && hinted < end)
+        {
+            final byte b = buffer.getByte(hinted);
+            if (b == LF || b == CR)
+            {
+                return hinted;
+            }
+        }
+        return LineScanner.findLineEnd(buffer, pos, end);
     }
 
     private int afterLineEnd(final DirectBuffer buffer, final int lineEnd, final int end)

@@ -5,7 +5,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
+
+import org.agrona.DirectBuffer;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,6 +23,7 @@ import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.StreamError;
+import io.streamfold.parser.internal.DataLineHint;
 
 /**
  * Split invariance and robustness: however a stream is sliced, the tokenizer reports exactly what it
@@ -67,14 +71,91 @@ class SseTokenizerProperties
     }
 
     /**
-     * Feeds {@code stream} cut into the given slice lengths (cycled), checking the memory bound after each
-     * feed and the error kinds, and returns everything observable.
+     * A {@link DataLineHint} that answers within its contract (no CR or LF before its answer) but otherwise at
+     * random: unknown, the true line end, a byte short of it, past the slice: the tokenizer reports exactly what it
+     * reports without a hint, whole or sliced.
      */
+    @Property(tries = 300)
+    void anyHintWithinItsContractChangesNothing(
+        @ForAll("hintedStreams") final byte[] stream,
+        @ForAll @Size(min = 1, max = 12) final List<@IntRange(min = 1, max = 64) Integer> slices,
+        @ForAll final long seed,
+        @ForAll @IntRange(min = 1, max = 40) final int maxLine)
+    {
+        final FramingLimits limits = FramingLimits.builder().maxLineBytes(maxLine).maxFrameBytes(80).build();
+        for (final FramingLimits l : List.of(FramingLimits.DEFAULT, limits))
+        {
+            final String plain = run(stream, slices, l, false);
+            final String hintedWhole = run(stream, List.of(Integer.MAX_VALUE), l, false, new Random(seed));
+            final String hinted = run(stream, slices, l, false, new Random(seed));
+            if (!plain.equals(hinted) || !plain.equals(hintedWhole))
+            {
+                throw new AssertionError("slices " + slices + "\nplain:\n" + plain + "\nhinted:\n" + hinted +
+                    "\nhinted whole:\n" + hintedWhole);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<byte[]> hintedStreams()
+    {
+        return Arbitraries.oneOf(eventStreams(), noise());
+    }
+
     private static String run(
         final byte[] stream, final List<Integer> slices, final FramingLimits limits, final boolean sseListener)
     {
+        return run(stream, slices, limits, sseListener, null);
+    }
+
+    /**
+     * Feeds {@code stream} cut into the given slice lengths (cycled), checking the memory bound after each
+     * feed and the error kinds, and returns everything observable.
+     *
+     * @param hints when not null, the listener is a {@link DataLineHint} answering at random from it (honestly).
+     */
+    private static String run(
+        final byte[] stream, final List<Integer> slices, final FramingLimits limits, final boolean sseListener,
+        final Random hints)
+    {
         final SseRecorder recorder = new SseRecorder();
-        final FrameListener listener = sseListener ? recorder : new FrameListener()
+        final FrameListener listener = hints != null ? new DataLineHint()
+        {
+            @Override
+            public void onFrame(final Frame frame)
+            {
+                recorder.onFrame(frame);
+            }
+
+            @Override
+            public void onError(final StreamError error)
+            {
+                recorder.onError(error);
+            }
+
+            @Override
+            public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+            {
+                int end = lineStart;
+                while (end < to && buffer.getByte(end) != '\n' && buffer.getByte(end) != '\r')
+                {
+                    end++;
+                }
+                switch (hints.nextInt(6))
+                {
+                    case 0:
+                        return -1;
+                    case 1:
+                        return end > lineStart ? end - 1 - hints.nextInt(end - lineStart) : -1;
+                    case 2:
+                        return to + hints.nextInt(3);
+                    case 3:
+                        return DataLineHint.dataValue(buffer, lineStart, to) >= 0 ? end : -1;
+                    default:
+                        return end;
+                }
+            }
+        } : sseListener ? recorder : new FrameListener()
         {
             @Override
             public void onFrame(final Frame frame)

@@ -41,6 +41,25 @@ class SseTokenizerTest
         return new SseRecorder.Event(type, data, id, at);
     }
 
+    /**
+     * A field line without a colon that fills the line buffer exactly when carried across slices ("event" at
+     * maxLineBytes 5): its empty value starts at the line's end; it used to be read one byte past it, which threw
+     * out of feed. Found by SseTokenizerProperties.anyHintWithinItsContractChangesNothing.
+     */
+    @Test
+    void carriedFieldWithoutColonFillingTheLineBufferIsAnEmptyValue()
+    {
+        final SseTokenizer t = new SseTokenizer(recorder, FramingLimits.builder().maxLineBytes(5).maxFrameBytes(80).build());
+        feed(t, "ev");
+        feed(t, "ent\n\n");
+        feed(t, "ev");
+        feed(t, "ent\nid:7\n\n");
+        t.end();
+        assertEquals(0, recorder.errors.size());
+        assertEquals(0, recorder.events.size());
+        assertEquals("7", t.lastEventId());
+    }
+
     @Test
     void eventInsideOneSliceIsAViewOfTheCallersArray()
     {

@@ -76,6 +76,8 @@ public final class EventTemplate
 
     private final TemplateLearner learner;
     private long matches;
+    /** No CR or LF in the learnt bytes and no whitespace piece: {@link #matchLine} may answer (see there). */
+    private boolean lineSafe;
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -166,7 +168,12 @@ public final class EventTemplate
         {
             return false;
         }
-        return learner.learn(src, offset, count, shape);
+        if (!learner.learn(src, offset, count, shape))
+        {
+            return false;
+        }
+        lineSafe = lineSafe();
+        return true;
     }
 
     /**
@@ -202,10 +209,98 @@ public final class EventTemplate
 
     boolean matchSlots(final byte[] src, final int offset, final int count)
     {
+        return matchTo(src, offset, offset + count, true) >= 0;
+    }
+
+    /**
+     * Matches an event that starts at {@code offset} of a line whose end is not known yet (an SSE data line's value,
+     * for the framer's line scan it spares): where the learnt event's last byte falls is where the match ends. On
+     * success the slot values are readable as after {@link #match}, and no CR or LF lies before the returned index:
+     * the learnt bytes hold none, strings and numbers refuse them, and any other value is checked for them.
+     *
+     * @param to index after the last byte available.
+     * @return index after the matched event's last byte, or -1 (nothing learnt, a learnt event whose match could span
+     *         a line end, or any byte that differs).
+     */
+    public int matchLine(final byte[] src, final int offset, final int to)
+    {
+        if (shape == null || !lineSafe || to - offset < pieces.literalBytes)
+        {
+            return -1;
+        }
+        final int stop = matchTo(src, offset, to, false);
+        if (stop < 0 || !noLineEndInValues(src))
+        {
+            return -1;
+        }
+        input = src;
+        matches++;
+        return stop;
+    }
+
+    private boolean lineSafe()
+    {
+        final TemplatePieces p = pieces;
+        for (int i = 0; i < p.length; i++)
+        {
+            if (p.bytes[i] == '\n' || p.bytes[i] == '\r')
+            {
+                return false;
+            }
+        }
+        for (int k = 0; k < p.count; k++)
+        {
+            if (p.pieceSlot[k] == WHITESPACE)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the values just matched that may hold whitespace (raw, scanned, integer arrays) hold no CR or LF. */
+    private boolean noLineEndInValues(final byte[] src)
+    {
+        final TemplatePieces p = pieces;
+        for (int k = 0; k < p.count; k++)
+        {
+            switch (p.pieceKind[k])
+            {
+                case EventShape.STRING:
+                case EventShape.SAME_STRING:
+                case EventShape.INTEGER:
+                case EventShape.NUMBER:
+                case COPY_FIRST:
+                case AFTER_COPY:
+                case COPY_AFTER:
+                    // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string.
+                    continue;
+                default:
+                {
+                    final int slot = p.pieceSlot[k];
+                    for (int i = start[slot]; i < end[slot]; i++)
+                    {
+                        if (src[i] == '\n' || src[i] == '\r')
+                        {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param exactEnd true when {@code limit} is the event's end (the last literal must end there), false when it
+     *                 is only as far as bytes are available (the last literal must end before it).
+     * @return index after the event's last byte, or -1.
+     */
+    private int matchTo(final byte[] src, final int offset, final int limit, final boolean exactEnd)
+    {
         final TemplatePieces p = pieces;
         final byte[] bytes = p.bytes;
         final int[] segmentAt = p.segmentAt;
-        final int limit = offset + count;
         int at = offset;
         int literal = 0;
         for (int k = 0; k < p.count; k++)
@@ -238,7 +333,7 @@ public final class EventTemplate
             if (next > limit || !(n > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, n) :
                 TemplatePieces.sameShort(bytes, literal, src, at, n)))
             {
-                return false;
+                return -1;
             }
             segmentAt[k] = at;
             final int s = p.pieceSlot[k];
@@ -250,12 +345,12 @@ public final class EventTemplate
             {
                 if (next == limit || !sameKind(bytes[literalEnd], src[next]))
                 {
-                    return false;
+                    return -1;
                 }
                 final int valueEnd = scan(p.pieceKind[k], s, src, next, limit);
                 if (valueEnd < 0)
                 {
-                    return false;
+                    return -1;
                 }
                 start[s] = next;
                 end[s] = valueEnd;
@@ -265,10 +360,12 @@ public final class EventTemplate
         }
         segmentAt[p.count] = at;
         final int tail = p.length - literal;
-        if (limit - at != tail || !(tail > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, tail) :
+        final int stop = at + tail;
+        if ((exactEnd ? stop != limit : stop > limit) ||
+            !(tail > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literal, src, at, tail) :
             TemplatePieces.sameShort(bytes, literal, src, at, tail)))
         {
-            return false;
+            return -1;
         }
         for (int j = 0; j < p.objects; j++)
         {
@@ -276,7 +373,7 @@ public final class EventTemplate
             start[s] = p.objectStart(j);
             end[s] = p.objectEnd(j);
         }
-        return true;
+        return stop;
     }
 
     /**

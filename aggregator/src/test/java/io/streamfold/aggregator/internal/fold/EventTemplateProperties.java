@@ -200,4 +200,65 @@ class EventTemplateProperties
             }
         }
     }
+    /**
+     * {@link EventTemplate#matchLine}: an event on an SSE data line whose end is not known yet (followed by a line end,
+     * more bytes, another event), sometimes with a CR or LF or other damage inside, raw values holding line ends. A
+     * line match ends where the exact match of the same bytes ends, with the same slots, and no CR or LF before it.
+     */
+    @Property(tries = 500)
+    void aLineMatchIsTheExactMatchOfTheBytesItEnds(@ForAll final Random random) throws IOException
+    {
+        final Layout layout = new Layout(random);
+        final byte[] learnt = layout.event(random);
+        final EventTemplate template = new EventTemplate(1000, 1_000_000);
+        final EventTemplate exact = new EventTemplate(1000, 1_000_000);
+        if (!template.learn(learnt, 0, learnt.length, SHAPE) || !exact.learn(learnt, 0, learnt.length, SHAPE))
+        {
+            return;
+        }
+        int matched = 0;
+        for (int k = 0; k < 20; k++)
+        {
+            byte[] event = layout.event(random);
+            final int what = random.nextInt(6);
+            if (what == 0)
+            {
+                event = OneByte.changed(event, 0, random, DAMAGE);
+            }
+            else if (what == 1)
+            {
+                event = event.clone();
+                event[random.nextInt(event.length)] = random.nextBoolean() ? (byte)'\n' : (byte)'\r';
+            }
+            else if (what == 2)
+            {
+                // A line end where a raw value's whitespace could be.
+                event = new String(event, StandardCharsets.UTF_8).replace(" ", random.nextBoolean() ? "\n" : "\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            }
+            final byte[] after = LINE_TAILS[random.nextInt(LINE_TAILS.length)].getBytes(StandardCharsets.UTF_8);
+            final byte[] line = new byte[2 + event.length + after.length];
+            System.arraycopy(event, 0, line, 2, event.length);
+            System.arraycopy(after, 0, line, 2 + event.length, after.length);
+            final int to = 2 + event.length + random.nextInt(after.length + 1);
+            final int end = template.matchLine(line, 2, to);
+            if (end >= 0)
+            {
+                matched++;
+                for (int i = 2; i < end; i++)
+                {
+                    if (line[i] == '\n' || line[i] == '\r')
+                    {
+                        throw new AssertionError("line end at " + i + " before the match's end " + end);
+                    }
+                }
+                assertEquals(true, exact.match(line, 2, end - 2), "the exact match of the same bytes");
+                checkSlots(template, line, 2, end);
+            }
+        }
+        Statistics.label("some lines matched").collect(matched > 0);
+        Statistics.label("some lines matched").coverage(c -> c.check(true).percentage(p -> p > 30));
+    }
+
+    private static final String[] LINE_TAILS = {"\n", "\r", "\r\n", "\n\n", "}\n", "x", "", " \n", "{\"id\":1}\n"};
 }

@@ -11,6 +11,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.Frame;
+import io.streamfold.parser.internal.DataLineHint;
 
 /**
  * The fast path's side of the normal decode: watches what one payload does while the decoder reads it,
@@ -21,6 +22,9 @@ import io.streamfold.parser.Frame;
  */
 final class ChunkLearner
 {
+    /** Longest data line value the framer's line-end hint is matched over. */
+    private static final int HINT_BYTES = 8192;
+
     private final MutableAggregate aggregate;
     private final ChunkTemplate template;
     private final ChunkShapes shapes;
@@ -86,7 +90,7 @@ final class ChunkLearner
             learnable = false;
             return false;
         }
-        if (foldRepeated(frame) || shapes.fold(frame.buffer(), frame.offset(), frame.length()))
+        if (foldRepeated(frame) || shapes.fold(frame.buffer(), frame.offset(), frame.length(), frame.streamOffset()))
         {
             return true;
         }
@@ -109,7 +113,7 @@ final class ChunkLearner
         final byte[] array = buffer.byteArray();
         if (array != null)
         {
-            return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length());
+            return template.tryFold(array, (int)buffer.wrapAdjustment() + frame.offset(), frame.length(), frame.streamOffset());
         }
         final int length = frame.length();
         if (!template.isLearnt())
@@ -121,7 +125,43 @@ final class ChunkLearner
             directCopy = new byte[Math.max(length, directCopy.length * 2)];
         }
         buffer.getBytes(frame.offset(), directCopy, 0, length);
-        return template.tryFold(directCopy, 0, length);
+        return template.tryFold(directCopy, 0, length, frame.streamOffset());
+    }
+
+    /**
+     * For the framer ({@link DataLineHint}): where a data line whose value repeats the learnt chunk ends, or -1.
+     * Only a heap slice is matched in place.
+     */
+    int lineEnd(final org.agrona.DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+    {
+        if (template.isLearnt())
+        {
+            final byte[] array = buffer.byteArray();
+            final int from = DataLineHint.dataValue(buffer, lineStart, to);
+            if (array == null || from < 0)
+            {
+                return -1;
+            }
+            final int adjustment = (int)buffer.wrapAdjustment();
+            // A chunk longer than this is scanned by the framer as before; the bound keeps the decoders' buffers small.
+            final int end = template.matchLine(array, adjustment + from, adjustment + Math.min(to, from + HINT_BYTES), lineOffset);
+            return end < 0 ? -1 : end - adjustment;
+        }
+        return shapes.isLearnt() ? shapesLineEnd(buffer, lineStart, to, lineOffset) : -1;
+    }
+
+    /** As {@link #lineEnd}, for a chunk learnt by {@link ChunkShapes} (kept apart: the one-string match stays small). */
+    private int shapesLineEnd(final org.agrona.DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+    {
+        final byte[] array = buffer.byteArray();
+        final int from = DataLineHint.dataValue(buffer, lineStart, to);
+        if (array == null || from < 0)
+        {
+            return -1;
+        }
+        final int adjustment = (int)buffer.wrapAdjustment();
+        final int end = shapes.matchLine(array, adjustment + from, adjustment + Math.min(to, from + HINT_BYTES), lineOffset);
+        return end < 0 ? -1 : end - adjustment;
     }
 
     boolean learnable()

@@ -82,6 +82,11 @@ final class ChunkShapes
     private int entryTokenLength;
     private double entryLogprob;
     private long folds;
+    /** What {@link #matchLine} matched last: the array, the value's first byte and end, the line's stream offset. */
+    private byte[] hintArray;
+    private int hintOffset;
+    private int hintEnd;
+    private long hintLine;
 
     ChunkShapes(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate template,
         final LogprobEntries logprobs)
@@ -111,8 +116,40 @@ final class ChunkShapes
         return folds;
     }
 
+    /** @return whether a chunk is learnt. */
+    boolean isLearnt()
+    {
+        return choice != null && template.shape() != null;
+    }
+
+    /**
+     * Where a data line's value that repeats the learnt chunk ends, for the framer ({@code DataLineHint}): matched
+     * by {@link EventTemplate#matchLine} and kept for the frame that carries exactly these bytes, whose
+     * {@link #fold} then does not match them again. Changes nothing a fold observes.
+     *
+     * @return index after the value's last byte (no CR or LF before it), or -1.
+     */
+    int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
+    {
+        hintArray = null;
+        if (choice == null)
+        {
+            return -1;
+        }
+        final int end = template.matchLine(src, offset, to);
+        if (end >= 0)
+        {
+            hintArray = src;
+            hintOffset = offset;
+            hintEnd = end;
+            hintLine = lineOffset;
+        }
+        return end;
+    }
+
     void forget()
     {
+        hintArray = null;
         template.forget();
         choice = null;
         call = null;
@@ -270,9 +307,14 @@ final class ChunkShapes
      *
      * @return false (nothing changed) when it does not: the full decoder must read it.
      */
-    boolean fold(final DirectBuffer buffer, final int offset, final int length)
+    boolean fold(final DirectBuffer buffer, final int offset, final int length, final long streamOffset)
     {
-        if (choice == null || !template.match(buffer, offset, length))
+        final byte[] array = buffer.byteArray();
+        // The framer's hint matched these very bytes of this event (nothing is learnt or forgotten between).
+        final boolean hinted = array != null && array == hintArray && streamOffset == hintLine &&
+            (int)buffer.wrapAdjustment() + offset == hintOffset && hintOffset + length == hintEnd;
+        hintArray = null;
+        if (choice == null || !(hinted || template.match(buffer, offset, length)))
         {
             return false;
         }

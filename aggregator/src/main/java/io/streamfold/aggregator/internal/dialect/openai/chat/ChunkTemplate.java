@@ -54,6 +54,13 @@ final class ChunkTemplate
     /** The tool call whose arguments the string extends, or null for text. */
     private MutablePart call;
     private boolean learnt;
+    /** The learnt bytes hold no CR or LF (a payload of several data lines holds LF): a match never spans a line end. */
+    private boolean lineSafe;
+    /** What {@link #matchLine} matched last: the array, the value's first byte and end, the line's stream offset. */
+    private byte[] hintArray;
+    private int hintOffset;
+    private int hintEnd;
+    private long hintLine;
 
     private char[] text = new char[256];
     private int textLength;
@@ -75,6 +82,7 @@ final class ChunkTemplate
     void forget()
     {
         learnt = false;
+        hintArray = null;
         choice = null;
         call = null;
     }
@@ -129,6 +137,7 @@ final class ChunkTemplate
         final int valueQuote)
     {
         learnt = false;
+        hintArray = null;
         final int limit = offset + count;
         final int textClose = decode(src, textQuote + 1, limit, false);
         if (textClose < 0)
@@ -165,55 +174,117 @@ final class ChunkTemplate
         this.choice = choice;
         this.kind = kind;
         this.call = call;
+        lineSafe = true;
+        for (int i = 0; i < count; i++)
+        {
+            final byte b = bytes[i];
+            if (b == '\n' || b == '\r')
+            {
+                lineSafe = false;
+                break;
+            }
+        }
         learnt = true;
+    }
+
+    /**
+     * Where a data line's value that repeats the template ends, for the framer ({@code DataLineHint}): the same
+     * match {@link #tryFold} runs, kept for the frame that carries exactly these bytes so that its fold does not
+     * match them again. Changes nothing a fold observes.
+     *
+     * @param to         index after the last byte the slice holds (the line end is somewhere before it).
+     * @param lineOffset stream offset of the data line, which is the frame's when the line starts its event.
+     * @return index after the value's last byte, with no CR or LF before it (the template's literal bytes hold
+     *         none, and {@link #decode} refuses every control byte), or -1.
+     */
+    int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
+    {
+        hintArray = null;
+        if (!learnt || !lineSafe)
+        {
+            return -1;
+        }
+        final int end = match(src, offset, to);
+        if (end >= 0)
+        {
+            hintArray = src;
+            hintOffset = offset;
+            hintEnd = end;
+            hintLine = lineOffset;
+        }
+        return end;
     }
 
     /**
      * Folds the payload when it repeats the template around new string bodies.
      *
+     * @param streamOffset the frame's stream offset: with the same bytes, says whether {@link #matchLine} matched
+     *                     them already.
      * @return false (nothing changed) when it does not: the full parser must read it.
      */
-    boolean tryFold(final byte[] src, final int offset, final int count)
+    boolean tryFold(final byte[] src, final int offset, final int count, final long streamOffset)
     {
-        if (!learnt || count < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0))
+        if (src == hintArray && offset == hintOffset && offset + count == hintEnd && streamOffset == hintLine)
         {
-            return false;
+            // The framer's hint matched these very bytes of this event (nothing is learnt or forgotten between).
+            hintArray = null;
+            return apply();
         }
-        final int limit = offset + count;
+        hintArray = null;
+        return learnt && match(src, offset, offset + count) == offset + count && apply();
+    }
+
+    /**
+     * Matches the bytes from {@code offset} against the template, decoding the varying strings into {@link #text}
+     * and {@link #value}.
+     *
+     * @param to the payload's end when known, else the slice's: a match ends wherever the template's last byte is.
+     * @return index after the matched payload's last byte, or -1.
+     */
+    private int match(final byte[] src, final int offset, final int to)
+    {
+        if (to - offset < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0))
+        {
+            return -1;
+        }
         if (!Arrays.equals(bytes, 0, textStart, src, offset, offset + textStart))
         {
-            return false;
+            return -1;
         }
-        final int textClose = decode(src, offset + textStart, limit, false);
+        final int textClose = decode(src, offset + textStart, to, false);
         if (textClose < 0 || textClose - (offset + textStart) > maxStringChars)
         {
-            return false;
+            return -1;
         }
         textLength = decodedLength;
         if (valueStart < 0)
         {
-            if (limit - textClose != length - textEnd || !Arrays.equals(bytes, textEnd, length, src, textClose, limit))
-            {
-                return false;
-            }
+            final int end = textClose + (length - textEnd);
+            return end <= to && Arrays.equals(bytes, textEnd, length, src, textClose, end) ? end : -1;
         }
-        else
+        final int between = valueStart - textEnd;
+        final int valueFrom = textClose + between;
+        if (valueFrom > to || !Arrays.equals(bytes, textEnd, valueStart, src, textClose, valueFrom))
         {
-            final int between = valueStart - textEnd;
-            final int valueFrom = textClose + between;
-            if (valueFrom > limit || !Arrays.equals(bytes, textEnd, valueStart, src, textClose, valueFrom))
-            {
-                return false;
-            }
-            final int valueClose = decode(src, valueFrom, limit, true);
-            if (valueClose < 0 || valueClose - valueFrom > maxStringChars ||
-                decodedLength > limits.maxRawBytes() ||
-                limit - valueClose != length - valueEnd || !Arrays.equals(bytes, valueEnd, length, src, valueClose, limit))
-            {
-                return false;
-            }
-            valueLength = decodedLength;
+            return -1;
         }
+        final int valueClose = decode(src, valueFrom, to, true);
+        if (valueClose < 0 || valueClose - valueFrom > maxStringChars || decodedLength > limits.maxRawBytes())
+        {
+            return -1;
+        }
+        final int end = valueClose + (length - valueEnd);
+        if (end > to || !Arrays.equals(bytes, valueEnd, length, src, valueClose, end))
+        {
+            return -1;
+        }
+        valueLength = decodedLength;
+        return end;
+    }
+
+    /** The matched payload's effect, when the part state is still the one the template was learnt in. */
+    private boolean apply()
+    {
         MutablePart last = null;
         if (call == null)
         {

@@ -12,6 +12,9 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.Frame;
+import io.streamfold.parser.StreamError;
+import io.streamfold.parser.internal.DataLineHint;
+import org.agrona.DirectBuffer;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.sse.SseTokenizer;
@@ -58,9 +61,42 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public Framer newFramer(final FrameListener listener)
     {
-        return new SseTokenizer(listener, limits.framing());
+        return new SseTokenizer(new HintingListener(listener, learner), limits.framing());
     }
 
+    /**
+     * The framer's listener, which also answers where a data line repeating the learnt chunk ends: the framer then
+     * skips its line scan over the bytes the template matches anyway (see {@link DataLineHint}).
+     */
+    private static final class HintingListener implements DataLineHint
+    {
+        private final FrameListener listener;
+        private final ChunkLearner learner;
+
+        HintingListener(final FrameListener listener, final ChunkLearner learner)
+        {
+            this.listener = listener;
+            this.learner = learner;
+        }
+
+        @Override
+        public void onFrame(final Frame frame)
+        {
+            listener.onFrame(frame);
+        }
+
+        @Override
+        public void onError(final StreamError error)
+        {
+            listener.onError(error);
+        }
+
+        @Override
+        public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+        {
+            return learner.lineEnd(buffer, lineStart, to, lineOffset);
+        }
+    }
 
 
     @Override

@@ -1,0 +1,52 @@
+package io.streamfold.parser.internal;
+
+import org.agrona.DirectBuffer;
+
+import io.streamfold.parser.FrameListener;
+
+/**
+ * A listener that can often say where an SSE {@code data} line ends without the framer's line scan: a decoder
+ * whose fast path matches a learnt payload finds the payload's last byte while matching it, and the framer then
+ * need not read the same bytes a second time to find the line end. Only a hint: the framer takes its answer as
+ * the line end when the byte there is CR or LF, and scans as usual otherwise.
+ *
+ * <p>Not API (see the package): the aggregator's dialects implement it.
+ */
+public interface DataLineHint extends FrameListener
+{
+    /** {@code "data"} read as a little-endian int. */
+    int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
+
+    /**
+     * Where a line would end, if known: asked before each line that starts inside the slice is scanned, so an
+     * implementation that knows nothing now answers at once (before {@link #dataValue} even). May keep what it
+     * matched for the frame that carries these bytes, but must change nothing a frame would observe.
+     *
+     * @param buffer     holding the line; valid only during this call.
+     * @param lineStart  first byte of the line (not CR or LF).
+     * @param to         index after the last byte available in this slice.
+     * @param lineOffset stream offset of the line's first byte.
+     * @return an index in {@code (lineStart, to)} such that no CR or LF lies in {@code [lineStart, index)}, or -1
+     *         when unknown. The guarantee is the implementation's: a wrong answer would split lines differently.
+     */
+    int lineEnd(DirectBuffer buffer, int lineStart, int to, long lineOffset);
+
+    /**
+     * @return where the value of a {@code data} line starting at {@code lineStart} begins (after {@code "data:"}
+     *         and its one optional space), or -1 when the line is not a data line or its value starts at {@code to}.
+     */
+    static int dataValue(final DirectBuffer buffer, final int lineStart, final int to)
+    {
+        int from = lineStart + 5;
+        if (from >= to || buffer.getInt(lineStart, java.nio.ByteOrder.LITTLE_ENDIAN) != DATA_INT ||
+            buffer.getByte(lineStart + 4) != ':')
+        {
+            return -1;
+        }
+        if (buffer.getByte(from) == ' ')
+        {
+            from++;
+        }
+        return from < to ? from : -1;
+    }
+}
