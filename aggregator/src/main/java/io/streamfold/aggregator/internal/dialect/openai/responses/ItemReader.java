@@ -54,6 +54,8 @@ final class ItemReader
     private final MutableRawJson scalar = new MutableRawJson();
     private final StringDecoder strings = new StringDecoder(256);
     private final CharView view = new CharView();
+    /** Terminal output elements found to repeat their item's final read (for tests: the path is taken). */
+    long repeatedFinals;
     /** Logprobs inside a part, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
@@ -89,8 +91,62 @@ final class ItemReader
         {
             throw new JsonReader.BadPayload("output item is not an object");
         }
+        final int errorsBefore = aggregate.errorCount();
         gatherFields(m);
         applyItem(item, isFinal);
+        if (isFinal && dialect.scans())
+        {
+            keepFinal(item, m.bytes(), m.start(), m.end(), errorsBefore);
+        }
+    }
+
+    /**
+     * Keeps the bytes of an item just read whole and final, for the terminal response that repeats it: only when the
+     * read reported nothing, cut no part, and the item has an id (the terminal response finds its items by id).
+     */
+    private void keepFinal(final Item item, final byte[] bytes, final int from, final int to, final int errorsBefore)
+    {
+        final MutableRawJson id = incoming.get("id");
+        if (aggregate.errorCount() == errorsBefore && item.nothingCut() && id != null && id.type() == MutableRawJson.Type.STRING &&
+            !id.isEmptyString())
+        {
+            item.keepFinal(bytes, from, to);
+        }
+        else
+        {
+            item.forgetFinal();
+        }
+    }
+
+    /**
+     * An element of the terminal response's output that repeats byte for byte the item read whole and final at its
+     * position, which no lookup led an event to since: found by its id as a read would find it, reading it again would
+     * change nothing (the same fields kept again, every text found equal, annotations and logprobs already taken,
+     * nothing reported the first time), so it is only ended, as the read would end it.
+     *
+     * @return the index just past the element, or -1 when it must be read.
+     */
+    int repeatedFinal(final byte[] bytes, final int from, final int limit, final long position)
+    {
+        if (position >= items.size() || !dialect.scans())
+        {
+            return -1;
+        }
+        final Item item = items.get((int)position);
+        if (!item.repeatsFinal(bytes, from, limit))
+        {
+            return -1;
+        }
+        final MutableRawJson id = item.fields.get("id");
+        if (id == null || id.type() != MutableRawJson.Type.STRING || id.isEmptyString() || items.findItemById(id.text()) != item ||
+            item.touchedBefore != item.finalAt)
+        {
+            return -1;
+        }
+        item.finalAt = item.touched;
+        items.endItem(item);
+        repeatedFinals++;
+        return from + item.finalLength;
     }
 
     /** @return where an item's members are read when the event's check did not locate them. */

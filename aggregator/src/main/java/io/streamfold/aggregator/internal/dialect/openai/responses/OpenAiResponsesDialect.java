@@ -70,8 +70,9 @@ public final class OpenAiResponsesDialect extends Dialect
     /** The members of a usage object inside a response. */
     private final JsonMembers usage = new JsonMembers();
 
-    /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied). */
+    /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied); its item. */
     private MutablePart repeatPart;
+    private Item repeatItem;
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -129,6 +130,7 @@ public final class OpenAiResponsesDialect extends Dialect
             final int deltaLength = eventTemplate.stringLength(0);
             if (repeatPart != null && deltaLength <= event.deltaLimit())
             {
+                items.touch(repeatItem);
                 appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
             }
             else
@@ -167,6 +169,12 @@ public final class OpenAiResponsesDialect extends Dialect
     long scannedEvents()
     {
         return event.scannedEvents();
+    }
+
+    /** @return terminal output items found to repeat their final read, so not read again (for tests). */
+    long repeatedFinals()
+    {
+        return itemReader.repeatedFinals;
     }
 
     private void apply() throws JsonReader.BadPayload
@@ -472,6 +480,14 @@ public final class OpenAiResponsesDialect extends Dialect
     private int readOutputElement(final byte[] bytes, final int from, final int limit, final long position, final boolean terminal)
         throws JsonReader.BadPayload
     {
+        if (terminal)
+        {
+            final int repeated = itemReader.repeatedFinal(bytes, from, limit, position);
+            if (repeated >= 0)
+            {
+                return repeated;
+            }
+        }
         final int end = itemReader.gatherFields(bytes, from, limit);
         Item item = null;
         final MutableRawJson id = itemReader.incoming().get("id");
@@ -529,6 +545,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private void appendDelta(final MutablePart part, final char[] chars, final int length)
     {
         repeatPart = part;
+        repeatItem = items.lastTouched();
         if (part.kind() == MutablePart.Kind.TOOL_CALL)
         {
             aggregate.appendArguments(items.current(), part, chars, 0, length);
