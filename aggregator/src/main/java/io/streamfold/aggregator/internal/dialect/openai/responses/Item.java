@@ -33,6 +33,10 @@ final class Item
     byte[] finalBytes = NONE;
     int finalLength = -1;
     long finalAt;
+    /** Whether {@link #finalBytes} were accepted by their event's check. */
+    boolean finalChecked;
+    /** Their nesting, itself counting one, found when first needed (-1 until then). */
+    private int finalDepth = -1;
 
     void init(final long outputIndex)
     {
@@ -50,14 +54,18 @@ final class Item
     void forgetFinal()
     {
         finalLength = -1;
+        finalChecked = false;
         if (finalBytes.length > KEPT_BYTES)
         {
             finalBytes = NONE;
         }
     }
 
-    /** Keeps {@code src[from, to)} as the item read whole and final, at the lookup that led to it. */
-    void keepFinal(final byte[] src, final int from, final int to)
+    /**
+     * Keeps {@code src[from, to)} as the item read whole and final, at the lookup that led to it; {@code checked} when an
+     * event's check accepted those bytes.
+     */
+    void keepFinal(final byte[] src, final int from, final int to, final boolean checked)
     {
         final int n = to - from;
         if (finalBytes.length < n)
@@ -67,6 +75,8 @@ final class Item
         System.arraycopy(src, from, finalBytes, 0, n);
         finalLength = n;
         finalAt = touched;
+        finalChecked = checked;
+        finalDepth = -1;
     }
 
     /** @return whether {@code src} repeats the final item's bytes at {@code from} (before {@code limit}). */
@@ -74,6 +84,16 @@ final class Item
     {
         final int n = finalLength;
         return n > 0 && n <= limit - from && java.util.Arrays.equals(finalBytes, 0, n, src, from, from + n);
+    }
+
+    /** @return the nesting of the final bytes, itself counting one. */
+    int finalDepth()
+    {
+        if (finalDepth < 0)
+        {
+            finalDepth = CheckedRepeats.depth(finalBytes, 0, finalLength);
+        }
+        return finalDepth;
     }
 
     /** @return whether no part of the item was cut by a limit (a cut part would take a repeated final text otherwise). */

@@ -56,6 +56,9 @@ final class ItemReader
     private final CharView view = new CharView();
     /** Terminal output elements found to repeat their item's final read (for tests: the path is taken). */
     long repeatedFinals;
+    /** Whether the event being applied was accepted by its check (set by the dialect before each): its bytes may be kept as such. */
+    boolean checked;
+    private CheckedRepeats repeats;
     /** Logprobs inside a part, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
@@ -73,6 +76,11 @@ final class ItemReader
         this.inner = inner;
         logprobs = new LogprobEntries(aggregate, limits);
         scanStringBytes = EventBytes.scanStringBytes(limits);
+    }
+
+    void repeats(final CheckedRepeats repeats)
+    {
+        this.repeats = repeats;
     }
 
     /** @return the fields of the item last gathered. */
@@ -110,7 +118,7 @@ final class ItemReader
         if (aggregate.errorCount() == errorsBefore && item.nothingCut() && id != null && id.type() == MutableRawJson.Type.STRING &&
             !id.isEmptyString())
         {
-            item.keepFinal(bytes, from, to);
+            item.keepFinal(bytes, from, to, checked);
         }
         else
         {
@@ -312,6 +320,11 @@ final class ItemReader
         {
             readContentPart(m, slot, isFinal);
         }
+        if (checked && isFinal)
+        {
+            // The done item's content repeats it.
+            repeats.keepPart(m.bytes(), m.start(), m.end());
+        }
     }
 
     private Slot partSlot(final Item item, final boolean summary, final long index)
@@ -408,7 +421,7 @@ final class ItemReader
         }
         if (items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)") && textAt >= 0)
         {
-            slot.agree(m.bytes(), m.valueStart(textAt), m.valueEnd(textAt));
+            items.agree(slot, m.bytes(), m.valueStart(textAt), m.valueEnd(textAt), checked);
         }
     }
 

@@ -29,6 +29,8 @@ final class OutputItems
     /** Counts lookups that led an event to an item; never reset, so a stamp of an earlier stream never matches. */
     private long clock;
     private Item lastTouched;
+    /** The slot whose final text was last found equal to its part's. */
+    private Slot lastAgreed;
 
     OutputItems(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -47,6 +49,7 @@ final class OutputItems
             item.forgetFinal();
         }
         lastTouched = null;
+        lastAgreed = null;
         spareItems.addAll(items);
         items.clear();
         choice = null;
@@ -93,6 +96,32 @@ final class OutputItems
      * Stamps an item an event was led to: whatever the event does next to it, an item read whole and final is known to
      * be as that read left it only while no other lookup led to it since ({@link Item#touchedBefore} is then the read's).
      */
+    /** Keeps {@code src[from, to)} as the slot's final text found equal to its part's. */
+    void agree(final Slot slot, final byte[] src, final int from, final int to, final boolean checked)
+    {
+        slot.agree(src, from, to, checked);
+        lastAgreed = slot;
+    }
+
+    /** @return the index just past the string at {@code src[from]} when it repeats the final text last agreed; else -1. */
+    int agreedEnd(final byte[] src, final int from, final int limit)
+    {
+        return lastAgreed == null ? -1 : lastAgreed.agreedEnd(src, from, limit);
+    }
+
+    /** @return whether an item's final bytes, accepted by a check, are kept. */
+    boolean anyFinal()
+    {
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            if (items.get(i).finalChecked)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Item touch(final Item item)
     {
         item.touchedBefore = item.touched;
@@ -270,7 +299,8 @@ final class OutputItems
             final Slot slot = slotOf(part);
             if (slot != null)
             {
-                slot.agree(src, from, to);
+                // A text scanned from an event's bytes: always checked.
+                agree(slot, src, from, to, true);
             }
         }
     }

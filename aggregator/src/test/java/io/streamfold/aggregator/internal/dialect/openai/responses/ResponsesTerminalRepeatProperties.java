@@ -33,6 +33,18 @@ class ResponsesTerminalRepeatProperties
         AggregationLimits.builder().maxResultChars(60).build(),
         AggregationLimits.builder().maxRawBytes(48).maxRawFields(6).build(),
         AggregationLimits.builder().maxPartsPerChoice(3).build(),
+        // A done item fits these nestings where the terminal response's copy of it, three levels deeper, does not.
+        AggregationLimits.builder().maxNestingDepth(6).build(),
+        AggregationLimits.builder().maxNestingDepth(8).build(),
+    };
+    /** Response members as lifecycle events send them: repeated, changed, named twice, or cut short by a bad usage. */
+    private static final String[] RESPONSES = {
+        "\"id\":\"resp_1\",\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],\"status\":\"in_progress\",\"output\":[]",
+        "\"id\":\"resp_1\",\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],\"status\":\"in_progress\",\"output\":[]",
+        "\"id\":\"resp_1\",\"model\":\"x\",\"tools\":[],\"status\":\"queued\",\"output\":[]",
+        "\"id\":\"resp_1\",\"model\":\"m\",\"model\":\"x\",\"status\":\"in_progress\",\"output\":[]",
+        "\"id\":\"resp_1\",\"model\":\"y\",\"usage\":\"bad\",\"status\":\"in_progress\"",
+        "\"id\":\"resp_1\",\"model\":\"\",\"tools\":null,\"status\":\"in_progress\",\"output\":[]",
     };
     private static final String[] WORDS = {"Hi", " there", " \\u00e9", " \u00e9t\u00e9", "\\n", " \\\"q\\\"", " \uD83D\uDE42", " more"};
 
@@ -53,27 +65,38 @@ class ResponsesTerminalRepeatProperties
         }
     }
 
-    /** The generator is not vacuous: most terminal elements do repeat their done item and are not read again. */
+    /**
+     * The generator is not vacuous: most terminal elements do repeat their done item and are not read again, and the
+     * checks recognise repeated values.
+     */
     @Test
     void repeatedElementsAreTakenAsRepeats()
     {
         long repeats = 0;
-        for (int seed = 1; seed <= 40; seed++)
+        long recognised = 0;
+        for (int seed = 1; seed <= 80; seed++)
         {
             final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_RESPONSES).build();
             final byte[] bytes = stream(new Random(seed));
             a.feed(bytes, 0, bytes.length);
             a.end();
-            repeats += ((OpenAiResponsesDialect)AggregatorInternals.dialect(a)).repeatedFinals();
+            final OpenAiResponsesDialect dialect = (OpenAiResponsesDialect)AggregatorInternals.dialect(a);
+            repeats += dialect.repeatedFinals();
+            recognised += dialect.recognisedRepeats();
         }
         assertTrue(repeats > 40, "repeated terminal items: " + repeats);
+        assertTrue(recognised > 80, "values recognised by the check: " + recognised);
     }
 
     static byte[] stream(final Random r)
     {
         final StringBuilder sse = new StringBuilder();
         final int[] sequence = {0};
-        event(sse, sequence, "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\",\"output\":[]}}");
+        for (int k = 1 + r.nextInt(3); k > 0; k--)
+        {
+            event(sse, sequence, "{\"type\":\"" + (k == 1 ? "response.in_progress" : "response.created") + "\",\"response\":{" +
+                RESPONSES[r.nextInt(3) == 0 ? r.nextInt(RESPONSES.length) : 0] + "}}");
+        }
         final int count = 1 + r.nextInt(4);
         final List<String> finals = new ArrayList<>();
         final String[] ids = new String[count];
@@ -129,11 +152,20 @@ class ResponsesTerminalRepeatProperties
                 output.set(i, output.get(i).replaceFirst("Hi", "Ho").replaceFirst("\"type\":\"message\",", "\"type\":\"message\", "));
                 break;
             }
+            case 5:
+            {
+                // Bytes after a repeated element that make the array wrong, or a bracket more.
+                final int i = r.nextInt(output.size());
+                output.set(i, output.get(i) + new String[] {"1", "}", " x", ",", "]"}[r.nextInt(5)]);
+                break;
+            }
             default:
                 break;
         }
         final String terminal = new String[] {"response.completed", "response.incomplete", "response.failed"}[r.nextInt(6) / 4 * (1 + r.nextInt(2))];
-        final String completed = "{\"type\":\"" + terminal + "\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[" +
+        final String members = r.nextBoolean() ? "\"id\":\"resp_1\",\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]," :
+            RESPONSES[r.nextInt(RESPONSES.length)].replace(",\"output\":[]", "") + ",";
+        final String completed = "{\"type\":\"" + terminal + "\",\"response\":{" + members + "\"status\":\"completed\",\"output\":[" +
             String.join(r.nextBoolean() ? "," : " , ", output) + "],\"usage\":{\"input_tokens\":3,\"output_tokens\":5}}}";
         event(sse, sequence, completed);
         if (r.nextInt(6) == 0)
