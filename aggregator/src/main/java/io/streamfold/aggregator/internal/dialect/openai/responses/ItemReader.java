@@ -462,12 +462,28 @@ final class ItemReader
         {
             return false;
         }
+        // Each entry is checked in one pass (the bytes are an accepted event's: it ends where its object does); a lone
+        // entry, as most deltas carry, is kept from that pass.
+        int entries = 0;
+        int lone = -1;
+        int loneEnd = -1;
         for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
         {
-            final int end = JsonMembers.skip(bytes, at, to);
-            if (bytes[at] == '{' && logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes) != end)
+            final int end;
+            if (bytes[at] == '{')
             {
-                return false;
+                end = logprobs.valueEnd(bytes, at, to, limits.maxNestingDepth(), scanStringBytes);
+                if (end < 0)
+                {
+                    return false;
+                }
+                entries++;
+                lone = at;
+                loneEnd = end;
+            }
+            else
+            {
+                end = JsonMembers.skip(bytes, at, to);
             }
             at = JsonMembers.nextElement(bytes, end, to);
         }
@@ -475,20 +491,35 @@ final class ItemReader
         {
             slot.logprobs.markPresent();
         }
+        if (entries == 1)
+        {
+            keepScanned(bytes, lone, loneEnd, slot);
+            return true;
+        }
         for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
         {
-            final int end = JsonMembers.skip(bytes, at, to);
+            final int end;
             if (bytes[at] == '{')
             {
-                final MutableChoice choice = items.current();
-                logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes);
-                logprobs.keepScanned(bytes, at, end, choice, false, slot.logprobs, choice.contentLogprobs());
-                choice.logprobsSeen();
-                slot.logprobsStreamed = true;
+                end = logprobs.valueEnd(bytes, at, to, limits.maxNestingDepth(), scanStringBytes);
+                keepScanned(bytes, at, end, slot);
+            }
+            else
+            {
+                end = JsonMembers.skip(bytes, at, to);
             }
             at = JsonMembers.nextElement(bytes, end, to);
         }
         return true;
+    }
+
+    /** Keeps the logprob entry {@code bytes[from, to)} that {@link LogprobEntries#valueEnd} read last. */
+    private void keepScanned(final byte[] bytes, final int from, final int to, final Slot slot)
+    {
+        final MutableChoice choice = items.current();
+        logprobs.keepScanned(bytes, from, to, choice, false, slot.logprobs, choice.contentLogprobs());
+        choice.logprobsSeen();
+        slot.logprobsStreamed = true;
     }
 
     /**

@@ -46,6 +46,14 @@ class ResponsesTerminalRepeatProperties
         "\"id\":\"resp_1\",\"model\":\"y\",\"usage\":\"bad\",\"status\":\"in_progress\"",
         "\"id\":\"resp_1\",\"model\":\"\",\"tools\":null,\"status\":\"in_progress\",\"output\":[]",
     };
+    /** A delta's logprobs: none, a lone entry (kept from its check), several among other values, one the scan refuses. */
+    private static final String[] LOGPROBS = {
+        ",\"logprobs\":[]",
+        ",\"logprobs\":[{\"token\":\"t\",\"logprob\":-0.5,\"bytes\":[116],\"top_logprobs\":[]}]",
+        ",\"logprobs\":[null, {\"token\":\"\\u00e9\",\"logprob\":-1.25e-3}]",
+        ",\"logprobs\":[{\"token\":\"a\",\"logprob\":-1},7,{\"token\":\"b\",\"token\":\"c\",\"logprob\":-2,\"logprob\":-3}]",
+        ",\"logprobs\":[{\"token\":\"a\",\"logprob\":-1},{\"token\":\"x\",\"logprob\":123456789012345678901234567890}]",
+    };
     private static final String[] WORDS = {"Hi", " there", " \\u00e9", " \u00e9t\u00e9", "\\n", " \\\"q\\\"", " \uD83D\uDE42", " more"};
 
     @Property(tries = 300)
@@ -189,7 +197,7 @@ class ResponsesTerminalRepeatProperties
                 event(sse, sequence, "{\"type\":\"response.output_item.added\"" + at + ",\"item\":{\"id\":\"" + id +
                     "\",\"type\":\"message\",\"status\":\"in_progress\",\"content\":[],\"role\":\"assistant\"}}");
                 deltas(r, sse, sequence, "response.output_text.delta", id, at + ",\"content_index\":0", text,
-                    r.nextBoolean() ? ",\"logprobs\":[{\"token\":\"t\",\"logprob\":-0.5,\"bytes\":[116],\"top_logprobs\":[]}]" : ",\"logprobs\":[]");
+                    LOGPROBS[r.nextInt(LOGPROBS.length)]);
                 final String annotations = r.nextBoolean() ? "[]" : "[{\"type\":\"url_citation\",\"url\":\"https://a\",\"title\":\"A\"}]";
                 final String part = "{\"type\":\"output_text\",\"annotations\":" + annotations + ",\"logprobs\":[],\"text\":\"" + finalText + "\"}";
                 if (r.nextBoolean())
