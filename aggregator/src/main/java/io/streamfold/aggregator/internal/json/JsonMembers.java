@@ -65,9 +65,37 @@ public final class JsonMembers
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
         final byte[][] innerNames, final JsonMembers inner)
     {
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, innerNames, inner, null);
+    }
+
+    /**
+     * As {@link #checkObject(byte[], int, int, int, int, byte[][], JsonMembers)}, asking {@code known} first about each
+     * member value of the inner object: one it recognises is not scanned again.
+     */
+    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final byte[][] innerNames, final JsonMembers inner, final KnownValues known)
+    {
         final int i = JsonBytes.skipWhitespace(src, from, limit);
-        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner, null, known);
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+    }
+
+    /**
+     * Values a reader has met before in bytes a check accepted, which it recognises by their bytes: a check need not scan
+     * them again (a terminal event repeats the items and fields a stream already sent). Any accepted value is accepted
+     * again wherever the same nesting is allowed, so the bytes alone decide; a wrong answer can only be a refusal later
+     * (the check still reads what follows the value), never an acceptance of bytes that were not checked.
+     */
+    public interface KnownValues
+    {
+        /**
+         * @param member   the member's place in its object (0 for the first).
+         * @param from     where the value starts.
+         * @param maxDepth the nesting the value may take, itself counting one (as {@link JsonBytes#valueEnd}).
+         * @return the index just past the value when {@code src[from, end)} is, byte for byte, a value {@link JsonBytes}
+         *         accepted within {@code maxDepth} and the same string limit; else {@link JsonBytes#REFUSED}.
+         */
+        int knownEnd(int member, byte[] src, int from, int limit, int maxDepth);
     }
 
     /** @return the member whose object the last check located as the inner one, or -1 when none was. */
@@ -78,7 +106,7 @@ public final class JsonMembers
 
     /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
     private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[][] innerNames, final JsonMembers inner)
+        final byte[][] innerNames, final JsonMembers inner, final KnownValues known, final KnownValues innerKnown)
     {
         this.src = src;
         count = 0;
@@ -114,11 +142,12 @@ public final class JsonMembers
             {
                 innerFound = true;
                 innerAt = count;
-                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null);
+                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null, innerKnown, null);
             }
             else
             {
-                valueEnd = JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
+                final int knownEnd = known == null || value >= limit ? JsonBytes.REFUSED : known.knownEnd(count, src, value, limit, maxDepth - 1);
+                valueEnd = knownEnd >= 0 ? knownEnd : JsonBytes.valueEnd(src, value, limit, maxDepth - 1, maxStringBytes);
             }
             if (valueEnd < 0)
             {

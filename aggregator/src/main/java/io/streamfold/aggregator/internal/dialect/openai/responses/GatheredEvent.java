@@ -97,6 +97,10 @@ final class GatheredEvent
     /** The event as an array for the scan, and its check. */
     private final EventBytes bytes;
     private long scannedEvents;
+    private final int scanStringBytes;
+    /** Values of earlier events the check recognises; whether the event was gathered from its accepted bytes. */
+    private CheckedRepeats known;
+    private boolean scanned;
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -104,6 +108,24 @@ final class GatheredEvent
         this.aggregate = aggregate;
         this.limits = limits;
         bytes = new EventBytes(limits);
+        scanStringBytes = EventBytes.scanStringBytes(limits);
+    }
+
+    void known(final CheckedRepeats known)
+    {
+        this.known = known;
+    }
+
+    /** @return whether the event was gathered from bytes its check accepted (else by the token reader). */
+    boolean scanned()
+    {
+        return scanned;
+    }
+
+    /** @return whether {@code field}'s object was located by the event's check (its bytes accepted by it). */
+    boolean located(final String field)
+    {
+        return field == locatedField;
     }
 
     /**
@@ -121,9 +143,11 @@ final class GatheredEvent
             return false;
         }
         bytes.load(frame);
-        if (bytes.checkObject(members, OBJECTS, located) && gather(members))
+        if (members.checkObject(bytes.array(), bytes.offset(), bytes.limit(), limits.maxNestingDepth(), scanStringBytes, OBJECTS, located,
+            known) && gather(members))
         {
             scannedEvents++;
+            scanned = true;
             return true;
         }
         return false;
@@ -405,6 +429,7 @@ final class GatheredEvent
 
     private void clear()
     {
+        scanned = false;
         textBytes = null;
         locatedField = null;
         type = UNKNOWN;

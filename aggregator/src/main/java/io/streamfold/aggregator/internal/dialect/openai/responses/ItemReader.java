@@ -54,6 +54,11 @@ final class ItemReader
     private final MutableRawJson scalar = new MutableRawJson();
     private final StringDecoder strings = new StringDecoder(256);
     private final CharView view = new CharView();
+    /** Terminal output elements found to repeat their item's final read (for tests: the path is taken). */
+    long repeatedFinals;
+    /** Whether the event being applied was accepted by its check (set by the dialect before each): its bytes may be kept as such. */
+    boolean checked;
+    private CheckedRepeats repeats;
     /** Logprobs inside a part, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
@@ -73,6 +78,11 @@ final class ItemReader
         scanStringBytes = EventBytes.scanStringBytes(limits);
     }
 
+    void repeats(final CheckedRepeats repeats)
+    {
+        this.repeats = repeats;
+    }
+
     /** @return the fields of the item last gathered. */
     MutableRawFields incoming()
     {
@@ -89,8 +99,62 @@ final class ItemReader
         {
             throw new JsonReader.BadPayload("output item is not an object");
         }
+        final int errorsBefore = aggregate.errorCount();
         gatherFields(m);
         applyItem(item, isFinal);
+        if (isFinal && dialect.scans())
+        {
+            keepFinal(item, m.bytes(), m.start(), m.end(), errorsBefore);
+        }
+    }
+
+    /**
+     * Keeps the bytes of an item just read whole and final, for the terminal response that repeats it: only when the
+     * read reported nothing, cut no part, and the item has an id (the terminal response finds its items by id).
+     */
+    private void keepFinal(final Item item, final byte[] bytes, final int from, final int to, final int errorsBefore)
+    {
+        final MutableRawJson id = incoming.get("id");
+        if (aggregate.errorCount() == errorsBefore && item.nothingCut() && id != null && id.type() == MutableRawJson.Type.STRING &&
+            !id.isEmptyString())
+        {
+            item.keepFinal(bytes, from, to, checked);
+        }
+        else
+        {
+            item.forgetFinal();
+        }
+    }
+
+    /**
+     * An element of the terminal response's output that repeats byte for byte the item read whole and final at its
+     * position, which no lookup led an event to since: found by its id as a read would find it, reading it again would
+     * change nothing (the same fields kept again, every text found equal, annotations and logprobs already taken,
+     * nothing reported the first time), so it is only ended, as the read would end it.
+     *
+     * @return the index just past the element, or -1 when it must be read.
+     */
+    int repeatedFinal(final byte[] bytes, final int from, final int limit, final long position)
+    {
+        if (position >= items.size() || !dialect.scans())
+        {
+            return -1;
+        }
+        final Item item = items.get((int)position);
+        if (!item.repeatsFinal(bytes, from, limit))
+        {
+            return -1;
+        }
+        final MutableRawJson id = item.fields.get("id");
+        if (id == null || id.type() != MutableRawJson.Type.STRING || id.isEmptyString() || items.findItemById(id.text()) != item ||
+            item.touchedBefore != item.finalAt)
+        {
+            return -1;
+        }
+        item.finalAt = item.touched;
+        items.endItem(item);
+        repeatedFinals++;
+        return from + item.finalLength;
     }
 
     /** @return where an item's members are read when the event's check did not locate them. */
@@ -256,6 +320,11 @@ final class ItemReader
         {
             readContentPart(m, slot, isFinal);
         }
+        if (checked && isFinal)
+        {
+            // The done item's content repeats it.
+            repeats.keepPart(m.bytes(), m.start(), m.end());
+        }
     }
 
     private Slot partSlot(final Item item, final boolean summary, final long index)
@@ -352,7 +421,7 @@ final class ItemReader
         }
         if (items.reconcile(part, partText, part.type(), isFinal ? " part" : " part (added)") && textAt >= 0)
         {
-            slot.agree(m.bytes(), m.valueStart(textAt), m.valueEnd(textAt));
+            items.agree(slot, m.bytes(), m.valueStart(textAt), m.valueEnd(textAt), checked);
         }
     }
 
@@ -393,12 +462,28 @@ final class ItemReader
         {
             return false;
         }
+        // Each entry is checked in one pass (the bytes are an accepted event's: it ends where its object does); a lone
+        // entry, as most deltas carry, is kept from that pass.
+        int entries = 0;
+        int lone = -1;
+        int loneEnd = -1;
         for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
         {
-            final int end = JsonMembers.skip(bytes, at, to);
-            if (bytes[at] == '{' && logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes) != end)
+            final int end;
+            if (bytes[at] == '{')
             {
-                return false;
+                end = logprobs.valueEnd(bytes, at, to, limits.maxNestingDepth(), scanStringBytes);
+                if (end < 0)
+                {
+                    return false;
+                }
+                entries++;
+                lone = at;
+                loneEnd = end;
+            }
+            else
+            {
+                end = JsonMembers.skip(bytes, at, to);
             }
             at = JsonMembers.nextElement(bytes, end, to);
         }
@@ -406,20 +491,35 @@ final class ItemReader
         {
             slot.logprobs.markPresent();
         }
+        if (entries == 1)
+        {
+            keepScanned(bytes, lone, loneEnd, slot);
+            return true;
+        }
         for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
         {
-            final int end = JsonMembers.skip(bytes, at, to);
+            final int end;
             if (bytes[at] == '{')
             {
-                final MutableChoice choice = items.current();
-                logprobs.valueEnd(bytes, at, end, limits.maxNestingDepth(), scanStringBytes);
-                logprobs.keepScanned(bytes, at, end, choice, false, slot.logprobs, choice.contentLogprobs());
-                choice.logprobsSeen();
-                slot.logprobsStreamed = true;
+                end = logprobs.valueEnd(bytes, at, to, limits.maxNestingDepth(), scanStringBytes);
+                keepScanned(bytes, at, end, slot);
+            }
+            else
+            {
+                end = JsonMembers.skip(bytes, at, to);
             }
             at = JsonMembers.nextElement(bytes, end, to);
         }
         return true;
+    }
+
+    /** Keeps the logprob entry {@code bytes[from, to)} that {@link LogprobEntries#valueEnd} read last. */
+    private void keepScanned(final byte[] bytes, final int from, final int to, final Slot slot)
+    {
+        final MutableChoice choice = items.current();
+        logprobs.keepScanned(bytes, from, to, choice, false, slot.logprobs, choice.contentLogprobs());
+        choice.logprobsSeen();
+        slot.logprobsStreamed = true;
     }
 
     /**

@@ -15,6 +15,7 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
@@ -65,13 +66,13 @@ public final class OpenAiResponsesDialect extends Dialect
     private final ItemReader itemReader;
     private final GatheredEvent event;
     private final UnknownDeltas unknownDeltas;
-    /** Members of the response of a lifecycle or terminal event, located by a byte scan. */
-    private final JsonMembers members = new JsonMembers();
-    /** The members of a usage object inside a response. */
-    private final JsonMembers usage = new JsonMembers();
+    private final ResponseReader responses;
+    /** Values of earlier events that a check meets again. */
+    private final CheckedRepeats repeats;
 
-    /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied). */
+    /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied); its item. */
     private MutablePart repeatPart;
+    private Item repeatItem;
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -85,6 +86,10 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
         event = new GatheredEvent(this, aggregate, limits);
         unknownDeltas = new UnknownDeltas(aggregate, items);
+        repeats = new CheckedRepeats(items, EventBytes.scanStringBytes(limits));
+        event.known(repeats);
+        itemReader.repeats(repeats);
+        responses = new ResponseReader(this, aggregate, items, itemReader, event, repeats);
         fastPath(EventTemplate.ENABLED);
     }
 
@@ -103,6 +108,7 @@ public final class OpenAiResponsesDialect extends Dialect
         nested.abandon();
         inner.abandon();
         items.reset();
+        repeats.reset();
     }
 
     @Override
@@ -129,6 +135,7 @@ public final class OpenAiResponsesDialect extends Dialect
             final int deltaLength = eventTemplate.stringLength(0);
             if (repeatPart != null && deltaLength <= event.deltaLimit())
             {
+                items.touch(repeatItem);
                 appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
             }
             else
@@ -148,6 +155,7 @@ public final class OpenAiResponsesDialect extends Dialect
             event.gather(json);
             json.finish();
         }
+        itemReader.checked = event.scanned();
         apply();
         aggregate.start();
         final EventShape shape = event.learnableShape();
@@ -169,6 +177,18 @@ public final class OpenAiResponsesDialect extends Dialect
         return event.scannedEvents();
     }
 
+    /** @return values a check recognised as repeats of checked ones, so did not scan again (for tests). */
+    long recognisedRepeats()
+    {
+        return repeats.recognised;
+    }
+
+    /** @return terminal output items found to repeat their final read, so not read again (for tests). */
+    long repeatedFinals()
+    {
+        return itemReader.repeatedFinals;
+    }
+
     private void apply() throws JsonReader.BadPayload
     {
         if (isDelta(event.type) && deltaForUnopenedItem())
@@ -181,7 +201,7 @@ public final class OpenAiResponsesDialect extends Dialect
             case LIFECYCLE:
                 if (event.structured(GatheredEvent.RESPONSE))
                 {
-                    readResponse(false);
+                    responses.read(false);
                 }
                 else if (event.deltaIsString() && UnknownDeltas.isDelta(event.typeName) && !deltaForUnopenedItem())
                 {
@@ -325,7 +345,7 @@ public final class OpenAiResponsesDialect extends Dialect
         final MutableChoice c = items.choice();
         if (event.structured(GatheredEvent.RESPONSE))
         {
-            readResponse(true);
+            responses.read(true);
         }
         aggregate.start();
         if (c == null)
@@ -412,88 +432,6 @@ public final class OpenAiResponsesDialect extends Dialect
         aggregate.providerErrorReported("provider error: " + abbreviate(aggregate.providerError().json()));
     }
 
-    /**
-     * Reads the response object of a lifecycle or terminal event into meta, usage and (when final) the items.
-     * It repeats what the stream already gave (every output item again), so it is read by byte scans, nothing
-     * tokenized: usage fields and the rest kept as their bytes, or handed to the item reader.
-     */
-    private void readResponse(final boolean terminal) throws JsonReader.BadPayload
-    {
-        final JsonMembers m = event.objectMembers(GatheredEvent.RESPONSE, members);
-        if (m == null)
-        {
-            // An array where the object belongs: read as the token reader always read it (an empty one is nothing).
-            if (members.readArray(event.captured(GatheredEvent.RESPONSE)) && members.count() > 0)
-            {
-                throw new JsonReader.BadPayload("more than one JSON value in one event");
-            }
-            return;
-        }
-        final byte[] bytes = m.bytes();
-        for (int i = 0; i < m.count(); i++)
-        {
-            final String field = m.name(i);
-            switch (field)
-            {
-                case "output":
-                    if (m.first(i) == '[')
-                    {
-                        final int end = m.valueEnd(i);
-                        long position = 0;
-                        for (int at = JsonMembers.firstElement(bytes, m.valueStart(i), end); bytes[at] != ']'; position++)
-                        {
-                            at = JsonMembers.nextElement(bytes,
-                                bytes[at] == '{' ? readOutputElement(bytes, at, end, position, terminal) : JsonMembers.skip(bytes, at, end), end);
-                        }
-                    }
-                    break;
-                case "usage":
-                    if (m.first(i) != 'n')
-                    {
-                        if (m.first(i) != '{')
-                        {
-                            throw new JsonReader.BadPayload("usage is not an object");
-                        }
-                        usage.readObject(bytes, m.valueStart(i), m.valueEnd(i));
-                        mergeUsage(usage);
-                    }
-                    break;
-                default:
-                    captureKeepingNonEmpty(aggregate.meta(), field, m, i);
-            }
-        }
-    }
-
-    /**
-     * The output element at {@code from}: matched to a streamed item by id, else by position.
-     *
-     * @return the index just past it.
-     */
-    private int readOutputElement(final byte[] bytes, final int from, final int limit, final long position, final boolean terminal)
-        throws JsonReader.BadPayload
-    {
-        final int end = itemReader.gatherFields(bytes, from, limit);
-        Item item = null;
-        final MutableRawJson id = itemReader.incoming().get("id");
-        if (id != null && id.type() == MutableRawJson.Type.STRING && !id.isEmptyString())
-        {
-            item = items.findItemById(id.text());
-        }
-        if (item == null)
-        {
-            item = items.itemFor(position);
-        }
-        if (item != null)
-        {
-            itemReader.applyItem(item, terminal);
-            if (terminal)
-            {
-                items.endItem(item);
-            }
-        }
-        return end;
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Items and their parts
 
@@ -529,6 +467,7 @@ public final class OpenAiResponsesDialect extends Dialect
     private void appendDelta(final MutablePart part, final char[] chars, final int length)
     {
         repeatPart = part;
+        repeatItem = items.lastTouched();
         if (part.kind() == MutablePart.Kind.TOOL_CALL)
         {
             aggregate.appendArguments(items.current(), part, chars, 0, length);

@@ -26,6 +26,11 @@ final class OutputItems
     private final ArrayList<Item> items = new ArrayList<>();
     private final ArrayList<Item> spareItems = new ArrayList<>();
     private MutableChoice choice;
+    /** Counts lookups that led an event to an item; never reset, so a stamp of an earlier stream never matches. */
+    private long clock;
+    private Item lastTouched;
+    /** The slot whose final text was last found equal to its part's. */
+    private Slot lastAgreed;
 
     OutputItems(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -41,7 +46,10 @@ final class OutputItems
             {
                 item.slots[i].release();
             }
+            item.forgetFinal();
         }
+        lastTouched = null;
+        lastAgreed = null;
         spareItems.addAll(items);
         items.clear();
         choice = null;
@@ -84,13 +92,57 @@ final class OutputItems
         return choice;
     }
 
+    /**
+     * Stamps an item an event was led to: whatever the event does next to it, an item read whole and final is known to
+     * be as that read left it only while no other lookup led to it since ({@link Item#touchedBefore} is then the read's).
+     */
+    /** Keeps {@code src[from, to)} as the slot's final text found equal to its part's. */
+    void agree(final Slot slot, final byte[] src, final int from, final int to, final boolean checked)
+    {
+        slot.agree(src, from, to, checked);
+        lastAgreed = slot;
+    }
+
+    /** @return the index just past the string at {@code src[from]} when it repeats the final text last agreed; else -1. */
+    int agreedEnd(final byte[] src, final int from, final int limit)
+    {
+        return lastAgreed == null ? -1 : lastAgreed.agreedEnd(src, from, limit);
+    }
+
+    /** @return whether an item's final bytes, accepted by a check, are kept. */
+    boolean anyFinal()
+    {
+        for (int i = items.size() - 1; i >= 0; i--)
+        {
+            if (items.get(i).finalChecked)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Item touch(final Item item)
+    {
+        item.touchedBefore = item.touched;
+        item.touched = ++clock;
+        lastTouched = item;
+        return item;
+    }
+
+    /** @return the item the last lookup led to (the one whose part a delta just went to). */
+    Item lastTouched()
+    {
+        return lastTouched;
+    }
+
     Item itemFor(final long index)
     {
         for (int i = items.size() - 1; i >= 0; i--)
         {
             if (items.get(i).outputIndex == index)
             {
-                return items.get(i);
+                return touch(items.get(i));
             }
         }
         if (index < 0 || index > limits.maxIndex())
@@ -110,7 +162,7 @@ final class OutputItems
         final Item item = spareItems.isEmpty() ? new Item() : spareItems.remove(spareItems.size() - 1);
         item.init(index);
         items.add(item);
-        return item;
+        return touch(item);
     }
 
     Item findItemById(final CharSequence id)
@@ -120,7 +172,7 @@ final class OutputItems
             final MutableRawJson v = items.get(i).fields.get("id");
             if (v != null && v.type() == MutableRawJson.Type.STRING && contentEquals(v.text(), id))
             {
-                return items.get(i);
+                return touch(items.get(i));
             }
         }
         return null;
@@ -247,7 +299,8 @@ final class OutputItems
             final Slot slot = slotOf(part);
             if (slot != null)
             {
-                slot.agree(src, from, to);
+                // A text scanned from an event's bytes: always checked.
+                agree(slot, src, from, to, true);
             }
         }
     }

@@ -26,6 +26,8 @@ final class Slot
     private int agreedBytes;
     /** The part's content length when {@link #agreed} was found equal to it; -1 when nothing was. */
     private int agreedChars = -1;
+    /** Whether {@link #agreed} holds a string an event's check accepted (kept past a later growth of the text). */
+    private boolean agreedChecked;
 
     void reuse(final boolean summary, final long index, final MutablePart part)
     {
@@ -41,6 +43,7 @@ final class Slot
     void release()
     {
         agreedChars = -1;
+        agreedChecked = false;
         if (agreed.length > KEPT_BYTES)
         {
             agreed = NONE;
@@ -56,8 +59,21 @@ final class Slot
         return agreedChars == part.contentLength() && to - from == agreedBytes && Arrays.equals(agreed, 0, agreedBytes, src, from, to);
     }
 
-    /** Keeps the JSON string {@code src[from, to)}, just decoded and found equal to the part's text. */
-    void agree(final byte[] src, final int from, final int to)
+    /**
+     * @return the index just past the string at {@code src[from]} when it repeats the kept final text, which an event's
+     *         check accepted; else -1.
+     */
+    int agreedEnd(final byte[] src, final int from, final int limit)
+    {
+        final int n = agreedBytes;
+        return agreedChecked && n <= limit - from && Arrays.equals(agreed, 0, n, src, from, from + n) ? from + n : -1;
+    }
+
+    /**
+     * Keeps the JSON string {@code src[from, to)}, just decoded and found equal to the part's text; {@code checked} when an
+     * event's check accepted it.
+     */
+    void agree(final byte[] src, final int from, final int to, final boolean checked)
     {
         final int n = to - from;
         if (agreed.length < n)
@@ -67,5 +83,6 @@ final class Slot
         System.arraycopy(src, from, agreed, 0, n);
         agreedBytes = n;
         agreedChars = part.contentLength();
+        agreedChecked = checked;
     }
 }

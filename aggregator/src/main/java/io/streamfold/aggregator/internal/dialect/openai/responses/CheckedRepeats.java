@@ -1,0 +1,279 @@
+package io.streamfold.aggregator.internal.dialect.openai.responses;
+
+import java.util.Arrays;
+
+import io.streamfold.aggregator.internal.json.JsonBytes;
+import io.streamfold.aggregator.internal.json.JsonMembers;
+
+/**
+ * What a Responses stream sends again, recognised by its bytes so that the check of a later event need not scan it
+ * again (see {@link JsonMembers.KnownValues}): the members of the response last read (a lifecycle event repeats them,
+ * the terminal one most of them), the items read whole and final (the terminal response's output repeats them), the
+ * content part last read whole (the done item's content repeats it) and the final text last found equal to its part's
+ * (the done part and the done item repeat it). Only bytes an event's check accepted are kept here, each with the
+ * nesting it takes, so what is recognised is what the check would accept.
+ *
+ * <p>The response's members also spare the fold: a member repeated at the same place as in the response last read,
+ * when that read reported nothing and named each member once, was kept already as it is.
+ */
+final class CheckedRepeats implements JsonMembers.KnownValues
+{
+    private static final byte[] NONE = new byte[0];
+    /** Kept bytes longer than this are let go when the stream ends (the pool would keep them otherwise). */
+    private static final int KEPT_BYTES = 64 * 1024;
+
+    private final OutputItems items;
+    private final int maxStringBytes;
+    /** The response object last read from checked bytes, and where its members' values lie in it; -1: none. */
+    private byte[] response = NONE;
+    private int[] valueFrom = new int[32];
+    private int[] valueTo = new int[32];
+    private String[] names = new String[32];
+    private int count = -1;
+    /** Whether reading that response reported nothing and each member had a name of its own. */
+    private boolean folded;
+    /**
+     * The content part object last read whole from checked bytes ({@link #partLength} bytes, -1: none), and its nesting
+     * (found when first needed, -1 until then).
+     */
+    private byte[] part = NONE;
+    private int partLength = -1;
+    private int partDepth;
+
+    CheckedRepeats(final OutputItems items, final int maxStringBytes)
+    {
+        this.items = items;
+        this.maxStringBytes = maxStringBytes;
+    }
+
+    void reset()
+    {
+        count = -1;
+        folded = false;
+        partLength = -1;
+        if (response.length > KEPT_BYTES)
+        {
+            response = NONE;
+        }
+        if (part.length > KEPT_BYTES)
+        {
+            part = NONE;
+        }
+    }
+
+    /** Values recognised so far (for tests: the path is taken). */
+    long recognised;
+
+    @Override
+    public int knownEnd(final int member, final byte[] src, final int from, final int limit, final int maxDepth)
+    {
+        final int end = recognise(member, src, from, limit, maxDepth);
+        if (end >= 0)
+        {
+            recognised++;
+        }
+        return end;
+    }
+
+    private int recognise(final int member, final byte[] src, final int from, final int limit, final int maxDepth)
+    {
+        // A response member at the place it had last time (any inner object's members may take the same nesting).
+        if (member < count)
+        {
+            final int n = valueTo[member] - valueFrom[member];
+            if (n <= limit - from && Arrays.equals(response, valueFrom[member], valueTo[member], src, from, from + n))
+            {
+                return from + n;
+            }
+        }
+        switch (src[from])
+        {
+            case '"':
+                return items.agreedEnd(src, from, limit);
+            case '[':
+                return elementsEnd(src, from, limit, maxDepth);
+            default:
+                return JsonBytes.REFUSED;
+        }
+    }
+
+    /** An array whose object elements may repeat items read whole and final, or the last part: the others checked. */
+    private int elementsEnd(final byte[] src, final int from, final int limit, final int maxDepth)
+    {
+        if (maxDepth < 1 || (partLength < 0 && !items.anyFinal()))
+        {
+            return JsonBytes.REFUSED;
+        }
+        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
+        if (i < limit && src[i] == ']')
+        {
+            return i + 1;
+        }
+        for (int position = 0; i < limit; position++)
+        {
+            int end = src[i] == '{' ? knownObject(src, i, limit, position, maxDepth - 1) : JsonBytes.REFUSED;
+            if (end < 0)
+            {
+                end = JsonBytes.valueEnd(src, i, limit, maxDepth - 1, maxStringBytes);
+                if (end < 0)
+                {
+                    return JsonBytes.REFUSED;
+                }
+            }
+            i = JsonBytes.skipWhitespace(src, end, limit);
+            if (i >= limit)
+            {
+                break;
+            }
+            if (src[i] == ']')
+            {
+                return i + 1;
+            }
+            if (src[i] != ',')
+            {
+                break;
+            }
+            i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        }
+        return JsonBytes.REFUSED;
+    }
+
+    private int knownObject(final byte[] src, final int from, final int limit, final int position, final int maxDepth)
+    {
+        if (position < items.size())
+        {
+            final Item item = items.get(position);
+            if (item.finalChecked && item.repeatsFinal(src, from, limit) && item.finalDepth() <= maxDepth)
+            {
+                return from + item.finalLength;
+            }
+        }
+        final int n = partLength;
+        if (n > 0 && n <= limit - from && Arrays.equals(part, 0, n, src, from, from + n) && partDepth() <= maxDepth)
+        {
+            return from + n;
+        }
+        return JsonBytes.REFUSED;
+    }
+
+    private int partDepth()
+    {
+        if (partDepth < 0)
+        {
+            partDepth = depth(part, 0, partLength);
+        }
+        return partDepth;
+    }
+
+    /** Keeps the content part object {@code src[from, to)}, read whole from checked bytes. */
+    void keepPart(final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        if (part.length < n)
+        {
+            part = new byte[Math.max(n, part.length * 2)];
+        }
+        System.arraycopy(src, from, part, 0, n);
+        partLength = n;
+        partDepth = -1;
+    }
+
+    /**
+     * @return whether response member {@code i} of {@code m} is, name and bytes, the member at the same place in the
+     *         response last read (the caller asks only when that read reported nothing and named each member once, see
+     *         {@link #beginRead}): keeping it again changes nothing.
+     */
+    boolean folded(final JsonMembers m, final int i)
+    {
+        if (i >= count || !m.name(i).equals(names[i]))
+        {
+            return false;
+        }
+        return Arrays.equals(response, valueFrom[i], valueTo[i], m.bytes(), m.valueStart(i), m.valueEnd(i));
+    }
+
+    /** Keeps the response object whose members {@code m} located in checked bytes; {@code clean}: read without a report. */
+    void keepResponse(final JsonMembers m, final boolean clean)
+    {
+        final int start = m.start();
+        final int n = m.end() - start;
+        if (response.length < n)
+        {
+            response = new byte[Math.max(n, response.length * 2)];
+        }
+        System.arraycopy(m.bytes(), start, response, 0, n);
+        final int members = m.count();
+        if (valueFrom.length < members)
+        {
+            valueFrom = new int[members * 2];
+            valueTo = new int[members * 2];
+            names = new String[members * 2];
+        }
+        boolean distinct = true;
+        for (int i = 0; i < members; i++)
+        {
+            valueFrom[i] = m.valueStart(i) - start;
+            valueTo[i] = m.valueEnd(i) - start;
+            names[i] = m.name(i);
+            // Names are mostly the same instances (see JsonMembers#name): a differing hash settles most pairs at once.
+            final String name = names[i];
+            final int hash = name.hashCode();
+            for (int k = 0; k < i && distinct; k++)
+            {
+                distinct = names[k] != name && (names[k].hashCode() != hash || !names[k].equals(name));
+            }
+        }
+        count = members;
+        folded = clean && distinct;
+    }
+
+    /** Forgets the response last read (one read from unchecked bytes takes its place). */
+    void forgetResponse()
+    {
+        count = -1;
+        folded = false;
+    }
+
+    /**
+     * A response is about to be read: until it is kept, no member counts as folded (a read cut short by an error may
+     * have changed what the last one kept).
+     *
+     * @return whether the response last read may spare the fold ({@link #folded}).
+     */
+    boolean beginRead()
+    {
+        final boolean was = folded;
+        folded = false;
+        return was;
+    }
+
+    /** @return the nesting of the checked value {@code src[from, to)}, itself counting one. */
+    static int depth(final byte[] src, final int from, final int to)
+    {
+        int depth = 0;
+        int most = 0;
+        int i = from;
+        while (i < to)
+        {
+            final byte b = src[i];
+            if (b == '"')
+            {
+                i = JsonMembers.skip(src, i, to);
+                continue;
+            }
+            if (b == '{' || b == '[')
+            {
+                if (++depth > most)
+                {
+                    most = depth;
+                }
+            }
+            else if (b == '}' || b == ']')
+            {
+                depth--;
+            }
+            i++;
+        }
+        return most;
+    }
+}
