@@ -76,7 +76,7 @@ public final class EventTemplate
 
     private final TemplateLearner learner;
     private long matches;
-    /** No CR or LF in the learnt bytes and no whitespace piece: {@link #matchLine} may answer (see there). */
+    /** No CR or LF in the learnt bytes: {@link #matchLine} may answer (see there). */
     private boolean lineSafe;
 
     /**
@@ -216,11 +216,12 @@ public final class EventTemplate
      * Matches an event that starts at {@code offset} of a line whose end is not known yet (an SSE data line's value,
      * for the framer's line scan it spares): where the learnt event's last byte falls is where the match ends. On
      * success the slot values are readable as after {@link #match}, and no CR or LF lies before the returned index:
-     * the learnt bytes hold none, strings and numbers refuse them, and any other value is checked for them.
+     * the learnt bytes hold none, strings and numbers refuse them, a whitespace run is taken only as far as its
+     * spaces and tabs go (a CR or LF there ends the line, and the match with it), and any other value is checked.
      *
      * @param to index after the last byte available.
-     * @return index after the matched event's last byte, or -1 (nothing learnt, a learnt event whose match could span
-     *         a line end, or any byte that differs).
+     * @return index after the matched event's last byte, or -1 (nothing learnt, learnt bytes holding a line end, or
+     *         any byte that differs).
      */
     public int matchLine(final byte[] src, final int offset, final int to)
     {
@@ -248,13 +249,6 @@ public final class EventTemplate
                 return false;
             }
         }
-        for (int k = 0; k < p.count; k++)
-        {
-            if (p.pieceSlot[k] == WHITESPACE)
-            {
-                return false;
-            }
-        }
         return true;
     }
 
@@ -273,7 +267,9 @@ public final class EventTemplate
                 case COPY_FIRST:
                 case AFTER_COPY:
                 case COPY_AFTER:
-                    // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string.
+                case WHITESPACE:
+                    // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string, and a
+                    // whitespace run was taken only over spaces and tabs.
                     continue;
                 default:
                 {
@@ -293,7 +289,8 @@ public final class EventTemplate
 
     /**
      * @param exactEnd true when {@code limit} is the event's end (the last literal must end there), false when it
-     *                 is only as far as bytes are available (the last literal must end before it).
+     *                 is only as far as bytes are available (the last literal must end before it) and the event lies
+     *                 on one line: a whitespace run then stops at a CR or LF.
      * @return index after the event's last byte, or -1.
      */
     private int matchTo(final byte[] src, final int offset, final int limit, final boolean exactEnd)
@@ -313,7 +310,7 @@ public final class EventTemplate
                 final int j = p.spanEnd[k];
                 final int to = j < p.count ? p.pieceStart[j] : p.length;
                 final int end = at + to - literal;
-                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : end == limit) &&
+                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : exactEnd ? end == limit : end <= limit) &&
                     Arrays.equals(bytes, literal, to, src, at, end))
                 {
                     for (int m = k + 1; m < j; m++)
@@ -339,7 +336,7 @@ public final class EventTemplate
             final int s = p.pieceSlot[k];
             if (s == WHITESPACE)
             {
-                at = JsonBytes.skipWhitespace(src, next, limit);
+                at = exactEnd ? JsonBytes.skipWhitespace(src, next, limit) : TemplatePieces.skipBlanks(src, next, limit);
             }
             else
             {
