@@ -78,6 +78,8 @@ public final class EventTemplate
     private long matches;
     /** No CR or LF in the learnt bytes: {@link #matchLine} may answer (see there). */
     private boolean lineSafe;
+    /** A slot whose value may hold a CR or LF (raw, scanned, integer arrays): a line match checks the values. */
+    private boolean valuesMayBreakLines;
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -173,6 +175,11 @@ public final class EventTemplate
             return false;
         }
         lineSafe = lineSafe();
+        valuesMayBreakLines = false;
+        for (int k = 0; k < pieces.count; k++)
+        {
+            valuesMayBreakLines |= mayBreakLine(pieces.pieceKind[k]);
+        }
         return true;
     }
 
@@ -230,7 +237,7 @@ public final class EventTemplate
             return -1;
         }
         final int stop = matchTo(src, offset, to, false);
-        if (stop < 0 || !noLineEndInValues(src))
+        if (stop < 0 || valuesMayBreakLines && !noLineEndInValues(src))
         {
             return -1;
         }
@@ -258,33 +265,40 @@ public final class EventTemplate
         final TemplatePieces p = pieces;
         for (int k = 0; k < p.count; k++)
         {
-            switch (p.pieceKind[k])
+            if (mayBreakLine(p.pieceKind[k]))
             {
-                case EventShape.STRING:
-                case EventShape.SAME_STRING:
-                case EventShape.INTEGER:
-                case EventShape.NUMBER:
-                case COPY_FIRST:
-                case AFTER_COPY:
-                case COPY_AFTER:
-                case WHITESPACE:
-                    // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string, and a
-                    // whitespace run was taken only over spaces and tabs.
-                    continue;
-                default:
+                final int slot = p.pieceSlot[k];
+                for (int i = start[slot]; i < end[slot]; i++)
                 {
-                    final int slot = p.pieceSlot[k];
-                    for (int i = start[slot]; i < end[slot]; i++)
+                    if (src[i] == '\n' || src[i] == '\r')
                     {
-                        if (src[i] == '\n' || src[i] == '\r')
-                        {
-                            return false;
-                        }
+                        return false;
                     }
                 }
             }
         }
         return true;
+    }
+
+    /** Whether a value scanned as {@code kind} may hold a CR or LF. */
+    private static boolean mayBreakLine(final int kind)
+    {
+        switch (kind)
+        {
+            case EventShape.STRING:
+            case EventShape.SAME_STRING:
+            case EventShape.INTEGER:
+            case EventShape.NUMBER:
+            case COPY_FIRST:
+            case AFTER_COPY:
+            case COPY_AFTER:
+            case WHITESPACE:
+                // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string, and a
+                // whitespace run is taken only over spaces and tabs.
+                return false;
+            default:
+                return true;
+        }
     }
 
     /**
@@ -310,7 +324,9 @@ public final class EventTemplate
                 final int j = p.spanEnd[k];
                 final int to = j < p.count ? p.pieceStart[j] : p.length;
                 final int end = at + to - literal;
-                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : exactEnd ? end == limit : end <= limit) &&
+                // On a line, the event spaced as learnt ends where the line does (a varying run mostly fails at once).
+                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : exactEnd ? end == limit :
+                    end < limit && (src[end] == '\n' || src[end] == '\r')) &&
                     Arrays.equals(bytes, literal, to, src, at, end))
                 {
                     for (int m = k + 1; m < j; m++)
