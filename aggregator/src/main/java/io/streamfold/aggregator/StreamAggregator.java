@@ -18,6 +18,7 @@ import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.internal.DataLineHint;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.StreamError;
 import org.agrona.DirectBuffer;
@@ -51,7 +52,8 @@ public final class StreamAggregator
     private final AggregationLimits limits;
     private final boolean strict;
     private final MutableAggregate aggregate;
-    private final FrameSink sink = new FrameSink();
+    /** The current framer's listener: a {@link HintingSink} for a dialect that {@link Dialect#hintsDataLines}. */
+    private FrameSink sink = new FrameSink();
     /** Detection state for AUTO, kept across feeds so that it scans each sniffed byte once. */
     private final FormatSniffer sniffer = new FormatSniffer();
     private Dialect dialect;
@@ -380,6 +382,7 @@ public final class StreamAggregator
         {
             dialectFormat = format;
             dialect = Dialects.create(format, aggregate, limits);
+            sink = dialect.hintsDataLines() ? new HintingSink() : new FrameSink();
             framer = dialect.newFramer(sink);
         }
         else
@@ -420,8 +423,21 @@ public final class StreamAggregator
         }
     }
 
+    /**
+     * As {@link FrameSink}, and also answers the SSE framer's line-end hint with what the dialect's fast path matches
+     * ({@link Dialect#dataLineEnd}): one mechanism for every dialect that learns its data lines.
+     */
+    private final class HintingSink extends FrameSink implements DataLineHint
+    {
+        @Override
+        public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+        {
+            return dialect.dataLineEnd(buffer, lineStart, to, lineOffset);
+        }
+    }
+
     /** Receives frames from the framer and hands them to the dialect, turning failures into errors. */
-    private final class FrameSink implements FrameListener
+    private class FrameSink implements FrameListener
     {
         /** True while the framer is told the input ended. */
         boolean ending;

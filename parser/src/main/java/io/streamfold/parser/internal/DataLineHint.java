@@ -18,8 +18,9 @@ public interface DataLineHint extends FrameListener
     int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
 
     /**
-     * Where a line would end, if known: asked before each line that starts inside the slice is scanned, so an
-     * implementation that knows nothing now answers at once (before {@link #dataValue} even). May keep what it
+     * Where a line would end, if known: asked before each line that starts inside the slice with {@code 'd'} is
+     * scanned (only a data line can be answered), so an implementation that knows nothing now answers at once
+     * (before {@link #dataValue} even). May keep what it
      * matched for the frame that carries these bytes, but must change nothing a frame would observe.
      *
      * @param buffer     holding the line; valid only during this call.

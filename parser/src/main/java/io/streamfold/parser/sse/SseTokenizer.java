@@ -208,7 +208,8 @@ public final class SseTokenizer extends AbstractFramer
                 jsonAfterSse.startJson(buffer, pos, end - pos, base + pos, framesDelivered);
                 return;
             }
-            final int lineEnd = hint != null ? hintedLineEnd(buffer, pos, end, base + pos) :
+            // Only a data line can be hinted: other lines (Anthropic's event line before every data line) spare the call.
+            final int lineEnd = hint != null && first == 'd' ? hintedLineEnd(buffer, pos, end, base + pos) :
                 LineScanner.findLineEnd(buffer, pos, end);
             if (lineEnd < 0)
             {

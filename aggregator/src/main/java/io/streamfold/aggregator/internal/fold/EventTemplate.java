@@ -76,8 +76,10 @@ public final class EventTemplate
 
     private final TemplateLearner learner;
     private long matches;
-    /** No CR or LF in the learnt bytes and no whitespace piece: {@link #matchLine} may answer (see there). */
+    /** No CR or LF in the learnt bytes: {@link #matchLine} may answer (see there). */
     private boolean lineSafe;
+    /** A slot whose value may hold a CR or LF (raw, scanned, integer arrays): a line match checks the values. */
+    private boolean valuesMayBreakLines;
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -173,6 +175,11 @@ public final class EventTemplate
             return false;
         }
         lineSafe = lineSafe();
+        valuesMayBreakLines = false;
+        for (int k = 0; k < pieces.count; k++)
+        {
+            valuesMayBreakLines |= mayBreakLine(pieces.pieceKind[k]);
+        }
         return true;
     }
 
@@ -216,11 +223,12 @@ public final class EventTemplate
      * Matches an event that starts at {@code offset} of a line whose end is not known yet (an SSE data line's value,
      * for the framer's line scan it spares): where the learnt event's last byte falls is where the match ends. On
      * success the slot values are readable as after {@link #match}, and no CR or LF lies before the returned index:
-     * the learnt bytes hold none, strings and numbers refuse them, and any other value is checked for them.
+     * the learnt bytes hold none, strings and numbers refuse them, a whitespace run is taken only as far as its
+     * spaces and tabs go (a CR or LF there ends the line, and the match with it), and any other value is checked.
      *
      * @param to index after the last byte available.
-     * @return index after the matched event's last byte, or -1 (nothing learnt, a learnt event whose match could span
-     *         a line end, or any byte that differs).
+     * @return index after the matched event's last byte, or -1 (nothing learnt, learnt bytes holding a line end, or
+     *         any byte that differs).
      */
     public int matchLine(final byte[] src, final int offset, final int to)
     {
@@ -229,7 +237,7 @@ public final class EventTemplate
             return -1;
         }
         final int stop = matchTo(src, offset, to, false);
-        if (stop < 0 || !noLineEndInValues(src))
+        if (stop < 0 || valuesMayBreakLines && !noLineEndInValues(src))
         {
             return -1;
         }
@@ -248,13 +256,6 @@ public final class EventTemplate
                 return false;
             }
         }
-        for (int k = 0; k < p.count; k++)
-        {
-            if (p.pieceSlot[k] == WHITESPACE)
-            {
-                return false;
-            }
-        }
         return true;
     }
 
@@ -264,26 +265,14 @@ public final class EventTemplate
         final TemplatePieces p = pieces;
         for (int k = 0; k < p.count; k++)
         {
-            switch (p.pieceKind[k])
+            if (mayBreakLine(p.pieceKind[k]))
             {
-                case EventShape.STRING:
-                case EventShape.SAME_STRING:
-                case EventShape.INTEGER:
-                case EventShape.NUMBER:
-                case COPY_FIRST:
-                case AFTER_COPY:
-                case COPY_AFTER:
-                    // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string.
-                    continue;
-                default:
+                final int slot = p.pieceSlot[k];
+                for (int i = start[slot]; i < end[slot]; i++)
                 {
-                    final int slot = p.pieceSlot[k];
-                    for (int i = start[slot]; i < end[slot]; i++)
+                    if (src[i] == '\n' || src[i] == '\r')
                     {
-                        if (src[i] == '\n' || src[i] == '\r')
-                        {
-                            return false;
-                        }
+                        return false;
                     }
                 }
             }
@@ -291,9 +280,31 @@ public final class EventTemplate
         return true;
     }
 
+    /** Whether a value scanned as {@code kind} may hold a CR or LF. */
+    private static boolean mayBreakLine(final int kind)
+    {
+        switch (kind)
+        {
+            case EventShape.STRING:
+            case EventShape.SAME_STRING:
+            case EventShape.INTEGER:
+            case EventShape.NUMBER:
+            case COPY_FIRST:
+            case AFTER_COPY:
+            case COPY_AFTER:
+            case WHITESPACE:
+                // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string, and a
+                // whitespace run is taken only over spaces and tabs.
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /**
      * @param exactEnd true when {@code limit} is the event's end (the last literal must end there), false when it
-     *                 is only as far as bytes are available (the last literal must end before it).
+     *                 is only as far as bytes are available (the last literal must end before it) and the event lies
+     *                 on one line: a whitespace run then stops at a CR or LF.
      * @return index after the event's last byte, or -1.
      */
     private int matchTo(final byte[] src, final int offset, final int limit, final boolean exactEnd)
@@ -313,7 +324,9 @@ public final class EventTemplate
                 final int j = p.spanEnd[k];
                 final int to = j < p.count ? p.pieceStart[j] : p.length;
                 final int end = at + to - literal;
-                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : end == limit) &&
+                // On a line, the event spaced as learnt ends where the line does (a varying run mostly fails at once).
+                if ((j < p.count ? end < limit && !JsonBytes.isWhitespace(src[end]) : exactEnd ? end == limit :
+                    end < limit && (src[end] == '\n' || src[end] == '\r')) &&
                     Arrays.equals(bytes, literal, to, src, at, end))
                 {
                     for (int m = k + 1; m < j; m++)
@@ -339,7 +352,7 @@ public final class EventTemplate
             final int s = p.pieceSlot[k];
             if (s == WHITESPACE)
             {
-                at = JsonBytes.skipWhitespace(src, next, limit);
+                at = exactEnd ? JsonBytes.skipWhitespace(src, next, limit) : TemplatePieces.skipBlanks(src, next, limit);
             }
             else
             {

@@ -271,4 +271,31 @@ final class TemplatePieces
         }
         return true;
     }
+
+    /**
+     * A whitespace run on one line: as {@link JsonBytes#skipWhitespace} but only over spaces and tabs, so that it stops
+     * at a CR or LF (a line end there is the line's end, not part of the run).
+     *
+     * @return index of the first byte from {@code from} that is neither a space nor a tab, or {@code limit}.
+     */
+    static int skipBlanks(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        // Runs of spaces are common (Anthropic pads every event before its closing brace): eight at a time.
+        while (i + 8 <= limit)
+        {
+            final long notSpace = (long)LONGS.get(src, i) ^ 0x2020202020202020L;
+            if (notSpace != 0)
+            {
+                i += Long.numberOfTrailingZeros(notSpace) >>> 3;
+                break;
+            }
+            i += 8;
+        }
+        while (i < limit && (src[i] == ' ' || src[i] == '\t'))
+        {
+            i++;
+        }
+        return i;
+    }
 }

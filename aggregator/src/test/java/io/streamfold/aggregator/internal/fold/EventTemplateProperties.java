@@ -111,8 +111,13 @@ class EventTemplateProperties
         private final List<String> choiceMembers = new ArrayList<>(List.of("index", "text", "delta", "entry"));
         private final List<String> entryMembers = new ArrayList<>(List.of("token", "logprob", "bytes", "top"));
         private final boolean spaced;
+        /** Spaced with runs of spaces and tabs whose length varies from event to event. */
+        private final boolean varying;
+        /** Spaces before the event's closing brace, as many as each event likes (as Anthropic pads its events). */
+        private final boolean padded;
         private final boolean escapedName;
         private final boolean twice;
+        private Random random;
 
         Layout(final Random random)
         {
@@ -120,12 +125,15 @@ class EventTemplateProperties
             Collections.shuffle(choiceMembers, random);
             Collections.shuffle(entryMembers, random);
             spaced = random.nextInt(4) == 0;
+            varying = spaced && random.nextBoolean();
+            padded = random.nextInt(4) == 0;
             escapedName = random.nextInt(12) == 0;
             twice = random.nextInt(12) == 0;
         }
 
         byte[] event(final Random random)
         {
+            this.random = random;
             final String content = pick(random, STRINGS);
             final StringBuilder entry = new StringBuilder("{");
             for (final String name : entryMembers)
@@ -160,6 +168,10 @@ class EventTemplateProperties
                 member(event, name, "id".equals(name) ? "\"c1\"" : "model".equals(name) ? "\"m\"" : "n".equals(name) ?
                     Integer.toString(random.nextInt(100_000) - 50) : "[" + choice + "}]");
             }
+            if (padded)
+            {
+                event.append(" ".repeat(random.nextInt(12)));
+            }
             return event.append('}').toString().getBytes(StandardCharsets.UTF_8);
         }
 
@@ -167,9 +179,23 @@ class EventTemplateProperties
         {
             if (object.length() > 1)
             {
-                object.append(spaced ? " , " : ",");
+                object.append(blanks()).append(',').append(blanks());
             }
-            object.append('"').append(name).append(spaced ? "\" : " : "\":").append(value);
+            object.append('"').append(name).append('"').append(blanks()).append(':').append(blanks()).append(value);
+        }
+
+        private String blanks()
+        {
+            if (!varying)
+            {
+                return spaced ? " " : "";
+            }
+            final StringBuilder run = new StringBuilder();
+            for (int n = 1 + random.nextInt(3); n > 0; n--)
+            {
+                run.append(random.nextInt(4) == 0 ? '\t' : ' ');
+            }
+            return run.toString();
         }
 
         private static String pick(final Random random, final String[] values)
@@ -220,7 +246,7 @@ class EventTemplateProperties
         for (int k = 0; k < 20; k++)
         {
             byte[] event = layout.event(random);
-            final int what = random.nextInt(6);
+            final int what = random.nextInt(7);
             if (what == 0)
             {
                 event = OneByte.changed(event, 0, random, DAMAGE);
@@ -236,12 +262,33 @@ class EventTemplateProperties
                 event = new String(event, StandardCharsets.UTF_8).replace(" ", random.nextBoolean() ? "\n" : "\r\n")
                     .getBytes(StandardCharsets.UTF_8);
             }
+            else if (what == 3)
+            {
+                // A line end inside one whitespace run (a learnt whitespace piece, padding, a raw value's), or ending it.
+                event = event.clone();
+                final int at = random.nextInt(event.length);
+                for (int i = at; i < event.length; i++)
+                {
+                    if (event[i] == ' ' || event[i] == '\t')
+                    {
+                        event[i] = random.nextBoolean() ? (byte)'\n' : (byte)'\r';
+                        break;
+                    }
+                }
+            }
             final byte[] after = LINE_TAILS[random.nextInt(LINE_TAILS.length)].getBytes(StandardCharsets.UTF_8);
             final byte[] line = new byte[2 + event.length + after.length];
             System.arraycopy(event, 0, line, 2, event.length);
             System.arraycopy(after, 0, line, 2 + event.length, after.length);
             final int to = 2 + event.length + random.nextInt(after.length + 1);
             final int end = template.matchLine(line, 2, to);
+            final int eventEnd = 2 + event.length;
+            if (what > 3 && to > eventEnd && (line[eventEnd] == '\n' || line[eventEnd] == '\r') &&
+                exact.match(line, 2, event.length))
+            {
+                // An event on its own line, however it is spaced and padded, is found where its line ends.
+                assertEquals(eventEnd, end, "an exact match on its own line is found by the line match");
+            }
             if (end >= 0)
             {
                 matched++;
@@ -260,5 +307,6 @@ class EventTemplateProperties
         Statistics.label("some lines matched").coverage(c -> c.check(true).percentage(p -> p > 30));
     }
 
-    private static final String[] LINE_TAILS = {"\n", "\r", "\r\n", "\n\n", "}\n", "x", "", " \n", "{\"id\":1}\n"};
+    private static final String[] LINE_TAILS = {"\n", "\r", "\r\n", "\n\n", "}\n", "x", "", " \n", "{\"id\":1}\n", "  \t\r\n",
+        " }\n"};
 }

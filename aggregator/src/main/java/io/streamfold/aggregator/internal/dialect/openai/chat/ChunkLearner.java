@@ -23,7 +23,6 @@ import io.streamfold.parser.internal.DataLineHint;
 final class ChunkLearner
 {
     /** Longest data line value the framer's line-end hint is matched over. */
-    private static final int HINT_BYTES = 8192;
 
     private final MutableAggregate aggregate;
     private final ChunkTemplate template;
@@ -129,39 +128,16 @@ final class ChunkLearner
     }
 
     /**
-     * For the framer ({@link DataLineHint}): where a data line whose value repeats the learnt chunk ends, or -1.
-     * Only a heap slice is matched in place.
+     * For the framer ({@link DataLineHint}, by way of the dialect): where a data line's value starting at {@code from}
+     * ends when it repeats the learnt chunk, or -1.
      */
-    int lineEnd(final org.agrona.DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+    int matchLine(final byte[] src, final int from, final int to, final long lineOffset)
     {
         if (template.isLearnt())
         {
-            final byte[] array = buffer.byteArray();
-            final int from = DataLineHint.dataValue(buffer, lineStart, to);
-            if (array == null || from < 0)
-            {
-                return -1;
-            }
-            final int adjustment = (int)buffer.wrapAdjustment();
-            // A chunk longer than this is scanned by the framer as before; the bound keeps the decoders' buffers small.
-            final int end = template.matchLine(array, adjustment + from, adjustment + Math.min(to, from + HINT_BYTES), lineOffset);
-            return end < 0 ? -1 : end - adjustment;
+            return template.matchLine(src, from, to, lineOffset);
         }
-        return shapes.isLearnt() ? shapesLineEnd(buffer, lineStart, to, lineOffset) : -1;
-    }
-
-    /** As {@link #lineEnd}, for a chunk learnt by {@link ChunkShapes} (kept apart: the one-string match stays small). */
-    private int shapesLineEnd(final org.agrona.DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
-    {
-        final byte[] array = buffer.byteArray();
-        final int from = DataLineHint.dataValue(buffer, lineStart, to);
-        if (array == null || from < 0)
-        {
-            return -1;
-        }
-        final int adjustment = (int)buffer.wrapAdjustment();
-        final int end = shapes.matchLine(array, adjustment + from, adjustment + Math.min(to, from + HINT_BYTES), lineOffset);
-        return end < 0 ? -1 : end - adjustment;
+        return shapes.isLearnt() ? shapes.matchLine(src, from, to, lineOffset) : -1;
     }
 
     boolean learnable()

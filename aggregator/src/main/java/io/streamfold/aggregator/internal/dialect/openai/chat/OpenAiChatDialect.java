@@ -12,9 +12,6 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.Frame;
-import io.streamfold.parser.StreamError;
-import io.streamfold.parser.internal.DataLineHint;
-import org.agrona.DirectBuffer;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
 import io.streamfold.parser.sse.SseTokenizer;
@@ -61,43 +58,21 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public Framer newFramer(final FrameListener listener)
     {
-        return new SseTokenizer(new HintingListener(listener, learner), limits.framing());
+        return new SseTokenizer(listener, limits.framing());
     }
 
-    /**
-     * The framer's listener, which also answers where a data line repeating the learnt chunk ends: the framer then
-     * skips its line scan over the bytes the template matches anyway (see {@link DataLineHint}).
-     */
-    private static final class HintingListener implements DataLineHint
+    /** The learnt chunk answers the framer's line-end hint: its line is not scanned a second time. */
+    @Override
+    public boolean hintsDataLines()
     {
-        private final FrameListener listener;
-        private final ChunkLearner learner;
-
-        HintingListener(final FrameListener listener, final ChunkLearner learner)
-        {
-            this.listener = listener;
-            this.learner = learner;
-        }
-
-        @Override
-        public void onFrame(final Frame frame)
-        {
-            listener.onFrame(frame);
-        }
-
-        @Override
-        public void onError(final StreamError error)
-        {
-            listener.onError(error);
-        }
-
-        @Override
-        public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
-        {
-            return learner.lineEnd(buffer, lineStart, to, lineOffset);
-        }
+        return true;
     }
 
+    @Override
+    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        return learner.matchLine(src, from, to, lineOffset);
+    }
 
     @Override
     public void reset()

@@ -15,8 +15,9 @@ import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.internal.InternalErrors;
 
 /**
- * The framer's line-end hint ({@code DataLineHint}, answered by {@link ChunkTemplate#matchLine}): a data line
- * whose value repeats the learnt chunk is not scanned for its end, and the fold of its frame reuses the match.
+ * The framer's line-end hint ({@code DataLineHint}, answered through {@code Dialect.dataLineEnd} by
+ * {@link ChunkTemplate#matchLine} and {@link ChunkShapes#matchLine}): a data line whose value repeats the learnt
+ * event is not scanned for its end, and the fold of its frame reuses the match.
  * Whatever the SSE around the chunks (CR, LF or CRLF line ends, fields before and after the data line, comments,
  * a chunk split over two data lines, a raw CR or LF inside the JSON, {@code data:} with or without its space)
  * and however the bytes are sliced, the fast path gives what the full path gives.
@@ -47,7 +48,100 @@ class DataLineHintProperties
         }
     }
 
-    /** The events of {@code stream} (one data line each, ended by a blank line) in other SSE framing. */
+    /**
+     * Anthropic streams (an {@code event:} line before each data line, deltas padded before their closing brace by
+     * a count that varies, sometimes with tabs, text of every kind, pings between, now and then a broken delta), in
+     * every SSE framing as above: the fast path folds them as the full path does. (Anthropic does not answer the
+     * hint yet: on its short delta lines the match cost more than the line scan it spared; this is the proof a hint
+     * must pass.)
+     */
+    @Property(tries = 300)
+    void anthropicDeltasInAnySseFramingFoldAsTheFullPathReadsThem(@ForAll final Random random)
+    {
+        final byte[] stream = reframe(anthropicStream(random), random);
+        final AggregationLimits limits = random.nextInt(4) == 0 ?
+            AggregationLimits.builder().maxTextChars(1 + random.nextInt(60)).build() : AggregationLimits.DEFAULT;
+        final boolean strict = random.nextInt(4) == 0;
+        final boolean direct = random.nextInt(4) == 0;
+        final long seed = random.nextInt(3) == 0 ? 0 : random.nextLong();
+        final FastPathRun full = FastPathRun.of(Format.ANTHROPIC, stream, limits, strict, direct, seed, false);
+        final FastPathRun fast = FastPathRun.of(Format.ANTHROPIC, stream, limits, strict, direct, seed, true);
+        Statistics.label("fast path taken").collect(fast.folds > 0);
+        Statistics.label("fast path taken").coverage(c -> c.check(true).percentage(p -> p > 50));
+        FastPathRun.assertSame(full, fast, new String(stream, StandardCharsets.UTF_8));
+        for (final String e : fast.errors)
+        {
+            assertFalse(e.contains(InternalErrors.PREFIX), e);
+        }
+    }
+
+    private static final String[] FRAGMENTS = {"Hello", " world", "caf\u00e9", "caf\u00c3\u00a9", "\\n", "\\\"q\\\"",
+        "\\u00e9", "\ud83d\ude00", "", "a b", "\\r\\n", "  ", "\\t", "x\\/y", "{\\\"a\\\": ", "1}", "\\ud83d\\ude00"};
+    private static final String[][] DELTAS = {{"text", "text_delta", "text"}, {"thinking", "thinking_delta", "thinking"},
+        {"tool_use", "input_json_delta", "partial_json"}};
+
+    /** A generated Anthropic stream, one data line per event with its {@code event:} line, LF ends (reframed after). */
+    static byte[] anthropicStream(final Random random)
+    {
+        final StringBuilder sse = new StringBuilder();
+        anthropicEvent(sse, random, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":" +
+            "\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":" +
+            "null,\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}");
+        final int blocks = 1 + random.nextInt(3);
+        for (int b = 0; b < blocks; b++)
+        {
+            final String[] kind = DELTAS[random.nextInt(DELTAS.length)];
+            final String block = kind[0].equals("text") ? "{\"type\":\"text\",\"text\":\"\"}" : kind[0].equals("thinking") ?
+                "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}" :
+                "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\",\"input\":{}}";
+            anthropicEvent(sse, random, "content_block_start", "{\"type\":\"content_block_start\",\"index\":" + b +
+                ",\"content_block\":" + block + "}");
+            for (int n = 1 + random.nextInt(30); n > 0; n--)
+            {
+                if (random.nextInt(15) == 0)
+                {
+                    anthropicEvent(sse, random, "ping", "{\"type\": \"ping\"}");
+                }
+                String data = "{\"type\":\"content_block_delta\",\"index\":" + (random.nextInt(40) == 0 ? blocks - b : b) +
+                    ",\"delta\":{\"type\":\"" + kind[1] + "\",\"" + kind[2] + "\":\"" +
+                    FRAGMENTS[random.nextInt(FRAGMENTS.length)] + "\"}}";
+                if (random.nextInt(40) == 0)
+                {
+                    // A broken delta: one byte changed.
+                    final char[] chars = data.toCharArray();
+                    chars[random.nextInt(chars.length)] = "\"\\}{,: 0x]".charAt(random.nextInt(10));
+                    data = new String(chars);
+                }
+                anthropicEvent(sse, random, "content_block_delta", data);
+            }
+            anthropicEvent(sse, random, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + b + "}");
+        }
+        anthropicEvent(sse, random, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"," +
+            "\"stop_sequence\":null},\"usage\":{\"output_tokens\":30}}");
+        anthropicEvent(sse, random, "message_stop", "{\"type\":\"message_stop\"}");
+        return sse.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void anthropicEvent(final StringBuilder sse, final Random random, final String type, final String data)
+    {
+        if (random.nextInt(8) != 0)
+        {
+            sse.append("event: ").append(type).append('\n');
+        }
+        String json = data;
+        final int pad = random.nextInt(3);
+        if (pad > 0)
+        {
+            // Padded before the closing brace as the API pads, by a count that varies; sometimes with a tab.
+            json = json.substring(0, json.length() - 1) + " ".repeat(random.nextInt(16)) + (pad == 2 ? "\t " : "") + "}";
+        }
+        sse.append("data: ").append(json).append("\n\n");
+    }
+
+    /**
+     * The events of {@code stream} (field lines then one data line each, LF ends, ended by a blank line) in other SSE
+     * framing.
+     */
     private static byte[] reframe(final byte[] stream, final Random random)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -64,8 +158,15 @@ class DataLineHintProperties
             {
                 to = stream.length;
             }
-            // stream[from, to) is one data line, "data: " and its value.
             final String lineEnd = random.nextInt(8) == 0 ? ENDS[random.nextInt(ENDS.length)] : end;
+            // Field lines before the data line (Anthropic's event line), each with the line end drawn.
+            for (int nl = firstLf(stream, from, to); nl >= 0; nl = firstLf(stream, from, to))
+            {
+                out.write(stream, from, nl - from);
+                write(out, random.nextInt(8) == 0 ? ENDS[random.nextInt(ENDS.length)] : lineEnd);
+                from = nl + 1;
+            }
+            // stream[from, to) is one data line, "data: " and its value.
             final int what = random.nextInt(24);
             if (what == 0)
             {
@@ -118,6 +219,19 @@ class DataLineHintProperties
             from = to + 2;
         }
         return out.toByteArray();
+    }
+
+    /** @return the first LF in {@code stream[from, to)} (a field line's end), or -1. */
+    private static int firstLf(final byte[] stream, final int from, final int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            if (stream[i] == '\n')
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void write(final ByteArrayOutputStream out, final String text)
