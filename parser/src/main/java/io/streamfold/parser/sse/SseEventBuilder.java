@@ -199,6 +199,18 @@ final class SseEventBuilder
         return true;
     }
 
+    /**
+     * The {@code event} field of a line whose bytes repeat an event line {@link #field} read before, so its value
+     * starts where it did there: the same as {@link #field} on the whole line, without parsing it again.
+     *
+     * @return false when the event's data and type would exceed {@code maxFrameBytes}: the line changed nothing.
+     */
+    boolean repeatedEventType(final DirectBuffer buffer, final int offset, final int length, final long streamOffset)
+    {
+        markStart(streamOffset);
+        return eventType(buffer, offset, length, false);
+    }
+
     /** Views into the caller's slice die when its feed returns: copies what the open event still needs. */
     void keepPastSlice()
     {

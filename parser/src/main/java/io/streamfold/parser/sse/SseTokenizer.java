@@ -56,6 +56,12 @@ public final class SseTokenizer extends AbstractFramer
     /** The partial line is ignored until its end: too long, or its event is being skipped. */
     private static final int CARRY_DISCARD = 3;
 
+    /** Longest event line remembered for {@link #repeatedEventLineEnd}: event names are short. */
+    private static final int EVENT_LINE_MEMORY = 64;
+    /** "even" read as a little-endian int, then "t:" as a little-endian short. */
+    private static final int EVEN_INT = 'e' | 'v' << 8 | 'e' << 16 | 'n' << 24;
+    private static final short T_COLON_SHORT = 't' | ':' << 8;
+
     private final SseListener sseListener;
     /** Asked where a data line ends before the line is scanned, or null. */
     private final DataLineHint hint;
@@ -74,6 +80,16 @@ public final class SseTokenizer extends AbstractFramer
     private int carryMode = CARRY_NONE;
     private long carryStart;
     private long carryLength;
+
+    /**
+     * The last {@code event:} line read whole inside a slice (no line end), so that the same line again (Anthropic
+     * names every event, nearly always with the name of the one before) is known by one comparison instead of a
+     * line-end search and a field parse. 0 length: none.
+     */
+    private final byte[] eventLine = new byte[EVENT_LINE_MEMORY];
+    private int eventLineLength;
+    /** Where the value starts in {@link #eventLine}: after the colon and its one optional space. */
+    private int eventValueStart;
 
     /**
      * Tokenizer with the default {@link FramingLimits}.
@@ -138,6 +154,7 @@ public final class SseTokenizer extends AbstractFramer
         carryMode = CARRY_NONE;
         carryStart = 0;
         carryLength = 0;
+        eventLineLength = 0;
     }
 
     /** @return bytes held by the reusable buffers now: bounded by the {@link FramingLimits}, for monitoring. */
@@ -208,6 +225,21 @@ public final class SseTokenizer extends AbstractFramer
                 jsonAfterSse.startJson(buffer, pos, end - pos, base + pos, framesDelivered);
                 return;
             }
+            if (first == 'e' && eventLineLength > 0)
+            {
+                final int repeatedEnd = repeatedEventLineEnd(buffer, pos, end);
+                if (repeatedEnd >= 0)
+                {
+                    // The same bytes as an event line already read, so the same field: its value, viewed here.
+                    if (!event.skipping() && !event.repeatedEventType(
+                        buffer, pos + eventValueStart, repeatedEnd - pos - eventValueStart, base + pos))
+                    {
+                        frameTooLarge();
+                    }
+                    pos = afterLineEnd(buffer, repeatedEnd, end);
+                    continue;
+                }
+            }
             // Only a data line can be hinted: other lines (Anthropic's event line before every data line) spare the call.
             final int lineEnd = hint != null && first == 'd' ? hintedLineEnd(buffer, pos, end, base + pos) :
                 LineScanner.findLineEnd(buffer, pos, end);
@@ -217,6 +249,10 @@ public final class SseTokenizer extends AbstractFramer
                 break;
             }
             line(buffer, pos, lineEnd - pos, base + pos, false);
+            if (first == 'e')
+            {
+                rememberEventLine(buffer, pos, lineEnd - pos);
+            }
             final int next = lineEnd + 1;
             if (next < end && buffer.getByte(lineEnd) == LF && buffer.getByte(next) == LF)
             {
@@ -323,6 +359,55 @@ public final class SseTokenizer extends AbstractFramer
             }
         }
         return LineScanner.findLineEnd(buffer, pos, end);
+    }
+
+    /**
+     * @return the end of the line at {@code pos} when its bytes are those of {@link #eventLine} followed by CR or LF
+     *         inside the slice, else -1.
+     */
+    private int repeatedEventLineEnd(final DirectBuffer buffer, final int pos, final int end)
+    {
+        final int length = eventLineLength;
+        final int lineEnd = pos + length;
+        if (lineEnd >= end)
+        {
+            return -1;
+        }
+        final byte after = buffer.getByte(lineEnd);
+        if (after != LF && after != CR)
+        {
+            return -1;
+        }
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            final int from = buffer.wrapAdjustment() + pos;
+            return java.util.Arrays.equals(array, from, from + length, eventLine, 0, length) ? lineEnd : -1;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            if (buffer.getByte(pos + i) != eventLine[i])
+            {
+                return -1;
+            }
+        }
+        return lineEnd;
+    }
+
+    /** Keeps a short {@code event:} line read whole in a slice for {@link #repeatedEventLineEnd}; forgets others. */
+    private void rememberEventLine(final DirectBuffer buffer, final int pos, final int length)
+    {
+        // Only a line the builder read as an event field (not too long, so within maxLineBytes) is kept.
+        if (length < 6 || length > EVENT_LINE_MEMORY || length > maxLineBytes ||
+            buffer.getInt(pos, java.nio.ByteOrder.LITTLE_ENDIAN) != EVEN_INT ||
+            buffer.getShort(pos + 4, java.nio.ByteOrder.LITTLE_ENDIAN) != T_COLON_SHORT)
+        {
+            eventLineLength = 0;
+            return;
+        }
+        buffer.getBytes(pos, eventLine, 0, length);
+        eventValueStart = length > 6 && eventLine[6] == ' ' ? 7 : 6;
+        eventLineLength = length;
     }
 
     private int afterLineEnd(final DirectBuffer buffer, final int lineEnd, final int end)

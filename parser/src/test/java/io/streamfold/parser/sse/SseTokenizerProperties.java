@@ -16,6 +16,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import io.streamfold.parser.ErrorKind;
@@ -94,6 +95,54 @@ class SseTokenizerProperties
                     "\nhinted whole:\n" + hintedWhole);
             }
         }
+    }
+
+    /**
+     * An event line that repeats one read before is taken by comparing bytes, not parsed again (only when the line lies
+     * whole in a slice): streams that name events as Anthropic does, with names that repeat, change, are absent, empty,
+     * spaced otherwise, longer than the remembered length or than {@code maxLineBytes}, in any line ends, report
+     * exactly what they report fed a byte at a time (where no line lies whole in a slice, so every line is parsed).
+     */
+    @Property(tries = 400)
+    void repeatedEventLinesReadAsParsed(
+        @ForAll("namedEventStreams") final byte[] stream,
+        @ForAll @Size(min = 1, max = 12) final List<@IntRange(min = 1, max = 200) Integer> slices,
+        @ForAll @IntRange(min = 1, max = 90) final int maxLine,
+        @ForAll @IntRange(min = 1, max = 160) final int maxFrame,
+        @ForAll final boolean sseListener)
+    {
+        final FramingLimits limits = FramingLimits.builder().maxLineBytes(maxLine).maxFrameBytes(maxFrame).build();
+        for (final FramingLimits l : List.of(FramingLimits.DEFAULT, limits))
+        {
+            final String parsed = run(stream, List.of(1), l, sseListener);
+            final String whole = run(stream, List.of(Integer.MAX_VALUE), l, sseListener);
+            final String split = run(stream, slices, l, sseListener);
+            final String hinted = run(stream, slices, l, false, new Random(maxLine));
+            if (!parsed.equals(whole) || !parsed.equals(split) || !run(stream, List.of(1), l, false).equals(hinted))
+            {
+                throw new AssertionError("slices " + slices + " " + l + "\nbyte at a time:\n" + parsed + "\nwhole:\n" +
+                    whole + "\nsplit:\n" + split + "\nhinted:\n" + hinted);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<byte[]> namedEventStreams()
+    {
+        final String longName = "content_block_delta_" + "x".repeat(50);
+        final Arbitrary<String> event = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just("event: content_block_delta")),
+            Tuple.of(2, Arbitraries.of("event:content_block_delta", "event: content_block_delt", "event: content_block_delta ",
+            "event: content_block_deltas", "event: ping", "event: " + longName, "event:" + longName + "y",
+            "event: " + longName + "z".repeat(30), "event:", "event", "event: ", "event:  ping", "Event: ping",
+            "event: caf\u00e9", "event: a\u0000b")));
+        final Arbitrary<String> other = Arbitraries.of(
+            "data: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\"hi\"}}", "data: {\"type\": \"ping\"}",
+            "data:x", "data", "id: 7", "id", "retry: 3000", "retry: x", ": keep-alive", "", "", "", "unknown: 1");
+        final Arbitrary<String> field = Arbitraries.frequencyOf(
+            Tuple.of(4, event), Tuple.of(6, other));
+        final Arbitrary<String> ending = Arbitraries.of("\n", "\n", "\r", "\r\n");
+        final Arbitrary<String> line = Combinators.combine(field, ending).as((f, e) -> f + e);
+        return line.list().ofMaxSize(60).map(lines -> String.join("", lines).getBytes(UTF_8));
     }
 
     @Provide
