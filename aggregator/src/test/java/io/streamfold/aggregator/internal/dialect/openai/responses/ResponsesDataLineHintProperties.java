@@ -15,11 +15,9 @@ import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.internal.dialect.openai.chat.DataLineHintProperties;
 
 /**
- * The proof a Responses answer to the framer's line-end hint ({@code DataLineHint}, through
- * {@code Dialect.dataLineEnd}) must pass: a data line whose value repeats the learnt delta would not be scanned for
- * its end, and the fold of its frame would reuse the match. (Responses does not answer the hint yet: answered by
- * {@code EventTemplate.matchLine}, with the fold reusing the match, it was no faster on the generated stream.) Responses
- * streams with deltas that repeat, change or break (see
+ * The framer's line-end hint answered by the learnt Responses delta ({@code EventTemplate.matchLine}, through
+ * {@code Dialect.dataLineEnd}): a data line whose value repeats the learnt delta is not scanned for its end, and the
+ * fold of its frame reuses the match. Responses streams with deltas that repeat, change or break (see
  * {@link ResponsesRepeatProperties#stream}), an {@code event:} line before most data lines as OpenAI sends, now and
  * then a byte changed anywhere, in every SSE framing (CR, LF or CRLF ends, fields around the data line, comments, a
  * delta split over two data lines or by a raw line end, {@code data:} without its space) and any slicing: the fast
