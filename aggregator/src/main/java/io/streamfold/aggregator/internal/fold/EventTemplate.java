@@ -80,6 +80,17 @@ public final class EventTemplate
     private boolean lineSafe;
     /** A slot whose value may hold a CR or LF (raw, scanned, integer arrays): a line match checks the values. */
     private boolean valuesMayBreakLines;
+    /** The slots of those values, found once at learning: a line match checks them, not every piece's kind. */
+    private int[] lineCheckedSlots = new int[4];
+    private int lineChecked;
+    /**
+     * What the framer's hint ({@link #matchLine(byte[], int, int, long)}) matched last, kept for the frame that
+     * carries exactly these bytes: the array, the value's first byte and end, the data line's stream offset.
+     */
+    private byte[] hintArray;
+    private int hintOffset;
+    private int hintEnd;
+    private long hintLine;
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -127,6 +138,7 @@ public final class EventTemplate
     public void forget()
     {
         shape = null;
+        hintArray = null;
     }
 
     /** @return the shape learnt, or null. */
@@ -175,11 +187,19 @@ public final class EventTemplate
             return false;
         }
         lineSafe = lineSafe();
-        valuesMayBreakLines = false;
+        lineChecked = 0;
         for (int k = 0; k < pieces.count; k++)
         {
-            valuesMayBreakLines |= mayBreakLine(pieces.pieceKind[k]);
+            if (mayBreakLine(pieces.pieceKind[k]))
+            {
+                if (lineChecked == lineCheckedSlots.length)
+                {
+                    lineCheckedSlots = Arrays.copyOf(lineCheckedSlots, lineChecked * 2);
+                }
+                lineCheckedSlots[lineChecked++] = pieces.pieceSlot[k];
+            }
         }
+        valuesMayBreakLines = lineChecked > 0;
         return true;
     }
 
@@ -202,9 +222,26 @@ public final class EventTemplate
         return match(copyOf(buffer, offset, count), 0, count);
     }
 
+    /**
+     * As {@link #match(DirectBuffer, int, int)} for a frame's payload, which the framer's hint may have matched
+     * already ({@link #matchLine(byte[], int, int, long)}): the same bytes of the same event are not matched again.
+     *
+     * @param streamOffset the frame's stream offset (its block's first line: the data line, or a line before it).
+     */
+    public boolean match(final DirectBuffer buffer, final int offset, final int count, final long streamOffset)
+    {
+        final byte[] array = buffer.byteArray();
+        // The hint matched these very bytes of this event: nothing was learnt, forgotten or matched since.
+        final boolean hinted = array != null && array == hintArray && streamOffset <= hintLine &&
+            (int)buffer.wrapAdjustment() + offset == hintOffset && hintOffset + count == hintEnd;
+        hintArray = null;
+        return hinted || match(buffer, offset, count);
+    }
+
     /** As {@link #match(DirectBuffer, int, int)}, for bytes in an array. */
     public boolean match(final byte[] src, final int offset, final int count)
     {
+        hintArray = null;
         if (shape == null || count < pieces.literalBytes || !matchSlots(src, offset, count))
         {
             return false;
@@ -232,6 +269,7 @@ public final class EventTemplate
      */
     public int matchLine(final byte[] src, final int offset, final int to)
     {
+        hintArray = null;
         if (shape == null || !lineSafe || to - offset < pieces.literalBytes)
         {
             return -1;
@@ -244,6 +282,27 @@ public final class EventTemplate
         input = src;
         matches++;
         return stop;
+    }
+
+    /**
+     * The framer's line-end hint ({@code DataLineHint}): {@link #matchLine(byte[], int, int)}, kept for the frame that
+     * carries exactly these bytes, whose {@link #match(DirectBuffer, int, int, long)} then does not match them again.
+     * Changes nothing a fold observes.
+     *
+     * @param lineOffset stream offset of the data line.
+     * @return index after the value's last byte (no CR or LF before it), or -1.
+     */
+    public int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
+    {
+        final int end = matchLine(src, offset, to);
+        if (end >= 0)
+        {
+            hintArray = src;
+            hintOffset = offset;
+            hintEnd = end;
+            hintLine = lineOffset;
+        }
+        return end;
     }
 
     private boolean lineSafe()
@@ -262,18 +321,14 @@ public final class EventTemplate
     /** Whether the values just matched that may hold whitespace (raw, scanned, integer arrays) hold no CR or LF. */
     private boolean noLineEndInValues(final byte[] src)
     {
-        final TemplatePieces p = pieces;
-        for (int k = 0; k < p.count; k++)
+        for (int c = 0; c < lineChecked; c++)
         {
-            if (mayBreakLine(p.pieceKind[k]))
+            final int slot = lineCheckedSlots[c];
+            for (int i = start[slot], e = end[slot]; i < e; i++)
             {
-                final int slot = p.pieceSlot[k];
-                for (int i = start[slot]; i < end[slot]; i++)
+                if (src[i] == '\n' || src[i] == '\r')
                 {
-                    if (src[i] == '\n' || src[i] == '\r')
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
         }

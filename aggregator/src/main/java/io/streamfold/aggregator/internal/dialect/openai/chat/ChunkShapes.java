@@ -82,11 +82,6 @@ final class ChunkShapes
     private int entryTokenLength;
     private double entryLogprob;
     private long folds;
-    /** What {@link #matchLine} matched last: the array, the value's first byte and end, the line's stream offset. */
-    private byte[] hintArray;
-    private int hintOffset;
-    private int hintEnd;
-    private long hintLine;
 
     ChunkShapes(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate template,
         final LogprobEntries logprobs)
@@ -131,25 +126,11 @@ final class ChunkShapes
      */
     int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
     {
-        hintArray = null;
-        if (choice == null)
-        {
-            return -1;
-        }
-        final int end = template.matchLine(src, offset, to);
-        if (end >= 0)
-        {
-            hintArray = src;
-            hintOffset = offset;
-            hintEnd = end;
-            hintLine = lineOffset;
-        }
-        return end;
+        return choice == null ? -1 : template.matchLine(src, offset, to, lineOffset);
     }
 
     void forget()
     {
-        hintArray = null;
         template.forget();
         choice = null;
         call = null;
@@ -309,12 +290,7 @@ final class ChunkShapes
      */
     boolean fold(final DirectBuffer buffer, final int offset, final int length, final long streamOffset)
     {
-        final byte[] array = buffer.byteArray();
-        // The framer's hint matched these very bytes of this event (nothing is learnt or forgotten between).
-        final boolean hinted = array != null && array == hintArray && streamOffset == hintLine &&
-            (int)buffer.wrapAdjustment() + offset == hintOffset && hintOffset + length == hintEnd;
-        hintArray = null;
-        if (choice == null || !(hinted || template.match(buffer, offset, length)))
+        if (choice == null || !template.match(buffer, offset, length, streamOffset))
         {
             return false;
         }

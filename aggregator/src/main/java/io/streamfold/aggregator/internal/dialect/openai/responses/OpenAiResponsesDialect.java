@@ -99,7 +99,18 @@ public final class OpenAiResponsesDialect extends Dialect
         return new SseTokenizer(listener, limits.framing());
     }
 
+    /** The learnt delta event answers the framer's line-end hint: its line is not scanned a second time. */
+    @Override
+    public boolean hintsDataLines()
+    {
+        return true;
+    }
 
+    @Override
+    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        return eventTemplate.matchLine(src, from, to, lineOffset);
+    }
 
     @Override
     public void reset()
@@ -128,7 +139,7 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
-        if (eventTemplate.match(frame.buffer(), frame.offset(), length))
+        if (eventTemplate.match(frame.buffer(), frame.offset(), length, frame.streamOffset()))
         {
             // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
             // does the part it led to: nothing but appends happened since, so looking it up again finds it again.

@@ -22,7 +22,7 @@ import io.streamfold.aggregator.internal.InternalErrors;
  * a chunk split over two data lines, a raw CR or LF inside the JSON, {@code data:} with or without its space)
  * and however the bytes are sliced, the fast path gives what the full path gives.
  */
-class DataLineHintProperties
+public class DataLineHintProperties
 {
     private static final String[] ENDS = {"\n", "\r", "\r\n"};
 
@@ -140,9 +140,9 @@ class DataLineHintProperties
 
     /**
      * The events of {@code stream} (field lines then one data line each, LF ends, ended by a blank line) in other SSE
-     * framing.
+     * framing (shared with the other dialects' hint properties).
      */
-    private static byte[] reframe(final byte[] stream, final Random random)
+    public static byte[] reframe(final byte[] stream, final Random random)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final String end = ENDS[random.nextInt(ENDS.length)];
