@@ -83,14 +83,8 @@ public final class EventTemplate
     /** The slots of those values, found once at learning: a line match checks them, not every piece's kind. */
     private int[] lineCheckedSlots = new int[4];
     private int lineChecked;
-    /**
-     * What the framer's hint ({@link #matchLine(byte[], int, int, long)}) matched last, kept for the frame that
-     * carries exactly these bytes: the array, the value's first byte and end, the data line's stream offset.
-     */
-    private byte[] hintArray;
-    private int hintOffset;
-    private int hintEnd;
-    private long hintLine;
+    /** What the framer's hint ({@link #matchLine(byte[], int, int, long)}) matched last. */
+    private final HintedLine hinted = new HintedLine();
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -138,7 +132,7 @@ public final class EventTemplate
     public void forget()
     {
         shape = null;
-        hintArray = null;
+        hinted.forget();
     }
 
     /** @return the shape learnt, or null. */
@@ -232,16 +226,14 @@ public final class EventTemplate
     {
         final byte[] array = buffer.byteArray();
         // The hint matched these very bytes of this event: nothing was learnt, forgotten or matched since.
-        final boolean hinted = array != null && array == hintArray && streamOffset <= hintLine &&
-            (int)buffer.wrapAdjustment() + offset == hintOffset && hintOffset + count == hintEnd;
-        hintArray = null;
-        return hinted || match(buffer, offset, count);
+        return hinted.take(array, (int)buffer.wrapAdjustment() + offset, count, streamOffset) ||
+            match(buffer, offset, count);
     }
 
     /** As {@link #match(DirectBuffer, int, int)}, for bytes in an array. */
     public boolean match(final byte[] src, final int offset, final int count)
     {
-        hintArray = null;
+        hinted.forget();
         if (shape == null || count < pieces.literalBytes || !matchSlots(src, offset, count))
         {
             return false;
@@ -269,7 +261,7 @@ public final class EventTemplate
      */
     public int matchLine(final byte[] src, final int offset, final int to)
     {
-        hintArray = null;
+        hinted.forget();
         if (shape == null || !lineSafe || to - offset < pieces.literalBytes)
         {
             return -1;
@@ -297,10 +289,7 @@ public final class EventTemplate
         final int end = matchLine(src, offset, to);
         if (end >= 0)
         {
-            hintArray = src;
-            hintOffset = offset;
-            hintEnd = end;
-            hintLine = lineOffset;
+            hinted.remember(src, offset, end, lineOffset);
         }
         return end;
     }

@@ -3,6 +3,7 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.HintedLine;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -56,11 +57,8 @@ final class ChunkTemplate
     private boolean learnt;
     /** The learnt bytes hold no CR or LF (a payload of several data lines holds LF): a match never spans a line end. */
     private boolean lineSafe;
-    /** What {@link #matchLine} matched last: the array, the value's first byte and end, the line's stream offset. */
-    private byte[] hintArray;
-    private int hintOffset;
-    private int hintEnd;
-    private long hintLine;
+    /** What {@link #matchLine} matched last. */
+    private final HintedLine hinted = new HintedLine();
 
     private char[] text = new char[256];
     private int textLength;
@@ -82,7 +80,7 @@ final class ChunkTemplate
     void forget()
     {
         learnt = false;
-        hintArray = null;
+        hinted.forget();
         choice = null;
         call = null;
     }
@@ -137,7 +135,7 @@ final class ChunkTemplate
         final int valueQuote)
     {
         learnt = false;
-        hintArray = null;
+        hinted.forget();
         final int limit = offset + count;
         final int textClose = decode(src, textQuote + 1, limit, false);
         if (textClose < 0)
@@ -199,7 +197,7 @@ final class ChunkTemplate
      */
     int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
     {
-        hintArray = null;
+        hinted.forget();
         if (!learnt || !lineSafe)
         {
             return -1;
@@ -207,10 +205,7 @@ final class ChunkTemplate
         final int end = match(src, offset, to);
         if (end >= 0)
         {
-            hintArray = src;
-            hintOffset = offset;
-            hintEnd = end;
-            hintLine = lineOffset;
+            hinted.remember(src, offset, end, lineOffset);
         }
         return end;
     }
@@ -224,13 +219,11 @@ final class ChunkTemplate
      */
     boolean tryFold(final byte[] src, final int offset, final int count, final long streamOffset)
     {
-        if (src == hintArray && offset == hintOffset && offset + count == hintEnd && streamOffset == hintLine)
+        if (hinted.take(src, offset, count, streamOffset))
         {
             // The framer's hint matched these very bytes of this event (nothing is learnt or forgotten between).
-            hintArray = null;
             return apply();
         }
-        hintArray = null;
         return learnt && match(src, offset, offset + count) == offset + count && apply();
     }
 

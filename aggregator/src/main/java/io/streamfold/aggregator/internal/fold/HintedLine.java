@@ -1,0 +1,48 @@
+package io.streamfold.aggregator.internal.fold;
+
+/**
+ * What a template matched when it answered the framer's data-line hint ({@code DataLineHint}): the array, the
+ * value's first byte and end, and the data line's stream offset. The frame that then carries exactly those bytes
+ * takes it instead of being matched again. One per template; any other match, learn or forget drops it, so a
+ * remembered match never outlives the state it was made against.
+ */
+public final class HintedLine
+{
+    private byte[] array;
+    private int offset;
+    private int end;
+    private long line;
+
+    /** Remembers a match of {@code array[offset, end)}, the value of the data line at {@code lineOffset}. */
+    public void remember(final byte[] array, final int offset, final int end, final long lineOffset)
+    {
+        this.array = array;
+        this.offset = offset;
+        this.end = end;
+        this.line = lineOffset;
+    }
+
+    /** Drops the remembered match. */
+    public void forget()
+    {
+        array = null;
+    }
+
+    /**
+     * Whether a frame's payload is exactly the remembered value; the match is dropped either way (one hint serves
+     * one frame).
+     *
+     * @param frameArray   the array the payload lies in, or null when it lies in none.
+     * @param frameOffset  the payload's first byte in that array.
+     * @param count        the payload's length.
+     * @param streamOffset the frame's stream offset: its block's first line, the data line or an {@code event:}
+     *                     line before it, never after it; an earlier frame's data line lies before it.
+     */
+    public boolean take(final byte[] frameArray, final int frameOffset, final int count, final long streamOffset)
+    {
+        final boolean same = frameArray != null && frameArray == array && streamOffset <= line &&
+            frameOffset == offset && frameOffset + count == end;
+        array = null;
+        return same;
+    }
+}
