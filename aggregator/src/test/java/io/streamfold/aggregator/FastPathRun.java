@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.streamfold.aggregator.event.StreamListener;
+import io.streamfold.aggregator.internal.InternalErrors;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 
@@ -92,6 +93,30 @@ public final class FastPathRun
             folds += fast.folds;
         }
         return folds;
+    }
+
+    /**
+     * Folds {@code stream} with the fast path off and on under {@code limits}, strict one time in four, fed whole or
+     * in random slices (through direct buffers one time in four), all drawn from {@code random}; asserts both show
+     * the same and the fast path reported no internal error.
+     *
+     * @param shown what a failure prints to tell the stream
+     * @return the events the fast path folded (a property's coverage statistic)
+     */
+    public static long assertSameDrawn(
+        final Format format, final byte[] stream, final AggregationLimits limits, final Random random, final String shown)
+    {
+        final boolean strict = random.nextInt(4) == 0;
+        final boolean direct = random.nextInt(4) == 0;
+        final long seed = random.nextInt(3) == 0 ? 0 : random.nextLong();
+        final FastPathRun full = of(format, stream, limits, strict, direct, seed, false);
+        final FastPathRun fast = of(format, stream, limits, strict, direct, seed, true);
+        assertSame(full, fast, shown);
+        for (final String e : fast.errors)
+        {
+            org.junit.jupiter.api.Assertions.assertFalse(e.contains(InternalErrors.PREFIX), e);
+        }
+        return fast.folds;
     }
 
     /** Asserts that {@code fast} shows what {@code full} shows, and that {@code full} ran without the fast path. */
