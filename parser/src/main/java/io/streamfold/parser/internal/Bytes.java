@@ -1,5 +1,8 @@
 package io.streamfold.parser.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import org.agrona.DirectBuffer;
@@ -7,8 +10,16 @@ import org.agrona.DirectBuffer;
 /** Small byte helpers shared by the framers. */
 public final class Bytes
 {
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private Bytes()
     {
+    }
+
+    /** @return the four bytes at {@code index} read as a little-endian int (one read where four would be checked). */
+    public static int intLittleEndian(final byte[] src, final int index)
+    {
+        return (int)INTS.get(src, index);
     }
 
     /**

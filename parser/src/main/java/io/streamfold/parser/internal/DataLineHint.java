@@ -33,21 +33,22 @@ public interface DataLineHint extends FrameListener
     int lineEnd(DirectBuffer buffer, int lineStart, int to, long lineOffset);
 
     /**
+     * The one rule for where a data line's value starts, read in the array: the framer's buffer reads are checked
+     * on every byte, which would cost more than the line scan a hint spares on a short line.
+     *
+     * @param src       holding the line.
+     * @param lineStart index of the line's first byte in {@code src}.
+     * @param to        index after the last byte available.
      * @return where the value of a {@code data} line starting at {@code lineStart} begins (after {@code "data:"}
      *         and its one optional space), or -1 when the line is not a data line or its value starts at {@code to}.
      */
-    static int dataValue(final DirectBuffer buffer, final int lineStart, final int to)
+    static int dataValue(final byte[] src, final int lineStart, final int to)
     {
-        int from = lineStart + 5;
-        if (from >= to || buffer.getInt(lineStart, java.nio.ByteOrder.LITTLE_ENDIAN) != DATA_INT ||
-            buffer.getByte(lineStart + 4) != ':')
+        if (to - lineStart < 6 || Bytes.intLittleEndian(src, lineStart) != DATA_INT || src[lineStart + 4] != ':')
         {
             return -1;
         }
-        if (buffer.getByte(from) == ' ')
-        {
-            from++;
-        }
+        final int from = src[lineStart + 5] == ' ' ? lineStart + 6 : lineStart + 5;
         return from < to ? from : -1;
     }
 }

@@ -7,6 +7,7 @@ import org.agrona.DirectBuffer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.internal.Bytes;
+import io.streamfold.parser.internal.DataLineHint;
 import io.streamfold.parser.internal.FrameAccess;
 import io.streamfold.parser.internal.SpillBuffer;
 import io.streamfold.parser.internal.Utf8;
@@ -26,8 +27,8 @@ final class SseEventBuilder
     private static final byte COLON = ':';
     private static final byte SPACE = ' ';
 
-    /** "data" read as a little-endian int. */
-    private static final int DATA_INT = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
+    /** "data" read as a little-endian int, as the data-line hint reads it. */
+    private static final int DATA_INT = DataLineHint.DATA_INT;
     /** "even" read as a little-endian int, then "t:" as a little-endian short. */
     private static final int EVEN_INT = 'e' | 'v' << 8 | 'e' << 16 | 'n' << 24;
     private static final short T_COLON_SHORT = 't' | ':' << 8;

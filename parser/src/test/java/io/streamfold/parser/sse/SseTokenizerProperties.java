@@ -168,56 +168,8 @@ class SseTokenizerProperties
         final Random hints)
     {
         final SseRecorder recorder = new SseRecorder();
-        final FrameListener listener = hints != null ? new DataLineHint()
-        {
-            @Override
-            public void onFrame(final Frame frame)
-            {
-                recorder.onFrame(frame);
-            }
-
-            @Override
-            public void onError(final StreamError error)
-            {
-                recorder.onError(error);
-            }
-
-            @Override
-            public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
-            {
-                int end = lineStart;
-                while (end < to && buffer.getByte(end) != '\n' && buffer.getByte(end) != '\r')
-                {
-                    end++;
-                }
-                switch (hints.nextInt(6))
-                {
-                    case 0:
-                        return -1;
-                    case 1:
-                        return end > lineStart ? end - 1 - hints.nextInt(end - lineStart) : -1;
-                    case 2:
-                        return to + hints.nextInt(3);
-                    case 3:
-                        return DataLineHint.dataValue(buffer, lineStart, to) >= 0 ? end : -1;
-                    default:
-                        return end;
-                }
-            }
-        } : sseListener ? recorder : new FrameListener()
-        {
-            @Override
-            public void onFrame(final Frame frame)
-            {
-                recorder.onFrame(frame);
-            }
-
-            @Override
-            public void onError(final StreamError error)
-            {
-                recorder.onError(error);
-            }
-        };
+        final FrameListener listener = hints != null ? new Hinting(recorder, hints) :
+            sseListener ? recorder : new Forwarding(recorder);
         final SseTokenizer tokenizer = new SseTokenizer(listener, limits);
         final long bound = 3L * limits.maxLineBytes() + limits.maxFrameBytes() +
             Math.min(limits.maxLineBytes(), limits.maxFrameBytes());
@@ -248,6 +200,68 @@ class SseTokenizerProperties
         }
         return recorder.transcript() + "\nlastEventId=" + tokenizer.lastEventId() +
             "\nretry=" + tokenizer.reconnectionTime() + "\nframes=" + tokenizer.framesDelivered();
+    }
+
+    /** A plain listener forwarding frames and errors to the recorder (which the tokenizer then sees as one only). */
+    private static class Forwarding implements FrameListener
+    {
+        private final SseRecorder recorder;
+
+        Forwarding(final SseRecorder recorder)
+        {
+            this.recorder = recorder;
+        }
+
+        @Override
+        public void onFrame(final Frame frame)
+        {
+            recorder.onFrame(frame);
+        }
+
+        @Override
+        public void onError(final StreamError error)
+        {
+            recorder.onError(error);
+        }
+    }
+
+    /** As {@link Forwarding}, also a {@link DataLineHint} answering at random, honestly or not, within its contract. */
+    private static final class Hinting extends Forwarding implements DataLineHint
+    {
+        private final Random hints;
+
+        Hinting(final SseRecorder recorder, final Random hints)
+        {
+            super(recorder);
+            this.hints = hints;
+        }
+
+        @Override
+        public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+        {
+            int end = lineStart;
+            while (end < to && buffer.getByte(end) != '\n' && buffer.getByte(end) != '\r')
+            {
+                end++;
+            }
+            switch (hints.nextInt(6))
+            {
+                case 0:
+                    return -1;
+                case 1:
+                    return end > lineStart ? end - 1 - hints.nextInt(end - lineStart) : -1;
+                case 2:
+                    return to + hints.nextInt(3);
+                case 3:
+                {
+                    // The framer's buffers are heap slices here: the prefix rule the dialects answer by, on the array.
+                    final int adjustment = (int)buffer.wrapAdjustment();
+                    return DataLineHint.dataValue(buffer.byteArray(), adjustment + lineStart, adjustment + to) >= 0 ? end : -1;
+                }
+                default:
+                    return end;
+            }
+        }
     }
 
     @Provide

@@ -34,8 +34,6 @@ public abstract class Dialect
 {
     /** Longest data line value matched for the framer's hint: longer lines are scanned as usual (small buffers). */
     protected static final int HINT_BYTES = 8192;
-    private static final java.lang.invoke.VarHandle INTS =
-        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     protected final MutableAggregate aggregate;
     protected final AggregationLimits limits;
@@ -75,23 +73,17 @@ public abstract class Dialect
     public final int dataLineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
     {
         final byte[] array = buffer.byteArray();
-        if (array == null || to - lineStart < 6)
+        if (array == null)
         {
             return -1;
         }
-        // Read in the array: the buffer's checked reads cost more than the line scan this spares on a short line.
         final int adjustment = (int)buffer.wrapAdjustment();
-        final int start = adjustment + lineStart;
-        if ((int)INTS.get(array, start) != DataLineHint.DATA_INT || array[start + 4] != ':')
+        final int from = DataLineHint.dataValue(array, adjustment + lineStart, adjustment + to);
+        if (from < 0)
         {
             return -1;
         }
-        final int from = array[start + 5] == ' ' ? start + 6 : start + 5;
         final int limit = Math.min(adjustment + to, from + HINT_BYTES);
-        if (from >= limit)
-        {
-            return -1;
-        }
         final int end = matchDataLine(array, from, limit, lineOffset);
         return end < 0 ? -1 : end - adjustment;
     }

@@ -26,6 +26,8 @@ public final class JsonReader
 {
     /** The most bytes one UTF-16 char of a string can take as sent (a {@code \}{@code uXXXX} escape). */
     private static final int MAX_BYTES_PER_CHAR = 6;
+    /** What the parser is fed in place of an object's skipped members ({@link #beginObject(DirectBuffer, int, int, int)}). */
+    private static final byte[] OPEN_OBJECT = {'{'};
 
     private final JsonFactory factory;
     private final AggregationLimits limits;
@@ -144,6 +146,52 @@ public final class JsonReader
         {
             abandon();
             throw new BadPayload("event data is not a JSON object");
+        }
+    }
+
+    /**
+     * As {@link #beginObject(DirectBuffer, int, int)}, with the object's first {@code skip} bytes left unread: its
+     * opening brace and whole members, each followed by its comma, that the caller has recognised (strictly, as
+     * well-formed JSON) as repeating what it already folded, so reading them again would change nothing. The rest is
+     * checked from there as the whole check would check it, and read as the members of an object; offsets (string
+     * starts, captured structures) stay those of the whole payload.
+     *
+     * @param skip bytes from the payload's start to the first member to read, after the comma ending the last
+     *             skipped one; 0 reads the whole object.
+     */
+    public void beginObject(final DirectBuffer buffer, final int offset, final int length, final int skip) throws BadPayload
+    {
+        if (skip <= 0 || limits.maxNestingDepth() < 1)
+        {
+            beginObject(buffer, offset, length);
+            return;
+        }
+        load(buffer, offset, length);
+        if (!syntax.checkFrom(input, inputOffset, inputOffset + skip, length, limits.maxNestingDepth(), maxStringChars))
+        {
+            throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
+        }
+        if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
+        {
+            newParser();
+        }
+        // The parser sees an opening brace, then the bytes from the first member read: a byte of the payload at k
+        // (k >= skip) is its character 1 + k - skip of this payload, which fedBefore maps back to k.
+        fedBefore = fedTotal + 1 - skip;
+        fedTotal += 1 + length - skip;
+        try
+        {
+            feeder.feedInput(OPEN_OBJECT, 0, 1);
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+            {
+                throw new IllegalStateException("an opening brace did not start an object");
+            }
+            feeder.feedInput(input, inputOffset + skip, inputOffset + length);
+        }
+        catch (final IOException e)
+        {
+            newParser();
+            throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
         }
     }
 

@@ -51,7 +51,26 @@ public final class JsonSyntaxCheck
         {
             return fail("event data is not a JSON object", i - offset);
         }
-        return valueEnd(bytes, i, offset, limit, maxDepth, maxStringChars) >= 0;
+        return valueEnd(bytes, i, offset, limit, maxDepth, maxStringChars, 0, VALUE) >= 0;
+    }
+
+    /**
+     * As {@link #check(byte[], int, int, int, int)} for an object whose members before {@code from} are already known to
+     * be whole and well-formed, each followed by its comma (a reader that recognised them): the check goes on from
+     * {@code from} as the whole check would there, expecting a member name, and finds the same problem at the same
+     * place.
+     *
+     * @param from index of the first member not known, after the comma that ends the last known one.
+     */
+    public boolean checkFrom(final byte[] bytes, final int offset, final int from, final int length, final int maxDepth,
+        final int maxStringChars)
+    {
+        if (maxDepth < 1)
+        {
+            return check(bytes, offset, length, maxDepth, maxStringChars);
+        }
+        setObject(0, true);
+        return valueEnd(bytes, from, offset, offset + length, maxDepth, maxStringChars, 1, NAME) >= 0;
     }
 
     /**
@@ -67,7 +86,7 @@ public final class JsonSyntaxCheck
         {
             return fail("no JSON value", length);
         }
-        final int end = valueEnd(bytes, start, offset, limit, maxDepth, Integer.MAX_VALUE);
+        final int end = valueEnd(bytes, start, offset, limit, maxDepth, Integer.MAX_VALUE, 0, VALUE);
         if (end < 0)
         {
             return false;
@@ -96,14 +115,18 @@ public final class JsonSyntaxCheck
         return isOneValue(b, 0, length, maxDepth);
     }
 
-    /** @return the index after the value starting at {@code from} (not whitespace), or -1 with the problem recorded. */
+    /**
+     * @param startDepth structures open at {@code from} (their kinds already set), 0 at a value's start.
+     * @param startState what is expected at {@code from}.
+     * @return the index after the value starting at {@code from} (not whitespace), or -1 with the problem recorded.
+     */
     private int valueEnd(final byte[] bytes, final int from, final int offset, final int limit, final int maxDepth,
-        final int maxStringChars)
+        final int maxStringChars, final int startDepth, final int startState)
     {
         final int length = limit - offset;
         int i = from;
-        int depth = 0;
-        int state = VALUE;
+        int depth = startDepth;
+        int state = startState;
         while (true)
         {
             i = skipSpace(bytes, i, limit);

@@ -64,6 +64,12 @@ final class ChunkLearner
         forget();
     }
 
+    /** @return whether the fast paths are on. */
+    boolean enabled()
+    {
+        return enabled;
+    }
+
     /** @return payloads folded by the repeated-prefix fast path so far. */
     long folds()
     {

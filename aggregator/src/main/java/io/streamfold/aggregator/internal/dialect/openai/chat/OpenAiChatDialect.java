@@ -107,7 +107,7 @@ public final class OpenAiChatDialect extends Dialect
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
             return;
         }
-        json.beginObject(frame.buffer(), frame.offset(), length);
+        json.beginObject(frame.buffer(), frame.offset(), length, repeatedEnvelope(frame));
         boolean errorSeen = false;
         while (json.next() == JsonToken.FIELD_NAME)
         {
@@ -179,6 +179,22 @@ public final class OpenAiChatDialect extends Dialect
             // rest of its chunk (usage) was folded above.
             aggregate.end(Outcome.ERROR);
         }
+    }
+
+    /**
+     * @return how many bytes open the chunk with members repeating the metadata kept now, which the reader need not
+     * read again ({@link RepeatedEnvelope}); 0 with the fast path off (tests compare both) or for a buffer with no array.
+     */
+    private int repeatedEnvelope(final Frame frame)
+    {
+        final byte[] array = frame.buffer().byteArray();
+        if (array == null || !learner.enabled())
+        {
+            return 0;
+        }
+        final int from = (int)frame.buffer().wrapAdjustment() + frame.offset();
+        return RepeatedEnvelope.skippable(array, from, from + frame.length(), aggregate.meta(), limits.maxNumberLength(),
+            Math.max(limits.maxTextChars(), limits.maxRawBytes()));
     }
 
     @Override

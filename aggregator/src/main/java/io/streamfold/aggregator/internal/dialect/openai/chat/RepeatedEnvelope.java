@@ -1,0 +1,174 @@
+package io.streamfold.aggregator.internal.dialect.openai.chat;
+
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+
+/**
+ * The members that open a chunk the fast path could not fold (the first chunk of a new kind of text, the finish
+ * chunk, the usage chunk) nearly always repeat the response's identity as the aggregate already keeps it:
+ * {@code {"id":"…","object":"chat.completion.chunk","created":…,"model":"…",…}. Reading them again with the parser
+ * changes nothing, so they are recognised here and the parser starts after them
+ * ({@link io.streamfold.aggregator.internal.json.JsonReader#beginObject(org.agrona.DirectBuffer, int, int, int)}).
+ *
+ * <p>A member is passed over only when the full reader's handling of it would be a no-op in the current state:
+ * its name is one the dialect keeps as metadata ({@code object} is not kept at all), written plainly, and its
+ * value is a plain string (printable ASCII, no escape) or a plain integer equal, type and text, to the value the
+ * metadata holds for that name now (for {@code object}: any plain string). Keeping a value equal to the one kept
+ * changes nothing (no error, no event, no learner note: {@code created} is noted only when it differs). The
+ * first member that is anything else, or that is not followed directly by a comma, ends the run; the check
+ * goes on from there, so bytes after the run are checked and read as always. No whitespace is allowed inside the
+ * run: servers that space their JSON are read whole.
+ */
+final class RepeatedEnvelope
+{
+    /** Names whose plain value the dialect only keeps as metadata, and {@code object}, which it skips. */
+    private static final String[] NAMES = {"id", "object", "created", "model", "system_fingerprint", "service_tier", "provider"};
+    private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+    private static final int OBJECT = 1;
+    /** Longest plain value compared: a longer string may be kept as its bytes (MutableRawJson.LONG_STRING_BYTES). */
+    private static final int MAX_VALUE_BYTES = 200;
+    /** Longest plain integer compared (any number the metadata holds fits; a longer one is left to the parser). */
+    private static final int MAX_DIGITS = 18;
+
+    static
+    {
+        for (int i = 0; i < NAMES.length; i++)
+        {
+            NAME_BYTES[i] = NAMES[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    private RepeatedEnvelope()
+    {
+    }
+
+    /**
+     * @param src   the payload's bytes, {@code [from, limit)}.
+     * @param meta  the metadata the aggregate keeps now.
+     * @param maxDigits      longest number the parser accepts ({@code maxNumberLength}): a longer one is its to refuse.
+     * @param maxStringChars longest string the parser accepts: a longer one is its to refuse.
+     * @return how many bytes from {@code from} open the object and repeat kept members, each with its comma (the
+     *         first member to read starts there), or 0 when none does.
+     */
+    static int skippable(final byte[] src, final int from, final int limit, final MutableRawFields meta,
+        final int maxDigits, final int maxStringChars)
+    {
+        if (limit - from < 2 || src[from] != '{')
+        {
+            return 0;
+        }
+        int known = 0;
+        int i = from + 1;
+        while (i < limit && src[i] == '"')
+        {
+            final int name = name(src, i + 1, limit);
+            if (name < 0)
+            {
+                break;
+            }
+            final int colon = i + 2 + NAME_BYTES[name].length;
+            if (colon + 1 >= limit || src[colon] != ':')
+            {
+                break;
+            }
+            final int value = colon + 1;
+            final int end = src[value] == '"' ? plainStringEnd(src, value, limit, maxStringChars) :
+                plainIntegerEnd(src, value, limit, maxDigits);
+            if (end < 0 || end >= limit || src[end] != ',')
+            {
+                break;
+            }
+            if (name != OBJECT && !kept(meta.get(NAMES[name]), src, value, end))
+            {
+                break;
+            }
+            i = end + 1;
+            known = i - from;
+        }
+        return known;
+    }
+
+    /** @return which of {@link #NAMES} the name starting at {@code at} (after its quote) is, closing quote included; or -1. */
+    private static int name(final byte[] src, final int at, final int limit)
+    {
+        for (int n = 0; n < NAME_BYTES.length; n++)
+        {
+            final byte[] b = NAME_BYTES[n];
+            final int close = at + b.length;
+            if (close < limit && src[close] == '"' && java.util.Arrays.equals(b, 0, b.length, src, at, close))
+            {
+                return n;
+            }
+        }
+        return -1;
+    }
+
+    /** @return the index after a string at {@code quote} of printable ASCII without escapes, or -1. */
+    private static int plainStringEnd(final byte[] src, final int quote, final int limit, final int maxChars)
+    {
+        final int most = Math.min(limit, quote + 2 + Math.min(MAX_VALUE_BYTES, maxChars));
+        for (int i = quote + 1; i < most; i++)
+        {
+            final byte b = src[i];
+            if (b == '"')
+            {
+                return i + 1;
+            }
+            if (b < 0x20 || b == '\\' || b == 0x7F)
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** @return the index after an integer at {@code at} as JSON writes one (no leading zero, no fraction), or -1. */
+    private static int plainIntegerEnd(final byte[] src, final int at, final int limit, final int maxDigits)
+    {
+        int i = at;
+        if (i < limit && src[i] == '-')
+        {
+            i++;
+        }
+        final int digits = i;
+        while (i < limit && i - digits <= MAX_DIGITS && src[i] >= '0' && src[i] <= '9')
+        {
+            i++;
+        }
+        final int n = i - digits;
+        if (n == 0 || n > MAX_DIGITS || i - at > maxDigits || (n > 1 && src[digits] == '0'))
+        {
+            return -1;
+        }
+        return i;
+    }
+
+    /** @return true when {@code kept} is the value {@code src[from, to)} as the reader would keep it. */
+    private static boolean kept(final MutableRawJson kept, final byte[] src, final int from, final int to)
+    {
+        if (kept == null || kept.isUndecoded())
+        {
+            return false;
+        }
+        final boolean string = src[from] == '"';
+        if (kept.type() != (string ? MutableRawJson.Type.STRING : MutableRawJson.Type.NUMBER))
+        {
+            return false;
+        }
+        final int start = string ? from + 1 : from;
+        final int end = string ? to - 1 : to;
+        final CharSequence text = kept.text();
+        if (text.length() != end - start)
+        {
+            return false;
+        }
+        for (int k = start; k < end; k++)
+        {
+            if (text.charAt(k - start) != src[k])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
