@@ -122,7 +122,7 @@ final class ItemReader
         }
         else
         {
-            item.forgetFinal();
+            item.finalItem.release();
         }
     }
 
@@ -141,7 +141,7 @@ final class ItemReader
             return -1;
         }
         final Item item = items.get((int)position);
-        if (!item.repeatsFinal(bytes, from, limit))
+        if (!item.finalItem.repeatsAt(bytes, from, limit))
         {
             return -1;
         }
@@ -154,7 +154,7 @@ final class ItemReader
         item.finalAt = item.touched;
         items.endItem(item);
         repeatedFinals++;
-        return from + item.finalLength;
+        return from + item.finalItem.length();
     }
 
     /** @return where an item's members are read when the event's check did not locate them. */

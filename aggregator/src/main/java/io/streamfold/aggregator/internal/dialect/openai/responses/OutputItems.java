@@ -46,7 +46,7 @@ final class OutputItems
             {
                 item.slots[i].release();
             }
-            item.forgetFinal();
+            item.finalItem.release();
         }
         lastTouched = null;
         lastAgreed = null;
@@ -114,7 +114,7 @@ final class OutputItems
     {
         for (int i = items.size() - 1; i >= 0; i--)
         {
-            if (items.get(i).finalChecked)
+            if (items.get(i).finalItem.checked())
             {
                 return true;
             }
