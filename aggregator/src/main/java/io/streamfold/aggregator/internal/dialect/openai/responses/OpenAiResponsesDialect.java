@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.EventTemplate;
@@ -16,8 +17,10 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.EventBytes;
+import io.streamfold.aggregator.internal.json.ExactDouble;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -73,6 +76,10 @@ public final class OpenAiResponsesDialect extends Dialect
     /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied); its item. */
     private MutablePart repeatPart;
     private Item repeatItem;
+    /** The part's logprobs, where the event just read kept its lone entry (null when it kept none so). */
+    private Slot repeatSlot;
+    /** A repeated logprob entry's token, when it is not the delta's and a listener hears it. */
+    private final StringDecoder tokenDecoder = new StringDecoder(32);
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -144,21 +151,31 @@ public final class OpenAiResponsesDialect extends Dialect
             // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
             // does the part it led to: nothing but appends happened since, so looking it up again finds it again.
             final int deltaLength = eventTemplate.stringLength(0);
-            if (repeatPart != null && deltaLength <= event.deltaLimit())
+            if ((eventTemplate.shape().meaning() & GatheredEvent.LOGPROB) == 0)
             {
-                items.touch(repeatItem);
-                appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+                if (repeatPart != null && deltaLength <= event.deltaLimit())
+                {
+                    items.touch(repeatItem);
+                    appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+                }
+                else
+                {
+                    event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
+                    apply();
+                }
+                aggregate.start();
+                return;
             }
-            else
+            // With its logprob entry: folded here only as the learnt one was (else the full path reads it whole).
+            if (repeatPart != null && repeatSlot != null && deltaLength <= event.deltaLimit() && repeatEntry(deltaLength))
             {
-                event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
-                apply();
+                aggregate.start();
+                return;
             }
-            aggregate.start();
-            return;
         }
         eventTemplate.forget();
         repeatPart = null;
+        repeatSlot = null;
         final int errorsBefore = aggregate.errorCount();
         if (!event.gatherScanned(frame, eventTemplate.enabled()))
         {
@@ -169,7 +186,7 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader.checked = event.scanned();
         apply();
         aggregate.start();
-        final EventShape shape = event.learnableShape();
+        final EventShape shape = event.learnableShape(repeatSlot != null);
         if (shape != null && aggregate.errorCount() == errorsBefore)
         {
             eventTemplate.learn(frame.buffer(), frame.offset(), length, shape);
@@ -489,6 +506,47 @@ public final class OpenAiResponsesDialect extends Dialect
         }
     }
 
+    /**
+     * Folds a repeat of the learnt delta whose logprob entry varies, as the full path folds it: the delta appended, then
+     * the entry kept on the part's logprobs. A listener hears the entry's token and value, read here before anything
+     * changes.
+     *
+     * @return false, nothing changed, when the value is not read as surely as the full path reads it.
+     */
+    private boolean repeatEntry(final int deltaLength)
+    {
+        final int e = GatheredEvent.entrySlot(eventTemplate.shape().meaning());
+        final byte[] input = eventTemplate.input();
+        char[] token = null;
+        int tokenLength = 0;
+        double logprob = Double.NaN;
+        if (aggregate.listener() != StreamListener.NONE)
+        {
+            logprob = ExactDouble.parse(input, eventTemplate.valueStart(e + 2), eventTemplate.valueEnd(e + 2));
+            if (Double.isNaN(logprob))
+            {
+                return false;
+            }
+            if (eventTemplate.repeatsOriginal(e + 1))
+            {
+                token = eventTemplate.stringChars(0);
+                tokenLength = deltaLength;
+            }
+            else
+            {
+                // Checked as the template matched: it decodes.
+                tokenDecoder.decode(input, eventTemplate.valueStart(e + 1) + 1, eventTemplate.valueEnd(e + 1));
+                token = tokenDecoder.chars();
+                tokenLength = tokenDecoder.length();
+            }
+        }
+        final Slot slot = repeatSlot;
+        items.touch(repeatItem);
+        appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+        itemReader.keepMatched(input, eventTemplate.valueStart(e), eventTemplate.valueEnd(e), slot, token, tokenLength, logprob);
+        return true;
+    }
+
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
     private void eventLogprobs(final MutablePart part) throws JsonReader.BadPayload
     {
@@ -498,9 +556,16 @@ public final class OpenAiResponsesDialect extends Dialect
             return;
         }
         final Slot slot = items.slotOf(part);
-        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobsStreamed) ||
-            itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
+        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobsStreamed))
         {
+            return;
+        }
+        if (itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
+        {
+            if (itemReader.scannedLone && event.type == OUTPUT_TEXT_DELTA)
+            {
+                repeatSlot = slot;
+            }
             return;
         }
         nested.begin(event.logprobs);
