@@ -286,7 +286,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, event.textBytes(), event.textFrom(), event.textTo());
+                        items.reconcile(part, event.text, "response.output_text.done", event.textBytes(), event.textFrom(), event.textTo());
                     }
                     eventLogprobs(part);
                 }
@@ -358,7 +358,8 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done");
+                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done",
+                            event.textBytes(), event.textFrom(), event.textTo());
                     }
                 }
                 break;
