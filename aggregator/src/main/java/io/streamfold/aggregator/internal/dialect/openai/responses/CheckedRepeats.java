@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.json.JsonBytes;
@@ -19,6 +22,7 @@ import io.streamfold.aggregator.internal.json.JsonMembers;
 final class CheckedRepeats implements JsonMembers.KnownValues
 {
     private static final byte[] NONE = new byte[0];
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final OutputItems items;
     private final int maxStringBytes;
@@ -220,6 +224,24 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         return was;
     }
 
+    /**
+     * @return how many bytes of the little-endian word {@code w} come before its first quote or bracket (8 when none).
+     *         With 0x20 set in each byte, '[' and ']' read as '{' and '}'; so does nothing else but a control byte, which
+     *         a checked value has none of outside its strings (and a false find only costs a byte-wise step).
+     */
+    static int plainBytes(final long w)
+    {
+        final long y = w | 0x2020202020202020L;
+        final long found = zeroBytes(y ^ 0x7B7B7B7B7B7B7B7BL) | zeroBytes(y ^ 0x7D7D7D7D7D7D7D7DL) | zeroBytes(y ^ 0x2222222222222222L);
+        return Long.numberOfTrailingZeros(found) >>> 3;
+    }
+
+    /** @return the high bit set in each byte of {@code v} that is zero, the lowest one exact (borrows only run upwards). */
+    private static long zeroBytes(final long v)
+    {
+        return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+    }
+
     /** @return the nesting of the checked value {@code src[from, to)}, itself counting one. */
     static int depth(final byte[] src, final int from, final int to)
     {
@@ -228,6 +250,16 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         int i = from;
         while (i < to)
         {
+            if (to - i >= Long.BYTES)
+            {
+                // Eight bytes at a time up to the next quote or bracket (the numbers and commas of a logprobs list).
+                final int skip = plainBytes((long)LONGS.get(src, i));
+                if (skip > 0)
+                {
+                    i += skip;
+                    continue;
+                }
+            }
             final byte b = src[i];
             if (b == '"')
             {
