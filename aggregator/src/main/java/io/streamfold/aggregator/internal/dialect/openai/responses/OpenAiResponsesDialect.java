@@ -17,10 +17,8 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.EventBytes;
-import io.streamfold.aggregator.internal.json.ExactDouble;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
-import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
@@ -78,8 +76,8 @@ public final class OpenAiResponsesDialect extends Dialect
     private Item repeatItem;
     /** The part's logprobs, where the event just read kept its lone entry (null when it kept none so). */
     private Slot repeatSlot;
-    /** A repeated logprob entry's token, when it is not the delta's and a listener hears it. */
-    private final StringDecoder tokenDecoder = new StringDecoder(32);
+    /** A repeated logprob entry's token and value, read for a listener. */
+    private final RepeatedEntry entry = new RepeatedEntry();
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -517,34 +515,18 @@ public final class OpenAiResponsesDialect extends Dialect
     private boolean repeatEntry(final int deltaLength)
     {
         final int e = GatheredEvent.entrySlot(eventTemplate.shape().meaning());
-        final byte[] input = eventTemplate.input();
-        char[] token = null;
-        int tokenLength = 0;
-        double logprob = Double.NaN;
-        if (aggregate.listener() != StreamListener.NONE)
+        if (aggregate.listener() == StreamListener.NONE)
         {
-            logprob = ExactDouble.parse(input, eventTemplate.valueStart(e + 2), eventTemplate.valueEnd(e + 2));
-            if (Double.isNaN(logprob))
-            {
-                return false;
-            }
-            if (eventTemplate.repeatsOriginal(e + 1))
-            {
-                token = eventTemplate.stringChars(0);
-                tokenLength = deltaLength;
-            }
-            else
-            {
-                // Checked as the template matched: it decodes.
-                tokenDecoder.decode(input, eventTemplate.valueStart(e + 1) + 1, eventTemplate.valueEnd(e + 1));
-                token = tokenDecoder.chars();
-                tokenLength = tokenDecoder.length();
-            }
+            entry.none();
         }
-        final Slot slot = repeatSlot;
+        else if (!entry.read(eventTemplate, e))
+        {
+            return false;
+        }
         items.touch(repeatItem);
         appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
-        itemReader.keepMatched(input, eventTemplate.valueStart(e), eventTemplate.valueEnd(e), slot, token, tokenLength, logprob);
+        itemReader.keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token,
+            entry.tokenLength, entry.logprob);
         return true;
     }
 
