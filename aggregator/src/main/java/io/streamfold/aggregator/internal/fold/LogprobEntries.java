@@ -107,7 +107,17 @@ public final class LogprobEntries implements EventShape.ValueScanner
     public void keepMatched(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
         final MutableRawList list, final char[] tokenChars, final int tokenLength, final double logprob)
     {
-        keep(src, from, to, list, null);
+        keepMatched(src, from, to, choice, refusal, list, null, tokenChars, tokenLength, logprob);
+    }
+
+    /**
+     * As {@link #keepMatched(byte[], int, int, MutableChoice, boolean, MutableRawList, char[], int, double)}, in a second
+     * list too, as {@link #read} (a Responses part's logprobs and its choice's).
+     */
+    public void keepMatched(final byte[] src, final int from, final int to, final MutableChoice choice, final boolean refusal,
+        final MutableRawList list, final MutableRawList copy, final char[] tokenChars, final int tokenLength, final double logprob)
+    {
+        keep(src, from, to, list, copy);
         if (aggregate.listener() != StreamListener.NONE)
         {
             token.set(tokenChars, 0, tokenLength, limits.maxTextChars());

@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.json.JsonBytes;
@@ -19,8 +22,7 @@ import io.streamfold.aggregator.internal.json.JsonMembers;
 final class CheckedRepeats implements JsonMembers.KnownValues
 {
     private static final byte[] NONE = new byte[0];
-    /** Kept bytes longer than this are let go when the stream ends (the pool would keep them otherwise). */
-    private static final int KEPT_BYTES = 64 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final OutputItems items;
     private final int maxStringBytes;
@@ -32,13 +34,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private int count = -1;
     /** Whether reading that response reported nothing and each member had a name of its own. */
     private boolean folded;
-    /**
-     * The content part object last read whole from checked bytes ({@link #partLength} bytes, -1: none), and its nesting
-     * (found when first needed, -1 until then).
-     */
-    private byte[] part = NONE;
-    private int partLength = -1;
-    private int partDepth;
+    /** The content part object last read whole from checked bytes. */
+    private final KeptBytes part = new KeptBytes();
 
     CheckedRepeats(final OutputItems items, final int maxStringBytes)
     {
@@ -50,14 +47,11 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     {
         count = -1;
         folded = false;
-        partLength = -1;
-        if (response.length > KEPT_BYTES)
+        part.release();
+        // Let go when large, as KeptBytes lets its arrays go (the pool would keep it otherwise).
+        if (response.length > KeptBytes.KEPT_BYTES)
         {
             response = NONE;
-        }
-        if (part.length > KEPT_BYTES)
-        {
-            part = NONE;
         }
     }
 
@@ -100,7 +94,7 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     /** An array whose object elements may repeat items read whole and final, or the last part: the others checked. */
     private int elementsEnd(final byte[] src, final int from, final int limit, final int maxDepth)
     {
-        if (maxDepth < 1 || (partLength < 0 && !items.anyFinal()))
+        if (maxDepth < 1 || (part.length() < 0 && !items.anyFinal()))
         {
             return JsonBytes.REFUSED;
         }
@@ -142,40 +136,23 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     {
         if (position < items.size())
         {
-            final Item item = items.get(position);
-            if (item.finalChecked && item.repeatsFinal(src, from, limit) && item.finalDepth() <= maxDepth)
+            final KeptBytes kept = items.get(position).finalItem;
+            if (kept.checked() && kept.repeatsAt(src, from, limit) && kept.depth() <= maxDepth)
             {
-                return from + item.finalLength;
+                return from + kept.length();
             }
         }
-        final int n = partLength;
-        if (n > 0 && n <= limit - from && Arrays.equals(part, 0, n, src, from, from + n) && partDepth() <= maxDepth)
+        if (part.repeatsAt(src, from, limit) && part.depth() <= maxDepth)
         {
-            return from + n;
+            return from + part.length();
         }
         return JsonBytes.REFUSED;
-    }
-
-    private int partDepth()
-    {
-        if (partDepth < 0)
-        {
-            partDepth = depth(part, 0, partLength);
-        }
-        return partDepth;
     }
 
     /** Keeps the content part object {@code src[from, to)}, read whole from checked bytes. */
     void keepPart(final byte[] src, final int from, final int to)
     {
-        final int n = to - from;
-        if (part.length < n)
-        {
-            part = new byte[Math.max(n, part.length * 2)];
-        }
-        System.arraycopy(src, from, part, 0, n);
-        partLength = n;
-        partDepth = -1;
+        part.keep(src, from, to, true);
     }
 
     /**
@@ -247,6 +224,24 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         return was;
     }
 
+    /**
+     * @return how many bytes of the little-endian word {@code w} come before its first quote or bracket (8 when none).
+     *         With 0x20 set in each byte, '[' and ']' read as '{' and '}'; so does nothing else but a control byte, which
+     *         a checked value has none of outside its strings (and a false find only costs a byte-wise step).
+     */
+    static int plainBytes(final long w)
+    {
+        final long y = w | 0x2020202020202020L;
+        final long found = zeroBytes(y ^ 0x7B7B7B7B7B7B7B7BL) | zeroBytes(y ^ 0x7D7D7D7D7D7D7D7DL) | zeroBytes(y ^ 0x2222222222222222L);
+        return Long.numberOfTrailingZeros(found) >>> 3;
+    }
+
+    /** @return the high bit set in each byte of {@code v} that is zero, the lowest one exact (borrows only run upwards). */
+    private static long zeroBytes(final long v)
+    {
+        return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+    }
+
     /** @return the nesting of the checked value {@code src[from, to)}, itself counting one. */
     static int depth(final byte[] src, final int from, final int to)
     {
@@ -255,6 +250,16 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         int i = from;
         while (i < to)
         {
+            if (to - i >= Long.BYTES)
+            {
+                // Eight bytes at a time up to the next quote or bracket (the numbers and commas of a logprobs list).
+                final int skip = plainBytes((long)LONGS.get(src, i));
+                if (skip > 0)
+                {
+                    i += skip;
+                    continue;
+                }
+            }
             final byte b = src[i];
             if (b == '"')
             {

@@ -32,17 +32,45 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
  */
 final class GatheredEvent
 {
+    /** A delta shape's meaning bit: one logprob entry varies too (its token, value, bytes...). */
+    static final int LOGPROB = 4;
     /**
      * The repeated {@code response.*.delta} events: the delta (slot 0) varies, and so do the sequence number and
-     * the obfuscation padding when present (checked as a string, never decoded: nothing reads it); indexed by
-     * (sequence number ? 1 : 0) | (obfuscation ? 2 : 0).
+     * the obfuscation padding when present (checked as a string, never decoded: nothing reads it), and a lone logprob
+     * entry (the entry, its token, its value: {@link #entrySlot}); indexed by their meaning,
+     * (sequence number ? 1 : 0) | (obfuscation ? 2 : 0) | (logprob entry ? {@link #LOGPROB} : 0).
      */
-    private static final EventShape[] DELTA_SHAPES = {
-        EventShape.of(0).string("delta").build(),
-        EventShape.of(1).string("delta").integer("sequence_number").build(),
-        EventShape.of(2).string("delta").raw("obfuscation").build(),
-        EventShape.of(3).string("delta").integer("sequence_number").raw("obfuscation").build(),
-    };
+    private static final EventShape[] DELTA_SHAPES = new EventShape[8];
+
+    static
+    {
+        for (int k = 0; k < DELTA_SHAPES.length; k++)
+        {
+            final EventShape.Builder b = EventShape.of(k).string("delta");
+            if ((k & 1) != 0)
+            {
+                b.integer("sequence_number");
+            }
+            if ((k & 2) != 0)
+            {
+                b.raw("obfuscation");
+            }
+            if ((k & LOGPROB) != 0)
+            {
+                // The entry kept whole (bytes and top_logprobs may vary); its token usually repeats the delta.
+                b.object("logprobs", EventShape.ONLY);
+                b.sameString(0, "logprobs", EventShape.ONLY, "token");
+                b.number("logprobs", EventShape.ONLY, "logprob");
+            }
+            DELTA_SHAPES[k] = b.build();
+        }
+    }
+
+    /** @return the first of the logprob entry's three slots in a delta shape of {@code meaning}. */
+    static int entrySlot(final int meaning)
+    {
+        return 1 + (meaning & 1) + ((meaning >> 1) & 1);
+    }
 
     /** The fields holding an object that the dialect reads by its members. */
     static final String RESPONSE = "response";
@@ -492,17 +520,16 @@ final class GatheredEvent
     }
 
     /**
-     * @return the shape to learn this event by: a delta with a string value; else null. Not when it carries
-     *         logprobs: they differ on every event (token, bytes), so no later event would repeat it and learning
-     *         would be wasted on every delta.
+     * @return the shape to learn this event by: a delta with a string value; else null. When it carries logprobs,
+     *         only when they were one entry, kept from a scan ({@code loneEntry}): the entry then varies as a slot.
      */
-    EventShape learnableShape()
+    EventShape learnableShape(final boolean loneEntry)
     {
-        if (!deltaIsString || !isDelta(type) || hasLogprobEntries())
+        if (!deltaIsString || !isDelta(type) || (!loneEntry && hasLogprobEntries()))
         {
             return null;
         }
-        return DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0)];
+        return DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0) | (loneEntry ? LOGPROB : 0)];
     }
 
     /** @return whether the event's logprobs are an array or object with something in it (else they fold to nothing). */

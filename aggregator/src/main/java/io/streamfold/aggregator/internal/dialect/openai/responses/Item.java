@@ -8,10 +8,6 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
 /** One output item: its own fields, and its parts keyed by content / summary index. */
 final class Item
 {
-    private static final byte[] NONE = new byte[0];
-    /** A kept final item longer than this is let go when the stream ends (the pool would keep it otherwise). */
-    private static final int KEPT_BYTES = 64 * 1024;
-
     long outputIndex;
     int kind;
     boolean done;
@@ -26,17 +22,12 @@ final class Item
     long touched;
     long touchedBefore;
     /**
-     * The item object last read whole and final with nothing reported nor cut ({@link #finalLength} bytes, -1 when
-     * none), and the lookup that led to that read: while no other lookup led to this item, reading the same bytes
-     * again would change nothing.
+     * The item object last read whole and final with nothing reported nor cut (nothing kept when none; checked when
+     * accepted by its event's check), and the lookup that led to that read: while no other lookup led to this item,
+     * reading the same bytes again would change nothing.
      */
-    byte[] finalBytes = NONE;
-    int finalLength = -1;
+    final KeptBytes finalItem = new KeptBytes();
     long finalAt;
-    /** Whether {@link #finalBytes} were accepted by their event's check. */
-    boolean finalChecked;
-    /** Their nesting, itself counting one, found when first needed (-1 until then). */
-    private int finalDepth = -1;
 
     void init(final long outputIndex)
     {
@@ -47,53 +38,14 @@ final class Item
         call = null;
         unknownDeltas = null;
         slotCount = 0;
-        forgetFinal();
+        finalItem.release();
     }
 
-    /** Forgets the final item's bytes, and lets large ones go. */
-    void forgetFinal()
-    {
-        finalLength = -1;
-        finalChecked = false;
-        if (finalBytes.length > KEPT_BYTES)
-        {
-            finalBytes = NONE;
-        }
-    }
-
-    /**
-     * Keeps {@code src[from, to)} as the item read whole and final, at the lookup that led to it; {@code checked} when an
-     * event's check accepted those bytes.
-     */
+    /** Keeps {@code src[from, to)} as the item read whole and final, at the lookup that led to it. */
     void keepFinal(final byte[] src, final int from, final int to, final boolean checked)
     {
-        final int n = to - from;
-        if (finalBytes.length < n)
-        {
-            finalBytes = new byte[Math.max(n, finalBytes.length * 2)];
-        }
-        System.arraycopy(src, from, finalBytes, 0, n);
-        finalLength = n;
+        finalItem.keep(src, from, to, checked);
         finalAt = touched;
-        finalChecked = checked;
-        finalDepth = -1;
-    }
-
-    /** @return whether {@code src} repeats the final item's bytes at {@code from} (before {@code limit}). */
-    boolean repeatsFinal(final byte[] src, final int from, final int limit)
-    {
-        final int n = finalLength;
-        return n > 0 && n <= limit - from && java.util.Arrays.equals(finalBytes, 0, n, src, from, from + n);
-    }
-
-    /** @return the nesting of the final bytes, itself counting one. */
-    int finalDepth()
-    {
-        if (finalDepth < 0)
-        {
-            finalDepth = CheckedRepeats.depth(finalBytes, 0, finalLength);
-        }
-        return finalDepth;
     }
 
     /** @return whether no part of the item was cut by a limit (a cut part would take a repeated final text otherwise). */

@@ -44,6 +44,8 @@ final class ItemReader
     private final MutableTextBuffer partText = new MutableTextBuffer();
     private final MutableTextBuffer finalText = new MutableTextBuffer();
     private final LogprobEntries logprobs;
+    /** Whether the last {@link #scanLogprobs} kept exactly one entry (a delta's: its template may learn it). */
+    boolean scannedLone;
     /** Longest string the logprob entries' scan accepts (see {@link EventBytes#scanStringBytes}); -1 keeps it off. */
     private final int scanStringBytes;
     /** The fields of the item being read, located by a byte scan. */
@@ -122,7 +124,7 @@ final class ItemReader
         }
         else
         {
-            item.forgetFinal();
+            item.finalItem.release();
         }
     }
 
@@ -141,7 +143,7 @@ final class ItemReader
             return -1;
         }
         final Item item = items.get((int)position);
-        if (!item.repeatsFinal(bytes, from, limit))
+        if (!item.finalItem.repeatsAt(bytes, from, limit))
         {
             return -1;
         }
@@ -154,7 +156,7 @@ final class ItemReader
         item.finalAt = item.touched;
         items.endItem(item);
         repeatedFinals++;
-        return from + item.finalLength;
+        return from + item.finalItem.length();
     }
 
     /** @return where an item's members are read when the event's check did not locate them. */
@@ -458,6 +460,7 @@ final class ItemReader
      */
     boolean scanLogprobs(final byte[] bytes, final int from, final int to, final Slot slot, final boolean mark)
     {
+        scannedLone = false;
         if (scanStringBytes < 0 || !dialect.scans() || bytes[from] != '[')
         {
             return false;
@@ -494,6 +497,7 @@ final class ItemReader
         if (entries == 1)
         {
             keepScanned(bytes, lone, loneEnd, slot);
+            scannedLone = true;
             return true;
         }
         for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
@@ -511,6 +515,19 @@ final class ItemReader
             at = JsonMembers.nextElement(bytes, end, to);
         }
         return true;
+    }
+
+    /**
+     * Keeps the logprob entry {@code bytes[from, to)} of a delta that repeats the learnt one, as {@link #keepScanned}
+     * keeps the scanned entry: {@code token} and {@code logprob} are read only for a listener (null and NaN otherwise).
+     */
+    void keepMatched(final byte[] bytes, final int from, final int to, final Slot slot, final char[] token, final int tokenLength,
+        final double logprob)
+    {
+        final MutableChoice choice = items.current();
+        logprobs.keepMatched(bytes, from, to, choice, false, slot.logprobs, choice.contentLogprobs(), token, tokenLength, logprob);
+        choice.logprobsSeen();
+        slot.logprobsStreamed = true;
     }
 
     /** Keeps the logprob entry {@code bytes[from, to)} that {@link LogprobEntries#valueEnd} read last. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
+import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.EventTemplate;
@@ -73,6 +74,10 @@ public final class OpenAiResponsesDialect extends Dialect
     /** The part the learnt delta event appended to: a repeat appends there (null until a delta is applied); its item. */
     private MutablePart repeatPart;
     private Item repeatItem;
+    /** The part's logprobs, where the event just read kept its lone entry (null when it kept none so). */
+    private Slot repeatSlot;
+    /** A repeated logprob entry's token and value, read for a listener. */
+    private final RepeatedEntry entry = new RepeatedEntry();
 
     /** The incomplete_details reason, kept for the finish. */
     private final MutableTextBuffer finalText = new MutableTextBuffer();
@@ -144,21 +149,31 @@ public final class OpenAiResponsesDialect extends Dialect
             // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
             // does the part it led to: nothing but appends happened since, so looking it up again finds it again.
             final int deltaLength = eventTemplate.stringLength(0);
-            if (repeatPart != null && deltaLength <= event.deltaLimit())
+            if ((eventTemplate.shape().meaning() & GatheredEvent.LOGPROB) == 0)
             {
-                items.touch(repeatItem);
-                appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+                if (repeatPart != null && deltaLength <= event.deltaLimit())
+                {
+                    items.touch(repeatItem);
+                    appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+                }
+                else
+                {
+                    event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
+                    apply();
+                }
+                aggregate.start();
+                return;
             }
-            else
+            // With its logprob entry: folded here only as the learnt one was (else the full path reads it whole).
+            if (repeatPart != null && repeatSlot != null && deltaLength <= event.deltaLimit() && repeatEntry(deltaLength))
             {
-                event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
-                apply();
+                aggregate.start();
+                return;
             }
-            aggregate.start();
-            return;
         }
         eventTemplate.forget();
         repeatPart = null;
+        repeatSlot = null;
         final int errorsBefore = aggregate.errorCount();
         if (!event.gatherScanned(frame, eventTemplate.enabled()))
         {
@@ -169,7 +184,7 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader.checked = event.scanned();
         apply();
         aggregate.start();
-        final EventShape shape = event.learnableShape();
+        final EventShape shape = event.learnableShape(repeatSlot != null);
         if (shape != null && aggregate.errorCount() == errorsBefore)
         {
             eventTemplate.learn(frame.buffer(), frame.offset(), length, shape);
@@ -269,7 +284,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, event.textBytes(), event.textFrom(), event.textTo());
+                        items.reconcile(part, event.text, "response.output_text.done", event.textBytes(), event.textFrom(), event.textTo());
                     }
                     eventLogprobs(part);
                 }
@@ -341,7 +356,8 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done");
+                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done",
+                            event.textBytes(), event.textFrom(), event.textTo());
                     }
                 }
                 break;
@@ -489,6 +505,31 @@ public final class OpenAiResponsesDialect extends Dialect
         }
     }
 
+    /**
+     * Folds a repeat of the learnt delta whose logprob entry varies, as the full path folds it: the delta appended, then
+     * the entry kept on the part's logprobs. A listener hears the entry's token and value, read here before anything
+     * changes.
+     *
+     * @return false, nothing changed, when the value is not read as surely as the full path reads it.
+     */
+    private boolean repeatEntry(final int deltaLength)
+    {
+        final int e = GatheredEvent.entrySlot(eventTemplate.shape().meaning());
+        if (aggregate.listener() == StreamListener.NONE)
+        {
+            entry.none();
+        }
+        else if (!entry.read(eventTemplate, e))
+        {
+            return false;
+        }
+        items.touch(repeatItem);
+        appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+        itemReader.keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token,
+            entry.tokenLength, entry.logprob);
+        return true;
+    }
+
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
     private void eventLogprobs(final MutablePart part) throws JsonReader.BadPayload
     {
@@ -498,9 +539,16 @@ public final class OpenAiResponsesDialect extends Dialect
             return;
         }
         final Slot slot = items.slotOf(part);
-        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobsStreamed) ||
-            itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
+        if (slot == null || (event.type == OUTPUT_TEXT_DONE && slot.logprobsStreamed))
         {
+            return;
+        }
+        if (itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
+        {
+            if (itemReader.scannedLone && event.type == OUTPUT_TEXT_DELTA)
+            {
+                repeatSlot = slot;
+            }
             return;
         }
         nested.begin(event.logprobs);

@@ -46,7 +46,7 @@ final class OutputItems
             {
                 item.slots[i].release();
             }
-            item.forgetFinal();
+            item.finalItem.release();
         }
         lastTouched = null;
         lastAgreed = null;
@@ -114,7 +114,7 @@ final class OutputItems
     {
         for (int i = items.size() - 1; i >= 0; i--)
         {
-            if (items.get(i).finalChecked)
+            if (items.get(i).finalItem.checked())
             {
                 return true;
             }
@@ -288,13 +288,14 @@ final class OutputItems
     }
 
     /**
-     * Reconciles the text of {@code response.output_text.done}, sent as the JSON string {@code src[from, to)} (null
-     * when not known): when it agrees, the done part, the done item and the terminal response that repeat it are not
-     * decoded again.
+     * Reconciles the text of a text's done event ({@code what}: output_text, reasoning_text or reasoning_summary_text),
+     * sent as the JSON string {@code src[from, to)} (null when not known): when it agrees, the done part, the done item
+     * and the terminal response that repeat it are not decoded again.
      */
-    void reconcile(final MutablePart part, final MutableTextBuffer fin, final byte[] src, final int from, final int to)
+    void reconcile(final MutablePart part, final MutableTextBuffer fin, final String what, final byte[] src, final int from,
+        final int to)
     {
-        if (reconcile(part, fin, "response.output_text.done", "") && src != null)
+        if (reconcile(part, fin, what, "") && src != null)
         {
             final Slot slot = slotOf(part);
             if (slot != null)

@@ -1,7 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import java.util.Arrays;
-
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 
@@ -12,22 +10,16 @@ import io.streamfold.aggregator.internal.fold.MutableRawList;
  */
 final class Slot
 {
-    private static final byte[] NONE = new byte[0];
-    /** A kept final text longer than this is let go when the stream ends (the pool would keep it otherwise). */
-    private static final int KEPT_BYTES = 64 * 1024;
-
     boolean summary;
     long index;
     MutablePart part;
     final MutableRawList logprobs = new MutableRawList();
     /** Whether any entry was heard for this part: the list stays empty in a fold that drops streamed content. */
     boolean logprobsStreamed;
-    private byte[] agreed = NONE;
-    private int agreedBytes;
+    /** The final text last found equal to the part's (checked: kept past a later growth of the text). */
+    private final KeptBytes agreed = new KeptBytes();
     /** The part's content length when {@link #agreed} was found equal to it; -1 when nothing was. */
     private int agreedChars = -1;
-    /** Whether {@link #agreed} holds a string an event's check accepted (kept past a later growth of the text). */
-    private boolean agreedChecked;
 
     void reuse(final boolean summary, final long index, final MutablePart part)
     {
@@ -43,11 +35,7 @@ final class Slot
     void release()
     {
         agreedChars = -1;
-        agreedChecked = false;
-        if (agreed.length > KEPT_BYTES)
-        {
-            agreed = NONE;
-        }
+        agreed.release();
     }
 
     /**
@@ -56,7 +44,7 @@ final class Slot
      */
     boolean agrees(final byte[] src, final int from, final int to)
     {
-        return agreedChars == part.contentLength() && to - from == agreedBytes && Arrays.equals(agreed, 0, agreedBytes, src, from, to);
+        return agreedChars == part.contentLength() && agreed.equalTo(src, from, to);
     }
 
     /**
@@ -65,8 +53,7 @@ final class Slot
      */
     int agreedEnd(final byte[] src, final int from, final int limit)
     {
-        final int n = agreedBytes;
-        return agreedChecked && n <= limit - from && Arrays.equals(agreed, 0, n, src, from, from + n) ? from + n : -1;
+        return agreed.checked() && agreed.repeatsAt(src, from, limit) ? from + agreed.length() : -1;
     }
 
     /**
@@ -75,14 +62,7 @@ final class Slot
      */
     void agree(final byte[] src, final int from, final int to, final boolean checked)
     {
-        final int n = to - from;
-        if (agreed.length < n)
-        {
-            agreed = new byte[Math.max(n, agreed.length * 2)];
-        }
-        System.arraycopy(src, from, agreed, 0, n);
-        agreedBytes = n;
+        agreed.keep(src, from, to, checked);
         agreedChars = part.contentLength();
-        agreedChecked = checked;
     }
 }

@@ -84,6 +84,54 @@ class ResponsesFinalTextTest
         }
     }
 
+    /** The same for reasoning: a summary text and a reasoning text, repeated by the done part, item and response. */
+    @Test
+    void reasoningTextsRepeatedAsTheyAgreedFoldAsTheFullReaderFoldsThem()
+    {
+        final String[][] texts = {
+            {"Hi", "Hi", "Hi", "Hi", "Hi"}, {"Hi", "Hi", "Hi there", "Hi", "Hi there"},
+            {"Hi \\u00e9", "Hi \\u00e9", "Hi \\u00e8", "Hi \\u00e9", "Hi"},
+            {"Hello", "Goodbye", "Goodbye", "Goodbye", "Hello"}, {"a long text", "a long text", "a long text", "a long text", "x"},
+        };
+        for (final boolean summary : new boolean[] {true, false})
+        {
+            for (final String[] t : texts)
+            {
+                final String sse = reasoningStream(summary, t);
+                FastPathRun.assertInvisible(Format.OPENAI_RESPONSES, sse.getBytes(StandardCharsets.UTF_8), sse,
+                    AggregationLimits.DEFAULT, AggregationLimits.builder().maxTextChars(4).build());
+            }
+        }
+        final Aggregate a = ResponsesTestSupport.whole(reasoningStream(true, texts[0]), new RecordingListener());
+        assertEquals(List.of(), a.errors());
+    }
+
+    /** A reasoning item: {@code t} is the delta, the done text, the done part's, the done item's, the response's. */
+    private static String reasoningStream(final boolean summary, final String[] t)
+    {
+        final String kind = summary ? "summary_text" : "reasoning_text";
+        final String list = summary ? "summary" : "content";
+        final String index = summary ? "\"summary_index\":0" : "\"content_index\":0";
+        final String partEvent = summary ? "response.reasoning_summary_part" : "response.content_part";
+        final StringBuilder sse = new StringBuilder();
+        event(sse, "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\",\"output\":[]}}");
+        event(sse, "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"rs_1\",\"type\":\"reasoning\"," +
+            "\"summary\":[],\"content\":[]}}");
+        event(sse, "{\"type\":\"" + partEvent + ".added\",\"item_id\":\"rs_1\",\"output_index\":0," + index +
+            ",\"part\":{\"type\":\"" + kind + "\",\"text\":\"\"}}");
+        event(sse, "{\"type\":\"response." + (summary ? "reasoning_summary_text" : "reasoning_text") + ".delta\",\"item_id\":\"rs_1\"," +
+            "\"output_index\":0," + index + ",\"delta\":\"" + t[0] + "\"}");
+        event(sse, "{\"type\":\"response." + (summary ? "reasoning_summary_text" : "reasoning_text") + ".done\",\"item_id\":\"rs_1\"," +
+            "\"output_index\":0," + index + ",\"text\":\"" + t[1] + "\"}");
+        event(sse, "{\"type\":\"" + partEvent + ".done\",\"item_id\":\"rs_1\",\"output_index\":0," + index +
+            ",\"part\":{\"type\":\"" + kind + "\",\"text\":\"" + t[2] + "\"}}");
+        final String item = "{\"id\":\"rs_1\",\"type\":\"reasoning\",\"" + list + "\":[{\"type\":\"" + kind + "\",\"text\":\"";
+        event(sse, "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + item + t[3] + "\"}]}}");
+        event(sse, "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[" + item + t[4] +
+            "\"}]}]}}");
+        return sse.toString();
+    }
+
     private static long disagreements(final List<StreamError> errors)
     {
         return errors.stream().filter(e -> e.message().contains("disagrees")).count();
