@@ -11,8 +11,7 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
-import io.streamfold.aggregator.internal.json.ExactDouble;
-import io.streamfold.aggregator.internal.json.StringDecoder;
+import io.streamfold.aggregator.internal.fold.RepeatedEntry;
 import org.agrona.DirectBuffer;
 
 /**
@@ -77,10 +76,7 @@ final class ChunkShapes
     private final MetaField value = new MetaField();
     private char[] scratch = new char[32];
     /** The matched logprob entry's token and value, read for a listener. */
-    private final StringDecoder tokenDecoder = new StringDecoder(32);
-    private char[] entryToken;
-    private int entryTokenLength;
-    private double entryLogprob;
+    private final RepeatedEntry entry = new RepeatedEntry();
     private long folds;
 
     ChunkShapes(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate template,
@@ -307,7 +303,7 @@ final class ChunkShapes
         // A listener hears each logprob entry's token and value: read here, where the chunk can still go to the
         // full decoder (a value ExactDouble is not sure of). Without one, the entry is only kept as sent.
         final int e = entrySlot;
-        if (e >= 0 && aggregate.listener() != StreamListener.NONE && !readEntry(input, e))
+        if (e >= 0 && aggregate.listener() != StreamListener.NONE && !entry.read(template, e))
         {
             return false;
         }
@@ -375,7 +371,7 @@ final class ChunkShapes
                 {
                     final MutableRawList list = refusalLogprob ? choice.refusalLogprobs() : choice.contentLogprobs();
                     logprobs.keepMatched(input, template.valueStart(e), template.valueEnd(e), choice, refusalLogprob, list,
-                        entryToken, entryTokenLength, entryLogprob);
+                        entry.token(), entry.tokenLength(), entry.logprob());
                     choice.logprobsSeen();
                     break;
                 }
@@ -397,29 +393,6 @@ final class ChunkShapes
                 limits.maxRawBytes());
         }
         folds++;
-        return true;
-    }
-
-    /** The listener's token and value of entry slots {@code e}: false when the value is not read surely. */
-    private boolean readEntry(final byte[] input, final int e)
-    {
-        entryLogprob = ExactDouble.parse(input, template.valueStart(e + 2), template.valueEnd(e + 2));
-        if (Double.isNaN(entryLogprob))
-        {
-            return false;
-        }
-        if (template.repeatsOriginal(e + 1))
-        {
-            entryToken = template.stringChars(0);
-            entryTokenLength = template.stringLength(0);
-        }
-        else
-        {
-            // Checked as the template matched: it decodes.
-            tokenDecoder.decode(input, template.valueStart(e + 1) + 1, template.valueEnd(e + 1));
-            entryToken = tokenDecoder.chars();
-            entryTokenLength = tokenDecoder.length();
-        }
         return true;
     }
 

@@ -15,6 +15,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.RepeatedEntry;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
@@ -525,8 +526,8 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         items.touch(repeatItem);
         appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
-        itemReader.keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token,
-            entry.tokenLength, entry.logprob);
+        itemReader.keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token(),
+            entry.tokenLength(), entry.logprob());
         return true;
     }
 
