@@ -137,8 +137,50 @@ final class AggregatorFuzzing
             throw new AssertionError("fed whole vs in slices " + Arrays.toString(ends) + ":\n" + whole + "\n---\n" + sliced);
         }
         checkFastPath(format, strict, stream, ends);
+        checkPooledFastPath(format, strict, stream, new int[] { stream.length }, stream, ends);
         checkKeepContent(format, strict, stream, ends);
         return whole;
+    }
+
+    /**
+     * What a dialect learnt from one stream may serve the next on a pooled aggregator: one aggregator fed {@code first},
+     * ended, reset, then fed {@code stream}, folds with the fast path on exactly as with it off (results, errors and what
+     * the listener was told over both streams), and within bounds.
+     *
+     * @return events the fast path folded, over both streams.
+     */
+    static long checkPooledFastPath(final Format format, final boolean strict, final byte[] first, final int[] firstEnds,
+        final byte[] stream, final int[] ends)
+    {
+        final Recorder fastTold = new Recorder();
+        final Recorder fullTold = new Recorder();
+        final StreamAggregator fast = pooled(format, strict, first, firstEnds, stream, ends, true, fastTold);
+        final StreamAggregator full = pooled(format, strict, first, firstEnds, stream, ends, false, fullTold);
+        final String fastRun = describe(fast) + "\n" + fastTold.told();
+        final String fullRun = describe(full) + "\n" + fullTold.told();
+        if (!fastRun.equals(fullRun))
+        {
+            throw new AssertionError("pooled, fast path on vs off, slices " + Arrays.toString(ends) + " after a stream in " +
+                Arrays.toString(firstEnds) + ":\n" + fastRun + "\n---\n" + fullRun);
+        }
+        return fast.dialect() == null ? 0 : fast.dialect().fastFolds();
+    }
+
+    private static StreamAggregator pooled(final Format format, final boolean strict, final byte[] first, final int[] firstEnds,
+        final byte[] stream, final int[] ends, final boolean fastPath, final Recorder recorder)
+    {
+        final StreamAggregator aggregator = feedUnchecked(format, strict, first, firstEnds, fastPath, recorder);
+        aggregator.reset();
+        feedSlices(aggregator, stream, ends);
+        aggregator.end();
+        checkBounds(aggregator);
+        if (!aggregator.isDone() || recorder.ends != 2 || aggregator.bytesFed() != stream.length)
+        {
+            throw new AssertionError("pooled, after end(): done=" + aggregator.isDone() + ", onEnd fired " + recorder.ends +
+                " times, bytesFed " + aggregator.bytesFed() + " of " + stream.length);
+        }
+        noInternalError(aggregator);
+        return aggregator;
     }
 
     /**
@@ -262,15 +304,7 @@ final class AggregatorFuzzing
         {
             aggregator.dialect().fastPath(fastPath);
         }
-        int from = 0;
-        for (final int to : ends)
-        {
-            final byte[] slice = Arrays.copyOfRange(stream, from, to);
-            aggregator.feed(slice, 0, slice.length);
-            Arrays.fill(slice, (byte)'#');
-            checkBounds(aggregator);
-            from = to;
-        }
+        feedSlices(aggregator, stream, ends);
         aggregator.end();
         checkBounds(aggregator);
         if (!aggregator.isDone() || recorder.ends != 1)
@@ -281,6 +315,26 @@ final class AggregatorFuzzing
         {
             throw new AssertionError("bytesFed " + aggregator.bytesFed() + " but " + stream.length + " fed");
         }
+        noInternalError(aggregator);
+        return aggregator;
+    }
+
+    /** Feeds each slice as its own array, overwritten once fed (nothing may keep a reference to the caller's bytes). */
+    private static void feedSlices(final StreamAggregator aggregator, final byte[] stream, final int[] ends)
+    {
+        int from = 0;
+        for (final int to : ends)
+        {
+            final byte[] slice = Arrays.copyOfRange(stream, from, to);
+            aggregator.feed(slice, 0, slice.length);
+            Arrays.fill(slice, (byte)'#');
+            checkBounds(aggregator);
+            from = to;
+        }
+    }
+
+    private static void noInternalError(final StreamAggregator aggregator)
+    {
         for (final StreamError e : aggregator.result().errors())
         {
             if (e.message().startsWith(InternalErrors.PREFIX))
@@ -288,7 +342,6 @@ final class AggregatorFuzzing
                 throw new AssertionError("internal error: " + e);
             }
         }
-        return aggregator;
     }
 
     /** Sorted, distinct slice ends inside (0, length], the last one being length. */

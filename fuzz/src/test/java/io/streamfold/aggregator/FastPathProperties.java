@@ -82,6 +82,32 @@ class FastPathProperties
         check(g, random, 20);
     }
 
+    /**
+     * A pooled aggregator keeps what it learnt for the next stream: the next stream (the same one damaged otherwise, or
+     * another) folds after a reset exactly as with the fast path off, both streams in random slices.
+     */
+    @Property(tries = 300)
+    void anthropicPooledFastPathIsInvisible(@ForAll("anthropic") final StreamGenerator.Generated g,
+        @ForAll("anthropic") final StreamGenerator.Generated other, @ForAll final Random random)
+    {
+        final byte[] first = damage(g, random);
+        final byte[] next = damage(random.nextBoolean() ? g : other, random);
+        final long folds = AggregatorFuzzing.checkPooledFastPath(g.format(), random.nextInt(4) == 0, first, slicing(first, random), next,
+            slicing(next, random));
+        Statistics.label("fast path taken").collect(folds > 0);
+        Statistics.label("fast path taken").coverage(c -> c.check(true).percentage(p -> p > 20));
+    }
+
+    private static int[] slicing(final byte[] bytes, final Random random)
+    {
+        final int[] cuts = new int[random.nextInt(12)];
+        for (int i = 0; i < cuts.length; i++)
+        {
+            cuts[i] = random.nextInt(bytes.length + 1);
+        }
+        return AggregatorFuzzing.slices(cuts, bytes.length);
+    }
+
     @Property(tries = 300)
     void responsesFastPathIsInvisible(@ForAll("responses") final StreamGenerator.Generated g, @ForAll final Random random)
     {

@@ -135,6 +135,17 @@ public final class EventTemplate
         hinted.forget();
     }
 
+    /**
+     * A new stream on the same aggregator: the learnt event is kept (a match depends on the bytes alone, never on what
+     * the stream folded before, so it folds the next stream's events as the full decoder would), only what refers to
+     * the last stream's bytes is dropped: the hinted match (stream offsets start again) and the matched input.
+     */
+    public void newStream()
+    {
+        hinted.forget();
+        input = null;
+    }
+
     /** @return the shape learnt, or null. */
     public EventShape shape()
     {

@@ -27,6 +27,7 @@ final class TemplatePieces
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     byte[] bytes = new byte[256];
     int length;
@@ -262,14 +263,15 @@ final class TemplatePieces
             final int last = n - 4;
             return (int)INTS.get(a, aFrom) == (int)INTS.get(b, bFrom) && (int)INTS.get(a, aFrom + last) == (int)INTS.get(b, bFrom + last);
         }
-        for (int i = 0; i < n; i++)
+        // One to three bytes ("}, a closing brace after a padding run): two pairs that may overlap, or one byte; no loop
+        // whose exit depends on the length.
+        if (n >= 2)
         {
-            if (a[aFrom + i] != b[bFrom + i])
-            {
-                return false;
-            }
+            final int last = n - 2;
+            return (short)SHORTS.get(a, aFrom) == (short)SHORTS.get(b, bFrom) &&
+                (short)SHORTS.get(a, aFrom + last) == (short)SHORTS.get(b, bFrom + last);
         }
-        return true;
+        return n == 0 || a[aFrom] == b[bFrom];
     }
 
     /**

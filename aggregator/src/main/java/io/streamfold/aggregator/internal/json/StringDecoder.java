@@ -95,13 +95,32 @@ public final class StringDecoder
             }
             if (b >= 0x20 && b != '\\')
             {
-                // A run of plain ASCII between escapes or multi-byte characters, found eight bytes at a time.
-                final int run = ByteRuns.plainAsciiEnd(src, i + 1, limit);
-                for (int k = i; k < run; k++)
+                // A run of plain ASCII between escapes or multi-byte characters: mostly a few bytes (a word between
+                // accented letters or escapes), so two words are tested inline and widened whole (bytes past the run
+                // are overwritten next, or lie past the length), and only a longer run goes to the long-run search.
+                out[n++] = (char)b;
+                i++;
+                boolean open = true;
+                for (int w = 0; w < 2 && open && i + 8 <= limit; w++)
                 {
-                    out[n++] = (char)src[k];
+                    final int plain = ByteRuns.plainInWord(src, i);
+                    for (int k = 0; k < 8; k++)
+                    {
+                        out[n + k] = (char)src[i + k];
+                    }
+                    i += plain;
+                    n += plain;
+                    open = plain == 8;
                 }
-                i = run;
+                if (open && i + 8 <= limit)
+                {
+                    final int run = ByteRuns.plainAsciiEnd(src, i, limit);
+                    for (int k = i; k < run; k++)
+                    {
+                        out[n++] = (char)src[k];
+                    }
+                    i = run;
+                }
             }
             else if (b == '\\')
             {

@@ -37,4 +37,31 @@ class ByteRunsProperties
         Statistics.label("run").collect(expected - from == 0 ? "none" : expected - from < 8 ? "short" : "a word or more");
         assertEquals(expected, JsonBytes.skipWhitespace(src, from, limit));
     }
+
+    /** Bytes around the edges of what a string run crosses as itself, beside the base64 and text it mostly holds. */
+    private static final byte[] EDGES = { 0, 0x1F, ' ', '!', '"', '#', '[', '\\', ']', 0x7F, (byte)0x80, (byte)0xC3, (byte)0xFF };
+    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    @Property(tries = 5000)
+    void plainAsciiRunEndsWhereAByteLoopEnds(@ForAll final Random random)
+    {
+        final byte[] src = new byte[random.nextInt(400) + 1];
+        // Long base64 runs (opaque values), text with spaces, or both; an edge byte now and then, mostly rarely.
+        final int edgeOdds = 1 + random.nextInt(random.nextBoolean() ? 400 : 40);
+        final int spaceOdds = random.nextBoolean() ? 0 : 1 + random.nextInt(12);
+        for (int i = 0; i < src.length; i++)
+        {
+            src[i] = random.nextInt(edgeOdds) == 0 ? EDGES[random.nextInt(EDGES.length)] :
+                spaceOdds > 0 && random.nextInt(spaceOdds) == 0 ? (byte)' ' : BASE64[random.nextInt(BASE64.length)];
+        }
+        final int from = random.nextInt(src.length + 1);
+        final int limit = from + random.nextInt(src.length - from + 1);
+        int expected = from;
+        while (expected < limit && src[expected] >= 0x20 && src[expected] != '"' && src[expected] != '\\')
+        {
+            expected++;
+        }
+        Statistics.label("run").collect(expected - from < 32 ? "short" : expected - from < 128 ? "a few tests" : "long");
+        assertEquals(expected, ByteRuns.plainAsciiEnd(src, from, limit));
+    }
 }

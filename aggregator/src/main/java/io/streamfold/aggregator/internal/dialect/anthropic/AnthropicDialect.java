@@ -67,6 +67,8 @@ public final class AnthropicDialect extends Dialect
 
     /** The repeated block deltas, learnt and folded without parsing. */
     private final DeltaTemplates templates;
+    /** The repeated plain text block starts, likewise. */
+    private final TextBlockStarts textStarts;
     /** The block index and whether the type was in the payload, of the event the token reader last folded. */
     private long eventIndex;
     private boolean typeInPayload;
@@ -79,6 +81,7 @@ public final class AnthropicDialect extends Dialect
         starts = new BlockStarts(this, aggregate, limits, blocks);
         scan = new EventScan(starts, blocks, new MessageScan(this, aggregate, limits), limits);
         templates = new DeltaTemplates(aggregate, blocks, limits);
+        textStarts = new TextBlockStarts(starts, limits);
     }
 
     @Override
@@ -97,6 +100,7 @@ public final class AnthropicDialect extends Dialect
         deferred.clear();
         stopReason.clear();
         templates.reset();
+        textStarts.reset();
         blocks.reset();
     }
 
@@ -105,12 +109,13 @@ public final class AnthropicDialect extends Dialect
     {
         super.fastPath(on);
         templates.enabled(on);
+        textStarts.enabled(on);
     }
 
     @Override
     public long fastFolds()
     {
-        return templates.matches();
+        return templates.matches() + textStarts.matches();
     }
 
     @Override
@@ -135,11 +140,12 @@ public final class AnthropicDialect extends Dialect
         {
             return;
         }
-        if (templates.foldRepeated(frame))
+        if (templates.foldRepeated(frame) || textStarts.foldRepeated(frame))
         {
             return;
         }
         blocks.forgetShape();
+        starts.forgetPlainText();
         final int errorsBefore = aggregate.errorCount();
         deferred.clear();
         stopReason.clear();
@@ -148,6 +154,10 @@ public final class AnthropicDialect extends Dialect
         final long index;
         if (kind != KIND_NONE)
         {
+            if (kind == CONTENT_BLOCK_START && starts.plainText() && aggregate.errorCount() == errorsBefore)
+            {
+                textStarts.learn(frame);
+            }
             index = scan.index();
             typeInPayload = true;
             if (kind == MESSAGE_START || kind == MESSAGE_DELTA || kind == MESSAGE_STOP)

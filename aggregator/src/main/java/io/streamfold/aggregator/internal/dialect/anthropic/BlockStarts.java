@@ -31,6 +31,9 @@ final class BlockStarts
     private final MutableRawJson scalar = new MutableRawJson();
     private final StringDecoder strings = new StringDecoder(256);
     private final MutableTextBuffer blockType = new MutableTextBuffer();
+    private static final char[] TEXT = { 't', 'e', 'x', 't' };
+    /** Whether the block start last read was a plain text block (see {@link #plainText()}). */
+    private boolean plainText;
 
     BlockStarts(final AnthropicDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits, final ContentBlocks blocks)
     {
@@ -64,6 +67,7 @@ final class BlockStarts
      */
     void readBlockStart(final JsonMembers m, final long index)
     {
+        plainText = false;
         if (m.end() - m.start() > limits.maxRawBytes())
         {
             blockTooLarge(index);
@@ -106,6 +110,47 @@ final class BlockStarts
         {
             aggregate.toolCallStarted(choice, part);
         }
+        plainText = kind == MutablePart.Kind.TEXT && m.count() == 2 && "type".equals(m.name(0)) && "text".equals(m.name(1)) &&
+            m.isString(1);
+    }
+
+    /**
+     * @return whether the block start just read was a plain text block, {@code {"type":"text","text":"..."}} (a part
+     *         made, nothing else in it), whose effect {@link #startTextBlock} repeats.
+     */
+    boolean plainText()
+    {
+        return plainText;
+    }
+
+    /** Before an event is read: no block start read yet. */
+    void forgetPlainText()
+    {
+        plainText = false;
+    }
+
+    /**
+     * A plain text block at {@code index} with its text, repeated by {@link TextBlockStarts}: what
+     * {@link #readBlockStart(JsonMembers, long)} does with such a block within the size limit (the type known first,
+     * the part made, its type set, the text appended).
+     */
+    void startTextBlock(final long index, final char[] text, final int length)
+    {
+        aggregate.start();
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return;
+        }
+        blockType.clear();
+        blockType.set(TEXT, 0, TEXT.length, 256);
+        final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.TEXT, index);
+        if (part == null)
+        {
+            return;
+        }
+        part.type().set(blockType, 256);
+        aggregate.appendText(choice, part, text, 0, length);
     }
 
     private void blockTooLarge(final long index)

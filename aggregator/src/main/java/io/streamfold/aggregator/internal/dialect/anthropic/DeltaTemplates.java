@@ -65,15 +65,18 @@ final class DeltaTemplates
         enabled(EventTemplate.ENABLED);
     }
 
-    /** A new stream: nothing learnt. */
+    /**
+     * A new stream on the same aggregator: what was learnt is kept, with the block index each template holds. A learnt
+     * delta folds as the full path folds it whatever came before it (see above), so a pooled aggregator's next stream,
+     * whose deltas mostly repeat the last one's bytes, does not learn them again (learning is a tenth of a short
+     * stream's cost); a delta that differs goes to the full path at its first differing byte, as in one stream.
+     */
     void reset()
     {
         for (final EventTemplate t : templates)
         {
-            t.forget();
+            t.newStream();
         }
-        Arrays.fill(learntIndex, -1);
-        Arrays.fill(anyIndex, false);
     }
 
     /** Turns the fast path on or off (tests compare both). */
