@@ -36,10 +36,16 @@ class ChunkShapesProperties
         final byte[] stream = sse(chunks);
         final boolean listening = random.nextInt(3) != 0;
         final FastPathRun fast = compare(stream, random, listening);
-        // Most chunks fold (an odd token or value sends one to the full path, which learns again).
-        final String label = KINDS[kind] + ": most chunks folded";
-        Statistics.label(label).collect(fast.folds * 2 > chunks.length);
-        Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p > 55));
+        // Most chunks of a stream of ten or more fold (an odd token or value sends one to the full path, which learns
+        // again). Shorter streams are left out of the count: a switch from thinking to text in a stream of three
+        // leaves too few repeats, and with them Mistral's rate (70 %) sat close enough to the bar for about one run in
+        // two hundred to fail; on ten or more it is 84 %, and the bar is raised to 60.
+        if (chunks.length >= 10)
+        {
+            final String label = KINDS[kind] + ": most chunks folded";
+            Statistics.label(label).collect(fast.folds * 2 > chunks.length);
+            Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p > 60));
+        }
     }
 
     @Property(tries = 400)
