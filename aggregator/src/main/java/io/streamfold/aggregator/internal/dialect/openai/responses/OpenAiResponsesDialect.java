@@ -18,6 +18,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.RepeatedEntry;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.EventBytes;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
@@ -516,6 +517,11 @@ public final class OpenAiResponsesDialect extends Dialect
     private boolean repeatEntry(final int deltaLength)
     {
         final int e = GatheredEvent.entrySlot(eventTemplate.shape().meaning());
+        // The full path keeps the whole logprobs array first and reports one over maxRawBytes: leave such a delta to it.
+        if (arrayLength(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e)) > limits.maxRawBytes())
+        {
+            return false;
+        }
         if (aggregate.listener() == StreamListener.NONE)
         {
             entry.none();
@@ -529,6 +535,17 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader.keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token(),
             entry.tokenLength(), entry.logprob());
         return true;
+    }
+
+    /** @return the length of the array around a matched entry, its only element (brackets and whitespace are learnt bytes). */
+    private static int arrayLength(final byte[] src, final int entryStart, final int entryEnd)
+    {
+        int open = entryStart - 1;
+        while (src[open] != '[')
+        {
+            open--;
+        }
+        return JsonBytes.skipWhitespace(src, entryEnd, src.length) + 1 - open;
     }
 
     /** Logprobs of an output_text event: taken from deltas, and from .done only when no delta had any. */
