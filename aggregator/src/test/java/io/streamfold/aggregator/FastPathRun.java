@@ -106,11 +106,18 @@ public final class FastPathRun
     public static long assertSameDrawn(
         final Format format, final byte[] stream, final AggregationLimits limits, final Random random, final String shown)
     {
+        return assertSameDrawn(format, stream, limits, random, true, shown);
+    }
+
+    /** As {@link #assertSameDrawn(Format, byte[], AggregationLimits, Random, String)} (which listens), a listener attached only when {@code listening}. */
+    public static long assertSameDrawn(final Format format, final byte[] stream, final AggregationLimits limits, final Random random,
+        final boolean listening, final String shown)
+    {
         final boolean strict = random.nextInt(4) == 0;
         final boolean direct = random.nextInt(4) == 0;
         final long seed = random.nextInt(3) == 0 ? 0 : random.nextLong();
-        final FastPathRun full = of(format, stream, limits, strict, direct, seed, false);
-        final FastPathRun fast = of(format, stream, limits, strict, direct, seed, true);
+        final FastPathRun full = of(format, stream, limits, strict, direct, seed, false, listening);
+        final FastPathRun fast = of(format, stream, limits, strict, direct, seed, true, listening);
         assertSame(full, fast, shown);
         for (final String e : fast.errors)
         {

@@ -41,13 +41,8 @@ class ResponsesLogprobRepeatProperties
         final String shown = new String(stream, StandardCharsets.UTF_8);
         for (final AggregationLimits limits : LIMITS)
         {
-            final long slices = r.nextInt(3) == 0 ? 0 : r.nextLong() | 1;
-            final boolean direct = r.nextBoolean();
-            final boolean strict = r.nextInt(4) == 0;
             final boolean listening = r.nextBoolean();
-            final FastPathRun full = FastPathRun.of(Format.OPENAI_RESPONSES, stream, limits, strict, direct, slices, false, listening);
-            final FastPathRun fast = FastPathRun.of(Format.OPENAI_RESPONSES, stream, limits, strict, direct, slices, true, listening);
-            FastPathRun.assertSame(full, fast, limits + " listening " + listening + "\n" + shown);
+            FastPathRun.assertSameDrawn(Format.OPENAI_RESPONSES, stream, limits, r, listening, limits + " listening " + listening + "\n" + shown);
         }
     }
 
