@@ -127,7 +127,20 @@ final class SseEventBuilder
     {
         markStart(streamOffset);
 
-        // Nearly every line of an LLM stream is "data:…": recognised with two reads instead of a scan.
+        // Nearly every line of an LLM stream is "data:…": recognised with two reads instead of a scan, in the heap
+        // array where there is one (the buffer's reads check bounds on every byte). An empty value, or a slice off
+        // the heap, takes the buffer's reads below.
+        final byte[] array = buffer.byteArray();
+        if (array != null)
+        {
+            final int adjustment = buffer.wrapAdjustment();
+            final int lineEnd = offset + length;
+            final int value = DataLineHint.dataValue(array, adjustment + offset, adjustment + lineEnd) - adjustment;
+            if (value >= offset)
+            {
+                return data(buffer, value, lineEnd - value, carried);
+            }
+        }
         if (length >= 5 && buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT && buffer.getByte(offset + 4) == COLON)
         {
             final int valueOffset = length > 5 && buffer.getByte(offset + 5) == SPACE ? offset + 6 : offset + 5;
