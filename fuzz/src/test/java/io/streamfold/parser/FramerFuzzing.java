@@ -1,5 +1,6 @@
 package io.streamfold.parser;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,7 @@ import io.streamfold.parser.sse.SseTokenizer;
 
 /**
  * The checks every framer fuzz target makes on one input: the bytes are fed whole to one framer and in
- * the slices the fuzzer chose to another. Both must log the same frames and errors; neither may throw;
+ * the slices the fuzzer chose to another (every other slice off the heap). Both must log the same frames and errors; neither may throw;
  * after every feed the bytes each retains stay under a bound derived from the small limits used here;
  * no delivered frame is larger than the frame limit; counters agree with what was delivered.
  */
@@ -66,12 +67,28 @@ final class FramerFuzzing
         final Framer b = factory.apply(sliced);
         final int[] bounds = slices(cuts, stream.length);
         int from = 0;
+        boolean offHeap = false;
         for (final int to : bounds)
         {
-            // A private copy per slice, scribbled over afterwards: a framer keeping a view of old bytes fails.
+            // A private copy per slice, scribbled over afterwards: a framer keeping a view of old bytes fails. Every
+            // other slice lies off the heap, where framers read through the buffer instead of its array.
             final byte[] slice = Arrays.copyOfRange(stream, from, to);
-            b.feed(slice, 0, slice.length);
-            Arrays.fill(slice, (byte)'#');
+            if (offHeap)
+            {
+                final ByteBuffer direct = ByteBuffer.allocateDirect(slice.length).put(slice).flip();
+                b.feed(direct);
+                direct.clear();
+                while (direct.hasRemaining())
+                {
+                    direct.put((byte)'#');
+                }
+            }
+            else
+            {
+                b.feed(slice, 0, slice.length);
+                Arrays.fill(slice, (byte)'#');
+            }
+            offHeap = !offHeap;
             final long retained = retainedBytes(b);
             if (retained > bound)
             {
