@@ -48,6 +48,10 @@ final class SseEventBuilder
     private boolean skipping;
     private boolean dataSeen;
     private boolean dataOwned;
+    /**
+     * The buffers the data and type lie in while not owned: left set after an event (the next one is nearly always in
+     * the same buffer, and storing a reference costs a write barrier), read only while the data or type is there.
+     */
     private DirectBuffer dataBuffer;
     private int dataOffset;
     private int dataLength;
@@ -341,7 +345,10 @@ final class SseEventBuilder
             }
             else
             {
-                dataBuffer = buffer;
+                if (dataBuffer != buffer)
+                {
+                    dataBuffer = buffer;
+                }
                 dataOffset = offset;
                 dataOwned = false;
             }
@@ -380,7 +387,10 @@ final class SseEventBuilder
         }
         else
         {
-            typeBuffer = buffer;
+            if (typeBuffer != buffer)
+            {
+                typeBuffer = buffer;
+            }
             typeOffset = offset;
             typeOwned = false;
         }
@@ -431,10 +441,8 @@ final class SseEventBuilder
         eventStart = -1;
         dataSeen = false;
         dataOwned = false;
-        dataBuffer = null;
         dataLength = 0;
         typeOwned = false;
-        typeBuffer = null;
         typeLength = 0;
     }
 }
