@@ -156,7 +156,7 @@ public final class AnthropicDialect extends Dialect
         {
             if (kind == CONTENT_BLOCK_START && starts.plainText() && aggregate.errorCount() == errorsBefore)
             {
-                textStarts.learn(frame);
+                textStarts.learn(frame, starts.cited());
             }
             index = scan.index();
             typeInPayload = true;

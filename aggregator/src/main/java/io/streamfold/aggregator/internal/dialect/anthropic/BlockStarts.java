@@ -32,8 +32,9 @@ final class BlockStarts
     private final StringDecoder strings = new StringDecoder(256);
     private final MutableTextBuffer blockType = new MutableTextBuffer();
     private static final char[] TEXT = { 't', 'e', 'x', 't' };
-    /** Whether the block start last read was a plain text block (see {@link #plainText()}). */
+    /** Whether the block start last read was a plain text block, and whether it came with {@code "citations":[]} first. */
     private boolean plainText;
+    private boolean cited;
 
     BlockStarts(final AnthropicDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits, final ContentBlocks blocks)
     {
@@ -68,6 +69,7 @@ final class BlockStarts
     void readBlockStart(final JsonMembers m, final long index)
     {
         plainText = false;
+        cited = false;
         if (m.end() - m.start() > limits.maxRawBytes())
         {
             blockTooLarge(index);
@@ -112,6 +114,11 @@ final class BlockStarts
         }
         plainText = kind == MutablePart.Kind.TEXT && m.count() == 2 && "type".equals(m.name(0)) && "text".equals(m.name(1)) &&
             m.isString(1);
+        // A cited sentence's block of a web search answer: an empty citations array first (its bytes exactly "[]").
+        cited = kind == MutablePart.Kind.TEXT && m.count() == 3 && "citations".equals(m.name(0)) &&
+            m.valueEnd(0) - m.valueStart(0) == 2 && m.first(0) == '[' && "type".equals(m.name(1)) && "text".equals(m.name(2)) &&
+            m.isString(2);
+        plainText |= cited;
     }
 
     /**
@@ -123,18 +130,28 @@ final class BlockStarts
         return plainText;
     }
 
+    /**
+     * @return whether the plain text block just read was {@code {"citations":[],"type":"text","text":"..."}}: its part is
+     *         marked as holding citations before its text is appended.
+     */
+    boolean cited()
+    {
+        return cited;
+    }
+
     /** Before an event is read: no block start read yet. */
     void forgetPlainText()
     {
         plainText = false;
+        cited = false;
     }
 
     /**
      * A plain text block at {@code index} with its text, repeated by {@link TextBlockStarts}: what
      * {@link #readBlockStart(JsonMembers, long)} does with such a block within the size limit (the type known first,
-     * the part made, its type set, the text appended).
+     * the part made, its type set, for a {@link #cited()} block its empty citations marked present, the text appended).
      */
-    void startTextBlock(final long index, final char[] text, final int length)
+    void startTextBlock(final long index, final boolean cited, final char[] text, final int length)
     {
         aggregate.start();
         final MutableChoice choice = aggregate.choiceForIndex(0);
@@ -150,6 +167,10 @@ final class BlockStarts
             return;
         }
         part.type().set(blockType, 256);
+        if (cited)
+        {
+            part.annotations().markPresent();
+        }
         aggregate.appendText(choice, part, text, 0, length);
     }
 
