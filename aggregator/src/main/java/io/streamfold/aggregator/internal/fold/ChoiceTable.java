@@ -11,6 +11,8 @@ final class ChoiceTable
 {
     private final ArrayList<MutableChoice> choices = new ArrayList<>();
     private final ArrayList<MutableChoice> spares = new ArrayList<>();
+    /** The choice {@link #find} returned last, or null: always one of {@link #choices}. */
+    private MutableChoice found;
     private StopReasonTable stopReasons;
     /** The result's budget new choices charge; null in a snapshot. */
     private final ResultBudget budget;
@@ -43,11 +45,19 @@ final class ChoiceTable
     /** @return the choice with provider index {@code index}, or null. */
     MutableChoice find(final long index)
     {
+        // Nearly every event names the choice the one before named: a field load and a compare, not a list walk.
+        final MutableChoice last = found;
+        if (last != null && last.index() == index)
+        {
+            return last;
+        }
         for (int i = 0; i < choices.size(); i++)
         {
-            if (choices.get(i).index() == index)
+            final MutableChoice c = choices.get(i);
+            if (c.index() == index)
             {
-                return choices.get(i);
+                found = c;
+                return c;
             }
         }
         return null;
@@ -108,11 +118,13 @@ final class ChoiceTable
             spares.add(choices.get(i));
         }
         choices.clear();
+        found = null;
     }
 
     /** Drops every choice and spare, with their parts and buffers (a reset that does not pool them). */
     void release()
     {
+        found = null;
         choices.clear();
         spares.clear();
     }

@@ -249,7 +249,7 @@ public final class EventTemplate
         {
             return false;
         }
-        input = src;
+        keepInput(src);
         matches++;
         return true;
     }
@@ -282,7 +282,7 @@ public final class EventTemplate
         {
             return -1;
         }
-        input = src;
+        keepInput(src);
         matches++;
         return stop;
     }
@@ -303,6 +303,15 @@ public final class EventTemplate
             hinted.remember(src, offset, end, lineOffset);
         }
         return end;
+    }
+
+    /** A store of a reference costs a write barrier: most matches read the array the last one read. */
+    private void keepInput(final byte[] src)
+    {
+        if (input != src)
+        {
+            input = src;
+        }
     }
 
     private boolean lineSafe()
