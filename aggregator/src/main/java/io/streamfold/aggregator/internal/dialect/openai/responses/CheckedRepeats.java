@@ -34,6 +34,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private int count = -1;
     /** Whether reading that response reported nothing and each member had a name of its own. */
     private boolean folded;
+    /** Whether each member of that response had a name of its own. */
+    private boolean distinctNames;
     /** The content part object last read whole from checked bytes. */
     private final KeptBytes part = new KeptBytes();
 
@@ -137,12 +139,12 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         if (position < items.size())
         {
             final KeptBytes kept = items.get(position).finalItem;
-            if (kept.checked() && kept.repeatsAt(src, from, limit) && kept.depth() <= maxDepth)
+            if (kept.checked() && kept.repeatsAt(src, from, limit) && kept.nestsWithin(maxDepth))
             {
                 return from + kept.length();
             }
         }
-        if (part.repeatsAt(src, from, limit) && part.depth() <= maxDepth)
+        if (part.repeatsAt(src, from, limit) && part.nestsWithin(maxDepth))
         {
             return from + part.length();
         }
@@ -186,22 +188,32 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             valueTo = new int[members * 2];
             names = new String[members * 2];
         }
-        boolean distinct = true;
+        // The same names as last time, the same instances in the same places (a lifecycle event repeats them): distinct
+        // as they were, without comparing every pair again.
+        boolean same = members == count;
         for (int i = 0; i < members; i++)
         {
             valueFrom[i] = m.valueStart(i) - start;
             valueTo[i] = m.valueEnd(i) - start;
+            same = same && names[i] == m.name(i);
             names[i] = m.name(i);
-            // Names are mostly the same instances (see JsonMembers#name): a differing hash settles most pairs at once.
-            final String name = names[i];
-            final int hash = name.hashCode();
-            for (int k = 0; k < i && distinct; k++)
+        }
+        if (!same)
+        {
+            distinctNames = true;
+            for (int i = 1; i < members && distinctNames; i++)
             {
-                distinct = names[k] != name && (names[k].hashCode() != hash || !names[k].equals(name));
+                // Names are mostly the same instances (see JsonMembers#name): a differing hash settles most pairs at once.
+                final String name = names[i];
+                final int hash = name.hashCode();
+                for (int k = 0; k < i && distinctNames; k++)
+                {
+                    distinctNames = names[k] != name && (names[k].hashCode() != hash || !names[k].equals(name));
+                }
             }
         }
         count = members;
-        folded = clean && distinct;
+        folded = clean && distinctNames;
     }
 
     /** Forgets the response last read (one read from unchecked bytes takes its place). */
@@ -240,6 +252,30 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private static long zeroBytes(final long v)
     {
         return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+    }
+
+    /**
+     * @return how many bytes of {@code src[from, to)} are '[' or '{', inside strings too: no value nests deeper than that.
+     *         With 0x20 set, those two read as '{' and nothing else does.
+     */
+    static int openings(final byte[] src, final int from, final int to)
+    {
+        int n = 0;
+        int i = from;
+        for (; to - i >= Long.BYTES; i += Long.BYTES)
+        {
+            final long t = ((long)LONGS.get(src, i) | 0x2020202020202020L) ^ 0x7B7B7B7B7B7B7B7BL;
+            // The high bit of each byte that is zero, exactly (no borrow crosses a byte).
+            n += Long.bitCount(~(((t & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | t | 0x7F7F7F7F7F7F7F7FL));
+        }
+        for (; i < to; i++)
+        {
+            if ((src[i] | 0x20) == '{')
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** @return the nesting of the checked value {@code src[from, to)}, itself counting one. */
