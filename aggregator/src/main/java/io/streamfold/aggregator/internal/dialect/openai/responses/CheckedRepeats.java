@@ -12,8 +12,9 @@ import io.streamfold.aggregator.internal.json.JsonMembers;
  * What a Responses stream sends again, recognised by its bytes so that the check of a later event need not scan it
  * again (see {@link JsonMembers.KnownValues}): the members of the response last read (a lifecycle event repeats them,
  * the terminal one most of them), the items read whole and final (the terminal response's output repeats them), the
- * content part last read whole (the done item's content repeats it) and the final text last found equal to its part's
- * (the done part and the done item repeat it). Only bytes an event's check accepted are kept here, each with the
+ * content part last read whole (the done item's content repeats it), the final text last found equal to its part's
+ * (the done part and the done item repeat it) and the last logprobs list an event carried (the done part repeats the
+ * done text's). Only bytes an event's check accepted are kept here, each with the
  * nesting it takes, so what is recognised is what the check would accept.
  *
  * <p>The response's members also spare the fold: a member repeated at the same place as in the response last read,
@@ -38,6 +39,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private boolean distinctNames;
     /** The content part object last read whole from checked bytes. */
     private final KeptBytes part = new KeptBytes();
+    /** The logprobs list last met with entries in an event's checked bytes (a done text's: its done part repeats it). */
+    private final KeptBytes list = new KeptBytes();
 
     CheckedRepeats(final OutputItems items, final int maxStringBytes)
     {
@@ -50,6 +53,7 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         count = -1;
         folded = false;
         part.release();
+        list.release();
         // Let go when large, as KeptBytes lets its arrays go (the pool would keep it otherwise).
         if (response.length > KeptBytes.KEPT_BYTES)
         {
@@ -87,7 +91,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             case '"':
                 return items.agreedEnd(src, from, limit);
             case '[':
-                return elementsEnd(src, from, limit, maxDepth);
+                return list.repeatsAt(src, from, limit) && list.nestsWithin(maxDepth) ? from + list.length() :
+                    elementsEnd(src, from, limit, maxDepth);
             default:
                 return JsonBytes.REFUSED;
         }
@@ -149,6 +154,12 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             return from + part.length();
         }
         return JsonBytes.REFUSED;
+    }
+
+    /** Keeps the logprobs list {@code src[from, to)}, with entries, of an event whose check accepted it. */
+    void keepList(final byte[] src, final int from, final int to)
+    {
+        list.keep(src, from, to, true);
     }
 
     /** Keeps the content part object {@code src[from, to)}, read whole from checked bytes. */

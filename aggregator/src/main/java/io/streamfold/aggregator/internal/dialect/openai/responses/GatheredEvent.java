@@ -395,6 +395,11 @@ final class GatheredEvent
                     {
                         return false;
                     }
+                    if (hasLogprobEntries() && type > LIFECYCLE && !isDelta(type))
+                    {
+                        // A done text's list, accepted by the event's check: its done part repeats it, its check need not.
+                        known.keepList(m.bytes(), m.valueStart(i), m.valueEnd(i));
+                    }
                     break;
                 case "error":
                 case "annotation":
