@@ -37,6 +37,9 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private boolean folded;
     /** Whether each member of that response had a name of its own. */
     private boolean distinctNames;
+    /** The hashes of names met so far, one bit each, while names are checked for a repeat. */
+    private static final int SEEN_BITS = 512;
+    private final long[] seen = new long[SEEN_BITS / 64];
     /** The content part object last read whole from checked bytes. */
     private final KeptBytes part = new KeptBytes();
     /** The logprobs list last met with entries in an event's checked bytes (a done text's: its done part repeats it). */
@@ -211,20 +214,39 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         }
         if (!same)
         {
-            distinctNames = true;
-            for (int i = 1; i < members && distinctNames; i++)
-            {
-                // Names are mostly the same instances (see JsonMembers#name): a differing hash settles most pairs at once.
-                final String name = names[i];
-                final int hash = name.hashCode();
-                for (int k = 0; k < i && distinctNames; k++)
-                {
-                    distinctNames = names[k] != name && (names[k].hashCode() != hash || !names[k].equals(name));
-                }
-            }
+            distinctNames = distinct(names, members);
         }
         count = members;
         folded = clean && distinctNames;
+    }
+
+    /**
+     * @return whether the first {@code n} names are all different. A name whose hash lands on a bit no name before it set
+     *         differs from all of them; only one that lands on a set bit is compared with each (a response's 30-odd names
+     *         in 512 bits: a few are).
+     */
+    private boolean distinct(final String[] names, final int n)
+    {
+        Arrays.fill(seen, 0L);
+        for (int i = 0; i < n; i++)
+        {
+            final String name = names[i];
+            final int hash = name.hashCode();
+            final int bit = (hash ^ (hash >>> 9) ^ (hash >>> 18)) & (SEEN_BITS - 1);
+            final long mask = 1L << bit;
+            if ((seen[bit >>> 6] & mask) != 0)
+            {
+                for (int k = 0; k < i; k++)
+                {
+                    if (names[k] == name || names[k].hashCode() == hash && names[k].equals(name))
+                    {
+                        return false;
+                    }
+                }
+            }
+            seen[bit >>> 6] |= mask;
+        }
+        return true;
     }
 
     /** Forgets the response last read (one read from unchecked bytes takes its place). */
