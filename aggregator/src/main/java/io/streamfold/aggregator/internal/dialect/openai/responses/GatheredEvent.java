@@ -293,6 +293,15 @@ final class GatheredEvent
             {
                 case "type":
                 {
+                    if (m.isString(i))
+                    {
+                        type = ResponsesEvents.knownEventType(m.bytes(), m.valueStart(i) + 1, m.valueEnd(i) - 1);
+                        if (type != UNKNOWN)
+                        {
+                            // A known type's name needs no decoding, and is not kept (only unknown ones are).
+                            break;
+                        }
+                    }
                     final int length = m.decodeString(i, strings);
                     if (length < 0)
                     {
