@@ -161,6 +161,8 @@ final class ResponsesEvents
 
     static boolean contentEquals(final CharSequence a, final CharSequence b)
     {
-        return a.length() == b.length() && startsWith(a, b);
+        // Ids of one stream share long prefixes and differ towards the end: the last character settles most pairs.
+        final int n = a.length();
+        return n == b.length() && (n == 0 || a.charAt(n - 1) == b.charAt(n - 1)) && startsWith(a, b);
     }
 }
