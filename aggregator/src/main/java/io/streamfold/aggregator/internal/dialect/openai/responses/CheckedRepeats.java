@@ -35,6 +35,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private int count = -1;
     /** Whether reading that response reported nothing and each member had a name of its own. */
     private boolean folded;
+    /** Bit i: member i of the object the current event's check located has the bytes of the response's member i. */
+    private long sameAtCheck;
     /** Whether each member of that response had a name of its own. */
     private boolean distinctNames;
     /** The hashes of names met so far, one bit each, while names are checked for a repeat. */
@@ -86,6 +88,10 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             final int n = valueTo[member] - valueFrom[member];
             if (n <= limit - from && Arrays.equals(response, valueFrom[member], valueTo[member], src, from, from + n))
             {
+                if (member < Long.SIZE)
+                {
+                    sameAtCheck |= 1L << member;
+                }
                 return from + n;
             }
         }
@@ -172,17 +178,32 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     }
 
     /**
+     * @param located whether {@code m} are the members the event's check located (its notes then stand for the bytes).
      * @return whether response member {@code i} of {@code m} is, name and bytes, the member at the same place in the
      *         response last read (the caller asks only when that read reported nothing and named each member once, see
      *         {@link #beginRead}): keeping it again changes nothing.
      */
-    boolean folded(final JsonMembers m, final int i)
+    boolean folded(final JsonMembers m, final int i, final boolean located)
     {
         if (i >= count || !m.name(i).equals(names[i]))
         {
             return false;
         }
+        if (located && i < Long.SIZE && (sameAtCheck & (1L << i)) != 0)
+        {
+            // The event's check found these very bytes equal to the same member's (see #beginCheck).
+            return true;
+        }
         return Arrays.equals(response, valueFrom[i], valueTo[i], m.bytes(), m.valueStart(i), m.valueEnd(i));
+    }
+
+    /**
+     * An event's check begins: the response members it finds at the place and with the bytes they had in the response last
+     * read are noted (the first 64), so that reading the response it located need not compare them again.
+     */
+    void beginCheck()
+    {
+        sameAtCheck = 0;
     }
 
     /** Keeps the response object whose members {@code m} located in checked bytes; {@code clean}: read without a report. */

@@ -171,6 +171,7 @@ final class GatheredEvent
             return false;
         }
         bytes.load(frame);
+        known.beginCheck();
         if (members.checkObject(bytes.array(), bytes.offset(), bytes.limit(), limits.maxNestingDepth(), scanStringBytes, OBJECTS, located,
             known) && gather(members))
         {
