@@ -165,6 +165,18 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         return JsonBytes.REFUSED;
     }
 
+    /** @return whether the content part last kept repeats at {@code src[from]}, before {@code limit}. */
+    boolean partRepeatsAt(final byte[] src, final int from, final int limit)
+    {
+        return part.repeatsAt(src, from, limit);
+    }
+
+    /** @return the length of the content part last kept. */
+    int partLength()
+    {
+        return part.length();
+    }
+
     /** Keeps the logprobs list {@code src[from, to)}, with entries, of an event whose check accepted it. */
     void keepList(final byte[] src, final int from, final int to)
     {

@@ -61,6 +61,16 @@ final class ItemReader
     /** Whether the event being applied was accepted by its check (set by the dialect before each): its bytes may be kept as such. */
     boolean checked;
     private CheckedRepeats repeats;
+    /**
+     * The slot and item of the content part last read whole and final from checked bytes ({@link CheckedRepeats} keeps its
+     * bytes), the item's clock then, and the error count after it; null when that read reported something.
+     */
+    private Slot keptSlot;
+    private Item keptItem;
+    private long keptAt;
+    private int keptErrors;
+    /** Done items' content parts found to repeat that read, so not read again (for tests: the path is taken). */
+    long repeatedParts;
     /** Logprobs inside a part, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
@@ -83,6 +93,12 @@ final class ItemReader
     void repeats(final CheckedRepeats repeats)
     {
         this.repeats = repeats;
+    }
+
+    void reset()
+    {
+        keptSlot = null;
+        keptItem = null;
     }
 
     /** @return the fields of the item last gathered. */
@@ -244,10 +260,12 @@ final class ItemReader
                     final byte[] bytes = value.structuredBytes();
                     final int end = value.structuredLength();
                     long index = 0;
+                    final boolean summary = "summary".equals(field);
                     for (int at = JsonMembers.firstElement(bytes, 0, end); bytes[at] != ']'; index++)
                     {
-                        at = JsonMembers.nextElement(bytes, bytes[at] == '{' ?
-                            readContentPart(bytes, at, end, item, "summary".equals(field), index, isFinal) : JsonMembers.skip(bytes, at, end), end);
+                        final int repeated = isFinal && bytes[at] == '{' ? repeatedPart(bytes, at, end, item, summary, index) : -1;
+                        at = JsonMembers.nextElement(bytes, repeated >= 0 ? repeated : bytes[at] == '{' ?
+                            readContentPart(bytes, at, end, item, summary, index, isFinal) : JsonMembers.skip(bytes, at, end), end);
                     }
                 }
                 continue;
@@ -317,6 +335,7 @@ final class ItemReader
     void readContentPart(final JsonMembers m, final Item item, final boolean summary, final long index, final boolean isFinal)
         throws JsonReader.BadPayload
     {
+        final int errorsBefore = aggregate.errorCount();
         final Slot slot = partSlot(item, summary, index);
         if (slot != null)
         {
@@ -326,7 +345,44 @@ final class ItemReader
         {
             // The done item's content repeats it.
             repeats.keepPart(m.bytes(), m.start(), m.end());
+            keptSlot = aggregate.errorCount() == errorsBefore ? slot : null;
+            keptItem = item;
+            keptAt = item.touched;
+            keptErrors = aggregate.errorCount();
         }
+    }
+
+    /**
+     * A done item's content (or summary) part that repeats byte for byte the part its done event gave, read whole and
+     * final into the same slot of the same item: when that read reported nothing, and nothing has happened since (no
+     * lookup led an event to the item but the one being applied, nothing was reported), reading it again would find
+     * what it left (the same type and fields kept again, the text found equal, annotations and logprobs already taken),
+     * so it is not read again.
+     *
+     * @return the index just past the part, or -1 when it must be read.
+     */
+    private int repeatedPart(final byte[] bytes, final int from, final int limit, final Item item, final boolean summary, final long index)
+    {
+        if (keptSlot == null || keptItem != item || item.touchedBefore != keptAt || aggregate.errorCount() != keptErrors ||
+            !dialect.scans() || !repeats.partRepeatsAt(bytes, from, limit))
+        {
+            return -1;
+        }
+        final long at = index < 0 ? 0 : index;
+        for (int i = 0; i < item.slotCount; i++)
+        {
+            final Slot s = item.slots[i];
+            if (s.summary == summary && s.index == at)
+            {
+                if (s != keptSlot)
+                {
+                    return -1;
+                }
+                repeatedParts++;
+                return from + repeats.partLength();
+            }
+        }
+        return -1;
     }
 
     private Slot partSlot(final Item item, final boolean summary, final long index)

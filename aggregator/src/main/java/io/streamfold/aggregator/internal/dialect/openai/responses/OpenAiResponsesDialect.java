@@ -127,6 +127,7 @@ public final class OpenAiResponsesDialect extends Dialect
         inner.abandon();
         items.reset();
         repeats.reset();
+        itemReader.reset();
     }
 
     @Override
@@ -209,6 +210,12 @@ public final class OpenAiResponsesDialect extends Dialect
     long recognisedRepeats()
     {
         return repeats.recognised;
+    }
+
+    /** @return done items' parts found to repeat their done part's read, so not read again (for tests). */
+    long repeatedParts()
+    {
+        return itemReader.repeatedParts;
     }
 
     /** @return terminal output items found to repeat their final read, so not read again (for tests). */

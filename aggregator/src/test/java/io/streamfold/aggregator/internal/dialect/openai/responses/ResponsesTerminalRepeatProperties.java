@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A terminal response's output element that repeats byte for byte the item its {@code output_item.done} gave is only
- * ended, not read again, and the fold is exactly the full reader's. The streams here make that wrong if it were: items
+ * ended, not read again, nor is a done item's part that repeats its {@code content_part.done}, and the fold is exactly
+ * the full reader's. The streams here make that wrong if it were: items
  * of every kind (message with annotations and logprobs, reasoning summary, function call, a web search kept whole),
  * elements changed by one byte, reordered, repeated, dropped, without an id or with another item's, ids shared by two
  * items, a late delta, annotation or second done item after the done one, a done item that disagrees with its deltas,
@@ -98,6 +99,7 @@ class ResponsesTerminalRepeatProperties
     {
         long repeats = 0;
         long recognised = 0;
+        long parts = 0;
         for (int seed = 1; seed <= 80; seed++)
         {
             final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_RESPONSES).build();
@@ -107,8 +109,10 @@ class ResponsesTerminalRepeatProperties
             final OpenAiResponsesDialect dialect = (OpenAiResponsesDialect)AggregatorInternals.dialect(a);
             repeats += dialect.repeatedFinals();
             recognised += dialect.recognisedRepeats();
+            parts += dialect.repeatedParts();
         }
         assertTrue(repeats > 40, "repeated terminal items: " + repeats);
+        assertTrue(parts > 5, "done items' parts taken as their done part's repeats: " + parts);
         assertTrue(recognised > 80, "values recognised by the check: " + recognised);
     }
 
