@@ -77,6 +77,15 @@ public final class MutableRawFields implements RawFields
         {
             return values[i];
         }
+        return slotMissing(name, maxFields);
+    }
+
+    /**
+     * As {@link #slot}, for a name the caller has just found missing ({@link #get} returned null and nothing was added
+     * since): not searched for again, which for a miss is a pass over every field.
+     */
+    public MutableRawJson slotMissing(final String name, final int maxFields)
+    {
         if (size >= maxFields)
         {
             return null;
