@@ -513,7 +513,7 @@ final class ItemReader
         {
             if (existing == null)
             {
-                final MutableRawJson slot = target.slot(field, limits.maxRawFields());
+                final MutableRawJson slot = target.slotMissing(field, limits.maxRawFields());
                 if (slot != null)
                 {
                     slot.setLiteral(MutableRawJson.Type.NULL);
@@ -526,7 +526,7 @@ final class ItemReader
         {
             return;
         }
-        final MutableRawJson slot = target.slot(field, limits.maxRawFields());
+        final MutableRawJson slot = existing != null ? existing : target.slotMissing(field, limits.maxRawFields());
         if (slot == null)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + field + "' dropped");
