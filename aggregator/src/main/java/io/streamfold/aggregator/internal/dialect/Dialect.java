@@ -276,7 +276,8 @@ public abstract class Dialect
         {
             return;
         }
-        final MutableRawJson slot = target.slot(name, limits.maxRawFields());
+        // Found or found missing already: not looked up a second time (the first capture of each of a response's fields).
+        final MutableRawJson slot = existing != null ? existing : target.slotMissing(name, limits.maxRawFields());
         if (slot == null)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");

@@ -14,6 +14,8 @@ import io.streamfold.aggregator.model.RawFields;
 public final class MutableRawFields implements RawFields
 {
     private String[] names = new String[4];
+    /** Each name's hash, beside it: a search compares these, and looks at a name only when its hash agrees. */
+    private int[] hashes = new int[4];
     private MutableRawJson[] values = new MutableRawJson[4];
     private int size;
     /** Where {@link #indexOf} last found a name: the next search starts there. */
@@ -77,6 +79,15 @@ public final class MutableRawFields implements RawFields
         {
             return values[i];
         }
+        return slotMissing(name, maxFields);
+    }
+
+    /**
+     * As {@link #slot}, for a name the caller has just found missing ({@link #get} returned null and nothing was added
+     * since): not searched for again, which for a miss is a pass over every field.
+     */
+    public MutableRawJson slotMissing(final String name, final int maxFields)
+    {
         if (size >= maxFields)
         {
             return null;
@@ -90,10 +101,12 @@ public final class MutableRawFields implements RawFields
             if (size == names.length)
             {
                 names = java.util.Arrays.copyOf(names, size * 2);
+                hashes = java.util.Arrays.copyOf(hashes, size * 2);
                 values = java.util.Arrays.copyOf(values, size * 2);
             }
         }
         names[size] = name;
+        hashes[size] = name.hashCode();
         if (values[size] == null)
         {
             values[size] = new MutableRawJson(budget);
@@ -114,6 +127,7 @@ public final class MutableRawFields implements RawFields
         }
         final MutableRawJson removed = values[i];
         System.arraycopy(names, i + 1, names, i, size - i - 1);
+        System.arraycopy(hashes, i + 1, hashes, i, size - i - 1);
         System.arraycopy(values, i + 1, values, i, size - i - 1);
         size--;
         names[size] = null;
@@ -133,6 +147,7 @@ public final class MutableRawFields implements RawFields
     void release()
     {
         names = new String[4];
+        hashes = new int[4];
         values = new MutableRawJson[4];
         size = 0;
     }
@@ -142,7 +157,8 @@ public final class MutableRawFields implements RawFields
         clear();
         for (int i = 0; i < other.size; i++)
         {
-            slot(other.names[i], Integer.MAX_VALUE).copyFrom(other.values[i]);
+            // Each name is held once there, so missing here until it is added.
+            slotMissing(other.names[i], Integer.MAX_VALUE).copyFrom(other.values[i]);
         }
     }
 
@@ -211,16 +227,15 @@ public final class MutableRawFields implements RawFields
     public int indexOf(final String name)
     {
         // Names are the readers' canonical strings: the same instance nearly always. A name is held once (slot adds only
-        // what this finds missing), so one pass finds it; another string only has its contents compared when the
-        // hashes (cached in each string) agree, which keeps a miss, the first capture of each of a response's dozens
-        // of fields, from comparing them all. The pass starts where the last one found its name: readers ask for the
+        // what this finds missing), so one pass finds it; the pass compares the hashes kept beside the names and looks
+        // at a name only when they agree, which keeps a miss, the first capture of each of a response's dozens of
+        // fields, a walk over an int array. The pass starts where the last one found its name: readers ask for the
         // fields of an event in the order they came (a get then a slot for each), so it mostly ends at once.
         final int hash = name.hashCode();
         final int from = lastFound < size ? lastFound : 0;
         for (int k = 0, i = from; k < size; k++, i = i + 1 == size ? 0 : i + 1)
         {
-            final String n = names[i];
-            if (n == name || (n.hashCode() == hash && n.equals(name)))
+            if (hashes[i] == hash && (names[i] == name || names[i].equals(name)))
             {
                 lastFound = i;
                 return i;

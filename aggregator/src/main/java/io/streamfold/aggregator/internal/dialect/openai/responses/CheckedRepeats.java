@@ -12,8 +12,9 @@ import io.streamfold.aggregator.internal.json.JsonMembers;
  * What a Responses stream sends again, recognised by its bytes so that the check of a later event need not scan it
  * again (see {@link JsonMembers.KnownValues}): the members of the response last read (a lifecycle event repeats them,
  * the terminal one most of them), the items read whole and final (the terminal response's output repeats them), the
- * content part last read whole (the done item's content repeats it) and the final text last found equal to its part's
- * (the done part and the done item repeat it). Only bytes an event's check accepted are kept here, each with the
+ * content part last read whole (the done item's content repeats it), the final text last found equal to its part's
+ * (the done part and the done item repeat it) and the last logprobs list an event carried (the done part repeats the
+ * done text's). Only bytes an event's check accepted are kept here, each with the
  * nesting it takes, so what is recognised is what the check would accept.
  *
  * <p>The response's members also spare the fold: a member repeated at the same place as in the response last read,
@@ -34,8 +35,17 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private int count = -1;
     /** Whether reading that response reported nothing and each member had a name of its own. */
     private boolean folded;
+    /** Bit i: member i of the object the current event's check located has the bytes of the response's member i. */
+    private long sameAtCheck;
+    /** Whether each member of that response had a name of its own. */
+    private boolean distinctNames;
+    /** The hashes of names met so far, one bit each, while names are checked for a repeat. */
+    private static final int SEEN_BITS = 512;
+    private final long[] seen = new long[SEEN_BITS / 64];
     /** The content part object last read whole from checked bytes. */
     private final KeptBytes part = new KeptBytes();
+    /** The logprobs list last met with entries in an event's checked bytes (a done text's: its done part repeats it). */
+    private final KeptBytes list = new KeptBytes();
 
     CheckedRepeats(final OutputItems items, final int maxStringBytes)
     {
@@ -48,6 +58,7 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         count = -1;
         folded = false;
         part.release();
+        list.release();
         // Let go when large, as KeptBytes lets its arrays go (the pool would keep it otherwise).
         if (response.length > KeptBytes.KEPT_BYTES)
         {
@@ -77,6 +88,10 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             final int n = valueTo[member] - valueFrom[member];
             if (n <= limit - from && Arrays.equals(response, valueFrom[member], valueTo[member], src, from, from + n))
             {
+                if (member < Long.SIZE)
+                {
+                    sameAtCheck |= 1L << member;
+                }
                 return from + n;
             }
         }
@@ -85,7 +100,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             case '"':
                 return items.agreedEnd(src, from, limit);
             case '[':
-                return elementsEnd(src, from, limit, maxDepth);
+                return list.repeatsAt(src, from, limit) && list.nestsWithin(maxDepth) ? from + list.length() :
+                    elementsEnd(src, from, limit, maxDepth);
             default:
                 return JsonBytes.REFUSED;
         }
@@ -137,16 +153,34 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         if (position < items.size())
         {
             final KeptBytes kept = items.get(position).finalItem;
-            if (kept.checked() && kept.repeatsAt(src, from, limit) && kept.depth() <= maxDepth)
+            if (kept.checked() && kept.repeatsAt(src, from, limit) && kept.nestsWithin(maxDepth))
             {
                 return from + kept.length();
             }
         }
-        if (part.repeatsAt(src, from, limit) && part.depth() <= maxDepth)
+        if (part.repeatsAt(src, from, limit) && part.nestsWithin(maxDepth))
         {
             return from + part.length();
         }
         return JsonBytes.REFUSED;
+    }
+
+    /** @return whether the content part last kept repeats at {@code src[from]}, before {@code limit}. */
+    boolean partRepeatsAt(final byte[] src, final int from, final int limit)
+    {
+        return part.repeatsAt(src, from, limit);
+    }
+
+    /** @return the length of the content part last kept. */
+    int partLength()
+    {
+        return part.length();
+    }
+
+    /** Keeps the logprobs list {@code src[from, to)}, with entries, of an event whose check accepted it. */
+    void keepList(final byte[] src, final int from, final int to)
+    {
+        list.keep(src, from, to, true);
     }
 
     /** Keeps the content part object {@code src[from, to)}, read whole from checked bytes. */
@@ -156,17 +190,32 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     }
 
     /**
+     * @param located whether {@code m} are the members the event's check located (its notes then stand for the bytes).
      * @return whether response member {@code i} of {@code m} is, name and bytes, the member at the same place in the
      *         response last read (the caller asks only when that read reported nothing and named each member once, see
      *         {@link #beginRead}): keeping it again changes nothing.
      */
-    boolean folded(final JsonMembers m, final int i)
+    boolean folded(final JsonMembers m, final int i, final boolean located)
     {
         if (i >= count || !m.name(i).equals(names[i]))
         {
             return false;
         }
+        if (located && i < Long.SIZE && (sameAtCheck & (1L << i)) != 0)
+        {
+            // The event's check found these very bytes equal to the same member's (see #beginCheck).
+            return true;
+        }
         return Arrays.equals(response, valueFrom[i], valueTo[i], m.bytes(), m.valueStart(i), m.valueEnd(i));
+    }
+
+    /**
+     * An event's check begins: the response members it finds at the place and with the bytes they had in the response last
+     * read are noted (the first 64), so that reading the response it located need not compare them again.
+     */
+    void beginCheck()
+    {
+        sameAtCheck = 0;
     }
 
     /** Keeps the response object whose members {@code m} located in checked bytes; {@code clean}: read without a report. */
@@ -186,22 +235,51 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             valueTo = new int[members * 2];
             names = new String[members * 2];
         }
-        boolean distinct = true;
+        // The same names as last time, the same instances in the same places (a lifecycle event repeats them): distinct
+        // as they were, without comparing every pair again.
+        boolean same = members == count;
         for (int i = 0; i < members; i++)
         {
             valueFrom[i] = m.valueStart(i) - start;
             valueTo[i] = m.valueEnd(i) - start;
+            same = same && names[i] == m.name(i);
             names[i] = m.name(i);
-            // Names are mostly the same instances (see JsonMembers#name): a differing hash settles most pairs at once.
-            final String name = names[i];
-            final int hash = name.hashCode();
-            for (int k = 0; k < i && distinct; k++)
-            {
-                distinct = names[k] != name && (names[k].hashCode() != hash || !names[k].equals(name));
-            }
+        }
+        if (!same)
+        {
+            distinctNames = distinct(names, members);
         }
         count = members;
-        folded = clean && distinct;
+        folded = clean && distinctNames;
+    }
+
+    /**
+     * @return whether the first {@code n} names are all different. A name whose hash lands on a bit no name before it set
+     *         differs from all of them; only one that lands on a set bit is compared with each (a response's 30-odd names
+     *         in 512 bits: a few are).
+     */
+    private boolean distinct(final String[] names, final int n)
+    {
+        Arrays.fill(seen, 0L);
+        for (int i = 0; i < n; i++)
+        {
+            final String name = names[i];
+            final int hash = name.hashCode();
+            final int bit = (hash ^ (hash >>> 9) ^ (hash >>> 18)) & (SEEN_BITS - 1);
+            final long mask = 1L << bit;
+            if ((seen[bit >>> 6] & mask) != 0)
+            {
+                for (int k = 0; k < i; k++)
+                {
+                    if (names[k] == name || names[k].hashCode() == hash && names[k].equals(name))
+                    {
+                        return false;
+                    }
+                }
+            }
+            seen[bit >>> 6] |= mask;
+        }
+        return true;
     }
 
     /** Forgets the response last read (one read from unchecked bytes takes its place). */
@@ -240,6 +318,30 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private static long zeroBytes(final long v)
     {
         return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+    }
+
+    /**
+     * @return how many bytes of {@code src[from, to)} are '[' or '{', inside strings too: no value nests deeper than that.
+     *         With 0x20 set, those two read as '{' and nothing else does.
+     */
+    static int openings(final byte[] src, final int from, final int to)
+    {
+        int n = 0;
+        int i = from;
+        for (; to - i >= Long.BYTES; i += Long.BYTES)
+        {
+            final long t = ((long)LONGS.get(src, i) | 0x2020202020202020L) ^ 0x7B7B7B7B7B7B7B7BL;
+            // The high bit of each byte that is zero, exactly (no borrow crosses a byte).
+            n += Long.bitCount(~(((t & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL) | t | 0x7F7F7F7F7F7F7F7FL));
+        }
+        for (; i < to; i++)
+        {
+            if ((src[i] | 0x20) == '{')
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** @return the nesting of the checked value {@code src[from, to)}, itself counting one. */

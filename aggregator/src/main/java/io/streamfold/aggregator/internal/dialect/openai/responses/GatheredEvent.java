@@ -171,6 +171,7 @@ final class GatheredEvent
             return false;
         }
         bytes.load(frame);
+        known.beginCheck();
         if (members.checkObject(bytes.array(), bytes.offset(), bytes.limit(), limits.maxNestingDepth(), scanStringBytes, OBJECTS, located,
             known) && gather(members))
         {
@@ -293,6 +294,15 @@ final class GatheredEvent
             {
                 case "type":
                 {
+                    if (m.isString(i))
+                    {
+                        type = ResponsesEvents.knownEventType(m.bytes(), m.valueStart(i) + 1, m.valueEnd(i) - 1);
+                        if (type != UNKNOWN)
+                        {
+                            // A known type's name needs no decoding, and is not kept (only unknown ones are).
+                            break;
+                        }
+                    }
                     final int length = m.decodeString(i, strings);
                     if (length < 0)
                     {
@@ -394,6 +404,11 @@ final class GatheredEvent
                     if (!m.capture(i, logprobs, limits.maxRawBytes()))
                     {
                         return false;
+                    }
+                    if (hasLogprobEntries() && type > LIFECYCLE && !isDelta(type))
+                    {
+                        // A done text's list, accepted by the event's check: its done part repeats it, its check need not.
+                        known.keepList(m.bytes(), m.valueStart(i), m.valueEnd(i));
                     }
                     break;
                 case "error":

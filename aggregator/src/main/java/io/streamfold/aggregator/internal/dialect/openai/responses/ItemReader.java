@@ -1,16 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
-import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
-import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
@@ -43,11 +39,8 @@ final class ItemReader
     private final MutableRawFields incoming = new MutableRawFields();
     private final MutableTextBuffer partText = new MutableTextBuffer();
     private final MutableTextBuffer finalText = new MutableTextBuffer();
-    private final LogprobEntries logprobs;
-    /** Whether the last {@link #scanLogprobs} kept exactly one entry (a delta's: its template may learn it). */
-    boolean scannedLone;
-    /** Longest string the logprob entries' scan accepts (see {@link EventBytes#scanStringBytes}); -1 keeps it off. */
-    private final int scanStringBytes;
+    /** Reads the logprobs lists of parts and events. */
+    private final LogprobLists lists;
     /** The fields of the item being read, located by a byte scan. */
     private final JsonMembers fields = new JsonMembers();
     /** The fields of one of its content parts, and a part's annotations. */
@@ -61,6 +54,16 @@ final class ItemReader
     /** Whether the event being applied was accepted by its check (set by the dialect before each): its bytes may be kept as such. */
     boolean checked;
     private CheckedRepeats repeats;
+    /**
+     * The slot and item of the content part last read whole and final from checked bytes ({@link CheckedRepeats} keeps its
+     * bytes), the item's clock then, and the error count after it; null when that read reported something.
+     */
+    private Slot keptSlot;
+    private Item keptItem;
+    private long keptAt;
+    private int keptErrors;
+    /** Done items' content parts found to repeat that read, so not read again (for tests: the path is taken). */
+    long repeatedParts;
     /** Logprobs inside a part, handed to the token reader. */
     private final DirectBuffer replay = Buffers.wrap(new byte[0]);
 
@@ -76,13 +79,24 @@ final class ItemReader
         this.limits = limits;
         this.items = items;
         this.inner = inner;
-        logprobs = new LogprobEntries(aggregate, limits);
-        scanStringBytes = EventBytes.scanStringBytes(limits);
+        lists = new LogprobLists(dialect, aggregate, limits, items);
     }
 
     void repeats(final CheckedRepeats repeats)
     {
         this.repeats = repeats;
+    }
+
+    /** @return the reader of logprobs lists (a delta's, a done text's). */
+    LogprobLists lists()
+    {
+        return lists;
+    }
+
+    void reset()
+    {
+        keptSlot = null;
+        keptItem = null;
     }
 
     /** @return the fields of the item last gathered. */
@@ -244,10 +258,12 @@ final class ItemReader
                     final byte[] bytes = value.structuredBytes();
                     final int end = value.structuredLength();
                     long index = 0;
+                    final boolean summary = "summary".equals(field);
                     for (int at = JsonMembers.firstElement(bytes, 0, end); bytes[at] != ']'; index++)
                     {
-                        at = JsonMembers.nextElement(bytes, bytes[at] == '{' ?
-                            readContentPart(bytes, at, end, item, "summary".equals(field), index, isFinal) : JsonMembers.skip(bytes, at, end), end);
+                        final int repeated = isFinal && bytes[at] == '{' ? repeatedPart(bytes, at, end, item, summary, index) : -1;
+                        at = JsonMembers.nextElement(bytes, repeated >= 0 ? repeated : bytes[at] == '{' ?
+                            readContentPart(bytes, at, end, item, summary, index, isFinal) : JsonMembers.skip(bytes, at, end), end);
                     }
                 }
                 continue;
@@ -317,6 +333,7 @@ final class ItemReader
     void readContentPart(final JsonMembers m, final Item item, final boolean summary, final long index, final boolean isFinal)
         throws JsonReader.BadPayload
     {
+        final int errorsBefore = aggregate.errorCount();
         final Slot slot = partSlot(item, summary, index);
         if (slot != null)
         {
@@ -326,7 +343,44 @@ final class ItemReader
         {
             // The done item's content repeats it.
             repeats.keepPart(m.bytes(), m.start(), m.end());
+            keptSlot = aggregate.errorCount() == errorsBefore ? slot : null;
+            keptItem = item;
+            keptAt = item.touched;
+            keptErrors = aggregate.errorCount();
         }
+    }
+
+    /**
+     * A done item's content (or summary) part that repeats byte for byte the part its done event gave, read whole and
+     * final into the same slot of the same item: when that read reported nothing, and nothing has happened since (no
+     * lookup led an event to the item but the one being applied, nothing was reported), reading it again would find
+     * what it left (the same type and fields kept again, the text found equal, annotations and logprobs already taken),
+     * so it is not read again.
+     *
+     * @return the index just past the part, or -1 when it must be read.
+     */
+    private int repeatedPart(final byte[] bytes, final int from, final int limit, final Item item, final boolean summary, final long index)
+    {
+        if (keptSlot == null || keptItem != item || item.touchedBefore != keptAt || aggregate.errorCount() != keptErrors ||
+            !dialect.scans() || !repeats.partRepeatsAt(bytes, from, limit))
+        {
+            return -1;
+        }
+        final long at = index < 0 ? 0 : index;
+        for (int i = 0; i < item.slotCount; i++)
+        {
+            final Slot s = item.slots[i];
+            if (s.summary == summary && s.index == at)
+            {
+                if (s != keptSlot)
+                {
+                    return -1;
+                }
+                repeatedParts++;
+                return from + repeats.partLength();
+            }
+        }
+        return -1;
     }
 
     private Slot partSlot(final Item item, final boolean summary, final long index)
@@ -404,11 +458,11 @@ final class ItemReader
                 case "logprobs":
                     if (m.first(i) == '[')
                     {
-                        if (!logprobsStreamed && !scanLogprobs(m.bytes(), m.valueStart(i), m.valueEnd(i), slot, true))
+                        if (!logprobsStreamed && !lists.scan(m.bytes(), m.valueStart(i), m.valueEnd(i), slot, true))
                         {
                             replay.wrap(m.bytes(), m.valueStart(i), m.valueEnd(i) - m.valueStart(i));
                             inner.begin(replay, 0, m.valueEnd(i) - m.valueStart(i));
-                            readLogprobs(inner, slot, true);
+                            lists.read(inner, slot, true);
                             inner.finish();
                         }
                     }
@@ -451,118 +505,6 @@ final class ItemReader
         }
     }
 
-    /**
-     * Reads the logprobs array in checked bytes {@code bytes[from, to)} as {@link #readLogprobs} reads it, without a
-     * parser: every entry object is first checked by the entries' own scanner, and only when all read as surely as the
-     * parser reads them (else nothing is kept and the caller uses the parser) are they kept and announced.
-     *
-     * @return false when the parser must read the array.
-     */
-    boolean scanLogprobs(final byte[] bytes, final int from, final int to, final Slot slot, final boolean mark)
-    {
-        scannedLone = false;
-        if (scanStringBytes < 0 || !dialect.scans() || bytes[from] != '[')
-        {
-            return false;
-        }
-        // Each entry is checked in one pass (the bytes are an accepted event's: it ends where its object does); a lone
-        // entry, as most deltas carry, is kept from that pass.
-        int entries = 0;
-        int lone = -1;
-        int loneEnd = -1;
-        for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
-        {
-            final int end;
-            if (bytes[at] == '{')
-            {
-                end = logprobs.valueEnd(bytes, at, to, limits.maxNestingDepth(), scanStringBytes);
-                if (end < 0)
-                {
-                    return false;
-                }
-                entries++;
-                lone = at;
-                loneEnd = end;
-            }
-            else
-            {
-                end = JsonMembers.skip(bytes, at, to);
-            }
-            at = JsonMembers.nextElement(bytes, end, to);
-        }
-        if (mark)
-        {
-            slot.logprobs.markPresent();
-        }
-        if (entries == 1)
-        {
-            keepScanned(bytes, lone, loneEnd, slot);
-            scannedLone = true;
-            return true;
-        }
-        for (int at = JsonMembers.firstElement(bytes, from, to); bytes[at] != ']'; )
-        {
-            final int end;
-            if (bytes[at] == '{')
-            {
-                end = logprobs.valueEnd(bytes, at, to, limits.maxNestingDepth(), scanStringBytes);
-                keepScanned(bytes, at, end, slot);
-            }
-            else
-            {
-                end = JsonMembers.skip(bytes, at, to);
-            }
-            at = JsonMembers.nextElement(bytes, end, to);
-        }
-        return true;
-    }
-
-    /**
-     * Keeps the logprob entry {@code bytes[from, to)} of a delta that repeats the learnt one, as {@link #keepScanned}
-     * keeps the scanned entry: {@code token} and {@code logprob} are read only for a listener (null and NaN otherwise).
-     */
-    void keepMatched(final byte[] bytes, final int from, final int to, final Slot slot, final char[] token, final int tokenLength,
-        final double logprob)
-    {
-        final MutableChoice choice = items.current();
-        logprobs.keepMatched(bytes, from, to, choice, false, slot.logprobs, choice.contentLogprobs(), token, tokenLength, logprob);
-        choice.logprobsSeen();
-        slot.logprobsStreamed = true;
-    }
-
-    /** Keeps the logprob entry {@code bytes[from, to)} that {@link LogprobEntries#valueEnd} read last. */
-    private void keepScanned(final byte[] bytes, final int from, final int to, final Slot slot)
-    {
-        final MutableChoice choice = items.current();
-        logprobs.keepScanned(bytes, from, to, choice, false, slot.logprobs, choice.contentLogprobs());
-        choice.logprobsSeen();
-        slot.logprobsStreamed = true;
-    }
-
-    /**
-     * @param mark true when the list is a field of a content part, so the output writes it even empty;
-     *             events carry {@code "logprobs":[]} on every delta of servers that never fill them.
-     */
-    void readLogprobs(final JsonReader r, final Slot slot, final boolean mark) throws JsonReader.BadPayload
-    {
-        if (mark)
-        {
-            slot.logprobs.markPresent();
-        }
-        while (r.next() != JsonToken.END_ARRAY)
-        {
-            if (r.token() != JsonToken.START_OBJECT)
-            {
-                r.skip();
-                continue;
-            }
-            final MutableChoice choice = items.current();
-            logprobs.read(r, choice, false, slot.logprobs, choice.contentLogprobs());
-            choice.logprobsSeen();
-            slot.logprobsStreamed = true;
-        }
-    }
-
     /** Keeps {@code value} as field {@code name} (null: a placeholder); an empty or null value never replaces one. */
     private void keep(final MutableRawFields target, final String field, final MutableRawJson value)
     {
@@ -571,7 +513,7 @@ final class ItemReader
         {
             if (existing == null)
             {
-                final MutableRawJson slot = target.slot(field, limits.maxRawFields());
+                final MutableRawJson slot = target.slotMissing(field, limits.maxRawFields());
                 if (slot != null)
                 {
                     slot.setLiteral(MutableRawJson.Type.NULL);
@@ -584,7 +526,7 @@ final class ItemReader
         {
             return;
         }
-        final MutableRawJson slot = target.slot(field, limits.maxRawFields());
+        final MutableRawJson slot = existing != null ? existing : target.slotMissing(field, limits.maxRawFields());
         if (slot == null)
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + field + "' dropped");

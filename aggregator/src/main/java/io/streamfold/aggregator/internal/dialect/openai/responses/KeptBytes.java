@@ -20,6 +20,8 @@ final class KeptBytes
     private boolean checked;
     /** The nesting of the kept value, itself counting one (-1 until found). */
     private int depth = -1;
+    /** How many brackets open in the kept value, quoted ones too: never less than its nesting (-1 until counted). */
+    private int openings = -1;
 
     /** Keeps {@code src[from, to)}; {@code checked} when an event's check accepted those bytes. */
     void keep(final byte[] src, final int from, final int to, final boolean checked)
@@ -33,6 +35,7 @@ final class KeptBytes
         length = n;
         this.checked = checked;
         depth = -1;
+        openings = -1;
     }
 
     /** Forgets the kept value, and lets a large array go. */
@@ -79,5 +82,20 @@ final class KeptBytes
             depth = CheckedRepeats.depth(bytes, 0, length);
         }
         return depth;
+    }
+
+    /**
+     * @return whether the kept value nests no deeper than {@code maxDepth}, as {@code depth() <= maxDepth} says: settled
+     *         first by counting its opening brackets (a word at a time, never fewer than its nesting), and only when
+     *         there are more than {@code maxDepth} of them by walking its structure (a logprobs list has a quote or a
+     *         bracket every few bytes, which that walk takes one by one).
+     */
+    boolean nestsWithin(final int maxDepth)
+    {
+        if (openings < 0)
+        {
+            openings = CheckedRepeats.openings(bytes, 0, length);
+        }
+        return openings <= maxDepth || depth() <= maxDepth;
     }
 }

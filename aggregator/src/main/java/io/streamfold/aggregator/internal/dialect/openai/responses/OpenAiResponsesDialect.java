@@ -127,6 +127,7 @@ public final class OpenAiResponsesDialect extends Dialect
         inner.abandon();
         items.reset();
         repeats.reset();
+        itemReader.reset();
     }
 
     @Override
@@ -209,6 +210,12 @@ public final class OpenAiResponsesDialect extends Dialect
     long recognisedRepeats()
     {
         return repeats.recognised;
+    }
+
+    /** @return done items' parts found to repeat their done part's read, so not read again (for tests). */
+    long repeatedParts()
+    {
+        return itemReader.repeatedParts;
     }
 
     /** @return terminal output items found to repeat their final read, so not read again (for tests). */
@@ -532,7 +539,7 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         items.touch(repeatItem);
         appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
-        itemReader.keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token(),
+        itemReader.lists().keepMatched(eventTemplate.input(), eventTemplate.valueStart(e), eventTemplate.valueEnd(e), repeatSlot, entry.token(),
             entry.tokenLength(), entry.logprob());
         return true;
     }
@@ -561,9 +568,9 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
-        if (itemReader.scanLogprobs(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
+        if (itemReader.lists().scan(event.logprobs.structuredBytes(), 0, event.logprobs.structuredLength(), slot, false))
         {
-            if (itemReader.scannedLone && event.type == OUTPUT_TEXT_DELTA)
+            if (itemReader.lists().scannedLone && event.type == OUTPUT_TEXT_DELTA)
             {
                 repeatSlot = slot;
             }
@@ -572,7 +579,7 @@ public final class OpenAiResponsesDialect extends Dialect
         nested.begin(event.logprobs);
         if (nested.token() == JsonToken.START_ARRAY)
         {
-            itemReader.readLogprobs(nested, slot, false);
+            itemReader.lists().read(nested, slot, false);
         }
         else
         {

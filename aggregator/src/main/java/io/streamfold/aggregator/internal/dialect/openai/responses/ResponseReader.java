@@ -51,6 +51,7 @@ final class ResponseReader
             return;
         }
         final int errorsBefore = aggregate.errorCount();
+        final boolean located = event.located(GatheredEvent.RESPONSE);
         final byte[] bytes = m.bytes();
         for (int i = 0; i < m.count(); i++)
         {
@@ -81,13 +82,13 @@ final class ResponseReader
                     }
                     break;
                 default:
-                    if (!folded || !repeats.folded(m, i))
+                    if (!folded || !repeats.folded(m, i, located))
                     {
                         dialect.captureKeepingNonEmpty(aggregate.meta(), field, m, i);
                     }
             }
         }
-        if (event.located(GatheredEvent.RESPONSE))
+        if (located)
         {
             repeats.keepResponse(m, aggregate.errorCount() == errorsBefore);
         }

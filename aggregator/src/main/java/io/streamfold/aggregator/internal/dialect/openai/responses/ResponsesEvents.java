@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 
@@ -75,6 +78,36 @@ final class ResponsesEvents
             eventType == SUMMARY_TEXT_DELTA || eventType == REASONING_TEXT_DELTA;
     }
 
+    /** {@link #EVENT_TYPES} as their bytes (ASCII, no escapes). */
+    private static final byte[][] EVENT_TYPE_BYTES = new byte[EVENT_TYPES.length][];
+
+    static
+    {
+        for (int i = 2; i < EVENT_TYPES.length; i++)
+        {
+            EVENT_TYPE_BYTES[i] = EVENT_TYPES[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /**
+     * @return the known event type whose name is, byte for byte, the string body {@code src[from, to)} (a string whose bytes
+     *         are a name without a backslash decodes to that name), or {@link #UNKNOWN} when none is: then the decoded
+     *         string decides, as {@link #eventType(CharView)}.
+     */
+    static int knownEventType(final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        for (int i = 2; i < EVENT_TYPE_BYTES.length; i++)
+        {
+            final byte[] name = EVENT_TYPE_BYTES[i];
+            if (name.length == n && Arrays.equals(name, 0, n, src, from, to))
+            {
+                return i;
+            }
+        }
+        return UNKNOWN;
+    }
+
     static int eventType(final CharView type)
     {
         for (int i = 2; i < EVENT_TYPES.length; i++)
@@ -128,6 +161,8 @@ final class ResponsesEvents
 
     static boolean contentEquals(final CharSequence a, final CharSequence b)
     {
-        return a.length() == b.length() && startsWith(a, b);
+        // Ids of one stream share long prefixes and differ towards the end: the last character settles most pairs.
+        final int n = a.length();
+        return n == b.length() && (n == 0 || a.charAt(n - 1) == b.charAt(n - 1)) && startsWith(a, b);
     }
 }

@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The nesting of a kept value, found eight bytes at a time between quotes and brackets, is the nesting a byte-wise
  * walk finds: for any JSON value (strings holding brackets, quotes, escapes, multi-byte and control-looking bytes,
- * numbers and words of any length) at any offset in a larger array.
+ * numbers and words of any length) at any offset in a larger array. The count of opening brackets that settles most
+ * nesting checks without that walk counts every one, so it is never below the nesting, and a kept value's
+ * {@link KeptBytes#nestsWithin} answers as its nesting does for every limit.
  */
 class CheckedRepeatsDepthProperties
 {
@@ -27,6 +29,32 @@ class CheckedRepeatsDepthProperties
         final byte[] src = (pad + json + pad).getBytes(StandardCharsets.UTF_8);
         final int from = pad.length();
         assertEquals(byteWise(value, 0, value.length), CheckedRepeats.depth(src, from, from + value.length), json.toString());
+    }
+
+    @Property(tries = 1000)
+    void openingsCountEveryBracketAndBoundTheNesting(@ForAll final long seed)
+    {
+        final Random r = new Random(seed);
+        final StringBuilder json = new StringBuilder();
+        value(r, json, 0);
+        final String pad = "{[".repeat(r.nextInt(5)) + "x".repeat(r.nextInt(9));
+        final byte[] value = json.toString().getBytes(StandardCharsets.UTF_8);
+        final byte[] src = (pad + json + pad).getBytes(StandardCharsets.UTF_8);
+        final int from = pad.getBytes(StandardCharsets.UTF_8).length;
+        int brackets = 0;
+        for (final byte b : value)
+        {
+            brackets += b == '{' || b == '[' ? 1 : 0;
+        }
+        final int openings = CheckedRepeats.openings(src, from, from + value.length);
+        assertEquals(brackets, openings, json.toString());
+        final int depth = byteWise(value, 0, value.length);
+        final KeptBytes kept = new KeptBytes();
+        kept.keep(src, from, from + value.length, true);
+        for (int maxDepth = 0; maxDepth <= openings + 1; maxDepth++)
+        {
+            assertEquals(depth <= maxDepth, kept.nestsWithin(maxDepth), json + " within " + maxDepth);
+        }
     }
 
     private static void value(final Random r, final StringBuilder out, final int depth)

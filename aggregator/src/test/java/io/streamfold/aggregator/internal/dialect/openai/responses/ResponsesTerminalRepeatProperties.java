@@ -19,11 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A terminal response's output element that repeats byte for byte the item its {@code output_item.done} gave is only
- * ended, not read again, and the fold is exactly the full reader's. The streams here make that wrong if it were: items
+ * ended, not read again, nor is a done item's part that repeats its {@code content_part.done}, and the fold is exactly
+ * the full reader's. The streams here make that wrong if it were: items
  * of every kind (message with annotations and logprobs, reasoning summary, function call, a web search kept whole),
  * elements changed by one byte, reordered, repeated, dropped, without an id or with another item's, ids shared by two
  * items, a late delta, annotation or second done item after the done one, a done item that disagrees with its deltas,
- * two terminal events, limits that cut texts, arguments, raw fields, parts or the whole result.
+ * two terminal events, limits that cut texts, arguments, raw fields, parts or the whole result; a done text's logprobs
+ * repeated by its done part (recognised there by their bytes), changed, nested deeper, or refused by the check; known
+ * event types spelt with an escape.
  */
 class ResponsesTerminalRepeatProperties
 {
@@ -54,6 +57,20 @@ class ResponsesTerminalRepeatProperties
         ",\"logprobs\":[{\"token\":\"a\",\"logprob\":-1},7,{\"token\":\"b\",\"token\":\"c\",\"logprob\":-2,\"logprob\":-3}]",
         ",\"logprobs\":[{\"token\":\"a\",\"logprob\":-1},{\"token\":\"x\",\"logprob\":123456789012345678901234567890}]",
     };
+    /**
+     * A done text's logprobs, which its done part and item repeat (or change by a byte): none, several entries, nested
+     * deeper than a small nesting limit lets the part's copy be, other values among the entries, an escaped token, and
+     * lists the check refuses (a trailing comma, a bare word).
+     */
+    private static final String[] DONE_LOGPROBS = {
+        "[]",
+        "[{\"token\":\"Hi\",\"logprob\":-0.5,\"bytes\":[72,105],\"top_logprobs\":[]},{\"token\":\" there\",\"logprob\":-1,\"bytes\":[32]," +
+            "\"top_logprobs\":[]}]",
+        "[{\"token\":\"Hi\",\"logprob\":-1,\"top_logprobs\":[{\"token\":\"x\",\"logprob\":-2,\"bytes\":[[[1]]]}]}]",
+        "[{\"token\":\"a\",\"logprob\":-1},7,null,{\"token\":\"\\u00e9\",\"logprob\":-1.25e-3}]",
+        "[{\"token\":\"a\",\"logprob\":-1},]",
+        "[{\"token\":\"a\",\"logprob\":nope}]",
+    };
     private static final String[] WORDS = {"Hi", " there", " \\u00e9", " \u00e9t\u00e9", "\\n", " \\\"q\\\"", " \uD83D\uDE42", " more"};
 
     @Property(tries = 300)
@@ -82,6 +99,7 @@ class ResponsesTerminalRepeatProperties
     {
         long repeats = 0;
         long recognised = 0;
+        long parts = 0;
         for (int seed = 1; seed <= 80; seed++)
         {
             final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_RESPONSES).build();
@@ -91,9 +109,38 @@ class ResponsesTerminalRepeatProperties
             final OpenAiResponsesDialect dialect = (OpenAiResponsesDialect)AggregatorInternals.dialect(a);
             repeats += dialect.repeatedFinals();
             recognised += dialect.recognisedRepeats();
+            parts += dialect.repeatedParts();
         }
         assertTrue(repeats > 40, "repeated terminal items: " + repeats);
+        assertTrue(parts > 5, "done items' parts taken as their done part's repeats: " + parts);
         assertTrue(recognised > 80, "values recognised by the check: " + recognised);
+    }
+
+    /** A done part's logprobs that repeat its done text's are recognised by their bytes; changed by a byte, they are not. */
+    @Test
+    void aDoneTextsLogprobsAreRecognisedInItsDonePart()
+    {
+        final String list = DONE_LOGPROBS[1];
+        assertTrue(recognised(list, list) > recognised(list, list.replace("-1", "-3")));
+    }
+
+    private static long recognised(final String textLogprobs, final String partLogprobs)
+    {
+        final StringBuilder sse = new StringBuilder();
+        final int[] sequence = {0};
+        event(sse, sequence, "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"msg_0\"," +
+            "\"type\":\"message\",\"content\":[]}}");
+        event(sse, sequence, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_0\",\"output_index\":0,\"content_index\":0," +
+            "\"delta\":\"Hi there\"}");
+        event(sse, sequence, "{\"type\":\"response.output_text.done\",\"item_id\":\"msg_0\",\"output_index\":0,\"content_index\":0," +
+            "\"text\":\"Hi there\",\"logprobs\":" + textLogprobs + "}");
+        event(sse, sequence, "{\"type\":\"response.content_part.done\",\"item_id\":\"msg_0\",\"output_index\":0,\"content_index\":0," +
+            "\"part\":{\"type\":\"output_text\",\"logprobs\":" + partLogprobs + ",\"text\":\"Hi there\"}}");
+        final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_RESPONSES).build();
+        final byte[] bytes = sse.toString().getBytes(StandardCharsets.UTF_8);
+        a.feed(bytes, 0, bytes.length);
+        a.end();
+        return ((OpenAiResponsesDialect)AggregatorInternals.dialect(a)).recognisedRepeats();
     }
 
     static byte[] stream(final Random r)
@@ -180,7 +227,14 @@ class ResponsesTerminalRepeatProperties
         {
             event(sse, sequence, completed);
         }
-        return sse.toString().getBytes(StandardCharsets.UTF_8);
+        String out = sse.toString();
+        if (r.nextInt(6) == 0)
+        {
+            // Known types spelt with an escape: not their names byte for byte, so decoded before they are known.
+            out = out.replace("\"response.output_item.added\"", "\"response.output_item.add\\u0065d\"")
+                .replace("\"response.output_text.done\"", "\"response.output_text.don\\u0065\"");
+        }
+        return out.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Streams one item and its done event; returns the done item's JSON. */
@@ -199,7 +253,17 @@ class ResponsesTerminalRepeatProperties
                 deltas(r, sse, sequence, "response.output_text.delta", id, at + ",\"content_index\":0", text,
                     LOGPROBS[r.nextInt(LOGPROBS.length)]);
                 final String annotations = r.nextBoolean() ? "[]" : "[{\"type\":\"url_citation\",\"url\":\"https://a\",\"title\":\"A\"}]";
-                final String part = "{\"type\":\"output_text\",\"annotations\":" + annotations + ",\"logprobs\":[],\"text\":\"" + finalText + "\"}";
+                String partLogprobs = "[]";
+                if (r.nextInt(3) == 0)
+                {
+                    // A done text with logprobs, which the done part repeats (its check need not read them again), or not quite.
+                    final String list = DONE_LOGPROBS[r.nextInt(DONE_LOGPROBS.length)];
+                    event(sse, sequence, "{\"type\":\"response.output_text.done\",\"item_id\":\"" + id + "\"" + at +
+                        ",\"content_index\":0,\"text\":\"" + finalText + "\",\"logprobs\":" + list + "}");
+                    partLogprobs = r.nextInt(4) > 0 ? list : r.nextBoolean() ? list.replace("-1", "-3") : "[" + list + "]";
+                }
+                final String part = "{\"type\":\"output_text\",\"annotations\":" + annotations + ",\"logprobs\":" + partLogprobs +
+                    ",\"text\":\"" + finalText + "\"}";
                 if (r.nextBoolean())
                 {
                     event(sse, sequence, "{\"type\":\"response.content_part.done\",\"item_id\":\"" + id + "\"" + at +
