@@ -37,6 +37,10 @@ final class ChunkLearner
     private MutableChoice choice;
     private MutablePart.Kind kind;
     private int textQuote;
+    /** The delta field holding the appended text, or null (a content part's text, tool-call arguments). */
+    private String textName;
+    /** No other text field in the delta: the learnt text's field name may change in a chunk folded on the template. */
+    private boolean switchable;
     private MutablePart call;
     /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
     private int argumentsQuote;
@@ -108,6 +112,7 @@ final class ChunkLearner
         call = null;
         valueName = null;
         valueQuote = -1;
+        switchable = true;
         errorsBefore = aggregate.errorCount();
         return false;
     }
@@ -197,6 +202,7 @@ final class ChunkLearner
         this.kind = kind;
         call = null;
         textQuote = quote;
+        textName = name;
         field = ChunkShapes.textField(name);
         effect(ChunkShapes.APPEND);
     }
@@ -341,6 +347,16 @@ final class ChunkLearner
         }
     }
 
+    /**
+     * A text field of the delta beside the appended text (null, not a string, or a second reasoning): a chunk naming
+     * another text field in the text's place would be read differently, so the template learnt from this one must not
+     * fold it.
+     */
+    void noteTextFieldBeside()
+    {
+        switchable = false;
+    }
+
     /** A tool-call fragment begins: no arguments string seen yet. */
     void beginCall()
     {
@@ -372,6 +388,7 @@ final class ChunkLearner
                 kind = MutablePart.Kind.TOOL_CALL;
                 this.call = call;
                 textQuote = argumentsQuote;
+                textName = null;
                 field = ChunkShapes.ARGUMENTS;
                 effect(ChunkShapes.APPEND);
             }
@@ -392,7 +409,7 @@ final class ChunkLearner
         if (extras == 0)
         {
             template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
-                textQuote, valueName, valueQuote);
+                switchable ? textName : null, textQuote, valueName, valueQuote);
         }
         else if (field >= 0)
         {
