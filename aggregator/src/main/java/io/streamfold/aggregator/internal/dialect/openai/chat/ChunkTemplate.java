@@ -286,41 +286,17 @@ final class ChunkTemplate
     private int match(final byte[] src, final int offset, final int to)
     {
         switched = -1;
-        if (to - offset < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0))
+        int textFrom = offset + textStart;
+        if (to - offset < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0) ||
+            !Arrays.equals(bytes, 0, textStart, src, offset, textFrom))
         {
-            return nameStart >= 0 ? matchSwitched(src, offset, to) : -1;
-        }
-        if (!Arrays.equals(bytes, 0, textStart, src, offset, offset + textStart))
-        {
-            return nameStart >= 0 ? matchSwitched(src, offset, to) : -1;
-        }
-        return matchFrom(src, offset + textStart, to);
-    }
-
-    /** As {@link #match} for a chunk that opens its text under another field's name, the rest the template's bytes. */
-    private int matchSwitched(final byte[] src, final int offset, final int to)
-    {
-        if (to - offset < nameStart || !Arrays.equals(bytes, 0, nameStart, src, offset, offset + nameStart))
-        {
-            return -1;
-        }
-        final int at = offset + nameStart;
-        for (int i = 0; i < SWITCHES.length; i++)
-        {
-            final byte[] opening = SWITCHES[i];
-            if (i != nameIndex && to - at >= opening.length && Arrays.equals(opening, 0, opening.length, src, at, at + opening.length))
+            // Cold: a chunk naming another text field, or one the template does not describe.
+            textFrom = nameStart >= 0 ? switchedText(src, offset, to) : -1;
+            if (textFrom < 0)
             {
-                final int end = matchFrom(src, at + opening.length, to);
-                switched = end >= 0 ? i : -1;
-                return end;
+                return -1;
             }
         }
-        return -1;
-    }
-
-    /** The rest of a match from the text's first byte at {@code textFrom}. */
-    private int matchFrom(final byte[] src, final int textFrom, final int to)
-    {
         matchedText = textFrom;
         final int textClose = text.decode(src, textFrom, to);
         if (textClose < 0 || textClose - textFrom > maxStringChars)
@@ -350,6 +326,30 @@ final class ChunkTemplate
             return -1;
         }
         return end;
+    }
+
+    /**
+     * For {@link #match}: a chunk that opens its text under another field's name, the bytes before it the template's.
+     *
+     * @return the index just past the text's opening quote ({@link #switched} set to the field), or -1.
+     */
+    private int switchedText(final byte[] src, final int offset, final int to)
+    {
+        if (to - offset < nameStart || !Arrays.equals(bytes, 0, nameStart, src, offset, offset + nameStart))
+        {
+            return -1;
+        }
+        final int at = offset + nameStart;
+        for (int i = 0; i < SWITCHES.length; i++)
+        {
+            final byte[] opening = SWITCHES[i];
+            if (i != nameIndex && to - at >= opening.length && Arrays.equals(opening, 0, opening.length, src, at, at + opening.length))
+            {
+                switched = i;
+                return at + opening.length;
+            }
+        }
+        return -1;
     }
 
     /** The matched payload's effect, when the part state is still the one the template was learnt in. */
