@@ -282,10 +282,12 @@ final class ChoiceReader
                     }
                     else if (value == JsonToken.START_ARRAY)
                     {
+                        learner.noteTextFieldBeside();
                         readContentParts(r, choice);
                     }
                     else
                     {
+                        learner.noteTextFieldBeside();
                         r.skip();
                     }
                     break;
@@ -297,6 +299,7 @@ final class ChoiceReader
                     }
                     else
                     {
+                        learner.noteTextFieldBeside();
                         r.skip();
                     }
                     break;
@@ -311,6 +314,7 @@ final class ChoiceReader
                     }
                     else
                     {
+                        learner.noteTextFieldBeside();
                         r.skip();
                     }
                     break;

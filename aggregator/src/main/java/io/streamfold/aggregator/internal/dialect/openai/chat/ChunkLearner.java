@@ -37,6 +37,10 @@ final class ChunkLearner
     private MutableChoice choice;
     private MutablePart.Kind kind;
     private int textQuote;
+    /** The delta field holding the appended text, or null (a content part's text, tool-call arguments). */
+    private String textName;
+    /** No other text field in the delta: the learnt text's field name may change in a chunk folded on the template. */
+    private boolean switchable;
     private MutablePart call;
     /** Opening quote of the arguments string of the tool-call fragment being read, or -1. */
     private int argumentsQuote;
@@ -48,6 +52,9 @@ final class ChunkLearner
     private int extras;
     private final byte[] effects = new byte[8];
     private int effectCount;
+    /** The payload names itself TGI's way ({@code "object":"text_completion"}) and has a {@code created} number. */
+    private boolean tgiObject;
+    private boolean createdSeen;
 
     ChunkLearner(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate eventTemplate,
         final LogprobEntries logprobs)
@@ -108,6 +115,9 @@ final class ChunkLearner
         call = null;
         valueName = null;
         valueQuote = -1;
+        switchable = true;
+        tgiObject = false;
+        createdSeen = false;
         errorsBefore = aggregate.errorCount();
         return false;
     }
@@ -197,6 +207,7 @@ final class ChunkLearner
         this.kind = kind;
         call = null;
         textQuote = quote;
+        textName = name;
         field = ChunkShapes.textField(name);
         effect(ChunkShapes.APPEND);
     }
@@ -257,11 +268,18 @@ final class ChunkLearner
      */
     void noteCreated(final JsonToken value, final MutableRawJson kept, final CharSequence text)
     {
+        createdSeen = value == JsonToken.VALUE_NUMBER_INT;
         if (learnable && value == JsonToken.VALUE_NUMBER_INT && kept != null && !kept.isNullish() &&
             CharSequence.compare(kept.text(), text) != 0)
         {
             extra(ChunkShapes.CREATED, (byte)-1);
         }
+    }
+
+    /** The chunk's {@code object} (the reader is on its value). */
+    void noteObject(final JsonToken value, final JsonReader top) throws JsonReader.BadPayload
+    {
+        tgiObject = learnable && value == JsonToken.VALUE_STRING && top.text().contentEquals("text_completion");
     }
 
     /** The top-level usage (an object is merged and announced; null does nothing). */
@@ -341,6 +359,16 @@ final class ChunkLearner
         }
     }
 
+    /**
+     * A text field of the delta beside the appended text (null, not a string, or a second reasoning): a chunk naming
+     * another text field in the text's place would be read differently, so the template learnt from this one must not
+     * fold it.
+     */
+    void noteTextFieldBeside()
+    {
+        switchable = false;
+    }
+
     /** A tool-call fragment begins: no arguments string seen yet. */
     void beginCall()
     {
@@ -372,6 +400,7 @@ final class ChunkLearner
                 kind = MutablePart.Kind.TOOL_CALL;
                 this.call = call;
                 textQuote = argumentsQuote;
+                textName = null;
                 field = ChunkShapes.ARGUMENTS;
                 effect(ChunkShapes.APPEND);
             }
@@ -392,12 +421,16 @@ final class ChunkLearner
         if (extras == 0)
         {
             template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
-                textQuote, valueName, valueQuote);
+                switchable ? textName : null, textQuote, valueName, valueQuote);
         }
         else if (field >= 0)
         {
+            // TGI stamps every chunk with the current second: learnt as a slot at once, rather than when the second
+            // first changes (a full read and a second learn, a fifth of a short stream's fold). Only beside other
+            // slots: a plain text chunk stays on the one-string template.
+            final int created = tgiObject && createdSeen ? ChunkShapes.CREATED : 0;
             shapes.learn(top.inputArray(), top.inputOffset(), top.inputLength(), field,
-                extras | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,
+                extras | created | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,
                 (extras & ChunkShapes.REFUSAL_LOGPROB) != 0, valueName);
         }
     }

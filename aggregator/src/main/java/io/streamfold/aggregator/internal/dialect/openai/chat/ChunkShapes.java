@@ -73,6 +73,11 @@ final class ChunkShapes
     private int valueSlot;
     private int createdSlot;
     private final MetaField created = new MetaField();
+    /**
+     * The created second the last fold kept, or -1 since the last learn or forget: the next chunk of the same second
+     * need not keep it again (nothing but a fold changes it between two folds: any other chunk makes this forget).
+     */
+    private long keptSecond = -1;
     private final MetaField value = new MetaField();
     private char[] scratch = new char[32];
     /** The matched logprob entry's token and value, read for a listener. */
@@ -130,6 +135,7 @@ final class ChunkShapes
         template.forget();
         choice = null;
         call = null;
+        keptSecond = -1;
     }
 
     /**
@@ -158,6 +164,7 @@ final class ChunkShapes
         usageSlot = slot(mask, USAGE);
         valueSlot = slot(mask, VALUE);
         createdSlot = slot(mask, CREATED);
+        keptSecond = -1;
         effectCount = count;
         this.choice = choice;
         this.kind = kind;
@@ -332,21 +339,25 @@ final class ChunkShapes
             }
         }
         MutableRawJson keptCreated = null;
+        long second = -1;
         final int c = createdSlot;
         if (c >= 0)
         {
             // TGI stamps every chunk with the current second: kept as the full path keeps it, a number as written.
             // A 0 is Azure's placeholder, which the full path ignores: left to it.
             keptCreated = created.in(aggregate.meta());
-            if (keptCreated == null || !plainCount(input, c) || template.integer(c) == 0)
+            second = template.integer(c);
+            if (keptCreated == null || !plainCount(input, c) || second == 0)
             {
                 return false;
             }
         }
         aggregate.start();
-        if (keptCreated != null)
+        if (keptCreated != null && second != keptSecond)
         {
+            // A plain count is written one way only (no sign, no leading zero): the same number is the same text.
             number(keptCreated, input, template.valueStart(c), template.valueEnd(c));
+            keptSecond = second;
         }
         for (int k = 0; k < effectCount; k++)
         {

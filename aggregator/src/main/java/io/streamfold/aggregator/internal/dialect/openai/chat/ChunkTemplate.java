@@ -9,6 +9,7 @@ import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 
 /**
  * The repeated-prefix fast path for OpenAI-compatible chunks. Such streams repeat the same bytes in every
@@ -52,6 +53,18 @@ final class ChunkTemplate
     private final MetaField valueField = new MetaField();
     private MutableChoice choice;
     private MutablePart.Kind kind;
+    /**
+     * Index of the opening quote of the text's field name, {@code "name":"} written plainly just before the text, or -1:
+     * a chunk that differs only in naming another text field of {@link #SWITCHES} (reasoning, then the answer) is the
+     * learnt chunk with its text in a new part, and is folded as the full path folds it.
+     */
+    private int nameStart = -1;
+    private int nameIndex;
+    /** What {@link #match} found in a chunk naming another field: its index in {@link #SWITCHES}, or -1. */
+    private int switched = -1;
+    /** Array index just past the matched text's opening quote, and past the varying value's (when there is one). */
+    private int matchedText;
+    private int matchedValue;
     /** The tool call whose arguments the string extends, or null for text. */
     private MutablePart call;
     private boolean learnt;
@@ -60,14 +73,25 @@ final class ChunkTemplate
     /** What {@link #matchLine} matched last. */
     private final HintedLine hinted = new HintedLine();
 
-    private char[] text = new char[256];
-    private int textLength;
-    private char[] value = new char[64];
-    private int valueLength;
-    /** Set by {@link #decode}: the decoded length. */
-    private int decodedLength;
+    /** The varying strings, decoded as Jackson decodes them (the shared decoder: eight plain bytes a step). */
+    private final StringDecoder text = new StringDecoder(256);
+    private final StringDecoder value = new StringDecoder(64);
 
     private long folds;
+
+    /** The delta's text fields as they open a text ({@code "name":"}), the kind each appends to, and the type a new part is named. */
+    private static final byte[][] SWITCHES = {
+        opening("content"), opening("reasoning_content"), opening("reasoning"), opening("refusal")};
+    private static final String[] SWITCH_NAMES = {"content", "reasoning_content", "reasoning", "refusal"};
+    private static final MutablePart.Kind[] SWITCH_KINDS = {
+        MutablePart.Kind.TEXT, MutablePart.Kind.REASONING, MutablePart.Kind.REASONING, MutablePart.Kind.REFUSAL};
+    /** As {@link ChoiceReader}: only reasoning names the part it opens after the field. */
+    private static final boolean[] SWITCH_TYPED = {false, true, true, false};
+
+    private static byte[] opening(final String name)
+    {
+        return ('"' + name + "\":\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 
     ChunkTemplate(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -107,14 +131,14 @@ final class ChunkTemplate
         {
             return false;
         }
-        final int close = decode(src, quote + 1, limit, false);
-        if (close < 0 || decodedLength != jackson.length())
+        final int close = text.decode(src, quote + 1, limit);
+        if (close < 0 || text.length() != jackson.length())
         {
             return false;
         }
         final char[] chars = jackson.array();
         final int offset = jackson.offset();
-        return Arrays.equals(text, 0, decodedLength, chars, offset, offset + decodedLength);
+        return Arrays.equals(text.chars(), 0, text.length(), chars, offset, offset + text.length());
     }
 
     /**
@@ -130,6 +154,7 @@ final class ChunkTemplate
         final MutableChoice choice,
         final MutablePart.Kind kind,
         final MutablePart call,
+        final String textName,
         final int textQuote,
         final String valueName,
         final int valueQuote)
@@ -137,7 +162,7 @@ final class ChunkTemplate
         learnt = false;
         hinted.forget();
         final int limit = offset + count;
-        final int textClose = decode(src, textQuote + 1, limit, false);
+        final int textClose = text.decode(src, textQuote + 1, limit);
         if (textClose < 0)
         {
             return;
@@ -149,7 +174,7 @@ final class ChunkTemplate
             {
                 return;
             }
-            valueClose = decode(src, valueQuote + 1, limit, true);
+            valueClose = value.decode(src, valueQuote + 1, limit);
             if (valueClose < 0)
             {
                 return;
@@ -172,6 +197,7 @@ final class ChunkTemplate
         this.choice = choice;
         this.kind = kind;
         this.call = call;
+        nameStart = call == null ? switchable(textName) : -1;
         lineSafe = true;
         for (int i = 0; i < count; i++)
         {
@@ -186,6 +212,29 @@ final class ChunkTemplate
     }
 
     /**
+     * @param textName the text's field, or null when a chunk naming another one cannot be folded (the learner saw
+     *                 another text field in the delta, which the full path would read beside it).
+     * @return where the learnt text's field name opens, written plainly just before the text, or -1.
+     */
+    private int switchable(final String textName)
+    {
+        for (int i = 0; i < SWITCH_NAMES.length; i++)
+        {
+            if (SWITCH_NAMES[i].equals(textName))
+            {
+                final int start = textStart - SWITCHES[i].length;
+                if (start >= 0 && Arrays.equals(bytes, start, textStart, SWITCHES[i], 0, SWITCHES[i].length))
+                {
+                    nameIndex = i;
+                    return start;
+                }
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Where a data line's value that repeats the template ends, for the framer ({@code DataLineHint}): the same
      * match {@link #tryFold} runs, kept for the frame that carries exactly these bytes so that its fold does not
      * match them again. Changes nothing a fold observes.
@@ -193,7 +242,7 @@ final class ChunkTemplate
      * @param to         index after the last byte the slice holds (the line end is somewhere before it).
      * @param lineOffset stream offset of the data line, which is the frame's when the line starts its event.
      * @return index after the value's last byte, with no CR or LF before it (the template's literal bytes hold
-     *         none, and {@link #decode} refuses every control byte), or -1.
+     *         none, and the string decoder refuses every control byte), or -1.
      */
     int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
     {
@@ -222,9 +271,9 @@ final class ChunkTemplate
         if (hinted.take(src, offset, count, streamOffset))
         {
             // The framer's hint matched these very bytes of this event (nothing is learnt or forgotten between).
-            return apply();
+            return apply(src, offset, count);
         }
-        return learnt && match(src, offset, offset + count) == offset + count && apply();
+        return learnt && match(src, offset, offset + count) == offset + count && apply(src, offset, count);
     }
 
     /**
@@ -236,20 +285,24 @@ final class ChunkTemplate
      */
     private int match(final byte[] src, final int offset, final int to)
     {
-        if (to - offset < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0))
+        switched = -1;
+        int textFrom = offset + textStart;
+        if (to - offset < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0) ||
+            !Arrays.equals(bytes, 0, textStart, src, offset, textFrom))
+        {
+            // Cold: a chunk naming another text field, or one the template does not describe.
+            textFrom = nameStart >= 0 ? switchedText(src, offset, to) : -1;
+            if (textFrom < 0)
+            {
+                return -1;
+            }
+        }
+        matchedText = textFrom;
+        final int textClose = text.decode(src, textFrom, to);
+        if (textClose < 0 || textClose - textFrom > maxStringChars)
         {
             return -1;
         }
-        if (!Arrays.equals(bytes, 0, textStart, src, offset, offset + textStart))
-        {
-            return -1;
-        }
-        final int textClose = decode(src, offset + textStart, to, false);
-        if (textClose < 0 || textClose - (offset + textStart) > maxStringChars)
-        {
-            return -1;
-        }
-        textLength = decodedLength;
         if (valueStart < 0)
         {
             final int end = textClose + (length - textEnd);
@@ -261,8 +314,9 @@ final class ChunkTemplate
         {
             return -1;
         }
-        final int valueClose = decode(src, valueFrom, to, true);
-        if (valueClose < 0 || valueClose - valueFrom > maxStringChars || decodedLength > limits.maxRawBytes())
+        matchedValue = valueFrom;
+        final int valueClose = value.decode(src, valueFrom, to);
+        if (valueClose < 0 || valueClose - valueFrom > maxStringChars || value.length() > limits.maxRawBytes())
         {
             return -1;
         }
@@ -271,13 +325,40 @@ final class ChunkTemplate
         {
             return -1;
         }
-        valueLength = decodedLength;
         return end;
     }
 
-    /** The matched payload's effect, when the part state is still the one the template was learnt in. */
-    private boolean apply()
+    /**
+     * For {@link #match}: a chunk that opens its text under another field's name, the bytes before it the template's.
+     *
+     * @return the index just past the text's opening quote ({@link #switched} set to the field), or -1.
+     */
+    private int switchedText(final byte[] src, final int offset, final int to)
     {
+        if (to - offset < nameStart || !Arrays.equals(bytes, 0, nameStart, src, offset, offset + nameStart))
+        {
+            return -1;
+        }
+        final int at = offset + nameStart;
+        for (int i = 0; i < SWITCHES.length; i++)
+        {
+            final byte[] opening = SWITCHES[i];
+            if (i != nameIndex && to - at >= opening.length && Arrays.equals(opening, 0, opening.length, src, at, at + opening.length))
+            {
+                switched = i;
+                return at + opening.length;
+            }
+        }
+        return -1;
+    }
+
+    /** The matched payload's effect, when the part state is still the one the template was learnt in. */
+    private boolean apply(final byte[] src, final int offset, final int count)
+    {
+        if (switched >= 0)
+        {
+            return applySwitched(src, offset, count);
+        }
         MutablePart last = null;
         if (call == null)
         {
@@ -303,224 +384,59 @@ final class ChunkTemplate
         {
             // As the full path copies arguments: at most one character past the limit, the aggregate reports it.
             final int most = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
-            aggregate.appendArguments(choice, call, text, 0, Math.min(textLength, most));
+            aggregate.appendArguments(choice, call, text.chars(), 0, Math.min(text.length(), most));
         }
         else
         {
             // The part the full path would append to is the one checked above: no second lookup.
-            aggregate.appendText(choice, last, text, 0, textLength);
+            aggregate.appendText(choice, last, text.chars(), 0, text.length());
         }
         // As the full path keeps it: an empty string never replaces a value already there.
-        if (slot != null && (valueLength > 0 || slot.isNullish()))
+        if (slot != null && (value.length() > 0 || slot.isNullish()))
         {
-            slot.setScalar(MutableRawJson.Type.STRING, value, 0, valueLength, limits.maxRawBytes());
+            slot.setScalar(MutableRawJson.Type.STRING, value.chars(), 0, value.length(), limits.maxRawBytes());
         }
         folds++;
         return true;
     }
 
     /**
-     * Validates and decodes one JSON string body starting at {@code from} into {@link #text} (or {@link #value}
-     * when {@code intoValue}). Accepts only what Jackson accepts and decodes the same way: the standard escapes,
-     * {@code \}{@code uXXXX} as one UTF-16 unit each (lone surrogates included, as Jackson does), and
-     * well-formed UTF-8 (no overlong forms, no encoded surrogates, nothing past U+10FFFF). Everything
-     * else, valid for Jackson or not, returns -1 so the parser decides.
-     *
-     * @return index of the closing quote, or -1.
+     * A chunk naming another text field: its text goes where the full path puts it (a new part of that kind, named by
+     * the field for reasoning), then the chunk becomes the template, as the full path would learn it.
      */
-    private int decode(final byte[] src, final int from, final int limit, final boolean intoValue)
+    private boolean applySwitched(final byte[] src, final int offset, final int count)
     {
-        final int most = limit - from;
-        char[] out = intoValue ? value : text;
-        if (out.length < most)
+        final MutablePart last = choice.lastPart();
+        if (last == null || last.kind() != kind || last.isEnded() || choice.isFinished())
         {
-            out = new char[Math.max(most, out.length * 2)];
-            if (intoValue)
+            return false;
+        }
+        MutableRawJson slot = null;
+        if (valueStart >= 0)
+        {
+            slot = valueField.in(aggregate.meta());
+            if (slot == null)
             {
-                value = out;
-            }
-            else
-            {
-                text = out;
+                return false;
             }
         }
-        // Plain ASCII up to the closing quote is the common case: kept small so that it inlines into tryFold,
-        // while escapes and multi-byte UTF-8 continue in decodeRest.
-        int n = 0;
-        int i = from;
-        while (i < limit)
+        final int field = switched;
+        final int textQuote = matchedText - 1;
+        final int valueQuote = valueStart >= 0 ? matchedValue - 1 : -1;
+        aggregate.start();
+        aggregate.appendText(choice, SWITCH_KINDS[field], text.chars(), 0, text.length());
+        final MutablePart now = choice.lastPart();
+        if (SWITCH_TYPED[field] && now != last && now != null)
         {
-            final int b = src[i];
-            if (b >= 0x20 && b != '"' && b != '\\')
-            {
-                out[n++] = (char)b;
-                i++;
-                continue;
-            }
-            if (b == '"')
-            {
-                decodedLength = n;
-                return i;
-            }
-            return decodeRest(src, i, limit, out, n);
+            now.type().set(SWITCH_NAMES[field], 64);
         }
-        return -1;
-    }
-
-    /** The rest of {@link #decode} from the first byte that is not plain ASCII, {@code n} chars already out. */
-    private int decodeRest(final byte[] src, final int from, final int limit, final char[] out, final int decoded)
-    {
-        int n = decoded;
-        int i = from;
-        while (i < limit)
+        if (slot != null && (value.length() > 0 || slot.isNullish()))
         {
-            final int b = src[i];
-            if (b >= 0x20 && b != '"' && b != '\\')
-            {
-                out[n++] = (char)b;
-                i++;
-                continue;
-            }
-            if (b == '"')
-            {
-                decodedLength = n;
-                return i;
-            }
-            if (b == '\\')
-            {
-                if (i + 1 >= limit)
-                {
-                    return -1;
-                }
-                final int e = src[i + 1];
-                i += 2;
-                switch (e)
-                {
-                    case '"':
-                        out[n++] = '"';
-                        break;
-                    case '\\':
-                        out[n++] = '\\';
-                        break;
-                    case '/':
-                        out[n++] = '/';
-                        break;
-                    case 'b':
-                        out[n++] = '\b';
-                        break;
-                    case 'f':
-                        out[n++] = '\f';
-                        break;
-                    case 'n':
-                        out[n++] = '\n';
-                        break;
-                    case 'r':
-                        out[n++] = '\r';
-                        break;
-                    case 't':
-                        out[n++] = '\t';
-                        break;
-                    case 'u':
-                    {
-                        if (i + 4 > limit)
-                        {
-                            return -1;
-                        }
-                        int c = 0;
-                        for (int k = 0; k < 4; k++)
-                        {
-                            final int h = hex(src[i + k]);
-                            if (h < 0)
-                            {
-                                return -1;
-                            }
-                            c = (c << 4) | h;
-                        }
-                        i += 4;
-                        out[n++] = (char)c;
-                        break;
-                    }
-                    default:
-                        return -1;
-                }
-                continue;
-            }
-            if (b >= 0)
-            {
-                // A control byte: Jackson refuses it unescaped.
-                return -1;
-            }
-            final int lead = b & 0xFF;
-            if (lead >= 0xC2 && lead <= 0xDF)
-            {
-                if (i + 1 >= limit || !isContinuation(src[i + 1]))
-                {
-                    return -1;
-                }
-                out[n++] = (char)(((lead & 0x1F) << 6) | (src[i + 1] & 0x3F));
-                i += 2;
-            }
-            else if (lead >= 0xE0 && lead <= 0xEF)
-            {
-                if (i + 2 >= limit)
-                {
-                    return -1;
-                }
-                final int b1 = src[i + 1] & 0xFF;
-                final int min = lead == 0xE0 ? 0xA0 : 0x80;
-                final int max = lead == 0xED ? 0x9F : 0xBF;
-                if (b1 < min || b1 > max || !isContinuation(src[i + 2]))
-                {
-                    return -1;
-                }
-                out[n++] = (char)(((lead & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (src[i + 2] & 0x3F));
-                i += 3;
-            }
-            else if (lead >= 0xF0 && lead <= 0xF4)
-            {
-                if (i + 3 >= limit)
-                {
-                    return -1;
-                }
-                final int b1 = src[i + 1] & 0xFF;
-                final int min = lead == 0xF0 ? 0x90 : 0x80;
-                final int max = lead == 0xF4 ? 0x8F : 0xBF;
-                if (b1 < min || b1 > max || !isContinuation(src[i + 2]) || !isContinuation(src[i + 3]))
-                {
-                    return -1;
-                }
-                final int cp = ((lead & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((src[i + 2] & 0x3F) << 6) | (src[i + 3] & 0x3F);
-                out[n++] = Character.highSurrogate(cp);
-                out[n++] = Character.lowSurrogate(cp);
-                i += 4;
-            }
-            else
-            {
-                return -1;
-            }
+            slot.setScalar(MutableRawJson.Type.STRING, value.chars(), 0, value.length(), limits.maxRawBytes());
         }
-        return -1;
-    }
-
-    private static boolean isContinuation(final byte b)
-    {
-        return (b & 0xC0) == 0x80;
-    }
-
-    private static int hex(final byte b)
-    {
-        if (b >= '0' && b <= '9')
-        {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f')
-        {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F')
-        {
-            return b - 'A' + 10;
-        }
-        return -1;
+        folds++;
+        learn(src, offset, count, choice, SWITCH_KINDS[field], null, SWITCH_NAMES[field], textQuote,
+            valueQuote >= 0 ? valueField.name() : null, valueQuote);
+        return true;
     }
 }

@@ -150,6 +150,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "object":
+                    learner.noteObject(value, json);
                     json.skip();
                     break;
                 case "created":

@@ -88,7 +88,7 @@ class ChunkShapesProperties
     }
 
     /**
-     * Hugging Face TGI's chunks: the current second as {@code created} on every chunk (another one now and then, or
+     * Hugging Face TGI's chunks: the current second as {@code created} on every chunk (another one now and then, back, or
      * an odd value: Azure's placeholder 0, a negative, one too long), the role again in every delta, one logprob
      * entry without bytes.
      */
@@ -101,6 +101,11 @@ class ChunkShapesProperties
             if (random.nextInt(6) == 0)
             {
                 second++;
+            }
+            else if (random.nextInt(12) == 0)
+            {
+                // A second again after the next one (a clock stepping back): the fast path keeps each change.
+                second--;
             }
             final String created = random.nextInt(25) == 0 ? new String[] {"0", "-5", "-0", "12345678901234567890", "1.5"}[random.nextInt(5)] :
                 Long.toString(second);

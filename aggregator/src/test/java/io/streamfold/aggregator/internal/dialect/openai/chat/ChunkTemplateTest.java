@@ -100,8 +100,8 @@ class ChunkTemplateTest
      */
     @ParameterizedTest
     @CsvSource({
-        "together-deepseek-r1-token-ids-think-tags, 0.99", "hf-tgi-openhermes-logprobs-data-no-space, 0.95",
-        "deepseek-reasoner-reasoning-content, 0.95", "zai-glm-reasoning-content, 0.9",
+        "together-deepseek-r1-token-ids-think-tags, 0.99", "hf-tgi-openhermes-logprobs-data-no-space, 0.98",
+        "deepseek-reasoner-reasoning-content, 0.95", "zai-glm-reasoning-content, 0.96",
         "crusoe-llama33-vllm-token-id-fields, 0.5"})
     void takenOnRicherChunks(final String name, final double share)
     {
