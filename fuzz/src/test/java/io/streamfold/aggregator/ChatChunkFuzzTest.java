@@ -1,7 +1,10 @@
 package io.streamfold.aggregator;
 
+import static io.streamfold.aggregator.FuzzedBytes.ownEvent;
+import static io.streamfold.aggregator.FuzzedBytes.value;
+import static io.streamfold.aggregator.FuzzedBytes.write;
+
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -42,9 +45,7 @@ class ChatChunkFuzzTest
             final int kind = data.consumeInt(0, 15);
             if (kind == 0)
             {
-                write(out, "data: ");
-                out.writeBytes(data.consumeBytes(96));
-                write(out, "\n\n");
+                ownEvent(out, data);
                 continue;
             }
             if (kind == 1)
@@ -81,25 +82,5 @@ class ChatChunkFuzzTest
             write(out, "data: [DONE]\n\n");
         }
         return out.toByteArray();
-    }
-
-    /** A value the fuzzer writes: mostly a string's body between quotes (its bytes as they come), else any bytes. */
-    private static void value(final ByteArrayOutputStream out, final FuzzedDataProvider data)
-    {
-        final boolean quoted = data.consumeInt(0, 7) > 0;
-        if (quoted)
-        {
-            out.write('"');
-        }
-        out.writeBytes(data.consumeBytes(data.consumeInt(0, 40)));
-        if (quoted)
-        {
-            out.write('"');
-        }
-    }
-
-    private static void write(final ByteArrayOutputStream out, final String s)
-    {
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 }

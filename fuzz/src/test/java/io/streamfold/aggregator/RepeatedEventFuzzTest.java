@@ -1,7 +1,9 @@
 package io.streamfold.aggregator;
 
+import static io.streamfold.aggregator.FuzzedBytes.value;
+import static io.streamfold.aggregator.FuzzedBytes.write;
+
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -122,25 +124,5 @@ class RepeatedEventFuzzTest
                 "\"totalTokens\":19},\"p\":\"abcdefghijk\"}"));
         }
         return out.toByteArray();
-    }
-
-    /** A value the fuzzer writes: mostly a string's body between quotes (its bytes as they come), else any bytes. */
-    private static void value(final ByteArrayOutputStream out, final FuzzedDataProvider data)
-    {
-        final boolean quoted = data.consumeInt(0, 7) > 0;
-        if (quoted)
-        {
-            out.write('"');
-        }
-        out.writeBytes(data.consumeBytes(data.consumeInt(0, 40)));
-        if (quoted)
-        {
-            out.write('"');
-        }
-    }
-
-    private static void write(final ByteArrayOutputStream out, final String s)
-    {
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,9 @@
 package io.streamfold.aggregator;
 
+import static io.streamfold.aggregator.FuzzedBytes.ownEvent;
+import static io.streamfold.aggregator.FuzzedBytes.value;
+import static io.streamfold.aggregator.FuzzedBytes.write;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -37,17 +41,15 @@ class ResponsesLogprobFuzzTest
             if (kind == 0)
             {
                 // An event of the fuzzer's own.
-                write(out, "data: ");
-                out.writeBytes(data.consumeBytes(96));
-                write(out, "\n\n");
+                ownEvent(out, data);
                 continue;
             }
             final ByteArrayOutputStream e = new ByteArrayOutputStream();
             write(e, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":");
-            final byte[] delta = value(data);
+            final byte[] delta = value(data, 24);
             e.writeBytes(delta);
             write(e, ",\"logprobs\":[{\"token\":");
-            e.writeBytes(kind == 1 ? value(data) : delta);
+            e.writeBytes(kind == 1 ? value(data, 24) : delta);
             write(e, ",\"logprob\":");
             e.writeBytes(kind == 2 ? data.consumeBytes(data.consumeInt(0, 24)) : ("-" + data.consumeInt(0, 99) + "." + data.consumeInt(0, 999)).getBytes(
                 StandardCharsets.US_ASCII));
@@ -68,32 +70,11 @@ class ResponsesLogprobFuzzTest
         AggregatorFuzzing.check(Format.OPENAI_RESPONSES, strict, out.toByteArray(), cuts);
     }
 
-    /** A value the fuzzer writes: mostly a string's body between quotes (its bytes as they come), else any bytes. */
-    private static byte[] value(final FuzzedDataProvider data)
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final boolean quoted = data.consumeInt(0, 7) > 0;
-        if (quoted)
-        {
-            out.write('"');
-        }
-        out.writeBytes(data.consumeBytes(data.consumeInt(0, 24)));
-        if (quoted)
-        {
-            out.write('"');
-        }
-        return out.toByteArray();
-    }
 
     private static void event(final ByteArrayOutputStream out, final String data)
     {
         write(out, "data: ");
         out.writeBytes(data.getBytes(StandardCharsets.ISO_8859_1));
         write(out, "\n\n");
-    }
-
-    private static void write(final ByteArrayOutputStream out, final String s)
-    {
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 }
