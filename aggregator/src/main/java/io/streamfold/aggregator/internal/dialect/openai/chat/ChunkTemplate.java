@@ -362,22 +362,18 @@ final class ChunkTemplate
         MutablePart last = null;
         if (call == null)
         {
-            last = choice.lastPart();
-            if (last == null || last.kind() != kind || last.isEnded() || choice.isFinished())
+            last = openPart();
+            if (last == null)
             {
                 // The full path would open a new part (and name its type), or report text after the finish:
                 // leave that to it.
                 return false;
             }
         }
-        MutableRawJson slot = null;
-        if (valueStart >= 0)
+        final MutableRawJson slot = valueStart >= 0 ? valueField.in(aggregate.meta()) : null;
+        if (valueStart >= 0 && slot == null)
         {
-            slot = valueField.in(aggregate.meta());
-            if (slot == null)
-            {
-                return false;
-            }
+            return false;
         }
         aggregate.start();
         if (call != null)
@@ -391,13 +387,28 @@ final class ChunkTemplate
             // The part the full path would append to is the one checked above: no second lookup.
             aggregate.appendText(choice, last, text.chars(), 0, text.length());
         }
-        // As the full path keeps it: an empty string never replaces a value already there.
+        keepValue(slot);
+        folds++;
+        return true;
+    }
+
+    /**
+     * @return the choice's last part when the full path would append the chunk's text to it (of the learnt kind, not
+     *         ended, its choice not finished), else null.
+     */
+    private MutablePart openPart()
+    {
+        final MutablePart last = choice.lastPart();
+        return last == null || last.kind() != kind || last.isEnded() || choice.isFinished() ? null : last;
+    }
+
+    /** Keeps the chunk's repeated value as the full path keeps it: an empty string never replaces a value already there. */
+    private void keepValue(final MutableRawJson slot)
+    {
         if (slot != null && (value.length() > 0 || slot.isNullish()))
         {
             slot.setScalar(MutableRawJson.Type.STRING, value.chars(), 0, value.length(), limits.maxRawBytes());
         }
-        folds++;
-        return true;
     }
 
     /**
@@ -406,19 +417,15 @@ final class ChunkTemplate
      */
     private boolean applySwitched(final byte[] src, final int offset, final int count)
     {
-        final MutablePart last = choice.lastPart();
-        if (last == null || last.kind() != kind || last.isEnded() || choice.isFinished())
+        final MutablePart last = openPart();
+        if (last == null)
         {
             return false;
         }
-        MutableRawJson slot = null;
-        if (valueStart >= 0)
+        final MutableRawJson slot = valueStart >= 0 ? valueField.in(aggregate.meta()) : null;
+        if (valueStart >= 0 && slot == null)
         {
-            slot = valueField.in(aggregate.meta());
-            if (slot == null)
-            {
-                return false;
-            }
+            return false;
         }
         final int field = switched;
         final int textQuote = matchedText - 1;
@@ -430,10 +437,7 @@ final class ChunkTemplate
         {
             now.type().set(SWITCH_NAMES[field], 64);
         }
-        if (slot != null && (value.length() > 0 || slot.isNullish()))
-        {
-            slot.setScalar(MutableRawJson.Type.STRING, value.chars(), 0, value.length(), limits.maxRawBytes());
-        }
+        keepValue(slot);
         folds++;
         learn(src, offset, count, choice, SWITCH_KINDS[field], null, SWITCH_NAMES[field], textQuote,
             valueQuote >= 0 ? valueField.name() : null, valueQuote);
