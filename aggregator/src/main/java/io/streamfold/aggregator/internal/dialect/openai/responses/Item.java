@@ -65,6 +65,20 @@ final class Item
         return true;
     }
 
+    /** @return the content (or summary) slot at {@code index}, or null when none was made. */
+    Slot findSlot(final boolean summary, final long index)
+    {
+        for (int i = 0; i < slotCount; i++)
+        {
+            final Slot s = slots[i];
+            if (s.summary == summary && s.index == index)
+            {
+                return s;
+            }
+        }
+        return null;
+    }
+
     Slot addSlot(final boolean summary, final long index, final MutablePart part)
     {
         if (slotCount == slots.length)

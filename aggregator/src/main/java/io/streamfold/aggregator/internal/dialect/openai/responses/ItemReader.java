@@ -366,21 +366,12 @@ final class ItemReader
         {
             return -1;
         }
-        final long at = index < 0 ? 0 : index;
-        for (int i = 0; i < item.slotCount; i++)
+        if (item.findSlot(summary, index < 0 ? 0 : index) != keptSlot)
         {
-            final Slot s = item.slots[i];
-            if (s.summary == summary && s.index == at)
-            {
-                if (s != keptSlot)
-                {
-                    return -1;
-                }
-                repeatedParts++;
-                return from + repeats.partLength();
-            }
+            return -1;
         }
-        return -1;
+        repeatedParts++;
+        return from + repeats.partLength();
     }
 
     private Slot partSlot(final Item item, final boolean summary, final long index)

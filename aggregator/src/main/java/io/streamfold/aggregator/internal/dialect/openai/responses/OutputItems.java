@@ -181,13 +181,10 @@ final class OutputItems
     /** @return the content (or summary) slot {@code index} of an item, created with {@code kind}; null past a limit. */
     Slot slot(final Item item, final boolean summary, final long index, final MutablePart.Kind kind)
     {
-        for (int i = 0; i < item.slotCount; i++)
+        final Slot found = item.findSlot(summary, index);
+        if (found != null)
         {
-            final Slot s = item.slots[i];
-            if (s.summary == summary && s.index == index)
-            {
-                return s;
-            }
+            return found;
         }
         if (index > limits.maxIndex())
         {
