@@ -293,7 +293,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, "response.output_text.done", event.textBytes(), event.textFrom(), event.textTo());
+                        items.reconcile(part, event, "response.output_text.done");
                     }
                     eventLogprobs(part);
                 }
@@ -365,8 +365,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done",
-                            event.textBytes(), event.textFrom(), event.textTo());
+                        items.reconcile(part, event, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done");
                     }
                 }
                 break;
