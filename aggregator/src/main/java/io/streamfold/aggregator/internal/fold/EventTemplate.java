@@ -195,7 +195,7 @@ public final class EventTemplate
         lineChecked = 0;
         for (int k = 0; k < pieces.count; k++)
         {
-            if (mayBreakLine(pieces.pieceKind[k]))
+            if (mayBreakLine(pieces.pieceKind[k]) && !rawString(pieces.pieceKind[k], pieces.bytes[pieces.pieceStart[k]]))
             {
                 if (lineChecked == lineCheckedSlots.length)
                 {
@@ -342,6 +342,16 @@ public final class EventTemplate
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a value scanned as {@code kind} and learnt starting with {@code first} is a raw string: a match takes only
+     * a string there ({@link #sameKind}) and checks it by {@link #rawString}, which refuses control bytes, so it holds no
+     * CR or LF (Responses' random {@code obfuscation} padding in every delta need not be looked at again).
+     */
+    private static boolean rawString(final int kind, final byte first)
+    {
+        return kind == EventShape.RAW && first == '"';
     }
 
     /** Whether a value scanned as {@code kind} may hold a CR or LF. */

@@ -106,6 +106,8 @@ final class GatheredEvent
     final MutableRawFields errorFields = new MutableRawFields();
     /** The scanned event's {@code text} string as sent, quotes included (null when read by the token reader). */
     private byte[] textBytes;
+    /** Whether {@link #text} is that string not decoded yet (see {@link #finalText}). */
+    private boolean textPending;
     private int textFrom;
     private int textTo;
     private boolean deltaIsString;
@@ -356,7 +358,14 @@ final class GatheredEvent
                     obfuscationIsString = m.isString(i);
                     break;
                 case "text":
-                    if (!copyString(m, i, text, limits.maxTextChars()))
+                    // A string no longer in bytes than the limit is never longer in characters: it is decoded only when
+                    // needed (see finalText), most often never (it repeats what the deltas gave, see CheckedText).
+                    textPending = m.isString(i) && m.valueEnd(i) - m.valueStart(i) - 2 <= limits.maxTextChars();
+                    if (textPending)
+                    {
+                        text.clear();
+                    }
+                    else if (!copyString(m, i, text, limits.maxTextChars()))
                     {
                         return false;
                     }
@@ -474,6 +483,7 @@ final class GatheredEvent
     {
         scanned = false;
         textBytes = null;
+        textPending = false;
         locatedField = null;
         type = UNKNOWN;
         typeName.clear();
@@ -504,6 +514,28 @@ final class GatheredEvent
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "'" + field + "' larger than " + limits.maxRawBytes() + " bytes");
         }
+    }
+
+    /** @return the event's {@code text}, decoded now when the scan left it for later. */
+    MutableTextBuffer finalText()
+    {
+        if (textPending)
+        {
+            textPending = false;
+            // Checked bytes, no longer than the limit: decoded as the scan would have decoded and copied them.
+            strings.decode(textBytes, textFrom + 1, textTo);
+            text.set(strings.chars(), 0, strings.length(), limits.maxTextChars());
+        }
+        return text;
+    }
+
+    /**
+     * @return whether the event's {@code text}, still undecoded (see {@link #finalText}), decodes to exactly the first
+     *         {@code n} of {@code chars} (false also when it is decoded, or was not a string of checked bytes).
+     */
+    boolean pendingTextIs(final char[] chars, final int n)
+    {
+        return textPending && CheckedText.decodesTo(chars, n, textBytes, textFrom + 1, textTo - 1);
     }
 
     /** @return the array holding the {@code text} string of an event gathered from a byte scan, else null. */

@@ -5,15 +5,12 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
-import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.event.StreamListener;
 import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.aggregator.internal.fold.EventTemplate;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
-import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
-import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.fold.RepeatedEntry;
 import io.streamfold.aggregator.internal.json.CharView;
@@ -81,8 +78,8 @@ public final class OpenAiResponsesDialect extends Dialect
     /** A repeated logprob entry's token and value, read for a listener. */
     private final RepeatedEntry entry = new RepeatedEntry();
 
-    /** The incomplete_details reason, kept for the finish. */
-    private final MutableTextBuffer finalText = new MutableTextBuffer();
+    /** The events that end the response or report an error. */
+    private final TerminalEvents terminals;
 
     public OpenAiResponsesDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -97,6 +94,7 @@ public final class OpenAiResponsesDialect extends Dialect
         event.known(repeats);
         itemReader.repeats(repeats);
         responses = new ResponseReader(this, aggregate, items, itemReader, event, repeats);
+        terminals = new TerminalEvents(aggregate, limits, items, responses, event, inner);
         fastPath(EventTemplate.ENABLED);
     }
 
@@ -246,10 +244,10 @@ public final class OpenAiResponsesDialect extends Dialect
             case COMPLETED:
             case INCOMPLETE:
             case FAILED:
-                onTerminal();
+                terminals.onTerminal();
                 break;
             case ERROR:
-                onErrorEvent();
+                terminals.onErrorEvent();
                 break;
             case ITEM_ADDED:
             case ITEM_DONE:
@@ -293,7 +291,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, "response.output_text.done", event.textBytes(), event.textFrom(), event.textTo());
+                        items.reconcile(part, event, "response.output_text.done");
                     }
                     eventLogprobs(part);
                 }
@@ -365,8 +363,7 @@ public final class OpenAiResponsesDialect extends Dialect
                     }
                     else
                     {
-                        items.reconcile(part, event.text, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done",
-                            event.textBytes(), event.textFrom(), event.textTo());
+                        items.reconcile(part, event, summary ? "response.reasoning_summary_text.done" : "response.reasoning_text.done");
                     }
                 }
                 break;
@@ -374,98 +371,6 @@ public final class OpenAiResponsesDialect extends Dialect
             default:
                 break;
         }
-    }
-
-    private void onTerminal() throws JsonReader.BadPayload
-    {
-        final MutableChoice c = items.choice();
-        if (event.structured(GatheredEvent.RESPONSE))
-        {
-            responses.read(true);
-        }
-        aggregate.start();
-        if (c == null)
-        {
-            aggregate.end(Outcome.ERROR);
-            return;
-        }
-        if (event.type == FAILED)
-        {
-            final MutableRawJson error = aggregate.meta().get("error");
-            if (aggregate.providerError().isNullish())
-            {
-                if (error != null && !error.isNullish())
-                {
-                    aggregate.providerErrorSlot().copyFrom(error);
-                    aggregate.providerErrorReported("provider error: " + abbreviate(error.json()));
-                }
-                else
-                {
-                    aggregate.providerErrorReported("response.failed without an error object");
-                }
-            }
-            aggregate.finish(c, "failed");
-            aggregate.end(Outcome.ERROR);
-            return;
-        }
-        if (event.type == INCOMPLETE)
-        {
-            aggregate.finish(c, incompleteReason());
-        }
-        else
-        {
-            aggregate.finish(c, "completed");
-        }
-        aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
-    }
-
-    private CharSequence incompleteReason() throws JsonReader.BadPayload
-    {
-        final MutableRawJson details = aggregate.meta().get("incomplete_details");
-        if (details != null && details.type() == MutableRawJson.Type.STRUCTURED)
-        {
-            inner.begin(details);
-            CharSequence reason = null;
-            while (inner.next() == JsonToken.FIELD_NAME)
-            {
-                final String field = inner.name();
-                if (inner.next() == JsonToken.VALUE_STRING && "reason".equals(field) && inner.text().length() > 0)
-                {
-                    finalText.set(inner.text(), limits.maxTextChars());
-                    reason = finalText;
-                }
-                else
-                {
-                    inner.skip();
-                }
-            }
-            inner.finish();
-            if (reason != null)
-            {
-                return reason;
-            }
-        }
-        return "incomplete";
-    }
-
-    private void onErrorEvent()
-    {
-        if (event.error.type() == MutableRawJson.Type.STRUCTURED || event.error.type() == MutableRawJson.Type.STRING)
-        {
-            aggregate.providerErrorSlot().copyFrom(event.error);
-        }
-        else
-        {
-            // The documented shape puts code, message and param beside type.
-            final StringBuilder sb = new StringBuilder("{");
-            for (int i = 0; i < event.errorFields.size(); i++)
-            {
-                sb.append(i > 0 ? "," : "").append(MutableRawJson.quote(event.errorFields.name(i))).append(':').append(event.errorFields.value(i).json());
-            }
-            final byte[] bytes = sb.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            aggregate.providerErrorSlot().setStructured(bytes, 0, bytes.length, Integer.MAX_VALUE);
-        }
-        aggregate.providerErrorReported("provider error: " + abbreviate(aggregate.providerError().json()));
     }
 
     // ---------------------------------------------------------------------------------------------

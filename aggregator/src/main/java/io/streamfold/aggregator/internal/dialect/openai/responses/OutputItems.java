@@ -304,6 +304,27 @@ final class OutputItems
     }
 
     /**
+     * Reconciles the text of a text's done {@code event} as {@link #reconcile(MutablePart, MutableTextBuffer, String, byte[],
+     * int, int)} does, without decoding it when its checked bytes decode to exactly the part's kept text (what reconcile
+     * would find equal, changing nothing): the text is then only agreed.
+     */
+    void reconcile(final MutablePart part, final GatheredEvent event, final String what)
+    {
+        final int have = part.contentLength();
+        // Nothing dropped (the kept text is all the deltas gave) and something to compare: else decoded and reconciled.
+        if (have > 0 && have == part.text().length() && event.pendingTextIs(part.text().array(), have))
+        {
+            final Slot slot = slotOf(part);
+            if (slot != null)
+            {
+                agree(slot, event.textBytes(), event.textFrom(), event.textTo(), true);
+            }
+            return;
+        }
+        reconcile(part, event.finalText(), what, event.textBytes(), event.textFrom(), event.textTo());
+    }
+
+    /**
      * As {@link #reconcile(MutablePart, MutableTextBuffer, String)}, naming the source {@code what + suffix}: the
      * name is only put together for an error, never on the common path.
      *

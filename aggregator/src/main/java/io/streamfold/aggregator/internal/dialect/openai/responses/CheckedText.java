@@ -1,0 +1,149 @@
+package io.streamfold.aggregator.internal.dialect.openai.responses;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Whether a checked JSON string body decodes to given characters, found without decoding it: a done event's text is
+ * nearly always exactly what its deltas gave, and decoding it only to compare the result (the text decoded, copied,
+ * then compared, three passes over thousands of characters) costs more than reading it once against the part.
+ *
+ * <p>It answers for bytes an event's check accepted (well-formed UTF-8, valid escapes, no control bytes), and decodes
+ * them as {@code StringDecoder} does: a multi-byte sequence is one character (a four-byte one a surrogate pair), an
+ * escape one ({@code \}{@code uXXXX} one UTF-16 unit, lone surrogates included).
+ */
+final class CheckedText
+{
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+
+    private CheckedText()
+    {
+    }
+
+    /**
+     * @param chars the characters, {@code n} of them.
+     * @param from  index just past the string's opening quote, in bytes a check accepted as a JSON string.
+     * @param to    index of its closing quote.
+     * @return whether {@code src[from, to)} decodes to exactly {@code chars[0, n)}.
+     */
+    static boolean decodesTo(final char[] chars, final int n, final byte[] src, final int from, final int to)
+    {
+        int i = from;
+        int j = 0;
+        while (i < to)
+        {
+            // Eight plain ASCII bytes (no high bit, no backslash) against eight characters at once.
+            if (to - i >= Long.BYTES && n - j >= Long.BYTES)
+            {
+                final long w = (long)LONGS.get(src, i);
+                final long x = w ^ BACKSLASHES;
+                if (((w | ((x - ONES) & ~x)) & HIGHS) == 0)
+                {
+                    long packed = 0;
+                    int wide = 0;
+                    for (int k = 0; k < Long.BYTES; k++)
+                    {
+                        final char c = chars[j + k];
+                        wide |= c;
+                        packed |= (long)c << (k << 3);
+                    }
+                    if (wide >= 0x80 || packed != w)
+                    {
+                        return false;
+                    }
+                    i += Long.BYTES;
+                    j += Long.BYTES;
+                    continue;
+                }
+            }
+            if (j >= n)
+            {
+                return false;
+            }
+            final int b = src[i];
+            if (b == '\\')
+            {
+                final char c;
+                switch (src[i + 1])
+                {
+                    case 'b':
+                        c = '\b';
+                        break;
+                    case 'f':
+                        c = '\f';
+                        break;
+                    case 'n':
+                        c = '\n';
+                        break;
+                    case 'r':
+                        c = '\r';
+                        break;
+                    case 't':
+                        c = '\t';
+                        break;
+                    case 'u':
+                        c = (char)((hex(src[i + 2]) << 12) | (hex(src[i + 3]) << 8) | (hex(src[i + 4]) << 4) | hex(src[i + 5]));
+                        i += 4;
+                        break;
+                    default:
+                        // '"', '\\' or '/': the character itself.
+                        c = (char)src[i + 1];
+                }
+                if (chars[j++] != c)
+                {
+                    return false;
+                }
+                i += 2;
+            }
+            else if (b >= 0)
+            {
+                if (chars[j++] != b)
+                {
+                    return false;
+                }
+                i++;
+            }
+            else
+            {
+                final int lead = b & 0xFF;
+                if (lead < 0xE0)
+                {
+                    if (chars[j++] != (((lead & 0x1F) << 6) | (src[i + 1] & 0x3F)))
+                    {
+                        return false;
+                    }
+                    i += 2;
+                }
+                else if (lead < 0xF0)
+                {
+                    if (chars[j++] != (((lead & 0x0F) << 12) | ((src[i + 1] & 0x3F) << 6) | (src[i + 2] & 0x3F)))
+                    {
+                        return false;
+                    }
+                    i += 3;
+                }
+                else
+                {
+                    final int cp = ((lead & 0x07) << 18) | ((src[i + 1] & 0x3F) << 12) | ((src[i + 2] & 0x3F) << 6) | (src[i + 3] & 0x3F);
+                    if (j + 1 >= n || chars[j] != Character.highSurrogate(cp) || chars[j + 1] != Character.lowSurrogate(cp))
+                    {
+                        return false;
+                    }
+                    j += 2;
+                    i += 4;
+                }
+            }
+        }
+        return j == n;
+    }
+
+    /** @return the value of a hex digit a check accepted. */
+    private static int hex(final byte b)
+    {
+        return b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+    }
+}
