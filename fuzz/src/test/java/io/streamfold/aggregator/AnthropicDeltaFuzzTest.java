@@ -14,9 +14,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Anthropic streams of repeated block deltas, each an {@code event:} line then its data line, where the fuzzer writes
  * the values that change (the delta's text, the padding before its closing brace), the line ends, now and then the
  * event line's bytes, a ping, or an event of its own. Raw bytes rarely repeat a delta long enough for the templates to
- * learn it; here nearly every stream runs them, and with them the framer's turn that reads a repeated event line and
- * its data line at once, asking the dialect where the data line ends ({@code SseTokenizer.eventBlock}).
- * {@link AggregatorFuzzing} checks them invisible (the same bytes and slices with the fast path off give the same
+ * learn it; here nearly every stream runs them, and with them the framer's repeated event line (taken by one
+ * comparison). {@link AggregatorFuzzing} checks them invisible (the same bytes and slices with the fast path off give the same
  * result, errors and listener deltas) besides everything it checks for any bytes.
  */
 class AnthropicDeltaFuzzTest
