@@ -193,8 +193,13 @@ public final class StringDecoder
         return n;
     }
 
-    /** The character an escape stands for; {@code at} is the byte after the backslash, already validated. */
-    private static char escaped(final byte[] src, final int at)
+    /**
+     * The one rule for what an escape stands for (shared with code that compares checked strings without decoding them).
+     *
+     * @param at the byte after the backslash, of an escape a check accepted ({@link JsonBytes#escapeEnd}).
+     * @return the character it stands for.
+     */
+    public static char escaped(final byte[] src, final int at)
     {
         switch (src[at])
         {

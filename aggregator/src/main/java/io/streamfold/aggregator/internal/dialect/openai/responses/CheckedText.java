@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
+import io.streamfold.aggregator.internal.json.StringDecoder;
+
 /**
  * Whether a checked JSON string body decodes to given characters, found without decoding it: a done event's text is
  * nearly always exactly what its deltas gave, and decoding it only to compare the result (the text decoded, copied,
@@ -67,37 +69,11 @@ final class CheckedText
             final int b = src[i];
             if (b == '\\')
             {
-                final char c;
-                switch (src[i + 1])
-                {
-                    case 'b':
-                        c = '\b';
-                        break;
-                    case 'f':
-                        c = '\f';
-                        break;
-                    case 'n':
-                        c = '\n';
-                        break;
-                    case 'r':
-                        c = '\r';
-                        break;
-                    case 't':
-                        c = '\t';
-                        break;
-                    case 'u':
-                        c = (char)((hex(src[i + 2]) << 12) | (hex(src[i + 3]) << 8) | (hex(src[i + 4]) << 4) | hex(src[i + 5]));
-                        i += 4;
-                        break;
-                    default:
-                        // '"', '\\' or '/': the character itself.
-                        c = (char)src[i + 1];
-                }
-                if (chars[j++] != c)
+                if (chars[j++] != StringDecoder.escaped(src, i + 1))
                 {
                     return false;
                 }
-                i += 2;
+                i = src[i + 1] == 'u' ? i + 6 : i + 2;
             }
             else if (b >= 0)
             {
@@ -139,11 +115,5 @@ final class CheckedText
             }
         }
         return j == n;
-    }
-
-    /** @return the value of a hex digit a check accepted. */
-    private static int hex(final byte b)
-    {
-        return b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
     }
 }
