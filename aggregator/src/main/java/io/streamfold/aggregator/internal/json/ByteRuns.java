@@ -91,6 +91,26 @@ final class ByteRuns
         return i;
     }
 
+    /** @return how many bytes at the start of the word at {@code at} (lying whole in {@code src}) are ASCII digits: 8 when all are. */
+    static int digitsInWord(final byte[] src, final int at)
+    {
+        final long x = (long)LONGS.get(src, at);
+        return Long.numberOfTrailingZeros((~((x | HIGHS) - ZEROS) | ((x & LOWS) + ABOVE_NINE) | x) & HIGHS) >>> 3;
+    }
+
+    /**
+     * The value of {@code n} (1 to 8) ASCII digits at {@code at}, whose word lies whole in {@code src}: the digits moved to
+     * the top of the word (zero bytes below them stand for leading zeros), then pairs, quads and the two halves combined by
+     * three multiplications, where a loop would multiply by ten once per digit, each waiting for the last.
+     */
+    static long digitsValue(final byte[] src, final int at, final int n)
+    {
+        long w = (long)LONGS.get(src, at) << (64 - 8 * n);
+        w = (w & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
+        w = (w & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
+        return (w & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
+    }
+
     /**
      * A flat array of integers written without whitespace or signs ({@code [32,240,159,152,128]}: a logprob entry's
      * {@code bytes}, sent on every token), eight bytes a test: each word's digits and commas marked exactly (no carry

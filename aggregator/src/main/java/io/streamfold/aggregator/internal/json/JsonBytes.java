@@ -267,6 +267,18 @@ public final class JsonBytes
         return ByteRuns.digitsEnd(src, from, limit);
     }
 
+    /** @return how many bytes at the start of the word at {@code at} (its eight bytes lying in {@code src}) are ASCII digits: 8 when all are. */
+    public static int digitsInWord(final byte[] src, final int at)
+    {
+        return ByteRuns.digitsInWord(src, at);
+    }
+
+    /** @return the value of the {@code n} (1 to 8) ASCII digits at {@code at}, whose word of eight bytes lies in {@code src}. */
+    public static long digitsValue(final byte[] src, final int at, final int n)
+    {
+        return ByteRuns.digitsValue(src, at, n);
+    }
+
     /** @return the value of a hex digit, or -1. */
     public static int hexValue(final byte b)
     {
