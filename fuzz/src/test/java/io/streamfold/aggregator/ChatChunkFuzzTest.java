@@ -13,9 +13,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 /**
  * OpenAI chat streams of one repeated chunk, where the fuzzer writes the values that change (text, its field name:
  * reasoning, then the answer or a refusal; TGI's created second; a logprob entry's token) and now and then a
- * finish, a usage object or a line of its own. Raw bytes rarely repeat a chunk long enough for the chat fast paths
- * to learn it; here nearly every stream runs them, and {@link AggregatorFuzzing} checks them invisible besides
- * everything it checks for any bytes.
+ * finish, a usage object or a line of its own; a logprob entry may carry the token's bytes. Raw bytes rarely repeat a
+ * chunk long enough for the chat fast paths to learn it; here nearly every stream runs them, and
+ * {@link AggregatorFuzzing} checks them invisible besides everything it checks for any bytes.
  */
 class ChatChunkFuzzTest
 {
@@ -39,6 +39,9 @@ class ChatChunkFuzzTest
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final boolean tgi = data.consumeBoolean();
         final boolean logprobs = data.consumeBoolean();
+        // A logprob entry's bytes: compact integer arrays of the fuzzer's numbers (the template's compact scan), now and
+        // then the fuzzer's own bytes between the brackets.
+        final boolean tokenBytes = logprobs && data.consumeBoolean();
         String field = FIELDS[data.consumeInt(0, FIELDS.length - 1)];
         for (int i = 0, chunks = data.consumeInt(1, 48); i < chunks; i++)
         {
@@ -68,7 +71,24 @@ class ChatChunkFuzzTest
             {
                 write(out, ",\"logprobs\":{\"content\":[{\"token\":");
                 value(out, data);
-                write(out, ",\"logprob\":-0.5,\"top_logprobs\":[]}]}");
+                write(out, ",\"logprob\":-0.5");
+                if (tokenBytes)
+                {
+                    write(out, ",\"bytes\":[");
+                    if (kind == 5)
+                    {
+                        out.writeBytes(data.consumeBytes(data.consumeInt(0, 10)));
+                    }
+                    else
+                    {
+                        for (int b = 0, n = data.consumeInt(1, 4); b < n; b++)
+                        {
+                            write(out, (b > 0 ? "," : "") + data.consumeInt(0, 255));
+                        }
+                    }
+                    write(out, "]");
+                }
+                write(out, ",\"top_logprobs\":[]}]}");
             }
             write(out, kind == 3 ? ",\"finish_reason\":\"stop\"}]" : "}]");
             if (kind == 4)

@@ -43,6 +43,11 @@ public final class EventTemplate
     static final int AFTER_COPY = 17;
     /** A {@link EventShape#SAME_STRING} after its original: compared with the original's bytes, checked if it differs. */
     static final int COPY_AFTER = 18;
+    /**
+     * A {@link EventShape#RAW} value learnt as a flat integer array without whitespace or signs (a logprob entry's
+     * {@code bytes}): scanned as one ({@link JsonBytes#compactIntegerArrayEnd}), so it holds no line end to look for.
+     */
+    static final int COMPACT_INTEGERS = 19;
 
     private final int maxStringChars;
     /** Longest string a raw value or a copy may hold (see {@link #MAX_NAME_BYTES}). */
@@ -366,9 +371,10 @@ public final class EventTemplate
             case COPY_FIRST:
             case AFTER_COPY:
             case COPY_AFTER:
+            case COMPACT_INTEGERS:
             case WHITESPACE:
-                // Strings refuse control bytes, numbers hold none, a repeated copy equals a checked string, and a
-                // whitespace run is taken only over spaces and tabs.
+                // Strings refuse control bytes, numbers and compact integer arrays hold none, a repeated copy equals a
+                // checked string, and a whitespace run is taken only over spaces and tabs.
                 return false;
             default:
                 return true;
@@ -503,6 +509,8 @@ public final class EventTemplate
                 return JsonBytes.numberEnd(src, from, limit);
             case EventShape.INTEGER_ARRAY:
                 return numbers.integerArray(s, src, from, limit);
+            case COMPACT_INTEGERS:
+                return JsonBytes.compactIntegerArrayEnd(src, from, limit);
             case EventShape.SCANNED:
                 return shape.scanner(s).valueEnd(src, from, limit, depth[s], maxRawString);
             default:

@@ -11,6 +11,7 @@ import io.streamfold.aggregator.internal.json.JsonBytes;
 final class SlotNumbers
 {
     private static final int MAX_INTEGER_DIGITS = 18;
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
 
     private long[] integers = new long[4];
     private long[][] integerArrays = new long[4][];
@@ -60,6 +61,46 @@ final class SlotNumbers
         {
             i++;
         }
+        if (i + 16 <= limit)
+        {
+            // Two words in the input (the event goes on past the number): digits counted and valued a word at a time.
+            final int n = JsonBytes.digitsInWord(src, i);
+            final long v;
+            final int end;
+            if (n < 8)
+            {
+                if (n == 0 || (n > 1 && src[i] == '0'))
+                {
+                    return JsonBytes.REFUSED;
+                }
+                v = JsonBytes.digitsValue(src, i, n);
+                end = i + n;
+            }
+            else
+            {
+                final int m = JsonBytes.digitsInWord(src, i + 8);
+                if (src[i] == '0' || m == 8)
+                {
+                    // A leading zero, or sixteen digits and more: refused by the loop below.
+                    return integerByDigits(slot, src, i, limit, negative);
+                }
+                v = m == 0 ? JsonBytes.digitsValue(src, i, 8) :
+                    JsonBytes.digitsValue(src, i, 8) * POWERS_OF_TEN[m] + JsonBytes.digitsValue(src, i + 8, m);
+                end = i + 8 + m;
+            }
+            if (src[end] == '.' || src[end] == 'e' || src[end] == 'E')
+            {
+                return JsonBytes.REFUSED;
+            }
+            integers[slot] = negative ? -v : v;
+            return end;
+        }
+        return integerByDigits(slot, src, i, limit, negative);
+    }
+
+    /** {@link #integer} one digit at a time, from its first digit at {@code i}. */
+    private int integerByDigits(final int slot, final byte[] src, final int i, final int limit, final boolean negative)
+    {
         // Digits read and valued in one pass; one digit too many is enough to refuse, before a long could overflow.
         final int most = Math.min(limit, i + MAX_INTEGER_DIGITS + 1);
         long v = 0;

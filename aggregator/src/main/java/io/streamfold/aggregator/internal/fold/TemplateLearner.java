@@ -2,9 +2,11 @@ package io.streamfold.aggregator.internal.fold;
 
 import java.util.Arrays;
 
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 
 import static io.streamfold.aggregator.internal.fold.EventTemplate.AFTER_COPY;
+import static io.streamfold.aggregator.internal.fold.EventTemplate.COMPACT_INTEGERS;
 import static io.streamfold.aggregator.internal.fold.EventTemplate.COPY_AFTER;
 import static io.streamfold.aggregator.internal.fold.EventTemplate.COPY_FIRST;
 import static io.streamfold.aggregator.internal.fold.TemplatePieces.WHITESPACE;
@@ -58,6 +60,16 @@ final class TemplateLearner
             if (tpl.type[s] == EventShape.OBJECT && !addOtherMembers(src, limit, s, declared, shape.path(s).length))
             {
                 return false;
+            }
+        }
+        for (int s = 0; s < tpl.slots; s++)
+        {
+            // A raw integer array learnt compact (a logprob entry's bytes) is scanned as one: a later value in another
+            // form goes to the full decoder, which learns it again.
+            if (tpl.type[s] == EventShape.RAW && tpl.depth[s] > 0 &&
+                JsonBytes.compactIntegerArrayEnd(src, tpl.start[s], limit) == tpl.end[s])
+            {
+                tpl.kind[s] = COMPACT_INTEGERS;
             }
         }
         // Byte order of the slots read; distinct leaf paths never overlap, a path inside another is refused.

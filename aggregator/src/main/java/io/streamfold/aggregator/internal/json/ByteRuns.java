@@ -22,6 +22,8 @@ final class ByteRuns
     private static final long ZEROS = 0x3030303030303030L;
     /** Added to a byte below 0x80, sets its high bit when the byte is above '9'. */
     private static final long ABOVE_NINE = 0x4646464646464646L;
+    private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
+    private static final long LOWS = ~HIGHS;
 
     private ByteRuns()
     {
@@ -87,6 +89,102 @@ final class ByteRuns
             i++;
         }
         return i;
+    }
+
+    /** @return how many bytes at the start of the word at {@code at} (lying whole in {@code src}) are ASCII digits: 8 when all are. */
+    static int digitsInWord(final byte[] src, final int at)
+    {
+        final long x = (long)LONGS.get(src, at);
+        return Long.numberOfTrailingZeros((~((x | HIGHS) - ZEROS) | ((x & LOWS) + ABOVE_NINE) | x) & HIGHS) >>> 3;
+    }
+
+    /**
+     * The value of {@code n} (1 to 8) ASCII digits at {@code at}, whose word lies whole in {@code src}: the digits moved to
+     * the top of the word (zero bytes below them stand for leading zeros), then pairs, quads and the two halves combined by
+     * three multiplications, where a loop would multiply by ten once per digit, each waiting for the last.
+     */
+    static long digitsValue(final byte[] src, final int at, final int n)
+    {
+        long w = (long)LONGS.get(src, at) << (64 - 8 * n);
+        w = (w & 0x0F0F0F0F0F0F0F0FL) * 2561 >>> 8;
+        w = (w & 0x00FF00FF00FF00FFL) * 6553601 >>> 16;
+        return (w & 0x0000FFFF0000FFFFL) * 42949672960001L >>> 32;
+    }
+
+    /**
+     * A flat array of integers written without whitespace or signs ({@code [32,240,159,152,128]}: a logprob entry's
+     * {@code bytes}, sent on every token), eight bytes a test: each word's digits and commas marked exactly (no carry
+     * between bytes), a comma must follow a digit, a number starting with {@code 0} must end there, and the first byte
+     * that is neither must be the closing bracket, after a digit (or straight after the opening one). A word of eight
+     * digits is refused, so every number accepted has at most 14 digits (a longer run covers a whole word). Whatever
+     * this refuses (a sign, a space, a long number, anything else) may still be valid: the caller scans it otherwise.
+     *
+     * @param from index of the opening bracket.
+     * @return the index just past the closing bracket, or -1.
+     */
+    static int compactIntegersEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from + 1;
+        // Carried from the byte before i: whether it is a digit, and whether it is a 0 that starts a number.
+        long digitBefore = 0;
+        long zeroStartBefore = 0;
+        while (i + 8 <= limit)
+        {
+            final long x = (long)LONGS.get(src, i);
+            final long nonDigit = (~((x | HIGHS) - ZEROS) | ((x & LOWS) + ABOVE_NINE) | x) & HIGHS;
+            final long c = x ^ COMMAS;
+            final long comma = ~(((c & LOWS) + LOWS) | c | LOWS);
+            final long other = nonDigit & ~comma;
+            // Bytes before the first other one (all of the word when there is none).
+            final long upTo = other == 0 ? -1L : (other & -other) - 1;
+            final long digit = ~nonDigit & HIGHS & upTo;
+            if (digit == HIGHS)
+            {
+                return -1;
+            }
+            // Per byte, the high bit set when the byte before it is a digit.
+            final long afterDigit = digit << 8 | digitBefore << 7;
+            final long z = x ^ ZEROS;
+            final long zeroStart = ~(((z & LOWS) + LOWS) | z | LOWS) & digit & ~afterDigit;
+            if ((comma & upTo & ~afterDigit) != 0 || ((zeroStart << 8 | zeroStartBefore << 7) & digit) != 0)
+            {
+                return -1;
+            }
+            if (other != 0)
+            {
+                final int at = i + (Long.numberOfTrailingZeros(other) >>> 3);
+                final boolean lastIsDigit = at == i ? digitBefore != 0 : src[at - 1] != ',';
+                return src[at] == ']' && (lastIsDigit || at == from + 1) ? at + 1 : -1;
+            }
+            digitBefore = digit >>> 63;
+            zeroStartBefore = zeroStart >>> 63;
+            i += 8;
+        }
+        boolean digitLast = digitBefore != 0;
+        boolean zeroStartLast = zeroStartBefore != 0;
+        for (; i < limit; i++)
+        {
+            final byte b = src[i];
+            if (b >= '0' && b <= '9')
+            {
+                if (zeroStartLast)
+                {
+                    return -1;
+                }
+                zeroStartLast = !digitLast && b == '0';
+                digitLast = true;
+            }
+            else if (b == ',' && digitLast)
+            {
+                digitLast = false;
+                zeroStartLast = false;
+            }
+            else
+            {
+                return b == ']' && (digitLast || i == from + 1) ? i + 1 : -1;
+            }
+        }
+        return -1;
     }
 
     /**

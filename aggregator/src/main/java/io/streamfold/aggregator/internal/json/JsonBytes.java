@@ -267,6 +267,18 @@ public final class JsonBytes
         return ByteRuns.digitsEnd(src, from, limit);
     }
 
+    /** @return how many bytes at the start of the word at {@code at} (its eight bytes lying in {@code src}) are ASCII digits: 8 when all are. */
+    public static int digitsInWord(final byte[] src, final int at)
+    {
+        return ByteRuns.digitsInWord(src, at);
+    }
+
+    /** @return the value of the {@code n} (1 to 8) ASCII digits at {@code at}, whose word of eight bytes lies in {@code src}. */
+    public static long digitsValue(final byte[] src, final int at, final int n)
+    {
+        return ByteRuns.digitsValue(src, at, n);
+    }
+
     /** @return the value of a hex digit, or -1. */
     public static int hexValue(final byte b)
     {
@@ -324,6 +336,12 @@ public final class JsonBytes
      */
     private static int integerArrayEnd(final byte[] src, final int from, final int limit)
     {
+        // Mostly written compactly (no spaces, no signs): checked eight bytes at a time.
+        final int compact = ByteRuns.compactIntegersEnd(src, from, limit);
+        if (compact >= 0)
+        {
+            return compact;
+        }
         int i = skipWhitespace(src, from + 1, limit);
         if (i < limit && src[i] == ']')
         {
@@ -357,6 +375,19 @@ public final class JsonBytes
             i = skipWhitespace(src, i + 1, limit);
         }
         return REFUSED;
+    }
+
+    /**
+     * A flat array of integers written without whitespace or signs ({@code [32,240,159,152,128]}), checked as
+     * {@link #valueEnd} checks an array but refusing any other form (which may well be valid: the caller then scans
+     * it otherwise). A value accepted here holds no whitespace, so no line end.
+     *
+     * @param from index of the opening bracket.
+     * @return the index just past the closing bracket, or {@link #REFUSED}.
+     */
+    public static int compactIntegerArrayEnd(final byte[] src, final int from, final int limit)
+    {
+        return from < limit && src[from] == '[' ? ByteRuns.compactIntegersEnd(src, from, limit) : REFUSED;
     }
 
     /**

@@ -34,7 +34,7 @@ class EventTemplateProperties
         "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\ud83d\ude00\"", "\"x\\/y\"", "\"tok\"", "\"\\\\\""};
     private static final String[] NUMBERS = {"0", "-0", "7", "-0.25", "1e5", "-1.5E-3", "123456789012345678", "0.000001"};
     private static final String[] RAWS = {"[]", "null", "[1,2,3]", "{\"k\":[true,false]}", "\"s\"", "[ 32 , 116 ]", "{}",
-        "[{\"token\":\"a\",\"logprob\":-1}]"};
+        "[{\"token\":\"a\",\"logprob\":-1}]", "[32,240,159,152,128]", "[0,10]"};
     private static final byte[] DAMAGE = {'"', '\\', '}', '{', ',', ':', ' ', '0', '-', '.', 'e', 'x', '[', ']', (byte)0xC3, 0x01};
 
     private static final EventShape SHAPE = EventShape.of(0)

@@ -92,6 +92,116 @@ class JsonBytesTest
         assertEquals(JsonBytes.REFUSED, JsonBytes.valueEnd(bytes("\"abcd\""), 0, 6, 3, 3));
     }
 
+    /**
+     * The compact integer-array scan (eight bytes a test) against a byte loop: arrays of short and long numbers, at every
+     * offset in a word, damaged at one byte or cut short. What it accepts ends where the general scan ends and holds no
+     * whitespace or sign; every compact array of numbers up to seven digits is accepted.
+     */
+    @Property(tries = 5000)
+    void compactIntegerArraysEndWhereTheGeneralScanEnds(@ForAll final Random random)
+    {
+        final StringBuilder array = new StringBuilder("[");
+        final int n = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(random.nextBoolean() ? 3 : 12);
+        for (int k = 0; k < n; k++)
+        {
+            final int digits = random.nextInt(5) == 0 ? 1 + random.nextInt(20) : 1 + random.nextInt(3);
+            array.append(k > 0 ? "," : "").append(random.nextInt(digits == 1 ? 3 : 8) == 0 ? '0' : (char)('1' + random.nextInt(9)));
+            for (int d = 1; d < digits; d++)
+            {
+                array.append((char)('0' + random.nextInt(10)));
+            }
+        }
+        array.append(']');
+        final String pad = " ".repeat(random.nextInt(8));
+        final String after = random.nextBoolean() ? "" : random.nextBoolean() ? "," : "],\"top\":[]}";
+        byte[] bytes = bytes(pad + array + after);
+        final boolean damaged = random.nextInt(3) == 0;
+        if (damaged)
+        {
+            final byte[] with = {' ', '\n', '\r', '-', ',', '0', '9', ']', '[', '.', 'e', '/', ':', (byte)0xB0, (byte)0xAC};
+            bytes[pad.length() + random.nextInt(array.length())] = with[random.nextInt(with.length)];
+        }
+        final int limit = random.nextInt(4) == 0 ? pad.length() + random.nextInt(bytes.length - pad.length() + 1) : bytes.length;
+        final int from = pad.length();
+        final int end = JsonBytes.compactIntegerArrayEnd(bytes, from, limit);
+        Statistics.label("accepted").collect(end >= 0);
+        if (end >= 0)
+        {
+            assertEquals(byteLoopIntegerArrayEnd(bytes, from, limit), end);
+            for (int i = from; i < end; i++)
+            {
+                assertTrue(bytes[i] != ' ' && bytes[i] != '\n' && bytes[i] != '\r' && bytes[i] != '-', "no whitespace or sign");
+            }
+        }
+        else if (!damaged && limit == bytes.length && array.toString().matches("\\[((0|[1-9][0-9]{0,6})(,(0|[1-9][0-9]{0,6}))*)?]"))
+        {
+            throw new AssertionError("compact array of short numbers refused: " + array);
+        }
+        // The general scan of the same bytes (which tries the compact one first) ends where the byte loop ends.
+        final int loop = byteLoopIntegerArrayEnd(bytes, from, limit);
+        if (loop >= 0 || end >= 0)
+        {
+            assertEquals(loop, JsonBytes.valueEnd(bytes, from, limit, 1, 0), array.toString());
+        }
+    }
+
+    /** An array of integers (up to 18 digits, optional sign, whitespace between) as a plain loop, or REFUSED. */
+    private static int byteLoopIntegerArrayEnd(final byte[] src, final int from, final int limit)
+    {
+        if (from >= limit || src[from] != '[')
+        {
+            return JsonBytes.REFUSED;
+        }
+        int i = from + 1;
+        boolean first = true;
+        while (true)
+        {
+            while (i < limit && (src[i] == ' ' || src[i] == '\n' || src[i] == '\r' || src[i] == '\t'))
+            {
+                i++;
+            }
+            if (i >= limit)
+            {
+                return JsonBytes.REFUSED;
+            }
+            if (first && src[i] == ']')
+            {
+                return i + 1;
+            }
+            first = false;
+            if (src[i] == '-')
+            {
+                i++;
+            }
+            final int digits = i;
+            while (i < limit && src[i] >= '0' && src[i] <= '9')
+            {
+                i++;
+            }
+            if (i == digits || i - digits > 18 || src[digits] == '0' && i - digits > 1)
+            {
+                return JsonBytes.REFUSED;
+            }
+            while (i < limit && (src[i] == ' ' || src[i] == '\n' || src[i] == '\r' || src[i] == '\t'))
+            {
+                i++;
+            }
+            if (i >= limit)
+            {
+                return JsonBytes.REFUSED;
+            }
+            if (src[i] == ']')
+            {
+                return i + 1;
+            }
+            if (src[i] != ',')
+            {
+                return JsonBytes.REFUSED;
+            }
+            i++;
+        }
+    }
+
     /** The run of digits ends at the first other byte, whatever its value and wherever it is in a word. */
     @Test
     void digitsEndAtEveryOtherByteInEveryPosition()
