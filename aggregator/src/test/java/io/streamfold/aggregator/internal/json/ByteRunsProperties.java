@@ -50,14 +50,14 @@ class ByteRunsProperties
                 AFTER[random.nextInt(AFTER.length)];
         }
         final int from = random.nextInt(src.length + 1);
-        // Mostly a short run (one word or less), now and then an end before the start (the event too short).
-        final int to = random.nextInt(8) == 0 ? random.nextInt(src.length + 1) : from + random.nextInt(Math.min(10, src.length - from) + 1);
+        // Mostly a short run (two words or less), now and then an end before the start (the event too short).
+        final int to = random.nextInt(8) == 0 ? random.nextInt(src.length + 1) : from + random.nextInt(Math.min(18, src.length - from) + 1);
         boolean expected = to >= from;
         for (int i = from; i < to; i++)
         {
             expected &= src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r';
         }
-        Statistics.label("run").collect(to < from ? "negative" : to - from > 8 ? "longer" : expected ? "whitespace" : "not");
+        Statistics.label("run").collect(to < from ? "negative" : to - from > 16 ? "longer" : expected ? "whitespace" : "not");
         assertEquals(expected, JsonBytes.isWhitespaceRun(src, from, to));
     }
 
