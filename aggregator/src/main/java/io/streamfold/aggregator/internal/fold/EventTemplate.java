@@ -396,7 +396,8 @@ public final class EventTemplate
         int literal = 0;
         for (int k = 0; k < p.count; k++)
         {
-            if (p.pieceSlot[k] == WHITESPACE)
+            // The last run before the closing literal is checked where it must end (below), not compared as learnt.
+            if (p.pieceSlot[k] == WHITESPACE && !(exactEnd && k == p.count - 1))
             {
                 // Spaced as learnt (the usual case: Gemini's ": " and ", " everywhere), the bytes up to the next slot
                 // compare at once, the last run ending as learnt; the segment before that slot is then compared
@@ -430,7 +431,20 @@ public final class EventTemplate
             }
             segmentAt[k] = at;
             final int s = p.pieceSlot[k];
-            if (s == WHITESPACE)
+            if (s == WHITESPACE && exactEnd && k == p.count - 1)
+            {
+                // The event's last whitespace run (Anthropic pads every event before its closing brace, by a count
+                // that varies): the learnt literal after it ends the event, so the run must end where that literal
+                // starts, and is checked whole rather than scanned for its end. The same match as the scan: the
+                // literal starts with a byte that is not whitespace (a learnt run is taken whole), or is empty.
+                final int tailAt = limit - (p.length - p.pieceEnd[k]);
+                if (!JsonBytes.isWhitespaceRun(src, next, tailAt))
+                {
+                    return -1;
+                }
+                at = tailAt;
+            }
+            else if (s == WHITESPACE)
             {
                 at = exactEnd ? JsonBytes.skipWhitespace(src, next, limit) : TemplatePieces.skipBlanks(src, next, limit);
             }

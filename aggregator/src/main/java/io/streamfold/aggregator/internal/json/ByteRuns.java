@@ -250,6 +250,16 @@ final class ByteRuns
         return Long.numberOfTrailingZeros(special((long)LONGS.get(src, at))) >>> 3;
     }
 
+    /**
+     * @return whether the {@code n} bytes (1 to 8) just before {@code to} are all spaces, read as the one word that ends
+     *         there ({@code to} at least 8: the bytes before the run are read and masked off).
+     */
+    static boolean spacesBefore(final byte[] src, final int to, final int n)
+    {
+        // Little-endian: the run is the word's high n bytes.
+        return (((long)LONGS.get(src, to - 8) ^ SPACES) & (-1L << (64 - 8 * n))) == 0;
+    }
+
     /** @return how many bytes at the start of the word at {@code at} (lying whole in {@code src}) are spaces: 8 when all are. */
     static int spacesInWord(final byte[] src, final int at)
     {

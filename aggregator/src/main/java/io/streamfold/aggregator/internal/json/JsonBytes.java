@@ -29,6 +29,28 @@ public final class JsonBytes
         return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
+    /**
+     * @return whether every byte from {@code from} to {@code to} is JSON whitespace (true when there is none), as
+     *         {@code skipWhitespace(src, from, to) == to} says.
+     */
+    public static boolean isWhitespaceRun(final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        // A short run of spaces (Anthropic's padding before an event's closing brace, 0 to a dozen spaces, a count that
+        // varies from event to event) is one masked word compare, or two overlapping words, where a byte loop
+        // mispredicts its exit; anything else goes to the scan.
+        if (n <= 0)
+        {
+            return n == 0;
+        }
+        if (n <= 8)
+        {
+            return to >= 8 && ByteRuns.spacesBefore(src, to, n) || skipWhitespace(src, from, to) == to;
+        }
+        return n <= 16 && ByteRuns.spacesBefore(src, from + 8, 8) && ByteRuns.spacesBefore(src, to, 8) ||
+            skipWhitespace(src, from, to) == to;
+    }
+
     /** @return the first index at or after {@code from} that is not JSON whitespace (or {@code limit}). */
     public static int skipWhitespace(final byte[] src, final int from, final int limit)
     {

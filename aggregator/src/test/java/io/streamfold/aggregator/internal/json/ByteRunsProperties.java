@@ -38,6 +38,29 @@ class ByteRunsProperties
         assertEquals(expected, JsonBytes.skipWhitespace(src, from, limit));
     }
 
+    /** A run checked whole (an event's last padding, whose end is known) is whitespace exactly when a byte loop says so. */
+    @Property(tries = 5000)
+    void whitespaceRunCheckedWholeAgreesWithAByteLoop(@ForAll final Random random)
+    {
+        final byte[] src = new byte[random.nextInt(40) + 1];
+        for (int i = 0; i < src.length; i++)
+        {
+            final int pick = random.nextInt(30);
+            src[i] = pick < 25 ? (byte)' ' : pick == 25 ? (byte)'\t' : pick == 26 ? (byte)'\n' : pick == 27 ? (byte)'\r' :
+                AFTER[random.nextInt(AFTER.length)];
+        }
+        final int from = random.nextInt(src.length + 1);
+        // Mostly a short run (two words or less), now and then an end before the start (the event too short).
+        final int to = random.nextInt(8) == 0 ? random.nextInt(src.length + 1) : from + random.nextInt(Math.min(18, src.length - from) + 1);
+        boolean expected = to >= from;
+        for (int i = from; i < to; i++)
+        {
+            expected &= src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r';
+        }
+        Statistics.label("run").collect(to < from ? "negative" : to - from > 16 ? "longer" : expected ? "whitespace" : "not");
+        assertEquals(expected, JsonBytes.isWhitespaceRun(src, from, to));
+    }
+
     /** Bytes around the edges of what a string run crosses as itself, beside the base64 and text it mostly holds. */
     private static final byte[] EDGES = { 0, 0x1F, ' ', '!', '"', '#', '[', '\\', ']', 0x7F, (byte)0x80, (byte)0xC3, (byte)0xFF };
     private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
