@@ -1,12 +1,10 @@
-package io.streamfold.aggregator.internal.dialect.openai.responses;
+package io.streamfold.aggregator.internal.json;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 
-import io.streamfold.aggregator.internal.json.JsonBytes;
-import io.streamfold.aggregator.internal.json.StringDecoder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;

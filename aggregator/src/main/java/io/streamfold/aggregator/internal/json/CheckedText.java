@@ -1,10 +1,9 @@
-package io.streamfold.aggregator.internal.dialect.openai.responses;
+package io.streamfold.aggregator.internal.json;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-import io.streamfold.aggregator.internal.json.StringDecoder;
 
 /**
  * Whether a checked JSON string body decodes to given characters, found without decoding it: a done event's text is
@@ -15,7 +14,7 @@ import io.streamfold.aggregator.internal.json.StringDecoder;
  * them as {@code StringDecoder} does: a multi-byte sequence is one character (a four-byte one a surrogate pair), an
  * escape one ({@code \}{@code uXXXX} one UTF-16 unit, lone surrogates included).
  */
-final class CheckedText
+public final class CheckedText
 {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGHS = 0x8080808080808080L;
@@ -32,7 +31,7 @@ final class CheckedText
      * @param to    index of its closing quote.
      * @return whether {@code src[from, to)} decodes to exactly {@code chars[0, n)}.
      */
-    static boolean decodesTo(final char[] chars, final int n, final byte[] src, final int from, final int to)
+    public static boolean decodesTo(final char[] chars, final int n, final byte[] src, final int from, final int to)
     {
         int i = from;
         int j = 0;
