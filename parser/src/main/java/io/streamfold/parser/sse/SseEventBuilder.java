@@ -122,8 +122,9 @@ final class SseEventBuilder
     /**
      * Interprets one complete, non-blank line of at most {@code maxLineBytes} while not {@link #skipping()}.
      *
-     * @param carried true when the line lies in a buffer the next line reuses, so any value kept from it
-     *                must be copied now.
+     * @param carried true when the line lies in the tokenizer's line buffer, which the next carried line reuses: the
+     *                type, id and retry are copied now; the data is viewed there, and copied by {@link #keepPastSlice()},
+     *                which the tokenizer calls before it reuses that buffer.
      * @return false when the event's data and type would exceed {@code maxFrameBytes}: the line changed nothing.
      */
     boolean field(
@@ -142,13 +143,13 @@ final class SseEventBuilder
             final int value = DataLineHint.dataValue(array, adjustment + offset, adjustment + lineEnd) - adjustment;
             if (value >= offset)
             {
-                return data(buffer, value, lineEnd - value, carried);
+                return data(buffer, value, lineEnd - value);
             }
         }
         if (length >= 5 && buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT && buffer.getByte(offset + 4) == COLON)
         {
             final int valueOffset = length > 5 && buffer.getByte(offset + 5) == SPACE ? offset + 6 : offset + 5;
-            return data(buffer, valueOffset, offset + length - valueOffset, carried);
+            return data(buffer, valueOffset, offset + length - valueOffset);
         }
 
         // Anthropic and others name every event: "event:…" gets the same two-read test.
@@ -189,7 +190,7 @@ final class SseEventBuilder
             case 4:
                 if (buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN) == DATA_INT)
                 {
-                    return data(buffer, valueOffset, valueLength, carried);
+                    return data(buffer, valueOffset, valueLength);
                 }
                 break;
 
@@ -327,7 +328,7 @@ final class SseEventBuilder
         return (long)dataSpill.capacity() + typeSpill.capacity() + idBuffer.capacity() + lastEventId.capacity();
     }
 
-    private boolean data(final DirectBuffer buffer, final int offset, final int length, final boolean carried)
+    private boolean data(final DirectBuffer buffer, final int offset, final int length)
     {
         if (!dataSeen)
         {
@@ -337,21 +338,15 @@ final class SseEventBuilder
             }
             dataSeen = true;
             dataLength = length;
-            if (carried)
+            // Viewed where it lies, carried or not: a carried line lies in the tokenizer's line buffer, which the
+            // tokenizer keeps until the event owns its data (keepPastSlice before it carries another line). Copied
+            // here, a data line crossing a slice boundary (a page of web search results, 15-23 KB) was copied twice.
+            if (dataBuffer != buffer)
             {
-                dataSpill.clear();
-                dataSpill.append(buffer, offset, length);
-                dataOwned = true;
+                dataBuffer = buffer;
             }
-            else
-            {
-                if (dataBuffer != buffer)
-                {
-                    dataBuffer = buffer;
-                }
-                dataOffset = offset;
-                dataOwned = false;
-            }
+            dataOffset = offset;
+            dataOwned = false;
             return true;
         }
 

@@ -469,6 +469,9 @@ public final class SseTokenizer extends AbstractFramer
         }
         else
         {
+            // The event may view a line carried before (SseEventBuilder.data): it takes its own copy before the line
+            // buffer is reused (as it would at the slice's end, which this carry reaches anyway).
+            event.keepPastSlice();
             lineSpill.clear();
             carryMode = CARRY_BUFFER;
         }

@@ -288,6 +288,28 @@ class SseTokenizerTest
     }
 
     @Test
+    void aDataLineCarriedAcrossSlicesOutlivesTheNextCarriedLine()
+    {
+        // The carried data line is viewed in the line buffer, not copied: each later line carried before the blank
+        // line (another data line, an event line, an id) reuses that buffer, and must not change the event's data.
+        final String first = "a".repeat(50);
+        final String second = "b".repeat(70);
+        final String[] pieces = {"data: " + first.substring(0, 20), first.substring(20) + "\nevent: x", "yz\nid: 7",
+            "\ndata: " + second.substring(0, 30), second.substring(30) + "\ndata: c", "\n\ndata: " + first.substring(0, 10),
+            first.substring(10) + "\n", "\n"};
+        final SseTokenizer t = new SseTokenizer(recorder);
+        for (final String piece : pieces)
+        {
+            feed(t, piece);
+        }
+        final SseRecorder whole = new SseRecorder();
+        feed(new SseTokenizer(whole), String.join("", pieces));
+        assertEquals(List.of(first + "\n" + second + "\nc", first), recorder.events.stream().map(e -> e.data).toList());
+        assertEquals(whole.events, recorder.events);
+        assertEquals("xyz", recorder.events.get(0).type);
+    }
+
+    @Test
     void resetKeepsTheCapacityOrdinaryEventsNeed()
     {
         // A pooled framer meeting a 20 KB event split across slices on every stream must not grow again each time.

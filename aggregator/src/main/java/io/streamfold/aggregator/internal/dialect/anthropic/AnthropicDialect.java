@@ -65,6 +65,13 @@ public final class AnthropicDialect extends Dialect
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
 
+    /**
+     * Where the byte telling a block event's type apart lies in its compact form, {@code {"type":"content_block_}: the
+     * {@code d} of a delta, the {@code s} of a start or stop; and where a start's {@code a} or a stop's {@code o} lies.
+     */
+    private static final int BLOCK_TYPE_AT = "{\"type\":\"content_block_".length();
+    private static final int START_OR_STOP_AT = BLOCK_TYPE_AT + 2;
+
     /** The repeated block deltas, learnt and folded without parsing. */
     private final DeltaTemplates templates;
     /** The repeated plain text block starts, likewise. */
@@ -140,7 +147,15 @@ public final class AnthropicDialect extends Dialect
         {
             return;
         }
-        if (templates.foldRepeated(frame) || textStarts.foldRepeated(frame))
+        // The compact type names the only templates that may match (a learnt delta matches only a delta, a learnt
+        // block start only a start, or the fast path would fold what the full path does not): a block stop, start
+        // or delta is not tried against the others' templates, each a failed match. A frame written otherwise
+        // tries them all; skipping a template only ever leaves the event to the full path.
+        final byte type = frame.length() > START_OR_STOP_AT ? frame.buffer().getByte(frame.offset() + BLOCK_TYPE_AT) : 0;
+        final boolean startOrStop = type == 's';
+        if ((!startOrStop && templates.foldRepeated(frame)) ||
+            (type != 'd' && !(startOrStop && frame.buffer().getByte(frame.offset() + START_OR_STOP_AT) == 'o') &&
+                textStarts.foldRepeated(frame)))
         {
             return;
         }
