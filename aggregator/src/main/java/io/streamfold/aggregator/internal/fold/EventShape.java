@@ -51,6 +51,13 @@ public final class EventShape
      * whitespace included, where elsewhere runs of whitespace between tokens may vary. Nothing to read back.
      */
     public static final int LITERAL = 8;
+    /**
+     * A non-negative JSON integer, written without sign or leading zero, that goes up by one from event to event (a
+     * Responses delta's {@code sequence_number}): compared as literal bytes, the learnt digits counted up by one after
+     * each event the template folds, so it costs no slot of its own. An event with any other value does not match
+     * (the dialect learns it again, or as an {@link #INTEGER}); nothing to read back.
+     */
+    public static final int COUNTER = 9;
 
     /** Path element for the one element of an array that has exactly one (a single candidate, a single part). */
     public static final String ONLY = "[]";
@@ -205,6 +212,12 @@ public final class EventShape
         public Builder literal(final String... path)
         {
             return slot(LITERAL, path);
+        }
+
+        /** Adds a {@link #COUNTER} at {@code path}. */
+        public Builder counter(final String... path)
+        {
+            return slot(COUNTER, path);
         }
 
         /** Adds an object slot at {@code path}: its members not declared as slots may vary. */

@@ -80,9 +80,9 @@ final class TemplatePieces
             if (next < read && i == start[order[next]] - offset)
             {
                 final int s = order[next++];
-                if (type[s] == EventShape.LITERAL)
+                if (type[s] == EventShape.LITERAL || type[s] == EventShape.COUNTER)
                 {
-                    // Literal bytes all through, its whitespace too.
+                    // Literal bytes all through, its whitespace too (a counter's digits are counted up in place).
                     i = end[s] - offset;
                     continue;
                 }
@@ -160,6 +160,37 @@ final class TemplatePieces
         pieceEnd[count] = to;
         pieceSlot[count] = slot;
         count++;
+        return true;
+    }
+
+    /**
+     * Inserts {@code b} into the learnt bytes at {@code at}, inside a literal segment: the pieces after it move by one
+     * (a counter's value that needs one digit more, see {@link EventShape#COUNTER}).
+     *
+     * @return false, nothing changed, when an object slot is placed (its brackets' offsets are not moved).
+     */
+    boolean insertLiteral(final int at, final byte b)
+    {
+        if (objects > 0)
+        {
+            return false;
+        }
+        if (bytes.length == length)
+        {
+            bytes = Arrays.copyOf(bytes, length * 2);
+        }
+        System.arraycopy(bytes, at, bytes, at + 1, length - at);
+        bytes[at] = b;
+        length++;
+        literalBytes++;
+        for (int k = 0; k < count; k++)
+        {
+            if (pieceStart[k] >= at)
+            {
+                pieceStart[k]++;
+                pieceEnd[k]++;
+            }
+        }
         return true;
     }
 

@@ -36,19 +36,29 @@ final class GatheredEvent
     /** A delta shape's meaning bit: one logprob entry varies too (its token, value, bytes...). */
     static final int LOGPROB = 4;
     /**
+     * A delta shape's meaning bit, with the sequence number's: it is learnt as an {@link EventShape#COUNTER} (OpenAI
+     * numbers every event, so repeated deltas count up by one), not scanned as an integer slot.
+     */
+    static final int COUNTED = 8;
+    /**
      * The repeated {@code response.*.delta} events: the delta (slot 0) varies, and so do the sequence number and
      * the obfuscation padding when present (checked as a string, never decoded: nothing reads it), and a lone logprob
      * entry (the entry, its token, its value: {@link #entrySlot}); indexed by their meaning,
-     * (sequence number ? 1 : 0) | (obfuscation ? 2 : 0) | (logprob entry ? {@link #LOGPROB} : 0).
+     * (sequence number ? 1 : 0) | (obfuscation ? 2 : 0) | (logprob entry ? {@link #LOGPROB} : 0) | (sequence number
+     * counted ? {@link #COUNTED} : 0).
      */
-    private static final EventShape[] DELTA_SHAPES = new EventShape[8];
+    private static final EventShape[] DELTA_SHAPES = new EventShape[16];
 
     static
     {
         for (int k = 0; k < DELTA_SHAPES.length; k++)
         {
             final EventShape.Builder b = EventShape.of(k).string("delta");
-            if ((k & 1) != 0)
+            if ((k & 1) != 0 && (k & COUNTED) != 0)
+            {
+                b.counter("sequence_number");
+            }
+            else if ((k & 1) != 0)
             {
                 b.integer("sequence_number");
             }
@@ -573,11 +583,19 @@ final class GatheredEvent
      */
     EventShape learnableShape(final boolean loneEntry)
     {
+        return learnableShape(loneEntry, false);
+    }
+
+    /**
+     * As {@link #learnableShape(boolean)}; {@code counted}: its sequence number, when an integer, as a counter.
+     */
+    EventShape learnableShape(final boolean loneEntry, final boolean counted)
+    {
         if (!deltaIsString || !isDelta(type) || (!loneEntry && hasLogprobEntries()))
         {
             return null;
         }
-        return DELTA_SHAPES[(sequenceIsInteger ? 1 : 0) | (obfuscationIsString ? 2 : 0) | (loneEntry ? LOGPROB : 0)];
+        return DELTA_SHAPES[(sequenceIsInteger ? 1 | (counted ? COUNTED : 0) : 0) | (obfuscationIsString ? 2 : 0) | (loneEntry ? LOGPROB : 0)];
     }
 
     /** @return whether the event's logprobs are an array or object with something in it (else they fold to nothing). */

@@ -81,6 +81,15 @@ public final class OpenAiResponsesDialect extends Dialect
     /** The events that end the response or report an error. */
     private final TerminalEvents terminals;
 
+    /**
+     * Whether deltas are learnt with their sequence number as a counter (see {@link GatheredEvent#COUNTED}): until a
+     * delta right after one so learnt fails to match (a stream whose numbers do not go up by one), then the stream
+     * scans it as an integer again.
+     */
+    private boolean counting = true;
+    /** A delta was just learnt with a counter, and no event matched it since. */
+    private boolean counterUnproven;
+
     public OpenAiResponsesDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
         super(aggregate, limits, OpenAiResponsesReporting.INSTANCE);
@@ -126,6 +135,8 @@ public final class OpenAiResponsesDialect extends Dialect
         items.reset();
         repeats.reset();
         itemReader.reset();
+        counting = true;
+        counterUnproven = false;
     }
 
     @Override
@@ -147,6 +158,7 @@ public final class OpenAiResponsesDialect extends Dialect
         }
         if (eventTemplate.match(frame.buffer(), frame.offset(), length, frame.streamOffset()))
         {
+            counterUnproven = false;
             // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
             // does the part it led to: nothing but appends happened since, so looking it up again finds it again.
             final int deltaLength = eventTemplate.stringLength(0);
@@ -175,6 +187,9 @@ public final class OpenAiResponsesDialect extends Dialect
         eventTemplate.forget();
         repeatPart = null;
         repeatSlot = null;
+        // The delta learnt just before did not match this event: when this is a delta too, its number did not count up.
+        final boolean counterFailed = counterUnproven;
+        counterUnproven = false;
         final int errorsBefore = aggregate.errorCount();
         if (!event.gatherScanned(frame, eventTemplate.enabled()))
         {
@@ -185,10 +200,22 @@ public final class OpenAiResponsesDialect extends Dialect
         itemReader.checked = event.scanned();
         apply();
         aggregate.start();
-        final EventShape shape = event.learnableShape(repeatSlot != null);
+        if (counterFailed && event.learnableShape(repeatSlot != null) != null)
+        {
+            counting = false;
+        }
+        final EventShape shape = event.learnableShape(repeatSlot != null, counting);
         if (shape != null && aggregate.errorCount() == errorsBefore)
         {
-            eventTemplate.learn(frame.buffer(), frame.offset(), length, shape);
+            if (eventTemplate.learn(frame.buffer(), frame.offset(), length, shape))
+            {
+                counterUnproven = (shape.meaning() & GatheredEvent.COUNTED) != 0;
+            }
+            else if ((shape.meaning() & GatheredEvent.COUNTED) != 0)
+            {
+                // A number a counter cannot take (negative, a leading zero...): scanned as an integer slot.
+                eventTemplate.learn(frame.buffer(), frame.offset(), length, event.learnableShape(repeatSlot != null, false));
+            }
         }
     }
 

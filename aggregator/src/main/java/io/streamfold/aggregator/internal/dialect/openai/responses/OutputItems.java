@@ -50,7 +50,11 @@ final class OutputItems
         }
         lastTouched = null;
         lastAgreed = null;
-        spareItems.addAll(items);
+        // One by one: addAll copies the list into a new array first, an allocation on every pooled stream.
+        for (int i = 0; i < items.size(); i++)
+        {
+            spareItems.add(items.get(i));
+        }
         items.clear();
         choice = null;
     }

@@ -58,6 +58,60 @@ class ResponsesRepeatProperties
         }
     }
 
+    /**
+     * A delta's sequence number is learnt as a counter, its digits counted up after each folded repeat: runs that cross
+     * a power of ten, steps other than one (none, two, back), a run that never counts up (the stream scans it as an
+     * integer again), with and without {@code event:} lines (the framer's data-line hint) and in any slices.
+     */
+    @Property(tries = 200)
+    void countedSequenceNumbersFoldAsTheFullDecoderFoldsThem(@ForAll final long seed)
+    {
+        final Random r = new Random(seed);
+        final StringBuilder sse = new StringBuilder();
+        final boolean eventLines = r.nextBoolean();
+        // Up to 18 digits, and 18 crossing into 19 (too long for a counter or an integer slot: the full decoder's).
+        final long[] starts = {0, 7, 95, 996, 9_997, 999_999_997L, 99_999_999_999_999_995L, 999_999_999_999_999_996L};
+        long sequence = starts[r.nextInt(starts.length)] + r.nextInt(4);
+        final boolean stuck = r.nextInt(5) == 0;
+        counted(sse, eventLines, "{\"type\":\"response.created\",\"sequence_number\":" + sequence++ + ",\"response\":{\"id\":" +
+            "\"resp_1\",\"status\":\"in_progress\",\"output\":[]}}");
+        counted(sse, eventLines, "{\"type\":\"response.output_item.added\",\"sequence_number\":" + sequence++ +
+            ",\"output_index\":0,\"item\":" + ITEMS[0] + "}");
+        for (int n = 0, events = 5 + r.nextInt(40); n < events; n++)
+        {
+            if (!stuck)
+            {
+                final int step = r.nextInt(12);
+                sequence += step == 0 ? 0 : step == 1 ? 2 : step == 2 ? -1 : 1;
+            }
+            counted(sse, eventLines, "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + sequence +
+                ",\"item_id\":\"msg_a\",\"output_index\":0,\"content_index\":0,\"delta\":" + delta(r, false) +
+                ",\"logprobs\":[],\"obfuscation\":" + padding(r) + "}");
+        }
+        counted(sse, eventLines, "{\"type\":\"response.completed\",\"sequence_number\":" + (sequence + 1) +
+            ",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}");
+        final byte[] stream = FastPathRun.rawBytes(sse.toString());
+        final String shown = new String(stream, StandardCharsets.UTF_8);
+        for (final AggregationLimits limits : LIMITS)
+        {
+            final long slices = r.nextLong() | 1;
+            final boolean direct = r.nextBoolean();
+            final FastPathRun full = FastPathRun.of(Format.OPENAI_RESPONSES, stream, limits, false, direct, slices, false);
+            final FastPathRun fast = FastPathRun.of(Format.OPENAI_RESPONSES, stream, limits, false, direct, slices, true);
+            FastPathRun.assertSame(full, fast, limits + "\n" + shown);
+        }
+    }
+
+    private static void counted(final StringBuilder sse, final boolean eventLine, final String data)
+    {
+        if (eventLine)
+        {
+            final int type = data.indexOf("\"type\":\"") + 8;
+            sse.append("event: ").append(data, type, data.indexOf('"', type)).append('\n');
+        }
+        event(sse, data);
+    }
+
     /** The generator is not vacuous: plain repeats do take the fast path. */
     @Test
     void plainRepeatsAreFoldedByTheFastPath()
