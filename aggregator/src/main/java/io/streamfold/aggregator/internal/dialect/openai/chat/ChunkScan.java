@@ -61,6 +61,8 @@ final class ChunkScan
     private int deltasRead;
     private int logprobsRead;
     private boolean located;
+    /** The scan refused a chunk of this stream: it is not tried again until the next. */
+    private boolean refused;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
     private final StringDecoder text = new StringDecoder(256);
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
@@ -83,14 +85,21 @@ final class ChunkScan
         maxStringBytes = EventBytes.scanStringBytes(limits);
     }
 
+    /** A new stream: its chunks are scanned first again. */
+    void reset()
+    {
+        refused = false;
+    }
+
     /**
-     * Folds the chunk when the scan accepts it and it holds only what this class reads.
+     * Folds the chunk when the scan accepts it and it holds only what this class reads (and no chunk of the stream was
+     * refused before).
      *
      * @return false, nothing changed, when the token reader must read it.
      */
     boolean read(final Frame frame)
     {
-        if (!bytes.scans())
+        if (refused || !bytes.scans())
         {
             return false;
         }
@@ -102,6 +111,9 @@ final class ChunkScan
         located = false;
         if (!bytes.checkObject(chunk, null, null) || negativeZero(chunk) || !walk(false))
         {
+            // What the scan does not read (tool calls, token ids) comes again in the stream's next unfolded chunks: the
+            // token reader reads them without a scan first.
+            refused = true;
             return false;
         }
         located = choicesRead == 1 && choiceCount == 1 && deltasRead <= 1 && logprobsRead <= 1;
@@ -197,7 +209,7 @@ final class ChunkScan
                             learner.noteScannedValue(name,
                                 first == '"' && text.decode(src, quote + 1, chunk.valueEnd(m)) >= 0 ? quote : -1);
                         }
-                        dialect.captureKeepingNonEmpty(aggregate.meta(), name, chunk, m);
+                        keep(name, src, m);
                     }
             }
         }
@@ -252,8 +264,44 @@ final class ChunkScan
         {
             return;
         }
-        learner.noteScannedCreated(integer, aggregate.meta().get("created"), src, from, to);
-        dialect.captureKeepingNonEmpty(aggregate.meta(), "created", chunk, m);
+        final MutableRawJson kept = aggregate.meta().get("created");
+        learner.noteScannedCreated(integer, kept, src, from, to);
+        if (!repeats(kept, src, from, to))
+        {
+            dialect.captureKeepingNonEmpty(aggregate.meta(), "created", chunk, m);
+        }
+    }
+
+    /**
+     * Keeps a top-level member as metadata; one repeating, plainly written, the value kept now is passed over (keeping
+     * it again would change nothing, as {@link RepeatedEnvelope} finds for the token reader): the response's identity
+     * in every chunk.
+     */
+    private void keep(final String name, final byte[] src, final int m)
+    {
+        final MutableRawJson kept = aggregate.meta().get(name);
+        if (!repeats(kept, src, chunk.valueStart(m), chunk.valueEnd(m)))
+        {
+            dialect.captureKeepingNonEmpty(aggregate.meta(), name, chunk, m);
+        }
+    }
+
+    /** @return whether the value {@code src[from, to)}, without an escape, is the one {@code kept}. */
+    private static boolean repeats(final MutableRawJson kept, final byte[] src, final int from, final int to)
+    {
+        if (kept == null)
+        {
+            return false;
+        }
+        // Compared byte for character: an escaped backslash could equal a kept backslash pair it does not decode to.
+        for (int k = from; k < to; k++)
+        {
+            if (src[k] == '\\')
+            {
+                return false;
+            }
+        }
+        return RepeatedEnvelope.kept(kept, src, from, to);
     }
 
     /** Groq's {@code x_groq}: its usage merged, its other fields kept. */

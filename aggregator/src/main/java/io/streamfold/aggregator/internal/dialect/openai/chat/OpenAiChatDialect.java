@@ -82,6 +82,7 @@ public final class OpenAiChatDialect extends Dialect
     {
         super.reset();
         choices.reset();
+        scan.reset();
         xGroq.clear();
         learner.forget();
     }
