@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.model.DeltaFields;
 
@@ -234,6 +235,38 @@ public final class MutableDeltaFields implements DeltaFields
             values.set(i, new MutableRawJson(budget));
         }
         return reader.capture((MutableRawJson)values.get(i));
+    }
+
+    /**
+     * As {@link #replace(String, JsonReader, AggregationLimits)} for member {@code m} a byte scan located (in checked
+     * bytes): the same rule, the value kept as {@link JsonMembers#capture} keeps it.
+     */
+    public boolean replace(final String name, final JsonMembers members, final int m, final AggregationLimits limits)
+    {
+        if (members.first(m) == 'n')
+        {
+            return true;
+        }
+        int i = names.indexOf(name);
+        if (i < 0)
+        {
+            if (names.size() >= limits.maxRawFields())
+            {
+                return false;
+            }
+            if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a field of an unknown delta"))
+            {
+                return true;
+            }
+            names.add(name);
+            values.add(null);
+            i = names.size() - 1;
+        }
+        if (!(values.get(i) instanceof MutableRawJson))
+        {
+            values.set(i, new MutableRawJson(budget));
+        }
+        return members.capture(m, (MutableRawJson)values.get(i), limits.maxRawBytes());
     }
 
     /**

@@ -203,6 +203,29 @@ final class ChunkLearner
             learnable = false;
             return;
         }
+        text(quote, choice, kind, name);
+    }
+
+    /**
+     * As {@link #noteText} for a string {@link ChunkScan} decoded (with the decoder the template matches by) from the
+     * payload it scanned: the payload's own string, at array index {@code quote}.
+     */
+    void noteScannedText(final int quote, final MutableChoice choice, final MutablePart.Kind kind, final String name)
+    {
+        if (!learnable)
+        {
+            return;
+        }
+        if (++appends > 1)
+        {
+            learnable = false;
+            return;
+        }
+        text(quote, choice, kind, name);
+    }
+
+    private void text(final int quote, final MutableChoice choice, final MutablePart.Kind kind, final String name)
+    {
         this.choice = choice;
         this.kind = kind;
         call = null;
@@ -252,14 +275,20 @@ final class ChunkLearner
     {
         if (r == top)
         {
-            extra(refusal ? ChunkShapes.REFUSAL_LOGPROB : ChunkShapes.LOGPROB, ChunkShapes.ENTRY);
-            // One entry per chunk only: a second of the other list is refused here.
-            learnable &= (extras & (ChunkShapes.LOGPROB | ChunkShapes.REFUSAL_LOGPROB)) != (ChunkShapes.LOGPROB | ChunkShapes.REFUSAL_LOGPROB);
+            noteScannedLogprobEntry(refusal);
         }
         else
         {
             learnable = false;
         }
+    }
+
+    /** One logprob entry of the payload itself was read and kept (the token reader's, or {@link ChunkScan}'s). */
+    void noteScannedLogprobEntry(final boolean refusal)
+    {
+        extra(refusal ? ChunkShapes.REFUSAL_LOGPROB : ChunkShapes.LOGPROB, ChunkShapes.ENTRY);
+        // One entry per chunk only: a second of the other list is refused here.
+        learnable &= (extras & (ChunkShapes.LOGPROB | ChunkShapes.REFUSAL_LOGPROB)) != (ChunkShapes.LOGPROB | ChunkShapes.REFUSAL_LOGPROB);
     }
 
     /**
@@ -276,10 +305,45 @@ final class ChunkLearner
         }
     }
 
+    /**
+     * As {@link #noteCreated} for a value {@link ChunkScan} located: {@code integer} when it is one, its text the
+     * ASCII bytes {@code src[from, to)}.
+     */
+    void noteScannedCreated(final boolean integer, final MutableRawJson kept, final byte[] src, final int from, final int to)
+    {
+        createdSeen = integer;
+        if (learnable && integer && kept != null && !kept.isNullish() && !sameText(kept.text(), src, from, to))
+        {
+            extra(ChunkShapes.CREATED, (byte)-1);
+        }
+    }
+
+    private static boolean sameText(final CharSequence text, final byte[] src, final int from, final int to)
+    {
+        if (text.length() != to - from)
+        {
+            return false;
+        }
+        for (int k = from; k < to; k++)
+        {
+            if (text.charAt(k - from) != src[k])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The chunk's {@code object} (the reader is on its value). */
     void noteObject(final JsonToken value, final JsonReader top) throws JsonReader.BadPayload
     {
-        tgiObject = learnable && value == JsonToken.VALUE_STRING && top.text().contentEquals("text_completion");
+        noteObject(learnable && value == JsonToken.VALUE_STRING && top.text().contentEquals("text_completion"));
+    }
+
+    /** The chunk's {@code object}, as {@link #noteObject(JsonToken, JsonReader)}: whether it is the string {@code text_completion}. */
+    void noteObject(final boolean textCompletion)
+    {
+        tgiObject = learnable && textCompletion;
     }
 
     /** The top-level usage (an object is merged and announced; null does nothing). */
@@ -342,6 +406,20 @@ final class ChunkLearner
                 valueQuote = quote;
             }
         }
+    }
+
+    /**
+     * As {@link #noteValue} for a value {@link ChunkScan} located: {@code quote} the array index of a string's opening
+     * quote, decoded there by the template's decoder, or -1 for any other value.
+     */
+    void noteScannedValue(final String name, final int quote)
+    {
+        if (isIdentity(name))
+        {
+            return;
+        }
+        valueName = quote >= 0 ? name : null;
+        valueQuote = quote;
     }
 
     private static boolean isIdentity(final String name)
@@ -414,13 +492,19 @@ final class ChunkLearner
     /** The payload was read whole: learn it when it appended exactly one string and reported nothing. */
     void end(final JsonReader top, final boolean errorSeen)
     {
+        end(top.inputArray(), top.inputOffset(), top.inputLength(), errorSeen);
+    }
+
+    /** As {@link #end(JsonReader, boolean)} for the payload {@code src[offset, offset + length)}. */
+    void end(final byte[] src, final int offset, final int length, final boolean errorSeen)
+    {
         if (!learnable || errorSeen || appends != 1 || aggregate.errorCount() != errorsBefore)
         {
             return;
         }
         if (extras == 0)
         {
-            template.learn(top.inputArray(), top.inputOffset(), top.inputLength(), choice, kind, call,
+            template.learn(src, offset, length, choice, kind, call,
                 switchable ? textName : null, textQuote, valueName, valueQuote);
         }
         else if (field >= 0)
@@ -429,7 +513,7 @@ final class ChunkLearner
             // first changes (a full read and a second learn, a fifth of a short stream's fold). Only beside other
             // slots: a plain text chunk stays on the one-string template.
             final int created = tgiObject && createdSeen ? ChunkShapes.CREATED : 0;
-            shapes.learn(top.inputArray(), top.inputOffset(), top.inputLength(), field,
+            shapes.learn(src, offset, length, field,
                 extras | created | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,
                 (extras & ChunkShapes.REFUSAL_LOGPROB) != 0, valueName);
         }

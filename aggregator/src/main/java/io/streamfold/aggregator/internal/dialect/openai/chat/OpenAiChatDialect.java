@@ -31,6 +31,8 @@ public final class OpenAiChatDialect extends Dialect
     /** The fast path: watches each payload the decoder reads, and folds the ones that repeat a learnt chunk. */
     private final ChunkLearner learner;
     private final ChoiceReader choices;
+    /** Reads a chunk the fast path did not fold scan-first, when it holds only what the scan reads. */
+    private final ChunkScan scan;
     private final MutableRawFields xGroq = new MutableRawFields();
 
     public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
@@ -39,6 +41,7 @@ public final class OpenAiChatDialect extends Dialect
         final LogprobEntries logprobs = new LogprobEntries(aggregate, limits);
         learner = new ChunkLearner(aggregate, limits, eventTemplate, logprobs);
         choices = new ChoiceReader(this, aggregate, limits, learner, json, logprobs);
+        scan = new ChunkScan(this, aggregate, limits, learner, logprobs, xGroq);
     }
 
     /** Turns the repeated-prefix fast path on or off (tests compare both). */
@@ -79,6 +82,7 @@ public final class OpenAiChatDialect extends Dialect
     {
         super.reset();
         choices.reset();
+        scan.reset();
         xGroq.clear();
         learner.forget();
     }
@@ -105,6 +109,11 @@ public final class OpenAiChatDialect extends Dialect
         {
             aggregate.start();
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
+            return;
+        }
+        if (learner.enabled() && scan.read(frame))
+        {
+            // With the fast path off (tests compare both), every chunk is read by the token reader below.
             return;
         }
         json.beginObject(frame.buffer(), frame.offset(), length, repeatedEnvelope(frame));

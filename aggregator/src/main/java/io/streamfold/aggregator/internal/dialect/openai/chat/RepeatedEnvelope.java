@@ -143,8 +143,11 @@ final class RepeatedEnvelope
         return i;
     }
 
-    /** @return true when {@code kept} is the value {@code src[from, to)} as the reader would keep it. */
-    private static boolean kept(final MutableRawJson kept, final byte[] src, final int from, final int to)
+    /**
+     * @return true when {@code kept} is the value {@code src[from, to)} (a string or a number, bytes the reader accepts)
+     *         as the reader would keep it, compared byte for character (an escape or a byte beyond ASCII never matches).
+     */
+    static boolean kept(final MutableRawJson kept, final byte[] src, final int from, final int to)
     {
         if (kept == null || kept.isUndecoded())
         {
