@@ -138,6 +138,17 @@ class UsageSourceAndVerdictTest
             "{\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", "[DONE]"));
         assertEquals("jtokkit:o200k_base", gpt.usage().estimateMethod());
         assertEquals(2, gpt.usage().outputTokens());
+        // A lone surrogate is legal in a JSON string and kept in the text; cl100k's tokenizer wants UTF-16 that
+        // encodes (under -ea it threw an AssertionError out of end()): counted as the replacement character.
+        final Aggregate lone = fold(Format.OPENAI_CHAT, ChatFeeding.sse(
+            "{\"id\":\"c\",\"model\":\"gpt-4\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello \\ud83d world\\ude00\"}}]}",
+            "{\"id\":\"c\",\"model\":\"gpt-4\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", "[DONE]"));
+        final Aggregate replaced = fold(Format.OPENAI_CHAT, ChatFeeding.sse(
+            "{\"id\":\"c\",\"model\":\"gpt-4\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello \\ufffd world\\ufffd\"}}]}",
+            "{\"id\":\"c\",\"model\":\"gpt-4\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}", "[DONE]"));
+        assertEquals("Hello \ud83d world\ude00", lone.choice(0).joined(Part.Kind.TEXT));
+        assertEquals("jtokkit:cl100k_base", lone.usage().estimateMethod());
+        assertEquals(replaced.usage().outputTokens(), lone.usage().outputTokens());
     }
 
     @Test

@@ -63,10 +63,31 @@ final class UsageEstimate
         final Encoding encoding = dropped == 0 ? openAiEncoding(a) : null;
         if (encoding != null)
         {
+            replaceLoneSurrogates(text);
             usage.estimated(encoding.countTokens(text.toString()), "jtokkit:" + encoding.getName());
             return;
         }
         usage.estimated((text.length() + dropped + 3) / 4, CHARS_PER_TOKEN);
+    }
+
+    /**
+     * A JSON string may hold a lone surrogate ({@code "\\ud83d"}) and the text keeps it, but jtokkit's cl100k parser
+     * asserts its input encodes to UTF-8: each is counted as the U+FFFD that encoding it prints.
+     */
+    private static void replaceLoneSurrogates(final StringBuilder text)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                text.setCharAt(i, '\uFFFD');
+            }
+        }
     }
 
     private static Encoding openAiEncoding(final MutableAggregate a)

@@ -50,6 +50,15 @@ public final class JsonReader
     private long fedBefore;
     /** Bytes fed to the current parser in all, the current payload included. */
     private long fedTotal;
+    /**
+     * Whether the parser holds nothing of a payload: new, or every payload fed to it finished or let go clean. Only
+     * {@link #finish} or the tail check of {@link #abandon} can tell: after a root value the non-blocking parser
+     * holds back a partial token ({@code {}t}) as it would wait for more input, in the root and asking for input
+     * like a clean one, and would read it into the next payload.
+     */
+    private boolean settled;
+    /** Array offset just past the current payload's object when the syntax check read it whole, else -1. */
+    private int checkedEnd = -1;
 
     public JsonReader(final AggregationLimits limits)
     {
@@ -96,6 +105,7 @@ public final class JsonReader
             inputOffset = 0;
         }
         inputLength = length;
+        checkedEnd = -1;
         // Before the parser sees a byte: Jackson decodes some ill-formed UTF-8 (overlong forms, encoded
         // surrogates) to real characters, so an event that is not well-formed is refused whole.
         final int malformed = Utf8Check.firstMalformed(input, inputOffset, length);
@@ -110,11 +120,12 @@ public final class JsonReader
     private JsonToken start() throws BadPayload
     {
         final int length = inputLength;
-        if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
+        if (!settled || !feeder.needMoreInput() || !parser.getParsingContext().inRoot())
         {
             // The previous payload was left unread: never let its remains run into this one.
             newParser();
         }
+        settled = false;
         fedBefore = fedTotal;
         fedTotal += length;
         try
@@ -142,6 +153,7 @@ public final class JsonReader
         {
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
+        checkedEnd = syntax.objectEnd();
         if (start() != JsonToken.START_OBJECT)
         {
             abandon();
@@ -171,10 +183,12 @@ public final class JsonReader
         {
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
-        if (!feeder.needMoreInput() || !parser.getParsingContext().inRoot())
+        checkedEnd = syntax.objectEnd();
+        if (!settled || !feeder.needMoreInput() || !parser.getParsingContext().inRoot())
         {
             newParser();
         }
+        settled = false;
         // The parser sees an opening brace, then the bytes from the first member read: a byte of the payload at k
         // (k >= skip) is its character 1 + k - skip of this payload, which fedBefore maps back to k.
         fedBefore = fedTotal + 1 - skip;
@@ -254,21 +268,31 @@ public final class JsonReader
             newParser();
             throw new BadPayload("more than one JSON value in one event");
         }
+        settled = true;
     }
 
     /** @return array offset just past the root object or array the reader has just closed, or -1 when not known. */
     private int rootEnd()
     {
+        if (checkedEnd >= 0)
+        {
+            // Where the syntax check found the object's end: exact, unlike the parser's token offsets.
+            return parser.currentToken() == JsonToken.END_OBJECT && parser.getParsingContext().getParent() == null ?
+                checkedEnd : -1;
+        }
         final JsonToken t = parser.currentToken();
         if ((t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) || parser.getParsingContext().getParent() != null)
         {
             return -1;
         }
         final byte close = t == JsonToken.END_OBJECT ? (byte)'}' : (byte)']';
-        final long at = tokenOffset();
-        if (at >= 0 && at < inputLength && input[inputOffset + (int)at] == close)
+        // The non-blocking parser places an empty object's or array's close just past it ("{}" at 2): one back.
+        for (long at = tokenOffset(), candidate = at; candidate >= at - 1; candidate--)
         {
-            return inputOffset + (int)at + 1;
+            if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == close)
+            {
+                return inputOffset + (int)candidate + 1;
+            }
         }
         return -1;
     }
@@ -289,13 +313,25 @@ public final class JsonReader
     /** Abandons the current payload after a dialect-level problem; the next payload starts clean. */
     public void abandon()
     {
-        if (parser != null && feeder.needMoreInput() && parser.getParsingContext().inRoot())
+        if (settled)
+        {
+            return;
+        }
+        if (parser != null && feeder.needMoreInput() && parser.getParsingContext().inRoot() && onlyWhitespaceAfterRoot())
         {
             // Between root values with nothing left unread: the parser is clean and keeps the field
             // names it has learned, so a pooled aggregator's next stream does not learn them again.
+            settled = true;
             return;
         }
         newParser();
+    }
+
+    /** @return whether the current payload's root value is closed and only whitespace follows it. */
+    private boolean onlyWhitespaceAfterRoot()
+    {
+        final int rootEnd = rootEnd();
+        return rootEnd >= 0 && onlyWhitespace(rootEnd, inputOffset + inputLength);
     }
 
     /** @return the current field name (Jackson's canonical instance). */
@@ -652,6 +688,7 @@ public final class JsonReader
         feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
         fedBefore = 0;
         fedTotal = 0;
+        settled = true;
     }
 
     /** A payload that is not the JSON its dialect expects. Carries no stack trace: it is a value, not a bug. */

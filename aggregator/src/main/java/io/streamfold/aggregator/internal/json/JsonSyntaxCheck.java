@@ -24,6 +24,7 @@ public final class JsonSyntaxCheck
     /** Characters as bytes for {@link #isOneValue(char[], int, int, int)}; grows to the longest text. */
     private byte[] ascii = new byte[0];
     private String problem;
+    private int objectEnd = -1;
     private int problemAt;
 
     /**
@@ -51,7 +52,17 @@ public final class JsonSyntaxCheck
         {
             return fail("event data is not a JSON object", i - offset);
         }
-        return valueEnd(bytes, i, offset, limit, maxDepth, maxStringChars, 0, VALUE) >= 0;
+        objectEnd = valueEnd(bytes, i, offset, limit, maxDepth, maxStringChars, 0, VALUE);
+        return objectEnd >= 0;
+    }
+
+    /**
+     * @return the index just past the object the last {@link #check} or {@link #checkFrom} accepted (what follows it
+     *         is the caller's to judge).
+     */
+    public int objectEnd()
+    {
+        return objectEnd;
     }
 
     /**
@@ -70,7 +81,8 @@ public final class JsonSyntaxCheck
             return check(bytes, offset, length, maxDepth, maxStringChars);
         }
         setObject(0, true);
-        return valueEnd(bytes, from, offset, offset + length, maxDepth, maxStringChars, 1, NAME) >= 0;
+        objectEnd = valueEnd(bytes, from, offset, offset + length, maxDepth, maxStringChars, 1, NAME);
+        return objectEnd >= 0;
     }
 
     /**
