@@ -174,31 +174,20 @@ public final class MutableDeltaFields implements DeltaFields
      */
     public boolean append(final String name, final CharSequence text, final AggregationLimits limits, final MutableRawFields start)
     {
-        int i = names.indexOf(name);
+        final int i = indexFor(name, limits);
         if (i < 0)
         {
-            if (names.size() >= limits.maxRawFields())
-            {
-                return false;
-            }
-            if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a field of an unknown delta"))
-            {
-                return true;
-            }
-            i = add(name, startText(start, name));
+            return i == REFUSED;
+        }
+        if (values.get(i) == null)
+        {
+            values.set(i, startText(start, name));
         }
         if (!(values.get(i) instanceof MutableTextBuffer))
         {
             values.set(i, new MutableTextBuffer(budget, false));
         }
         return ((MutableTextBuffer)values.get(i)).append(text, limits.maxTextChars());
-    }
-
-    private int add(final String name, final Object slot)
-    {
-        names.add(name);
-        values.add(slot);
-        return names.size() - 1;
     }
 
     /** @return a new text slot holding the string {@code start} has under {@code name}, if any. */
@@ -247,20 +236,10 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return true;
         }
-        int i = names.indexOf(name);
+        final int i = indexFor(name, limits);
         if (i < 0)
         {
-            if (names.size() >= limits.maxRawFields())
-            {
-                return false;
-            }
-            if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a field of an unknown delta"))
-            {
-                return true;
-            }
-            names.add(name);
-            values.add(null);
-            i = names.size() - 1;
+            return i == REFUSED;
         }
         if (!(values.get(i) instanceof MutableRawJson))
         {
@@ -276,6 +255,17 @@ public final class MutableDeltaFields implements DeltaFields
      */
     private int indexFor(final String name, final JsonReader reader, final AggregationLimits limits) throws JsonReader.BadPayload
     {
+        final int i = indexFor(name, limits);
+        if (i < 0)
+        {
+            reader.skip();
+        }
+        return i;
+    }
+
+    /** As {@link #indexFor(String, JsonReader, AggregationLimits)}, leaving a refused value to the caller. */
+    private int indexFor(final String name, final AggregationLimits limits)
+    {
         final int i = names.indexOf(name);
         if (i >= 0)
         {
@@ -283,12 +273,10 @@ public final class MutableDeltaFields implements DeltaFields
         }
         if (names.size() >= limits.maxRawFields())
         {
-            reader.skip();
             return -1;
         }
         if (budget != null && !budget.grow(ResultBudget.FIELD_BYTES, "a field of an unknown delta"))
         {
-            reader.skip();
             return REFUSED;
         }
         names.add(name);
