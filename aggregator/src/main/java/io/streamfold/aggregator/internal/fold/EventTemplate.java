@@ -90,11 +90,8 @@ public final class EventTemplate
     private int lineChecked;
     /** What the framer's hint ({@link #matchLine(byte[], int, int, long)}) matched last. */
     private final HintedLine hinted = new HintedLine();
-    /** Where the learnt {@link EventShape#COUNTER}'s digits lie in the learnt bytes; -1 when the shape has none. */
-    private int counterAt = -1;
-    private int counterEnd;
-    /** The counter needed one digit more than learnt: nothing matches until the next event is learnt. */
-    private boolean counterSpent;
+    /** The learnt shape's {@link EventShape#COUNTER}, counted up after each event folded. */
+    private final TemplateCounter counter = new TemplateCounter();
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -197,14 +194,15 @@ public final class EventTemplate
         {
             return false;
         }
-        if (!learner.learn(src, offset, count, shape) || !findCounter(offset))
+        if (!learner.learn(src, offset, count, shape) ||
+            !counter.find(type, start, end, shape.slotCount(), offset, pieces.bytes))
         {
             forget();
             return false;
         }
         // The learnt event is folded already: the next one counts from it.
-        countUp();
-        if (counterSpent)
+        counter.countUp(pieces);
+        if (counter.spent())
         {
             forget();
             return false;
@@ -233,7 +231,7 @@ public final class EventTemplate
      */
     public boolean match(final DirectBuffer buffer, final int offset, final int count)
     {
-        if (shape == null || counterSpent || count < pieces.literalBytes)
+        if (shape == null || counter.spent() || count < pieces.literalBytes)
         {
             return false;
         }
@@ -257,7 +255,7 @@ public final class EventTemplate
         // The hint matched these very bytes of this event: nothing was learnt, forgotten or matched since.
         if (hinted.take(array, (int)buffer.wrapAdjustment() + offset, count, streamOffset))
         {
-            countUp();
+            counter.countUp(pieces);
             return true;
         }
         return match(buffer, offset, count);
@@ -267,13 +265,13 @@ public final class EventTemplate
     public boolean match(final byte[] src, final int offset, final int count)
     {
         hinted.forget();
-        if (shape == null || counterSpent || count < pieces.literalBytes || !matchSlots(src, offset, count))
+        if (shape == null || counter.spent() || count < pieces.literalBytes || !matchSlots(src, offset, count))
         {
             return false;
         }
         keepInput(src);
         matches++;
-        countUp();
+        counter.countUp(pieces);
         return true;
     }
 
@@ -296,7 +294,7 @@ public final class EventTemplate
     public int matchLine(final byte[] src, final int offset, final int to)
     {
         hinted.forget();
-        if (shape == null || counterSpent || !lineSafe || to - offset < pieces.literalBytes)
+        if (shape == null || counter.spent() || !lineSafe || to - offset < pieces.literalBytes)
         {
             return -1;
         }
@@ -326,72 +324,6 @@ public final class EventTemplate
             hinted.remember(src, offset, end, lineOffset);
         }
         return end;
-    }
-
-    /**
-     * Finds the shape's {@link EventShape#COUNTER}, if any, in the learnt bytes: at most one, whose learnt value is a
-     * non-negative integer without sign or leading zero of at most 18 digits (counting up keeps it one).
-     *
-     * @return false when the counter is not such a value (the event is not learnt).
-     */
-    private boolean findCounter(final int offset)
-    {
-        counterAt = -1;
-        counterSpent = false;
-        for (int s = 0; s < shape.slotCount(); s++)
-        {
-            if (type[s] != EventShape.COUNTER)
-            {
-                continue;
-            }
-            final int from = start[s] - offset;
-            final int to = end[s] - offset;
-            if (counterAt >= 0 || to - from < 1 || to - from > 18 || (pieces.bytes[from] == '0' && to - from > 1))
-            {
-                return false;
-            }
-            for (int i = from; i < to; i++)
-            {
-                if (pieces.bytes[i] < '0' || pieces.bytes[i] > '9')
-                {
-                    return false;
-                }
-            }
-            counterAt = from;
-            counterEnd = to;
-        }
-        return true;
-    }
-
-    /**
-     * The matched (or learnt) event is folded: the counter's learnt digits go up by one, for the next event, one digit
-     * more past all nines. Where that cannot be (past 18 digits, or an object slot whose brackets would move), the
-     * template is left spent: it matches nothing more (the next event is learnt again), while the slots of the event
-     * just matched stay readable.
-     */
-    private void countUp()
-    {
-        if (counterAt < 0)
-        {
-            return;
-        }
-        final byte[] b = pieces.bytes;
-        for (int i = counterEnd - 1; i >= counterAt; i--)
-        {
-            if (b[i] != '9')
-            {
-                b[i]++;
-                return;
-            }
-            b[i] = '0';
-        }
-        // All nines: one digit more, a one before the zeros (19 digits would be longer than an integer slot takes).
-        if (counterEnd - counterAt < 18 && pieces.insertLiteral(counterAt, (byte)'1'))
-        {
-            counterEnd++;
-            return;
-        }
-        counterSpent = true;
     }
 
     /** A store of a reference costs a write barrier: most matches read the array the last one read. */
