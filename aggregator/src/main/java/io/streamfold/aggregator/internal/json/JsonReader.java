@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import com.fasterxml.jackson.core.base.ParserBase;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
@@ -26,10 +24,7 @@ public final class JsonReader
 {
     /** The most bytes one UTF-16 char of a string can take as sent (a {@code \}{@code uXXXX} escape). */
     private static final int MAX_BYTES_PER_CHAR = 6;
-    /** What the parser is fed in place of an object's skipped members ({@link #beginObject(DirectBuffer, int, int, int)}). */
-    private static final byte[] OPEN_OBJECT = {'{'};
 
-    private final JsonFactory factory;
     private final AggregationLimits limits;
     /** The parser's string limit, which {@link #beginObject} enforces whatever the parser saw before. */
     private final int maxStringChars;
@@ -38,25 +33,13 @@ public final class JsonReader
     private final DirectBuffer structureView = Buffers.wrap(new byte[0]);
     private final JsonScanner structureScanner = new JsonScanner();
     private final JsonSyntaxCheck syntax = new JsonSyntaxCheck();
-    private JsonParser parser;
-    private ByteArrayFeeder feeder;
+    private final FedParser fed;
     private byte[] scratch = new byte[0];
     private String mismatch = "";
 
     private byte[] input;
     private int inputOffset;
     private int inputLength;
-    /** Bytes fed to the current parser before the current payload: Jackson's offsets count from its start. */
-    private long fedBefore;
-    /** Bytes fed to the current parser in all, the current payload included. */
-    private long fedTotal;
-    /**
-     * Whether the parser holds nothing of a payload: new, or every payload fed to it finished or let go clean. Only
-     * {@link #finish} or the tail check of {@link #abandon} can tell: after a root value the non-blocking parser
-     * holds back a partial token ({@code {}t}) as it would wait for more input, in the root and asking for input
-     * like a clean one, and would read it into the next payload.
-     */
-    private boolean settled;
     /** Array offset just past the current payload's object when the syntax check read it whole, else -1. */
     private int checkedEnd = -1;
 
@@ -64,14 +47,13 @@ public final class JsonReader
     {
         this.limits = limits;
         this.maxStringChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
-        this.factory = JsonFactory.builder()
+        this.fed = new FedParser(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
                 .maxStringLength(maxStringChars)
                 .maxNumberLength(limits.maxNumberLength())
                 .build())
-            .build();
-        newParser();
+            .build());
     }
 
     /**
@@ -119,22 +101,13 @@ public final class JsonReader
     /** Feeds the loaded payload to the parser. @return its first token. */
     private JsonToken start() throws BadPayload
     {
-        final int length = inputLength;
-        if (!settled || !feeder.needMoreInput() || !parser.getParsingContext().inRoot())
-        {
-            // The previous payload was left unread: never let its remains run into this one.
-            newParser();
-        }
-        settled = false;
-        fedBefore = fedTotal;
-        fedTotal += length;
         try
         {
-            feeder.feedInput(input, inputOffset, inputOffset + length);
+            fed.feed(input, inputOffset, inputOffset + inputLength);
         }
         catch (final IOException e)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
         }
         return next();
@@ -184,27 +157,13 @@ public final class JsonReader
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
         checkedEnd = syntax.objectEnd();
-        if (!settled || !feeder.needMoreInput() || !parser.getParsingContext().inRoot())
-        {
-            newParser();
-        }
-        settled = false;
-        // The parser sees an opening brace, then the bytes from the first member read: a byte of the payload at k
-        // (k >= skip) is its character 1 + k - skip of this payload, which fedBefore maps back to k.
-        fedBefore = fedTotal + 1 - skip;
-        fedTotal += 1 + length - skip;
         try
         {
-            feeder.feedInput(OPEN_OBJECT, 0, 1);
-            if (parser.nextToken() != JsonToken.START_OBJECT)
-            {
-                throw new IllegalStateException("an opening brace did not start an object");
-            }
-            feeder.feedInput(input, inputOffset + skip, inputOffset + length);
+            fed.feedObjectFrom(input, inputOffset, skip, length);
         }
         catch (final IOException e)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
         }
     }
@@ -227,16 +186,16 @@ public final class JsonReader
         final JsonToken token;
         try
         {
-            token = parser.nextToken();
+            token = fed.parser().nextToken();
         }
         catch (final IOException e)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload(BadPayload.describe(e));
         }
         if (token == JsonToken.NOT_AVAILABLE || token == null)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("payload ends inside a JSON value");
         }
         return token;
@@ -250,25 +209,25 @@ public final class JsonReader
         final int rootEnd = rootEnd();
         if (rootEnd >= 0 && !onlyWhitespace(rootEnd, inputOffset + inputLength))
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("text after the JSON value");
         }
         final JsonToken token;
         try
         {
-            token = parser.nextToken();
+            token = fed.parser().nextToken();
         }
         catch (final IOException e)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("text after the JSON value: " + BadPayload.describe(e));
         }
         if (token != JsonToken.NOT_AVAILABLE)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("more than one JSON value in one event");
         }
-        settled = true;
+        fed.settle();
     }
 
     /** @return array offset just past the root object or array the reader has just closed, or -1 when not known. */
@@ -277,17 +236,17 @@ public final class JsonReader
         if (checkedEnd >= 0)
         {
             // Where the syntax check found the object's end: exact, unlike the parser's token offsets.
-            return parser.currentToken() == JsonToken.END_OBJECT && parser.getParsingContext().getParent() == null ?
+            return fed.parser().currentToken() == JsonToken.END_OBJECT && fed.parser().getParsingContext().getParent() == null ?
                 checkedEnd : -1;
         }
-        final JsonToken t = parser.currentToken();
-        if ((t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) || parser.getParsingContext().getParent() != null)
+        final JsonToken t = fed.parser().currentToken();
+        if ((t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) || fed.parser().getParsingContext().getParent() != null)
         {
             return -1;
         }
         final byte close = t == JsonToken.END_OBJECT ? (byte)'}' : (byte)']';
         // The non-blocking parser places an empty object's or array's close just past it ("{}" at 2): one back.
-        for (long at = tokenOffset(), candidate = at; candidate >= at - 1; candidate--)
+        for (long at = fed.tokenOffset(), candidate = at; candidate >= at - 1; candidate--)
         {
             if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == close)
             {
@@ -313,18 +272,18 @@ public final class JsonReader
     /** Abandons the current payload after a dialect-level problem; the next payload starts clean. */
     public void abandon()
     {
-        if (settled)
+        if (fed.settled())
         {
             return;
         }
-        if (parser != null && feeder.needMoreInput() && parser.getParsingContext().inRoot() && onlyWhitespaceAfterRoot())
+        if (fed.atRootWaiting() && onlyWhitespaceAfterRoot())
         {
             // Between root values with nothing left unread: the parser is clean and keeps the field
             // names it has learned, so a pooled aggregator's next stream does not learn them again.
-            settled = true;
+            fed.settle();
             return;
         }
-        newParser();
+        fed.renew();
     }
 
     /** @return whether the current payload's root value is closed and only whitespace follows it. */
@@ -339,7 +298,7 @@ public final class JsonReader
     {
         try
         {
-            return parser.currentName();
+            return fed.parser().currentName();
         }
         catch (final IOException e)
         {
@@ -349,7 +308,7 @@ public final class JsonReader
 
     public JsonToken token()
     {
-        return parser.currentToken();
+        return fed.parser().currentToken();
     }
 
     /** @return the characters of the current string, number or name token, as a reused view. */
@@ -357,7 +316,7 @@ public final class JsonReader
     {
         try
         {
-            return view.wrap(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            return view.wrap(fed.parser().getTextCharacters(), fed.parser().getTextOffset(), fed.parser().getTextLength());
         }
         catch (final IOException e)
         {
@@ -368,13 +327,13 @@ public final class JsonReader
     /** @return the current integer value; BadPayload when it is not an integer that fits a long. */
     public long longValue() throws BadPayload
     {
-        if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT)
+        if (fed.parser().currentToken() != JsonToken.VALUE_NUMBER_INT)
         {
             throw new BadPayload("expected an integer, got " + seen());
         }
         try
         {
-            return parser.getLongValue();
+            return fed.parser().getLongValue();
         }
         catch (final IOException e)
         {
@@ -392,14 +351,14 @@ public final class JsonReader
      */
     public long index(final String field) throws BadPayload
     {
-        if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT)
+        if (fed.parser().currentToken() == JsonToken.VALUE_NUMBER_INT)
         {
             try
             {
-                final JsonParser.NumberType type = parser.getNumberType();
+                final JsonParser.NumberType type = fed.parser().getNumberType();
                 if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG)
                 {
-                    final long v = parser.getLongValue();
+                    final long v = fed.parser().getLongValue();
                     if (v >= 0)
                     {
                         return v;
@@ -408,7 +367,7 @@ public final class JsonReader
             }
             catch (final IOException e)
             {
-                newParser();
+                fed.renew();
                 throw new BadPayload(BadPayload.describe(e));
             }
         }
@@ -426,7 +385,7 @@ public final class JsonReader
     /** @return the current value as an error message shows it: scalars as written (abbreviated), else its type. */
     String seen() throws BadPayload
     {
-        final JsonToken t = parser.currentToken();
+        final JsonToken t = fed.parser().currentToken();
         if (t == null)
         {
             return "nothing";
@@ -461,14 +420,14 @@ public final class JsonReader
     /** @return the current number as a double; BadPayload when it is not a number. */
     public double doubleValue() throws BadPayload
     {
-        final JsonToken t = parser.currentToken();
+        final JsonToken t = fed.parser().currentToken();
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT)
         {
             throw new BadPayload("expected a number, found " + t);
         }
         try
         {
-            return parser.getDoubleValue();
+            return fed.parser().getDoubleValue();
         }
         catch (final IOException e)
         {
@@ -481,16 +440,16 @@ public final class JsonReader
     {
         try
         {
-            parser.skipChildren();
+            fed.parser().skipChildren();
         }
         catch (final IOException e)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload(BadPayload.describe(e));
         }
-        if (parser.currentToken() == JsonToken.NOT_AVAILABLE)
+        if (fed.parser().currentToken() == JsonToken.NOT_AVAILABLE)
         {
-            newParser();
+            fed.renew();
             throw new BadPayload("payload ends inside a JSON value");
         }
     }
@@ -502,7 +461,7 @@ public final class JsonReader
      */
     public boolean capture(final MutableRawJson into) throws BadPayload
     {
-        final JsonToken t = parser.currentToken();
+        final JsonToken t = fed.parser().currentToken();
         switch (t)
         {
             case VALUE_STRING:
@@ -552,7 +511,7 @@ public final class JsonReader
     /** Keeps the current object or array as one element of {@code list}, moving past it. */
     public boolean captureInto(final MutableRawList list) throws BadPayload
     {
-        final JsonToken t = parser.currentToken();
+        final JsonToken t = fed.parser().currentToken();
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
         {
             final int start = structureStart();
@@ -604,7 +563,7 @@ public final class JsonReader
     {
         // As for structures, the non-blocking parser's token offset may be one past the token's first byte;
         // the byte before a string's opening quote is never a quote, so the earlier candidate is tried first.
-        final long fromStart = tokenOffset();
+        final long fromStart = fed.tokenOffset();
         for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
         {
             if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == '"')
@@ -615,29 +574,12 @@ public final class JsonReader
         return -1;
     }
 
-    /**
-     * Where the current token starts, counted from the start of the current payload (the non-blocking parser
-     * may count one past its first byte; callers check both candidates).
-     *
-     * <p>Why the cast to {@link ParserBase}: Jackson's {@code JsonParser} API gives token offsets only as a
-     * {@code JsonLocation} ({@code currentTokenLocation()}), a new object per call, and this is asked for every
-     * raw capture, logprob entry and fast-path learn, so in the steady state. {@code getTokenCharacterOffset()}
-     * is the same number without the object; it is public on {@code ParserBase}, a class of a package
-     * jackson-core exports ({@code com.fasterxml.jackson.core.base}), and every parser this class creates
-     * ({@code createNonBlockingByteArrayParser}) extends it. For the non-blocking byte parser the "character"
-     * offset counts bytes fed since the parser was created, hence {@link #fedBefore}.
-     */
-    private long tokenOffset()
-    {
-        return ((ParserBase)parser).getTokenCharacterOffset() - fedBefore;
-    }
-
     /** Array offset of the opening bracket of the current START_OBJECT / START_ARRAY token. */
     private int structureStart() throws BadPayload
     {
         // The non-blocking parser records a structure's token offset just past its opening bracket.
-        final long fromStart = tokenOffset();
-        final byte open = parser.currentToken() == JsonToken.START_OBJECT ? (byte)'{' : (byte)'[';
+        final long fromStart = fed.tokenOffset();
+        final byte open = fed.parser().currentToken() == JsonToken.START_OBJECT ? (byte)'{' : (byte)'[';
         for (long candidate = fromStart - 1; candidate <= fromStart; candidate++)
         {
             if (candidate >= 0 && candidate < inputLength && input[inputOffset + (int)candidate] == open)
@@ -658,37 +600,8 @@ public final class JsonReader
         {
             return end;
         }
-        newParser();
+        fed.renew();
         throw new BadPayload("payload ends inside a JSON value");
-    }
-
-    private void newParser()
-    {
-        if (parser != null)
-        {
-            try
-            {
-                // Closing hands the names this parser learned back to the factory's shared symbol table,
-                // so the replacement starts with them instead of canonicalising every field name again.
-                parser.close();
-            }
-            catch (final IOException e)
-            {
-                // Nothing to release: the parser reads from arrays it does not own.
-            }
-        }
-        try
-        {
-            parser = factory.createNonBlockingByteArrayParser();
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException("Jackson cannot create a non-blocking parser", e);
-        }
-        feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
-        fedBefore = 0;
-        fedTotal = 0;
-        settled = true;
     }
 
     /** A payload that is not the JSON its dialect expects. Carries no stack trace: it is a value, not a bug. */
