@@ -47,15 +47,7 @@ class ResponsesRepeatProperties
     {
         final Random r = new Random(seed);
         final byte[] stream = stream(r);
-        final String shown = new String(stream, StandardCharsets.UTF_8);
-        for (final AggregationLimits limits : LIMITS)
-        {
-            final long slices = r.nextLong() | 1;
-            final boolean direct = r.nextBoolean();
-            final FastPathRun full = FastPathRun.of(Format.OPENAI_RESPONSES, stream, limits, false, direct, slices, false);
-            final FastPathRun fast = FastPathRun.of(Format.OPENAI_RESPONSES, stream, limits, false, direct, slices, true);
-            FastPathRun.assertSame(full, fast, limits + "\n" + shown);
-        }
+        assertSameUnderEveryLimit(stream, r);
     }
 
     /**
@@ -91,6 +83,12 @@ class ResponsesRepeatProperties
         counted(sse, eventLines, "{\"type\":\"response.completed\",\"sequence_number\":" + (sequence + 1) +
             ",\"response\":{\"id\":\"resp_1\",\"status\":\"completed\"}}");
         final byte[] stream = FastPathRun.rawBytes(sse.toString());
+        assertSameUnderEveryLimit(stream, r);
+    }
+
+    /** Folds {@code stream} with the fast path off and on under each of {@link #LIMITS}, in slices drawn from {@code r}. */
+    private static void assertSameUnderEveryLimit(final byte[] stream, final Random r)
+    {
         final String shown = new String(stream, StandardCharsets.UTF_8);
         for (final AggregationLimits limits : LIMITS)
         {
