@@ -386,7 +386,7 @@ public abstract class Dialect
     {
         final MutableRawJson slot = aggregate.providerErrorSlot();
         reader.capture(slot);
-        aggregate.providerErrorReported("provider error: " + abbreviate(slot.json()));
+        aggregate.providerErrorReported();
     }
 
     /** Walks the current object's fields, handing each (positioned on its value) to {@code field}. */
@@ -406,8 +406,11 @@ public abstract class Dialect
 
     public static String abbreviate(final String s)
     {
-        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+        return s.length() <= ABBREVIATED_CHARS ? s : s.substring(0, ABBREVIATED_CHARS) + "...";
     }
+
+    /** Characters of a value quoted in an error message or a verdict before it is cut with {@code "..."}. */
+    public static final int ABBREVIATED_CHARS = 300;
 
     /** Handles one field of an object; the reader is on the field's value and must be left at its last token. */
     public interface FieldHandler

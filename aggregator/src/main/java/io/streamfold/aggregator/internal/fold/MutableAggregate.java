@@ -452,6 +452,15 @@ public final class MutableAggregate implements Aggregate
         return providerError;
     }
 
+    /**
+     * Reports the error kept in {@link #providerErrorSlot()}: {@code "provider error: "} and its JSON, cut to
+     * {@link Dialect#ABBREVIATED_CHARS} characters.
+     */
+    public void providerErrorReported()
+    {
+        providerErrorReported(providerError.summary("provider error: ", Dialect.ABBREVIATED_CHARS));
+    }
+
     public void providerErrorReported(final String summary)
     {
         error(ErrorKind.PROVIDER_ERROR, summary);

@@ -164,6 +164,32 @@ public final class MutableRawJson implements RawJson
         }
     }
 
+    /**
+     * @return {@code prefix} then {@link #json()} cut to {@code maxChars} characters, with {@code "..."} when cut. An
+     *         object or array whose first {@code maxChars} bytes are ASCII is cut from its bytes: an error summary made
+     *         once per errored stream then costs one string of the summary's length, not the whole value's text twice.
+     */
+    public String summary(final String prefix, final int maxChars)
+    {
+        if (type == Type.STRUCTURED)
+        {
+            final int n = Math.min(byteLength, maxChars);
+            int k = 0;
+            while (k < n && bytes[k] >= 0)
+            {
+                k++;
+            }
+            if (k == n)
+            {
+                // ASCII bytes are the text's first characters one for one; a longer value has more characters after.
+                final String head = new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+                return byteLength > maxChars ? prefix + head + "..." : prefix + head;
+            }
+        }
+        final String json = json();
+        return json.length() <= maxChars ? prefix + json : prefix + json.substring(0, maxChars) + "...";
+    }
+
     /** @return the number as a long, or {@code fallback} when it is not an integer that fits. */
     public long longValue(final long fallback)
     {

@@ -32,7 +32,7 @@ public final class MutableVerdict implements Verdict
         final CharSequence word = first == null ? "" : first.finishReason();
         if (!providerError.isNullish())
         {
-            set(StopReason.PROVIDER_ERROR, Truncation.NONE, word, providerError, Dialect.abbreviate(providerError.json()));
+            set(StopReason.PROVIDER_ERROR, Truncation.NONE, word, providerError, providerError.summary("", Dialect.ABBREVIATED_CHARS));
             return;
         }
         if (errors.firstLimit() != null)

@@ -182,7 +182,7 @@ final class ChunkScan
                             learner.refuse();
                             final MutableRawJson slot = aggregate.providerErrorSlot();
                             chunk.capture(m, slot, limits.maxRawBytes());
-                            aggregate.providerErrorReported("provider error: " + Dialect.abbreviate(slot.json()));
+                            aggregate.providerErrorReported();
                         }
                         errorSeen = true;
                     }

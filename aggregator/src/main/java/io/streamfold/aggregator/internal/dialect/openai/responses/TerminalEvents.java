@@ -65,7 +65,7 @@ final class TerminalEvents
                 if (error != null && !error.isNullish())
                 {
                     aggregate.providerErrorSlot().copyFrom(error);
-                    aggregate.providerErrorReported("provider error: " + abbreviate(error.json()));
+                    aggregate.providerErrorReported();
                 }
                 else
                 {
@@ -134,6 +134,6 @@ final class TerminalEvents
             final byte[] bytes = sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
             aggregate.providerErrorSlot().setStructured(bytes, 0, bytes.length, Integer.MAX_VALUE);
         }
-        aggregate.providerErrorReported("provider error: " + abbreviate(aggregate.providerError().json()));
+        aggregate.providerErrorReported();
     }
 }
