@@ -53,14 +53,18 @@ final class ChunkScan
     private final JsonMembers part = new JsonMembers();
     private final JsonMembers inner = new JsonMembers();
     /**
-     * How often the check located the choices, a delta and a logprobs object: with one of each (and one choice), the
-     * fold finds them still located and does not scan them again.
+     * What the check locates in the same pass: the first choice and its delta (or message), which the walks then do not
+     * scan again.
      */
-    private int choicesRead;
-    private int choiceCount;
-    private int deltasRead;
-    private int logprobsRead;
-    private boolean located;
+    private final JsonMembers.Path firstDelta =
+        JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, null, "delta", "message"), "choices");
+    /**
+     * Where the object {@link #choice}, {@link #delta} and {@link #logprobList} hold the members of starts in the chunk
+     * (-1: none of this chunk): one located by the check or read before is not read again, by either walk.
+     */
+    private int choiceAt;
+    private int deltaAt;
+    private int logprobsAt;
     /** The scan refused a chunk of this stream: it is not tried again until the next. */
     private boolean refused;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
@@ -104,19 +108,22 @@ final class ChunkScan
             return false;
         }
         bytes.load(frame);
-        choicesRead = 0;
-        choiceCount = 0;
-        deltasRead = 0;
-        logprobsRead = 0;
-        located = false;
-        if (!bytes.checkObject(chunk, null, null) || negativeZero(chunk) || !walk(false))
+        choiceAt = -1;
+        deltaAt = -1;
+        logprobsAt = -1;
+        final boolean checked = bytes.checkObject(chunk, firstDelta);
+        if (checked && chunk.innerAt() >= 0)
+        {
+            choiceAt = choice.start();
+            deltaAt = choice.innerAt() >= 0 ? delta.start() : -1;
+        }
+        if (!checked || negativeZero(chunk) || !walk(false))
         {
             // What the scan does not read (tool calls, token ids) comes again in the stream's next unfolded chunks: the
             // token reader reads them without a scan first.
             refused = true;
             return false;
         }
-        located = choicesRead == 1 && choiceCount == 1 && deltasRead <= 1 && logprobsRead <= 1;
         walk(true);
         return true;
     }
@@ -354,13 +361,7 @@ final class ChunkScan
 
     private boolean choices(final byte[] src, final int m, final boolean fold)
     {
-        if (located)
-        {
-            // The one choice, still located by the check.
-            return choice(src, 0, 0, fold);
-        }
-        choicesRead++;
-        // Element by element: each choice is scanned once, by the read that locates its members.
+        // Element by element: each choice is scanned once per walk at most, by the read that locates its members.
         final int to = chunk.valueEnd(m);
         int e = JsonMembers.firstElement(src, chunk.valueStart(m), to);
         while (e < to && src[e] != ']')
@@ -369,7 +370,6 @@ final class ChunkScan
             {
                 return false;
             }
-            choiceCount++;
             e = JsonMembers.nextElement(src, choice.end(), to);
         }
         return true;
@@ -378,9 +378,10 @@ final class ChunkScan
     /** One choice, as {@link ChoiceReader#readChoice} reads one whose index comes first. */
     private boolean choice(final byte[] src, final int from, final int to, final boolean fold)
     {
-        if (!located)
+        if (from != choiceAt)
         {
             choice.readObject(src, from, to);
+            choiceAt = from;
         }
         // A plain index of at most 18 digits: a value the token reader reads as a long (anything else it reports).
         if (choice.count() == 0 || !"index".equals(choice.name(0)) || choice.valueEnd(0) - choice.valueStart(0) > 18 ||
@@ -463,10 +464,10 @@ final class ChunkScan
     /** A choice's delta, as {@link ChoiceReader}'s {@code readDelta} reads one of role and text fields. */
     private boolean delta(final byte[] src, final int from, final int to, final MutableChoice target, final boolean fold)
     {
-        if (!located)
+        if (from != deltaAt)
         {
             delta.readObject(src, from, to);
-            deltasRead++;
+            deltaAt = from;
         }
         boolean reasoningSeen = false;
         for (int k = 0; k < delta.count(); k++)
@@ -656,10 +657,10 @@ final class ChunkScan
     private boolean logprobs(final byte[] src, final int from, final int to, final MutableChoice target, final boolean fold)
     {
         final JsonMembers object = logprobList;
-        if (!located)
+        if (from != logprobsAt)
         {
             object.readObject(src, from, to);
-            logprobsRead++;
+            logprobsAt = from;
         }
         for (int k = 0; k < object.count(); k++)
         {
