@@ -44,7 +44,7 @@ final class ChunkScan
     private final EventBytes bytes;
     private final int maxDepth;
     private final int maxStringBytes;
-    /** One per object read at once: the chunk, a choice, its delta and logprobs, x_groq or a thinking part's item, a content part, a usage or a logprob list. */
+    /** One per object read at once: the chunk, a choice, its delta and logprobs, a thinking part's item, a content part, a usage or a logprob list, x_groq. */
     private final JsonMembers chunk = new JsonMembers();
     private final JsonMembers choice = new JsonMembers();
     private final JsonMembers delta = new JsonMembers();
@@ -52,6 +52,7 @@ final class ChunkScan
     private final JsonMembers object = new JsonMembers();
     private final JsonMembers part = new JsonMembers();
     private final JsonMembers inner = new JsonMembers();
+    private final JsonMembers groq = new JsonMembers();
     /**
      * What the check locates in the same pass: the first choice and its delta (or message), which the walks then do not
      * scan again.
@@ -59,12 +60,13 @@ final class ChunkScan
     private final JsonMembers.Path firstDelta =
         JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, null, "delta", "message"), "choices");
     /**
-     * Where the object {@link #choice}, {@link #delta} and {@link #logprobList} hold the members of starts in the chunk
+     * Where the object {@link #choice}, {@link #delta}, {@link #logprobList} and {@link #groq} hold the members of starts in the chunk
      * (-1: none of this chunk): one located by the check or read before is not read again, by either walk.
      */
     private int choiceAt;
     private int deltaAt;
     private int logprobsAt;
+    private int groqAt;
     /** The scan refused a chunk of this stream: it is not tried again until the next. */
     private boolean refused;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
@@ -111,6 +113,7 @@ final class ChunkScan
         choiceAt = -1;
         deltaAt = -1;
         logprobsAt = -1;
+        groqAt = -1;
         final boolean checked = bytes.checkObject(chunk, firstDelta);
         if (checked && chunk.innerAt() >= 0)
         {
@@ -322,7 +325,12 @@ final class ChunkScan
         {
             return true;
         }
-        object.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
+        final JsonMembers object = groq;
+        if (chunk.valueStart(m) != groqAt)
+        {
+            object.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
+            groqAt = chunk.valueStart(m);
+        }
         if (!fold && negativeZero(object))
         {
             return false;
