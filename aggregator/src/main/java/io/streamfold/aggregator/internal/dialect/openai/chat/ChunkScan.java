@@ -44,7 +44,10 @@ final class ChunkScan
     private final EventBytes bytes;
     private final int maxDepth;
     private final int maxStringBytes;
-    /** One per object read at once: the chunk, a choice, its delta and logprobs, a thinking part's item, a content part, a usage or a logprob list, x_groq. */
+    /**
+     * One per object read at once: the chunk, a choice, its delta and logprobs, a thinking part's item, a content part,
+     * a logprob list, x_groq, a usage (the chunk's or x_groq's).
+     */
     private final JsonMembers chunk = new JsonMembers();
     private final JsonMembers choice = new JsonMembers();
     private final JsonMembers delta = new JsonMembers();
@@ -53,6 +56,7 @@ final class ChunkScan
     private final JsonMembers part = new JsonMembers();
     private final JsonMembers inner = new JsonMembers();
     private final JsonMembers groq = new JsonMembers();
+    private final JsonMembers usage = new JsonMembers();
     /**
      * What the check locates in the same pass: the first choice and its delta (or message), which the walks then do not
      * scan again.
@@ -60,13 +64,15 @@ final class ChunkScan
     private final JsonMembers.Path firstDelta =
         JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, null, "delta", "message"), "choices");
     /**
-     * Where the object {@link #choice}, {@link #delta}, {@link #logprobList} and {@link #groq} hold the members of starts in the chunk
-     * (-1: none of this chunk): one located by the check or read before is not read again, by either walk.
+     * Where the object {@link #choice}, {@link #delta}, {@link #logprobList}, {@link #groq} and {@link #usage} hold the
+     * members of starts in the chunk (-1: none of this chunk): one located by the check or read before is not read
+     * again, by either walk.
      */
     private int choiceAt;
     private int deltaAt;
     private int logprobsAt;
     private int groqAt;
+    private int usageAt;
     /** The scan refused a chunk of this stream: it is not tried again until the next. */
     private boolean refused;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
@@ -114,6 +120,7 @@ final class ChunkScan
         deltaAt = -1;
         logprobsAt = -1;
         groqAt = -1;
+        usageAt = -1;
         final boolean checked = bytes.checkObject(chunk, firstDelta);
         if (checked && chunk.innerAt() >= 0)
         {
@@ -166,17 +173,17 @@ final class ChunkScan
                     {
                         return false;
                     }
-                    inner.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
+                    readUsage(src, chunk.valueStart(m), chunk.valueEnd(m));
                     if (!fold)
                     {
-                        if (negativeZero(inner))
+                        if (negativeZero(usage))
                         {
                             return false;
                         }
                         break;
                     }
                     learner.noteUsage(JsonToken.START_OBJECT);
-                    dialect.mergeUsage(inner);
+                    dialect.mergeUsage(usage);
                     break;
                 case "x_groq":
                     if (!xGroq(src, m, fold))
@@ -278,7 +285,7 @@ final class ChunkScan
         learner.noteScannedCreated(integer, kept, src, from, to);
         if (!repeats(kept, src, from, to))
         {
-            dialect.captureKeepingNonEmpty(aggregate.meta(), "created", chunk, m);
+            dialect.captureKeepingNonEmpty(aggregate.meta(), kept, "created", chunk, m);
         }
     }
 
@@ -292,7 +299,7 @@ final class ChunkScan
         final MutableRawJson kept = aggregate.meta().get(name);
         if (!repeats(kept, src, chunk.valueStart(m), chunk.valueEnd(m)))
         {
-            dialect.captureKeepingNonEmpty(aggregate.meta(), name, chunk, m);
+            dialect.captureKeepingNonEmpty(aggregate.meta(), kept, name, chunk, m);
         }
     }
 
@@ -312,6 +319,16 @@ final class ChunkScan
             }
         }
         return RepeatedEnvelope.kept(kept, src, from, to);
+    }
+
+    /** Locates the members of a usage object in {@link #usage}, unless they are located there already. */
+    private void readUsage(final byte[] src, final int from, final int to)
+    {
+        if (from != usageAt)
+        {
+            usage.readObject(src, from, to);
+            usageAt = from;
+        }
     }
 
     /** Groq's {@code x_groq}: its usage merged, its other fields kept. */
@@ -349,14 +366,14 @@ final class ChunkScan
                 {
                     return false;
                 }
-                inner.readObject(src, object.valueStart(k), object.valueEnd(k));
-                if (!fold && negativeZero(inner))
+                readUsage(src, object.valueStart(k), object.valueEnd(k));
+                if (!fold && negativeZero(usage))
                 {
                     return false;
                 }
                 if (fold)
                 {
-                    dialect.mergeUsage(inner);
+                    dialect.mergeUsage(usage);
                 }
             }
             else if (fold)
