@@ -271,7 +271,18 @@ public abstract class Dialect
      */
     public final void captureKeepingNonEmpty(final MutableRawFields target, final String name, final JsonMembers members, final int i)
     {
-        final MutableRawJson existing = target.get(name);
+        captureKeepingNonEmpty(target, target.get(name), name, members, i);
+    }
+
+    /**
+     * As {@link #captureKeepingNonEmpty(MutableRawFields, String, JsonMembers, int)}, for a caller that looked the
+     * field up already.
+     *
+     * @param existing what {@code target.get(name)} returns now.
+     */
+    public final void captureKeepingNonEmpty(final MutableRawFields target, final MutableRawJson existing, final String name,
+        final JsonMembers members, final int i)
+    {
         if (existing != null && !existing.isNullish() && members.isNullOrEmpty(i))
         {
             return;

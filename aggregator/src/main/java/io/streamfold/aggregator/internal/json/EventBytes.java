@@ -85,6 +85,17 @@ public final class EventBytes
         return maxStringBytes >= 0 && members.checkObject(array, offset, limit, maxDepth, maxStringBytes, innerNames, inner);
     }
 
+    /**
+     * Checks the payload last loaded as one JSON object, locating its members and the objects {@code path} leads to
+     * (see {@link JsonMembers#checkObject(byte[], int, int, int, int, JsonMembers.Path)}), within the limits.
+     *
+     * @return false when the scan is off or refuses anything: the token reader reads the event instead.
+     */
+    public boolean checkObject(final JsonMembers members, final JsonMembers.Path path)
+    {
+        return maxStringBytes >= 0 && members.checkObject(array, offset, limit, maxDepth, maxStringBytes, path);
+    }
+
     /** @return the array holding the payload last loaded. */
     public byte[] array()
     {

@@ -76,7 +76,7 @@ public final class JsonMembers
         final byte[][] innerNames, final JsonMembers inner, final KnownValues known)
     {
         final int i = JsonBytes.skipWhitespace(src, from, limit);
-        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner, null, known);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner, null, known, null);
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
     }
 
@@ -98,6 +98,62 @@ public final class JsonMembers
         int knownEnd(int member, byte[] src, int from, int limit, int maxDepth);
     }
 
+    /**
+     * As {@link #checkObject(byte[], int, int, int, int)}, and in the same pass locates the objects {@code path} leads to
+     * (a chunk's first choice, then its delta), so that they are not scanned again: each step's {@link #innerAt()} says
+     * which member it was located in, -1 when none was (and then the steps below it are left undefined).
+     */
+    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final Path path)
+    {
+        final int i = JsonBytes.skipWhitespace(src, from, limit);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, null, null, null, null, path);
+        return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+    }
+
+    /**
+     * One step of the objects a check locates as it passes them: the first member named any of {@code names} whose
+     * value is an object (or, for an element step, an array: then its first element when that is an object), whose
+     * members go to {@code into}, and the step within it. Built once per reader: a check allocates nothing.
+     */
+    public static final class Path
+    {
+        private final byte[][] names;
+        private final boolean element;
+        private final JsonMembers into;
+        private final Path next;
+
+        private Path(final byte[][] names, final boolean element, final JsonMembers into, final Path next)
+        {
+            this.names = names;
+            this.element = element;
+            this.into = into;
+            this.next = next;
+        }
+
+        /** The object member named any of {@code names} (ASCII without escapes), then {@code next} (or null) within it. */
+        public static Path object(final JsonMembers into, final Path next, final String... names)
+        {
+            return new Path(ascii(names), false, into, next);
+        }
+
+        /** The first element, an object, of the array member named any of {@code names}, then {@code next} within it. */
+        public static Path firstElement(final JsonMembers into, final Path next, final String... names)
+        {
+            return new Path(ascii(names), true, into, next);
+        }
+
+        private static byte[][] ascii(final String... names)
+        {
+            final byte[][] bytes = new byte[names.length][];
+            for (int k = 0; k < names.length; k++)
+            {
+                bytes[k] = names[k].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            return bytes;
+        }
+    }
+
     /** @return the member whose object the last check located as the inner one, or -1 when none was. */
     public int innerAt()
     {
@@ -106,7 +162,7 @@ public final class JsonMembers
 
     /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
     private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[][] innerNames, final JsonMembers inner, final KnownValues known, final KnownValues innerKnown)
+        final byte[][] innerNames, final JsonMembers inner, final KnownValues known, final KnownValues innerKnown, final Path path)
     {
         this.src = src;
         count = 0;
@@ -122,7 +178,7 @@ public final class JsonMembers
             end = i + 1;
             return end;
         }
-        boolean innerFound = innerNames == null;
+        boolean innerFound = innerNames == null && path == null;
         while (true)
         {
             // An escaped name is refused too: the full parser decodes names its own way.
@@ -138,11 +194,20 @@ public final class JsonMembers
             }
             final int value = JsonBytes.skipWhitespace(src, colon + 1, limit);
             final int valueEnd;
-            if (!innerFound && value < limit && src[value] == '{' && named(src, i + 1, close, innerNames))
+            if (!innerFound && path != null && value < limit && src[value] == (path.element ? '[' : '{') &&
+                named(src, i + 1, close, path.names))
+            {
+                innerFound = true;
+                valueEnd = path.element ? checkElements(src, value, limit, maxDepth - 1, maxStringBytes, path) :
+                    path.into.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null, null, null, path.next);
+                final int first = JsonBytes.skipWhitespace(src, value + 1, limit);
+                innerAt = !path.element || (first < limit && src[first] == '{') ? count : -1;
+            }
+            else if (!innerFound && innerNames != null && value < limit && src[value] == '{' && named(src, i + 1, close, innerNames))
             {
                 innerFound = true;
                 innerAt = count;
-                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null, innerKnown, null);
+                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null, innerKnown, null, null);
             }
             else
             {
@@ -163,6 +228,53 @@ public final class JsonMembers
             {
                 end = i + 1;
                 return end;
+            }
+            if (src[i] != ',')
+            {
+                return JsonBytes.REFUSED;
+            }
+            i = JsonBytes.skipWhitespace(src, i + 1, limit);
+        }
+    }
+
+    /**
+     * Checks the array at {@code from} as {@link JsonBytes#valueEnd} does (the same syntax and nesting), locating its
+     * first element in {@code path}'s object when it is one.
+     *
+     * @param maxDepth nesting allowed, the array itself counting one.
+     * @return the index just past the array, or {@link JsonBytes#REFUSED}.
+     */
+    private static int checkElements(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
+        final Path path)
+    {
+        if (maxDepth < 1)
+        {
+            return JsonBytes.REFUSED;
+        }
+        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
+        if (i < limit && src[i] == ']')
+        {
+            return i + 1;
+        }
+        boolean first = true;
+        while (true)
+        {
+            final int end = first && i < limit && src[i] == '{' ?
+                path.into.checkMembers(src, i, limit, maxDepth - 1, maxStringBytes, null, null, null, null, path.next) :
+                JsonBytes.valueEnd(src, i, limit, maxDepth - 1, maxStringBytes);
+            first = false;
+            if (end < 0)
+            {
+                return JsonBytes.REFUSED;
+            }
+            i = JsonBytes.skipWhitespace(src, end, limit);
+            if (i >= limit)
+            {
+                return JsonBytes.REFUSED;
+            }
+            if (src[i] == ']')
+            {
+                return i + 1;
             }
             if (src[i] != ',')
             {

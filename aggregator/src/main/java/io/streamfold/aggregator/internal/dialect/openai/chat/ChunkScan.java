@@ -44,7 +44,10 @@ final class ChunkScan
     private final EventBytes bytes;
     private final int maxDepth;
     private final int maxStringBytes;
-    /** One per object read at once: the chunk, a choice, its delta and logprobs, x_groq or a thinking part's item, a content part, a usage or a logprob list. */
+    /**
+     * One per object read at once: the chunk, a choice, its delta and logprobs, a thinking part's item, a content part,
+     * a logprob list, x_groq, a usage (the chunk's or x_groq's).
+     */
     private final JsonMembers chunk = new JsonMembers();
     private final JsonMembers choice = new JsonMembers();
     private final JsonMembers delta = new JsonMembers();
@@ -52,15 +55,24 @@ final class ChunkScan
     private final JsonMembers object = new JsonMembers();
     private final JsonMembers part = new JsonMembers();
     private final JsonMembers inner = new JsonMembers();
+    private final JsonMembers groq = new JsonMembers();
+    private final JsonMembers usage = new JsonMembers();
     /**
-     * How often the check located the choices, a delta and a logprobs object: with one of each (and one choice), the
-     * fold finds them still located and does not scan them again.
+     * What the check locates in the same pass: the first choice and its delta (or message), which the walks then do not
+     * scan again.
      */
-    private int choicesRead;
-    private int choiceCount;
-    private int deltasRead;
-    private int logprobsRead;
-    private boolean located;
+    private final JsonMembers.Path firstDelta =
+        JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, null, "delta", "message"), "choices");
+    /**
+     * Where the object {@link #choice}, {@link #delta}, {@link #logprobList}, {@link #groq} and {@link #usage} hold the
+     * members of starts in the chunk (-1: none of this chunk): one located by the check or read before is not read
+     * again, by either walk.
+     */
+    private int choiceAt;
+    private int deltaAt;
+    private int logprobsAt;
+    private int groqAt;
+    private int usageAt;
     /** The scan refused a chunk of this stream: it is not tried again until the next. */
     private boolean refused;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
@@ -104,19 +116,24 @@ final class ChunkScan
             return false;
         }
         bytes.load(frame);
-        choicesRead = 0;
-        choiceCount = 0;
-        deltasRead = 0;
-        logprobsRead = 0;
-        located = false;
-        if (!bytes.checkObject(chunk, null, null) || negativeZero(chunk) || !walk(false))
+        choiceAt = -1;
+        deltaAt = -1;
+        logprobsAt = -1;
+        groqAt = -1;
+        usageAt = -1;
+        final boolean checked = bytes.checkObject(chunk, firstDelta);
+        if (checked && chunk.innerAt() >= 0)
+        {
+            choiceAt = choice.start();
+            deltaAt = choice.innerAt() >= 0 ? delta.start() : -1;
+        }
+        if (!checked || negativeZero(chunk) || !walk(false))
         {
             // What the scan does not read (tool calls, token ids) comes again in the stream's next unfolded chunks: the
             // token reader reads them without a scan first.
             refused = true;
             return false;
         }
-        located = choicesRead == 1 && choiceCount == 1 && deltasRead <= 1 && logprobsRead <= 1;
         walk(true);
         return true;
     }
@@ -156,17 +173,17 @@ final class ChunkScan
                     {
                         return false;
                     }
-                    inner.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
+                    readUsage(src, chunk.valueStart(m), chunk.valueEnd(m));
                     if (!fold)
                     {
-                        if (negativeZero(inner))
+                        if (negativeZero(usage))
                         {
                             return false;
                         }
                         break;
                     }
                     learner.noteUsage(JsonToken.START_OBJECT);
-                    dialect.mergeUsage(inner);
+                    dialect.mergeUsage(usage);
                     break;
                 case "x_groq":
                     if (!xGroq(src, m, fold))
@@ -268,7 +285,7 @@ final class ChunkScan
         learner.noteScannedCreated(integer, kept, src, from, to);
         if (!repeats(kept, src, from, to))
         {
-            dialect.captureKeepingNonEmpty(aggregate.meta(), "created", chunk, m);
+            dialect.captureKeepingNonEmpty(aggregate.meta(), kept, "created", chunk, m);
         }
     }
 
@@ -282,7 +299,7 @@ final class ChunkScan
         final MutableRawJson kept = aggregate.meta().get(name);
         if (!repeats(kept, src, chunk.valueStart(m), chunk.valueEnd(m)))
         {
-            dialect.captureKeepingNonEmpty(aggregate.meta(), name, chunk, m);
+            dialect.captureKeepingNonEmpty(aggregate.meta(), kept, name, chunk, m);
         }
     }
 
@@ -304,6 +321,16 @@ final class ChunkScan
         return RepeatedEnvelope.kept(kept, src, from, to);
     }
 
+    /** Locates the members of a usage object in {@link #usage}, unless they are located there already. */
+    private void readUsage(final byte[] src, final int from, final int to)
+    {
+        if (from != usageAt)
+        {
+            usage.readObject(src, from, to);
+            usageAt = from;
+        }
+    }
+
     /** Groq's {@code x_groq}: its usage merged, its other fields kept. */
     private boolean xGroq(final byte[] src, final int m, final boolean fold)
     {
@@ -315,7 +342,12 @@ final class ChunkScan
         {
             return true;
         }
-        object.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
+        final JsonMembers object = groq;
+        if (chunk.valueStart(m) != groqAt)
+        {
+            object.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
+            groqAt = chunk.valueStart(m);
+        }
         if (!fold && negativeZero(object))
         {
             return false;
@@ -334,14 +366,14 @@ final class ChunkScan
                 {
                     return false;
                 }
-                inner.readObject(src, object.valueStart(k), object.valueEnd(k));
-                if (!fold && negativeZero(inner))
+                readUsage(src, object.valueStart(k), object.valueEnd(k));
+                if (!fold && negativeZero(usage))
                 {
                     return false;
                 }
                 if (fold)
                 {
-                    dialect.mergeUsage(inner);
+                    dialect.mergeUsage(usage);
                 }
             }
             else if (fold)
@@ -354,13 +386,7 @@ final class ChunkScan
 
     private boolean choices(final byte[] src, final int m, final boolean fold)
     {
-        if (located)
-        {
-            // The one choice, still located by the check.
-            return choice(src, 0, 0, fold);
-        }
-        choicesRead++;
-        // Element by element: each choice is scanned once, by the read that locates its members.
+        // Element by element: each choice is scanned once per walk at most, by the read that locates its members.
         final int to = chunk.valueEnd(m);
         int e = JsonMembers.firstElement(src, chunk.valueStart(m), to);
         while (e < to && src[e] != ']')
@@ -369,7 +395,6 @@ final class ChunkScan
             {
                 return false;
             }
-            choiceCount++;
             e = JsonMembers.nextElement(src, choice.end(), to);
         }
         return true;
@@ -378,9 +403,10 @@ final class ChunkScan
     /** One choice, as {@link ChoiceReader#readChoice} reads one whose index comes first. */
     private boolean choice(final byte[] src, final int from, final int to, final boolean fold)
     {
-        if (!located)
+        if (from != choiceAt)
         {
             choice.readObject(src, from, to);
+            choiceAt = from;
         }
         // A plain index of at most 18 digits: a value the token reader reads as a long (anything else it reports).
         if (choice.count() == 0 || !"index".equals(choice.name(0)) || choice.valueEnd(0) - choice.valueStart(0) > 18 ||
@@ -463,10 +489,10 @@ final class ChunkScan
     /** A choice's delta, as {@link ChoiceReader}'s {@code readDelta} reads one of role and text fields. */
     private boolean delta(final byte[] src, final int from, final int to, final MutableChoice target, final boolean fold)
     {
-        if (!located)
+        if (from != deltaAt)
         {
             delta.readObject(src, from, to);
-            deltasRead++;
+            deltaAt = from;
         }
         boolean reasoningSeen = false;
         for (int k = 0; k < delta.count(); k++)
@@ -656,10 +682,10 @@ final class ChunkScan
     private boolean logprobs(final byte[] src, final int from, final int to, final MutableChoice target, final boolean fold)
     {
         final JsonMembers object = logprobList;
-        if (!located)
+        if (from != logprobsAt)
         {
             object.readObject(src, from, to);
-            logprobsRead++;
+            logprobsAt = from;
         }
         for (int k = 0; k < object.count(); k++)
         {

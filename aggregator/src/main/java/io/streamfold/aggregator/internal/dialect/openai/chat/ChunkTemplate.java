@@ -10,6 +10,9 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.StringDecoder;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.LineScanner;
+import org.agrona.DirectBuffer;
 
 /**
  * The repeated-prefix fast path for OpenAI-compatible chunks. Such streams repeat the same bytes in every
@@ -76,6 +79,8 @@ final class ChunkTemplate
     /** The varying strings, decoded as Jackson decodes them (the shared decoder: eight plain bytes a step). */
     private final StringDecoder text = new StringDecoder(256);
     private final StringDecoder value = new StringDecoder(64);
+    /** The learnt bytes, as the line-end search reads them. */
+    private final DirectBuffer lineView = Buffers.newView();
 
     private long folds;
 
@@ -198,16 +203,9 @@ final class ChunkTemplate
         this.kind = kind;
         this.call = call;
         nameStart = call == null ? switchable(textName) : -1;
-        lineSafe = true;
-        for (int i = 0; i < count; i++)
-        {
-            final byte b = bytes[i];
-            if (b == '\n' || b == '\r')
-            {
-                lineSafe = false;
-                break;
-            }
-        }
+        // Eight bytes a test (the framers' line-end search), where a byte loop costs a tenth of a first chunk's read.
+        lineView.wrap(bytes, 0, count);
+        lineSafe = LineScanner.findLineEnd(lineView, 0, count) < 0;
         learnt = true;
     }
 

@@ -47,6 +47,7 @@ public class ChunkScanProperties
         "\"usage\":{\"a\":-0}", "\"usage\":5", "\"x_groq\":{\"id\":\"q\",\"usage\":{\"prompt_tokens\":1}}", "\"x_groq\":{\"usage\":null}",
         "\"x_groq\":{\"usage\":5}", "\"x_groq\":5", "\"error\":null", "\"error\":{\"message\":\"m\",\"code\":-0}", "\"error\":\"e\"",
         "\"obfuscation\":\"abc\"", "\"system_fingerprint\":\"fp\"", "\"choices\":[]", "\"choices\":[1]", "\"choices\":null"};
+    private static final String[] BLANKS = {"", "", "", " ", "\n\t "};
     private static final String[] TEXTS = {"Hi", " there", "", "caf\u00e9", "\\n", "a\\\"b", "\\\\", "\\u00e9"};
 
     @Property(tries = 400)
@@ -122,10 +123,21 @@ public class ChunkScanProperties
         members.add("\"object\":" + OBJECTS[random.nextInt(OBJECTS.length)]);
         members.add("\"created\":" + CREATED[random.nextInt(CREATED.length)]);
         members.add("\"model\":\"m\"");
-        final StringBuilder choices = new StringBuilder("\"choices\":[");
+        // The check locates the first choice as it checks the array: blanks, a trailing comma, a scalar first element or
+        // a missing comma too.
+        final String blank = BLANKS[random.nextInt(BLANKS.length)];
+        final StringBuilder choices = new StringBuilder("\"choices\":[").append(blank);
+        if (random.nextInt(16) == 0)
+        {
+            choices.append(random.nextBoolean() ? "1," : "null").append(blank);
+        }
         for (int c = random.nextInt(8) == 0 ? 2 : 1; c > 0; c--)
         {
-            choices.append(choice(random)).append(c > 1 ? "," : "");
+            choices.append(choice(random)).append(blank).append(c > 1 ? "," + blank : "");
+        }
+        if (random.nextInt(32) == 0)
+        {
+            choices.append(',');
         }
         members.add(choices.append(']').toString());
         for (int n = random.nextInt(3); n > 0; n--)
