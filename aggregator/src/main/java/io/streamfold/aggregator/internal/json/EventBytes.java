@@ -74,18 +74,6 @@ public final class EventBytes
     }
 
     /**
-     * Checks the payload last loaded as one JSON object and locates its members, and those of its first object
-     * member named any of {@code innerNames} in {@code inner} (see
-     * {@link JsonMembers#checkObject(byte[], int, int, int, int, byte[][], JsonMembers)}), within the limits.
-     *
-     * @return false when the scan is off or refuses anything: the token reader reads the event instead.
-     */
-    public boolean checkObject(final JsonMembers members, final byte[][] innerNames, final JsonMembers inner)
-    {
-        return maxStringBytes >= 0 && members.checkObject(array, offset, limit, maxDepth, maxStringBytes, innerNames, inner);
-    }
-
-    /**
      * Checks the payload last loaded as one JSON object, locating its members and the objects {@code path} leads to
      * (see {@link JsonMembers#checkObject(byte[], int, int, int, int, JsonMembers.Path)}), within the limits.
      *

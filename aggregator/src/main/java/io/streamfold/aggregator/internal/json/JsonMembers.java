@@ -51,33 +51,7 @@ public final class JsonMembers
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
-        return checkObject(src, from, limit, maxDepth, maxStringBytes, null, null);
-    }
-
-    /**
-     * As {@link #checkObject(byte[], int, int, int, int)}, and in the same pass locates in {@code inner} the members of
-     * the object held by the first object-valued member named any of {@code innerNames} (an event's block or delta,
-     * its response or item: what is read next), so they are not scanned again; {@link #innerAt()} says which member
-     * it was. {@code inner} is left undefined when there is none.
-     *
-     * @param innerNames the members' names, ASCII without escapes.
-     */
-    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[][] innerNames, final JsonMembers inner)
-    {
-        return checkObject(src, from, limit, maxDepth, maxStringBytes, innerNames, inner, null);
-    }
-
-    /**
-     * As {@link #checkObject(byte[], int, int, int, int, byte[][], JsonMembers)}, asking {@code known} first about each
-     * member value of the inner object: one it recognises is not scanned again.
-     */
-    public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[][] innerNames, final JsonMembers inner, final KnownValues known)
-    {
-        final int i = JsonBytes.skipWhitespace(src, from, limit);
-        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, innerNames, inner, null, known, null);
-        return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+        return checkObject(src, from, limit, maxDepth, maxStringBytes, null);
     }
 
     /**
@@ -100,14 +74,17 @@ public final class JsonMembers
 
     /**
      * As {@link #checkObject(byte[], int, int, int, int)}, and in the same pass locates the objects {@code path} leads to
-     * (a chunk's first choice, then its delta), so that they are not scanned again: each step's {@link #innerAt()} says
-     * which member it was located in, -1 when none was (and then the steps below it are left undefined).
+     * (an event's block or delta, its response or item, a chunk's first choice then its delta: what is read next), so
+     * that they are not scanned again: each step's {@link #innerAt()} says which member it was located in, -1 when none
+     * was (and then the steps below it are left undefined).
+     *
+     * @param path null to locate only this object's members.
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
         final Path path)
     {
         final int i = JsonBytes.skipWhitespace(src, from, limit);
-        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, null, null, null, null, path);
+        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, null, path);
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
     }
 
@@ -121,34 +98,51 @@ public final class JsonMembers
         private final byte[][] names;
         private final boolean element;
         private final JsonMembers into;
+        private final KnownValues known;
         private final Path next;
 
-        private Path(final byte[][] names, final boolean element, final JsonMembers into, final Path next)
+        private Path(final byte[][] names, final boolean element, final JsonMembers into, final KnownValues known, final Path next)
         {
             this.names = names;
             this.element = element;
             this.into = into;
+            this.known = known;
             this.next = next;
         }
 
-        /** The object member named any of {@code names} (ASCII without escapes), then {@code next} (or null) within it. */
+        /** The object member named any of {@code names} (as sent: without escapes), then {@code next} (or null) within it. */
         public static Path object(final JsonMembers into, final Path next, final String... names)
         {
-            return new Path(ascii(names), false, into, next);
+            return new Path(utf8(names), false, into, null, next);
+        }
+
+        /** The object member named any of {@code names}, with no step within it. */
+        public static Path object(final JsonMembers into, final String... names)
+        {
+            return new Path(utf8(names), false, into, null, null);
+        }
+
+        /**
+         * As {@link #object(JsonMembers, String...)}, asking {@code known} first about each of the object's member values:
+         * one it recognises is not scanned again.
+         */
+        public static Path objectKnowing(final JsonMembers into, final KnownValues known, final String... names)
+        {
+            return new Path(utf8(names), false, into, known, null);
         }
 
         /** The first element, an object, of the array member named any of {@code names}, then {@code next} within it. */
         public static Path firstElement(final JsonMembers into, final Path next, final String... names)
         {
-            return new Path(ascii(names), true, into, next);
+            return new Path(utf8(names), true, into, null, next);
         }
 
-        private static byte[][] ascii(final String... names)
+        private static byte[][] utf8(final String... names)
         {
             final byte[][] bytes = new byte[names.length][];
             for (int k = 0; k < names.length; k++)
             {
-                bytes[k] = names[k].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                bytes[k] = names[k].getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
             return bytes;
         }
@@ -162,7 +156,7 @@ public final class JsonMembers
 
     /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
     private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final byte[][] innerNames, final JsonMembers inner, final KnownValues known, final KnownValues innerKnown, final Path path)
+        final KnownValues known, final Path path)
     {
         this.src = src;
         count = 0;
@@ -178,7 +172,7 @@ public final class JsonMembers
             end = i + 1;
             return end;
         }
-        boolean innerFound = innerNames == null && path == null;
+        boolean innerFound = path == null;
         while (true)
         {
             // An escaped name is refused too: the full parser decodes names its own way.
@@ -194,20 +188,13 @@ public final class JsonMembers
             }
             final int value = JsonBytes.skipWhitespace(src, colon + 1, limit);
             final int valueEnd;
-            if (!innerFound && path != null && value < limit && src[value] == (path.element ? '[' : '{') &&
-                named(src, i + 1, close, path.names))
+            if (!innerFound && value < limit && src[value] == (path.element ? '[' : '{') && named(src, i + 1, close, path.names))
             {
                 innerFound = true;
                 valueEnd = path.element ? checkElements(src, value, limit, maxDepth - 1, maxStringBytes, path) :
-                    path.into.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null, null, null, path.next);
+                    path.into.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, path.known, path.next);
                 final int first = JsonBytes.skipWhitespace(src, value + 1, limit);
                 innerAt = !path.element || (first < limit && src[first] == '{') ? count : -1;
-            }
-            else if (!innerFound && innerNames != null && value < limit && src[value] == '{' && named(src, i + 1, close, innerNames))
-            {
-                innerFound = true;
-                innerAt = count;
-                valueEnd = inner.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, null, null, innerKnown, null, null);
             }
             else
             {
@@ -260,7 +247,7 @@ public final class JsonMembers
         while (true)
         {
             final int end = first && i < limit && src[i] == '{' ?
-                path.into.checkMembers(src, i, limit, maxDepth - 1, maxStringBytes, null, null, null, null, path.next) :
+                path.into.checkMembers(src, i, limit, maxDepth - 1, maxStringBytes, path.known, path.next) :
                 JsonBytes.valueEnd(src, i, limit, maxDepth - 1, maxStringBytes);
             first = false;
             if (end < 0)

@@ -42,9 +42,6 @@ final class EventScan
     };
     private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING, MESSAGE_START, MESSAGE_DELTA, MESSAGE_STOP };
     /** The member whose object the scan locates too, per kind: the delta, the block. */
-    private static final byte[][] DELTA = { ascii("delta") };
-    private static final byte[][] CONTENT_BLOCK = { ascii("content_block") };
-    private static final byte[][] MESSAGE = { ascii("message") };
 
     private final BlockStarts starts;
     private final ContentBlocks blocks;
@@ -53,6 +50,9 @@ final class EventScan
     private final JsonMembers event = new JsonMembers();
     /** The members of the event's block or delta, located while the event is checked. */
     private final JsonMembers inner = new JsonMembers();
+    private final JsonMembers.Path delta = JsonMembers.Path.object(inner, "delta");
+    private final JsonMembers.Path contentBlock = JsonMembers.Path.object(inner, "content_block");
+    private final JsonMembers.Path message = JsonMembers.Path.object(inner, "message");
     /** Whether the limits let the scan accept the longest bare event's strings (what {@link #foldBare} must not exceed). */
     private final boolean bare;
     /** Where the type's value ended in the event {@link #kindOf} last read. */
@@ -87,9 +87,9 @@ final class EventScan
         {
             return kind;
         }
-        final byte[][] innerName = kind == CONTENT_BLOCK_DELTA || kind == MESSAGE_DELTA ? DELTA : kind == CONTENT_BLOCK_START ?
-            CONTENT_BLOCK : kind == MESSAGE_START ? MESSAGE : null;
-        if (kind == KIND_NONE || !bytes.checkObject(event, innerName, inner))
+        final JsonMembers.Path innerPath = kind == CONTENT_BLOCK_DELTA || kind == MESSAGE_DELTA ? delta : kind == CONTENT_BLOCK_START ?
+            contentBlock : kind == MESSAGE_START ? message : null;
+        if (kind == KIND_NONE || !bytes.checkObject(event, innerPath))
         {
             return KIND_NONE;
         }

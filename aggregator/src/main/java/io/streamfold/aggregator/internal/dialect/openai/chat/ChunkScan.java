@@ -62,7 +62,7 @@ final class ChunkScan
      * scan again.
      */
     private final JsonMembers.Path firstDelta =
-        JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, null, "delta", "message"), "choices");
+        JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, "delta", "message"), "choices");
     /**
      * Where the object {@link #choice}, {@link #delta}, {@link #logprobList}, {@link #groq} and {@link #usage} hold the
      * members of starts in the chunk (-1: none of this chunk): one located by the check or read before is not read

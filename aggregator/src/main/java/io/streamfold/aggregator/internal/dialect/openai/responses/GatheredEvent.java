@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
@@ -87,9 +86,6 @@ final class GatheredEvent
     static final String RESPONSE = "response";
     static final String ITEM = "item";
     static final String PART = "part";
-    private static final byte[][] OBJECTS = {
-        RESPONSE.getBytes(StandardCharsets.US_ASCII), ITEM.getBytes(StandardCharsets.US_ASCII), PART.getBytes(StandardCharsets.US_ASCII),
-    };
 
     private final OpenAiResponsesDialect dialect;
     private final MutableAggregate aggregate;
@@ -141,6 +137,8 @@ final class GatheredEvent
     private final int scanStringBytes;
     /** Values of earlier events the check recognises; whether the event was gathered from its accepted bytes. */
     private CheckedRepeats known;
+    /** The response, item or part object the check locates in {@link #located}, its repeated values recognised by {@link #known}. */
+    private JsonMembers.Path objects;
     private boolean scanned;
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
@@ -155,6 +153,7 @@ final class GatheredEvent
     void known(final CheckedRepeats known)
     {
         this.known = known;
+        objects = JsonMembers.Path.objectKnowing(located, known, RESPONSE, ITEM, PART);
     }
 
     /** @return whether the event was gathered from bytes its check accepted (else by the token reader). */
@@ -185,8 +184,8 @@ final class GatheredEvent
         }
         bytes.load(frame);
         known.beginCheck();
-        if (members.checkObject(bytes.array(), bytes.offset(), bytes.limit(), limits.maxNestingDepth(), scanStringBytes, OBJECTS, located,
-            known) && gather(members))
+        if (members.checkObject(bytes.array(), bytes.offset(), bytes.limit(), limits.maxNestingDepth(), scanStringBytes, objects) &&
+            gather(members))
         {
             scannedEvents++;
             scanned = true;
