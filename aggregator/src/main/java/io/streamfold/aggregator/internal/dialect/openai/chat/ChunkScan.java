@@ -7,7 +7,6 @@ import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
-import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
@@ -15,7 +14,6 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.StringDecoder;
-import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 
 /**
@@ -45,15 +43,12 @@ final class ChunkScan
     private final int maxDepth;
     private final int maxStringBytes;
     /**
-     * One per object read at once: the chunk, a choice, its delta and logprobs, a thinking part's item, a content part,
-     * a logprob list, x_groq, a usage (the chunk's or x_groq's).
+     * One per object read at once: the chunk, a choice, its logprobs, a logprob list, x_groq, a usage (the chunk's or
+     * x_groq's). The delta's are {@link #delta}'s.
      */
     private final JsonMembers chunk = new JsonMembers();
     private final JsonMembers choice = new JsonMembers();
-    private final JsonMembers delta = new JsonMembers();
     private final JsonMembers logprobList = new JsonMembers();
-    private final JsonMembers object = new JsonMembers();
-    private final JsonMembers part = new JsonMembers();
     private final JsonMembers inner = new JsonMembers();
     private final JsonMembers groq = new JsonMembers();
     private final JsonMembers usage = new JsonMembers();
@@ -61,15 +56,14 @@ final class ChunkScan
      * What the check locates in the same pass: the first choice and its delta (or message), which the walks then do not
      * scan again.
      */
-    private final JsonMembers.Path firstDelta =
-        JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta, "delta", "message"), "choices");
+    private final JsonMembers.Path firstDelta;
+    private final DeltaScan delta;
     /**
-     * Where the object {@link #choice}, {@link #delta}, {@link #logprobList}, {@link #groq} and {@link #usage} hold the
+     * Where the object {@link #choice}, {@link #logprobList}, {@link #groq} and {@link #usage} hold the
      * members of starts in the chunk (-1: none of this chunk): one located by the check or read before is not read
      * again, by either walk.
      */
     private int choiceAt;
-    private int deltaAt;
     private int logprobsAt;
     private int groqAt;
     private int usageAt;
@@ -80,8 +74,6 @@ final class ChunkScan
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     /** TGI's {@code object} value, which the learner notes. */
     private static final char[] TEXT_COMPLETION = "text_completion".toCharArray();
-    /** The type of Mistral's thinking content part. */
-    private static final char[] THINKING = "thinking".toCharArray();
 
     ChunkScan(final OpenAiChatDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
         final ChunkLearner learner, final LogprobEntries logprobs, final MutableRawFields xGroq)
@@ -95,6 +87,9 @@ final class ChunkScan
         bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
+        delta = new DeltaScan(aggregate, limits, learner);
+        firstDelta = JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta.members(), "delta", "message"),
+            "choices");
     }
 
     /** A new stream: its chunks are scanned first again. */
@@ -117,7 +112,7 @@ final class ChunkScan
         }
         bytes.load(frame);
         choiceAt = -1;
-        deltaAt = -1;
+        delta.located(-1);
         logprobsAt = -1;
         groqAt = -1;
         usageAt = -1;
@@ -125,7 +120,7 @@ final class ChunkScan
         if (checked && chunk.innerAt() >= 0)
         {
             choiceAt = choice.start();
-            deltaAt = choice.innerAt() >= 0 ? delta.start() : -1;
+            delta.located(choice.innerAt() >= 0 ? delta.members().start() : -1);
         }
         if (!checked || negativeZero(chunk) || !walk(false))
         {
@@ -259,7 +254,7 @@ final class ChunkScan
         return false;
     }
 
-    private static boolean negativeZero(final JsonMembers members, final int k)
+    static boolean negativeZero(final JsonMembers members, final int k)
     {
         final int from = members.valueStart(k);
         return members.first(k) == '-' && members.valueEnd(k) - from == 2 && members.bytes()[from + 1] == '0';
@@ -441,7 +436,7 @@ final class ChunkScan
                     return false;
                 case "delta":
                 case "message":
-                    if (first == '{' && !delta(src, choice.valueStart(k), choice.valueEnd(k), target, fold))
+                    if (first == '{' && !delta.read(src, choice.valueStart(k), choice.valueEnd(k), target, fold))
                     {
                         return false;
                     }
@@ -482,198 +477,6 @@ final class ChunkScan
         if (fold && finishReason.length() > 0)
         {
             aggregate.finish(target, finishReason.array(), 0, finishReason.length());
-        }
-        return true;
-    }
-
-    /** A choice's delta, as {@link ChoiceReader}'s {@code readDelta} reads one of role and text fields. */
-    private boolean delta(final byte[] src, final int from, final int to, final MutableChoice target, final boolean fold)
-    {
-        if (from != deltaAt)
-        {
-            delta.readObject(src, from, to);
-            deltaAt = from;
-        }
-        boolean reasoningSeen = false;
-        for (int k = 0; k < delta.count(); k++)
-        {
-            final String name = delta.name(k);
-            final byte first = delta.first(k);
-            switch (name)
-            {
-                case "role":
-                    if (fold && first == '"' && delta.decodeString(k, text) > 0)
-                    {
-                        target.role().set(text.chars(), 0, text.length(), limits.maxTextChars());
-                    }
-                    break;
-                case "content":
-                    if (first == '"')
-                    {
-                        appendText(src, delta, k, target, MutablePart.Kind.TEXT, name, null, fold);
-                    }
-                    else
-                    {
-                        if (fold)
-                        {
-                            learner.noteTextFieldBeside();
-                        }
-                        if (first == '[' && !contentParts(src, k, target, fold))
-                        {
-                            return false;
-                        }
-                    }
-                    break;
-                case "refusal":
-                    if (first == '"')
-                    {
-                        appendText(src, delta, k, target, MutablePart.Kind.REFUSAL, name, null, fold);
-                    }
-                    else if (fold)
-                    {
-                        learner.noteTextFieldBeside();
-                    }
-                    break;
-                case "reasoning_content":
-                case "reasoning":
-                    // Some servers send the same reasoning under both names in one delta: take the first.
-                    if (first == '"' && !reasoningSeen)
-                    {
-                        reasoningSeen = true;
-                        appendText(src, delta, k, target, MutablePart.Kind.REASONING, name, name, fold);
-                    }
-                    else if (fold)
-                    {
-                        learner.noteTextFieldBeside();
-                    }
-                    break;
-                case "tool_calls":
-                    if (first == '[')
-                    {
-                        return false;
-                    }
-                    break;
-                case "function_call":
-                    if (first == '{')
-                    {
-                        return false;
-                    }
-                    if (fold && first != 'n')
-                    {
-                        learner.refuse();
-                    }
-                    break;
-                case "channel":
-                    if (!fold && negativeZero(delta, k))
-                    {
-                        return false;
-                    }
-                    // Groq repeats the channel on every delta: a state (ChoiceReader).
-                    if (fold && !target.messageExtra().replace(name, delta, k, limits))
-                    {
-                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
-                    }
-                    break;
-                default:
-                    // token_id and unknown fields: only null, which changes nothing, is read here.
-                    if (first != 'n')
-                    {
-                        return false;
-                    }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Appends the string member {@code k} of a delta or content part as {@link ChoiceReader} does, noting it to the
-     * learner (when folding).
-     *
-     * @param name     the delta field holding it, or null in a content part.
-     * @param typeName the name a new part of it is typed by (reasoning), or null.
-     */
-    private void appendText(final byte[] src, final JsonMembers members, final int k, final MutableChoice target,
-        final MutablePart.Kind kind, final String name, final String typeName, final boolean fold)
-    {
-        // A string the check accepted always decodes (StringDecoder refuses only what JsonBytes refuses).
-        final int quote = members.valueStart(k);
-        if (fold && text.decode(src, quote + 1, members.valueEnd(k)) >= 0)
-        {
-            learner.noteScannedText(quote, target, kind, name);
-            final MutablePart last = target.lastPart();
-            aggregate.appendText(target, kind, text.chars(), 0, text.length());
-            if (typeName != null && target.lastPart() != last && target.lastPart() != null)
-            {
-                target.lastPart().type().set(typeName, 64);
-            }
-        }
-    }
-
-    /**
-     * Mistral's typed content parts, as {@link ChoiceReader}'s {@code readContentParts}: text parts, and thinking parts
-     * holding text parts of their own (or a string). An element that is not an object is left to the token reader.
-     */
-    private boolean contentParts(final byte[] src, final int k, final MutableChoice target, final boolean fold)
-    {
-        final int to = delta.valueEnd(k);
-        int e = JsonMembers.firstElement(src, delta.valueStart(k), to);
-        while (e < to && src[e] != ']')
-        {
-            if (src[e] != '{')
-            {
-                return false;
-            }
-            part.readObject(src, e, to);
-            MutablePart.Kind kind = MutablePart.Kind.TEXT;
-            for (int p = 0; p < part.count(); p++)
-            {
-                final String name = part.name(p);
-                final byte first = part.first(p);
-                if ("type".equals(name) && first == '"')
-                {
-                    kind = part.decodeString(p, text) >= 0 && decoded(THINKING) ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
-                }
-                else if ("text".equals(name) && first == '"')
-                {
-                    appendText(src, part, p, target, kind, null, null, fold);
-                }
-                else if ("thinking".equals(name) && first == '[')
-                {
-                    if (!thinking(src, p, target, fold))
-                    {
-                        return false;
-                    }
-                }
-                else if ("thinking".equals(name) && first == '"')
-                {
-                    appendText(src, part, p, target, MutablePart.Kind.REASONING, null, null, fold);
-                }
-            }
-            e = JsonMembers.nextElement(src, part.end(), to);
-        }
-        return true;
-    }
-
-    /** A thinking part's array of text parts: each one's {@code text} string is reasoning. */
-    private boolean thinking(final byte[] src, final int p, final MutableChoice target, final boolean fold)
-    {
-        final int to = part.valueEnd(p);
-        int t = JsonMembers.firstElement(src, part.valueStart(p), to);
-        while (t < to && src[t] != ']')
-        {
-            if (src[t] != '{')
-            {
-                return false;
-            }
-            object.readObject(src, t, to);
-            for (int q = 0; q < object.count(); q++)
-            {
-                if ("text".equals(object.name(q)) && object.first(q) == '"')
-                {
-                    appendText(src, object, q, target, MutablePart.Kind.REASONING, null, null, fold);
-                }
-            }
-            t = JsonMembers.nextElement(src, object.end(), to);
         }
         return true;
     }
