@@ -28,6 +28,15 @@ public final class MutableDeltaFields implements DeltaFields
     private final boolean deep;
     /** Charged for new fields and their values' growth when part of a result; null for a snapshot's copies. */
     private final ResultBudget budget;
+    /**
+     * The values of fields a {@link #clear} dropped, by kind, taken again for the next stream's new fields: a pooled
+     * aggregator then makes none per stream (Groq's {@code channel}, on every stream's first delta). As other pooled
+     * buffers, a value taken again is charged its new field but not the capacity it grew before.
+     */
+    private final ArrayList<MutableRawJson> spareJson = new ArrayList<>();
+    private final ArrayList<MutableTextBuffer> spareText = new ArrayList<>();
+    private final ArrayList<MutableRawList> spareLists = new ArrayList<>();
+    private final ArrayList<MutableDeltaFields> spareFields = new ArrayList<>();
     /** What {@link #indexFor} answers for a new field the whole result has no room for. */
     private static final int REFUSED = -2;
 
@@ -91,8 +100,53 @@ public final class MutableDeltaFields implements DeltaFields
 
     public void clear()
     {
+        // Each value is cleared as it is pooled, so that taking one back is a removal from its list.
+        for (int i = 0, n = values.size(); i < n; i++)
+        {
+            final Object v = values.get(i);
+            if (v instanceof MutableRawJson)
+            {
+                ((MutableRawJson)v).clear();
+                spareJson.add((MutableRawJson)v);
+            }
+            else if (v instanceof MutableTextBuffer)
+            {
+                ((MutableTextBuffer)v).clear();
+                spareText.add((MutableTextBuffer)v);
+            }
+            else if (v instanceof MutableRawList)
+            {
+                ((MutableRawList)v).clear();
+                spareLists.add((MutableRawList)v);
+            }
+            else if (v instanceof MutableDeltaFields)
+            {
+                ((MutableDeltaFields)v).clear();
+                spareFields.add((MutableDeltaFields)v);
+            }
+        }
         names.clear();
         values.clear();
+    }
+
+    private MutableRawJson newJson()
+    {
+        return spareJson.isEmpty() ? new MutableRawJson(budget) : spareJson.remove(spareJson.size() - 1);
+    }
+
+    private MutableTextBuffer newText()
+    {
+        return spareText.isEmpty() ? new MutableTextBuffer(budget, false) : spareText.remove(spareText.size() - 1);
+    }
+
+    private MutableRawList newList()
+    {
+        return spareLists.isEmpty() ? new MutableRawList(budget) : spareLists.remove(spareLists.size() - 1);
+    }
+
+    private MutableDeltaFields newFields()
+    {
+        return spareFields.isEmpty() ? new MutableDeltaFields(true, budget) : spareFields.remove(spareFields.size() - 1);
     }
 
     /**
@@ -125,8 +179,7 @@ public final class MutableDeltaFields implements DeltaFields
         if (values.get(i) == null)
         {
             values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ?
-                new MutableRawList(budget) : deep && t == JsonToken.START_OBJECT ? new MutableDeltaFields(true, budget) :
-                new MutableRawJson(budget));
+                newList() : deep && t == JsonToken.START_OBJECT ? newFields() : newJson());
         }
         final Object slot = values.get(i);
         if (slot instanceof MutableDeltaFields && t == JsonToken.START_OBJECT)
@@ -161,7 +214,7 @@ public final class MutableDeltaFields implements DeltaFields
             return reader.capture((MutableRawJson)slot);
         }
         // The provider changed the field's type mid-stream: keep the latest value, as a state.
-        final MutableRawJson replacement = new MutableRawJson(budget);
+        final MutableRawJson replacement = newJson();
         values.set(i, replacement);
         return reader.capture(replacement);
     }
@@ -185,7 +238,7 @@ public final class MutableDeltaFields implements DeltaFields
         }
         if (!(values.get(i) instanceof MutableTextBuffer))
         {
-            values.set(i, new MutableTextBuffer(budget, false));
+            values.set(i, newText());
         }
         return ((MutableTextBuffer)values.get(i)).append(text, limits.maxTextChars());
     }
@@ -193,7 +246,7 @@ public final class MutableDeltaFields implements DeltaFields
     /** @return a new text slot holding the string {@code start} has under {@code name}, if any. */
     private MutableTextBuffer startText(final MutableRawFields start, final String name)
     {
-        final MutableTextBuffer text = new MutableTextBuffer(budget, false);
+        final MutableTextBuffer text = newText();
         final MutableRawJson before = start == null ? null : start.get(name);
         if (before != null && before.type() == MutableRawJson.Type.STRING)
         {
@@ -221,7 +274,7 @@ public final class MutableDeltaFields implements DeltaFields
         }
         if (!(values.get(i) instanceof MutableRawJson))
         {
-            values.set(i, new MutableRawJson(budget));
+            values.set(i, newJson());
         }
         return reader.capture((MutableRawJson)values.get(i));
     }
@@ -243,7 +296,7 @@ public final class MutableDeltaFields implements DeltaFields
         }
         if (!(values.get(i) instanceof MutableRawJson))
         {
-            values.set(i, new MutableRawJson(budget));
+            values.set(i, newJson());
         }
         return members.capture(m, (MutableRawJson)values.get(i), limits.maxRawBytes());
     }

@@ -92,6 +92,37 @@ class ChatAllocationTest
         assertTrue(allocated < 100 * 16, "allocated " + allocated + " bytes for 100 streams");
     }
 
+    /**
+     * Groq's {@code channel}, a delta field kept as a state, is a new field in every stream: a pooled aggregator takes
+     * its value holder from the one the last stream left, so short streams one after another make none.
+     */
+    @Test
+    void groqChannelStreamsOneAfterAnother()
+    {
+        final AllocationCounter counter = AllocationCounter.start();
+        final StringBuilder sb = new StringBuilder();
+        final String head = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{";
+        for (int i = 0; i < 20; i++)
+        {
+            sb.append(head).append("\"index\":0,\"delta\":{\"reasoning\":\"w").append(i)
+                .append("\",\"channel\":\"analysis\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        }
+        final byte[] stream = sb.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+        final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_CHAT).build();
+        counter.warmFeed(a, stream, 3_000, () -> { });
+        final long before = counter.bytes();
+        for (int i = 0; i < 100; i++)
+        {
+            a.reset();
+            a.feed(stream, 0, stream.length);
+            a.end();
+        }
+        final long allocated = counter.bytes() - before;
+        assertEquals(Outcome.COMPLETE, a.result().outcome());
+        assertEquals("\"analysis\"", a.result().choices().get(0).messageExtra().json("channel"));
+        assertTrue(allocated < 100 * 16, "allocated " + allocated + " bytes for 100 streams");
+    }
+
     @Test
     void deltaBeforeIndexAsAzureAndQwenSendIt()
     {
