@@ -148,6 +148,19 @@ public final class JsonMembers
         }
     }
 
+    /**
+     * Checks the object value at {@code src[from]} inside bytes being checked, locating its members: what it accepts,
+     * {@link JsonBytes#valueEnd} accepts with the same end and limits (it refuses an escaped name, which that may accept:
+     * the caller then asks it). For a caller that checks an array's elements itself and reads them next.
+     *
+     * @param maxDepth nesting allowed, the object itself counting one.
+     * @return the index just past the object, or {@link JsonBytes#REFUSED}.
+     */
+    public int checkObjectAt(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
+    {
+        return checkMembers(src, from, limit, maxDepth, maxStringBytes, null, null);
+    }
+
     /** @return the member whose object the last check located as the inner one, or -1 when none was. */
     public int innerAt()
     {
