@@ -37,9 +37,26 @@ public final class JsonMembers
     /** The table's bytes of {@link #names}' entry at the same place (null when it is not kept), as last located. */
     private byte[][] nameKeys = new byte[16][];
 
-    private final StringDecoder decoder = new StringDecoder(64);
-    private final NameTable nameTable = new NameTable(decoder);
+    private final StringDecoder decoder;
+    private final NameTable nameTable;
     private char[] numberChars = new char[32];
+
+    public JsonMembers()
+    {
+        decoder = new StringDecoder(64);
+        nameTable = new NameTable(decoder);
+    }
+
+    /**
+     * A reader that shares {@code names}' table of names (and the scratch decoder it uses): readers of many objects of one
+     * kind (an array's elements, each located at once) then hold one bounded table between them, not one each, and
+     * name a member with the same instance.
+     */
+    public JsonMembers(final JsonMembers names)
+    {
+        decoder = names.decoder;
+        nameTable = names.nameTable;
+    }
 
     /**
      * Checks that {@code src[from, limit)} is one JSON object (whitespace around it allowed) that {@link JsonBytes}

@@ -178,7 +178,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         JsonMembers m = elements[elementCount];
         if (m == null)
         {
-            m = new JsonMembers();
+            // One table of names for all of them: its bound (see NameTable) holds for the pool.
+            m = elementCount == 0 ? new JsonMembers() : new JsonMembers(elements[0]);
             elements[elementCount] = m;
         }
         final int end = m.checkObjectAt(src, from, limit, maxDepth, maxStringBytes);
