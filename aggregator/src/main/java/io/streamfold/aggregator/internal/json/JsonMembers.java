@@ -37,9 +37,26 @@ public final class JsonMembers
     /** The table's bytes of {@link #names}' entry at the same place (null when it is not kept), as last located. */
     private byte[][] nameKeys = new byte[16][];
 
-    private final StringDecoder decoder = new StringDecoder(64);
-    private final NameTable nameTable = new NameTable(decoder);
+    private final StringDecoder decoder;
+    private final NameTable nameTable;
     private char[] numberChars = new char[32];
+
+    public JsonMembers()
+    {
+        decoder = new StringDecoder(64);
+        nameTable = new NameTable(decoder);
+    }
+
+    /**
+     * A reader that shares {@code names}' table of names (and the scratch decoder it uses): readers of many objects of one
+     * kind (an array's elements, each located at once) then hold one bounded table between them, not one each, and
+     * name a member with the same instance.
+     */
+    public JsonMembers(final JsonMembers names)
+    {
+        decoder = names.decoder;
+        nameTable = names.nameTable;
+    }
 
     /**
      * Checks that {@code src[from, limit)} is one JSON object (whitespace around it allowed) that {@link JsonBytes}
@@ -146,6 +163,19 @@ public final class JsonMembers
             }
             return bytes;
         }
+    }
+
+    /**
+     * Checks the object value at {@code src[from]} inside bytes being checked, locating its members: what it accepts,
+     * {@link JsonBytes#valueEnd} accepts with the same end and limits (it refuses an escaped name, which that may accept:
+     * the caller then asks it). For a caller that checks an array's elements itself and reads them next.
+     *
+     * @param maxDepth nesting allowed, the object itself counting one.
+     * @return the index just past the object, or {@link JsonBytes#REFUSED}.
+     */
+    public int checkObjectAt(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
+    {
+        return checkMembers(src, from, limit, maxDepth, maxStringBytes, null, null);
     }
 
     /** @return the member whose object the last check located as the inner one, or -1 when none was. */

@@ -46,6 +46,16 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     private final KeptBytes part = new KeptBytes();
     /** The logprobs list last met with entries in an event's checked bytes (a done text's: its done part repeats it). */
     private final KeptBytes list = new KeptBytes();
+    /**
+     * The object elements of the located object's arrays that the current event's check located as it passed them (a
+     * terminal response's output items that repeat nothing kept: re-encrypted reasoning, a new item), in the order they
+     * lie in the event, so that reading them does not locate their members again; how many, and the next one a reader
+     * may ask for. At most {@link #MAX_LOCATED} an event: the rest are only checked, and read as before.
+     */
+    private static final int MAX_LOCATED = 64;
+    private JsonMembers[] elements = new JsonMembers[4];
+    private int elementCount;
+    private int elementCursor;
 
     CheckedRepeats(final OutputItems items, final int maxStringBytes)
     {
@@ -66,6 +76,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         }
     }
 
+    /** Elements a reader took as the check located them (for tests: the path is taken). */
+    long locatedElements;
     /** Values recognised so far (for tests: the path is taken). */
     long recognised;
 
@@ -122,6 +134,10 @@ final class CheckedRepeats implements JsonMembers.KnownValues
         for (int position = 0; i < limit; position++)
         {
             int end = src[i] == '{' ? knownObject(src, i, limit, position, maxDepth - 1) : JsonBytes.REFUSED;
+            if (end < 0 && src[i] == '{' && elementCount < MAX_LOCATED)
+            {
+                end = locateElement(src, i, limit, maxDepth - 1);
+            }
             if (end < 0)
             {
                 end = JsonBytes.valueEnd(src, i, limit, maxDepth - 1, maxStringBytes);
@@ -146,6 +162,57 @@ final class CheckedRepeats implements JsonMembers.KnownValues
             i = JsonBytes.skipWhitespace(src, i + 1, limit);
         }
         return JsonBytes.REFUSED;
+    }
+
+    /**
+     * Checks the object element at {@code src[from]}, locating its members for the reader (see {@link #locatedElement}).
+     *
+     * @return the index just past it, or {@link JsonBytes#REFUSED} (then {@link JsonBytes#valueEnd} decides, as before).
+     */
+    private int locateElement(final byte[] src, final int from, final int limit, final int maxDepth)
+    {
+        if (elementCount == elements.length)
+        {
+            elements = Arrays.copyOf(elements, elementCount * 2);
+        }
+        JsonMembers m = elements[elementCount];
+        if (m == null)
+        {
+            // One table of names for all of them: its bound (see NameTable) holds for the pool.
+            m = elementCount == 0 ? new JsonMembers() : new JsonMembers(elements[0]);
+            elements[elementCount] = m;
+        }
+        final int end = m.checkObjectAt(src, from, limit, maxDepth, maxStringBytes);
+        if (end >= 0)
+        {
+            elementCount++;
+        }
+        return end;
+    }
+
+    /**
+     * The members of the object element at {@code bytes[from]} as the current event's check located them, asked in the
+     * order the elements lie (a reader walking an array: those it skips are passed over).
+     *
+     * @return null when the check did not locate that element (then it is read from its bytes).
+     */
+    JsonMembers locatedElement(final byte[] bytes, final int from)
+    {
+        while (elementCursor < elementCount)
+        {
+            final JsonMembers m = elements[elementCursor];
+            if (m.bytes() != bytes || m.start() > from)
+            {
+                return null;
+            }
+            elementCursor++;
+            if (m.start() == from)
+            {
+                locatedElements++;
+                return m;
+            }
+        }
+        return null;
     }
 
     private int knownObject(final byte[] src, final int from, final int limit, final int position, final int maxDepth)
@@ -216,6 +283,8 @@ final class CheckedRepeats implements JsonMembers.KnownValues
     void beginCheck()
     {
         sameAtCheck = 0;
+        elementCount = 0;
+        elementCursor = 0;
     }
 
     /** Keeps the response object whose members {@code m} located in checked bytes; {@code clean}: read without a report. */

@@ -116,7 +116,7 @@ final class ItemReader
             throw new JsonReader.BadPayload("output item is not an object");
         }
         final int errorsBefore = aggregate.errorCount();
-        gatherFields(m);
+        gatherMembers(m);
         applyItem(item, isFinal);
         if (isFinal && dialect.scans())
         {
@@ -193,12 +193,23 @@ final class ItemReader
     int gatherFields(final byte[] bytes, final int from, final int limit)
     {
         fields.readObject(bytes, from, limit);
-        gatherFields(fields);
+        gatherMembers(fields);
         return fields.end();
     }
 
+    /**
+     * Reads the item object whose members {@code m} are located in checked bytes (an element of the response's output).
+     *
+     * @return the index just past it.
+     */
+    int gatherFields(final JsonMembers m)
+    {
+        gatherMembers(m);
+        return m.end();
+    }
+
     /** Keeps the item's fields as they were sent; its values are not tokenized (they were checked with the event). */
-    private void gatherFields(final JsonMembers m)
+    private void gatherMembers(final JsonMembers m)
     {
         incoming.clear();
         for (int i = 0; i < m.count(); i++)

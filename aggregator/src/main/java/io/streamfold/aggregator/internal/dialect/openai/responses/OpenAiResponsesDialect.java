@@ -237,6 +237,12 @@ public final class OpenAiResponsesDialect extends Dialect
         return repeats.recognised;
     }
 
+    /** @return terminal output elements read from the members their event's check located (for tests). */
+    long locatedElements()
+    {
+        return repeats.locatedElements;
+    }
+
     /** @return done items' parts found to repeat their done part's read, so not read again (for tests). */
     long repeatedParts()
     {

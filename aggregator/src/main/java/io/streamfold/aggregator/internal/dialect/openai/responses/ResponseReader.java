@@ -66,7 +66,7 @@ final class ResponseReader
                         for (int at = JsonMembers.firstElement(bytes, m.valueStart(i), end); bytes[at] != ']'; position++)
                         {
                             at = JsonMembers.nextElement(bytes,
-                                bytes[at] == '{' ? readOutputElement(bytes, at, end, position, terminal) : JsonMembers.skip(bytes, at, end), end);
+                                bytes[at] == '{' ? readOutputElement(bytes, at, end, position, terminal, located) : JsonMembers.skip(bytes, at, end), end);
                         }
                     }
                     break;
@@ -99,12 +99,13 @@ final class ResponseReader
     }
 
     /**
-     * The output element at {@code from}: matched to a streamed item by id, else by position.
+     * The output element at {@code from}: matched to a streamed item by id, else by position. {@code located}: the
+     * response is the one the event's check located.
      *
      * @return the index just past it.
      */
-    private int readOutputElement(final byte[] bytes, final int from, final int limit, final long position, final boolean terminal)
-        throws JsonReader.BadPayload
+    private int readOutputElement(final byte[] bytes, final int from, final int limit, final long position, final boolean terminal,
+        final boolean located) throws JsonReader.BadPayload
     {
         if (terminal)
         {
@@ -114,7 +115,9 @@ final class ResponseReader
                 return repeated;
             }
         }
-        final int end = itemReader.gatherFields(bytes, from, limit);
+        // Located by the event's check when it read the response (see CheckedRepeats#locatedElement): not located again.
+        final JsonMembers element = located ? repeats.locatedElement(bytes, from) : null;
+        final int end = element != null ? itemReader.gatherFields(element) : itemReader.gatherFields(bytes, from, limit);
         Item item = null;
         final MutableRawJson id = itemReader.incoming().get("id");
         if (id != null && id.type() == MutableRawJson.Type.STRING && !id.isEmptyString())

@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A terminal response's output element that repeats byte for byte the item its {@code output_item.done} gave is only
- * ended, not read again, nor is a done item's part that repeats its {@code content_part.done}, and the fold is exactly
- * the full reader's. The streams here make that wrong if it were: items
+ * ended, not read again (one that does not is read from the members the event's check located), nor is a done item's
+ * part that repeats its {@code content_part.done}, and the fold is exactly the full reader's. The streams here make that
+ * wrong if it were: items
  * of every kind (message with annotations and logprobs, reasoning summary, function call, a web search kept whole),
  * elements changed by one byte, reordered, repeated, dropped, without an id or with another item's, ids shared by two
  * items, a late delta, annotation or second done item after the done one, a done item that disagrees with its deltas,
@@ -100,6 +101,7 @@ class ResponsesTerminalRepeatProperties
         long repeats = 0;
         long recognised = 0;
         long parts = 0;
+        long located = 0;
         for (int seed = 1; seed <= 80; seed++)
         {
             final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_RESPONSES).build();
@@ -110,10 +112,13 @@ class ResponsesTerminalRepeatProperties
             repeats += dialect.repeatedFinals();
             recognised += dialect.recognisedRepeats();
             parts += dialect.repeatedParts();
+            located += dialect.locatedElements();
         }
         assertTrue(repeats > 40, "repeated terminal items: " + repeats);
         assertTrue(parts > 5, "done items' parts taken as their done part's repeats: " + parts);
         assertTrue(recognised > 80, "values recognised by the check: " + recognised);
+        // Elements that do not repeat their done item (changed, reordered, without one) are read as the check located them.
+        assertTrue(located > 20, "terminal elements read as their check located them: " + located);
     }
 
     /** A done part's logprobs that repeat its done text's are recognised by their bytes; changed by a byte, they are not. */
