@@ -44,10 +44,15 @@ import io.streamfold.parser.StreamError;
  * <p>The default list is every SSE stream of 20 KB or more in today's corpus; {@link #corpusStreams()}
  * lists the ones present now (a new recording is run with {@code -p file=folder/name.sse}), and the setup
  * refuses a file under 20 KB or not SSE so the table means the same thing on every run.
+ *
+ * <p>Ten seconds of warm-up: on a 2-core host the fold reaches its steady rate only after 5-7 s (one C2 thread
+ * compiles the scan-first readers of a stream's first, last and other unusual events into methods of 50 KB and more,
+ * some twice, while the repeated-event path waits its turn), where Jackson's tokenizer is steady after 2-3 s. With
+ * the six seconds used before, forks measured the fold part-compiled (a fifth to a half slower).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
 @State(Scope.Thread)
