@@ -92,6 +92,23 @@ public final class EventTemplate
     private final HintedLine hinted = new HintedLine();
     /** The learnt shape's {@link EventShape#COUNTER}, counted up after each event folded. */
     private final TemplateCounter counter = new TemplateCounter();
+    /**
+     * The learnt event is one literal, one string slot and a closing literal that may hold one whitespace run (an
+     * Anthropic delta: {@code {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"…"}  }}),
+     * without counter or object: {@link #matchSingle} matches it without the piece loop. The values below are its
+     * layout in the learnt bytes.
+     */
+    boolean single;
+    /** The string slot, and where its value starts in the learnt bytes (the opening literal's length). */
+    private int singleSlot;
+    private int singleHead;
+    /** Where the literal after the string starts in the learnt bytes, and its length up to the run (or the end). */
+    private int singleMidAt;
+    private int singleMid;
+    /** Whether a whitespace run follows that literal; the closing literal after it (empty without a run). */
+    private boolean singleRun;
+    private int singleTailAt;
+    private int singleTail;
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -221,7 +238,27 @@ public final class EventTemplate
             }
         }
         valuesMayBreakLines = lineChecked > 0;
+        learnSingle();
         return true;
+    }
+
+    /** Whether the learnt event has the one-string layout {@link #matchSingle} matches, and where its parts lie. */
+    private void learnSingle()
+    {
+        final TemplatePieces p = pieces;
+        single = !counter.present() && p.objects == 0 && (p.count == 1 || p.count == 2 && p.pieceSlot[1] == WHITESPACE) &&
+            p.pieceSlot[0] >= 0 && p.pieceKind[0] == EventShape.STRING && p.bytes[p.pieceStart[0]] == '"';
+        if (!single)
+        {
+            return;
+        }
+        singleSlot = p.pieceSlot[0];
+        singleHead = p.pieceStart[0];
+        singleMidAt = p.pieceEnd[0];
+        singleRun = p.count == 2;
+        singleMid = (singleRun ? p.pieceStart[1] : p.length) - singleMidAt;
+        singleTailAt = singleRun ? p.pieceEnd[1] : p.length;
+        singleTail = p.length - singleTailAt;
     }
 
     /**
@@ -265,13 +302,28 @@ public final class EventTemplate
     public boolean match(final byte[] src, final int offset, final int count)
     {
         hinted.forget();
-        if (shape == null || counter.spent() || count < pieces.literalBytes || !matchSlots(src, offset, count))
+        if (shape == null || count < pieces.literalBytes)
         {
             return false;
         }
+        if (single)
+        {
+            // No counter to count up.
+            if (!matchSingle(src, offset, offset + count))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            if (counter.spent() || !matchSlots(src, offset, count))
+            {
+                return false;
+            }
+            counter.countUp(pieces);
+        }
         keepInput(src);
         matches++;
-        counter.countUp(pieces);
         return true;
     }
 
@@ -497,6 +549,53 @@ public final class EventTemplate
             end[s] = p.objectEnd(j);
         }
         return stop;
+    }
+
+    /**
+     * {@link #matchTo} with an exact end, for the one-string layout ({@link #single}): the opening literal, the string,
+     * the literal after it and, when learnt with one, the whitespace run checked whole where the closing literal must
+     * start, as {@link #matchTo} checks the last run. The same bytes are compared and the same scans made, in the same
+     * order, so it says yes exactly where {@link #matchTo} does, with the same slot; only the piece loop and the
+     * segment bookkeeping (which only object slots read) are left out. The caller knows the event is at least
+     * {@link TemplatePieces#literalBytes} long, so the opening literal and the string's first byte lie within it.
+     */
+    private boolean matchSingle(final byte[] src, final int offset, final int limit)
+    {
+        final byte[] bytes = pieces.bytes;
+        final int head = singleHead;
+        if (!(head > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, 0, src, offset, head) :
+            TemplatePieces.sameShort(bytes, 0, src, offset, head)))
+        {
+            return false;
+        }
+        final int s = singleSlot;
+        final int from = offset + head;
+        if (from >= limit)
+        {
+            return false;
+        }
+        final int valueEnd = string(strings[s], src, from, limit, maxStringChars);
+        if (valueEnd < 0)
+        {
+            return false;
+        }
+        start[s] = from;
+        end[s] = valueEnd;
+        final int mid = singleMid;
+        final int midEnd = valueEnd + mid;
+        final int tail = singleTail;
+        final int tailAt = limit - tail;
+        if (midEnd > tailAt || !(mid > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, singleMidAt, src, valueEnd, mid) :
+            TemplatePieces.sameShort(bytes, singleMidAt, src, valueEnd, mid)))
+        {
+            return false;
+        }
+        if (singleRun ? !JsonBytes.isWhitespaceRun(src, midEnd, tailAt) : midEnd != tailAt)
+        {
+            return false;
+        }
+        return tail > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, singleTailAt, src, tailAt, tail) :
+            TemplatePieces.sameShort(bytes, singleTailAt, src, tailAt, tail);
     }
 
     /**
