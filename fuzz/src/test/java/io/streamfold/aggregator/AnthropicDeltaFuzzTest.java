@@ -15,8 +15,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * the values that change (the delta's text, the padding before its closing brace), the line ends, now and then the
  * event line's bytes, a ping, or an event of its own. Raw bytes rarely repeat a delta long enough for the templates to
  * learn it; here nearly every stream runs them, and with them the framer's repeated event line (taken by one
- * comparison). {@link AggregatorFuzzing} checks them invisible (the same bytes and slices with the fast path off give the same
- * result, errors and listener deltas) besides everything it checks for any bytes.
+ * comparison); with a second block's deltas among them, the block index becomes a slot. {@link AggregatorFuzzing}
+ * checks them invisible (the same bytes and slices with the fast path off give the same result, errors and listener
+ * deltas) besides everything it checks for any bytes.
  */
 class AnthropicDeltaFuzzTest
 {
@@ -40,11 +41,19 @@ class AnthropicDeltaFuzzTest
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         String end = ENDS[data.consumeInt(0, ENDS.length - 1)];
         final boolean thinking = data.consumeBoolean();
+        // Deltas for a second block too: the template learns the block index as a slot (its flat layout with a lead slot).
+        final boolean twoBlocks = data.consumeBoolean();
         write(out, "event: message_start" + end + "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\"," +
             "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"usage\":{\"input_tokens\":5}}}" + end + end);
         write(out, "event: content_block_start" + end + "data: {\"type\":\"content_block_start\",\"index\":0," +
             "\"content_block\":" + (thinking ? "{\"type\":\"thinking\",\"thinking\":\"\"}" : "{\"type\":\"text\",\"text\":\"\"}") +
             "}" + end + end);
+        if (twoBlocks)
+        {
+            write(out, "event: content_block_start" + end + "data: {\"type\":\"content_block_start\",\"index\":1," +
+                "\"content_block\":" + (thinking ? "{\"type\":\"thinking\",\"thinking\":\"\"}" : "{\"type\":\"text\",\"text\":\"\"}") +
+                "}" + end + end);
+        }
         for (int i = 0, deltas = data.consumeInt(1, 48); i < deltas; i++)
         {
             final int kind = data.consumeInt(0, 15);
@@ -71,7 +80,8 @@ class AnthropicDeltaFuzzTest
             {
                 write(out, "event: content_block_delta" + end);
             }
-            write(out, "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"" +
+            write(out, "data: {\"type\":\"content_block_delta\",\"index\":" + (twoBlocks && kind >= 12 ? 1 : 0) +
+                ",\"delta\":{\"type\":\"" +
                 (thinking ? "thinking_delta\",\"thinking\":" : "text_delta\",\"text\":"));
             value(out, data);
             write(out, "}");
@@ -83,6 +93,10 @@ class AnthropicDeltaFuzzTest
             write(out, "}" + end + (kind == 6 ? "" : end));
         }
         write(out, "event: content_block_stop" + end + "data: {\"type\":\"content_block_stop\",\"index\":0}" + end + end);
+        if (twoBlocks)
+        {
+            write(out, "event: content_block_stop" + end + "data: {\"type\":\"content_block_stop\",\"index\":1}" + end + end);
+        }
         if (data.consumeBoolean())
         {
             write(out, "event: message_stop" + end + "data: {\"type\":\"message_stop\"}" + end + end);

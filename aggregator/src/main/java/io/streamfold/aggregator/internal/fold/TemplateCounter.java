@@ -84,6 +84,12 @@ final class TemplateCounter
         spent = true;
     }
 
+    /** @return whether the learnt shape has a counter. */
+    boolean present()
+    {
+        return at >= 0;
+    }
+
     /** @return whether the counter could not count up: the template matches nothing until it learns again. */
     boolean spent()
     {
