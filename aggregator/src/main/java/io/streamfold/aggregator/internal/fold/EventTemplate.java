@@ -49,7 +49,7 @@ public final class EventTemplate
      */
     static final int COMPACT_INTEGERS = 19;
 
-    private final int maxStringChars;
+    final int maxStringChars;
     /** Longest string a raw value or a copy may hold (see {@link #MAX_NAME_BYTES}). */
     private final int maxRawString;
     /** Whether the parser takes numbers as long as the byte scans do; if not, the template never turns on. */
@@ -92,38 +92,8 @@ public final class EventTemplate
     private final HintedLine hinted = new HintedLine();
     /** The learnt shape's {@link EventShape#COUNTER}, counted up after each event folded. */
     private final TemplateCounter counter = new TemplateCounter();
-    /**
-     * The learnt event is flat: a literal, one or two slots with a literal between them, and a closing literal that may
-     * hold one whitespace run, without counter or object slot (an Anthropic delta, {@code {"type":"content_block_delta",
-     * "index":0,"delta":{"type":"text_delta","text":"…"}  }}, its block index a slot once a kind of delta spans blocks;
-     * a text block start): {@link #matchFlat} matches it without the piece loop. The values below are its layout in the
-     * learnt bytes.
-     */
-    boolean flat;
-    /**
-     * Flat with one string slot (Anthropic's deltas while a kind of delta stays in one block, the most frequent events
-     * of all): {@link #matchSingle}, smaller than {@link #matchFlat}, whose scans of any kind make it too large to
-     * compile as tightly (measured: the generated Anthropic stream 3 % slower through {@link #matchFlat}).
-     */
-    boolean single;
-    /** Whether a slot comes before the last one (Anthropic's block index), which one, and how it is scanned. */
-    private boolean flatLead;
-    private int leadSlot;
-    private int leadKind;
-    /** The last slot and how it is scanned. */
-    private int lastSlot;
-    private int lastKind;
-    /** The opening literal's length; the literal before the last slot (after the lead slot when there is one). */
-    private int flatHead;
-    private int lastLiteralAt;
-    private int lastLiteral;
-    /** Where the literal after the last slot starts in the learnt bytes, and its length up to the run (or the end). */
-    private int flatMidAt;
-    private int flatMid;
-    /** Whether a whitespace run follows that literal; the closing literal after it (empty without a run). */
-    private boolean flatRun;
-    private int flatTailAt;
-    private int flatTail;
+    /** The learnt event's flat layout, if it has one, and its match without the piece loop. */
+    final FlatMatch flat = new FlatMatch(this);
 
     /**
      * A template within the full parser's own limits: longer strings and deeper values go to it, to fail there.
@@ -253,43 +223,8 @@ public final class EventTemplate
             }
         }
         valuesMayBreakLines = lineChecked > 0;
-        learnFlat();
+        flat.learn(pieces, counter.present());
         return true;
-    }
-
-    /** Whether the learnt event has the flat layout {@link #matchFlat} matches, and where its parts lie. */
-    private void learnFlat()
-    {
-        final TemplatePieces p = pieces;
-        single = false;
-        final boolean run = p.count > 0 && p.pieceSlot[p.count - 1] == WHITESPACE;
-        final int slotPieces = run ? p.count - 1 : p.count;
-        flat = !counter.present() && p.objects == 0 && (slotPieces == 1 || slotPieces == 2);
-        for (int k = 0; flat && k < slotPieces; k++)
-        {
-            flat = p.pieceSlot[k] >= 0;
-        }
-        if (!flat)
-        {
-            return;
-        }
-        final int last = slotPieces - 1;
-        flatLead = last == 1;
-        leadSlot = p.pieceSlot[0];
-        leadKind = p.pieceKind[0];
-        lastSlot = p.pieceSlot[last];
-        lastKind = p.pieceKind[last];
-        // A string slot is scanned by the string decoder, which takes the quote the learnt value starts with.
-        flat = lastKind != EventShape.STRING || p.bytes[p.pieceStart[last]] == '"';
-        flatHead = p.pieceStart[0];
-        lastLiteralAt = flatLead ? p.pieceEnd[0] : 0;
-        lastLiteral = p.pieceStart[last] - lastLiteralAt;
-        flatMidAt = p.pieceEnd[last];
-        flatRun = run;
-        flatMid = (run ? p.pieceStart[p.count - 1] : p.length) - flatMidAt;
-        flatTailAt = run ? p.pieceEnd[p.count - 1] : p.length;
-        flatTail = p.length - flatTailAt;
-        single = flat && !flatLead && lastKind == EventShape.STRING;
     }
 
     /**
@@ -337,10 +272,10 @@ public final class EventTemplate
         {
             return false;
         }
-        if (flat)
+        if (flat.learnt())
         {
             // No counter to count up.
-            if (!(single ? matchSingle(src, offset, offset + count) : matchFlat(src, offset, offset + count)))
+            if (!flat.match(src, offset, offset + count))
             {
                 return false;
             }
@@ -583,112 +518,11 @@ public final class EventTemplate
     }
 
     /**
-     * {@link #matchTo} with an exact end, for the flat layout ({@link #flat}): the opening literal, the lead slot and
-     * the literal after it when there is one, the last slot, the literal after it and, when learnt with one, the
-     * whitespace run checked whole where the closing literal must start, as {@link #matchTo} checks the last run. The
-     * same bytes are compared and the same scans made, in the same order, so it says yes exactly where {@link #matchTo}
-     * does, with the same slots; only the piece loop and the segment bookkeeping (which only object slots read) are
-     * left out.
-     */
-    private boolean matchFlat(final byte[] src, final int offset, final int limit)
-    {
-        final byte[] bytes = pieces.bytes;
-        int at = offset;
-        if (flatLead)
-        {
-            final int head = flatHead;
-            final int from = offset + head;
-            if (from >= limit || !(head > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, 0, src, offset, head) :
-                TemplatePieces.sameShort(bytes, 0, src, offset, head)) || !sameKind(bytes[head], src[from]))
-            {
-                return false;
-            }
-            final int s = leadSlot;
-            final int valueEnd = scan(leadKind, s, src, from, limit);
-            if (valueEnd < 0)
-            {
-                return false;
-            }
-            start[s] = from;
-            end[s] = valueEnd;
-            at = valueEnd;
-        }
-        final int n = lastLiteral;
-        final int literalAt = lastLiteralAt;
-        final int from = at + n;
-        if (from >= limit || !(n > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, literalAt, src, at, n) :
-            TemplatePieces.sameShort(bytes, literalAt, src, at, n)))
-        {
-            return false;
-        }
-        final int s = lastSlot;
-        // A string (the usual last slot) is scanned straight away: the decoder refuses any other first byte.
-        final int valueEnd = lastKind == EventShape.STRING ? string(strings[s], src, from, limit, maxStringChars) :
-            sameKind(bytes[literalAt + n], src[from]) ? scan(lastKind, s, src, from, limit) : JsonBytes.REFUSED;
-        if (valueEnd < 0)
-        {
-            return false;
-        }
-        start[s] = from;
-        end[s] = valueEnd;
-        return closes(bytes, src, valueEnd, limit);
-    }
-
-    /**
-     * {@link #matchFlat} for the one-string layout ({@link #single}): the opening literal, the string, the closing
-     * literals, the same compares and scans in the same order.
-     */
-    private boolean matchSingle(final byte[] src, final int offset, final int limit)
-    {
-        final byte[] bytes = pieces.bytes;
-        final int head = flatHead;
-        final int from = offset + head;
-        if (from >= limit || !(head > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, 0, src, offset, head) :
-            TemplatePieces.sameShort(bytes, 0, src, offset, head)))
-        {
-            return false;
-        }
-        final int s = lastSlot;
-        final int valueEnd = string(strings[s], src, from, limit, maxStringChars);
-        if (valueEnd < 0)
-        {
-            return false;
-        }
-        start[s] = from;
-        end[s] = valueEnd;
-        return closes(bytes, src, valueEnd, limit);
-    }
-
-    /**
-     * Whether a flat event whose last slot ends at {@code valueEnd} closes as learnt: the literal after the slot, then,
-     * when learnt with one, a whitespace run checked whole where the closing literal must start (as {@link #matchTo}
-     * checks the last run), then that literal, ending the event.
-     */
-    private boolean closes(final byte[] bytes, final byte[] src, final int valueEnd, final int limit)
-    {
-        final int mid = flatMid;
-        final int midEnd = valueEnd + mid;
-        final int tail = flatTail;
-        final int tailAt = limit - tail;
-        if (midEnd > tailAt || !(mid > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, flatMidAt, src, valueEnd, mid) :
-            TemplatePieces.sameShort(bytes, flatMidAt, src, valueEnd, mid)))
-        {
-            return false;
-        }
-        if (flatRun ? !JsonBytes.isWhitespaceRun(src, midEnd, tailAt) : midEnd != tailAt)
-        {
-            return false;
-        }
-        return tail > TemplatePieces.SHORT ? TemplatePieces.sameWords(bytes, flatTailAt, src, tailAt, tail) :
-            TemplatePieces.sameShort(bytes, flatTailAt, src, tailAt, tail);
-    }
-
-    /**
      * Scans one slot value, which starts with the same kind of byte as the learnt value did.
      *
      * @return the index just past it, or {@link JsonBytes#REFUSED}.
      */
-    private int scan(final int how, final int s, final byte[] src, final int from, final int limit)
+    int scan(final int how, final int s, final byte[] src, final int from, final int limit)
     {
         switch (how)
         {
@@ -749,7 +583,7 @@ public final class EventTemplate
         return close < 0 || close - from - 1 > maxRawString ? JsonBytes.REFUSED : close + 1;
     }
 
-    private static int string(final StringDecoder decoder, final byte[] src, final int from, final int limit, final int most)
+    static int string(final StringDecoder decoder, final byte[] src, final int from, final int limit, final int most)
     {
         if (src[from] != '"')
         {
@@ -823,7 +657,7 @@ public final class EventTemplate
     }
 
     /** A value starts as the learnt one did: the same bracket, quote or literal, or a number for a number. */
-    private static boolean sameKind(final byte learnt, final byte b)
+    static boolean sameKind(final byte learnt, final byte b)
     {
         return isNumberStart(learnt) ? isNumberStart(b) : b == learnt;
     }

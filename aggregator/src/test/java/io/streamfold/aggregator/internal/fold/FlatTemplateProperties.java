@@ -65,7 +65,7 @@ class FlatTemplateProperties
         {
             return;
         }
-        Statistics.label("flat layout").collect(template.flat);
+        Statistics.label("flat layout").collect(template.flat.learnt());
         Statistics.label("flat layout").coverage(c -> c.check(true).percentage(p -> p > 80));
         Statistics.label("index slot").collect(indexed);
         int matched = 0;
