@@ -54,6 +54,10 @@ class AnthropicDeltaFuzzTest
                 "\"content_block\":" + (thinking ? "{\"type\":\"thinking\",\"thinking\":\"\"}" : "{\"type\":\"text\",\"text\":\"\"}") +
                 "}" + end + end);
         }
+        // Blocks stream one after the other, as the API sends them: once a delta went to the second block, the rest do
+        // too. Interleaved blocks of one kind fold block by block, but a listener joining a choice's deltas (the check of
+        // AggregatorFuzzing) would hear them in another order than the blocks hold them.
+        boolean second = false;
         for (int i = 0, deltas = data.consumeInt(1, 48); i < deltas; i++)
         {
             final int kind = data.consumeInt(0, 15);
@@ -80,7 +84,8 @@ class AnthropicDeltaFuzzTest
             {
                 write(out, "event: content_block_delta" + end);
             }
-            write(out, "data: {\"type\":\"content_block_delta\",\"index\":" + (twoBlocks && kind >= 12 ? 1 : 0) +
+            second |= twoBlocks && kind >= 12;
+            write(out, "data: {\"type\":\"content_block_delta\",\"index\":" + (second ? 1 : 0) +
                 ",\"delta\":{\"type\":\"" +
                 (thinking ? "thinking_delta\",\"thinking\":" : "text_delta\",\"text\":"));
             value(out, data);
