@@ -34,8 +34,14 @@ public final class JsonMembers
     private int[] valueStart = new int[16];
     private int[] valueEnd = new int[16];
     private String[] names = new String[16];
-    /** The table's bytes of {@link #names}' entry at the same place (null when it is not kept), as last located. */
-    private byte[][] nameKeys = new byte[16][];
+    /**
+     * The name at each place as last located, when the table keeps it and it is at most 16 bytes: its length (else -1)
+     * and its first and last eight bytes as words (one masked word below eight bytes). Events of one kind repeat their
+     * names in one order, so the name at a place is mostly the one there last time, which two word compares confirm.
+     */
+    private int[] nameLength = filled(16);
+    private long[] nameHead = new long[16];
+    private long[] nameTail = new long[16];
 
     private final StringDecoder decoder;
     private final NameTable nameTable;
@@ -597,26 +603,56 @@ public final class JsonMembers
             valueStart = Arrays.copyOf(valueStart, n);
             valueEnd = Arrays.copyOf(valueEnd, n);
             names = Arrays.copyOf(names, n);
-            nameKeys = Arrays.copyOf(nameKeys, n);
+            nameLength = Arrays.copyOf(nameLength, n);
+            Arrays.fill(nameLength, count, n, -1);
+            nameHead = Arrays.copyOf(nameHead, n);
+            nameTail = Arrays.copyOf(nameTail, n);
         }
         nameStart[count] = nameFrom;
         nameEnd[count] = nameTo;
         valueStart[count] = from;
         valueEnd[count] = to;
-        // Events of one kind repeat their names in one order: the name at this place last time is compared first, and
-        // only another one is looked up.
-        final byte[] key = nameKeys[count];
         if (nameFrom < 0)
         {
             names[count] = null;
-            nameKeys[count] = null;
+            nameLength[count] = -1;
         }
-        else if (key == null || !NameTable.sameBytes(key, src, nameFrom, nameTo))
+        else if (!sameName(count, src, nameFrom, nameTo))
         {
             names[count] = nameTable.canonical(src, nameFrom, nameTo);
-            nameKeys[count] = nameTable.lastKey();
+            final byte[] key = nameTable.lastKey();
+            final int n = key == null || key.length > 16 ? -1 : key.length;
+            nameLength[count] = n;
+            if (n >= 0)
+            {
+                nameHead[count] = NameTable.head(key, 0, n);
+                nameTail[count] = n > 8 ? NameTable.word(key, n - 8) : 0;
+            }
         }
         count++;
+    }
+
+    /** @return whether the name at {@code src[from, to)} is the one last located at place {@code i}. */
+    private boolean sameName(final int i, final byte[] src, final int from, final int to)
+    {
+        final int n = to - from;
+        if (n != nameLength[i])
+        {
+            return false;
+        }
+        if (n > 8)
+        {
+            return NameTable.word(src, from) == nameHead[i] && NameTable.word(src, to - 8) == nameTail[i];
+        }
+        // A short name is followed by its closing quote and more: the word read past it mostly lies in the array.
+        return (from + 8 <= src.length ? NameTable.word(src, from) & NameTable.mask(n) : NameTable.head(src, from, n)) == nameHead[i];
+    }
+
+    private static int[] filled(final int n)
+    {
+        final int[] lengths = new int[n];
+        Arrays.fill(lengths, -1);
+        return lengths;
     }
 
     /** @return the index of the closing quote of a checked string whose body starts at {@code from}. */

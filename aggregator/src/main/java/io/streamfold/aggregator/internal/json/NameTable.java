@@ -104,6 +104,33 @@ final class NameTable
         return lastKey;
     }
 
+    /** @return the eight bytes at {@code src[at]} as a little-endian word. */
+    static long word(final byte[] src, final int at)
+    {
+        return (long)LONGS.get(src, at);
+    }
+
+    /** @return the bytes of {@code n} (0 to 8) ones in a little-endian word's low bytes. */
+    static long mask(final int n)
+    {
+        return n == 8 ? -1L : (1L << (8 * n)) - 1;
+    }
+
+    /** @return the first {@code min(n, 8)} bytes at {@code src[from]} as a little-endian word, the rest zero. */
+    static long head(final byte[] src, final int from, final int n)
+    {
+        if (n >= 8)
+        {
+            return word(src, from);
+        }
+        long w = 0;
+        for (int k = n - 1; k >= 0; k--)
+        {
+            w = (w << 8) | (src[from + k] & 0xFF);
+        }
+        return w;
+    }
+
     /** Word by word (names are short, where a general array comparison costs more to call than to run). */
     static boolean sameBytes(final byte[] key, final byte[] bytes, final int from, final int to)
     {
