@@ -187,7 +187,10 @@ public final class JsonBytes
     public static int quotedEnd(final byte[] src, final int from, final int limit)
     {
         int i = from + 1;
-        while (i < limit)
+        // Most strings end within a few bytes, which a byte loop crosses soonest; a long one (an opaque signature,
+        // rendered HTML) is searched a word at a time from there.
+        final int shortEnd = Math.min(limit, i + 16);
+        while (i < shortEnd)
         {
             final byte b = src[i];
             if (b == '"')
@@ -195,6 +198,19 @@ public final class JsonBytes
                 return i + 1;
             }
             i += b == '\\' ? 2 : 1;
+        }
+        while (i < limit)
+        {
+            i = ByteRuns.quoteOrBackslash(src, i, limit);
+            if (i >= limit)
+            {
+                break;
+            }
+            if (src[i] == '"')
+            {
+                return i + 1;
+            }
+            i += 2;
         }
         return REFUSED;
     }

@@ -593,6 +593,11 @@ public final class JsonReader
     /** Array offset just past the bracket that closes the structure opening at {@code start}. */
     private int structureEnd(final int start) throws BadPayload
     {
+        if (checkedEnd >= 0)
+        {
+            // Bytes the syntax check accepted: brackets are counted a word at a time across strings.
+            return JsonMembers.skip(input, start, inputOffset + inputLength);
+        }
         structureView.wrap(input);
         structureScanner.reset();
         final int end = structureScanner.scan(structureView, start, inputOffset + inputLength, Long.MAX_VALUE);

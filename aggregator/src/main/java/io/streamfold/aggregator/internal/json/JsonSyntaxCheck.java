@@ -303,8 +303,20 @@ public final class JsonSyntaxCheck
     private static int string(final byte[] bytes, final int from, final int limit)
     {
         int i = from + 1;
+        // A byte loop for the first bytes (most strings end there) and after each byte of a multi-byte character (text
+        // in another script is mostly such bytes); past that, runs of plain ASCII (a long signature, rendered HTML)
+        // are crossed a word at a time.
+        int byteLoopEnd = i + 16;
         while (i < limit)
         {
+            if (i >= byteLoopEnd)
+            {
+                i = ByteRuns.plainAsciiEnd(bytes, i, limit);
+                if (i >= limit)
+                {
+                    break;
+                }
+            }
             final byte b = bytes[i];
             if (b == '"')
             {
@@ -343,6 +355,10 @@ public final class JsonSyntaxCheck
             if (b >= 0 && b < 0x20)
             {
                 return -1;
+            }
+            if (b < 0)
+            {
+                byteLoopEnd = i + 8;
             }
             i++;
         }

@@ -360,6 +360,53 @@ class JsonBytesTest
         assertEquals(valid ? b.length : JsonBytes.REFUSED, JsonBytes.valueEnd(b, 0, b.length, 32, 1000), json);
     }
 
+    /**
+     * {@link JsonBytes#quotedEnd} (a byte loop over a string's first bytes, a word search past them) ends where a byte
+     * loop ends: strings of any length with escaped quotes and backslashes anywhere, a backslash last before the limit,
+     * cut at any place.
+     */
+    @Property(tries = 3000)
+    void quotedEndEndsWhereAByteLoopEnds(@ForAll final Random random)
+    {
+        final StringBuilder text = new StringBuilder("\"");
+        final int n = random.nextInt(4) == 0 ? random.nextInt(20) : random.nextInt(300);
+        for (int k = 0; k < n; k++)
+        {
+            switch (random.nextInt(24))
+            {
+                case 0:
+                    text.append("\\\"");
+                    break;
+                case 1:
+                    text.append("\\\\");
+                    break;
+                case 2:
+                    text.append("\\u00e9");
+                    break;
+                case 3:
+                    text.append('\u00e9');
+                    break;
+                default:
+                    text.append((char)(' ' + random.nextInt(2) + 2 * random.nextInt(46)));
+            }
+        }
+        text.append(random.nextInt(8) == 0 ? "\\" : "\"").append(random.nextBoolean() ? ",\"x\":1}" : "");
+        final byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        final int limit = random.nextInt(4) == 0 ? 1 + random.nextInt(bytes.length) : bytes.length;
+        int expected = JsonBytes.REFUSED;
+        for (int i = 1; i < limit; i++)
+        {
+            if (bytes[i] == '"')
+            {
+                expected = i + 1;
+                break;
+            }
+            i += bytes[i] == '\\' ? 1 : 0;
+        }
+        Statistics.label("closed").collect(expected >= 0);
+        assertEquals(expected, JsonBytes.quotedEnd(bytes, 0, limit), text::toString);
+    }
+
     private static byte[] bytes(final String s)
     {
         return s.getBytes(StandardCharsets.UTF_8);

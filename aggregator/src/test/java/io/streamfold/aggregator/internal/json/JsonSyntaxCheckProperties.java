@@ -1,7 +1,9 @@
 package io.streamfold.aggregator.internal.json;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -40,6 +42,94 @@ class JsonSyntaxCheckProperties
         assertEquals(jackson, CHECK.isOneValue(chars, 1, chars.length - 1, JsonText.MAX_DEPTH), text::toString);
     }
 
+    /**
+     * The byte check of an event ({@link JsonSyntaxCheck#check(byte[], int, int, int)}) gives Jackson's verdict on objects
+     * whose strings run long (plain runs crossed a word at a time past their first bytes, escapes, control bytes and
+     * multi-byte characters at any place after them), valid or broken by one edit.
+     */
+    @Property(tries = 3000)
+    void byteCheckGivesJacksonsVerdictOnLongStrings(@ForAll final Random random)
+    {
+        final StringBuilder text = new StringBuilder("{");
+        final int members = 1 + random.nextInt(3);
+        for (int m = 0; m < members; m++)
+        {
+            text.append(m > 0 ? "," : "").append("\"k").append(m).append("\":");
+            if (random.nextInt(4) == 0)
+            {
+                value(random, text, 1);
+            }
+            else
+            {
+                longString(random, text);
+            }
+        }
+        text.append('}');
+        final boolean broken = random.nextInt(3) > 0;
+        if (broken)
+        {
+            edit(random, text);
+        }
+        final String event = " " + text + " ";
+        final byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+        // An edit may leave half a surrogate pair, which has no UTF-8 (the check is given well-formed UTF-8 only).
+        Assume.that(event.equals(new String(bytes, StandardCharsets.UTF_8)));
+        final char[] chars = event.toCharArray();
+        // The check reads an event, so an object only: Jackson's verdict counts where the first value is one.
+        int first = 0;
+        while (first < chars.length && " \t\n\r".indexOf(chars[first]) >= 0)
+        {
+            first++;
+        }
+        final boolean jackson = first < chars.length && chars[first] == '{' && JsonText.isOneValue(chars, 0, chars.length);
+        final boolean checked = CHECK.check(bytes, 0, bytes.length, JsonText.MAX_DEPTH) &&
+            JsonBytes.skipWhitespace(bytes, CHECK.objectEnd(), bytes.length) == bytes.length;
+        Statistics.collect(broken ? "broken" : "valid", jackson);
+        assertEquals(jackson, checked, () -> visible(text));
+    }
+
+    private static String visible(final CharSequence text)
+    {
+        final StringBuilder out = new StringBuilder();
+        text.chars().forEach(c -> out.append(c < ' ' || c > '~' ? String.format("\\u%04x", c) : String.valueOf((char)c)));
+        return out.toString();
+    }
+
+    /** A string of up to a few hundred bytes: runs of plain ASCII of any length between escapes and other characters. */
+    static void longString(final Random random, final StringBuilder out)
+    {
+        out.append('"');
+        final int pieces = random.nextInt(12);
+        for (int i = 0; i < pieces; i++)
+        {
+            final int run = random.nextInt(3) == 0 ? random.nextInt(4) : random.nextInt(60);
+            for (int k = 0; k < run; k++)
+            {
+                // Printable ASCII but the quote and the backslash: spaces and '!' too, below the opaque-run test's bound.
+                final char c = (char)(' ' + random.nextInt(95));
+                out.append(c == '"' || c == '\\' ? 'q' : c);
+            }
+            switch (random.nextInt(5))
+            {
+                case 0:
+                    out.append('\\').append("n\"\\/tbfr".charAt(random.nextInt(8)));
+                    break;
+                case 1:
+                    out.append(String.format("\\u%04x", random.nextInt(0x10000)));
+                    break;
+                case 2:
+                    out.append(new String[] {"\u00e9", "\u4e2d", "\ud83d\ude00", " "}[random.nextInt(4)]);
+                    break;
+                case 3:
+                    out.append(random.nextInt(8) == 0 ? "\t" : "\u00e9\u00e9\u00e9");
+                    break;
+                default:
+                    break;
+            }
+        }
+        out.append('"');
+    }
+
     @Test
     void nestingUpToJacksonsDepth()
     {
@@ -66,7 +156,7 @@ class JsonSyntaxCheckProperties
         }
     }
 
-    private static void value(final Random random, final StringBuilder out, final int depth)
+    static void value(final Random random, final StringBuilder out, final int depth)
     {
         final int kind = random.nextInt(depth > 4 ? 5 : 7);
         switch (kind)
