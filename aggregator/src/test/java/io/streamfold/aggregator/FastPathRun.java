@@ -74,6 +74,12 @@ public final class FastPathRun
         return run;
     }
 
+    /** @return events the aggregator's repeated-event fast path has folded since it was built (resets keep counting). */
+    public static long fastFolds(final StreamAggregator aggregator)
+    {
+        return aggregator.dialect().fastFolds();
+    }
+
     /**
      * Folds {@code stream} with the fast path off and on, fed whole, then in random slices through arrays, then
      * through direct buffers (slices drawn from {@code random}), asserting each time that both show the same.

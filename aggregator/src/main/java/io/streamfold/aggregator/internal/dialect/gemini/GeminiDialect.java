@@ -98,6 +98,7 @@ public final class GeminiDialect extends Dialect
     public void reset()
     {
         super.reset();
+        fastPath.reset();
         replayReader.abandon();
         parts.reset();
         blockedChoice = false;

@@ -50,7 +50,14 @@ final class GeminiFastPath
     private final AggregationLimits limits;
     private final EventTemplate template;
     private final JsonMembers members = new JsonMembers();
-    private byte[] copy = new byte[0];
+    /**
+     * The last chunk read in full when it may be learnt, kept until the next chunk comes: only then is it learnt. A
+     * stream's last chunk is never repeated, and Gemini's often carries kilobytes (grounding metadata with rendered
+     * HTML) that learning would cross three times more (describing, locating, matching) for nothing.
+     */
+    private byte[] pending = new byte[0];
+    /** Bytes of {@link #pending} to learn, or -1 when none. */
+    private int pendingLength = -1;
 
     // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
     private boolean learnable;
@@ -96,6 +103,10 @@ final class GeminiFastPath
     /** @return true when the chunk repeats the learnt one and was folded; else the full decoder reads it. */
     boolean foldIfRepeated(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (pendingLength >= 0)
+        {
+            learnPending();
+        }
         // The candidate's content, which the full path keeps raw a moment, must fit the raw limit: it is at most
         // what the chunk holds beyond the learnt bytes around it.
         if (length - aroundContent > limits.maxRawBytes() || !template.match(buffer, offset, length))
@@ -209,32 +220,42 @@ final class GeminiFastPath
         usageAfterCandidates = candidates > 0;
     }
 
-    /** The full decoder folded the chunk: learn it when it was one text part and reported no error. */
+    /**
+     * The full decoder folded the chunk: when it was one text part and reported no error, it is kept to be learnt
+     * when the next chunk comes.
+     */
     void end(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!learnable || candidates != 1 || parts != 1 || !text || aggregate.errorCount() != errorsBefore)
+        if (!learnable || candidates != 1 || parts != 1 || !text || aggregate.errorCount() != errorsBefore ||
+            !template.enabled())
         {
             return;
         }
-        byte[] src = buffer.byteArray();
-        int from = offset;
-        if (src == null)
+        if (pending.length < length)
         {
-            if (copy.length < length)
-            {
-                copy = new byte[length];
-            }
-            buffer.getBytes(offset, copy, 0, length);
-            src = copy;
-            from = 0;
+            pending = new byte[Math.max(length, 2 * pending.length)];
         }
-        else
+        buffer.getBytes(offset, pending, 0, length);
+        pendingLength = length;
+    }
+
+    /** A new stream: nothing of the last one is learnt. */
+    void reset()
+    {
+        pendingLength = -1;
+    }
+
+    /**
+     * Learns the chunk kept by {@link #end}. Nothing has changed since it was folded: the counts it resolves are the
+     * usage values that chunk set.
+     */
+    private void learnPending()
+    {
+        final int length = pendingLength;
+        pendingLength = -1;
+        if (describe(pending, 0, length) && template.learn(pending, 0, length, shape()) && resolveCounts())
         {
-            from += (int)buffer.wrapAdjustment();
-        }
-        if (describe(src, from, from + length) && template.learn(src, from, length, shape()) && resolveCounts())
-        {
-            aroundContent = around(src, from, from + length);
+            aroundContent = around(pending, 0, length);
             return;
         }
         template.forget();

@@ -121,6 +121,42 @@ class GeminiFastPathTest
         assertTrue(allocated < 64, "allocated " + allocated + " bytes for " + CHUNKS + " chunks");
     }
 
+    /**
+     * A stream's last chunk is learnt only when another follows it in the same stream: a pooled aggregator that
+     * folded a stream ending on a learnable chunk of a new shape folds the next stream, whose chunks have that
+     * shape, as a fresh one does (its first chunk on the full path, the same result).
+     */
+    @Test
+    void aPooledAggregatorLearnsNothingFromTheLastStream()
+    {
+        // No finishReason, no usage (whose counts a learnt chunk binds to the stream's): every chunk may be learnt.
+        // The first stream ends on one chunk of another shape, which the next stream repeats.
+        final StringBuilder plain = new StringBuilder();
+        for (int i = 0; i < 6; i++)
+        {
+            plain.append("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"w").append(i)
+                .append("\"}],\"role\": \"model\"},\"index\": 0}],\"modelVersion\": \"gemini-2.5-flash\"}\r\n\r\n");
+        }
+        final String identified = plain.toString().replace("}\r\n", ",\"responseId\": \"w1peaMz6INOvnvgPgYfPiQY\"}\r\n");
+        final byte[] first = (plain + identified.substring(0, identified.indexOf("\r\n\r\n") + 4)).getBytes(StandardCharsets.UTF_8);
+        final byte[] next = identified.getBytes(StandardCharsets.UTF_8);
+        final StreamAggregator fresh = StreamAggregator.create(Format.GEMINI);
+        fresh.feed(next, 0, next.length);
+        fresh.end();
+        final StreamAggregator pooled = StreamAggregator.create(Format.GEMINI);
+        pooled.feed(first, 0, first.length);
+        pooled.end();
+        final long firstFolds = FastPathRun.fastFolds(pooled);
+        pooled.reset();
+        pooled.feed(next, 0, next.length);
+        pooled.end();
+        // Chunks 2 to 6 of each stream: the first is learnt when the second comes.
+        assertEquals(5, firstFolds);
+        assertEquals(5, FastPathRun.fastFolds(fresh));
+        assertEquals(5, FastPathRun.fastFolds(pooled) - firstFolds);
+        assertEquals(fresh.result().toJson(), pooled.result().toJson());
+    }
+
     /** As {@code DialectShapesBenchmark}'s Gemini stream: one text part per chunk, usage growing, the last one finishing. */
     static byte[] generated(final int chunks, final String colon)
     {
