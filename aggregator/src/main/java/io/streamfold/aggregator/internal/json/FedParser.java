@@ -33,6 +33,16 @@ final class FedParser
      */
     private boolean settled;
 
+    // The current payload's long value strings the parser is not fed (elide): it is fed up to each one's opening
+    // quote, then, once it asks for more, from its closing quote on, and sees an empty string in its place.
+    private byte[] pieceBytes;
+    private int payloadStart;
+    private int payloadEnd;
+    private int[] elided;
+    private int elidedCount;
+    /** Elided strings whose closing quote has been fed. */
+    private int elidedFed;
+
     FedParser(final JsonFactory factory)
     {
         this.factory = factory;
@@ -48,10 +58,72 @@ final class FedParser
     /** Feeds one payload, {@code bytes[from, to)}, after replacing the parser unless it is clean. */
     void feed(final byte[] bytes, final int from, final int to) throws IOException
     {
+        feed(bytes, from, to, null, 0);
+    }
+
+    /**
+     * As {@link #feed(byte[], int, int)}, without the contents of {@code count} value strings of the payload, whose
+     * opening and closing quotes are {@code strings[2k]} and {@code strings[2k + 1]} in byte order: the parser reads
+     * each as an empty string, and the caller reads it in the bytes. The rest is fed as the parser asks for it
+     * ({@link #feedNextPiece}); token offsets stay those of the payload.
+     */
+    void feed(final byte[] bytes, final int from, final int to, final int[] strings, final int count) throws IOException
+    {
         ready();
         fedBefore = fedTotal;
-        fedTotal += to - from;
-        feeder.feedInput(bytes, from, to);
+        feedFirstPiece(bytes, from, from, to, strings, count);
+    }
+
+    private void feedFirstPiece(final byte[] bytes, final int start, final int from, final int to, final int[] strings,
+        final int count) throws IOException
+    {
+        pieceBytes = bytes;
+        payloadStart = start;
+        payloadEnd = to;
+        elided = strings;
+        elidedCount = count;
+        elidedFed = 0;
+        final int pieceEnd = count > 0 ? strings[0] + 1 : to;
+        fedTotal += pieceEnd - from;
+        feeder.feedInput(bytes, from, pieceEnd);
+    }
+
+    /**
+     * Feeds the payload from the closing quote of the next elided string, when the parser has read all it was fed.
+     *
+     * @return false when the whole payload has been fed.
+     */
+    boolean feedNextPiece() throws IOException
+    {
+        if (elidedFed == elidedCount || !feeder.needMoreInput())
+        {
+            return false;
+        }
+        final int close = elided[2 * elidedFed + 1];
+        elidedFed++;
+        final int pieceEnd = elidedFed < elidedCount ? elided[2 * elidedFed] + 1 : payloadEnd;
+        fedBefore = fedTotal - (close - payloadStart);
+        fedTotal += pieceEnd - close;
+        feeder.feedInput(pieceBytes, close, pieceEnd);
+        return true;
+    }
+
+    /** @return whether part of the payload is still to be fed. */
+    boolean piecesLeft()
+    {
+        return elidedFed < elidedCount;
+    }
+
+    /** @return the opening quote of the string {@link #feedNextPiece} last fed the end of. */
+    int lastElidedOpen()
+    {
+        return elided[2 * (elidedFed - 1)];
+    }
+
+    /** @return the closing quote of the string {@link #feedNextPiece} last fed the end of. */
+    int lastElidedClose()
+    {
+        return elided[2 * (elidedFed - 1) + 1];
     }
 
     /**
@@ -60,17 +132,18 @@ final class FedParser
      * read, and is left on that brace. A payload byte at k (k >= skip) is its character 1 + k - skip of this payload,
      * which {@link #tokenOffset} maps back to k.
      */
-    void feedObjectFrom(final byte[] bytes, final int offset, final int skip, final int length) throws IOException
+    void feedObjectFrom(final byte[] bytes, final int offset, final int skip, final int length, final int[] strings,
+        final int count) throws IOException
     {
         ready();
         fedBefore = fedTotal + 1 - skip;
-        fedTotal += 1 + length - skip;
+        fedTotal += 1;
         feeder.feedInput(OPEN_OBJECT, 0, 1);
         if (parser.nextToken() != JsonToken.START_OBJECT)
         {
             throw new IllegalStateException("an opening brace did not start an object");
         }
-        feeder.feedInput(bytes, offset + skip, offset + length);
+        feedFirstPiece(bytes, offset, offset + skip, offset + length, strings, count);
     }
 
     private void ready()
@@ -145,6 +218,8 @@ final class FedParser
         feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
         fedBefore = 0;
         fedTotal = 0;
+        elidedCount = 0;
+        elidedFed = 0;
         settled = true;
     }
 }

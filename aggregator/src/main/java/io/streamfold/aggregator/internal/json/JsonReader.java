@@ -42,6 +42,15 @@ public final class JsonReader
     private int inputLength;
     /** Array offset just past the current payload's object when the syntax check read it whole, else -1. */
     private int checkedEnd = -1;
+    /**
+     * Opening quote of the current token when it is a string the parser was not fed (a long value string of a checked
+     * payload, read in the bytes instead), else -1.
+     */
+    private int elidedOpen = -1;
+    private int elidedClose;
+    /** Whether {@link #elided} holds the current elided string's characters. */
+    private boolean elidedDecoded;
+    private final StringDecoder elided = new StringDecoder(MutableRawJson.LONG_STRING_BYTES);
 
     public JsonReader(final AggregationLimits limits)
     {
@@ -54,6 +63,9 @@ public final class JsonReader
                 .maxNumberLength(limits.maxNumberLength())
                 .build())
             .build());
+        // A long value string of a checked payload costs the parser a pass over its bytes to tokenize it, where a
+        // dialect mostly keeps it as those bytes (a signature, rendered HTML) or decodes it once.
+        syntax.listLongStrings(MutableRawJson.LONG_STRING_BYTES);
     }
 
     /**
@@ -88,6 +100,7 @@ public final class JsonReader
         }
         inputLength = length;
         checkedEnd = -1;
+        elidedOpen = -1;
         // Before the parser sees a byte: Jackson decodes some ill-formed UTF-8 (overlong forms, encoded
         // surrogates) to real characters, so an event that is not well-formed is refused whole.
         final int malformed = Utf8Check.firstMalformed(input, inputOffset, length);
@@ -127,7 +140,18 @@ public final class JsonReader
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
         checkedEnd = syntax.objectEnd();
-        if (start() != JsonToken.START_OBJECT)
+        final JsonToken first;
+        try
+        {
+            fed.feed(input, inputOffset, inputOffset + inputLength, syntax.longStrings(), syntax.longStringCount());
+            first = next();
+        }
+        catch (final IOException e)
+        {
+            fed.renew();
+            throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
+        }
+        if (first != JsonToken.START_OBJECT)
         {
             abandon();
             throw new BadPayload("event data is not a JSON object");
@@ -159,7 +183,7 @@ public final class JsonReader
         checkedEnd = syntax.objectEnd();
         try
         {
-            fed.feedObjectFrom(input, inputOffset, skip, length);
+            fed.feedObjectFrom(input, inputOffset, skip, length, syntax.longStrings(), syntax.longStringCount());
         }
         catch (final IOException e)
         {
@@ -183,10 +207,23 @@ public final class JsonReader
     /** @return the next token; never NOT_AVAILABLE (an unfinished payload is malformed). */
     public JsonToken next() throws BadPayload
     {
-        final JsonToken token;
+        elidedOpen = -1;
+        JsonToken token;
         try
         {
             token = fed.parser().nextToken();
+            if (token == JsonToken.NOT_AVAILABLE && fed.feedNextPiece())
+            {
+                // The parser stopped inside an elided string, and now ends it at its closing quote.
+                token = fed.parser().nextToken();
+                if (token != JsonToken.VALUE_STRING)
+                {
+                    throw new IllegalStateException("an elided string read as " + token);
+                }
+                elidedOpen = fed.lastElidedOpen();
+                elidedClose = fed.lastElidedClose();
+                elidedDecoded = false;
+            }
         }
         catch (final IOException e)
         {
@@ -314,6 +351,15 @@ public final class JsonReader
     /** @return the characters of the current string, number or name token, as a reused view. */
     public CharView text() throws BadPayload
     {
+        if (elidedOpen >= 0)
+        {
+            if (!elidedDecoded)
+            {
+                elided.decode(input, elidedOpen + 1, elidedClose + 1);
+                elidedDecoded = true;
+            }
+            return view.wrap(elided.chars(), 0, elided.length());
+        }
         try
         {
             return view.wrap(fed.parser().getTextCharacters(), fed.parser().getTextOffset(), fed.parser().getTextLength());
@@ -438,6 +484,25 @@ public final class JsonReader
     /** Skips the current value (and its children). */
     public void skip() throws BadPayload
     {
+        final JsonToken current = fed.parser().currentToken();
+        if (fed.piecesLeft() && (current == JsonToken.START_OBJECT || current == JsonToken.START_ARRAY))
+        {
+            // The parser's own skip would stop where its input does, inside an elided string.
+            int open = 1;
+            while (open > 0)
+            {
+                final JsonToken t = next();
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+                {
+                    open++;
+                }
+                else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY)
+                {
+                    open--;
+                }
+            }
+            return;
+        }
         try
         {
             fed.parser().skipChildren();
@@ -466,6 +531,11 @@ public final class JsonReader
         {
             case VALUE_STRING:
             {
+                if (elidedOpen >= 0)
+                {
+                    // At least LONG_STRING_BYTES long, so kept as its bytes as below.
+                    return into.setString(input, elidedOpen, elidedClose, limits.maxRawBytes(), null);
+                }
                 final CharView v = text();
                 // Kept as the byte scan keeps it (MutableRawJson.setString): a long string as its bytes.
                 if ((long)v.length() * MAX_BYTES_PER_CHAR >= MutableRawJson.LONG_STRING_BYTES)
@@ -561,6 +631,10 @@ public final class JsonReader
     /** @return array offset of the opening quote of the current string token, or -1 when it cannot be located. */
     public int stringStartOffset()
     {
+        if (elidedOpen >= 0)
+        {
+            return elidedOpen;
+        }
         // As for structures, the non-blocking parser's token offset may be one past the token's first byte;
         // the byte before a string's opening quote is never a quote, so the earlier candidate is tried first.
         final long fromStart = fed.tokenOffset();

@@ -26,6 +26,11 @@ public final class JsonSyntaxCheck
     private String problem;
     private int objectEnd = -1;
     private int problemAt;
+    /** Content bytes from which a value string is listed in {@link #longStrings}; never when MAX_VALUE. */
+    private int longStringBytes = Integer.MAX_VALUE;
+    /** Opening and closing quote of each long value string the last check accepted, in byte order. */
+    private int[] longStrings = new int[16];
+    private int longStringCount;
 
     /**
      * Checks that {@code bytes[offset, offset + length)} starts (after whitespace) with one whole, well-formed
@@ -128,6 +133,38 @@ public final class JsonSyntaxCheck
     }
 
     /**
+     * Lists, from the next check on, every value string (not a member name) of at least {@code minBytes} content
+     * bytes: {@link #longStringCount()}, {@link #longStrings()}.
+     */
+    void listLongStrings(final int minBytes)
+    {
+        longStringBytes = minBytes;
+    }
+
+    /** @return how many long value strings the last check listed. */
+    int longStringCount()
+    {
+        return longStringCount;
+    }
+
+    /** @return for each listed string k, its opening quote at [2k] and its closing quote at [2k + 1]. */
+    int[] longStrings()
+    {
+        return longStrings;
+    }
+
+    private void listLongString(final int open, final int close)
+    {
+        if (2 * longStringCount + 2 > longStrings.length)
+        {
+            longStrings = java.util.Arrays.copyOf(longStrings, longStrings.length * 2);
+        }
+        longStrings[2 * longStringCount] = open;
+        longStrings[2 * longStringCount + 1] = close;
+        longStringCount++;
+    }
+
+    /**
      * @param startDepth structures open at {@code from} (their kinds already set), 0 at a value's start.
      * @param startState what is expected at {@code from}.
      * @return the index after the value starting at {@code from} (not whitespace), or -1 with the problem recorded.
@@ -136,6 +173,7 @@ public final class JsonSyntaxCheck
         final int maxStringChars, final int startDepth, final int startState)
     {
         final int length = limit - offset;
+        longStringCount = 0;
         int i = from;
         int depth = startDepth;
         int state = startState;
@@ -179,6 +217,10 @@ public final class JsonSyntaxCheck
                         if (end < 0)
                         {
                             return failed(c == '"' ? "malformed JSON string" : "malformed JSON value", i - offset);
+                        }
+                        if (c == '"' && end - i - 2 >= longStringBytes)
+                        {
+                            listLongString(i, end - 1);
                         }
                         if (c == '"' && end - i - 2 > maxStringChars)
                         {

@@ -82,4 +82,89 @@ class JsonReaderCaptureProperties
             return false;
         }
     }
+
+    /**
+     * A checked event read token by token, skipping some values, gives Jackson's tokens and texts, with long value
+     * strings among them (which the reader does not feed its parser, and reads in the bytes): each string token also
+     * starts where its quote is.
+     */
+    @Property(tries = 1000)
+    void tokensAroundLongStringsAreJacksons(@ForAll final Random random) throws Exception
+    {
+        final StringBuilder text = new StringBuilder("{");
+        final int members = 1 + random.nextInt(6);
+        for (int m = 0; m < members; m++)
+        {
+            text.append(m > 0 ? "," : "").append(random.nextBoolean() ? " " : "").append("\"m").append(m).append("\":");
+            switch (random.nextInt(4))
+            {
+                case 0:
+                    JsonSyntaxCheckProperties.value(random, text, 1);
+                    break;
+                case 1:
+                    text.append("[");
+                    JsonSyntaxCheckProperties.longString(random, text);
+                    text.append(",{\"x\":");
+                    JsonSyntaxCheckProperties.longString(random, text);
+                    text.append("},");
+                    JsonSyntaxCheckProperties.value(random, text, 2);
+                    text.append("]");
+                    break;
+                default:
+                    JsonSyntaxCheckProperties.longString(random, text);
+            }
+        }
+        final String event = text.append('}').toString();
+        final byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
+        Assume.that(event.equals(new String(bytes, StandardCharsets.UTF_8)) && jacksonReadsAll(bytes));
+        final JsonParser jackson = FACTORY.createParser(bytes);
+        final int padding = random.nextInt(3);
+        final byte[] padded = new byte[bytes.length + 2 * padding];
+        System.arraycopy(bytes, 0, padded, padding, bytes.length);
+        reader.beginObject(Buffers.wrap(padded), padding, bytes.length);
+        assertEquals(JsonToken.START_OBJECT, jackson.nextToken());
+        int depth = 1;
+        while (depth > 0)
+        {
+            final JsonToken expected = jackson.nextToken();
+            final JsonToken token = reader.next();
+            assertEquals(expected, token, event);
+            if (token == JsonToken.FIELD_NAME)
+            {
+                assertEquals(jackson.currentName(), reader.name(), event);
+                continue;
+            }
+            if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY)
+            {
+                depth--;
+                continue;
+            }
+            if (random.nextInt(4) == 0)
+            {
+                jackson.skipChildren();
+                reader.skip();
+                assertEquals(jackson.currentToken(), reader.token(), event);
+                continue;
+            }
+            if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)
+            {
+                depth++;
+            }
+            else if (token == JsonToken.VALUE_STRING)
+            {
+                assertEquals(jackson.getText(), reader.text().toString(), event);
+                final int open = reader.stringStartOffset();
+                assertEquals('"', padded[open], event);
+                assertEquals(jackson.getText().length(),
+                    StringDecoder.decodedLength(padded, open + 1, JsonBytes.quotedEnd(padded, open, padded.length) - 1), event);
+            }
+            else if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)
+            {
+                // By value: the non-blocking parser's text of -0 is 0.
+                assertEquals(jackson.getDoubleValue(), reader.doubleValue(), event);
+            }
+        }
+        reader.finish();
+        assertEquals(null, jackson.nextToken());
+    }
 }
