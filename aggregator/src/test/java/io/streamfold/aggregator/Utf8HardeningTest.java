@@ -68,6 +68,36 @@ class Utf8HardeningTest
         }
     }
 
+    /**
+     * Found wherever it lies in a run of ASCII, which is crossed several words at a time: each ill-formed sequence
+     * at every offset of every run length up to 100, and a well-formed character at the same places passes.
+     */
+    @Test
+    void validatorFindsASequenceAtAnyOffset()
+    {
+        final byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
+        for (int before = 0; before <= 80; before++)
+        {
+            for (int after = 0; after <= 20; after++)
+            {
+                final byte[] head = ascii("x".repeat(before));
+                final byte[] tail = ascii("y".repeat(after));
+                for (final byte[] bad : ILL_FORMED)
+                {
+                    final byte[] s = concat(head, bad, tail);
+                    assertEquals(before, Utf8Check.firstMalformed(s, 0, s.length), before + " " + hex(bad) + " " + after);
+                    // Offset into a larger array, which the word reads must respect at both ends.
+                    final byte[] wide = concat(ascii("zzz"), s, new byte[] {(byte)0x80});
+                    assertEquals(3 + before, Utf8Check.firstMalformed(wide, 3, s.length));
+                }
+                final byte[] good = concat(head, euro, tail);
+                assertEquals(-1, Utf8Check.firstMalformed(good, 0, good.length));
+                final byte[] guarded = concat(good, new byte[] {(byte)0xFF});
+                assertEquals(-1, Utf8Check.firstMalformed(guarded, 0, good.length));
+            }
+        }
+    }
+
     @Test
     void chatParserPath()
     {

@@ -35,6 +35,13 @@ public final class Utf8Check
         int i = offset;
         while (i < limit)
         {
+            // Four words a test across long ASCII runs (a signature, rendered HTML): the loop's cost is its branch.
+            while (i + 32 <= limit &&
+                ((((long)LONGS.get(bytes, i)) | ((long)LONGS.get(bytes, i + 8)) | ((long)LONGS.get(bytes, i + 16)) |
+                ((long)LONGS.get(bytes, i + 24))) & HIGH_BITS) == 0)
+            {
+                i += 32;
+            }
             if (i + 8 <= limit)
             {
                 if ((((long)LONGS.get(bytes, i)) & HIGH_BITS) == 0)
