@@ -112,10 +112,8 @@ class JsonSyntaxCheckProperties
             switch (random.nextInt(5))
             {
                 case 0:
-                    out.append('\\').append("n\"\\/tbfr".charAt(random.nextInt(8)));
-                    break;
                 case 1:
-                    out.append(String.format("\\u%04x", random.nextInt(0x10000)));
+                    escape(random, out);
                     break;
                 case 2:
                     out.append(new String[] {"\u00e9", "\u4e2d", "\ud83d\ude00", " "}[random.nextInt(4)]);
@@ -238,10 +236,8 @@ class JsonSyntaxCheckProperties
             switch (random.nextInt(6))
             {
                 case 0:
-                    out.append('\\').append("n\"\\/tbfr".charAt(random.nextInt(8)));
-                    break;
                 case 1:
-                    out.append(String.format("\\u%04x", random.nextInt(0x10000)));
+                    escape(random, out);
                     break;
                 case 2:
                     out.append("\u00e9\u4e2d\ud83d\ude00".charAt(random.nextInt(4)));
@@ -251,6 +247,19 @@ class JsonSyntaxCheckProperties
             }
         }
         out.append('"');
+    }
+
+    /** One escape: a short one or a {@code \\u} one of any code unit, half of a surrogate pair included. */
+    private static void escape(final Random random, final StringBuilder out)
+    {
+        if (random.nextBoolean())
+        {
+            out.append('\\').append("n\"\\/tbfr".charAt(random.nextInt(8)));
+        }
+        else
+        {
+            out.append(String.format("\\u%04x", random.nextInt(0x10000)));
+        }
     }
 
     private static void space(final Random random, final StringBuilder out)
