@@ -90,6 +90,9 @@ class Utf8HardeningTest
                     final byte[] wide = concat(ascii("zzz"), s, new byte[] {(byte)0x80});
                     assertEquals(3 + before, Utf8Check.firstMalformed(wide, 3, s.length));
                 }
+                // ASCII only, ending where the array does (a run of whole words to the end included).
+                final byte[] plain = concat(head, tail);
+                assertEquals(-1, Utf8Check.firstMalformed(plain, 0, plain.length));
                 final byte[] good = concat(head, euro, tail);
                 assertEquals(-1, Utf8Check.firstMalformed(good, 0, good.length));
                 final byte[] guarded = concat(good, new byte[] {(byte)0xFF});

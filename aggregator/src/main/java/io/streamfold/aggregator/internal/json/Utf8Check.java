@@ -42,6 +42,10 @@ public final class Utf8Check
             {
                 i += 32;
             }
+            if (i >= limit)
+            {
+                break;
+            }
             if (i + 8 <= limit)
             {
                 if ((((long)LONGS.get(bytes, i)) & HIGH_BITS) == 0)
