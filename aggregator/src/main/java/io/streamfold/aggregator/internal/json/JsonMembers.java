@@ -33,24 +33,17 @@ public final class JsonMembers
     private int[] nameEnd = new int[16];
     private int[] valueStart = new int[16];
     private int[] valueEnd = new int[16];
-    private String[] names = new String[16];
-    /**
-     * The name at each place as last located, when the table keeps it and it is at most 16 bytes: its length (else -1)
-     * and its first and last eight bytes as words (one masked word below eight bytes). Events of one kind repeat their
-     * names in one order, so the name at a place is mostly the one there last time, which two word compares confirm.
-     */
-    private int[] nameLength = filled(16);
-    private long[] nameHead = new long[16];
-    private long[] nameTail = new long[16];
 
     private final StringDecoder decoder;
     private final NameTable nameTable;
+    private final PlacedNames names;
     private char[] numberChars = new char[32];
 
     public JsonMembers()
     {
         decoder = new StringDecoder(64);
         nameTable = new NameTable(decoder);
+        names = new PlacedNames(nameTable);
     }
 
     /**
@@ -62,6 +55,7 @@ public final class JsonMembers
     {
         decoder = names.decoder;
         nameTable = names.nameTable;
+        this.names = new PlacedNames(nameTable);
     }
 
     /**
@@ -448,7 +442,7 @@ public final class JsonMembers
     /** @return member {@code i}'s name, canonical (the same instance every time); null for an array element. */
     public String name(final int i)
     {
-        return names[i];
+        return names.get(i);
     }
 
     public int valueStart(final int i)
@@ -602,11 +596,7 @@ public final class JsonMembers
             nameEnd = Arrays.copyOf(nameEnd, n);
             valueStart = Arrays.copyOf(valueStart, n);
             valueEnd = Arrays.copyOf(valueEnd, n);
-            names = Arrays.copyOf(names, n);
-            nameLength = Arrays.copyOf(nameLength, n);
-            Arrays.fill(nameLength, count, n, -1);
-            nameHead = Arrays.copyOf(nameHead, n);
-            nameTail = Arrays.copyOf(nameTail, n);
+            names.grow(n);
         }
         nameStart[count] = nameFrom;
         nameEnd[count] = nameTo;
@@ -614,45 +604,13 @@ public final class JsonMembers
         valueEnd[count] = to;
         if (nameFrom < 0)
         {
-            names[count] = null;
-            nameLength[count] = -1;
+            names.setNone(count);
         }
-        else if (!sameName(count, src, nameFrom, nameTo))
+        else
         {
-            names[count] = nameTable.canonical(src, nameFrom, nameTo);
-            final byte[] key = nameTable.lastKey();
-            final int n = key == null || key.length > 16 ? -1 : key.length;
-            nameLength[count] = n;
-            if (n >= 0)
-            {
-                nameHead[count] = NameTable.head(key, 0, n);
-                nameTail[count] = n > 8 ? NameTable.word(key, n - 8) : 0;
-            }
+            names.set(count, src, nameFrom, nameTo);
         }
         count++;
-    }
-
-    /** @return whether the name at {@code src[from, to)} is the one last located at place {@code i}. */
-    private boolean sameName(final int i, final byte[] src, final int from, final int to)
-    {
-        final int n = to - from;
-        if (n != nameLength[i])
-        {
-            return false;
-        }
-        if (n > 8)
-        {
-            return NameTable.word(src, from) == nameHead[i] && NameTable.word(src, to - 8) == nameTail[i];
-        }
-        // A short name is followed by its closing quote and more: the word read past it mostly lies in the array.
-        return (from + 8 <= src.length ? NameTable.word(src, from) & NameTable.mask(n) : NameTable.head(src, from, n)) == nameHead[i];
-    }
-
-    private static int[] filled(final int n)
-    {
-        final int[] lengths = new int[n];
-        Arrays.fill(lengths, -1);
-        return lengths;
     }
 
     /** @return the index of the closing quote of a checked string whose body starts at {@code from}. */
