@@ -55,17 +55,12 @@ final class FedParser
         return parser;
     }
 
-    /** Feeds one payload, {@code bytes[from, to)}, after replacing the parser unless it is clean. */
-    void feed(final byte[] bytes, final int from, final int to) throws IOException
-    {
-        feed(bytes, from, to, null, 0);
-    }
-
     /**
-     * As {@link #feed(byte[], int, int)}, without the contents of {@code count} value strings of the payload, whose
-     * opening and closing quotes are {@code strings[2k]} and {@code strings[2k + 1]} in byte order: the parser reads
-     * each as an empty string, and the caller reads it in the bytes. The rest is fed as the parser asks for it
-     * ({@link #feedNextPiece}); token offsets stay those of the payload.
+     * Feeds one payload, {@code bytes[from, to)}, after replacing the parser unless it is clean, without the contents
+     * of {@code count} value strings of the payload (none when 0), whose opening and closing quotes are
+     * {@code strings[2k]} and {@code strings[2k + 1]} in byte order: the parser reads each as an empty string, and the
+     * caller reads it in the bytes. The rest is fed as the parser asks for it ({@link #feedNextPiece}); token offsets
+     * stay those of the payload.
      */
     void feed(final byte[] bytes, final int from, final int to, final int[] strings, final int count) throws IOException
     {

@@ -43,14 +43,13 @@ public final class JsonReader
     /** Array offset just past the current payload's object when the syntax check read it whole, else -1. */
     private int checkedEnd = -1;
     /**
-     * Opening quote of the current token when it is a string the parser was not fed (a long value string of a checked
-     * payload, read in the bytes instead), else -1.
+     * Whether the current token is a string the parser was not fed (a long value string of a checked payload, read in
+     * the bytes instead, between {@link FedParser#lastElidedOpen} and {@link FedParser#lastElidedClose}).
      */
-    private int elidedOpen = -1;
-    private int elidedClose;
-    /** Whether {@link #elided} holds the current elided string's characters. */
+    private boolean elided;
+    /** Whether {@link #elidedChars} holds the current elided string's characters. */
     private boolean elidedDecoded;
-    private final StringDecoder elided = new StringDecoder(MutableRawJson.LONG_STRING_BYTES);
+    private final StringDecoder elidedChars = new StringDecoder(MutableRawJson.LONG_STRING_BYTES);
 
     public JsonReader(final AggregationLimits limits)
     {
@@ -76,7 +75,7 @@ public final class JsonReader
     public JsonToken begin(final DirectBuffer buffer, final int offset, final int length) throws BadPayload
     {
         load(buffer, offset, length);
-        return start();
+        return start(null, 0);
     }
 
     /** Makes the payload the current input (a copy only for a buffer with no array), checking its UTF-8. */
@@ -100,7 +99,7 @@ public final class JsonReader
         }
         inputLength = length;
         checkedEnd = -1;
-        elidedOpen = -1;
+        elided = false;
         // Before the parser sees a byte: Jackson decodes some ill-formed UTF-8 (overlong forms, encoded
         // surrogates) to real characters, so an event that is not well-formed is refused whole.
         final int malformed = Utf8Check.firstMalformed(input, inputOffset, length);
@@ -111,12 +110,17 @@ public final class JsonReader
         }
     }
 
-    /** Feeds the loaded payload to the parser. @return its first token. */
-    private JsonToken start() throws BadPayload
+    /**
+     * Feeds the loaded payload to the parser, without the contents of the {@code count} value strings listed in
+     * {@code strings} (as {@link JsonSyntaxCheck#longStrings()} lists them).
+     *
+     * @return its first token.
+     */
+    private JsonToken start(final int[] strings, final int count) throws BadPayload
     {
         try
         {
-            fed.feed(input, inputOffset, inputOffset + inputLength);
+            fed.feed(input, inputOffset, inputOffset + inputLength, strings, count);
         }
         catch (final IOException e)
         {
@@ -140,18 +144,7 @@ public final class JsonReader
             throw new BadPayload(syntax.problem() + " at byte " + syntax.problemAt() + " of the event");
         }
         checkedEnd = syntax.objectEnd();
-        final JsonToken first;
-        try
-        {
-            fed.feed(input, inputOffset, inputOffset + inputLength, syntax.longStrings(), syntax.longStringCount());
-            first = next();
-        }
-        catch (final IOException e)
-        {
-            fed.renew();
-            throw new BadPayload("cannot start parsing: " + BadPayload.describe(e));
-        }
-        if (first != JsonToken.START_OBJECT)
+        if (start(syntax.longStrings(), syntax.longStringCount()) != JsonToken.START_OBJECT)
         {
             abandon();
             throw new BadPayload("event data is not a JSON object");
@@ -207,7 +200,7 @@ public final class JsonReader
     /** @return the next token; never NOT_AVAILABLE (an unfinished payload is malformed). */
     public JsonToken next() throws BadPayload
     {
-        elidedOpen = -1;
+        elided = false;
         JsonToken token;
         try
         {
@@ -220,8 +213,7 @@ public final class JsonReader
                 {
                     throw new IllegalStateException("an elided string read as " + token);
                 }
-                elidedOpen = fed.lastElidedOpen();
-                elidedClose = fed.lastElidedClose();
+                elided = true;
                 elidedDecoded = false;
             }
         }
@@ -351,14 +343,14 @@ public final class JsonReader
     /** @return the characters of the current string, number or name token, as a reused view. */
     public CharView text() throws BadPayload
     {
-        if (elidedOpen >= 0)
+        if (elided)
         {
             if (!elidedDecoded)
             {
-                elided.decode(input, elidedOpen + 1, elidedClose + 1);
+                elidedChars.decode(input, fed.lastElidedOpen() + 1, fed.lastElidedClose() + 1);
                 elidedDecoded = true;
             }
-            return view.wrap(elided.chars(), 0, elided.length());
+            return view.wrap(elidedChars.chars(), 0, elidedChars.length());
         }
         try
         {
@@ -531,10 +523,10 @@ public final class JsonReader
         {
             case VALUE_STRING:
             {
-                if (elidedOpen >= 0)
+                if (elided)
                 {
                     // At least LONG_STRING_BYTES long, so kept as its bytes as below.
-                    return into.setString(input, elidedOpen, elidedClose, limits.maxRawBytes(), null);
+                    return into.setString(input, fed.lastElidedOpen(), fed.lastElidedClose(), limits.maxRawBytes(), null);
                 }
                 final CharView v = text();
                 // Kept as the byte scan keeps it (MutableRawJson.setString): a long string as its bytes.
@@ -631,9 +623,9 @@ public final class JsonReader
     /** @return array offset of the opening quote of the current string token, or -1 when it cannot be located. */
     public int stringStartOffset()
     {
-        if (elidedOpen >= 0)
+        if (elided)
         {
-            return elidedOpen;
+            return fed.lastElidedOpen();
         }
         // As for structures, the non-blocking parser's token offset may be one past the token's first byte;
         // the byte before a string's opening quote is never a quote, so the earlier candidate is tried first.
