@@ -199,20 +199,39 @@ public final class JsonBytes
             }
             i += b == '\\' ? 2 : 1;
         }
-        while (i < limit)
+        final int close = closingQuote(src, i, limit);
+        return close < limit ? close + 1 : REFUSED;
+    }
+
+    /**
+     * @return the index of the closing quote of the string whose body (or the rest of it, after a whole escape) starts
+     *         at {@code from}, escapes only skipped; {@code limit} when it does not close before.
+     */
+    static int closingQuote(final byte[] bytes, final int from, final int limit)
+    {
+        int i = from;
+        while (true)
         {
-            i = ByteRuns.quoteOrBackslash(src, i, limit);
-            if (i >= limit)
+            // The first word inline (most strings end in it), a longer run by the long-run search.
+            if (i + 8 <= limit)
             {
-                break;
+                final int plain = ByteRuns.quoteOrBackslashInWord(bytes, i);
+                i = plain == 8 ? ByteRuns.quoteOrBackslash(bytes, i + 8, limit) : i + plain;
             }
-            if (src[i] == '"')
+            else
             {
-                return i + 1;
+                while (i < limit && bytes[i] != '"' && bytes[i] != '\\')
+                {
+                    i++;
+                }
             }
+            if (i >= limit || bytes[i] == '"')
+            {
+                return Math.min(i, limit);
+            }
+            // A backslash: the byte after it is escaped.
             i += 2;
         }
-        return REFUSED;
     }
 
     /** @return the index past the escape that starts with the backslash at {@code at}, or {@link #REFUSED}. */

@@ -331,7 +331,7 @@ public final class JsonMembers
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         while (i < limit && src[i] == '"')
         {
-            final int close = skipString(src, i + 1, limit);
+            final int close = JsonBytes.closingQuote(src, i + 1, limit);
             final int value = JsonBytes.skipWhitespace(src, JsonBytes.skipWhitespace(src, close + 1, limit) + 1, limit);
             final int end = skipValue(src, value, limit);
             add(i + 1, close, value, end);
@@ -613,33 +613,6 @@ public final class JsonMembers
         count++;
     }
 
-    /** @return the index of the closing quote of a checked string whose body starts at {@code from}. */
-    private static int skipString(final byte[] bytes, final int from, final int limit)
-    {
-        int i = from;
-        while (true)
-        {
-            // The first word inline (most strings end in it), a longer run by the long-run search.
-            if (i + 8 <= limit)
-            {
-                final int plain = ByteRuns.quoteOrBackslashInWord(bytes, i);
-                i = plain == 8 ? ByteRuns.quoteOrBackslash(bytes, i + 8, limit) : i + plain;
-            }
-            else
-            {
-                while (i < limit && bytes[i] != '"' && bytes[i] != '\\')
-                {
-                    i++;
-                }
-            }
-            if (i >= limit || bytes[i] == '"')
-            {
-                return Math.min(i, limit);
-            }
-            // A backslash: the byte after it is escaped.
-            i += 2;
-        }
-    }
 
     /** @return the index just past the checked value at {@code from}. */
     private static int skipValue(final byte[] bytes, final int from, final int limit)
@@ -647,7 +620,7 @@ public final class JsonMembers
         final byte first = bytes[from];
         if (first == '"')
         {
-            return skipString(bytes, from + 1, limit) + 1;
+            return JsonBytes.closingQuote(bytes, from + 1, limit) + 1;
         }
         if (first != '{' && first != '[')
         {
@@ -670,7 +643,7 @@ public final class JsonMembers
             final byte b = bytes[i];
             if (b == '"')
             {
-                i = skipString(bytes, i + 1, limit) + 1;
+                i = JsonBytes.closingQuote(bytes, i + 1, limit) + 1;
                 continue;
             }
             if (b == '{' || b == '[')
