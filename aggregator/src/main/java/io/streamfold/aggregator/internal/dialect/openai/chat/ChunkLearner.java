@@ -240,12 +240,18 @@ final class ChunkLearner
     {
         if (value == JsonToken.VALUE_NUMBER_INT && r == top)
         {
-            extra(ChunkShapes.TOKEN_ID, ChunkShapes.TOKEN);
+            noteScannedTokenId();
         }
         else
         {
             refuseUnlessNull(value);
         }
+    }
+
+    /** A delta's integer {@code token_id} read where the chunk was read, not replayed. */
+    void noteScannedTokenId()
+    {
+        extra(ChunkShapes.TOKEN_ID, ChunkShapes.TOKEN);
     }
 
     /** A choice's {@code token_ids} array, read as the decoder finds it. */

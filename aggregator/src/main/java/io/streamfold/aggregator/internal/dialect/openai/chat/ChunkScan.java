@@ -26,8 +26,9 @@ import io.streamfold.parser.Frame;
  * (UTF-8 and syntax check, then the parser).
  *
  * <p>It reads the common shapes only: the envelope, choices whose {@code index} comes first, a delta of role and text
- * fields (and Groq's {@code channel}), logprob entries, the finish reason, usage, Groq's {@code x_groq} and an
- * {@code error}. A chunk holding anything else (tool calls, content parts, token ids, fields before a choice's index,
+ * fields (Mistral's content parts, Groq's {@code channel}, a {@code token_id}), Together's choice-level {@code text}
+ * beside a delta, logprob entries, the finish reason, usage, Groq's {@code x_groq} and an {@code error}. A chunk
+ * holding anything else (tool calls, a choice's {@code token_ids}, fields before a choice's index,
  * a value of an unexpected type the token reader reports) is left to the token reader before anything is changed: the
  * members are walked twice, once to check that every value is one this class folds, then to fold them.
  */
@@ -69,6 +70,7 @@ final class ChunkScan
     private int usageAt;
     /** The scan refused a chunk of this stream: it is not tried again until the next. */
     private boolean refused;
+    private long folds;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
     private final StringDecoder text = new StringDecoder(256);
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
@@ -130,7 +132,14 @@ final class ChunkScan
             return false;
         }
         walk(true);
+        folds++;
         return true;
+    }
+
+    /** @return chunks this scan folded (tests tell by it which reader read a chunk). */
+    long folds()
+    {
+        return folds;
     }
 
     /**
@@ -432,8 +441,22 @@ final class ChunkScan
             switch (name)
             {
                 case "index":
-                case "text":
                     return false;
+                case "text":
+                    // Together repeats each token as the choice's text beside its delta, which the token reader then
+                    // ignores; a choice without a delta (the legacy completions shape) takes it as content, there.
+                    if (first == '"')
+                    {
+                        if (!hasDelta(choice))
+                        {
+                            return false;
+                        }
+                        if (fold)
+                        {
+                            learner.noteChoiceText(JsonToken.VALUE_STRING);
+                        }
+                    }
+                    break;
                 case "delta":
                 case "message":
                     if (first == '{' && !delta.read(src, choice.valueStart(k), choice.valueEnd(k), target, fold))
@@ -479,6 +502,20 @@ final class ChunkScan
             aggregate.finish(target, finishReason.array(), 0, finishReason.length());
         }
         return true;
+    }
+
+    /** @return whether the choice has a delta or message member, whatever its value (as the token reader counts one). */
+    private static boolean hasDelta(final JsonMembers choice)
+    {
+        for (int k = 0; k < choice.count(); k++)
+        {
+            final String name = choice.name(k);
+            if ("delta".equals(name) || "message".equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A choice's logprobs object, as {@link ChoiceReader}'s {@code readLogprobs}: its entries scanned and kept. */

@@ -146,8 +146,25 @@ final class DeltaScan
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
                     }
                     break;
+                case "token_id":
+                    // Together and vLLM send one per delta. A value the token reader might read otherwise (a
+                    // fraction, a long of 19 digits, a string) is left to it.
+                    if (first != 'n')
+                    {
+                        final long tokenId = delta.integerValue(k);
+                        if (tokenId == JsonMembers.NOT_AN_INTEGER)
+                        {
+                            return false;
+                        }
+                        if (fold)
+                        {
+                            learner.noteScannedTokenId();
+                            aggregate.tokenId(target, tokenId);
+                        }
+                    }
+                    break;
                 default:
-                    // token_id and unknown fields: only null, which changes nothing, is read here.
+                    // Unknown fields: only null, which changes nothing, is read here.
                     if (first != 'n')
                     {
                         return false;

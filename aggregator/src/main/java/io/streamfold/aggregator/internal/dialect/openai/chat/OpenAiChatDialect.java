@@ -77,6 +77,12 @@ public final class OpenAiChatDialect extends Dialect
         return learner.matchLine(src, from, to, lineOffset);
     }
 
+    /** @return chunks read scan-first so far (not by the token reader). */
+    long scannedChunks()
+    {
+        return scan.folds();
+    }
+
     @Override
     public void reset()
     {

@@ -15,7 +15,8 @@ import io.streamfold.aggregator.Format;
 /**
  * A chunk the template does not fold is read scan-first ({@link ChunkScan}) when it holds only what the scan reads,
  * else by the token reader. Whatever the chunk (several choices, the index first, later or missing, deltas of every
- * text field or none, Mistral's content parts, Groq's channel and x_groq, logprob lists, finish reasons, usage, an
+ * text field or none, token ids of every kind of number, Together's choice-level text with or without a delta, Mistral's
+ * content parts, Groq's channel and x_groq, logprob lists, finish reasons, usage, an
  * error, unknown fields, values of unexpected types, {@code -0}, escaped identity values that compare equal byte for
  * character to another kept value) and whatever the limits, any slicing: the stream folds as the token reader alone
  * folds it (the fast path off), errors and listener events included.
@@ -30,7 +31,9 @@ public class ChunkScanProperties
     private static final String[] TEXT_FIELDS = {"content", "content", "reasoning_content", "reasoning", "refusal"};
     private static final String[] OTHER_DELTA = {"\"role\":\"assistant\"", "\"role\":\"\"", "\"role\":null", "\"role\":5",
         "\"content\":null", "\"reasoning\":null", "\"refusal\":null", "\"channel\":\"analysis\"", "\"channel\":null", "\"channel\":-0",
-        "\"channel\":{\"a\":[1]}", "\"token_id\":5", "\"token_id\":null", "\"tool_calls\":null", "\"tool_calls\":[]",
+        "\"channel\":{\"a\":[1]}", "\"token_id\":5", "\"token_id\":null", "\"token_id\":-0", "\"token_id\":-7", "\"token_id\":1.5",
+        "\"token_id\":2e3", "\"token_id\":123456789012345678", "\"token_id\":-123456789012345678", "\"token_id\":1234567890123456789",
+        "\"token_id\":12345678901234567890", "\"token_id\":\"5\"", "\"token_id\":[5]", "\"tool_calls\":null", "\"tool_calls\":[]",
         "\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"function\":{\"name\":\"f\",\"arguments\":\"{\"}}]", "\"function_call\":null",
         "\"function_call\":\"x\"", "\"foo\":null", "\"foo\":1", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
         "\"content\":[{\"type\":\"text\",\"text\":\"x\"}]", "\"content\":[{\"text\":\"y\",\"type\":\"thinking\"}]",
@@ -40,7 +43,8 @@ public class ChunkScanProperties
         "{\"token\":\"b\",\"logprob\":-0,\"bytes\":[98]}", "{\"logprob\":-1e-3,\"token\":\"c\",\"token\":\"d\"}", "{}", "1",
         "{\"token\":\"e\",\"logprob\":\"x\"}"};
     private static final String[] CHOICE_OTHER = {"\"finish_reason\":null", "\"finish_reason\":\"stop\"", "\"finish_reason\":\"\"",
-        "\"finish_reason\":5", "\"text\":\"t\"", "\"stop_reason\":null", "\"stop_reason\":-0", "\"stop_reason\":\"s\"",
+        "\"finish_reason\":5", "\"text\":\"t\"", "\"text\":\"t\"", "\"text\":null", "\"text\":5", "\"text\":\"caf\u00e9\\n\"",
+        "\"stop_reason\":null", "\"stop_reason\":-0", "\"stop_reason\":\"s\"",
         "\"token_ids\":null", "\"token_ids\":[1,2]", "\"logprobs\":null", "\"logprobs\":\"x\"", "\"message\":{\"content\":\"m\"}",
         "\"delta\":null"};
     private static final String[] TOP_OTHER = {"\"usage\":null", "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}",
