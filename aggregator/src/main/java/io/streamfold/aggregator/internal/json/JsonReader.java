@@ -518,6 +518,16 @@ public final class JsonReader
      */
     public boolean capture(final MutableRawJson into) throws BadPayload
     {
+        return capture(into, limits.maxRawBytes());
+    }
+
+    /**
+     * As {@link #capture(MutableRawJson)} within {@code limit} bytes instead of the raw-value limit: for a value kept
+     * only until the rest of its event is read (then read again, never kept in the result), which the event's own size
+     * already bounds.
+     */
+    public boolean capture(final MutableRawJson into, final int limit) throws BadPayload
+    {
         final JsonToken t = fed.parser().currentToken();
         switch (t)
         {
@@ -526,7 +536,7 @@ public final class JsonReader
                 if (elided)
                 {
                     // At least LONG_STRING_BYTES long, so kept as its bytes as below.
-                    return into.setString(input, fed.lastElidedOpen(), fed.lastElidedClose(), limits.maxRawBytes(), null);
+                    return into.setString(input, fed.lastElidedOpen(), fed.lastElidedClose(), limit, null);
                 }
                 final CharView v = text();
                 // Kept as the byte scan keeps it (MutableRawJson.setString): a long string as its bytes.
@@ -537,16 +547,16 @@ public final class JsonReader
                     if (close - open - 1 >= MutableRawJson.LONG_STRING_BYTES &&
                         StringDecoder.decodedLength(input, open + 1, close) == v.length())
                     {
-                        return into.setString(input, open, close, limits.maxRawBytes(), null);
+                        return into.setString(input, open, close, limit, null);
                     }
                 }
-                return into.setScalar(MutableRawJson.Type.STRING, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+                return into.setScalar(MutableRawJson.Type.STRING, v.array(), v.offset(), v.length(), limit);
             }
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:
             {
                 final CharView v = text();
-                return into.setScalar(MutableRawJson.Type.NUMBER, v.array(), v.offset(), v.length(), limits.maxRawBytes());
+                return into.setScalar(MutableRawJson.Type.NUMBER, v.array(), v.offset(), v.length(), limit);
             }
             case VALUE_TRUE:
                 into.setLiteral(MutableRawJson.Type.TRUE);
@@ -563,7 +573,7 @@ public final class JsonReader
                 final int start = structureStart();
                 final int end = structureEnd(start);
                 skip();
-                return into.setStructured(input, start, end - start, limits.maxRawBytes());
+                return into.setStructured(input, start, end - start, limit);
             }
             default:
                 throw new BadPayload("expected a value, found " + t);

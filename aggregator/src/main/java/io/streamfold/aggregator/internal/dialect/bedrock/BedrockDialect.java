@@ -266,7 +266,9 @@ public final class BedrockDialect extends Dialect
                 }
                 else
                 {
-                    json.capture(deferred);
+                    // Read again once the index is known, never kept: bounded by the event, not the raw-value limit
+                    // (a body over it would otherwise be lost without a word).
+                    json.capture(deferred, Integer.MAX_VALUE);
                     hasDeferred = true;
                 }
             }

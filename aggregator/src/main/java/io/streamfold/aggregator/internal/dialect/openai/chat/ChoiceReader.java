@@ -30,6 +30,10 @@ final class ChoiceReader
     private final JsonReader deferredReader;
     private final ToolCallDecoder toolCalls;
     private final LogprobEntries logprobs;
+    /**
+     * Values that came before the choice's index, read again once the choice is known: kept whatever the raw-value
+     * limit, which bounds what the result keeps (the event bounds these), or a large delta would be lost without a word.
+     */
     private final MutableRawJson deferredDelta = new MutableRawJson();
     private final MutableRawJson deferredLogprobs = new MutableRawJson();
     private final MutableRawJson deferredTokenIds = new MutableRawJson();
@@ -99,7 +103,7 @@ final class ChoiceReader
                     else if (value != JsonToken.VALUE_NULL)
                     {
                         learner.refuse();
-                        r.capture(deferredDelta);
+                        r.capture(deferredDelta, Integer.MAX_VALUE);
                         hasDeferredDelta = true;
                     }
                     break;
@@ -115,7 +119,7 @@ final class ChoiceReader
                     else
                     {
                         learner.refuse();
-                        r.capture(deferredLogprobs);
+                        r.capture(deferredLogprobs, Integer.MAX_VALUE);
                         hasDeferredLogprobs = true;
                     }
                     break;
@@ -132,7 +136,7 @@ final class ChoiceReader
                     else
                     {
                         learner.refuse();
-                        r.capture(deferredTokenIds);
+                        r.capture(deferredTokenIds, Integer.MAX_VALUE);
                         hasDeferredTokenIds = true;
                     }
                     break;
@@ -154,7 +158,7 @@ final class ChoiceReader
                     // without a delta (legacy completions shape) takes it as its content.
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        r.capture(deferredText);
+                        r.capture(deferredText, Integer.MAX_VALUE);
                         hasText = true;
                     }
                     else
