@@ -47,7 +47,8 @@ final class ChoiceReader
         final AggregationLimits limits,
         final ChunkLearner learner,
         final JsonReader json,
-        final LogprobEntries logprobs)
+        final LogprobEntries logprobs,
+        final ToolCallDecoder toolCalls)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
@@ -56,7 +57,7 @@ final class ChoiceReader
         this.json = json;
         this.logprobs = logprobs;
         deferredReader = new JsonReader(limits);
-        toolCalls = new ToolCallDecoder(dialect, aggregate, limits, learner, json);
+        this.toolCalls = toolCalls;
     }
 
     /** Forgets a stream's half-read state. */

@@ -471,8 +471,21 @@ final class ChunkLearner
     }
 
     /**
-     * The fragment was matched to a call. Only a bare arguments fragment for a call found by its index can be
-     * replayed: the same bytes around other arguments find the same call and append to it, nothing else.
+     * As {@link #noteArguments} for an arguments string {@link ChunkScan} decoded (with the decoder the template matches
+     * by) from the payload it scanned, at array index {@code quote}.
+     */
+    void noteScannedArguments(final int quote)
+    {
+        if (learnable)
+        {
+            argumentsQuote = quote;
+        }
+    }
+
+    /**
+     * The fragment was matched to a call. Only a fragment that appends arguments and nothing else (no id or name; a
+     * type, which a call found ignores) to a call found by its index can be replayed: the same bytes around other
+     * arguments find the same call and append to it, nothing else.
      */
     void noteCall(final boolean bareFragmentByIndex, final MutableChoice choice, final MutablePart call)
     {

@@ -25,12 +25,12 @@ import io.streamfold.parser.Frame;
  * being tokenized. On a stream of ~100 chunks the few read in full cost a third of the fold through the token reader
  * (UTF-8 and syntax check, then the parser).
  *
- * <p>It reads the common shapes only: the envelope, choices whose {@code index} comes first, a delta of role and text
- * fields (Mistral's content parts, Groq's {@code channel}, a {@code token_id}), Together's choice-level {@code text}
- * beside a delta, logprob entries, the finish reason, usage, Groq's {@code x_groq} and an {@code error}. A chunk
- * holding anything else (tool calls, a choice's {@code token_ids}, fields before a choice's index,
- * a value of an unexpected type the token reader reports) is left to the token reader before anything is changed: the
- * members are walked twice, once to check that every value is one this class folds, then to fold them.
+ * <p>It reads the common shapes only: the envelope, choices (a delta before the index too), a delta of role and text
+ * fields (Mistral's content parts, Groq's {@code channel}, a {@code token_id}, tool-call fragments), Together's
+ * choice-level {@code text} beside a delta, logprob entries, the finish reason, usage, Groq's {@code x_groq} and an
+ * {@code error}. A chunk holding anything else (a legacy function call, a choice's {@code token_ids}, other fields before
+ * a choice's index, a value of an unexpected type the token reader reports) is left to the token reader before anything
+ * is changed: the members are walked twice, once to check that every value is one this class folds, then to fold them.
  */
 final class ChunkScan
 {
@@ -78,7 +78,7 @@ final class ChunkScan
     private static final char[] TEXT_COMPLETION = "text_completion".toCharArray();
 
     ChunkScan(final OpenAiChatDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
-        final ChunkLearner learner, final LogprobEntries logprobs, final MutableRawFields xGroq)
+        final ChunkLearner learner, final LogprobEntries logprobs, final MutableRawFields xGroq, final ToolCallDecoder toolCalls)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
@@ -89,7 +89,7 @@ final class ChunkScan
         bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
-        delta = new DeltaScan(aggregate, limits, learner);
+        delta = new DeltaScan(aggregate, limits, learner, toolCalls);
         firstDelta = JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta.members(), "delta", "message"),
             "choices");
     }
@@ -404,7 +404,12 @@ final class ChunkScan
         return true;
     }
 
-    /** One choice, as {@link ChoiceReader#readChoice} reads one whose index comes first. */
+    /**
+     * One choice, as {@link ChoiceReader#readChoice} reads it: its members in order, a delta sent before the index
+     * (Qwen's order) after all of them, as the token reader replays the delta it kept. Before the index only what that
+     * reader keeps for later without effect may come (a delta, the finish reason, the text, null logprobs or token
+     * ids); anything else there, or a second index, is left to it.
+     */
     private boolean choice(final byte[] src, final int from, final int to, final boolean fold)
     {
         if (from != choiceAt)
@@ -412,13 +417,35 @@ final class ChunkScan
             choice.readObject(src, from, to);
             choiceAt = from;
         }
+        final int at = indexMember(choice);
         // A plain index of at most 18 digits: a value the token reader reads as a long (anything else it reports).
-        if (choice.count() == 0 || !"index".equals(choice.name(0)) || choice.valueEnd(0) - choice.valueStart(0) > 18 ||
-            (!fold && negativeZero(choice)))
+        if (at < 0 || choice.valueEnd(at) - choice.valueStart(at) > 18 || (!fold && negativeZero(choice)))
         {
             return false;
         }
-        final long index = choice.index(0);
+        int deferred = -1;
+        for (int k = 0; k < at; k++)
+        {
+            final String name = choice.name(k);
+            final byte first = choice.first(k);
+            if ("delta".equals(name) || "message".equals(name))
+            {
+                if (first != 'n')
+                {
+                    if (deferred >= 0)
+                    {
+                        return false;
+                    }
+                    deferred = k;
+                }
+            }
+            else if (!"finish_reason".equals(name) && !"text".equals(name) &&
+                !(first == 'n' && ("logprobs".equals(name) || "token_ids".equals(name))))
+            {
+                return false;
+            }
+        }
+        final long index = choice.index(at);
         if (index < 0)
         {
             return false;
@@ -434,74 +461,89 @@ final class ChunkScan
             }
             finishReason.clear();
         }
-        for (int k = 1; k < choice.count(); k++)
+        for (int k = 0; k < choice.count(); k++)
         {
-            final String name = choice.name(k);
-            final byte first = choice.first(k);
-            switch (name)
+            if (k != at && k != deferred && !member(src, k, target, fold))
             {
-                case "index":
-                    return false;
-                case "text":
-                    // Together repeats each token as the choice's text beside its delta, which the token reader then
-                    // ignores; a choice without a delta (the legacy completions shape) takes it as content, there.
-                    if (first == '"')
-                    {
-                        if (!hasDelta(choice))
-                        {
-                            return false;
-                        }
-                        if (fold)
-                        {
-                            learner.noteChoiceText(JsonToken.VALUE_STRING);
-                        }
-                    }
-                    break;
-                case "delta":
-                case "message":
-                    if (first == '{' && !delta.read(src, choice.valueStart(k), choice.valueEnd(k), target, fold))
-                    {
-                        return false;
-                    }
-                    break;
-                case "logprobs":
-                    if (first == '{' && !logprobs(src, choice.valueStart(k), choice.valueEnd(k), target, fold))
-                    {
-                        return false;
-                    }
-                    break;
-                case "token_ids":
-                    if (first != 'n')
-                    {
-                        return false;
-                    }
-                    break;
-                case "finish_reason":
-                    if (first == 'n')
-                    {
-                        break;
-                    }
-                    if (fold)
-                    {
-                        learner.refuse();
-                        if (first == '"' && choice.decodeString(k, text) >= 0)
-                        {
-                            finishReason.set(text.chars(), 0, text.length(), limits.maxTextChars());
-                        }
-                    }
-                    break;
-                default:
-                    if (fold)
-                    {
-                        dialect.captureKeepingNonEmpty(target.extra(), name, choice, k);
-                    }
+                return false;
             }
+        }
+        if (deferred >= 0 && choice.first(deferred) == '{' &&
+            !delta.read(src, choice.valueStart(deferred), choice.valueEnd(deferred), target, fold))
+        {
+            return false;
         }
         if (fold && finishReason.length() > 0)
         {
             aggregate.finish(target, finishReason.array(), 0, finishReason.length());
         }
         return true;
+    }
+
+    /** @return where the choice's one {@code index} member is, or -1 when it has none or more than one. */
+    private static int indexMember(final JsonMembers choice)
+    {
+        int at = -1;
+        for (int k = 0; k < choice.count(); k++)
+        {
+            if ("index".equals(choice.name(k)))
+            {
+                if (at >= 0)
+                {
+                    return -1;
+                }
+                at = k;
+            }
+        }
+        return at;
+    }
+
+    /** Member {@code k} of a choice other than its index and a delta sent before it. */
+    private boolean member(final byte[] src, final int k, final MutableChoice target, final boolean fold)
+    {
+        final String name = choice.name(k);
+        final byte first = choice.first(k);
+        switch (name)
+        {
+            case "text":
+                // Together repeats each token as the choice's text beside its delta, which the token reader then
+                // ignores; a choice without a delta (the legacy completions shape) takes it as content, there.
+                if (first == '"')
+                {
+                    if (!hasDelta(choice))
+                    {
+                        return false;
+                    }
+                    if (fold)
+                    {
+                        learner.noteChoiceText(JsonToken.VALUE_STRING);
+                    }
+                }
+                return true;
+            case "delta":
+            case "message":
+                return first != '{' || delta.read(src, choice.valueStart(k), choice.valueEnd(k), target, fold);
+            case "logprobs":
+                return first != '{' || logprobs(src, choice.valueStart(k), choice.valueEnd(k), target, fold);
+            case "token_ids":
+                return first == 'n';
+            case "finish_reason":
+                if (first != 'n' && fold)
+                {
+                    learner.refuse();
+                    if (first == '"' && choice.decodeString(k, text) >= 0)
+                    {
+                        finishReason.set(text.chars(), 0, text.length(), limits.maxTextChars());
+                    }
+                }
+                return true;
+            default:
+                if (fold)
+                {
+                    dialect.captureKeepingNonEmpty(target.extra(), name, choice, k);
+                }
+                return true;
+        }
     }
 
     /** @return whether the choice has a delta or message member, whatever its value (as the token reader counts one). */

@@ -10,16 +10,18 @@ import io.streamfold.parser.ErrorKind;
 
 /**
  * {@link ChunkScan}'s reader of a choice's delta (or message): the scan-first twin of {@link ChoiceReader}'s
- * {@code readDelta}, folding role and text fields, Mistral's content parts and Groq's channel from members a strict byte
- * scan located, with the same notes to the {@link ChunkLearner}. A delta holding anything else (tool calls, token ids)
- * is refused in the check walk, before anything changes.
+ * {@code readDelta}, folding role and text fields, Mistral's content parts, Groq's channel, token ids and tool-call
+ * fragments from members a strict byte scan located, with the same notes to the {@link ChunkLearner}. A delta holding
+ * anything else (a legacy function call, a value the token reader reports or keeps raw) is refused in the check walk,
+ * before anything changes.
  */
 final class DeltaScan
 {
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
     private final ChunkLearner learner;
-    /** One per object read at once: the delta, a content part, a thinking part's item. */
+    private final ToolCallDecoder toolCalls;
+    /** One per object read at once: the delta, a content part or tool call, a thinking part's item or a function. */
     private final JsonMembers delta = new JsonMembers();
     private final JsonMembers part = new JsonMembers();
     private final JsonMembers object = new JsonMembers();
@@ -30,11 +32,13 @@ final class DeltaScan
     /** The type of Mistral's thinking content part. */
     private static final char[] THINKING = "thinking".toCharArray();
 
-    DeltaScan(final MutableAggregate aggregate, final AggregationLimits limits, final ChunkLearner learner)
+    DeltaScan(final MutableAggregate aggregate, final AggregationLimits limits, final ChunkLearner learner,
+        final ToolCallDecoder toolCalls)
     {
         this.aggregate = aggregate;
         this.limits = limits;
         this.learner = learner;
+        this.toolCalls = toolCalls;
     }
 
     /** @return where a check that locates the delta along with its chunk puts its members. */
@@ -120,7 +124,7 @@ final class DeltaScan
                     }
                     break;
                 case "tool_calls":
-                    if (first == '[')
+                    if (first == '[' && !toolCalls(src, k, target, fold))
                     {
                         return false;
                     }
@@ -237,6 +241,34 @@ final class DeltaScan
                 {
                     appendText(src, part, p, target, MutablePart.Kind.REASONING, null, null, fold);
                 }
+            }
+            e = JsonMembers.nextElement(src, part.end(), to);
+        }
+        return true;
+    }
+
+    /**
+     * The tool-call fragments of a delta, as {@link ChoiceReader} reads them ({@link ToolCallDecoder}). The token reader
+     * stops at an element that is not an object: such an array is left to it.
+     */
+    private boolean toolCalls(final byte[] src, final int k, final MutableChoice target, final boolean fold)
+    {
+        final int to = delta.valueEnd(k);
+        int e = JsonMembers.firstElement(src, delta.valueStart(k), to);
+        while (e < to && src[e] != ']')
+        {
+            if (src[e] != '{')
+            {
+                return false;
+            }
+            part.readObject(src, e, to);
+            if (fold)
+            {
+                toolCalls.readScannedToolCall(src, part, object, text, target);
+            }
+            else if (!ToolCallDecoder.scannable(src, part, object))
+            {
+                return false;
             }
             e = JsonMembers.nextElement(src, part.end(), to);
         }

@@ -40,8 +40,9 @@ public final class OpenAiChatDialect extends Dialect
         super(aggregate, limits, OpenAiChatReporting.INSTANCE);
         final LogprobEntries logprobs = new LogprobEntries(aggregate, limits);
         learner = new ChunkLearner(aggregate, limits, eventTemplate, logprobs);
-        choices = new ChoiceReader(this, aggregate, limits, learner, json, logprobs);
-        scan = new ChunkScan(this, aggregate, limits, learner, logprobs, xGroq);
+        final ToolCallDecoder toolCalls = new ToolCallDecoder(this, aggregate, limits, learner, json);
+        choices = new ChoiceReader(this, aggregate, limits, learner, json, logprobs, toolCalls);
+        scan = new ChunkScan(this, aggregate, limits, learner, logprobs, xGroq, toolCalls);
     }
 
     /** Turns the repeated-prefix fast path on or off (tests compare both). */

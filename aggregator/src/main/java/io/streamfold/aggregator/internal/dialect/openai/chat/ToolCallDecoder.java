@@ -8,7 +8,9 @@ import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 
 /**
@@ -55,11 +57,7 @@ final class ToolCallDecoder
     {
         long index = -1;
         boolean hasIndex = false;
-        callId.clear();
-        callType.clear();
-        callName.clear();
-        callArguments.clear();
-        learner.beginCall();
+        beginCall();
         while (r.next() == JsonToken.FIELD_NAME)
         {
             final String name = r.name();
@@ -96,6 +94,128 @@ final class ToolCallDecoder
                     r.skip();
             }
         }
+        applyCall(choice, legacy, hasIndex, index, r == json);
+    }
+
+    /**
+     * Whether {@link ChunkScan} reads the tool-call fragment whose members {@code call} holds as this class reads it:
+     * a plain index of at most 18 digits, and no value kept as raw JSON (an object or array where a string belongs).
+     * Anything else is left to the token reader, which reports or keeps it.
+     *
+     * @param function where a function object's members are located.
+     */
+    static boolean scannable(final byte[] src, final JsonMembers call, final JsonMembers function)
+    {
+        for (int k = 0; k < call.count(); k++)
+        {
+            switch (call.name(k))
+            {
+                case "index":
+                    if (call.valueEnd(k) - call.valueStart(k) > 18 || call.index(k) < 0)
+                    {
+                        return false;
+                    }
+                    break;
+                case "id":
+                case "type":
+                case "name":
+                case "arguments":
+                    if (call.isStructure(k))
+                    {
+                        return false;
+                    }
+                    break;
+                case "function":
+                    if (call.first(k) == '{')
+                    {
+                        function.readObject(src, call.valueStart(k), call.valueEnd(k));
+                        for (int f = 0; f < function.count(); f++)
+                        {
+                            final String name = function.name(f);
+                            if (("name".equals(name) || "arguments".equals(name)) && function.isStructure(f))
+                            {
+                                return false;
+                            }
+                        }
+                    }
+                    break;
+                default:
+            }
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #readToolCall} for a fragment {@link #scannable} accepted, from its members located in the payload
+     * {@code src}: its strings decoded by {@code text}, the decoder the chunk template matches by.
+     */
+    void readScannedToolCall(final byte[] src, final JsonMembers call, final JsonMembers function, final StringDecoder text,
+        final MutableChoice choice)
+    {
+        long index = -1;
+        boolean hasIndex = false;
+        beginCall();
+        for (int k = 0; k < call.count(); k++)
+        {
+            switch (call.name(k))
+            {
+                case "index":
+                    index = call.index(k);
+                    hasIndex = true;
+                    break;
+                case "id":
+                    scannedString(call, k, text, callId);
+                    break;
+                case "type":
+                    scannedString(call, k, text, callType);
+                    break;
+                case "name":
+                    scannedString(call, k, text, callName);
+                    break;
+                case "arguments":
+                    scannedArguments(src, call, k, text);
+                    break;
+                case "function":
+                    if (call.first(k) == '{')
+                    {
+                        function.readObject(src, call.valueStart(k), call.valueEnd(k));
+                        for (int f = 0; f < function.count(); f++)
+                        {
+                            final String name = function.name(f);
+                            if ("name".equals(name))
+                            {
+                                scannedString(function, f, text, callName);
+                            }
+                            else if ("arguments".equals(name))
+                            {
+                                scannedArguments(src, function, f, text);
+                            }
+                        }
+                    }
+                    break;
+                default:
+            }
+        }
+        applyCall(choice, false, hasIndex, index, true);
+    }
+
+    private void beginCall()
+    {
+        callId.clear();
+        callType.clear();
+        callName.clear();
+        callArguments.clear();
+        learner.beginCall();
+    }
+
+    /**
+     * Matches the gathered fragment to a call and appends its arguments.
+     *
+     * @param fromPayload whether it was read from the payload itself (not replayed): only then can it be learnt.
+     */
+    private void applyCall(final MutableChoice choice, final boolean legacy, final boolean hasIndex, final long index,
+        final boolean fromPayload)
+    {
         if (hasIndex && index < 0)
         {
             return;
@@ -154,8 +274,10 @@ final class ToolCallDecoder
                 call.name().set(callName, limits.maxTextChars());
             }
         }
-        learner.noteCall(r == json && !legacy && hasIndex && !created &&
-            callId.length() == 0 && callName.length() == 0 && callType.length() == 0, choice, call);
+        // A type beside the arguments (Qwen resends "function" with an empty id) changes nothing on a call found: such
+        // a fragment only appends, as a bare one does.
+        learner.noteCall(fromPayload && !legacy && hasIndex && !created && callId.length() == 0 && callName.length() == 0,
+            choice, call);
         aggregate.appendArguments(choice, call, callArguments.array(), 0, callArguments.length());
     }
 
@@ -180,10 +302,7 @@ final class ToolCallDecoder
         }
     }
 
-    /**
-     * Arguments are copied up to one character past the limit, never refused whole: the aggregate then
-     * keeps the prefix that fits and reports the overflow once.
-     */
+    /** The arguments: a string as {@link #setArguments} keeps it, an object or array as its JSON text, cut alike. */
     private void copyArguments(final JsonReader r) throws JsonReader.BadPayload
     {
         final int limit = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
@@ -191,7 +310,7 @@ final class ToolCallDecoder
         {
             final CharView v = r.text();
             learner.noteArguments(json, r, v);
-            callArguments.set(v.array(), v.offset(), Math.min(v.length(), limit), limit);
+            setArguments(v.array(), v.offset(), v.length());
         }
         else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
         {
@@ -212,10 +331,7 @@ final class ToolCallDecoder
         if (r.token() == JsonToken.VALUE_STRING)
         {
             final CharView v = r.text();
-            if (!into.set(v.array(), v.offset(), v.length(), limits.maxArgumentChars()))
-            {
-                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool-call fragment longer than " + limits.maxArgumentChars());
-            }
+            setString(v.array(), v.offset(), v.length(), into);
         }
         else if (r.token() == JsonToken.START_OBJECT || r.token() == JsonToken.START_ARRAY)
         {
@@ -228,6 +344,43 @@ final class ToolCallDecoder
         {
             r.skip();
         }
+    }
+
+    /** A string member's text into {@code into}; any other value changes nothing (as the token reader skips it). */
+    private void scannedString(final JsonMembers members, final int k, final StringDecoder text, final MutableTextBuffer into)
+    {
+        if (members.decodeString(k, text) >= 0)
+        {
+            setString(text.chars(), 0, text.length(), into);
+        }
+    }
+
+    private void scannedArguments(final byte[] src, final JsonMembers members, final int k, final StringDecoder text)
+    {
+        final int quote = members.valueStart(k);
+        if (members.first(k) == '"' && text.decode(src, quote + 1, members.valueEnd(k)) >= 0)
+        {
+            learner.noteScannedArguments(quote);
+            setArguments(text.chars(), 0, text.length());
+        }
+    }
+
+    private void setString(final char[] chars, final int offset, final int length, final MutableTextBuffer into)
+    {
+        if (!into.set(chars, offset, length, limits.maxArgumentChars()))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "tool-call fragment longer than " + limits.maxArgumentChars());
+        }
+    }
+
+    /**
+     * Arguments are kept up to one character past the limit, never refused whole: the aggregate then keeps the prefix
+     * that fits and reports the overflow once.
+     */
+    private void setArguments(final char[] chars, final int offset, final int length)
+    {
+        final int limit = limits.maxArgumentChars() == Integer.MAX_VALUE ? Integer.MAX_VALUE : limits.maxArgumentChars() + 1;
+        callArguments.set(chars, offset, Math.min(length, limit), limit);
     }
 
     private static MutablePart findByIndex(final MutableChoice choice, final long index)

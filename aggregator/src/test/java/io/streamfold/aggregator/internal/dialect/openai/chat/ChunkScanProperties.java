@@ -15,7 +15,8 @@ import io.streamfold.aggregator.Format;
 /**
  * A chunk the template does not fold is read scan-first ({@link ChunkScan}) when it holds only what the scan reads,
  * else by the token reader. Whatever the chunk (several choices, the index first, later or missing, deltas of every
- * text field or none, token ids of every kind of number, Together's choice-level text with or without a delta, Mistral's
+ * text field or none, tool-call fragments of every kind (new calls, continuations by index, by id or neither, several
+ * in a delta, values kept raw or reported), token ids of every kind of number, Together's choice-level text with or without a delta, Mistral's
  * content parts, Groq's channel and x_groq, logprob lists, finish reasons, usage, an
  * error, unknown fields, values of unexpected types, {@code -0}, escaped identity values that compare equal byte for
  * character to another kept value) and whatever the limits, any slicing: the stream folds as the token reader alone
@@ -34,7 +35,19 @@ public class ChunkScanProperties
         "\"channel\":{\"a\":[1]}", "\"token_id\":5", "\"token_id\":null", "\"token_id\":-0", "\"token_id\":-7", "\"token_id\":1.5",
         "\"token_id\":2e3", "\"token_id\":123456789012345678", "\"token_id\":-123456789012345678", "\"token_id\":1234567890123456789",
         "\"token_id\":12345678901234567890", "\"token_id\":\"5\"", "\"token_id\":[5]", "\"tool_calls\":null", "\"tool_calls\":[]",
-        "\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"function\":{\"name\":\"f\",\"arguments\":\"{\"}}]", "\"function_call\":null",
+        "\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"function\":{\"name\":\"f\",\"arguments\":\"{\"}}]",
+        "\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]",
+        "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"a\\\":\"}}]", "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"1}\"}}]",
+        "\"tool_calls\":[{\"index\":1,\"id\":\"u\",\"function\":{\"name\":\"g\",\"arguments\":\"caf\u00e9\\n\"}}]",
+        "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}},{\"index\":1,\"function\":{\"arguments\":\"y\"}}]",
+        "\"tool_calls\":[{\"id\":\"t\",\"function\":{\"arguments\":\"z\"}}]", "\"tool_calls\":[{\"function\":{\"arguments\":\"w\"}}]",
+        "\"tool_calls\":[{\"index\":0,\"id\":\"t2\",\"function\":{\"name\":\"f\"}}]", "\"tool_calls\":[{\"index\":-0,\"function\":{\"arguments\":\"a\"}}]",
+        "\"tool_calls\":[{\"index\":99999999999,\"function\":{\"arguments\":\"a\"}}]", "\"tool_calls\":[{\"index\":\"0\"}]",
+        "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":{\"a\":1}}}]", "\"tool_calls\":[{\"index\":0,\"type\":5,\"id\":null}]",
+        "\"tool_calls\":[{\"index\":0,\"function\":null}]", "\"tool_calls\":[{\"index\":0,\"function\":\"f\"}]",
+        "\"tool_calls\":[{\"index\":0,\"name\":\"n\",\"arguments\":\"{}\"}]", "\"tool_calls\":[{\"index\":0,\"id\":[1]}]",
+        "\"tool_calls\":[1]", "\"tool_calls\":[{\"index\":0},2]", "\"tool_calls\":{}",
+        "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"@\"}}]", "\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"@\"}}]", "\"function_call\":null",
         "\"function_call\":\"x\"", "\"foo\":null", "\"foo\":1", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
         "\"content\":[{\"type\":\"text\",\"text\":\"x\"}]", "\"content\":[{\"text\":\"y\",\"type\":\"thinking\"}]",
         "\"content\":[{\"type\":\"thinking\",\"thinking\":\"s\"}]", "\"content\":[{\"type\":\"thinking\",\"thinking\":[]}]",
@@ -54,7 +67,7 @@ public class ChunkScanProperties
     private static final String[] BLANKS = {"", "", "", " ", "\n\t "};
     private static final String[] TEXTS = {"Hi", " there", "", "caf\u00e9", "\\n", "a\\\"b", "\\\\", "\\u00e9"};
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void chunksReadScanFirstFoldAsTheTokenReaderReadsThem(@ForAll final Random random)
     {
         final byte[] stream = stream(random);

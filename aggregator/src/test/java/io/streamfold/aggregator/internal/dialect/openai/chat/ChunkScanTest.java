@@ -1,7 +1,9 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.AggregatorInternals;
 import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.StreamAggregator;
 import io.streamfold.aggregator.event.StreamListener;
@@ -41,6 +43,92 @@ class ChunkScanTest
         assertArrayEquals(new long[] {128798, -1}, c.tokenIds());
         assertEquals("stop", c.finishReason().toString());
         assertEquals(12, a.result().usage().totalTokens());
+    }
+
+    @Test
+    void toolCallChunksAreReadScanFirst()
+    {
+        final String envelope = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,";
+        final StreamAggregator a = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+        ChatFeeding.feedWhole(a, ChatFeeding.utf8(ChatFeeding.sse(
+            envelope + "\"delta\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\"," +
+                "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}",
+            envelope + "\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]},\"finish_reason\":null}]}",
+            envelope + "\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]},\"finish_reason\":null}]}",
+            envelope + "\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\"," +
+                "\"function\":{\"name\":\"get_time\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}",
+            envelope + "\"delta\":{},\"finish_reason\":\"tool_calls\"}]}", "[DONE]")));
+        a.end();
+
+        // The first chunk, each call's first fragment and the finish chunk; the second fragment of call_1 is learnt
+        // from the first, and the third repeats it.
+        assertEquals(4, dialect(a).scannedChunks());
+        final Choice c = a.result().choice(0);
+        final java.util.List<Part> calls = c.toolCalls();
+        assertEquals(2, calls.size());
+        assertEquals("call_1", calls.get(0).id().toString());
+        assertEquals("get_weather", calls.get(0).name().toString());
+        assertEquals("{\"city\":\"Paris\"}", calls.get(0).text().toString());
+        assertEquals("call_2", calls.get(1).id().toString());
+        assertEquals("get_time", calls.get(1).name().toString());
+        assertEquals("{}", calls.get(1).text().toString());
+        assertEquals("tool_calls", c.finishReason().toString());
+    }
+
+    /** Qwen (DashScope) sends each choice's delta before its index. */
+    @Test
+    void aDeltaBeforeItsIndexIsReadScanFirstAndItsRepeatsFoldOnTheTemplate()
+    {
+        final String tail = ",\"object\":\"chat.completion.chunk\",\"usage\":null,\"created\":1,\"model\":\"qwen3-max\",\"id\":\"c\"}";
+        final StreamAggregator a = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+        ChatFeeding.feedWhole(a, ChatFeeding.utf8(ChatFeeding.sse(
+            "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\"," +
+                "\"function\":{\"name\":\"weather\",\"arguments\":\"\"}}],\"role\":\"assistant\"},\"finish_reason\":null,\"index\":0," +
+                "\"logprobs\":null}]" + tail,
+            "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"\",\"type\":\"function\"," +
+                "\"function\":{\"arguments\":\"{\\\"location\\\": \\\"San\"}}]},\"finish_reason\":null,\"index\":0,\"logprobs\":null}]" + tail,
+            "{\"choices\":[{\"delta\":{\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"\",\"type\":\"function\"," +
+                "\"function\":{\"arguments\":\" Francisco\\\"}\"}}]},\"finish_reason\":null,\"index\":0,\"logprobs\":null}]" + tail,
+            "{\"choices\":[{\"finish_reason\":\"tool_calls\",\"delta\":{},\"index\":0,\"logprobs\":null}]" + tail, "[DONE]")));
+        a.end();
+
+        assertEquals(3, dialect(a).scannedChunks());
+        assertEquals(1, dialect(a).fastFolds());
+        final Part call = a.result().choice(0).toolCalls().get(0);
+        assertEquals("call_1", call.id().toString());
+        assertEquals("{\"location\": \"San Francisco\"}", call.text().toString());
+        assertEquals("tool_calls", a.result().choice(0).finishReason().toString());
+    }
+
+    /**
+     * A call that reuses the index of one before it (a new id): the fragments after it continue the new call, on the
+     * template learnt from the old call's fragments as on the full path.
+     */
+    @Test
+    void fragmentsAfterACallThatReusesAnIndexContinueTheNewCall()
+    {
+        final String head = "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,";
+        final String tail = "}]},\"finish_reason\":null}]}";
+        for (final String type : new String[] {"", "\"type\":\"function\","})
+        {
+            final byte[] stream = ChatFeeding.utf8(ChatFeeding.sse(
+                head + "\"id\":\"A\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}" + tail,
+                head + type + "\"function\":{\"arguments\":\"x\"}" + tail,
+                head + type + "\"function\":{\"arguments\":\"y\"}" + tail,
+                head + "\"id\":\"B\",\"function\":{\"name\":\"g\",\"arguments\":\"\"}" + tail,
+                head + type + "\"function\":{\"arguments\":\"z\"}" + tail,
+                "[DONE]"));
+            for (long seed = 0; seed < 8; seed++)
+            {
+                FastPathRun.assertSame(FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, seed, false),
+                    FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, seed, true), type + seed);
+            }
+            final StreamAggregator a = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+            ChatFeeding.feedWhole(a, stream);
+            a.end();
+            assertEquals("xy", a.result().choice(0).toolCalls().get(0).text().toString());
+            assertEquals("z", a.result().choice(0).toolCalls().get(1).text().toString());
+        }
     }
 
     @Test
