@@ -501,8 +501,12 @@ public final class JsonMembers
      */
     public long integerValue(final int i)
     {
-        final int from = valueStart[i];
-        final int to = valueEnd[i];
+        return integerValue(src, valueStart[i], valueEnd[i]);
+    }
+
+    /** As {@link #integerValue(int)} for the checked value {@code src[from, to)} (an array element). */
+    public static long integerValue(final byte[] src, final int from, final int to)
+    {
         final boolean negative = from < to && src[from] == '-';
         final int digits = negative ? from + 1 : from;
         if (to - digits < 1 || to - digits > 18)

@@ -259,12 +259,18 @@ final class ChunkLearner
     {
         if (r == top)
         {
-            extra(ChunkShapes.TOKEN_IDS, ChunkShapes.TOKENS);
+            noteScannedTokenIds();
         }
         else
         {
             learnable = false;
         }
+    }
+
+    /** A choice's {@code token_ids} array read where the chunk was read, not replayed. */
+    void noteScannedTokenIds()
+    {
+        extra(ChunkShapes.TOKEN_IDS, ChunkShapes.TOKENS);
     }
 
     /** Together's copy of the token as the choice's {@code text}: no effect beside a delta, but it varies. */

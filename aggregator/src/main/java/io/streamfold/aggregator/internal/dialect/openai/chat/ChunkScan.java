@@ -27,10 +27,11 @@ import io.streamfold.parser.Frame;
  *
  * <p>It reads the common shapes only: the envelope, choices (a delta before the index too), a delta of role and text
  * fields (Mistral's content parts, Groq's {@code channel}, a {@code token_id}, tool-call fragments), Together's
- * choice-level {@code text} beside a delta, logprob entries, the finish reason, usage, Groq's {@code x_groq} and an
- * {@code error}. A chunk holding anything else (a legacy function call, a choice's {@code token_ids}, other fields before
- * a choice's index, a value of an unexpected type the token reader reports) is left to the token reader before anything
- * is changed: the members are walked twice, once to check that every value is one this class folds, then to fold them.
+ * choice-level {@code text} beside a delta, vLLM's {@code token_ids}, logprob entries, the finish reason, usage, Groq's
+ * {@code x_groq} and an {@code error}. A chunk holding anything else (a legacy function call, token ids that are not all
+ * plain integers, other fields before a choice's index, a value of an unexpected type the token reader reports) is left
+ * to the token reader before anything is changed: the members are walked twice, once to check that every value is one
+ * this class folds, then to fold them.
  */
 final class ChunkScan
 {
@@ -480,6 +481,35 @@ final class ChunkScan
         return true;
     }
 
+    /**
+     * vLLM's {@code token_ids} of a choice, as {@link ChoiceReader} reads them: each an integer the scan reads exactly,
+     * else the array is left to the token reader.
+     */
+    private boolean tokenIds(final byte[] src, final int k, final MutableChoice target, final boolean fold)
+    {
+        final int to = choice.valueEnd(k);
+        if (fold)
+        {
+            learner.noteScannedTokenIds();
+        }
+        int e = JsonMembers.firstElement(src, choice.valueStart(k), to);
+        while (e < to && src[e] != ']')
+        {
+            final int end = JsonMembers.skip(src, e, to);
+            final long id = JsonMembers.integerValue(src, e, end);
+            if (id == JsonMembers.NOT_AN_INTEGER)
+            {
+                return false;
+            }
+            if (fold)
+            {
+                aggregate.tokenId(target, id);
+            }
+            e = JsonMembers.nextElement(src, end, to);
+        }
+        return true;
+    }
+
     /** @return where the choice's one {@code index} member is, or -1 when it has none or more than one. */
     private static int indexMember(final JsonMembers choice)
     {
@@ -526,7 +556,7 @@ final class ChunkScan
             case "logprobs":
                 return first != '{' || logprobs(src, choice.valueStart(k), choice.valueEnd(k), target, fold);
             case "token_ids":
-                return first == 'n';
+                return first == 'n' || first == '[' && tokenIds(src, k, target, fold);
             case "finish_reason":
                 if (first != 'n' && fold)
                 {

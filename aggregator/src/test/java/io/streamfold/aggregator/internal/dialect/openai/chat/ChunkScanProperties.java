@@ -58,7 +58,8 @@ public class ChunkScanProperties
     private static final String[] CHOICE_OTHER = {"\"finish_reason\":null", "\"finish_reason\":\"stop\"", "\"finish_reason\":\"\"",
         "\"finish_reason\":5", "\"text\":\"t\"", "\"text\":\"t\"", "\"text\":null", "\"text\":5", "\"text\":\"caf\u00e9\\n\"",
         "\"stop_reason\":null", "\"stop_reason\":-0", "\"stop_reason\":\"s\"",
-        "\"token_ids\":null", "\"token_ids\":[1,2]", "\"logprobs\":null", "\"logprobs\":\"x\"", "\"message\":{\"content\":\"m\"}",
+        "\"token_ids\":null", "\"token_ids\":[1,2]", "\"token_ids\":[]", "\"token_ids\":[ 7 , -0 ]",
+        "\"token_ids\":[1,2.5]", "\"token_ids\":[1,\"2\"]", "\"token_ids\":[1234567890123456789]", "\"token_ids\":5", "\"logprobs\":null", "\"logprobs\":\"x\"", "\"message\":{\"content\":\"m\"}",
         "\"delta\":null"};
     private static final String[] TOP_OTHER = {"\"usage\":null", "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}",
         "\"usage\":{\"a\":-0}", "\"usage\":5", "\"x_groq\":{\"id\":\"q\",\"usage\":{\"prompt_tokens\":1}}", "\"x_groq\":{\"usage\":null}",

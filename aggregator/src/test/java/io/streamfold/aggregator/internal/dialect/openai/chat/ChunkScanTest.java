@@ -131,6 +131,22 @@ class ChunkScanTest
         }
     }
 
+    /** vLLM with {@code return_token_ids}: the choice's token ids beside its delta. */
+    @Test
+    void aChoicesTokenIdsAreReadScanFirst()
+    {
+        final StreamAggregator a = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+        ChatFeeding.feedWhole(a, ChatFeeding.utf8(ChatFeeding.sse(
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"token_ids\":[13225,0]}]}",
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"},\"token_ids\":[ 0 ],\"finish_reason\":\"stop\"}]}",
+            "[DONE]")));
+        a.end();
+
+        assertEquals(2, dialect(a).scannedChunks());
+        assertArrayEquals(new long[] {13225, 0, 0}, a.result().choice(0).tokenIds());
+        assertEquals("Hi!", a.result().choice(0).joined(Part.Kind.TEXT));
+    }
+
     @Test
     void aChoiceTextWithoutADeltaIsLeftToTheTokenReader()
     {
