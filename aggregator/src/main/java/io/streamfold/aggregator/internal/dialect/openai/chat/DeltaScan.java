@@ -262,11 +262,7 @@ final class DeltaScan
                 return false;
             }
             part.readObject(src, e, to);
-            if (fold)
-            {
-                toolCalls.readScannedToolCall(src, part, object, text, target);
-            }
-            else if (!ToolCallDecoder.scannable(src, part, object))
+            if (!toolCalls.readScannedToolCall(src, part, object, text, target, fold))
             {
                 return false;
             }

@@ -98,14 +98,24 @@ final class ToolCallDecoder
     }
 
     /**
-     * Whether {@link ChunkScan} reads the tool-call fragment whose members {@code call} holds as this class reads it:
-     * a plain index of at most 18 digits, and no value kept as raw JSON (an object or array where a string belongs).
-     * Anything else is left to the token reader, which reports or keeps it.
+     * As {@link #readToolCall}, for {@link ChunkScan}: a fragment whose members {@code call} holds, located in the
+     * payload {@code src}, its strings decoded by {@code text} (the decoder the chunk template matches by). Walked
+     * twice as the scan walks a chunk: first to check that this class reads it as the token reader does (a plain index
+     * of at most 18 digits, no value kept as raw JSON where a string belongs), changing nothing, then to fold it.
      *
      * @param function where a function object's members are located.
+     * @param fold     false to check only, true to fold a fragment the check accepted.
+     * @return false when the token reader must read it (only ever with {@code fold} false).
      */
-    static boolean scannable(final byte[] src, final JsonMembers call, final JsonMembers function)
+    boolean readScannedToolCall(final byte[] src, final JsonMembers call, final JsonMembers function, final StringDecoder text,
+        final MutableChoice choice, final boolean fold)
     {
+        long index = -1;
+        boolean hasIndex = false;
+        if (fold)
+        {
+            beginCall();
+        }
         for (int k = 0; k < call.count(); k++)
         {
             switch (call.name(k))
@@ -115,88 +125,63 @@ final class ToolCallDecoder
                     {
                         return false;
                     }
+                    index = call.index(k);
+                    hasIndex = true;
                     break;
                 case "id":
+                    if (!scannedString(call, k, text, callId, fold))
+                    {
+                        return false;
+                    }
+                    break;
                 case "type":
+                    if (!scannedString(call, k, text, callType, fold))
+                    {
+                        return false;
+                    }
+                    break;
                 case "name":
+                    if (!scannedString(call, k, text, callName, fold))
+                    {
+                        return false;
+                    }
+                    break;
                 case "arguments":
-                    if (call.isStructure(k))
+                    if (!scannedArguments(src, call, k, text, fold))
                     {
                         return false;
                     }
                     break;
                 case "function":
-                    if (call.first(k) == '{')
+                    if (call.first(k) == '{' && !scannedFunction(src, call, k, function, text, fold))
                     {
-                        function.readObject(src, call.valueStart(k), call.valueEnd(k));
-                        for (int f = 0; f < function.count(); f++)
-                        {
-                            final String name = function.name(f);
-                            if (("name".equals(name) || "arguments".equals(name)) && function.isStructure(f))
-                            {
-                                return false;
-                            }
-                        }
+                        return false;
                     }
                     break;
                 default:
             }
+        }
+        if (fold)
+        {
+            applyCall(choice, false, hasIndex, index, true);
         }
         return true;
     }
 
-    /**
-     * As {@link #readToolCall} for a fragment {@link #scannable} accepted, from its members located in the payload
-     * {@code src}: its strings decoded by {@code text}, the decoder the chunk template matches by.
-     */
-    void readScannedToolCall(final byte[] src, final JsonMembers call, final JsonMembers function, final StringDecoder text,
-        final MutableChoice choice)
+    private boolean scannedFunction(final byte[] src, final JsonMembers call, final int k, final JsonMembers function,
+        final StringDecoder text, final boolean fold)
     {
-        long index = -1;
-        boolean hasIndex = false;
-        beginCall();
-        for (int k = 0; k < call.count(); k++)
+        function.readObject(src, call.valueStart(k), call.valueEnd(k));
+        for (int f = 0; f < function.count(); f++)
         {
-            switch (call.name(k))
+            final String name = function.name(f);
+            if (("name".equals(name) && !scannedString(function, f, text, callName, fold)) ||
+                ("arguments".equals(name) && !scannedArguments(src, function, f, text, fold)))
             {
-                case "index":
-                    index = call.index(k);
-                    hasIndex = true;
-                    break;
-                case "id":
-                    scannedString(call, k, text, callId);
-                    break;
-                case "type":
-                    scannedString(call, k, text, callType);
-                    break;
-                case "name":
-                    scannedString(call, k, text, callName);
-                    break;
-                case "arguments":
-                    scannedArguments(src, call, k, text);
-                    break;
-                case "function":
-                    if (call.first(k) == '{')
-                    {
-                        function.readObject(src, call.valueStart(k), call.valueEnd(k));
-                        for (int f = 0; f < function.count(); f++)
-                        {
-                            final String name = function.name(f);
-                            if ("name".equals(name))
-                            {
-                                scannedString(function, f, text, callName);
-                            }
-                            else if ("arguments".equals(name))
-                            {
-                                scannedArguments(src, function, f, text);
-                            }
-                        }
-                    }
-                    break;
-                default:
+                return false;
             }
         }
-        applyCall(choice, false, hasIndex, index, true);
+        return true;
     }
 
     private void beginCall()
@@ -346,23 +331,39 @@ final class ToolCallDecoder
         }
     }
 
-    /** A string member's text into {@code into}; any other value changes nothing (as the token reader skips it). */
-    private void scannedString(final JsonMembers members, final int k, final StringDecoder text, final MutableTextBuffer into)
+    /**
+     * A string member's text into {@code into}; another scalar changes nothing (the token reader skips it), an object
+     * or array (which it keeps as JSON text) is left to it.
+     */
+    private boolean scannedString(final JsonMembers members, final int k, final StringDecoder text, final MutableTextBuffer into,
+        final boolean fold)
     {
-        if (members.decodeString(k, text) >= 0)
+        if (members.isStructure(k))
+        {
+            return false;
+        }
+        if (fold && members.decodeString(k, text) >= 0)
         {
             setString(text.chars(), 0, text.length(), into);
         }
+        return true;
     }
 
-    private void scannedArguments(final byte[] src, final JsonMembers members, final int k, final StringDecoder text)
+    /** As {@link #scannedString} for the arguments, noted to the learner. */
+    private boolean scannedArguments(final byte[] src, final JsonMembers members, final int k, final StringDecoder text,
+        final boolean fold)
     {
+        if (members.isStructure(k))
+        {
+            return false;
+        }
         final int quote = members.valueStart(k);
-        if (members.first(k) == '"' && text.decode(src, quote + 1, members.valueEnd(k)) >= 0)
+        if (fold && members.first(k) == '"' && text.decode(src, quote + 1, members.valueEnd(k)) >= 0)
         {
             learner.noteScannedArguments(quote);
             setArguments(text.chars(), 0, text.length());
         }
+        return true;
     }
 
     private void setString(final char[] chars, final int offset, final int length, final MutableTextBuffer into)
