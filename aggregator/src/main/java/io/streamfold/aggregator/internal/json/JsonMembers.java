@@ -491,6 +491,15 @@ public final class JsonMembers
         return true;
     }
 
+    /**
+     * @return member {@code i}'s value as an index a token reader reads as a long: a plain non-negative integer of at
+     *         most 18 digits; else -1 (the scan then leaves the event to the token reader, which reports the rest).
+     */
+    public long plainIndex(final int i)
+    {
+        return valueEnd[i] - valueStart[i] > 18 ? -1 : index(i);
+    }
+
     /** What {@link #integerValue} answers for a value that is not an integer it reads. */
     public static final long NOT_AN_INTEGER = Long.MIN_VALUE;
 

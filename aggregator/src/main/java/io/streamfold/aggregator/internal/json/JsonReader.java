@@ -522,11 +522,16 @@ public final class JsonReader
     }
 
     /**
-     * As {@link #capture(MutableRawJson)} within {@code limit} bytes instead of the raw-value limit: for a value kept
-     * only until the rest of its event is read (then read again, never kept in the result), which the event's own size
-     * already bounds.
+     * Keeps the current value until the rest of its event is read, to be read again then (a value that came before the
+     * index or type it depends on): never kept in the result, so not held to the raw-value limit, which bounds what the
+     * result keeps; the event's own size bounds it. A value dropped for that limit would be lost without a word.
      */
-    public boolean capture(final MutableRawJson into, final int limit) throws BadPayload
+    public void captureForReplay(final MutableRawJson into) throws BadPayload
+    {
+        capture(into, Integer.MAX_VALUE);
+    }
+
+    private boolean capture(final MutableRawJson into, final int limit) throws BadPayload
     {
         final JsonToken t = fed.parser().currentToken();
         switch (t)

@@ -228,14 +228,13 @@ public final class AnthropicDialect extends Dialect
             }
             else
             {
-                // Its meaning depends on a type or index still to come: keep it and read it at the end. Kept whatever
-                // the raw-value limit (that bounds what the result keeps): it is read again, and the event bounds it.
+                // Its meaning depends on a type or index still to come: keep it and read it at the end.
                 final MutableRawJson slot = deferred.slot(name, limits.maxRawFields());
                 if (slot == null)
                 {
                     throw new JsonReader.BadPayload("more than " + limits.maxRawFields() + " fields in one event");
                 }
-                json.capture(slot, Integer.MAX_VALUE);
+                json.captureForReplay(slot);
             }
         }
         json.finish();

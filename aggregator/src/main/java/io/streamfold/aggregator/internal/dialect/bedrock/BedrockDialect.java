@@ -266,9 +266,7 @@ public final class BedrockDialect extends Dialect
                 }
                 else
                 {
-                    // Read again once the index is known, never kept: bounded by the event, not the raw-value limit
-                    // (a body over it would otherwise be lost without a word).
-                    json.capture(deferred, Integer.MAX_VALUE);
+                    json.captureForReplay(deferred);
                     hasDeferred = true;
                 }
             }

@@ -30,10 +30,7 @@ final class ChoiceReader
     private final JsonReader deferredReader;
     private final ToolCallDecoder toolCalls;
     private final LogprobEntries logprobs;
-    /**
-     * Values that came before the choice's index, read again once the choice is known: kept whatever the raw-value
-     * limit, which bounds what the result keeps (the event bounds these), or a large delta would be lost without a word.
-     */
+    /** Values that came before the choice's index, read again once the choice is known ({@link JsonReader#captureForReplay}). */
     private final MutableRawJson deferredDelta = new MutableRawJson();
     private final MutableRawJson deferredLogprobs = new MutableRawJson();
     private final MutableRawJson deferredTokenIds = new MutableRawJson();
@@ -104,7 +101,7 @@ final class ChoiceReader
                     else if (value != JsonToken.VALUE_NULL)
                     {
                         learner.refuse();
-                        r.capture(deferredDelta, Integer.MAX_VALUE);
+                        r.captureForReplay(deferredDelta);
                         hasDeferredDelta = true;
                     }
                     break;
@@ -120,7 +117,7 @@ final class ChoiceReader
                     else
                     {
                         learner.refuse();
-                        r.capture(deferredLogprobs, Integer.MAX_VALUE);
+                        r.captureForReplay(deferredLogprobs);
                         hasDeferredLogprobs = true;
                     }
                     break;
@@ -137,7 +134,7 @@ final class ChoiceReader
                     else
                     {
                         learner.refuse();
-                        r.capture(deferredTokenIds, Integer.MAX_VALUE);
+                        r.captureForReplay(deferredTokenIds);
                         hasDeferredTokenIds = true;
                     }
                     break;
@@ -159,7 +156,7 @@ final class ChoiceReader
                     // without a delta (legacy completions shape) takes it as its content.
                     if (value == JsonToken.VALUE_STRING)
                     {
-                        r.capture(deferredText, Integer.MAX_VALUE);
+                        r.captureForReplay(deferredText);
                         hasText = true;
                     }
                     else

@@ -419,8 +419,7 @@ final class ChunkScan
             choiceAt = from;
         }
         final int at = indexMember(choice);
-        // A plain index of at most 18 digits: a value the token reader reads as a long (anything else it reports).
-        if (at < 0 || choice.valueEnd(at) - choice.valueStart(at) > 18 || (!fold && negativeZero(choice)))
+        if (at < 0 || (!fold && negativeZero(choice)))
         {
             return false;
         }
@@ -446,7 +445,7 @@ final class ChunkScan
                 return false;
             }
         }
-        final long index = choice.index(at);
+        final long index = choice.plainIndex(at);
         if (index < 0)
         {
             return false;

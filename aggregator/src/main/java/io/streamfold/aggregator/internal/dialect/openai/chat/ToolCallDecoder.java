@@ -121,11 +121,11 @@ final class ToolCallDecoder
             switch (call.name(k))
             {
                 case "index":
-                    if (call.valueEnd(k) - call.valueStart(k) > 18 || call.index(k) < 0)
+                    index = call.plainIndex(k);
+                    if (index < 0)
                     {
                         return false;
                     }
-                    index = call.index(k);
                     hasIndex = true;
                     break;
                 case "id":
