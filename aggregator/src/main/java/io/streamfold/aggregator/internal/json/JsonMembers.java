@@ -500,39 +500,13 @@ public final class JsonMembers
         return valueEnd[i] - valueStart[i] > 18 ? -1 : index(i);
     }
 
-    /** What {@link #integerValue} answers for a value that is not an integer it reads. */
-    public static final long NOT_AN_INTEGER = Long.MIN_VALUE;
-
     /**
-     * @return member {@code i}'s value as an integer of an optional minus and at most 18 digits (always within a long,
-     *         read as Jackson reads it: {@code -0} is 0), or {@link #NOT_AN_INTEGER} for anything else (a fraction, an
-     *         exponent, more digits, not a number).
+     * @return member {@code i}'s value as an integer of an optional minus and at most 18 digits ({@link
+     *         JsonBytes#integerValue}), or {@link JsonBytes#NOT_AN_INTEGER}.
      */
     public long integerValue(final int i)
     {
-        return integerValue(src, valueStart[i], valueEnd[i]);
-    }
-
-    /** As {@link #integerValue(int)} for the checked value {@code src[from, to)} (an array element). */
-    public static long integerValue(final byte[] src, final int from, final int to)
-    {
-        final boolean negative = from < to && src[from] == '-';
-        final int digits = negative ? from + 1 : from;
-        if (to - digits < 1 || to - digits > 18)
-        {
-            return NOT_AN_INTEGER;
-        }
-        long v = 0;
-        for (int k = digits; k < to; k++)
-        {
-            final byte c = src[k];
-            if (c < '0' || c > '9')
-            {
-                return NOT_AN_INTEGER;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return negative ? -v : v;
+        return JsonBytes.integerValue(src, valueStart[i], valueEnd[i]);
     }
 
     /** @return member {@code i} as a non-negative integer that fits a long, or -1 when it is anything else. */

@@ -12,6 +12,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.EventBytes;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
@@ -495,8 +496,8 @@ final class ChunkScan
         while (e < to && src[e] != ']')
         {
             final int end = JsonMembers.skip(src, e, to);
-            final long id = JsonMembers.integerValue(src, e, end);
-            if (id == JsonMembers.NOT_AN_INTEGER)
+            final long id = JsonBytes.integerValue(src, e, end);
+            if (id == JsonBytes.NOT_AN_INTEGER)
             {
                 return false;
             }

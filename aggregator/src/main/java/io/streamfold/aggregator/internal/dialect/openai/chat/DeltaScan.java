@@ -4,6 +4,7 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
@@ -156,7 +157,7 @@ final class DeltaScan
                     if (first != 'n')
                     {
                         final long tokenId = delta.integerValue(k);
-                        if (tokenId == JsonMembers.NOT_AN_INTEGER)
+                        if (tokenId == JsonBytes.NOT_AN_INTEGER)
                         {
                             return false;
                         }
