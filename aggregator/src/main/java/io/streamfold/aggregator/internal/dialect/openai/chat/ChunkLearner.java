@@ -55,6 +55,15 @@ final class ChunkLearner
     /** The payload names itself TGI's way ({@code "object":"text_completion"}) and has a {@code created} number. */
     private boolean tgiObject;
     private boolean createdSeen;
+    /**
+     * Array indexes of the digits of the payload's one choice index as the scan located it ({@link #NO_INDEX} when not
+     * located, {@link #MANY_INDEXES} when more than one choice was read): a template learnt from them folds the same
+     * chunk sent for any other choice (n > 1 streams alternate their choices chunk by chunk).
+     */
+    private int choiceIndexFrom;
+    private int choiceIndexTo;
+    private static final int NO_INDEX = -1;
+    private static final int MANY_INDEXES = -2;
 
     ChunkLearner(final MutableAggregate aggregate, final AggregationLimits limits, final EventTemplate eventTemplate,
         final LogprobEntries logprobs)
@@ -118,6 +127,7 @@ final class ChunkLearner
         switchable = true;
         tgiObject = false;
         createdSeen = false;
+        choiceIndexFrom = NO_INDEX;
         errorsBefore = aggregate.errorCount();
         return false;
     }
@@ -233,6 +243,13 @@ final class ChunkLearner
         textName = name;
         field = ChunkShapes.textField(name);
         effect(ChunkShapes.APPEND);
+    }
+
+    /** A choice's index, a plain integer at {@code src[from, to)} of the payload {@link ChunkScan} read. */
+    void noteScannedChoiceIndex(final int from, final int to)
+    {
+        choiceIndexFrom = choiceIndexFrom == NO_INDEX ? from : MANY_INDEXES;
+        choiceIndexTo = to;
     }
 
     /** A delta's {@code token_id}: varies per chunk. */
@@ -529,8 +546,10 @@ final class ChunkLearner
         }
         if (extras == 0)
         {
+            final boolean oneIndex = choiceIndexFrom >= 0 && call == null;
             template.learn(src, offset, length, choice, kind, call,
-                switchable ? textName : null, textQuote, valueName, valueQuote);
+                switchable ? textName : null, textQuote, valueName, valueQuote,
+                oneIndex ? choiceIndexFrom : -1, oneIndex ? choiceIndexTo : -1);
         }
         else if (field >= 0)
         {

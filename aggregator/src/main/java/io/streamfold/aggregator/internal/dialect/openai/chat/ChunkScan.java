@@ -460,6 +460,7 @@ final class ChunkScan
                 // Past a limit (reported): the token reader skips the rest of the choice.
                 return true;
             }
+            learner.noteScannedChoiceIndex(choice.valueStart(at), choice.valueEnd(at));
             finishReason.clear();
         }
         for (int k = 0; k < choice.count(); k++)

@@ -70,6 +70,21 @@ final class ChunkTemplate
     private int matchedValue;
     /** The tool call whose arguments the string extends, or null for text. */
     private MutablePart call;
+    /**
+     * Where the digits of the choice's index lie in the learnt bytes, before the text ({@link #indexStart} -1 when the
+     * index is not a slot: the chunk names a tool call, or its index comes after the text or was not located). A chunk
+     * equal to the learnt one but for another index is the learnt chunk sent for that choice: n > 1 streams send their
+     * choices' chunks in turn, and the full path reads each into its own choice exactly as it read the learnt one.
+     */
+    private int indexStart = -1;
+    private int indexEnd;
+    /** Fewest bytes a matching payload has: the learnt ones but for the varying strings and one index digit. */
+    private int leastLength;
+    /** The choice the last match is for: {@link #choice}, or another one's index ({@link #matchedIndex}, else -1). */
+    private long matchedIndex = -1;
+    /** Array indexes of the last match's index digits (for a chunk learnt from it). */
+    private int matchedIndexFrom;
+    private int matchedIndexTo;
     private boolean learnt;
     /** The learnt bytes hold no CR or LF (a payload of several data lines holds LF): a match never spans a line end. */
     private boolean lineSafe;
@@ -162,7 +177,9 @@ final class ChunkTemplate
         final String textName,
         final int textQuote,
         final String valueName,
-        final int valueQuote)
+        final int valueQuote,
+        final int indexFrom,
+        final int indexTo)
     {
         learnt = false;
         hinted.forget();
@@ -202,6 +219,12 @@ final class ChunkTemplate
         this.choice = choice;
         this.kind = kind;
         this.call = call;
+        // Only the index of a text template (a tool call's fragment names a call of its own choice), before the text.
+        final boolean indexSlot = call == null && indexFrom > offset && indexTo > indexFrom && indexTo < textQuote;
+        indexStart = indexSlot ? indexFrom - offset : -1;
+        indexEnd = indexSlot ? indexTo - offset : 0;
+        leastLength = length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0) -
+            (indexSlot ? indexEnd - indexStart - 1 : 0);
         nameStart = call == null ? switchable(textName) : -1;
         // Eight bytes a test (the framers' line-end search), where a byte loop costs a tenth of a first chunk's read.
         lineView.wrap(bytes, 0, count);
@@ -284,15 +307,20 @@ final class ChunkTemplate
     private int match(final byte[] src, final int offset, final int to)
     {
         switched = -1;
+        matchedIndex = -1;
         int textFrom = offset + textStart;
-        if (to - offset < length - (textEnd - textStart) - (valueStart >= 0 ? valueEnd - valueStart : 0) ||
-            !Arrays.equals(bytes, 0, textStart, src, offset, textFrom))
+        final boolean room = to - offset >= leastLength;
+        if (!room || textFrom > to || !Arrays.equals(bytes, 0, textStart, src, offset, textFrom))
         {
-            // Cold: a chunk naming another text field, or one the template does not describe.
-            textFrom = nameStart >= 0 ? switchedText(src, offset, to) : -1;
+            // Cold: a chunk for another choice, naming another text field, or one the template does not describe.
+            textFrom = room && indexStart >= 0 ? prefix(src, offset, to, textStart) : -1;
             if (textFrom < 0)
             {
-                return -1;
+                textFrom = nameStart >= 0 ? switchedText(src, offset, to) : -1;
+                if (textFrom < 0)
+                {
+                    return -1;
+                }
             }
         }
         matchedText = textFrom;
@@ -333,11 +361,16 @@ final class ChunkTemplate
      */
     private int switchedText(final byte[] src, final int offset, final int to)
     {
-        if (to - offset < nameStart || !Arrays.equals(bytes, 0, nameStart, src, offset, offset + nameStart))
+        matchedIndex = -1;
+        int at = offset + nameStart;
+        if (to - offset < nameStart || !Arrays.equals(bytes, 0, nameStart, src, offset, at))
         {
-            return -1;
+            at = indexStart >= 0 ? prefix(src, offset, to, nameStart) : -1;
+            if (at < 0)
+            {
+                return -1;
+            }
         }
-        final int at = offset + nameStart;
         for (int i = 0; i < SWITCHES.length; i++)
         {
             final byte[] opening = SWITCHES[i];
@@ -350,17 +383,61 @@ final class ChunkTemplate
         return -1;
     }
 
+    /**
+     * For {@link #match}: the learnt bytes before {@code upTo} (past the index) repeated with another choice's index, a
+     * plain integer as the scan reads one ({@link #matchedIndex} then set to it).
+     *
+     * @return the index in {@code src} that corresponds to {@code bytes[upTo]}, or -1.
+     */
+    private int prefix(final byte[] src, final int offset, final int to, final int upTo)
+    {
+        final int digits = offset + indexStart;
+        if (upTo < indexEnd || digits >= to || !Arrays.equals(bytes, 0, indexStart, src, offset, digits))
+        {
+            return -1;
+        }
+        long index = 0;
+        int d = digits;
+        while (d < to && d - digits < 18 && src[d] >= '0' && src[d] <= '9')
+        {
+            index = index * 10 + (src[d] - '0');
+            d++;
+        }
+        // JSON writes no leading zero; the byte after the digits must be the learnt one (not a digit, '.' or 'e').
+        final int rest = d + upTo - indexEnd;
+        if (d == digits || (src[digits] == '0' && d - digits > 1) || rest > to ||
+            !Arrays.equals(bytes, indexEnd, upTo, src, d, rest))
+        {
+            return -1;
+        }
+        matchedIndex = index;
+        matchedIndexFrom = digits;
+        matchedIndexTo = d;
+        return rest;
+    }
+
+    /** @return the choice the matched payload is for, or null when it has none yet (the full path then adds it). */
+    private MutableChoice matchedChoice()
+    {
+        return matchedIndex < 0 ? choice : aggregate.choice(matchedIndex);
+    }
+
     /** The matched payload's effect, when the part state is still the one the template was learnt in. */
     private boolean apply(final byte[] src, final int offset, final int count)
     {
+        final MutableChoice choice = matchedChoice();
+        if (choice == null)
+        {
+            return false;
+        }
         if (switched >= 0)
         {
-            return applySwitched(src, offset, count);
+            return applySwitched(src, offset, count, choice);
         }
         MutablePart last = null;
         if (call == null)
         {
-            last = openPart();
+            last = openPart(choice);
             if (last == null)
             {
                 // The full path would open a new part (and name its type), or report text after the finish:
@@ -394,7 +471,7 @@ final class ChunkTemplate
      * @return the choice's last part when the full path would append the chunk's text to it (of the learnt kind, not
      *         ended, its choice not finished), else null.
      */
-    private MutablePart openPart()
+    private MutablePart openPart(final MutableChoice choice)
     {
         final MutablePart last = choice.lastPart();
         return last == null || last.kind() != kind || last.isEnded() || choice.isFinished() ? null : last;
@@ -413,9 +490,9 @@ final class ChunkTemplate
      * A chunk naming another text field: its text goes where the full path puts it (a new part of that kind, named by
      * the field for reasoning), then the chunk becomes the template, as the full path would learn it.
      */
-    private boolean applySwitched(final byte[] src, final int offset, final int count)
+    private boolean applySwitched(final byte[] src, final int offset, final int count, final MutableChoice choice)
     {
-        final MutablePart last = openPart();
+        final MutablePart last = openPart(choice);
         if (last == null)
         {
             return false;
@@ -428,6 +505,8 @@ final class ChunkTemplate
         final int field = switched;
         final int textQuote = matchedText - 1;
         final int valueQuote = valueStart >= 0 ? matchedValue - 1 : -1;
+        final int indexFrom = indexStart < 0 ? -1 : matchedIndex < 0 ? offset + indexStart : matchedIndexFrom;
+        final int indexTo = indexStart < 0 ? -1 : matchedIndex < 0 ? offset + indexEnd : matchedIndexTo;
         aggregate.start();
         aggregate.appendText(choice, SWITCH_KINDS[field], text.chars(), 0, text.length());
         final MutablePart now = choice.lastPart();
@@ -438,7 +517,7 @@ final class ChunkTemplate
         keepValue(slot);
         folds++;
         learn(src, offset, count, choice, SWITCH_KINDS[field], null, SWITCH_NAMES[field], textQuote,
-            valueQuote >= 0 ? valueField.name() : null, valueQuote);
+            valueQuote >= 0 ? valueField.name() : null, valueQuote, indexFrom, indexTo);
         return true;
     }
 }

@@ -96,13 +96,14 @@ class ChunkTemplateTest
 
     /**
      * Chunks whose varying part is more than one string: Together's token ids (text repeated at choice level),
-     * per-token logprob entries, reasoning, vLLM token-id fields. Nearly every chunk is folded, identically.
+     * per-token logprob entries, reasoning, vLLM token-id fields, three choices sent in turn. Nearly every chunk is
+     * folded, identically.
      */
     @ParameterizedTest
     @CsvSource({
         "together-deepseek-r1-token-ids-think-tags, 0.99", "hf-tgi-openhermes-logprobs-data-no-space, 0.98",
         "deepseek-reasoner-reasoning-content, 0.95", "zai-glm-reasoning-content, 0.96",
-        "crusoe-llama33-vllm-token-id-fields, 0.5"})
+        "crusoe-llama33-vllm-token-id-fields, 0.5", "openai-gpt4o-n3-multiple-choices, 0.75"})
     void takenOnRicherChunks(final String name, final double share)
     {
         final byte[] bytes = SharedFiles.read(SharedFiles.require().resolve("corpus/openai-chat/" + name + ".sse"));
@@ -134,6 +135,50 @@ class ChunkTemplateTest
         assertEquals(49, fast.folds);
         assertEquals(run(bytes, false).json, fast.json);
         assertTrue(fast.json.contains("[" + ids + "]"), fast.json);
+    }
+
+    /**
+     * n > 1: the choices' chunks come in turn, each the learnt chunk but for its index; each folds into its own choice
+     * on the one template. A chunk for a choice not seen yet is left to the full path (which adds the choice), and an
+     * index of another length folds as well.
+     */
+    @Test
+    void takenOnChoicesSentInTurn()
+    {
+        final java.util.List<String> chunks = new java.util.ArrayList<>();
+        final String head = "{\"id\":\"n\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":";
+        final String tail = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
+        for (int c = 0; c < 2; c++)
+        {
+            chunks.add(head + c + ",\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}");
+        }
+        for (int i = 0; i < 10; i++)
+        {
+            chunks.add(head + "0,\"delta\":{\"content\":\"a" + i + tail);
+            chunks.add(head + "1,\"delta\":{\"content\":\"b" + i + tail);
+        }
+        chunks.add(head + "12,\"delta\":{\"content\":\"c" + tail);
+        chunks.add(head + "12,\"delta\":{\"content\":\"d" + tail);
+        chunks.add(head + "0,\"delta\":{\"content\":\"!" + tail);
+        chunks.add(head + "1,\"delta\":{\"content\":\"?" + tail);
+        for (final int c : new int[] {0, 1, 12})
+        {
+            chunks.add("{\"id\":\"n\",\"choices\":[{\"index\":" + c + ",\"delta\":{},\"finish_reason\":\"stop\"}]}");
+        }
+        chunks.add("[DONE]");
+        final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse(chunks.toArray(new String[0])));
+        final Run fast = run(bytes, true);
+        final Run full = run(bytes, false);
+        assertEquals(full.json, fast.json);
+        final StreamAggregator a = StreamAggregator.create(Format.OPENAI_CHAT);
+        ChatFeeding.feedRandomSlices(a, bytes, 3);
+        a.end();
+        assertEquals("a0a1a2a3a4a5a6a7a8a9!", a.result().choice(0).joined(Part.Kind.TEXT));
+        assertEquals("b0b1b2b3b4b5b6b7b8b9?", a.result().choice(1).joined(Part.Kind.TEXT));
+        assertEquals("cd", a.result().choice(12).joined(Part.Kind.TEXT));
+        // Read in full: the two role chunks, the first text chunk (learnt), choice 12's first chunk (its choice is new),
+        // the finish chunks. Every other text chunk folds, whichever choice it is for.
+        assertEquals(19 + 1 + 2, fast.folds);
     }
 
     private static long bytesEvents(final byte[] bytes)
