@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The canonical name of each member place of an object as {@link JsonMembers} last located it. Events of one kind
  * repeat their names in one order, so the name at a place is mostly the one there last time: a name the table keeps
- * and of at most 16 bytes is remembered as its length and its first and last eight bytes as words (one masked word
- * below eight bytes), which two word compares confirm; only another name is looked up in the {@link NameTable}.
+ * is remembered as its length and, up to 16 bytes, its first and last eight bytes as words (one masked word below
+ * eight bytes), which two word compares confirm; a longer one ({@code completion_tokens_details}) by its kept bytes,
+ * compared a word at a time. Only another name is looked up in the {@link NameTable}.
  */
 final class PlacedNames
 {
@@ -16,6 +17,8 @@ final class PlacedNames
     private int[] lengths = unknown(16);
     private long[] heads = new long[16];
     private long[] tails = new long[16];
+    /** The table's bytes of a name longer than 16 bytes at each place (null for a shorter one). */
+    private byte[][] keys = new byte[16][];
 
     PlacedNames(final NameTable table)
     {
@@ -44,9 +47,10 @@ final class PlacedNames
         }
         names[place] = table.canonical(src, from, to);
         final byte[] key = table.lastKey();
-        final int n = key == null || key.length > 16 ? -1 : key.length;
+        final int n = key == null ? -1 : key.length;
         lengths[place] = n;
-        if (n >= 0)
+        keys[place] = n > 16 ? key : null;
+        if (n >= 0 && n <= 16)
         {
             heads[place] = NameTable.head(key, 0, n);
             tails[place] = n > 8 ? NameTable.word(key, n - 8) : 0;
@@ -59,6 +63,10 @@ final class PlacedNames
         if (n != lengths[place])
         {
             return false;
+        }
+        if (n > 16)
+        {
+            return NameTable.sameBytes(keys[place], src, from, to);
         }
         if (n > 8)
         {
@@ -77,6 +85,7 @@ final class PlacedNames
         Arrays.fill(lengths, old, n, -1);
         heads = Arrays.copyOf(heads, n);
         tails = Arrays.copyOf(tails, n);
+        keys = Arrays.copyOf(keys, n);
     }
 
     private static int[] unknown(final int n)

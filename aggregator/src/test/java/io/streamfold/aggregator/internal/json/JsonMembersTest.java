@@ -190,9 +190,12 @@ class JsonMembersTest
     void namesAtTheSamePlaceAreReadAgainRight()
     {
         // Objects one after another whose names at one place are the same, of the same length but other bytes (in the
-        // first or last word), kept or too long for the table, or array elements without names.
+        // first or last word, or past 16 bytes only in the middle), kept or too long for the table, or array elements
+        // without names.
         final String[][] objects = {
             { "type", "sequence_number", "delta" }, { "type", "sequence_number", "delta" }, { "typo", "sequence_numbes", "delta" },
+            { "completion_tokens_details", "completion_tokens" }, { "completion_tokens_details", "completion_tokens" },
+            { "completion_tokenX_details", "completioN_tokens" }, { "completion_tokens_details", "completion_tokens" },
             { "type", "sequence_numbea", "x".repeat(70) }, { "type", "sequence_numbea", "x".repeat(70) },
             { "type", "sequence_numbea", "x".repeat(69) + "y" }, { "a\\u0062", "b" }, { "ab", "b" },
         };
