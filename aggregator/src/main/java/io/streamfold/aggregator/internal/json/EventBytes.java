@@ -84,6 +84,20 @@ public final class EventBytes
         return maxStringBytes >= 0 && members.checkObject(array, offset, limit, maxDepth, maxStringBytes, path);
     }
 
+    /**
+     * As {@link #checkObject(JsonMembers, JsonMembers.Path)} for a payload whose first {@code verified} bytes (its
+     * opening brace and whole members, each with its comma) the caller has verified itself: see {@link
+     * JsonMembers#checkObjectAfter}. With {@code verified} 0, the same as that.
+     */
+    public boolean checkObjectAfter(final JsonMembers members, final JsonMembers.Path path, final int verified)
+    {
+        if (verified <= 0)
+        {
+            return checkObject(members, path);
+        }
+        return maxStringBytes >= 0 && members.checkObjectAfter(array, offset, offset + verified, limit, maxDepth, maxStringBytes, path);
+    }
+
     /** @return the array holding the payload last loaded. */
     public byte[] array()
     {

@@ -101,7 +101,19 @@ public final class JsonMembers
         final Path path)
     {
         final int i = JsonBytes.skipWhitespace(src, from, limit);
-        final int end = checkMembers(src, i, limit, maxDepth, maxStringBytes, null, path);
+        final int end = checkMembers(src, i, -1, limit, maxDepth, maxStringBytes, null, path);
+        return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
+    }
+
+    /**
+     * As {@link #checkObject(byte[], int, int, int, int, Path)} for an object whose opening brace is at {@code from} and
+     * whose first members, up to {@code resume}, the caller has verified itself (each a valid member followed by its
+     * comma, within these limits): they are neither checked again nor located, the members start at the one after them.
+     */
+    public boolean checkObjectAfter(final byte[] src, final int from, final int resume, final int limit, final int maxDepth,
+        final int maxStringBytes, final Path path)
+    {
+        final int end = checkMembers(src, from, resume, limit, maxDepth, maxStringBytes, null, path);
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
     }
 
@@ -175,7 +187,7 @@ public final class JsonMembers
      */
     public int checkObjectAt(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes)
     {
-        return checkMembers(src, from, limit, maxDepth, maxStringBytes, null, null);
+        return checkMembers(src, from, -1, limit, maxDepth, maxStringBytes, null, null);
     }
 
     /** @return the member whose object the last check located as the inner one, or -1 when none was. */
@@ -185,8 +197,9 @@ public final class JsonMembers
     }
 
     /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
-    private int checkMembers(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final KnownValues known, final Path path)
+    /** @param resume where the members to check start after members the caller verified, or -1 (all are checked). */
+    private int checkMembers(final byte[] src, final int from, final int resume, final int limit, final int maxDepth,
+        final int maxStringBytes, final KnownValues known, final Path path)
     {
         this.src = src;
         count = 0;
@@ -196,8 +209,9 @@ public final class JsonMembers
             return JsonBytes.REFUSED;
         }
         start = from;
-        int i = JsonBytes.skipWhitespace(src, from + 1, limit);
-        if (i < limit && src[i] == '}')
+        int i = JsonBytes.skipWhitespace(src, resume > from ? resume : from + 1, limit);
+        // After a verified member's comma, a closing brace is refused with the names below.
+        if (resume <= from && i < limit && src[i] == '}')
         {
             end = i + 1;
             return end;
@@ -222,7 +236,7 @@ public final class JsonMembers
             {
                 innerFound = true;
                 valueEnd = path.element ? checkElements(src, value, limit, maxDepth - 1, maxStringBytes, path) :
-                    path.into.checkMembers(src, value, limit, maxDepth - 1, maxStringBytes, path.known, path.next);
+                    path.into.checkMembers(src, value, -1, limit, maxDepth - 1, maxStringBytes, path.known, path.next);
                 final int first = JsonBytes.skipWhitespace(src, value + 1, limit);
                 innerAt = !path.element || (first < limit && src[first] == '{') ? count : -1;
             }
@@ -277,7 +291,7 @@ public final class JsonMembers
         while (true)
         {
             final int end = first && i < limit && src[i] == '{' ?
-                path.into.checkMembers(src, i, limit, maxDepth - 1, maxStringBytes, path.known, path.next) :
+                path.into.checkMembers(src, i, -1, limit, maxDepth - 1, maxStringBytes, path.known, path.next) :
                 JsonBytes.valueEnd(src, i, limit, maxDepth - 1, maxStringBytes);
             first = false;
             if (end < 0)

@@ -75,6 +75,10 @@ final class ChunkScan
     private long folds;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
     private final StringDecoder text = new StringDecoder(256);
+    /** What the members passed over as repeated were ({@link RepeatedEnvelope}), for the learner. */
+    private final RepeatedEnvelope.Passed passed = new RepeatedEnvelope.Passed();
+    /** The longest string the token reader accepts, which limits a repeated value passed over. */
+    private final int maxEnvelopeChars;
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     /** TGI's {@code object} value, which the learner notes. */
     private static final char[] TEXT_COMPLETION = "text_completion".toCharArray();
@@ -91,6 +95,7 @@ final class ChunkScan
         bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
+        maxEnvelopeChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
         delta = new DeltaScan(aggregate, limits, learner, toolCalls);
         firstDelta = JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta.members(), "delta", "message"),
             "choices");
@@ -120,7 +125,11 @@ final class ChunkScan
         logprobsAt = -1;
         groqAt = -1;
         usageAt = -1;
-        final boolean checked = bytes.checkObject(chunk, firstDelta);
+        // The members that repeat the response's identity as kept (all but the choices of most chunks) would change
+        // nothing: passed over unchecked, as the token reader passes over them.
+        final int passedOver = RepeatedEnvelope.skippable(bytes.array(), bytes.offset(), bytes.limit(), aggregate.meta(),
+            limits.maxNumberLength(), maxEnvelopeChars, passed);
+        final boolean checked = bytes.checkObjectAfter(chunk, firstDelta, passedOver);
         if (checked && chunk.innerAt() >= 0)
         {
             choiceAt = choice.start();
@@ -132,6 +141,15 @@ final class ChunkScan
             // token reader reads them without a scan first.
             refused = true;
             return false;
+        }
+        if (passedOver > 0)
+        {
+            // What reading the members passed over would have told the learner (a TGI chunk's kind and creation time).
+            learner.noteObject(passed.textCompletion);
+            if (passed.created)
+            {
+                learner.noteScannedCreated(true, null, null, 0, 0);
+            }
         }
         walk(true);
         folds++;

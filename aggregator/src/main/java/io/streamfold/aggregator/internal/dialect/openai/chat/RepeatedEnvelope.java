@@ -25,6 +25,8 @@ final class RepeatedEnvelope
     private static final String[] NAMES = {"id", "object", "created", "model", "system_fingerprint", "service_tier", "provider"};
     private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
     private static final int OBJECT = 1;
+    private static final int CREATED = 2;
+    private static final byte[] TEXT_COMPLETION = "text_completion".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Longest plain value compared: a longer string may be kept as its bytes (MutableRawJson.LONG_STRING_BYTES). */
     private static final int MAX_VALUE_BYTES = 200;
     /** Longest plain integer compared (any number the metadata holds fits; a longer one is left to the parser). */
@@ -53,6 +55,33 @@ final class RepeatedEnvelope
     static int skippable(final byte[] src, final int from, final int limit, final MutableRawFields meta,
         final int maxDigits, final int maxStringChars)
     {
+        return skippable(src, from, limit, meta, maxDigits, maxStringChars, null);
+    }
+
+    /**
+     * What a reader that notes {@code object} and {@code created} for the learner would have noted of the members
+     * {@link #skippable(byte[], int, int, MutableRawFields, int, int, Passed)} passed over.
+     */
+    static final class Passed
+    {
+        /** {@code object} was the string {@code text_completion} (TGI's). */
+        boolean textCompletion;
+        /** {@code created} was an integer other than Azure's placeholder 0 (which the scan passes over unnoted). */
+        boolean created;
+    }
+
+    /**
+     * As {@link #skippable(byte[], int, int, MutableRawFields, int, int)}, telling {@code passed} (when not null) what
+     * the members passed over were.
+     */
+    static int skippable(final byte[] src, final int from, final int limit, final MutableRawFields meta,
+        final int maxDigits, final int maxStringChars, final Passed passed)
+    {
+        if (passed != null)
+        {
+            passed.textCompletion = false;
+            passed.created = false;
+        }
         if (limit - from < 2 || src[from] != '{')
         {
             return 0;
@@ -81,6 +110,18 @@ final class RepeatedEnvelope
             if (name != OBJECT && !kept(meta.get(NAMES[name]), src, value, end))
             {
                 break;
+            }
+            if (passed != null)
+            {
+                if (name == OBJECT)
+                {
+                    passed.textCompletion = end - value == TEXT_COMPLETION.length + 2 &&
+                        java.util.Arrays.equals(TEXT_COMPLETION, 0, TEXT_COMPLETION.length, src, value + 1, end - 1);
+                }
+                else if (name == CREATED)
+                {
+                    passed.created = src[value] != '"' && !(end - value == 1 && src[value] == '0');
+                }
             }
             i = end + 1;
             known = i - from;

@@ -1,6 +1,8 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,6 +70,30 @@ public class RepeatedEnvelopeProperties
         // Past the parser's own limits: left to it to refuse.
         assertEquals("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",".length(), skippable(head, meta, 3, 100));
         assertEquals(0, skippable(head, meta, 100, 5));
+    }
+
+    /** The scan-first reader notes for the learner what the members passed over were: TGI's kind, a creation time. */
+    @Example
+    void whatWasPassedOverIsTold()
+    {
+        final MutableRawFields meta = new MutableRawFields();
+        final char[] created = "1700".toCharArray();
+        meta.slot("created", 10).setScalar(MutableRawJson.Type.NUMBER, created, 0, created.length, 100);
+        final RepeatedEnvelope.Passed passed = new RepeatedEnvelope.Passed();
+        final byte[] tgi = "{\"object\":\"text_completion\",\"created\":1700,\"choices\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(tgi.length - "\"choices\":[]}".length(), RepeatedEnvelope.skippable(tgi, 0, tgi.length, meta, 100, 100, passed));
+        assertTrue(passed.textCompletion);
+        assertTrue(passed.created);
+        final byte[] chat = "{\"object\":\"chat.completion.chunk\",\"choices\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertTrue(RepeatedEnvelope.skippable(chat, 0, chat.length, meta, 100, 100, passed) > 0);
+        assertFalse(passed.textCompletion);
+        assertFalse(passed.created);
+        // Azure's placeholder creation time, kept as such, is passed over without a note (as the scan reads it).
+        final char[] zero = "0".toCharArray();
+        meta.slot("created", 10).setScalar(MutableRawJson.Type.NUMBER, zero, 0, zero.length, 100);
+        final byte[] azure = "{\"created\":0,\"choices\":[]}".getBytes(StandardCharsets.UTF_8);
+        assertTrue(RepeatedEnvelope.skippable(azure, 0, azure.length, meta, 100, 100, passed) > 0);
+        assertFalse(passed.created);
     }
 
     private static int skippable(final String json, final MutableRawFields meta, final int maxDigits, final int maxStringChars)
