@@ -96,6 +96,15 @@ public final class MutableRawJson implements RawJson
         return type == Type.STRING && !undecoded && text.length() == 0;
     }
 
+    /**
+     * @return true when the value's characters (a string's, a number's digits; not a string kept as its bytes) are the
+     *         bytes {@code src[from, to)} read as ASCII, byte for character.
+     */
+    public boolean textEqualsAscii(final byte[] src, final int from, final int to)
+    {
+        return !undecoded && text.contentEqualsAscii(src, from, to);
+    }
+
     /** @return true when the value is a string kept as its bytes (see {@link #LONG_STRING_BYTES}). */
     public boolean isUndecoded()
     {

@@ -186,6 +186,28 @@ public final class MutableTextBuffer implements TextBuffer
         return new String(chars, start, end - start);
     }
 
+    /**
+     * @return true when the content is the bytes {@code src[from, to)} read as ASCII, byte for character (a byte beyond
+     *         ASCII never matches).
+     */
+    public boolean contentEqualsAscii(final byte[] src, final int from, final int to)
+    {
+        if (length != to - from)
+        {
+            return false;
+        }
+        final char[] c = chars;
+        for (int k = 0; k < length; k++)
+        {
+            // A byte beyond ASCII is negative here: it never equals a character.
+            if (c[k] != src[from + k])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return true when the content equals {@code text}. */
     public boolean contentEquals(final CharSequence text)
     {

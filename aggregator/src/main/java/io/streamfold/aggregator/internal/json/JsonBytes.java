@@ -123,6 +123,16 @@ public final class JsonBytes
     }
 
     /**
+     * @return the first index in {@code [from, limit)} holding anything but printable ASCII that a JSON string carries
+     *         as itself (a quote, a backslash, a control byte, a byte of a multi-byte character), or {@code limit}; a
+     *         word at a time.
+     */
+    public static int plainAsciiEnd(final byte[] src, final int from, final int limit)
+    {
+        return ByteRuns.plainAsciiEnd(src, from, limit);
+    }
+
+    /**
      * Scans a string body from just past its opening quote: no control bytes, only the standard escapes
      * ({@code \}{@code uXXXX} with four hex digits), and well-formed UTF-8 (no overlong forms, no encoded
      * surrogates, nothing past U+10FFFF).

@@ -2,6 +2,7 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 
 /**
  * The members that open a chunk the fast path could not fold (the first chunk of a new kind of text, the finish
@@ -132,35 +133,44 @@ final class RepeatedEnvelope
     /** @return which of {@link #NAMES} the name starting at {@code at} (after its quote) is, closing quote included; or -1. */
     private static int name(final byte[] src, final int at, final int limit)
     {
-        for (int n = 0; n < NAME_BYTES.length; n++)
+        if (at >= limit)
         {
-            final byte[] b = NAME_BYTES[n];
-            final int close = at + b.length;
-            if (close < limit && src[close] == '"' && java.util.Arrays.equals(b, 0, b.length, src, at, close))
-            {
-                return n;
-            }
+            return -1;
         }
-        return -1;
+        // By the first byte: one comparison for most names.
+        switch (src[at])
+        {
+            case 'i':
+                return named(src, at, limit, 0);
+            case 'o':
+                return named(src, at, limit, OBJECT);
+            case 'c':
+                return named(src, at, limit, CREATED);
+            case 'm':
+                return named(src, at, limit, 3);
+            case 's':
+                return Math.max(named(src, at, limit, 4), named(src, at, limit, 5));
+            case 'p':
+                return named(src, at, limit, 6);
+            default:
+                return -1;
+        }
+    }
+
+    /** @return {@code n} when the name at {@code at} is {@link #NAMES}[n] with its closing quote, else -1. */
+    private static int named(final byte[] src, final int at, final int limit, final int n)
+    {
+        final byte[] b = NAME_BYTES[n];
+        final int close = at + b.length;
+        return close < limit && src[close] == '"' && java.util.Arrays.equals(b, 0, b.length, src, at, close) ? n : -1;
     }
 
     /** @return the index after a string at {@code quote} of printable ASCII without escapes, or -1. */
     private static int plainStringEnd(final byte[] src, final int quote, final int limit, final int maxChars)
     {
         final int most = Math.min(limit, quote + 2 + Math.min(MAX_VALUE_BYTES, maxChars));
-        for (int i = quote + 1; i < most; i++)
-        {
-            final byte b = src[i];
-            if (b == '"')
-            {
-                return i + 1;
-            }
-            if (b < 0x20 || b == '\\' || b == 0x7F)
-            {
-                return -1;
-            }
-        }
-        return -1;
+        final int end = JsonBytes.plainAsciiEnd(src, quote + 1, most);
+        return end < most && src[end] == '"' ? end + 1 : -1;
     }
 
     /** @return the index after an integer at {@code at} as JSON writes one (no leading zero, no fraction), or -1. */
@@ -199,20 +209,6 @@ final class RepeatedEnvelope
         {
             return false;
         }
-        final int start = string ? from + 1 : from;
-        final int end = string ? to - 1 : to;
-        final CharSequence text = kept.text();
-        if (text.length() != end - start)
-        {
-            return false;
-        }
-        for (int k = start; k < end; k++)
-        {
-            if (text.charAt(k - start) != src[k])
-            {
-                return false;
-            }
-        }
-        return true;
+        return kept.textEqualsAscii(src, string ? from + 1 : from, string ? to - 1 : to);
     }
 }
