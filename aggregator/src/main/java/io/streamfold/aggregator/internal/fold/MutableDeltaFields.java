@@ -9,6 +9,7 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.aggregator.model.DeltaFields;
 
 /**
@@ -217,6 +218,77 @@ public final class MutableDeltaFields implements DeltaFields
         final MutableRawJson replacement = newJson();
         values.set(i, replacement);
         return reader.capture(replacement);
+    }
+
+    /**
+     * As {@link #fold(String, JsonReader, AggregationLimits)} for member {@code m} a byte scan located in checked bytes,
+     * in a shallow instance (a deep one folds objects field by field: the token reader reads those): strings are
+     * joined, an array's elements kept as {@link JsonReader#captureInto} keeps them, anything else as {@link
+     * JsonMembers#capture} keeps it.
+     *
+     * @param elements where an array value's elements are located.
+     * @param decoder  decodes a string value.
+     * @return false when the value was dropped for a limit.
+     */
+    public boolean fold(final String name, final JsonMembers members, final int m, final JsonMembers elements,
+        final StringDecoder decoder, final AggregationLimits limits)
+    {
+        if (deep)
+        {
+            throw new IllegalStateException("a deep instance's objects are folded by the token reader");
+        }
+        final byte first = members.first(m);
+        if (first == 'n')
+        {
+            return true;
+        }
+        final int i = indexFor(name, limits);
+        if (i < 0)
+        {
+            return i == REFUSED;
+        }
+        if (values.get(i) == null)
+        {
+            values.set(i, first == '"' ? newText() : first == '[' ? newList() : newJson());
+        }
+        final Object slot = values.get(i);
+        if (slot instanceof MutableTextBuffer && first == '"')
+        {
+            final char[] chars = members.stringChars(m, decoder);
+            return ((MutableTextBuffer)slot).append(chars, 0, decoder.length(), limits.maxTextChars());
+        }
+        if (slot instanceof MutableRawList && first == '[')
+        {
+            final MutableRawList list = (MutableRawList)slot;
+            list.markPresent();
+            final byte[] src = members.bytes();
+            elements.readArray(src, members.valueStart(m), members.valueEnd(m));
+            boolean kept = true;
+            for (int e = 0; e < elements.count(); e++)
+            {
+                final byte b = elements.first(e);
+                if (b == '{' || b == '[')
+                {
+                    final int from = elements.valueStart(e);
+                    kept &= list.add(src, from, elements.valueEnd(e) - from, limits.maxRawBytes());
+                }
+                else
+                {
+                    final MutableRawJson scalar = new MutableRawJson();
+                    elements.capture(e, scalar, limits.maxRawBytes());
+                    kept &= list.add(scalar, limits.maxRawBytes());
+                }
+            }
+            return kept;
+        }
+        if (slot instanceof MutableRawJson)
+        {
+            return members.capture(m, (MutableRawJson)slot, limits.maxRawBytes());
+        }
+        // The provider changed the field's type mid-stream: keep the latest value, as a state.
+        final MutableRawJson replacement = newJson();
+        values.set(i, replacement);
+        return members.capture(m, replacement, limits.maxRawBytes());
     }
 
     /**

@@ -169,12 +169,43 @@ final class DeltaScan
                     }
                     break;
                 default:
-                    // Unknown fields: only null, which changes nothing, is read here.
-                    if (first != 'n')
+                    if (first != 'n' && !unknownField(src, k, target, fold))
                     {
                         return false;
                     }
             }
+        }
+        return true;
+    }
+
+    /**
+     * A delta field this dialect does not know (OpenRouter's {@code reasoning_details}), folded into the message's
+     * extra fields as {@link ChoiceReader} folds it: strings joined, arrays concatenated, anything else the last value.
+     * The chunk is then not learnt. A {@code -0}, which the token reader keeps as {@code 0}, is left to it.
+     */
+    private boolean unknownField(final byte[] src, final int k, final MutableChoice target, final boolean fold)
+    {
+        if (!fold)
+        {
+            if (delta.first(k) != '[')
+            {
+                return !ChunkScan.negativeZero(delta, k);
+            }
+            object.readArray(src, delta.valueStart(k), delta.valueEnd(k));
+            for (int e = 0; e < object.count(); e++)
+            {
+                if (ChunkScan.negativeZero(object, e))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        learner.refuse();
+        final String name = delta.name(k);
+        if (!target.messageExtra().fold(name, delta, k, object, text, limits))
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
         }
         return true;
     }

@@ -48,7 +48,12 @@ public class ChunkScanProperties
         "\"tool_calls\":[{\"index\":0,\"name\":\"n\",\"arguments\":\"{}\"}]", "\"tool_calls\":[{\"index\":0,\"id\":[1]}]",
         "\"tool_calls\":[1]", "\"tool_calls\":[{\"index\":0},2]", "\"tool_calls\":{}",
         "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"@\"}}]", "\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"@\"}}]", "\"function_call\":null",
-        "\"function_call\":\"x\"", "\"foo\":null", "\"foo\":1", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
+        "\"function_call\":\"x\"", "\"foo\":null", "\"foo\":1",
+        // Unknown fields of every kind, repeated so that strings join, arrays grow and a field changes its type.
+        "\"foo\":\"a\\u00e9\"", "\"foo\":\"@\"", "\"foo\":[]", "\"foo\":[1,\"s\\n\",null,true,{\"a\":-0},[2]]", "\"foo\":[-0]",
+        "\"foo\":[ -1.5e3 , \"x\" ]", "\"foo\":{\"k\":[1]}", "\"foo\":-0", "\"foo\":-2.50", "\"foo\":false", "\"bar\":\"b\"",
+        "\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"@\",\"format\":\"anthropic-claude-v1\",\"index\":0}]",
+        "\"reasoning_details\":[]", "\"reasoning_details\":null", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
         "\"content\":[{\"type\":\"text\",\"text\":\"x\"}]", "\"content\":[{\"text\":\"y\",\"type\":\"thinking\"}]",
         "\"content\":[{\"type\":\"thinking\",\"thinking\":\"s\"}]", "\"content\":[{\"type\":\"thinking\",\"thinking\":[]}]",
         "\"content\":[{\"type\":\"thinking\",\"thinking\":[1]}]", "\"content\":[\"s\"]", "\"content\":[]"};

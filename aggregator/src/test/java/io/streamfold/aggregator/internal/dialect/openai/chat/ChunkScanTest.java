@@ -171,6 +171,33 @@ class ChunkScanTest
         assertArrayEquals(new long[] {1234567890123456789L}, a.result().choice(0).tokenIds());
     }
 
+    /** OpenRouter's reasoning chunks carry reasoning_details, a delta field the dialect keeps without knowing it. */
+    @Test
+    void unknownDeltaFieldsAreReadScanFirst()
+    {
+        final String head = "{\"id\":\"gen-1\",\"provider\":\"Google\",\"model\":\"m\",\"object\":\"chat.completion.chunk\"," +
+            "\"created\":1765226419,\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",";
+        final String tail = "},\"finish_reason\":null,\"native_finish_reason\":null,\"logprobs\":null}]}";
+        final StreamAggregator a = ChatFeeding.aggregator(Format.OPENAI_CHAT, StreamListener.NONE, false);
+        ChatFeeding.feedWhole(a, ChatFeeding.utf8(ChatFeeding.sse(
+            head + "\"reasoning\":null,\"reasoning_details\":[]" + tail,
+            head + "\"reasoning\":\"This\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"This\",\"index\":0}]" + tail,
+            head + "\"reasoning\":\" is\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\" is\",\"index\":0}]," +
+                "\"note\":\"a\\u00e9\"" + tail,
+            head + "\"reasoning\":null,\"note\":\"b\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"signature\":\"sig\",\"index\":0}]" +
+                tail,
+            "[DONE]")));
+        a.end();
+
+        assertEquals(4, dialect(a).scannedChunks());
+        final Choice c = a.result().choice(0);
+        assertEquals("This is", c.joined(Part.Kind.REASONING));
+        // Arrays are concatenated, strings joined, in first-seen order.
+        assertEquals("[{\"type\":\"reasoning.text\",\"text\":\"This\",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\" is\",\"index\":0}," +
+            "{\"type\":\"reasoning.text\",\"signature\":\"sig\",\"index\":0}]", c.messageExtra().json("reasoning_details"));
+        assertEquals("\"a\u00e9b\"", c.messageExtra().json("note"));
+    }
+
     private static OpenAiChatDialect dialect(final StreamAggregator a)
     {
         return (OpenAiChatDialect)AggregatorInternals.dialect(a);
