@@ -347,6 +347,12 @@ final class ChunkLearner
         }
     }
 
+    /** An integer creation time equal to the one kept, passed over unread ({@link RepeatedEnvelope}). */
+    void noteCreatedRepeated()
+    {
+        createdSeen = true;
+    }
+
     private static boolean sameText(final CharSequence text, final byte[] src, final int from, final int to)
     {
         if (text.length() != to - from)

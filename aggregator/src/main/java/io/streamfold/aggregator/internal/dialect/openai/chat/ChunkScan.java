@@ -142,14 +142,14 @@ final class ChunkScan
             refused = true;
             return false;
         }
-        if (passedOver > 0)
+        // What reading the members passed over would have told the learner (a TGI chunk's kind, its creation time).
+        if (passedOver > 0 && passed.textCompletion)
         {
-            // What reading the members passed over would have told the learner (a TGI chunk's kind and creation time).
-            learner.noteObject(passed.textCompletion);
-            if (passed.created)
-            {
-                learner.noteScannedCreated(true, null, null, 0, 0);
-            }
+            learner.noteObject(true);
+        }
+        if (passedOver > 0 && passed.created)
+        {
+            learner.noteCreatedRepeated();
         }
         walk(true);
         folds++;
