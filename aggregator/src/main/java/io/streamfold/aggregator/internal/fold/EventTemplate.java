@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.StringDecoder;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import org.agrona.DirectBuffer;
 
 /**
@@ -102,7 +103,7 @@ public final class EventTemplate
      */
     public EventTemplate(final AggregationLimits limits)
     {
-        this(limits.maxNestingDepth(), Math.max(limits.maxTextChars(), limits.maxRawBytes()),
+        this(limits.maxNestingDepth(), JsonReader.maxStringChars(limits),
             limits.maxNumberLength() >= JsonBytes.MAX_NUMBER_BYTES);
     }
 

@@ -37,7 +37,7 @@ public final class EventBytes
     public static int scanStringBytes(final AggregationLimits limits)
     {
         return limits.maxNumberLength() < JsonBytes.MAX_NUMBER_BYTES ? -1 :
-            Math.min(Math.max(limits.maxTextChars(), limits.maxRawBytes()), StreamReadConstraints.DEFAULT_MAX_NAME_LEN);
+            Math.min(JsonReader.maxStringChars(limits), StreamReadConstraints.DEFAULT_MAX_NAME_LEN);
     }
 
     /** @return whether the limits allow the scan at all (see {@link #scanStringBytes}). */

@@ -51,10 +51,16 @@ public final class JsonReader
     private boolean elidedDecoded;
     private final StringDecoder elidedChars = new StringDecoder(MutableRawJson.LONG_STRING_BYTES);
 
+    /** @return the longest string, in chars, this reader accepts: a reader that reads ahead of it must stay within it. */
+    public static int maxStringChars(final AggregationLimits limits)
+    {
+        return Math.max(limits.maxTextChars(), limits.maxRawBytes());
+    }
+
     public JsonReader(final AggregationLimits limits)
     {
         this.limits = limits;
-        this.maxStringChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
+        this.maxStringChars = maxStringChars(limits);
         this.fed = new FedParser(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())

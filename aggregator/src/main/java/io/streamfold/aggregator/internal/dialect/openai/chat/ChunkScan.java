@@ -16,6 +16,7 @@ import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
+import io.streamfold.aggregator.internal.json.JsonReader;
 
 /**
  * The full path's scan-first reader of a chunk the template did not fold (a stream's first chunks, a new kind of text,
@@ -95,7 +96,7 @@ final class ChunkScan
         bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
-        maxEnvelopeChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
+        maxEnvelopeChars = JsonReader.maxStringChars(limits);
         delta = new DeltaScan(aggregate, limits, learner, toolCalls);
         firstDelta = JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta.members(), "delta", "message"),
             "choices");

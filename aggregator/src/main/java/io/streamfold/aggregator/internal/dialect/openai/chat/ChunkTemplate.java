@@ -12,6 +12,7 @@ import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.internal.Buffers;
 import io.streamfold.parser.internal.LineScanner;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import org.agrona.DirectBuffer;
 
 /**
@@ -117,7 +118,7 @@ final class ChunkTemplate
     {
         this.aggregate = aggregate;
         this.limits = limits;
-        this.maxStringChars = Math.max(limits.maxTextChars(), limits.maxRawBytes());
+        this.maxStringChars = JsonReader.maxStringChars(limits);
     }
 
     /** Forgets the template: the next payload goes to the full parser. */

@@ -211,7 +211,7 @@ public final class OpenAiChatDialect extends Dialect
         }
         final int from = (int)frame.buffer().wrapAdjustment() + frame.offset();
         return RepeatedEnvelope.skippable(array, from, from + frame.length(), aggregate.meta(), limits.maxNumberLength(),
-            Math.max(limits.maxTextChars(), limits.maxRawBytes()));
+            JsonReader.maxStringChars(limits));
     }
 
     @Override
