@@ -6,6 +6,8 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.parser.internal.Buffers;
+import io.streamfold.parser.internal.LineScanner;
 import org.agrona.DirectBuffer;
 
 /**
@@ -84,6 +86,8 @@ public final class EventTemplate
     private long matches;
     /** No CR or LF in the learnt bytes: {@link #matchLine} may answer (see there). */
     private boolean lineSafe;
+    /** The learnt bytes, for the line-end search. */
+    private final DirectBuffer lineView = Buffers.newView();
     /** A slot whose value may hold a CR or LF (raw, scanned, integer arrays): a line match checks the values. */
     private boolean valuesMayBreakLines;
     /** The slots of those values, found once at learning: a line match checks them, not every piece's kind. */
@@ -356,15 +360,8 @@ public final class EventTemplate
 
     private boolean lineSafe()
     {
-        final TemplatePieces p = pieces;
-        for (int i = 0; i < p.length; i++)
-        {
-            if (p.bytes[i] == '\n' || p.bytes[i] == '\r')
-            {
-                return false;
-            }
-        }
-        return true;
+        lineView.wrap(pieces.bytes, 0, pieces.length);
+        return LineScanner.findLineEnd(lineView, 0, pieces.length) < 0;
     }
 
     /** Whether the values just matched that may hold whitespace (raw, scanned, integer arrays) hold no CR or LF. */

@@ -73,44 +73,38 @@ final class TemplatePieces
         objects = 0;
         literalBytes = length;
         int next = 0;
-        boolean inString = false;
+        // Where the next slot read starts: the bytes before it are walked token by token, a string crossed whole (a
+        // slot starts at a value's first byte, never inside a string).
+        int stop = read > 0 ? start[order[0]] - offset : length;
         int i = 0;
         while (i < length)
         {
-            if (next < read && i == start[order[next]] - offset)
+            if (i == stop)
             {
                 final int s = order[next++];
-                if (type[s] == EventShape.LITERAL || type[s] == EventShape.COUNTER)
+                stop = next < read ? start[order[next]] - offset : length;
+                if (type[s] != EventShape.LITERAL && type[s] != EventShape.COUNTER)
                 {
-                    // Literal bytes all through, its whitespace too (a counter's digits are counted up in place).
-                    i = end[s] - offset;
-                    continue;
+                    if (!add(i, end[s] - offset, s))
+                    {
+                        return false;
+                    }
+                    literalBytes -= end[s] - start[s];
                 }
-                if (!add(i, end[s] - offset, s))
-                {
-                    return false;
-                }
-                literalBytes -= end[s] - start[s];
+                // A literal's bytes are literal all through, its whitespace too (a counter's digits are counted up in
+                // place).
                 i = end[s] - offset;
                 continue;
             }
             final byte b = bytes[i];
-            if (inString)
+            if (b == '"')
             {
-                if (b == '\\')
+                final int after = JsonBytes.quotedEnd(bytes, i, length);
+                if (after < 0 || after > stop)
                 {
-                    i++;
+                    return false;
                 }
-                else if (b == '"')
-                {
-                    inString = false;
-                }
-                i++;
-            }
-            else if (b == '"')
-            {
-                inString = true;
-                i++;
+                i = after;
             }
             else if (JsonBytes.isWhitespace(b))
             {
