@@ -190,7 +190,7 @@ final class PathLocator
         int i = JsonBytes.skipWhitespace(src, at + 1, limit);
         while (i < limit && src[i] == '"')
         {
-            final int close = plainNameEnd(src, i, limit);
+            final int close = JsonBytes.nameEnd(src, i, limit, maxStringChars);
             int v = close < 0 ? limit : JsonBytes.skipWhitespace(src, close + 1, limit);
             if (v >= limit || src[v] != ':' || count == MAX_MEMBERS)
             {
@@ -292,26 +292,5 @@ final class PathLocator
             i++;
         }
         return -1;
-    }
-
-    /**
-     * @return the index of the closing quote of the name whose opening quote is at {@code quote}, or -1 when it
-     * does not close or holds an escape (the parser would read it unescaped: it could be another name in disguise).
-     */
-    private static int plainNameEnd(final byte[] src, final int quote, final int limit)
-    {
-        final int close = JsonBytes.quotedEnd(src, quote, limit) - 1;
-        if (close < 0)
-        {
-            return -1;
-        }
-        for (int k = quote + 1; k < close; k++)
-        {
-            if (src[k] == '\\')
-            {
-                return -1;
-            }
-        }
-        return close;
     }
 }
