@@ -114,6 +114,33 @@ public final class MutableTextBuffer implements TextBuffer
         return true;
     }
 
+    /**
+     * As {@link #set(char[], int, int, int)}, from bytes that are plain ASCII (no quote, backslash, control byte or byte
+     * beyond ASCII: a JSON string body that decodes to itself), byte for character, without decoding them first.
+     */
+    public boolean setAscii(final byte[] src, final int from, final int to, final int limit)
+    {
+        final int count = to - from;
+        if (count > limit)
+        {
+            length = 0;
+            present = true;
+            return false;
+        }
+        if (!ensure(count))
+        {
+            return true;
+        }
+        final char[] c = chars;
+        for (int k = 0; k < count; k++)
+        {
+            c[k] = (char)src[from + k];
+        }
+        length = count;
+        present = true;
+        return true;
+    }
+
     public boolean set(final CharSequence src, final int limit)
     {
         if (src.length() <= limit && !ensure(src.length()))

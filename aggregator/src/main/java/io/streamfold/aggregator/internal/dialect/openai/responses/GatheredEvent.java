@@ -308,10 +308,24 @@ final class GatheredEvent
                 {
                     if (m.isString(i))
                     {
-                        type = ResponsesEvents.knownEventType(m.bytes(), m.valueStart(i) + 1, m.valueEnd(i) - 1);
+                        final byte[] src = m.bytes();
+                        final int from = m.valueStart(i) + 1;
+                        final int to = m.valueEnd(i) - 1;
+                        type = ResponsesEvents.knownEventType(src, from, to);
                         if (type != UNKNOWN)
                         {
                             // A known type's name needs no decoding, and is not kept (only unknown ones are).
+                            break;
+                        }
+                        if (JsonBytes.plainAsciiEnd(src, from, to) == to)
+                        {
+                            // Written as itself (web_search_call.searching, audio deltas...): kept from its bytes.
+                            type = ResponsesEvents.otherEventType(src, from, to);
+                            if (type <= LIFECYCLE && (to - from > limits.maxTextChars() ||
+                                !typeName.setAscii(src, from, to, limits.maxTextChars())))
+                            {
+                                return false;
+                            }
                             break;
                         }
                     }
@@ -450,6 +464,14 @@ final class GatheredEvent
         if (!m.isString(i))
         {
             return true;
+        }
+        final byte[] src = m.bytes();
+        final int from = m.valueStart(i) + 1;
+        final int to = m.valueEnd(i) - 1;
+        if (JsonBytes.plainAsciiEnd(src, from, to) == to)
+        {
+            // Ids and most names are written as themselves: kept byte for character, not decoded first.
+            return to - from <= limit && into.setAscii(src, from, to, limit);
         }
         final int length = m.decodeString(i, strings);
         return length >= 0 && copy(into, length, limit);

@@ -119,8 +119,21 @@ final class ResponsesEvents
             }
         }
         // response.created, response.in_progress, response.queued and any future lifecycle event.
-        return type.length() > 9 && type.charAt(8) == '.' && startsWith(type, "response.") ? LIFECYCLE : UNKNOWN;
+        return type.length() > LIFECYCLE_PREFIX.length && startsWith(type, "response.") ? LIFECYCLE : UNKNOWN;
     }
+
+    /**
+     * {@link #eventType(CharView)} for a type written as itself in {@code src[from, to)} (plain ASCII, no escape) that
+     * {@link #knownEventType} did not know: a lifecycle event's or an unknown one's.
+     */
+    static int otherEventType(final byte[] src, final int from, final int to)
+    {
+        final int n = LIFECYCLE_PREFIX.length;
+        return to - from > n && Arrays.equals(src, from, from + n, LIFECYCLE_PREFIX, 0, n) ? LIFECYCLE : UNKNOWN;
+    }
+
+    /** What every lifecycle event's type starts with. */
+    private static final byte[] LIFECYCLE_PREFIX = "response.".getBytes(StandardCharsets.US_ASCII);
 
     static int itemKind(final CharSequence type)
     {
