@@ -91,6 +91,15 @@ class ResponsesScanTest
             Arguments.of("delta null", stream(null, delta("\"delta\":null"), null)),
             Arguments.of("type not a string", stream(null, "{\"type\":7,\"delta\":\"x\"}", null)),
             Arguments.of("unknown type", stream(null, "{\"type\":\"response.custom_thing.delta\",\"output_index\":1,\"delta\":\"x\"}", null)),
+            Arguments.of("unknown type escaped", stream(null,
+                "{\"type\":\"response.custom\\u005fthing.delta\",\"output_index\":1,\"delta\":\"x\"}", null)),
+            Arguments.of("unknown type beyond ASCII", stream(null, "{\"type\":\"response.caf\u00e9.delta\",\"output_index\":1,\"delta\":\"x\"}", null)),
+            Arguments.of("unknown type not a lifecycle one", stream(null, "{\"type\":\"responses.thing\",\"output_index\":1}", null)),
+            Arguments.of("the prefix alone", stream(null, "{\"type\":\"response.\",\"output_index\":1}", null)),
+            Arguments.of("item id escaped", stream(null, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg\\u005f1\"," +
+                "\"output_index\":1,\"content_index\":0,\"delta\":\"x\"}", null)),
+            Arguments.of("item id beyond ASCII", stream(null, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_\u00e9\"," +
+                "\"output_index\":1,\"content_index\":0,\"delta\":\"x\"}", null)),
             Arguments.of("fractional index", stream(null, "{\"type\":\"response.output_text.delta\",\"output_index\":1.0,\"delta\":\"x\"}", null)),
             Arguments.of("negative index", stream(null, "{\"type\":\"response.output_text.delta\",\"output_index\":-1,\"delta\":\"x\"}", null)),
             Arguments.of("minus zero index", stream(null, "{\"type\":\"response.output_text.delta\",\"output_index\":-0,\"delta\":\"x\"}", null)),
