@@ -486,6 +486,29 @@ public final class JsonMembers
         return b == '{' || b == '[';
     }
 
+    /**
+     * @return whether member {@code i} is the integer {@code -0}, which the token reader keeps as {@code 0} (its text of
+     *         the number) where {@link #capture} keeps what was sent: a scan leaves such an event to the token reader.
+     */
+    public boolean isNegativeZero(final int i)
+    {
+        final int from = valueStart[i];
+        return src[from] == '-' && valueEnd[i] - from == 2 && src[from + 1] == '0';
+    }
+
+    /** @return whether any member is the integer {@code -0} (see {@link #isNegativeZero}). */
+    public boolean holdsNegativeZero()
+    {
+        for (int k = 0; k < count; k++)
+        {
+            if (isNegativeZero(k))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return true when member {@code i} is an integer as JSON writes one (no fraction, no exponent). */
     public boolean isInteger(final int i)
     {

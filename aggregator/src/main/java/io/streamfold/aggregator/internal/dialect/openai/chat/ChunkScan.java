@@ -136,7 +136,7 @@ final class ChunkScan
             choiceAt = choice.start();
             delta.located(choice.innerAt() >= 0 ? delta.members().start() : -1);
         }
-        if (!checked || negativeZero(chunk) || !walk(false))
+        if (!checked || chunk.holdsNegativeZero() || !walk(false))
         {
             // What the scan does not read (tool calls, token ids) comes again in the stream's next unfolded chunks: the
             // token reader reads them without a scan first.
@@ -201,7 +201,7 @@ final class ChunkScan
                     readUsage(src, chunk.valueStart(m), chunk.valueEnd(m));
                     if (!fold)
                     {
-                        if (negativeZero(usage))
+                        if (usage.holdsNegativeZero())
                         {
                             return false;
                         }
@@ -266,28 +266,6 @@ final class ChunkScan
             }
         }
         return true;
-    }
-
-    /**
-     * @return whether a member is the integer {@code -0}, which the token reader keeps as {@code 0} (its text of the
-     *         number) where a byte scan keeps what was sent: such a chunk is left to the token reader.
-     */
-    private static boolean negativeZero(final JsonMembers members)
-    {
-        for (int k = 0; k < members.count(); k++)
-        {
-            if (negativeZero(members, k))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean negativeZero(final JsonMembers members, final int k)
-    {
-        final int from = members.valueStart(k);
-        return members.first(k) == '-' && members.valueEnd(k) - from == 2 && members.bytes()[from + 1] == '0';
     }
 
     /** @return whether {@link #text} holds {@code chars}. */
@@ -373,7 +351,7 @@ final class ChunkScan
             object.readObject(src, chunk.valueStart(m), chunk.valueEnd(m));
             groqAt = chunk.valueStart(m);
         }
-        if (!fold && negativeZero(object))
+        if (!fold && object.holdsNegativeZero())
         {
             return false;
         }
@@ -392,7 +370,7 @@ final class ChunkScan
                     return false;
                 }
                 readUsage(src, object.valueStart(k), object.valueEnd(k));
-                if (!fold && negativeZero(usage))
+                if (!fold && usage.holdsNegativeZero())
                 {
                     return false;
                 }
@@ -439,7 +417,7 @@ final class ChunkScan
             choiceAt = from;
         }
         final int at = indexMember(choice);
-        if (at < 0 || (!fold && negativeZero(choice)))
+        if (at < 0 || (!fold && choice.holdsNegativeZero()))
         {
             return false;
         }

@@ -141,7 +141,7 @@ final class DeltaScan
                     }
                     break;
                 case "channel":
-                    if (!fold && ChunkScan.negativeZero(delta, k))
+                    if (!fold && delta.isNegativeZero(k))
                     {
                         return false;
                     }
@@ -189,12 +189,12 @@ final class DeltaScan
         {
             if (delta.first(k) != '[')
             {
-                return !ChunkScan.negativeZero(delta, k);
+                return !delta.isNegativeZero(k);
             }
             object.readArray(src, delta.valueStart(k), delta.valueEnd(k));
             for (int e = 0; e < object.count(); e++)
             {
-                if (ChunkScan.negativeZero(object, e))
+                if (object.isNegativeZero(e))
                 {
                     return false;
                 }
