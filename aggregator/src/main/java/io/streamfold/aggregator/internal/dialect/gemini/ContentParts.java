@@ -9,7 +9,9 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 
 /**
@@ -91,6 +93,99 @@ final class ContentParts
                 r.skip();
             }
         }
+    }
+
+    /**
+     * {@link #readPart(JsonReader, MutableChoice)} over the members of a part a byte scan located in checked bytes (see
+     * {@link GeminiScan}): text, thought flags, signatures and fields kept whole. A function call, or a value the token
+     * reader would report or read otherwise than the bytes say, is not this reader's.
+     *
+     * @param fold false to check only that every member is one this reader reads (nothing changes, {@code choice} may be
+     *             null); true to fold the part into {@code choice}.
+     * @return false when a member is not (only ever with {@code fold} false).
+     */
+    boolean readPart(final JsonMembers m, final StringDecoder strings, final MutableChoice choice, final boolean fold)
+    {
+        boolean hasText = false;
+        boolean thought = false;
+        if (fold)
+        {
+            partText.clear();
+            partSignature.clear();
+            partExtra.clear();
+        }
+        for (int k = 0; k < m.count(); k++)
+        {
+            final String name = m.name(k);
+            final byte first = m.first(k);
+            switch (name)
+            {
+                case "text":
+                    if (first == '"')
+                    {
+                        final int length = m.decodeString(k, strings);
+                        if (length > limits.maxTextChars())
+                        {
+                            // Reported by the token reader, which keeps the rest of the part.
+                            return false;
+                        }
+                        if (fold)
+                        {
+                            partText.set(strings.chars(), 0, length, limits.maxTextChars());
+                            fastPath.text();
+                        }
+                        hasText = true;
+                    }
+                    break;
+                case "thought":
+                    // The token reader takes true as true and any other scalar as false; a structure it would read into.
+                    if (first == '{' || first == '[')
+                    {
+                        return false;
+                    }
+                    thought = first == 't';
+                    if (fold)
+                    {
+                        fastPath.thought(thought);
+                    }
+                    break;
+                case "thoughtSignature":
+                    if (first == '"')
+                    {
+                        final int length = m.decodeString(k, strings);
+                        if (length > limits.maxTextChars())
+                        {
+                            return false;
+                        }
+                        if (fold)
+                        {
+                            partSignature.set(strings.chars(), 0, length, limits.maxTextChars());
+                        }
+                    }
+                    if (fold)
+                    {
+                        fastPath.notLearnable();
+                    }
+                    break;
+                case "functionCall":
+                    return false;
+                default:
+                    if (m.isNegativeZero(k))
+                    {
+                        return false;
+                    }
+                    if (fold)
+                    {
+                        fastPath.notLearnable();
+                        dialect.captureKeepingNonEmpty(partExtra, name, m, k);
+                    }
+            }
+        }
+        if (fold)
+        {
+            gathered(choice, hasText, thought);
+        }
+        return true;
     }
 
     /** One part; its fields come in any order ({@code thought} follows {@code text}), so they are gathered first. */
@@ -188,7 +283,16 @@ final class ContentParts
         {
             functionCall(choice, hasArgs, hasPartialArgs, callContinues);
         }
-        else if (hasText)
+        else
+        {
+            gathered(choice, hasText, thought);
+        }
+    }
+
+    /** A part without a call, gathered (its text, signature and other fields): folded into {@code choice}. */
+    private void gathered(final MutableChoice choice, final boolean hasText, final boolean thought)
+    {
+        if (hasText)
         {
             text(choice, thought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
         }

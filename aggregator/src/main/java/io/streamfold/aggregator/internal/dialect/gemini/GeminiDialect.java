@@ -71,6 +71,8 @@ public final class GeminiDialect extends Dialect
     private boolean blockedChoice;
     private final GeminiFastPath fastPath;
     private final ContentParts parts;
+    /** Reads a chunk the fast path did not fold from its bytes, when it holds only what the scan reads. */
+    private final GeminiScan scan;
 
     public GeminiDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -78,6 +80,7 @@ public final class GeminiDialect extends Dialect
         replayReader = new JsonReader(limits);
         fastPath = new GeminiFastPath(this, aggregate, limits, eventTemplate);
         parts = new ContentParts(this, aggregate, limits, fastPath);
+        scan = new GeminiScan(this, aggregate, limits);
     }
 
     @Override
@@ -112,7 +115,7 @@ public final class GeminiDialect extends Dialect
         {
             return;
         }
-        if (fastPath.foldIfRepeated(frame.buffer(), frame.offset(), length))
+        if (fastPath.foldIfRepeated(frame.buffer(), frame.offset(), length) || scan.read(frame))
         {
             return;
         }
@@ -316,8 +319,7 @@ public final class GeminiDialect extends Dialect
                     captureKeepingNonEmpty(pendingExtra, name, json);
             }
         }
-        fastPath.candidateIndex(index);
-        final MutableChoice choice = index < 0 ? null : aggregate.choiceForIndex(index);
+        final MutableChoice choice = candidateChoice(index);
         if (choice == null)
         {
             return;
@@ -334,6 +336,19 @@ public final class GeminiDialect extends Dialect
             readCitations(replayReader, choice);
             replayReader.finish();
         }
+        endCandidate(choice);
+    }
+
+    /** A candidate's members were gathered: the choice its index names (null when none: the candidate is dropped). */
+    MutableChoice candidateChoice(final long index)
+    {
+        fastPath.candidateIndex(index);
+        return index < 0 ? null : aggregate.choiceForIndex(index);
+    }
+
+    /** A candidate's content was read into {@code choice}: its other fields kept, its finish reason applied. */
+    void endCandidate(final MutableChoice choice)
+    {
         merge(pendingExtra, choice.extra());
         if (finishReason.length() > 0 && (!choice.isFinished() || !choice.finishReason().contentEquals(finishReason)))
         {
@@ -344,6 +359,40 @@ public final class GeminiDialect extends Dialect
         {
             fastPath.finishReason(choice.isFinished() && choice.finishReason().contentEquals(finishReason));
         }
+    }
+
+    /** @return where a candidate's other fields are gathered until it ends (cleared by whoever reads a candidate). */
+    MutableRawFields pendingExtra()
+    {
+        return pendingExtra;
+    }
+
+    /** @return where a candidate's finish reason is gathered until it ends. */
+    MutableTextBuffer finishReason()
+    {
+        return finishReason;
+    }
+
+    /** @return chunks read by the byte scan so far (for tests: the scan is taken where it should be). */
+    long scannedChunks()
+    {
+        return scan.folds();
+    }
+
+    /** @return whether chunks are read by a byte scan first (off with the fast path: tests compare both ways). */
+    boolean scans()
+    {
+        return eventTemplate.enabled();
+    }
+
+    GeminiFastPath fastPath()
+    {
+        return fastPath;
+    }
+
+    ContentParts parts()
+    {
+        return parts;
     }
 
     boolean keep(final JsonReader r, final MutableRawJson into, final String name) throws JsonReader.BadPayload

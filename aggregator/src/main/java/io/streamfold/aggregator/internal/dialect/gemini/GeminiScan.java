@@ -1,0 +1,336 @@
+package io.streamfold.aggregator.internal.dialect.gemini;
+
+import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.fold.MutableAggregate;
+import io.streamfold.aggregator.internal.fold.MutableChoice;
+import io.streamfold.aggregator.internal.json.EventBytes;
+import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.StringDecoder;
+import io.streamfold.parser.Frame;
+
+/**
+ * Reads a Gemini chunk the repeated-chunk fast path did not fold from its bytes, as {@link GeminiDialect#onFrame} reads
+ * it with the token reader, when it holds only what this reader reads: candidates of text, thought and kept parts,
+ * usage, and fields kept whole. A stream's first and last chunks (usage and finish reason), and every chunk of the short
+ * streams most answers are, were otherwise read token by token twice over (a syntax check, then Jackson's parser).
+ *
+ * <p>The chunk is checked whole and its members located in one pass, the first candidate, its content and its first
+ * part with it; any other object whose members are read is checked again on its own, so that no name written with
+ * escapes is read here (the token reader decodes names its own way). Anything the token reader would report, refuse or
+ * read otherwise than the bytes say (a function call, citations, an error, a blocked prompt, a value over a limit,
+ * an index that is not one, {@code -0}) leaves the chunk to it, nothing changed. Off with the fast path, so the tests
+ * that compare the two paths compare this reader with the token reader.
+ */
+final class GeminiScan
+{
+    private final GeminiDialect dialect;
+    private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
+    private final EventBytes bytes;
+    private final int maxDepth;
+    private final int maxStringBytes;
+    private final StringDecoder strings = new StringDecoder(256);
+
+    // The chunk's members; the first candidate, its content and first part as the chunk's check located them.
+    private final JsonMembers chunk = new JsonMembers();
+    private final JsonMembers candidate = new JsonMembers();
+    private final JsonMembers content = new JsonMembers();
+    private final JsonMembers part = new JsonMembers();
+    private final JsonMembers.Path firstCandidate;
+    // Any other candidate, content, part, and the usage: checked on their own when read.
+    private final JsonMembers otherCandidate = new JsonMembers();
+    private final JsonMembers otherContent = new JsonMembers();
+    private final JsonMembers otherPart = new JsonMembers();
+    private final JsonMembers usage = new JsonMembers();
+    private long folds;
+
+    GeminiScan(final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
+    {
+        this.dialect = dialect;
+        this.aggregate = aggregate;
+        this.limits = limits;
+        bytes = new EventBytes(limits);
+        maxDepth = limits.maxNestingDepth();
+        maxStringBytes = EventBytes.scanStringBytes(limits);
+        firstCandidate = JsonMembers.Path.firstElement(candidate,
+            JsonMembers.Path.object(content, JsonMembers.Path.firstElement(part, null, "parts"), "content"), "candidates");
+    }
+
+    /**
+     * Folds the chunk when the scan accepts it and it holds only what this class reads.
+     *
+     * @return false, nothing changed, when the token reader must read it.
+     */
+    boolean read(final Frame frame)
+    {
+        if (!dialect.scans() || !bytes.scans())
+        {
+            return false;
+        }
+        bytes.load(frame);
+        if (!bytes.checkObject(chunk, firstCandidate) || !walk(false))
+        {
+            return false;
+        }
+        final GeminiFastPath fastPath = dialect.fastPath();
+        fastPath.begin();
+        walk(true);
+        aggregate.start();
+        fastPath.end(frame.buffer(), frame.offset(), frame.length());
+        folds++;
+        return true;
+    }
+
+    /** @return chunks this scan folded (tests tell by it which reader read a chunk). */
+    long folds()
+    {
+        return folds;
+    }
+
+    /**
+     * Walks the chunk's members as {@link GeminiDialect#onFrame} does.
+     *
+     * @param fold false to check only that every member is one this class reads (nothing changes), true to fold them.
+     * @return false when a member is not (only ever with {@code fold} false).
+     */
+    private boolean walk(final boolean fold)
+    {
+        final byte[] src = chunk.bytes();
+        final int limit = bytes.limit();
+        final GeminiFastPath fastPath = dialect.fastPath();
+        boolean candidates = false;
+        boolean feedback = false;
+        for (int m = 0; m < chunk.count(); m++)
+        {
+            final String name = chunk.name(m);
+            final byte first = chunk.first(m);
+            switch (name)
+            {
+                case "candidates":
+                    if (first != '[')
+                    {
+                        break;
+                    }
+                    boolean located = m == chunk.innerAt();
+                    for (int at = JsonMembers.firstElement(src, chunk.valueStart(m), limit); src[at] != ']'; )
+                    {
+                        if (src[at] != '{')
+                        {
+                            return false;
+                        }
+                        final JsonMembers c = located ? candidate : otherCandidate;
+                        if (!located && c.checkObjectAt(src, at, limit, maxDepth, maxStringBytes) < 0)
+                        {
+                            return false;
+                        }
+                        candidates = true;
+                        if (fold)
+                        {
+                            fastPath.candidate();
+                        }
+                        if (!candidate(c, located, fold))
+                        {
+                            return false;
+                        }
+                        located = false;
+                        at = JsonMembers.nextElement(src, c.end(), limit);
+                    }
+                    break;
+                case "usageMetadata":
+                    if (fold)
+                    {
+                        fastPath.usage(first == '{');
+                    }
+                    if (first == 'n')
+                    {
+                        break;
+                    }
+                    if (first != '{' || usage.checkObjectAt(src, chunk.valueStart(m), limit, maxDepth, maxStringBytes) < 0 ||
+                        usage.holdsNegativeZero())
+                    {
+                        return false;
+                    }
+                    if (fold)
+                    {
+                        dialect.mergeUsage(usage);
+                    }
+                    break;
+                case "error":
+                    if (first != 'n')
+                    {
+                        return false;
+                    }
+                    break;
+                case "promptFeedback":
+                    // Kept as any other field; a blocked prompt (feedback, no candidate, no choice yet) is read by the
+                    // token reader, which finishes a choice with the block reason.
+                    feedback |= first == '{';
+                    if (fold)
+                    {
+                        fastPath.notLearnable();
+                        dialect.captureKeepingNonEmpty(aggregate.meta(), name, chunk, m);
+                    }
+                    else if (chunk.isNegativeZero(m))
+                    {
+                        return false;
+                    }
+                    break;
+                default:
+                    if (chunk.isNegativeZero(m))
+                    {
+                        return false;
+                    }
+                    if (fold)
+                    {
+                        dialect.captureKeepingNonEmpty(aggregate.meta(), name, chunk, m);
+                    }
+            }
+        }
+        return !(feedback && !candidates && aggregate.choiceCount() == 0);
+    }
+
+    /**
+     * One candidate, as {@code readCandidate}: its index may follow its content, so the content is read once its
+     * members are all known.
+     *
+     * @param located whether {@code c} is the chunk's first candidate, whose content and first part its check located.
+     */
+    private boolean candidate(final JsonMembers c, final boolean located, final boolean fold)
+    {
+        long index = 0;
+        int contentAt = -1;
+        if (fold)
+        {
+            dialect.pendingExtra().clear();
+            dialect.finishReason().clear();
+        }
+        for (int k = 0; k < c.count(); k++)
+        {
+            final String name = c.name(k);
+            final byte first = c.first(k);
+            switch (name)
+            {
+                case "index":
+                    index = c.index(k);
+                    if (index < 0)
+                    {
+                        // Not an index: reported by the token reader.
+                        return false;
+                    }
+                    break;
+                case "content":
+                    if (first == '{')
+                    {
+                        if (c.valueEnd(k) - c.valueStart(k) > limits.maxRawBytes())
+                        {
+                            return false;
+                        }
+                        contentAt = k;
+                    }
+                    break;
+                case "citationMetadata":
+                    return false;
+                case "finishReason":
+                    if (first == '"')
+                    {
+                        final int length = c.decodeString(k, strings);
+                        if (length > limits.maxTextChars())
+                        {
+                            return false;
+                        }
+                        if (fold)
+                        {
+                            dialect.finishReason().set(strings.chars(), 0, length, limits.maxTextChars());
+                        }
+                    }
+                    break;
+                default:
+                    if (c.isNegativeZero(k))
+                    {
+                        return false;
+                    }
+                    if (fold)
+                    {
+                        dialect.captureKeepingNonEmpty(dialect.pendingExtra(), name, c, k);
+                    }
+            }
+        }
+        final MutableChoice choice;
+        if (fold)
+        {
+            choice = dialect.candidateChoice(index);
+            if (choice == null)
+            {
+                return true;
+            }
+        }
+        else
+        {
+            choice = null;
+        }
+        if (contentAt >= 0 && !content(c, contentAt, located, choice, fold))
+        {
+            return false;
+        }
+        if (fold)
+        {
+            dialect.endCandidate(choice);
+        }
+        return true;
+    }
+
+    /** The candidate's content, member {@code k} of {@code c}: its role and parts. */
+    private boolean content(final JsonMembers c, final int k, final boolean located, final MutableChoice choice, final boolean fold)
+    {
+        final byte[] src = c.bytes();
+        final int limit = bytes.limit();
+        // The located content is the one the check met first: a later "content" member is checked on its own.
+        final boolean contentLocated = located && k == c.innerAt();
+        final JsonMembers into = contentLocated ? content : otherContent;
+        if (!contentLocated && into.checkObjectAt(src, c.valueStart(k), limit, maxDepth, maxStringBytes) < 0)
+        {
+            return false;
+        }
+        final int partsLocated = contentLocated ? into.innerAt() : -1;
+        for (int m = 0; m < into.count(); m++)
+        {
+            final String name = into.name(m);
+            final byte first = into.first(m);
+            if ("role".equals(name) && first == '"')
+            {
+                final int length = into.decodeString(m, strings);
+                if (fold && length > 0)
+                {
+                    choice.role().set(strings.chars(), 0, length, limits.maxTextChars());
+                }
+            }
+            else if ("parts".equals(name) && first == '[')
+            {
+                boolean partLocated = m == partsLocated;
+                for (int at = JsonMembers.firstElement(src, into.valueStart(m), limit); src[at] != ']'; )
+                {
+                    if (src[at] != '{')
+                    {
+                        return false;
+                    }
+                    final JsonMembers p = partLocated ? part : otherPart;
+                    if (!partLocated && p.checkObjectAt(src, at, limit, maxDepth, maxStringBytes) < 0)
+                    {
+                        return false;
+                    }
+                    partLocated = false;
+                    if (fold)
+                    {
+                        dialect.fastPath().part();
+                    }
+                    if (!dialect.parts().readPart(p, strings, choice, fold))
+                    {
+                        return false;
+                    }
+                    at = JsonMembers.nextElement(src, p.end(), limit);
+                }
+            }
+        }
+        return true;
+    }
+}
