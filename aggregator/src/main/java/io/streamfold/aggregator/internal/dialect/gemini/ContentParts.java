@@ -9,6 +9,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
@@ -36,6 +37,11 @@ final class ContentParts
     private final MutableRawJson callArgs = new MutableRawJson();
     private final MutableRawJson callPartialArgs = new MutableRawJson();
     private final MutableTextBuffer out = new MutableTextBuffer();
+    // A scanned part's function call: its members, and what readPart(JsonReader, ...) keeps in locals.
+    private final JsonMembers call = new JsonMembers();
+    private final int maxStringBytes;
+    private boolean scannedArgs;
+    private boolean scannedContinues;
 
     ContentParts(
         final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
@@ -46,6 +52,7 @@ final class ContentParts
         this.limits = limits;
         this.fastPath = fastPath;
         this.streamedCall = new StreamedCall(dialect, aggregate);
+        this.maxStringBytes = EventBytes.scanStringBytes(limits);
     }
 
     void reset()
@@ -97,17 +104,21 @@ final class ContentParts
 
     /**
      * {@link #readPart(JsonReader, MutableChoice)} over the members of a part a byte scan located in checked bytes (see
-     * {@link GeminiScan}): text, thought flags, signatures and fields kept whole. A function call, or a value the token
-     * reader would report or read otherwise than the bytes say, is not this reader's.
+     * {@link GeminiScan}): text, thought flags, signatures, function calls and fields kept whole. A value the token
+     * reader would report or read otherwise than the bytes say is not this reader's.
      *
      * @param fold false to check only that every member is one this reader reads (nothing changes, {@code choice} may be
      *             null); true to fold the part into {@code choice}.
      * @return false when a member is not (only ever with {@code fold} false).
      */
     boolean readPart(final JsonMembers m, final StringDecoder strings, final MutableChoice choice, final boolean fold)
+        throws JsonReader.BadPayload
     {
         boolean hasText = false;
         boolean thought = false;
+        boolean hasCall = false;
+        scannedArgs = false;
+                scannedContinues = false;
         if (fold)
         {
             partText.clear();
@@ -168,7 +179,19 @@ final class ContentParts
                     }
                     break;
                 case "functionCall":
-                    return false;
+                    if (fold)
+                    {
+                        fastPath.notLearnable();
+                    }
+                    if (first == '{')
+                    {
+                        if (!readCall(m, k, strings, fold))
+                        {
+                            return false;
+                        }
+                        hasCall = true;
+                    }
+                    break;
                 default:
                     if (m.isNegativeZero(k))
                     {
@@ -181,9 +204,73 @@ final class ContentParts
                     }
             }
         }
-        if (fold)
+        if (fold && hasCall)
+        {
+            functionCall(choice, scannedArgs, false, scannedContinues);
+        }
+        else if (fold)
         {
             gathered(choice, hasText, thought);
+        }
+        return true;
+    }
+
+    /**
+     * A part's {@code functionCall} object, member {@code k} of {@code part}, gathered as {@link #readPart(JsonReader,
+     * MutableChoice)} gathers it: its members located (checked on their own, see {@link GeminiScan}) in {@code call}.
+     */
+    private boolean readCall(final JsonMembers part, final int k, final StringDecoder strings, final boolean fold)
+    {
+        if (call.checkObjectAt(part.bytes(), part.valueStart(k), part.end(), limits.maxNestingDepth(), maxStringBytes) < 0)
+        {
+            return false;
+        }
+        if (fold)
+        {
+            callName.clear();
+            callId.clear();
+        }
+        for (int c = 0; c < call.count(); c++)
+        {
+            final String field = call.name(c);
+            final byte first = call.first(c);
+            if (("name".equals(field) || "id".equals(field)) && first == '"')
+            {
+                final int length = call.decodeString(c, strings);
+                if (length > limits.maxTextChars())
+                {
+                    return false;
+                }
+                if (fold)
+                {
+                    ("name".equals(field) ? callName : callId).set(strings.chars(), 0, length, limits.maxTextChars());
+                }
+            }
+            else if ("args".equals(field) && first != 'n')
+            {
+                if (first != '{' && first != '[' || call.valueEnd(c) - call.valueStart(c) > limits.maxRawBytes())
+                {
+                    // A scalar is kept by its text, which the token reader writes its own way (a number, a string).
+                    return false;
+                }
+                if (fold)
+                {
+                    scannedArgs = call.capture(c, callArgs, limits.maxRawBytes());
+                }
+            }
+            else if ("partialArgs".equals(field) && first == '[')
+            {
+                // Vertex's streamed arguments: replayed through the token reader, which reads their entries.
+                return false;
+            }
+            else if ("willContinue".equals(field))
+            {
+                if (first == '{' || first == '[')
+                {
+                    return false;
+                }
+                scannedContinues = first == 't';
+            }
         }
         return true;
     }

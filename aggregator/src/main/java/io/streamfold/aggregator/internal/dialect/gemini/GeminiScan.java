@@ -5,19 +5,20 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
 
 /**
  * Reads a Gemini chunk the repeated-chunk fast path did not fold from its bytes, as {@link GeminiDialect#onFrame} reads
- * it with the token reader, when it holds only what this reader reads: candidates of text, thought and kept parts,
+ * it with the token reader, when it holds only what this reader reads: candidates of text, thought, call and kept parts,
  * usage, and fields kept whole. A stream's first and last chunks (usage and finish reason), and every chunk of the short
  * streams most answers are, were otherwise read token by token twice over (a syntax check, then Jackson's parser).
  *
  * <p>The chunk is checked whole and its members located in one pass, the first candidate, its content and its first
  * part with it; any other object whose members are read is checked again on its own, so that no name written with
  * escapes is read here (the token reader decodes names its own way). Anything the token reader would report, refuse or
- * read otherwise than the bytes say (a function call, citations, an error, a blocked prompt, a value over a limit,
+ * read otherwise than the bytes say (citations, Vertex's streamed call arguments, an error, a blocked prompt, a value over a limit,
  * an index that is not one, {@code -0}) leaves the chunk to it, nothing changed. Off with the fast path, so the tests
  * that compare the two paths compare this reader with the token reader.
  */
@@ -61,7 +62,7 @@ final class GeminiScan
      *
      * @return false, nothing changed, when the token reader must read it.
      */
-    boolean read(final Frame frame)
+    boolean read(final Frame frame) throws JsonReader.BadPayload
     {
         if (!dialect.scans() || !bytes.scans())
         {
@@ -93,7 +94,7 @@ final class GeminiScan
      * @param fold false to check only that every member is one this class reads (nothing changes), true to fold them.
      * @return false when a member is not (only ever with {@code fold} false).
      */
-    private boolean walk(final boolean fold)
+    private boolean walk(final boolean fold) throws JsonReader.BadPayload
     {
         final byte[] src = chunk.bytes();
         final int limit = bytes.limit();
@@ -195,7 +196,7 @@ final class GeminiScan
      *
      * @param located whether {@code c} is the chunk's first candidate, whose content and first part its check located.
      */
-    private boolean candidate(final JsonMembers c, final boolean located, final boolean fold)
+    private boolean candidate(final JsonMembers c, final boolean located, final boolean fold) throws JsonReader.BadPayload
     {
         long index = 0;
         int contentAt = -1;
@@ -281,6 +282,7 @@ final class GeminiScan
 
     /** The candidate's content, member {@code k} of {@code c}: its role and parts. */
     private boolean content(final JsonMembers c, final int k, final boolean located, final MutableChoice choice, final boolean fold)
+        throws JsonReader.BadPayload
     {
         final byte[] src = c.bytes();
         final int limit = bytes.limit();

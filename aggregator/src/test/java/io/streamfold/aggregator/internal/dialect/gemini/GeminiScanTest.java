@@ -89,6 +89,18 @@ class GeminiScanTest
                 chunk("{\"content\": {\"parts\": [{\"text\": \"x\"}],\"role\": \"model\",\"pad\": \"" + "p".repeat(80) + "\"}}", META) +
                 part("{\"thoughtSignature\": \"" + "s".repeat(30) + "\"}"))),
             Arguments.of("a function call", stream(part("{\"functionCall\": {\"name\": \"weather\",\"args\": {\"city\": \"Paris\"}}}"))),
+            Arguments.of("function calls of every kind", stream(
+                part("{\"functionCall\": {\"id\": \"c1\",\"name\": \"a\",\"args\": [1, {\"x\": -0}]},\"thoughtSignature\": \"c2ln\"}") +
+                part("{\"functionCall\": {\"name\": \"b\",\"args\": 7}}") + part("{\"functionCall\": {\"name\": \"c\",\"args\": null}}") +
+                part("{\"functionCall\": {\"name\": 5,\"id\": null,\"extra\": {\"y\": 1}}}") +
+                part("{\"functionCall\": {\"name\": \"d\"},\"functionCall\": {\"args\": {}},\"text\": \"t\"}") +
+                part("{\"functionCall\": 3}") + part("{\"functionCall\": {\"name\": \"a-name-longer-than-twenty-chars\"}}") +
+                part("{\"functionCall\": {\"name\": \"e\",\"args\": {\"k\": \"" + "v".repeat(70) + "\"}}}") +
+                part("{\"functionCall\": {\"name\": \"f\",\"willContinue\": true,\"partialArgs\": [{\"jsonPath\": \"$.a\"," +
+                    "\"stringValue\": \"x\"}]}}") + part("{\"functionCall\": {\"willContinue\": false}}") +
+                part("{\"functionCall\": {\"name\": \"g\",\"willContinue\": true}}") + part("{\"functionCall\": {}}") +
+                part("{\"functionCall\": {\"name\": \"h\",\"willContinue\": {\"a\": 1}}}") +
+                part("{\"functionCall\": {\"n\\u0061me\": \"i\"}}"))),
             Arguments.of("citations", stream(chunk("{\"citationMetadata\": {\"citationSources\": [{\"uri\": \"u\"}]}," +
                 text("a").substring(1), META))),
             Arguments.of("errors and feedback", stream(chunk(text("a"), "\"error\": null") +
@@ -131,17 +143,17 @@ class GeminiScanTest
     void aStreamsFirstAndLastChunksAreScanned()
     {
         final String sse = stream(part("{\"text\": \"a\",\"thought\": true}") + part("{\"text\": \"b\",\"thought\": true}") +
-            part("{\"functionCall\": {\"name\": \"f\",\"args\": {}}}"));
+            part("{\"functionCall\": {\"name\": \"f\",\"args\": {}}}") + part("{\"text\": \"c\",\"thought\": true}"));
         final StreamAggregator aggregator = StreamAggregator.create(Format.GEMINI);
         Feeding.feedWhole(aggregator, sse.getBytes(StandardCharsets.UTF_8), Feeding.Via.SCRIBBLED);
         aggregator.end();
         final Aggregate result = aggregator.result();
         assertTrue(result.errors().isEmpty(), result.errors().toString());
         final GeminiDialect dialect = (GeminiDialect)AggregatorInternals.dialect(aggregator);
-        // The first chunk, the first thought, the last chunk; the second thought repeats the first (the template folds
-        // it) and the call is the token reader's.
-        assertEquals(3, dialect.scannedChunks());
+        // Every chunk but the second thought, which repeats the first (the template folds it).
+        assertEquals(5, dialect.scannedChunks());
         assertEquals("Hello world", result.choice(0).joined(Part.Kind.TEXT).toString());
-        assertEquals("ab", result.choice(0).joined(Part.Kind.REASONING).toString());
+        assertEquals("abc", result.choice(0).joined(Part.Kind.REASONING).toString());
+        assertEquals(1, result.choice(0).parts().stream().filter(p -> p.kind() == Part.Kind.TOOL_CALL).count());
     }
 }
