@@ -102,6 +102,7 @@ public final class GeminiDialect extends Dialect
     {
         super.reset();
         fastPath.reset();
+        scan.reset();
         replayReader.abandon();
         parts.reset();
         blockedChoice = false;

@@ -43,6 +43,11 @@ final class GeminiScan
     private final JsonMembers otherContent = new JsonMembers();
     private final JsonMembers otherPart = new JsonMembers();
     private final JsonMembers usage = new JsonMembers();
+    /**
+     * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, citations or a
+     * streamed call, mostly comes again in the chunks after it, which would be checked twice).
+     */
+    private boolean refused;
     private long folds;
 
     GeminiScan(final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
@@ -64,13 +69,14 @@ final class GeminiScan
      */
     boolean read(final Frame frame) throws JsonReader.BadPayload
     {
-        if (!dialect.scans() || !bytes.scans())
+        if (refused || !dialect.scans() || !bytes.scans())
         {
             return false;
         }
         bytes.load(frame);
         if (!bytes.checkObject(chunk, firstCandidate) || !walk(false))
         {
+            refused = true;
             return false;
         }
         final GeminiFastPath fastPath = dialect.fastPath();
@@ -80,6 +86,12 @@ final class GeminiScan
         fastPath.end(frame.buffer(), frame.offset(), frame.length());
         folds++;
         return true;
+    }
+
+    /** A new stream: its chunks are scanned first again. */
+    void reset()
+    {
+        refused = false;
     }
 
     /** @return chunks this scan folded (tests tell by it which reader read a chunk). */

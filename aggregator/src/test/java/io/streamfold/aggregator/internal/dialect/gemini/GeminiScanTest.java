@@ -137,6 +137,13 @@ class GeminiScanTest
         final AggregationLimits small = AggregationLimits.builder().maxTextChars(20).maxRawBytes(60).maxNestingDepth(8).build();
         final AggregationLimits shortNumbers = AggregationLimits.builder().maxNumberLength(10).build();
         FastPathRun.assertInvisible(Format.GEMINI, FastPathRun.rawBytes(sse), name, AggregationLimits.DEFAULT, small, shortNumbers);
+        // The scan is not tried again in a stream once it refused a chunk: each chunk alone too, so that every odd one
+        // meets it.
+        for (final String event : sse.split("\n\n"))
+        {
+            FastPathRun.assertInvisible(Format.GEMINI, FastPathRun.rawBytes(event + "\n\n"), name + ": " + event,
+                AggregationLimits.DEFAULT, small, shortNumbers);
+        }
     }
 
     @Test
