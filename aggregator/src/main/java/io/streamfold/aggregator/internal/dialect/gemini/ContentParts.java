@@ -134,15 +134,12 @@ final class ContentParts
                 case "text":
                     if (first == '"')
                     {
-                        final int length = m.decodeString(k, strings);
-                        if (length > limits.maxTextChars())
+                        if (!keepText(m, k, strings, partText, fold))
                         {
-                            // Reported by the token reader, which keeps the rest of the part.
                             return false;
                         }
                         if (fold)
                         {
-                            partText.set(strings.chars(), 0, length, limits.maxTextChars());
                             fastPath.text();
                         }
                         hasText = true;
@@ -161,17 +158,9 @@ final class ContentParts
                     }
                     break;
                 case "thoughtSignature":
-                    if (first == '"')
+                    if (first == '"' && !keepText(m, k, strings, partSignature, fold))
                     {
-                        final int length = m.decodeString(k, strings);
-                        if (length > limits.maxTextChars())
-                        {
-                            return false;
-                        }
-                        if (fold)
-                        {
-                            partSignature.set(strings.chars(), 0, length, limits.maxTextChars());
-                        }
+                        return false;
                     }
                     if (fold)
                     {
@@ -216,6 +205,28 @@ final class ContentParts
     }
 
     /**
+     * A scanned string member kept as {@link io.streamfold.aggregator.internal.dialect.Dialect#copyText} keeps the token
+     * reader's: one longer than the text limit, which the token reader reports (and reads the rest of the event on), is
+     * left to it.
+     *
+     * @param fold false to check only; true to keep the text in {@code into}.
+     * @return false when it is longer than the limit.
+     */
+    boolean keepText(final JsonMembers m, final int k, final StringDecoder strings, final MutableTextBuffer into, final boolean fold)
+    {
+        final int length = m.decodeString(k, strings);
+        if (length > limits.maxTextChars())
+        {
+            return false;
+        }
+        if (fold)
+        {
+            into.set(strings.chars(), 0, length, limits.maxTextChars());
+        }
+        return true;
+    }
+
+    /**
      * A part's {@code functionCall} object, member {@code k} of {@code part}, gathered as {@link #readPart(JsonReader,
      * MutableChoice)} gathers it: its members located (checked on their own, see {@link GeminiScan}) in {@code call}.
      */
@@ -236,14 +247,9 @@ final class ContentParts
             final byte first = call.first(c);
             if (("name".equals(field) || "id".equals(field)) && first == '"')
             {
-                final int length = call.decodeString(c, strings);
-                if (length > limits.maxTextChars())
+                if (!keepText(call, c, strings, "name".equals(field) ? callName : callId, fold))
                 {
                     return false;
-                }
-                if (fold)
-                {
-                    ("name".equals(field) ? callName : callId).set(strings.chars(), 0, length, limits.maxTextChars());
                 }
             }
             else if ("args".equals(field) && first != 'n')

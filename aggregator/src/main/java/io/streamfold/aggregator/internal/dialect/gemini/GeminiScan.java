@@ -127,12 +127,8 @@ final class GeminiScan
                     boolean located = m == chunk.innerAt();
                     for (int at = JsonMembers.firstElement(src, chunk.valueStart(m), limit); src[at] != ']'; )
                     {
-                        if (src[at] != '{')
-                        {
-                            return false;
-                        }
-                        final JsonMembers c = located ? candidate : otherCandidate;
-                        if (!located && c.checkObjectAt(src, at, limit, maxDepth, maxStringBytes) < 0)
+                        final JsonMembers c = object(src, at, limit, located, candidate, otherCandidate);
+                        if (c == null)
                         {
                             return false;
                         }
@@ -244,17 +240,9 @@ final class GeminiScan
                 case "citationMetadata":
                     return false;
                 case "finishReason":
-                    if (first == '"')
+                    if (first == '"' && !dialect.parts().keepText(c, k, strings, dialect.finishReason(), fold))
                     {
-                        final int length = c.decodeString(k, strings);
-                        if (length > limits.maxTextChars())
-                        {
-                            return false;
-                        }
-                        if (fold)
-                        {
-                            dialect.finishReason().set(strings.chars(), 0, length, limits.maxTextChars());
-                        }
+                        return false;
                     }
                     break;
                 default:
@@ -292,6 +280,20 @@ final class GeminiScan
         return true;
     }
 
+    /**
+     * @return the members of the object at {@code from}: {@code located}'s when the chunk's check located them, else
+     *         {@code other}'s, checked now (no escaped name read); null when it is not an object or the check refuses it.
+     */
+    private JsonMembers object(final byte[] src, final int from, final int limit, final boolean isLocated, final JsonMembers located,
+        final JsonMembers other)
+    {
+        if (src[from] != '{')
+        {
+            return null;
+        }
+        return isLocated ? located : other.checkObjectAt(src, from, limit, maxDepth, maxStringBytes) < 0 ? null : other;
+    }
+
     /** The candidate's content, member {@code k} of {@code c}: its role and parts. */
     private boolean content(final JsonMembers c, final int k, final boolean located, final MutableChoice choice, final boolean fold)
         throws JsonReader.BadPayload
@@ -300,8 +302,8 @@ final class GeminiScan
         final int limit = bytes.limit();
         // The located content is the one the check met first: a later "content" member is checked on its own.
         final boolean contentLocated = located && k == c.innerAt();
-        final JsonMembers into = contentLocated ? content : otherContent;
-        if (!contentLocated && into.checkObjectAt(src, c.valueStart(k), limit, maxDepth, maxStringBytes) < 0)
+        final JsonMembers into = object(src, c.valueStart(k), limit, contentLocated, content, otherContent);
+        if (into == null)
         {
             return false;
         }
@@ -323,12 +325,8 @@ final class GeminiScan
                 boolean partLocated = m == partsLocated;
                 for (int at = JsonMembers.firstElement(src, into.valueStart(m), limit); src[at] != ']'; )
                 {
-                    if (src[at] != '{')
-                    {
-                        return false;
-                    }
-                    final JsonMembers p = partLocated ? part : otherPart;
-                    if (!partLocated && p.checkObjectAt(src, at, limit, maxDepth, maxStringBytes) < 0)
+                    final JsonMembers p = object(src, at, limit, partLocated, part, otherPart);
+                    if (p == null)
                     {
                         return false;
                     }
