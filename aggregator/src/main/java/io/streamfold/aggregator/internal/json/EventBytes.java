@@ -75,21 +75,21 @@ public final class EventBytes
 
     /**
      * Checks the payload last loaded as one JSON object, locating its members and the objects {@code path} leads to
-     * (see {@link JsonMembers#checkObject(byte[], int, int, int, int, JsonMembers.Path)}), within the limits.
+     * (see {@link JsonMembers#checkObject(byte[], int, int, int, int, MemberPath)}), within the limits.
      *
      * @return false when the scan is off or refuses anything: the token reader reads the event instead.
      */
-    public boolean checkObject(final JsonMembers members, final JsonMembers.Path path)
+    public boolean checkObject(final JsonMembers members, final MemberPath path)
     {
         return maxStringBytes >= 0 && members.checkObject(array, offset, limit, maxDepth, maxStringBytes, path);
     }
 
     /**
-     * As {@link #checkObject(JsonMembers, JsonMembers.Path)} for a payload whose first {@code verified} bytes (its
+     * As {@link #checkObject(JsonMembers, MemberPath)} for a payload whose first {@code verified} bytes (its
      * opening brace and whole members, each with its comma) the caller has verified itself: see {@link
      * JsonMembers#checkObjectAfter}. With {@code verified} 0, the same as that.
      */
-    public boolean checkObjectAfter(final JsonMembers members, final JsonMembers.Path path, final int verified)
+    public boolean checkObjectAfter(final JsonMembers members, final MemberPath path, final int verified)
     {
         if (verified <= 0)
         {

@@ -98,7 +98,7 @@ public final class JsonMembers
      * @param path null to locate only this object's members.
      */
     public boolean checkObject(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final Path path)
+        final MemberPath path)
     {
         final int i = JsonBytes.skipWhitespace(src, from, limit);
         final int end = checkMembers(src, i, -1, limit, maxDepth, maxStringBytes, null, path);
@@ -106,75 +106,15 @@ public final class JsonMembers
     }
 
     /**
-     * As {@link #checkObject(byte[], int, int, int, int, Path)} for an object whose opening brace is at {@code from} and
+     * As {@link #checkObject(byte[], int, int, int, int, MemberPath)} for an object whose opening brace is at {@code from} and
      * whose first members, up to {@code resume}, the caller has verified itself (each a valid member followed by its
      * comma, within these limits): they are neither checked again nor located, the members start at the one after them.
      */
     public boolean checkObjectAfter(final byte[] src, final int from, final int resume, final int limit, final int maxDepth,
-        final int maxStringBytes, final Path path)
+        final int maxStringBytes, final MemberPath path)
     {
         final int end = checkMembers(src, from, resume, limit, maxDepth, maxStringBytes, null, path);
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
-    }
-
-    /**
-     * One step of the objects a check locates as it passes them: the first member named any of {@code names} whose
-     * value is an object (or, for an element step, an array: then its first element when that is an object), whose
-     * members go to {@code into}, and the step within it. Built once per reader: a check allocates nothing.
-     */
-    public static final class Path
-    {
-        private final byte[][] names;
-        private final boolean element;
-        private final JsonMembers into;
-        private final KnownValues known;
-        private final Path next;
-
-        private Path(final byte[][] names, final boolean element, final JsonMembers into, final KnownValues known, final Path next)
-        {
-            this.names = names;
-            this.element = element;
-            this.into = into;
-            this.known = known;
-            this.next = next;
-        }
-
-        /** The object member named any of {@code names} (as sent: without escapes), then {@code next} (or null) within it. */
-        public static Path object(final JsonMembers into, final Path next, final String... names)
-        {
-            return new Path(utf8(names), false, into, null, next);
-        }
-
-        /** The object member named any of {@code names}, with no step within it. */
-        public static Path object(final JsonMembers into, final String... names)
-        {
-            return new Path(utf8(names), false, into, null, null);
-        }
-
-        /**
-         * As {@link #object(JsonMembers, String...)}, asking {@code known} first about each of the object's member values:
-         * one it recognises is not scanned again.
-         */
-        public static Path objectKnowing(final JsonMembers into, final KnownValues known, final String... names)
-        {
-            return new Path(utf8(names), false, into, known, null);
-        }
-
-        /** The first element, an object, of the array member named any of {@code names}, then {@code next} within it. */
-        public static Path firstElement(final JsonMembers into, final Path next, final String... names)
-        {
-            return new Path(utf8(names), true, into, null, next);
-        }
-
-        private static byte[][] utf8(final String... names)
-        {
-            final byte[][] bytes = new byte[names.length][];
-            for (int k = 0; k < names.length; k++)
-            {
-                bytes[k] = names[k].getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-            return bytes;
-        }
     }
 
     /**
@@ -199,7 +139,7 @@ public final class JsonMembers
     /** @return the index just past the checked object at {@code from}, or {@link JsonBytes#REFUSED}. */
     /** @param resume where the members to check start after members the caller verified, or -1 (all are checked). */
     private int checkMembers(final byte[] src, final int from, final int resume, final int limit, final int maxDepth,
-        final int maxStringBytes, final KnownValues known, final Path path)
+        final int maxStringBytes, final KnownValues known, final MemberPath path)
     {
         this.src = src;
         count = 0;
@@ -276,7 +216,7 @@ public final class JsonMembers
      * @return the index just past the array, or {@link JsonBytes#REFUSED}.
      */
     private static int checkElements(final byte[] src, final int from, final int limit, final int maxDepth, final int maxStringBytes,
-        final Path path)
+        final MemberPath path)
     {
         if (maxDepth < 1)
         {

@@ -50,7 +50,7 @@ class JsonMembersTest
         final String innerName = NAMES[random.nextInt(NAMES.length)];
         final JsonMembers withInner = new JsonMembers();
         final JsonMembers inner = new JsonMembers();
-        assertEquals(accepted, withInner.checkObject(bytes, 0, bytes.length, 6, 1 << 20, JsonMembers.Path.object(inner, innerName)), text);
+        assertEquals(accepted, withInner.checkObject(bytes, 0, bytes.length, 6, 1 << 20, MemberPath.object(inner, innerName)), text);
         if (!accepted)
         {
             return;

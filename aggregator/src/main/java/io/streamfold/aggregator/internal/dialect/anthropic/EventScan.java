@@ -7,6 +7,7 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.MemberPath;
 import io.streamfold.parser.Frame;
 
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_DELTA;
@@ -50,9 +51,9 @@ final class EventScan
     private final JsonMembers event = new JsonMembers();
     /** The members of the event's block or delta, located while the event is checked. */
     private final JsonMembers inner = new JsonMembers();
-    private final JsonMembers.Path delta = JsonMembers.Path.object(inner, "delta");
-    private final JsonMembers.Path contentBlock = JsonMembers.Path.object(inner, "content_block");
-    private final JsonMembers.Path message = JsonMembers.Path.object(inner, "message");
+    private final MemberPath delta = MemberPath.object(inner, "delta");
+    private final MemberPath contentBlock = MemberPath.object(inner, "content_block");
+    private final MemberPath message = MemberPath.object(inner, "message");
     /** Whether the limits let the scan accept the longest bare event's strings (what {@link #foldBare} must not exceed). */
     private final boolean bare;
     /** Where the type's value ended in the event {@link #kindOf} last read. */
@@ -87,7 +88,7 @@ final class EventScan
         {
             return kind;
         }
-        final JsonMembers.Path innerPath = kind == CONTENT_BLOCK_DELTA || kind == MESSAGE_DELTA ? delta : kind == CONTENT_BLOCK_START ?
+        final MemberPath innerPath = kind == CONTENT_BLOCK_DELTA || kind == MESSAGE_DELTA ? delta : kind == CONTENT_BLOCK_START ?
             contentBlock : kind == MESSAGE_START ? message : null;
         if (kind == KIND_NONE || !bytes.checkObject(event, innerPath))
         {

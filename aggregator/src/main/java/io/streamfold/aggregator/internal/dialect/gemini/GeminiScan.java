@@ -5,6 +5,7 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.MemberPath;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
@@ -37,7 +38,7 @@ final class GeminiScan
     private final JsonMembers candidate = new JsonMembers();
     private final JsonMembers content = new JsonMembers();
     private final JsonMembers part = new JsonMembers();
-    private final JsonMembers.Path firstCandidate;
+    private final MemberPath firstCandidate;
     // Any other candidate, content, part, and the usage: checked on their own when read.
     private final JsonMembers otherCandidate = new JsonMembers();
     private final JsonMembers otherContent = new JsonMembers();
@@ -58,8 +59,8 @@ final class GeminiScan
         bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
-        firstCandidate = JsonMembers.Path.firstElement(candidate,
-            JsonMembers.Path.object(content, JsonMembers.Path.firstElement(part, null, "parts"), "content"), "candidates");
+        firstCandidate = MemberPath.firstElement(candidate,
+            MemberPath.object(content, MemberPath.firstElement(part, null, "parts"), "content"), "candidates");
     }
 
     /**

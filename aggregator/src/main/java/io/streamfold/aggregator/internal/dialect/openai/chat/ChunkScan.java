@@ -14,6 +14,7 @@ import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.MemberPath;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -60,7 +61,7 @@ final class ChunkScan
      * What the check locates in the same pass: the first choice and its delta (or message), which the walks then do not
      * scan again.
      */
-    private final JsonMembers.Path firstDelta;
+    private final MemberPath firstDelta;
     private final DeltaScan delta;
     /**
      * Where the object {@link #choice}, {@link #logprobList}, {@link #groq} and {@link #usage} hold the
@@ -98,7 +99,7 @@ final class ChunkScan
         maxStringBytes = EventBytes.scanStringBytes(limits);
         maxEnvelopeChars = JsonReader.maxStringChars(limits);
         delta = new DeltaScan(aggregate, limits, learner, toolCalls);
-        firstDelta = JsonMembers.Path.firstElement(choice, JsonMembers.Path.object(delta.members(), "delta", "message"),
+        firstDelta = MemberPath.firstElement(choice, MemberPath.object(delta.members(), "delta", "message"),
             "choices");
     }
 

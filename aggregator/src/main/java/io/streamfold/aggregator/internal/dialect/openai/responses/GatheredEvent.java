@@ -14,6 +14,7 @@ import io.streamfold.aggregator.internal.json.CheckedText;
 import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
+import io.streamfold.aggregator.internal.json.MemberPath;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
@@ -138,7 +139,7 @@ final class GatheredEvent
     /** Values of earlier events the check recognises; whether the event was gathered from its accepted bytes. */
     private CheckedRepeats known;
     /** The response, item or part object the check locates in {@link #located}, its repeated values recognised by {@link #known}. */
-    private JsonMembers.Path objects;
+    private MemberPath objects;
     private boolean scanned;
 
     GatheredEvent(final OpenAiResponsesDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
@@ -153,7 +154,7 @@ final class GatheredEvent
     void known(final CheckedRepeats known)
     {
         this.known = known;
-        objects = JsonMembers.Path.objectKnowing(located, known, RESPONSE, ITEM, PART);
+        objects = MemberPath.objectKnowing(located, known, RESPONSE, ITEM, PART);
     }
 
     /** @return whether the event was gathered from bytes its check accepted (else by the token reader). */
