@@ -3,6 +3,7 @@ package io.streamfold.aggregator.internal.json;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 
 /**
  * The members of one JSON object (or the elements of one array) located by a byte scan, without a token-by-token
@@ -520,6 +521,37 @@ public final class JsonMembers
             return -1;
         }
         return into.length();
+    }
+
+    /**
+     * Keeps string member {@code i} in {@code into} as its decoded characters: plain ASCII byte for character, anything
+     * else decoded by {@code decoder} as {@link #decodeString} decodes it.
+     *
+     * @return false, {@code into} left as it was, when the member is not a string or decodes to more than {@code limit}
+     *         characters.
+     */
+    public boolean textInto(final int i, final MutableTextBuffer into, final int limit, final StringDecoder decoder)
+    {
+        final int from = valueStart[i] + 1;
+        final int to = valueEnd[i] - 1;
+        if (isString(i) && JsonBytes.plainAsciiEnd(src, from, to) == to)
+        {
+            // Ids and most names are written as themselves: kept byte for character, not decoded first.
+            return to - from <= limit && into.setAscii(src, from, to, limit);
+        }
+        final int length = decodeString(i, decoder);
+        return length >= 0 && length <= limit && into.set(decoder.chars(), 0, length, limit);
+    }
+
+    /**
+     * @return whether string member {@code i} decodes to at most {@code limit} characters: told by its length in bytes
+     *         when that is within the limit (a string never has more characters than bytes), else counted, not decoded.
+     */
+    public boolean textWithin(final int i, final int limit)
+    {
+        final int from = valueStart[i] + 1;
+        final int to = valueEnd[i] - 1;
+        return to - from <= limit || StringDecoder.decodedLength(src, from, to) <= limit;
     }
 
     /**

@@ -214,16 +214,8 @@ final class ContentParts
      */
     boolean keepText(final JsonMembers m, final int k, final StringDecoder strings, final MutableTextBuffer into, final boolean fold)
     {
-        final int length = m.decodeString(k, strings);
-        if (length > limits.maxTextChars())
-        {
-            return false;
-        }
-        if (fold)
-        {
-            into.set(strings.chars(), 0, length, limits.maxTextChars());
-        }
-        return true;
+        // The check walk only counts (a string within the limit in bytes is not decoded at all); the fold walk keeps it.
+        return fold ? m.textInto(k, into, limits.maxTextChars(), strings) : m.textWithin(k, limits.maxTextChars());
     }
 
     /**

@@ -313,10 +313,11 @@ final class GeminiScan
         {
             final String name = into.name(m);
             final byte first = into.first(m);
-            if ("role".equals(name) && first == '"')
+            if ("role".equals(name) && first == '"' && fold)
             {
+                // As the token reader: a role over the limit is not kept, and not reported.
                 final int length = into.decodeString(m, strings);
-                if (fold && length > 0)
+                if (length > 0)
                 {
                     choice.role().set(strings.chars(), 0, length, limits.maxTextChars());
                 }

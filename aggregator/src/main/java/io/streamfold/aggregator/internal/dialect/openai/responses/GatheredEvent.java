@@ -462,20 +462,7 @@ final class GatheredEvent
     /** A string member copied as {@link OpenAiResponsesDialect#copyString} would; anything else left as it was. */
     private boolean copyString(final JsonMembers m, final int i, final MutableTextBuffer into, final int limit)
     {
-        if (!m.isString(i))
-        {
-            return true;
-        }
-        final byte[] src = m.bytes();
-        final int from = m.valueStart(i) + 1;
-        final int to = m.valueEnd(i) - 1;
-        if (JsonBytes.plainAsciiEnd(src, from, to) == to)
-        {
-            // Ids and most names are written as themselves: kept byte for character, not decoded first.
-            return to - from <= limit && into.setAscii(src, from, to, limit);
-        }
-        final int length = m.decodeString(i, strings);
-        return length >= 0 && copy(into, length, limit);
+        return !m.isString(i) || m.textInto(i, into, limit, strings);
     }
 
     /** @return false, copying nothing, when the decoded string is over {@code limit} (the full reader reports it). */
