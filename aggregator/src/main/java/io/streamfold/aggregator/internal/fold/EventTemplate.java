@@ -179,6 +179,19 @@ public final class EventTemplate
      */
     public boolean learn(final DirectBuffer buffer, final int offset, final int count, final EventShape shape)
     {
+        return learn(buffer, offset, count, shape, false);
+    }
+
+    /**
+     * As {@link #learn(DirectBuffer, int, int, EventShape)}; {@code checked} says the full decoder that has just folded
+     * the event was a byte scan that checked it whole by {@link JsonBytes}' rules ({@code EventBytes.checkObject}),
+     * so the learner does not check it again. Bytes the token reader read are checked here: Jackson accepts what the
+     * byte scans may not (a string it skips is not decoded). Either way a later event matches only where every byte
+     * outside the slots repeats an event the full decoder accepted, and each slot value is checked by its scanner.
+     */
+    public boolean learn(final DirectBuffer buffer, final int offset, final int count, final EventShape shape,
+        final boolean checked)
+    {
         forget();
         if (!enabled)
         {
@@ -187,21 +200,27 @@ public final class EventTemplate
         final byte[] array = buffer.byteArray();
         if (array != null)
         {
-            return learn(array, (int)buffer.wrapAdjustment() + offset, count, shape);
+            return learn(array, (int)buffer.wrapAdjustment() + offset, count, shape, checked);
         }
         final byte[] copy = copyOf(buffer, offset, count);
-        return learn(copy, 0, count, shape);
+        return learn(copy, 0, count, shape, checked);
     }
 
     /** As {@link #learn(DirectBuffer, int, int, EventShape)}, for bytes in an array. */
     public boolean learn(final byte[] src, final int offset, final int count, final EventShape shape)
+    {
+        return learn(src, offset, count, shape, false);
+    }
+
+    /** As {@link #learn(DirectBuffer, int, int, EventShape, boolean)}, for bytes in an array. */
+    public boolean learn(final byte[] src, final int offset, final int count, final EventShape shape, final boolean checked)
     {
         forget();
         if (!enabled)
         {
             return false;
         }
-        if (!learner.learn(src, offset, count, shape) ||
+        if (!learner.learn(src, offset, count, shape, checked) ||
             !counter.find(type, start, end, shape.slotCount(), offset, pieces.bytes))
         {
             forget();

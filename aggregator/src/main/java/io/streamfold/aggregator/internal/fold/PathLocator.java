@@ -63,6 +63,19 @@ final class PathLocator
         return end >= 0 && JsonBytes.skipWhitespace(src, end, limit) == limit;
     }
 
+    /**
+     * A new event a byte scan has checked whole by the same rules as {@link #newEvent} (a scan-first reader's check):
+     * not checked again.
+     *
+     * @return true.
+     */
+    boolean newCheckedEvent()
+    {
+        containers = 0;
+        known = 0;
+        return true;
+    }
+
     /** @return where the value last located starts. */
     int start()
     {

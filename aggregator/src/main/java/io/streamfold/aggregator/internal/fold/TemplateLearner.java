@@ -35,15 +35,15 @@ final class TemplateLearner
     }
 
     /**
-     * Learns {@code src[offset, offset + count)} as {@link EventTemplate#learn(byte[], int, int, EventShape)} says, on a
-     * template switched on and forgotten.
+     * Learns {@code src[offset, offset + count)} as {@link EventTemplate#learn(byte[], int, int, EventShape, boolean)}
+     * says, on a template switched on and forgotten.
      */
-    boolean learn(final byte[] src, final int offset, final int count, final EventShape shape)
+    boolean learn(final byte[] src, final int offset, final int count, final EventShape shape, final boolean checked)
     {
         final int declared = shape.slotCount();
         final int limit = offset + count;
         tpl.slots = 0;
-        if (!locator.newEvent(src, offset, limit))
+        if (!(checked ? locator.newCheckedEvent() : locator.newEvent(src, offset, limit)))
         {
             return false;
         }

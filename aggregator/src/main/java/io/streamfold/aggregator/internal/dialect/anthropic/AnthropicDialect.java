@@ -166,8 +166,10 @@ public final class AnthropicDialect extends Dialect
         stopReason.clear();
         errorEventReported = false;
         int kind = eventTemplate.enabled() ? scan.fold(frame) : KIND_NONE;
+        // A delta the scan read was checked whole by it (a bare stop or ping is the only kind it reads unchecked).
+        final boolean scanned = kind != KIND_NONE;
         final long index;
-        if (kind != KIND_NONE)
+        if (scanned)
         {
             if (kind == CONTENT_BLOCK_START && starts.plainText() && aggregate.errorCount() == errorsBefore)
             {
@@ -189,7 +191,7 @@ public final class AnthropicDialect extends Dialect
         if (learnShape >= 0 && kind == CONTENT_BLOCK_DELTA && typeInPayload && deferred.size() == 0 &&
             aggregate.errorCount() == errorsBefore)
         {
-            templates.learn(frame, learnShape, index);
+            templates.learn(frame, learnShape, index, scanned);
         }
     }
 

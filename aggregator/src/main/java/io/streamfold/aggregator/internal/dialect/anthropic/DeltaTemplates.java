@@ -104,13 +104,15 @@ final class DeltaTemplates
      *
      * @param shape one of the shapes above (what {@link ContentBlocks#learnShape()} says).
      * @param index the block index the event named.
+     * @param checked whether the byte scan read it, checking it whole (see {@code EventTemplate.learn}).
      */
-    void learn(final Frame frame, final int shape, final long index)
+    void learn(final Frame frame, final int shape, final long index, final boolean checked)
     {
         anyIndex[shape] |= learntIndex[shape] >= 0 && learntIndex[shape] != index;
         learntIndex[shape] = index;
         last = shape;
-        templates[shape].learn(frame.buffer(), frame.offset(), frame.length(), anyIndex[shape] ? ANY_INDEX_SHAPES[shape] : SHAPES[shape]);
+        templates[shape].learn(frame.buffer(), frame.offset(), frame.length(), anyIndex[shape] ? ANY_INDEX_SHAPES[shape] : SHAPES[shape],
+            checked);
     }
 
     /**

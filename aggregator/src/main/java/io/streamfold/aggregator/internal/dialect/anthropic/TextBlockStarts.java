@@ -65,7 +65,8 @@ final class TextBlockStarts
     void learn(final Frame frame, final boolean cited)
     {
         last = cited ? CITED : PLAIN;
-        templates[last].learn(frame.buffer(), frame.offset(), frame.length(), SHAPE);
+        // The scan checked it whole.
+        templates[last].learn(frame.buffer(), frame.offset(), frame.length(), SHAPE, true);
     }
 
     /**

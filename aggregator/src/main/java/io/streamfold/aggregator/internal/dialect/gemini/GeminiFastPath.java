@@ -58,6 +58,8 @@ final class GeminiFastPath
     private byte[] pending = new byte[0];
     /** Bytes of {@link #pending} to learn, or -1 when none. */
     private int pendingLength = -1;
+    /** Whether the scan read {@link #pending}, checking it whole. */
+    private boolean pendingChecked;
 
     // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
     private boolean learnable;
@@ -223,8 +225,10 @@ final class GeminiFastPath
     /**
      * The full decoder folded the chunk: when it was one text part and reported no error, it is kept to be learnt
      * when the next chunk comes.
+     *
+     * @param checked whether the decoder was the scan, which checked the chunk whole (see {@code EventTemplate.learn}).
      */
-    void end(final DirectBuffer buffer, final int offset, final int length)
+    void end(final DirectBuffer buffer, final int offset, final int length, final boolean checked)
     {
         if (!learnable || candidates != 1 || parts != 1 || !text || aggregate.errorCount() != errorsBefore ||
             !template.enabled())
@@ -237,6 +241,7 @@ final class GeminiFastPath
         }
         buffer.getBytes(offset, pending, 0, length);
         pendingLength = length;
+        pendingChecked = checked;
     }
 
     /** A new stream: nothing of the last one is learnt. */
@@ -253,7 +258,7 @@ final class GeminiFastPath
     {
         final int length = pendingLength;
         pendingLength = -1;
-        if (describe(pending, 0, length) && template.learn(pending, 0, length, shape()) && resolveCounts())
+        if (describe(pending, 0, length) && template.learn(pending, 0, length, shape(), pendingChecked) && resolveCounts())
         {
             aroundContent = around(pending, 0, length);
             return;

@@ -84,7 +84,7 @@ final class GeminiScan
         fastPath.begin();
         walk(true);
         aggregate.start();
-        fastPath.end(frame.buffer(), frame.offset(), frame.length());
+        fastPath.end(frame.buffer(), frame.offset(), frame.length(), true);
         folds++;
         return true;
     }

@@ -207,14 +207,14 @@ public final class OpenAiResponsesDialect extends Dialect
         final EventShape shape = event.learnableShape(repeatSlot != null, counting);
         if (shape != null && aggregate.errorCount() == errorsBefore)
         {
-            if (eventTemplate.learn(frame.buffer(), frame.offset(), length, shape))
+            if (eventTemplate.learn(frame.buffer(), frame.offset(), length, shape, event.scanned()))
             {
                 counterUnproven = (shape.meaning() & GatheredEvent.COUNTED) != 0;
             }
             else if ((shape.meaning() & GatheredEvent.COUNTED) != 0)
             {
                 // A number a counter cannot take (negative, a leading zero...): scanned as an integer slot.
-                eventTemplate.learn(frame.buffer(), frame.offset(), length, event.learnableShape(repeatSlot != null, false));
+                eventTemplate.learn(frame.buffer(), frame.offset(), length, event.learnableShape(repeatSlot != null, false), event.scanned());
             }
         }
     }
