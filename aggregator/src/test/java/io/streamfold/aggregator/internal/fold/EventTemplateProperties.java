@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamfold.aggregator.OneByte;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
@@ -226,6 +227,50 @@ class EventTemplateProperties
             }
         }
     }
+    /**
+     * An event a scan-first reader's strict check accepted is learnt without the learner's own check
+     * ({@link EventTemplate#learn(byte[], int, int, EventShape, boolean)}): the template is the one learnt with it, so
+     * it learns the same events and matches the same events like them (some damaged at one byte) with the same slots.
+     */
+    @Property(tries = 500)
+    void anEventLearntAsCheckedIsTheTemplateLearntWithTheCheck(@ForAll final Random random)
+    {
+        final Layout layout = new Layout(random);
+        final byte[] learnt = layout.event(random);
+        if (!new JsonMembers().checkObject(learnt, 0, learnt.length, 1000, 1_000_000))
+        {
+            // Only events a scan accepted are said to be checked.
+            return;
+        }
+        final EventTemplate withCheck = new EventTemplate(1000, 1_000_000);
+        final EventTemplate checked = new EventTemplate(1000, 1_000_000);
+        // Learnt another event first: nothing located in it may be taken for the next one's.
+        final byte[] before = layout.event(random);
+        checked.learn(before, 0, before.length, SHAPE, new JsonMembers().checkObject(before, 0, before.length, 1000, 1_000_000));
+        final boolean learns = withCheck.learn(learnt, 0, learnt.length, SHAPE);
+        assertEquals(learns, checked.learn(learnt, 0, learnt.length, SHAPE, true));
+        Statistics.label("learnt").collect(learns);
+        if (!learns)
+        {
+            return;
+        }
+        for (int k = 0; k < 20; k++)
+        {
+            byte[] event = layout.event(random);
+            if (random.nextInt(3) == 0)
+            {
+                event = OneByte.changed(event, 0, random, DAMAGE);
+            }
+            final boolean matches = withCheck.match(event, 0, event.length);
+            assertEquals(matches, checked.match(event, 0, event.length));
+            for (int slot = 0; matches && slot < SHAPE.slotCount(); slot++)
+            {
+                assertEquals(withCheck.valueStart(slot), checked.valueStart(slot));
+                assertEquals(withCheck.valueEnd(slot), checked.valueEnd(slot));
+            }
+        }
+    }
+
     /**
      * {@link EventTemplate#matchLine}: an event on an SSE data line whose end is not known yet (followed by a line end,
      * more bytes, another event), sometimes with a CR or LF or other damage inside, raw values holding line ends. A
