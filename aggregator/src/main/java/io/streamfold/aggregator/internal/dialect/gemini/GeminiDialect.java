@@ -181,7 +181,7 @@ public final class GeminiDialect extends Dialect
         {
             aggregate.end(Outcome.ERROR);
         }
-        fastPath.end(frame.buffer(), frame.offset(), length, false);
+        fastPath.end(frame.buffer(), frame.offset(), length);
     }
 
     /** A repeated chunk's text part (see {@link GeminiFastPath}). */

@@ -49,7 +49,10 @@ final class GeminiFastPath
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
     private final EventTemplate template;
-    private final JsonMembers members = new JsonMembers();
+    // The pending chunk's members, located when it is learnt (when the token reader read it).
+    private final JsonMembers root = new JsonMembers();
+    private final JsonMembers firstCandidate = new JsonMembers();
+    private final JsonMembers usageMembers = new JsonMembers();
     /**
      * The last chunk read in full when it may be learnt, kept until the next chunk comes: only then is it learnt. A
      * stream's last chunk is never repeated, and Gemini's often carries kilobytes (grounding metadata with rendered
@@ -58,7 +61,10 @@ final class GeminiFastPath
     private byte[] pending = new byte[0];
     /** Bytes of {@link #pending} to learn, or -1 when none. */
     private int pendingLength = -1;
-    /** Whether the scan read {@link #pending}, checking it whole. */
+    /**
+     * Whether the scan read {@link #pending}, checking it whole; it is then described already (the scan located its
+     * members), else it is described from its bytes when learnt.
+     */
     private boolean pendingChecked;
 
     // What the chunk being read did, to decide whether it may be learnt: one candidate, one text part, no more.
@@ -223,25 +229,51 @@ final class GeminiFastPath
     }
 
     /**
-     * The full decoder folded the chunk: when it was one text part and reported no error, it is kept to be learnt
-     * when the next chunk comes.
-     *
-     * @param checked whether the decoder was the scan, which checked the chunk whole (see {@code EventTemplate.learn}).
+     * The token reader folded the chunk: when it was one text part and reported no error, it is kept to be learnt
+     * when the next chunk comes (and only then described: a stream's last chunk is never learnt).
      */
-    void end(final DirectBuffer buffer, final int offset, final int length, final boolean checked)
+    void end(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!learnable || candidates != 1 || parts != 1 || !text || aggregate.errorCount() != errorsBefore ||
-            !template.enabled())
+        if (learnsChunk())
         {
-            return;
+            keep(buffer, offset, length);
+            pendingChecked = false;
         }
+    }
+
+    /**
+     * The scan folded the chunk, checking it whole: as {@link #end(DirectBuffer, int, int)}, described now from the
+     * members the scan located, which the learner would otherwise locate again.
+     *
+     * @param chunk     the chunk's members.
+     * @param candidate its one candidate's members.
+     * @param usage     its usage object's members, or null when it has none.
+     * @param base      where the chunk's first byte lies in the array the members lie in.
+     */
+    void end(final DirectBuffer buffer, final int offset, final int length, final JsonMembers chunk,
+        final JsonMembers candidate, final JsonMembers usage, final int base)
+    {
+        if (learnsChunk() && describe(chunk, candidate, usage, base, length))
+        {
+            keep(buffer, offset, length);
+            pendingChecked = true;
+        }
+    }
+
+    private boolean learnsChunk()
+    {
+        return learnable && candidates == 1 && parts == 1 && text && aggregate.errorCount() == errorsBefore &&
+            template.enabled();
+    }
+
+    private void keep(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (pending.length < length)
         {
             pending = new byte[Math.max(length, 2 * pending.length)];
         }
         buffer.getBytes(offset, pending, 0, length);
         pendingLength = length;
-        pendingChecked = checked;
     }
 
     /** A new stream: nothing of the last one is learnt. */
@@ -258,7 +290,8 @@ final class GeminiFastPath
     {
         final int length = pendingLength;
         pendingLength = -1;
-        if (describe(pending, 0, length) && template.learn(pending, 0, length, shape(), pendingChecked) && resolveCounts())
+        if ((pendingChecked || describe(pending, length)) && template.learn(pending, 0, length, shape(), pendingChecked) &&
+            resolveCounts())
         {
             aroundContent = around(pending, 0, length);
             return;
@@ -267,64 +300,81 @@ final class GeminiFastPath
     }
 
     /**
-     * Lists, in byte order, the values the shape must name beside the text: the usage counts and the objects and
-     * arrays the full path keeps verbatim. Reads bytes the full parser has just accepted, once per learnt chunk.
+     * Locates the members of the chunk {@code src[0, length)} (the token reader accepted it), its first candidate's and
+     * its usage's, and describes it by them.
      *
-     * @return false when there are too many to learn the chunk by.
+     * @return false when there are too many values to learn the chunk by.
      */
-    private boolean describe(final byte[] src, final int from, final int limit)
+    private boolean describe(final byte[] src, final int length)
     {
-        described = 0;
-        contentStart = limit;
-        contentEnd = limit;
-        if (!members.readObject(src, from, limit))
+        if (!root.readObject(src, 0, length))
         {
             return false;
         }
         int candidatesAt = -1;
         int usageAt = -1;
-        for (int i = 0; i < members.count(); i++)
+        for (int i = 0; i < root.count(); i++)
         {
-            final String name = members.name(i);
+            final String name = root.name(i);
             if ("candidates".equals(name))
             {
-                candidatesAt = members.valueStart(i);
+                candidatesAt = root.valueStart(i);
             }
             else if ("usageMetadata".equals(name))
             {
-                usageAt = members.valueStart(i);
+                usageAt = root.valueStart(i);
             }
-            else if (members.isStructure(i) && !add(RESPONSE_KEPT, name))
+        }
+        final boolean candidate = candidatesAt >= 0 && src[candidatesAt] == '[' &&
+            firstCandidate.readObject(src, JsonMembers.firstElement(src, candidatesAt, length), length);
+        final boolean usage = usageAt >= 0 && usageMembers.readObject(src, usageAt, length);
+        return describe(root, candidate ? firstCandidate : null, usage ? usageMembers : null, 0, length);
+    }
+
+    /**
+     * Lists, in byte order, the values the shape must name beside the text: the usage counts and the objects and
+     * arrays the full path keeps verbatim; and where the candidate's content lies. One description, whichever reader
+     * located the members.
+     *
+     * @param candidate the first candidate's members, or null when there is none.
+     * @param usage     the usage object's members, or null when there is none.
+     * @param base      where the chunk starts in the array the members lie in.
+     * @param length    the chunk's length.
+     * @return false when there are too many to learn the chunk by.
+     */
+    private boolean describe(final JsonMembers chunk, final JsonMembers candidate, final JsonMembers usage, final int base,
+        final int length)
+    {
+        described = 0;
+        contentStart = length;
+        contentEnd = length;
+        for (int i = 0; i < chunk.count(); i++)
+        {
+            final String name = chunk.name(i);
+            if (!"candidates".equals(name) && !"usageMetadata".equals(name) && chunk.isStructure(i) && !add(RESPONSE_KEPT, name))
             {
                 return false;
             }
         }
-        if (candidatesAt >= 0 && src[candidatesAt] == '[' &&
-            members.readObject(src, JsonMembers.firstElement(src, candidatesAt, limit), limit))
+        for (int i = 0; candidate != null && i < candidate.count(); i++)
         {
-            for (int i = 0; i < members.count(); i++)
+            final String name = candidate.name(i);
+            if ("content".equals(name))
             {
-                final String name = members.name(i);
-                if ("content".equals(name))
-                {
-                    contentStart = members.valueStart(i);
-                    contentEnd = members.valueEnd(i);
-                }
-                else if (members.isStructure(i) && !add(CANDIDATE_KEPT, name))
-                {
-                    return false;
-                }
+                contentStart = candidate.valueStart(i) - base;
+                contentEnd = candidate.valueEnd(i) - base;
+            }
+            else if (candidate.isStructure(i) && !add(CANDIDATE_KEPT, name))
+            {
+                return false;
             }
         }
-        if (usageAt >= 0 && members.readObject(src, usageAt, limit))
+        for (int i = 0; usage != null && i < usage.count(); i++)
         {
-            for (int i = 0; i < members.count(); i++)
+            final boolean count = usage.isInteger(i);
+            if ((count || usage.isStructure(i)) && !add(count ? USAGE_COUNT : USAGE_KEPT, usage.name(i)))
             {
-                final boolean count = members.isInteger(i);
-                if ((count || members.isStructure(i)) && !add(count ? USAGE_COUNT : USAGE_KEPT, members.name(i)))
-                {
-                    return false;
-                }
+                return false;
             }
         }
         return true;

@@ -50,6 +50,9 @@ final class GeminiScan
      */
     private boolean refused;
     private long folds;
+    /** What the fold walk met: the chunk's first candidate's members, and its usage's (null when none). */
+    private JsonMembers foldedCandidate;
+    private JsonMembers foldedUsage;
 
     GeminiScan(final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -82,9 +85,11 @@ final class GeminiScan
         }
         final GeminiFastPath fastPath = dialect.fastPath();
         fastPath.begin();
+        foldedCandidate = null;
+        foldedUsage = null;
         walk(true);
         aggregate.start();
-        fastPath.end(frame.buffer(), frame.offset(), frame.length(), true);
+        fastPath.end(frame.buffer(), frame.offset(), frame.length(), chunk, foldedCandidate, foldedUsage, bytes.offset());
         folds++;
         return true;
     }
@@ -137,6 +142,10 @@ final class GeminiScan
                         if (fold)
                         {
                             fastPath.candidate();
+                            if (foldedCandidate == null)
+                            {
+                                foldedCandidate = c;
+                            }
                         }
                         if (!candidate(c, located, fold))
                         {
@@ -163,6 +172,7 @@ final class GeminiScan
                     if (fold)
                     {
                         dialect.mergeUsage(usage);
+                        foldedUsage = usage;
                     }
                     break;
                 case "error":
