@@ -24,9 +24,33 @@ final class ByteRuns
     private static final long ABOVE_NINE = 0x4646464646464646L;
     private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
     private static final long LOWS = ~HIGHS;
+    /** Added to a byte below 0x80, sets its high bit when the byte is above the space. */
+    private static final long ABOVE_SPACE = 0x5F5F5F5F5F5F5F5FL;
 
     private ByteRuns()
     {
+    }
+
+    /**
+     * @return how many bytes of {@code [from, to)} are above the space (a multi-byte character's bytes included): in
+     *         bytes a check accepted as JSON, every byte but whitespace, which is the only byte at or below the space
+     *         JSON allows anywhere.
+     */
+    static int countAboveSpace(final byte[] src, final int from, final int to)
+    {
+        int n = 0;
+        int i = from;
+        for (; i + 8 <= to; i += 8)
+        {
+            final long x = (long)LONGS.get(src, i);
+            // A byte below 0x80 reaches the high bit when above the space; a byte from 0x80 has it already.
+            n += Long.bitCount((((x & LOWS) + ABOVE_SPACE) | x) & HIGHS);
+        }
+        for (; i < to; i++)
+        {
+            n += (src[i] & 0xFF) > ' ' ? 1 : 0;
+        }
+        return n;
     }
 
     /** @return the first index in {@code [from, limit)} holding a quote or a backslash, or {@code limit}. */

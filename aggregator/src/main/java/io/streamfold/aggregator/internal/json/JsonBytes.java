@@ -51,6 +51,15 @@ public final class JsonBytes
             skipWhitespace(src, from, to) == to;
     }
 
+    /**
+     * @return how many bytes of {@code src[from, to)} are not whitespace, in bytes accepted as JSON (where no other
+     *         byte at or below the space may stand), eight at a time.
+     */
+    public static int countNonWhitespace(final byte[] src, final int from, final int to)
+    {
+        return ByteRuns.countAboveSpace(src, from, to);
+    }
+
     /** @return the first index at or after {@code from} that is not JSON whitespace (or {@code limit}). */
     public static int skipWhitespace(final byte[] src, final int from, final int limit)
     {

@@ -87,4 +87,23 @@ class ByteRunsProperties
         Statistics.label("run").collect(expected - from < 32 ? "short" : expected - from < 128 ? "a few tests" : "long");
         assertEquals(expected, ByteRuns.plainAsciiEnd(src, from, limit));
     }
+
+    /** Bytes above the space are counted eight at a time as a byte loop counts them, wherever the range starts and ends. */
+    @Property(tries = 5000)
+    void bytesAboveTheSpaceCountAsAByteLoopCountsThem(@ForAll final Random random)
+    {
+        final byte[] src = new byte[random.nextInt(80) + 1];
+        for (int i = 0; i < src.length; i++)
+        {
+            src[i] = random.nextInt(3) == 0 ? EDGES[random.nextInt(EDGES.length)] : (byte)random.nextInt(256);
+        }
+        final int from = random.nextInt(src.length + 1);
+        final int to = from + random.nextInt(src.length - from + 1);
+        int expected = 0;
+        for (int i = from; i < to; i++)
+        {
+            expected += (src[i] & 0xFF) > ' ' ? 1 : 0;
+        }
+        assertEquals(expected, ByteRuns.countAboveSpace(src, from, to));
+    }
 }

@@ -9,6 +9,7 @@ import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import org.agrona.DirectBuffer;
 
@@ -383,12 +384,8 @@ final class GeminiFastPath
     /** @return the learnt chunk's bytes outside its content, but for whitespace and the counts' digits. */
     private int around(final byte[] src, final int from, final int limit)
     {
-        int n = 0;
-        for (int i = from; i < limit; i++)
-        {
-            final byte b = src[i];
-            n += i >= contentStart && i < contentEnd || b == ' ' || b == '\n' || b == '\r' || b == '\t' ? 0 : 1;
-        }
+        // The chunk was accepted as JSON (by the scan or the token reader): its only bytes up to the space are whitespace.
+        int n = JsonBytes.countNonWhitespace(src, from, contentStart) + JsonBytes.countNonWhitespace(src, contentEnd, limit);
         for (int s = 1; s <= counts; s++)
         {
             n -= template.valueEnd(s) - template.valueStart(s);
