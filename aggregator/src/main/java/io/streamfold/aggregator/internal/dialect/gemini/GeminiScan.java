@@ -25,6 +25,9 @@ import io.streamfold.parser.Frame;
  */
 final class GeminiScan
 {
+    /** {@link #usageCheckedAt} when the check walk checked more than one usage object. */
+    private static final int NONE = -2;
+
     private final GeminiDialect dialect;
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
@@ -53,6 +56,11 @@ final class GeminiScan
     /** What the fold walk met: the chunk's first candidate's members, and its usage's (null when none). */
     private JsonMembers foldedCandidate;
     private JsonMembers foldedUsage;
+    /**
+     * The chunk's usage member the check walk checked (-1 when none, {@link #NONE} when more than one), whose
+     * members the fold walk then reads without checking them again.
+     */
+    private int usageCheckedAt;
 
     GeminiScan(final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -78,6 +86,7 @@ final class GeminiScan
             return false;
         }
         bytes.load(frame);
+        usageCheckedAt = -1;
         if (!bytes.checkObject(chunk, firstCandidate) || !walk(false))
         {
             refused = true;
@@ -164,10 +173,16 @@ final class GeminiScan
                     {
                         break;
                     }
-                    if (first != '{' || usage.checkObjectAt(src, chunk.valueStart(m), limit, maxDepth, maxStringBytes) < 0 ||
-                        usage.holdsNegativeZero())
+                    // Checked by the check walk; the fold walk finds its members still there unless a second usage
+                    // object was checked after it (the token reader merges both; so does the fold walk).
+                    if (first != '{' || (!fold || usageCheckedAt != m) &&
+                        (usage.checkObjectAt(src, chunk.valueStart(m), limit, maxDepth, maxStringBytes) < 0 || usage.holdsNegativeZero()))
                     {
                         return false;
+                    }
+                    if (!fold)
+                    {
+                        usageCheckedAt = usageCheckedAt == -1 ? m : NONE;
                     }
                     if (fold)
                     {
