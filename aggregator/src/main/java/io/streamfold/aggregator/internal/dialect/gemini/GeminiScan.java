@@ -8,19 +8,20 @@ import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.MemberPath;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
+import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 
 /**
  * Reads a Gemini chunk the repeated-chunk fast path did not fold from its bytes, as {@link GeminiDialect#onFrame} reads
  * it with the token reader, when it holds only what this reader reads: candidates of text, thought, call and kept parts,
- * usage, and fields kept whole. A stream's first and last chunks (usage and finish reason), and every chunk of the short
+ * their citations, usage, and fields kept whole. A stream's first and last chunks (usage and finish reason), and every chunk of the short
  * streams most answers are, were otherwise read token by token twice over (a syntax check, then Jackson's parser).
  *
  * <p>The chunk is checked whole and its members located in one pass, the first candidate, its content and its first
  * part with it; any other object whose members are read is checked again on its own, so that no name written with
  * escapes is read here (the token reader decodes names its own way). Anything the token reader would report, refuse or
- * read otherwise than the bytes say (citations, Vertex's streamed call arguments, an error, a blocked prompt, a value over a limit,
- * an index that is not one, {@code -0}) leaves the chunk to it, nothing changed. Off with the fast path, so the tests
+ * read otherwise than the bytes say (Vertex's streamed call arguments, an error, a blocked prompt, a value over a limit, an
+ * index that is not one, {@code -0}, a citation source that is not an object) leaves the chunk to it, nothing changed. Off with the fast path, so the tests
  * that compare the two paths compare this reader with the token reader.
  */
 final class GeminiScan
@@ -47,6 +48,9 @@ final class GeminiScan
     private final JsonMembers otherContent = new JsonMembers();
     private final JsonMembers otherPart = new JsonMembers();
     private final JsonMembers usage = new JsonMembers();
+    /** A candidate's citations, checked on their own when read, and the elements of their sources. */
+    private final JsonMembers citations = new JsonMembers();
+    private final JsonMembers sources = new JsonMembers();
     /**
      * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, citations or a
      * streamed call, mostly comes again in the chunks after it, which would be checked twice).
@@ -234,6 +238,8 @@ final class GeminiScan
     {
         long index = 0;
         int contentAt = -1;
+        int citationsAt = -1;
+        final GeminiFastPath fastPath = dialect.fastPath();
         if (fold)
         {
             dialect.pendingExtra().clear();
@@ -264,7 +270,20 @@ final class GeminiScan
                     }
                     break;
                 case "citationMetadata":
-                    return false;
+                    // As the token reader: the last object sent is read once the candidate's members are known.
+                    if (fold)
+                    {
+                        fastPath.notLearnable();
+                    }
+                    if (first == '{')
+                    {
+                        if (c.valueEnd(k) - c.valueStart(k) > limits.maxRawBytes())
+                        {
+                            return false;
+                        }
+                        citationsAt = k;
+                    }
+                    break;
                 case "finishReason":
                     if (first == '"' && !dialect.parts().keepText(c, k, strings, dialect.finishReason(), fold))
                     {
@@ -299,6 +318,10 @@ final class GeminiScan
         {
             return false;
         }
+        if (citationsAt >= 0 && !citations(c, citationsAt, choice, fold))
+        {
+            return false;
+        }
         if (fold)
         {
             dialect.endCandidate(choice);
@@ -318,6 +341,44 @@ final class GeminiScan
             return null;
         }
         return isLocated ? located : other.checkObjectAt(src, from, limit, maxDepth, maxStringBytes) < 0 ? null : other;
+    }
+
+    /**
+     * The candidate's citations, member {@code k} of {@code c}, as {@code GeminiDialect.readCitations}: every
+     * {@code citationSources} array's elements added to the choice's. Elements that are not objects or arrays are left to
+     * the token reader (a scalar is kept as its text there, {@code -0} as {@code 0}).
+     */
+    private boolean citations(final JsonMembers c, final int k, final MutableChoice choice, final boolean fold)
+    {
+        final byte[] src = c.bytes();
+        final int limit = bytes.limit();
+        if (citations.checkObjectAt(src, c.valueStart(k), limit, maxDepth, maxStringBytes) < 0)
+        {
+            return false;
+        }
+        for (int m = 0; m < citations.count(); m++)
+        {
+            if (!GeminiDialect.CITATION_SOURCES.equals(citations.name(m)) || citations.first(m) != '[')
+            {
+                continue;
+            }
+            if (!fold)
+            {
+                sources.readArray(src, citations.valueStart(m), citations.valueEnd(m));
+                for (int e = 0; e < sources.count(); e++)
+                {
+                    if (sources.first(e) != '{' && sources.first(e) != '[')
+                    {
+                        return false;
+                    }
+                }
+            }
+            else if (!choice.messageExtra().fold(GeminiDialect.CITATION_SOURCES, citations, m, sources, strings, limits))
+            {
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "citation sources dropped: limit");
+            }
+        }
+        return true;
     }
 
     /** The candidate's content, member {@code k} of {@code c}: its role and parts. */

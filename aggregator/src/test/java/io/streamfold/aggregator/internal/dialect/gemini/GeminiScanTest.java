@@ -47,6 +47,12 @@ class GeminiScanTest
                 "\"usageMetadata\": {\"promptTokenCount\": 5,\"candidatesTokenCount\": 2,\"totalTokenCount\": 7}," + META);
     }
 
+    /** A text chunk whose candidate carries {@code citations} as its citationMetadata, after its content. */
+    private static String cited(final String text, final String citations)
+    {
+        return chunk(text(text).substring(0, text(text).length() - 1) + ",\"citationMetadata\": " + citations + "}", META);
+    }
+
     private static String part(final String part)
     {
         return chunk("{\"content\": {\"parts\": [" + part + "],\"role\": \"model\"}}", META);
@@ -103,6 +109,21 @@ class GeminiScanTest
                 part("{\"functionCall\": {\"n\\u0061me\": \"i\"}}"))),
             Arguments.of("citations", stream(chunk("{\"citationMetadata\": {\"citationSources\": [{\"uri\": \"u\"}]}," +
                 text("a").substring(1), META))),
+            Arguments.of("citations after the content, accumulating", stream(
+                cited("a", "{\"citationSources\": [{\"startIndex\": 1,\"endIndex\": 9,\"uri\": \"https://a.example/\"}]}") +
+                cited("b", "{\"citationSources\": [{\"startIndex\": 2,\"uri\": \"u\"},{\"endIndex\": -0,\"license\": \"\"}]}") +
+                cited("c", "{\"citationSources\": []}") + cited("d", "{\"citationSources\": [[1], {}]}"))),
+            Arguments.of("odd citations", stream(cited("a", "null") + cited("b", "7") + cited("c", "{}") +
+                cited("d", "{\"citationSources\": null,\"other\": [1]}") +
+                cited("e", "{\"citationSources\": [{\"uri\": \"x\"}],\"citationSources\": [{\"uri\": \"y\"}]}") +
+                cited("f", "{\"citationSources\": [1, -0]}") + cited("g", "{\"citationSources\": [\"s\"]}") +
+                cited("h", "{\"citati\\u006fnSources\": [{\"uri\": \"z\"}]}") +
+                cited("i", "{\"citationSources\": [{\"uri\": \"a long uri that is over the small raw limit of sixty bytes\"}]}"))),
+            Arguments.of("citations twice in a candidate", stream(
+                chunk("{\"citationMetadata\": {\"citationSources\": [{\"uri\": \"first\"}]}," + text("a").substring(1, text("a").length() - 1) +
+                    ",\"citationMetadata\": {\"citationSources\": [{\"uri\": \"second\"}]}}", META) +
+                chunk("{\"citationMetadata\": {\"citationSources\": [{\"uri\": \"kept\"}]}," + text("b").substring(1, text("b").length() - 1) +
+                    ",\"citationMetadata\": null}", META))),
             Arguments.of("errors and feedback", stream(chunk(text("a"), "\"error\": null") +
                 chunk(text("b"), "\"promptFeedback\": {\"blockReason\": \"OTHER\"}") +
                 "data: {\"error\": {\"code\": 500,\"message\": \"boom\"}}\n\n")),
@@ -162,5 +183,19 @@ class GeminiScanTest
         assertEquals("Hello world", result.choice(0).joined(Part.Kind.TEXT).toString());
         assertEquals("abc", result.choice(0).joined(Part.Kind.REASONING).toString());
         assertEquals(1, result.choice(0).parts().stream().filter(p -> p.kind() == Part.Kind.TOOL_CALL).count());
+    }
+
+    @Test
+    void chunksWithCitationsAreScanned()
+    {
+        final String sse = stream(cited("a", "{\"citationSources\": [{\"startIndex\": 1,\"uri\": \"u\"}]}") +
+            cited("b", "{\"citationSources\": [{\"endIndex\": 2,\"uri\": \"v\"}]}"));
+        final StreamAggregator aggregator = StreamAggregator.create(Format.GEMINI);
+        Feeding.feedWhole(aggregator, sse.getBytes(StandardCharsets.UTF_8), Feeding.Via.SCRIBBLED);
+        aggregator.end();
+        final Aggregate result = aggregator.result();
+        assertTrue(result.errors().isEmpty(), result.errors().toString());
+        assertEquals(4, ((GeminiDialect)AggregatorInternals.dialect(aggregator)).scannedChunks());
+        assertEquals("Helloab world", result.choice(0).joined(Part.Kind.TEXT).toString());
     }
 }
