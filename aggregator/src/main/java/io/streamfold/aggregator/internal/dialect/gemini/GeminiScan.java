@@ -13,16 +13,17 @@ import io.streamfold.parser.Frame;
 
 /**
  * Reads a Gemini chunk the repeated-chunk fast path did not fold from its bytes, as {@link GeminiDialect#onFrame} reads
- * it with the token reader, when it holds only what this reader reads: candidates of text, thought, call and kept parts,
- * their citations, usage, and fields kept whole. A stream's first and last chunks (usage and finish reason), and every chunk of the short
- * streams most answers are, were otherwise read token by token twice over (a syntax check, then Jackson's parser).
+ * it with the token reader, when it holds only what this reader reads: candidates of text, thought, call and kept parts
+ * and their citations, usage, and fields kept whole. A stream's first and last chunks (usage and finish reason), and
+ * every chunk of the short streams most answers are, were otherwise read token by token twice over (a syntax check,
+ * then Jackson's parser).
  *
  * <p>The chunk is checked whole and its members located in one pass, the first candidate, its content and its first
  * part with it; any other object whose members are read is checked again on its own, so that no name written with
  * escapes is read here (the token reader decodes names its own way). Anything the token reader would report, refuse or
  * read otherwise than the bytes say (Vertex's streamed call arguments, an error, a blocked prompt, a value over a limit, an
- * index that is not one, {@code -0}, a citation source that is not an object) leaves the chunk to it, nothing changed. Off with the fast path, so the tests
- * that compare the two paths compare this reader with the token reader.
+ * index that is not one, {@code -0}, a citation source that is not an object) leaves the chunk to it, nothing changed.
+ * Off with the fast path, so the tests that compare the two paths compare this reader with the token reader.
  */
 final class GeminiScan
 {
@@ -52,8 +53,8 @@ final class GeminiScan
     private final JsonMembers citations = new JsonMembers();
     private final JsonMembers sources = new JsonMembers();
     /**
-     * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, citations or a
-     * streamed call, mostly comes again in the chunks after it, which would be checked twice).
+     * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, a streamed call
+     * or an error, mostly comes again in the chunks after it, which would be checked twice).
      */
     private boolean refused;
     private long folds;
@@ -180,18 +181,19 @@ final class GeminiScan
                     // Checked by the check walk; the fold walk finds its members still there unless a second usage
                     // object was checked after it (the token reader merges both; so does the fold walk).
                     if (first != '{' || (!fold || usageCheckedAt != m) &&
-                        (usage.checkObjectAt(src, chunk.valueStart(m), limit, maxDepth, maxStringBytes) < 0 || usage.holdsNegativeZero()))
+                        (usage.checkObjectAt(src, chunk.valueStart(m), limit, maxDepth, maxStringBytes) < 0 ||
+                        usage.holdsNegativeZero()))
                     {
                         return false;
-                    }
-                    if (!fold)
-                    {
-                        usageCheckedAt = usageCheckedAt == -1 ? m : NONE;
                     }
                     if (fold)
                     {
                         dialect.mergeUsage(usage);
                         foldedUsage = usage;
+                    }
+                    else
+                    {
+                        usageCheckedAt = usageCheckedAt == -1 ? m : NONE;
                     }
                     break;
                 case "error":
