@@ -41,6 +41,7 @@ final class ContentParts
     private final JsonMembers call = new JsonMembers();
     private final int maxStringBytes;
     private boolean scannedArgs;
+    private boolean scannedPartialArgs;
     private boolean scannedContinues;
 
     ContentParts(
@@ -118,7 +119,8 @@ final class ContentParts
         boolean thought = false;
         boolean hasCall = false;
         scannedArgs = false;
-                scannedContinues = false;
+        scannedPartialArgs = false;
+        scannedContinues = false;
         if (fold)
         {
             partText.clear();
@@ -195,7 +197,7 @@ final class ContentParts
         }
         if (fold && hasCall)
         {
-            functionCall(choice, scannedArgs, false, scannedContinues);
+            functionCall(choice, scannedArgs, scannedPartialArgs, scannedContinues);
         }
         else if (fold)
         {
@@ -258,8 +260,16 @@ final class ContentParts
             }
             else if ("partialArgs".equals(field) && first == '[')
             {
-                // Vertex's streamed arguments: replayed through the token reader, which reads their entries.
-                return false;
+                // Vertex's streamed arguments: kept as the token reader keeps them (the last array sent), then replayed
+                // entry by entry by the streamed call. One over the raw limit is reported by the token reader.
+                if (call.valueEnd(c) - call.valueStart(c) > limits.maxRawBytes())
+                {
+                    return false;
+                }
+                if (fold)
+                {
+                    scannedPartialArgs = call.capture(c, callPartialArgs, limits.maxRawBytes());
+                }
             }
             else if ("willContinue".equals(field))
             {

@@ -21,8 +21,8 @@ import io.streamfold.parser.Frame;
  * <p>The chunk is checked whole and its members located in one pass, the first candidate, its content and its first
  * part with it; any other object whose members are read is checked again on its own, so that no name written with
  * escapes is read here (the token reader decodes names its own way). Anything the token reader would report, refuse or
- * read otherwise than the bytes say (Vertex's streamed call arguments, an error, a blocked prompt, a value over a limit, an
- * index that is not one, {@code -0}, a citation source that is not an object) leaves the chunk to it, nothing changed.
+ * read otherwise than the bytes say (an error, a blocked prompt, a value over a limit, an index that is not one,
+ * {@code -0}, a citation source that is not an object) leaves the chunk to it, nothing changed.
  * Off with the fast path, so the tests that compare the two paths compare this reader with the token reader.
  */
 final class GeminiScan
@@ -53,8 +53,8 @@ final class GeminiScan
     private final JsonMembers citations = new JsonMembers();
     private final JsonMembers sources = new JsonMembers();
     /**
-     * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, a streamed call
-     * or an error, mostly comes again in the chunks after it, which would be checked twice).
+     * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, an error or a
+     * value over a limit, mostly comes again in the chunks after it, which would be checked twice).
      */
     private boolean refused;
     private long folds;

@@ -107,6 +107,18 @@ class GeminiScanTest
                 part("{\"functionCall\": {\"name\": \"g\",\"willContinue\": true}}") + part("{\"functionCall\": {}}") +
                 part("{\"functionCall\": {\"name\": \"h\",\"willContinue\": {\"a\": 1}}}") +
                 part("{\"functionCall\": {\"n\\u0061me\": \"i\"}}"))),
+            Arguments.of("streamed call arguments", stream(
+                part("{\"functionCall\": {\"name\": \"w\",\"willContinue\": true},\"thoughtSignature\": \"c2ln\"}") +
+                part("{\"functionCall\": {\"partialArgs\": [{\"jsonPath\": \"$.a.b\",\"stringValue\": \"he\\\"l\"," +
+                    "\"willContinue\": true},{\"jsonPath\": \"$.a.b\",\"stringValue\": \"lo\"}],\"willContinue\": true}}") +
+                part("{\"functionCall\": {\"partialArgs\": [{\"jsonPath\": \"$.n\",\"numberValue\": -0}," +
+                    "{\"jsonPath\": \"$.l[0]\",\"boolValue\": true},{\"jsonPath\": \"$.l[1]\",\"nullValue\": \"NULL_VALUE\"}]," +
+                    "\"partialArgs\": [{\"jsonPath\": \"$.m\",\"numberValue\": 1e3}],\"willContinue\": true}}") +
+                part("{\"functionCall\": {\"partialArgs\": null,\"willContinue\": true}}") +
+                part("{\"functionCall\": {\"partialArgs\": [{\"jsonPath\": \"$.s\",\"stringValue\": \"" + "p".repeat(70) + "\"}]," +
+                    "\"willContinue\": true}}") +
+                part("{\"functionCall\": {\"partialArgs\": [],\"willContinue\": true}}") + part("{\"functionCall\": {}}") +
+                part("{\"functionCall\": {\"name\": \"v\",\"partialArgs\": [{\"jsonPath\": \"$.x\",\"stringValue\": \"y\"}]}}"))),
             Arguments.of("citations", stream(chunk("{\"citationMetadata\": {\"citationSources\": [{\"uri\": \"u\"}]}," +
                 text("a").substring(1), META))),
             Arguments.of("citations after the content, accumulating", stream(
