@@ -152,6 +152,28 @@ public final class MutableRawJson implements RawJson
         return shortLength > 0 ? shortLength : byteLength;
     }
 
+    /**
+     * Puts an object's or array's JSON text, {@link #json()}, into {@code into} without making a String, when its bytes
+     * are all ASCII (one character each; a function call's arguments mostly are).
+     *
+     * @return false, {@code into} untouched, when the value is not an object or array or holds a byte beyond ASCII.
+     */
+    public boolean asciiJsonInto(final MutableTextBuffer into)
+    {
+        if (type != Type.STRUCTURED)
+        {
+            return false;
+        }
+        for (int k = 0; k < byteLength; k++)
+        {
+            if (bytes[k] < 0)
+            {
+                return false;
+            }
+        }
+        return into.setAscii(bytes, 0, byteLength, Integer.MAX_VALUE);
+    }
+
     /** @return the value as JSON text (allocates). */
     public String json()
     {

@@ -115,8 +115,9 @@ public final class MutableTextBuffer implements TextBuffer
     }
 
     /**
-     * As {@link #set(char[], int, int, int)}, from bytes that are plain ASCII (no quote, backslash, control byte or byte
-     * beyond ASCII: a JSON string body that decodes to itself), byte for character, without decoding them first.
+     * As {@link #set(char[], int, int, int)}, from ASCII bytes, byte for character, without decoding them first: a JSON
+     * string body that decodes to itself (no quote, backslash, control byte or byte beyond ASCII), or the JSON text of
+     * an ASCII object or array.
      */
     public boolean setAscii(final byte[] src, final int from, final int to, final int limit)
     {

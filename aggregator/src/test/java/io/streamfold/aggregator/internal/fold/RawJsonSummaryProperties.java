@@ -57,4 +57,23 @@ class RawJsonSummaryProperties
         final String expected = prefix + (json.length() <= maxChars ? json : json.substring(0, maxChars) + "...");
         assertEquals(expected, value.summary(prefix, maxChars));
     }
+
+    /** An object's JSON text put in a text buffer from ASCII bytes is {@link MutableRawJson#json()}; else it is refused. */
+    @Property(tries = 1000)
+    void asciiJsonTextIsTheJsonText(@ForAll final Random random)
+    {
+        final StringBuilder inner = new StringBuilder();
+        for (int k = random.nextInt(60); k > 0; k--)
+        {
+            inner.append(PIECES[random.nextInt(random.nextInt(4) == 0 ? PIECES.length : 7)]);
+        }
+        final byte[] bytes = ("{\"m\":\"" + inner + "\"}").getBytes(StandardCharsets.UTF_8);
+        final MutableRawJson value = new MutableRawJson();
+        value.setStructured(bytes, 0, bytes.length, Integer.MAX_VALUE);
+        final MutableTextBuffer text = new MutableTextBuffer();
+        text.set("kept", Integer.MAX_VALUE);
+        final boolean ascii = new String(bytes, StandardCharsets.UTF_8).chars().allMatch(c -> c < 0x80);
+        assertEquals(ascii, value.asciiJsonInto(text));
+        assertEquals(ascii ? value.json() : "kept", text.toString());
+    }
 }

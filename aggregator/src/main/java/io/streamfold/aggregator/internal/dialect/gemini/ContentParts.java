@@ -479,7 +479,10 @@ final class ContentParts
         aggregate.toolCallStarted(choice, call);
         if (hasArgs)
         {
-            out.set(callArgs.json(), Integer.MAX_VALUE);
+            if (!callArgs.asciiJsonInto(out))
+            {
+                out.set(callArgs.json(), Integer.MAX_VALUE);
+            }
             aggregate.appendArguments(choice, call, out.array(), 0, out.length());
         }
         if (continues || hasPartialArgs)
