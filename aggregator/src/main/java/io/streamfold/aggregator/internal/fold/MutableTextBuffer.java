@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.fold;
 
 import io.streamfold.aggregator.StreamAggregator;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.aggregator.model.TextBuffer;
 
 /**
@@ -132,13 +133,7 @@ public final class MutableTextBuffer implements TextBuffer
         {
             return true;
         }
-        final char[] c = chars;
-        // Masked, though plain ASCII needs no mask: C2 widens the masked loop several bytes a step (~40 % faster on a
-        // long run, a thought signature of kilobytes).
-        for (int k = 0; k < count; k++)
-        {
-            c[k] = (char)(src[from + k] & 0xFF);
-        }
+        StringDecoder.widenAscii(src, from, to, chars, 0);
         length = count;
         present = true;
         return true;

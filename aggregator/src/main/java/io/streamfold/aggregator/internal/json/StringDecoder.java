@@ -20,6 +20,20 @@ public final class StringDecoder
         chars = new char[Math.max(16, initialCapacity)];
     }
 
+    /**
+     * Copies the ASCII bytes {@code src[from, to)} into {@code out} from {@code at}, character for byte: a long plain run
+     * of a string, or text kept from plain bytes ({@code MutableTextBuffer.setAscii}).
+     */
+    public static void widenAscii(final byte[] src, final int from, final int to, final char[] out, final int at)
+    {
+        // Masked, though ASCII needs no mask: C2 copies the masked loop several bytes a step, the signed cast a byte at a
+        // time (a 5.8 KB run 2.24 -> 3.15 GB/s).
+        for (int k = from; k < to; k++)
+        {
+            out[at + k - from] = (char)(src[k] & 0xFF);
+        }
+    }
+
     /** @return the decoded characters (valid up to {@link #length()}). */
     public char[] chars()
     {
@@ -70,14 +84,8 @@ public final class StringDecoder
     /** {@link #decode} past its first {@link #SHORT_RUN} plain bytes: a long run found eight bytes at a time, then widened. */
     private int decodeRest(final byte[] src, final int from, final int at, final int limit)
     {
-        final char[] out = chars;
         final int plain = ByteRuns.plainAsciiEnd(src, at, limit);
-        // Masked, though plain ASCII needs no mask: C2 widens the masked loop several bytes a step (~40 % faster on a
-        // long run; the signed cast is copied a byte at a time).
-        for (int k = at; k < plain; k++)
-        {
-            out[k - from] = (char)(src[k] & 0xFF);
-        }
+        widenAscii(src, at, plain, chars, at - from);
         // decodeSlow takes it from the byte that ended the run (the closing quote included).
         return decodeSlow(src, plain, limit, plain - from);
     }
@@ -117,11 +125,8 @@ public final class StringDecoder
                 if (open && i + 8 <= limit)
                 {
                     final int run = ByteRuns.plainAsciiEnd(src, i, limit);
-                    // Masked as in decodeRest (see there).
-                    for (int k = i; k < run; k++)
-                    {
-                        out[n++] = (char)(src[k] & 0xFF);
-                    }
+                    widenAscii(src, i, run, out, n);
+                    n += run - i;
                     i = run;
                 }
             }
