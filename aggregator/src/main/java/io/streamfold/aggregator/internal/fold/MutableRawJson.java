@@ -160,18 +160,19 @@ public final class MutableRawJson implements RawJson
      */
     public boolean asciiJsonInto(final MutableTextBuffer into)
     {
-        if (type != Type.STRUCTURED)
+        return type == Type.STRUCTURED && asciiPrefix(byteLength) == byteLength &&
+            into.setAscii(bytes, 0, byteLength, Integer.MAX_VALUE);
+    }
+
+    /** @return how many of a structured value's first {@code n} bytes are ASCII before the first that is not. */
+    private int asciiPrefix(final int n)
+    {
+        int k = 0;
+        while (k < n && bytes[k] >= 0)
         {
-            return false;
+            k++;
         }
-        for (int k = 0; k < byteLength; k++)
-        {
-            if (bytes[k] < 0)
-            {
-                return false;
-            }
-        }
-        return into.setAscii(bytes, 0, byteLength, Integer.MAX_VALUE);
+        return k;
     }
 
     /** @return the value as JSON text (allocates). */
@@ -205,12 +206,7 @@ public final class MutableRawJson implements RawJson
         if (type == Type.STRUCTURED)
         {
             final int n = Math.min(byteLength, maxChars);
-            int k = 0;
-            while (k < n && bytes[k] >= 0)
-            {
-                k++;
-            }
-            if (k == n)
+            if (asciiPrefix(n) == n)
             {
                 // ASCII bytes are the text's first characters one for one; a longer value has more characters after.
                 final String head = new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
