@@ -11,6 +11,7 @@ import org.agrona.DirectBuffer;
 public final class Bytes
 {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Bytes()
     {
@@ -20,6 +21,24 @@ public final class Bytes
     public static int intLittleEndian(final byte[] src, final int index)
     {
         return (int)INTS.get(src, index);
+    }
+
+    /**
+     * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} of 8 or more: a line or name of a few
+     * words, compared a word at a time (the last word may overlap the one before it), where {@link Arrays#equals}
+     * would pay its range checks and set-up for each call.
+     */
+    public static boolean sameWords(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
+    {
+        final int last = n - 8;
+        for (int i = 0; i < last; i += 8)
+        {
+            if ((long)LONGS.get(a, aFrom + i) != (long)LONGS.get(b, bFrom + i))
+            {
+                return false;
+            }
+        }
+        return (long)LONGS.get(a, aFrom + last) == (long)LONGS.get(b, bFrom + last);
     }
 
     /**

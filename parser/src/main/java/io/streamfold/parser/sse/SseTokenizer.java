@@ -8,6 +8,7 @@ import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
 import io.streamfold.parser.internal.Bom;
+import io.streamfold.parser.internal.Bytes;
 import io.streamfold.parser.internal.DataLineHint;
 import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.SpillBuffer;
@@ -403,8 +404,12 @@ public final class SseTokenizer extends AbstractFramer
         final byte[] array = sliceArray;
         if (array != null)
         {
+            // Its line end lies in the slice, so every word of the line lies in the array; a line shorter than a
+            // word ("event:" alone) is compared by Arrays.equals.
             final int from = sliceAdjustment + pos;
-            return java.util.Arrays.equals(array, from, from + length, eventLine, 0, length) ? lineEnd : -1;
+            final boolean same = length >= 8 ? Bytes.sameWords(array, from, eventLine, 0, length) :
+                java.util.Arrays.equals(array, from, from + length, eventLine, 0, length);
+            return same ? lineEnd : -1;
         }
         for (int i = 0; i < length; i++)
         {
