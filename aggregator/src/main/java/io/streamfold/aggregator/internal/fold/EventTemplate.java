@@ -146,7 +146,7 @@ public final class EventTemplate
     public void forget()
     {
         shape = null;
-        hinted.forget();
+        hinted.release();
     }
 
     /**
@@ -156,7 +156,7 @@ public final class EventTemplate
      */
     public void newStream()
     {
-        hinted.forget();
+        hinted.release();
         input = null;
     }
 

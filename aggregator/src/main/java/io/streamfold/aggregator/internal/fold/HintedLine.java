@@ -8,7 +8,12 @@ package io.streamfold.aggregator.internal.fold;
  */
 public final class HintedLine
 {
+    /**
+     * The array of the last match, kept after the match is dropped ({@link #held} says whether one is remembered): a
+     * store of a reference costs a write barrier, and a stream's lines mostly lie in the array the last one did.
+     */
     private byte[] array;
+    private boolean held;
     private int offset;
     private int end;
     private long line;
@@ -16,15 +21,29 @@ public final class HintedLine
     /** Remembers a match of {@code array[offset, end)}, the value of the data line at {@code lineOffset}. */
     public void remember(final byte[] array, final int offset, final int end, final long lineOffset)
     {
-        this.array = array;
+        if (this.array != array)
+        {
+            this.array = array;
+        }
         this.offset = offset;
         this.end = end;
         this.line = lineOffset;
+        held = true;
     }
 
     /** Drops the remembered match. */
     public void forget()
     {
+        held = false;
+    }
+
+    /**
+     * Drops the remembered match and the caller's array it lay in: a forgotten template, a new stream (the caller's
+     * last bytes are not held past them).
+     */
+    public void release()
+    {
+        held = false;
         array = null;
     }
 
@@ -40,9 +59,9 @@ public final class HintedLine
      */
     public boolean take(final byte[] frameArray, final int frameOffset, final int count, final long streamOffset)
     {
-        final boolean same = frameArray != null && frameArray == array && streamOffset <= line &&
+        final boolean same = held && frameArray != null && frameArray == array && streamOffset <= line &&
             frameOffset == offset && frameOffset + count == end;
-        array = null;
+        held = false;
         return same;
     }
 }

@@ -125,7 +125,7 @@ final class ChunkTemplate
     void forget()
     {
         learnt = false;
-        hinted.forget();
+        hinted.release();
         choice = null;
         call = null;
     }
@@ -183,7 +183,7 @@ final class ChunkTemplate
         final int indexTo)
     {
         learnt = false;
-        hinted.forget();
+        hinted.release();
         final int limit = offset + count;
         final int textClose = text.decode(src, textQuote + 1, limit);
         if (textClose < 0)
