@@ -24,9 +24,10 @@ public final class Bytes
     }
 
     /**
-     * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} of 8 or more: a line or name of a few
-     * words, compared a word at a time (the last word may overlap the one before it), where {@link Arrays#equals}
-     * would pay its range checks and set-up for each call.
+     * Whether {@code n} bytes of {@code a} and {@code b} are equal, for {@code n} of 8 or more: a line, a name or a
+     * template's literal of a few words (the framer's repeated event line, the aggregator's templates and name table),
+     * compared a word at a time (the last word may overlap the one before it), where {@link Arrays#equals} would pay
+     * its range checks and set-up for each call.
      */
     public static boolean sameWords(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
     {

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import io.streamfold.aggregator.internal.json.JsonBytes;
+import io.streamfold.parser.internal.Bytes;
 
 /**
  * The learnt event of an {@link EventTemplate} as literal segments and the varying pieces between them: the slots
@@ -254,19 +255,7 @@ final class TemplatePieces
      */
     static boolean sameWords(final byte[] a, final int aFrom, final byte[] b, final int bFrom, final int n)
     {
-        if (n > WORDS)
-        {
-            return Arrays.equals(a, aFrom, aFrom + n, b, bFrom, bFrom + n);
-        }
-        final int last = n - 8;
-        for (int i = 0; i < last; i += 8)
-        {
-            if ((long)LONGS.get(a, aFrom + i) != (long)LONGS.get(b, bFrom + i))
-            {
-                return false;
-            }
-        }
-        return (long)LONGS.get(a, aFrom + last) == (long)LONGS.get(b, bFrom + last);
+        return n > WORDS ? Arrays.equals(a, aFrom, aFrom + n, b, bFrom, bFrom + n) : Bytes.sameWords(a, aFrom, b, bFrom, n);
     }
 
     /**

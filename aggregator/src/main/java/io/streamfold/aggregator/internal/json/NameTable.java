@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.streamfold.parser.internal.Bytes;
+
 /**
  * Member names as canonical strings, for {@link JsonMembers}: a name is turned into a string once, the first time it is
  * seen (as Jackson's symbol table does), and found again by its bytes, so reading an event's names allocates nothing
@@ -150,14 +152,7 @@ final class NameTable
             }
             return true;
         }
-        for (int k = 0; k < n - 8; k += 8)
-        {
-            if ((long)LONGS.get(key, k) != (long)LONGS.get(bytes, from + k))
-            {
-                return false;
-            }
-        }
-        return (long)LONGS.get(key, n - 8) == (long)LONGS.get(bytes, to - 8);
+        return Bytes.sameWords(key, 0, bytes, from, n);
     }
 
     /** @param intern true for a name kept in the table (a bounded number of them). */
