@@ -183,7 +183,7 @@ final class ChunkTemplate
         final int indexTo)
     {
         learnt = false;
-        hinted.release();
+        hinted.forget();
         final int limit = offset + count;
         final int textClose = text.decode(src, textQuote + 1, limit);
         if (textClose < 0)
