@@ -8,9 +8,6 @@ package io.streamfold.aggregator.internal.json;
  */
 public final class StringDecoder
 {
-    /** Bytes checked one at a time before the eight-at-a-time search takes over. */
-    private static final int SHORT_RUN = 16;
-
     private char[] chars;
     private int length;
 
@@ -57,31 +54,35 @@ public final class StringDecoder
         {
             chars = new char[Math.max(limit - from, chars.length * 2)];
         }
-        // Plain ASCII up to the closing quote is the common case, and a streamed token is a few bytes: checked and
-        // widened in one loop, kept small so that it inlines into the caller's scan. A longer run, an escape or a
-        // multi-byte character continues in decodeRest.
+        // Plain ASCII up to the closing quote is the common case, and a streamed token is a few bytes: its first two
+        // words are each tested in one step and widened whole (chars past the run are overwritten next or lie past the
+        // length; the array holds limit - from), kept small so that it inlines into the caller's scan. A byte at a time
+        // cost three tests a byte (Z.ai's reasoning stream -5 %, generated Anthropic -8 %). A longer run continues in
+        // decodeRest, an escape or a multi-byte character in decodeSlow.
         final char[] out = chars;
-        final int shortEnd = Math.min(limit, from + SHORT_RUN);
         int i = from;
-        while (i < shortEnd)
+        for (int w = 0; w < 2 && i + 8 <= limit; w++)
         {
-            final int b = src[i];
-            if (b < 0x20 || b == '"' || b == '\\')
+            final int plain = ByteRuns.plainInWord(src, i);
+            for (int k = 0; k < 8; k++)
             {
-                if (b == '"')
+                out[i - from + k] = (char)src[i + k];
+            }
+            i += plain;
+            if (plain < 8)
+            {
+                if (src[i] == '"')
                 {
                     length = i - from;
                     return i;
                 }
                 return decodeSlow(src, i, limit, i - from);
             }
-            out[i - from] = (char)b;
-            i++;
         }
         return decodeRest(src, from, i, limit);
     }
 
-    /** {@link #decode} past its first {@link #SHORT_RUN} plain bytes: a long run found eight bytes at a time, then widened. */
+    /** {@link #decode} past its first two plain words (or near the limit): a long run found eight bytes at a time, then widened. */
     private int decodeRest(final byte[] src, final int from, final int at, final int limit)
     {
         final int plain = ByteRuns.plainAsciiEnd(src, at, limit);
