@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.dialect.gemini;
 
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.dialect.ScanFirstReader;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.json.EventBytes;
@@ -25,7 +26,7 @@ import io.streamfold.parser.Frame;
  * {@code -0}, a citation source that is not an object) leaves the chunk to it, nothing changed.
  * Off with the fast path, so the tests that compare the two paths compare this reader with the token reader.
  */
-final class GeminiScan
+final class GeminiScan extends ScanFirstReader
 {
     /** {@link #usageCheckedAt} when the check walk checked more than one usage object. */
     private static final int NONE = -2;
@@ -33,7 +34,6 @@ final class GeminiScan
     private final GeminiDialect dialect;
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
-    private final EventBytes bytes;
     private final int maxDepth;
     private final int maxStringBytes;
     private final StringDecoder strings = new StringDecoder(256);
@@ -52,12 +52,6 @@ final class GeminiScan
     /** A candidate's citations, checked on their own when read, and the elements of their sources. */
     private final JsonMembers citations = new JsonMembers();
     private final JsonMembers sources = new JsonMembers();
-    /**
-     * The scan refused a chunk of this stream: it is not tried again until the next (what it refuses, an error or a
-     * value over a limit, mostly comes again in the chunks after it, which would be checked twice).
-     */
-    private boolean refused;
-    private long folds;
     /** What the fold walk met: the chunk's first candidate's members, and its usage's (null when none). */
     private JsonMembers foldedCandidate;
     private JsonMembers foldedUsage;
@@ -69,34 +63,34 @@ final class GeminiScan
 
     GeminiScan(final GeminiDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits)
     {
+        super(limits);
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
-        bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
         firstCandidate = MemberPath.firstElement(candidate,
             MemberPath.object(content, MemberPath.firstElement(part, null, "parts"), "content"), "candidates");
     }
 
-    /**
-     * Folds the chunk when the scan accepts it and it holds only what this class reads.
-     *
-     * @return false, nothing changed, when the token reader must read it.
-     */
-    boolean read(final Frame frame) throws JsonReader.BadPayload
+    /** Off with the dialect's fast path, so that the tests comparing the two paths compare this reader with the token reader. */
+    @Override
+    protected boolean enabled()
     {
-        if (refused || !dialect.scans() || !bytes.scans())
-        {
-            return false;
-        }
-        bytes.load(frame);
+        return dialect.scans();
+    }
+
+    /** Checks the chunk whole, locating its first candidate, that candidate's content and first part. */
+    @Override
+    protected boolean check()
+    {
         usageCheckedAt = -1;
-        if (!bytes.checkObject(chunk, firstCandidate) || !walk(false))
-        {
-            refused = true;
-            return false;
-        }
+        return bytes.checkObject(chunk, firstCandidate);
+    }
+
+    @Override
+    protected void fold(final Frame frame) throws JsonReader.BadPayload
+    {
         final GeminiFastPath fastPath = dialect.fastPath();
         fastPath.begin();
         foldedCandidate = null;
@@ -104,29 +98,13 @@ final class GeminiScan
         walk(true);
         aggregate.start();
         fastPath.end(frame.buffer(), frame.offset(), frame.length(), chunk, foldedCandidate, foldedUsage, bytes.offset());
-        folds++;
-        return true;
-    }
-
-    /** A new stream: its chunks are scanned first again. */
-    void reset()
-    {
-        refused = false;
-    }
-
-    /** @return chunks this scan folded (tests tell by it which reader read a chunk). */
-    long folds()
-    {
-        return folds;
     }
 
     /**
      * Walks the chunk's members as {@link GeminiDialect#onFrame} does.
-     *
-     * @param fold false to check only that every member is one this class reads (nothing changes), true to fold them.
-     * @return false when a member is not (only ever with {@code fold} false).
      */
-    private boolean walk(final boolean fold) throws JsonReader.BadPayload
+    @Override
+    protected boolean walk(final boolean fold) throws JsonReader.BadPayload
     {
         final byte[] src = chunk.bytes();
         final int limit = bytes.limit();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.dialect.ScanFirstReader;
 import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
@@ -15,9 +16,9 @@ import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.MemberPath;
+import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.Frame;
-import io.streamfold.aggregator.internal.json.JsonReader;
 
 /**
  * The full path's scan-first reader of a chunk the template did not fold (a stream's first chunks, a new kind of text,
@@ -33,10 +34,10 @@ import io.streamfold.aggregator.internal.json.JsonReader;
  * choice-level {@code text} beside a delta, vLLM's {@code token_ids}, logprob entries, the finish reason, usage, Groq's
  * {@code x_groq} and an {@code error}. A chunk holding anything else (a legacy function call, token ids that are not all
  * plain integers, other fields before a choice's index, a value of an unexpected type the token reader reports) is left
- * to the token reader before anything is changed: the members are walked twice, once to check that every value is one
- * this class folds, then to fold them.
+ * to the token reader before anything is changed ({@link ScanFirstReader}): what the scan does not read comes again in
+ * the stream's next unfolded chunks, which the token reader then reads without a scan first.
  */
-final class ChunkScan
+final class ChunkScan extends ScanFirstReader
 {
     private final OpenAiChatDialect dialect;
     private final MutableAggregate aggregate;
@@ -44,7 +45,6 @@ final class ChunkScan
     private final ChunkLearner learner;
     private final LogprobEntries logprobs;
     private final MutableRawFields xGroq;
-    private final EventBytes bytes;
     private final int maxDepth;
     private final int maxStringBytes;
     /**
@@ -72,9 +72,8 @@ final class ChunkScan
     private int logprobsAt;
     private int groqAt;
     private int usageAt;
-    /** The scan refused a chunk of this stream: it is not tried again until the next. */
-    private boolean refused;
-    private long folds;
+    /** How many bytes opening the chunk {@link RepeatedEnvelope} passed over as repeated. */
+    private int passedOver;
     /** Decodes as the template matches: a string learnt from here is one the template decodes the same way. */
     private final StringDecoder text = new StringDecoder(256);
     /** What the members passed over as repeated were ({@link RepeatedEnvelope}), for the learner. */
@@ -88,13 +87,13 @@ final class ChunkScan
     ChunkScan(final OpenAiChatDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
         final ChunkLearner learner, final LogprobEntries logprobs, final MutableRawFields xGroq, final ToolCallDecoder toolCalls)
     {
+        super(limits);
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
         this.learner = learner;
         this.logprobs = logprobs;
         this.xGroq = xGroq;
-        bytes = new EventBytes(limits);
         maxDepth = limits.maxNestingDepth();
         maxStringBytes = EventBytes.scanStringBytes(limits);
         maxEnvelopeChars = JsonReader.maxStringChars(limits);
@@ -103,25 +102,10 @@ final class ChunkScan
             "choices");
     }
 
-    /** A new stream: its chunks are scanned first again. */
-    void reset()
+    /** Checks the chunk after the members that repeat the response's identity, locating its first choice and delta. */
+    @Override
+    protected boolean check()
     {
-        refused = false;
-    }
-
-    /**
-     * Folds the chunk when the scan accepts it and it holds only what this class reads (and no chunk of the stream was
-     * refused before).
-     *
-     * @return false, nothing changed, when the token reader must read it.
-     */
-    boolean read(final Frame frame)
-    {
-        if (refused || !bytes.scans())
-        {
-            return false;
-        }
-        bytes.load(frame);
         choiceAt = -1;
         delta.located(-1);
         logprobsAt = -1;
@@ -129,7 +113,7 @@ final class ChunkScan
         usageAt = -1;
         // The members that repeat the response's identity as kept (all but the choices of most chunks) would change
         // nothing: passed over unchecked, as the token reader passes over them.
-        final int passedOver = RepeatedEnvelope.skippable(bytes.array(), bytes.offset(), bytes.limit(), aggregate.meta(),
+        passedOver = RepeatedEnvelope.skippable(bytes.array(), bytes.offset(), bytes.limit(), aggregate.meta(),
             limits.maxNumberLength(), maxEnvelopeChars, passed);
         final boolean checked = bytes.checkObjectAfter(chunk, firstDelta, passedOver);
         if (checked && chunk.innerAt() >= 0)
@@ -137,13 +121,12 @@ final class ChunkScan
             choiceAt = choice.start();
             delta.located(choice.innerAt() >= 0 ? delta.members().start() : -1);
         }
-        if (!checked || chunk.holdsNegativeZero() || !walk(false))
-        {
-            // What the scan does not read (tool calls, token ids) comes again in the stream's next unfolded chunks: the
-            // token reader reads them without a scan first.
-            refused = true;
-            return false;
-        }
+        return checked && !chunk.holdsNegativeZero();
+    }
+
+    @Override
+    protected void fold(final Frame frame)
+    {
         // What reading the members passed over would have told the learner (a TGI chunk's kind, its creation time).
         if (passedOver > 0 && passed.textCompletion)
         {
@@ -154,23 +137,13 @@ final class ChunkScan
             learner.noteCreatedRepeated();
         }
         walk(true);
-        folds++;
-        return true;
-    }
-
-    /** @return chunks this scan folded (tests tell by it which reader read a chunk). */
-    long folds()
-    {
-        return folds;
     }
 
     /**
      * Walks the chunk's members as the dialect's {@code readChunk} does.
-     *
-     * @param fold false to check only that every member is one this class reads (nothing changes), true to fold them.
-     * @return false when a member is not (only ever with {@code fold} false).
      */
-    private boolean walk(final boolean fold)
+    @Override
+    protected boolean walk(final boolean fold)
     {
         final byte[] src = chunk.bytes();
         boolean errorSeen = false;
