@@ -104,7 +104,6 @@ class ResponsesLogprobFuzzTest
         AggregatorFuzzing.check(Format.OPENAI_RESPONSES, strict, out.toByteArray(), cuts);
     }
 
-
     private static void event(final ByteArrayOutputStream out, final String data)
     {
         write(out, "data: ");

@@ -42,7 +42,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-
 /**
  * Bytes to final result, per dialect, over the recorded corpus: one operation aggregates every stream of
  * one corpus folder once, each stream with its own pooled {@link StreamAggregator} (built once for the

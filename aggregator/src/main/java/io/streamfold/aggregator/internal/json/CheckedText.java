@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-
 /**
  * Whether a checked JSON string body decodes to given characters, found without decoding it: a done event's text is
  * nearly always exactly what its deltas gave, and decoding it only to compare the result (the text decoded, copied,

@@ -640,7 +640,6 @@ public final class JsonMembers
         count++;
     }
 
-
     /** @return the index just past the checked value at {@code from}. */
     private static int skipValue(final byte[] bytes, final int from, final int limit)
     {

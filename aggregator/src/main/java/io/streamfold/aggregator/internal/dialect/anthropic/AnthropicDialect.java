@@ -97,8 +97,6 @@ public final class AnthropicDialect extends Dialect
         return new SseTokenizer(listener, limits.framing());
     }
 
-
-
     @Override
     public void reset()
     {

@@ -85,8 +85,6 @@ public final class BedrockDialect extends Dialect
         return new EventStreamFramer(listener, limits.framing());
     }
 
-
-
     @Override
     public void reset()
     {

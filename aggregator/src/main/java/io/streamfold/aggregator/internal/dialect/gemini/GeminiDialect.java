@@ -95,8 +95,6 @@ public final class GeminiDialect extends Dialect
         return new SniffingFramer((byte)'[', new JsonArrayFramer(listener, limits), new SseThenJsonFramer(listener, limits));
     }
 
-
-
     @Override
     public void reset()
     {

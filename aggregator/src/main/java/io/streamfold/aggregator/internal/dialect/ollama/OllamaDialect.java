@@ -131,8 +131,6 @@ public final class OllamaDialect extends Dialect
         return new NdjsonFramer(listener, limits.framing());
     }
 
-
-
     @Override
     public void reset()
     {

@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.dialect.Dialect;

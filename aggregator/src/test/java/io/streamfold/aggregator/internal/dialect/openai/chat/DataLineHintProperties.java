@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.chat;
 
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;

@@ -1,6 +1,5 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
-
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
