@@ -64,10 +64,7 @@ public final class StringDecoder
         for (int w = 0; w < 2 && i + 8 <= limit; w++)
         {
             final int plain = ByteRuns.plainInWord(src, i);
-            for (int k = 0; k < 8; k++)
-            {
-                out[i - from + k] = (char)src[i + k];
-            }
+            widenWord(src, i, out, i - from);
             i += plain;
             if (plain < 8)
             {
@@ -80,6 +77,19 @@ public final class StringDecoder
             }
         }
         return decodeRest(src, from, i, limit);
+    }
+
+    /**
+     * Widens the eight bytes at {@code src[at]} into {@code out[to, to + 8)}, plain or not: the caller keeps only the
+     * plain run it found in them (the rest is overwritten next or lies past the length), so one store of the whole word
+     * replaces a test per byte.
+     */
+    private static void widenWord(final byte[] src, final int at, final char[] out, final int to)
+    {
+        for (int k = 0; k < 8; k++)
+        {
+            out[to + k] = (char)src[at + k];
+        }
     }
 
     /** {@link #decode} past its first two plain words (or near the limit): a long run found eight bytes at a time, then widened. */
@@ -115,10 +125,7 @@ public final class StringDecoder
                 for (int w = 0; w < 2 && open && i + 8 <= limit; w++)
                 {
                     final int plain = ByteRuns.plainInWord(src, i);
-                    for (int k = 0; k < 8; k++)
-                    {
-                        out[n + k] = (char)src[i + k];
-                    }
+                    widenWord(src, i, out, n);
                     i += plain;
                     n += plain;
                     open = plain == 8;
