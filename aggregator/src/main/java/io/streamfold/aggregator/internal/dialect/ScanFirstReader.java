@@ -18,12 +18,18 @@ public abstract class ScanFirstReader
 {
     /** The event's payload as an array, and the strict check a subclass's {@link #check} runs. */
     protected final EventBytes bytes;
+    /** Nesting the scan allows, the limits' own. */
+    protected final int maxDepth;
+    /** The longest string the scan accepts ({@link EventBytes#scanStringBytes}). */
+    protected final int maxStringBytes;
     private boolean refused;
     private long folds;
 
     protected ScanFirstReader(final AggregationLimits limits)
     {
         bytes = new EventBytes(limits);
+        maxDepth = limits.maxNestingDepth();
+        maxStringBytes = EventBytes.scanStringBytes(limits);
     }
 
     /**

@@ -4,7 +4,6 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.dialect.ScanFirstReader;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
-import io.streamfold.aggregator.internal.json.EventBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.MemberPath;
 import io.streamfold.aggregator.internal.json.JsonReader;
@@ -34,8 +33,6 @@ final class GeminiScan extends ScanFirstReader
     private final GeminiDialect dialect;
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
-    private final int maxDepth;
-    private final int maxStringBytes;
     private final StringDecoder strings = new StringDecoder(256);
 
     // The chunk's members; the first candidate, its content and first part as the chunk's check located them.
@@ -67,8 +64,6 @@ final class GeminiScan extends ScanFirstReader
         this.dialect = dialect;
         this.aggregate = aggregate;
         this.limits = limits;
-        maxDepth = limits.maxNestingDepth();
-        maxStringBytes = EventBytes.scanStringBytes(limits);
         firstCandidate = MemberPath.firstElement(candidate,
             MemberPath.object(content, MemberPath.firstElement(part, null, "parts"), "content"), "candidates");
     }

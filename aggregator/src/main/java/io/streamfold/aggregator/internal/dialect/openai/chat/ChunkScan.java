@@ -45,8 +45,6 @@ final class ChunkScan extends ScanFirstReader
     private final ChunkLearner learner;
     private final LogprobEntries logprobs;
     private final MutableRawFields xGroq;
-    private final int maxDepth;
-    private final int maxStringBytes;
     /**
      * One per object read at once: the chunk, a choice, its logprobs, a logprob list, x_groq, a usage (the chunk's or
      * x_groq's). The delta's are {@link #delta}'s.
@@ -94,8 +92,6 @@ final class ChunkScan extends ScanFirstReader
         this.learner = learner;
         this.logprobs = logprobs;
         this.xGroq = xGroq;
-        maxDepth = limits.maxNestingDepth();
-        maxStringBytes = EventBytes.scanStringBytes(limits);
         maxEnvelopeChars = JsonReader.maxStringChars(limits);
         delta = new DeltaScan(aggregate, limits, learner, toolCalls);
         firstDelta = MemberPath.firstElement(choice, MemberPath.object(delta.members(), "delta", "message"),
