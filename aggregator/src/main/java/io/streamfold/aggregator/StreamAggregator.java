@@ -434,6 +434,12 @@ public final class StreamAggregator
         {
             return dialect.dataLineEnd(buffer, lineStart, to, lineOffset);
         }
+
+        @Override
+        public boolean onHintedFrame(final Frame frame)
+        {
+            return take(frame, true);
+        }
     }
 
     /** Receives frames from the framer and hands them to the dialect, turning failures into errors. */
@@ -447,14 +453,32 @@ public final class StreamAggregator
         @Override
         public void onFrame(final Frame frame)
         {
+            take(frame, false);
+        }
+
+        /**
+         * Hands a frame to the dialect: as a frame, or as the data line it matched for the framer's hint
+         * ({@link Dialect#foldHinted}), which it may leave to be read as a frame.
+         *
+         * @return false when the dialect left a hinted frame (nothing changed).
+         */
+        final boolean take(final Frame frame, final boolean hinted)
+        {
             if (aggregate.isOver())
             {
-                return;
+                return true;
             }
             aggregate.position(frame.index(), frame.streamOffset());
             try
             {
-                dialect.onFrame(frame);
+                if (!hinted)
+                {
+                    dialect.onFrame(frame);
+                }
+                else if (!dialect.foldHinted())
+                {
+                    return false;
+                }
                 if (aggregate.isOver())
                 {
                     // The event itself decided the outcome: the provider's last word, in band.
@@ -473,6 +497,7 @@ public final class StreamAggregator
                 dialect.abandonEvent();
                 malformed(InternalErrors.PREFIX + e);
             }
+            return true;
         }
 
         private void malformed(final String message)

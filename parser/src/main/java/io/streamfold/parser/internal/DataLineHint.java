@@ -2,6 +2,7 @@ package io.streamfold.parser.internal;
 
 import org.agrona.DirectBuffer;
 
+import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 
 /**
@@ -31,6 +32,18 @@ public interface DataLineHint extends FrameListener
      *         when unknown. The guarantee is the implementation's: a wrong answer would split lines differently.
      */
     int lineEnd(DirectBuffer buffer, int lineStart, int to, long lineOffset);
+
+    /**
+     * Offered before {@link #onFrame} the frame of an event whose data is exactly the value of the data line
+     * {@link #lineEnd} has just answered for: that line is the event's only data line and the blank line ending the
+     * event follows it directly. A listener that kept what it matched there takes the event without looking at the
+     * payload again.
+     *
+     * @param frame the event, as {@link #onFrame} would receive it.
+     * @return true when the event was taken as {@link #onFrame} would have taken it; false, with nothing changed, to
+     *         have the same frame delivered to {@link #onFrame} as usual.
+     */
+    boolean onHintedFrame(Frame frame);
 
     /**
      * The one rule for where a data line's value starts, read in the array: the framer's buffer reads are checked

@@ -248,6 +248,30 @@ final class SseEventBuilder
     }
 
     /**
+     * As {@link #field} for a data line directly followed by the blank line, then {@link #fill}, when that line is the
+     * event's only data line: fills the frame the blank line would dispatch, without keeping the line as a field. The
+     * caller delivers the frame, then calls {@link #clear()}; or, when the listener leaves it, reads the line as usual
+     * (nothing here then changes what that reports).
+     *
+     * @param lineOffset stream offset of the data line.
+     * @return true when the frame was filled; false when the event has data already, is skipped, or would exceed
+     *         {@code maxFrameBytes} (the line is then read as usual).
+     */
+    boolean fillWhole(final Frame frame, final long frameIndex, final DirectBuffer buffer, final int valueOffset,
+        final int valueLength, final long lineOffset)
+    {
+        if (dataSeen || skipping || (long)valueLength + typeLength > maxFrameBytes)
+        {
+            return false;
+        }
+        markStart(lineOffset);
+        copyId();
+        FRAMES.payload(frame, buffer, valueOffset, valueLength);
+        fillRest(frame, frameIndex);
+        return true;
+    }
+
+    /**
      * The blank line's first step: copies the id buffer to the last event ID string and, when there is an
      * event to dispatch, fills the frame with it. The caller delivers the frame, then calls {@link #clear()}.
      *
@@ -255,13 +279,7 @@ final class SseEventBuilder
      */
     boolean fill(final Frame frame, final long frameIndex)
     {
-        if (idDirty)
-        {
-            lastEventId.clear();
-            lastEventId.append(idBuffer.buffer(), 0, idBuffer.length());
-            hasLastEventId = hasIdBuffer;
-            idDirty = false;
-        }
+        copyId();
 
         if (!dataSeen || skipping)
         {
@@ -275,6 +293,13 @@ final class SseEventBuilder
         {
             FRAMES.payload(frame, dataBuffer, dataOffset, dataLength);
         }
+        fillRest(frame, frameIndex);
+        return true;
+    }
+
+    /** The frame's type, id and position, its payload set. */
+    private void fillRest(final Frame frame, final long frameIndex)
+    {
         if (typeLength == 0)
         {
             FRAMES.type(frame, EMPTY, 0, 0);
@@ -289,7 +314,6 @@ final class SseEventBuilder
         }
         FRAMES.id(frame, lastEventId.buffer(), 0, lastEventId.length(), hasLastEventId);
         FRAMES.position(frame, frameIndex, eventStart);
-        return true;
     }
 
     /** Forgets the open event, dispatched or not, and ends any skipping. */
@@ -306,6 +330,18 @@ final class SseEventBuilder
         clearEvent();
         eventStart = start;
         skipping = true;
+    }
+
+    /** The blank line's copy of the id buffer to the last event ID string, when an id field changed it. */
+    private void copyId()
+    {
+        if (idDirty)
+        {
+            lastEventId.clear();
+            lastEventId.append(idBuffer.buffer(), 0, idBuffer.length());
+            hasLastEventId = hasIdBuffer;
+            idDirty = false;
+        }
     }
 
     /** Back to a new stream: also forgets the last event id and reconnection time and releases large buffers. */

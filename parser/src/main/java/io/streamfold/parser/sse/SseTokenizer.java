@@ -264,8 +264,20 @@ public final class SseTokenizer extends AbstractFramer
                 }
             }
             // Only a data line can be hinted: other lines (Anthropic's event line before every data line) spare the call.
-            final int lineEnd = hint != null && first == 'd' ? hintedLineEnd(buffer, pos, end, base + pos) :
-                LineScanner.findLineEnd(buffer, pos, end);
+            int lineEnd = hint != null && first == 'd' ? hintedLineEnd(buffer, pos, end, base + pos) : -1;
+            if (lineEnd >= 0)
+            {
+                final int eventEnd = hintedEventEnd(buffer, pos, lineEnd, end, base + pos);
+                if (eventEnd >= 0)
+                {
+                    pos = eventEnd;
+                    continue;
+                }
+            }
+            else
+            {
+                lineEnd = LineScanner.findLineEnd(buffer, pos, end);
+            }
             if (lineEnd < 0)
             {
                 startCarry(buffer, pos, end - pos, base + pos);
@@ -367,8 +379,10 @@ public final class SseTokenizer extends AbstractFramer
     }
 
     /**
-     * The line end as {@link LineScanner#findLineEnd} finds it, taken from the {@link #hint} when it knows where the
-     * line ends and a CR or LF is there: the hint promises none lies before, so that is the first.
+     * The line end as {@link LineScanner#findLineEnd} would find it, when the {@link #hint} knows it: its answer is
+     * taken when a CR or LF is there (the hint promises none lies before, so that is the first).
+     *
+     * @return the line end, or -1 when the hint does not know it (the caller scans).
      */
     private int hintedLineEnd(final DirectBuffer buffer, final int pos, final int end, final long lineOffset)
     {
@@ -381,7 +395,36 @@ public final class SseTokenizer extends AbstractFramer
                 return hinted;
             }
         }
-        return LineScanner.findLineEnd(buffer, pos, end);
+        return -1;
+    }
+
+    /**
+     * When the data line the {@link #hint} has just ended at {@code hinted} is the whole event's data (the blank line
+     * right after it, no data line before, nothing skipped, within the limits), offers the hint the event's frame,
+     * which spares reading the line as a field and the listener's own look at the payload
+     * ({@link DataLineHint#onHintedFrame}).
+     *
+     * @return the index after the event's blank line when the hint took the event, else -1 (the line is read as usual).
+     */
+    private int hintedEventEnd(final DirectBuffer buffer, final int pos, final int hinted, final int end, final long lineOffset)
+    {
+        final int next = hinted + 1;
+        final byte[] array = sliceArray;
+        if (next >= end || byteAt(buffer, hinted) != LF || byteAt(buffer, next) != LF || hinted - pos > maxLineBytes ||
+            array == null)
+        {
+            return -1;
+        }
+        final int value = DataLineHint.dataValue(array, sliceAdjustment + pos, sliceAdjustment + hinted) - sliceAdjustment;
+        final Frame frame = this.frame;
+        if (value >= pos && event.fillWhole(frame, framesDelivered, buffer, value, hinted - value, lineOffset) &&
+            hint.onHintedFrame(frame))
+        {
+            framesDelivered++;
+            event.clear();
+            return next + 1;
+        }
+        return -1;
     }
 
     /**

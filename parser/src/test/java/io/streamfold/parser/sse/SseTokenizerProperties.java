@@ -98,6 +98,33 @@ class SseTokenizerProperties
     }
 
     /**
+     * Frames offered for a hinted line that ends its event ({@link DataLineHint#onHintedFrame}), taken or left at
+     * random: events whose last data line is followed by the blank line, after ids, event names, comments, retries and
+     * other data lines in any order, within limits tight enough to skip some, report exactly what they report without
+     * a hint, whole or sliced (type, data, id and offset of every frame, errors).
+     */
+    @Property(tries = 400)
+    void hintedFramesAreTheFramesDispatched(
+        @ForAll("wholeDataEvents") final byte[] stream,
+        @ForAll @Size(min = 1, max = 12) final List<@IntRange(min = 1, max = 96) Integer> slices,
+        @ForAll final long seed,
+        @ForAll @IntRange(min = 8, max = 60) final int maxFrame)
+    {
+        final FramingLimits tight = FramingLimits.builder().maxLineBytes(48).maxFrameBytes(maxFrame).build();
+        for (final FramingLimits l : List.of(FramingLimits.DEFAULT, tight))
+        {
+            final String plain = run(stream, List.of(1), l, false);
+            final String hintedWhole = run(stream, List.of(Integer.MAX_VALUE), l, false, new Random(seed), true);
+            final String hinted = run(stream, slices, l, false, new Random(seed), true);
+            if (!plain.equals(hinted) || !plain.equals(hintedWhole))
+            {
+                throw new AssertionError("slices " + slices + "\nplain:\n" + plain + "\nhinted:\n" + hinted +
+                    "\nhinted whole:\n" + hintedWhole);
+            }
+        }
+    }
+
+    /**
      * An event line that repeats one read before is taken by comparing bytes, not parsed again (only when the line lies
      * whole in a slice): streams that name events as Anthropic does, with names that repeat, change, are absent, empty,
      * spaced otherwise, longer than the remembered length or than {@code maxLineBytes}, of the remembered length but
@@ -222,8 +249,16 @@ class SseTokenizerProperties
         final byte[] stream, final List<Integer> slices, final FramingLimits limits, final boolean sseListener,
         final Random hints)
     {
+        return run(stream, slices, limits, sseListener, hints, false);
+    }
+
+    /** @param honest the hint always answers a line's true end (else at random within its contract). */
+    private static String run(
+        final byte[] stream, final List<Integer> slices, final FramingLimits limits, final boolean sseListener,
+        final Random hints, final boolean honest)
+    {
         final SseRecorder recorder = new SseRecorder();
-        final FrameListener listener = hints != null ? new Hinting(recorder, hints) :
+        final FrameListener listener = hints != null ? new Hinting(recorder, hints, honest) :
             sseListener ? recorder : new Forwarding(recorder);
         final SseTokenizer tokenizer = new SseTokenizer(listener, limits);
         final long bound = 3L * limits.maxLineBytes() + limits.maxFrameBytes() +
@@ -280,15 +315,20 @@ class SseTokenizerProperties
         }
     }
 
-    /** As {@link Forwarding}, also a {@link DataLineHint} answering at random, honestly or not, within its contract. */
+    /**
+     * As {@link Forwarding}, also a {@link DataLineHint} answering at random, honestly or not, within its contract, and
+     * taking or leaving at random the frames offered for the lines it answered.
+     */
     private static final class Hinting extends Forwarding implements DataLineHint
     {
         private final Random hints;
+        private final boolean honest;
 
-        Hinting(final SseRecorder recorder, final Random hints)
+        Hinting(final SseRecorder recorder, final Random hints, final boolean honest)
         {
             super(recorder);
             this.hints = hints;
+            this.honest = honest;
         }
 
         @Override
@@ -299,7 +339,7 @@ class SseTokenizerProperties
             {
                 end++;
             }
-            switch (hints.nextInt(6))
+            switch (honest ? 5 : hints.nextInt(6))
             {
                 case 0:
                     return -1;
@@ -316,6 +356,18 @@ class SseTokenizerProperties
                 default:
                     return end;
             }
+        }
+
+        /** Takes the frame offered for a hinted line (recorded as {@code onFrame} records it) or leaves it, at random. */
+        @Override
+        public boolean onHintedFrame(final Frame frame)
+        {
+            if (hints.nextBoolean())
+            {
+                return false;
+            }
+            onFrame(frame);
+            return true;
         }
     }
 
@@ -347,6 +399,34 @@ class SseTokenizerProperties
         final Arbitrary<String> line = Combinators.combine(field, ending).as((f, e) -> f + e);
         return Combinators.combine(Arbitraries.of("", "", "\uFEFF"), line.list().ofMaxSize(40))
             .as((bom, lines) -> (bom + String.join("", lines)).getBytes(UTF_8));
+    }
+
+    /**
+     * Events that mostly end in a data line directly followed by the blank line ({@code "\n\n"}), the line a hint
+     * may take the frame for, after any other fields of the block.
+     */
+    @Provide
+    Arbitrary<byte[]> wholeDataEvents()
+    {
+        final Arbitrary<String> text = Arbitraries.strings()
+            .withCharRange(' ', '~').withChars('\u00e9', '\u0000', ':').ofMaxLength(30);
+        final Arbitrary<String> before = Arbitraries.oneOf(
+            text.map(v -> "data: " + v + "\n"),
+            text.map(v -> "event: " + v + "\n"),
+            text.map(v -> "event:" + v + "\r\n"),
+            text.map(v -> "id: " + v + "\n"),
+            Arbitraries.just("id\n"),
+            Arbitraries.strings().numeric().ofMaxLength(4).map(v -> "retry: " + v + "\n"),
+            text.map(v -> ":" + v + "\n"));
+        final Arbitrary<String> last = Arbitraries.oneOf(
+            text.map(v -> "data: " + v + "\n\n"),
+            text.map(v -> "data:" + v + "\n\n"),
+            text.map(v -> "data: " + v + "\n\r\n"),
+            text.map(v -> "data: " + v + "\r\n\r\n"),
+            text.map(v -> "data: " + v + "\n"));
+        final Arbitrary<String> event = Combinators.combine(before.list().ofMaxSize(4), last)
+            .as((fields, end) -> String.join("", fields) + end);
+        return event.list().ofMaxSize(16).map(events -> String.join("", events).getBytes(UTF_8));
     }
 
     @Provide

@@ -64,6 +64,18 @@ public abstract class Dialect
     }
 
     /**
+     * Folds the frame whose payload is exactly the data line {@link #matchDataLine} matched last, as {@link #onFrame}
+     * would fold it (the framer offers it so: {@code DataLineHint#onHintedFrame}), from what that match kept.
+     *
+     * @return false, with nothing changed, to have the event framed and read by {@link #onFrame} as usual.
+     * @throws JsonReader.BadPayload as {@link #onFrame} would for the frame.
+     */
+    public boolean foldHinted() throws JsonReader.BadPayload
+    {
+        return false;
+    }
+
+    /**
      * The framer's line-end hint ({@link DataLineHint#lineEnd}), for a dialect whose fast path matches learnt data
      * lines: the value of a data line lying in a heap slice, bounded to {@link #HINT_BYTES}, goes to
      * {@link #matchDataLine}. Changes nothing a frame observes.

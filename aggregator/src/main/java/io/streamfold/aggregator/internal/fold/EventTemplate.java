@@ -288,6 +288,22 @@ public final class EventTemplate
         return match(buffer, offset, count);
     }
 
+    /**
+     * As {@link #match(DirectBuffer, int, int, long)} for the event the framer offers whole in place of its frame
+     * ({@code DataLineHint#onHintedEvent}): its data is the line the hint matched last.
+     *
+     * @return whether the hint matched it (the slot values are then readable as after a match).
+     */
+    public boolean matchHinted()
+    {
+        if (hinted.takeWhole())
+        {
+            counter.countUp(pieces);
+            return true;
+        }
+        return false;
+    }
+
     /** As {@link #match(DirectBuffer, int, int)}, for bytes in an array. */
     public boolean match(final byte[] src, final int offset, final int count)
     {

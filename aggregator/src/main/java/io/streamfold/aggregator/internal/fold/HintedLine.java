@@ -48,6 +48,37 @@ public final class HintedLine
     }
 
     /**
+     * Takes the remembered match for the event the framer offers whole in place of its frame (the data line last
+     * matched, directly ended by its blank line): nothing can have come between.
+     *
+     * @return whether a match was remembered; dropped either way.
+     */
+    public boolean takeWhole()
+    {
+        final boolean same = held;
+        held = false;
+        return same;
+    }
+
+    /** @return the array of the remembered match. */
+    public byte[] array()
+    {
+        return array;
+    }
+
+    /** @return the remembered value's first byte. */
+    public int offset()
+    {
+        return offset;
+    }
+
+    /** @return the index after the remembered value's last byte. */
+    public int end()
+    {
+        return end;
+    }
+
+    /**
      * Whether a frame's payload is exactly the remembered value; the match is dropped either way (one hint serves
      * one frame).
      *

@@ -132,6 +132,17 @@ final class ChunkLearner
         return false;
     }
 
+    /**
+     * Folds the chunk the framer offers whole in place of its frame (its data is the line {@link #matchLine} matched
+     * last), as {@link #foldOrWatch} folds a repeated one.
+     *
+     * @return false (nothing changed) to have it framed: {@link #foldOrWatch} then reads it as usual.
+     */
+    boolean foldHinted()
+    {
+        return enabled && (template.foldHinted() || shapes.foldHinted());
+    }
+
     private boolean foldRepeated(final Frame frame)
     {
         final org.agrona.DirectBuffer buffer = frame.buffer();

@@ -293,10 +293,18 @@ final class ChunkShapes
      */
     boolean fold(final DirectBuffer buffer, final int offset, final int length, final long streamOffset)
     {
-        if (choice == null || !template.match(buffer, offset, length, streamOffset))
-        {
-            return false;
-        }
+        return choice != null && template.match(buffer, offset, length, streamOffset) && foldMatched();
+    }
+
+    /** As {@link #fold} for the chunk the framer offers whole: its data is the line {@link #matchLine} matched last. */
+    boolean foldHinted()
+    {
+        return choice != null && template.matchHinted() && foldMatched();
+    }
+
+    /** Folds the chunk the template has just matched. @return false (nothing changed) to leave it to the full path. */
+    private boolean foldMatched()
+    {
         final byte[] input = template.input();
         if (call == null)
         {

@@ -288,6 +288,17 @@ final class ChunkTemplate
      *                     them already.
      * @return false (nothing changed) when it does not: the full parser must read it.
      */
+    /**
+     * As {@link #tryFold} for the chunk the framer offers whole in place of its frame: its data is the line
+     * {@link #matchLine} matched last.
+     *
+     * @return false (nothing changed) when no match is held or the fold is left to the full path.
+     */
+    boolean foldHinted()
+    {
+        return hinted.takeWhole() && apply(hinted.array(), hinted.offset(), hinted.end() - hinted.offset());
+    }
+
     boolean tryFold(final byte[] src, final int offset, final int count, final long streamOffset)
     {
         if (hinted.take(src, offset, count, streamOffset))

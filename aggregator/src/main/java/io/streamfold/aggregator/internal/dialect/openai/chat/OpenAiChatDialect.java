@@ -78,6 +78,12 @@ public final class OpenAiChatDialect extends Dialect
         return learner.matchLine(src, from, to, lineOffset);
     }
 
+    @Override
+    public boolean foldHinted()
+    {
+        return learner.foldHinted();
+    }
+
     /** @return chunks read scan-first so far (not by the token reader). */
     long scannedChunks()
     {

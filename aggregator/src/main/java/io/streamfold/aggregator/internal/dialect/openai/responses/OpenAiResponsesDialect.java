@@ -156,33 +156,9 @@ public final class OpenAiResponsesDialect extends Dialect
         {
             return;
         }
-        if (eventTemplate.match(frame.buffer(), frame.offset(), length, frame.streamOffset()))
+        if (eventTemplate.match(frame.buffer(), frame.offset(), length, frame.streamOffset()) && foldMatched())
         {
-            counterUnproven = false;
-            // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
-            // does the part it led to: nothing but appends happened since, so looking it up again finds it again.
-            final int deltaLength = eventTemplate.stringLength(0);
-            if ((eventTemplate.shape().meaning() & GatheredEvent.LOGPROB) == 0)
-            {
-                if (repeatPart != null && deltaLength <= event.deltaLimit())
-                {
-                    items.touch(repeatItem);
-                    appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
-                }
-                else
-                {
-                    event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
-                    apply();
-                }
-                aggregate.start();
-                return;
-            }
-            // With its logprob entry: folded here only as the learnt one was (else the full path reads it whole).
-            if (repeatPart != null && repeatSlot != null && deltaLength <= event.deltaLimit() && repeatEntry(deltaLength))
-            {
-                aggregate.start();
-                return;
-            }
+            return;
         }
         eventTemplate.forget();
         repeatPart = null;
@@ -217,6 +193,48 @@ public final class OpenAiResponsesDialect extends Dialect
                 eventTemplate.learn(frame.buffer(), frame.offset(), length, event.learnableShape(repeatSlot != null, false), event.scanned());
             }
         }
+    }
+
+    /** The delta event the framer offers whole, in place of its frame: the data line the hint matched last. */
+    @Override
+    public boolean foldHinted() throws JsonReader.BadPayload
+    {
+        return eventTemplate.matchHinted() && foldMatched();
+    }
+
+    /**
+     * Folds the event the template has just matched (a repeat of the learnt delta).
+     *
+     * @return false, when it goes with a logprob entry not folded as the learnt one was, for the full path to read it.
+     */
+    private boolean foldMatched() throws JsonReader.BadPayload
+    {
+        counterUnproven = false;
+        // Every other field repeats the learnt event's bytes, so what gather() kept from it still holds, and so
+        // does the part it led to: nothing but appends happened since, so looking it up again finds it again.
+        final int deltaLength = eventTemplate.stringLength(0);
+        if ((eventTemplate.shape().meaning() & GatheredEvent.LOGPROB) == 0)
+        {
+            if (repeatPart != null && deltaLength <= event.deltaLimit())
+            {
+                items.touch(repeatItem);
+                appendDelta(repeatPart, eventTemplate.stringChars(0), deltaLength);
+            }
+            else
+            {
+                event.repeatedDelta(eventTemplate.stringChars(0), deltaLength);
+                apply();
+            }
+            aggregate.start();
+            return true;
+        }
+        // With its logprob entry: folded here only as the learnt one was (else the full path reads it whole).
+        if (repeatPart != null && repeatSlot != null && deltaLength <= event.deltaLimit() && repeatEntry(deltaLength))
+        {
+            aggregate.start();
+            return true;
+        }
+        return false;
     }
 
     /** @return whether events and logprobs are read by byte scans (off with the fast path: tests compare both ways). */
