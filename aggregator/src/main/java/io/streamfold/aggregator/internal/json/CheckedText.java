@@ -41,7 +41,8 @@ public final class CheckedText
             {
                 final long w = (long)LONGS.get(src, i);
                 final long x = w ^ BACKSLASHES;
-                if (((w | ((x - ONES) & ~x)) & HIGHS) == 0)
+                final long special = (w | ((x - ONES) & ~x)) & HIGHS;
+                if (special == 0)
                 {
                     long packed = 0;
                     int wide = 0;
@@ -58,6 +59,15 @@ public final class CheckedText
                     i += Long.BYTES;
                     j += Long.BYTES;
                     continue;
+                }
+                // The plain bytes before the first special one (the test's lowest set bit is exact), each against
+                // its character, then that byte below: the word is not tested again for every byte up to it.
+                for (int k = Long.numberOfTrailingZeros(special) >>> 3; k > 0; k--)
+                {
+                    if (chars[j++] != src[i++])
+                    {
+                        return false;
+                    }
                 }
             }
             if (j >= n)
