@@ -92,11 +92,29 @@ public final class StringDecoder
         }
     }
 
-    /** {@link #decode} past its first two plain words (or near the limit): a long run found eight bytes at a time, then widened. */
+    /**
+     * {@link #decode} past its first two plain words (or near the limit). A streamed token that gets here is mostly a
+     * few words more (chat's and reasoning tokens run 16-64 bytes): a word at a time still, as in {@link #decode}, where
+     * the long-run search and the vectorized widening would each pay their set-up for a short run; a run longer than
+     * that (a done event's whole text) is found eight bytes at a time, then widened.
+     */
     private int decodeRest(final byte[] src, final int from, final int at, final int limit)
     {
-        final int plain = ByteRuns.plainAsciiEnd(src, at, limit);
-        widenAscii(src, at, plain, chars, at - from);
+        final char[] out = chars;
+        int i = at;
+        for (int w = 0; w < 6 && i + 8 <= limit; w++)
+        {
+            final int plain = ByteRuns.plainInWord(src, i);
+            widenWord(src, i, out, i - from);
+            i += plain;
+            if (plain < 8)
+            {
+                // decodeSlow takes it from the byte that ended the run (the closing quote included).
+                return decodeSlow(src, i, limit, i - from);
+            }
+        }
+        final int plain = ByteRuns.plainAsciiEnd(src, i, limit);
+        widenAscii(src, i, plain, out, i - from);
         // decodeSlow takes it from the byte that ended the run (the closing quote included).
         return decodeSlow(src, plain, limit, plain - from);
     }
