@@ -408,12 +408,30 @@ public final class SseTokenizer extends AbstractFramer
      */
     private int hintedEventEnd(final DirectBuffer buffer, final int pos, final int hinted, final int end, final long lineOffset)
     {
-        final int next = hinted + 1;
         final byte[] array = sliceArray;
-        if (next >= end || byteAt(buffer, hinted) != LF || byteAt(buffer, next) != LF || hinted - pos > maxLineBytes ||
-            array == null)
+        if (array == null || hinted - pos > maxLineBytes)
         {
             return -1;
+        }
+        // The line end and the blank line, both LF or both CRLF (Gemini's), whole in the slice; other endings are read
+        // line by line.
+        final int eventEnd;
+        if (byteAt(buffer, hinted) == LF)
+        {
+            eventEnd = hinted + 2;
+            if (eventEnd > end || byteAt(buffer, hinted + 1) != LF)
+            {
+                return -1;
+            }
+        }
+        else
+        {
+            eventEnd = hinted + 4;
+            if (eventEnd > end || byteAt(buffer, hinted + 1) != LF || byteAt(buffer, hinted + 2) != CR ||
+                byteAt(buffer, hinted + 3) != LF)
+            {
+                return -1;
+            }
         }
         final int value = DataLineHint.dataValue(array, sliceAdjustment + pos, sliceAdjustment + hinted) - sliceAdjustment;
         final Frame frame = this.frame;
@@ -422,7 +440,7 @@ public final class SseTokenizer extends AbstractFramer
         {
             framesDelivered++;
             event.clear();
-            return next + 1;
+            return eventEnd;
         }
         return -1;
     }

@@ -402,8 +402,9 @@ class SseTokenizerProperties
     }
 
     /**
-     * Events that mostly end in a data line directly followed by the blank line ({@code "\n\n"}), the line a hint
-     * may take the frame for, after any other fields of the block.
+     * Events that mostly end in a data line directly followed by the blank line ({@code "\n\n"} or {@code "\r\n\r\n"},
+     * and line ends that look like them: a lone CR as the blank line), the line a hint may take the frame for, after
+     * any other fields of the block.
      */
     @Provide
     Arbitrary<byte[]> wholeDataEvents()
@@ -423,6 +424,8 @@ class SseTokenizerProperties
             text.map(v -> "data:" + v + "\n\n"),
             text.map(v -> "data: " + v + "\n\r\n"),
             text.map(v -> "data: " + v + "\r\n\r\n"),
+            text.map(v -> "data: " + v + "\r\n\r"),
+            text.map(v -> "data: " + v + "\r\r\n"),
             text.map(v -> "data: " + v + "\n"));
         final Arbitrary<String> event = Combinators.combine(before.list().ofMaxSize(4), last)
             .as((fields, end) -> String.join("", fields) + end);
