@@ -436,6 +436,12 @@ public final class StreamAggregator
         }
 
         @Override
+        public int valueLineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+        {
+            return dialect.valueLineEnd(buffer, lineStart, to, lineOffset);
+        }
+
+        @Override
         public boolean onHintedFrame(final Frame frame)
         {
             return take(frame, true);

@@ -34,10 +34,18 @@ public interface DataLineHint extends FrameListener
     int lineEnd(DirectBuffer buffer, int lineStart, int to, long lineOffset);
 
     /**
+     * As {@link #lineEnd} for a line that holds a JSON value from its first byte (an NDJSON line): where it ends, if
+     * known, asked before the line is scanned.
+     *
+     * @return an index in {@code (lineStart, to)} such that no CR or LF lies in {@code [lineStart, index)}, or -1.
+     */
+    int valueLineEnd(DirectBuffer buffer, int lineStart, int to, long lineOffset);
+
+    /**
      * Offered before {@link #onFrame} the frame of an event whose data is exactly the value of the data line
-     * {@link #lineEnd} has just answered for: that line is the event's only data line and the blank line ending the
-     * event follows it directly. A listener that kept what it matched there takes the event without looking at the
-     * payload again.
+     * {@link #lineEnd} has just answered for (that line is the event's only data line and the blank line ending the
+     * event follows it directly), or of the line {@link #valueLineEnd} has just answered for. A listener that kept what
+     * it matched there takes the event without looking at the payload again.
      *
      * @param frame the event, as {@link #onFrame} would receive it.
      * @return true when the event was taken as {@link #onFrame} would have taken it; false, with nothing changed, to

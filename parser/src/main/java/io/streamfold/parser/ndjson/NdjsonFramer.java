@@ -8,6 +8,7 @@ import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.internal.AbstractFramer;
 import io.streamfold.parser.internal.Bom;
+import io.streamfold.parser.internal.DataLineHint;
 import io.streamfold.parser.internal.LineScanner;
 import io.streamfold.parser.internal.SpillBuffer;
 
@@ -39,6 +40,8 @@ public final class NdjsonFramer extends AbstractFramer
 
     private final SpillBuffer spill;
     private final int maxLineBytes;
+    /** Asked where a line ends before it is scanned, and offered its frame first, or null. */
+    private final DataLineHint hint;
 
     /** A CR ended the previous slice: an LF opening the next slice belongs to that terminator. */
     private boolean afterCr;
@@ -67,6 +70,7 @@ public final class NdjsonFramer extends AbstractFramer
         super(listener, limits);
         maxLineBytes = limits.maxLineBytes();
         spill = new SpillBuffer(maxLineBytes);
+        hint = listener instanceof DataLineHint ? (DataLineHint)listener : null;
     }
 
     @Override
@@ -109,6 +113,16 @@ public final class NdjsonFramer extends AbstractFramer
             final long limitIndex = lineStartOffset + maxLineBytes - base;
             final boolean limitInSlice = limitIndex < end;
             final int scanEnd = limitInSlice ? (int)limitIndex + 1 : end;
+            if (hint != null && !carrying && lineStartOffset > 0)
+            {
+                final int hinted = hintedLine(buffer, lineStart, scanEnd);
+                if (hinted >= 0)
+                {
+                    i = afterTerminator(buffer, hinted, end);
+                    lineStart = i;
+                    continue;
+                }
+            }
             i = skipToTerminator(buffer, i, scanEnd);
 
             if (i < scanEnd)
@@ -142,6 +156,36 @@ public final class NdjsonFramer extends AbstractFramer
                 carrying = true;
             }
         }
+    }
+
+    /**
+     * Asks the {@link #hint} where the line at {@code lineStart} ends; where its answer is a terminator (it promises
+     * none lies before), delivers the line's frame, offered to the hint first. Not for the stream's first line, whose
+     * byte order mark {@link #deliver} drops: the hint answers for a line that starts with its value, and no blank
+     * byte is trimmed from a line it ends at a terminator (its value ends with its last byte, as learnt).
+     *
+     * @param to the end of the slice, or the byte past the longest line allowed.
+     * @return the terminator's index, or -1 when the line is scanned as usual.
+     */
+    private int hintedLine(final DirectBuffer buffer, final int lineStart, final int to)
+    {
+        final int hinted = hint.valueLineEnd(buffer, lineStart, to, lineStartOffset);
+        if (hinted <= lineStart || hinted >= to)
+        {
+            return -1;
+        }
+        final byte b = buffer.getByte(hinted);
+        if (b != LF && b != CR || isBlank(buffer.getByte(lineStart)) || isBlank(buffer.getByte(hinted - 1)))
+        {
+            return -1;
+        }
+        fill(buffer, lineStart, hinted - lineStart, lineStartOffset);
+        if (!hint.onHintedFrame(frame))
+        {
+            listener.onFrame(frame);
+        }
+        framesDelivered++;
+        return hinted;
     }
 
     /** @return index of the first LF or CR in [from, end), or end. */
@@ -219,12 +263,18 @@ public final class NdjsonFramer extends AbstractFramer
         {
             return;
         }
-        FRAMES.payload(frame, buffer, start, end - start);
+        fill(buffer, start, end - start, streamOffset);
+        listener.onFrame(frame);
+        framesDelivered++;
+    }
+
+    /** The frame of a line's trimmed value: no type, no id. */
+    private void fill(final DirectBuffer buffer, final int start, final int length, final long streamOffset)
+    {
+        FRAMES.payload(frame, buffer, start, length);
         FRAMES.type(frame, buffer, start, 0);
         FRAMES.id(frame, buffer, start, 0, false);
         FRAMES.position(frame, framesDelivered, streamOffset);
-        listener.onFrame(frame);
-        framesDelivered++;
     }
 
     private static boolean isBlank(final byte b)

@@ -358,6 +358,12 @@ class SseTokenizerProperties
             }
         }
 
+        @Override
+        public int valueLineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+        {
+            return -1;
+        }
+
         /** Takes the frame offered for a hinted line (recorded as {@code onFrame} records it) or leaves it, at random. */
         @Override
         public boolean onHintedFrame(final Frame frame)

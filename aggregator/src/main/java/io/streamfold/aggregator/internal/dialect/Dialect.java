@@ -91,10 +91,25 @@ public abstract class Dialect
         }
         final int adjustment = (int)buffer.wrapAdjustment();
         final int from = DataLineHint.dataValue(array, adjustment + lineStart, adjustment + to);
-        if (from < 0)
-        {
-            return -1;
-        }
+        return from < 0 ? -1 : matchValue(array, adjustment, from, to, lineOffset);
+    }
+
+    /**
+     * The same hint for a line that is the value itself ({@link DataLineHint#valueLineEnd}: an NDJSON line), matched
+     * from its first byte.
+     *
+     * @return where the line ends (no CR or LF before), or -1 when unknown.
+     */
+    public final int valueLineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
+    {
+        final byte[] array = buffer.byteArray();
+        return array == null ? -1 : matchValue(array, (int)buffer.wrapAdjustment(), (int)buffer.wrapAdjustment() + lineStart, to,
+            lineOffset);
+    }
+
+    /** {@link #matchDataLine} on the value at {@code array[from]}, bounded to {@link #HINT_BYTES}; in buffer indexes. */
+    private int matchValue(final byte[] array, final int adjustment, final int from, final int to, final long lineOffset)
+    {
         final int limit = Math.min(adjustment + to, from + HINT_BYTES);
         final int end = matchDataLine(array, from, limit, lineOffset);
         return end < 0 ? -1 : end - adjustment;

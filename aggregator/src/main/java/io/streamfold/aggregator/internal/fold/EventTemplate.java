@@ -338,6 +338,12 @@ public final class EventTemplate
         return matchTo(src, offset, offset + count, true) >= 0;
     }
 
+    /** The piece loop on a line, whatever the layout (tests compare the flat layout's own line match with it). */
+    int matchLineSlots(final byte[] src, final int offset, final int to)
+    {
+        return matchTo(src, offset, to, false);
+    }
+
     /**
      * Matches an event that starts at {@code offset} of a line whose end is not known yet (an SSE data line's value,
      * for the framer's line scan it spares): where the learnt event's last byte falls is where the match ends. On
@@ -356,7 +362,8 @@ public final class EventTemplate
         {
             return -1;
         }
-        final int stop = matchTo(src, offset, to, false);
+        // A flat event (Anthropic's deltas, an Ollama line) without the piece loop, as match() takes it.
+        final int stop = flat.learnt() ? flat.matchLine(src, offset, to) : matchTo(src, offset, to, false);
         if (stop < 0 || valuesMayBreakLines && !noLineEndInValues(src))
         {
             return -1;

@@ -74,7 +74,18 @@ final class FlatMatch
      */
     boolean match(final byte[] src, final int offset, final int limit)
     {
-        return single ? matchSingle(src, offset, limit) : matchFlat(src, offset, limit);
+        return (single ? matchSingle(src, offset, limit, true) : matchFlat(src, offset, limit, true)) >= 0;
+    }
+
+    /**
+     * {@code EventTemplate.matchTo} on a line ({@code exactEnd} false) for the flat layout: the event starts at
+     * {@code offset} and ends wherever its closing literal does, its whitespace run taken over spaces and tabs only.
+     *
+     * @return the index after the event's last byte, or -1.
+     */
+    int matchLine(final byte[] src, final int offset, final int limit)
+    {
+        return single ? matchSingle(src, offset, limit, false) : matchFlat(src, offset, limit, false);
     }
 
     /**
@@ -128,7 +139,7 @@ final class FlatMatch
      * exactly where {@code EventTemplate.matchTo} does, with the same slots; only the piece loop and the segment
      * bookkeeping (which only object slots read) are left out.
      */
-    private boolean matchFlat(final byte[] src, final int offset, final int limit)
+    private int matchFlat(final byte[] src, final int offset, final int limit, final boolean exactEnd)
     {
         final byte[] bytes = this.bytes;
         int at = offset;
@@ -138,13 +149,13 @@ final class FlatMatch
             final int from = offset + head;
             if (from >= limit || !same(bytes, 0, src, offset, head) || !EventTemplate.sameKind(bytes[head], src[from]))
             {
-                return false;
+                return -1;
             }
             final int s = leadSlot;
             final int valueEnd = tpl.scan(leadKind, s, src, from, limit);
             if (valueEnd < 0)
             {
-                return false;
+                return -1;
             }
             start[s] = from;
             end[s] = valueEnd;
@@ -155,7 +166,7 @@ final class FlatMatch
         final int from = at + n;
         if (from >= limit || !same(bytes, literalAt, src, at, n))
         {
-            return false;
+            return -1;
         }
         final int s = lastSlot;
         // A string (the usual last slot) is scanned straight away: the decoder refuses any other first byte.
@@ -165,57 +176,70 @@ final class FlatMatch
             JsonBytes.REFUSED;
         if (valueEnd < 0)
         {
-            return false;
+            return -1;
         }
         start[s] = from;
         end[s] = valueEnd;
-        return closes(bytes, src, valueEnd, limit);
+        return closes(bytes, src, valueEnd, limit, exactEnd);
     }
 
     /**
      * {@link #matchFlat} for the one-string layout ({@link #single}): the opening literal, the string, the closing
      * literals, the same compares and scans in the same order.
      */
-    private boolean matchSingle(final byte[] src, final int offset, final int limit)
+    private int matchSingle(final byte[] src, final int offset, final int limit, final boolean exactEnd)
     {
         final byte[] bytes = this.bytes;
         final int head = flatHead;
         final int from = offset + head;
         if (from >= limit || !same(bytes, 0, src, offset, head))
         {
-            return false;
+            return -1;
         }
         final int s = lastSlot;
         final int valueEnd = EventTemplate.string(lastDecoder, src, from, limit, maxStringChars);
         if (valueEnd < 0)
         {
-            return false;
+            return -1;
         }
         start[s] = from;
         end[s] = valueEnd;
-        return closes(bytes, src, valueEnd, limit);
+        return closes(bytes, src, valueEnd, limit, exactEnd);
     }
 
     /**
      * Whether a flat event whose last slot ends at {@code valueEnd} closes as learnt: the literal after the slot, then,
      * when learnt with one, a whitespace run checked whole where the closing literal must start (as {@code
-     * EventTemplate.matchTo} checks the last run), then that literal, ending the event.
+     * EventTemplate.matchTo} checks the last run), then that literal, ending the event. On a line ({@code exactEnd}
+     * false) the event ends where that literal does, the run taken over spaces and tabs as far as they go.
+     *
+     * @return the index after the event's last byte, or -1.
      */
-    private boolean closes(final byte[] bytes, final byte[] src, final int valueEnd, final int limit)
+    private int closes(final byte[] bytes, final byte[] src, final int valueEnd, final int limit, final boolean exactEnd)
     {
         final int mid = flatMid;
         final int midEnd = valueEnd + mid;
         final int tail = flatTail;
+        if (!exactEnd)
+        {
+            if (midEnd > limit || !same(bytes, flatMidAt, src, valueEnd, mid))
+            {
+                return -1;
+            }
+            final int tailAt = flatRun ? TemplatePieces.skipBlanks(src, midEnd, limit) : midEnd;
+            final int stop = tailAt + tail;
+            return stop <= limit && same(bytes, flatTailAt, src, tailAt, tail) ? stop : -1;
+        }
         final int tailAt = limit - tail;
         if (midEnd > tailAt || !same(bytes, flatMidAt, src, valueEnd, mid))
         {
-            return false;
+            return -1;
         }
         if (flatRun ? !JsonBytes.isWhitespaceRun(src, midEnd, tailAt) : midEnd != tailAt)
         {
-            return false;
+            return -1;
         }
-        return same(bytes, flatTailAt, src, tailAt, tail);
+        return same(bytes, flatTailAt, src, tailAt, tail) ? limit : -1;
     }
 
     /** @return whether the {@code n} learnt bytes at {@code at} equal the event's at {@code from}, as matchTo tests. */

@@ -110,6 +110,69 @@ class FlatTemplateProperties
         Statistics.label("some matched").coverage(c -> c.check(true).percentage(p -> p > 50));
     }
 
+    /**
+     * The same on a line ({@code EventTemplate.matchLine}, the framer's line-end hint: where the event ends is found by
+     * matching it): an event like the learnt one, or changed at one byte, followed by a line end and what may come after
+     * it (a blank line, the next event, bytes cut short), is matched by the flat layout to the same end, with the same
+     * slots, as by the piece loop.
+     */
+    @Property(tries = 1000)
+    void theFlatLineMatchIsThePieceLoopsLineMatch(@ForAll final Random random)
+    {
+        final String[] layout = LAYOUTS[random.nextInt(LAYOUTS.length)];
+        final String mid = MIDS[random.nextInt(MIDS.length)];
+        final boolean nested = layout[1].contains("delta");
+        final boolean indexed = layout[0] != null;
+        final String name = layout[2];
+        final boolean raw = "r".equals(layout[3]);
+        final String indexName = layout[0] != null && layout[0].contains("\"i\"") ? "i" : "index";
+        EventShape.Builder builder = EventShape.of(0);
+        builder = raw ? nested ? builder.raw("delta", name) : builder.raw(name) : nested ? builder.string("delta", name) : builder.string(name);
+        final EventShape shape = (indexed ? builder.integer(indexName) : builder).build();
+        final EventTemplate template = new EventTemplate(1000, random.nextInt(4) == 0 ? 8 : 1_000_000);
+        final byte[] learnt = event(random, layout, mid, nested, random.nextBoolean() ? " ".repeat(1 + random.nextInt(5)) : "", false);
+        if (!template.learn(learnt, 0, learnt.length, shape) || !template.flat.learnt())
+        {
+            return;
+        }
+        final String[] after = {"\n\n", "\r\n\r\n", "\n", "", " \n", "}\n", "\ndata: {}\n\n", "\t\t\r"};
+        int matched = 0;
+        for (int k = 0; k < 30; k++)
+        {
+            final byte[] like = event(random, layout, mid, nested, RUNS[random.nextInt(RUNS.length)], random.nextInt(5) == 0);
+            final byte[] event = random.nextInt(3) == 0 ? OneByte.changed(like, 0, random, DAMAGE) : like;
+            final byte[] tail = after[random.nextInt(after.length)].getBytes(StandardCharsets.UTF_8);
+            final byte[] line = new byte[3 + event.length + tail.length + 8];
+            System.arraycopy(event, 0, line, 3, event.length);
+            System.arraycopy(tail, 0, line, 3 + event.length, tail.length);
+            // The bytes available end with the tail, or anywhere in the event (a slice cut short).
+            final int to = random.nextInt(4) == 0 ? 3 + random.nextInt(event.length + 1) : 3 + event.length + tail.length;
+            final int fast = template.flat.matchLine(line, 3, to);
+            final int start = template.valueStart(0);
+            final int end = template.valueEnd(0);
+            final String text = fast >= 0 && !raw ? new String(template.stringChars(0), 0, template.stringLength(0)) : null;
+            final long index = indexed ? template.integer(1) : 0;
+            final int loop = template.matchLineSlots(line, 3, to);
+            assertEquals(loop, fast, () -> "the piece loop's line end for " + new String(line, StandardCharsets.UTF_8));
+            if (fast >= 0)
+            {
+                matched++;
+                assertEquals(template.valueStart(0), start);
+                assertEquals(template.valueEnd(0), end);
+                if (text != null)
+                {
+                    assertEquals(new String(template.stringChars(0), 0, template.stringLength(0)), text);
+                }
+                if (indexed)
+                {
+                    assertEquals(template.integer(1), index);
+                }
+            }
+        }
+        Statistics.label("some matched").collect(matched > 0);
+        Statistics.label("some matched").coverage(c -> c.check(true).percentage(p -> p > 50));
+    }
+
     private static byte[] event(final Random random, final String[] layout, final String mid, final boolean nested, final String run,
         final boolean odd)
     {

@@ -141,6 +141,30 @@ public final class OllamaDialect extends Dialect
         chat = false;
     }
 
+    /** The learnt line answers the framer's line-end hint, and folds the line the framer then offers: read once. */
+    @Override
+    public boolean hintsDataLines()
+    {
+        return true;
+    }
+
+    @Override
+    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        return eventTemplate.matchLine(src, from, to, lineOffset);
+    }
+
+    @Override
+    public boolean foldHinted()
+    {
+        if (!eventTemplate.matchHinted())
+        {
+            return false;
+        }
+        foldRepeated();
+        return true;
+    }
+
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
