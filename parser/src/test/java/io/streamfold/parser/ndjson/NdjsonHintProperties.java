@@ -9,6 +9,7 @@ import org.agrona.DirectBuffer;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameLog;
 import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.RandomHint;
 import io.streamfold.parser.StreamError;
 import io.streamfold.parser.internal.DataLineHint;
 import net.jqwik.api.Arbitraries;
@@ -103,22 +104,8 @@ class NdjsonHintProperties
         @Override
         public int valueLineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
         {
-            int end = lineStart;
-            while (end < to && buffer.getByte(end) != '\n' && buffer.getByte(end) != '\r')
-            {
-                end++;
-            }
-            switch (hints.nextInt(5))
-            {
-                case 0:
-                    return -1;
-                case 1:
-                    return end > lineStart ? end - 1 - hints.nextInt(end - lineStart) : -1;
-                case 2:
-                    return to + hints.nextInt(3);
-                default:
-                    return end;
-            }
+            return RandomHint.answer(hints.nextInt(RandomHint.KINDS + 1), lineStart, RandomHint.trueEnd(buffer, lineStart, to), to,
+                hints);
         }
 
         @Override

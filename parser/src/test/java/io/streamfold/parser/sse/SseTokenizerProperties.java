@@ -23,6 +23,7 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.FramingLimits;
+import io.streamfold.parser.RandomHint;
 import io.streamfold.parser.StreamError;
 import io.streamfold.parser.internal.DataLineHint;
 
@@ -84,17 +85,7 @@ class SseTokenizerProperties
         @ForAll @IntRange(min = 1, max = 40) final int maxLine)
     {
         final FramingLimits limits = FramingLimits.builder().maxLineBytes(maxLine).maxFrameBytes(80).build();
-        for (final FramingLimits l : List.of(FramingLimits.DEFAULT, limits))
-        {
-            final String plain = run(stream, slices, l, false);
-            final String hintedWhole = run(stream, List.of(Integer.MAX_VALUE), l, false, new Random(seed));
-            final String hinted = run(stream, slices, l, false, new Random(seed));
-            if (!plain.equals(hinted) || !plain.equals(hintedWhole))
-            {
-                throw new AssertionError("slices " + slices + "\nplain:\n" + plain + "\nhinted:\n" + hinted +
-                    "\nhinted whole:\n" + hintedWhole);
-            }
-        }
+        assertHintedAsPlain(stream, slices, slices, limits, seed, false);
     }
 
     /**
@@ -111,11 +102,23 @@ class SseTokenizerProperties
         @ForAll @IntRange(min = 8, max = 60) final int maxFrame)
     {
         final FramingLimits tight = FramingLimits.builder().maxLineBytes(48).maxFrameBytes(maxFrame).build();
-        for (final FramingLimits l : List.of(FramingLimits.DEFAULT, tight))
+        assertHintedAsPlain(stream, List.of(1), slices, tight, seed, true);
+    }
+
+    /**
+     * With the default limits and {@code limits}: the stream framed without a hint (in {@code plainSlices}) reports what
+     * it reports with one, whole and in {@code slices}.
+     *
+     * @param honest the hint always answers a line's true end (else at random within its contract).
+     */
+    private static void assertHintedAsPlain(final byte[] stream, final List<Integer> plainSlices, final List<Integer> slices,
+        final FramingLimits limits, final long seed, final boolean honest)
+    {
+        for (final FramingLimits l : List.of(FramingLimits.DEFAULT, limits))
         {
-            final String plain = run(stream, List.of(1), l, false);
-            final String hintedWhole = run(stream, List.of(Integer.MAX_VALUE), l, false, new Random(seed), true);
-            final String hinted = run(stream, slices, l, false, new Random(seed), true);
+            final String plain = run(stream, plainSlices, l, false);
+            final String hintedWhole = run(stream, List.of(Integer.MAX_VALUE), l, false, new Random(seed), honest);
+            final String hinted = run(stream, slices, l, false, new Random(seed), honest);
             if (!plain.equals(hinted) || !plain.equals(hintedWhole))
             {
                 throw new AssertionError("slices " + slices + "\nplain:\n" + plain + "\nhinted:\n" + hinted +
@@ -334,28 +337,15 @@ class SseTokenizerProperties
         @Override
         public int lineEnd(final DirectBuffer buffer, final int lineStart, final int to, final long lineOffset)
         {
-            int end = lineStart;
-            while (end < to && buffer.getByte(end) != '\n' && buffer.getByte(end) != '\r')
+            final int end = RandomHint.trueEnd(buffer, lineStart, to);
+            final int kind = honest ? RandomHint.KINDS : hints.nextInt(RandomHint.KINDS + 2);
+            if (kind == RandomHint.KINDS + 1)
             {
-                end++;
+                // The framer's buffers are heap slices here: the prefix rule the dialects answer by, on the array.
+                final int adjustment = (int)buffer.wrapAdjustment();
+                return DataLineHint.dataValue(buffer.byteArray(), adjustment + lineStart, adjustment + to) >= 0 ? end : -1;
             }
-            switch (honest ? 5 : hints.nextInt(6))
-            {
-                case 0:
-                    return -1;
-                case 1:
-                    return end > lineStart ? end - 1 - hints.nextInt(end - lineStart) : -1;
-                case 2:
-                    return to + hints.nextInt(3);
-                case 3:
-                {
-                    // The framer's buffers are heap slices here: the prefix rule the dialects answer by, on the array.
-                    final int adjustment = (int)buffer.wrapAdjustment();
-                    return DataLineHint.dataValue(buffer.byteArray(), adjustment + lineStart, adjustment + to) >= 0 ? end : -1;
-                }
-                default:
-                    return end;
-            }
+            return RandomHint.answer(kind, lineStart, end, to, hints);
         }
 
         @Override

@@ -117,7 +117,8 @@ public abstract class Dialect
 
     /**
      * Matches a data line's value whose end is not known yet against what the fast path learnt (see
-     * {@link EventTemplate#matchLine}), keeping the match for the frame that carries exactly these bytes.
+     * {@link EventTemplate#matchLine}), keeping the match for the frame that carries exactly these bytes: by default the
+     * shared {@link #eventTemplate} (Responses' deltas, Ollama's lines); a dialect with templates of its own says how.
      *
      * @param from       the value's first byte in {@code src}.
      * @param to         index after the last byte available (the line ends before it, or the value is longer).
@@ -126,7 +127,7 @@ public abstract class Dialect
      */
     protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
     {
-        return -1;
+        return eventTemplate.matchLine(src, from, to, lineOffset);
     }
 
     /** Folds one frame. Throws BadPayload for a malformed event; the aggregator reports it. */

@@ -48,38 +48,27 @@ class FlatTemplateProperties
     @Property(tries = 1500)
     void theFlatMatchIsThePieceLoopsMatch(@ForAll final Random random) throws IOException
     {
-        final String[] layout = LAYOUTS[random.nextInt(LAYOUTS.length)];
-        final String mid = MIDS[random.nextInt(MIDS.length)];
-        final boolean padded = random.nextInt(3) > 0;
-        final boolean nested = layout[1].contains("delta");
-        final boolean indexed = layout[0] != null;
-        final String name = layout[2];
-        final boolean raw = "r".equals(layout[3]);
-        final String indexName = layout[0] != null && layout[0].contains("\"i\"") ? "i" : "index";
-        EventShape.Builder builder = EventShape.of(0);
-        builder = raw ? nested ? builder.raw("delta", name) : builder.raw(name) : nested ? builder.string("delta", name) : builder.string(name);
-        final EventShape shape = (indexed ? builder.integer(indexName) : builder).build();
-        final EventTemplate template = new EventTemplate(1000, random.nextInt(4) == 0 ? 8 : 1_000_000);
-        final byte[] learnt = event(random, layout, mid, nested, padded ? " ".repeat(1 + random.nextInt(5)) : "", false);
-        if (!template.learn(learnt, 0, learnt.length, shape))
+        final Case f = new Case(random, random.nextInt(3) > 0);
+        if (!f.learnt)
         {
             return;
         }
+        final EventTemplate template = f.template;
         Statistics.label("flat layout").collect(template.flat.learnt());
         Statistics.label("flat layout").coverage(c -> c.check(true).percentage(p -> p > 80));
-        Statistics.label("index slot").collect(indexed);
+        Statistics.label("index slot").collect(f.indexed);
         int matched = 0;
         for (int k = 0; k < 30; k++)
         {
-            final byte[] like = event(random, layout, mid, nested, RUNS[random.nextInt(RUNS.length)], random.nextInt(5) == 0);
+            final byte[] like = event(random, f.layout, f.mid, f.nested, RUNS[random.nextInt(RUNS.length)], random.nextInt(5) == 0);
             final byte[] event = random.nextInt(3) == 0 ? OneByte.changed(like, 0, random, DAMAGE) : like;
             final byte[] padding = new byte[event.length + 8];
             System.arraycopy(event, 0, padding, 3, event.length);
             final boolean fast = template.match(padding, 3, event.length);
-            final String text = fast && !raw ? new String(template.stringChars(0), 0, template.stringLength(0)) : null;
+            final String text = fast && !f.raw ? new String(template.stringChars(0), 0, template.stringLength(0)) : null;
             final int start = template.valueStart(0);
             final int end = template.valueEnd(0);
-            final long index = indexed ? template.integer(1) : 0;
+            final long index = f.indexed ? template.integer(1) : 0;
             final boolean loop = template.matchSlots(padding, 3, event.length);
             assertEquals(loop, fast, () -> "the piece loop's answer for " + new String(event, StandardCharsets.UTF_8));
             if (fast)
@@ -88,8 +77,8 @@ class FlatTemplateProperties
                 assertEquals(template.valueStart(0), start);
                 assertEquals(template.valueEnd(0), end);
                 final JsonNode tree = JACKSON.readTree(Arrays.copyOfRange(padding, 3, 3 + event.length));
-                final JsonNode value = (nested ? tree.get("delta") : tree).get(name);
-                if (raw)
+                final JsonNode value = (f.nested ? tree.get("delta") : tree).get(f.name);
+                if (f.raw)
                 {
                     assertEquals(value, JACKSON.readTree(Arrays.copyOfRange(padding, start, end)));
                 }
@@ -98,11 +87,11 @@ class FlatTemplateProperties
                     assertEquals(new String(template.stringChars(0), 0, template.stringLength(0)), text);
                     assertEquals(value.textValue(), text);
                 }
-                if (indexed)
+                if (f.indexed)
                 {
                     assertEquals(template.integer(1), index);
-                    assertEquals(tree.get(indexName).longValue(), index);
-                    assertEquals(true, tree.get(indexName).isIntegralNumber());
+                    assertEquals(tree.get(f.indexName).longValue(), index);
+                    assertEquals(true, tree.get(f.indexName).isIntegralNumber());
                 }
             }
         }
@@ -119,19 +108,9 @@ class FlatTemplateProperties
     @Property(tries = 1000)
     void theFlatLineMatchIsThePieceLoopsLineMatch(@ForAll final Random random)
     {
-        final String[] layout = LAYOUTS[random.nextInt(LAYOUTS.length)];
-        final String mid = MIDS[random.nextInt(MIDS.length)];
-        final boolean nested = layout[1].contains("delta");
-        final boolean indexed = layout[0] != null;
-        final String name = layout[2];
-        final boolean raw = "r".equals(layout[3]);
-        final String indexName = layout[0] != null && layout[0].contains("\"i\"") ? "i" : "index";
-        EventShape.Builder builder = EventShape.of(0);
-        builder = raw ? nested ? builder.raw("delta", name) : builder.raw(name) : nested ? builder.string("delta", name) : builder.string(name);
-        final EventShape shape = (indexed ? builder.integer(indexName) : builder).build();
-        final EventTemplate template = new EventTemplate(1000, random.nextInt(4) == 0 ? 8 : 1_000_000);
-        final byte[] learnt = event(random, layout, mid, nested, random.nextBoolean() ? " ".repeat(1 + random.nextInt(5)) : "", false);
-        if (!template.learn(learnt, 0, learnt.length, shape) || !template.flat.learnt())
+        final Case f = new Case(random, random.nextBoolean());
+        final EventTemplate template = f.template;
+        if (!f.learnt || !template.flat.learnt())
         {
             return;
         }
@@ -139,7 +118,7 @@ class FlatTemplateProperties
         int matched = 0;
         for (int k = 0; k < 30; k++)
         {
-            final byte[] like = event(random, layout, mid, nested, RUNS[random.nextInt(RUNS.length)], random.nextInt(5) == 0);
+            final byte[] like = event(random, f.layout, f.mid, f.nested, RUNS[random.nextInt(RUNS.length)], random.nextInt(5) == 0);
             final byte[] event = random.nextInt(3) == 0 ? OneByte.changed(like, 0, random, DAMAGE) : like;
             final byte[] tail = after[random.nextInt(after.length)].getBytes(StandardCharsets.UTF_8);
             final byte[] line = new byte[3 + event.length + tail.length + 8];
@@ -150,8 +129,8 @@ class FlatTemplateProperties
             final int fast = template.flat.matchLine(line, 3, to);
             final int start = template.valueStart(0);
             final int end = template.valueEnd(0);
-            final String text = fast >= 0 && !raw ? new String(template.stringChars(0), 0, template.stringLength(0)) : null;
-            final long index = indexed ? template.integer(1) : 0;
+            final String text = fast >= 0 && !f.raw ? new String(template.stringChars(0), 0, template.stringLength(0)) : null;
+            final long index = f.indexed ? template.integer(1) : 0;
             final int loop = template.matchLineSlots(line, 3, to);
             assertEquals(loop, fast, () -> "the piece loop's line end for " + new String(line, StandardCharsets.UTF_8));
             if (fast >= 0)
@@ -163,7 +142,7 @@ class FlatTemplateProperties
                 {
                     assertEquals(new String(template.stringChars(0), 0, template.stringLength(0)), text);
                 }
-                if (indexed)
+                if (f.indexed)
                 {
                     assertEquals(template.integer(1), index);
                 }
@@ -171,6 +150,38 @@ class FlatTemplateProperties
         }
         Statistics.label("some matched").collect(matched > 0);
         Statistics.label("some matched").coverage(c -> c.check(true).percentage(p -> p > 50));
+    }
+
+    /** A layout at random, its shape, and a template that has learnt an event of it (padded or not). */
+    private static final class Case
+    {
+        final String[] layout;
+        final String mid;
+        final boolean nested;
+        final boolean indexed;
+        final String name;
+        final boolean raw;
+        final String indexName;
+        final EventTemplate template;
+        final boolean learnt;
+
+        Case(final Random random, final boolean padded)
+        {
+            layout = LAYOUTS[random.nextInt(LAYOUTS.length)];
+            mid = MIDS[random.nextInt(MIDS.length)];
+            nested = layout[1].contains("delta");
+            indexed = layout[0] != null;
+            name = layout[2];
+            raw = "r".equals(layout[3]);
+            indexName = layout[0] != null && layout[0].contains("\"i\"") ? "i" : "index";
+            EventShape.Builder builder = EventShape.of(0);
+            builder = raw ? nested ? builder.raw("delta", name) : builder.raw(name) : nested ? builder.string("delta", name) :
+                builder.string(name);
+            final EventShape shape = (indexed ? builder.integer(indexName) : builder).build();
+            template = new EventTemplate(1000, random.nextInt(4) == 0 ? 8 : 1_000_000);
+            final byte[] event = event(random, layout, mid, nested, padded ? " ".repeat(1 + random.nextInt(5)) : "", false);
+            learnt = template.learn(event, 0, event.length, shape);
+        }
     }
 
     private static byte[] event(final Random random, final String[] layout, final String mid, final boolean nested, final String run,

@@ -149,12 +149,6 @@ public final class OllamaDialect extends Dialect
     }
 
     @Override
-    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
-    {
-        return eventTemplate.matchLine(src, from, to, lineOffset);
-    }
-
-    @Override
     public boolean foldHinted()
     {
         if (!eventTemplate.matchHinted())

@@ -121,12 +121,6 @@ public final class OpenAiResponsesDialect extends Dialect
     }
 
     @Override
-    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
-    {
-        return eventTemplate.matchLine(src, from, to, lineOffset);
-    }
-
-    @Override
     public void reset()
     {
         super.reset();
