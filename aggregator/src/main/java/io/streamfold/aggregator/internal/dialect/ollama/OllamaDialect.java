@@ -65,6 +65,11 @@ public final class OllamaDialect extends Dialect
     private static final EventShape[] LINE_SHAPES = lineShapes();
     /** Per shape (by its mask): the field bit each slot reads, in slot order. */
     private static final int[][] SLOT_FIELDS = slotFields();
+    /**
+     * Per shape: the slot of its one text string, of its one thinking string and of created_at (-1 when absent); null
+     * for the rare shapes with two strings of a kind (response and message.content), which gather them first.
+     */
+    private static final int[][] DIRECT_SLOTS = directSlots();
     /** What the line being read holds among the bits above; -1 once it did anything the fast path does not repeat. */
     private int learnMask;
     /** Where {@code created_at} was last found in the metadata (a hint, checked before use). */
@@ -123,6 +128,26 @@ public final class OllamaDialect extends Dialect
             }
         }
         return fields;
+    }
+
+    private static int[][] directSlots()
+    {
+        final int[][] direct = new int[32][];
+        for (int mask = 1; mask < 32; mask++)
+        {
+            final int[] fields = SLOT_FIELDS[mask];
+            final int[] slots = {-1, -1, -1};
+            boolean twoOfAKind = false;
+            for (int slot = 0; slot < fields.length; slot++)
+            {
+                final int kind = fields[slot] == RESPONSE || fields[slot] == CONTENT ? 0 :
+                    fields[slot] == THINKING || fields[slot] == MESSAGE_THINKING ? 1 : 2;
+                twoOfAKind |= slots[kind] >= 0;
+                slots[kind] = slot;
+            }
+            direct[mask] = twoOfAKind ? null : slots;
+        }
+        return direct;
     }
 
     @Override
@@ -324,6 +349,49 @@ public final class OllamaDialect extends Dialect
      * The role it set is not set again: the same bytes would set the same role.
      */
     private void foldRepeated()
+    {
+        final int[] direct = DIRECT_SLOTS[eventTemplate.shape().meaning()];
+        if (direct == null || !withinLineLimit(direct[0]) || !withinLineLimit(direct[1]))
+        {
+            foldGathered();
+            return;
+        }
+        // One string of each kind, each within the line's limit: gathering would copy them unchanged, so they go
+        // straight to the choice, thinking first as apply() does.
+        final int createdAt = direct[2];
+        if (createdAt >= 0)
+        {
+            keepCreatedAt(eventTemplate.input(), eventTemplate.valueStart(createdAt), eventTemplate.valueEnd(createdAt) - 1);
+        }
+        aggregate.start();
+        final int thinking = direct[1];
+        final int text = direct[0];
+        if (thinking >= 0 && eventTemplate.stringLength(thinking) > 0 || text >= 0 && eventTemplate.stringLength(text) > 0)
+        {
+            final MutableChoice choice = aggregate.choiceForIndex(0);
+            if (choice != null)
+            {
+                appendSlot(choice, MutablePart.Kind.REASONING, thinking);
+                appendSlot(choice, MutablePart.Kind.TEXT, text);
+            }
+        }
+    }
+
+    private boolean withinLineLimit(final int slot)
+    {
+        return slot < 0 || eventTemplate.stringLength(slot) <= limits.maxTextChars();
+    }
+
+    private void appendSlot(final MutableChoice choice, final MutablePart.Kind kind, final int slot)
+    {
+        if (slot >= 0 && eventTemplate.stringLength(slot) > 0)
+        {
+            aggregate.appendText(choice, kind, eventTemplate.stringChars(slot), 0, eventTemplate.stringLength(slot));
+        }
+    }
+
+    /** The general repeated line: its strings gathered per kind in the line's order, as the full decoder does. */
+    private void foldGathered()
     {
         final int[] fields = SLOT_FIELDS[eventTemplate.shape().meaning()];
         pendingText.clear();

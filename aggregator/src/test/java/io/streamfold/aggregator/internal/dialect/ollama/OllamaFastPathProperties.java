@@ -3,6 +3,7 @@ package io.streamfold.aggregator.internal.dialect.ollama;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.GeminiTesting;
@@ -24,6 +25,30 @@ class OllamaFastPathProperties
     void repeatedLinesFoldAsTheFullDecoderFoldsThem(@ForAll final long seed)
     {
         final Random r = new Random(seed);
+        final String stream = stream(r);
+        final long folds = FastPathRun.assertSameFedEveryWay(Format.OLLAMA, stream.getBytes(StandardCharsets.UTF_8), r, stream);
+        Statistics.label("folded without parsing").collect(folds > 0);
+        Statistics.label("folded without parsing").coverage(c -> c.check(true).percentage(p -> p > 60));
+    }
+
+    /**
+     * The same under a text limit a line's string may pass, alone or with the rest of the text: the line over it is
+     * reported and dropped, the text before it kept, as the full decoder does.
+     */
+    @Property(tries = 200)
+    void repeatedLinesOverTheTextLimitFoldAsTheFullDecoderFoldsThem(@ForAll final long seed)
+    {
+        final Random r = new Random(seed);
+        final String stream = stream(r);
+        final AggregationLimits limits = AggregationLimits.builder().maxTextChars(1 + r.nextInt(12)).build();
+        final long folds = FastPathRun.assertSameDrawn(Format.OLLAMA, stream.getBytes(StandardCharsets.UTF_8), limits, r, stream);
+        Statistics.label("folded without parsing").collect(folds > 0);
+        Statistics.label("folded without parsing").coverage(c -> c.check(true).percentage(p -> p > 60));
+    }
+
+    /** A stream of the typical shape, lines now and then differing, the done line mostly there. */
+    private static String stream(final Random r)
+    {
         final boolean chat = r.nextInt(3) > 0;
         final StringBuilder stream = new StringBuilder();
         final String end = r.nextBoolean() ? "\n" : "\r\n";
@@ -40,10 +65,7 @@ class OllamaFastPathProperties
                 .append(",\"done_reason\":\"stop\",\"done\":true,\"total_duration\":4883583458,\"prompt_eval_count\":26,")
                 .append("\"eval_count\":290}").append(r.nextBoolean() ? end : "");
         }
-        final byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
-        final long folds = FastPathRun.assertSameFedEveryWay(Format.OLLAMA, bytes, r, stream.toString());
-        Statistics.label("folded without parsing").collect(folds > 0);
-        Statistics.label("folded without parsing").coverage(c -> c.check(true).percentage(p -> p > 60));
+        return stream.toString();
     }
 
     /** A line of the typical shape, or (when {@code odd}) one that differs from it in one of many ways. */
