@@ -42,6 +42,7 @@ public final class Frame
     /** Where the framer found the first {@code :message-type} string value in the headers; length -1 if none. */
     private int messageTypeOffset;
     private int messageTypeLength = -1;
+    private long headersSerial;
     private long index;
     private long streamOffset;
 
@@ -89,7 +90,7 @@ public final class Frame
             }
 
             public void headers(final Frame frame, final DirectBuffer buffer, final int offset, final int length,
-                final int messageTypeOffset, final int messageTypeLength)
+                final int messageTypeOffset, final int messageTypeLength, final long serial)
             {
                 if (frame.headersBuffer != buffer)
                 {
@@ -99,6 +100,7 @@ public final class Frame
                 frame.headersLength = length;
                 frame.messageTypeOffset = messageTypeOffset;
                 frame.messageTypeLength = messageTypeLength;
+                frame.headersSerial = serial;
             }
 
             public void position(final Frame frame, final long index, final long streamOffset)
@@ -197,6 +199,20 @@ public final class Frame
     public int headersLength()
     {
         return headersLength;
+    }
+
+    /**
+     * Tells repeated eventstream header sections apart from new ones without comparing them: two frames with the same
+     * nonzero serial have header sections of the same bytes (consecutive messages of a stream mostly do), so whatever a
+     * listener concluded from one frame's headers holds for the other. A serial is never given to a different header
+     * section, by any framer, also after a reset; a message whose section differs from its predecessor's gets a new
+     * one. Only a number to compare, not a count of anything.
+     *
+     * @return the header section's serial, positive; 0 for frames without headers (SSE, NDJSON, JSON arrays).
+     */
+    public long headersSerial()
+    {
+        return headersSerial;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.streamfold.parser.eventstream;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 import org.agrona.DirectBuffer;
@@ -89,6 +90,13 @@ public final class EventStreamFramer extends AbstractFramer
     /** The header bytes that walk read, for {@link #sameHeaders}; length -1 when none are known. */
     private final byte[] knownHeaders = new byte[MAX_REMEMBERED_HEADERS];
     private int knownHeadersLength = -1;
+    /**
+     * {@link Frame#headersSerial()}: a new one for every header walk (a section not the last one's bytes), drawn from
+     * one count for all framers, so that a listener's conclusion about one section is never taken for another's, even
+     * across resets or when the listener outlives its framer. Walks are rare (headers mostly repeat).
+     */
+    private static final AtomicLong SERIALS = new AtomicLong();
+    private long headersSerial;
 
     /**
      * Creates a framer with the default limits.
@@ -245,9 +253,10 @@ public final class EventStreamFramer extends AbstractFramer
                 return;
             }
             rememberHeaders(buffer, headersStart, headersLength);
+            headersSerial = SERIALS.incrementAndGet();
         }
 
-        FRAMES.headers(frame, buffer, headersStart, headersLength, headersStart + messageTypeAt, messageTypeLength);
+        FRAMES.headers(frame, buffer, headersStart, headersLength, headersStart + messageTypeAt, messageTypeLength, headersSerial);
         FRAMES.payload(frame, buffer, headersEnd, crcIndex - headersEnd);
         if (typeLength < 0)
         {
@@ -261,7 +270,7 @@ public final class EventStreamFramer extends AbstractFramer
         FRAMES.position(frame, framesDelivered, messageStartOffset);
         listener.onFrame(frame);
         framesDelivered++;
-        FRAMES.headers(frame, null, 0, 0, 0, -1);
+        FRAMES.headers(frame, null, 0, 0, 0, -1, 0);
     }
 
     /**

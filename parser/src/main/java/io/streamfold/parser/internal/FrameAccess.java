@@ -67,10 +67,10 @@ public abstract class FrameAccess
     /**
      * Sets the eventstream headers view (length 0 for other formats) and where in it the framer found the
      * {@code :message-type} value ({@code messageTypeLength} -1 when absent), so that lookups of the header every
-     * message is asked for need no second walk.
+     * message is asked for need no second walk; and the section's {@link Frame#headersSerial()} (0 for none).
      */
-    public abstract void headers(
-        Frame frame, DirectBuffer buffer, int offset, int length, int messageTypeOffset, int messageTypeLength);
+    public abstract void headers(Frame frame, DirectBuffer buffer, int offset, int length, int messageTypeOffset,
+        int messageTypeLength, long serial);
 
     /** Sets the frame's index and stream offset. */
     public abstract void position(Frame frame, long index, long streamOffset);

@@ -48,6 +48,8 @@ public final class BedrockDialect extends Dialect
     private static final int MESSAGE_STOP = 4;
     private static final int METADATA = 5;
     private static final int UNKNOWN = 6;
+    /** An exception or error message, not an event. */
+    private static final int EXCEPTION = 7;
 
     static final String TOOL_USE = "toolUse";
     static final String REDACTED = "redactedContent";
@@ -62,6 +64,9 @@ public final class BedrockDialect extends Dialect
     };
 
     private long learntIndex;
+    /** The kind of the message whose headers had {@link Frame#headersSerial()} {@link #kindSerial}. */
+    private int kind;
+    private long kindSerial;
     /** Set while a contentBlockDelta is read: its delta held exactly one field, a text string. */
     private boolean textOnlyDelta;
     private boolean paddingIsString;
@@ -98,18 +103,13 @@ public final class BedrockDialect extends Dialect
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
-        // Events are nearly every message: one header lookup says so before the two rare kinds are asked for.
-        if (!frame.headerEquals(":message-type", "event"))
+        final int event = kindOf(frame);
+        if (event == EXCEPTION)
         {
-            final boolean error = frame.headerEquals(":message-type", "error");
-            if (error || frame.headerEquals(":message-type", "exception"))
-            {
-                exception(frame, error);
-                return;
-            }
+            exception(frame, frame.headerEquals(":message-type", "error"));
+            return;
         }
         aggregate.start();
-        final int event = eventOf(frame);
         if (event == BLOCK_DELTA && eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
         {
             blocks.textDelta(aggregate.choiceForIndex(0), learntIndex, eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
@@ -151,6 +151,33 @@ public final class BedrockDialect extends Dialect
         {
             eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
         }
+    }
+
+    /**
+     * The message's kind, from its headers: a message repeating the last one's header bytes (nearly every message)
+     * is the same kind, so its headers are not read again.
+     */
+    private int kindOf(final Frame frame)
+    {
+        final long serial = frame.headersSerial();
+        if (serial != 0 && serial == kindSerial)
+        {
+            return kind;
+        }
+        kind = readKind(frame);
+        kindSerial = serial;
+        return kind;
+    }
+
+    private static int readKind(final Frame frame)
+    {
+        // Events are nearly every message: one header lookup says so before the two rare kinds are asked for.
+        if (!frame.headerEquals(":message-type", "event") &&
+            (frame.headerEquals(":message-type", "error") || frame.headerEquals(":message-type", "exception")))
+        {
+            return EXCEPTION;
+        }
+        return eventOf(frame);
     }
 
     private static int eventOf(final Frame frame)
