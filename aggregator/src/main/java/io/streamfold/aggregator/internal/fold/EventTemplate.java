@@ -38,6 +38,8 @@ public final class EventTemplate
     private static final int WHITESPACE = TemplatePieces.WHITESPACE;
     /** Jackson's default limit on field name length; raw values keep every string under it. */
     private static final int MAX_NAME_BYTES = 50_000;
+    /** A line match that compared the line and found a byte that differs (not one that could not be tried). */
+    private static final int COMPARED_AND_REFUSED = -2;
 
     // How a string piece is scanned when two strings repeat each other (beside the slot types of EventShape).
     /** A {@link EventShape#SAME_STRING} before its original: decoded into the original's chars. */
@@ -279,13 +281,14 @@ public final class EventTemplate
     public boolean match(final DirectBuffer buffer, final int offset, final int count, final long streamOffset)
     {
         final byte[] array = buffer.byteArray();
-        // The hint matched these very bytes of this event: nothing was learnt, forgotten or matched since.
-        if (hinted.take(array, (int)buffer.wrapAdjustment() + offset, count, streamOffset))
+        // The hint matched or refused these very bytes of this event: nothing was learnt, forgotten or matched since.
+        final int hint = hinted.take(array, (int)buffer.wrapAdjustment() + offset, count, streamOffset);
+        if (hint == HintedLine.MATCHED)
         {
             counter.countUp(pieces);
             return true;
         }
-        return match(buffer, offset, count);
+        return hint != HintedLine.REFUSED && match(buffer, offset, count);
     }
 
     /**
@@ -357,6 +360,13 @@ public final class EventTemplate
      */
     public int matchLine(final byte[] src, final int offset, final int to)
     {
+        final int end = lineMatch(src, offset, to);
+        return end < 0 ? -1 : end;
+    }
+
+    /** {@link #matchLine}, telling a line compared and refused ({@link #COMPARED_AND_REFUSED}) from one not tried (-1). */
+    private int lineMatch(final byte[] src, final int offset, final int to)
+    {
         hinted.forget();
         if (shape == null || counter.spent() || !lineSafe || to - offset < pieces.literalBytes)
         {
@@ -364,7 +374,12 @@ public final class EventTemplate
         }
         // A flat event (Anthropic's deltas, an Ollama line) without the piece loop, as match() takes it.
         final int stop = flat.learnt() ? flat.matchLine(src, offset, to) : matchTo(src, offset, to, false);
-        if (stop < 0 || valuesMayBreakLines && !noLineEndInValues(src))
+        if (stop < 0)
+        {
+            return COMPARED_AND_REFUSED;
+        }
+        // A value holding a line end: not a value on its own line, whatever the exact match would say of one.
+        if (valuesMayBreakLines && !noLineEndInValues(src))
         {
             return -1;
         }
@@ -375,20 +390,25 @@ public final class EventTemplate
 
     /**
      * The framer's line-end hint ({@code DataLineHint}): {@link #matchLine(byte[], int, int)}, kept for the frame that
-     * carries exactly these bytes, whose {@link #match(DirectBuffer, int, int, long)} then does not match them again.
-     * Changes nothing a fold observes.
+     * carries exactly these bytes, whose {@link #match(DirectBuffer, int, int, long)} then does not match them again,
+     * whether they matched or were refused. Changes nothing a fold observes.
      *
      * @param lineOffset stream offset of the data line.
      * @return index after the value's last byte (no CR or LF before it), or -1.
      */
     public int matchLine(final byte[] src, final int offset, final int to, final long lineOffset)
     {
-        final int end = matchLine(src, offset, to);
+        final int end = lineMatch(src, offset, to);
         if (end >= 0)
         {
             hinted.remember(src, offset, end, lineOffset);
+            return end;
         }
-        return end;
+        if (end == COMPARED_AND_REFUSED)
+        {
+            hinted.refuse(src, offset, to, lineOffset);
+        }
+        return -1;
     }
 
     /** A store of a reference costs a write barrier: most matches read the array the last one read. */

@@ -282,13 +282,6 @@ final class ChunkTemplate
     }
 
     /**
-     * Folds the payload when it repeats the template around new string bodies.
-     *
-     * @param streamOffset the frame's stream offset: with the same bytes, says whether {@link #matchLine} matched
-     *                     them already.
-     * @return false (nothing changed) when it does not: the full parser must read it.
-     */
-    /**
      * As {@link #tryFold} for the chunk the framer offers whole in place of its frame: its data is the line
      * {@link #matchLine} matched last.
      *
@@ -299,9 +292,16 @@ final class ChunkTemplate
         return hinted.takeWhole() && apply(hinted.array(), hinted.offset(), hinted.end() - hinted.offset());
     }
 
+    /**
+     * Folds the payload when it repeats the template around new string bodies.
+     *
+     * @param streamOffset the frame's stream offset: with the same bytes, says whether {@link #matchLine} matched
+     *                     them already.
+     * @return false (nothing changed) when it does not: the full parser must read it.
+     */
     boolean tryFold(final byte[] src, final int offset, final int count, final long streamOffset)
     {
-        if (hinted.take(src, offset, count, streamOffset))
+        if (hinted.take(src, offset, count, streamOffset) == HintedLine.MATCHED)
         {
             // The framer's hint matched these very bytes of this event (nothing is learnt or forgotten between).
             return apply(src, offset, count);
