@@ -123,6 +123,26 @@ public final class AnthropicDialect extends Dialect
         return templates.matches() + textStarts.matches();
     }
 
+    /** The learnt delta answers the framer's line-end hint: its line is not scanned a second time. */
+    @Override
+    public boolean hintsDataLines()
+    {
+        return true;
+    }
+
+    @Override
+    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        return templates.matchLine(src, from, to, lineOffset);
+    }
+
+    /** The delta the framer offers whole, in place of its frame: the data line the hint matched last. */
+    @Override
+    public boolean foldHinted()
+    {
+        return templates.foldHinted();
+    }
+
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {

@@ -127,20 +127,43 @@ final class DeltaTemplates
         {
             final int shape = k == 0 ? last : k == last ? 0 : k;
             final EventTemplate t = templates[shape];
-            if (t.match(frame.buffer(), frame.offset(), frame.length()))
+            // The template tried first answered the framer's hint on this very line, if it was asked: not matched again.
+            if (t.match(frame.buffer(), frame.offset(), frame.length(), frame.streamOffset()))
             {
-                final boolean indexSlot = t.shape().slotCount() > INDEX_SLOT;
-                final long index = indexSlot ? t.integer(INDEX_SLOT) : learntIndex[shape];
-                if (index < 0)
-                {
-                    return false;
-                }
-                last = shape;
-                fold(t, shape, index);
-                return true;
+                return fold(t, shape);
             }
         }
         return false;
+    }
+
+    /**
+     * The framer's line-end hint: the template tried first (the one used last) matches the data line, which its frame
+     * then does not match again, whether it matched or not.
+     */
+    int matchLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        return templates[last].matchLine(src, from, to, lineOffset);
+    }
+
+    /** Folds the event the framer offers whole in place of its frame: the data line {@link #matchLine} matched last. */
+    boolean foldHinted()
+    {
+        final EventTemplate t = templates[last];
+        return t.matchHinted() && fold(t, last);
+    }
+
+    /** @return false, nothing changed, for a negative block index (not one: the token reader refuses it). */
+    private boolean fold(final EventTemplate t, final int shape)
+    {
+        final boolean indexSlot = t.shape().slotCount() > INDEX_SLOT;
+        final long index = indexSlot ? t.integer(INDEX_SLOT) : learntIndex[shape];
+        if (index < 0)
+        {
+            return false;
+        }
+        last = shape;
+        fold(t, shape, index);
+        return true;
     }
 
     private void fold(final EventTemplate t, final int shape, final long index)
