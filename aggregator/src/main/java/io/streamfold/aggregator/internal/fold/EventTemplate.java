@@ -168,7 +168,11 @@ public final class EventTemplate
         return shape;
     }
 
-    /** @return events matched since this template was created (for tests). */
+    /**
+     * @return events matched since this template was created (for tests): a frame's match, or the hint's match a frame
+     *         or the event offered whole then took; a line matched for the hint whose frame was not taken from it (its
+     *         line end lay past the slice) counts when that frame is matched.
+     */
     public long matches()
     {
         return matches;
@@ -286,6 +290,7 @@ public final class EventTemplate
         if (hint == HintedLine.MATCHED)
         {
             counter.countUp(pieces);
+            matches++;
             return true;
         }
         return hint != HintedLine.REFUSED && match(buffer, offset, count);
@@ -302,6 +307,7 @@ public final class EventTemplate
         if (hinted.takeWhole())
         {
             counter.countUp(pieces);
+            matches++;
             return true;
         }
         return false;
@@ -384,7 +390,6 @@ public final class EventTemplate
             return -1;
         }
         keepInput(src);
-        matches++;
         return stop;
     }
 

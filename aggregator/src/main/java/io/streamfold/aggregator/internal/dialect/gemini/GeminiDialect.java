@@ -106,6 +106,26 @@ public final class GeminiDialect extends Dialect
         blockedChoice = false;
     }
 
+    /** The learnt chunk answers the framer's line-end hint (SSE streams): its line is not scanned a second time. */
+    @Override
+    public boolean hintsDataLines()
+    {
+        return true;
+    }
+
+    @Override
+    protected int matchDataLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        return fastPath.matchLine(src, from, to, lineOffset);
+    }
+
+    /** The chunk the framer offers whole, in place of its frame: the data line the hint matched last. */
+    @Override
+    public boolean foldHinted()
+    {
+        return fastPath.foldHinted();
+    }
+
     @Override
     public void onFrame(final Frame frame) throws JsonReader.BadPayload
     {
@@ -114,7 +134,7 @@ public final class GeminiDialect extends Dialect
         {
             return;
         }
-        if (fastPath.foldIfRepeated(frame.buffer(), frame.offset(), length) || scan.read(frame))
+        if (fastPath.foldIfRepeated(frame.buffer(), frame.offset(), length, frame.streamOffset()) || scan.read(frame))
         {
             return;
         }

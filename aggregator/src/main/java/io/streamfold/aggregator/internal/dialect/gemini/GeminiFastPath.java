@@ -89,6 +89,8 @@ final class GeminiFastPath
     private int contentStart;
     private int contentEnd;
     private char[] scratch = new char[MAX_COUNT_DIGITS];
+    /** The length of the data line {@link #matchLine} matched last. */
+    private int hintedLength;
 
     // The description of the chunk being learnt: what its shape names beside the text, in byte order.
     private final byte[] kinds = new byte[MAX_VALUES];
@@ -109,19 +111,53 @@ final class GeminiFastPath
         this.template = template;
     }
 
-    /** @return true when the chunk repeats the learnt one and was folded; else the full decoder reads it. */
-    boolean foldIfRepeated(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * @param streamOffset the frame's stream offset: with the same bytes, says whether the hint ({@link #matchLine})
+     *                     matched or refused them already.
+     * @return true when the chunk repeats the learnt one and was folded; else the full decoder reads it.
+     */
+    boolean foldIfRepeated(final DirectBuffer buffer, final int offset, final int length, final long streamOffset)
     {
         if (pendingLength >= 0)
         {
             learnPending();
         }
-        // The candidate's content, which the full path keeps raw a moment, must fit the raw limit: it is at most
-        // what the chunk holds beyond the learnt bytes around it.
-        if (length - aroundContent > limits.maxRawBytes() || !template.match(buffer, offset, length))
+        return fits(length) && template.match(buffer, offset, length, streamOffset) && foldMatched();
+    }
+
+    /**
+     * The framer's line-end hint: the data line matched against the learnt chunk (learnt first if it is pending, as
+     * the frame would learn it), for the frame that carries it not to be matched again.
+     */
+    int matchLine(final byte[] src, final int from, final int to, final long lineOffset)
+    {
+        if (pendingLength >= 0)
         {
-            return false;
+            learnPending();
         }
+        final int end = template.matchLine(src, from, to, lineOffset);
+        hintedLength = end - from;
+        return end;
+    }
+
+    /** Folds the chunk the framer offers whole in place of its frame: the data line {@link #matchLine} matched last. */
+    boolean foldHinted()
+    {
+        return template.matchHinted() && fits(hintedLength) && foldMatched();
+    }
+
+    /**
+     * The candidate's content, which the full path keeps raw a moment, must fit the raw limit: it is at most what the
+     * chunk holds beyond the learnt bytes around it.
+     */
+    private boolean fits(final int length)
+    {
+        return length - aroundContent <= limits.maxRawBytes();
+    }
+
+    /** Folds the chunk the template has just matched; false, nothing changed, when the full path must read it. */
+    private boolean foldMatched()
+    {
         final byte[] input = template.input();
         for (int s = 1; s <= counts; s++)
         {
