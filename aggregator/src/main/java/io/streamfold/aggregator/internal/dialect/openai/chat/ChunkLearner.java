@@ -551,11 +551,16 @@ final class ChunkLearner
     /** The payload was read whole: learn it when it appended exactly one string and reported nothing. */
     void end(final JsonReader top, final boolean errorSeen)
     {
-        end(top.inputArray(), top.inputOffset(), top.inputLength(), errorSeen);
+        end(top.inputArray(), top.inputOffset(), top.inputLength(), errorSeen, false);
     }
 
-    /** As {@link #end(JsonReader, boolean)} for the payload {@code src[offset, offset + length)}. */
-    void end(final byte[] src, final int offset, final int length, final boolean errorSeen)
+    /**
+     * As {@link #end(JsonReader, boolean)} for the payload {@code src[offset, offset + length)}.
+     *
+     * @param checked whether a byte scan checked the payload whole ({@link ChunkScan}): a template learnt from it need
+     *                not check it again.
+     */
+    void end(final byte[] src, final int offset, final int length, final boolean errorSeen, final boolean checked)
     {
         if (!learnable || errorSeen || appends != 1 || aggregate.errorCount() != errorsBefore)
         {
@@ -576,7 +581,7 @@ final class ChunkLearner
             final int created = tgiObject && createdSeen ? ChunkShapes.CREATED : 0;
             shapes.learn(src, offset, length, field,
                 extras | created | (valueName != null ? ChunkShapes.VALUE : 0), effects, effectCount, choice, kind, call,
-                (extras & ChunkShapes.REFUSAL_LOGPROB) != 0, valueName);
+                (extras & ChunkShapes.REFUSAL_LOGPROB) != 0, valueName, checked);
         }
     }
 }

@@ -228,7 +228,7 @@ final class ChunkScan extends ScanFirstReader
         if (fold)
         {
             aggregate.start();
-            learner.end(src, bytes.offset(), bytes.limit() - bytes.offset(), errorSeen);
+            learner.end(src, bytes.offset(), bytes.limit() - bytes.offset(), errorSeen, true);
             if (errorSeen)
             {
                 // As the token reader: an in-band error is the provider's last word.

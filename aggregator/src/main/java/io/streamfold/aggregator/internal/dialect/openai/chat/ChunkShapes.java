@@ -144,16 +144,17 @@ final class ChunkShapes
      * @param field   where its string was ({@link #textField} or {@link #ARGUMENTS}).
      * @param mask    what else varies (the bits above).
      * @param effects its effects in order, {@code count} of them.
+     * @param checked whether a byte scan checked it whole (the template then does not check it again).
      */
     boolean learn(final byte[] src, final int offset, final int length, final int field, final int mask,
         final byte[] effects, final int count, final MutableChoice choice, final MutablePart.Kind kind,
-        final MutablePart call, final boolean refusalLogprob, final String valueName)
+        final MutablePart call, final boolean refusalLogprob, final String valueName, final boolean checked)
     {
         if (count > MAX_EFFECTS)
         {
             return false;
         }
-        if (!template.learn(src, offset, length, shape(field, mask, valueName)))
+        if (!template.learn(src, offset, length, shape(field, mask, valueName), checked))
         {
             return false;
         }
