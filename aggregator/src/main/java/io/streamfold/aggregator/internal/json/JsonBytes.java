@@ -63,13 +63,16 @@ public final class JsonBytes
     /** @return the first index at or after {@code from} that is not JSON whitespace (or {@code limit}). */
     public static int skipWhitespace(final byte[] src, final int from, final int limit)
     {
-        int i = from;
         // Mostly there is none: one compare answers for any byte above the space (signed, so 0x80 and up fall through
-        // to the full test, which refuses them).
-        if (i >= limit || src[i] > ' ')
-        {
-            return i;
-        }
+        // to the full test, which refuses them). Kept that small, it inlines wherever it is called (a member is
+        // checked around three of them); a run of whitespace is scanned a call away.
+        return from >= limit || src[from] > ' ' ? from : whitespaceEnd(src, from, limit);
+    }
+
+    /** {@link #skipWhitespace} from a byte at or below the space. */
+    private static int whitespaceEnd(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
         // A run of spaces (Anthropic pads every event before its closing brace, with a count that varies from event to
         // event): eight at a time, where a byte loop would mispredict its exit; other whitespace goes to the byte loop.
         while (i + 8 <= limit)
