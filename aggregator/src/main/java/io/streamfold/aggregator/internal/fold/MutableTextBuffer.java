@@ -154,6 +154,17 @@ public final class MutableTextBuffer implements TextBuffer
 
     public boolean set(final CharSequence src, final int limit)
     {
+        if (src == this)
+        {
+            // Set to what it holds: emptied first, as below, it would copy nothing.
+            present = true;
+            if (length > limit)
+            {
+                length = 0;
+                return false;
+            }
+            return true;
+        }
         if (src.length() <= limit && !ensure(src.length()))
         {
             return true;
