@@ -160,8 +160,11 @@ public final class JsonMembers
         boolean innerFound = path == null;
         while (true)
         {
-            // An escaped name is refused too: the full parser decodes names its own way.
-            final int close = JsonBytes.nameEnd(src, i, limit, maxStringBytes);
+            // An escaped name is refused too: the full parser decodes names its own way. The name this place held last
+            // time, repeated, is one that check accepted.
+            final int repeated = i < limit && src[i] == '"' ? names.repeatedClose(count, src, i + 1, limit) : -1;
+            final int close = repeated >= 0 && repeated - i - 1 <= maxStringBytes ? repeated :
+                JsonBytes.nameEnd(src, i, limit, maxStringBytes);
             if (close < 0)
             {
                 return JsonBytes.REFUSED;
@@ -190,7 +193,7 @@ public final class JsonMembers
             {
                 return JsonBytes.REFUSED;
             }
-            add(i + 1, close, value, valueEnd);
+            add(i + 1, close, value, valueEnd, close == repeated);
             i = JsonBytes.skipWhitespace(src, valueEnd, limit);
             if (i >= limit)
             {
@@ -286,10 +289,11 @@ public final class JsonMembers
         i = JsonBytes.skipWhitespace(src, i + 1, limit);
         while (i < limit && src[i] == '"')
         {
-            final int close = JsonBytes.closingQuote(src, i + 1, limit);
+            final int repeated = names.repeatedClose(count, src, i + 1, limit);
+            final int close = repeated >= 0 ? repeated : JsonBytes.closingQuote(src, i + 1, limit);
             final int value = JsonBytes.skipWhitespace(src, JsonBytes.skipWhitespace(src, close + 1, limit) + 1, limit);
             final int end = skipValue(src, value, limit);
-            add(i + 1, close, value, end);
+            add(i + 1, close, value, end, repeated >= 0);
             i = JsonBytes.skipWhitespace(src, end, limit);
             if (i < limit && src[i] == ',')
             {
@@ -616,6 +620,12 @@ public final class JsonMembers
 
     private void add(final int nameFrom, final int nameTo, final int from, final int to)
     {
+        add(nameFrom, nameTo, from, to, false);
+    }
+
+    /** @param repeatedName whether the name is known to be the one its place held ({@link PlacedNames#repeatedClose}). */
+    private void add(final int nameFrom, final int nameTo, final int from, final int to, final boolean repeatedName)
+    {
         if (count == valueStart.length)
         {
             final int n = count * 2;
@@ -633,7 +643,7 @@ public final class JsonMembers
         {
             names.setNone(count);
         }
-        else
+        else if (!repeatedName)
         {
             names.set(count, src, nameFrom, nameTo);
         }

@@ -19,6 +19,12 @@ final class PlacedNames
     private long[] tails = new long[16];
     /** The table's bytes of a name longer than 16 bytes at each place (null for a shorter one). */
     private byte[][] keys = new byte[16][];
+    /**
+     * Whether the name at each place is printable ASCII without a quote or backslash: one that any check accepts, so
+     * that {@link #repeatedClose} may answer for it (a name located in bytes the token reader accepted may hold an
+     * escape, which the strict check refuses).
+     */
+    private boolean[] plain = new boolean[16];
 
     PlacedNames(final NameTable table)
     {
@@ -36,6 +42,7 @@ final class PlacedNames
     {
         names[place] = null;
         lengths[place] = -1;
+        plain[place] = false;
     }
 
     /** Place {@code place} holds the member named {@code src[from, to)} (its bytes as sent, without quotes). */
@@ -50,11 +57,32 @@ final class PlacedNames
         final int n = key == null ? -1 : key.length;
         lengths[place] = n;
         keys[place] = n > 16 ? key : null;
+        plain[place] = n >= 0 && plainAscii(key);
         if (n >= 0 && n <= 16)
         {
             heads[place] = NameTable.head(key, 0, n);
             tails[place] = n > 8 ? NameTable.word(key, n - 8) : 0;
         }
+    }
+
+    /**
+     * Where a name that repeats the one kept at {@code place} closes: events of one kind send their names in one order,
+     * so the bytes just past a name's opening quote mostly are the name kept there, then its closing quote. Confirmed by
+     * the same word compares as {@link #set}, that answer spares the scan for the name's end (a loop whose exit
+     * mispredicts on every name, the lengths differing) and the compares {@link #set} would make again.
+     *
+     * @param from index just past the name's opening quote.
+     * @return the index of its closing quote, or -1 when the bytes there are not the kept name then a quote (the name
+     *         is then scanned as any other; a name kept is one that scan accepted, so any name it answers for is).
+     */
+    int repeatedClose(final int place, final byte[] src, final int from, final int limit)
+    {
+        if (place >= lengths.length || !plain[place])
+        {
+            return -1;
+        }
+        final int close = from + lengths[place];
+        return close >= from && close < limit && src[close] == '"' && same(place, src, from, close) ? close : -1;
     }
 
     private boolean same(final int place, final byte[] src, final int from, final int to)
@@ -86,6 +114,19 @@ final class PlacedNames
         heads = Arrays.copyOf(heads, n);
         tails = Arrays.copyOf(tails, n);
         keys = Arrays.copyOf(keys, n);
+        plain = Arrays.copyOf(plain, n);
+    }
+
+    private static boolean plainAscii(final byte[] key)
+    {
+        for (final byte b : key)
+        {
+            if (b < 0x20 || b == '"' || b == '\\' || b == 0x7F)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int[] unknown(final int n)

@@ -224,6 +224,81 @@ class JsonMembersTest
         }
     }
 
+    /**
+     * A reader reused from object to object (an event stream's scan reader) judges and locates each exactly as a new
+     * reader does, whatever it read before: mostly the same names at the same places (the repeated shape it answers a
+     * repeated name for), a name kept at a place then changed by one byte, cut or lengthened, bytes mutated anywhere, and
+     * re-reads of bytes Jackson accepted, which leave escaped and multi-byte names at places that a check must still
+     * scan (it refuses an escaped name).
+     */
+    @Property(tries = 1500)
+    void aReusedReaderReadsEachObjectAsANewOne(@ForAll final Random random)
+    {
+        final JsonMembers reused = new JsonMembers();
+        final List<String> names = new ArrayList<>();
+        for (int k = 0, n = random.nextInt(6); k < n; k++)
+        {
+            names.add(NAMES[random.nextInt(NAMES.length)]);
+        }
+        for (int round = 0; round < 12; round++)
+        {
+            if (random.nextInt(4) == 0 && !names.isEmpty())
+            {
+                final int k = random.nextInt(names.size());
+                final String name = names.get(k);
+                final String[] variants = {
+                    NAMES[random.nextInt(NAMES.length)], name + "x", name.isEmpty() ? "" : name.substring(1),
+                    name.isEmpty() ? "q" : name.substring(0, name.length() - 1) + "q", name + "\u0062", "\\" + name,
+                };
+                names.set(k, variants[random.nextInt(variants.length)]);
+            }
+            final StringBuilder sb = new StringBuilder().append(space(random)).append('{');
+            for (int k = 0; k < names.size(); k++)
+            {
+                sb.append(k > 0 ? "," : "").append(space(random)).append('"').append(names.get(k)).append('"').append(space(random))
+                    .append(':').append(space(random)).append(value(random, 2)).append(space(random));
+            }
+            final String text = sb.append('}').toString();
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (random.nextInt(4) == 0)
+            {
+                bytes = mutate(bytes, random);
+            }
+            final JsonMembers fresh = new JsonMembers();
+            final boolean reread = random.nextInt(3) == 0 && jacksonAccepts(bytes);
+            final boolean accepted = reread ? reused.readObject(bytes, 0, bytes.length) : reused.checkObject(bytes, 0, bytes.length, 6, 1 << 20);
+            assertEquals(reread ? fresh.readObject(bytes, 0, bytes.length) : fresh.checkObject(bytes, 0, bytes.length, 6, 1 << 20),
+                accepted, new String(bytes, StandardCharsets.UTF_8));
+            if (!accepted)
+            {
+                continue;
+            }
+            assertEquals(fresh.count(), reused.count());
+            for (int k = 0; k < fresh.count(); k++)
+            {
+                assertEquals(fresh.name(k), reused.name(k), new String(bytes, StandardCharsets.UTF_8));
+                assertEquals(fresh.valueStart(k), reused.valueStart(k));
+                assertEquals(fresh.valueEnd(k), reused.valueEnd(k));
+            }
+        }
+    }
+
+    private static boolean jacksonAccepts(final byte[] bytes)
+    {
+        try (JsonParser p = JACKSON.createParser(bytes))
+        {
+            while (p.nextToken() != null)
+            {
+                // Tokenized to the end: accepted whole.
+            }
+            return true;
+        }
+        catch (final IOException e)
+        {
+            return false;
+        }
+    }
+
     @Property(tries = 2000)
     void runsEndWhereAPlainLoopEnds(@ForAll final Random random)
     {
