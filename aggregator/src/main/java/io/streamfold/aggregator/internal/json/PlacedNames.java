@@ -20,7 +20,8 @@ final class PlacedNames
     /** The table's bytes of a name longer than 16 bytes at each place (null for a shorter one). */
     private byte[][] keys = new byte[16][];
     /**
-     * Whether the name at each place is printable ASCII without a quote or backslash: one that any check accepts, so
+     * Whether the name at each place is plain ASCII as {@link JsonBytes#plainAsciiEnd} means it (no quote, backslash,
+     * control byte or byte of a multi-byte character): one that any check accepts, so
      * that {@link #repeatedClose} may answer for it (a name located in bytes the token reader accepted may hold an
      * escape, which the strict check refuses).
      */
@@ -57,7 +58,7 @@ final class PlacedNames
         final int n = key == null ? -1 : key.length;
         lengths[place] = n;
         keys[place] = n > 16 ? key : null;
-        plain[place] = n >= 0 && plainAscii(key);
+        plain[place] = n >= 0 && JsonBytes.plainAsciiEnd(key, 0, n) == n;
         if (n >= 0 && n <= 16)
         {
             heads[place] = NameTable.head(key, 0, n);
@@ -115,18 +116,6 @@ final class PlacedNames
         tails = Arrays.copyOf(tails, n);
         keys = Arrays.copyOf(keys, n);
         plain = Arrays.copyOf(plain, n);
-    }
-
-    private static boolean plainAscii(final byte[] key)
-    {
-        for (final byte b : key)
-        {
-            if (b < 0x20 || b == '"' || b == '\\' || b == 0x7F)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int[] unknown(final int n)
