@@ -13,6 +13,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import io.streamfold.aggregator.Format;
+import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.StreamAggregator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,6 +60,7 @@ public class AnthropicAggregationBenchmark
     private byte[] bytes;
     private StreamAggregator aggregator;
     private SdkFolder sdk;
+    private final ChatText chatText = new ChatText();
 
     /** Loads the stream and builds the reusable folders. */
     @Setup(Level.Trial)
@@ -87,11 +89,68 @@ public class AnthropicAggregationBenchmark
         return aggregator.result().usage().outputTokens();
     }
 
+    /**
+     * streamfold on this stream, anthropic-java's accumulator on the same bytes and streamfold on the OpenAI chat text
+     * stream of {@code ChatAggregationBenchmark} (1,000 chunks, fed as that benchmark feeds it), timed apart in every
+     * invocation (see {@link PairedTimes}): the targets' ratios (at least 30x the SDK, at least half the chat text rate
+     * in bytes) read with the host's drift cancelled. The SDK takes most of each invocation; the sums weigh each side
+     * by its own time.
+     */
+    @Benchmark
+    public long paired(final PairedTimes times)
+    {
+        final boolean streamfoldFirst = times.streamfoldFirst();
+        long sink = 0;
+        if (!streamfoldFirst)
+        {
+            sink += pairedPeers(times);
+        }
+        final long t0 = System.nanoTime();
+        sink += streamfold();
+        times.streamfoldNanos += System.nanoTime() - t0;
+        times.streamfoldBytes += bytes.length;
+        if (streamfoldFirst)
+        {
+            sink += pairedPeers(times);
+        }
+        return sink;
+    }
+
+    private long pairedPeers(final PairedTimes times)
+    {
+        final long t0 = System.nanoTime();
+        final Message message = sdkAccumulator();
+        final long t1 = System.nanoTime();
+        final int choices = chatText.fold().choices().size();
+        times.peerNanos += t1 - t0;
+        times.chatTextNanos += System.nanoTime() - t1;
+        times.chatTextBytes += chatText.bytes.length;
+        return message.content().size() + choices;
+    }
+
     /** @return the SDK's accumulated message. */
     @Benchmark
     public Message sdkAccumulator()
     {
         return sdk.fold(bytes);
+    }
+
+    /** The reference the Anthropic target is set against: ChatAggregationBenchmark's text stream, fed as it feeds it. */
+    static final class ChatText
+    {
+        final byte[] bytes = ChatAggregationBenchmark.ChatStreams.textStream(1000);
+        private final StreamAggregator aggregator = StreamAggregator.create(Format.OPENAI_CHAT);
+
+        Aggregate fold()
+        {
+            aggregator.reset();
+            for (int offset = 0; offset < bytes.length; offset += ChatAggregationBenchmark.SLICE)
+            {
+                aggregator.feed(bytes, offset, Math.min(ChatAggregationBenchmark.SLICE, bytes.length - offset));
+            }
+            aggregator.end();
+            return aggregator.result();
+        }
     }
 
     /** The SDK peer: SSE frames, each parsed by the SDK's mapper, accumulated by MessageAccumulator. */

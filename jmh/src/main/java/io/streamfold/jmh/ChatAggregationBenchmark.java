@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.State;
 public class ChatAggregationBenchmark
 {
     /** Bytes handed to the aggregator per feed call, as a network read would. */
-    private static final int SLICE = 16 * 1024;
+    static final int SLICE = 16 * 1024;
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import org.agrona.DirectBuffer;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +23,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.streamfold.aggregator.model.Aggregate;
@@ -144,24 +142,19 @@ public class CorpusFileBenchmark
     }
 
     /**
-     * Both sides in one invocation, timed apart: the fold and the tokenize-only pass run back to back, in turn first,
-     * and {@link PairedTimes} adds up each side's nanoseconds. On a host whose speed drifts (a shared VM), the two
-     * methods above run seconds apart and their ratio moves with the drift; here both sides meet the same drift within
-     * microseconds, so {@code jacksonNanos / streamfoldNanos} is the ratio with the drift cancelled. Each side also
-     * runs colder than in its own loop (the other's code and data pass through the caches in between), as in a
-     * process that does other work between streams: this ratio is not the one the targets above are set on, and may
-     * read lower.
+     * Both sides in one invocation, timed apart (see {@link PairedTimes}): the fold and the tokenize-only pass back to
+     * back, in turn first. {@code peerNanos / streamfoldNanos} is the ratio with the host's drift cancelled.
      */
     @Benchmark
     public long paired(final PairedTimes times)
     {
-        final boolean foldFirst = (times.invocations++ & 1) == 0;
+        final boolean foldFirst = times.streamfoldFirst();
         long t = 0;
         if (!foldFirst)
         {
             final long t0 = System.nanoTime();
             t = tokenize();
-            times.jacksonNanos += System.nanoTime() - t0;
+            times.peerNanos += System.nanoTime() - t0;
         }
         final long t1 = System.nanoTime();
         CorpusAggregationBenchmark.run(aggregator, stream);
@@ -170,42 +163,9 @@ public class CorpusFileBenchmark
         if (foldFirst)
         {
             t = tokenize();
-            times.jacksonNanos += System.nanoTime() - t2;
+            times.peerNanos += System.nanoTime() - t2;
         }
         return t + aggregator.result().outcome().ordinal();
-    }
-
-    /**
-     * Nanoseconds each side of {@link #paired} took in an iteration; JMH reports their sums, and each iteration's
-     * ratio is printed as it ends (the fork's output).
-     */
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    @State(Scope.Thread)
-    public static class PairedTimes
-    {
-        /** Time spent folding. */
-        public long streamfoldNanos;
-        /** Time spent tokenizing the same bytes with Jackson. */
-        public long jacksonNanos;
-        private long invocations;
-
-        /** JMH reads the counters per iteration. */
-        @Setup(Level.Iteration)
-        public void clear()
-        {
-            streamfoldNanos = 0;
-            jacksonNanos = 0;
-        }
-
-        /** Prints the iteration's ratio (tokenize-only time over fold time: how many times faster the fold ran). */
-        @TearDown(Level.Iteration)
-        public void print()
-        {
-            if (streamfoldNanos > 0)
-            {
-                System.out.printf(" [paired %.2fx] ", (double)jacksonNanos / streamfoldNanos);
-            }
-        }
     }
 
     private long tokenize()
