@@ -7,13 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import com.anthropic.core.ObjectMappers;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import io.streamfold.aggregator.Format;
-import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.StreamAggregator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,7 +60,9 @@ public class AnthropicAggregationBenchmark
     private byte[] bytes;
     private StreamAggregator aggregator;
     private SdkFolder sdk;
-    private final ChatText chatText = new ChatText();
+    private final ChatAggregationBenchmark.ChatText chatText = new ChatAggregationBenchmark.ChatText();
+    private final LongSupplier pairedStreamfold = this::streamfold;
+    private final LongSupplier pairedSdk = () -> sdkAccumulator().content().size();
 
     /** Loads the stream and builds the reusable folders. */
     @Setup(Level.Trial)
@@ -99,33 +101,7 @@ public class AnthropicAggregationBenchmark
     @Benchmark
     public long paired(final PairedTimes times)
     {
-        final boolean streamfoldFirst = times.streamfoldFirst();
-        long sink = 0;
-        if (!streamfoldFirst)
-        {
-            sink += pairedPeers(times);
-        }
-        final long t0 = System.nanoTime();
-        sink += streamfold();
-        times.streamfoldNanos += System.nanoTime() - t0;
-        times.streamfoldBytes += bytes.length;
-        if (streamfoldFirst)
-        {
-            sink += pairedPeers(times);
-        }
-        return sink;
-    }
-
-    private long pairedPeers(final PairedTimes times)
-    {
-        final long t0 = System.nanoTime();
-        final Message message = sdkAccumulator();
-        final long t1 = System.nanoTime();
-        final int choices = chatText.fold().choices().size();
-        times.peerNanos += t1 - t0;
-        times.chatTextNanos += System.nanoTime() - t1;
-        times.chatTextBytes += chatText.bytes.length;
-        return message.content().size() + choices;
+        return times.timeWithChatText(pairedStreamfold, bytes.length, pairedSdk, chatText);
     }
 
     /** @return the SDK's accumulated message. */
@@ -133,24 +109,6 @@ public class AnthropicAggregationBenchmark
     public Message sdkAccumulator()
     {
         return sdk.fold(bytes);
-    }
-
-    /** The reference the Anthropic target is set against: ChatAggregationBenchmark's text stream, fed as it feeds it. */
-    static final class ChatText
-    {
-        final byte[] bytes = ChatAggregationBenchmark.ChatStreams.textStream(1000);
-        private final StreamAggregator aggregator = StreamAggregator.create(Format.OPENAI_CHAT);
-
-        Aggregate fold()
-        {
-            aggregator.reset();
-            for (int offset = 0; offset < bytes.length; offset += ChatAggregationBenchmark.SLICE)
-            {
-                aggregator.feed(bytes, offset, Math.min(ChatAggregationBenchmark.SLICE, bytes.length - offset));
-            }
-            aggregator.end();
-            return aggregator.result();
-        }
     }
 
     /** The SDK peer: SSE frames, each parsed by the SDK's mapper, accumulated by MessageAccumulator. */

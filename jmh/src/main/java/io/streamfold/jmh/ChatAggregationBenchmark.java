@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +64,9 @@ public class ChatAggregationBenchmark
 
     byte[] bytes;
     private StreamAggregator aggregator;
+    private final ChatText chatText = new ChatText();
+    private final LongSupplier pairedStreamfold = () -> streamfold().choices().size();
+    private final LongSupplier pairedSdk = () -> openAiJava().choices().size();
     private final ObjectMapper treeMapper = new ObjectMapper();
     private final com.fasterxml.jackson.databind.json.JsonMapper sdkMapper = ObjectMappers.jsonMapper();
 
@@ -120,6 +124,17 @@ public class ChatAggregationBenchmark
         }
         a.end();
         return a.result();
+    }
+
+    /**
+     * streamfold on this stream, openai-java on the same bytes (as {@link #openAiJava}) and streamfold on the 1,000-chunk
+     * text stream, timed apart in every invocation (see {@link PairedTimes}): the Together and logprobs shares of the
+     * text rate (targets: at least 60 %) and the SDK ratio, read with the host's drift cancelled.
+     */
+    @Benchmark
+    public long paired(final PairedTimes times)
+    {
+        return times.timeWithChatText(pairedStreamfold, bytes.length, pairedSdk, chatText);
     }
 
     /** The official SDK: each payload parsed to a ChatCompletionChunk, folded by its ChatCompletionAccumulator. */
@@ -276,6 +291,27 @@ public class ChatAggregationBenchmark
                     finishReason = finish.textValue();
                 }
             }
+        }
+    }
+
+    /**
+     * The reference the ratio targets are set against: the text stream of 1,000 chunks, fed as {@link #streamfold}
+     * feeds it, through an aggregator of its own (the paired benchmarks fold it beside their own stream).
+     */
+    static final class ChatText
+    {
+        final byte[] bytes = ChatStreams.textStream(1000);
+        private final StreamAggregator aggregator = StreamAggregator.builder().format(Format.OPENAI_CHAT).build();
+
+        Aggregate fold()
+        {
+            aggregator.reset();
+            for (int offset = 0; offset < bytes.length; offset += SLICE)
+            {
+                aggregator.feed(bytes, offset, Math.min(SLICE, bytes.length - offset));
+            }
+            aggregator.end();
+            return aggregator.result();
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -85,6 +86,12 @@ public class CorpusFileBenchmark
     private StreamAggregator aggregator;
     private SseTokenizer tokenizer;
     private final JsonFactory jackson = new JsonFactory();
+    private final LongSupplier pairedStreamfold = () ->
+    {
+        CorpusAggregationBenchmark.run(aggregator, stream);
+        return aggregator.result().outcome().ordinal();
+    };
+    private final LongSupplier pairedTokenize = this::tokenize;
     private long tokens;
     private long events;
 
@@ -148,24 +155,7 @@ public class CorpusFileBenchmark
     @Benchmark
     public long paired(final PairedTimes times)
     {
-        final boolean foldFirst = times.streamfoldFirst();
-        long t = 0;
-        if (!foldFirst)
-        {
-            final long t0 = System.nanoTime();
-            t = tokenize();
-            times.peerNanos += System.nanoTime() - t0;
-        }
-        final long t1 = System.nanoTime();
-        CorpusAggregationBenchmark.run(aggregator, stream);
-        final long t2 = System.nanoTime();
-        times.streamfoldNanos += t2 - t1;
-        if (foldFirst)
-        {
-            t = tokenize();
-            times.peerNanos += System.nanoTime() - t2;
-        }
-        return t + aggregator.result().outcome().ordinal();
+        return times.time(pairedStreamfold, pairedTokenize);
     }
 
     private long tokenize()

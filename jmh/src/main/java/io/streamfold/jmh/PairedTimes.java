@@ -1,5 +1,7 @@
 package io.streamfold.jmh;
 
+import java.util.function.LongSupplier;
+
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -27,9 +29,9 @@ public class PairedTimes
     public long peerNanos;
     /** Time streamfold spent folding the OpenAI chat text stream beside it, when the benchmark compares with that. */
     public long chatTextNanos;
-    long streamfoldBytes;
-    long chatTextBytes;
-    long invocations;
+    private long streamfoldBytes;
+    private long chatTextBytes;
+    private long invocations;
 
     /** JMH reads the counters per iteration. */
     @Setup(Level.Iteration)
@@ -42,10 +44,63 @@ public class PairedTimes
         chatTextBytes = 0;
     }
 
-    /** @return whether this invocation runs streamfold first (every other one: neither side always follows the other). */
-    boolean streamfoldFirst()
+    /**
+     * One invocation of a two-sided benchmark: streamfold and the peer on the same bytes, back to back, each first
+     * every other time.
+     *
+     * @return both sides' results, for the benchmark to return.
+     */
+    long time(final LongSupplier streamfold, final LongSupplier peer)
     {
-        return (invocations++ & 1) == 0;
+        if ((invocations++ & 1) == 0)
+        {
+            return timeStreamfold(streamfold, 0) + timePeer(peer);
+        }
+        return timePeer(peer) + timeStreamfold(streamfold, 0);
+    }
+
+    /**
+     * One invocation of a benchmark compared with the chat text fold too: the peer (an SDK) first, then streamfold on
+     * the benchmark's {@code bytes} and the chat text fold in turn, so that each fold follows the SDK (whose garbage
+     * and code pass through the caches) every other time and neither is always the colder one.
+     *
+     * @return every side's result, for the benchmark to return.
+     */
+    long timeWithChatText(final LongSupplier streamfold, final int bytes, final LongSupplier peer,
+        final ChatAggregationBenchmark.ChatText chatText)
+    {
+        final long sink = timePeer(peer);
+        if ((invocations++ & 1) == 0)
+        {
+            return sink + timeStreamfold(streamfold, bytes) + timeChatText(chatText);
+        }
+        return sink + timeChatText(chatText) + timeStreamfold(streamfold, bytes);
+    }
+
+    private long timeStreamfold(final LongSupplier streamfold, final int bytes)
+    {
+        final long t0 = System.nanoTime();
+        final long sink = streamfold.getAsLong();
+        streamfoldNanos += System.nanoTime() - t0;
+        streamfoldBytes += bytes;
+        return sink;
+    }
+
+    private long timePeer(final LongSupplier peer)
+    {
+        final long t0 = System.nanoTime();
+        final long sink = peer.getAsLong();
+        peerNanos += System.nanoTime() - t0;
+        return sink;
+    }
+
+    private long timeChatText(final ChatAggregationBenchmark.ChatText chatText)
+    {
+        final long t0 = System.nanoTime();
+        final long sink = chatText.fold().choices().size();
+        chatTextNanos += System.nanoTime() - t0;
+        chatTextBytes += chatText.bytes.length;
+        return sink;
     }
 
     /**
