@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.State;
 public class ChatAggregationBenchmark
 {
     /** Bytes handed to the aggregator per feed call, as a network read would. */
-    static final int SLICE = 16 * 1024;
+    private static final int SLICE = CorpusAggregationBenchmark.SLICE_BYTES;
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
@@ -305,12 +305,8 @@ public class ChatAggregationBenchmark
 
         Aggregate fold()
         {
-            aggregator.reset();
-            for (int offset = 0; offset < bytes.length; offset += SLICE)
-            {
-                aggregator.feed(bytes, offset, Math.min(SLICE, bytes.length - offset));
-            }
-            aggregator.end();
+            // The same 16 KiB slices as streamfold().
+            CorpusAggregationBenchmark.run(aggregator, bytes);
             return aggregator.result();
         }
     }
