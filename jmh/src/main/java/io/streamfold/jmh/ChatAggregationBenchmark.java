@@ -46,8 +46,6 @@ import org.openjdk.jmh.annotations.State;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"})
 public class ChatAggregationBenchmark
 {
-    /** Bytes handed to the aggregator per feed call, as a network read would. */
-    private static final int SLICE = CorpusAggregationBenchmark.SLICE_BYTES;
     private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
@@ -115,15 +113,8 @@ public class ChatAggregationBenchmark
     @Benchmark
     public Aggregate streamfold()
     {
-        final StreamAggregator a = aggregator;
-        a.reset();
-        final byte[] b = bytes;
-        for (int offset = 0; offset < b.length; offset += SLICE)
-        {
-            a.feed(b, offset, Math.min(SLICE, b.length - offset));
-        }
-        a.end();
-        return a.result();
+        CorpusAggregationBenchmark.run(aggregator, bytes);
+        return aggregator.result();
     }
 
     /**
@@ -305,7 +296,6 @@ public class ChatAggregationBenchmark
 
         Aggregate fold()
         {
-            // The same 16 KiB slices as streamfold().
             CorpusAggregationBenchmark.run(aggregator, bytes);
             return aggregator.result();
         }
