@@ -48,10 +48,6 @@ final class DeltaTemplates
     private final boolean[] anyIndex = new boolean[SHAPES.length];
     /** The template tried first: the one that matched or was learnt last. */
     private int last;
-    /**
-     * Whether the parser allows numbers as long as the byte scanners do: a slot holding a number (a citation, the
-     * index) must never take one the parser would refuse, so below that the templates stay off.
-     */
 
     DeltaTemplates(final MutableAggregate aggregate, final ContentBlocks blocks, final AggregationLimits limits)
     {

@@ -42,7 +42,6 @@ final class EventScan
         ascii("\"message_start\""), ascii("\"message_delta\""), ascii("\"message_stop\""),
     };
     private static final int[] KINDS = { CONTENT_BLOCK_DELTA, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, PING, MESSAGE_START, MESSAGE_DELTA, MESSAGE_STOP };
-    /** The member whose object the scan locates too, per kind: the delta, the block. */
 
     private final BlockStarts starts;
     private final ContentBlocks blocks;

@@ -22,8 +22,6 @@ import io.streamfold.parser.internal.DataLineHint;
  */
 final class ChunkLearner
 {
-    /** Longest data line value the framer's line-end hint is matched over. */
-
     private final MutableAggregate aggregate;
     private final ChunkTemplate template;
     private final ChunkShapes shapes;
