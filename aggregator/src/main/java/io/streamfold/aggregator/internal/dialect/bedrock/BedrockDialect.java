@@ -53,6 +53,12 @@ public final class BedrockDialect extends Dialect
 
     static final String TOOL_USE = "toolUse";
     static final String REDACTED = "redactedContent";
+    /** A server tool's result block: {@code ToolResultBlockStart}, then lists of {@code ToolResultBlockDelta}. */
+    static final String TOOL_RESULT = "toolResult";
+    /** An image block: {@code ImageBlockStart} ({@code format}), then {@code ImageBlockDelta} objects. */
+    static final String IMAGE = "image";
+    /** The field of a {@code ToolResultBlock} that its deltas' entries are appended to. */
+    static final String CONTENT = "content";
 
     /**
      * A contentBlockDelta of text (slot 0), with or without the random-length {@code p} padding (slot 1): a raw

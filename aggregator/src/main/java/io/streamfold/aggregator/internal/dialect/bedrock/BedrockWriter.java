@@ -116,6 +116,11 @@ final class BedrockWriter
                 g.writeEndObject();
                 break;
             default:
+                if (ContentBlocks.isMemberBlock(p.type()))
+                {
+                    writeMemberBlock(g, p);
+                    break;
+                }
                 if (p.type().contentEquals(BedrockDialect.REDACTED))
                 {
                     g.writeStartObject();
@@ -127,7 +132,7 @@ final class BedrockWriter
                 }
                 for (int i = 0; i < p.extra().size(); i++)
                 {
-                    if (p.hasDeltas() && p.deltas().has(p.extra().name(i)))
+                    if (foldedOver(p, i))
                     {
                         continue;
                     }
@@ -143,6 +148,43 @@ final class BedrockWriter
                     g.writeEndObject();
                 }
         }
+    }
+
+    /** @return true when the deltas folded a field of the start's field {@code i}'s name: theirs is written instead. */
+    private static boolean foldedOver(final MutablePart p, final int i)
+    {
+        return p.hasDeltas() && p.deltas().has(p.extra().name(i));
+    }
+
+    /**
+     * A {@code toolResult} or {@code image} block: one object under its member's name, the start's fields then what the
+     * deltas folded. A tool result always has its {@code content} (required in a {@code ToolResultBlock}), empty when
+     * no delta came.
+     */
+    private static void writeMemberBlock(final JsonGenerator g, final MutablePart p) throws IOException
+    {
+        g.writeStartObject();
+        g.writeObjectFieldStart(p.type().toString());
+        for (int i = 0; i < p.extra().size(); i++)
+        {
+            if (!foldedOver(p, i))
+            {
+                g.writeFieldName(p.extra().name(i));
+                p.extra().value(i).write(g);
+            }
+        }
+        for (int i = 0; p.hasDeltas() && i < p.deltas().size(); i++)
+        {
+            p.deltas().writeField(g, i);
+        }
+        if (p.type().contentEquals(BedrockDialect.TOOL_RESULT) && !p.extra().has(BedrockDialect.CONTENT) &&
+            !(p.hasDeltas() && p.deltas().has(BedrockDialect.CONTENT)))
+        {
+            g.writeArrayFieldStart(BedrockDialect.CONTENT);
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     /**

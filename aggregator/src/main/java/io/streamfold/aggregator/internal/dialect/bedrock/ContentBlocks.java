@@ -13,6 +13,17 @@ import io.streamfold.parser.ErrorKind;
 /**
  * The content blocks of a Converse stream ({@code contentBlockStart} and {@code contentBlockDelta} bodies),
  * each a part of choice 0 keyed by {@code contentBlockIndex}.
+ *
+ * <p>A {@code toolResult} or {@code image} block is a <em>member block</em>: its start and its deltas name the same
+ * member, and the Converse response holds one object under that name. It is an {@link MutablePart.Kind#OTHER} part
+ * typed by the member: the start's fields are kept in {@link MutablePart#extra()}, and the deltas fold into
+ * {@link MutablePart#deltas()} by the generic rule (late data, limits and the result's budget as for any delta
+ * field): a {@code toolResult} delta's list into field {@code content}, its entries appended as sent (a text entry is
+ * not joined to the one before: the API documents each {@code ToolResultBlockDelta} as one {@code text} or
+ * {@code json} entry, as the finished {@code ToolResultBlock}'s content lists them), an {@code image} delta's fields
+ * ({@code source}...) field by field. A member delta of another JSON type, or for a block of another kind, is a
+ * {@link ErrorKind#MALFORMED_JSON} error and is not folded; one without a start makes the block without the start's
+ * fields, as a {@code toolUse} input before its start does.
  */
 final class ContentBlocks
 {
@@ -44,6 +55,11 @@ final class ContentBlocks
             if (BedrockDialect.TOOL_USE.equals(name) && value == JsonToken.START_OBJECT)
             {
                 toolUseStart(r, index);
+                continue;
+            }
+            if (isMemberBlock(name))
+            {
+                memberStart(r, index, name);
                 continue;
             }
             // Any other block kind (image, tool result...) is kept whole.
@@ -89,6 +105,101 @@ final class ContentBlocks
         {
             aggregate.toolCallStarted(aggregate.choiceForIndex(0), call);
         }
+    }
+
+    /** @return true for the members whose start and deltas build one object (see the class comment). */
+    static boolean isMemberBlock(final CharSequence member)
+    {
+        return CharSequence.compare(BedrockDialect.TOOL_RESULT, member) == 0 || CharSequence.compare(BedrockDialect.IMAGE, member) == 0;
+    }
+
+    /** A member block's start: its object's fields are the block's first fields. */
+    private void memberStart(final JsonReader r, final long index, final String member) throws JsonReader.BadPayload
+    {
+        if (r.token() != JsonToken.START_OBJECT)
+        {
+            malformed(member, "start", index, "must be an object");
+            r.skip();
+            return;
+        }
+        final MutablePart part = memberBlock(index, member, "start");
+        if (part == null)
+        {
+            r.skip();
+            return;
+        }
+        while (r.next() == JsonToken.FIELD_NAME)
+        {
+            final String name = r.name();
+            r.next();
+            dialect.captureKeepingNonEmpty(part.extra(), name, r);
+        }
+    }
+
+    /** A member block's delta: a toolResult list appended to its content, an image object folded field by field. */
+    private void memberDelta(final JsonReader r, final MutableChoice choice, final long index, final String member)
+        throws JsonReader.BadPayload
+    {
+        final boolean list = BedrockDialect.TOOL_RESULT.equals(member);
+        if (r.token() != (list ? JsonToken.START_ARRAY : JsonToken.START_OBJECT))
+        {
+            malformed(member, "delta", index, list ? "must be a list" : "must be an object");
+            r.skip();
+            return;
+        }
+        final MutablePart part = memberBlock(index, member, "delta");
+        if (part == null)
+        {
+            r.skip();
+        }
+        else if (list)
+        {
+            aggregate.genericDeltas().fold(choice, part, BedrockDialect.CONTENT, r, false);
+        }
+        else
+        {
+            while (r.next() == JsonToken.FIELD_NAME)
+            {
+                final String name = r.name();
+                r.next();
+                aggregate.genericDeltas().fold(choice, part, name, r, false);
+            }
+        }
+    }
+
+    /**
+     * @return the member block at {@code index}, created (typed by {@code member}) when the index holds no block yet;
+     * null, after a {@link ErrorKind#MALFORMED_JSON} error, when it holds a block of another kind (its content must
+     * not change kind under it), or past a limit.
+     */
+    private MutablePart memberBlock(final long index, final String member, final String event)
+    {
+        final MutableChoice choice = aggregate.choiceForIndex(0);
+        if (choice == null)
+        {
+            return null;
+        }
+        final MutablePart existing = choice.partAt(index, null);
+        if (existing != null)
+        {
+            if (existing.kind() == MutablePart.Kind.OTHER && existing.type().contentEquals(member))
+            {
+                return existing;
+            }
+            malformed(member, event, index, "the block is " + (existing.type().length() > 0 ? existing.type() : existing.kind()));
+            return null;
+        }
+        final MutablePart part = block(index, MutablePart.Kind.OTHER);
+        if (part != null)
+        {
+            part.type().set(member, member.length());
+        }
+        return part;
+    }
+
+    private void malformed(final String member, final String event, final long index, final String why)
+    {
+        aggregate.error(ErrorKind.MALFORMED_JSON, "'" + member + "' " + event + " for block " + index + ": " + why + "; ignored");
     }
 
     private void setIfString(final JsonReader r, final JsonToken value, final MutableTextBuffer into) throws JsonReader.BadPayload
@@ -137,6 +248,10 @@ final class ContentBlocks
                     break;
                 case "reasoningContent":
                     reasoningDelta(r, choice, index);
+                    break;
+                case BedrockDialect.TOOL_RESULT:
+                case BedrockDialect.IMAGE:
+                    memberDelta(r, choice, index, name);
                     break;
                 case "citation":
                 {
