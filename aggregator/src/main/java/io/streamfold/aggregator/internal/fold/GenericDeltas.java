@@ -55,6 +55,20 @@ public final class GenericDeltas
         }
     }
 
+    /** As {@link #append}, into member {@code key} of object field {@code name} (see {@link MutableDeltaFields#appendKeyed}). */
+    public void appendKeyed(final MutableChoice choice, final MutablePart part, final String name, final String key,
+        final CharSequence text)
+    {
+        if (late.isLate(choice, part))
+        {
+            late.report(choice, part);
+        }
+        else if (!part.deltas().appendKeyed(name, key, text, limits))
+        {
+            dropped(part, name);
+        }
+    }
+
     private void dropped(final MutablePart part, final String name)
     {
         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' of " + part.kind() + " part " + part.ordinal() +

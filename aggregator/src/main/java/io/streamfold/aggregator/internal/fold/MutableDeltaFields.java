@@ -315,6 +315,27 @@ public final class MutableDeltaFields implements DeltaFields
         return ((MutableTextBuffer)values.get(i)).append(text, limits.maxTextChars());
     }
 
+    /**
+     * Appends a string increment to member {@code key} of object field {@code name}: the increments of one field that
+     * the provider keys by an index (one command of several) are joined per key, never across keys.
+     *
+     * @return false when it was dropped for a limit.
+     */
+    public boolean appendKeyed(final String name, final String key, final CharSequence text, final AggregationLimits limits)
+    {
+        final int i = indexFor(name, limits);
+        if (i < 0)
+        {
+            return i == REFUSED;
+        }
+        if (!(values.get(i) instanceof MutableDeltaFields))
+        {
+            // New, or sent without a key before: the keyed increments are an object from now on, as a changed type is.
+            values.set(i, newFields());
+        }
+        return ((MutableDeltaFields)values.get(i)).append(key, text, limits, null);
+    }
+
     /** @return a new text slot holding the string {@code start} has under {@code name}, if any. */
     private MutableTextBuffer startText(final MutableRawFields start, final String name)
     {

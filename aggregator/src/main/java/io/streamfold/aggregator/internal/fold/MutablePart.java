@@ -22,6 +22,11 @@ public final class MutablePart implements Part
     /** Set when the whole result's limit, not the part's own, cut it. */
     private boolean overBudget;
     private String incompleteReason;
+    /**
+     * A call whose arguments are free text, not JSON (a Responses {@code custom_tool_call}'s {@code input}): whole when
+     * it ended, neither parsed nor read field by field.
+     */
+    private boolean freeformArguments;
     /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
     private ToolArgumentCheck argumentsToCheck;
     private final MutableTextBuffer type;
@@ -69,6 +74,7 @@ public final class MutablePart implements Part
         overBudget = false;
         incompleteReason = null;
         argumentsToCheck = null;
+        freeformArguments = false;
         type.clear();
         id.clear();
         name.clear();
@@ -147,6 +153,18 @@ public final class MutablePart implements Part
     }
 
     /** The call ended: {@code check} parses its arguments when completeness is first asked. */
+    /** Marks the call's arguments as free text (see {@link #freeformArguments()}). */
+    public void markFreeformArguments()
+    {
+        freeformArguments = true;
+    }
+
+    /** @return true when the call's arguments are free text, not one JSON value. */
+    public boolean freeformArguments()
+    {
+        return freeformArguments;
+    }
+
     void checkArgumentsLater(final ToolArgumentCheck check)
     {
         argumentsToCheck = check;
@@ -318,6 +336,7 @@ public final class MutablePart implements Part
     {
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
+        freeformArguments = other.freeformArguments;
         truncated = other.truncated;
         overBudget = other.overBudget;
         other.settle();

@@ -112,7 +112,7 @@ final class PartContent
         {
             final StreamListener listener = aggregate.listener();
             listener.onToolCallArgumentsDelta((int)choice.index(), call.ordinal(), view.wrap(chars, offset, kept));
-            if (listener.wantsToolArgumentFields())
+            if (listener.wantsToolArgumentFields() && !call.freeformArguments())
             {
                 toolArguments.feed(choice, call, chars, offset, kept);
             }

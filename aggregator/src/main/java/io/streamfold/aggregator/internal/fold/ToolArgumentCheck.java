@@ -57,7 +57,8 @@ final class ToolArgumentCheck
      */
     void ended(final MutablePart call, final Outcome outcome)
     {
-        if (fields != null && fields.reads(call))
+        // Free text (see MutablePart#freeformArguments) is whole when the call ended: nothing to parse.
+        if (!call.freeformArguments() && fields != null && fields.reads(call))
         {
             final String failure = fields.end(call);
             if (failure != null && !isBlank(call.text()))
@@ -65,7 +66,7 @@ final class ToolArgumentCheck
                 call.incomplete(failure);
             }
         }
-        else if (!isBlank(call.text()))
+        else if (!call.freeformArguments() && !isBlank(call.text()))
         {
             // Parsed only when someone asks whether the call is complete: most callers never do.
             call.checkArgumentsLater(this);
