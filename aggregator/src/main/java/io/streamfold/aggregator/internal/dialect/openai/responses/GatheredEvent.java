@@ -97,6 +97,18 @@ final class GatheredEvent
     long summaryIndex;
     /** The type of an event this dialect does not know. */
     final MutableTextBuffer typeName = new MutableTextBuffer();
+    /**
+     * The values of the event's other {@code *_index} members (not output, content nor summary index: a
+     * {@code command_index}...), in the order sent, joined by {@code '.'}; empty when it has none. An unknown delta
+     * keeps what different values carry apart (see {@link UnknownDeltas}).
+     */
+    final MutableTextBuffer otherIndexes = new MutableTextBuffer();
+    /** Why one of those members is not an index, as the full reader words it; null when none is wrong. */
+    String otherIndexMismatch;
+    /** The largest of those values, to hold against the index limit. */
+    long otherIndexMax;
+    /** One index value's digits and separator (a long has at most 19 digits). */
+    private final char[] digits = new char[20];
     final MutableTextBuffer itemId = new MutableTextBuffer();
     final MutableTextBuffer delta = new MutableTextBuffer();
     final MutableTextBuffer text = new MutableTextBuffer();
@@ -282,6 +294,19 @@ final class GatheredEvent
                     dialect.captureKeepingNonEmpty(errorFields, field, r);
                     break;
                 default:
+                    if (isOtherIndex(field))
+                    {
+                        final long index = r.index(field);
+                        if (index < 0)
+                        {
+                            otherIndexMismatch = r.mismatch();
+                        }
+                        else
+                        {
+                            otherIndex(index);
+                        }
+                        break;
+                    }
                     r.skip();
             }
         }
@@ -452,10 +477,46 @@ final class GatheredEvent
                     // Error events and annotations are rare: the full reader keeps them as it always has.
                     return false;
                 default:
+                    if (isOtherIndex(field))
+                    {
+                        final long index = m.index(i);
+                        if (index < 0)
+                        {
+                            // The full reader words what it is.
+                            return false;
+                        }
+                        otherIndex(index);
+                    }
                     break;
             }
         }
         return true;
+    }
+
+    /** @return whether member {@code field} is an index other than those the dialect reads ({@code command_index}...). */
+    private static boolean isOtherIndex(final String field)
+    {
+        return field.endsWith("_index");
+    }
+
+    /** Adds one of the event's other index values to {@link #otherIndexes}. */
+    private void otherIndex(final long index)
+    {
+        // Written digit by digit: a delta event of a streamed command carries one, and allocates nothing for it.
+        int at = digits.length;
+        long v = index;
+        do
+        {
+            digits[--at] = (char)('0' + v % 10);
+            v /= 10;
+        }
+        while (v > 0);
+        if (otherIndexes.length() > 0)
+        {
+            digits[--at] = '.';
+        }
+        otherIndexes.append(digits, at, digits.length - at, Integer.MAX_VALUE);
+        otherIndexMax = Math.max(otherIndexMax, index);
     }
 
     /** A string member copied as {@link OpenAiResponsesDialect#copyString} would; anything else left as it was. */
@@ -506,6 +567,9 @@ final class GatheredEvent
         locatedField = null;
         type = UNKNOWN;
         typeName.clear();
+        otherIndexes.clear();
+        otherIndexMismatch = null;
+        otherIndexMax = 0;
         outputIndex = -1;
         contentIndex = -1;
         summaryIndex = -1;

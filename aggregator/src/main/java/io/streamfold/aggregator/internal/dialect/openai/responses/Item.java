@@ -12,8 +12,10 @@ final class Item
     int kind;
     boolean done;
     final MutableRawFields fields = new MutableRawFields();
-    /** The function call or the whole-kept OTHER part. */
+    /** The function call, the client call (see {@link ClientCalls}) or the whole-kept OTHER part. */
     MutablePart call;
+    /** The {@link ClientCalls} row of a client call item, else -1. */
+    int clientCall;
     /** Fields from delta events this dialect does not know, for an item with parts of its own (see UnknownDeltas). */
     MutablePart unknownDeltas;
     Slot[] slots = new Slot[2];
@@ -36,9 +38,27 @@ final class Item
         done = false;
         fields.clear();
         call = null;
+        clientCall = -1;
         unknownDeltas = null;
         slotCount = 0;
         finalItem.release();
+    }
+
+    /**
+     * Drops what delta events this dialect does not know gave the item: its item read whole and final carries every
+     * field as the provider sees it, while those deltas only guessed where their text goes (a name that is no field,
+     * pieces of an array joined into one string). They stay only for an item that never got its final value.
+     */
+    void dropUnknownDeltas()
+    {
+        if (call != null && call.hasDeltas())
+        {
+            call.deltas().clear();
+        }
+        if (unknownDeltas != null && unknownDeltas.hasDeltas())
+        {
+            unknownDeltas.deltas().clear();
+        }
     }
 
     /** Keeps {@code src[from, to)} as the item read whole and final, at the lookup that led to it. */

@@ -230,6 +230,10 @@ final class ItemReader
     /** Applies the gathered fields of an item: metadata kept, content and arguments folded into parts. */
     void applyItem(final Item item, final boolean isFinal) throws JsonReader.BadPayload
     {
+        if (isFinal)
+        {
+            item.dropUnknownDeltas();
+        }
         final MutableRawJson type = incoming.get("type");
         if (type != null && type.type() == MutableRawJson.Type.STRING && item.kind == ITEM_UNKNOWN)
         {
@@ -289,33 +293,79 @@ final class ItemReader
         if (item.kind == ITEM_FUNCTION_CALL)
         {
             final MutablePart call = items.callPart(item, stringOrNull(incoming.get("call_id")), stringOrNull(incoming.get("name")));
-            final MutableRawJson args = incoming.get("arguments");
-            if (call != null && args != null && args.type() == MutableRawJson.Type.STRING)
-            {
-                args.textInto(finalText, limits.maxArgumentChars(), strings);
-                items.reconcile(call, finalText, isFinal ? "function_call item" : "output_item.added");
-            }
+            reconcileArguments(call, incoming.get("arguments"), isFinal ? "function_call item" : "output_item.added");
         }
         else if (item.kind == ITEM_OTHER)
         {
+            final MutableRawJson t = item.fields.get("type");
+            final boolean typed = t != null && t.type() == MutableRawJson.Type.STRING;
             if (item.call == null)
             {
-                item.call = aggregate.newPart(items.current(), MutablePart.Kind.OTHER, item.outputIndex);
+                item.clientCall = typed ? ClientCalls.of(t.text()) : -1;
+                item.call = item.clientCall < 0 ? aggregate.newPart(items.current(), MutablePart.Kind.OTHER, item.outputIndex) :
+                    clientCallPart(item);
             }
             if (item.call != null)
             {
-                final MutableRawJson t = item.fields.get("type");
-                if (t != null && t.type() == MutableRawJson.Type.STRING)
+                if (typed)
                 {
                     item.call.type().set(t.text(), limits.maxTextChars());
                 }
                 final MutableRawJson id = item.fields.get("id");
-                if (id != null && id.type() == MutableRawJson.Type.STRING)
+                if (item.clientCall < 0 && id != null && id.type() == MutableRawJson.Type.STRING)
                 {
                     item.call.id().set(id.text(), limits.maxTextChars());
                 }
                 item.call.extra().copyFrom(item.fields);
+                if (item.clientCall >= 0)
+                {
+                    clientCallArguments(item, isFinal);
+                }
             }
+        }
+    }
+
+    /** The tool-call part of a client call item (see {@link ClientCalls}), created and announced as a function call's. */
+    private MutablePart clientCallPart(final Item item)
+    {
+        final String name = ClientCalls.name(item.clientCall);
+        final MutablePart call = items.callPart(item, stringOrNull(incoming.get("type")), stringOrNull(incoming.get("call_id")),
+            name != null ? name : stringOrNull(incoming.get("name")));
+        if (call != null && ClientCalls.freeText(item.clientCall))
+        {
+            call.markFreeformArguments();
+        }
+        return call;
+    }
+
+    /**
+     * A client call's arguments: free text from its field as a function call's arguments string (its deltas were
+     * appended); an action or operation object only from the item read whole and final, the one value that is its
+     * last (the added item holds a placeholder, {@code "commands": []}).
+     */
+    private void clientCallArguments(final Item item, final boolean isFinal)
+    {
+        final MutablePart call = items.callPart(item, null, null, stringOrNull(incoming.get("name")));
+        final String field = ClientCalls.argumentsField(item.clientCall);
+        final MutableRawJson value = incoming.get(field);
+        if (ClientCalls.freeText(item.clientCall))
+        {
+            reconcileArguments(call, value, isFinal ? field + " of the item" : "output_item.added");
+        }
+        else if (isFinal && value != null && value.type() == MutableRawJson.Type.STRUCTURED)
+        {
+            finalText.set(value.json(), limits.maxArgumentChars());
+            items.reconcile(call, finalText, field + " of the item");
+        }
+    }
+
+    /** Reconciles a call's arguments with string {@code value} (what: where it came from), when it is one. */
+    private void reconcileArguments(final MutablePart call, final MutableRawJson value, final String what)
+    {
+        if (call != null && value != null && value.type() == MutableRawJson.Type.STRING)
+        {
+            value.textInto(finalText, limits.maxArgumentChars(), strings);
+            items.reconcile(call, finalText, what);
         }
     }
 

@@ -34,8 +34,9 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
  * {@link MutablePart#wireIndex()} of its parts: a message's {@code output_text} and {@code refusal} content
  * parts become TEXT and REFUSAL parts, a reasoning item's {@code summary_text} and {@code reasoning_text}
  * parts become REASONING parts (their {@link MutablePart#type()} tells which), a {@code function_call} is a
- * TOOL_CALL ({@code call_id} as id), and every other item (web search, file search, image generation,
- * MCP, custom tool calls...) is one OTHER part holding the item's fields as sent.
+ * TOOL_CALL ({@code call_id} as id), so is an item the client executes ({@link ClientCalls}: custom tool, shell,
+ * apply patch), holding the item's fields as sent, and every other item (web search, file search, image generation,
+ * MCP...) is one OTHER part holding the item's fields as sent.
  *
  * <p>Rules decided here:
  * <ul>
@@ -98,7 +99,7 @@ public final class OpenAiResponsesDialect extends Dialect
         items = new OutputItems(aggregate, limits);
         itemReader = new ItemReader(this, aggregate, limits, items, inner);
         event = new GatheredEvent(this, aggregate, limits);
-        unknownDeltas = new UnknownDeltas(aggregate, items);
+        unknownDeltas = new UnknownDeltas(aggregate, limits, items);
         repeats = new CheckedRepeats(items, EventBytes.scanStringBytes(limits));
         event.known(repeats);
         itemReader.repeats(repeats);
@@ -283,7 +284,7 @@ public final class OpenAiResponsesDialect extends Dialect
                 }
                 else if (event.deltaIsString() && UnknownDeltas.isDelta(event.typeName) && !deltaForUnopenedItem())
                 {
-                    unknownDeltas.fold(event.typeName, event.outputIndex, event.itemId, event.delta);
+                    unknownDeltas.fold(event);
                 }
                 break;
             case COMPLETED:

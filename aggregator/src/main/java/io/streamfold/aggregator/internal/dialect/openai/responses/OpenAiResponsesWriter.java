@@ -92,11 +92,21 @@ final class OpenAiResponsesWriter
         final MutablePart deltas = item.unknownDeltas != null ? item.unknownDeltas : item.call;
         if (item.kind == ITEM_OTHER || item.kind == ITEM_UNKNOWN && item.slotCount == 0)
         {
+            // A custom tool's input is its call's arguments, as a function call's are: what its deltas gave, then
+            // reconciled with the item's own value.
+            final String input = item.clientCall >= 0 && item.call != null && ClientCalls.freeText(item.clientCall) ?
+                ClientCalls.argumentsField(item.clientCall) : null;
             for (int i = 0; i < item.fields.size(); i++)
             {
-                if (!deltaWins(item, deltas, item.fields.name(i)))
+                final String field = item.fields.name(i);
+                if (field.equals(input))
                 {
-                    g.writeFieldName(item.fields.name(i));
+                    g.writeFieldName(field);
+                    g.writeString(item.call.text().array(), 0, item.call.text().length());
+                }
+                else if (!deltaWins(item, deltas, field))
+                {
+                    g.writeFieldName(field);
                     item.fields.value(i).write(g);
                 }
             }
@@ -166,11 +176,11 @@ final class OpenAiResponsesWriter
 
     /**
      * @return true when field {@code name} comes from unknown delta events: joined deltas take the place of the
-     * item's start value while it streams; once output_item.done brought the item whole, its own value wins.
+     * item's start value while it streams. The item read whole and final dropped them (see {@link Item#dropUnknownDeltas}).
      */
     private static boolean deltaWins(final Item item, final MutablePart deltas, final String name)
     {
-        return deltas != null && deltas.hasDeltas() && deltas.deltas().has(name) && !(item.done && item.fields.has(name)) &&
+        return deltas != null && deltas.hasDeltas() && deltas.deltas().has(name) &&
             !(item.kind == ITEM_FUNCTION_CALL && ("arguments".equals(name) || "call_id".equals(name) || "name".equals(name)));
     }
 

@@ -212,6 +212,12 @@ final class OutputItems
     /** The item's function-call part, created and announced on first use. */
     MutablePart callPart(final Item item, final CharSequence callId, final CharSequence callName)
     {
+        return callPart(item, FUNCTION_CALL, callId, callName);
+    }
+
+    /** The item's tool-call part of item type {@code type}, created and announced on first use. */
+    MutablePart callPart(final Item item, final CharSequence type, final CharSequence callId, final CharSequence callName)
+    {
         if (item.call == null)
         {
             item.call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, item.outputIndex);
@@ -219,7 +225,7 @@ final class OutputItems
             {
                 return null;
             }
-            item.call.type().set(FUNCTION_CALL, 64);
+            item.call.type().set(type, 64);
             if (callId != null)
             {
                 item.call.id().set(callId, limits.maxTextChars());

@@ -1,21 +1,30 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.parser.ErrorKind;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_FUNCTION_CALL;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_OTHER;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesEvents.ITEM_UNKNOWN;
 
 /**
- * {@code response.<name>.delta} events this dialect does not know (code interpreter code, custom tool input, MCP
- * arguments, and whatever comes next): their string {@code delta} is folded into the item by the generic rule, never
- * dropped. The field is the event's name less the item's type ({@code response.code_interpreter_call_code.delta} on
- * a {@code code_interpreter_call} item fills {@code code}), else the whole name; the item's final value, when
- * {@code output_item.done} brings one, wins over the joined deltas.
+ * {@code response.<name>.delta} events this dialect does not know (code interpreter code, MCP arguments, a shell
+ * call's commands, and whatever comes next): their string {@code delta} is folded into the item by the generic rule, so
+ * that a stream cut before the item's end still shows what they carried. The field is the event's name less the item's
+ * type ({@code response.code_interpreter_call_code.delta} on a {@code code_interpreter_call} item fills {@code code}),
+ * else the whole name. That name is a guess ({@code apply_patch_call_operation_diff} streams {@code operation.diff}),
+ * so the item read whole and final (its {@code output_item.done}, or the terminal response's output) replaces them:
+ * see {@link Item#dropUnknownDeltas}.
+ *
+ * <p>An event with other {@code *_index} members ({@code command_index}: one of several commands) is keyed by their
+ * values: the field is an object with one joined string per key ({@code "command": {"0": "ls", "1": "pwd"}}), since
+ * joining the pieces of different commands would make one that was never sent. A custom tool call's {@code input}
+ * deltas are its arguments (see {@link ClientCalls}).
  */
 final class UnknownDeltas
 {
@@ -23,12 +32,14 @@ final class UnknownDeltas
     private static final String SUFFIX = ".delta";
 
     private final MutableAggregate aggregate;
+    private final AggregationLimits limits;
     private final OutputItems items;
     private final MutableTextBuffer field = new MutableTextBuffer();
 
-    UnknownDeltas(final MutableAggregate aggregate, final OutputItems items)
+    UnknownDeltas(final MutableAggregate aggregate, final AggregationLimits limits, final OutputItems items)
     {
         this.aggregate = aggregate;
+        this.limits = limits;
         this.items = items;
     }
 
@@ -50,13 +61,36 @@ final class UnknownDeltas
         return true;
     }
 
-    void fold(final CharSequence type, final long outputIndex, final CharSequence itemId, final CharSequence delta)
+    void fold(final GatheredEvent event)
     {
-        final Item item = items.itemForEvent(outputIndex, itemId, ITEM_UNKNOWN);
+        final CharSequence type = event.typeName;
+        if (event.otherIndexMismatch != null)
+        {
+            // As a known index that is none: what it would select is unknown, so the event is not folded.
+            aggregate.error(ErrorKind.MALFORMED_JSON, event.otherIndexMismatch);
+            return;
+        }
+        if (event.otherIndexMax > limits.maxIndex())
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "index " + event.otherIndexMax + " of " + type + " outside 0.." +
+                limits.maxIndex() + "; not folded");
+            return;
+        }
+        final Item item = items.itemForEvent(event.outputIndex, event.itemId, ITEM_UNKNOWN);
         final MutableChoice choice = items.current();
         if (item == null || choice == null)
         {
             return;
+        }
+        final CharSequence delta = event.delta;
+        if (item.clientCall >= 0 && item.call != null && ClientCalls.freeText(item.clientCall) && event.otherIndexes.length() == 0)
+        {
+            fieldName(type, item);
+            if (field.contentEquals(ClientCalls.argumentsField(item.clientCall)))
+            {
+                aggregate.appendArguments(choice, item.call, event.delta.array(), 0, event.delta.length());
+                return;
+            }
         }
         final MutablePart part = partOf(item, choice);
         if (part == null)
@@ -68,7 +102,14 @@ final class UnknownDeltas
             aggregate.endPart(choice, part);
         }
         fieldName(type, item);
-        aggregate.genericDeltas().append(choice, part, field.toString(), delta);
+        if (event.otherIndexes.length() == 0)
+        {
+            aggregate.genericDeltas().append(choice, part, field.toString(), delta);
+        }
+        else
+        {
+            aggregate.genericDeltas().appendKeyed(choice, part, field.toString(), event.otherIndexes.toString(), delta);
+        }
     }
 
     /** The item's call or whole-kept part; an item with its own parts (a message, reasoning) gets one on the side. */

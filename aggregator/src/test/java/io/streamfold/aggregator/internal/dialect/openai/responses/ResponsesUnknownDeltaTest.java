@@ -1,9 +1,12 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamfold.aggregator.FastPathRun;
+import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.RecordingListener;
 import io.streamfold.aggregator.model.Aggregate;
@@ -56,6 +59,92 @@ class ResponsesUnknownDeltaTest
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, ADDED, code("print("), code("2)"), DONE, COMPLETED), new RecordingListener());
         assertEquals(List.of(), a.errors());
         assertEquals("print(1)", item(a).get("code").asText());
+        assertEquals(null, MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0).get("unknown_deltas"));
+    }
+
+    private static final String PATCH_ADDED = "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" +
+        "{\"id\":\"apc_1\",\"type\":\"apply_patch_call\",\"status\":\"in_progress\",\"call_id\":\"call_1\"," +
+        "\"operation\":{\"type\":\"create_file\",\"diff\":\"\",\"path\":\"a.md\"}}}";
+    private static final String PATCH_ITEM = "{\"id\":\"apc_1\",\"type\":\"apply_patch_call\",\"status\":\"completed\"," +
+        "\"call_id\":\"call_1\",\"operation\":{\"type\":\"create_file\",\"diff\":\"+hi\\n\",\"path\":\"a.md\"}}";
+
+    private static String diff(final String delta)
+    {
+        return "{\"type\":\"response.apply_patch_call_operation_diff.delta\",\"output_index\":0,\"item_id\":\"apc_1\"," +
+            "\"delta\":\"" + delta + "\"}";
+    }
+
+    private static String completed(final String output)
+    {
+        return "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
+            "\"status\":\"completed\",\"model\":\"m-1\",\"output\":[" + output + "],\"usage\":null}}";
+    }
+
+    @Test
+    void theDoneItemIsWrittenAsSentWhateverFieldItsDeltasGuessed() throws Exception
+    {
+        // The deltas stream operation.diff, but their name says operation_diff: a field the item does not have.
+        final String done = "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + PATCH_ITEM + "}";
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, PATCH_ADDED, diff("+h"), diff("i\\n"), done, completed(PATCH_ITEM)),
+            new RecordingListener());
+        assertEquals(List.of(), a.errors());
+        assertEquals(MAPPER.readTree(PATCH_ITEM), item(a));
+        assertEquals(null, MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0).get("unknown_deltas"));
+    }
+
+    @Test
+    void theTerminalResponsesItemReplacesTheDeltasOfAnItemWithoutItsDone() throws Exception
+    {
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, PATCH_ADDED, diff("+h"), diff("i\\n"), completed(PATCH_ITEM)),
+            new RecordingListener());
+        assertEquals(List.of(), a.errors());
+        assertEquals(MAPPER.readTree(PATCH_ITEM), item(a));
+    }
+
+    private static final String SHELL_ADDED = "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" +
+        "{\"id\":\"sh_1\",\"type\":\"shell_call\",\"status\":\"in_progress\",\"action\":{\"commands\":[]},\"call_id\":\"call_2\"}}";
+
+    private static String command(final String index, final String delta)
+    {
+        return "{\"type\":\"response.shell_call_command.delta\",\"output_index\":0,\"command_index\":" + index + ",\"delta\":\"" +
+            delta + "\"}";
+    }
+
+    @Test
+    void deltasOfDifferentIndexesAreKeptApartOnACutStream() throws Exception
+    {
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, SHELL_ADDED, command("0", "ls"), command("0", " -a"),
+            command("1", "pw"), command("1", "d")), new RecordingListener());
+        assertEquals(Outcome.TRUNCATED, a.outcome());
+        assertEquals(MAPPER.readTree("{\"0\":\"ls -a\",\"1\":\"pwd\"}"), item(a).get("command"));
+        assertEquals(MAPPER.readTree("[{\"index\":0,\"type\":\"shell_call\",\"fields\":{\"command\":{\"0\":\"ls -a\",\"1\":\"pwd\"}}}]"),
+            MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0).get("unknown_deltas"));
+    }
+
+    @Test
+    void anIndexThatIsNotOneKeepsItsDeltaOut() throws Exception
+    {
+        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, SHELL_ADDED, command("0", "ls"), command("\"x\"", "pwd")),
+            new RecordingListener());
+        assertEquals(List.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED),
+            a.errors().stream().map(StreamError::kind).collect(java.util.stream.Collectors.toList()));
+        assertEquals("command_index must be a non-negative integer, got the string \"x\"", a.errors().get(0).message());
+        assertEquals(MAPPER.readTree("{\"0\":\"ls\"}"), item(a).get("command"));
+    }
+
+    @Test
+    void indexedDeltasFoldTheSameWithTheFastPathAndWithout()
+    {
+        final String done = "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"id\":\"sh_1\",\"type\":\"shell_call\"," +
+            "\"status\":\"completed\",\"action\":{\"commands\":[\"ls\",\"pwd\"]},\"call_id\":\"call_2\"}}";
+        for (final String[] events : List.of(
+            new String[] {CREATED, SHELL_ADDED, command("0", "ls"), command("1", "pwd"), done, COMPLETED},
+            new String[] {CREATED, SHELL_ADDED, command("0", "ls"), command("1", "pwd")},
+            new String[] {CREATED, SHELL_ADDED, command("0", "ls"), command("-1", "pwd")},
+            new String[] {CREATED, PATCH_ADDED, diff("+h"), diff("i"), completed(PATCH_ITEM)}))
+        {
+            FastPathRun.assertInvisible(Format.OPENAI_RESPONSES, sse(events).getBytes(StandardCharsets.UTF_8), String.join("\n", events));
+        }
     }
 
     @Test
@@ -75,7 +164,8 @@ class ResponsesUnknownDeltaTest
             new RecordingListener());
         assertEquals(List.of(ErrorKind.LATE_DATA), a.errors().stream().map(StreamError::kind).collect(java.util.stream.Collectors.toList()));
         assertEquals("print(1)", item(a).get("code").asText());
-        assertEquals("\"print(\"", a.choice(0).parts().get(0).deltas().json("code"));
+        // The done item replaced what the deltas gave, and the late one was not folded.
+        assertEquals(null, a.choice(0).parts().get(0).deltas().json("code"));
     }
 
     @Test
