@@ -37,7 +37,8 @@ public interface Part
     /**
      * @return true when the part ended whole: not cut by a limit, not left open by a stream that ended early, and
      * for a tool call, arguments that are one complete JSON value (blank arguments count as complete: providers
-     * send none for a tool without parameters; free-text arguments, a Responses custom tool's input, are not parsed). An incomplete tool call keeps its raw text in {@link #text()}.
+     * send none for a tool without parameters; free-text arguments, a Responses custom tool's input, are not
+     * parsed). An incomplete tool call keeps its raw text in {@link #text()}.
      */
     boolean isComplete();
 

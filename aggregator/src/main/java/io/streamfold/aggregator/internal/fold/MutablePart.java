@@ -152,7 +152,6 @@ public final class MutablePart implements Part
         return ended ? incompleteReason : "not ended yet";
     }
 
-    /** The call ended: {@code check} parses its arguments when completeness is first asked. */
     /** Marks the call's arguments as free text (see {@link #freeformArguments()}). */
     public void markFreeformArguments()
     {
@@ -165,6 +164,7 @@ public final class MutablePart implements Part
         return freeformArguments;
     }
 
+    /** The call ended: {@code check} parses its arguments when completeness is first asked. */
     void checkArgumentsLater(final ToolArgumentCheck check)
     {
         argumentsToCheck = check;
