@@ -336,7 +336,8 @@ class NormalizedViewTest
                         }
                         addObject(reports, p.get("usage"));
                     }
-                    return merge(reports, "input_tokens", "output_tokens", null, "cache_read_input_tokens", null, true);
+                    return merge(reports, "input_tokens", "output_tokens", null, "cache_read_input_tokens",
+                        "output_tokens_details.thinking_tokens", true);
                 default:
                     return null;
             }
