@@ -49,6 +49,69 @@ class AnthropicUsageTest
         assertEquals(261, normalized(a).get("reasoning_tokens").asLong());
     }
 
+    // ---- B4: a cache-write split a later report leaves behind ----
+
+    @Test
+    void cacheWriteSplitBecomesUnknownWhenALaterReportChangesTheTotalAlone()
+    {
+        final Aggregate a = fold(Format.ANTHROPIC, stream(
+            "{\"input_tokens\":2,\"cache_creation_input_tokens\":3068,\"cache_read_input_tokens\":0," +
+                "\"cache_creation\":{\"ephemeral_5m_input_tokens\":3068,\"ephemeral_1h_input_tokens\":0},\"output_tokens\":69}",
+            "{\"input_tokens\":6,\"cache_creation_input_tokens\":3337,\"cache_read_input_tokens\":6289,\"output_tokens\":198," +
+                "\"output_tokens_details\":{\"thinking_tokens\":0}}"));
+        noErrors(a);
+        final Usage u = a.usage();
+        assertEquals(3337, u.cacheWriteTokens());
+        assertEquals(-1, u.cacheWrite5mTokens());
+        assertEquals(-1, u.cacheWrite1hTokens());
+        assertEquals(0, u.reasoningTokens());
+        final JsonNode n = normalized(a);
+        assertEquals(3337, n.get("cache_write_tokens").asLong());
+        assertTrue(n.get("cache_write_5m_tokens").isNull(), n.toString());
+        assertTrue(n.get("cache_write_1h_tokens").isNull(), n.toString());
+        // The provider's JSON still holds what Anthropic sent (the SDKs' accumulators keep message_start's split too).
+        assertTrue(a.toJson().contains("\"cache_creation\":{\"ephemeral_5m_input_tokens\":3068,\"ephemeral_1h_input_tokens\":0}"));
+    }
+
+    @Test
+    void cacheWriteSplitStaysWhenALaterReportRepeatsTheSameTotal()
+    {
+        final Aggregate a = fold(Format.ANTHROPIC, stream(
+            "{\"input_tokens\":2,\"cache_creation_input_tokens\":3068,\"cache_creation\":{\"ephemeral_5m_input_tokens\":3000," +
+                "\"ephemeral_1h_input_tokens\":68},\"output_tokens\":69}",
+            "{\"input_tokens\":2,\"cache_creation_input_tokens\":3068,\"output_tokens\":198}"));
+        noErrors(a);
+        assertEquals(3000, a.usage().cacheWrite5mTokens());
+        assertEquals(68, a.usage().cacheWrite1hTokens());
+    }
+
+    @Test
+    void cacheWriteSplitSentWithTheNewTotalIsTaken()
+    {
+        final Aggregate a = fold(Format.ANTHROPIC, stream(
+            "{\"input_tokens\":2,\"cache_creation_input_tokens\":3068,\"cache_creation\":{\"ephemeral_5m_input_tokens\":3068," +
+                "\"ephemeral_1h_input_tokens\":0},\"output_tokens\":69}",
+            "{\"cache_creation_input_tokens\":3337,\"cache_creation\":{\"ephemeral_5m_input_tokens\":3000,\"ephemeral_1h_input_tokens\":337}," +
+                "\"output_tokens\":198}",
+            "{\"cache_creation_input_tokens\":3337,\"cache_creation\":null,\"output_tokens\":199}"));
+        noErrors(a);
+        assertEquals(3337, a.usage().cacheWriteTokens());
+        assertEquals(3000, a.usage().cacheWrite5mTokens());
+        assertEquals(337, a.usage().cacheWrite1hTokens());
+    }
+
+    @Test
+    void aNullSplitWithAChangedTotalDoesNotKeepTheOldOneCurrent()
+    {
+        final Aggregate a = fold(Format.ANTHROPIC, stream(
+            "{\"input_tokens\":2,\"cache_creation_input_tokens\":3068,\"cache_creation\":{\"ephemeral_5m_input_tokens\":3068," +
+                "\"ephemeral_1h_input_tokens\":0},\"output_tokens\":69}",
+            "{\"cache_creation_input_tokens\":3337,\"cache_creation\":null,\"output_tokens\":198}"));
+        noErrors(a);
+        assertEquals(-1, a.usage().cacheWrite5mTokens());
+        assertEquals(-1, a.usage().cacheWrite1hTokens());
+    }
+
     // ---- helpers ----
 
     /**

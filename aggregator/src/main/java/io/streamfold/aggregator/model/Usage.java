@@ -61,10 +61,16 @@ public interface Usage
     /** @return input tokens written to the cache (Anthropic cache creation, Bedrock cache write), or -1 when not reported. */
     long cacheWriteTokens();
 
-    /** @return of {@link #cacheWriteTokens()}, those written with a 5-minute lifetime, or -1 when not reported. */
+    /**
+     * @return of {@link #cacheWriteTokens()}, those written with a 5-minute lifetime, or -1 when not reported, or when a
+     * later report changed the cache-write count without a new split (the split sent earlier no longer adds up to it).
+     */
     long cacheWrite5mTokens();
 
-    /** @return of {@link #cacheWriteTokens()}, those written with a 1-hour lifetime, or -1 when not reported. */
+    /**
+     * @return of {@link #cacheWriteTokens()}, those written with a 1-hour lifetime, or -1 when not reported, or when a
+     * later report changed the cache-write count without a new split (the split sent earlier no longer adds up to it).
+     */
     long cacheWrite1hTokens();
 
     /** @return reasoning (thinking) tokens, or -1 when not reported. */

@@ -12,6 +12,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.StopReasonTable;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
+import io.streamfold.aggregator.internal.fold.MutableUsage;
 import io.streamfold.aggregator.internal.fold.UsageKeys;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonMembers;
@@ -331,6 +332,8 @@ public abstract class Dialect
     /**
      * Folds the usage object the reader is on (null is ignored) by the dialect's declared rule
      * ({@link UsageKeys#accumulation}): field by field, or replacing the last snapshot whole. Then announces it.
+     * The usage hears which of the fields it tracks came ({@link MutableUsage#sent}): a split of a count is read only
+     * while the count is the one it came with.
      */
     public final void mergeUsage(final JsonReader reader) throws JsonReader.BadPayload
     {
@@ -343,7 +346,8 @@ public abstract class Dialect
         {
             throw new JsonReader.BadPayload("usage is not an object");
         }
-        final MutableRawFields fields = aggregate.usage().mutableFields();
+        final MutableUsage usage = aggregate.usage();
+        final MutableRawFields fields = usage.mutableFields();
         if (usageKeys().accumulation == UsageKeys.REPLACE_WHOLE)
         {
             fields.clear();
@@ -351,9 +355,15 @@ public abstract class Dialect
         while (reader.next() == JsonToken.FIELD_NAME)
         {
             final String name = reader.name();
-            reader.next();
+            final JsonToken v = reader.next();
+            // As captureKeepingNonEmpty's rule: a null or empty value does not replace a kept one, so it is not sent.
+            if (usage.tracks(name) && v != JsonToken.VALUE_NULL && !(v == JsonToken.VALUE_STRING && reader.text().length() == 0))
+            {
+                usage.sent(name);
+            }
             captureKeepingNonEmpty(fields, name, reader);
         }
+        usage.reportMerged();
         aggregate.usageUpdated();
     }
 
@@ -363,15 +373,22 @@ public abstract class Dialect
      */
     public final void mergeUsage(final JsonMembers usage)
     {
-        final MutableRawFields fields = aggregate.usage().mutableFields();
+        final MutableUsage kept = aggregate.usage();
+        final MutableRawFields fields = kept.mutableFields();
         if (usageKeys().accumulation == UsageKeys.REPLACE_WHOLE)
         {
             fields.clear();
         }
         for (int i = 0; i < usage.count(); i++)
         {
-            captureKeepingNonEmpty(fields, usage.name(i), usage, i);
+            final String name = usage.name(i);
+            if (kept.tracks(name) && !usage.isNullOrEmpty(i))
+            {
+                kept.sent(name);
+            }
+            captureKeepingNonEmpty(fields, name, usage, i);
         }
+        kept.reportMerged();
         aggregate.usageUpdated();
     }
 

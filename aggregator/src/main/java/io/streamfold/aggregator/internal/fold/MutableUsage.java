@@ -15,6 +15,12 @@ import io.streamfold.aggregator.model.Usage;
  * choice (or, when no finish did, up to the terminal event); one that arrived earlier is {@link Source#PROVISIONAL},
  * since providers that report early (Anthropic's {@code message_start}, vLLM's running usage, Gemini's running
  * {@code usageMetadata}) always report again when the response finishes.
+ *
+ * <p>A split of a count into parts (Anthropic's {@code cache_creation} object splitting
+ * {@code cache_creation_input_tokens} by lifetime) describes the count it arrived with. Field-by-field merging keeps
+ * it when a later report changes the count without sending a new split, so the split is read only while the count
+ * is still the one it came with, and is unknown (-1) after. That needs to know which fields a report carried: every
+ * merge of a provider that declares a split goes through {@link #sent(String)} and {@link #reportMerged()}.
  */
 public final class MutableUsage implements Usage
 {
@@ -27,6 +33,12 @@ public final class MutableUsage implements Usage
     private long doneEvent = -1;
     private long estimatedOutput = -1;
     private String estimateMethod;
+    /** The field holding the cache-write split (the parent of the 5m / 1h paths), or null when there is none. */
+    private String splitName;
+    /** The report being merged carries a split. */
+    private boolean splitSent;
+    /** The cache-write count when the split last arrived (-1: none then): the split describes that count only. */
+    private long splitTotal = -1;
     /**
      * The result to estimate from once someone asks: counting tokens walks the whole text (and a tokenizer's
      * tables load on first use), which a caller that never reads usage should not pay for.
@@ -53,6 +65,41 @@ public final class MutableUsage implements Usage
     public void keys(final UsageKeys keys)
     {
         this.keys = keys;
+        splitName = parent(keys.cacheWrite5m.length > 0 ? keys.cacheWrite5m[0] : keys.cacheWrite1h.length > 0 ? keys.cacheWrite1h[0] : null);
+    }
+
+    private static String parent(final String path)
+    {
+        final int dot = path == null ? -1 : path.indexOf('.');
+        return dot < 0 ? null : path.substring(0, dot);
+    }
+
+    /** @return whether {@link #reportMerged()} must hear of field {@code name} when a report carries it. */
+    public boolean tracks(final String name)
+    {
+        return name.equals(splitName);
+    }
+
+    /**
+     * The report being merged carries field {@code name} with a value (not null or empty, which the merge never lets
+     * replace a kept one).
+     */
+    public void sent(final String name)
+    {
+        if (name.equals(splitName))
+        {
+            splitSent = true;
+        }
+    }
+
+    /** The report that {@link #sent(String)} told of is merged: a split that came with it describes today's count. */
+    public void reportMerged()
+    {
+        if (splitSent)
+        {
+            splitSent = false;
+            splitTotal = lookup(keys.cacheWrite, false);
+        }
     }
 
     public void clear()
@@ -64,6 +111,8 @@ public final class MutableUsage implements Usage
         estimatedOutput = -1;
         estimateMethod = null;
         pendingEstimate = null;
+        splitSent = false;
+        splitTotal = -1;
     }
 
     /** A report was merged in event {@code eventNumber}. */
@@ -198,13 +247,28 @@ public final class MutableUsage implements Usage
     /** @return of the cache-write tokens, those with a 5-minute lifetime, or -1 when not reported. */
     public long cacheWrite5mTokens()
     {
-        return lookup(keys.cacheWrite5m, false);
+        return splitCurrent() ? lookup(keys.cacheWrite5m, false) : -1;
     }
 
     /** @return of the cache-write tokens, those with a 1-hour lifetime, or -1 when not reported. */
     public long cacheWrite1hTokens()
     {
-        return lookup(keys.cacheWrite1h, false);
+        return splitCurrent() ? lookup(keys.cacheWrite1h, false) : -1;
+    }
+
+    /**
+     * @return false when a later report changed the cache-write count without a new split (Anthropic's message_delta
+     * raising {@code cache_creation_input_tokens} after message_start's split): the kept split no longer adds up to it.
+     */
+    private boolean splitCurrent()
+    {
+        return splitName == null || lookup(keys.cacheWrite, false) == splitTotal;
+    }
+
+    /** @return whether the provider sent a cache-write split that a later count left behind (now unknown). */
+    public boolean splitStale()
+    {
+        return !splitCurrent() && fields.get(splitName) != null && !fields.get(splitName).isNullish();
     }
 
     /** @return reasoning (thinking) tokens, or -1 when not reported. */
@@ -342,5 +406,8 @@ public final class MutableUsage implements Usage
         doneEvent = other.doneEvent;
         estimatedOutput = other.estimatedOutput;
         estimateMethod = other.estimateMethod;
+        splitName = other.splitName;
+        splitSent = other.splitSent;
+        splitTotal = other.splitTotal;
     }
 }

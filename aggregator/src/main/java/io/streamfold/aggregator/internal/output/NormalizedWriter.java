@@ -107,7 +107,8 @@ public final class NormalizedWriter
         writeCount(g, "total_tokens", u.totalTokens());
         writeCount(g, "cached_tokens", u.cachedTokens());
         writeCount(g, "cache_write_tokens", u.cacheWriteTokens());
-        if (u.cacheWrite5mTokens() >= 0 || u.cacheWrite1hTokens() >= 0)
+        // A split that a later count left behind is written as unknown rather than left out: it was sent, and is stale.
+        if (u.cacheWrite5mTokens() >= 0 || u.cacheWrite1hTokens() >= 0 || u.splitStale())
         {
             writeCount(g, "cache_write_5m_tokens", u.cacheWrite5mTokens());
             writeCount(g, "cache_write_1h_tokens", u.cacheWrite1hTokens());
