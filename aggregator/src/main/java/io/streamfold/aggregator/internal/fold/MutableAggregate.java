@@ -524,6 +524,13 @@ public final class MutableAggregate implements Aggregate
             // The counts are kept as the provider sent them; a gateway billing from them must know they disagree.
             error(ErrorKind.INCONSISTENT_USAGE, usageMismatch);
         }
+        final String iterationsProblem = usage.iterationsProblem();
+        if (iterationsProblem != null)
+        {
+            // Billing on the top level would miss the other steps, and on the list would add up what cannot be read:
+            // the counts fall back to the top level, and the gateway is told.
+            error(ErrorKind.INCONSISTENT_USAGE, "usage iterations not summed: " + iterationsProblem);
+        }
         listener.onEnd(result);
     }
 

@@ -21,6 +21,12 @@ import io.streamfold.aggregator.model.Usage;
  * it when a later report changes the count without sending a new split, so the split is read only while the count
  * is still the one it came with, and is unknown (-1) after. That needs to know which fields a report carried: every
  * merge of a provider that declares a split goes through {@link #sent(String)} and {@link #reportMerged()}.
+ *
+ * <p>Iterations ({@link UsageKeys#iterations}, Anthropic's compaction and advisor steps): when the provider lists them,
+ * every normalized count is their sum ({@link IterationSums}), since each step is billed and the top level covers the
+ * last one only. The list describes the top-level counts it arrived with, like a split: when a later report moves
+ * them without a new list, or the list is unusable, the counts are the top level's and {@link #iterationsProblem()}
+ * says why (an {@code INCONSISTENT_USAGE} error at the end of the stream), never a sum of what may be wrong.
  */
 public final class MutableUsage implements Usage
 {
@@ -33,12 +39,19 @@ public final class MutableUsage implements Usage
     private long doneEvent = -1;
     private long estimatedOutput = -1;
     private String estimateMethod;
-    /** The field holding the cache-write split (the parent of the 5m / 1h paths), or null when there is none. */
-    private String splitName;
     /** The report being merged carries a split. */
     private boolean splitSent;
     /** The cache-write count when the split last arrived (-1: none then): the split describes that count only. */
     private long splitTotal = -1;
+    /** The sums over the iterations list: made when a stream first has one, kept while the keys stay. */
+    private IterationSums iterations;
+    /** {@link #iterations} holds the sums of the fields as they are now. */
+    private boolean iterationsValid;
+    /** The report being merged carries an iterations list. */
+    private boolean iterationsSent;
+    /** The top-level counts the list covers ({@link UsageKeys#iterationsCover}) as they were when it arrived. */
+    private long[] watched;
+    private boolean watchedSet;
     /**
      * The result to estimate from once someone asks: counting tokens walks the whole text (and a tokenizer's
      * tables load on first use), which a caller that never reads usage should not pay for.
@@ -64,20 +77,21 @@ public final class MutableUsage implements Usage
 
     public void keys(final UsageKeys keys)
     {
+        if (keys != this.keys)
+        {
+            // What was made for other keys reads other paths (a pooled aggregator keeps the ones it has).
+            iterations = null;
+            watched = null;
+        }
         this.keys = keys;
-        splitName = parent(keys.cacheWrite5m.length > 0 ? keys.cacheWrite5m[0] : keys.cacheWrite1h.length > 0 ? keys.cacheWrite1h[0] : null);
-    }
-
-    private static String parent(final String path)
-    {
-        final int dot = path == null ? -1 : path.indexOf('.');
-        return dot < 0 ? null : path.substring(0, dot);
+        iterationsValid = false;
+        watchedSet = false;
     }
 
     /** @return whether {@link #reportMerged()} must hear of field {@code name} when a report carries it. */
     public boolean tracks(final String name)
     {
-        return name.equals(splitName);
+        return name.equals(keys.split) || name.equals(keys.iterations);
     }
 
     /**
@@ -86,9 +100,13 @@ public final class MutableUsage implements Usage
      */
     public void sent(final String name)
     {
-        if (name.equals(splitName))
+        if (name.equals(keys.split))
         {
             splitSent = true;
+        }
+        else if (name.equals(keys.iterations))
+        {
+            iterationsSent = true;
         }
     }
 
@@ -100,6 +118,73 @@ public final class MutableUsage implements Usage
             splitSent = false;
             splitTotal = lookup(keys.cacheWrite, false);
         }
+        if (iterationsSent)
+        {
+            iterationsSent = false;
+            final String[] cover = keys.iterationsCover;
+            if (watched == null)
+            {
+                watched = new long[cover.length];
+            }
+            for (int i = 0; i < cover.length; i++)
+            {
+                watched[i] = value(cover[i]);
+            }
+            watchedSet = true;
+        }
+        iterationsValid = false;
+    }
+
+    /** @return the iterations' sums when they stand for this usage, else null (the top-level counts stand). */
+    private IterationSums summed()
+    {
+        if (keys.iterations == null)
+        {
+            return null;
+        }
+        if (!iterationsValid)
+        {
+            final MutableRawJson list = fields.get(keys.iterations);
+            if (list == null && iterations == null)
+            {
+                // Most streams have none: nothing made, and nothing to check until a report brings one.
+                return null;
+            }
+            if (iterations == null)
+            {
+                iterations = new IterationSums(keys);
+            }
+            iterationsValid = true;
+            iterations.compute(list);
+            final String[] cover = keys.iterationsCover;
+            for (int i = 0; watchedSet && i < cover.length; i++)
+            {
+                if (value(cover[i]) != watched[i])
+                {
+                    iterations.unusable(cover[i] + " changed after they were sent");
+                    break;
+                }
+            }
+        }
+        return iterations.entries() > 0 ? iterations : null;
+    }
+
+    /** @return how many iterations the counts add up, or 0 when they are the top level's. */
+    public int summedIterations()
+    {
+        final IterationSums s = summed();
+        return s == null ? 0 : s.entries();
+    }
+
+    /**
+     * @return why an iterations list the provider sent was not added up (the counts are then the top level's, the
+     * final step's only), or null when it was, or when there is none.
+     */
+    public String iterationsProblem()
+    {
+        summed();
+        final String why = iterations == null || !iterationsValid ? null : iterations.problem();
+        return why == null ? null : why + "; the counts are the top-level usage (the final iteration only)";
     }
 
     public void clear()
@@ -113,6 +198,9 @@ public final class MutableUsage implements Usage
         pendingEstimate = null;
         splitSent = false;
         splitTotal = -1;
+        iterationsValid = false;
+        iterationsSent = false;
+        watchedSet = false;
     }
 
     /** A report was merged in event {@code eventNumber}. */
@@ -205,7 +293,8 @@ public final class MutableUsage implements Usage
     /** @return input (prompt) tokens, or -1 when not reported. */
     public long inputTokens()
     {
-        return lookup(keys.input, keys.sumInput);
+        final IterationSums s = summed();
+        return s != null ? s.sum(IterationSums.INPUT) : lookup(keys.input, keys.sumInput);
     }
 
     /** @return output (completion) tokens, or -1 when not reported. */
@@ -216,7 +305,8 @@ public final class MutableUsage implements Usage
             settle();
             return estimateMethod != null ? estimatedOutput : -1;
         }
-        return lookup(keys.output, false);
+        final IterationSums s = summed();
+        return s != null ? s.sum(IterationSums.OUTPUT) : lookup(keys.output, false);
     }
 
     /** @return total tokens as reported, or input + output when only those are, or -1. */
@@ -235,24 +325,37 @@ public final class MutableUsage implements Usage
     /** @return input tokens read from cache, or -1 when not reported. */
     public long cachedTokens()
     {
-        return lookup(keys.cached, false);
+        final IterationSums s = summed();
+        return s != null ? s.sum(IterationSums.CACHED) : lookup(keys.cached, false);
     }
 
     /** @return input tokens written to the cache, or -1 when not reported. */
     public long cacheWriteTokens()
     {
-        return lookup(keys.cacheWrite, false);
+        final IterationSums s = summed();
+        return s != null ? s.sum(IterationSums.CACHE_WRITE) : lookup(keys.cacheWrite, false);
     }
 
     /** @return of the cache-write tokens, those with a 5-minute lifetime, or -1 when not reported. */
     public long cacheWrite5mTokens()
     {
+        final IterationSums s = summed();
+        if (s != null)
+        {
+            // Each step's split came with its own count: no top-level split to go stale.
+            return s.sum(IterationSums.CACHE_WRITE_5M);
+        }
         return splitCurrent() ? lookup(keys.cacheWrite5m, false) : -1;
     }
 
     /** @return of the cache-write tokens, those with a 1-hour lifetime, or -1 when not reported. */
     public long cacheWrite1hTokens()
     {
+        final IterationSums s = summed();
+        if (s != null)
+        {
+            return s.sum(IterationSums.CACHE_WRITE_1H);
+        }
         return splitCurrent() ? lookup(keys.cacheWrite1h, false) : -1;
     }
 
@@ -262,19 +365,20 @@ public final class MutableUsage implements Usage
      */
     private boolean splitCurrent()
     {
-        return splitName == null || lookup(keys.cacheWrite, false) == splitTotal;
+        return keys.split == null || lookup(keys.cacheWrite, false) == splitTotal;
     }
 
     /** @return whether the provider sent a cache-write split that a later count left behind (now unknown). */
     public boolean splitStale()
     {
-        return !splitCurrent() && fields.get(splitName) != null && !fields.get(splitName).isNullish();
+        return summed() == null && !splitCurrent() && fields.get(keys.split) != null && !fields.get(keys.split).isNullish();
     }
 
     /** @return reasoning (thinking) tokens, or -1 when not reported. */
     public long reasoningTokens()
     {
-        return lookup(keys.reasoning, false);
+        final IterationSums s = summed();
+        return s != null ? s.sum(IterationSums.REASONING) : lookup(keys.reasoning, false);
     }
 
     private long lookup(final String[] paths, final boolean addUp)
@@ -400,14 +504,34 @@ public final class MutableUsage implements Usage
     {
         other.settle();
         fields.copyFrom(other.fields);
+        final UsageKeys before = keys;
         keys = other.keys;
         present = other.present;
         reportEvent = other.reportEvent;
         doneEvent = other.doneEvent;
         estimatedOutput = other.estimatedOutput;
         estimateMethod = other.estimateMethod;
-        splitName = other.splitName;
         splitSent = other.splitSent;
         splitTotal = other.splitTotal;
+        // The copy's sums are its own: worked out again from the copied fields when asked.
+        iterationsValid = false;
+        if (before != keys)
+        {
+            iterations = null;
+        }
+        iterationsSent = other.iterationsSent;
+        watchedSet = other.watchedSet;
+        if (other.watched == null)
+        {
+            watched = null;
+        }
+        else
+        {
+            if (watched == null || watched.length != other.watched.length)
+            {
+                watched = new long[other.watched.length];
+            }
+            System.arraycopy(other.watched, 0, watched, 0, watched.length);
+        }
     }
 }

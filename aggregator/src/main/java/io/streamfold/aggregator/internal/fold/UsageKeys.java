@@ -1,5 +1,8 @@
 package io.streamfold.aggregator.internal.fold;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Where a provider puts the normalized usage numbers: field names, a dot for one level of nesting,
  * alternatives in order; and how its reports accumulate. Each provider declares its own in its dialect's package.
@@ -36,6 +39,16 @@ public final class UsageKeys
      * empty when it sends no total.
      */
     public final String[][] totalParts;
+    /**
+     * The field listing the request's sampling steps, each with its own counts under the paths above, whose sum is
+     * what is billed (Anthropic's {@code iterations}: compaction and advisor steps besides the message, which alone
+     * the top-level counts cover); null when the provider has none.
+     */
+    public final String iterations;
+    /** The first-level field holding the cache-write split (the parent of the 5m / 1h paths), or null. */
+    final String split;
+    /** The top-level fields an iterations list covers (the un-nested input and output paths). */
+    final String[] iterationsCover;
 
     /**
      * @param input        input count paths (summed when {@code sumInput}).
@@ -55,6 +68,35 @@ public final class UsageKeys
         final String[] cacheWrite, final String[] cacheWrite5m, final String[] cacheWrite1h,
         final String[] reasoning, final boolean sumInput, final int accumulation, final String[][] totalParts)
     {
+        this(input, output, total, cached, cacheWrite, cacheWrite5m, cacheWrite1h, reasoning, sumInput, accumulation,
+            totalParts, null);
+    }
+
+    /**
+     * As the other constructor, for a provider that lists its sampling steps' counts.
+     *
+     * @param iterations the field holding the list ({@link #iterations}), or null.
+     */
+    public UsageKeys(
+        final String[] input, final String[] output, final String[] total, final String[] cached,
+        final String[] cacheWrite, final String[] cacheWrite5m, final String[] cacheWrite1h,
+        final String[] reasoning, final boolean sumInput, final int accumulation, final String[][] totalParts,
+        final String iterations)
+    {
+        this.iterations = iterations;
+        split = parent(cacheWrite5m.length > 0 ? cacheWrite5m[0] : cacheWrite1h.length > 0 ? cacheWrite1h[0] : null);
+        final List<String> cover = new ArrayList<>();
+        for (final String[] paths : new String[][]{input, output})
+        {
+            for (final String path : paths)
+            {
+                if (path.indexOf('.') < 0)
+                {
+                    cover.add(path);
+                }
+            }
+        }
+        iterationsCover = cover.toArray(new String[0]);
         this.cacheWrite = cacheWrite;
         this.cacheWrite5m = cacheWrite5m;
         this.cacheWrite1h = cacheWrite1h;
@@ -66,5 +108,11 @@ public final class UsageKeys
         this.cached = cached;
         this.reasoning = reasoning;
         this.sumInput = sumInput;
+    }
+
+    private static String parent(final String path)
+    {
+        final int dot = path == null ? -1 : path.indexOf('.');
+        return dot < 0 ? null : path.substring(0, dot);
     }
 }

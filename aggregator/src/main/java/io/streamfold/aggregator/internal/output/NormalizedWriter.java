@@ -102,6 +102,16 @@ public final class NormalizedWriter
         {
             g.writeStringField("estimate_method", u.estimateMethod());
         }
+        // The counts below are the sum over the provider's sampling steps (Anthropic usage.iterations), or, when its
+        // list could not be summed, the top level's: either way the reader is told which.
+        if (u.summedIterations() > 0)
+        {
+            g.writeNumberField("summed_iterations", u.summedIterations());
+        }
+        else if (u.iterationsProblem() != null)
+        {
+            g.writeStringField("iterations_not_summed", u.iterationsProblem());
+        }
         writeCount(g, "input_tokens", u.inputTokens());
         writeCount(g, "output_tokens", u.outputTokens());
         writeCount(g, "total_tokens", u.totalTokens());
