@@ -7,6 +7,11 @@ package io.streamfold.aggregator.model;
  * <p>A count accessor returns -1 when the count is unknown: the provider did not send that field, or sent no
  * usage at all. A -1 is never a count; {@link #source()} says whether there is anything to bill on. Every
  * provider field is kept raw in {@link #fields()}, unknown ones too.
+ *
+ * <p>When the provider lists the request's sampling steps (Anthropic's {@code usage.iterations} with compaction or
+ * the advisor tool: each step is billed, the top-level fields count the final one only), every count is the sum over
+ * the steps. A list that cannot be summed leaves the top-level counts and is reported as an
+ * {@code INCONSISTENT_USAGE} error of the aggregate.
  */
 public interface Usage
 {
