@@ -14,6 +14,9 @@ import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.aggregator.model.StopReason;
 import org.junit.jupiter.api.Test;
 
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.CREATED;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.completed;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.whole;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesDialectTest.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,9 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ResponsesClientToolCallTest
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String CREATED =
-        "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
-        "\"status\":\"in_progress\",\"model\":\"m-1\",\"output\":[],\"usage\":null}}";
     private static final String CUSTOM_ADDED = "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" +
         "{\"type\":\"custom_tool_call\",\"id\":\"ct_1\",\"call_id\":\"call_1\",\"name\":\"write_sql\",\"input\":\"\"}}";
     private static final String CUSTOM_ITEM = "{\"type\":\"custom_tool_call\",\"id\":\"ct_1\",\"call_id\":\"call_1\"," +
@@ -51,12 +51,6 @@ class ResponsesClientToolCallTest
         return "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" + item + "}";
     }
 
-    private static String completed(final String output)
-    {
-        return "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
-            "\"status\":\"completed\",\"model\":\"m-1\",\"output\":[" + output + "],\"usage\":null}}";
-    }
-
     private static JsonNode choice(final Aggregate a) throws IOException
     {
         return MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0);
@@ -71,7 +65,7 @@ class ResponsesClientToolCallTest
     void aCustomToolCallIsAToolCallWithItsInputAsArguments() throws Exception
     {
         final RecordingListener recorder = new RecordingListener();
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, CUSTOM_ADDED, input("SELECT"), input(" 1"), done(CUSTOM_ITEM),
+        final Aggregate a = whole(sse(CREATED, CUSTOM_ADDED, input("SELECT"), input(" 1"), done(CUSTOM_ITEM),
             completed(CUSTOM_ITEM)), recorder);
         assertEquals(List.of(), a.errors());
         assertEquals(MAPPER.createArrayNode().add(call("call_1", "write_sql", "SELECT 1")), choice(a).get("tool_calls"));
@@ -86,7 +80,7 @@ class ResponsesClientToolCallTest
     @Test
     void aCutCustomToolCallKeepsTheInputItsDeltasCarried() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, CUSTOM_ADDED, input("SELECT"), input(" 1")), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, CUSTOM_ADDED, input("SELECT"), input(" 1")), new RecordingListener());
         assertEquals(Outcome.TRUNCATED, a.outcome());
         final JsonNode call = choice(a).get("tool_calls").get(0);
         assertEquals("SELECT 1", call.get("arguments").asText());
@@ -108,7 +102,7 @@ class ResponsesClientToolCallTest
             new String[] {shell, "call_s", "shell", "{\"commands\":[\"ls -a\",\"pwd\"],\"timeout_ms\":null}"},
             new String[] {patch, "call_p", "apply_patch", "{\"type\":\"create_file\",\"diff\":\"+hi\\n\",\"path\":\"a.md\"}"}))
         {
-            final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, added(c[0]), done(c[0]), completed(c[0])), new RecordingListener());
+            final Aggregate a = whole(sse(CREATED, added(c[0]), done(c[0]), completed(c[0])), new RecordingListener());
             assertEquals(List.of(), a.errors(), c[2]);
             assertEquals(MAPPER.createArrayNode().add(call(c[1], c[2], c[3])), choice(a).get("tool_calls"), c[2]);
             assertEquals("tool_calls", choice(a).get("finish_reason").asText(), c[2]);
@@ -124,7 +118,7 @@ class ResponsesClientToolCallTest
             "\"container_id\":\"c1\",\"outputs\":null}";
         for (final String item : List.of(search, code))
         {
-            final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, added(item), done(item), completed(item)), new RecordingListener());
+            final Aggregate a = whole(sse(CREATED, added(item), done(item), completed(item)), new RecordingListener());
             assertEquals(0, choice(a).get("tool_calls").size(), item);
             assertEquals("stop", choice(a).get("finish_reason").asText(), item);
         }
@@ -152,7 +146,7 @@ class ResponsesClientToolCallTest
                 "+- [ ] Coffee\\n\",\"path\":\"shopping-checklist.md\"}"}))
         {
             final byte[] bytes = recording(c[0]);
-            final Aggregate a = ResponsesTestSupport.whole(bytes, new RecordingListener());
+            final Aggregate a = whole(bytes, new RecordingListener());
             assertEquals(List.of(), a.errors(), c[0]);
             assertEquals(Outcome.COMPLETE, a.outcome(), c[0]);
             final JsonNode choice = choice(a);

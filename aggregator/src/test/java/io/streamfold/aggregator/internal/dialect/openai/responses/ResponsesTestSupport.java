@@ -14,8 +14,20 @@ import io.streamfold.aggregator.model.Aggregate;
 /** Feeding helpers and an event recorder shared by the Responses dialect tests. */
 public final class ResponsesTestSupport
 {
+    /** A response.created event with an empty output (id resp_1, model m-1). */
+    public static final String CREATED =
+        "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
+        "\"status\":\"in_progress\",\"model\":\"m-1\",\"output\":[],\"usage\":null}}";
+
     private ResponsesTestSupport()
     {
+    }
+
+    /** @return the response.completed event of {@link #CREATED}'s response, its output the items given (JSON, comma-separated). */
+    public static String completed(final String output)
+    {
+        return "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
+            "\"status\":\"completed\",\"model\":\"m-1\",\"output\":[" + output + "],\"usage\":null}}";
     }
 
     public static StreamAggregator aggregator(final RecordingListener recorder)

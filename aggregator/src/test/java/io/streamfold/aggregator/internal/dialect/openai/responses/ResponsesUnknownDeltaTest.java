@@ -14,6 +14,9 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.StreamError;
 import org.junit.jupiter.api.Test;
 
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.CREATED;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.completed;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.whole;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesDialectTest.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,15 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ResponsesUnknownDeltaTest
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String CREATED =
-        "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
-        "\"status\":\"in_progress\",\"model\":\"m-1\",\"output\":[],\"usage\":null}}";
     private static final String ADDED = "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" +
         "{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"in_progress\",\"code\":\"\",\"container_id\":\"c1\"}}";
     private static final String DONE = "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" +
         "{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"completed\",\"code\":\"print(1)\",\"container_id\":\"c1\"}}";
-    private static final String COMPLETED = "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\"," +
-        "\"created_at\":7,\"status\":\"completed\",\"model\":\"m-1\",\"output\":[],\"usage\":null}}";
+    private static final String COMPLETED = completed("");
 
     private static String code(final String delta)
     {
@@ -44,7 +43,7 @@ class ResponsesUnknownDeltaTest
     @Test
     void aCutStreamKeepsTheCodeItsDeltasCarried() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, ADDED, code("print("), code("1)")), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, ADDED, code("print("), code("1)")), new RecordingListener());
         assertEquals(Outcome.TRUNCATED, a.outcome());
         assertEquals(MAPPER.readTree("{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"in_progress\"," +
             "\"code\":\"print(1)\",\"container_id\":\"c1\"}"), item(a));
@@ -56,7 +55,7 @@ class ResponsesUnknownDeltaTest
     @Test
     void theDoneItemWinsOverItsDeltas() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, ADDED, code("print("), code("2)"), DONE, COMPLETED), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, ADDED, code("print("), code("2)"), DONE, COMPLETED), new RecordingListener());
         assertEquals(List.of(), a.errors());
         assertEquals("print(1)", item(a).get("code").asText());
         assertEquals(null, MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0).get("unknown_deltas"));
@@ -74,18 +73,12 @@ class ResponsesUnknownDeltaTest
             "\"delta\":\"" + delta + "\"}";
     }
 
-    private static String completed(final String output)
-    {
-        return "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
-            "\"status\":\"completed\",\"model\":\"m-1\",\"output\":[" + output + "],\"usage\":null}}";
-    }
-
     @Test
     void theDoneItemIsWrittenAsSentWhateverFieldItsDeltasGuessed() throws Exception
     {
         // The deltas stream operation.diff, but their name says operation_diff: a field the item does not have.
         final String done = "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + PATCH_ITEM + "}";
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, PATCH_ADDED, diff("+h"), diff("i\\n"), done, completed(PATCH_ITEM)),
+        final Aggregate a = whole(sse(CREATED, PATCH_ADDED, diff("+h"), diff("i\\n"), done, completed(PATCH_ITEM)),
             new RecordingListener());
         assertEquals(List.of(), a.errors());
         assertEquals(MAPPER.readTree(PATCH_ITEM), item(a));
@@ -95,7 +88,7 @@ class ResponsesUnknownDeltaTest
     @Test
     void theTerminalResponsesItemReplacesTheDeltasOfAnItemWithoutItsDone() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, PATCH_ADDED, diff("+h"), diff("i\\n"), completed(PATCH_ITEM)),
+        final Aggregate a = whole(sse(CREATED, PATCH_ADDED, diff("+h"), diff("i\\n"), completed(PATCH_ITEM)),
             new RecordingListener());
         assertEquals(List.of(), a.errors());
         assertEquals(MAPPER.readTree(PATCH_ITEM), item(a));
@@ -113,7 +106,7 @@ class ResponsesUnknownDeltaTest
     @Test
     void deltasOfDifferentIndexesAreKeptApartOnACutStream() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, SHELL_ADDED, command("0", "ls"), command("0", " -a"),
+        final Aggregate a = whole(sse(CREATED, SHELL_ADDED, command("0", "ls"), command("0", " -a"),
             command("1", "pw"), command("1", "d")), new RecordingListener());
         assertEquals(Outcome.TRUNCATED, a.outcome());
         assertEquals(MAPPER.readTree("{\"0\":\"ls -a\",\"1\":\"pwd\"}"), item(a).get("command"));
@@ -124,7 +117,7 @@ class ResponsesUnknownDeltaTest
     @Test
     void anIndexThatIsNotOneKeepsItsDeltaOut() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, SHELL_ADDED, command("0", "ls"), command("\"x\"", "pwd")),
+        final Aggregate a = whole(sse(CREATED, SHELL_ADDED, command("0", "ls"), command("\"x\"", "pwd")),
             new RecordingListener());
         assertEquals(List.of(ErrorKind.MALFORMED_JSON, ErrorKind.TRUNCATED),
             a.errors().stream().map(StreamError::kind).collect(java.util.stream.Collectors.toList()));
@@ -153,14 +146,14 @@ class ResponsesUnknownDeltaTest
         final String added = "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"msg_1\",\"type\":\"message\"," +
             "\"status\":\"in_progress\",\"role\":\"assistant\",\"content\":[]}}";
         final String hum = "{\"type\":\"response.output_hum.delta\",\"output_index\":0,\"item_id\":\"msg_1\",\"delta\":\"mm\"}";
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, added, hum, hum, COMPLETED), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, added, hum, hum, COMPLETED), new RecordingListener());
         assertEquals("mmmm", item(a).get("output_hum").asText());
     }
 
     @Test
     void anUnknownDeltaAfterItsItemIsDoneIsLate() throws Exception
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, ADDED, code("print("), DONE, code("oops"), COMPLETED),
+        final Aggregate a = whole(sse(CREATED, ADDED, code("print("), DONE, code("oops"), COMPLETED),
             new RecordingListener());
         assertEquals(List.of(ErrorKind.LATE_DATA), a.errors().stream().map(StreamError::kind).collect(java.util.stream.Collectors.toList()));
         assertEquals("print(1)", item(a).get("code").asText());
@@ -171,7 +164,7 @@ class ResponsesUnknownDeltaTest
     @Test
     void anUnknownDeltaForAnItemNoEventOpenedIsLate()
     {
-        final Aggregate a = ResponsesTestSupport.whole(sse(CREATED, code("x"), COMPLETED), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, code("x"), COMPLETED), new RecordingListener());
         assertEquals(ErrorKind.LATE_DATA, a.errors().get(0).kind());
         assertEquals("response.code_interpreter_call_code.delta for output_index 0, which no earlier event opened; not folded",
             a.errors().get(0).message());
