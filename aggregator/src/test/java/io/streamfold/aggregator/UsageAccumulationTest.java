@@ -32,10 +32,43 @@ class UsageAccumulationTest
                 "\"usageMetadata\":{\"promptTokenCount\":5,\"thoughtsTokenCount\":2,\"totalTokenCount\":7}}"));
         noErrors(a);
         assertEquals(5, a.usage().inputTokens());
-        assertEquals(-1, a.usage().outputTokens());
+        // The thoughts alone, billed as output: the omitted candidates count is zero now, not the 3 of before.
+        assertEquals(2, a.usage().outputTokens());
         assertEquals(2, a.usage().reasoningTokens());
         assertEquals(7, a.usage().totalTokens());
         assertNull(a.usage().fields().get("candidatesTokenCount"));
+    }
+
+    @Test
+    void geminiBilledInputAndOutputAddTheToolUsePromptAndTheThoughts()
+    {
+        // A grounded answer of a thinking model: the search results' prompt is billed as input, the thoughts as output;
+        // the four add up to the total, as the normalized input and output then do.
+        final Aggregate a = fold(Format.GEMINI, ChatFeeding.sse(
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}]," +
+                "\"usageMetadata\":{\"promptTokenCount\":106,\"candidatesTokenCount\":918,\"totalTokenCount\":40937," +
+                "\"cachedContentTokenCount\":50,\"toolUsePromptTokenCount\":37441,\"thoughtsTokenCount\":2472}}"));
+        noErrors(a);
+        assertEquals(106 + 37441, a.usage().inputTokens());
+        assertEquals(918 + 2472, a.usage().outputTokens());
+        assertEquals(2472, a.usage().reasoningTokens());
+        assertEquals(50, a.usage().cachedTokens());
+        assertEquals(a.usage().inputTokens() + a.usage().outputTokens(), a.usage().totalTokens());
+    }
+
+    @Test
+    void partsThatAddUpPastALongAreNoCount()
+    {
+        // Anthropic's input is three parts; hostile counts whose sum wraps must not come out as a negative count.
+        final long big = Long.MAX_VALUE / 2 + 1;
+        final Aggregate a = fold(Format.ANTHROPIC, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\"," +
+            "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"c\",\"content\":[],\"usage\":{\"input_tokens\":" + big +
+            ",\"cache_read_input_tokens\":" + big + ",\"output_tokens\":1}}}\n\n" +
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}\n\n" +
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        assertEquals(-1, a.usage().inputTokens());
+        assertEquals(2, a.usage().outputTokens());
+        assertEquals(-1, a.usage().totalTokens());
     }
 
     @Test

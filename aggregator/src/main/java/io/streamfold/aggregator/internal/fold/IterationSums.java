@@ -36,7 +36,7 @@ final class IterationSums
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final long OVERFLOW = -2;
 
-    private final boolean sumInput;
+    private final boolean sumParts;
     /** Every path any counter reads, once; an entry's values are kept by their index here. */
     private final String[] paths;
     /** For each counter, the indexes of its paths in {@link #paths}, in the keys' order. */
@@ -56,7 +56,7 @@ final class IterationSums
 
     IterationSums(final UsageKeys keys)
     {
-        sumInput = keys.sumInput;
+        sumParts = keys.sumParts;
         final String[][] byCounter = {keys.input, keys.output, keys.cached, keys.cacheWrite, keys.cacheWrite5m,
             keys.cacheWrite1h, keys.reasoning};
         final List<String> all = new ArrayList<>();
@@ -263,8 +263,8 @@ final class IterationSums
     }
 
     /**
-     * @return the current entry's value of counter {@code c} by the top-level rule (first path, or the sum for input),
-     * -1 when absent, {@link #OVERFLOW} when the input's parts add up past a long.
+     * @return the current entry's value of counter {@code c} by the top-level rule (first path, or the sum of the input or output parts),
+     * -1 when absent, {@link #OVERFLOW} when the parts add up past a long.
      */
     private long entryValue(final int c)
     {
@@ -274,7 +274,7 @@ final class IterationSums
             final long v = entry[at];
             if (v >= 0)
             {
-                if (!(sumInput && c == INPUT))
+                if (!(sumParts && (c == INPUT || c == OUTPUT)))
                 {
                     return v;
                 }

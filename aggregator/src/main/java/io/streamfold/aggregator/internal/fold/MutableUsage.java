@@ -294,7 +294,7 @@ public final class MutableUsage implements Usage
     public long inputTokens()
     {
         final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.INPUT) : lookup(keys.input, keys.sumInput);
+        return s != null ? s.sum(IterationSums.INPUT) : lookup(keys.input, keys.sumParts);
     }
 
     /** @return output (completion) tokens, or -1 when not reported. */
@@ -306,7 +306,7 @@ public final class MutableUsage implements Usage
             return estimateMethod != null ? estimatedOutput : -1;
         }
         final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.OUTPUT) : lookup(keys.output, false);
+        return s != null ? s.sum(IterationSums.OUTPUT) : lookup(keys.output, keys.sumParts);
     }
 
     /** @return total tokens as reported, or input + output when only those are, or -1. */
@@ -319,7 +319,7 @@ public final class MutableUsage implements Usage
         }
         final long in = inputTokens();
         final long out = outputTokens();
-        return in >= 0 && out >= 0 ? in + out : -1;
+        return in >= 0 && out >= 0 && in <= Long.MAX_VALUE - out ? in + out : -1;
     }
 
     /** @return input tokens read from cache, or -1 when not reported. */
@@ -392,6 +392,11 @@ public final class MutableUsage implements Usage
                 if (!addUp)
                 {
                     return v;
+                }
+                if (sum > Long.MAX_VALUE - v)
+                {
+                    // Parts past 2^63 (hostile counts) are no count: unknown, never a wrapped negative.
+                    return -1;
                 }
                 sum = sum < 0 ? v : sum + v;
             }

@@ -28,10 +28,12 @@ public final class UsageKeys
     public final String[] cacheWrite5m;
     public final String[] cacheWrite1h;
     /**
-     * Anthropic reports uncached, cache-write and cache-read input separately; the normalized input is
-     * their sum.
+     * The input paths are parts whose sum is the normalized input, and so are the output paths, rather than other
+     * names of one count (the first present wins): Anthropic reports uncached, cache-write and cache-read input
+     * separately; Gemini counts its tool-use prompt apart from the prompt and its thoughts apart from the candidates,
+     * each billed as input or output.
      */
-    public final boolean sumInput;
+    public final boolean sumParts;
     /** {@link #MERGE_FIELDS} or {@link #REPLACE_WHOLE}. */
     public final int accumulation;
     /**
@@ -51,24 +53,24 @@ public final class UsageKeys
     final String[] iterationsCover;
 
     /**
-     * @param input        input count paths (summed when {@code sumInput}).
-     * @param output       output count paths.
+     * @param input        input count paths (summed when {@code sumParts}).
+     * @param output       output count paths (summed when {@code sumParts}).
      * @param total        total count paths.
      * @param cached       cache-read count paths.
      * @param cacheWrite   cache-write count paths.
      * @param cacheWrite5m 5-minute cache-write count paths.
      * @param cacheWrite1h 1-hour cache-write count paths.
      * @param reasoning    reasoning count paths.
-     * @param sumInput     the normalized input is the sum of the input paths.
+     * @param sumParts     the normalized input is the sum of the input paths, the output the sum of the output paths.
      * @param accumulation {@link #MERGE_FIELDS} or {@link #REPLACE_WHOLE}.
      * @param totalParts   the readings of the total cross-check.
      */
     public UsageKeys(
         final String[] input, final String[] output, final String[] total, final String[] cached,
         final String[] cacheWrite, final String[] cacheWrite5m, final String[] cacheWrite1h,
-        final String[] reasoning, final boolean sumInput, final int accumulation, final String[][] totalParts)
+        final String[] reasoning, final boolean sumParts, final int accumulation, final String[][] totalParts)
     {
-        this(input, output, total, cached, cacheWrite, cacheWrite5m, cacheWrite1h, reasoning, sumInput, accumulation,
+        this(input, output, total, cached, cacheWrite, cacheWrite5m, cacheWrite1h, reasoning, sumParts, accumulation,
             totalParts, null);
     }
 
@@ -80,7 +82,7 @@ public final class UsageKeys
     public UsageKeys(
         final String[] input, final String[] output, final String[] total, final String[] cached,
         final String[] cacheWrite, final String[] cacheWrite5m, final String[] cacheWrite1h,
-        final String[] reasoning, final boolean sumInput, final int accumulation, final String[][] totalParts,
+        final String[] reasoning, final boolean sumParts, final int accumulation, final String[][] totalParts,
         final String iterations)
     {
         this.iterations = iterations;
@@ -107,7 +109,7 @@ public final class UsageKeys
         this.total = total;
         this.cached = cached;
         this.reasoning = reasoning;
-        this.sumInput = sumInput;
+        this.sumParts = sumParts;
     }
 
     private static String parent(final String path)

@@ -307,8 +307,9 @@ class NormalizedViewTest
                     {
                         addObject(reports, p.get("usageMetadata"));
                     }
-                    return merge(reports, "promptTokenCount", "candidatesTokenCount", "totalTokenCount",
-                        "cachedContentTokenCount", "thoughtsTokenCount", false);
+                    // Billed input: prompt + tool-use prompt; billed output: candidates + thoughts.
+                    return merge(reports, "promptTokenCount+toolUsePromptTokenCount", "candidatesTokenCount+thoughtsTokenCount",
+                        "totalTokenCount", "cachedContentTokenCount", "thoughtsTokenCount", false);
                 case OLLAMA:
                     for (final JsonNode p : payloads)
                     {
@@ -386,13 +387,24 @@ class NormalizedViewTest
 
         /**
          * The last integer at a field path (one dot for one level of nesting) over all reports, or -1;
-         * alternatives separated by {@code |}, the first one reported wins.
+         * alternatives separated by {@code |}, the first one reported wins; parts separated by {@code +} are summed
+         * (-1 when none is reported).
          */
         private static long last(final List<JsonNode> reports, final String paths)
         {
             if (paths == null)
             {
                 return -1;
+            }
+            if (paths.contains("+"))
+            {
+                final String[] parts = paths.split("\\+");
+                final long[] values = new long[parts.length];
+                for (int i = 0; i < parts.length; i++)
+                {
+                    values[i] = last(reports, parts[i]);
+                }
+                return sum(values);
             }
             for (final String path : paths.split("\\|"))
             {

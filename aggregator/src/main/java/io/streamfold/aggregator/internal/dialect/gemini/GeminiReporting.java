@@ -8,11 +8,17 @@ import io.streamfold.aggregator.model.StopReason;
 /** What Gemini / Vertex AI report about usage and why a candidate stopped. */
 public final class GeminiReporting
 {
-    /** usageMetadata is a snapshot in every chunk and omits zero counts: a stale count must not survive. */
+    /**
+     * usageMetadata is a snapshot in every chunk and omits zero counts: a stale count must not survive. The billed input
+     * is the prompt plus the tool-use prompt (a grounding search's results), the billed output the candidates plus the
+     * thoughts: their sum is totalTokenCount, and the normalized counts mean what OpenAI's and Anthropic's do (their
+     * output counts include reasoning).
+     */
     static final UsageKeys USAGE = new UsageKeys(
-        new String[]{"promptTokenCount"}, new String[]{"candidatesTokenCount"}, new String[]{"totalTokenCount"},
+        new String[]{"promptTokenCount", "toolUsePromptTokenCount"}, new String[]{"candidatesTokenCount", "thoughtsTokenCount"},
+        new String[]{"totalTokenCount"},
         new String[]{"cachedContentTokenCount"}, new String[0], new String[0], new String[0],
-        new String[]{"thoughtsTokenCount"}, false, UsageKeys.REPLACE_WHOLE,
+        new String[]{"thoughtsTokenCount"}, true, UsageKeys.REPLACE_WHOLE,
         new String[][]{{"promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "toolUsePromptTokenCount"}});
 
     /** Gemini says STOP after a function call too. */

@@ -130,11 +130,13 @@ class GeminiDialectTest
             "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"y\"}]},\"finishReason\":\"STOP\"}]," +
                 "\"usageMetadata\":{\"promptTokenCount\":4,\"candidatesTokenCount\":7,\"thoughtsTokenCount\":3}}"));
         assertEquals(4, a.usage().inputTokens());
-        assertEquals(7, a.usage().outputTokens());
+        // Candidates and thoughts, both billed as output.
+        assertEquals(7 + 3, a.usage().outputTokens());
         // Each usageMetadata is complete and leaves zero counts out: the first one's cache count is gone.
         assertEquals(-1, a.usage().cachedTokens());
         assertEquals(3, a.usage().reasoningTokens());
-        assertEquals(11, a.usage().totalTokens());
+        // No totalTokenCount sent: input + output, as Gemini counts its total.
+        assertEquals(4 + 7 + 3, a.usage().totalTokens());
     }
 
     @Test
