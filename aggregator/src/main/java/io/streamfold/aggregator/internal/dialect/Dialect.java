@@ -263,8 +263,14 @@ public abstract class Dialect
         }
         if (!slot.setCheckedString(src, open, close, limits.maxRawBytes()))
         {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+            rawValueTooLarge(name);
         }
+    }
+
+    /** Reports that the value of field {@code name} was larger than a kept raw value may be, worded for every capture alike. */
+    public final void rawValueTooLarge(final String name)
+    {
+        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
     }
 
     /**
@@ -290,7 +296,7 @@ public abstract class Dialect
         }
         if (!reader.capture(slot))
         {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+            rawValueTooLarge(name);
         }
     }
 
@@ -325,7 +331,7 @@ public abstract class Dialect
         }
         if (!members.capture(i, slot, limits.maxRawBytes()))
         {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "field '" + name + "' larger than " + limits.maxRawBytes() + " bytes");
+            rawValueTooLarge(name);
         }
     }
 

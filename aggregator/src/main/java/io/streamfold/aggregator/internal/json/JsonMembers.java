@@ -404,6 +404,18 @@ public final class JsonMembers
         return names.get(i);
     }
 
+    /** @return where member {@code i}'s name starts, past its opening quote (its bytes as sent, escapes and all). */
+    public int nameStart(final int i)
+    {
+        return nameStart[i];
+    }
+
+    /** @return where member {@code i}'s name ends: its closing quote. */
+    public int nameEnd(final int i)
+    {
+        return nameEnd[i];
+    }
+
     public int valueStart(final int i)
     {
         return valueStart[i];
