@@ -37,6 +37,8 @@ final class ChoiceReader
     private final MutableRawJson deferredText = new MutableRawJson();
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
+    /** Azure's per-choice filter results, folded category by category rather than kept as the last value. */
+    private final FilterResults filterResults;
 
     ChoiceReader(
         final OpenAiChatDialect dialect,
@@ -45,7 +47,8 @@ final class ChoiceReader
         final ChunkLearner learner,
         final JsonReader json,
         final LogprobEntries logprobs,
-        final ToolCallDecoder toolCalls)
+        final ToolCallDecoder toolCalls,
+        final FilterResults filterResults)
     {
         this.dialect = dialect;
         this.aggregate = aggregate;
@@ -55,6 +58,7 @@ final class ChoiceReader
         this.logprobs = logprobs;
         deferredReader = new JsonReader(limits);
         this.toolCalls = toolCalls;
+        this.filterResults = filterResults;
     }
 
     /** Forgets a stream's half-read state. */
@@ -175,7 +179,14 @@ final class ChoiceReader
                             break;
                         }
                     }
-                    dialect.captureKeepingNonEmpty(choice.extra(), name, r);
+                    if (FilterResults.NAME.equals(name))
+                    {
+                        filterResults.fold(choice.extra(), r);
+                    }
+                    else
+                    {
+                        dialect.captureKeepingNonEmpty(choice.extra(), name, r);
+                    }
             }
         }
         if (skipChoice)

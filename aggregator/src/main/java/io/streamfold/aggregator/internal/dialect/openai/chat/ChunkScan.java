@@ -45,6 +45,8 @@ final class ChunkScan extends ScanFirstReader
     private final ChunkLearner learner;
     private final LogprobEntries logprobs;
     private final MutableRawFields xGroq;
+    /** Azure's per-choice filter results, folded as the token reader folds them. */
+    private final FilterResults filterResults;
     /**
      * One per object read at once: the chunk, a choice, its logprobs, a logprob list, x_groq, a usage (the chunk's or
      * x_groq's). The delta's are {@link #delta}'s.
@@ -83,7 +85,8 @@ final class ChunkScan extends ScanFirstReader
     private static final char[] TEXT_COMPLETION = "text_completion".toCharArray();
 
     ChunkScan(final OpenAiChatDialect dialect, final MutableAggregate aggregate, final AggregationLimits limits,
-        final ChunkLearner learner, final LogprobEntries logprobs, final MutableRawFields xGroq, final ToolCallDecoder toolCalls)
+        final ChunkLearner learner, final LogprobEntries logprobs, final MutableRawFields xGroq, final ToolCallDecoder toolCalls,
+        final FilterResults filterResults)
     {
         super(limits);
         this.dialect = dialect;
@@ -92,6 +95,7 @@ final class ChunkScan extends ScanFirstReader
         this.learner = learner;
         this.logprobs = logprobs;
         this.xGroq = xGroq;
+        this.filterResults = filterResults;
         maxEnvelopeChars = JsonReader.maxStringChars(limits);
         delta = new DeltaScan(aggregate, limits, learner, toolCalls);
         firstDelta = MemberPath.firstElement(choice, MemberPath.object(delta.members(), "delta", "message"),
@@ -536,7 +540,11 @@ final class ChunkScan extends ScanFirstReader
                 }
                 return true;
             default:
-                if (fold)
+                if (fold && FilterResults.NAME.equals(name))
+                {
+                    filterResults.fold(target.extra(), choice, k);
+                }
+                else if (fold)
                 {
                     dialect.captureKeepingNonEmpty(target.extra(), name, choice, k);
                 }

@@ -41,8 +41,9 @@ public final class OpenAiChatDialect extends Dialect
         final LogprobEntries logprobs = new LogprobEntries(aggregate, limits);
         learner = new ChunkLearner(aggregate, limits, eventTemplate, logprobs);
         final ToolCallDecoder toolCalls = new ToolCallDecoder(this, aggregate, limits, learner, json);
-        choices = new ChoiceReader(this, aggregate, limits, learner, json, logprobs, toolCalls);
-        scan = new ChunkScan(this, aggregate, limits, learner, logprobs, xGroq, toolCalls);
+        final FilterResults filterResults = new FilterResults(this, limits);
+        choices = new ChoiceReader(this, aggregate, limits, learner, json, logprobs, toolCalls, filterResults);
+        scan = new ChunkScan(this, aggregate, limits, learner, logprobs, xGroq, toolCalls, filterResults);
     }
 
     /** Turns the repeated-prefix fast path on or off (tests compare both). */
