@@ -301,6 +301,26 @@ public abstract class Dialect
     }
 
     /**
+     * As {@link #captureKeepingNonEmpty(MutableRawFields, String, JsonReader)} for a value captured earlier (and held to
+     * the raw-value limit then), folded once the object it belongs to is known.
+     */
+    public final void keepKeepingNonEmpty(final MutableRawFields target, final String name, final MutableRawJson value)
+    {
+        final MutableRawJson existing = target.get(name);
+        if (existing != null && !existing.isNullish() && (value.isNullish() || value.isEmptyString()))
+        {
+            return;
+        }
+        final MutableRawJson slot = existing != null ? existing : target.slotMissing(name, limits.maxRawFields());
+        if (slot == null)
+        {
+            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + name + "' dropped");
+            return;
+        }
+        slot.copyFrom(value);
+    }
+
+    /**
      * As {@link #captureKeepingNonEmpty(MutableRawFields, String, JsonReader)} for member {@code i} located by a
      * byte scan: the same rule, the same errors, the value kept without being tokenized.
      */

@@ -641,6 +641,16 @@ public final class JsonReader
         return inputLength;
     }
 
+    /**
+     * @return where the object the reader is on (at its START_OBJECT) starts in {@link #inputArray()}, when the syntax
+     * check accepted the payload's bytes so that a byte scan ({@link JsonMembers#readObject}) may read ahead in it;
+     * else -1.
+     */
+    public int checkedObjectStart() throws BadPayload
+    {
+        return checkedEnd >= 0 && fed.parser().currentToken() == JsonToken.START_OBJECT ? structureStart() : -1;
+    }
+
     /** @return array offset of the opening quote of the current string token, or -1 when it cannot be located. */
     public int stringStartOffset()
     {

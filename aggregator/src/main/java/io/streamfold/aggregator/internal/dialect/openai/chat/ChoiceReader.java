@@ -10,6 +10,7 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.parser.ErrorKind;
 
@@ -39,6 +40,15 @@ final class ChoiceReader
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
     /** Azure's per-choice filter results, folded category by category rather than kept as the last value. */
     private final FilterResults filterResults;
+    /**
+     * Other members that came before the choice's index (Azure sends its members in name order, content_filter_results
+     * before the index), kept until the index says which choice they belong to: reused, grown once.
+     */
+    /** The choice's members located ahead of the reader, to find an index sent after them. */
+    private final JsonMembers ahead = new JsonMembers();
+    private String[] earlyNames = new String[2];
+    private MutableRawJson[] earlyValues = new MutableRawJson[2];
+    private int earlyCount;
 
     ChoiceReader(
         final OpenAiChatDialect dialect,
@@ -69,14 +79,15 @@ final class ChoiceReader
 
     void readChoice(final JsonReader r) throws JsonReader.BadPayload
     {
+        final int choiceStart = r.checkedObjectStart();
         MutableChoice choice = null;
-        boolean indexSeen = false;
         boolean skipChoice = false;
         boolean deltaSeen = false;
         boolean hasDeferredDelta = false;
         boolean hasDeferredLogprobs = false;
         boolean hasDeferredTokenIds = false;
         boolean hasText = false;
+        earlyCount = 0;
         finishReason.clear();
         while (r.next() == JsonToken.FIELD_NAME)
         {
@@ -90,7 +101,6 @@ final class ChoiceReader
             switch (name)
             {
                 case "index":
-                    indexSeen = true;
                     final long index = dialect.index(r, "choices[].index");
                     choice = index < 0 ? null : aggregate.choiceForIndex(index);
                     skipChoice = choice == null;
@@ -169,23 +179,27 @@ final class ChoiceReader
                     }
                     break;
                 default:
-                    if (choice == null && !indexSeen)
+                    if (choice == null && earlyCount == 0)
                     {
-                        choice = aggregate.choiceForIndex(0);
-                        skipChoice = choice == null;
-                        if (skipChoice)
+                        final long later = indexAhead(r, choiceStart);
+                        if (later >= 0)
                         {
-                            r.skip();
-                            break;
+                            choice = aggregate.choiceForIndex(later);
+                            skipChoice = choice == null;
+                            if (skipChoice)
+                            {
+                                r.skip();
+                                break;
+                            }
                         }
                     }
-                    if (FilterResults.NAME.equals(name))
+                    if (choice == null)
                     {
-                        filterResults.fold(choice.extra(), r);
+                        keepEarly(name, r);
                     }
                     else
                     {
-                        dialect.captureKeepingNonEmpty(choice.extra(), name, r);
+                        keep(choice, name, r);
                     }
             }
         }
@@ -200,6 +214,17 @@ final class ChoiceReader
             if (choice == null)
             {
                 return;
+            }
+        }
+        for (int i = 0; i < earlyCount; i++)
+        {
+            if (FilterResults.NAME.equals(earlyNames[i]))
+            {
+                filterResults.fold(choice.extra(), earlyValues[i]);
+            }
+            else
+            {
+                dialect.keepKeepingNonEmpty(choice.extra(), earlyNames[i], earlyValues[i]);
             }
         }
         if (hasDeferredDelta)
@@ -223,6 +248,61 @@ final class ChoiceReader
         if (finishReason.length() > 0)
         {
             aggregate.finish(choice, finishReason.array(), 0, finishReason.length());
+        }
+    }
+
+    /** Keeps an unknown member of {@code choice} by its rule: the last value, or category by category for the filter results. */
+    private void keep(final MutableChoice choice, final String name, final JsonReader r) throws JsonReader.BadPayload
+    {
+        if (FilterResults.NAME.equals(name))
+        {
+            filterResults.fold(choice.extra(), r);
+        }
+        else
+        {
+            dialect.captureKeepingNonEmpty(choice.extra(), name, r);
+        }
+    }
+
+    /**
+     * The index a choice sends after other members (Azure sends a choice's members in name order:
+     * content_filter_results, delta, finish_reason, index), found by reading ahead in the checked bytes, so that what
+     * comes before it is read into its own choice at once, as when the index comes first: the delta is then read
+     * directly, and the fast path learns such chunks. Before, such members went to the first choice, another choice's
+     * text with them.
+     *
+     * @return the index, or -1 when it is not one plain non-negative integer (or the bytes were not checked): the
+     *         members are then kept until the reader comes to it, which reports what is wrong with it.
+     */
+    private long indexAhead(final JsonReader r, final int choiceStart)
+    {
+        if (choiceStart < 0 || !ahead.readObject(r.inputArray(), choiceStart, r.inputOffset() + r.inputLength()))
+        {
+            return -1;
+        }
+        final int at = ChunkScan.indexMember(ahead);
+        return at < 0 || ahead.isNegativeZero(at) ? -1 : ahead.plainIndex(at);
+    }
+
+    /**
+     * Captures an unknown member sent before the choice's index, held to the raw-value limit now (the error then comes
+     * where the member is, as when it is kept at once), to be kept once the choice is known.
+     */
+    private void keepEarly(final String name, final JsonReader r) throws JsonReader.BadPayload
+    {
+        if (earlyCount == earlyNames.length)
+        {
+            earlyNames = java.util.Arrays.copyOf(earlyNames, earlyCount * 2);
+            earlyValues = java.util.Arrays.copyOf(earlyValues, earlyCount * 2);
+        }
+        if (earlyValues[earlyCount] == null)
+        {
+            earlyValues[earlyCount] = new MutableRawJson();
+        }
+        earlyNames[earlyCount] = name;
+        if (!r.capture(earlyValues[earlyCount++]))
+        {
+            dialect.rawValueTooLarge(name);
         }
     }
 

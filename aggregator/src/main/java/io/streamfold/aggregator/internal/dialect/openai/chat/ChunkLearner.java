@@ -261,6 +261,15 @@ final class ChunkLearner
         choiceIndexTo = to;
     }
 
+    /**
+     * The choice keeps a member of its own (one its reader does not interpret, kept raw): a template learnt from this
+     * payload folds only the same choice's chunks, as one that folded another choice's would not keep it there.
+     */
+    void noteChoiceMember()
+    {
+        choiceIndexFrom = MANY_INDEXES;
+    }
+
     /** A delta's {@code token_id}: varies per chunk. */
     void noteTokenId(final JsonReader top, final JsonReader r, final JsonToken value)
     {

@@ -483,7 +483,7 @@ final class ChunkScan extends ScanFirstReader
     }
 
     /** @return where the choice's one {@code index} member is, or -1 when it has none or more than one. */
-    private static int indexMember(final JsonMembers choice)
+    static int indexMember(final JsonMembers choice)
     {
         int at = -1;
         for (int k = 0; k < choice.count(); k++)
@@ -540,11 +540,16 @@ final class ChunkScan extends ScanFirstReader
                 }
                 return true;
             default:
-                if (fold && FilterResults.NAME.equals(name))
+                if (!fold)
+                {
+                    return true;
+                }
+                learner.noteChoiceMember();
+                if (FilterResults.NAME.equals(name))
                 {
                     filterResults.fold(target.extra(), choice, k);
                 }
-                else if (fold)
+                else
                 {
                     dialect.captureKeepingNonEmpty(target.extra(), name, choice, k);
                 }

@@ -63,6 +63,18 @@ final class FilterResults
         merge(existing, captured.structuredBytes(), 0, captured.structuredLength());
     }
 
+    /** Folds a value captured before its choice was known (held to the raw-value limit then) into {@code extra}. */
+    void fold(final MutableRawFields extra, final MutableRawJson value)
+    {
+        final MutableRawJson existing = extra.get(NAME);
+        if (existing == null || !kept.readObject(existing) || !sent.readObject(value))
+        {
+            dialect.keepKeepingNonEmpty(extra, NAME, value);
+            return;
+        }
+        merge(existing, value.structuredBytes(), 0, value.structuredLength());
+    }
+
     /** Folds member {@code k} of a choice a byte scan located (named {@link #NAME}) into {@code extra}. */
     void fold(final MutableRawFields extra, final JsonMembers choice, final int k)
     {

@@ -50,6 +50,25 @@ class ChatAllocationTest
             "\"logprob\":-0.00%d,\"bytes\":[119,97,114,32],\"top_logprobs\":[]}],\"refusal\":null},\"finish_reason\":null", true);
     }
 
+    /** Azure: every chunk's choice repeats its content filter results, before its index (members in name order). */
+    @Test
+    void azureContentFilterResultsBeforeTheIndex()
+    {
+        assertSteadyState("\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}," +
+            "\"self_harm\":{\"filtered\":false,\"severity\":\"safe\"}},\"delta\":{\"content\":\"%s\"}," +
+            "\"finish_reason\":null,\"index\":0,\"logprobs\":null", true);
+    }
+
+    /** Content filter results that change every chunk: each is merged into the kept ones, by the scan and the token reader. */
+    @Test
+    void contentFilterResultsChangingEveryChunk()
+    {
+        final String filter = "\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}," +
+            "\"custom_blocklists\":{\"filtered\":false,\"id\":%d}}";
+        assertSteadyState("\"index\":0," + filter + ",\"delta\":{\"content\":\"%s\"},\"finish_reason\":null", true);
+        assertSteadyState(filter + ",\"delta\":{\"content\":\"%s\"},\"finish_reason\":null,\"index\":0", true);
+    }
+
     /**
      * A pooled aggregator folds short logprob streams without garbage per stream either: the first entry of each,
      * which the full decoder reads, has its value read without Jackson's String-making conversion.

@@ -34,10 +34,17 @@ class ContentFilterResultsTest
     /** A chunk of choice 0 with {@code member}s (name and value pairs) and {@code delta} (null: none), in Azure's or index-first order. */
     private static String chunk(final boolean indexFirst, final String delta, final String finish, final String... members)
     {
+        return chunk(0, indexFirst, delta, finish, members);
+    }
+
+    /** As above, for choice {@code index}. */
+    private static String chunk(final int index, final boolean indexFirst, final String delta, final String finish,
+        final String... members)
+    {
         final StringBuilder choice = new StringBuilder("{");
         if (indexFirst)
         {
-            choice.append("\"index\":0,");
+            choice.append("\"index\":").append(index).append(',');
         }
         for (int i = 0; i < members.length; i += 2)
         {
@@ -50,7 +57,7 @@ class ContentFilterResultsTest
         choice.append("\"finish_reason\":").append(finish == null ? "null" : '"' + finish + '"');
         if (!indexFirst)
         {
-            choice.append(",\"index\":0");
+            choice.append(",\"index\":").append(index);
         }
         choice.append('}');
         return "data: {\"choices\":[" + choice + "],\"created\":1,\"id\":\"c\",\"model\":\"m\",\"object\":\"chat.completion.chunk\"}\n\n";
@@ -142,6 +149,44 @@ class ContentFilterResultsTest
             assertEquals(parsed("{\"filtered\":true,\"severity\":\"medium\"}"), folded.get("hate"));
             assertEquals(parsed("{\"filtered\":false,\"severity\":\"low\"}"), folded.get("violence"));
             assertEquals(parsed("{\"filtered\":false,\"severity\":\"safe\"}"), folded.get("sexual"));
+        }
+    }
+
+    @Test
+    void eachChoiceKeepsItsOwnCategories()
+    {
+        // n > 1: the member comes before the index in Azure's order, and a template learnt from one choice's chunk may
+        // fold the same chunk sent for another; neither may move one choice's categories to another or skip them.
+        final String low = "{\"hate\":{\"filtered\":false,\"severity\":\"low\"}}";
+        for (final boolean indexFirst : new boolean[] {false, true})
+        {
+            final StringBuilder s = new StringBuilder();
+            for (int c = 0; c < 2; c++)
+            {
+                s.append(chunk(c, indexFirst, "{\"role\":\"assistant\",\"content\":\"\"}", null, "content_filter_results", "{}"));
+            }
+            for (final String piece : List.of("Kind", "ness", " is", " free", "."))
+            {
+                for (int c = 0; c < 2; c++)
+                {
+                    s.append(chunk(c, indexFirst, "{\"content\":\"" + piece + "\"}", null, "content_filter_results", HARM));
+                }
+            }
+            s.append(chunk(1, indexFirst, null, null, "content_filter_results", low));
+            for (int c = 0; c < 2; c++)
+            {
+                s.append(chunk(c, indexFirst, "{}", "stop", "content_filter_results", "{}"));
+            }
+            final byte[] bytes = s.append("data: [DONE]\n\n").toString().getBytes(StandardCharsets.UTF_8);
+            FastPathRun.assertInvisible(Format.OPENAI_CHAT, bytes, "index first " + indexFirst, AggregationLimits.DEFAULT);
+            final Object out = JsonTree.parse(FastPathRun.of(Format.OPENAI_CHAT, bytes, AggregationLimits.DEFAULT, false, false, 0,
+                true).json);
+            // The text too: before, a member ahead of the index sent the delta after it to the first choice.
+            assertEquals("Kindness is free.", JsonTree.at(out, "choices", 0, "message", "content"));
+            assertEquals("Kindness is free.", JsonTree.at(out, "choices", 1, "message", "content"));
+            assertEquals(parsed(HARM), JsonTree.at(out, "choices", 0, "content_filter_results"), "index first " + indexFirst);
+            assertEquals("low", JsonTree.at(out, "choices", 1, "content_filter_results", "hate", "severity"));
+            assertEquals("safe", JsonTree.at(out, "choices", 1, "content_filter_results", "violence", "severity"));
         }
     }
 
