@@ -40,12 +40,12 @@ final class ChoiceReader
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
     /** Azure's per-choice filter results, folded category by category rather than kept as the last value. */
     private final FilterResults filterResults;
+    /** The choice's members located ahead of the reader, to find an index sent after them. */
+    private final JsonMembers ahead = new JsonMembers();
     /**
      * Other members that came before the choice's index (Azure sends its members in name order, content_filter_results
      * before the index), kept until the index says which choice they belong to: reused, grown once.
      */
-    /** The choice's members located ahead of the reader, to find an index sent after them. */
-    private final JsonMembers ahead = new JsonMembers();
     private String[] earlyNames = new String[2];
     private MutableRawJson[] earlyValues = new MutableRawJson[2];
     private int earlyCount;
