@@ -573,17 +573,6 @@ final class ItemReader
             }
             return;
         }
-        if (existing != null && !existing.isNullish() &&
-            (value.isNullish() || value.isEmptyString()))
-        {
-            return;
-        }
-        final MutableRawJson slot = existing != null ? existing : target.slotMissing(field, limits.maxRawFields());
-        if (slot == null)
-        {
-            aggregate.error(ErrorKind.LIMIT_EXCEEDED, "more than " + limits.maxRawFields() + " fields; '" + field + "' dropped");
-            return;
-        }
-        slot.copyFrom(value);
+        dialect.keepKeepingNonEmpty(target, field, value);
     }
 }
