@@ -42,6 +42,13 @@ public interface Part
      */
     boolean isComplete();
 
+    /**
+     * @return true for a tool call the provider runs itself within the same response (Anthropic's {@code server_tool_use}
+     * and {@code mcp_tool_use} blocks, a Bedrock {@code toolUse} of type {@code server_tool_use}): its result follows in
+     * the stream and the client answers nothing. False for a call the client must run, and for any other part.
+     */
+    boolean serverExecuted();
+
     /** @return why the part is not complete, or null when it is ({@code "not ended yet"} while it streams). */
     String incompleteReason();
 

@@ -471,6 +471,17 @@ public abstract class Dialect
         aggregate.providerErrorReported();
     }
 
+    /**
+     * Whether a tool call's type says the provider runs it itself within the response: Anthropic's {@code server_tool_use}
+     * (web search, code execution, web fetch...) and {@code mcp_tool_use} blocks, and Bedrock's {@code toolUse} of type
+     * {@code server_tool_use} (Nova's code interpreter), which took Anthropic's word. Such a call's result follows in the
+     * same stream; the client answers nothing ({@code Part.serverExecuted()}).
+     */
+    public static boolean isServerToolType(final CharSequence type)
+    {
+        return CharSequence.compare(type, "server_tool_use") == 0 || CharSequence.compare(type, "mcp_tool_use") == 0;
+    }
+
     /** Walks the current object's fields, handing each (positioned on its value) to {@code field}. */
     public final void forEachField(final JsonReader reader, final FieldHandler field) throws JsonReader.BadPayload
     {

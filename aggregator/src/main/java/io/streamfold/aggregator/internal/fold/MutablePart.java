@@ -27,6 +27,8 @@ public final class MutablePart implements Part
      * it ended, neither parsed nor read field by field.
      */
     private boolean freeformArguments;
+    /** A tool call the provider runs itself (see {@link #serverExecuted()}). */
+    private boolean serverExecuted;
     /** Set when the arguments are still to be parsed (on first question, see {@link #settle()}). */
     private ToolArgumentCheck argumentsToCheck;
     private final MutableTextBuffer type;
@@ -75,6 +77,7 @@ public final class MutablePart implements Part
         incompleteReason = null;
         argumentsToCheck = null;
         freeformArguments = false;
+        serverExecuted = false;
         type.clear();
         id.clear();
         name.clear();
@@ -150,6 +153,18 @@ public final class MutablePart implements Part
     {
         settle();
         return ended ? incompleteReason : "not ended yet";
+    }
+
+    /** Marks the call as one the provider runs itself (see {@link #serverExecuted()}). */
+    public void markServerExecuted()
+    {
+        serverExecuted = true;
+    }
+
+    @Override
+    public boolean serverExecuted()
+    {
+        return serverExecuted;
     }
 
     /** Marks the call's arguments as free text (see {@link #freeformArguments()}). */
@@ -337,6 +352,7 @@ public final class MutablePart implements Part
         init(other.kind, other.wireIndex, other.ordinal);
         ended = other.ended;
         freeformArguments = other.freeformArguments;
+        serverExecuted = other.serverExecuted;
         truncated = other.truncated;
         overBudget = other.overBudget;
         other.settle();

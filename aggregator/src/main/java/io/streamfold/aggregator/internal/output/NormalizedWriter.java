@@ -1,6 +1,7 @@
 package io.streamfold.aggregator.internal.output;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -65,21 +66,11 @@ public final class NormalizedWriter
             {
                 g.writeStringField("refusal", c.joined(MutablePart.Kind.REFUSAL));
             }
-            g.writeArrayFieldStart("tool_calls");
-            for (final MutablePart p : c.toolCallList())
-            {
-                g.writeStartObject();
-                g.writeStringField("id", p.id().toString());
-                g.writeStringField("name", p.name().toString());
-                g.writeStringField("arguments", p.text().toString());
-                g.writeBooleanField("complete", p.isComplete());
-                if (!p.isComplete())
-                {
-                    g.writeStringField("incomplete_reason", p.incompleteReason());
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            // The calls the client must run and answer; the provider's own (a web search it ran) are listed apart, so that
+            // a caller acting on tool_calls never runs what was already run.
+            final List<MutablePart> calls = c.toolCallList();
+            writeCalls(g, "tool_calls", calls, false, true);
+            writeCalls(g, "server_tool_calls", calls, true, false);
             writeUnknownDeltas(g, c);
             if (c.finishReason().length() > 0)
             {
@@ -169,6 +160,47 @@ public final class NormalizedWriter
             g.writeObjectFieldStart("fields");
             p.deltas().write(g);
             g.writeEndObject();
+            g.writeEndObject();
+        }
+        if (open)
+        {
+            g.writeEndArray();
+        }
+    }
+
+    /**
+     * Writes the calls run by the provider ({@code server}) or by the client under {@code field}: always for the
+     * client's list, only when there are some for the provider's.
+     */
+    private static void writeCalls(final JsonGenerator g, final String field, final List<MutablePart> calls, final boolean server,
+        final boolean always) throws IOException
+    {
+        boolean open = false;
+        if (always)
+        {
+            g.writeArrayFieldStart(field);
+            open = true;
+        }
+        for (final MutablePart p : calls)
+        {
+            if (p.serverExecuted() != server)
+            {
+                continue;
+            }
+            if (!open)
+            {
+                g.writeArrayFieldStart(field);
+                open = true;
+            }
+            g.writeStartObject();
+            g.writeStringField("id", p.id().toString());
+            g.writeStringField("name", p.name().toString());
+            g.writeStringField("arguments", p.text().toString());
+            g.writeBooleanField("complete", p.isComplete());
+            if (!p.isComplete())
+            {
+                g.writeStringField("incomplete_reason", p.incompleteReason());
+            }
             g.writeEndObject();
         }
         if (open)

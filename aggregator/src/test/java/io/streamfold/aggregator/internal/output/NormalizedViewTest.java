@@ -139,6 +139,7 @@ class NormalizedViewTest
         final StringBuilder text = new StringBuilder();
         final StringBuilder reasoning = new StringBuilder();
         final List<Part> calls = new ArrayList<>();
+        final List<Part> serverCalls = new ArrayList<>();
         for (final Part p : choice.parts())
         {
             if (p.kind() == Part.Kind.TEXT)
@@ -151,7 +152,9 @@ class NormalizedViewTest
             }
             else if (p.kind() == Part.Kind.TOOL_CALL)
             {
-                calls.add(p);
+                // The provider's word for a call it runs itself (Anthropic's blocks, Bedrock's toolUse type).
+                final String type = p.type().toString();
+                (type.equals("server_tool_use") || type.equals("mcp_tool_use") ? serverCalls : calls).add(p);
             }
         }
         assertEquals(text.toString(), view.get("text").asText());
@@ -164,15 +167,14 @@ class NormalizedViewTest
             assertEquals("", reasoning.toString(), "reasoning parts but no reasoning in the view");
         }
 
-        final JsonNode toolCalls = view.get("tool_calls");
-        assertEquals(calls.size(), toolCalls.size());
-        for (int i = 0; i < calls.size(); i++)
+        checkCalls(calls, view.get("tool_calls"));
+        if (serverCalls.isEmpty())
         {
-            final Part call = calls.get(i);
-            final JsonNode viewed = toolCalls.get(i);
-            assertEquals(call.id().toString(), viewed.get("id").asText());
-            assertEquals(call.name().toString(), viewed.get("name").asText());
-            assertEquals(call.text().toString(), viewed.get("arguments").asText());
+            assertFalse(view.has("server_tool_calls"), "no server calls, no list");
+        }
+        else
+        {
+            checkCalls(serverCalls, view.get("server_tool_calls"));
         }
 
         final JsonNode finish = view.get("finish_reason");
@@ -185,6 +187,19 @@ class NormalizedViewTest
             assertTrue(VOCABULARY.contains(finish.asText()), finish.asText());
             assertNotEquals("other", finish.asText(), "no mapping for provider reason " + choice.finishReason());
             assertEquals(choice.finishReason().toString(), view.get("provider_finish_reason").asText());
+        }
+    }
+
+    /** The view's list of calls in the folded calls' order, each with their id, name and arguments. */
+    private static void checkCalls(final List<Part> calls, final JsonNode viewed)
+    {
+        assertEquals(calls.size(), viewed.size());
+        for (int i = 0; i < calls.size(); i++)
+        {
+            final Part call = calls.get(i);
+            assertEquals(call.id().toString(), viewed.get(i).get("id").asText());
+            assertEquals(call.name().toString(), viewed.get(i).get("name").asText());
+            assertEquals(call.text().toString(), viewed.get(i).get("arguments").asText());
         }
     }
 

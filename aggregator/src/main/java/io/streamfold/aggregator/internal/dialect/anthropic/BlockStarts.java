@@ -2,6 +2,7 @@ package io.streamfold.aggregator.internal.dialect.anthropic;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -110,6 +111,10 @@ final class BlockStarts
         }
         if (kind == MutablePart.Kind.TOOL_CALL)
         {
+            if (Dialect.isServerToolType(blockType))
+            {
+                part.markServerExecuted();
+            }
             aggregate.toolCallStarted(choice, part);
         }
         plainText = kind == MutablePart.Kind.TEXT && m.count() == 2 && "type".equals(m.name(0)) && "text".equals(m.name(1)) &&

@@ -2,6 +2,7 @@ package io.streamfold.aggregator.internal.dialect.bedrock;
 
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
+import io.streamfold.aggregator.internal.dialect.Dialect;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -100,6 +101,10 @@ final class ContentBlocks
                 default:
                     dialect.captureKeepingNonEmpty(call.extra(), name, r);
             }
+        }
+        if (Dialect.isServerToolType(call.type()))
+        {
+            call.markServerExecuted();
         }
         if (announce)
         {

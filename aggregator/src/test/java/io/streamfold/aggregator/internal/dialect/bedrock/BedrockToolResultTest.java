@@ -93,7 +93,10 @@ class BedrockToolResultTest
                 "[{\"json\":{\"stdOut\":\"2\",\"exitCode\":0}},{\"text\":\"two \"},{\"text\":\"lines\"},{\"text\":\"!\"}]}}]"),
                 normalized);
             assertTrue(normalized.contains("\"text\":\"\""), normalized);
-            assertTrue(normalized.contains("\"tool_calls\":[{\"id\":\"tu1\""), normalized);
+            // Nova ran its code interpreter itself: not a call for the client to answer.
+            assertTrue(normalized.contains("\"tool_calls\":[],\"server_tool_calls\":[{\"id\":\"tu1\""), normalized);
+            assertTrue(r.choice().parts().get(0).serverExecuted());
+            assertFalse(part.serverExecuted());
         }
     }
 
