@@ -293,8 +293,7 @@ public final class MutableUsage implements Usage
     /** @return input (prompt) tokens, or -1 when not reported. */
     public long inputTokens()
     {
-        final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.INPUT) : lookup(keys.input, keys.sumParts);
+        return count(IterationSums.INPUT, keys.input, keys.sumParts);
     }
 
     /** @return output (completion) tokens, or -1 when not reported. */
@@ -305,8 +304,7 @@ public final class MutableUsage implements Usage
             settle();
             return estimateMethod != null ? estimatedOutput : -1;
         }
-        final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.OUTPUT) : lookup(keys.output, keys.sumParts);
+        return count(IterationSums.OUTPUT, keys.output, keys.sumParts);
     }
 
     /** @return total tokens as reported, or input + output when only those are, or -1. */
@@ -325,15 +323,13 @@ public final class MutableUsage implements Usage
     /** @return input tokens read from cache, or -1 when not reported. */
     public long cachedTokens()
     {
-        final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.CACHED) : lookup(keys.cached, false);
+        return count(IterationSums.CACHED, keys.cached, false);
     }
 
     /** @return input tokens written to the cache, or -1 when not reported. */
     public long cacheWriteTokens()
     {
-        final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.CACHE_WRITE) : lookup(keys.cacheWrite, false);
+        return count(IterationSums.CACHE_WRITE, keys.cacheWrite, false);
     }
 
     /** @return of the cache-write tokens, those with a 5-minute lifetime, or -1 when not reported. */
@@ -371,14 +367,21 @@ public final class MutableUsage implements Usage
     /** @return whether the provider sent a cache-write split that a later count left behind (now unknown). */
     public boolean splitStale()
     {
-        return summed() == null && !splitCurrent() && fields.get(keys.split) != null && !fields.get(keys.split).isNullish();
+        final MutableRawJson split = keys.split == null ? null : fields.get(keys.split);
+        return summed() == null && !splitCurrent() && split != null && !split.isNullish();
     }
 
     /** @return reasoning (thinking) tokens, or -1 when not reported. */
     public long reasoningTokens()
     {
+        return count(IterationSums.REASONING, keys.reasoning, false);
+    }
+
+    /** @return counter {@code counter} summed over the iterations when they stand, else the top level's {@code paths}. */
+    private long count(final int counter, final String[] paths, final boolean addUp)
+    {
         final IterationSums s = summed();
-        return s != null ? s.sum(IterationSums.REASONING) : lookup(keys.reasoning, false);
+        return s != null ? s.sum(counter) : lookup(paths, addUp);
     }
 
     private long lookup(final String[] paths, final boolean addUp)
