@@ -200,6 +200,25 @@ class UsageSourceAndVerdictTest
     }
 
     @Test
+    void aWholeStreamWithToolCallsButNoFinishReasonWaitsForTheClient()
+    {
+        // Some OpenAI-compatible servers (OpenRouter relaying Kimi, among others) end with [DONE] and never say why.
+        final String call = "{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0," +
+            "\"id\":\"t\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}";
+        final Aggregate calls = fold(Format.OPENAI_CHAT, ChatFeeding.sse(call, "[DONE]"));
+        assertEquals(StopReason.TOOL_CALLS, calls.verdict().reason());
+        assertEquals("", calls.verdict().providerReason().toString());
+        assertEquals("no finish reason before the terminal event", calls.verdict().detail());
+        assertEquals(StopReason.IN_PROGRESS, calls.choice(0).stopReason(), "the choice itself never finished");
+        final Aggregate text = fold(Format.OPENAI_CHAT, ChatFeeding.sse(
+            "{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}", "[DONE]"));
+        assertEquals(StopReason.COMPLETE, text.verdict().reason());
+        assertEquals("no finish reason before the terminal event", text.verdict().detail());
+        // Cut before [DONE], the same call is a truncated stream, not a request to the client.
+        assertEquals(StopReason.TRUNCATED, fold(Format.OPENAI_CHAT, ChatFeeding.sse(call)).verdict().reason());
+    }
+
+    @Test
     void openAiToolCallWithBrokenArgumentsIsIncompleteAndKeepsItsText()
     {
         final Aggregate a = fold(Format.OPENAI_CHAT, ChatFeeding.sse(

@@ -72,6 +72,7 @@ public final class GenAiRecord
     private final int toolCallCount;
     private final List<String> toolCallNames;
     private final long toolCallArgumentBytes;
+    private final List<String> serverToolCallNames;
     private final GatewayOutcome outcome;
     private final String stopReason;
     private final String errorBody;
@@ -104,6 +105,7 @@ public final class GenAiRecord
         toolCallCount = b.toolCallCount;
         toolCallNames = List.copyOf(b.toolCallNames);
         toolCallArgumentBytes = b.toolCallArgumentBytes;
+        serverToolCallNames = List.copyOf(b.serverToolCallNames);
         outcome = Objects.requireNonNull(b.outcome, "outcome");
         stopReason = b.stopReason;
         errorBody = b.errorBody;
@@ -212,22 +214,31 @@ public final class GenAiRecord
         return normalizedFinishReasons;
     }
 
-    /** @return tool calls in the response, all choices. */
+    /** @return tool calls the client must run, all choices (calls the provider ran itself are {@link #serverToolCallNames()}). */
     public int toolCallCount()
     {
         return toolCallCount;
     }
 
-    /** @return the called tools' names, in order. */
+    /** @return the names of the tools the client must run, in order. */
     public List<String> toolCallNames()
     {
         return toolCallNames;
     }
 
-    /** @return UTF-8 bytes of every tool call's arguments together. */
+    /** @return UTF-8 bytes of the arguments of every call the client must run, together. */
     public long toolCallArgumentBytes()
     {
         return toolCallArgumentBytes;
+    }
+
+    /**
+     * @return the names of the tools the provider ran itself within the response, in order (a web search, code
+     * execution: see {@code Part.serverExecuted()}); providers bill some per call. Empty for a JSON document.
+     */
+    public List<String> serverToolCallNames()
+    {
+        return serverToolCallNames;
     }
 
     /** @return how the request ended. */
@@ -352,6 +363,10 @@ public final class GenAiRecord
         g.writeNumberField("streamfold.tool_calls.count", toolCallCount);
         strings(g, "streamfold.tool_calls.names", toolCallNames);
         g.writeNumberField("streamfold.tool_calls.argument_bytes", toolCallArgumentBytes);
+        if (!serverToolCallNames.isEmpty())
+        {
+            strings(g, "streamfold.server_tool_calls.names", serverToolCallNames);
+        }
         g.writeStringField("streamfold.outcome", outcome.label());
         if (outcome != GatewayOutcome.COMPLETE)
         {
@@ -442,6 +457,7 @@ public final class GenAiRecord
         int toolCallCount;
         List<String> toolCallNames = List.of();
         long toolCallArgumentBytes;
+        List<String> serverToolCallNames = List.of();
         GatewayOutcome outcome = GatewayOutcome.COMPLETE;
         String stopReason;
         String errorBody;

@@ -71,6 +71,7 @@ final class RecordAssembler
         final List<String> reasons = new ArrayList<>();
         final List<String> normalized = new ArrayList<>();
         final List<String> names = new ArrayList<>();
+        final List<String> serverNames = new ArrayList<>();
         long argumentBytes = 0;
         for (final Choice c : a.choices())
         {
@@ -81,6 +82,11 @@ final class RecordAssembler
             }
             for (final Part call : c.toolCalls())
             {
+                if (call.serverExecuted())
+                {
+                    serverNames.add(call.name().toString());
+                    continue;
+                }
                 names.add(call.name().toString());
                 argumentBytes += utf8Length(call.text());
             }
@@ -90,6 +96,7 @@ final class RecordAssembler
         b.toolCallNames = names;
         b.toolCallCount = names.size();
         b.toolCallArgumentBytes = argumentBytes;
+        b.serverToolCallNames = serverNames;
         b.errors = new ArrayList<>(a.errors());
         switch (a.outcome())
         {

@@ -89,6 +89,36 @@ class GenAiRecordTest
     }
 
     @Test
+    void callsTheProviderRanItselfAreListedApartFromTheClients() throws Exception
+    {
+        final StreamTap tap = new TapPool().acquire(Format.ANTHROPIC).start("/v1/messages", null, 0);
+        tap.responseHead(200, "text/event-stream");
+        feed(tap, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude\"," +
+            "\"content\":[],\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n" +
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"server_tool_use\"," +
+            "\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}}\n\n" +
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\"," +
+            "\"partial_json\":\"{\\\"query\\\":\\\"q\\\"}\"}}\n\n" +
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\"," +
+            "\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}\n\n" +
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\"," +
+            "\"partial_json\":\"{}\"}}\n\n" +
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n" +
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":9}}\n\n" +
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        final GenAiRecord r = tap.finish(null);
+        tap.release();
+        assertEquals(java.util.List.of("get_weather"), r.toolCallNames());
+        assertEquals(1, r.toolCallCount());
+        assertEquals(2, r.toolCallArgumentBytes(), "the client's call's arguments only");
+        assertEquals(java.util.List.of("web_search"), r.serverToolCallNames());
+        final JsonNode json = new ObjectMapper().readTree(r.toJson());
+        assertEquals("web_search", json.get("streamfold.server_tool_calls.names").get(0).asText());
+        assertEquals(1, json.get("streamfold.tool_calls.count").asInt());
+    }
+
+    @Test
     void anthropicCutAfterMessageStartHasProvisionalUsage()
     {
         final StreamTap tap = new TapPool().acquire(Format.ANTHROPIC).start("/v1/messages", null, 0);

@@ -83,7 +83,7 @@ class VerdictCorpusTest
         {"openai-responses/openai-output-text-logprobs.sse", "COMPLETE", "NONE", "completed", "REPORTED", null, "25", "10", "0", "0"},
         {"openai-responses/openai-reasoning-item-then-function-call.sse", "TOOL_CALLS", "NONE", "completed", "REPORTED", null, "53", "469", "1", "0"},
         {"openai-responses/openai-reasoning-summary-multipart-long.sse", "COMPLETE", "NONE", "completed", "REPORTED", null, "13", "1680", "0", "0"},
-        {"openai-responses/openai-web-search-call.sse", "COMPLETE", "NONE", "completed", "REPORTED", null, "9463", "582", "0", "0"},
+        {"openai-responses/openai-web-search-call.sse", "COMPLETE", "NONE", "completed", "REPORTED", null, "9463", "582", "1", "0"},
         {"openai-responses/openrouter-reasoning-text-no-event-lines.sse", "COMPLETE", "NONE", "completed", "REPORTED", null, "78", "37", "0", "0"},
         {"anthropic-messages/anthropic-code-execution-server-tool.sse", "COMPLETE", "NONE", "end_turn", "REPORTED", null, "4714", "304", "1", "0"},
         {"anthropic-messages/anthropic-compatible-message-delta-input-tokens.sse", "COMPLETE", "NONE", "end_turn", "REPORTED", null, "61", "2", "0", "0"},

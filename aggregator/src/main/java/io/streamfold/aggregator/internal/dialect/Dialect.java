@@ -475,7 +475,8 @@ public abstract class Dialect
      * Whether a tool call's type says the provider runs it itself within the response: Anthropic's {@code server_tool_use}
      * (web search, code execution, web fetch...) and {@code mcp_tool_use} blocks, and Bedrock's {@code toolUse} of type
      * {@code server_tool_use} (Nova's code interpreter), which took Anthropic's word. Such a call's result follows in the
-     * same stream; the client answers nothing ({@code Part.serverExecuted()}).
+     * same stream; the client answers nothing ({@code Part.serverExecuted()}). The Responses API says it by item type
+     * instead (its {@code CallItems} table).
      */
     public static boolean isServerToolType(final CharSequence type)
     {

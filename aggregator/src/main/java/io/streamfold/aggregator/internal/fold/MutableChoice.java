@@ -108,7 +108,7 @@ public final class MutableChoice implements Choice
         {
             return StopReason.IN_PROGRESS;
         }
-        final StopReason r = stopReasons.map(finishReason, toolCalls > 0);
+        final StopReason r = stopReasons.map(finishReason, hasClientToolCall());
         // OpenAI ends a refusal with a plain "stop": the refusal part is what says the model declined.
         return r == StopReason.COMPLETE && has(Part.Kind.REFUSAL) ? StopReason.CONTENT_FILTER : r;
     }
@@ -210,6 +210,27 @@ public final class MutableChoice implements Choice
         for (final MutablePart p : parts)
         {
             if (p.kind() == kind)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return true when the choice holds a tool call the client must run: a call the provider ran itself (a web
+     * search) asks nothing of the client.
+     */
+    public boolean hasClientToolCall()
+    {
+        if (toolCalls == 0)
+        {
+            return false;
+        }
+        for (int i = 0; i < parts.size(); i++)
+        {
+            final MutablePart p = parts.get(i);
+            if (p.kind() == MutablePart.Kind.TOOL_CALL && !p.serverExecuted())
             {
                 return true;
             }

@@ -58,11 +58,18 @@ public final class MutableVerdict implements Verdict
         MutableChoice from = first;
         for (int i = 0; i < count; i++)
         {
-            final StopReason r = a.choiceAt(i).stopReason();
+            final MutableChoice c = a.choiceAt(i);
+            StopReason r = c.stopReason();
+            if (r == StopReason.IN_PROGRESS && c.hasClientToolCall())
+            {
+                // No finish reason, but the terminal event said the response was whole and it asks the client to run
+                // calls (some OpenAI-compatible servers never send one): the turn waits on the client all the same.
+                r = StopReason.TOOL_CALLS;
+            }
             if (best == null || rank(r) < rank(best))
             {
                 best = r;
-                from = a.choiceAt(i);
+                from = c;
             }
         }
         if (best == null || best == StopReason.IN_PROGRESS)
@@ -72,7 +79,8 @@ public final class MutableVerdict implements Verdict
                 count == 0 ? "" : "no finish reason before the terminal event");
             return;
         }
-        set(best, Truncation.NONE, from.finishReason(), providerError, "");
+        set(best, Truncation.NONE, from.finishReason(), providerError,
+            from.finishReason().length() == 0 ? "no finish reason before the terminal event" : "");
     }
 
     private static int rank(final StopReason r)

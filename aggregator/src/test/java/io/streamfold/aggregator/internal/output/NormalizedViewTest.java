@@ -41,6 +41,9 @@ class NormalizedViewTest
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> VOCABULARY = Set.of("stop", "length", "tool_calls", "content_filter", "error", "other");
+    /** Provider words for calls the provider runs itself (a tool search on the server is not in the corpus). */
+    private static final Set<String> SERVER_CALL_TYPES = Set.of("server_tool_use", "mcp_tool_use", "web_search_call",
+        "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call");
     private static final Map<String, Format> FOLDERS = new LinkedHashMap<>();
 
     static
@@ -152,9 +155,9 @@ class NormalizedViewTest
             }
             else if (p.kind() == Part.Kind.TOOL_CALL)
             {
-                // The provider's word for a call it runs itself (Anthropic's blocks, Bedrock's toolUse type).
-                final String type = p.type().toString();
-                (type.equals("server_tool_use") || type.equals("mcp_tool_use") ? serverCalls : calls).add(p);
+                // The provider's word for a call it runs itself (Anthropic's blocks, Bedrock's toolUse type, the
+                // Responses API's hosted tool items).
+                (SERVER_CALL_TYPES.contains(p.type().toString()) ? serverCalls : calls).add(p);
             }
         }
         assertEquals(text.toString(), view.get("text").asText());

@@ -12,10 +12,10 @@ final class Item
     int kind;
     boolean done;
     final MutableRawFields fields = new MutableRawFields();
-    /** The function call, the client call (see {@link ClientCalls}) or the whole-kept OTHER part. */
+    /** The function call, the call of another item type (see {@link CallItems}) or the whole-kept OTHER part. */
     MutablePart call;
-    /** The {@link ClientCalls} row of a client call item, else -1. */
-    int clientCall;
+    /** The {@link CallItems} row of an item that is a call, else -1. */
+    int callRow;
     /** Fields from delta events this dialect does not know, for an item with parts of its own (see UnknownDeltas). */
     MutablePart unknownDeltas;
     Slot[] slots = new Slot[2];
@@ -38,7 +38,7 @@ final class Item
         done = false;
         fields.clear();
         call = null;
-        clientCall = -1;
+        callRow = -1;
         unknownDeltas = null;
         slotCount = 0;
         finalItem.release();

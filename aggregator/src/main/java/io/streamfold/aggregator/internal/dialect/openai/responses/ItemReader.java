@@ -301,9 +301,9 @@ final class ItemReader
             final boolean typed = t != null && t.type() == MutableRawJson.Type.STRING;
             if (item.call == null)
             {
-                item.clientCall = typed ? ClientCalls.of(t.text()) : -1;
-                item.call = item.clientCall < 0 ? aggregate.newPart(items.current(), MutablePart.Kind.OTHER, item.outputIndex) :
-                    clientCallPart(item);
+                item.callRow = typed ? CallItems.of(t.text()) : -1;
+                item.call = item.callRow < 0 ? aggregate.newPart(items.current(), MutablePart.Kind.OTHER, item.outputIndex) :
+                    callItemPart(item);
             }
             if (item.call != null)
             {
@@ -312,26 +312,32 @@ final class ItemReader
                     item.call.type().set(t.text(), limits.maxTextChars());
                 }
                 final MutableRawJson id = item.fields.get("id");
-                if (item.clientCall < 0 && id != null && id.type() == MutableRawJson.Type.STRING)
+                if (item.callRow < 0 && id != null && id.type() == MutableRawJson.Type.STRING)
                 {
                     item.call.id().set(id.text(), limits.maxTextChars());
                 }
                 item.call.extra().copyFrom(item.fields);
-                if (item.clientCall >= 0)
+                if (item.callRow >= 0)
                 {
-                    clientCallArguments(item, isFinal);
+                    callItemArguments(item, isFinal);
                 }
             }
         }
     }
 
-    /** The tool-call part of a client call item (see {@link ClientCalls}), created and announced as a function call's. */
-    private MutablePart clientCallPart(final Item item)
+    /**
+     * The tool-call part of an item that is a call (see {@link CallItems}), created and announced as a function call's;
+     * a hosted call, which has no {@code call_id}, goes by its item's id.
+     */
+    private MutablePart callItemPart(final Item item)
     {
-        final String name = ClientCalls.name(item.clientCall);
-        final MutablePart call = items.callPart(item, stringOrNull(incoming.get("type")), stringOrNull(incoming.get("call_id")),
-            name != null ? name : stringOrNull(incoming.get("name")));
-        if (call != null && ClientCalls.freeText(item.clientCall))
+        final String name = CallItems.name(item.callRow);
+        final boolean server = CallItems.serverExecuted(item.callRow, incoming);
+        final CharSequence callId = stringOrNull(incoming.get("call_id"));
+        final MutablePart call = items.callPart(item, stringOrNull(incoming.get("type")),
+            callId == null && server ? stringOrNull(incoming.get("id")) : callId,
+            name != null ? name : stringOrNull(incoming.get("name")), server);
+        if (call != null && CallItems.freeText(item.callRow))
         {
             call.markFreeformArguments();
         }
@@ -339,23 +345,24 @@ final class ItemReader
     }
 
     /**
-     * A client call's arguments: free text from its field as a function call's arguments string (its deltas were
-     * appended); an action or operation object only from the item read whole and final, the one value that is its
-     * last (the added item holds a placeholder, {@code "commands": []}).
+     * A call item's arguments: a streamed string from its field as a function call's arguments string (its deltas were
+     * appended); an object only from the item read whole and final, the one value that is its last (the added item
+     * holds a placeholder, {@code "commands": []}).
      */
-    private void clientCallArguments(final Item item, final boolean isFinal)
+    private void callItemArguments(final Item item, final boolean isFinal)
     {
         final MutablePart call = items.callPart(item, null, null, stringOrNull(incoming.get("name")));
-        final String field = ClientCalls.argumentsField(item.clientCall);
-        final MutableRawJson value = incoming.get(field);
-        if (ClientCalls.freeText(item.clientCall))
+        final String field = CallItems.streamedField(item.callRow);
+        if (field != null)
         {
-            reconcileArguments(call, value, isFinal ? field + " of the item" : "output_item.added");
+            reconcileArguments(call, incoming.get(field), isFinal ? field + " of the item" : "output_item.added");
+            return;
         }
-        else if (isFinal && value != null && value.type() == MutableRawJson.Type.STRUCTURED)
+        final MutableRawJson value = isFinal ? CallItems.objectArguments(item.callRow, incoming) : null;
+        if (call != null && value != null)
         {
             finalText.set(value.json(), limits.maxArgumentChars());
-            items.reconcile(call, finalText, field + " of the item");
+            items.reconcile(call, finalText, "arguments of the item");
         }
     }
 

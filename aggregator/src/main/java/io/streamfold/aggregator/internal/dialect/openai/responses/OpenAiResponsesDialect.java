@@ -34,9 +34,10 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
  * {@link MutablePart#wireIndex()} of its parts: a message's {@code output_text} and {@code refusal} content
  * parts become TEXT and REFUSAL parts, a reasoning item's {@code summary_text} and {@code reasoning_text}
  * parts become REASONING parts (their {@link MutablePart#type()} tells which), a {@code function_call} is a
- * TOOL_CALL ({@code call_id} as id), so is an item the client executes ({@link ClientCalls}: custom tool, shell,
- * apply patch), holding the item's fields as sent, and every other item (web search, file search, image generation,
- * MCP...) is one OTHER part holding the item's fields as sent.
+ * TOOL_CALL ({@code call_id} as id), so is every other item type that is a call ({@link CallItems}: the client's custom
+ * tool, shell, apply patch, computer; the server's web search, file search, code interpreter, image generation, MCP
+ * call, marked server-executed), holding the item's fields as sent, and every other item (an MCP tool list, an approval
+ * request...) is one OTHER part holding the item's fields as sent.
  *
  * <p>Rules decided here:
  * <ul>

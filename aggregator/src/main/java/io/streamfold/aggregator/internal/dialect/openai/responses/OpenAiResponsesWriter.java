@@ -92,10 +92,9 @@ final class OpenAiResponsesWriter
         final MutablePart deltas = item.unknownDeltas != null ? item.unknownDeltas : item.call;
         if (item.kind == ITEM_OTHER || item.kind == ITEM_UNKNOWN && item.slotCount == 0)
         {
-            // A custom tool's input is its call's arguments, as a function call's are: what its deltas gave, then
-            // reconciled with the item's own value.
-            final String input = item.clientCall >= 0 && item.call != null && ClientCalls.freeText(item.clientCall) ?
-                ClientCalls.argumentsField(item.clientCall) : null;
+            // A streamed argument field (a custom tool's input, code, MCP arguments) is its call's arguments, as a
+            // function call's are: what its deltas gave, then reconciled with the item's own value.
+            final String input = item.callRow >= 0 && item.call != null ? CallItems.streamedField(item.callRow) : null;
             for (int i = 0; i < item.fields.size(); i++)
             {
                 final String field = item.fields.name(i);
@@ -109,6 +108,12 @@ final class OpenAiResponsesWriter
                     g.writeFieldName(field);
                     item.fields.value(i).write(g);
                 }
+            }
+            if (input != null && !item.fields.has(input) && item.call.text().length() > 0)
+            {
+                // Streamed into an item whose added form lacked the field (a cut stream): its deltas are all there is.
+                g.writeFieldName(input);
+                g.writeString(item.call.text().array(), 0, item.call.text().length());
             }
             writeDeltas(g, item, deltas);
             g.writeEndObject();

@@ -215,8 +215,18 @@ final class OutputItems
         return callPart(item, FUNCTION_CALL, callId, callName);
     }
 
-    /** The item's tool-call part of item type {@code type}, created and announced on first use. */
+    /** The item's tool-call part of item type {@code type}, created (as one the client runs) and announced on first use. */
     MutablePart callPart(final Item item, final CharSequence type, final CharSequence callId, final CharSequence callName)
+    {
+        return callPart(item, type, callId, callName, false);
+    }
+
+    /**
+     * The item's tool-call part of item type {@code type}, created and announced on first use; {@code server}: a call
+     * the provider runs itself, so marked before anyone hears of it.
+     */
+    MutablePart callPart(final Item item, final CharSequence type, final CharSequence callId, final CharSequence callName,
+        final boolean server)
     {
         if (item.call == null)
         {
@@ -224,6 +234,10 @@ final class OutputItems
             if (item.call == null)
             {
                 return null;
+            }
+            if (server)
+            {
+                item.call.markServerExecuted();
             }
             item.call.type().set(type, 64);
             if (callId != null)

@@ -23,8 +23,9 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
  *
  * <p>An event with other {@code *_index} members ({@code command_index}: one of several commands) is keyed by their
  * values: the field is an object with one joined string per key ({@code "command": {"0": "ls", "1": "pwd"}}), since
- * joining the pieces of different commands would make one that was never sent. A custom tool call's {@code input}
- * deltas are its arguments (see {@link ClientCalls}).
+ * joining the pieces of different commands would make one that was never sent. The deltas of a call item's streamed
+ * argument field (a custom tool's {@code input}, the code interpreter's {@code code}, an MCP call's {@code arguments})
+ * are its arguments (see {@link CallItems}).
  */
 final class UnknownDeltas
 {
@@ -83,10 +84,11 @@ final class UnknownDeltas
             return;
         }
         final CharSequence delta = event.delta;
-        if (item.clientCall >= 0 && item.call != null && ClientCalls.freeText(item.clientCall) && event.otherIndexes.length() == 0)
+        final String streamed = item.callRow >= 0 ? CallItems.streamedField(item.callRow) : null;
+        if (streamed != null && item.call != null && event.otherIndexes.length() == 0)
         {
             fieldName(type, item);
-            if (field.contentEquals(ClientCalls.argumentsField(item.clientCall)))
+            if (field.contentEquals(streamed))
             {
                 aggregate.appendArguments(choice, item.call, event.delta.array(), 0, event.delta.length());
                 return;

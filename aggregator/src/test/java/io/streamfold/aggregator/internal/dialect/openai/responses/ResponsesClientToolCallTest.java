@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Items the client must execute and answer with a {@code *_output} item, as it answers a {@code function_call}:
- * {@code custom_tool_call}, {@code local_shell_call}, {@code shell_call}, {@code apply_patch_call}. They are tool calls
- * (the normalized view lists them, a completed response with one ends for tool calls); the provider JSON still
- * writes each item as sent. Hosted tools the server runs are not.
+ * {@code custom_tool_call}, {@code local_shell_call}, {@code shell_call}, {@code apply_patch_call}, {@code computer_call}.
+ * They are tool calls (the normalized view lists them, a completed response with one ends for tool calls); the provider
+ * JSON still writes each item as sent. Hosted tools the server runs are server calls (see ResponsesHostedToolCallTest).
  */
 class ResponsesClientToolCallTest
 {
@@ -97,30 +97,23 @@ class ResponsesClientToolCallTest
             "\"action\":{\"commands\":[\"ls -a\",\"pwd\"],\"timeout_ms\":null},\"call_id\":\"call_s\"}";
         final String patch = "{\"id\":\"apc_1\",\"type\":\"apply_patch_call\",\"status\":\"completed\",\"call_id\":\"call_p\"," +
             "\"operation\":{\"type\":\"create_file\",\"diff\":\"+hi\\n\",\"path\":\"a.md\"}}";
+        // A computer call holds one action, or (the GA computer tool) a list of them.
+        final String computer = "{\"id\":\"cu_1\",\"type\":\"computer_call\",\"status\":\"completed\",\"call_id\":\"call_c\"," +
+            "\"action\":{\"type\":\"click\",\"button\":\"left\",\"x\":1,\"y\":2},\"pending_safety_checks\":[]}";
+        final String batch = "{\"id\":\"cu_2\",\"type\":\"computer_call\",\"status\":\"completed\",\"call_id\":\"call_b\"," +
+            "\"actions\":[{\"type\":\"type\",\"text\":\"hi\"},{\"type\":\"keypress\",\"keys\":[\"ENTER\"]}],\"pending_safety_checks\":[]}";
         for (final String[] c : List.of(
             new String[] {local, "call_l", "local_shell", "{\"type\":\"exec\",\"command\":[\"ls\",\"-a\"],\"env\":{}}"},
             new String[] {shell, "call_s", "shell", "{\"commands\":[\"ls -a\",\"pwd\"],\"timeout_ms\":null}"},
-            new String[] {patch, "call_p", "apply_patch", "{\"type\":\"create_file\",\"diff\":\"+hi\\n\",\"path\":\"a.md\"}"}))
+            new String[] {patch, "call_p", "apply_patch", "{\"type\":\"create_file\",\"diff\":\"+hi\\n\",\"path\":\"a.md\"}"},
+            new String[] {computer, "call_c", "computer", "{\"type\":\"click\",\"button\":\"left\",\"x\":1,\"y\":2}"},
+            new String[] {batch, "call_b", "computer", "[{\"type\":\"type\",\"text\":\"hi\"},{\"type\":\"keypress\",\"keys\":[\"ENTER\"]}]"}))
         {
             final Aggregate a = whole(sse(CREATED, added(c[0]), done(c[0]), completed(c[0])), new RecordingListener());
             assertEquals(List.of(), a.errors(), c[2]);
             assertEquals(MAPPER.createArrayNode().add(call(c[1], c[2], c[3])), choice(a).get("tool_calls"), c[2]);
             assertEquals("tool_calls", choice(a).get("finish_reason").asText(), c[2]);
             assertEquals(MAPPER.readTree(c[0]), MAPPER.readTree(a.toJson()).get("output").get(0), c[2]);
-        }
-    }
-
-    @Test
-    void hostedToolsAreNotToolCalls() throws Exception
-    {
-        final String search = "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"q\"}}";
-        final String code = "{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"completed\",\"code\":\"print(1)\"," +
-            "\"container_id\":\"c1\",\"outputs\":null}";
-        for (final String item : List.of(search, code))
-        {
-            final Aggregate a = whole(sse(CREATED, added(item), done(item), completed(item)), new RecordingListener());
-            assertEquals(0, choice(a).get("tool_calls").size(), item);
-            assertEquals("stop", choice(a).get("finish_reason").asText(), item);
         }
     }
 

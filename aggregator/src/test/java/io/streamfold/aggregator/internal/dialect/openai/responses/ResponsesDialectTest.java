@@ -223,18 +223,22 @@ class ResponsesDialectTest
     @Test
     void otherItemsAreKeptWhole()
     {
-        final String item = "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"q\"}}";
+        // An MCP server's tool list is no call: one OTHER part holding the item as sent.
+        final String item = "{\"id\":\"mcpl_1\",\"type\":\"mcp_list_tools\",\"server_label\":\"dice\"," +
+            "\"tools\":[{\"name\":\"roll\",\"input_schema\":{\"type\":\"object\"}}],\"error\":null}";
         final Aggregate a = ResponsesTestSupport.whole(sse(CREATED,
-            "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"in_progress\"}}",
-            "{\"type\":\"response.web_search_call.searching\",\"output_index\":0,\"item_id\":\"ws_1\"}",
+            "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"id\":\"mcpl_1\",\"type\":\"mcp_list_tools\"," +
+                "\"server_label\":\"dice\",\"tools\":[]}}",
+            "{\"type\":\"response.mcp_list_tools.in_progress\",\"output_index\":0,\"item_id\":\"mcpl_1\"}",
             "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + item + "}",
             COMPLETED), new RecordingListener());
         assertEquals(List.of(), a.errors());
         final Part part = a.choice(0).parts().get(0);
         assertEquals(Part.Kind.OTHER, part.kind());
-        assertEquals("web_search_call", part.type().toString());
-        assertEquals("{\"type\":\"search\",\"query\":\"q\"}", part.extra().get("action").json());
+        assertEquals("mcp_list_tools", part.type().toString());
+        assertEquals("[{\"name\":\"roll\",\"input_schema\":{\"type\":\"object\"}}]", part.extra().get("tools").json());
         assertEquals(JsonTree.parseByValue(item), outputItem(a, 0));
+        assertEquals(0, a.choice(0).toolCalls().size());
     }
 
     @Test

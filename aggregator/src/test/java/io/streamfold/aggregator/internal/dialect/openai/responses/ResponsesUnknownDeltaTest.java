@@ -20,19 +20,22 @@ import static io.streamfold.aggregator.internal.dialect.openai.responses.Respons
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesDialectTest.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** {@code response.*.delta} events this dialect does not know are folded into their item, never dropped. */
+/**
+ * {@code response.*.delta} events this dialect does not know are folded into their item, never dropped. The item here,
+ * {@code sandbox_call} with a streamed {@code script}, stands for a hosted tool the dialect does not know yet.
+ */
 class ResponsesUnknownDeltaTest
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ADDED = "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" +
-        "{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"in_progress\",\"code\":\"\",\"container_id\":\"c1\"}}";
+        "{\"id\":\"ci_1\",\"type\":\"sandbox_call\",\"status\":\"in_progress\",\"script\":\"\",\"container_id\":\"c1\"}}";
     private static final String DONE = "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" +
-        "{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"completed\",\"code\":\"print(1)\",\"container_id\":\"c1\"}}";
+        "{\"id\":\"ci_1\",\"type\":\"sandbox_call\",\"status\":\"completed\",\"script\":\"print(1)\",\"container_id\":\"c1\"}}";
     private static final String COMPLETED = completed("");
 
-    private static String code(final String delta)
+    private static String script(final String delta)
     {
-        return "{\"type\":\"response.code_interpreter_call_code.delta\",\"output_index\":0,\"item_id\":\"ci_1\",\"delta\":\"" + delta + "\"}";
+        return "{\"type\":\"response.sandbox_call_script.delta\",\"output_index\":0,\"item_id\":\"ci_1\",\"delta\":\"" + delta + "\"}";
     }
 
     private static JsonNode item(final Aggregate a) throws Exception
@@ -41,23 +44,23 @@ class ResponsesUnknownDeltaTest
     }
 
     @Test
-    void aCutStreamKeepsTheCodeItsDeltasCarried() throws Exception
+    void aCutStreamKeepsWhatItsDeltasCarried() throws Exception
     {
-        final Aggregate a = whole(sse(CREATED, ADDED, code("print("), code("1)")), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, ADDED, script("print("), script("1)")), new RecordingListener());
         assertEquals(Outcome.TRUNCATED, a.outcome());
-        assertEquals(MAPPER.readTree("{\"id\":\"ci_1\",\"type\":\"code_interpreter_call\",\"status\":\"in_progress\"," +
-            "\"code\":\"print(1)\",\"container_id\":\"c1\"}"), item(a));
-        assertEquals("\"print(1)\"", a.choice(0).parts().get(0).deltas().json("code"));
-        assertEquals(MAPPER.readTree("[{\"index\":0,\"type\":\"code_interpreter_call\",\"fields\":{\"code\":\"print(1)\"}}]"),
+        assertEquals(MAPPER.readTree("{\"id\":\"ci_1\",\"type\":\"sandbox_call\",\"status\":\"in_progress\"," +
+            "\"script\":\"print(1)\",\"container_id\":\"c1\"}"), item(a));
+        assertEquals("\"print(1)\"", a.choice(0).parts().get(0).deltas().json("script"));
+        assertEquals(MAPPER.readTree("[{\"index\":0,\"type\":\"sandbox_call\",\"fields\":{\"script\":\"print(1)\"}}]"),
             MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0).get("unknown_deltas"));
     }
 
     @Test
     void theDoneItemWinsOverItsDeltas() throws Exception
     {
-        final Aggregate a = whole(sse(CREATED, ADDED, code("print("), code("2)"), DONE, COMPLETED), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, ADDED, script("print("), script("2)"), DONE, COMPLETED), new RecordingListener());
         assertEquals(List.of(), a.errors());
-        assertEquals("print(1)", item(a).get("code").asText());
+        assertEquals("print(1)", item(a).get("script").asText());
         assertEquals(null, MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0).get("unknown_deltas"));
     }
 
@@ -153,20 +156,20 @@ class ResponsesUnknownDeltaTest
     @Test
     void anUnknownDeltaAfterItsItemIsDoneIsLate() throws Exception
     {
-        final Aggregate a = whole(sse(CREATED, ADDED, code("print("), DONE, code("oops"), COMPLETED),
+        final Aggregate a = whole(sse(CREATED, ADDED, script("print("), DONE, script("oops"), COMPLETED),
             new RecordingListener());
         assertEquals(List.of(ErrorKind.LATE_DATA), a.errors().stream().map(StreamError::kind).collect(java.util.stream.Collectors.toList()));
-        assertEquals("print(1)", item(a).get("code").asText());
+        assertEquals("print(1)", item(a).get("script").asText());
         // The done item replaced what the deltas gave, and the late one was not folded.
-        assertEquals(null, a.choice(0).parts().get(0).deltas().json("code"));
+        assertEquals(null, a.choice(0).parts().get(0).deltas().json("script"));
     }
 
     @Test
     void anUnknownDeltaForAnItemNoEventOpenedIsLate()
     {
-        final Aggregate a = whole(sse(CREATED, code("x"), COMPLETED), new RecordingListener());
+        final Aggregate a = whole(sse(CREATED, script("x"), COMPLETED), new RecordingListener());
         assertEquals(ErrorKind.LATE_DATA, a.errors().get(0).kind());
-        assertEquals("response.code_interpreter_call_code.delta for output_index 0, which no earlier event opened; not folded",
+        assertEquals("response.sandbox_call_script.delta for output_index 0, which no earlier event opened; not folded",
             a.errors().get(0).message());
     }
 }
