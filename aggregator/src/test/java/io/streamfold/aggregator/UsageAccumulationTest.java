@@ -94,6 +94,35 @@ class UsageAccumulationTest
     }
 
     @Test
+    void reasoningCountedBesideTheCompletionIsOutputWhenTheTotalSaysSo()
+    {
+        // xAI's chat usage (the corpus's grok-3-mini recording): total = prompt + completion + reasoning, and its
+        // cost_in_usd_ticks bills 26 + 196 output tokens. OpenAI's completion count already holds its reasoning.
+        final String xai = ",\"usage\":{\"prompt_tokens\":291,\"completion_tokens\":26,\"total_tokens\":513," +
+            "\"completion_tokens_details\":{\"reasoning_tokens\":196}}";
+        final Aggregate a = fold(Format.OPENAI_CHAT, ChatFeeding.sse(
+            chat("{\"role\":\"assistant\",\"content\":\"a\"},\"finish_reason\":\"stop\"}]", xai)) + "data: [DONE]\n\n");
+        noErrors(a);
+        assertEquals(222, a.usage().outputTokens());
+        assertEquals(196, a.usage().reasoningTokens());
+        assertEquals(513, a.usage().totalTokens());
+        assertEquals(a.usage().totalTokens(), a.usage().inputTokens() + a.usage().outputTokens(), "input + output = total again");
+        final String openai = ",\"usage\":{\"prompt_tokens\":291,\"completion_tokens\":222,\"total_tokens\":513," +
+            "\"completion_tokens_details\":{\"reasoning_tokens\":196}}";
+        final Aggregate b = fold(Format.OPENAI_CHAT, ChatFeeding.sse(
+            chat("{\"role\":\"assistant\",\"content\":\"a\"},\"finish_reason\":\"stop\"}]", openai)) + "data: [DONE]\n\n");
+        noErrors(b);
+        assertEquals(222, b.usage().outputTokens(), "inside the completion count: not added twice");
+        // A total that adds up neither way says nothing about where reasoning is: the completion count as sent.
+        final String neither = ",\"usage\":{\"prompt_tokens\":291,\"completion_tokens\":26,\"total_tokens\":600," +
+            "\"completion_tokens_details\":{\"reasoning_tokens\":196}}";
+        final Aggregate c = fold(Format.OPENAI_CHAT, ChatFeeding.sse(
+            chat("{\"role\":\"assistant\",\"content\":\"a\"},\"finish_reason\":\"stop\"}]", neither)) + "data: [DONE]\n\n");
+        assertEquals(26, c.usage().outputTokens());
+        assertEquals(ErrorKind.INCONSISTENT_USAGE, c.errors().get(0).kind());
+    }
+
+    @Test
     void openAiChatTotalThatDoesNotAddUpIsReported()
     {
         final Aggregate a = fold(Format.OPENAI_CHAT, ChatFeeding.sse(

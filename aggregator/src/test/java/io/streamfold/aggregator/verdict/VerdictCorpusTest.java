@@ -72,7 +72,7 @@ class VerdictCorpusTest
         {"openai-chat/perplexity-sonar-citations.sse", "COMPLETE", "NONE", "stop", "REPORTED", null, "10", "336", "0", "0"},
         {"openai-chat/snowflake-cortex-claude-reasoning-details.sse", "COMPLETE", "NONE", "", "REPORTED", null, "45", "73", "0", "0"},
         {"openai-chat/together-deepseek-r1-token-ids-think-tags.sse", "COMPLETE", "NONE", "stop", "REPORTED", null, "10", "955", "0", "0"},
-        {"openai-chat/xai-grok3mini-reasoning-tool-call.sse", "TOOL_CALLS", "NONE", "tool_calls", "REPORTED", null, "291", "26", "1", "0"},
+        {"openai-chat/xai-grok3mini-reasoning-tool-call.sse", "TOOL_CALLS", "NONE", "tool_calls", "REPORTED", null, "291", "222", "1", "0"},
         {"openai-chat/zai-glm-reasoning-content.sse", "COMPLETE", "NONE", "stop", "REPORTED", null, "13", "564", "0", "0"},
         {"openai-responses/azure-function-call.sse", "TOOL_CALLS", "NONE", "completed", "REPORTED", null, "45", "24", "1", "0"},
         {"openai-responses/deepseek-responses-reasoning-text.sse", "COMPLETE", "NONE", "completed", "REPORTED", null, "90", "15", "0", "0"},

@@ -304,7 +304,73 @@ public final class MutableUsage implements Usage
             settle();
             return estimateMethod != null ? estimatedOutput : -1;
         }
-        return count(IterationSums.OUTPUT, keys.output, keys.sumParts);
+        final long output = count(IterationSums.OUTPUT, keys.output, keys.sumParts);
+        final long outside = output >= 0 && summed() == null ? reasoningOutsideOutput() : 0;
+        return outside > 0 && output <= Long.MAX_VALUE - outside ? output + outside : output;
+    }
+
+    /**
+     * @return the reasoning count when the provider's total adds it beside the output (xAI's chat: total = prompt +
+     * completion + reasoning, and reasoning is billed as output), else 0. Told by the numbers, not the provider's name:
+     * the first reading of the total that adds up ({@link UsageKeys#totalParts}) names a reasoning path that is no
+     * output path.
+     */
+    private long reasoningOutsideOutput()
+    {
+        if (keys.totalParts.length == 0 || keys.total.length == 0)
+        {
+            return 0;
+        }
+        final long total = value(keys.total[0]);
+        if (total < 0)
+        {
+            return 0;
+        }
+        for (final String[] reading : keys.totalParts)
+        {
+            long sum = 0;
+            long reasoning = 0;
+            for (final String part : reading)
+            {
+                final long v = value(part);
+                if (v < 0)
+                {
+                    continue;
+                }
+                if (sum > Long.MAX_VALUE - v)
+                {
+                    return 0;
+                }
+                sum += v;
+                if (isOutsideReasoning(part))
+                {
+                    reasoning = v;
+                }
+            }
+            if (sum == total)
+            {
+                return reasoning;
+            }
+        }
+        return 0;
+    }
+
+    /** @return whether {@code path} is a reasoning count that the output paths do not already take in (Gemini's do). */
+    private boolean isOutsideReasoning(final String path)
+    {
+        return contains(keys.reasoning, path) && !contains(keys.output, path);
+    }
+
+    private static boolean contains(final String[] paths, final String path)
+    {
+        for (final String p : paths)
+        {
+            if (p.equals(path))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return total tokens as reported, or input + output when only those are, or -1. */

@@ -37,8 +37,9 @@ public final class UsageKeys
     /** {@link #MERGE_FIELDS} or {@link #REPLACE_WHOLE}. */
     public final int accumulation;
     /**
-     * The counts the provider's total adds up (a missing one counts as zero), one list per accepted reading;
-     * empty when it sends no total.
+     * The counts the provider's total adds up (a missing one counts as zero), one list per accepted reading, tried in
+     * order; empty when it sends no total. When the first reading that adds up names a reasoning path, the provider
+     * counts reasoning beside its output count, not inside it (xAI's chat), and the normalized output adds it.
      */
     public final String[][] totalParts;
     /**

@@ -317,9 +317,16 @@ class NormalizedViewTest
                         }
                     }
                     // Together puts cached_tokens and reasoning_tokens at the top; DeepSeek says prompt_cache_hit_tokens.
-                    return merge(reports, "prompt_tokens", "completion_tokens", "total_tokens",
+                    final RawUsage chat = merge(reports, "prompt_tokens", "completion_tokens", "total_tokens",
                         "prompt_tokens_details.cached_tokens|cached_tokens|prompt_cache_hit_tokens",
                         "completion_tokens_details.reasoning_tokens|reasoning_tokens", false);
+                    if (chat != null && chat.reasoning > 0 && chat.input >= 0 && chat.output >= 0 &&
+                        chat.input + chat.output != chat.total && chat.input + chat.output + chat.reasoning == chat.total)
+                    {
+                        // xAI counts reasoning beside the completion, inside the total, and bills it as output.
+                        chat.output += chat.reasoning;
+                    }
+                    return chat;
                 case GEMINI:
                     for (final JsonNode p : payloads)
                     {
