@@ -15,8 +15,9 @@ import net.jqwik.api.Combinators;
  * with the action, its sources and fields no version knows), url citations on messages (annotation.added events, and
  * again in the done part), logprob entries on some message deltas, then response.completed with the usage and, half
  * the time, every output item again.
- * Sequence numbers throughout; the event line sometimes left out. What is kept raw (encrypted content, search calls,
- * annotations) leaves the message model unchanged and reaches the written JSON, which the properties compare.
+ * Sequence numbers throughout; the event line sometimes left out. A web search is a server call in the model (its
+ * action as arguments); what is kept raw (encrypted content, the search's other fields, annotations) leaves the
+ * message model unchanged and reaches the written JSON, which the properties compare.
  */
 final class OpenAiResponsesStreams implements StreamGenerator
 {
@@ -95,14 +96,20 @@ final class OpenAiResponsesStreams implements StreamGenerator
             }
             if (item.kind() == 3)
             {
+                // A hosted call the server runs: a tool call by its item id, its action as the arguments once done.
+                final Message.Builder.CallBuilder call = choice.call(calls++);
+                call.id = "item_" + i;
+                call.name = "web_search";
                 final String where = "\"item_id\":\"item_" + i + "\"," + at;
                 seq.add("response.output_item.added", at + ",\"item\":{\"type\":\"web_search_call\"," + id + ",\"status\":\"in_progress\"}");
                 seq.add("response.web_search_call.in_progress", where);
                 seq.add("response.web_search_call.searching", where);
                 seq.add("response.web_search_call.completed", where);
-                final String done = "{\"type\":\"web_search_call\"," + id + ",\"status\":\"completed\",\"action\":{\"type\":\"search\"," +
-                    "\"query\":" + OpenAiChatStreams.quote(item.text(), random) + ",\"sources\":[{\"type\":\"url\",\"url\":\"https://example.com/" +
-                    i + "\"}]}" + (random.nextBoolean() ? ",\"extra\":{\"deep\":[[-0.5e+3,true,null]],\"blob\":\"" + opaque(random) + "\"}" : "") + "}";
+                final String action = "{\"type\":\"search\",\"query\":" + OpenAiChatStreams.quote(item.text(), random) +
+                    ",\"sources\":[{\"type\":\"url\",\"url\":\"https://example.com/" + i + "\"}]}";
+                final String done = "{\"type\":\"web_search_call\"," + id + ",\"status\":\"completed\",\"action\":" + action +
+                    (random.nextBoolean() ? ",\"extra\":{\"deep\":[[-0.5e+3,true,null]],\"blob\":\"" + opaque(random) + "\"}" : "") + "}";
+                call.arguments.append(action);
                 seq.add("response.output_item.done", at + ",\"item\":" + done);
                 outputItems.append(outputItems.length() > 0 ? "," : "").append(done);
                 continue;
