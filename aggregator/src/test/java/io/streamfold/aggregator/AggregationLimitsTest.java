@@ -49,9 +49,10 @@ class AggregationLimitsTest
         final byte[] bytes = ChatFeeding.utf8(ChatFeeding.sse("{", "{", "{", "{", "{", "[DONE]"));
         ChatFeeding.feedWhole(aggregator, bytes);
         final Aggregate result = aggregator.result();
-        assertEquals(5, heard[0]);
+        // Five malformed chunks, then [DONE] with no chunk folded before it.
+        assertEquals(6, heard[0]);
         assertEquals(2, result.errors().size());
-        assertEquals(3, result.droppedErrors());
+        assertEquals(4, result.droppedErrors());
         assertEquals(ErrorKind.MALFORMED_JSON, result.errors().get(0).kind());
     }
 
@@ -65,7 +66,10 @@ class AggregationLimitsTest
             .build();
         ChatFeeding.feedWhole(aggregator, ChatFeeding.utf8(ChatFeeding.sse(
             "{\"id\":\"x\",\"seed\":" + digits + ",\"choices\":[]}", "[DONE]")));
-        assertEquals(1, aggregator.result().errors().size(), aggregator.result().errors().toString());
+        // The one chunk is not folded, so [DONE] closes a response that got none: said too.
+        assertEquals(2, aggregator.result().errors().size(), aggregator.result().errors().toString());
         assertEquals(ErrorKind.MALFORMED_JSON, aggregator.result().errors().get(0).kind());
+        assertTrue(aggregator.result().errors().get(0).message().contains("Number value length"),
+            aggregator.result().errors().toString());
     }
 }

@@ -207,6 +207,20 @@ class CliTest
     }
 
     @Test
+    void aFormatWithNoSupportedMarkerIsUnusableNotAnEmptyAnswer() throws IOException
+    {
+        // Cohere v2's events end with [DONE]: auto-detection falls back to chat, which folds none of them.
+        final Path cohere = write("cohere.sse", ("event: message-start\ndata: {\"id\":\"e6\",\"type\":\"message-start\"," +
+            "\"delta\":{\"message\":{\"role\":\"assistant\"}}}\n\n" +
+            "event: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hi\"}}}}\n\n" +
+            "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
+        final CliRun run = CliRun.run("aggregate", cohere.toString());
+        assertEquals(2, run.exitCode, run::toString);
+        assertEquals("", run.out);
+        assertTrue(run.err.contains("nothing recognisable as openai-chat") && run.err.contains("not a chat completion chunk"), run::toString);
+    }
+
+    @Test
     void streamCutInsideItsFirstEventHasNothingToPrint() throws IOException
     {
         final byte[] sse = seedSse();

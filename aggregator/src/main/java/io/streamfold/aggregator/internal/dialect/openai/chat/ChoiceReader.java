@@ -36,6 +36,8 @@ final class ChoiceReader
     private final MutableRawJson deferredLogprobs = new MutableRawJson();
     private final MutableRawJson deferredTokenIds = new MutableRawJson();
     private final MutableRawJson deferredText = new MutableRawJson();
+    /** A choice's {@code message}, read as its delta only when the choice has no {@code delta} (see readChoice). */
+    private final MutableRawJson deferredMessage = new MutableRawJson();
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
     /** Azure's per-choice filter results, folded category by category rather than kept as the last value. */
@@ -86,6 +88,8 @@ final class ChoiceReader
         boolean hasDeferredDelta = false;
         boolean hasDeferredLogprobs = false;
         boolean hasDeferredTokenIds = false;
+        boolean hasDeferredMessage = false;
+        boolean messageSeen = false;
         boolean hasText = false;
         earlyCount = 0;
         finishReason.clear();
@@ -105,8 +109,22 @@ final class ChoiceReader
                     choice = index < 0 ? null : aggregate.choiceForIndex(index);
                     skipChoice = choice == null;
                     break;
-                case "delta":
                 case "message":
+                    // Writer sends each chunk's content twice, as delta and as message: a choice with a delta reads that
+                    // one only. A message alone (servers that stream it so) is the delta, read once the choice is known.
+                    messageSeen = true;
+                    learner.refuse();
+                    if (deltaSeen || value == JsonToken.VALUE_NULL)
+                    {
+                        r.skip();
+                    }
+                    else
+                    {
+                        r.captureForReplay(deferredMessage);
+                        hasDeferredMessage = true;
+                    }
+                    break;
+                case "delta":
                     deltaSeen = true;
                     if (choice != null)
                     {
@@ -231,6 +249,10 @@ final class ChoiceReader
         {
             replay(deferredDelta, choice, Deferred.DELTA);
         }
+        else if (hasDeferredMessage && !deltaSeen)
+        {
+            replay(deferredMessage, choice, Deferred.DELTA);
+        }
         if (hasDeferredTokenIds)
         {
             replay(deferredTokenIds, choice, Deferred.TOKEN_IDS);
@@ -239,7 +261,7 @@ final class ChoiceReader
         {
             replay(deferredLogprobs, choice, Deferred.LOGPROBS);
         }
-        if (hasText && !deltaSeen)
+        if (hasText && !deltaSeen && !messageSeen)
         {
             learner.refuse();
             final CharSequence text = deferredText.text();

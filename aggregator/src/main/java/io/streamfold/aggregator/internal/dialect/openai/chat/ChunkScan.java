@@ -147,6 +147,7 @@ final class ChunkScan extends ScanFirstReader
     {
         final byte[] src = chunk.bytes();
         boolean errorSeen = false;
+        boolean recognised = false;
         for (int m = 0; m < chunk.count(); m++)
         {
             final String name = chunk.name(m);
@@ -154,6 +155,7 @@ final class ChunkScan extends ScanFirstReader
             switch (name)
             {
                 case "choices":
+                    recognised = true;
                     if (fold)
                     {
                         aggregate.start();
@@ -164,6 +166,7 @@ final class ChunkScan extends ScanFirstReader
                     }
                     break;
                 case "usage":
+                    recognised = true;
                     if (first == 'n')
                     {
                         break;
@@ -185,12 +188,14 @@ final class ChunkScan extends ScanFirstReader
                     dialect.mergeUsage(usage);
                     break;
                 case "x_groq":
+                    recognised = true;
                     if (!xGroq(src, m, fold))
                     {
                         return false;
                     }
                     break;
                 case "error":
+                    recognised = true;
                     if (first != 'n')
                     {
                         if (fold)
@@ -204,6 +209,7 @@ final class ChunkScan extends ScanFirstReader
                     }
                     break;
                 case "object":
+                    recognised = true;
                     if (fold)
                     {
                         learner.noteObject(first == '"' && text.decode(src, chunk.valueStart(m) + 1, chunk.valueEnd(m)) >= 0 &&
@@ -229,7 +235,7 @@ final class ChunkScan extends ScanFirstReader
                     }
             }
         }
-        if (fold)
+        if (fold && dialect.chunkRead(recognised))
         {
             aggregate.start();
             learner.end(src, bytes.offset(), bytes.limit() - bytes.offset(), errorSeen, true);
@@ -391,8 +397,9 @@ final class ChunkScan extends ScanFirstReader
             choiceAt = from;
         }
         final int at = indexMember(choice);
-        if (at < 0 || (!fold && choice.holdsNegativeZero()))
+        if (at < 0 || (!fold && choice.holdsNegativeZero()) || deltaMembers(choice) > 1)
         {
+            // A delta beside a message (Writer sends the content twice) is left to the token reader, which reads one.
             return false;
         }
         int deferred = -1;
@@ -560,15 +567,22 @@ final class ChunkScan extends ScanFirstReader
     /** @return whether the choice has a delta or message member, whatever its value (as the token reader counts one). */
     private static boolean hasDelta(final JsonMembers choice)
     {
+        return deltaMembers(choice) > 0;
+    }
+
+    /** @return how many delta or message members the choice has. */
+    private static int deltaMembers(final JsonMembers choice)
+    {
+        int n = 0;
         for (int k = 0; k < choice.count(); k++)
         {
             final String name = choice.name(k);
             if ("delta".equals(name) || "message".equals(name))
             {
-                return true;
+                n++;
             }
         }
-        return false;
+        return n;
     }
 
     /** A choice's logprobs object, as {@link ChoiceReader}'s {@code readLogprobs}: its entries scanned and kept. */

@@ -11,6 +11,7 @@ import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
@@ -34,6 +35,8 @@ public final class OpenAiChatDialect extends Dialect
     /** Reads a chunk the fast path did not fold scan-first, when it holds only what the scan reads. */
     private final ChunkScan scan;
     private final MutableRawFields xGroq = new MutableRawFields();
+    /** Whether this stream sent a chat completion chunk yet (see {@link #chunkRead}). */
+    private boolean chunkSeen;
 
     public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -99,6 +102,31 @@ public final class OpenAiChatDialect extends Dialect
         scan.reset();
         xGroq.clear();
         learner.forget();
+        chunkSeen = false;
+    }
+
+    /**
+     * Ends a chunk read in full, by the scan or the token reader. {@code recognised}: it held choices, usage, x_groq,
+     * an error or an object, what every chat completion chunk holds one of. Until the stream's first such chunk, an
+     * event with none of them belongs to a format the detector took for chat (Cohere's, Gemini Interactions', TGI's
+     * native stream, all with no marker it knows): its members are not kept as the response's, and it is reported, so
+     * that such a stream folds to nothing said to be unrecognised rather than to an empty answer called complete.
+     * After one, an odd event keeps its members as metadata, as any chunk's.
+     *
+     * @return false when the event was not folded.
+     */
+    boolean chunkRead(final boolean recognised)
+    {
+        if (recognised || chunkSeen)
+        {
+            chunkSeen = true;
+            return true;
+        }
+        aggregate.meta().clear();
+        learner.refuse();
+        aggregate.error(ErrorKind.MALFORMED_JSON, "not a chat completion chunk (no choices, usage or error) before any " +
+            "that is; not folded");
+        return false;
     }
 
     @Override
@@ -121,6 +149,13 @@ public final class OpenAiChatDialect extends Dialect
         }
         if (frame.payloadEquals("[DONE]"))
         {
+            if (!chunkSeen)
+            {
+                // Nothing answered: the response is not whole, whatever the end marker says.
+                aggregate.error(ErrorKind.MALFORMED_JSON, "[DONE] before any chat completion chunk");
+                aggregate.end(Outcome.ERROR);
+                return;
+            }
             aggregate.start();
             aggregate.end(aggregate.providerError().isNullish() ? Outcome.COMPLETE : Outcome.ERROR);
             return;
@@ -132,6 +167,7 @@ public final class OpenAiChatDialect extends Dialect
         }
         json.beginObject(frame.buffer(), frame.offset(), length, repeatedEnvelope(frame));
         boolean errorSeen = false;
+        boolean recognised = false;
         while (json.next() == JsonToken.FIELD_NAME)
         {
             final String name = json.name();
@@ -139,6 +175,7 @@ public final class OpenAiChatDialect extends Dialect
             switch (name)
             {
                 case "choices":
+                    recognised = true;
                     aggregate.start();
                     if (value == JsonToken.START_ARRAY)
                     {
@@ -157,14 +194,17 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "usage":
+                    recognised = true;
                     learner.noteUsage(value);
                     mergeUsage(json);
                     break;
                 case "x_groq":
+                    recognised = true;
                     learner.refuse();
                     readXGroq();
                     break;
                 case "error":
+                    recognised = true;
                     if (value != JsonToken.VALUE_NULL)
                     {
                         learner.refuse();
@@ -173,6 +213,7 @@ public final class OpenAiChatDialect extends Dialect
                     }
                     break;
                 case "object":
+                    recognised = true;
                     learner.noteObject(value, json);
                     json.skip();
                     break;
@@ -195,6 +236,10 @@ public final class OpenAiChatDialect extends Dialect
             }
         }
         json.finish();
+        if (!chunkRead(recognised))
+        {
+            return;
+        }
         aggregate.start();
         learner.end(json, errorSeen);
         if (errorSeen)
@@ -224,6 +269,10 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public String unfinished()
     {
+        if (!chunkSeen)
+        {
+            return "before any chat completion chunk";
+        }
         // No [DONE] (recordings often drop it) is still whole when every choice said why it stopped.
         return aggregate.allChoicesFinished() ? null : "without [DONE] and before every choice finished";
     }
