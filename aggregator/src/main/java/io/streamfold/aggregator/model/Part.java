@@ -46,7 +46,8 @@ public interface Part
      * @return true for a tool call the provider runs itself within the same response (Anthropic's {@code server_tool_use}
      * and {@code mcp_tool_use} blocks, a Bedrock {@code toolUse} of type {@code server_tool_use}, the Responses API's
      * hosted tool items: web search, file search, code interpreter, image generation, MCP call, a server-side tool
-     * search): its result comes from the provider and the client answers nothing. False for a call the client must
+     * search; a Gemini function call answered in the model's own turn, as a remote MCP server's tool is): its result
+     * comes from the provider and the client answers nothing. False for a call the client must
      * run, and for any other part.
      */
     boolean serverExecuted();

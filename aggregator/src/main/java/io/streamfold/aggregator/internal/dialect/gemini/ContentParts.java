@@ -39,6 +39,11 @@ final class ContentParts
     private final MutableTextBuffer out = new MutableTextBuffer();
     // A scanned part's function call: its members, and what readPart(JsonReader, ...) keeps in locals.
     private final JsonMembers call = new JsonMembers();
+    /** A functionResponse part's members, and its name and id, to find the call it answers. */
+    private final JsonMembers response = new JsonMembers();
+    private final MutableTextBuffer responseName = new MutableTextBuffer();
+    private final MutableTextBuffer responseId = new MutableTextBuffer();
+    private final StringDecoder responseStrings = new StringDecoder(64);
     private final int maxStringBytes;
     private boolean scannedArgs;
     private boolean scannedPartialArgs;
@@ -403,6 +408,56 @@ final class ContentParts
                 dialect.merge(partExtra, part.extra());
                 part.signature().set(partSignature, limits.maxTextChars());
                 aggregate.endPart(choice, part);
+            }
+            final MutableRawJson answer = partExtra.get(FUNCTION_RESPONSE);
+            if (answer != null)
+            {
+                answered(choice, answer);
+            }
+        }
+    }
+
+    private static final String FUNCTION_RESPONSE = "functionResponse";
+
+    /**
+     * A {@code functionResponse} in the model's own turn answers a call the provider ran itself (a remote MCP server's
+     * tool, declared in the request's {@code mcpServers}): the client has nothing to run. The latest call of the
+     * choice it names (by {@code id} when both have one, else by {@code name}) not yet answered is marked
+     * server-executed; listeners heard of it before its answer came, as a call.
+     */
+    private void answered(final MutableChoice choice, final MutableRawJson answer)
+    {
+        if (!response.readObject(answer))
+        {
+            return;
+        }
+        responseName.clear();
+        responseId.clear();
+        for (int k = 0; k < response.count(); k++)
+        {
+            final String field = response.name(k);
+            if ("name".equals(field) && response.isString(k))
+            {
+                response.textInto(k, responseName, limits.maxTextChars(), responseStrings);
+            }
+            else if ("id".equals(field) && response.isString(k))
+            {
+                response.textInto(k, responseId, limits.maxTextChars(), responseStrings);
+            }
+        }
+        final java.util.List<MutablePart> parts = choice.partList();
+        for (int i = parts.size() - 1; i >= 0; i--)
+        {
+            final MutablePart p = parts.get(i);
+            if (p.kind() != MutablePart.Kind.TOOL_CALL || p.serverExecuted())
+            {
+                continue;
+            }
+            final boolean byId = responseId.length() > 0 && p.id().length() > 0;
+            if (byId ? p.id().contentEquals(responseId) : responseName.length() > 0 && p.name().contentEquals(responseName))
+            {
+                p.markServerExecuted();
+                return;
             }
         }
     }
