@@ -5,7 +5,10 @@ package io.streamfold.parser;
  * these limits, whatever bytes it is fed. Immutable; build with {@link #builder()}.
  *
  * <ul>
- *   <li>{@code maxLineBytes} (default 1 MiB): longest SSE or NDJSON line, terminator excluded.</li>
+ *   <li>{@code maxLineBytes} (default 16 MiB): longest SSE or NDJSON line, terminator excluded. As large as a frame
+ *       by default: an SSE event's JSON is one line, and a generated image comes whole in one (Gemini's
+ *       {@code inlineData}, 1.3 MB of base64 for one 1024x1024 PNG, 2 MB from Vertex; OpenAI's image results); a
+ *       line's bytes are the frame's, so this raises no stream's worst case above the frame limit's.</li>
  *   <li>{@code maxFrameBytes} (default 16 MiB): largest SSE event (all its lines), JSON-array element
  *       or eventstream message.</li>
  *   <li>{@code maxNestingDepth} (default 1000): deepest JSON nesting the array framer tracks.</li>
@@ -13,8 +16,8 @@ package io.streamfold.parser;
  */
 public final class FramingLimits
 {
-    /** Default longest line: 1 MiB. */
-    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+    /** Default longest line: 16 MiB, as a frame (see the class comment). */
+    public static final int DEFAULT_MAX_LINE_BYTES = 16 << 20;
     /** Default largest frame: 16 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
     /** Default deepest nesting: 1000, as Jackson's own default. */
