@@ -7,8 +7,9 @@ package io.streamfold.parser;
  * <ul>
  *   <li>{@code maxLineBytes} (default 16 MiB): longest SSE or NDJSON line, terminator excluded. As large as a frame
  *       by default: an SSE event's JSON is one line, and a generated image comes whole in one (Gemini's
- *       {@code inlineData}, 1.3 MB of base64 for one 1024x1024 PNG, 2 MB from Vertex; OpenAI's image results); a
- *       line's bytes are the frame's, so this raises no stream's worst case above the frame limit's.</li>
+ *       {@code inlineData}, 1.3 MB of base64 for one 1024x1024 PNG, 2 MB from Vertex; OpenAI's image results).
+ *       An SSE framer holds at most a partial line, an event's data and name (within {@code maxFrameBytes}) and two
+ *       event ids (the one being read and the last one): a gateway that wants less memory per stream lowers both.</li>
  *   <li>{@code maxFrameBytes} (default 16 MiB): largest SSE event (all its lines), JSON-array element
  *       or eventstream message.</li>
  *   <li>{@code maxNestingDepth} (default 1000): deepest JSON nesting the array framer tracks.</li>
