@@ -23,11 +23,17 @@ public final class FormatChooser
     public static Format choose(final String path, final String contentType)
     {
         final String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        final String p = path == null ? "" : stripQuery(path);
+        if (p.endsWith("/invoke-with-response-stream"))
+        {
+            // Bedrock's invoke stream carries the model's own events: Claude's are Anthropic's, Nova's Converse-shaped.
+            // The first chunk tells.
+            return Format.AUTO;
+        }
         if (type.startsWith("application/vnd.amazon.eventstream"))
         {
             return Format.BEDROCK;
         }
-        final String p = path == null ? "" : stripQuery(path);
         if (p.endsWith("/converse-stream"))
         {
             return Format.BEDROCK;

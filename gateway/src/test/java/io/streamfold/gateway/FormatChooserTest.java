@@ -20,6 +20,9 @@ class FormatChooserTest
         assertEquals(Format.OLLAMA, FormatChooser.choose("/anything", "application/x-ndjson; charset=utf-8"));
         assertEquals(Format.BEDROCK, FormatChooser.choose("/model/m/converse-stream", "application/vnd.amazon.eventstream"));
         assertEquals(Format.BEDROCK, FormatChooser.choose(null, "Application/VND.Amazon.EventStream"));
+        // An invoke stream carries the model's own events (Claude's are Anthropic's): the bytes decide.
+        assertEquals(Format.AUTO, FormatChooser.choose("/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/invoke-with-response-stream",
+            "application/vnd.amazon.eventstream"));
         assertEquals(Format.AUTO, FormatChooser.choose("/v1/completions", "text/event-stream"));
         assertEquals(Format.AUTO, FormatChooser.choose("/proxy/xyz", "text/event-stream"));
         assertEquals(Format.AUTO, FormatChooser.choose(null, null));

@@ -23,6 +23,21 @@ public interface FormatHints
     }
 
     /**
+     * The format of a stream {@link #startsWith} claimed, once enough of it is there: by default this one at once. A
+     * framing that carries other providers' events (Bedrock's invoke stream carries Claude's) looks at its first frame.
+     *
+     * @param bytes  the stream's first bytes.
+     * @param from   where its content starts (after a BOM and leading whitespace).
+     * @param length how many bytes there are.
+     * @param ended  true when no more bytes will come, or no more will be looked at.
+     * @return the format, or null while more bytes are needed.
+     */
+    default Format framedFormat(final byte[] bytes, final int from, final int length, final boolean ended)
+    {
+        return format();
+    }
+
+    /**
      * @param type an SSE event name or the top-level JSON {@code type} of an event (keepalives never come here).
      * @return true when it names one of this provider's events.
      */

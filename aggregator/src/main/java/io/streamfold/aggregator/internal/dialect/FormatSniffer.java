@@ -95,8 +95,9 @@ public final class FormatSniffer
             {
                 if (hints.startsWith(first, i == 0))
                 {
-                    // A framing of its own (eventstream, JSON array, NDJSON), not SSE.
-                    return hints.format();
+                    // A framing of its own (eventstream, JSON array, NDJSON), not SSE; its first frame may name the
+                    // events it carries (null: not there yet, asked again with more bytes).
+                    return hints.framedFormat(bytes, i, length, ended || length >= FormatDetector.MAX_SNIFF_BYTES);
                 }
             }
             start = i;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.dialect.EventStreamExceptions;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
@@ -21,6 +22,9 @@ import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
+import io.streamfold.parser.composite.SniffingFramer;
+import io.streamfold.parser.eventstream.EventStreamFramer;
+import io.streamfold.parser.eventstream.InvokeChunks;
 import io.streamfold.parser.sse.SseTokenizer;
 
 import static io.streamfold.aggregator.internal.dialect.anthropic.AnthropicEvents.CONTENT_BLOCK_DELTA;
@@ -64,6 +68,8 @@ public final class AnthropicDialect extends Dialect
     private final MutableRawFields deferred = new MutableRawFields();
     private final MutableTextBuffer stopReason = new MutableTextBuffer();
     private boolean errorEventReported;
+    /** A Bedrock invoke stream's exception messages. */
+    private final EventStreamExceptions exceptions;
 
     /**
      * Where the byte telling a block event's type apart lies in its compact form, {@code {"type":"content_block_}: the
@@ -89,12 +95,19 @@ public final class AnthropicDialect extends Dialect
         scan = new EventScan(starts, blocks, new MessageScan(this, aggregate, limits), limits);
         templates = new DeltaTemplates(aggregate, blocks, limits);
         textStarts = new TextBlockStarts(starts, limits);
+        exceptions = new EventStreamExceptions(aggregate, limits, json);
     }
 
+    /**
+     * SSE, or Bedrock's invoke stream ({@code InvokeModelWithResponseStream} of a Claude model): an eventstream whose
+     * chunks each carry one of these events as base64, decoded by {@link InvokeChunks}. The first byte tells: an
+     * eventstream prelude opens with a zero.
+     */
     @Override
     public Framer newFramer(final FrameListener listener)
     {
-        return new SseTokenizer(listener, limits.framing());
+        return new SniffingFramer((byte)0, new EventStreamFramer(new InvokeChunks(listener), limits.framing()),
+            new SseTokenizer(listener, limits.framing()));
     }
 
     @Override
@@ -175,6 +188,12 @@ public final class AnthropicDialect extends Dialect
             (type != 'd' && !(startOrStop && frame.buffer().getByte(frame.offset() + START_OR_STOP_AT) == 'o') &&
                 textStarts.foldRepeated(frame)))
         {
+            return;
+        }
+        if (frame.headersLength() > 0 && EventStreamExceptions.is(frame))
+        {
+            // Bedrock ends an invoke stream with an exception message (throttling, a model stream error).
+            exceptions.keep(frame);
             return;
         }
         blocks.forgetShape();

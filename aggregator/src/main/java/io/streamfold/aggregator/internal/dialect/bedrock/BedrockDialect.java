@@ -1,27 +1,29 @@
 package io.streamfold.aggregator.internal.dialect.bedrock;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.internal.dialect.Dialect;
+import io.streamfold.aggregator.internal.dialect.EventStreamExceptions;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.json.CharView;
+import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
 import io.streamfold.aggregator.internal.fold.EventShape;
 import io.streamfold.parser.ErrorKind;
 import io.streamfold.parser.eventstream.EventStreamFramer;
+import io.streamfold.parser.eventstream.InvokeChunks;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
 import io.streamfold.parser.Framer;
+import org.agrona.DirectBuffer;
 
 /**
  * AWS Bedrock {@code ConverseStream}: binary eventstream messages whose {@code :event-type} header names
@@ -39,8 +41,6 @@ import io.streamfold.parser.Framer;
 public final class BedrockDialect extends Dialect
 {
 
-    /** Writes the provider error kept for an exception message; error path only. */
-    private static final JsonFactory ERROR_FACTORY = new JsonFactory();
     private static final int MESSAGE_START = 0;
     private static final int BLOCK_START = 1;
     private static final int BLOCK_DELTA = 2;
@@ -50,6 +50,8 @@ public final class BedrockDialect extends Dialect
     private static final int UNKNOWN = 6;
     /** An exception or error message, not an event. */
     private static final int EXCEPTION = 7;
+    /** An invoke stream's chunk: one event, named by its first member. */
+    private static final int CHUNK = 8;
 
     static final String TOOL_USE = "toolUse";
     static final String REDACTED = "redactedContent";
@@ -80,7 +82,9 @@ public final class BedrockDialect extends Dialect
     private final JsonReader deferredReader;
     private final ContentBlocks blocks;
     private final MutableRawJson deferred = new MutableRawJson();
-    private final MutableRawJson scratch = new MutableRawJson();
+    private final EventStreamExceptions exceptions;
+    /** An invoke stream chunk's members: the event's name and value. */
+    private final JsonMembers chunkMembers = new JsonMembers();
     private boolean messageStopped;
 
     public BedrockDialect(final MutableAggregate aggregate, final AggregationLimits limits)
@@ -88,12 +92,14 @@ public final class BedrockDialect extends Dialect
         super(aggregate, limits, BedrockReporting.INSTANCE);
         deferredReader = new JsonReader(limits);
         blocks = new ContentBlocks(this, aggregate, limits);
+        exceptions = new EventStreamExceptions(aggregate, limits, json);
     }
 
     @Override
     public Framer newFramer(final FrameListener listener)
     {
-        return new EventStreamFramer(listener, limits.framing());
+        // An invoke stream's chunks come decoded: each holds one Converse-shaped event (Nova's), read as such below.
+        return new EventStreamFramer(new InvokeChunks(listener), limits.framing());
     }
 
     @Override
@@ -112,11 +118,53 @@ public final class BedrockDialect extends Dialect
         final int event = kindOf(frame);
         if (event == EXCEPTION)
         {
-            exception(frame, frame.headerEquals(":message-type", "error"));
+            exceptions.keep(frame);
             return;
         }
         aggregate.start();
-        if (event == BLOCK_DELTA && eventTemplate.match(frame.buffer(), frame.offset(), frame.length()))
+        if (event == CHUNK)
+        {
+            chunk(frame);
+            return;
+        }
+        fold(event, frame.buffer(), frame.offset(), frame.length());
+    }
+
+    /**
+     * An invoke stream's chunk, decoded ({@link InvokeChunks}): {@code {"<event>": {...}}} beside Bedrock's
+     * {@code amazon-bedrock-*} members (invocation metrics, a guardrail's action), which repeat what the events say.
+     * Its first member is the event ConverseStream would send under that name.
+     */
+    private void chunk(final Frame frame) throws JsonReader.BadPayload
+    {
+        final DirectBuffer buffer = frame.buffer();
+        final byte[] array = buffer.byteArray();
+        final int from = (int)buffer.wrapAdjustment() + frame.offset();
+        // Checked whole (decoded bytes are as untrusted as any), strings as long as the chunk: the event's value is then
+        // read by the token reader, under the usual limits.
+        final boolean object = array != null &&
+            chunkMembers.checkObject(array, from, from + frame.length(), limits.maxNestingDepth(), frame.length());
+        if (object && chunkMembers.count() > 0 && "type".equals(chunkMembers.name(0)))
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, "invoke stream chunk of Anthropic Messages events: read as format " +
+                "anthropic; not folded");
+            return;
+        }
+        if (!object || chunkMembers.count() == 0 || chunkMembers.first(0) != '{')
+        {
+            aggregate.error(ErrorKind.MALFORMED_JSON, "invoke stream chunk is not one event object" +
+                (chunkMembers.count() > 0 ? " (first member " + Dialect.abbreviate(chunkMembers.name(0)) + ")" : "") + "; not folded");
+            return;
+        }
+        final String name = chunkMembers.name(0);
+        final int start = chunkMembers.valueStart(0);
+        fold(eventOf(name), buffer, start - (int)buffer.wrapAdjustment(), chunkMembers.valueEnd(0) - start);
+    }
+
+    /** Folds one event of kind {@code event} whose JSON is {@code buffer[offset, offset + length)}. */
+    private void fold(final int event, final DirectBuffer buffer, final int offset, final int length) throws JsonReader.BadPayload
+    {
+        if (event == BLOCK_DELTA && eventTemplate.match(buffer, offset, length))
         {
             blocks.textDelta(aggregate.choiceForIndex(0), learntIndex, eventTemplate.stringChars(0), 0, eventTemplate.stringLength(0));
             return;
@@ -125,7 +173,7 @@ public final class BedrockDialect extends Dialect
         textOnlyDelta = false;
         paddingIsString = false;
         final int errorsBefore = aggregate.errorCount();
-        json.beginObject(frame.buffer(), frame.offset(), frame.length());
+        json.beginObject(buffer, offset, length);
         switch (event)
         {
             case MESSAGE_START:
@@ -155,7 +203,7 @@ public final class BedrockDialect extends Dialect
         json.finish();
         if (textOnlyDelta && aggregate.errorCount() == errorsBefore)
         {
-            eventTemplate.learn(frame.buffer(), frame.offset(), frame.length(), TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
+            eventTemplate.learn(buffer, offset, length, TEXT_DELTA_SHAPES[paddingIsString ? 1 : 0]);
         }
     }
 
@@ -177,9 +225,7 @@ public final class BedrockDialect extends Dialect
 
     private static int readKind(final Frame frame)
     {
-        // Events are nearly every message: one header lookup says so before the two rare kinds are asked for.
-        if (!frame.headerEquals(":message-type", "event") &&
-            (frame.headerEquals(":message-type", "error") || frame.headerEquals(":message-type", "exception")))
+        if (EventStreamExceptions.is(frame))
         {
             return EXCEPTION;
         }
@@ -188,6 +234,10 @@ public final class BedrockDialect extends Dialect
 
     private static int eventOf(final Frame frame)
     {
+        if (frame.typeEquals(InvokeChunks.CHUNK))
+        {
+            return CHUNK;
+        }
         if (frame.typeEquals("contentBlockDelta"))
         {
             return BLOCK_DELTA;
@@ -213,6 +263,28 @@ public final class BedrockDialect extends Dialect
             return METADATA;
         }
         return UNKNOWN;
+    }
+
+    /** @return the kind of the event named {@code name} (an invoke stream chunk's first member). */
+    private static int eventOf(final String name)
+    {
+        switch (name)
+        {
+            case "contentBlockDelta":
+                return BLOCK_DELTA;
+            case "contentBlockStart":
+                return BLOCK_START;
+            case "contentBlockStop":
+                return BLOCK_STOP;
+            case "messageStart":
+                return MESSAGE_START;
+            case "messageStop":
+                return MESSAGE_STOP;
+            case "metadata":
+                return METADATA;
+            default:
+                return UNKNOWN;
+        }
     }
 
     @Override
@@ -439,96 +511,6 @@ public final class BedrockDialect extends Dialect
                 captureKeepingNonEmpty(aggregate.meta(), name, json);
             }
         }
-    }
-
-    /**
-     * Keeps an exception as {@code {"type": <exception type or error code>, "message": ..., <payload fields>}}
-     * and ends the stream: an eventstream exception is the stream's last message. Rare, so it may allocate.
-     */
-    private void exception(final Frame frame, final boolean error)
-    {
-        aggregate.start();
-        String type = frame.type();
-        if (type.isEmpty())
-        {
-            type = error ? "error" : "exception";
-        }
-        String message = frame.stringHeader(":error-message");
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = ERROR_FACTORY.createGenerator(out))
-        {
-            g.writeStartObject();
-            g.writeStringField("type", type);
-            boolean messageWritten = false;
-            if (frame.length() > 0)
-            {
-                try
-                {
-                    if (json.begin(frame.buffer(), frame.offset(), frame.length()) == JsonToken.START_OBJECT)
-                    {
-                        while (json.next() == JsonToken.FIELD_NAME)
-                        {
-                            final String name = json.name();
-                            json.next();
-                            if ("type".equals(name) || "p".equals(name))
-                            {
-                                json.skip();
-                                continue;
-                            }
-                            if (!json.capture(scratch))
-                            {
-                                continue;
-                            }
-                            if ("message".equals(name) || "Message".equals(name))
-                            {
-                                if (messageWritten)
-                                {
-                                    continue;
-                                }
-                                messageWritten = true;
-                                message = scratch.type() == MutableRawJson.Type.STRING ? scratch.text().toString() : scratch.json();
-                                g.writeFieldName("message");
-                            }
-                            else
-                            {
-                                g.writeFieldName(name);
-                            }
-                            scratch.write(g);
-                        }
-                        json.finish();
-                    }
-                    else
-                    {
-                        json.abandon();
-                        throw new JsonReader.BadPayload("not an object");
-                    }
-                }
-                catch (final JsonReader.BadPayload e)
-                {
-                    if (!messageWritten)
-                    {
-                        message = frame.payloadAsString();
-                    }
-                }
-            }
-            if (!messageWritten && message != null)
-            {
-                g.writeStringField("message", message);
-            }
-            g.writeEndObject();
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException("writing to memory failed", e);
-        }
-        final byte[] bytes = out.toByteArray();
-        final MutableRawJson slot = aggregate.providerErrorSlot();
-        if (!slot.setStructured(bytes, 0, bytes.length, limits.maxRawBytes()))
-        {
-            slot.setStructured(new byte[]{'{', '}'}, 0, 2, Integer.MAX_VALUE);
-        }
-        aggregate.providerErrorReported("provider error: " + type + (message == null ? "" : ": " + abbreviate(message)));
-        aggregate.end(Outcome.ERROR);
     }
 
     @Override

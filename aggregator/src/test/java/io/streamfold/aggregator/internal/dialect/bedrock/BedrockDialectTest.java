@@ -616,9 +616,12 @@ public class BedrockDialectTest
     }
 
     @Test
-    void autoDetectsBedrockFromTheFirstByte()
+    void autoDetectsBedrockFromItsFirstMessage()
     {
-        assertEquals(Format.BEDROCK, FormatDetector.detect(HELLO, 1, false));
+        // The prelude's first byte says eventstream; its first message says whose events it carries (see BedrockInvokeStreamTest).
+        assertNull(FormatDetector.detect(HELLO, 1, false));
+        assertEquals(Format.BEDROCK, FormatDetector.detect(HELLO, 1, true), "cut inside it: Bedrock's");
+        assertEquals(Format.BEDROCK, FormatDetector.detect(HELLO, MESSAGE_START.length, false));
         assertNull(FormatDetector.detect(new byte[0], 0, false));
         for (final byte[] bytes : allStreams())
         {
