@@ -225,6 +225,25 @@ class AnthropicUsageTest
         assertEquals(39, a.usage().outputTokens());
     }
 
+    @Test
+    void aSingleIterationLeavingOutTheThinkingCountTakesTheTopLevels()
+    {
+        // anthropic-sdk-typescript's fable-fallback fixtures: thinking_tokens at the top only, beside one message entry.
+        final Aggregate a = fold(Format.ANTHROPIC, stream("{\"input_tokens\":28,\"output_tokens\":5}",
+            "{\"input_tokens\":28,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":106," +
+                "\"output_tokens_details\":{\"thinking_tokens\":67},\"iterations\":[{\"input_tokens\":28,\"output_tokens\":106," +
+                "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0,\"type\":\"message\"}]}"));
+        noErrors(a);
+        assertEquals(67, a.usage().reasoningTokens());
+        assertEquals(106, a.usage().outputTokens());
+        assertEquals(1, normalized(a).get("summed_iterations").asInt());
+        // With two steps the top level is the last one's only: what the other spent thinking is not known.
+        final Aggregate two = fold(Format.ANTHROPIC, stream("{\"input_tokens\":1,\"output_tokens\":1}",
+            "{\"input_tokens\":5,\"output_tokens\":30,\"output_tokens_details\":{\"thinking_tokens\":20},\"iterations\":[" +
+                "{\"input_tokens\":7,\"output_tokens\":9},{\"input_tokens\":5,\"output_tokens\":30}]}"));
+        assertEquals(-1, two.usage().reasoningTokens());
+    }
+
     // ---- B4: a cache-write split a later report leaves behind ----
 
     @Test

@@ -106,6 +106,12 @@ final class IterationSums
         return sums[c];
     }
 
+    /** @return whether no entry carries counter {@code c}. */
+    boolean carriedByNone(final int c)
+    {
+        return have[c] == 0;
+    }
+
     /** The array cannot be trusted for a reason found outside it (a later report moved the counts it covers). */
     void unusable(final String why)
     {

@@ -447,7 +447,14 @@ public final class MutableUsage implements Usage
     private long count(final int counter, final String[] paths, final boolean addUp)
     {
         final IterationSums s = summed();
-        return s != null ? s.sum(counter) : lookup(paths, addUp);
+        if (s == null)
+        {
+            return lookup(paths, addUp);
+        }
+        final long sum = s.sum(counter);
+        // One step is the whole request, and the top level is that step's: a count its entry leaves out (Anthropic puts
+        // thinking_tokens at the top only) is the top level's.
+        return sum < 0 && s.entries() == 1 && s.carriedByNone(counter) ? lookup(paths, addUp) : sum;
     }
 
     private long lookup(final String[] paths, final boolean addUp)
