@@ -68,6 +68,16 @@ class EndOfInputMessagesTest
     }
 
     @Test
+    void theMarkerItselfInAFormatWithoutOneIsNamedSo()
+    {
+        // An Assistants stream (event: done, data: [DONE]) read as Anthropic's: no whitespace to blame.
+        final Aggregate r = fold(Format.ANTHROPIC, "event: done\ndata: [DONE]\n\n");
+        assertEquals(ErrorKind.MALFORMED_JSON, r.errors().get(0).kind());
+        assertEquals("payload '[DONE]' is OpenAI chat's terminal event, not this format's; not taken as the end of the stream",
+            r.errors().get(0).message());
+    }
+
+    @Test
     void doneWithoutTheSpaceIsTheTerminalEvent()
     {
         final Aggregate r = fold(Format.OPENAI_CHAT, CHUNK + FINISH + "data:[DONE]\n\n");

@@ -28,6 +28,11 @@ public final class DoneMarker
         final String payload = frame.payloadAsString();
         final String trimmed = payload.strip();
         final String seen = "payload '" + escape(payload) + "' is not the terminal event [DONE]";
+        if ("[DONE]".equals(payload))
+        {
+            // The marker itself, in a format that has none (an Assistants stream's done event read as Anthropic's).
+            return "payload '[DONE]' is OpenAI chat's terminal event, not this format's; not taken as the end of the stream";
+        }
         if ("[DONE]".equals(trimmed))
         {
             return seen + " (whitespace around it); not taken as the end of the stream";
