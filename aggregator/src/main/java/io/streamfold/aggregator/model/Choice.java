@@ -47,6 +47,13 @@ public interface Choice
     /** @return logprob entries of the refusal, as the provider sent them. */
     RawList refusalLogprobs();
 
+    /**
+     * @return the logprobs object's other members, folded over the chunks by the delta rule (arrays concatenated): a
+     * legacy {@code /v1/completions} stream's {@code tokens}, {@code token_logprobs}, {@code top_logprobs} and
+     * {@code text_offset}.
+     */
+    DeltaFields logprobsExtra();
+
     /** @return choice-level fields kept raw (content filter results, stop_reason, safety ratings...). */
     RawFields extra();
 

@@ -28,6 +28,7 @@ public final class MutableChoice implements Choice
     private final MutableRawList refusalLogprobs;
     private final MutableRawFields extra;
     private final MutableDeltaFields messageExtra;
+    private final MutableDeltaFields logprobsExtra;
     /** The result's budget its buffers and parts charge; null in a snapshot's copy. */
     private final ResultBudget budget;
     private boolean finished;
@@ -52,6 +53,7 @@ public final class MutableChoice implements Choice
         refusalLogprobs = new MutableRawList(budget);
         extra = new MutableRawFields(budget);
         messageExtra = new MutableDeltaFields(false, budget);
+        logprobsExtra = new MutableDeltaFields(false, budget);
     }
 
     public void init(final long index)
@@ -71,6 +73,7 @@ public final class MutableChoice implements Choice
         refusalLogprobs.clear();
         extra.clear();
         messageExtra.clear();
+        logprobsExtra.clear();
         finished = false;
         logprobs = false;
         droppedTokenIds = 0;
@@ -176,6 +179,13 @@ public final class MutableChoice implements Choice
     public MutableRawList refusalLogprobs()
     {
         return refusalLogprobs;
+    }
+
+    /** @return the logprobs object's other members, folded over chunks (a legacy completion's arrays, concatenated). */
+    @Override
+    public MutableDeltaFields logprobsExtra()
+    {
+        return logprobsExtra;
     }
 
     /** @return choice-level fields kept raw (content filter results, stop_reason, safety ratings...). */
@@ -392,6 +402,7 @@ public final class MutableChoice implements Choice
         refusalLogprobs.copyFrom(other.refusalLogprobs);
         extra.copyFrom(other.extra);
         messageExtra.copyFrom(other.messageExtra);
+        logprobsExtra.copyFrom(other.logprobsExtra);
         finished = other.finished;
         logprobs = other.logprobs;
         droppedTokenIds = other.droppedTokenIds;

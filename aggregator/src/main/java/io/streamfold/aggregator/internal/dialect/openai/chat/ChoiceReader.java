@@ -264,6 +264,7 @@ final class ChoiceReader
         if (hasText && !deltaSeen && !messageSeen)
         {
             learner.refuse();
+            dialect.completionText();
             final CharSequence text = deferredText.text();
             aggregate.appendText(choice, MutablePart.Kind.TEXT, toChars(text), 0, text.length());
         }
@@ -591,9 +592,15 @@ final class ChoiceReader
                     logprobs.read(r, choice, refusal, list, null);
                 }
             }
-            else
+            else if (value != JsonToken.VALUE_NULL)
             {
-                r.skip();
+                // A legacy completion's tokens / token_logprobs / top_logprobs / text_offset, any other member: arrays
+                // concatenated chunk after chunk, as the non-streaming response holds them whole.
+                learner.refuse();
+                if (!choice.logprobsExtra().fold(name, r, limits))
+                {
+                    aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs field '" + name + "' dropped: limit");
+                }
             }
         }
         choice.logprobsSeen();

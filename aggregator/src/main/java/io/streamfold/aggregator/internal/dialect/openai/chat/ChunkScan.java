@@ -598,7 +598,16 @@ final class ChunkScan extends ScanFirstReader
         {
             final String name = object.name(k);
             final boolean refusal = "refusal".equals(name);
-            if ((!refusal && !"content".equals(name)) || object.first(k) != '[')
+            if (!refusal && !"content".equals(name))
+            {
+                if (object.first(k) != 'n')
+                {
+                    // Another member (a legacy completion's token arrays) is folded by the token reader.
+                    return false;
+                }
+                continue;
+            }
+            if (object.first(k) != '[')
             {
                 continue;
             }

@@ -37,6 +37,8 @@ public final class OpenAiChatDialect extends Dialect
     private final MutableRawFields xGroq = new MutableRawFields();
     /** Whether this stream sent a chat completion chunk yet (see {@link #chunkRead}). */
     private boolean chunkSeen;
+    /** Whether a choice's text came as a legacy completion's {@code text}, with no delta: the stream is /v1/completions'. */
+    private boolean completions;
 
     public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -103,6 +105,13 @@ public final class OpenAiChatDialect extends Dialect
         xGroq.clear();
         learner.forget();
         chunkSeen = false;
+        completions = false;
+    }
+
+    /** A choice's text came as a legacy completion's, with no delta: the result is a {@code text_completion}. */
+    void completionText()
+    {
+        completions = true;
     }
 
     /**
@@ -302,6 +311,6 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        OpenAiChatWriter.write(result, xGroq, g);
+        OpenAiChatWriter.write(result, xGroq, completions, g);
     }
 }

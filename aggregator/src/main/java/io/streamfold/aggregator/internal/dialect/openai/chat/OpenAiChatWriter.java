@@ -18,20 +18,31 @@ final class OpenAiChatWriter
     {
     }
 
-    /** @param xGroq Groq's {@code x_groq} object, merged over the stream, written back at the top level when present. */
-    static void write(final MutableAggregate result, final MutableRawFields xGroq, final JsonGenerator g) throws IOException
+    /**
+     * @param xGroq       Groq's {@code x_groq} object, merged over the stream, written back at the top level when present.
+     * @param completions the stream was a legacy {@code /v1/completions} one: written as its {@code text_completion}.
+     */
+    static void write(final MutableAggregate result, final MutableRawFields xGroq, final boolean completions,
+        final JsonGenerator g) throws IOException
     {
         final MutableRawFields meta = result.meta();
         g.writeStartObject();
         meta.writeFieldOr(g, "id", "", false);
-        g.writeStringField("object", "chat.completion");
+        g.writeStringField("object", completions ? "text_completion" : "chat.completion");
         meta.writeFieldOr(g, "created", null, false);
         meta.writeFieldOr(g, "model", "", false);
         meta.writeFields(g, "id", "created", "model");
         g.writeArrayFieldStart("choices");
         for (final MutableChoice c : result.sortedChoices())
         {
-            writeChoice(g, c);
+            if (completions)
+            {
+                writeCompletionChoice(g, c);
+            }
+            else
+            {
+                writeChoice(g, c);
+            }
         }
         g.writeEndArray();
         ProviderFields.usage(result, "usage", g);
@@ -42,6 +53,36 @@ final class OpenAiChatWriter
             g.writeEndObject();
         }
         ProviderFields.providerError(result, "error", g);
+        g.writeEndObject();
+    }
+
+    /** A legacy completion's choice: its text, index, logprobs (the token arrays, joined over the chunks), finish reason. */
+    private static void writeCompletionChoice(final JsonGenerator g, final MutableChoice c) throws IOException
+    {
+        g.writeStartObject();
+        g.writeStringField("text", c.joined(MutablePart.Kind.TEXT));
+        g.writeNumberField("index", c.index());
+        g.writeFieldName("logprobs");
+        if (c.logprobsExtra().size() > 0)
+        {
+            g.writeStartObject();
+            c.logprobsExtra().write(g);
+            g.writeEndObject();
+        }
+        else
+        {
+            g.writeNull();
+        }
+        if (c.finishReason().length() > 0)
+        {
+            g.writeStringField("finish_reason", c.finishReason().toString());
+        }
+        else
+        {
+            g.writeNullField("finish_reason");
+        }
+        c.writeTokenIds(g);
+        c.extra().writeFields(g);
         g.writeEndObject();
     }
 
@@ -120,6 +161,7 @@ final class OpenAiChatWriter
             writeListOrNull(g, c.contentLogprobs());
             g.writeFieldName("refusal");
             writeListOrNull(g, c.refusalLogprobs());
+            c.logprobsExtra().write(g);
             g.writeEndObject();
         }
         else
