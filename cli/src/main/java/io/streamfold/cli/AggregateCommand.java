@@ -11,6 +11,7 @@ import io.streamfold.aggregator.internal.Cassette;
 import io.streamfold.aggregator.model.Aggregate;
 import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -57,6 +58,9 @@ final class AggregateCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "FILE", description = "The stream to read, or '-' for stdin.")
     private String file;
 
+    @Mixin
+    private LimitsOption limits = new LimitsOption();
+
     AggregateCommand(final Terminal terminal)
     {
         this.terminal = terminal;
@@ -69,7 +73,7 @@ final class AggregateCommand implements Callable<Integer>
         {
             return aggregate();
         }
-        catch (final UnusableInputException e)
+        catch (final UnusableInputException | LimitsOption.BadLimit e)
         {
             terminal.out.flush();
             terminal.err.println("streamfold: " + e.getMessage());
@@ -87,7 +91,7 @@ final class AggregateCommand implements Callable<Integer>
             final CountingSink sink = new CountingSink(aggregator);
             try
             {
-                bytesRead = Input.pump(in, sink);
+                bytesRead = Input.pump(in, sink, limits.framing());
             }
             catch (final IOException e)
             {
@@ -151,7 +155,11 @@ final class AggregateCommand implements Callable<Integer>
     {
         try
         {
-            return StreamAggregator.builder().format(format).strict(strict).build();
+            return StreamAggregator.builder().format(format).strict(strict).limits(limits.aggregation()).build();
+        }
+        catch (final LimitsOption.BadLimit e)
+        {
+            throw e;
         }
         catch (final IllegalArgumentException e)
         {

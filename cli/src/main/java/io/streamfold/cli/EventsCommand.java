@@ -12,9 +12,11 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.streamfold.aggregator.internal.Cassette;
 import io.streamfold.parser.Frame;
 import io.streamfold.parser.FrameListener;
+import io.streamfold.parser.FramingLimits;
 import io.streamfold.parser.sse.SseTokenizer;
 import io.streamfold.parser.StreamError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,6 +56,9 @@ final class EventsCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "FILE", description = "The SSE stream to read, or '-' for stdin.")
     private String file;
 
+    @Mixin
+    private LimitsOption limits = new LimitsOption();
+
     EventsCommand(final Terminal terminal)
     {
         this.terminal = terminal;
@@ -67,6 +72,16 @@ final class EventsCommand implements Callable<Integer>
             terminal.err.println("streamfold events: --chunk must be at least 1, got " + chunk);
             return Main.EXIT_UNUSABLE;
         }
+        final FramingLimits framing;
+        try
+        {
+            framing = limits.framing();
+        }
+        catch (final LimitsOption.BadLimit e)
+        {
+            terminal.err.println("streamfold events: " + e.getMessage());
+            return Main.EXIT_UNUSABLE;
+        }
         final long bytesRead;
         final EventPrinter printer;
         try (InputStream in = Input.open(file, terminal);
@@ -74,8 +89,8 @@ final class EventsCommand implements Callable<Integer>
         {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             printer = new EventPrinter(json, terminal);
-            final SseTokenizer tokenizer = new SseTokenizer(printer);
-            bytesRead = Input.pump(in, (bytes, offset, length) -> feed(tokenizer, bytes, offset, length, printer));
+            final SseTokenizer tokenizer = new SseTokenizer(printer, framing);
+            bytesRead = Input.pump(in, (bytes, offset, length) -> feed(tokenizer, bytes, offset, length, printer), framing);
             tokenizer.end();
             printer.flush();
         }

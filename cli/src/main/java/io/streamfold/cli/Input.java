@@ -27,8 +27,6 @@ final class Input
     /** Bytes asked of the input per read: about what a socket delivers per wakeup. */
     static final int READ_BYTES = 8192;
 
-    /** The stream's limits, which a cassette is read with too (the commands use the defaults). */
-    private static final FramingLimits LIMITS = FramingLimits.DEFAULT;
 
     /** Receives the input's bytes slice by slice. */
     interface Sink
@@ -98,9 +96,15 @@ final class Input
      */
     static long pump(final InputStream in, final Sink sink) throws IOException, UnusableInputException
     {
+        return pump(in, sink, FramingLimits.DEFAULT);
+    }
+
+    /** As {@link #pump(InputStream, Sink)}, a cassette read under {@code limits}, the stream's own. */
+    static long pump(final InputStream in, final Sink sink, final FramingLimits limits) throws IOException, UnusableInputException
+    {
         final byte[] buffer = new byte[READ_BYTES];
         final CountingSink counted = new CountingSink(sink);
-        final Cassette cassette = new Cassette(LIMITS, counted);
+        final Cassette cassette = new Cassette(limits, counted);
         byte[] held = new byte[READ_BYTES];
         int heldLength = 0;
         int decision = Cassette.UNDECIDED;
@@ -132,7 +136,7 @@ final class Input
                     System.arraycopy(buffer, 0, held, heldLength, n);
                     heldLength += n;
                     decision = cassette.feed(buffer, 0, n);
-                    if (decision == Cassette.UNDECIDED && heldLength >= LIMITS.maxFrameBytes())
+                    if (decision == Cassette.UNDECIDED && heldLength >= limits.maxFrameBytes())
                     {
                         decision = Cassette.NOT_A_CASSETTE;
                     }

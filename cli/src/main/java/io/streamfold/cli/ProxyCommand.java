@@ -15,6 +15,7 @@ import io.streamfold.gateway.proxy.ProxyConfig;
 import io.streamfold.gateway.proxy.RecordWriter;
 import io.streamfold.gateway.proxy.StreamfoldProxy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamfold proxy}: a reverse proxy that taps every LLM response and writes one record per request. */
@@ -57,6 +58,9 @@ final class ProxyCommand implements Callable<Integer>
         description = "Event loop threads (default: Netty's choice).")
     private int threads;
 
+    @Mixin
+    private LimitsOption limits = new LimitsOption();
+
     ProxyCommand(final Terminal terminal)
     {
         this.terminal = terminal;
@@ -72,8 +76,10 @@ final class ProxyCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final ProxyConfig config;
+        final AggregationLimits tapLimits;
         try
         {
+            tapLimits = limits.aggregation();
             config = ProxyConfig.builder()
                 .listen(ProxyConfig.address(listen))
                 .upstream(URI.create(upstream))
@@ -98,7 +104,7 @@ final class ProxyCommand implements Callable<Integer>
         }
         final RecordWriter writer = new RecordWriter(out, !"-".equals(records));
         // The proxy forwards the bytes and writes records, which carry no text: its taps keep none.
-        final TapPool taps = new TapPool(AggregationLimits.DEFAULT, TapClock.SYSTEM, 1024, false);
+        final TapPool taps = new TapPool(tapLimits, TapClock.SYSTEM, 1024, false);
         final StreamfoldProxy proxy = new StreamfoldProxy(config, taps, writer, null, threads);
         final Thread hook = new Thread(() ->
         {

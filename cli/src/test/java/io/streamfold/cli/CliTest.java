@@ -207,6 +207,27 @@ class CliTest
     }
 
     @Test
+    void limitsAreSetFromTheCommandLine() throws IOException
+    {
+        final Path stream = write("long.sse", ("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n" +
+            "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "a".repeat(2000) +
+            "\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, CliRun.run("aggregate", stream.toString()).exitCode);
+        final CliRun tight = CliRun.run("aggregate", "--limit", "framing.maxLineBytes=1k", stream.toString());
+        assertEquals(3, tight.exitCode, tight::toString);
+        assertTrue(tight.err.contains("LINE_TOO_LONG") && tight.err.contains("1024"), tight::toString);
+        final CliRun text = CliRun.run("aggregate", "--normalized", "--limit", "maxTextChars=10", "--limit", "maxErrors=5", stream.toString());
+        assertEquals(3, text.exitCode, text::toString);
+        assertTrue(text.out.contains("\"text\":\"aaaaaaaaaa\""), text::toString);
+        final CliRun unknown = CliRun.run("aggregate", "--limit", "maxLines=3", stream.toString());
+        assertEquals(2, unknown.exitCode);
+        assertTrue(unknown.err.contains("no limit named 'maxLines'"), unknown::toString);
+        final CliRun badSize = CliRun.run("events", "--limit", "framing.maxLineBytes=lots", stream.toString());
+        assertEquals(2, badSize.exitCode);
+        assertTrue(badSize.err.contains("is no size"), badSize::toString);
+    }
+
+    @Test
     void aFormatWithNoSupportedMarkerIsUnusableNotAnEmptyAnswer() throws IOException
     {
         // Cohere v2's events end with [DONE]: auto-detection falls back to chat, which folds none of them.
