@@ -52,6 +52,13 @@ public interface Part
      */
     boolean serverExecuted();
 
+    /**
+     * @return true for a tool call whose arguments are free text rather than one JSON value, never parsed as one: a
+     * Responses custom tool's input, the code of a code execution call (the Responses code interpreter's, Gemini's
+     * {@code executableCode}). False for JSON arguments and for any other part.
+     */
+    boolean freeformArguments();
+
     /** @return why the part is not complete, or null when it is ({@code "not ended yet"} while it streams). */
     String incompleteReason();
 

@@ -174,6 +174,7 @@ public final class MutablePart implements Part
     }
 
     /** @return true when the call's arguments are free text, not one JSON value. */
+    @Override
     public boolean freeformArguments()
     {
         return freeformArguments;

@@ -41,9 +41,9 @@ class NormalizedViewTest
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> VOCABULARY = Set.of("stop", "length", "tool_calls", "content_filter", "error", "other");
-    /** Provider words for calls the provider runs itself (a tool search on the server is not in the corpus). */
+    /** Provider words for calls the provider runs itself (a tool search on the server, Gemini's answered function calls: not in the corpus). */
     private static final Set<String> SERVER_CALL_TYPES = Set.of("server_tool_use", "mcp_tool_use", "web_search_call",
-        "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call");
+        "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call", "executableCode");
     private static final Map<String, Format> FOLDERS = new LinkedHashMap<>();
 
     static

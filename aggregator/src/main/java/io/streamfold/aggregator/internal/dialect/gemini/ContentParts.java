@@ -396,6 +396,10 @@ final class ContentParts
         {
             text(choice, thought ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT);
         }
+        else if (partExtra.get(EXECUTABLE_CODE) != null && response.readObject(partExtra.get(EXECUTABLE_CODE)))
+        {
+            executableCode(choice);
+        }
         else if (partExtra.size() > 0 || partSignature.length() > 0)
         {
             final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.OTHER, -1);
@@ -418,6 +422,46 @@ final class ContentParts
     }
 
     private static final String FUNCTION_RESPONSE = "functionResponse";
+    /** A part of code the model wrote for the code execution tool, which the server runs (its result is the next part). */
+    static final String EXECUTABLE_CODE = "executableCode";
+
+    /**
+     * An {@code executableCode} part (its members located in {@link #response}): a call of the code execution tool, run
+     * by the server as Anthropic's and the Responses API's are, so a server call named {@code code_execution} whose
+     * arguments are the code, free text; the part's fields stay as sent for the provider JSON.
+     */
+    private void executableCode(final MutableChoice choice)
+    {
+        final MutablePart call = aggregate.newPart(choice, MutablePart.Kind.TOOL_CALL, -1);
+        if (call == null)
+        {
+            return;
+        }
+        call.markServerExecuted();
+        call.markFreeformArguments();
+        call.type().set(EXECUTABLE_CODE, 64);
+        call.name().set("code_execution", 64);
+        responseId.clear();
+        out.clear();
+        for (int k = 0; k < response.count(); k++)
+        {
+            final String field = response.name(k);
+            if ("id".equals(field) && response.isString(k))
+            {
+                response.textInto(k, responseId, limits.maxTextChars(), responseStrings);
+            }
+            else if ("code".equals(field) && response.isString(k))
+            {
+                response.textInto(k, out, limits.maxArgumentChars(), responseStrings);
+            }
+        }
+        call.id().set(responseId, limits.maxTextChars());
+        call.signature().set(partSignature, limits.maxTextChars());
+        dialect.merge(partExtra, call.extra());
+        aggregate.toolCallStarted(choice, call);
+        aggregate.appendArguments(choice, call, out.array(), 0, out.length());
+        aggregate.endPart(choice, call);
+    }
 
     /**
      * A {@code functionResponse} in the model's own turn answers a call the provider ran itself (a remote MCP server's

@@ -86,6 +86,11 @@ final class GeminiWriter
         switch (p.kind())
         {
             case TOOL_CALL:
+                if (ContentParts.EXECUTABLE_CODE.contentEquals(p.type()))
+                {
+                    // A code execution call: its executableCode object is among the part's fields, as sent.
+                    break;
+                }
                 g.writeObjectFieldStart("functionCall");
                 if (p.id().length() > 0)
                 {

@@ -148,11 +148,14 @@ class GeminiCorpusTest
     }
 
     @Test
-    void codeExecutionPartsKeptWhole()
+    void codeExecutionIsAServerCallAndItsPartsAreKeptWhole()
     {
         final Aggregate a = read("gemini-3-flash-code-execution.sse");
         final List<Part> parts = a.choice(0).parts();
-        assertEquals(Part.Kind.OTHER, parts.get(0).kind());
+        assertEquals(Part.Kind.TOOL_CALL, parts.get(0).kind());
+        assertTrue(parts.get(0).serverExecuted() && parts.get(0).freeformArguments());
+        assertEquals("code_execution", parts.get(0).name().toString());
+        assertTrue(parts.get(0).text().toString().contains("print(result)"), parts.get(0).text().toString());
         assertEquals("executableCode", parts.get(0).type().toString());
         assertTrue(parts.get(0).extra().get("executableCode").json().contains("print(result)"));
         assertTrue(parts.get(0).signature().length() > 0);

@@ -78,6 +78,31 @@ class GeminiServerToolCallTest
     }
 
     @Test
+    void executableCodeIsAServerCallOfTheCodeExecutionTool() throws Exception
+    {
+        final String code = "{\"executableCode\":{\"language\":\"PYTHON\",\"code\":\"print(sum(range(5)))\\n\"}}";
+        final String result = "{\"codeExecutionResult\":{\"outcome\":\"OUTCOME_OK\",\"output\":\"10\\n\"}}";
+        final byte[] stream = (chunk("{\"text\":\"Let me compute.\"}", "") + chunk(code, "") + chunk(result, "") +
+            chunk("{\"text\":\"The sum is 10.\"}", ",\"finishReason\":\"STOP\"")).getBytes(StandardCharsets.UTF_8);
+        final Aggregate a = GeminiTesting.whole(Format.GEMINI, stream).result();
+        assertEquals(List.of(), a.errors());
+        final Part call = a.choice(0).toolCalls().get(0);
+        assertTrue(call.serverExecuted());
+        assertTrue(call.isComplete(), "code is free text, whole when its part came");
+        final JsonNode choice = MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0);
+        assertEquals(0, choice.get("tool_calls").size());
+        assertEquals(MAPPER.readTree("[{\"id\":\"\",\"name\":\"code_execution\",\"arguments\":\"print(sum(range(5)))\\n\",\"complete\":true}]"),
+            choice.get("server_tool_calls"));
+        assertEquals("stop", choice.get("finish_reason").asText());
+        assertEquals("Let me compute.The sum is 10.", choice.get("text").asText());
+        // The provider JSON has the parts as sent.
+        final JsonNode parts = MAPPER.readTree(a.toJson()).get("candidates").get(0).get("content").get("parts");
+        assertEquals(MAPPER.readTree(code), parts.get(1));
+        assertEquals(MAPPER.readTree(result), parts.get(2));
+        FastPathRun.assertSameFedEveryWay(Format.GEMINI, stream, new Random(8), "code execution");
+    }
+
+    @Test
     void aCallWithNoAnswerStaysTheClients() throws Exception
     {
         final Aggregate a = GeminiTesting.whole(Format.GEMINI, chunk(CALL, ",\"finishReason\":\"STOP\"").getBytes(StandardCharsets.UTF_8))
