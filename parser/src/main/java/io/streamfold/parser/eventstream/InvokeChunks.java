@@ -37,6 +37,9 @@ public final class InvokeChunks implements FrameListener
         }
     }
 
+    /** The decode buffer kept between chunks; one grown past it for a larger chunk is dropped at the next small one. */
+    private static final int KEPT_BYTES = 64 * 1024;
+
     private final FrameListener listener;
     private byte[] decoded = new byte[256];
     private DirectBuffer decodedView = Buffers.wrap(decoded);
@@ -54,6 +57,12 @@ public final class InvokeChunks implements FrameListener
         {
             listener.onFrame(frame);
             return;
+        }
+        if (decoded.length > KEPT_BYTES && frame.length() <= KEPT_BYTES)
+        {
+            // One large chunk (an image) grew the buffer: not kept for the rest of the stream, nor a pooled next one.
+            decoded = new byte[KEPT_BYTES];
+            decodedView = Buffers.wrap(decoded);
         }
         final int length = decode(frame.buffer(), frame.offset(), frame.offset() + frame.length());
         if (length < 0)

@@ -97,7 +97,9 @@ public final class FormatSniffer
                 {
                     // A framing of its own (eventstream, JSON array, NDJSON), not SSE; its first frame may name the
                     // events it carries (null: not there yet, asked again with more bytes).
-                    return hints.framedFormat(bytes, i, length, ended || length >= FormatDetector.MAX_SNIFF_BYTES);
+                    // Only the sniff window is offered, whatever has arrived: the decision never depends on slicing.
+                    return hints.framedFormat(bytes, i, Math.min(length, FormatDetector.MAX_SNIFF_BYTES),
+                        ended || length >= FormatDetector.MAX_SNIFF_BYTES);
                 }
             }
             start = i;

@@ -174,6 +174,13 @@ public final class AnthropicDialect extends Dialect
 
     private void fold(final Frame frame) throws JsonReader.BadPayload
     {
+        if (frame.headersLength() > 0 && EventStreamExceptions.is(frame))
+        {
+            // Bedrock ends an invoke stream with an exception or error message (throttling, a model stream error),
+            // whose payload may be empty or look like an event: before anything reads it as one.
+            exceptions.keep(frame);
+            return;
+        }
         if (frame.length() == 0)
         {
             return;
@@ -188,12 +195,6 @@ public final class AnthropicDialect extends Dialect
             (type != 'd' && !(startOrStop && frame.buffer().getByte(frame.offset() + START_OR_STOP_AT) == 'o') &&
                 textStarts.foldRepeated(frame)))
         {
-            return;
-        }
-        if (frame.headersLength() > 0 && EventStreamExceptions.is(frame))
-        {
-            // Bedrock ends an invoke stream with an exception message (throttling, a model stream error).
-            exceptions.keep(frame);
             return;
         }
         blocks.forgetShape();

@@ -132,6 +132,55 @@ class BedrockInvokeStreamTest
     }
 
     @Test
+    void anErrorMessageWithAnEmptyPayloadEndsAClaudeInvokeStreamAsItEndsConverseStream()
+    {
+        final byte[] stream = concat(claudeInvoke(3), EventStreamEncoder.error("InternalServerError", "boom"));
+        final Aggregate a = fold(Format.ANTHROPIC, stream, Integer.MAX_VALUE);
+        assertEquals(Outcome.ERROR, a.outcome());
+        assertEquals("InternalServerError", JsonTree.at(JsonTree.parse(a.providerError().json()), "type"));
+        assertEquals("boom", JsonTree.at(JsonTree.parse(a.providerError().json()), "message"));
+    }
+
+    @Test
+    void anExceptionWhosePayloadLooksLikeALearntDeltaIsStillTheException()
+    {
+        // After repeated deltas the fast path has learnt one: an exception carrying such JSON must not fold as text.
+        final List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            chunks.add(chunk(CLAUDE[i]));
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            chunks.add(chunk("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"" + i + "\"}}"));
+        }
+        chunks.add(EventStreamEncoder.exception("throttlingException",
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"X\"}}"));
+        final byte[] stream = concat(chunks.toArray(new byte[0][]));
+        for (final boolean fast : new boolean[] {false, true})
+        {
+            final FastPathRun run = FastPathRun.of(Format.ANTHROPIC, stream, io.streamfold.aggregator.AggregationLimits.DEFAULT, false, false,
+                0, fast);
+            assertEquals(Outcome.ERROR, run.outcome, "fast path " + fast);
+            assertTrue(run.normalized.contains("\"text\":\"Of012345\""), run.normalized);
+        }
+        FastPathRun.assertSameFedEveryWay(Format.ANTHROPIC, stream, new Random(21), "exception after learnt deltas");
+    }
+
+    @Test
+    void aFirstMessagePastTheSniffWindowIsDecidedTheSameWayHoweverSliced()
+    {
+        final String big = "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\"," +
+            "\"model\":\"claude\",\"content\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":1},\"pad\":\"" + "x".repeat(60000) + "\"}}";
+        final byte[] stream = concat(chunk(big), chunk(CLAUDE[1]), chunk(CLAUDE[2]));
+        final Format whole = fold(Format.AUTO, stream, Integer.MAX_VALUE).format();
+        for (final int slice : new int[] {4096, 1000, 65536})
+        {
+            assertEquals(whole, fold(Format.AUTO, stream, slice).format(), "slice " + slice);
+        }
+    }
+
+    @Test
     void readAsBedrockAClaudeInvokeStreamSaysWhichFormatItIs()
     {
         final Aggregate a = fold(Format.BEDROCK, claudeInvoke(CLAUDE.length), Integer.MAX_VALUE);

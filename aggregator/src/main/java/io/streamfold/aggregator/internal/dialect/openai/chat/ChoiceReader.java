@@ -245,6 +245,10 @@ final class ChoiceReader
                 dialect.keepKeepingNonEmpty(choice.extra(), earlyNames[i], earlyValues[i]);
             }
         }
+        if (deltaSeen || messageSeen)
+        {
+            dialect.deltaChoice();
+        }
         if (hasDeferredDelta)
         {
             replay(deferredDelta, choice, Deferred.DELTA);
@@ -592,7 +596,7 @@ final class ChoiceReader
                     logprobs.read(r, choice, refusal, list, null);
                 }
             }
-            else if (value != JsonToken.VALUE_NULL)
+            else if (!refusal && !"content".equals(name) && value != JsonToken.VALUE_NULL)
             {
                 // A legacy completion's tokens / token_logprobs / top_logprobs / text_offset, any other member: arrays
                 // concatenated chunk after chunk, as the non-streaming response holds them whole.
@@ -601,6 +605,11 @@ final class ChoiceReader
                 {
                     aggregate.error(ErrorKind.LIMIT_EXCEEDED, "logprobs field '" + name + "' dropped: limit");
                 }
+            }
+            else
+            {
+                // Content or refusal entries that are no list (as the scan passes them over), or a null member.
+                r.skip();
             }
         }
         choice.logprobsSeen();

@@ -113,8 +113,9 @@ final class ChunkScan extends ScanFirstReader
         usageAt = -1;
         // The members that repeat the response's identity as kept (all but the choices of most chunks) would change
         // nothing: passed over unchecked, as the token reader passes over them.
-        passedOver = RepeatedEnvelope.skippable(bytes.array(), bytes.offset(), bytes.limit(), aggregate.meta(),
-            limits.maxNumberLength(), maxEnvelopeChars, passed);
+        // Before the stream's first chunk every member is read: one passed over could be what makes it one.
+        passedOver = dialect.chunkSeen() ? RepeatedEnvelope.skippable(bytes.array(), bytes.offset(), bytes.limit(),
+            aggregate.meta(), limits.maxNumberLength(), maxEnvelopeChars, passed) : 0;
         final boolean checked = bytes.checkObjectAfter(chunk, firstDelta, passedOver);
         if (checked && chunk.innerAt() >= 0)
         {
@@ -397,9 +398,10 @@ final class ChunkScan extends ScanFirstReader
             choiceAt = from;
         }
         final int at = indexMember(choice);
-        if (at < 0 || (!fold && choice.holdsNegativeZero()) || deltaMembers(choice) > 1)
+        if (at < 0 || (!fold && choice.holdsNegativeZero()) || hasMember(choice, "message"))
         {
-            // A delta beside a message (Writer sends the content twice) is left to the token reader, which reads one.
+            // A message (a server's in place of the delta, or Writer's beside it) is left to the token reader, which
+            // reads it after the choice's other members, once it knows whether a delta came too.
             return false;
         }
         int deferred = -1;
@@ -531,6 +533,10 @@ final class ChunkScan extends ScanFirstReader
                 return true;
             case "delta":
             case "message":
+                if (fold)
+                {
+                    dialect.deltaChoice();
+                }
                 return first != '{' || delta.read(src, choice.valueStart(k), choice.valueEnd(k), target, fold);
             case "logprobs":
                 return first != '{' || logprobs(src, choice.valueStart(k), choice.valueEnd(k), target, fold);
@@ -567,22 +573,19 @@ final class ChunkScan extends ScanFirstReader
     /** @return whether the choice has a delta or message member, whatever its value (as the token reader counts one). */
     private static boolean hasDelta(final JsonMembers choice)
     {
-        return deltaMembers(choice) > 0;
+        return hasMember(choice, "delta") || hasMember(choice, "message");
     }
 
-    /** @return how many delta or message members the choice has. */
-    private static int deltaMembers(final JsonMembers choice)
+    private static boolean hasMember(final JsonMembers choice, final String name)
     {
-        int n = 0;
         for (int k = 0; k < choice.count(); k++)
         {
-            final String name = choice.name(k);
-            if ("delta".equals(name) || "message".equals(name))
+            if (name.equals(choice.name(k)))
             {
-                n++;
+                return true;
             }
         }
-        return n;
+        return false;
     }
 
     /** A choice's logprobs object, as {@link ChoiceReader}'s {@code readLogprobs}: its entries scanned and kept. */

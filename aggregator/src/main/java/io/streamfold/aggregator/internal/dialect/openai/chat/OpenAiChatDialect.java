@@ -37,8 +37,13 @@ public final class OpenAiChatDialect extends Dialect
     private final MutableRawFields xGroq = new MutableRawFields();
     /** Whether this stream sent a chat completion chunk yet (see {@link #chunkRead}). */
     private boolean chunkSeen;
-    /** Whether a choice's text came as a legacy completion's {@code text}, with no delta: the stream is /v1/completions'. */
+    /**
+     * Whether a choice's text came as a legacy completion's {@code text}, with no delta, and whether any choice came
+     * with a delta: a stream of the first kind only is /v1/completions' (one choice with an empty text beside a chat's
+     * tool calls does not make a chat stream a completion).
+     */
     private boolean completions;
+    private boolean deltaChoices;
 
     public OpenAiChatDialect(final MutableAggregate aggregate, final AggregationLimits limits)
     {
@@ -106,12 +111,25 @@ public final class OpenAiChatDialect extends Dialect
         learner.forget();
         chunkSeen = false;
         completions = false;
+        deltaChoices = false;
     }
 
     /** A choice's text came as a legacy completion's, with no delta: the result is a {@code text_completion}. */
     void completionText()
     {
         completions = true;
+    }
+
+    /** A choice came with a delta or message: a chat stream, never written as a legacy completion. */
+    void deltaChoice()
+    {
+        deltaChoices = true;
+    }
+
+    /** @return whether this stream sent a chat completion chunk yet ({@link #chunkRead}). */
+    boolean chunkSeen()
+    {
+        return chunkSeen;
     }
 
     /**
@@ -266,7 +284,8 @@ public final class OpenAiChatDialect extends Dialect
     private int repeatedEnvelope(final Frame frame)
     {
         final byte[] array = frame.buffer().byteArray();
-        if (array == null || !learner.enabled())
+        // Before the first chunk every member is read: one passed over (an object) could be what makes an event one.
+        if (array == null || !learner.enabled() || !chunkSeen)
         {
             return 0;
         }
@@ -311,6 +330,6 @@ public final class OpenAiChatDialect extends Dialect
     @Override
     public void write(final MutableAggregate result, final JsonGenerator g) throws IOException
     {
-        OpenAiChatWriter.write(result, xGroq, completions, g);
+        OpenAiChatWriter.write(result, xGroq, completions && !deltaChoices, g);
     }
 }

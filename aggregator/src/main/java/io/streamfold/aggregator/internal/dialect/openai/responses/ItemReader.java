@@ -319,6 +319,11 @@ final class ItemReader
                 item.call.extra().copyFrom(item.fields);
                 if (item.callRow >= 0)
                 {
+                    if (!item.call.serverExecuted() && CallItems.serverExecuted(item.callRow, incoming))
+                    {
+                        // Where a tool search ran may be said by its final item only.
+                        item.call.markServerExecuted();
+                    }
                     callItemArguments(item, isFinal);
                 }
             }

@@ -101,6 +101,59 @@ class ChatForeignShapesTest
         assertEquals(Outcome.COMPLETE, usage.outcome());
     }
 
+    @Test
+    void anObjectAloneMakesAChunkOnEveryPath()
+    {
+        final byte[] stream = ChatFeeding.sse("{\"object\":\"chat.completion.chunk\",\"id\":\"c1\",\"model\":\"m\"}", "[DONE]")
+            .getBytes(StandardCharsets.UTF_8);
+        final FastPathRun fast = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 0, true);
+        assertEquals(List.of(), fast.errors);
+        assertEquals(Outcome.COMPLETE, fast.outcome);
+        FastPathRun.assertSameFedEveryWay(Format.OPENAI_CHAT, stream, new Random(3), "object first");
+    }
+
+    @Test
+    void aMessageAloneIsReadInTheSameOrderOnEveryPath()
+    {
+        final byte[] stream = ChatFeeding.sse(
+            "{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"hi\"}," +
+                "\"logprobs\":{\"content\":[{\"token\":\"hi\",\"logprob\":-0.5,\"bytes\":[104,105],\"top_logprobs\":[]}]},\"token_ids\":[7]," +
+                "\"finish_reason\":null}]}",
+            "{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+            "[DONE]").getBytes(StandardCharsets.UTF_8);
+        FastPathRun.assertSameFedEveryWay(Format.OPENAI_CHAT, stream, new Random(4), "lone message with logprobs and token ids");
+    }
+
+    @Test
+    void logprobListsThatAreNoListsArePassedOverOnEveryPath() throws Exception
+    {
+        final String chunk = "{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0," +
+            "\"delta\":{\"content\":\"hi\"},\"logprobs\":{\"content\":\"x\"},\"finish_reason\":null}]}";
+        final byte[] stream = ChatFeeding.sse(chunk, chunk,
+            "{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+            "[DONE]").getBytes(StandardCharsets.UTF_8);
+        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 0, false);
+        // Written once, as no list: valid JSON (no second "content").
+        assertEquals(MAPPER.readTree("{\"content\":null,\"refusal\":null}"),
+            MAPPER.readTree(full.json).get("choices").get(0).get("logprobs"));
+        FastPathRun.assertSameFedEveryWay(Format.OPENAI_CHAT, stream, new Random(5), "logprobs content not a list");
+    }
+
+    @Test
+    void anEmptyTextBesideAChatsToolCallsLeavesItAChatCompletion() throws Exception
+    {
+        final Aggregate a = fold(ChatFeeding.sse(
+            "{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"," +
+                "\"reasoning_content\":\"think\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\"," +
+                "\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}",
+            "{\"id\":\"a\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"tool_calls\"}]}",
+            "[DONE]"));
+        final JsonNode json = MAPPER.readTree(a.toJson());
+        assertEquals("chat.completion", json.get("object").asText());
+        assertEquals("call_1", json.get("choices").get(0).get("message").get("tool_calls").get(0).get("id").asText());
+        assertEquals("think", json.get("choices").get(0).get("message").get("reasoning_content").asText());
+    }
+
     private static String writer(final String content, final boolean messageFirst)
     {
         final String message = "\"message\":{\"content\":" + content + ",\"role\":\"assistant\",\"tool_calls\":null,\"refusal\":null}";

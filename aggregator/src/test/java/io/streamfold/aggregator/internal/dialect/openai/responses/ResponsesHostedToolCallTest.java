@@ -181,6 +181,18 @@ class ResponsesHostedToolCallTest
     }
 
     @Test
+    void aToolSearchWhoseExecutionOnlyItsFinalItemSaysRanOnTheServer() throws Exception
+    {
+        final String added = "{\"id\":\"ts_1\",\"type\":\"tool_search_call\",\"status\":\"in_progress\",\"arguments\":{}}";
+        final String item = "{\"id\":\"ts_1\",\"type\":\"tool_search_call\",\"status\":\"completed\",\"execution\":\"server\"," +
+            "\"arguments\":{\"query\":\"calendar\"}}";
+        final Aggregate a = whole(sse(CREATED, added(added), done(item), completed(item)), new RecordingListener());
+        assertEquals(0, choice(a).get("tool_calls").size());
+        assertEquals(1, choice(a).get("server_tool_calls").size());
+        assertEquals("stop", choice(a).get("finish_reason").asText());
+    }
+
+    @Test
     void aFunctionCallBesideAWebSearchStillEndsForToolCalls() throws Exception
     {
         final String search = "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"q\"}}";
