@@ -295,6 +295,20 @@ public final class AnthropicDialect extends Dialect
         return kind;
     }
 
+    /** The message finishes with the stop reason its event gave (message_delta's, or a whole message_start's), if any. */
+    private void finishWithStopReason()
+    {
+        if (stopReason.length() > 0)
+        {
+            final MutableChoice choice = aggregate.choiceForIndex(0);
+            if (choice != null)
+            {
+                blocks.checkOpenToolInputs();
+                aggregate.finish(choice, stopReason.array(), 0, stopReason.length());
+            }
+        }
+    }
+
     /** The stop reason of the message_delta being read (by either reader): the choice finishes with it at the event's end. */
     void stopReason(final char[] chars, final int offset, final int length)
     {
@@ -433,20 +447,13 @@ public final class AnthropicDialect extends Dialect
             case MESSAGE_START:
                 aggregate.choiceForIndex(0);
                 aggregate.start();
+                finishWithStopReason();
                 break;
             case CONTENT_BLOCK_STOP:
                 blocks.stopBlock(index);
                 break;
             case MESSAGE_DELTA:
-                if (stopReason.length() > 0)
-                {
-                    final MutableChoice choice = aggregate.choiceForIndex(0);
-                    if (choice != null)
-                    {
-                        blocks.checkOpenToolInputs();
-                        aggregate.finish(choice, stopReason.array(), 0, stopReason.length());
-                    }
-                }
+                finishWithStopReason();
                 break;
             case MESSAGE_STOP:
                 blocks.checkOpenToolInputs();
@@ -509,6 +516,19 @@ public final class AnthropicDialect extends Dialect
                     break;
                 case "usage":
                     mergeUsage(r);
+                    break;
+                case "stop_reason":
+                    // A gateway that sends a whole message here (blocks and why it stopped, then message_stop) finishes it
+                    // here; a real stream's start says null.
+                    if (value == JsonToken.VALUE_STRING)
+                    {
+                        final CharView v = r.text();
+                        stopReason(v.array(), v.offset(), v.length());
+                    }
+                    else
+                    {
+                        captureKeepingNonEmpty(aggregate.meta(), name, r);
+                    }
                     break;
                 default:
                     captureKeepingNonEmpty(aggregate.meta(), name, r);

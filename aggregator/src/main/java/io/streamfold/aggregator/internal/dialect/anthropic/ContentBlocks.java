@@ -5,6 +5,8 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawJson;
+import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonMembers;
@@ -433,9 +435,31 @@ final class ContentBlocks
         }
         if (part.kind() == MutablePart.Kind.TOOL_CALL)
         {
+            startInputAsArguments(choice, part);
             checkToolInput(part);
         }
         aggregate.endPart(choice, part);
+    }
+
+    /**
+     * A tool block whose input came whole in its start (programmatic tool calling; a whole message sent in
+     * message_start) with no input_json_delta after it: that input is its arguments, as the Messages API returns it.
+     * A streamed block starts with the placeholder {@code {}}, which is none.
+     */
+    private void startInputAsArguments(final MutableChoice choice, final MutablePart call)
+    {
+        if (call.text().length() > 0)
+        {
+            return;
+        }
+        final MutableRawJson input = call.extra().get("input");
+        if (input == null || input.type() != MutableRawJson.Type.STRUCTURED || input.structuredBytes()[0] != '{' ||
+            JsonBytes.skipWhitespace(input.structuredBytes(), 1, input.structuredLength()) == input.structuredLength() - 1)
+        {
+            return;
+        }
+        final String json = input.json();
+        aggregate.appendArguments(choice, call, json.toCharArray(), 0, json.length());
     }
 
     /** Tool blocks still open when the message finishes or ends: their input may be cut short. */
@@ -451,6 +475,7 @@ final class ContentBlocks
             final MutablePart p = choice.part(i);
             if (p.kind() == MutablePart.Kind.TOOL_CALL && !p.isEnded())
             {
+                startInputAsArguments(choice, p);
                 checkToolInput(p);
             }
         }

@@ -109,7 +109,10 @@ final class MessageScan
         return body;
     }
 
-    /** @return whether the message holds no content block (the token reader reads blocks there) and a usage it folds. */
+    /**
+     * @return whether the message holds no content block and no stop reason (the token reader reads those there) and a
+     * usage it folds.
+     */
     private static boolean plainMessage(final JsonMembers message)
     {
         for (int i = 0; i < message.count(); i++)
@@ -122,6 +125,11 @@ final class MessageScan
             }
             if ("usage".equals(name) && !nullOrObject(message, i))
             {
+                return false;
+            }
+            if ("stop_reason".equals(name) && message.first(i) != 'n')
+            {
+                // A whole message's stop reason finishes it: the token reader reads that.
                 return false;
             }
         }

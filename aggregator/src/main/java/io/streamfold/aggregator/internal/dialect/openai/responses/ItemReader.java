@@ -293,6 +293,7 @@ final class ItemReader
         if (item.kind == ITEM_FUNCTION_CALL)
         {
             final MutablePart call = items.callPart(item, stringOrNull(incoming.get("call_id")), stringOrNull(incoming.get("name")));
+            finalCallId(call, isFinal);
             reconcileArguments(call, incoming.get("arguments"), isFinal ? "function_call item" : "output_item.added");
         }
         else if (item.kind == ITEM_OTHER)
@@ -325,8 +326,22 @@ final class ItemReader
                         item.call.markServerExecuted();
                     }
                     callItemArguments(item, isFinal);
+                    finalCallId(item.call, isFinal);
                 }
             }
+        }
+    }
+
+    /**
+     * The call id the item read whole and final gives is the one the client answers with: an added item's may be
+     * provisional (a client tool search's changes by its done item), so the final one replaces it.
+     */
+    private void finalCallId(final MutablePart call, final boolean isFinal)
+    {
+        final CharSequence callId = isFinal && call != null ? stringOrNull(incoming.get("call_id")) : null;
+        if (callId != null && callId.length() > 0 && !call.id().contentEquals(callId))
+        {
+            call.id().set(callId, limits.maxTextChars());
         }
     }
 

@@ -193,6 +193,19 @@ class ResponsesHostedToolCallTest
     }
 
     @Test
+    void theFinalItemsCallIdIsTheOneTheClientAnswers() throws Exception
+    {
+        // vercel/ai's client tool search recording: the added item's call_id is provisional, the done item's is final.
+        final String added = "{\"id\":\"ts_1\",\"type\":\"tool_search_call\",\"status\":\"in_progress\",\"execution\":\"client\"," +
+            "\"call_id\":\"call_provisional\",\"arguments\":{}}";
+        final String item = "{\"id\":\"ts_1\",\"type\":\"tool_search_call\",\"status\":\"completed\",\"execution\":\"client\"," +
+            "\"call_id\":\"call_final\",\"arguments\":{\"query\":\"calendar\"}}";
+        final Aggregate a = whole(sse(CREATED, added(added), done(item), completed(item)), new RecordingListener());
+        assertEquals("call_final", choice(a).get("tool_calls").get(0).get("id").asText());
+        assertEquals("call_final", output(a).get("call_id").asText());
+    }
+
+    @Test
     void aFunctionCallBesideAWebSearchStillEndsForToolCalls() throws Exception
     {
         final String search = "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"q\"}}";
