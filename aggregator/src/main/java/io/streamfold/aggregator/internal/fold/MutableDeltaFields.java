@@ -167,6 +167,23 @@ public final class MutableDeltaFields implements DeltaFields
     public boolean fold(final String name, final JsonReader reader, final AggregationLimits limits, final MutableRawFields start)
         throws JsonReader.BadPayload
     {
+        return fold(name, reader, limits, start, false);
+    }
+
+    /**
+     * As {@link #fold(String, JsonReader, AggregationLimits)}, an object value folded field by field at every depth
+     * even in a shallow instance: a message delta field that streams an object in pieces (OpenAI's {@code audio}: its
+     * {@code data} and {@code transcript} arrive chunk by chunk), as the official SDKs accumulate it.
+     */
+    public boolean foldMergingObjects(final String name, final JsonReader reader, final AggregationLimits limits)
+        throws JsonReader.BadPayload
+    {
+        return fold(name, reader, limits, null, true);
+    }
+
+    private boolean fold(final String name, final JsonReader reader, final AggregationLimits limits, final MutableRawFields start,
+        final boolean mergeObjects) throws JsonReader.BadPayload
+    {
         final JsonToken t = reader.token();
         if (t == JsonToken.VALUE_NULL)
         {
@@ -180,7 +197,7 @@ public final class MutableDeltaFields implements DeltaFields
         if (values.get(i) == null)
         {
             values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ?
-                newList() : deep && t == JsonToken.START_OBJECT ? newFields() : newJson());
+                newList() : (deep || mergeObjects) && t == JsonToken.START_OBJECT ? newFields() : newJson());
         }
         final Object slot = values.get(i);
         if (slot instanceof MutableDeltaFields && t == JsonToken.START_OBJECT)

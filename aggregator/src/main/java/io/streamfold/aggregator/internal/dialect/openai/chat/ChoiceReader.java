@@ -483,7 +483,7 @@ final class ChoiceReader
                     break;
                 default:
                     learner.refuseUnlessNull(value);
-                    if (!choice.messageExtra().fold(name, r, limits))
+                    if (!choice.messageExtra().foldMergingObjects(name, r, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
                     }

@@ -180,13 +180,19 @@ final class DeltaScan
 
     /**
      * A delta field this dialect does not know (OpenRouter's {@code reasoning_details}), folded into the message's
-     * extra fields as {@link ChoiceReader} folds it: strings joined, arrays concatenated, anything else the last value.
+     * extra fields as {@link ChoiceReader} folds it: strings joined, arrays concatenated, anything else the last value
+     * (an object, which is merged field by field, is left to it).
      * The chunk is then not learnt. A {@code -0}, which the token reader keeps as {@code 0}, is left to it.
      */
     private boolean unknownField(final byte[] src, final int k, final MutableChoice target, final boolean fold)
     {
         if (!fold)
         {
+            if (delta.first(k) == '{')
+            {
+                // An object is folded field by field, which the token reader does.
+                return false;
+            }
             if (delta.first(k) != '[')
             {
                 return !delta.isNegativeZero(k);

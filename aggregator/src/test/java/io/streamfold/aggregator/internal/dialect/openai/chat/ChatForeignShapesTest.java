@@ -154,6 +154,24 @@ class ChatForeignShapesTest
         assertEquals("think", json.get("choices").get(0).get("message").get("reasoning_content").asText());
     }
 
+    @Test
+    void anObjectStreamedInPiecesIsMergedFieldByField() throws Exception
+    {
+        // OpenAI's audio output: the audio's data and transcript arrive chunk by chunk, its id and expiry once.
+        final String head = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-audio-preview\",\"choices\":[{\"index\":0,\"delta\":";
+        final byte[] stream = ChatFeeding.sse(
+            head + "{\"role\":\"assistant\",\"content\":null,\"audio\":{\"id\":\"audio_1\",\"data\":\"UklG\",\"expires_at\":1729018505," +
+                "\"transcript\":\"Hel\"}},\"finish_reason\":null}]}",
+            head + "{\"audio\":{\"data\":\"RiQA\",\"transcript\":\"lo\"}},\"finish_reason\":null}]}",
+            head + "{\"audio\":{\"transcript\":\"!\"}},\"finish_reason\":null}]}",
+            head + "{},\"finish_reason\":\"stop\"}]}", "[DONE]").getBytes(StandardCharsets.UTF_8);
+        final FastPathRun full = FastPathRun.of(Format.OPENAI_CHAT, stream, AggregationLimits.DEFAULT, false, false, 0, true);
+        assertEquals(List.of(), full.errors);
+        assertEquals(MAPPER.readTree("{\"id\":\"audio_1\",\"data\":\"UklGRiQA\",\"expires_at\":1729018505,\"transcript\":\"Hello!\"}"),
+            MAPPER.readTree(full.json).get("choices").get(0).get("message").get("audio"));
+        FastPathRun.assertSameFedEveryWay(Format.OPENAI_CHAT, stream, new Random(6), "audio");
+    }
+
     private static String writer(final String content, final boolean messageFirst)
     {
         final String message = "\"message\":{\"content\":" + content + ",\"role\":\"assistant\",\"tool_calls\":null,\"refusal\":null}";
