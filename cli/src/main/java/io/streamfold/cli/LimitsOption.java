@@ -42,34 +42,32 @@ final class LimitsOption
     AggregationLimits aggregation()
     {
         final AggregationLimits.Builder b = AggregationLimits.builder().framing(framing());
+        apply(false, null, b);
+        return b.build();
+    }
+
+    /** @return the framing defaults with every {@code --limit framing.*} applied. @throws BadLimit as above. */
+    FramingLimits framing()
+    {
+        final FramingLimits.Builder b = FramingLimits.builder();
+        apply(true, b, null);
+        return b.build();
+    }
+
+    /** Applies the framing ones or the others, a builder's own refusal (a size of 0) told as a wrong limit. */
+    private void apply(final boolean framingOnes, final FramingLimits.Builder f, final AggregationLimits.Builder a)
+    {
         for (final Map.Entry<String, String> e : limits.entrySet())
         {
             final String name = e.getKey();
-            if (name.startsWith("framing."))
+            if (name.startsWith("framing.") != framingOnes)
             {
                 continue;
             }
             final long v = size(name, e.getValue());
             try
             {
-                switch (name)
-                {
-                    case "maxChoices": b.maxChoices(toInt(name, v)); break;
-                    case "maxPartsPerChoice": b.maxPartsPerChoice(toInt(name, v)); break;
-                    case "maxIndex": b.maxIndex(v); break;
-                    case "maxTextChars": b.maxTextChars(toInt(name, v)); break;
-                    case "maxArgumentChars": b.maxArgumentChars(toInt(name, v)); break;
-                    case "maxTokenIds": b.maxTokenIds(toInt(name, v)); break;
-                    case "maxRawBytes": b.maxRawBytes(toInt(name, v)); break;
-                    case "maxRawFields": b.maxRawFields(toInt(name, v)); break;
-                    case "maxNestingDepth": b.maxNestingDepth(toInt(name, v)); break;
-                    case "maxNumberLength": b.maxNumberLength(toInt(name, v)); break;
-                    case "maxErrors": b.maxErrors(toInt(name, v)); break;
-                    case "maxResultChars": b.maxResultChars(v); break;
-                    case "maxResultBytes": b.maxResultBytes(v); break;
-                    case "maxPooledBytes": b.maxPooledBytes(v); break;
-                    default: throw unknown(name);
-                }
+                set(name, v, f, a);
             }
             catch (final BadLimit ex)
             {
@@ -80,41 +78,31 @@ final class LimitsOption
                 throw new BadLimit("--limit " + name + ": " + ex.getMessage());
             }
         }
-        return b.build();
     }
 
-    /** @return the framing defaults with every {@code --limit framing.*} applied. */
-    FramingLimits framing()
+    private static void set(final String name, final long v, final FramingLimits.Builder f, final AggregationLimits.Builder a)
     {
-        final FramingLimits.Builder b = FramingLimits.builder();
-        for (final Map.Entry<String, String> e : limits.entrySet())
+        switch (name)
         {
-            final String name = e.getKey();
-            if (!name.startsWith("framing."))
-            {
-                continue;
-            }
-            final int v = toInt(name, size(name, e.getValue()));
-            try
-            {
-                switch (name)
-                {
-                    case "framing.maxLineBytes": b.maxLineBytes(v); break;
-                    case "framing.maxFrameBytes": b.maxFrameBytes(v); break;
-                    case "framing.maxNestingDepth": b.maxNestingDepth(v); break;
-                    default: throw unknown(name);
-                }
-            }
-            catch (final BadLimit ex)
-            {
-                throw ex;
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new BadLimit("--limit " + name + ": " + ex.getMessage());
-            }
+            case "framing.maxLineBytes": f.maxLineBytes(toInt(name, v)); break;
+            case "framing.maxFrameBytes": f.maxFrameBytes(toInt(name, v)); break;
+            case "framing.maxNestingDepth": f.maxNestingDepth(toInt(name, v)); break;
+            case "maxChoices": a.maxChoices(toInt(name, v)); break;
+            case "maxPartsPerChoice": a.maxPartsPerChoice(toInt(name, v)); break;
+            case "maxIndex": a.maxIndex(v); break;
+            case "maxTextChars": a.maxTextChars(toInt(name, v)); break;
+            case "maxArgumentChars": a.maxArgumentChars(toInt(name, v)); break;
+            case "maxTokenIds": a.maxTokenIds(toInt(name, v)); break;
+            case "maxRawBytes": a.maxRawBytes(toInt(name, v)); break;
+            case "maxRawFields": a.maxRawFields(toInt(name, v)); break;
+            case "maxNestingDepth": a.maxNestingDepth(toInt(name, v)); break;
+            case "maxNumberLength": a.maxNumberLength(toInt(name, v)); break;
+            case "maxErrors": a.maxErrors(toInt(name, v)); break;
+            case "maxResultChars": a.maxResultChars(v); break;
+            case "maxResultBytes": a.maxResultBytes(v); break;
+            case "maxPooledBytes": a.maxPooledBytes(v); break;
+            default: throw unknown(name);
         }
-        return b.build();
     }
 
     private static BadLimit unknown(final String name)

@@ -441,26 +441,36 @@ final class ContentParts
         call.markFreeformArguments();
         call.type().set(EXECUTABLE_CODE, 64);
         call.name().set("code_execution", 64);
-        responseId.clear();
-        out.clear();
-        for (int k = 0; k < response.count(); k++)
-        {
-            final String field = response.name(k);
-            if ("id".equals(field) && response.isString(k))
-            {
-                response.textInto(k, responseId, limits.maxTextChars(), responseStrings);
-            }
-            else if ("code".equals(field) && response.isString(k))
-            {
-                response.textInto(k, out, limits.maxArgumentChars(), responseStrings);
-            }
-        }
+        readStrings("id", responseId, "code", out, limits.maxArgumentChars());
         call.id().set(responseId, limits.maxTextChars());
         call.signature().set(partSignature, limits.maxTextChars());
         dialect.merge(partExtra, call.extra());
         aggregate.toolCallStarted(choice, call);
         aggregate.appendArguments(choice, call, out.array(), 0, out.length());
         aggregate.endPart(choice, call);
+    }
+
+    /**
+     * Reads the string members {@code first} and {@code second} of the object located in {@link #response} into
+     * {@code into} and {@code intoSecond} (empty when absent or not strings; the second within {@code secondLimit}).
+     */
+    private void readStrings(final String first, final MutableTextBuffer into, final String second,
+        final MutableTextBuffer intoSecond, final int secondLimit)
+    {
+        into.clear();
+        intoSecond.clear();
+        for (int k = 0; k < response.count(); k++)
+        {
+            final String field = response.name(k);
+            if (first.equals(field) && response.isString(k))
+            {
+                response.textInto(k, into, limits.maxTextChars(), responseStrings);
+            }
+            else if (second.equals(field) && response.isString(k))
+            {
+                response.textInto(k, intoSecond, secondLimit, responseStrings);
+            }
+        }
     }
 
     /**
@@ -475,20 +485,7 @@ final class ContentParts
         {
             return;
         }
-        responseName.clear();
-        responseId.clear();
-        for (int k = 0; k < response.count(); k++)
-        {
-            final String field = response.name(k);
-            if ("name".equals(field) && response.isString(k))
-            {
-                response.textInto(k, responseName, limits.maxTextChars(), responseStrings);
-            }
-            else if ("id".equals(field) && response.isString(k))
-            {
-                response.textInto(k, responseId, limits.maxTextChars(), responseStrings);
-            }
-        }
+        readStrings("id", responseId, "name", responseName, limits.maxTextChars());
         final java.util.List<MutablePart> parts = choice.partList();
         for (int i = parts.size() - 1; i >= 0; i--)
         {

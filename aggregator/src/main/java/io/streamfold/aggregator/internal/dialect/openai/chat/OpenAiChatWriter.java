@@ -73,17 +73,7 @@ final class OpenAiChatWriter
         {
             g.writeNull();
         }
-        if (c.finishReason().length() > 0)
-        {
-            g.writeStringField("finish_reason", c.finishReason().toString());
-        }
-        else
-        {
-            g.writeNullField("finish_reason");
-        }
-        c.writeTokenIds(g);
-        c.extra().writeFields(g);
-        g.writeEndObject();
+        writeChoiceEnd(g, c);
     }
 
     private static void writeChoice(final JsonGenerator g, final MutableChoice c) throws IOException
@@ -168,6 +158,12 @@ final class OpenAiChatWriter
         {
             g.writeNull();
         }
+        writeChoiceEnd(g, c);
+    }
+
+    /** A choice's last members, in either shape: its finish reason, token ids, other fields; then it closes. */
+    private static void writeChoiceEnd(final JsonGenerator g, final MutableChoice c) throws IOException
+    {
         if (c.finishReason().length() > 0)
         {
             g.writeStringField("finish_reason", c.finishReason().toString());
