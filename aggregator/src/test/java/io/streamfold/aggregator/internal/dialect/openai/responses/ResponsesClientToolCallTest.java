@@ -15,6 +15,11 @@ import io.streamfold.aggregator.model.StopReason;
 import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.CREATED;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.added;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.call;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.done;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.firstOutput;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.normalizedChoice;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.completed;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.whole;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesDialectTest.sse;
@@ -41,25 +46,9 @@ class ResponsesClientToolCallTest
         return "{\"type\":\"response.custom_tool_call_input.delta\",\"item_id\":\"ct_1\",\"output_index\":0,\"delta\":\"" + delta + "\"}";
     }
 
-    private static String done(final String item)
-    {
-        return "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + item + "}";
-    }
 
-    private static String added(final String item)
-    {
-        return "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" + item + "}";
-    }
 
-    private static JsonNode choice(final Aggregate a) throws IOException
-    {
-        return MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0);
-    }
 
-    private static JsonNode call(final String id, final String name, final String arguments)
-    {
-        return MAPPER.createObjectNode().put("id", id).put("name", name).put("arguments", arguments).put("complete", true);
-    }
 
     @Test
     void aCustomToolCallIsAToolCallWithItsInputAsArguments() throws Exception
@@ -68,10 +57,10 @@ class ResponsesClientToolCallTest
         final Aggregate a = whole(sse(CREATED, CUSTOM_ADDED, input("SELECT"), input(" 1"), done(CUSTOM_ITEM),
             completed(CUSTOM_ITEM)), recorder);
         assertEquals(List.of(), a.errors());
-        assertEquals(MAPPER.createArrayNode().add(call("call_1", "write_sql", "SELECT 1")), choice(a).get("tool_calls"));
-        assertEquals("tool_calls", choice(a).get("finish_reason").asText());
+        assertEquals(MAPPER.createArrayNode().add(call("call_1", "write_sql", "SELECT 1")), normalizedChoice(a).get("tool_calls"));
+        assertEquals("tool_calls", normalizedChoice(a).get("finish_reason").asText());
         assertEquals(StopReason.TOOL_CALLS, a.choice(0).stopReason());
-        assertEquals(null, choice(a).get("unknown_deltas"));
+        assertEquals(null, normalizedChoice(a).get("unknown_deltas"));
         assertEquals(MAPPER.readTree(CUSTOM_ITEM), MAPPER.readTree(a.toJson()).get("output").get(0));
         assertTrue(recorder.events.containsAll(List.of("tool 0 0 call_1 write_sql", "args 0 0 SELECT", "args 0 0  1",
             "toolEnd 0 0 SELECT 1")), recorder.events.toString());
@@ -82,7 +71,7 @@ class ResponsesClientToolCallTest
     {
         final Aggregate a = whole(sse(CREATED, CUSTOM_ADDED, input("SELECT"), input(" 1")), new RecordingListener());
         assertEquals(Outcome.TRUNCATED, a.outcome());
-        final JsonNode call = choice(a).get("tool_calls").get(0);
+        final JsonNode call = normalizedChoice(a).get("tool_calls").get(0);
         assertEquals("SELECT 1", call.get("arguments").asText());
         assertFalse(call.get("complete").asBoolean());
         assertEquals("SELECT 1", MAPPER.readTree(a.toJson()).get("output").get(0).get("input").asText());
@@ -111,8 +100,8 @@ class ResponsesClientToolCallTest
         {
             final Aggregate a = whole(sse(CREATED, added(c[0]), done(c[0]), completed(c[0])), new RecordingListener());
             assertEquals(List.of(), a.errors(), c[2]);
-            assertEquals(MAPPER.createArrayNode().add(call(c[1], c[2], c[3])), choice(a).get("tool_calls"), c[2]);
-            assertEquals("tool_calls", choice(a).get("finish_reason").asText(), c[2]);
+            assertEquals(MAPPER.createArrayNode().add(call(c[1], c[2], c[3])), normalizedChoice(a).get("tool_calls"), c[2]);
+            assertEquals("tool_calls", normalizedChoice(a).get("finish_reason").asText(), c[2]);
             assertEquals(MAPPER.readTree(c[0]), MAPPER.readTree(a.toJson()).get("output").get(0), c[2]);
         }
     }
@@ -142,7 +131,7 @@ class ResponsesClientToolCallTest
             final Aggregate a = whole(bytes, new RecordingListener());
             assertEquals(List.of(), a.errors(), c[0]);
             assertEquals(Outcome.COMPLETE, a.outcome(), c[0]);
-            final JsonNode choice = choice(a);
+            final JsonNode choice = normalizedChoice(a);
             assertEquals(MAPPER.createArrayNode().add(call(c[1], c[2], c[3])), choice.get("tool_calls"), c[0]);
             assertEquals("tool_calls", choice.get("finish_reason").asText(), c[0]);
             assertEquals(null, choice.get("unknown_deltas"), c[0]);

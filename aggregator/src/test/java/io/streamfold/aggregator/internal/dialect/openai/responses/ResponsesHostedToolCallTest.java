@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesDialectTest.sse;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.CREATED;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.added;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.call;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.done;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.firstOutput;
+import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.normalizedChoice;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.completed;
 import static io.streamfold.aggregator.internal.dialect.openai.responses.ResponsesTestSupport.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,35 +37,15 @@ class ResponsesHostedToolCallTest
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static String added(final String item)
-    {
-        return "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" + item + "}";
-    }
 
-    private static String done(final String item)
-    {
-        return "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + item + "}";
-    }
 
     private static String delta(final String event, final String itemId, final String delta)
     {
         return "{\"type\":\"response." + event + ".delta\",\"output_index\":0,\"item_id\":\"" + itemId + "\",\"delta\":\"" + delta + "\"}";
     }
 
-    private static JsonNode choice(final Aggregate a) throws IOException
-    {
-        return MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0);
-    }
 
-    private static JsonNode call(final String id, final String name, final String arguments)
-    {
-        return MAPPER.createObjectNode().put("id", id).put("name", name).put("arguments", arguments).put("complete", true);
-    }
 
-    private static JsonNode output(final Aggregate a) throws IOException
-    {
-        return MAPPER.readTree(a.toJson()).get("output").get(0);
-    }
 
     @Test
     void aWebSearchIsAServerCallWithItsActionAsArguments() throws Exception
@@ -76,12 +61,12 @@ class ResponsesHostedToolCallTest
         assertEquals(Part.Kind.TOOL_CALL, part.kind());
         assertTrue(part.serverExecuted());
         assertEquals("web_search_call", part.type().toString());
-        assertEquals(0, choice(a).get("tool_calls").size());
+        assertEquals(0, normalizedChoice(a).get("tool_calls").size());
         assertEquals(MAPPER.createArrayNode().add(call("ws_1", "web_search", "{\"type\":\"search\",\"query\":\"weather\"}")),
-            choice(a).get("server_tool_calls"));
-        assertEquals("stop", choice(a).get("finish_reason").asText());
+            normalizedChoice(a).get("server_tool_calls"));
+        assertEquals("stop", normalizedChoice(a).get("finish_reason").asText());
         assertEquals(StopReason.COMPLETE, a.verdict().reason());
-        assertEquals(MAPPER.readTree(item), output(a));
+        assertEquals(MAPPER.readTree(item), firstOutput(a));
         assertTrue(recorder.events.contains("tool 0 0 ws_1 web_search"), recorder.events.toString());
     }
 
@@ -104,9 +89,9 @@ class ResponsesHostedToolCallTest
             "{\"type\":\"response.code_interpreter_call_code.done\",\"output_index\":0,\"item_id\":\"ci_1\",\"code\":\"print(1)\"}",
             done(item), completed(item)), recorder);
         assertEquals(List.of(), a.errors());
-        assertEquals(MAPPER.createArrayNode().add(call("ci_1", "code_interpreter", "print(1)")), choice(a).get("server_tool_calls"));
-        assertNull(choice(a).get("unknown_deltas"));
-        assertEquals(MAPPER.readTree(item), output(a));
+        assertEquals(MAPPER.createArrayNode().add(call("ci_1", "code_interpreter", "print(1)")), normalizedChoice(a).get("server_tool_calls"));
+        assertNull(normalizedChoice(a).get("unknown_deltas"));
+        assertEquals(MAPPER.readTree(item), firstOutput(a));
         assertTrue(recorder.events.containsAll(List.of("args 0 0 print(", "args 0 0 1)")), recorder.events.toString());
         // Code is no JSON value: whole when the call ended, never parsed as arguments.
         assertTrue(a.choice(0).toolCalls().get(0).isComplete());
@@ -118,10 +103,10 @@ class ResponsesHostedToolCallTest
         final Aggregate a = whole(sse(CREATED, CODE_ADDED, delta("code_interpreter_call_code", "ci_1", "print("),
             delta("code_interpreter_call_code", "ci_1", "1)")), new RecordingListener());
         assertEquals(Outcome.TRUNCATED, a.outcome());
-        final JsonNode call = choice(a).get("server_tool_calls").get(0);
+        final JsonNode call = normalizedChoice(a).get("server_tool_calls").get(0);
         assertEquals("print(1)", call.get("arguments").asText());
         assertFalse(call.get("complete").asBoolean());
-        assertEquals("print(1)", output(a).get("code").asText());
+        assertEquals("print(1)", firstOutput(a).get("code").asText());
     }
 
     @Test
@@ -133,7 +118,7 @@ class ResponsesHostedToolCallTest
         // The done item and the terminal response each contradict the deltas, as a function call's would.
         assertEquals(List.of(ErrorKind.MALFORMED_JSON, ErrorKind.MALFORMED_JSON),
             a.errors().stream().map(e -> e.kind()).collect(java.util.stream.Collectors.toList()), a.errors().toString());
-        assertEquals("print(2)", choice(a).get("server_tool_calls").get(0).get("arguments").asText());
+        assertEquals("print(2)", normalizedChoice(a).get("server_tool_calls").get(0).get("arguments").asText());
     }
 
     @Test
@@ -146,8 +131,8 @@ class ResponsesHostedToolCallTest
             delta("mcp_call_arguments", "mcp_1", "{\\\"n\\\""), delta("mcp_call_arguments", "mcp_1", ":2}"), done(item), completed(item)),
             new RecordingListener());
         assertEquals(List.of(), a.errors());
-        assertEquals(MAPPER.createArrayNode().add(call("mcp_1", "roll", "{\"n\":2}")), choice(a).get("server_tool_calls"));
-        assertEquals(MAPPER.readTree(item), output(a));
+        assertEquals(MAPPER.createArrayNode().add(call("mcp_1", "roll", "{\"n\":2}")), normalizedChoice(a).get("server_tool_calls"));
+        assertEquals(MAPPER.readTree(item), firstOutput(a));
     }
 
     @Test
@@ -156,12 +141,12 @@ class ResponsesHostedToolCallTest
         final String search = "{\"id\":\"fs_1\",\"type\":\"file_search_call\",\"status\":\"completed\",\"queries\":[\"a\",\"b\"],\"results\":null}";
         final String image = "{\"id\":\"ig_1\",\"type\":\"image_generation_call\",\"status\":\"completed\",\"result\":\"iVBO\"}";
         final Aggregate a = whole(sse(CREATED, added(search), done(search), completed(search)), new RecordingListener());
-        assertEquals(MAPPER.createArrayNode().add(call("fs_1", "file_search", "[\"a\",\"b\"]")), choice(a).get("server_tool_calls"));
+        assertEquals(MAPPER.createArrayNode().add(call("fs_1", "file_search", "[\"a\",\"b\"]")), normalizedChoice(a).get("server_tool_calls"));
         final Aggregate b = whole(sse(CREATED, added(image), done(image), completed(image)), new RecordingListener());
         // Nothing the model sent counts as the image's arguments: the call is there, with none.
-        assertEquals(MAPPER.createArrayNode().add(call("ig_1", "image_generation", "")), choice(b).get("server_tool_calls"));
-        assertEquals(MAPPER.readTree(image), output(b));
-        assertEquals("stop", choice(b).get("finish_reason").asText());
+        assertEquals(MAPPER.createArrayNode().add(call("ig_1", "image_generation", "")), normalizedChoice(b).get("server_tool_calls"));
+        assertEquals(MAPPER.readTree(image), firstOutput(b));
+        assertEquals("stop", normalizedChoice(b).get("finish_reason").asText());
     }
 
     @Test
@@ -172,12 +157,12 @@ class ResponsesHostedToolCallTest
         final String client = "{\"id\":\"ts_2\",\"type\":\"tool_search_call\",\"status\":\"completed\",\"execution\":\"client\"," +
             "\"call_id\":\"call_9\",\"arguments\":{\"query\":\"calendar\"}}";
         final Aggregate s = whole(sse(CREATED, added(server), done(server), completed(server)), new RecordingListener());
-        assertEquals(0, choice(s).get("tool_calls").size());
-        assertEquals(MAPPER.createArrayNode().add(call("ts_1", "tool_search", "{\"query\":\"calendar\"}")), choice(s).get("server_tool_calls"));
+        assertEquals(0, normalizedChoice(s).get("tool_calls").size());
+        assertEquals(MAPPER.createArrayNode().add(call("ts_1", "tool_search", "{\"query\":\"calendar\"}")), normalizedChoice(s).get("server_tool_calls"));
         final Aggregate c = whole(sse(CREATED, added(client), done(client), completed(client)), new RecordingListener());
-        assertEquals(MAPPER.createArrayNode().add(call("call_9", "tool_search", "{\"query\":\"calendar\"}")), choice(c).get("tool_calls"));
-        assertNull(choice(c).get("server_tool_calls"));
-        assertEquals("tool_calls", choice(c).get("finish_reason").asText());
+        assertEquals(MAPPER.createArrayNode().add(call("call_9", "tool_search", "{\"query\":\"calendar\"}")), normalizedChoice(c).get("tool_calls"));
+        assertNull(normalizedChoice(c).get("server_tool_calls"));
+        assertEquals("tool_calls", normalizedChoice(c).get("finish_reason").asText());
     }
 
     @Test
@@ -187,9 +172,9 @@ class ResponsesHostedToolCallTest
         final String item = "{\"id\":\"ts_1\",\"type\":\"tool_search_call\",\"status\":\"completed\",\"execution\":\"server\"," +
             "\"arguments\":{\"query\":\"calendar\"}}";
         final Aggregate a = whole(sse(CREATED, added(added), done(item), completed(item)), new RecordingListener());
-        assertEquals(0, choice(a).get("tool_calls").size());
-        assertEquals(1, choice(a).get("server_tool_calls").size());
-        assertEquals("stop", choice(a).get("finish_reason").asText());
+        assertEquals(0, normalizedChoice(a).get("tool_calls").size());
+        assertEquals(1, normalizedChoice(a).get("server_tool_calls").size());
+        assertEquals("stop", normalizedChoice(a).get("finish_reason").asText());
     }
 
     @Test
@@ -201,8 +186,8 @@ class ResponsesHostedToolCallTest
         final String item = "{\"id\":\"ts_1\",\"type\":\"tool_search_call\",\"status\":\"completed\",\"execution\":\"client\"," +
             "\"call_id\":\"call_final\",\"arguments\":{\"query\":\"calendar\"}}";
         final Aggregate a = whole(sse(CREATED, added(added), done(item), completed(item)), new RecordingListener());
-        assertEquals("call_final", choice(a).get("tool_calls").get(0).get("id").asText());
-        assertEquals("call_final", output(a).get("call_id").asText());
+        assertEquals("call_final", normalizedChoice(a).get("tool_calls").get(0).get("id").asText());
+        assertEquals("call_final", firstOutput(a).get("call_id").asText());
     }
 
     @Test
@@ -216,9 +201,9 @@ class ResponsesHostedToolCallTest
         final Aggregate a = whole(sse(CREATED, added(search), done(search), functionAdded, functionDone,
             completed(search + "," + function)), new RecordingListener());
         assertEquals(List.of(), a.errors());
-        assertEquals(MAPPER.createArrayNode().add(call("call_1", "f", "{}")), choice(a).get("tool_calls"));
-        assertEquals(1, choice(a).get("server_tool_calls").size());
-        assertEquals("tool_calls", choice(a).get("finish_reason").asText());
+        assertEquals(MAPPER.createArrayNode().add(call("call_1", "f", "{}")), normalizedChoice(a).get("tool_calls"));
+        assertEquals(1, normalizedChoice(a).get("server_tool_calls").size());
+        assertEquals("tool_calls", normalizedChoice(a).get("finish_reason").asText());
         assertEquals(StopReason.TOOL_CALLS, a.verdict().reason());
     }
 }

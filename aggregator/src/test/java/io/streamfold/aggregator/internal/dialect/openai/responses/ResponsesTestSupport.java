@@ -1,10 +1,13 @@
 package io.streamfold.aggregator.internal.dialect.openai.responses;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamfold.aggregator.Feeding;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.RecordingListener;
@@ -14,6 +17,8 @@ import io.streamfold.aggregator.model.Aggregate;
 /** Feeding helpers and an event recorder shared by the Responses dialect tests. */
 public final class ResponsesTestSupport
 {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     /** A response.created event with an empty output (id resp_1, model m-1). */
     public static final String CREATED =
         "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
@@ -28,6 +33,36 @@ public final class ResponsesTestSupport
     {
         return "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"created_at\":7," +
             "\"status\":\"completed\",\"model\":\"m-1\",\"output\":[" + output + "],\"usage\":null}}";
+    }
+
+    /** @return a response.output_item.added event at output index 0 for {@code item} (its JSON). */
+    public static String added(final String item)
+    {
+        return "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":" + item + "}";
+    }
+
+    /** @return a response.output_item.done event at output index 0 for {@code item} (its JSON). */
+    public static String done(final String item)
+    {
+        return "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":" + item + "}";
+    }
+
+    /** @return choice 0 of the normalized view. */
+    public static JsonNode normalizedChoice(final Aggregate a) throws IOException
+    {
+        return MAPPER.readTree(a.toNormalizedJson()).get("choices").get(0);
+    }
+
+    /** @return one complete call as the normalized view lists it. */
+    public static JsonNode call(final String id, final String name, final String arguments)
+    {
+        return MAPPER.createObjectNode().put("id", id).put("name", name).put("arguments", arguments).put("complete", true);
+    }
+
+    /** @return the first output item of the provider JSON. */
+    public static JsonNode firstOutput(final Aggregate a) throws IOException
+    {
+        return MAPPER.readTree(a.toJson()).get("output").get(0);
     }
 
     public static StreamAggregator aggregator(final RecordingListener recorder)
