@@ -16,6 +16,8 @@ import io.streamfold.aggregator.model.DeltaFields;
  * Unknown fields of a streamed delta, folded by the only rule that fits deltas without knowing them:
  * strings are increments and are joined, arrays are increments and are concatenated, anything else
  * (numbers, booleans) is a state and the last non-null value wins. Written back in first-seen order.
+ * An array of objects that each carry an integer {@code index} is a list of entries streamed in pieces: its pieces
+ * are merged entry by entry ({@link MutableKeyedList}), as the official Python SDK accumulates such lists.
  *
  * <p>Objects are states too (the last wins) in a shallow instance, the fields of a message delta. A deep
  * instance, the fields a part got from delta types its dialect does not know (Anthropic {@code compaction_delta},
@@ -38,6 +40,9 @@ public final class MutableDeltaFields implements DeltaFields
     private final ArrayList<MutableTextBuffer> spareText = new ArrayList<>();
     private final ArrayList<MutableRawList> spareLists = new ArrayList<>();
     private final ArrayList<MutableDeltaFields> spareFields = new ArrayList<>();
+    private final ArrayList<MutableKeyedList> spareKeyed = new ArrayList<>();
+    /** Tells whether an array's first element starts a keyed list (made on first need). */
+    private JsonMembers keyScratch;
     /** What {@link #indexFor} answers for a new field the whole result has no room for. */
     private static final int REFUSED = -2;
 
@@ -79,7 +84,7 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return MutableRawJson.quote((MutableTextBuffer)v);
         }
-        if (v instanceof MutableDeltaFields)
+        if (v instanceof MutableDeltaFields || v instanceof MutableKeyedList)
         {
             return v.toString();
         }
@@ -125,6 +130,11 @@ public final class MutableDeltaFields implements DeltaFields
                 ((MutableDeltaFields)v).clear();
                 spareFields.add((MutableDeltaFields)v);
             }
+            else if (v instanceof MutableKeyedList)
+            {
+                ((MutableKeyedList)v).clear();
+                spareKeyed.add((MutableKeyedList)v);
+            }
         }
         names.clear();
         values.clear();
@@ -148,6 +158,59 @@ public final class MutableDeltaFields implements DeltaFields
     private MutableDeltaFields newFields()
     {
         return spareFields.isEmpty() ? new MutableDeltaFields(true, budget) : spareFields.remove(spareFields.size() - 1);
+    }
+
+    private MutableKeyedList newKeyed()
+    {
+        return spareKeyed.isEmpty() ? new MutableKeyedList(budget) : spareKeyed.remove(spareKeyed.size() - 1);
+    }
+
+    /**
+     * The list that field {@code i}'s array element at {@code src[from, to)} goes to: a keyed list when the field holds
+     * one, or holds an empty list (or nothing) and the element is an object with an integer index; else null (the
+     * element goes to the plain list, which the field then holds).
+     */
+    private MutableKeyedList keyedFor(final int i, final byte[] src, final int from, final int to)
+    {
+        final Object slot = values.get(i);
+        if (slot instanceof MutableKeyedList)
+        {
+            return (MutableKeyedList)slot;
+        }
+        if (!(slot instanceof MutableRawList) || ((MutableRawList)slot).count() > 0)
+        {
+            return null;
+        }
+        if (keyScratch == null)
+        {
+            keyScratch = new JsonMembers();
+        }
+        if (!MutableKeyedList.isKeyed(src, from, to, keyScratch))
+        {
+            return null;
+        }
+        final MutableKeyedList keyed = newKeyed();
+        ((MutableRawList)slot).clear();
+        spareLists.add((MutableRawList)slot);
+        values.set(i, keyed);
+        return keyed;
+    }
+
+    /**
+     * Keeps field {@code name} as null when it has no value yet (an entry of a keyed list keeps a member it only ever
+     * got as null, as sent).
+     */
+    boolean replaceWithNull(final String name, final AggregationLimits limits)
+    {
+        final int i = indexFor(name, limits);
+        if (i < 0)
+        {
+            return i == REFUSED;
+        }
+        final MutableRawJson json = newJson();
+        json.setLiteral(MutableRawJson.Type.NULL);
+        values.set(i, json);
+        return true;
     }
 
     /**
@@ -178,11 +241,28 @@ public final class MutableDeltaFields implements DeltaFields
     public boolean foldMergingObjects(final String name, final JsonReader reader, final AggregationLimits limits)
         throws JsonReader.BadPayload
     {
-        return fold(name, reader, limits, null, true);
+        return fold(name, reader, limits, null, true, false);
+    }
+
+    /**
+     * As {@link #foldMergingObjects}, for a field whose indexed entries are sent whole each time (Groq's {@code
+     * executed_tools}: a tool's arguments again with its output): an entry's members replace what it had, never
+     * joined ({@link MutableKeyedList}).
+     */
+    public boolean foldWholeEntries(final String name, final JsonReader reader, final AggregationLimits limits)
+        throws JsonReader.BadPayload
+    {
+        return fold(name, reader, limits, null, true, true);
     }
 
     private boolean fold(final String name, final JsonReader reader, final AggregationLimits limits, final MutableRawFields start,
         final boolean mergeObjects) throws JsonReader.BadPayload
+    {
+        return fold(name, reader, limits, start, mergeObjects, false);
+    }
+
+    private boolean fold(final String name, final JsonReader reader, final AggregationLimits limits, final MutableRawFields start,
+        final boolean mergeObjects, final boolean wholeEntries) throws JsonReader.BadPayload
     {
         final JsonToken t = reader.token();
         if (t == JsonToken.VALUE_NULL)
@@ -217,13 +297,35 @@ public final class MutableDeltaFields implements DeltaFields
             final CharView text = reader.text();
             return ((MutableTextBuffer)slot).append(text.array(), text.offset(), text.length(), limits.maxTextChars());
         }
-        if (slot instanceof MutableRawList && t == JsonToken.START_ARRAY)
+        if ((slot instanceof MutableRawList || slot instanceof MutableKeyedList) && t == JsonToken.START_ARRAY)
         {
             boolean kept = true;
-            ((MutableRawList)slot).markPresent();
-            while (reader.next() != JsonToken.END_ARRAY)
+            if (slot instanceof MutableRawList)
             {
-                kept &= reader.captureInto((MutableRawList)slot);
+                ((MutableRawList)slot).markPresent();
+            }
+            JsonToken e;
+            while ((e = reader.next()) != JsonToken.END_ARRAY)
+            {
+                if (e == JsonToken.START_OBJECT)
+                {
+                    // Walked by the token reader first (which checks it), then read again from its bytes.
+                    final int from = reader.structureStartOffset();
+                    reader.skip();
+                    final int to = reader.structureEndOffset(from);
+                    final MutableKeyedList keyed = keyedFor(i, reader.inputArray(), from, to);
+                    kept &= keyed != null ? keyed.fold(reader.inputArray(), from, to, wholeEntries, limits) :
+                        ((MutableRawList)values.get(i)).add(reader.inputArray(), from, to - from, limits.maxRawBytes());
+                }
+                else if (values.get(i) instanceof MutableKeyedList)
+                {
+                    final MutableRawJson scalar = new MutableRawJson();
+                    kept &= reader.capture(scalar) && ((MutableKeyedList)values.get(i)).addScalar(scalar);
+                }
+                else
+                {
+                    kept &= reader.captureInto((MutableRawList)values.get(i));
+                }
             }
             return kept;
         }
@@ -250,6 +352,16 @@ public final class MutableDeltaFields implements DeltaFields
     public boolean fold(final String name, final JsonMembers members, final int m, final JsonMembers elements,
         final StringDecoder decoder, final AggregationLimits limits)
     {
+        return fold(name, members, m, elements, decoder, limits, false);
+    }
+
+    /**
+     * As {@link #fold(String, JsonMembers, int, JsonMembers, StringDecoder, AggregationLimits)}; {@code wholeEntries}
+     * as in {@link #foldWholeEntries}.
+     */
+    public boolean fold(final String name, final JsonMembers members, final int m, final JsonMembers elements,
+        final StringDecoder decoder, final AggregationLimits limits, final boolean wholeEntries)
+    {
         if (deep)
         {
             throw new IllegalStateException("a deep instance's objects are folded by the token reader");
@@ -274,26 +386,32 @@ public final class MutableDeltaFields implements DeltaFields
             final char[] chars = members.stringChars(m, decoder);
             return ((MutableTextBuffer)slot).append(chars, 0, decoder.length(), limits.maxTextChars());
         }
-        if (slot instanceof MutableRawList && first == '[')
+        if ((slot instanceof MutableRawList || slot instanceof MutableKeyedList) && first == '[')
         {
-            final MutableRawList list = (MutableRawList)slot;
-            list.markPresent();
+            if (slot instanceof MutableRawList)
+            {
+                ((MutableRawList)slot).markPresent();
+            }
             final byte[] src = members.bytes();
             elements.readArray(src, members.valueStart(m), members.valueEnd(m));
             boolean kept = true;
             for (int e = 0; e < elements.count(); e++)
             {
                 final byte b = elements.first(e);
+                final int from = elements.valueStart(e);
+                final int to = elements.valueEnd(e);
+                final MutableKeyedList keyed = b == '{' ? keyedFor(i, src, from, to) :
+                    values.get(i) instanceof MutableKeyedList ? (MutableKeyedList)values.get(i) : null;
                 if (b == '{' || b == '[')
                 {
-                    final int from = elements.valueStart(e);
-                    kept &= list.add(src, from, elements.valueEnd(e) - from, limits.maxRawBytes());
+                    kept &= keyed != null ? keyed.fold(src, from, to, wholeEntries, limits) :
+                        ((MutableRawList)values.get(i)).add(src, from, to - from, limits.maxRawBytes());
                 }
                 else
                 {
                     final MutableRawJson scalar = new MutableRawJson();
                     elements.capture(e, scalar, limits.maxRawBytes());
-                    kept &= list.add(scalar, limits.maxRawBytes());
+                    kept &= keyed != null ? keyed.addScalar(scalar) : ((MutableRawList)values.get(i)).add(scalar, limits.maxRawBytes());
                 }
             }
             return kept;
@@ -475,6 +593,10 @@ public final class MutableDeltaFields implements DeltaFields
             ((MutableDeltaFields)v).write(g);
             g.writeEndObject();
         }
+        else if (v instanceof MutableKeyedList)
+        {
+            ((MutableKeyedList)v).write(g);
+        }
         else
         {
             ((MutableRawJson)v).write(g);
@@ -547,6 +669,12 @@ public final class MutableDeltaFields implements DeltaFields
             {
                 final MutableDeltaFields copy = new MutableDeltaFields(true);
                 copy.copyFrom((MutableDeltaFields)v);
+                values.add(copy);
+            }
+            else if (v instanceof MutableKeyedList)
+            {
+                final MutableKeyedList copy = new MutableKeyedList(null);
+                copy.copyFrom((MutableKeyedList)v);
                 values.add(copy);
             }
             else

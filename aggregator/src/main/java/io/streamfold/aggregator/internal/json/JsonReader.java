@@ -623,6 +623,16 @@ public final class JsonReader
         return list.add(input, start, end - start, limits.maxRawBytes());
     }
 
+    /**
+     * @param start where a structure starts ({@link #structureStartOffset()}) that the caller has since walked to its
+     *              closing token (or skipped).
+     * @return the array offset just past its closing bracket.
+     */
+    public int structureEndOffset(final int start) throws BadPayload
+    {
+        return structureEnd(start);
+    }
+
     /** @return the array holding the current payload (the caller's, or a copy of a direct buffer's bytes). */
     public byte[] inputArray()
     {

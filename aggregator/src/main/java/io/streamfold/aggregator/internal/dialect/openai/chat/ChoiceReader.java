@@ -22,6 +22,12 @@ import io.streamfold.parser.ErrorKind;
  */
 final class ChoiceReader
 {
+    /**
+     * Groq's compound models list the tools they ran under this delta field, keyed by index, each entry sent whole
+     * again with the tool's output (its arguments repeated): entries are replaced, never joined.
+     */
+    static final String WHOLE_ENTRIES = "executed_tools";
+
     private final OpenAiChatDialect dialect;
     private final MutableAggregate aggregate;
     private final AggregationLimits limits;
@@ -477,6 +483,13 @@ final class ChoiceReader
                     // Groq repeats the channel ("analysis", "final") on every delta: a state, not text to join. A
                     // chunk that repeats the learnt one's bytes sets it to what it already is: nothing to replay.
                     if (!choice.messageExtra().replace(name, r, limits))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
+                    }
+                    break;
+                case WHOLE_ENTRIES:
+                    learner.refuseUnlessNull(value);
+                    if (!choice.messageExtra().foldWholeEntries(name, r, limits))
                     {
                         aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
                     }

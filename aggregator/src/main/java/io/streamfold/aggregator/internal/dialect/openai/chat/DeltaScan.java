@@ -209,7 +209,7 @@ final class DeltaScan
         }
         learner.refuse();
         final String name = delta.name(k);
-        if (!target.messageExtra().fold(name, delta, k, object, text, limits))
+        if (!target.messageExtra().fold(name, delta, k, object, text, limits, ChoiceReader.WHOLE_ENTRIES.equals(name)))
         {
             aggregate.error(ErrorKind.LIMIT_EXCEEDED, "delta field '" + name + "' dropped: limit");
         }

@@ -347,8 +347,10 @@ class ChatShapesTest
         assertEquals(Outcome.ERROR, r.outcome());
         assertEquals("Hi", at(a, "choices", 0, "message", "content"));
         assertEquals("Hm", at(a, "choices", 0, "message", "reasoning"));
-        assertEquals(2, ((List<?>)at(a, "choices", 0, "message", "reasoning_details")).size());
-        assertEquals("sig", at(a, "choices", 0, "message", "reasoning_details", 1, "signature"));
+        // The two pieces of entry 0 are one entry: its text and, later, its signature.
+        assertEquals(1, ((List<?>)at(a, "choices", 0, "message", "reasoning_details")).size());
+        assertEquals("Hm", at(a, "choices", 0, "message", "reasoning_details", 0, "text"));
+        assertEquals("sig", at(a, "choices", 0, "message", "reasoning_details", 0, "signature"));
         assertEquals("error", at(a, "choices", 0, "finish_reason"));
         assertEquals("upstream died", at(a, "error", "message"));
     }

@@ -53,7 +53,13 @@ public class ChunkScanProperties
         "\"foo\":\"a\\u00e9\"", "\"foo\":\"@\"", "\"foo\":[]", "\"foo\":[1,\"s\\n\",null,true,{\"a\":-0},[2]]", "\"foo\":[-0]",
         "\"foo\":[ -1.5e3 , \"x\" ]", "\"foo\":{\"k\":[1]}", "\"foo\":-0", "\"foo\":-2.50", "\"foo\":false", "\"bar\":\"b\"",
         "\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"@\",\"format\":\"anthropic-claude-v1\",\"index\":0}]",
-        "\"reasoning_details\":[]", "\"reasoning_details\":null", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
+        "\"reasoning_details\":[]", "\"reasoning_details\":null",
+        // Indexed entries in pieces, merged by index; with entries of other kinds, a null, a nested value, no index.
+        "\"reasoning_details\":[ {\"index\":1,\"type\":\"reasoning.encrypted\",\"data\":\"e\\u00e9\",\"id\":null} ]",
+        "\"reasoning_details\":[{\"type\":\"reasoning.text\",\"signature\":\"s\",\"index\":0,\"x\":{\"k\":-0},\"n\":[1]}]",
+        "\"reasoning_details\":[{\"text\":\"no index\"},2,{\"index\":\"0\",\"text\":\"q\"},{\"index\":-1,\"text\":\"r\"}]",
+        "\"executed_tools\":[{\"index\":0,\"type\":\"search\",\"arguments\":\"{\\\"q\\\":1}\",\"search_results\":{\"results\":[]}}]",
+        "\"executed_tools\":[{\"index\":0,\"type\":\"search\",\"arguments\":\"{\\\"q\\\":1}\",\"output\":\"o\"}]", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
         "\"content\":[{\"type\":\"text\",\"text\":\"x\"}]", "\"content\":[{\"text\":\"y\",\"type\":\"thinking\"}]",
         "\"content\":[{\"type\":\"thinking\",\"thinking\":\"s\"}]", "\"content\":[{\"type\":\"thinking\",\"thinking\":[]}]",
         "\"content\":[{\"type\":\"thinking\",\"thinking\":[1]}]", "\"content\":[\"s\"]", "\"content\":[]"};
@@ -106,6 +112,9 @@ public class ChunkScanProperties
                 return AggregationLimits.builder().maxNestingDepth(1 + random.nextInt(7)).build();
             case 4:
                 return AggregationLimits.builder().maxChoices(1).build();
+            case 5:
+                // Also bounds the entries of an indexed delta list.
+                return AggregationLimits.builder().maxPartsPerChoice(1 + random.nextInt(2)).build();
             default:
                 return AggregationLimits.DEFAULT;
         }

@@ -192,9 +192,9 @@ class ChunkScanTest
         assertEquals(4, dialect(a).scannedChunks());
         final Choice c = a.result().choice(0);
         assertEquals("This is", c.joined(Part.Kind.REASONING));
-        // Arrays are concatenated, strings joined, in first-seen order.
-        assertEquals("[{\"type\":\"reasoning.text\",\"text\":\"This\",\"index\":0},{\"type\":\"reasoning.text\",\"text\":\" is\",\"index\":0}," +
-            "{\"type\":\"reasoning.text\",\"signature\":\"sig\",\"index\":0}]", c.messageExtra().json("reasoning_details"));
+        // Strings joined; an indexed list's pieces merged into the entry they name, members in first-seen order.
+        assertEquals("[{\"type\":\"reasoning.text\",\"text\":\"This is\",\"index\":0,\"signature\":\"sig\"}]",
+            c.messageExtra().json("reasoning_details"));
         assertEquals("\"a\u00e9b\"", c.messageExtra().json("note"));
     }
 
