@@ -6,7 +6,9 @@ import io.streamfold.aggregator.internal.fold.MutableRawJson;
 /**
  * Output items other than {@code function_call} that are tool calls, one row per item type. The client executes
  * some and answers each with a {@code *_output} item, as it answers a function call: a custom tool, local shell,
- * shell, apply patch, computer. The server runs the hosted ones itself (web search, file search, code interpreter,
+ * shell, apply patch, computer. An MCP approval request is the client's too: the server will not run that MCP tool
+ * until the client answers the request (an {@code mcp_approval_response} naming the item's {@code id}), so the
+ * response ends waiting on the client, as after a function call. The server runs the hosted ones itself (web search, file search, code interpreter,
  * image generation, MCP): they are tool calls too, marked server-executed, as Anthropic's server tool blocks are,
  * so a gateway sees and bills every call while the client acts on its own only. A tool search runs where its item's
  * {@code execution} says.
@@ -27,26 +29,27 @@ final class CallItems
 
     private static final String[] TYPES = {
         "custom_tool_call", "local_shell_call", "shell_call", "apply_patch_call", "computer_call", "tool_search_call",
-        "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call"};
+        "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call",
+        "mcp_approval_request"};
     /** The tool names; null: the item's {@code name}. */
     private static final String[] NAMES = {
         null, "local_shell", "shell", "apply_patch", "computer", "tool_search",
-        "web_search", "file_search", "code_interpreter", "image_generation", null};
+        "web_search", "file_search", "code_interpreter", "image_generation", null, null};
     /** The argument fields, in order of preference (a computer call has one action or a list); none for an image. */
     private static final String[][] ARGUMENTS = {
         {"input"}, {"action"}, {"action"}, {"operation"}, {"action", "actions"}, {"arguments"},
-        {"action"}, {"queries"}, {"code"}, {}, {"arguments"}};
+        {"action"}, {"queries"}, {"code"}, {}, {"arguments"}, {"arguments"}};
     private static final int[] RUN_BY = {
         CLIENT, CLIENT, CLIENT, CLIENT, CLIENT, BY_EXECUTION,
-        SERVER, SERVER, SERVER, SERVER, SERVER};
+        SERVER, SERVER, SERVER, SERVER, SERVER, CLIENT};
     /** Rows whose arguments are a string streamed into their field; the rest are objects of the final item. */
     private static final boolean[] STREAMED = {
         true, false, false, false, false, false,
-        false, false, true, false, true};
+        false, false, true, false, true, true};
     /** Rows whose streamed string is no JSON value (free text, code): never parsed as one. */
     private static final boolean[] FREE_TEXT = {
         true, false, false, false, false, false,
-        false, false, true, false, false};
+        false, false, true, false, false, false};
 
     private CallItems()
     {
@@ -99,6 +102,15 @@ final class CallItems
             }
         }
         return null;
+    }
+
+    /**
+     * @return whether the call of row {@code row}, whose item holds {@code item}, goes by its item's {@code id}: a
+     *         hosted call has no {@code call_id}, and an MCP approval request is answered by its item's id.
+     */
+    static boolean idIsItemId(final int row, final MutableRawFields item)
+    {
+        return serverExecuted(row, item) || "mcp_approval_request".equals(TYPES[row]);
     }
 
     /** @return whether the server runs the call of row {@code row}, whose item holds {@code item}. */

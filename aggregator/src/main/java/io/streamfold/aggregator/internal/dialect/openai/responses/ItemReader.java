@@ -347,7 +347,7 @@ final class ItemReader
 
     /**
      * The tool-call part of an item that is a call (see {@link CallItems}), created and announced as a function call's;
-     * a hosted call, which has no {@code call_id}, goes by its item's id.
+     * a hosted call, which has no {@code call_id}, and an MCP approval request go by their item's id.
      */
     private MutablePart callItemPart(final Item item)
     {
@@ -355,7 +355,7 @@ final class ItemReader
         final boolean server = CallItems.serverExecuted(item.callRow, incoming);
         final CharSequence callId = stringOrNull(incoming.get("call_id"));
         final MutablePart call = items.callPart(item, stringOrNull(incoming.get("type")),
-            callId == null && server ? stringOrNull(incoming.get("id")) : callId,
+            callId == null && CallItems.idIsItemId(item.callRow, incoming) ? stringOrNull(incoming.get("id")) : callId,
             name != null ? name : stringOrNull(incoming.get("name")), server);
         if (call != null && CallItems.freeText(item.callRow))
         {

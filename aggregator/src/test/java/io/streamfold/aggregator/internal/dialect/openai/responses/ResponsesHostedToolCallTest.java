@@ -135,6 +135,22 @@ class ResponsesHostedToolCallTest
         assertEquals(MAPPER.readTree(item), firstOutput(a));
     }
 
+    /** The server waits for the client to approve an MCP tool call: the response ends on the client's turn. */
+    @Test
+    void anMcpApprovalRequestIsTheClientsCallByItsOwnName() throws Exception
+    {
+        final String item = "{\"id\":\"mcpr_1\",\"type\":\"mcp_approval_request\",\"server_label\":\"deepwiki\"," +
+            "\"name\":\"ask_question\",\"arguments\":\"{\\\"repoName\\\":\\\"a/b\\\"}\"}";
+        final Aggregate a = whole(sse(CREATED, added(item), done(item), completed(item)), new RecordingListener());
+        assertEquals(List.of(), a.errors());
+        assertEquals(MAPPER.createArrayNode().add(call("mcpr_1", "ask_question", "{\"repoName\":\"a/b\"}")),
+            normalizedChoice(a).get("tool_calls"));
+        assertNull(normalizedChoice(a).get("server_tool_calls"));
+        assertEquals("tool_calls", normalizedChoice(a).get("finish_reason").asText());
+        assertFalse(a.choice(0).parts().get(0).serverExecuted());
+        assertEquals(MAPPER.readTree(item), firstOutput(a));
+    }
+
     @Test
     void fileSearchAndImageGenerationAreServerCalls() throws Exception
     {
