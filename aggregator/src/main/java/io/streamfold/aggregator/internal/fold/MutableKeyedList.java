@@ -8,6 +8,7 @@ import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.internal.json.JsonBytes;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.StringDecoder;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * An unknown delta field streamed as an array of objects that each name their place by an integer {@code index}
@@ -30,6 +31,8 @@ final class MutableKeyedList
     /** Per entry: a {@link MutableDeltaFields} (shallow) for an indexed object, else a {@link MutableRawJson} as sent. */
     private final ArrayList<Object> entries = new ArrayList<>();
     private long[] keys = new long[4];
+    /** The indexed entries by their index: a stream may name as many as {@code maxPartsPerChoice}. */
+    private final Long2ObjectHashMap<MutableDeltaFields> byKey = new Long2ObjectHashMap<>();
     private final ArrayList<MutableDeltaFields> spareEntries = new ArrayList<>();
     private final ArrayList<MutableRawJson> spareRaw = new ArrayList<>();
     private final ResultBudget budget;
@@ -94,14 +97,7 @@ final class MutableKeyedList
         {
             return addRaw(src, from, to, limits);
         }
-        MutableDeltaFields entry = null;
-        for (int e = entries.size() - 1; e >= 0 && entry == null; e--)
-        {
-            if (keys[e] == key && entries.get(e) instanceof MutableDeltaFields)
-            {
-                entry = (MutableDeltaFields)entries.get(e);
-            }
-        }
+        MutableDeltaFields entry = byKey.get(key);
         if (entry == null)
         {
             if (entries.size() >= limits.maxPartsPerChoice())
@@ -114,6 +110,7 @@ final class MutableKeyedList
             }
             entry = spareEntries.isEmpty() ? new MutableDeltaFields(false, budget) : spareEntries.remove(spareEntries.size() - 1);
             add(entry, key);
+            byKey.put(key, entry);
         }
         boolean kept = true;
         for (int m = 0; m < members.count(); m++)
@@ -212,6 +209,7 @@ final class MutableKeyedList
             }
         }
         entries.clear();
+        byKey.clear();
     }
 
     void write(final JsonGenerator g) throws IOException
@@ -257,6 +255,7 @@ final class MutableKeyedList
                 final MutableDeltaFields copy = new MutableDeltaFields();
                 copy.copyFrom((MutableDeltaFields)entry);
                 add(copy, other.keys[e]);
+                byKey.put(other.keys[e], copy);
             }
             else
             {
