@@ -33,6 +33,8 @@ public final class MutableChoice implements Choice
     private final ResultBudget budget;
     private boolean finished;
     private boolean logprobs;
+    /** Whether the message's content came as typed parts (Mistral's text and thinking chunks), not only as strings. */
+    private boolean typedContent;
     /** Token ids the listener heard that the result does not keep (a fold that drops streamed content). */
     private int droppedTokenIds;
     private int toolCalls;
@@ -76,6 +78,7 @@ public final class MutableChoice implements Choice
         logprobsExtra.clear();
         finished = false;
         logprobs = false;
+        typedContent = false;
         droppedTokenIds = 0;
         toolCalls = 0;
     }
@@ -167,6 +170,20 @@ public final class MutableChoice implements Choice
     public void logprobsSeen()
     {
         logprobs = true;
+    }
+
+    /**
+     * @return true once the message's content came as a list of typed parts (Mistral's reasoning models: text chunks and
+     *         thinking chunks), which its complete response then holds as such a list too.
+     */
+    public boolean hasTypedContent()
+    {
+        return typedContent;
+    }
+
+    public void typedContentSeen()
+    {
+        typedContent = true;
     }
 
     /** @return logprob entries of the content, as the provider sent them. */
@@ -405,6 +422,7 @@ public final class MutableChoice implements Choice
         logprobsExtra.copyFrom(other.logprobsExtra);
         finished = other.finished;
         logprobs = other.logprobs;
+        typedContent = other.typedContent;
         droppedTokenIds = other.droppedTokenIds;
         toolCalls = other.toolCalls;
         stopReasons = other.stopReasons;

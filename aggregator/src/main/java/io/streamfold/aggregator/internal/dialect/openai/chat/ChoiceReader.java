@@ -521,6 +521,7 @@ final class ChoiceReader
     {
         while (r.next() == JsonToken.START_OBJECT)
         {
+            choice.typedContentSeen();
             MutablePart.Kind kind = MutablePart.Kind.TEXT;
             while (r.next() == JsonToken.FIELD_NAME)
             {

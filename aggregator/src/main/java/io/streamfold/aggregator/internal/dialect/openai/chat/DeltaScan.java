@@ -254,6 +254,10 @@ final class DeltaScan
             {
                 return false;
             }
+            if (fold)
+            {
+                target.typedContentSeen();
+            }
             part.readObject(src, e, to);
             MutablePart.Kind kind = MutablePart.Kind.TEXT;
             for (int p = 0; p < part.count(); p++)

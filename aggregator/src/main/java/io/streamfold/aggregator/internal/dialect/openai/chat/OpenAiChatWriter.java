@@ -82,9 +82,16 @@ final class OpenAiChatWriter
         g.writeNumberField("index", c.index());
         g.writeObjectFieldStart("message");
         g.writeStringField("role", c.role().length() > 0 ? c.role().toString() : "assistant");
-        writeJoinedOrNull(g, "content", c, MutablePart.Kind.TEXT);
+        if (c.hasTypedContent())
+        {
+            writeTypedContent(g, c);
+        }
+        else
+        {
+            writeJoinedOrNull(g, "content", c, MutablePart.Kind.TEXT);
+        }
         writeJoinedOrNull(g, "refusal", c, MutablePart.Kind.REFUSAL);
-        if (c.has(MutablePart.Kind.REASONING))
+        if (c.has(MutablePart.Kind.REASONING) && !c.hasTypedContent())
         {
             String field = "reasoning_content";
             for (final MutablePart p : c.partList())
@@ -159,6 +166,46 @@ final class OpenAiChatWriter
             g.writeNull();
         }
         writeChoiceEnd(g, c);
+    }
+
+    /**
+     * The content of a message whose deltas sent it as typed parts (Mistral's reasoning models), as its complete response
+     * holds it: the list of text and thinking chunks in the order they came, each run of one kind one chunk, a thinking
+     * chunk holding its text as one text chunk of its own; empty runs are left out.
+     */
+    private static void writeTypedContent(final JsonGenerator g, final MutableChoice c) throws IOException
+    {
+        g.writeArrayFieldStart("content");
+        for (final MutablePart p : c.partList())
+        {
+            if (p.text().length() == 0)
+            {
+                // The empty string a stream opens with ("content": "") is no chunk of the answer.
+                continue;
+            }
+            if (p.kind() == MutablePart.Kind.TEXT)
+            {
+                g.writeStartObject();
+                g.writeStringField("type", "text");
+                g.writeFieldName("text");
+                g.writeString(p.text().array(), 0, p.text().length());
+                g.writeEndObject();
+            }
+            else if (p.kind() == MutablePart.Kind.REASONING)
+            {
+                g.writeStartObject();
+                g.writeStringField("type", "thinking");
+                g.writeArrayFieldStart("thinking");
+                g.writeStartObject();
+                g.writeStringField("type", "text");
+                g.writeFieldName("text");
+                g.writeString(p.text().array(), 0, p.text().length());
+                g.writeEndObject();
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
     }
 
     /** A choice's last members, in either shape: its finish reason, token ids, other fields; then it closes. */

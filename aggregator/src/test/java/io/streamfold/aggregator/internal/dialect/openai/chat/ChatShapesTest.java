@@ -331,6 +331,38 @@ class ChatShapesTest
         assertEquals("Let me think.", c.joined(Part.Kind.REASONING));
         assertEquals("Answer done", c.joined(Part.Kind.TEXT));
         assertEquals(List.of("reasoning 0 Let me ", "reasoning 0 think."), events.starting("reasoning"));
+        // The complete response holds the content as Mistral's non-streaming one does: the typed chunks, in order.
+        assertEquals(List.of(Map.of("type", "thinking", "thinking", List.of(Map.of("type", "text", "text", "Let me think."))),
+            Map.of("type", "text", "text", "Answer done")), at(a, "choices", 0, "message", "content"));
+        assertNull(at(a, "choices", 0, "message", "reasoning_content"));
+    }
+
+    /** Reasoning and answer may alternate; a stream that opens with an empty string gets no empty chunk. */
+    @Test
+    void mistralTypedContentKeepsItsOrder()
+    {
+        final StreamAggregator a = fold(sse(
+            chunk(delta(0, "{\"role\":\"assistant\",\"content\":\"\"}", null)),
+            chunk(delta(0, "{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"a\"}]}]}", null)),
+            chunk(delta(0, "{\"content\":\"b\"}", null)),
+            chunk(delta(0, "{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"c\"}]}]}", null)),
+            chunk(delta(0, "{\"content\":[{\"type\":\"text\",\"text\":\"d\"}]}", "stop"))) + DONE);
+        noErrors(a);
+        assertEquals(List.of(Map.of("type", "thinking", "thinking", List.of(Map.of("type", "text", "text", "a"))),
+            Map.of("type", "text", "text", "b"),
+            Map.of("type", "thinking", "thinking", List.of(Map.of("type", "text", "text", "c"))),
+            Map.of("type", "text", "text", "d")), at(a, "choices", 0, "message", "content"));
+    }
+
+    /** Content sent only as strings stays a string, reasoning beside it. */
+    @Test
+    void plainContentStaysAString()
+    {
+        final StreamAggregator a = fold(sse(
+            chunk(delta(0, "{\"role\":\"assistant\",\"reasoning_content\":\"r\",\"content\":\"\"}", null)),
+            chunk(delta(0, "{\"content\":\"x\"}", "stop"))) + DONE);
+        assertEquals("x", at(a, "choices", 0, "message", "content"));
+        assertEquals("r", at(a, "choices", 0, "message", "reasoning_content"));
     }
 
     @Test
