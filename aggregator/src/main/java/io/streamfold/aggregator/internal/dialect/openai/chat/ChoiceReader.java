@@ -6,6 +6,7 @@ import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
+import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
@@ -46,6 +47,9 @@ final class ChoiceReader
     private final MutableRawJson deferredMessage = new MutableRawJson();
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
+    /** A typed content part of a kind this dialect does not read (Mistral's reference chunk): its type and fields. */
+    private final MutableTextBuffer otherPartType = new MutableTextBuffer();
+    private final MutableRawFields otherPartFields = new MutableRawFields();
     /** Azure's per-choice filter results, folded category by category rather than kept as the last value. */
     private final FilterResults filterResults;
     /** The choice's members located ahead of the reader, to find an index sent after them. */
@@ -516,20 +520,31 @@ final class ChoiceReader
         }
     }
 
-    /** Mistral sends content as typed parts: text, and thinking holding text parts of its own. */
+    /**
+     * Mistral sends content as typed parts: text, and thinking holding text parts of its own. A part of another type (a
+     * reference chunk) is kept whole as a part of its own, in its place among the others.
+     */
     private void readContentParts(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload
     {
         while (r.next() == JsonToken.START_OBJECT)
         {
             choice.typedContentSeen();
             MutablePart.Kind kind = MutablePart.Kind.TEXT;
+            boolean other = false;
+            otherPartFields.clear();
             while (r.next() == JsonToken.FIELD_NAME)
             {
                 final String name = r.name();
                 final JsonToken value = r.next();
                 if ("type".equals(name) && value == JsonToken.VALUE_STRING)
                 {
-                    kind = r.text().contentEquals("thinking") ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
+                    final CharView type = r.text();
+                    kind = type.contentEquals("thinking") ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
+                    other = kind == MutablePart.Kind.TEXT && !type.contentEquals("text");
+                    if (other)
+                    {
+                        otherPartType.set(type.array(), type.offset(), type.length(), limits.maxTextChars());
+                    }
                 }
                 else if ("text".equals(name) && value == JsonToken.VALUE_STRING)
                 {
@@ -562,9 +577,34 @@ final class ChoiceReader
                 }
                 else
                 {
-                    r.skip();
+                    final MutableRawJson slot = otherPartFields.slot(name, limits.maxRawFields());
+                    if (slot == null)
+                    {
+                        r.skip();
+                    }
+                    else if (!r.capture(slot))
+                    {
+                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content part field '" + name + "' dropped: limit");
+                    }
                 }
             }
+            if (other)
+            {
+                keepOtherPart(choice);
+            }
+        }
+    }
+
+    /** A typed content part of another type, kept whole (its type, its fields but the text already appended). */
+    private void keepOtherPart(final MutableChoice choice)
+    {
+        learner.refuse();
+        final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.OTHER, -1);
+        if (part != null)
+        {
+            part.type().set(otherPartType, limits.maxTextChars());
+            part.extra().copyFrom(otherPartFields);
+            aggregate.endPart(choice, part);
         }
     }
 

@@ -32,6 +32,7 @@ final class DeltaScan
     private final StringDecoder text = new StringDecoder(256);
     /** The type of Mistral's thinking content part. */
     private static final char[] THINKING = "thinking".toCharArray();
+    private static final char[] TEXT = "text".toCharArray();
 
     DeltaScan(final MutableAggregate aggregate, final AggregationLimits limits, final ChunkLearner learner,
         final ToolCallDecoder toolCalls)
@@ -242,7 +243,8 @@ final class DeltaScan
 
     /**
      * Mistral's typed content parts, as {@link ChoiceReader}'s {@code readContentParts}: text parts, and thinking parts
-     * holding text parts of their own (or a string). An element that is not an object is left to the token reader.
+     * holding text parts of their own (or a string). An element that is not an object, or a part of another type, is
+     * left to the token reader.
      */
     private boolean contentParts(final byte[] src, final int k, final MutableChoice target, final boolean fold)
     {
@@ -266,7 +268,12 @@ final class DeltaScan
                 final byte first = part.first(p);
                 if ("type".equals(name) && first == '"')
                 {
-                    kind = part.decodeString(p, text) >= 0 && decoded(THINKING) ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
+                    if (part.decodeString(p, text) < 0 || !(decoded(THINKING) || decoded(TEXT)))
+                    {
+                        // A part of another type (a reference chunk) is kept whole by the token reader.
+                        return false;
+                    }
+                    kind = decoded(THINKING) ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
                 }
                 else if ("text".equals(name) && first == '"')
                 {

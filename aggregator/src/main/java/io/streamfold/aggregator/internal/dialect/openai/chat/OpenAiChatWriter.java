@@ -171,13 +171,22 @@ final class OpenAiChatWriter
     /**
      * The content of a message whose deltas sent it as typed parts (Mistral's reasoning models), as its complete response
      * holds it: the list of text and thinking chunks in the order they came, each run of one kind one chunk, a thinking
-     * chunk holding its text as one text chunk of its own; empty runs are left out.
+     * chunk holding its text as one text chunk of its own; empty runs are left out; a part of another type as sent.
      */
     private static void writeTypedContent(final JsonGenerator g, final MutableChoice c) throws IOException
     {
         g.writeArrayFieldStart("content");
         for (final MutablePart p : c.partList())
         {
+            if (p.kind() == MutablePart.Kind.OTHER)
+            {
+                // A part of another type (a reference chunk), kept whole.
+                g.writeStartObject();
+                g.writeStringField("type", p.type().toString());
+                p.extra().writeFields(g, "type");
+                g.writeEndObject();
+                continue;
+            }
             if (p.text().length() == 0)
             {
                 // The empty string a stream opens with ("content": "") is no chunk of the answer.

@@ -354,6 +354,20 @@ class ChatShapesTest
             Map.of("type", "text", "text", "d")), at(a, "choices", 0, "message", "content"));
     }
 
+    /** A typed part of another kind (Mistral's reference chunk) is kept whole, in its place. */
+    @Test
+    void mistralReferenceChunksAreKeptInPlace()
+    {
+        final StreamAggregator a = fold(sse(
+            chunk(delta(0, "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Paris\"}]}", null)),
+            chunk(delta(0, "{\"content\":[{\"reference_ids\":[3,4],\"type\":\"reference\"}]}", null)),
+            chunk(delta(0, "{\"content\":[{\"type\":\"text\",\"text\":\" is big.\"}]}", "stop"))) + DONE);
+        noErrors(a);
+        assertEquals("Paris is big.", a.result().choice(0).joined(Part.Kind.TEXT));
+        assertEquals(List.of(Map.of("type", "text", "text", "Paris"), Map.of("type", "reference", "reference_ids", List.of(new java.math.BigDecimal(3), new java.math.BigDecimal(4))),
+            Map.of("type", "text", "text", " is big.")), at(a, "choices", 0, "message", "content"));
+    }
+
     /** Content sent only as strings stays a string, reasoning beside it. */
     @Test
     void plainContentStaysAString()

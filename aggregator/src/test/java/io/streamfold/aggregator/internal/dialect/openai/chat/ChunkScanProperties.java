@@ -62,7 +62,7 @@ public class ChunkScanProperties
         "\"executed_tools\":[{\"index\":0,\"type\":\"search\",\"arguments\":\"{\\\"q\\\":1}\",\"output\":\"o\"}]", "\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]",
         "\"content\":[{\"type\":\"text\",\"text\":\"x\"}]", "\"content\":[{\"text\":\"y\",\"type\":\"thinking\"}]",
         "\"content\":[{\"type\":\"thinking\",\"thinking\":\"s\"}]", "\"content\":[{\"type\":\"thinking\",\"thinking\":[]}]",
-        "\"content\":[{\"type\":\"thinking\",\"thinking\":[1]}]", "\"content\":[\"s\"]", "\"content\":[]"};
+        "\"content\":[{\"type\":\"thinking\",\"thinking\":[1]}]", "\"content\":[{\"type\":\"reference\",\"reference_ids\":[1,-0]},{\"type\":\"text\",\"text\":\"@\",\"x\":1}]", "\"content\":[\"s\"]", "\"content\":[]"};
     private static final String[] ENTRIES = {"{\"token\":\"a\",\"logprob\":-0.5,\"top_logprobs\":[]}",
         "{\"token\":\"b\",\"logprob\":-0,\"bytes\":[98]}", "{\"logprob\":-1e-3,\"token\":\"c\",\"token\":\"d\"}", "{}", "1",
         "{\"token\":\"e\",\"logprob\":\"x\"}"};
