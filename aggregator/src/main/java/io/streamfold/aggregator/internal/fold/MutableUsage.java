@@ -462,7 +462,7 @@ public final class MutableUsage implements Usage
         long sum = -1;
         for (final String path : paths)
         {
-            final long v = value(path);
+            final long v = path.indexOf('|') < 0 ? value(path) : firstValue(path);
             if (v >= 0)
             {
                 if (!addUp)
@@ -478,6 +478,24 @@ public final class MutableUsage implements Usage
             }
         }
         return sum;
+    }
+
+    /** @return the value of the first present of the paths {@code a|b|...} (one count a provider spells two ways). */
+    private long firstValue(final String alternatives)
+    {
+        int from = 0;
+        while (from <= alternatives.length())
+        {
+            final int bar = alternatives.indexOf('|', from);
+            final int to = bar < 0 ? alternatives.length() : bar;
+            final long v = value(alternatives.substring(from, to));
+            if (v >= 0 || bar < 0)
+            {
+                return v;
+            }
+            from = bar + 1;
+        }
+        return -1;
     }
 
     private long value(final String path)

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Where a provider puts the normalized usage numbers: field names, a dot for one level of nesting,
- * alternatives in order; and how its reports accumulate. Each provider declares its own in its dialect's package.
+ * alternatives in order (within a sum of parts, one part's alternatives joined by {@code |}, the first present
+ * counted); and how its reports accumulate. Each provider declares its own in its dialect's package.
  */
 public final class UsageKeys
 {

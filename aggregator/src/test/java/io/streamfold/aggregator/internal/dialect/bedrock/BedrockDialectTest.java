@@ -62,7 +62,7 @@ public class BedrockDialectTest
     }
 
     public static final byte[] METADATA = event("metadata",
-        "{\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":19,\"cacheReadInputTokens\":4," +
+        "{\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":25,\"cacheReadInputTokens\":4," +
         "\"cacheWriteInputTokens\":2},\"metrics\":{\"latencyMs\":321},\"p\":\"abcdefghijk\"}");
 
     static final byte[] HELLO = concat(MESSAGE_START, text(0, "Hel"), text(0, "lo, "), text(0, "world"), stop(0),
@@ -127,19 +127,20 @@ public class BedrockDialectTest
         assertEquals(0, r.choice().parts().get(0).wireIndex());
         assertEquals("end_turn", r.choice().finishReason().toString());
         assertEquals("assistant", r.choice().role().toString());
-        assertEquals(12, r.result().usage().inputTokens());
+        // inputTokens leaves the cache out; the normalized input adds its reads and writes (4 + 2).
+        assertEquals(18, r.result().usage().inputTokens());
         assertEquals(7, r.result().usage().outputTokens());
-        assertEquals(19, r.result().usage().totalTokens());
+        assertEquals(25, r.result().usage().totalTokens());
         assertEquals(4, r.result().usage().cachedTokens());
         assertEquals("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Hello, world\"}]}}," +
-            "\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":19," +
+            "\"stopReason\":\"end_turn\",\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":25," +
             "\"cacheReadInputTokens\":4,\"cacheWriteInputTokens\":2},\"metrics\":{\"latencyMs\":321}}", r.result().toJson());
         assertEquals(List.of("start  ", "text 0 Hel", "text 0 lo, ", "text 0 world", "finish 0 end_turn",
-            "usage 12/7/19", "end COMPLETE"), r.recorder.events);
+            "usage 18/7/25", "end COMPLETE"), r.recorder.events);
         final String normalized = r.result().toNormalizedJson();
         assertTrue(normalized.contains("\"format\":\"bedrock\""), normalized);
         assertTrue(normalized.contains("\"finish_reason\":\"stop\",\"provider_finish_reason\":\"end_turn\""), normalized);
-        assertTrue(normalized.contains("\"input_tokens\":12,\"output_tokens\":7,\"total_tokens\":19,\"cached_tokens\":4"), normalized);
+        assertTrue(normalized.contains("\"input_tokens\":18,\"output_tokens\":7,\"total_tokens\":25,\"cached_tokens\":4,\"cache_write_tokens\":2"), normalized);
     }
 
     public static final byte[] TOOL_USE = concat(MESSAGE_START, text(0, "Let me check."), stop(0),
@@ -166,7 +167,7 @@ public class BedrockDialectTest
         assertTrue(call.isEnded());
         assertEquals("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Let me check.\"}," +
             "{\"toolUse\":{\"toolUseId\":\"tooluse_abc\",\"name\":\"get_weather\",\"input\":{\"city\": \"Paris\", \"days\": [1, 2]}}}]}}," +
-            "\"stopReason\":\"tool_use\",\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":19," +
+            "\"stopReason\":\"tool_use\",\"usage\":{\"inputTokens\":12,\"outputTokens\":7,\"totalTokens\":25," +
             "\"cacheReadInputTokens\":4,\"cacheWriteInputTokens\":2},\"metrics\":{\"latencyMs\":321}}", r.result().toJson());
         final List<String> toolEvents = r.recorder.events.stream()
             .filter(e -> e.startsWith("tool") || e.startsWith("args")).collect(Collectors.toList());
