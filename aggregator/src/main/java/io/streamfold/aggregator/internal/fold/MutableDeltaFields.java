@@ -165,6 +165,27 @@ public final class MutableDeltaFields implements DeltaFields
         return spareKeyed.isEmpty() ? new MutableKeyedList(budget) : spareKeyed.remove(spareKeyed.size() - 1);
     }
 
+    /** @return field {@code i}'s keyed list, or null when it holds none. */
+    private MutableKeyedList keyedOrNull(final int i)
+    {
+        return values.get(i) instanceof MutableKeyedList ? (MutableKeyedList)values.get(i) : null;
+    }
+
+    /**
+     * A field an entry of a keyed list kept as null, since it never had a value ({@link #replaceWithNull}), takes its
+     * first value as a new field does: a string sent next starts the text that later pieces join.
+     */
+    private void forgetNull(final int i)
+    {
+        final Object v = values.get(i);
+        if (v instanceof MutableRawJson && ((MutableRawJson)v).type() == MutableRawJson.Type.NULL)
+        {
+            ((MutableRawJson)v).clear();
+            spareJson.add((MutableRawJson)v);
+            values.set(i, null);
+        }
+    }
+
     /**
      * The list that field {@code i}'s array element at {@code src[from, to)} goes to: a keyed list when the field holds
      * one, or holds an empty list (or nothing) and the element is an object with an integer index; else null (the
@@ -274,6 +295,7 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return i == REFUSED;
         }
+        forgetNull(i);
         if (values.get(i) == null)
         {
             values.set(i, t == JsonToken.VALUE_STRING ? startText(start, name) : t == JsonToken.START_ARRAY ?
@@ -307,20 +329,23 @@ public final class MutableDeltaFields implements DeltaFields
             JsonToken e;
             while ((e = reader.next()) != JsonToken.END_ARRAY)
             {
-                if (e == JsonToken.START_OBJECT)
+                if (e == JsonToken.START_OBJECT || e == JsonToken.START_ARRAY)
                 {
-                    // Walked by the token reader first (which checks it), then read again from its bytes.
+                    // Walked by the token reader first (which checks it), then read again from its bytes, as the byte
+                    // scan reads it.
+                    final byte[] src = reader.inputArray();
                     final int from = reader.structureStartOffset();
                     reader.skip();
                     final int to = reader.structureEndOffset(from);
-                    final MutableKeyedList keyed = keyedFor(i, reader.inputArray(), from, to);
-                    kept &= keyed != null ? keyed.fold(reader.inputArray(), from, to, wholeEntries, limits) :
-                        ((MutableRawList)values.get(i)).add(reader.inputArray(), from, to - from, limits.maxRawBytes());
+                    final MutableKeyedList keyed = e == JsonToken.START_OBJECT ? keyedFor(i, src, from, to) : keyedOrNull(i);
+                    kept &= keyed != null ? keyed.fold(src, from, to, wholeEntries, limits) :
+                        ((MutableRawList)values.get(i)).add(src, from, to - from, limits.maxRawBytes());
                 }
                 else if (values.get(i) instanceof MutableKeyedList)
                 {
                     final MutableRawJson scalar = new MutableRawJson();
-                    kept &= reader.capture(scalar) && ((MutableKeyedList)values.get(i)).addScalar(scalar);
+                    final boolean captured = reader.capture(scalar);
+                    kept &= captured && ((MutableKeyedList)values.get(i)).addScalar(scalar);
                 }
                 else
                 {
@@ -376,6 +401,7 @@ public final class MutableDeltaFields implements DeltaFields
         {
             return i == REFUSED;
         }
+        forgetNull(i);
         if (values.get(i) == null)
         {
             values.set(i, first == '"' ? newText() : first == '[' ? newList() : newJson());
@@ -400,8 +426,7 @@ public final class MutableDeltaFields implements DeltaFields
                 final byte b = elements.first(e);
                 final int from = elements.valueStart(e);
                 final int to = elements.valueEnd(e);
-                final MutableKeyedList keyed = b == '{' ? keyedFor(i, src, from, to) :
-                    values.get(i) instanceof MutableKeyedList ? (MutableKeyedList)values.get(i) : null;
+                final MutableKeyedList keyed = b == '{' ? keyedFor(i, src, from, to) : keyedOrNull(i);
                 if (b == '{' || b == '[')
                 {
                     kept &= keyed != null ? keyed.fold(src, from, to, wholeEntries, limits) :
@@ -410,8 +435,9 @@ public final class MutableDeltaFields implements DeltaFields
                 else
                 {
                     final MutableRawJson scalar = new MutableRawJson();
-                    elements.capture(e, scalar, limits.maxRawBytes());
-                    kept &= keyed != null ? keyed.addScalar(scalar) : ((MutableRawList)values.get(i)).add(scalar, limits.maxRawBytes());
+                    final boolean captured = elements.capture(e, scalar, limits.maxRawBytes());
+                    kept &= keyed != null ? captured && keyed.addScalar(scalar) :
+                        ((MutableRawList)values.get(i)).add(scalar, limits.maxRawBytes());
                 }
             }
             return kept;

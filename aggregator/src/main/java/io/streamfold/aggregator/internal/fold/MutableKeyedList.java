@@ -145,9 +145,13 @@ final class MutableKeyedList
         return false;
     }
 
-    /** A structured element without an index: kept as sent. */
+    /** A structured element without an index: kept as sent; one over the raw-value limit is dropped, adding nothing. */
     private boolean addRaw(final byte[] src, final int from, final int to, final AggregationLimits limits)
     {
+        if (to - from > limits.maxRawBytes())
+        {
+            return false;
+        }
         final MutableRawJson raw = rawEntry();
         if (raw == null)
         {

@@ -6,13 +6,13 @@ import io.streamfold.aggregator.internal.fold.LogprobEntries;
 import io.streamfold.aggregator.internal.fold.MutableAggregate;
 import io.streamfold.aggregator.internal.fold.MutableChoice;
 import io.streamfold.aggregator.internal.fold.MutablePart;
-import io.streamfold.aggregator.internal.fold.MutableRawFields;
 import io.streamfold.aggregator.internal.fold.MutableRawJson;
 import io.streamfold.aggregator.internal.fold.MutableRawList;
 import io.streamfold.aggregator.internal.fold.MutableTextBuffer;
 import io.streamfold.aggregator.internal.json.CharView;
 import io.streamfold.aggregator.internal.json.JsonMembers;
 import io.streamfold.aggregator.internal.json.JsonReader;
+import io.streamfold.aggregator.internal.json.StringDecoder;
 import io.streamfold.parser.ErrorKind;
 
 /**
@@ -47,9 +47,9 @@ final class ChoiceReader
     private final MutableRawJson deferredMessage = new MutableRawJson();
     private final MutableTextBuffer finishReason = new MutableTextBuffer();
     private final MutableTextBuffer scratchText = new MutableTextBuffer();
-    /** A typed content part of a kind this dialect does not read (Mistral's reference chunk): its type and fields. */
-    private final MutableTextBuffer otherPartType = new MutableTextBuffer();
-    private final MutableRawFields otherPartFields = new MutableRawFields();
+    /** Locates the members of a typed content part of a kind this dialect does not read (Mistral's reference chunk). */
+    private final JsonMembers otherPart = new JsonMembers();
+    private final StringDecoder otherPartDecoder = new StringDecoder(16);
     /** Azure's per-choice filter results, folded category by category rather than kept as the last value. */
     private final FilterResults filterResults;
     /** The choice's members located ahead of the reader, to find an index sent after them. */
@@ -529,9 +529,9 @@ final class ChoiceReader
         while (r.next() == JsonToken.START_OBJECT)
         {
             choice.typedContentSeen();
+            final int partStart = r.structureStartOffset();
             MutablePart.Kind kind = MutablePart.Kind.TEXT;
             boolean other = false;
-            otherPartFields.clear();
             while (r.next() == JsonToken.FIELD_NAME)
             {
                 final String name = r.name();
@@ -541,10 +541,6 @@ final class ChoiceReader
                     final CharView type = r.text();
                     kind = type.contentEquals("thinking") ? MutablePart.Kind.REASONING : MutablePart.Kind.TEXT;
                     other = kind == MutablePart.Kind.TEXT && !type.contentEquals("text");
-                    if (other)
-                    {
-                        otherPartType.set(type.array(), type.offset(), type.length(), limits.maxTextChars());
-                    }
                 }
                 else if ("text".equals(name) && value == JsonToken.VALUE_STRING)
                 {
@@ -577,35 +573,47 @@ final class ChoiceReader
                 }
                 else
                 {
-                    final MutableRawJson slot = otherPartFields.slot(name, limits.maxRawFields());
-                    if (slot == null)
-                    {
-                        r.skip();
-                    }
-                    else if (!r.capture(slot))
-                    {
-                        aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content part field '" + name + "' dropped: limit");
-                    }
+                    r.skip();
                 }
             }
             if (other)
             {
-                keepOtherPart(choice);
+                keepOtherPart(choice, r.inputArray(), partStart, r.structureEndOffset(partStart));
             }
         }
     }
 
-    /** A typed content part of another type, kept whole (its type, its fields but the text already appended). */
-    private void keepOtherPart(final MutableChoice choice)
+    /**
+     * A typed content part of another type, kept whole: its type and its fields but the text already appended, read
+     * from its bytes (checked with the event) once the reader has walked it, since its type may come after them.
+     */
+    private void keepOtherPart(final MutableChoice choice, final byte[] src, final int from, final int to)
     {
         learner.refuse();
         final MutablePart part = aggregate.newPart(choice, MutablePart.Kind.OTHER, -1);
-        if (part != null)
+        if (part == null || !otherPart.readObject(src, from, to))
         {
-            part.type().set(otherPartType, limits.maxTextChars());
-            part.extra().copyFrom(otherPartFields);
-            aggregate.endPart(choice, part);
+            return;
         }
+        for (int m = 0; m < otherPart.count(); m++)
+        {
+            final String name = otherPart.name(m);
+            if ("type".equals(name))
+            {
+                otherPart.textInto(m, part.type(), limits.maxTextChars(), otherPartDecoder);
+            }
+            else if (!"text".equals(name) && !"thinking".equals(name))
+            {
+                final MutableRawJson slot = part.extra().slot(name, limits.maxRawFields());
+                if (slot == null || !otherPart.capture(m, slot, limits.maxRawBytes()))
+                {
+                    // Dropped whole, not kept cut.
+                    part.extra().remove(name);
+                    aggregate.error(ErrorKind.LIMIT_EXCEEDED, "content part field '" + name + "' dropped: limit");
+                }
+            }
+        }
+        aggregate.endPart(choice, part);
     }
 
     private void readTokenIds(final JsonReader r, final MutableChoice choice) throws JsonReader.BadPayload

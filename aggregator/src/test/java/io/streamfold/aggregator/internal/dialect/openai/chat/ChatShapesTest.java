@@ -3,7 +3,9 @@ package io.streamfold.aggregator.internal.dialect.openai.chat;
 import java.util.List;
 import java.util.Map;
 
+import io.streamfold.aggregator.AggregationLimits;
 import io.streamfold.aggregator.ChatFeeding;
+import io.streamfold.aggregator.FastPathRun;
 import io.streamfold.aggregator.Format;
 import io.streamfold.aggregator.Outcome;
 import io.streamfold.aggregator.RecordingListener;
@@ -366,6 +368,36 @@ class ChatShapesTest
         assertEquals("Paris is big.", a.result().choice(0).joined(Part.Kind.TEXT));
         assertEquals(List.of(Map.of("type", "text", "text", "Paris"), Map.of("type", "reference", "reference_ids", List.of(new java.math.BigDecimal(3), new java.math.BigDecimal(4))),
             Map.of("type", "text", "text", " is big.")), at(a, "choices", 0, "message", "content"));
+    }
+
+    /**
+     * A text part's members other than its text are not kept, so one over a limit is no error; an other part's field
+     * over the limit is dropped and said to be. Both readers agree.
+     */
+    @Test
+    void contentPartFieldsOverTheRawLimit()
+    {
+        final AggregationLimits small = AggregationLimits.builder().maxRawBytes(16).build();
+        final String big = "y".repeat(36);
+        final byte[] text = ChatFeeding.utf8(sse(chunk(delta(0, "{\"content\":[{\"type\":\"text\",\"text\":\"a\",\"signature\":\"" + big +
+            "\"}]}", null))) + DONE);
+        final byte[] reference = ChatFeeding.utf8(sse(chunk(delta(0, "{\"content\":[{\"note\":\"" + big +
+            "\",\"type\":\"reference\",\"reference_ids\":[1]}]}", null))) + DONE);
+        for (final byte[] stream : new byte[][]{text, reference})
+        {
+            FastPathRun.assertSameDrawn(Format.OPENAI_CHAT, stream, small, new java.util.Random(3),
+                new String(stream, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        final StreamAggregator t = StreamAggregator.builder().format(Format.OPENAI_CHAT).limits(small).build();
+        ChatFeeding.feedWhole(t, text);
+        t.end();
+        assertEquals(List.of(), t.result().errors());
+        final StreamAggregator r = StreamAggregator.builder().format(Format.OPENAI_CHAT).limits(small).build();
+        ChatFeeding.feedWhole(r, reference);
+        r.end();
+        assertEquals(List.of(ErrorKind.LIMIT_EXCEEDED), r.result().errors().stream().map(e -> e.kind()).collect(java.util.stream.Collectors.toList()));
+        assertEquals(List.of(Map.of("type", "reference", "reference_ids", List.of(java.math.BigDecimal.ONE))),
+            JsonTree.at(JsonTree.object(r.result().toJson()), "choices", 0, "message", "content"));
     }
 
     /** Content sent only as strings stays a string, reasoning beside it. */

@@ -93,6 +93,35 @@ class IndexedDeltaListsTest
             c.messageExtra().json("annotations"));
     }
 
+    /** A member an entry first got as null takes its first value as a new one does: later pieces join it. */
+    @Test
+    void aMemberFirstSentAsNullJoinsItsPieces()
+    {
+        final Choice c = fold(AggregationLimits.DEFAULT,
+            "\"reasoning_details\":[{\"index\":0,\"text\":null,\"signature\":null,\"arr\":null}]",
+            "\"reasoning_details\":[{\"index\":0,\"text\":\"Hel\",\"arr\":[1]}]",
+            "\"reasoning_details\":[{\"index\":0,\"text\":\"lo\",\"arr\":[2]}]",
+            "\"reasoning_details\":[{\"index\":0,\"signature\":\"sig\"}]");
+        assertEquals("[{\"index\":0,\"text\":\"Hello\",\"signature\":\"sig\",\"arr\":[1,2]}]", c.messageExtra().json("reasoning_details"));
+    }
+
+    /** An element over the raw-value limit is dropped whole, on both paths, and said to be; nothing stands in for it. */
+    @Test
+    void elementsOverTheRawLimitAreDroppedAlike()
+    {
+        final AggregationLimits small = AggregationLimits.builder().maxRawBytes(24).build();
+        final String big = "x".repeat(40);
+        final StreamAggregator a = StreamAggregator.builder().format(Format.OPENAI_CHAT).limits(small).build();
+        final String[] deltas = {
+            "\"reasoning_details\":[{\"index\":0,\"text\":\"a\"},\"" + big + "\",[\"" + big + "\"],{\"note\":\"" + big + "\"}," +
+                "{\"index\":0,\"text\":\"b\"}]"};
+        final Choice c = fold(small, deltas);
+        assertEquals("[{\"index\":0,\"text\":\"ab\"}]", c.messageExtra().json("reasoning_details"));
+        ChatFeeding.feedWhole(a, ChatFeeding.utf8(ChatFeeding.sse(HEAD + deltas[0] + TAIL, "[DONE]")));
+        a.end();
+        assertEquals(ErrorKind.LIMIT_EXCEEDED, a.result().errors().get(0).kind());
+    }
+
     /** Groq's compound models send each executed tool again with its output, arguments and all: replaced, not joined. */
     @Test
     void groqExecutedToolsAreWholeEntries()
