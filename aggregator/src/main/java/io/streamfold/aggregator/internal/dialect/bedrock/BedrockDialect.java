@@ -132,8 +132,9 @@ public final class BedrockDialect extends Dialect
 
     /**
      * An invoke stream's chunk, decoded ({@link InvokeChunks}): {@code {"<event>": {...}}} beside Bedrock's
-     * {@code amazon-bedrock-*} members (invocation metrics, a guardrail's action), which repeat what the events say.
-     * Its first member is the event ConverseStream would send under that name.
+     * {@code amazon-bedrock-*} members (invocation metrics with latencies the events do not give, a guardrail's
+     * action), kept as top-level fields of the response, as the Anthropic format keeps them beside its message. Its
+     * first member is the event ConverseStream would send under that name.
      */
     private void chunk(final Frame frame) throws JsonReader.BadPayload
     {
@@ -155,6 +156,16 @@ public final class BedrockDialect extends Dialect
             aggregate.error(ErrorKind.MALFORMED_JSON, "invoke stream chunk is not one event object" +
                 (chunkMembers.count() > 0 ? " (first member " + Dialect.abbreviate(chunkMembers.name(0)) + ")" : "") + "; not folded");
             return;
+        }
+        for (int m = 1; m < chunkMembers.count(); m++)
+        {
+            final String member = chunkMembers.name(m);
+            final MutableRawJson slot = member.startsWith("amazon-bedrock-") ? aggregate.meta().slot(member, limits.maxRawFields()) : null;
+            if (slot != null && !chunkMembers.capture(m, slot, limits.maxRawBytes()))
+            {
+                aggregate.meta().remove(member);
+                aggregate.error(ErrorKind.LIMIT_EXCEEDED, "invoke chunk member '" + member + "' dropped: limit");
+            }
         }
         final String name = chunkMembers.name(0);
         final int start = chunkMembers.valueStart(0);
