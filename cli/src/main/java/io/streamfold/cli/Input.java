@@ -20,7 +20,8 @@ import io.streamfold.parser.FramingLimits;
  * is recognised by its structure and converted to the SSE bytes it records as it arrives ({@link Cassette}).
  * Input starting with {@code '{'} could also be NDJSON, whose first object ends with its first line; so the
  * input is held back (at most one frame's worth) only until it shows a cassette's {@code response.body} or its
- * first object ends without one: then it is handed on unchanged and the rest streams as usual.
+ * first object ends without one: then it is handed on (that object on one line, should it span several) and the rest
+ * streams as usual.
  */
 final class Input
 {
@@ -144,6 +145,7 @@ final class Input
                     {
                         if (decision == Cassette.NOT_A_CASSETTE)
                         {
+                            onOneLine(held, cassette.rootObjectEnd());
                             handOn(held, heldLength, sink);
                         }
                         held = null;
@@ -156,6 +158,7 @@ final class Input
             }
             if (cassette.end() == Cassette.NOT_A_CASSETTE && held != null && heldLength > 0)
             {
+                onOneLine(held, Math.min(cassette.rootObjectEnd(), heldLength));
                 handOn(held, heldLength, sink);
             }
         }
@@ -185,6 +188,24 @@ final class Input
             pump(in, out::write);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A JSON object the input starts with that spans lines (a pretty-printed document: an HTTP error body saved to a
+     * file, a non-streaming response) is no NDJSON line: its line ends become spaces, so that it reads as the one event
+     * it is, at the same offsets. A raw line end can only be whitespace in JSON (strings escape theirs).
+     *
+     * @param end the input offset just past that object, or -1 when the input does not start with one.
+     */
+    private static void onOneLine(final byte[] held, final long end)
+    {
+        for (int i = 0; i < end; i++)
+        {
+            if (held[i] == '\n' || held[i] == '\r')
+            {
+                held[i] = ' ';
+            }
+        }
     }
 
     private static void handOn(final byte[] bytes, final int length, final Sink sink)

@@ -269,6 +269,24 @@ class CliTest
         assertTrue(run.errLines().get(0).startsWith("streamfold: error MALFORMED_JSON event 1 offset " + secondEvent + ": "), run::toString);
     }
 
+    /**
+     * An HTTP error body saved pretty-printed is one JSON document, not NDJSON: it reads as the provider error it is, as
+     * the same body on one line does, from a file or as it trickles in.
+     */
+    @Test
+    void aPrettyPrintedErrorBodyIsTheProviderError() throws IOException
+    {
+        final byte[] pretty = ("{\n  \"error\": {\n    \"message\": \"The model does not exist\",\n    \"type\": " +
+            "\"invalid_request_error\",\r\n    \"code\": \"model_not_found\"\n  }\n}\n").getBytes(StandardCharsets.US_ASCII);
+        for (final CliRun run : new CliRun[]{CliRun.run("aggregate", "--normalized", write("error.json", pretty).toString()),
+            CliRun.withStdin(new Trickle(pretty, 5, false), "aggregate", "--normalized", "-")})
+        {
+            assertEquals(3, run.exitCode, run::toString);
+            assertEquals("provider_error", JsonTree.at(JsonTree.parse(run.out), "verdict", "reason"), run::toString);
+            assertEquals("The model does not exist", JsonTree.at(JsonTree.parse(run.out), "provider_error", "message"), run::toString);
+        }
+    }
+
     @Test
     void unusableInputExits2WithOneLine() throws IOException
     {

@@ -101,6 +101,8 @@ public final class Cassette
     private long base;
     /** Where the last token the parser returned ends. */
     private long tokenEnd;
+    /** Where the root object ended when it closed without showing a cassette's shape, else -1. */
+    private long rootEnd = -1;
     /** Where the current chunk's {@code __data__} value may start (just after its name), or -1. */
     private long dataFrom = -1;
     private boolean inValue;
@@ -130,6 +132,15 @@ public final class Cassette
             throw new IllegalStateException(e);
         }
         feeder = (ByteArrayFeeder)parser.getNonBlockingInputFeeder();
+    }
+
+    /**
+     * @return the input offset just past the JSON object the input starts with, when that object closed without being a
+     *         cassette (an NDJSON line, or a whole JSON document such as an HTTP error body); else -1.
+     */
+    public long rootObjectEnd()
+    {
+        return rootEnd;
     }
 
     /** @return {@link #UNDECIDED}, {@link #CASSETTE} or {@link #NOT_A_CASSETTE}. */
@@ -347,6 +358,7 @@ public final class Cassette
             if (decision == UNDECIDED)
             {
                 decision = NOT_A_CASSETTE;
+                rootEnd = tokenEnd;
             }
         }
     }
