@@ -31,25 +31,26 @@ class BedrockCachingRecordingTest
     @Test
     void aCacheWriteIsInput() throws Exception
     {
-        final Usage usage = fold(recording("claude37-converse-stream-prompt-caching-0.eventstream.hex"));
-        assertEquals(11 + 1028, usage.inputTokens());
-        assertEquals(236, usage.outputTokens());
-        assertEquals(1275, usage.totalTokens());
-        assertEquals(usage.totalTokens(), usage.inputTokens() + usage.outputTokens());
-        assertEquals(1028, usage.cacheWriteTokens());
-        assertEquals(0, usage.cachedTokens());
+        assertUsage("claude37-converse-stream-prompt-caching-0.eventstream.hex", 11, 0, 1028, 236, 1275);
     }
 
     @Test
     void aCacheReadIsInput() throws Exception
     {
-        final Usage usage = fold(recording("claude37-converse-stream-prompt-caching-1.eventstream.hex"));
-        assertEquals(12 + 1028, usage.inputTokens());
-        assertEquals(250, usage.outputTokens());
-        assertEquals(1290, usage.totalTokens());
-        assertEquals(usage.totalTokens(), usage.inputTokens() + usage.outputTokens());
-        assertEquals(1028, usage.cachedTokens());
-        assertEquals(0, usage.cacheWriteTokens());
+        assertUsage("claude37-converse-stream-prompt-caching-1.eventstream.hex", 12, 1028, 0, 250, 1290);
+    }
+
+    /** The normalized input is the uncached input and both cache counts, and adds up with the output to the total. */
+    private static void assertUsage(final String recording, final long uncached, final long cacheRead, final long cacheWrite,
+        final long output, final long total) throws Exception
+    {
+        final Usage usage = fold(recording(recording));
+        assertEquals(uncached + cacheRead + cacheWrite, usage.inputTokens());
+        assertEquals(output, usage.outputTokens());
+        assertEquals(total, usage.totalTokens());
+        assertEquals(total, usage.inputTokens() + usage.outputTokens());
+        assertEquals(cacheRead, usage.cachedTokens());
+        assertEquals(cacheWrite, usage.cacheWriteTokens());
     }
 
     /** Nova's own invoke stream spells the cache counts {@code ...InputTokenCount} only: read as the same counts. */
