@@ -46,6 +46,10 @@ final class CallItems
     private static final boolean[] STREAMED = {
         true, false, false, false, false, false,
         false, false, true, false, true, true};
+    /** Client rows that go by their item's {@code id}, having no {@code call_id}: the approval request, answered by it. */
+    private static final boolean[] ITEM_ID = {
+        false, false, false, false, false, false,
+        false, false, false, false, false, true};
     /** Rows whose streamed string is no JSON value (free text, code): never parsed as one. */
     private static final boolean[] FREE_TEXT = {
         true, false, false, false, false, false,
@@ -110,7 +114,7 @@ final class CallItems
      */
     static boolean idIsItemId(final int row, final MutableRawFields item)
     {
-        return serverExecuted(row, item) || "mcp_approval_request".equals(TYPES[row]);
+        return serverExecuted(row, item) || ITEM_ID[row];
     }
 
     /** @return whether the server runs the call of row {@code row}, whose item holds {@code item}. */
